@@ -1,0 +1,326 @@
+//! The `amparo.case/1` interchange format: one JSON document per case, read by import and
+//! `amparo deadlines`, written by export. A file is accepted whole or refused with the JSON path of the
+//! first offending field.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{CaseRecord, PersonRole};
+use crate::event::{Event, RawEvent};
+
+pub const FORMAT: &str = "amparo.case/1";
+
+/// Larger files are refused before parsing: no real case comes near it, and it bounds memory.
+pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_PEOPLE: usize = 100;
+pub const MAX_EVENTS: usize = 10_000;
+/// Names, conditions and other short text.
+pub const MAX_SHORT_TEXT: usize = 200;
+/// Notes and other free text.
+pub const MAX_LONG_TEXT: usize = 20_000;
+
+/// A case with its timeline, in file order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseFile {
+    pub case: CaseRecord,
+    pub events: Vec<Event>,
+}
+
+/// Something worth telling the person importing the file that does not make it invalid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Why a case file was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CaseFileError {
+    #[error("the file is {size} bytes; a case file may be at most {max} bytes")]
+    TooLarge { size: usize, max: usize },
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Syntax { line: usize, column: usize, message: String },
+    #[error("{path}: {message}")]
+    Field { path: String, message: String },
+}
+
+impl CaseFileError {
+    fn field(path: impl Into<String>, message: impl Into<String>) -> Self {
+        CaseFileError::Field { path: path.into(), message: message.into() }
+    }
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawCaseFile {
+    format: String,
+    case: CaseRecord,
+    events: Vec<RawEvent>,
+}
+
+impl CaseFile {
+    /// Parses and validates one case file.
+    pub fn parse(text: &str) -> Result<(CaseFile, Vec<Warning>), CaseFileError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(CaseFileError::TooLarge { size: text.len(), max: MAX_FILE_BYTES });
+        }
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let raw: RawCaseFile = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+        deserializer.end().map_err(|e| CaseFileError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e),
+        })?;
+        if raw.format != FORMAT {
+            return Err(CaseFileError::field(
+                "format",
+                format!("expected {FORMAT:?}, found {:?}", raw.format),
+            ));
+        }
+        let mut events = Vec::with_capacity(raw.events.len());
+        for (index, event) in raw.events.into_iter().enumerate() {
+            let event = event
+                .into_event()
+                .map_err(|e| CaseFileError::field(format!("events[{index}].{}", e.field), e.message))?;
+            events.push(event);
+        }
+        let file = CaseFile { case: raw.case, events };
+        let warnings = file.validate()?;
+        Ok((file, warnings))
+    }
+
+    /// The file as `amparo export` writes it: pretty-printed, fields in a fixed order.
+    pub fn to_json(&self) -> String {
+        let raw = RawCaseFile {
+            format: FORMAT.to_owned(),
+            case: self.case.clone(),
+            events: self.events.iter().map(RawEvent::from).collect(),
+        };
+        // Serialising plain data into a String cannot fail; fall back to an empty object rather than panic.
+        serde_json::to_string_pretty(&raw).unwrap_or_else(|_| String::from("{}"))
+    }
+
+    /// Every rule of the format beyond types, in the order a reader would check them.
+    pub fn validate(&self) -> Result<Vec<Warning>, CaseFileError> {
+        let mut warnings = Vec::new();
+        validate_record(&self.case)?;
+        let people: HashSet<&str> = self.case.people.iter().map(|p| p.key.as_str()).collect();
+        let mut earlier_ids: HashSet<&str> = HashSet::new();
+        if self.events.len() > MAX_EVENTS {
+            return Err(CaseFileError::field("events", format!("at most {MAX_EVENTS} events")));
+        }
+        for (index, event) in self.events.iter().enumerate() {
+            let path = format!("events[{index}]");
+            validate_event(event, &path, &people, &earlier_ids)?;
+            warnings.extend(event_warnings(event, &path));
+            if let Some(id) = &event.id {
+                earlier_ids.insert(id);
+            }
+        }
+        Ok(warnings)
+    }
+}
+
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> CaseFileError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if inner.is_syntax() || inner.is_eof() {
+        let message = strip_position(&inner);
+        return CaseFileError::Syntax { line: inner.line(), column: inner.column(), message };
+    }
+    let message = strip_position(&inner);
+    let path = if path == "." { String::from("(document)") } else { path };
+    CaseFileError::field(path, message)
+}
+
+/// serde_json appends " at line L column C" to its messages; the path says where instead.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    text.strip_suffix(&suffix).map(str::to_owned).unwrap_or(text)
+}
+
+fn check_text(path: String, text: &str, max: usize) -> Result<(), CaseFileError> {
+    if text.trim().is_empty() {
+        return Err(CaseFileError::field(path, "must not be empty"));
+    }
+    if text.chars().count() > max {
+        return Err(CaseFileError::field(path, format!("at most {max} characters")));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(CaseFileError::field(path, "contains a control character"));
+    }
+    Ok(())
+}
+
+fn check_key(path: String, key: &str) -> Result<(), CaseFileError> {
+    let ok = (1..=32).contains(&key.len())
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(CaseFileError::field(path, format!("not a key: {key:?} (1 to 32 letters, digits, '-' or '_')")))
+    }
+}
+
+/// The case record's own rules: people, patient, medical facts.
+pub fn validate_record(case: &CaseRecord) -> Result<(), CaseFileError> {
+    if case.people.is_empty() {
+        return Err(CaseFileError::field("case.people", "a case needs at least its patient"));
+    }
+    if case.people.len() > MAX_PEOPLE {
+        return Err(CaseFileError::field("case.people", format!("at most {MAX_PEOPLE} people")));
+    }
+    let mut keys = HashSet::new();
+    for (index, person) in case.people.iter().enumerate() {
+        let path = format!("case.people[{index}]");
+        check_key(format!("{path}.key"), &person.key)?;
+        if !keys.insert(person.key.as_str()) {
+            return Err(CaseFileError::field(
+                format!("{path}.key"),
+                format!("duplicate person key {:?}", person.key),
+            ));
+        }
+        check_text(format!("{path}.given_name"), &person.given_name, MAX_SHORT_TEXT)?;
+        check_text(format!("{path}.family_name"), &person.family_name, MAX_SHORT_TEXT)?;
+    }
+    let patients: Vec<usize> = case
+        .people
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.role == PersonRole::Patient)
+        .map(|(i, _)| i)
+        .collect();
+    match patients.as_slice() {
+        [] => {
+            return Err(CaseFileError::field(
+                "case.people",
+                "exactly one person must have the role \"patient\"; none has",
+            ));
+        }
+        [_] => {}
+        [_, second, ..] => {
+            return Err(CaseFileError::field(
+                format!("case.people[{second}].role"),
+                "exactly one person may have the role \"patient\"; this is the second",
+            ));
+        }
+    }
+    if let Some(medical) = &case.medical {
+        if !keys.contains(medical.person.as_str()) {
+            return Err(CaseFileError::field(
+                "case.medical.person",
+                format!("no person with key {:?} on this case", medical.person),
+            ));
+        }
+        check_text("case.medical.condition".into(), &medical.condition, MAX_SHORT_TEXT)?;
+        for (name, value) in [("regimen", &medical.regimen), ("facility", &medical.facility)] {
+            if let Some(text) = value {
+                check_text(format!("case.medical.{name}"), text, MAX_SHORT_TEXT)?;
+            }
+        }
+        if medical.hours_per_day.is_some_and(|h| h > 24) {
+            return Err(CaseFileError::field("case.medical.hours_per_day", "must be between 0 and 24"));
+        }
+        if medical.days_to_critical_harm.is_some_and(|d| d > 36_500) {
+            return Err(CaseFileError::field("case.medical.days_to_critical_harm", "must be at most 36500"));
+        }
+    }
+    Ok(())
+}
+
+/// One event's rules against the people of its case and the events before it. `path` prefixes every
+/// field the error names; the same check guards events appended one at a time.
+pub fn validate_event(
+    event: &Event,
+    path: &str,
+    people: &HashSet<&str>,
+    earlier_ids: &HashSet<&str>,
+) -> Result<(), CaseFileError> {
+    if let Some(id) = &event.id {
+        check_key(format!("{path}.id"), id)?;
+        if earlier_ids.contains(id.as_str()) {
+            return Err(CaseFileError::field(format!("{path}.id"), format!("duplicate event id {id:?}")));
+        }
+    }
+    if let Some(persons) = &event.persons {
+        if persons.is_empty() {
+            return Err(CaseFileError::field(
+                format!("{path}.persons"),
+                "leave it out to mean everyone; an empty list means no one",
+            ));
+        }
+        let mut seen = HashSet::new();
+        for (i, key) in persons.iter().enumerate() {
+            if !people.contains(key.as_str()) {
+                return Err(CaseFileError::field(
+                    format!("{path}.persons[{i}]"),
+                    format!("no person with key {key:?} on this case"),
+                ));
+            }
+            if !seen.insert(key) {
+                return Err(CaseFileError::field(
+                    format!("{path}.persons[{i}]"),
+                    format!("{key:?} is listed twice"),
+                ));
+            }
+        }
+    }
+    if let Some(target) = &event.supersedes
+        && !earlier_ids.contains(target.as_str())
+    {
+        return Err(CaseFileError::field(
+            format!("{path}.supersedes"),
+            format!("no earlier event with id {target:?} on this case"),
+        ));
+    }
+    for (field, date) in event.kind.later_dates() {
+        if date < event.on {
+            return Err(CaseFileError::field(
+                format!("{path}.{field}"),
+                format!("{date} is before the event's date ({})", event.on),
+            ));
+        }
+    }
+    if let crate::event::EventKind::MedicalAttested { days_to_critical_harm, note } = &event.kind {
+        if days_to_critical_harm.is_some_and(|d| d > 36_500) {
+            return Err(CaseFileError::field(
+                format!("{path}.days_to_critical_harm"),
+                "must be at most 36500",
+            ));
+        }
+        if let Some(note) = note {
+            check_text(format!("{path}.note"), note, MAX_LONG_TEXT)?;
+        }
+    }
+    Ok(())
+}
+
+/// Things accepted but worth a second look.
+pub fn event_warnings(event: &Event, path: &str) -> Vec<Warning> {
+    use crate::event::EventKind::*;
+    match &event.kind {
+        ParoleRequested { receipt_number: Some(r) }
+        | ReParoleFiled { receipt_number: Some(r) }
+        | EadFiled { receipt_number: Some(r) }
+            if !r.has_known_prefix() =>
+        {
+            vec![Warning {
+                path: format!("{path}.receipt_number"),
+                message: format!(
+                    "unknown receipt prefix {:?}; check the number on the receipt notice",
+                    &r.as_str()[..3]
+                ),
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
