@@ -37,6 +37,26 @@ impl Date {
         self.0.weekday()
     }
 
+    /// The day of the year counted from 0 (1 January is 0).
+    pub fn ordinal0(self) -> u32 {
+        self.0.ordinal0()
+    }
+
+    /// Appends `YYYY-MM-DD` to `out` without going through a formatter: the rules engine writes many
+    /// dates into its explanations.
+    pub fn push_iso(self, out: &mut String) {
+        let year = self.year();
+        if (0..=9999).contains(&year) {
+            let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+            let y = year as u32;
+            out.extend([digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), '-']);
+            out.extend([digit(self.month() / 10), digit(self.month()), '-']);
+            out.extend([digit(self.day() / 10), digit(self.day())]);
+        } else {
+            out.push_str(&self.to_string());
+        }
+    }
+
     /// The date `days` later (earlier when negative). Saturates at the calendar's ends, which no legal
     /// date comes near.
     pub fn add_days(self, days: i64) -> Self {
@@ -123,5 +143,16 @@ mod tests {
         assert_eq!(leap.add_years(1).to_string(), "2025-02-28");
         assert_eq!(leap.add_years(4).to_string(), "2028-02-29");
         assert_eq!(leap.days_until(leap.add_days(-30)), -30);
+    }
+
+    #[test]
+    fn pushes_iso_text_like_display() {
+        for text in ["2024-02-29", "0999-01-09", "2100-12-31"] {
+            let date: Date = text.parse().unwrap();
+            let mut out = String::from(">");
+            date.push_iso(&mut out);
+            assert_eq!(out, format!(">{text}"));
+            assert_eq!(out[1..], date.to_string());
+        }
     }
 }

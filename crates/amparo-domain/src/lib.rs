@@ -1,14 +1,18 @@
 //! Amparo's domain: the vocabulary of a humanitarian-parole case and everything that can be decided
 //! from it without I/O. Nothing here reads a clock, a file or a database; time comes in as a parameter.
 
+pub mod calendar;
 pub mod case;
 pub mod case_file;
 pub mod date;
 pub mod event;
 pub mod identifiers;
 pub mod org;
+pub mod policy;
 
+pub use calendar::Calendar;
 pub use case::{CaseRecord, Language, MedicalProfile, Person, PersonRole, Program};
 pub use case_file::{CaseFile, CaseFileError, Warning};
 pub use date::Date;
 pub use event::{Event, EventKind, RawEvent, ServedBy};
+pub use policy::Policy;

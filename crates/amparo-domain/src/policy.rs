@@ -1,0 +1,76 @@
+//! An organisation's own settings that the rules read: how early it aims to file, how often medical
+//! facts are re-attested, what counts as critical care, and the days its office is closed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::date::Date;
+
+pub const DEFAULT_RE_PAROLE_LEAD_DAYS: u32 = 90;
+pub const DEFAULT_MEDICAL_REFRESH_DAYS: u32 = 180;
+pub const DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS: u32 = 7;
+
+/// Organisation settings. Every field has a documented default, so an empty document is a valid
+/// policy; unknown fields are refused so a misspelt setting cannot be silently ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Days before parole ends by which the organisation aims to have filed re-parole (default 90,
+    /// what practitioners advise as a minimum).
+    pub re_parole_lead_days: u32,
+    /// Days after a clinician's attestation by which it should be refreshed (default 180).
+    pub medical_refresh_days: u32,
+    /// A case is critical-care when its days to critical harm are at most this (default 7).
+    pub critical_care_threshold_days: u32,
+    /// Extra days the office is closed; internal targets move back past them. Legal deadlines do not
+    /// move for them: a government deadline does not wait for an office closure.
+    pub closure_days: Vec<Date>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            re_parole_lead_days: DEFAULT_RE_PAROLE_LEAD_DAYS,
+            medical_refresh_days: DEFAULT_MEDICAL_REFRESH_DAYS,
+            critical_care_threshold_days: DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS,
+            closure_days: Vec::new(),
+        }
+    }
+}
+
+impl Policy {
+    /// The calendar for the organisation's own targets: federal holidays plus its closure days.
+    pub fn calendar(&self) -> Calendar {
+        Calendar::with_closures(self.closure_days.iter().copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_document_gives_the_documented_defaults() {
+        let policy: Policy = serde_json::from_str("{}").unwrap();
+        assert_eq!(policy, Policy::default());
+        assert_eq!(policy.re_parole_lead_days, 90);
+        assert_eq!(policy.medical_refresh_days, 180);
+        assert_eq!(policy.critical_care_threshold_days, 7);
+        assert!(policy.closure_days.is_empty());
+    }
+
+    #[test]
+    fn round_trips_and_refuses_unknown_settings() {
+        let policy = Policy {
+            re_parole_lead_days: 120,
+            closure_days: vec!["2026-12-24".parse().unwrap()],
+            ..Policy::default()
+        };
+        let json = serde_json::to_string(&policy).unwrap();
+        assert_eq!(serde_json::from_str::<Policy>(&json).unwrap(), policy);
+        let toml_text = toml::to_string(&policy).unwrap();
+        assert_eq!(toml::from_str::<Policy>(&toml_text).unwrap(), policy);
+        assert!(serde_json::from_str::<Policy>(r#"{"re_parole_lead_dayz": 3}"#).is_err());
+        assert!(policy.calendar().is_closure("2026-12-24".parse().unwrap()));
+    }
+}
