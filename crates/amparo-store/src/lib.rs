@@ -1,1 +1,110 @@
-pub fn placeholder() {}
+//! Amparo's persistence. One [`Store`] trait, two implementations — SQLite, the embedded default, and
+//! PostgreSQL — that pass the same contract suite. Backend differences (SQL dialect, pooling,
+//! transaction modes) live inside each implementation and nowhere else.
+//!
+//! Every write is one transaction. Every case carries a version; a write based on a stale version is
+//! refused with [`StoreError::Conflict`] and nothing is merged. Every row carries its organisation id
+//! and every query is scoped by it.
+
+mod error;
+mod migrate;
+mod model;
+pub mod postgres;
+mod records;
+mod sql;
+pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::sync::Arc;
+
+use amparo_domain::org::UserRole;
+use amparo_domain::{CaseFile, Event};
+use chrono::{DateTime, Utc};
+
+pub use error::{StoreError, StoreResult};
+pub use migrate::MigrationReport;
+pub use model::*;
+
+/// Which engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The one interface the rest of Amparo uses to persist and read data. Methods block; async callers
+/// run them on a blocking thread.
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Answers when the database does (for health checks).
+    fn ping(&self) -> StoreResult<()>;
+
+    /// Applies every embedded migration not yet applied; refuses a schema newer than this binary.
+    fn migrate(&self) -> StoreResult<MigrationReport>;
+
+    fn create_organisation(&self, new: &NewOrganisation, now: DateTime<Utc>) -> StoreResult<Organisation>;
+    fn organisations(&self) -> StoreResult<Vec<Organisation>>;
+
+    fn create_user(&self, org: &OrgId, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User>;
+    fn user(&self, org: &OrgId, id: &UserId) -> StoreResult<Option<User>>;
+    fn users(&self, org: &OrgId) -> StoreResult<Vec<User>>;
+    /// Sign-in looks a user up by email across organisations: an email belongs to one person.
+    fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
+    fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()>;
+
+    fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Writes whole cases, all or nothing: one refused case (a reference already taken, say) leaves
+    /// the database as it was.
+    fn import_cases(
+        &self,
+        org: &OrgId,
+        files: &[CaseFile],
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<CaseId>>;
+
+    /// Appends one event to a case's timeline if the case is still at `expected_version`; returns the
+    /// new version.
+    fn append_event(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        expected_version: i64,
+        event: &Event,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+
+    fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>>;
+    fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>>;
+    fn list_cases(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage>;
+    /// Every case of the organisation in reference order, for export.
+    fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>>;
+}
+
+/// Opens the store a URL names: `postgres://` or `postgresql://` for PostgreSQL, `sqlite://PATH`,
+/// `sqlite:PATH` or a bare path for SQLite. Migrations are applied before it is returned.
+pub fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Arc::new(postgres::PgStore::open(url)?)
+    } else {
+        Arc::new(sqlite::SqliteStore::open(sqlite::path_from_url(url))?)
+    };
+    store.migrate()?;
+    Ok(store)
+}
+
+/// Checks a role string coming from outside (CLI, forms).
+pub fn parse_role(text: &str) -> StoreResult<UserRole> {
+    UserRole::parse(text).ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "role: unknown role {text:?} (expected admin, attorney, advocate, clinician or viewer)"
+        ))
+    })
+}

@@ -1,0 +1,58 @@
+//! The store's one error type. Messages of the client-facing variants are safe to show; `Backend`
+//! carries detail for the log only.
+
+use amparo_domain::CaseFileError;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The write was based on a version of the case that is no longer current.
+    #[error("the case changed since it was read (expected version {expected}, it is now {actual})")]
+    Conflict { expected: i64, actual: i64 },
+    /// A unique value (case reference, email, slug) is already taken.
+    #[error("{0}")]
+    Duplicate(String),
+    /// The write was refused by a domain rule; the message names the field.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    CaseFile(#[from] CaseFileError),
+    #[error(
+        "the database schema is at version {found}, newer than this binary knows ({supported}); \
+         upgrade amparo before using this database"
+    )]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Backend(error.to_string())
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(error: postgres::Error) -> Self {
+        // The Display of a server error is only "db error"; the detail is what an operator needs.
+        match error.as_db_error() {
+            Some(db) => StoreError::Backend(format!("{}: {}", db.code().code(), db.message())),
+            None => StoreError::Backend(error.to_string()),
+        }
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(error: r2d2::Error) -> Self {
+        StoreError::Backend(format!("connection pool: {error}"))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(error: serde_json::Error) -> Self {
+        StoreError::Backend(format!("stored JSON: {error}"))
+    }
+}

@@ -1,0 +1,143 @@
+//! Plain data the store hands back and takes in.
+
+use amparo_domain::org::UserRole;
+use amparo_domain::{CaseFile, Language, Program};
+use chrono::{DateTime, Utc};
+
+macro_rules! id_type {
+    ($($name:ident),*) => {$(
+        /// An opaque identifier (a UUID in text form); safe to log.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn generate() -> Self {
+                $name(uuid::Uuid::new_v4().to_string())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    )*};
+}
+
+id_type!(OrgId, UserId, CaseId);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewOrganisation {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Organisation {
+    pub id: OrgId,
+    pub slug: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: UserRole,
+    pub language: Language,
+    /// An Argon2id PHC string; the store never sees a password.
+    pub password_hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    pub id: UserId,
+    pub org_id: OrgId,
+    pub email: String,
+    pub display_name: String,
+    pub role: UserRole,
+    pub language: Language,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What sign-in needs: the user and their password hash, kept out of [`User`] so that it is never
+/// passed around by accident.
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("user", &self.user.id).finish_non_exhaustive()
+    }
+}
+
+/// A signed-in browser. Only the SHA-256 of the cookie's token is stored, so a copy of the database
+/// does not let anyone sign in.
+#[derive(Clone, PartialEq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub org_id: OrgId,
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SessionRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRecord").field("user_id", &self.user_id).finish_non_exhaustive()
+    }
+}
+
+/// A case as stored: its record and timeline plus the bookkeeping around them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredCase {
+    pub id: CaseId,
+    pub org_id: OrgId,
+    pub version: i64,
+    pub file: CaseFile,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of the case list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub reference: String,
+    pub program: Program,
+    pub patient_name: String,
+    pub people: i64,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Paging and a simple text filter over the case list.
+#[derive(Clone, Debug)]
+pub struct CaseQuery {
+    /// Matches the start of the reference or of the patient's family name, case-insensitively.
+    pub search: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Default for CaseQuery {
+    fn default() -> Self {
+        CaseQuery { search: None, offset: 0, limit: 50 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CasePage {
+    pub cases: Vec<CaseSummary>,
+    pub total: i64,
+}

@@ -1,0 +1,550 @@
+//! The embedded default: one SQLite file in WAL mode with `synchronous=FULL`, so that a write that was
+//! acknowledged survives a crash or power loss. Writers take the write lock up front
+//! (`BEGIN IMMEDIATE`) so that two transactions never deadlock upgrading a read lock.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use amparo_domain::{CaseFile, Event};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::error::{StoreError, StoreResult};
+use crate::migrate::{self, MigrationReport};
+use crate::model::*;
+use crate::records::{self, CaseRow, PersonRow, UserRow, millis};
+use crate::{Backend, Store, sql};
+
+const POOL_SIZE: u32 = 8;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// SQLite numbers `$N` parameters by order of first appearance, not by N; `?N` keeps the number, so
+/// the shared SQL text is rewritten before it is prepared.
+fn q(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The file path a database URL names (`sqlite://PATH`, `sqlite:PATH` or a bare path).
+pub fn path_from_url(url: &str) -> PathBuf {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    PathBuf::from(path)
+}
+
+struct Manager {
+    path: PathBuf,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> Result<Connection, rusqlite::Error> {
+        let conn = Connection::open(&self.path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
+        conn.execute_batch("")
+    }
+
+    fn has_broken(&self, _conn: &mut Connection) -> bool {
+        false
+    }
+}
+
+pub struct SqliteStore {
+    pool: r2d2::Pool<Manager>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file. Migrations are applied by [`Store::migrate`].
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<SqliteStore> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.is_dir()
+        {
+            return Err(StoreError::Backend(format!(
+                "cannot create the SQLite database {}: the folder {} does not exist",
+                path.display(),
+                parent.display()
+            )));
+        }
+        // Connect once outside the pool so that an unusable file is reported with its path.
+        Manager { path: path.clone() }.connect_checked().map_err(|e| {
+            StoreError::Backend(format!("cannot open the SQLite database {}: {e}", path.display()))
+        })?;
+        let pool = r2d2::Pool::builder()
+            .max_size(POOL_SIZE)
+            .min_idle(Some(1))
+            .build(Manager { path: path.clone() })?;
+        Ok(SqliteStore { pool, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `PRAGMA integrity_check`; `Ok(())` when SQLite finds nothing wrong.
+    pub fn integrity_check(&self) -> StoreResult<()> {
+        let conn = self.conn()?;
+        let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" { Ok(()) } else { Err(StoreError::Backend(format!("integrity check: {result}"))) }
+    }
+
+    /// Copies the live database into `target` with SQLite's online backup, safe while others write.
+    pub fn backup_to(&self, target: &Path) -> StoreResult<()> {
+        let conn = self.conn()?;
+        conn.execute("VACUUM INTO ?1", params![target.to_string_lossy()])?;
+        Ok(())
+    }
+}
+
+impl Manager {
+    fn connect_checked(&self) -> Result<(), rusqlite::Error> {
+        use r2d2::ManageConnection;
+        let conn = self.connect()?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map(|_| ())
+    }
+}
+
+fn user_row(row: &Row) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        id: row.get(0)?,
+        org_id: row.get(1)?,
+        email: row.get(2)?,
+        display_name: row.get(3)?,
+        role: row.get(4)?,
+        language: row.get(5)?,
+        created_at: row.get(6)?,
+    })
+}
+
+fn case_row(row: &Row) -> rusqlite::Result<CaseRow> {
+    Ok(CaseRow {
+        id: row.get(0)?,
+        org_id: row.get(1)?,
+        reference: row.get(2)?,
+        program: row.get(3)?,
+        version: row.get(4)?,
+        medical: row.get(5)?,
+        created_at: row.get(6)?,
+        updated_at: row.get(7)?,
+    })
+}
+
+fn person_row(row: &Row) -> rusqlite::Result<PersonRow> {
+    Ok(PersonRow {
+        position: row.get(0)?,
+        key: row.get(1)?,
+        role: row.get(2)?,
+        given_name: row.get(3)?,
+        family_name: row.get(4)?,
+        birth_date: row.get(5)?,
+        a_number: row.get(6)?,
+        citizenship: row.get(7)?,
+        preferred_language: row.get(8)?,
+    })
+}
+
+fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+        || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+fn load_case(conn: &Connection, case: Option<CaseRow>) -> StoreResult<Option<StoredCase>> {
+    let Some(case) = case else { return Ok(None) };
+    let people = conn
+        .prepare_cached(&q(sql::SELECT_PEOPLE))?
+        .query_map(params![case.org_id, case.id], person_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let events = conn
+        .prepare_cached(&q(sql::SELECT_EVENT_BODIES))?
+        .query_map(params![case.org_id, case.id], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    records::assemble_case(case, people, events).map(Some)
+}
+
+fn insert_case(
+    tx: &rusqlite::Transaction,
+    org: &OrgId,
+    file: &CaseFile,
+    actor: Option<&UserId>,
+    now: i64,
+) -> StoreResult<CaseId> {
+    let id = CaseId::generate();
+    let reference = file.case.reference.as_str();
+    let inserted = tx.prepare_cached(&q(sql::INSERT_CASE))?.execute(params![
+        org.as_str(),
+        id.as_str(),
+        reference,
+        file.case.program.as_str(),
+        1i64,
+        records::medical_to_json(&file.case.medical)?,
+        now,
+        now
+    ]);
+    match inserted {
+        Err(e) if is_unique_violation(&e) => {
+            return Err(StoreError::Duplicate(format!("a case with reference {reference} already exists")));
+        }
+        other => other?,
+    };
+    let mut insert_person = tx.prepare_cached(&q(sql::INSERT_PERSON))?;
+    for (position, person) in file.case.people.iter().enumerate() {
+        let p = records::person_row(person, position);
+        insert_person.execute(params![
+            org.as_str(),
+            id.as_str(),
+            p.position,
+            p.key,
+            p.role,
+            p.given_name,
+            p.family_name,
+            p.birth_date,
+            p.a_number,
+            p.citizenship,
+            p.preferred_language
+        ])?;
+    }
+    let mut insert_event = tx.prepare_cached(&q(sql::INSERT_EVENT))?;
+    for (index, event) in file.events.iter().enumerate() {
+        let e = records::event_row(event, index as i64 + 1)?;
+        insert_event.execute(params![
+            org.as_str(),
+            id.as_str(),
+            e.seq,
+            e.event_id,
+            e.event_type,
+            e.on_date,
+            e.body,
+            now,
+            actor.map(UserId::as_str)
+        ])?;
+    }
+    Ok(id)
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn ping(&self) -> StoreResult<()> {
+        self.conn()?.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
+    }
+
+    fn migrate(&self) -> StoreResult<MigrationReport> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(migrate::CREATE_MIGRATIONS_TABLE)?;
+        let from: i64 =
+            tx.query_row("SELECT COALESCE(MAX(version), 0) FROM amparo_migrations", [], |r| r.get(0))?;
+        let supported = migrate::latest(migrate::SQLITE);
+        if from > supported {
+            return Err(StoreError::SchemaTooNew { found: from, supported });
+        }
+        let mut applied = Vec::new();
+        for migration in migrate::SQLITE.iter().filter(|m| m.version > from) {
+            tx.execute_batch(migration.sql)?;
+            tx.execute(
+                "INSERT INTO amparo_migrations (version, name, applied_at) \
+                 VALUES (?1, ?2, CAST(strftime('%s', 'now') AS INTEGER) * 1000)",
+                params![migration.version, migration.name],
+            )?;
+            applied.push(format!("{:04}_{}", migration.version, migration.name));
+        }
+        tx.commit()?;
+        Ok(MigrationReport { from, to: from.max(supported), applied })
+    }
+
+    fn create_organisation(&self, new: &NewOrganisation, now: DateTime<Utc>) -> StoreResult<Organisation> {
+        let org = Organisation {
+            id: OrgId::generate(),
+            slug: new.slug.clone(),
+            name: new.name.clone(),
+            created_at: now,
+        };
+        let conn = self.conn()?;
+        match conn
+            .execute(&q(sql::INSERT_ORGANISATION), params![org.id.as_str(), org.slug, org.name, millis(now)])
+        {
+            Err(e) if is_unique_violation(&e) => {
+                Err(StoreError::Duplicate(format!("an organisation with slug {} already exists", new.slug)))
+            }
+            other => other.map(|_| org).map_err(Into::into),
+        }
+    }
+
+    fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&q(sql::SELECT_ORGANISATIONS))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Organisation {
+                id: OrgId(r.get(0)?),
+                slug: r.get(1)?,
+                name: r.get(2)?,
+                created_at: records::from_millis(r.get(3)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn create_user(&self, org: &OrgId, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
+        let id = UserId::generate();
+        let conn = self.conn()?;
+        let inserted = conn.execute(
+            &q(sql::INSERT_USER),
+            params![
+                org.as_str(),
+                id.as_str(),
+                new.email,
+                new.display_name,
+                new.role.as_str(),
+                new.language.as_str(),
+                new.password_hash,
+                millis(now)
+            ],
+        );
+        match inserted {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::Duplicate(format!("a user with email {} already exists", new.email)));
+            }
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                return Err(StoreError::NotFound("organisation".into()));
+            }
+            other => other?,
+        };
+        self.user(org, &id)?.ok_or_else(|| StoreError::NotFound("user".into()))
+    }
+
+    fn user(&self, org: &OrgId, id: &UserId) -> StoreResult<Option<User>> {
+        let conn = self.conn()?;
+        let row = conn
+            .prepare_cached(&q(&sql::select_user()))?
+            .query_row(params![org.as_str(), id.as_str()], user_row)
+            .optional()?;
+        row.map(UserRow::into_user).transpose()
+    }
+
+    fn users(&self, org: &OrgId) -> StoreResult<Vec<User>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&q(&sql::select_users()))?;
+        let rows = stmt.query_map(params![org.as_str()], user_row)?.collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(UserRow::into_user).collect()
+    }
+
+    fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
+        let conn = self.conn()?;
+        let row = conn
+            .prepare_cached(&q(&sql::select_credentials()))?
+            .query_row(params![email], |r| Ok((user_row(r)?, r.get::<_, String>(7)?)))
+            .optional()?;
+        row.map(|(user, password_hash)| Ok(Credentials { user: user.into_user()?, password_hash }))
+            .transpose()
+    }
+
+    fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()> {
+        let changed = self
+            .conn()?
+            .execute(&q(sql::UPDATE_PASSWORD), params![org.as_str(), id.as_str(), password_hash])?;
+        if changed == 1 { Ok(()) } else { Err(StoreError::NotFound("user".into())) }
+    }
+
+    fn create_session(&self, s: &SessionRecord) -> StoreResult<()> {
+        self.conn()?.execute(
+            &q(sql::INSERT_SESSION),
+            params![
+                s.token_hash,
+                s.org_id.as_str(),
+                s.user_id.as_str(),
+                s.csrf_token,
+                millis(s.created_at),
+                millis(s.last_seen_at)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let conn = self.conn()?;
+        let row = conn
+            .prepare_cached(&q(sql::SELECT_SESSION))?
+            .query_row(params![token_hash], |r| {
+                Ok(SessionRecord {
+                    token_hash: r.get(0)?,
+                    org_id: OrgId(r.get(1)?),
+                    user_id: UserId(r.get(2)?),
+                    csrf_token: r.get(3)?,
+                    created_at: records::from_millis(r.get(4)?),
+                    last_seen_at: records::from_millis(r.get(5)?),
+                })
+            })
+            .optional()?;
+        Ok(row)
+    }
+
+    fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.conn()?.prepare_cached(&q(sql::TOUCH_SESSION))?.execute(params![token_hash, millis(now)])?;
+        Ok(())
+    }
+
+    fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.conn()?.execute(&q(sql::DELETE_SESSION), params![token_hash])?;
+        Ok(())
+    }
+
+    fn import_cases(
+        &self,
+        org: &OrgId,
+        files: &[CaseFile],
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<CaseId>> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: bool = tx
+            .query_row("SELECT 1 FROM organisations WHERE id = ?1", params![org.as_str()], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !exists {
+            return Err(StoreError::NotFound("organisation".into()));
+        }
+        let now = millis(now);
+        let ids = files
+            .iter()
+            .map(|file| insert_case(&tx, org, file, actor, now))
+            .collect::<StoreResult<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    fn append_event(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        expected_version: i64,
+        event: &Event,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let actual: i64 = tx
+            .prepare_cached("SELECT version FROM cases WHERE org_id = ?1 AND id = ?2")?
+            .query_row(params![org.as_str(), case.as_str()], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound("case".into()))?;
+        if actual != expected_version {
+            return Err(StoreError::Conflict { expected: expected_version, actual });
+        }
+        let keys = tx
+            .prepare_cached(&q(sql::SELECT_PERSON_KEYS))?
+            .query_map(params![org.as_str(), case.as_str()], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        let ids = tx
+            .prepare_cached(&q(sql::SELECT_EVENT_IDS))?
+            .query_map(params![org.as_str(), case.as_str()], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        records::check_new_event(&keys, &ids, event)?;
+        let seq: i64 = tx
+            .prepare_cached(&q(sql::NEXT_EVENT_SEQ))?
+            .query_row(params![org.as_str(), case.as_str()], |r| r.get(0))?;
+        let row = records::event_row(event, seq)?;
+        tx.prepare_cached(&q(sql::INSERT_EVENT))?.execute(params![
+            org.as_str(),
+            case.as_str(),
+            row.seq,
+            row.event_id,
+            row.event_type,
+            row.on_date,
+            row.body,
+            millis(now),
+            actor.map(UserId::as_str)
+        ])?;
+        let bumped = tx.prepare_cached(&q(sql::BUMP_CASE_VERSION))?.execute(params![
+            org.as_str(),
+            case.as_str(),
+            expected_version,
+            millis(now)
+        ])?;
+        if bumped != 1 {
+            return Err(StoreError::Backend(format!("case version bump touched {bumped} rows")));
+        }
+        tx.commit()?;
+        Ok(expected_version + 1)
+    }
+
+    fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
+        let conn = self.conn()?;
+        let row = conn
+            .prepare_cached(&q(&sql::select_case()))?
+            .query_row(params![org.as_str(), id.as_str()], case_row)
+            .optional()?;
+        load_case(&conn, row)
+    }
+
+    fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
+        let conn = self.conn()?;
+        let row = conn
+            .prepare_cached(&q(&sql::select_case_by_reference()))?
+            .query_row(params![org.as_str(), reference], case_row)
+            .optional()?;
+        load_case(&conn, row)
+    }
+
+    fn list_cases(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
+        let conn = self.conn()?;
+        let search = query.search.as_deref().filter(|s| !s.trim().is_empty()).map(sql::search_pattern);
+        let (list_sql, count_sql) = sql::list_cases(search.is_some());
+        let (list_sql, count_sql) = (q(&list_sql), q(&count_sql));
+        let summary = |r: &Row| -> rusqlite::Result<(String, String, String, i64, i64, String, String, i64)> {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        };
+        let (rows, total) = match &search {
+            Some(pattern) => (
+                conn.prepare_cached(&list_sql)?
+                    .query_map(params![org.as_str(), pattern, query.limit, query.offset], summary)?
+                    .collect::<Result<Vec<_>, _>>()?,
+                conn.prepare_cached(&count_sql)?.query_row(params![org.as_str(), pattern], |r| r.get(0))?,
+            ),
+            None => (
+                conn.prepare_cached(&list_sql)?
+                    .query_map(params![org.as_str(), query.limit, query.offset], summary)?
+                    .collect::<Result<Vec<_>, _>>()?,
+                conn.prepare_cached(&count_sql)?.query_row(params![org.as_str()], |r| r.get(0))?,
+            ),
+        };
+        let cases = rows.into_iter().map(records::summary_from_columns).collect::<StoreResult<_>>()?;
+        Ok(CasePage { cases, total })
+    }
+
+    fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>> {
+        let conn = self.conn()?;
+        let rows = conn
+            .prepare_cached(&q(sql::SELECT_CASE_REFERENCES))?
+            .query_map(params![org.as_str()], |r| Ok((CaseId(r.get(0)?), r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+}

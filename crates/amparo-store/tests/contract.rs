@@ -1,0 +1,309 @@
+//! The contract every backend must keep. Each test below runs once on SQLite and once on PostgreSQL
+//! (see `amparo_store::testing` for when PostgreSQL is skipped).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::{Arc, Barrier};
+
+use amparo_domain::org::UserRole;
+use amparo_domain::{CaseFile, Event, Language, RawEvent};
+use amparo_store::testing::TestDatabase;
+use amparo_store::*;
+use chrono::{DateTime, TimeZone, Utc};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+}
+
+fn case_file(reference: &str, family: &str) -> CaseFile {
+    let text = serde_json::json!({
+        "format": "amparo.case/1",
+        "case": {
+            "reference": reference,
+            "program": "humanitarian",
+            "people": [
+                { "key": "p1", "role": "patient", "given_name": "Nina", "family_name": family,
+                  "birth_date": "2021-03-02", "a_number": "A012345678", "citizenship": "HN",
+                  "preferred_language": "es" },
+                { "key": "m1", "role": "parent", "given_name": "Tomás", "family_name": family }
+            ],
+            "medical": { "person": "p1", "condition": "short bowel syndrome", "hours_per_day": 14,
+                         "available_in_origin_country": false, "days_to_critical_harm": 3,
+                         "attested_on": "2026-01-10" }
+        },
+        "events": [
+            { "id": "e1", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-06-02" },
+            { "id": "e2", "type": "rfe_received", "on": "2026-02-09", "served_by": "mail" }
+        ]
+    })
+    .to_string();
+    CaseFile::parse(&text).unwrap().0
+}
+
+fn event(json: serde_json::Value) -> Event {
+    serde_json::from_value::<RawEvent>(json).unwrap().into_event().unwrap()
+}
+
+fn org(store: &dyn Store, slug: &str) -> OrgId {
+    store
+        .create_organisation(&NewOrganisation { slug: slug.into(), name: format!("Org {slug}") }, now())
+        .unwrap()
+        .id
+}
+
+fn new_user(email: &str, role: UserRole) -> NewUser {
+    NewUser {
+        email: email.into(),
+        display_name: "Test Person".into(),
+        role,
+        language: Language::Es,
+        password_hash: "$argon2id$fake".into(),
+    }
+}
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                let db = amparo_store::testing::TestDatabase::sqlite();
+                super::$name(&db);
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                match amparo_store::testing::TestDatabase::postgres() {
+                    Some(db) => super::$name(&db),
+                    None => eprintln!("PostgreSQL contract test skipped: set AMPARO_TEST_POSTGRES_URL"),
+                }
+            })*
+        }
+    };
+}
+
+contract!(
+    migrations_are_idempotent,
+    organisations_have_unique_slugs,
+    users_and_credentials,
+    sessions_round_trip,
+    imported_cases_read_back_identically,
+    import_is_all_or_nothing,
+    appending_bumps_the_version,
+    stale_writes_are_refused,
+    invalid_events_write_nothing,
+    organisations_are_isolated,
+    concurrent_writers_exactly_one_wins,
+    case_list_searches_and_pages,
+);
+
+fn migrations_are_idempotent(db: &TestDatabase) {
+    let store = db.store();
+    let again = store.migrate().unwrap();
+    assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
+    assert_eq!(again.from, again.to);
+    store.ping().unwrap();
+}
+
+fn organisations_have_unique_slugs(db: &TestDatabase) {
+    let store = db.store();
+    org(&*store, "clinic-a");
+    let err = store
+        .create_organisation(&NewOrganisation { slug: "clinic-a".into(), name: "Again".into() }, now())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate(ref m) if m.contains("clinic-a")), "{err:?}");
+    assert_eq!(store.organisations().unwrap().len(), 1);
+}
+
+fn users_and_credentials(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let user = store.create_user(&a, &new_user("ana@example.org", UserRole::Attorney), now()).unwrap();
+    assert_eq!(user.role, UserRole::Attorney);
+    assert_eq!(user.language, Language::Es);
+    let creds = store.credentials_by_email("ana@example.org").unwrap().unwrap();
+    assert_eq!(creds.user, user);
+    assert_eq!(creds.password_hash, "$argon2id$fake");
+    assert!(store.credentials_by_email("nobody@example.org").unwrap().is_none());
+    let dup = store.create_user(&a, &new_user("ana@example.org", UserRole::Viewer), now()).unwrap_err();
+    assert!(matches!(dup, StoreError::Duplicate(_)), "{dup:?}");
+    store.set_password(&a, &user.id, "$argon2id$other").unwrap();
+    assert_eq!(
+        store.credentials_by_email("ana@example.org").unwrap().unwrap().password_hash,
+        "$argon2id$other"
+    );
+    assert_eq!(store.users(&a).unwrap(), vec![user]);
+    let missing =
+        store.create_user(&OrgId("no-such-org".into()), &new_user("x@example.org", UserRole::Admin), now());
+    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+}
+
+fn sessions_round_trip(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let user = store.create_user(&a, &new_user("s@example.org", UserRole::Advocate), now()).unwrap();
+    let session = SessionRecord {
+        token_hash: "hash-1".into(),
+        org_id: a.clone(),
+        user_id: user.id.clone(),
+        csrf_token: "csrf".into(),
+        created_at: now(),
+        last_seen_at: now(),
+    };
+    store.create_session(&session).unwrap();
+    assert_eq!(store.session("hash-1").unwrap().unwrap(), session);
+    let later = now() + chrono::Duration::minutes(5);
+    store.touch_session("hash-1", later).unwrap();
+    assert_eq!(store.session("hash-1").unwrap().unwrap().last_seen_at, later);
+    store.delete_session("hash-1").unwrap();
+    assert!(store.session("hash-1").unwrap().is_none());
+}
+
+fn imported_cases_read_back_identically(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let files = vec![case_file("A-1", "Ejemplo"), case_file("A-2", "Prueba")];
+    let ids = store.import_cases(&a, &files, None, now()).unwrap();
+    assert_eq!(ids.len(), 2);
+    let stored = store.case(&a, &ids[0]).unwrap().unwrap();
+    assert_eq!(stored.file, files[0]);
+    assert_eq!(stored.version, 1);
+    assert_eq!(stored.file.to_json(), files[0].to_json());
+    let by_ref = store.case_by_reference(&a, "A-2").unwrap().unwrap();
+    assert_eq!(by_ref.id, ids[1]);
+    assert_eq!(by_ref.file, files[1]);
+    let refs: Vec<String> = store.case_references(&a).unwrap().into_iter().map(|(_, r)| r).collect();
+    assert_eq!(refs, ["A-1", "A-2"]);
+}
+
+fn import_is_all_or_nothing(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap();
+    let batch = vec![case_file("A-2", "Prueba"), case_file("A-1", "Otra"), case_file("A-3", "Más")];
+    let err = store.import_cases(&a, &batch, None, now()).unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate(ref m) if m.contains("A-1")), "{err:?}");
+    assert!(store.case_by_reference(&a, "A-2").unwrap().is_none(), "a refused batch left a case behind");
+    assert_eq!(store.list_cases(&a, &CaseQuery::default()).unwrap().total, 1);
+}
+
+fn appending_bumps_the_version(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let user = store.create_user(&a, &new_user("w@example.org", UserRole::Attorney), now()).unwrap();
+    let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
+    let answered = event(serde_json::json!({ "id": "e3", "type": "rfe_answered", "on": "2026-03-01" }));
+    assert_eq!(store.append_event(&a, &id, 1, &answered, Some(&user.id), now()).unwrap(), 2);
+    let correction = event(serde_json::json!({
+        "id": "e4", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-07-02", "supersedes": "e1"
+    }));
+    assert_eq!(store.append_event(&a, &id, 2, &correction, Some(&user.id), now()).unwrap(), 3);
+    let stored = store.case(&a, &id).unwrap().unwrap();
+    assert_eq!(stored.version, 3);
+    assert_eq!(stored.file.events.len(), 4);
+    assert_eq!(stored.file.events[2], answered);
+    assert_eq!(stored.file.events[3], correction, "events come back in the order they were written");
+}
+
+fn stale_writes_are_refused(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
+    let e = event(serde_json::json!({ "type": "rfe_answered", "on": "2026-03-01" }));
+    store.append_event(&a, &id, 1, &e, None, now()).unwrap();
+    let err = store.append_event(&a, &id, 1, &e, None, now()).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2 }), "{err:?}");
+    assert_eq!(store.case(&a, &id).unwrap().unwrap().file.events.len(), 3);
+    let missing = store.append_event(&a, &CaseId("nope".into()), 1, &e, None, now()).unwrap_err();
+    assert!(matches!(missing, StoreError::NotFound(_)), "{missing:?}");
+}
+
+fn invalid_events_write_nothing(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
+    let refusals = [
+        (
+            serde_json::json!({ "type": "departed", "on": "2026-03-01", "persons": ["z9"] }),
+            "event.persons[0]",
+        ),
+        (serde_json::json!({ "id": "e1", "type": "fee_paid", "on": "2026-03-01" }), "event.id"),
+        (
+            serde_json::json!({ "type": "fee_paid", "on": "2026-03-01", "supersedes": "e7" }),
+            "event.supersedes",
+        ),
+    ];
+    for (json, path) in refusals {
+        let err = store.append_event(&a, &id, 1, &event(json), None, now()).unwrap_err();
+        assert!(err.to_string().starts_with(path), "expected {path}, got {err}");
+    }
+    let stored = store.case(&a, &id).unwrap().unwrap();
+    assert_eq!((stored.version, stored.file.events.len()), (1, 2));
+}
+
+fn organisations_are_isolated(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let b = org(&*store, "org-b");
+    let id = store.import_cases(&a, &[case_file("SAME-1", "Ejemplo")], None, now()).unwrap().remove(0);
+    // The same reference may exist in another organisation: references are per organisation.
+    store.import_cases(&b, &[case_file("SAME-1", "Otra")], None, now()).unwrap();
+    assert!(store.case(&b, &id).unwrap().is_none());
+    assert_eq!(
+        store.case_by_reference(&b, "SAME-1").unwrap().unwrap().file.case.people[0].family_name,
+        "Otra"
+    );
+    let e = event(serde_json::json!({ "type": "rfe_answered", "on": "2026-03-01" }));
+    assert!(matches!(store.append_event(&b, &id, 1, &e, None, now()), Err(StoreError::NotFound(_))));
+    assert_eq!(store.list_cases(&b, &CaseQuery::default()).unwrap().total, 1);
+    assert_eq!(store.case_references(&b).unwrap().len(), 1);
+}
+
+fn concurrent_writers_exactly_one_wins(db: &TestDatabase) {
+    const WRITERS: usize = 8;
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
+    let barrier = Arc::new(Barrier::new(WRITERS));
+    let outcomes: Vec<Result<i64, StoreError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..WRITERS)
+            .map(|n| {
+                let (store, a, id, barrier) = (store.clone(), a.clone(), id.clone(), barrier.clone());
+                scope.spawn(move || {
+                    let e = event(serde_json::json!({ "id": format!("w{n}"), "type": "rfe_answered", "on": "2026-03-01" }));
+                    barrier.wait();
+                    store.append_event(&a, &id, 1, &e, None, now())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let wins = outcomes.iter().filter(|o| o.is_ok()).count();
+    let conflicts = outcomes.iter().filter(|o| matches!(o, Err(StoreError::Conflict { .. }))).count();
+    assert_eq!((wins, conflicts), (1, WRITERS - 1), "{outcomes:?}");
+    let stored = store.case(&a, &id).unwrap().unwrap();
+    assert_eq!(stored.version, 2);
+    assert_eq!(stored.file.events.len(), 3, "exactly the winner's event was added");
+}
+
+fn case_list_searches_and_pages(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let files: Vec<CaseFile> = (1..=12)
+        .map(|n| case_file(&format!("L-{n:02}"), if n % 3 == 0 { "Zamora" } else { "Ejemplo" }))
+        .collect();
+    store.import_cases(&a, &files, None, now()).unwrap();
+    let page = store.list_cases(&a, &CaseQuery { search: None, offset: 10, limit: 5 }).unwrap();
+    assert_eq!(page.total, 12);
+    assert_eq!(page.cases.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(), ["L-11", "L-12"]);
+    assert_eq!(page.cases[0].people, 2);
+    let zamora =
+        store.list_cases(&a, &CaseQuery { search: Some("zam".into()), offset: 0, limit: 50 }).unwrap();
+    assert_eq!(zamora.total, 4);
+    assert!(zamora.cases.iter().all(|c| c.patient_name == "Nina Zamora"));
+    let by_ref =
+        store.list_cases(&a, &CaseQuery { search: Some("l-0".into()), offset: 0, limit: 50 }).unwrap();
+    assert_eq!(by_ref.total, 9);
+    let wildcard =
+        store.list_cases(&a, &CaseQuery { search: Some("%".into()), offset: 0, limit: 50 }).unwrap();
+    assert_eq!(wildcard.total, 12, "a bare wildcard is stripped, not interpreted");
+}
