@@ -518,7 +518,7 @@ impl Store for SqliteStore {
         let search = query.search.as_deref().filter(|s| !s.trim().is_empty()).map(sql::search_pattern);
         let (list_sql, count_sql) = sql::list_cases(search.is_some());
         let (list_sql, count_sql) = (q(&list_sql), q(&count_sql));
-        let summary = |r: &Row| -> rusqlite::Result<(String, String, String, i64, i64, String, String, i64)> {
+        let summary = |r: &Row| -> rusqlite::Result<records::SummaryColumns> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
         };
         let (rows, total) = match &search {

@@ -28,7 +28,7 @@ impl TestDatabase {
 
     /// A fresh schema on the test PostgreSQL, or `None` when PostgreSQL tests are skipped here.
     pub fn postgres() -> Option<TestDatabase> {
-        let Some(base) = postgres_url() else { return None };
+        let base = postgres_url()?;
         let schema = format!("amparo_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = postgres::Client::connect(&base, postgres::NoTls)
             .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {base}: {e}"));
