@@ -9,6 +9,7 @@ pub mod event;
 pub mod identifiers;
 pub mod org;
 pub mod policy;
+pub mod rules;
 
 pub use calendar::Calendar;
 pub use case::{CaseRecord, Language, MedicalProfile, Person, PersonRole, Program};
@@ -16,3 +17,7 @@ pub use case_file::{CaseFile, CaseFileError, Warning};
 pub use date::Date;
 pub use event::{Event, EventKind, RawEvent, ServedBy};
 pub use policy::Policy;
+pub use rules::{
+    Basis, Deadline, DeadlineKind, Derivation, PersonStatus, RuleId, RuleSet, RuleSetError, Status, derive,
+    is_critical_care, render_text,
+};

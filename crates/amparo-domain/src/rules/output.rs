@@ -1,0 +1,161 @@
+//! What a derivation produces: each person's status and every deadline, in the shape of
+//! `amparo deadlines --json`, and the plain-text table the terminal shows.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::ruleset::{Basis, DeadlineKind, RuleId};
+use crate::case::PersonKey;
+use crate::date::Date;
+
+/// A person's parole status as of the derivation's `today`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// A grant covers today.
+    Paroled,
+    /// No grant in force or yet begun, and a parole request is on file.
+    Requested,
+    /// Parole ended early by a termination notice, and that end is past.
+    Terminated,
+    /// The grant's period (or the earlier end it was cut to) is past, not by termination.
+    Expired,
+    /// The person left the United States after their current grant began (or, with no grant, at all).
+    Departed,
+    /// Nothing on file gives a status: no request, no grant that has begun.
+    None,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Paroled => "paroled",
+            Status::Requested => "requested",
+            Status::Terminated => "terminated",
+            Status::Expired => "expired",
+            Status::Departed => "departed",
+            Status::None => "none",
+        }
+    }
+}
+
+/// One person's line of the output.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonStatus {
+    pub person: PersonKey,
+    pub status: Status,
+    /// The end of their current grant, `None` without one.
+    pub parole_ends: Option<Date>,
+}
+
+/// One deadline with everything needed to trust it or check it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    /// `None` for deadlines of the whole case (responses to notices, fees, medical refresh).
+    pub person: Option<PersonKey>,
+    pub due: Date,
+    /// The first day of the window this deadline belongs to, when there is one (U4U re-parole).
+    pub window_opens: Option<Date>,
+    pub rule: RuleId,
+    pub basis: Basis,
+    pub citation: Arc<str>,
+    pub why: String,
+}
+
+/// Statuses and deadlines of one case as of one day, under one rule set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Derivation {
+    pub rule_set: Arc<str>,
+    pub today: Date,
+    pub people: Vec<PersonStatus>,
+    /// Sorted by due date, then kind, then person (case-wide first).
+    pub deadlines: Vec<Deadline>,
+    /// The earliest parole end among the people still in the United States; `None` when none of them
+    /// has a grant.
+    pub covered_until: Option<Date>,
+}
+
+/// Shown under every table of computed dates.
+pub const NOT_LEGAL_ADVICE: &str = "Computed dates are not legal advice: check every date against the notices and with counsel before relying on it.";
+
+impl Derivation {
+    /// The first deadline due on or after `today`.
+    pub fn next_deadline(&self, today: Date) -> Option<&Deadline> {
+        self.deadlines.iter().find(|d| d.due >= today)
+    }
+
+    /// Deadlines due from `from` to `to`, both included.
+    pub fn due_between(&self, from: Date, to: Date) -> impl Iterator<Item = &Deadline> {
+        self.deadlines.iter().filter(move |d| d.due >= from && d.due <= to)
+    }
+
+    /// The status line of one person.
+    pub fn person(&self, key: &str) -> Option<&PersonStatus> {
+        self.people.iter().find(|p| p.person == key)
+    }
+
+    /// The JSON of `amparo deadlines --json`.
+    pub fn to_json(&self) -> String {
+        // Serialising plain data into a String cannot fail; an empty object beats a panic.
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| String::from("{}"))
+    }
+}
+
+/// A plain-text rendering for the terminal: the people, then one block per deadline, then the notice
+/// that computed dates are not legal advice.
+pub fn render_text(derivation: &Derivation) -> String {
+    let mut out = String::with_capacity(256 + 256 * derivation.deadlines.len());
+    let _ = writeln!(out, "Rule set {}, as of {}", derivation.rule_set, derivation.today);
+    if let Some(covered) = derivation.covered_until {
+        let _ = writeln!(out, "Case covered until {covered}");
+    }
+    out.push('\n');
+    let person_width = derivation.people.iter().map(|p| p.person.len()).max().unwrap_or(0).max(6);
+    let _ = writeln!(out, "{:<person_width$}  {:<10}  PAROLE ENDS", "PERSON", "STATUS");
+    for person in &derivation.people {
+        let ends = person.parole_ends.map(|d| d.to_string()).unwrap_or_else(|| "-".to_owned());
+        let _ = writeln!(out, "{:<person_width$}  {:<10}  {ends}", person.person, person.status.as_str());
+    }
+    out.push('\n');
+    if derivation.deadlines.is_empty() {
+        out.push_str("No deadlines.\n");
+    } else {
+        let who_width = derivation
+            .deadlines
+            .iter()
+            .map(|d| d.person.as_deref().map_or(4, str::len))
+            .max()
+            .unwrap_or(4)
+            .max(6);
+        let kind_width = derivation.deadlines.iter().map(|d| d.kind.as_str().len()).max().unwrap_or(4);
+        let _ = writeln!(
+            out,
+            "{:<10}  {:<kind_width$}  {:<who_width$}  {:<8}  RULE",
+            "DUE", "DEADLINE", "PERSON", "BASIS"
+        );
+        for deadline in &derivation.deadlines {
+            let marker = if deadline.due < derivation.today { " (past)" } else { "" };
+            let _ = writeln!(
+                out,
+                "{}  {:<kind_width$}  {:<who_width$}  {:<8}  {}{marker}",
+                deadline.due,
+                deadline.kind.as_str(),
+                deadline.person.as_deref().unwrap_or("case"),
+                deadline.basis.as_str(),
+                deadline.rule,
+            );
+            if let Some(opens) = deadline.window_opens {
+                let _ = writeln!(out, "            window opens {opens}");
+            }
+            let _ = writeln!(out, "            why: {}", deadline.why);
+            let _ = writeln!(out, "            citation: {}", deadline.citation);
+        }
+    }
+    out.push('\n');
+    out.push_str(NOT_LEGAL_ADVICE);
+    out.push('\n');
+    out
+}

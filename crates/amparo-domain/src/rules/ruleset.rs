@@ -1,0 +1,525 @@
+//! Rule sets as data: a versioned TOML document naming each rule's deadline kind, legal basis,
+//! citation, numbers and the wording of its *why*. The engine knows which rules exist and which facts
+//! each can put into its wording; the document decides everything a lawyer would want to read or edit.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use super::template::{Arg, Template, TemplateError};
+
+/// The rule set Amparo ships, compiled into the binary.
+pub const BUILTIN_TOML: &str = include_str!("../../rules/us-parole-2026.1.toml");
+
+/// The legal weight behind a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// A statute, a regulation, or a date printed on a notice.
+    Law,
+    /// Practitioners' advice; no binding rule.
+    Practice,
+    /// The organisation's own setting.
+    Policy,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Law => "law",
+            Basis::Practice => "practice",
+            Basis::Policy => "policy",
+        }
+    }
+}
+
+/// What a deadline is about. Declared in alphabetical order of the names so that the derived ordering
+/// is the name ordering the output is sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    DepartBy,
+    EadEnds,
+    FeeDue,
+    MedicalAttestationRefreshBy,
+    MotionDue,
+    NoidResponseDue,
+    ParoleEnds,
+    ReParoleFileBy,
+    ReParoleWindowOpens,
+    RfeResponseDue,
+    #[serde(rename = "unlawful_presence_181")]
+    UnlawfulPresence181,
+    #[serde(rename = "unlawful_presence_365")]
+    UnlawfulPresence365,
+}
+
+impl DeadlineKind {
+    pub const ALL: [DeadlineKind; 12] = [
+        DeadlineKind::DepartBy,
+        DeadlineKind::EadEnds,
+        DeadlineKind::FeeDue,
+        DeadlineKind::MedicalAttestationRefreshBy,
+        DeadlineKind::MotionDue,
+        DeadlineKind::NoidResponseDue,
+        DeadlineKind::ParoleEnds,
+        DeadlineKind::ReParoleFileBy,
+        DeadlineKind::ReParoleWindowOpens,
+        DeadlineKind::RfeResponseDue,
+        DeadlineKind::UnlawfulPresence181,
+        DeadlineKind::UnlawfulPresence365,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::DepartBy => "depart_by",
+            DeadlineKind::EadEnds => "ead_ends",
+            DeadlineKind::FeeDue => "fee_due",
+            DeadlineKind::MedicalAttestationRefreshBy => "medical_attestation_refresh_by",
+            DeadlineKind::MotionDue => "motion_due",
+            DeadlineKind::NoidResponseDue => "noid_response_due",
+            DeadlineKind::ParoleEnds => "parole_ends",
+            DeadlineKind::ReParoleFileBy => "re_parole_file_by",
+            DeadlineKind::ReParoleWindowOpens => "re_parole_window_opens",
+            DeadlineKind::RfeResponseDue => "rfe_response_due",
+            DeadlineKind::UnlawfulPresence181 => "unlawful_presence_181",
+            DeadlineKind::UnlawfulPresence365 => "unlawful_presence_365",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeadlineKind> {
+        DeadlineKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl fmt::Display for DeadlineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The rules the engine implements. Declared in the order of `rules.md`'s table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RuleId {
+    #[serde(rename = "parole.ends")]
+    ParoleEnds,
+    #[serde(rename = "re_parole.target")]
+    ReParoleTarget,
+    #[serde(rename = "re_parole.window")]
+    ReParoleWindow,
+    #[serde(rename = "ead.ends")]
+    EadEnds,
+    #[serde(rename = "termination.depart_by")]
+    DepartBy,
+    #[serde(rename = "rfe.response")]
+    RfeResponse,
+    #[serde(rename = "noid.response")]
+    NoidResponse,
+    #[serde(rename = "decision.motion")]
+    DecisionMotion,
+    #[serde(rename = "fee.pay_by")]
+    FeePayBy,
+    #[serde(rename = "medical.refresh")]
+    MedicalRefresh,
+    #[serde(rename = "presence.bar3")]
+    PresenceBar3,
+    #[serde(rename = "presence.bar10")]
+    PresenceBar10,
+}
+
+/// How a rule moves a due date that is not a business day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Roll {
+    /// Stays where it falls (printed dates, the end of parole).
+    None,
+    /// To the next business day on the federal calendar (legal response deadlines, 8 CFR 1.2).
+    Forward,
+    /// To the business day before, counting office closures too (internal targets).
+    Back,
+}
+
+/// What the engine needs of one rule: its kind, the numbers it reads and, for each *why* variant, the
+/// facts it can supply.
+struct RuleSpec {
+    name: &'static str,
+    kind: DeadlineKind,
+    number: Option<&'static str>,
+    variants: &'static [(&'static str, &'static [&'static str])],
+}
+
+const COMPUTED: &[&str] = &["on", "served_by", "days", "unrolled", "due", "rolled"];
+const COMPUTED_MAIL: &[&str] =
+    &["on", "served_by", "days", "mail_days", "total", "unrolled", "due", "rolled"];
+const PRINTED: &[&str] = &["on", "served_by", "due"];
+const PRESENCE: &[&str] = &["parole_ends", "cause", "start", "day", "due", "birth_date", "birthday_18"];
+
+const SPECS: [RuleSpec; 12] = [
+    RuleSpec {
+        name: "parole.ends",
+        kind: DeadlineKind::ParoleEnds,
+        number: None,
+        variants: &[
+            ("expires", &["granted_on", "valid_until", "due"]),
+            ("terminated", &["granted_on", "valid_until", "notice_on", "effective", "due"]),
+            ("departed", &["granted_on", "valid_until", "departed_on", "due"]),
+        ],
+    },
+    RuleSpec {
+        name: "re_parole.target",
+        kind: DeadlineKind::ReParoleFileBy,
+        number: None,
+        variants: &[
+            ("default", &["parole_ends", "lead_days", "target", "due", "rolled"]),
+            ("u4u", &["parole_ends", "lead_days", "target", "due", "rolled", "window_opens", "window_days"]),
+        ],
+    },
+    RuleSpec {
+        name: "re_parole.window",
+        kind: DeadlineKind::ReParoleWindowOpens,
+        number: Some("days"),
+        variants: &[("default", &["parole_ends", "days", "due"])],
+    },
+    RuleSpec {
+        name: "ead.ends",
+        kind: DeadlineKind::EadEnds,
+        number: None,
+        variants: &[
+            ("card", &["approved_on", "valid_until", "due"]),
+            ("capped", &["approved_on", "valid_until", "parole_ends", "due"]),
+            ("capped_terminated", &["approved_on", "valid_until", "parole_ends", "due"]),
+        ],
+    },
+    RuleSpec {
+        name: "termination.depart_by",
+        kind: DeadlineKind::DepartBy,
+        number: None,
+        variants: &[("default", &["notice_on", "served_by", "due"])],
+    },
+    RuleSpec {
+        name: "rfe.response",
+        kind: DeadlineKind::RfeResponseDue,
+        number: Some("days"),
+        variants: &[("printed", PRINTED), ("computed", COMPUTED), ("computed_mail", COMPUTED_MAIL)],
+    },
+    RuleSpec {
+        name: "noid.response",
+        kind: DeadlineKind::NoidResponseDue,
+        number: Some("days"),
+        variants: &[("printed", PRINTED), ("computed", COMPUTED), ("computed_mail", COMPUTED_MAIL)],
+    },
+    RuleSpec {
+        name: "decision.motion",
+        kind: DeadlineKind::MotionDue,
+        number: Some("days"),
+        variants: &[("computed", COMPUTED), ("computed_mail", COMPUTED_MAIL)],
+    },
+    RuleSpec {
+        name: "fee.pay_by",
+        kind: DeadlineKind::FeeDue,
+        number: None,
+        variants: &[("default", &["notice_on", "due"]), ("with_amount", &["notice_on", "due", "amount"])],
+    },
+    RuleSpec {
+        name: "medical.refresh",
+        kind: DeadlineKind::MedicalAttestationRefreshBy,
+        number: None,
+        variants: &[("default", &["attested_on", "days", "target", "due", "rolled"])],
+    },
+    RuleSpec {
+        name: "presence.bar3",
+        kind: DeadlineKind::UnlawfulPresence181,
+        number: Some("day"),
+        variants: &[("adult", PRESENCE), ("minor", PRESENCE), ("no_birth_date", PRESENCE)],
+    },
+    RuleSpec {
+        name: "presence.bar10",
+        kind: DeadlineKind::UnlawfulPresence365,
+        number: Some("day"),
+        variants: &[("adult", PRESENCE), ("minor", PRESENCE), ("no_birth_date", PRESENCE)],
+    },
+];
+
+const ROLL_NOTE: &[&str] = &["unrolled", "reason", "due"];
+
+impl RuleId {
+    pub const ALL: [RuleId; 12] = [
+        RuleId::ParoleEnds,
+        RuleId::ReParoleTarget,
+        RuleId::ReParoleWindow,
+        RuleId::EadEnds,
+        RuleId::DepartBy,
+        RuleId::RfeResponse,
+        RuleId::NoidResponse,
+        RuleId::DecisionMotion,
+        RuleId::FeePayBy,
+        RuleId::MedicalRefresh,
+        RuleId::PresenceBar3,
+        RuleId::PresenceBar10,
+    ];
+
+    fn spec(self) -> &'static RuleSpec {
+        &SPECS[self as usize]
+    }
+
+    /// The rule's id as rule sets and output write it (`parole.ends`).
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The deadline kind this rule produces.
+    pub fn kind(self) -> DeadlineKind {
+        self.spec().kind
+    }
+
+    pub fn parse(text: &str) -> Option<RuleId> {
+        RuleId::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One rule as loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub id: RuleId,
+    pub kind: DeadlineKind,
+    pub basis: Basis,
+    pub citation: Arc<str>,
+    /// A plain sentence saying what the rule does, for people reading the rule set.
+    pub summary: String,
+    /// The rule's number (`days` or `day`), when it takes one.
+    pub number: Option<i64>,
+    pub roll: Roll,
+    whys: Vec<(&'static str, Template)>,
+}
+
+impl Rule {
+    /// The rule's number, 0 for rules that take none (validation guarantees the ones that need it).
+    pub fn number_or_zero(&self) -> i64 {
+        self.number.unwrap_or(0)
+    }
+
+    /// The wording of a *why* variant, filled with `args`.
+    pub fn why(&self, variant: &str, args: &[(&'static str, Arg<'_>)]) -> String {
+        self.whys.iter().find(|(v, _)| *v == variant).map(|(_, t)| t.render(args)).unwrap_or_default()
+    }
+
+    /// The *why* variants and their texts as written.
+    pub fn why_texts(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.whys.iter().map(|(v, t)| (*v, t.source()))
+    }
+}
+
+/// A loaded, validated rule set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSet {
+    pub id: Arc<str>,
+    pub title: String,
+    /// Days added to periods that run from a notice served by mail (8 CFR 103.8(b)).
+    pub mailing_days: i64,
+    rolled_forward: Template,
+    rolled_back: Template,
+    rules: [Rule; 12],
+}
+
+/// Why a rule set document was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RuleSetError {
+    #[error("not a valid rule set document: {0}")]
+    Toml(String),
+    #[error("`id` must name the rule set, e.g. \"us-parole/2026.1\"")]
+    MissingId,
+    #[error("unknown rule {0:?} (this version of Amparo knows: {known})", known = known_rules())]
+    UnknownRule(String),
+    #[error("rule {0:?} is defined twice")]
+    DuplicateRule(String),
+    #[error("rule {0:?} is missing; the engine needs every rule")]
+    MissingRule(&'static str),
+    #[error("rule {rule:?}: kind must be {expected:?}, found {found:?}")]
+    WrongKind { rule: &'static str, expected: &'static str, found: String },
+    #[error("rule {rule:?}: `citation` must not be empty")]
+    EmptyCitation { rule: &'static str },
+    #[error("rule {rule:?}: needs `{field}`, a whole number of days from 1 to 3650")]
+    MissingNumber { rule: &'static str, field: &'static str },
+    #[error("rule {rule:?}: `{field}` must be a whole number from 1 to 3650, found {found}")]
+    BadNumber { rule: &'static str, field: &'static str, found: i64 },
+    #[error("rule {rule:?}: takes no `{field}`")]
+    UnexpectedNumber { rule: &'static str, field: &'static str },
+    #[error("rule {rule:?}: missing why.{variant}")]
+    MissingWhy { rule: &'static str, variant: &'static str },
+    #[error("rule {rule:?}: unknown why.{variant} (expected: {expected})")]
+    UnknownWhy { rule: &'static str, variant: String, expected: String },
+    #[error("{location}: {error}")]
+    Template { location: String, error: TemplateError },
+    #[error("calendar.mailing_days must be from 0 to 30, found {0}")]
+    BadMailingDays(i64),
+}
+
+fn known_rules() -> String {
+    RuleId::ALL.map(RuleId::as_str).join(", ")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleSet {
+    id: String,
+    #[serde(default)]
+    title: String,
+    calendar: RawCalendar,
+    #[serde(rename = "rule")]
+    rules: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    mailing_days: i64,
+    rolled_forward: String,
+    rolled_back: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    kind: String,
+    basis: Basis,
+    citation: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    days: Option<i64>,
+    #[serde(default)]
+    day: Option<i64>,
+    #[serde(default)]
+    roll: Option<Roll>,
+    why: BTreeMap<String, String>,
+}
+
+impl RuleSet {
+    /// Loads and checks a rule set written in TOML (see `rules/us-parole-2026.1.toml`).
+    pub fn from_toml(text: &str) -> Result<RuleSet, RuleSetError> {
+        let raw: RawRuleSet = toml::from_str(text).map_err(|e| RuleSetError::Toml(e.to_string()))?;
+        if raw.id.trim().is_empty() {
+            return Err(RuleSetError::MissingId);
+        }
+        if !(0..=30).contains(&raw.calendar.mailing_days) {
+            return Err(RuleSetError::BadMailingDays(raw.calendar.mailing_days));
+        }
+        let compile = |location: &str, text: &str| {
+            Template::compile(text, ROLL_NOTE)
+                .map_err(|error| RuleSetError::Template { location: location.to_owned(), error })
+        };
+        let rolled_forward = compile("calendar.rolled_forward", &raw.calendar.rolled_forward)?;
+        let rolled_back = compile("calendar.rolled_back", &raw.calendar.rolled_back)?;
+
+        let mut slots: Vec<Option<Rule>> = vec![None; RuleId::ALL.len()];
+        for raw_rule in raw.rules {
+            let id =
+                RuleId::parse(&raw_rule.id).ok_or_else(|| RuleSetError::UnknownRule(raw_rule.id.clone()))?;
+            let rule = load_rule(id, raw_rule)?;
+            let slot = &mut slots[id as usize];
+            if slot.is_some() {
+                return Err(RuleSetError::DuplicateRule(id.as_str().to_owned()));
+            }
+            *slot = Some(rule);
+        }
+        let mut rules = Vec::with_capacity(slots.len());
+        for (id, slot) in RuleId::ALL.into_iter().zip(slots) {
+            rules.push(slot.ok_or(RuleSetError::MissingRule(id.as_str()))?);
+        }
+        let rules: [Rule; 12] =
+            rules.try_into().map_err(|_| RuleSetError::Toml("internal: wrong number of rules".to_owned()))?;
+        Ok(RuleSet {
+            id: raw.id.into(),
+            title: raw.title,
+            mailing_days: raw.calendar.mailing_days,
+            rolled_forward,
+            rolled_back,
+            rules,
+        })
+    }
+
+    /// The rule set compiled into Amparo (`us-parole/2026.1`), loaded once. It is checked by the test
+    /// suite, so an error here means a broken build rather than bad input.
+    pub fn builtin() -> Result<&'static RuleSet, RuleSetError> {
+        static BUILTIN: OnceLock<Result<RuleSet, RuleSetError>> = OnceLock::new();
+        BUILTIN.get_or_init(|| RuleSet::from_toml(BUILTIN_TOML)).as_ref().map_err(Clone::clone)
+    }
+
+    pub fn rule(&self, id: RuleId) -> &Rule {
+        &self.rules[id as usize]
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The note appended to a *why* when a legal deadline moved forward off a closed day.
+    pub fn rolled_forward_note(&self, args: &[(&'static str, Arg<'_>)]) -> String {
+        self.rolled_forward.render(args)
+    }
+
+    /// The note appended to a *why* when a target moved back off a closed day.
+    pub fn rolled_back_note(&self, args: &[(&'static str, Arg<'_>)]) -> String {
+        self.rolled_back.render(args)
+    }
+}
+
+fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
+    let spec = id.spec();
+    let rule = spec.name;
+    if raw.kind != spec.kind.as_str() {
+        return Err(RuleSetError::WrongKind { rule, expected: spec.kind.as_str(), found: raw.kind });
+    }
+    if raw.citation.trim().is_empty() {
+        return Err(RuleSetError::EmptyCitation { rule });
+    }
+    let check = |field: &'static str, value: Option<i64>| -> Result<Option<i64>, RuleSetError> {
+        match (spec.number == Some(field), value) {
+            (true, None) => Err(RuleSetError::MissingNumber { rule, field }),
+            (true, Some(n)) if !(1..=3650).contains(&n) => {
+                Err(RuleSetError::BadNumber { rule, field, found: n })
+            }
+            (true, Some(n)) => Ok(Some(n)),
+            (false, Some(_)) => Err(RuleSetError::UnexpectedNumber { rule, field }),
+            (false, None) => Ok(None),
+        }
+    };
+    let number = check("days", raw.days)?.or(check("day", raw.day)?);
+    let expected = || spec.variants.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ");
+    if let Some(unknown) = raw.why.keys().find(|k| !spec.variants.iter().any(|(v, _)| v == k)) {
+        return Err(RuleSetError::UnknownWhy { rule, variant: unknown.clone(), expected: expected() });
+    }
+    let mut whys = Vec::with_capacity(spec.variants.len());
+    for (variant, params) in spec.variants {
+        let text = raw.why.get(*variant).ok_or(RuleSetError::MissingWhy { rule, variant })?;
+        let template = Template::compile(text, params).map_err(|error| RuleSetError::Template {
+            location: format!("rule {rule:?} why.{variant}"),
+            error,
+        })?;
+        whys.push((*variant, template));
+    }
+    let default_roll = match id {
+        RuleId::ReParoleTarget | RuleId::MedicalRefresh => Roll::Back,
+        RuleId::RfeResponse | RuleId::NoidResponse | RuleId::DecisionMotion => Roll::Forward,
+        _ => Roll::None,
+    };
+    Ok(Rule {
+        id,
+        kind: spec.kind,
+        basis: raw.basis,
+        citation: raw.citation.into(),
+        summary: raw.summary,
+        number,
+        roll: raw.roll.unwrap_or(default_roll),
+        whys,
+    })
+}

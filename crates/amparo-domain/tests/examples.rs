@@ -1,0 +1,101 @@
+//! The shared worked examples: each derivation must match its expected file exactly, and the copies
+//! kept here must not drift from the shared ones.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use amparo_domain::{CaseFile, Date, Policy, RuleSet, derive};
+use serde_json::{Value, json};
+
+fn local_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/examples")
+}
+
+fn example_names() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(local_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|n| n.strip_suffix(".expected.json").map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The fields the expected files pin down: people whole, deadlines by kind, person and due, in order.
+fn comparable(derived: &Value) -> Value {
+    let deadlines: Vec<Value> = derived["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| json!({ "kind": d["kind"], "person": d["person"], "due": d["due"] }))
+        .collect();
+    json!({ "today": derived["today"], "people": derived["people"], "deadlines": deadlines })
+}
+
+#[test]
+fn every_example_derives_exactly_its_expected_output() {
+    let names = example_names();
+    assert!(names.len() >= 3, "expected the shared examples, found {names:?}");
+    let rules = RuleSet::builtin().unwrap();
+    for name in names {
+        let dir = local_dir();
+        let text = fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+        let expected: Value =
+            serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.expected.json"))).unwrap())
+                .unwrap();
+        let (file, _) = CaseFile::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let today: Date = expected["today"].as_str().unwrap().parse().unwrap();
+        let derivation = derive(&file, today, &Policy::default(), rules);
+        let derived = serde_json::to_value(&derivation).unwrap();
+        assert_eq!(derived["rule_set"], "us-parole/2026.1", "{name}");
+        assert_eq!(
+            comparable(&derived),
+            expected,
+            "{name}: derived\n{}",
+            serde_json::to_string_pretty(&comparable(&derived)).unwrap()
+        );
+        for deadline in derived["deadlines"].as_array().unwrap() {
+            for field in ["rule", "basis", "citation", "why"] {
+                assert!(
+                    deadline[field].as_str().is_some_and(|s| !s.is_empty()),
+                    "{name}: {field} in {deadline}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_mailed_rfe_explains_its_arithmetic() {
+    let text = fs::read_to_string(local_dir().join("e2-rfe-mail.json")).unwrap();
+    let (file, _) = CaseFile::parse(&text).unwrap();
+    let derivation =
+        derive(&file, "2026-02-20".parse().unwrap(), &Policy::default(), RuleSet::builtin().unwrap());
+    let rfe = derivation.deadlines.iter().find(|d| d.kind.as_str() == "rfe_response_due").unwrap();
+    assert!(rfe.why.starts_with("RFE served by mail on 2026-02-09: 84 + 3 days = 2026-05-07"), "{}", rfe.why);
+    assert_eq!(rfe.citation.as_ref(), "8 CFR 103.2(b)(8)(iv), 103.8(b), 1.2");
+}
+
+#[test]
+fn local_copies_are_identical_to_the_shared_examples() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/domain/examples");
+    if !shared.is_dir() {
+        println!("note: {} not found; skipping the comparison with the shared examples", shared.display());
+        return;
+    }
+    let list = |dir: &Path| {
+        let mut names: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(list(&local_dir()), list(&shared), "the example files differ in name");
+    for name in list(&shared) {
+        assert_eq!(
+            fs::read(local_dir().join(&name)).unwrap(),
+            fs::read(shared.join(&name)).unwrap(),
+            "{name} differs from the shared copy"
+        );
+    }
+}
