@@ -1,1 +1,96 @@
-pub fn placeholder() {}
+//! Amparo's web interface and JSON API. Knows the [`Store`] trait, never an SQL dialect.
+//!
+//! A request flows: HTTP → session (cookie) → CSRF check on every form post → domain validation →
+//! one store call → response. The store is blocking, so handlers call it on the blocking pool.
+
+mod api;
+mod auth;
+mod clock;
+mod cookies;
+mod error;
+mod headers;
+mod pages;
+mod password;
+mod views;
+
+use std::sync::Arc;
+
+use amparo_store::Store;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::WebError;
+pub use password::{hash_password, verify_password};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    /// Mark cookies `Secure`; on whenever the site is reached over HTTPS.
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>) -> AppState {
+        AppState { store, clock: Arc::new(SystemClock), secure_cookies: false }
+    }
+
+    /// Runs a blocking store call off the async executor.
+    pub(crate) async fn with_store<T, F>(&self, work: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, amparo_store::StoreError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || work(&*store))
+            .await
+            .map_err(|e| WebError::Internal(format!("store task: {e}")))?
+            .map_err(WebError::from)
+    }
+}
+
+/// The whole application: pages, API and health check.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(pages::health))
+        .route("/static/app.css", get(pages::stylesheet))
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/cases", get(pages::case_list))
+        .route("/cases/{id}", get(pages::case_page))
+        .route("/api/v1/cases", get(api::list_cases))
+        .route("/api/v1/cases/{id}", get(api::get_case))
+        .route("/api/v1/cases/{id}/events", post(api::append_event))
+        .layer(axum::middleware::map_response(headers::security_headers))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until ctrl-c or SIGTERM, letting requests in flight finish.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,114 @@
+//! The JSON API under `/api/v1`. Reads need a session; writes also need the session's CSRF token in
+//! the `X-CSRF-Token` header, and the case version they were based on.
+
+use amparo_domain::RawEvent;
+use amparo_store::{CaseId, CaseQuery, StoredCase};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::error::{ApiError, WebError};
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    q: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct CaseListItem {
+    id: String,
+    reference: String,
+    program: &'static str,
+    patient_name: String,
+    people: i64,
+    version: i64,
+}
+
+pub async fn list_cases(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let query = CaseQuery {
+        search: params.q,
+        offset: params.offset.unwrap_or(0).max(0),
+        limit: params.limit.unwrap_or(50).clamp(1, 500),
+    };
+    let org = signed_in.user.org_id.clone();
+    let page = state.with_store(move |store| store.list_cases(&org, &query)).await?;
+    let cases: Vec<CaseListItem> = page
+        .cases
+        .into_iter()
+        .map(|c| CaseListItem {
+            id: c.id.0,
+            reference: c.reference,
+            program: c.program.as_str(),
+            patient_name: c.patient_name,
+            people: c.people,
+            version: c.version,
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "total": page.total, "cases": cases })).into_response())
+}
+
+fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {
+    let file: serde_json::Value =
+        serde_json::from_str(&case.file.to_json()).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(serde_json::json!({ "id": case.id, "version": case.version, "file": file }))
+}
+
+pub async fn get_case(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let org = signed_in.user.org_id.clone();
+    let case = state
+        .with_store(move |store| store.case(&org, &CaseId(id)))
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    Ok(Json(case_json(&case)?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppendRequest {
+    expected_version: i64,
+    event: RawEvent,
+}
+
+pub async fn append_event(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    signed_in.check_csrf(token)?;
+    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+    let request: AppendRequest = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        WebError::Invalid(format!("{path}: {}", e.into_inner()))
+    })?;
+    let event = request
+        .event
+        .into_event()
+        .map_err(|e| WebError::Invalid(format!("event.{}: {}", e.field, e.message)))?;
+    let org = signed_in.user.org_id.clone();
+    let actor = signed_in.user.id.clone();
+    let now = state.clock.now();
+    let version = state
+        .with_store(move |store| {
+            store.append_event(&org, &CaseId(id), request.expected_version, &event, Some(&actor), now)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "version": version }))).into_response())
+}

@@ -1,0 +1,306 @@
+//! HTML pages. Every page works without JavaScript; every form post carries a CSRF token.
+
+use amparo_domain::Event;
+use amparo_store::{CaseId, CaseQuery, SessionRecord, StoredCase};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::auth::{SignedIn, token_hash};
+use crate::error::WebError;
+use crate::views::{self, CaseListPage, CasePage, EventView, LoginPage, MedicalView, PersonView, Viewer};
+use crate::{AppState, cookies, password};
+
+const PAGE_SIZE: i64 = 50;
+
+pub async fn health(State(state): State<AppState>) -> Response {
+    match state.with_store(|store| store.ping()).await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response(),
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css")).into_response()
+}
+
+pub async fn home(_user: SignedIn) -> Redirect {
+    Redirect::to("/cases")
+}
+
+fn viewer(signed_in: &SignedIn) -> Viewer {
+    Viewer {
+        name: signed_in.user.display_name.clone(),
+        role: signed_in.user.role.as_str(),
+        csrf_token: signed_in.csrf_token.clone(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    expired: Option<String>,
+}
+
+/// Only local paths are followed after sign-in, so the form cannot be used to send people elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => String::from("/cases"),
+    }
+}
+
+fn login_page(
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    email: String,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let cookie = cookies::set(cookies::LOGIN_CSRF, &csrf_token, 3600, state.secure_cookies);
+    let page = LoginPage { csrf_token, next, email, error, notice };
+    Ok((status, [(SET_COOKIE, cookie)], views::render(&page)).into_response())
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, WebError> {
+    let notice = query.expired.map(|_| String::from("Your session expired. Please sign in again."));
+    login_page(&state, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    next: Option<String>,
+    email: String,
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let expected = cookies::get(&headers, cookies::LOGIN_CSRF).unwrap_or_default();
+    if expected.is_empty() || !cookies::constant_time_eq(&expected, &form.csrf) {
+        return Err(WebError::Csrf);
+    }
+    let email = form.email.trim().to_lowercase();
+    let lookup = email.clone();
+    let credentials = state.with_store(move |store| store.credentials_by_email(&lookup)).await?;
+    let password_text = form.password;
+    // Verify even for an unknown email, against a dummy hash, so timing does not reveal which emails exist.
+    let (hash, user) = match credentials {
+        Some(c) => (c.password_hash, Some(c.user)),
+        None => (password::DUMMY_HASH.to_owned(), None),
+    };
+    let matches = tokio::task::spawn_blocking(move || password::verify_password(&password_text, &hash))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let next = safe_next(form.next.as_deref());
+    let Some(user) = user.filter(|_| matches) else {
+        tracing::info!("sign-in refused");
+        let error = Some(String::from("The email or the password is not right."));
+        return login_page(&state, StatusCode::UNAUTHORIZED, next, email, error, None);
+    };
+    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let now = state.clock.now();
+    let session = SessionRecord {
+        token_hash: token_hash(&token),
+        org_id: user.org_id.clone(),
+        user_id: user.id.clone(),
+        csrf_token,
+        created_at: now,
+        last_seen_at: now,
+    };
+    state.with_store(move |store| store.create_session(&session)).await?;
+    tracing::info!(user = %user.id, "signed in");
+    let max_age = crate::auth::ABSOLUTE_TIMEOUT.num_seconds();
+    let headers = [
+        (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
+        (SET_COOKIE, cookies::set(cookies::LOGIN_CSRF, "", 0, state.secure_cookies)),
+    ];
+    Ok((headers, Redirect::to(&next)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_csrf(&form.csrf)?;
+    let hash = signed_in.token_hash.clone();
+    state.with_store(move |store| store.delete_session(&hash)).await?;
+    let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    page: Option<i64>,
+}
+
+pub async fn case_list(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let page = query.page.unwrap_or(1).max(1);
+    let search = query.q.unwrap_or_default();
+    let case_query = CaseQuery {
+        search: Some(search.clone()).filter(|s| !s.trim().is_empty()),
+        offset: (page - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+    };
+    let org = signed_in.user.org_id.clone();
+    let result = state.with_store(move |store| store.list_cases(&org, &case_query)).await?;
+    let first = (page - 1) * PAGE_SIZE + 1;
+    let last = (first + result.cases.len() as i64 - 1).max(0);
+    let link = |p: i64| format!("/cases?q={}&page={p}", form_encode(&search));
+    let view = CaseListPage {
+        viewer: viewer(&signed_in),
+        rows: result
+            .cases
+            .into_iter()
+            .map(|c| views::CaseRow {
+                id: c.id.0,
+                reference: c.reference,
+                patient_name: c.patient_name,
+                program: c.program.as_str(),
+                people: c.people,
+            })
+            .collect(),
+        total: result.total,
+        first,
+        last,
+        previous: (page > 1).then(|| link(page - 1)),
+        next: (last < result.total).then(|| link(page + 1)),
+        search,
+    };
+    Ok(views::render(&view).into_response())
+}
+
+fn form_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn case_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let org = signed_in.user.org_id.clone();
+    let case = state
+        .with_store(move |store| store.case(&org, &CaseId(id)))
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    tracing::debug!(case = %case.id, "case page");
+    Ok(views::render(&case_view(viewer(&signed_in), &case)).into_response())
+}
+
+fn or_dash(value: Option<String>) -> String {
+    value.unwrap_or_else(|| String::from("—"))
+}
+
+fn case_view(viewer: Viewer, stored: &StoredCase) -> CasePage {
+    let case = &stored.file.case;
+    let name_of = |key: &str| case.person(key).map(|p| p.full_name()).unwrap_or_else(|| key.to_owned());
+    let people = case
+        .people
+        .iter()
+        .map(|p| PersonView {
+            key: p.key.clone(),
+            name: p.full_name(),
+            role: p.role.as_str(),
+            birth_date: or_dash(p.birth_date.map(|d| d.to_string())),
+            a_number: or_dash(p.a_number.as_ref().map(|a| a.as_str().to_owned())),
+            citizenship: or_dash(p.citizenship.as_ref().map(|c| c.as_str().to_owned())),
+            language: p.preferred_language.map_or("—", |l| l.as_str()),
+        })
+        .collect();
+    let medical = case.medical.as_ref().map(|m| MedicalView {
+        person: name_of(&m.person),
+        condition: m.condition.clone(),
+        regimen: or_dash(m.regimen.clone()),
+        hours_per_day: or_dash(m.hours_per_day.map(|h| h.to_string())),
+        facility: or_dash(m.facility.clone()),
+        available_in_origin: or_dash(
+            m.available_in_origin_country.map(|a| if a { "yes" } else { "no" }.to_owned()),
+        ),
+        days_to_critical_harm: or_dash(m.days_to_critical_harm.map(|d| d.to_string())),
+        attested_on: or_dash(m.attested_on.map(|d| d.to_string())),
+    });
+    let events = &stored.file.events;
+    let superseded_by = |e: &Event| {
+        let id = e.id.as_ref()?;
+        events.iter().find(|other| other.supersedes.as_ref() == Some(id)).and_then(|c| c.id.clone())
+    };
+    let timeline = events
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(index, e)| EventView {
+            id: e.id.clone().unwrap_or_else(|| format!("#{}", index + 1)),
+            event_type: e.kind.type_name().replace('_', " "),
+            on: e.on.to_string(),
+            persons: e
+                .persons
+                .as_ref()
+                .map(|keys| keys.iter().map(|k| name_of(k)).collect::<Vec<_>>().join(", "))
+                .unwrap_or_else(|| String::from("everyone")),
+            details: event_details(e),
+            superseded_by: superseded_by(e),
+        })
+        .collect();
+    CasePage {
+        viewer,
+        reference: case.reference.to_string(),
+        program: case.program.as_str(),
+        version: stored.version,
+        people,
+        medical,
+        events: timeline,
+    }
+}
+
+/// The event's own facts in one short line.
+fn event_details(event: &Event) -> String {
+    let raw = amparo_domain::RawEvent::from(event);
+    let mut parts = Vec::new();
+    let mut push = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            parts.push(format!("{name} {v}"));
+        }
+    };
+    push("valid until", raw.valid_until.map(|d| d.to_string()));
+    push("served by", raw.served_by.map(|s| s.as_str().to_owned()));
+    push("effective", raw.effective.map(|d| d.to_string()));
+    push("depart by", raw.depart_by.map(|d| d.to_string()));
+    push("respond by", raw.respond_by.map(|d| d.to_string()));
+    push("pay by", raw.pay_by.map(|d| d.to_string()));
+    push("receipt", raw.receipt_number.map(|r| r.to_string()));
+    push("days to critical harm", raw.days_to_critical_harm.map(|d| d.to_string()));
+    if parts.is_empty() { String::new() } else { format!("({})", parts.join(", ")) }
+}

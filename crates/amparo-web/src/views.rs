@@ -1,0 +1,99 @@
+//! Page templates (compile-time checked by askama) and the view models they render.
+
+use askama::Template;
+
+/// Renders a template to HTML; a template that fails to render shows a plain error instead of
+/// half a page.
+pub fn render<T: Template>(template: &T) -> axum::response::Html<String> {
+    axum::response::Html(template.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "template failed to render");
+        String::from("<!doctype html><title>Error</title><p>This page could not be shown.</p>")
+    }))
+}
+
+/// Who is signed in, for the page header.
+pub struct Viewer {
+    pub name: String,
+    pub role: &'static str,
+    pub csrf_token: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub csrf_token: String,
+    pub next: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+pub struct CaseRow {
+    pub id: String,
+    pub reference: String,
+    pub patient_name: String,
+    pub program: &'static str,
+    pub people: i64,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+pub struct CaseListPage {
+    pub viewer: Viewer,
+    pub search: String,
+    pub rows: Vec<CaseRow>,
+    pub total: i64,
+    pub first: i64,
+    pub last: i64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+pub struct PersonView {
+    pub key: String,
+    pub name: String,
+    pub role: &'static str,
+    pub birth_date: String,
+    pub a_number: String,
+    pub citizenship: String,
+    pub language: &'static str,
+}
+
+pub struct MedicalView {
+    pub person: String,
+    pub condition: String,
+    pub regimen: String,
+    pub hours_per_day: String,
+    pub facility: String,
+    pub available_in_origin: String,
+    pub days_to_critical_harm: String,
+    pub attested_on: String,
+}
+
+pub struct EventView {
+    pub id: String,
+    pub event_type: String,
+    pub on: String,
+    pub persons: String,
+    pub details: String,
+    pub superseded_by: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub viewer: Viewer,
+    pub reference: String,
+    pub program: &'static str,
+    pub version: i64,
+    pub people: Vec<PersonView>,
+    pub medical: Option<MedicalView>,
+    pub events: Vec<EventView>,
+}
