@@ -31,7 +31,7 @@ pub struct Template {
 pub enum TemplateError {
     #[error("unknown placeholder {{{name}}} (this text may use: {allowed})")]
     UnknownPlaceholder { name: String, allowed: String },
-    #[error("a '{{' is not closed by '}}' (write '{{{{' for a literal brace)")]
+    #[error("a '{{' is not closed by '}}' after a placeholder name (write '{{{{' for a literal brace)")]
     Unclosed,
     #[error("a '}}' has no opening '{{' (write '}}}}' for a literal brace)")]
     UnopenedBrace,
@@ -59,11 +59,11 @@ impl Template {
                     loop {
                         match chars.next() {
                             Some('}') => break,
-                            Some(n) => name.push(n),
-                            None => return Err(TemplateError::Unclosed),
+                            Some(n) if n.is_ascii_alphanumeric() || n == '_' => name.push(n),
+                            _ => return Err(TemplateError::Unclosed),
                         }
                     }
-                    let Some(known) = allowed.iter().find(|a| **a == name.trim()) else {
+                    let Some(known) = allowed.iter().find(|a| **a == name) else {
                         return Err(TemplateError::UnknownPlaceholder { name, allowed: allowed.join(", ") });
                     };
                     if !literal.is_empty() {
@@ -134,6 +134,7 @@ mod tests {
             Err(TemplateError::UnknownPlaceholder { name, .. }) if name == "dew"
         ));
         assert_eq!(Template::compile("due {due", &["due"]), Err(TemplateError::Unclosed));
+        assert_eq!(Template::compile("{due is {due}", &["due"]), Err(TemplateError::Unclosed));
         assert_eq!(Template::compile("due }", &["due"]), Err(TemplateError::UnopenedBrace));
     }
 }
