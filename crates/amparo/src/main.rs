@@ -1,1 +1,177 @@
-fn main() {}
+//! `amparo`: the one binary. Serves the web app and API, runs the demo, and carries the admin and
+//! data commands. The clock is read here, at the edge, and passed down.
+
+mod commands;
+mod config;
+mod demo_data;
+mod error;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::FileConfig;
+use crate::error::CliResult;
+
+#[derive(Parser)]
+#[command(
+    name = "amparo",
+    version,
+    about = "Humanitarian-parole cases of medically fragile people, none lapsing unseen."
+)]
+struct Cli {
+    /// A TOML settings file (keys: database_url, bind, secure_cookies, log).
+    #[arg(long, env = "AMPARO_CONFIG", global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives.
+#[derive(Args, Clone, Default)]
+pub struct DatabaseArgs {
+    /// A SQLite file path or `sqlite://` URL, or a `postgres://` URL [default: ./amparo.db]
+    #[arg(long, env = "AMPARO_DATABASE_URL", value_name = "URL")]
+    database: Option<String>,
+}
+
+/// Which organisation a command acts in.
+#[derive(Args, Clone, Default)]
+pub struct OrgArgs {
+    /// The organisation's slug; may be left out when the database holds exactly one.
+    #[arg(long, value_name = "SLUG")]
+    org: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the JSON API.
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "AMPARO_BIND", value_name = "ADDR")]
+        bind: Option<String>,
+    },
+    /// Serve a fictional demo organisation (created on first run, reused after).
+    Demo {
+        /// The demo's own database; never the one in AMPARO_DATABASE_URL.
+        #[arg(long, default_value = "./amparo-demo.db", value_name = "URL")]
+        database: String,
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        bind: String,
+        /// How many cases to generate (for benchmarks, e.g. 50000).
+        #[arg(long, default_value_t = 25)]
+        cases: usize,
+        /// Seed of the generator: the same seed and date give the same organisation.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The date the demo's timelines are built around [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+        /// Create the data and print the sign-in, but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply database migrations (they are also applied at start).
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        command: commands::admin::OrgCommand,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: commands::admin::UserCommand,
+    },
+    /// Import case files (amparo.case/1); all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        org: OrgArgs,
+        /// Case files, or folders of them (*.json).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Export cases as amparo.case/1 files.
+    Export {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        org: OrgArgs,
+        /// One case, by reference, to standard output (or --output).
+        #[arg(long, value_name = "REFERENCE", conflicts_with = "dir")]
+        case: Option<String>,
+        /// With --case: write to this file instead of standard output.
+        #[arg(long, value_name = "FILE", requires = "case")]
+        output: Option<PathBuf>,
+        /// Every case, one file each, into this folder.
+        #[arg(long, value_name = "DIR", required_unless_present = "case")]
+        dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("amparo: {error}");
+            error.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli) -> CliResult {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let database = |args: DatabaseArgs| {
+        args.database
+            .or_else(|| file.database_url.clone())
+            .unwrap_or_else(|| config::DEFAULT_DATABASE.to_owned())
+    };
+    match cli.command {
+        Command::Serve { db, bind } => {
+            commands::logging(file.log.as_deref(), "info");
+            let bind = bind.or_else(|| file.bind.clone()).unwrap_or_else(|| config::DEFAULT_BIND.to_owned());
+            commands::serve::run(&database(db), &bind, file.secure_cookies.unwrap_or(false))
+        }
+        Command::Demo { database, bind, cases, seed, today, no_serve } => {
+            commands::logging(file.log.as_deref(), "info");
+            let options =
+                commands::demo::DemoOptions { database, bind, cases, seed, today, serve: !no_serve };
+            commands::demo::run(&options)
+        }
+        Command::Migrate { db } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::data::migrate(&database(db))
+        }
+        Command::Org { command } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::admin::org(command, &database)
+        }
+        Command::User { command } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::admin::user(command, &database)
+        }
+        Command::Import { db, org, files } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::data::import(&database(db), org.org.as_deref(), &files)
+        }
+        Command::Export { db, org, case, output, dir } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::data::export(
+                &database(db),
+                org.org.as_deref(),
+                case.as_deref(),
+                output.as_deref(),
+                dir.as_deref(),
+            )
+        }
+    }
+}

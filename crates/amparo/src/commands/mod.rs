@@ -1,0 +1,57 @@
+//! One module per command family; shared plumbing here.
+
+pub mod admin;
+pub mod data;
+pub mod demo;
+pub mod serve;
+
+use std::sync::Arc;
+
+use amparo_store::{Organisation, Store};
+use chrono::{DateTime, Utc};
+
+use crate::config::redact_url;
+use crate::error::{CliError, CliResult};
+
+/// Logs go to standard error; `AMPARO_LOG` overrides the configured filter.
+pub fn logging(configured: Option<&str>, default: &str) {
+    let filter =
+        std::env::var("AMPARO_LOG").ok().or(configured.map(str::to_owned)).unwrap_or_else(|| default.into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The clock, read once per command at the edge.
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+pub fn open_store(url: &str) -> CliResult<Arc<dyn Store>> {
+    amparo_store::open(url).map_err(|e| CliError::Failed(format!("database {}: {e}", redact_url(url))))
+}
+
+/// The organisation named by `--org`, or the only one there is.
+pub fn resolve_org(store: &dyn Store, slug: Option<&str>) -> CliResult<Organisation> {
+    let organisations = store.organisations()?;
+    match slug {
+        Some(slug) => organisations.into_iter().find(|o| o.slug == slug).ok_or_else(|| {
+            CliError::Invalid(format!("--org: no organisation with slug {slug:?} (see `amparo org list`)"))
+        }),
+        None => match organisations.len() {
+            1 => Ok(organisations
+                .into_iter()
+                .next()
+                .ok_or_else(|| CliError::Failed("organisation vanished".into()))?),
+            0 => Err(CliError::Invalid(
+                "there is no organisation yet: create one with `amparo org add`".into(),
+            )),
+            n => Err(CliError::Invalid(format!(
+                "this database holds {n} organisations; say which with --org ({})",
+                organisations.iter().map(|o| o.slug.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        },
+    }
+}

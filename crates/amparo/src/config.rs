@@ -1,0 +1,78 @@
+//! Configuration, layered: built-in defaults, then an optional TOML file (`--config` or
+//! `AMPARO_CONFIG`), then `AMPARO_*` environment variables, then command-line flags. Unknown keys in
+//! the file are refused, so a misspelt setting is never silently ignored.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE: &str = "./amparo.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// The settings file, every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    /// Set when the site is served over HTTPS (directly or behind a proxy): cookies become `Secure`.
+    pub secure_cookies: Option<bool>,
+    /// A tracing filter such as `info` or `amparo=debug`.
+    pub log: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("the configuration file {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+}
+
+impl FileConfig {
+    pub fn load(path: Option<&Path>) -> Result<FileConfig, ConfigError> {
+        let Some(path) = path else { return Ok(FileConfig::default()) };
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse { path: shown, message: e.to_string() })
+    }
+}
+
+/// A database URL with any password replaced, safe to print and log.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://amparo:s3cret@db:5432/amparo"),
+            "postgres://amparo:***@db:5432/amparo"
+        );
+        assert_eq!(redact_url("postgres://amparo@db/amparo"), "postgres://amparo@db/amparo");
+        assert_eq!(redact_url("./amparo.db"), "./amparo.db");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("amparo.toml");
+        std::fs::write(&path, "bind = \"0.0.0.0:80\"\ndatabse_url = \"x\"\n").unwrap();
+        let err = FileConfig::load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("unknown field `databse_url`"), "{err}");
+        std::fs::write(&path, "bind = \"0.0.0.0:80\"\n").unwrap();
+        assert_eq!(FileConfig::load(Some(&path)).unwrap().bind.as_deref(), Some("0.0.0.0:80"));
+    }
+}
