@@ -101,16 +101,32 @@ impl Template {
                 Segment::Literal(text) => out.push_str(text),
                 Segment::Value(name) => match args.iter().find(|(n, _)| n == name).map(|(_, a)| *a) {
                     Some(Arg::Date(date)) => date.push_iso(out),
-                    Some(Arg::Int(n)) => {
-                        use std::fmt::Write;
-                        let _ = write!(out, "{n}");
-                    }
+                    Some(Arg::Int(n)) => push_int(out, n),
                     Some(Arg::Text(text)) => out.push_str(text),
                     None => {}
                 },
             }
         }
     }
+}
+
+/// Decimal digits without the formatting machinery: explanations are written for every deadline.
+fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut value = n.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&b| char::from(b)));
 }
 
 #[cfg(test)]
@@ -125,6 +141,14 @@ mod tests {
             t.render(&[("on", Arg::Date(on)), ("days", Arg::Int(87)), ("due", Arg::Date(on.add_days(87)))]);
         assert_eq!(text, "{x} 2026-02-09: 87 days = 2026-05-07.");
         assert_eq!(t.source(), "{{x}} {on}: {days} days = {due}.");
+    }
+
+    #[test]
+    fn writes_integers_like_display() {
+        let t = Template::compile("{n}", &["n"]).unwrap();
+        for n in [0, 7, 84, 180, -3, 1_000_000, i64::MIN, i64::MAX] {
+            assert_eq!(t.render(&[("n", Arg::Int(n))]), n.to_string());
+        }
     }
 
     #[test]
