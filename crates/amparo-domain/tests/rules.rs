@@ -562,3 +562,25 @@ fn the_text_table_ends_with_the_legal_advice_notice() {
     let empty = render_text(&run(&file(json!([])), "2026-01-15"));
     assert!(empty.contains("No deadlines.") && empty.trim_end().ends_with(NOT_LEGAL_ADVICE));
 }
+
+#[test]
+fn ties_on_the_end_date_go_to_departure_then_to_expiry() {
+    // Leaving on the last day of parole: ended by departure, no unlawful presence.
+    let f = file(
+        json!([grant("2024-10-01", "2025-09-30"), { "type": "departed", "on": "2025-09-30", "persons": ["m1"] }]),
+    );
+    let out = run(&f, "2025-12-01");
+    assert_eq!(status(&out, "m1"), Status::Departed);
+    assert!(find(&out, "parole_ends", Some("m1")).unwrap().why.contains("Departure"));
+    assert_eq!(due(&out, "unlawful_presence_181", Some("m1")), None);
+    assert_eq!(due(&out, "re_parole_file_by", Some("m1")), None);
+    // A termination effective on the last day is not early: the parole simply expired.
+    let f = file(json!([
+        grant("2024-10-01", "2025-09-30"),
+        { "type": "termination_notice", "on": "2025-09-01", "served_by": "mail", "effective": "2025-09-30", "persons": ["m1"] }
+    ]));
+    let out = run(&f, "2025-12-01");
+    assert_eq!(status(&out, "m1"), Status::Expired);
+    assert_eq!(due(&out, "re_parole_file_by", Some("m1")).as_deref(), Some("2025-07-02"));
+    assert!(find(&out, "unlawful_presence_181", Some("m1")).unwrap().why.contains("expired on"));
+}

@@ -1,5 +1,5 @@
 //! The rules engine: rule sets as data ([`RuleSet`]), the derivation of statuses and deadlines from a
-//! case's timeline ([`derive`]), and its output ([`Derivation`], [`render_text`]).
+//! case's timeline ([`derive()`]), and its output ([`Derivation`], [`render_text`]).
 //!
 //! Statuses, per person, as of `today` (see `shared/domain/rules.md`):
 //! - `departed`: a `departed` event for them on or before `today`, dated on or after their current
