@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::{SignedIn, token_hash};
@@ -126,10 +126,11 @@ pub async fn login(
     state.with_store(move |store| store.create_session(&session)).await?;
     tracing::info!(user = %user.id, "signed in");
     let max_age = crate::auth::ABSOLUTE_TIMEOUT.num_seconds();
-    let headers = [
+    // Appended, not inserted: two cookies means two Set-Cookie headers.
+    let headers = AppendHeaders([
         (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
         (SET_COOKIE, cookies::set(cookies::LOGIN_CSRF, "", 0, state.secure_cookies)),
-    ];
+    ]);
     Ok((headers, Redirect::to(&next)).into_response())
 }
 
