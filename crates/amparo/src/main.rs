@@ -99,6 +99,21 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Statuses and deadlines the rules derive for a case file.
+    Deadlines {
+        /// An amparo.case/1 file.
+        #[arg(long, value_name = "FILE")]
+        case_file: PathBuf,
+        /// The day to compute for [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// A rule-set file to use instead of the built-in one.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
     /// Export cases as amparo.case/1 files.
     Export {
         #[command(flatten)]
@@ -162,6 +177,10 @@ fn run(cli: Cli) -> CliResult {
         Command::Import { db, org, files } => {
             commands::logging(file.log.as_deref(), "warn");
             commands::data::import(&database(db), org.org.as_deref(), &files)
+        }
+        Command::Deadlines { case_file, today, json, rules } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::deadlines::run(&case_file, today.as_deref(), json, rules.as_deref())
         }
         Command::Export { db, org, case, output, dir } => {
             commands::logging(file.log.as_deref(), "warn");

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod data;
+pub mod deadlines;
 pub mod demo;
 pub mod serve;
 
