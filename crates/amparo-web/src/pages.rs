@@ -1,6 +1,6 @@
 //! HTML pages. Every page works without JavaScript; every form post carries a CSRF token.
 
-use amparo_domain::Event;
+use amparo_domain::{Derivation, Event};
 use amparo_store::{CaseId, CaseQuery, SessionRecord, StoredCase};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -11,7 +11,10 @@ use serde::Deserialize;
 
 use crate::auth::{SignedIn, token_hash};
 use crate::error::WebError;
-use crate::views::{self, CaseListPage, CasePage, EventView, LoginPage, MedicalView, PersonView, Viewer};
+use crate::views::{
+    self, CaseListPage, CasePage, DeadlineView, EventView, LoginPage, MedicalView, PersonView, StatusView,
+    Viewer,
+};
 use crate::{AppState, cookies, password};
 
 const PAGE_SIZE: i64 = 50;
@@ -218,14 +221,19 @@ pub async fn case_page(
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
     tracing::debug!(case = %case.id, "case page");
-    Ok(views::render(&case_view(viewer(&signed_in), &case)).into_response())
+    // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    let rules =
+        amparo_domain::RuleSet::builtin().map_err(|e| WebError::Internal(format!("rule set: {e}")))?;
+    let derivation = amparo_domain::derive(&case.file, today, &amparo_domain::Policy::default(), rules);
+    Ok(views::render(&case_view(viewer(&signed_in), &case, &derivation)).into_response())
 }
 
 fn or_dash(value: Option<String>) -> String {
     value.unwrap_or_else(|| String::from("—"))
 }
 
-fn case_view(viewer: Viewer, stored: &StoredCase) -> CasePage {
+fn case_view(viewer: Viewer, stored: &StoredCase, derivation: &Derivation) -> CasePage {
     let case = &stored.file.case;
     let name_of = |key: &str| case.person(key).map(|p| p.full_name()).unwrap_or_else(|| key.to_owned());
     let people = case
@@ -275,7 +283,34 @@ fn case_view(viewer: Viewer, stored: &StoredCase) -> CasePage {
             superseded_by: superseded_by(e),
         })
         .collect();
+    let statuses = derivation
+        .people
+        .iter()
+        .map(|p| StatusView {
+            name: name_of(&p.person),
+            status: p.status.as_str(),
+            parole_ends: or_dash(p.parole_ends.map(|d| d.to_string())),
+        })
+        .collect();
+    let deadlines = derivation
+        .deadlines
+        .iter()
+        .map(|d| DeadlineView {
+            due: d.due.to_string(),
+            kind: d.kind.as_str().replace('_', " "),
+            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| String::from("whole case")),
+            basis: d.basis.as_str(),
+            why: d.why.clone(),
+            citation: d.citation.to_string(),
+            rule: d.rule.as_str(),
+            past: d.due < derivation.today,
+        })
+        .collect();
     CasePage {
+        today: derivation.today.to_string(),
+        covered_until: or_dash(derivation.covered_until.map(|d| d.to_string())),
+        statuses,
+        deadlines,
         viewer,
         reference: case.reference.to_string(),
         program: case.program.as_str(),

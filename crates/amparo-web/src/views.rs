@@ -86,9 +86,30 @@ pub struct EventView {
     pub superseded_by: Option<String>,
 }
 
+pub struct StatusView {
+    pub name: String,
+    pub status: &'static str,
+    pub parole_ends: String,
+}
+
+pub struct DeadlineView {
+    pub due: String,
+    pub kind: String,
+    pub person: String,
+    pub basis: &'static str,
+    pub why: String,
+    pub citation: String,
+    pub rule: &'static str,
+    pub past: bool,
+}
+
 #[derive(Template)]
 #[template(path = "case.html")]
 pub struct CasePage {
+    pub today: String,
+    pub covered_until: String,
+    pub statuses: Vec<StatusView>,
+    pub deadlines: Vec<DeadlineView>,
     pub viewer: Viewer,
     pub reference: String,
     pub program: &'static str,
