@@ -21,3 +21,16 @@ pub async fn security_headers(mut response: Response) -> Response {
     set(headers, "cache-control", "no-store");
     response
 }
+
+/// `Server-Timing: app;dur=…` on every response: the time spent inside the application, in
+/// milliseconds, so that benchmarks and browsers' developer tools can read server time apart from
+/// the network.
+pub async fn server_timing(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
+}

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}", get(api::get_case))
         .route("/api/v1/cases/{id}/events", post(api::append_event))
         .layer(axum::middleware::map_response(headers::security_headers))
+        .layer(axum::middleware::from_fn(headers::server_timing))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .with_state(state)
 }

@@ -856,8 +856,6 @@ fn the_config_file_is_read_and_checked(db: &TestDatabase) {
 
 /// Two references that differ only in '/' versus '_' must both survive `export --dir`.
 #[test]
-#[ignore = "product bug: export --dir maps '/' to '_' in file names, so references A/1 and A_1 share \
-            A_1.json and one case is silently overwritten (crates/amparo/src/commands/data.rs, file_name)"]
 fn export_dir_keeps_references_that_differ_only_in_slash_and_underscore() {
     let db = TestDatabase::sqlite();
     let amparo = Amparo::new(&db);

@@ -82,9 +82,10 @@ pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult
     Ok(())
 }
 
-/// A reference as a file name: the characters references allow, with '/' made safe.
+/// A reference as a file name. '/' becomes "%2F": '%' cannot appear in a reference, so two
+/// references never share a file name (`A/1` and `A_1` stay apart).
 fn file_name(reference: &str) -> String {
-    format!("{}.json", reference.replace('/', "_"))
+    format!("{}.json", reference.replace('/', "%2F"))
 }
 
 pub fn export(
