@@ -52,6 +52,25 @@ fn read_case_file(path: &Path) -> CliResult<CaseFile> {
     Ok(file)
 }
 
+/// Reads and validates the files on every core; results come back in the files' order, so the error
+/// reported is the first bad file as listed, whatever thread found it.
+fn read_all(files: &[PathBuf]) -> Vec<CliResult<CaseFile>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(files.len().max(1));
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|p| read_case_file(p)).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker.join().unwrap_or_else(|_| vec![Err(CliError::Failed("a reader thread failed".into()))])
+            })
+            .collect()
+    })
+}
+
 /// Every file is read and validated before anything is written; then all are written in one
 /// transaction, so a refused import leaves the database as it was.
 pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult {
@@ -59,10 +78,11 @@ pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult
     if files.is_empty() {
         return Err(CliError::Invalid("no case files found".into()));
     }
+    let parsed = read_all(&files);
     let mut cases = Vec::with_capacity(files.len());
     let mut references = std::collections::HashMap::new();
-    for path in &files {
-        let case = read_case_file(path)?;
+    for (path, case) in files.iter().zip(parsed) {
+        let case = case?;
         if let Some(first) = references.insert(case.case.reference.to_string(), path.clone()) {
             return Err(CliError::Invalid(format!(
                 "{}: case.reference: {} is also the reference of {}",
