@@ -480,14 +480,14 @@ fn export_import_export_is_byte_identical(db: &TestDatabase) {
     assert_eq!(out.stdout, format!("exported {} cases to {}\n", originals.len(), d1.display()));
     let first = read_dir_files(&d1);
     assert_eq!(first.len(), originals.len(), "{:?}", first.keys());
-    assert!(first.contains_key("LOCAL_2026.7.json"), "'/' is made safe in file names: {:?}", first.keys());
+    assert!(first.contains_key("LOCAL%2F2026.7.json"), "'/' is made safe in file names: {:?}", first.keys());
     for (name, bytes) in &first {
         let text = std::str::from_utf8(bytes).unwrap();
         assert!(text.ends_with("}\n"), "{name} ends with one newline");
         let file = CaseFile::parse(text).unwrap_or_else(|e| panic!("{name}: {e}")).0;
         assert_eq!(Some(&file), originals.get(file.case.reference.as_str()), "{name} says what was imported");
     }
-    let rich = std::str::from_utf8(&first["LOCAL_2026.7.json"]).unwrap();
+    let rich = std::str::from_utf8(&first["LOCAL%2F2026.7.json"]).unwrap();
     assert!(
         rich.contains("\"A012345678\"") && rich.contains("\"IOE0912345678\""),
         "identifiers normalised: {rich}"
@@ -521,7 +521,7 @@ fn exporting_one_case(db: &TestDatabase) {
     let all = read_dir_files(&dir);
 
     let stdout = amparo.run(&["export", "--case", "R/1"]).success().stdout;
-    assert_eq!(stdout.as_bytes(), &all["R_1.json"][..], "--case prints what --dir writes");
+    assert_eq!(stdout.as_bytes(), &all["R%2F1.json"][..], "--case prints what --dir writes");
     let output = amparo.path("one.json");
     let out = amparo.run(&["export", "--case", "S-1", "--output", output.to_str().unwrap()]).success();
     assert_eq!(out.stdout, "");
