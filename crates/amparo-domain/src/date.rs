@@ -106,8 +106,13 @@ impl FromStr for Date {
 }
 
 impl fmt::Display for Date {
+    /// Plain integer formatting: chrono's strftime parser showed up in import profiles.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        if (0..=9999).contains(&self.year()) {
+            write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
+        } else {
+            write!(f, "{}", self.0.format("%Y-%m-%d"))
+        }
     }
 }
 
