@@ -19,7 +19,7 @@ pub mod testing;
 use std::sync::Arc;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Event};
+use amparo_domain::{CaseFile, Date, Event, Policy};
 use chrono::{DateTime, Utc};
 
 pub use error::{StoreError, StoreResult};
@@ -59,7 +59,7 @@ pub trait Store: Send + Sync + 'static {
     fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    /// Writes whole cases, all or nothing: one refused case (a reference already taken, say) leaves
+    /// Writes whole cases, all or nothing, with their derived deadlines: one refused case (a reference already taken, say) leaves
     /// the database as it was.
     fn import_cases(
         &self,
@@ -69,8 +69,8 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<CaseId>>;
 
-    /// Appends one event to a case's timeline if the case is still at `expected_version`; returns the
-    /// new version.
+    /// Appends one event to a case's timeline if the case is still at `expected_version`, and refreshes
+    /// the case's derived deadlines in the same transaction; returns the new version.
     fn append_event(
         &self,
         org: &OrgId,
@@ -80,6 +80,17 @@ pub trait Store: Send + Sync + 'static {
         actor: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<i64>;
+
+    /// The organisation's policy (lead days, refresh days, critical-care threshold, closure days).
+    fn policy(&self, org: &OrgId) -> StoreResult<Policy>;
+    /// Replaces the policy and re-derives every case of the organisation in the same transaction;
+    /// returns how many cases were re-derived.
+    fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize>;
+    /// Re-derives the cases whose stored deadlines were computed before `today` (some deadlines, such
+    /// as days of unlawful presence, appear only as days pass); returns how many.
+    fn refresh_derived(&self, org: &OrgId, today: Date) -> StoreResult<usize>;
+    /// Stored deadlines due in a range across the organisation's cases: one indexed query.
+    fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>>;
 
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>>;
     fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>>;

@@ -144,3 +144,27 @@ pub struct CasePage {
     pub cases: Vec<CaseSummary>,
     pub total: i64,
 }
+
+/// A stored deadline with the case it belongs to, as the organisation-wide queries return it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DueDeadline {
+    pub case_id: CaseId,
+    pub reference: String,
+    pub kind: String,
+    /// The person's key on the case; `None` for deadlines of the whole case.
+    pub person: Option<String>,
+    pub due: amparo_domain::Date,
+    pub window_opens: Option<amparo_domain::Date>,
+    pub rule: String,
+    pub basis: String,
+    pub citation: String,
+    pub why: String,
+}
+
+/// Deadlines due from `from` to `to`, both included, optionally of one kind.
+#[derive(Clone, Debug)]
+pub struct DeadlineQuery {
+    pub from: amparo_domain::Date,
+    pub to: amparo_domain::Date,
+    pub kind: Option<String>,
+}

@@ -1,11 +1,11 @@
 //! PostgreSQL, for deployments that outgrow one machine. Same SQL as SQLite where it can be; the
 //! differences (row locks with `FOR UPDATE`, advisory locks around migrations, error codes) live here.
 
-use amparo_domain::{CaseFile, Event};
+use amparo_domain::{CaseFile, Date, Event, Policy};
 use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
 use postgres::types::ToSql;
-use postgres::{Client, NoTls, Row, Transaction};
+use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{self, MigrationReport};
@@ -108,7 +108,7 @@ fn person_row(row: &Row) -> Result<PersonRow, postgres::Error> {
     })
 }
 
-fn load_case(client: &mut Client, case: Option<CaseRow>) -> StoreResult<Option<StoredCase>> {
+fn load_case<C: GenericClient>(client: &mut C, case: Option<CaseRow>) -> StoreResult<Option<StoredCase>> {
     let Some(case) = case else { return Ok(None) };
     let people = client
         .query(sql::SELECT_PEOPLE, &[&case.org_id, &case.id])?
@@ -123,13 +123,76 @@ fn load_case(client: &mut Client, case: Option<CaseRow>) -> StoreResult<Option<S
     records::assemble_case(case, people, events).map(Some)
 }
 
-fn insert_case(
+fn load_policy<C: GenericClient>(client: &mut C, org: &OrgId) -> StoreResult<Policy> {
+    let settings: String = client
+        .query_opt(sql::SELECT_POLICY, &[&org.as_str()])?
+        .ok_or_else(|| StoreError::NotFound("organisation".into()))?
+        .try_get(0)?;
+    records::policy_from_json(&settings)
+}
+
+/// Replaces a case's stored derivation with a fresh one as of `today`.
+fn write_derivation(
     tx: &mut Transaction,
     org: &OrgId,
+    case: &CaseId,
     file: &CaseFile,
-    actor: Option<&UserId>,
+    today: Date,
+    policy: &Policy,
+) -> StoreResult<()> {
+    let derived = records::derive_rows(file, today, policy)?;
+    let (org_id, case_id) = (org.as_str(), case.as_str());
+    tx.execute(sql::DELETE_DEADLINES, &[&org_id, &case_id])?;
+    let insert = tx.prepare(sql::INSERT_DEADLINE)?;
+    for d in &derived.deadlines {
+        tx.execute(
+            &insert,
+            &[
+                &org_id,
+                &case_id,
+                &d.position,
+                &d.kind,
+                &d.person,
+                &d.due,
+                &d.window_opens,
+                &d.rule,
+                &d.basis,
+                &d.citation,
+                &d.why,
+            ],
+        )?;
+    }
+    tx.execute(sql::UPDATE_CASE_DERIVED, &[&org_id, &case_id, &derived.covered_until, &derived.derived_on])?;
+    Ok(())
+}
+
+/// Re-derives the organisation's stale cases inside the caller's transaction.
+fn refresh_stale(tx: &mut Transaction, org: &OrgId, today: Date, policy: &Policy) -> StoreResult<usize> {
+    let stale: Vec<String> = tx
+        .query(sql::SELECT_STALE_CASES, &[&org.as_str(), &today.to_string()])?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    for id in &stale {
+        let row = tx.query_opt(&sql::select_case(), &[&org.as_str(), id])?;
+        let case = row.map(|r| case_row(&r)).transpose()?;
+        if let Some(case) = load_case(tx, case)? {
+            write_derivation(tx, org, &case.id, &case.file, today, policy)?;
+        }
+    }
+    Ok(stale.len())
+}
+
+struct ImportContext<'a> {
+    org: &'a OrgId,
+    actor: Option<&'a UserId>,
     now: i64,
-) -> StoreResult<CaseId> {
+    today: Date,
+    policy: Policy,
+}
+
+fn insert_case(tx: &mut Transaction, context: &ImportContext, file: &CaseFile) -> StoreResult<CaseId> {
+    let (org, actor, now) = (context.org, context.actor, context.now);
     let id = CaseId::generate();
     let reference = file.case.reference.as_str();
     let medical = records::medical_to_json(&file.case.medical)?;
@@ -183,6 +246,7 @@ fn insert_case(
             ],
         )?;
     }
+    write_derivation(tx, org, &id, file, context.today, &context.policy)?;
     Ok(id)
 }
 
@@ -349,14 +413,12 @@ impl Store for PgStore {
     ) -> StoreResult<Vec<CaseId>> {
         let mut client = self.conn()?;
         let mut tx = client.transaction()?;
-        if tx.query_opt("SELECT 1 FROM organisations WHERE id = $1", &[&org.as_str()])?.is_none() {
-            return Err(StoreError::NotFound("organisation".into()));
-        }
-        let now = millis(now);
-        let ids = files
-            .iter()
-            .map(|file| insert_case(&mut tx, org, file, actor, now))
-            .collect::<StoreResult<Vec<_>>>()?;
+        // Loading the policy also proves the organisation exists.
+        let policy = load_policy(&mut tx, org)?;
+        let context =
+            ImportContext { org, actor, now: millis(now), today: records::legal_today(now), policy };
+        let ids =
+            files.iter().map(|file| insert_case(&mut tx, &context, file)).collect::<StoreResult<Vec<_>>>()?;
         tx.commit()?;
         Ok(ids)
     }
@@ -374,29 +436,16 @@ impl Store for PgStore {
         let mut tx = client.transaction()?;
         let (org_id, case_id) = (org.as_str(), case.as_str());
         // The row lock makes concurrent appends to one case queue up; the loser then sees the new version.
-        let actual: i64 = tx
-            .query_opt(
-                "SELECT version FROM cases WHERE org_id = $1 AND id = $2 FOR UPDATE",
-                &[&org_id, &case_id],
-            )?
-            .ok_or_else(|| StoreError::NotFound("case".into()))?
-            .try_get(0)?;
-        if actual != expected_version {
-            return Err(StoreError::Conflict { expected: expected_version, actual });
+        let row = tx.query_opt(&format!("{} FOR UPDATE", sql::select_case()), &[&org_id, &case_id])?;
+        let case_row = row.map(|r| case_row(&r)).transpose()?;
+        let mut stored = load_case(&mut tx, case_row)?.ok_or_else(|| StoreError::NotFound("case".into()))?;
+        if stored.version != expected_version {
+            return Err(StoreError::Conflict { expected: expected_version, actual: stored.version });
         }
-        let keys = tx
-            .query(sql::SELECT_PERSON_KEYS, &[&org_id, &case_id])?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<Vec<String>, _>>()?;
-        let ids = tx
-            .query(sql::SELECT_EVENT_IDS, &[&org_id, &case_id])?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<Vec<String>, _>>()?;
+        let keys: Vec<String> = stored.file.case.people.iter().map(|p| p.key.clone()).collect();
+        let ids: Vec<String> = stored.file.events.iter().filter_map(|e| e.id.clone()).collect();
         records::check_new_event(&keys, &ids, event)?;
-        let seq: i64 = tx.query_one(sql::NEXT_EVENT_SEQ, &[&org_id, &case_id])?.try_get(0)?;
-        let row = records::event_row(event, seq)?;
+        let row = records::event_row(event, stored.file.events.len() as i64 + 1)?;
         let actor = actor.map(UserId::as_str);
         tx.execute(
             sql::INSERT_EVENT,
@@ -417,22 +466,77 @@ impl Store for PgStore {
         if bumped != 1 {
             return Err(StoreError::Backend(format!("case version bump touched {bumped} rows")));
         }
+        stored.file.events.push(event.clone());
+        let policy = load_policy(&mut tx, org)?;
+        write_derivation(&mut tx, org, case, &stored.file, records::legal_today(now), &policy)?;
         tx.commit()?;
         Ok(expected_version + 1)
+    }
+
+    fn policy(&self, org: &OrgId) -> StoreResult<Policy> {
+        load_policy(&mut *self.conn()?, org)
+    }
+
+    fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
+        let mut client = self.conn()?;
+        let mut tx = client.transaction()?;
+        let settings = serde_json::to_string(policy)?;
+        if tx.execute(sql::UPDATE_POLICY, &[&org.as_str(), &settings])? != 1 {
+            return Err(StoreError::NotFound("organisation".into()));
+        }
+        tx.execute(sql::INVALIDATE_DERIVED, &[&org.as_str()])?;
+        let count = refresh_stale(&mut tx, org, records::legal_today(now), policy)?;
+        tx.commit()?;
+        Ok(count)
+    }
+
+    fn refresh_derived(&self, org: &OrgId, today: Date) -> StoreResult<usize> {
+        let mut client = self.conn()?;
+        let mut tx = client.transaction()?;
+        let policy = load_policy(&mut tx, org)?;
+        let count = refresh_stale(&mut tx, org, today, &policy)?;
+        tx.commit()?;
+        Ok(count)
+    }
+
+    fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
+        let mut client = self.conn()?;
+        let (from, to) = (query.from.to_string(), query.to.to_string());
+        let statement = sql::deadlines_due(query.kind.is_some());
+        let rows = match &query.kind {
+            Some(kind) => client.query(&statement, &[&org.as_str(), &from, &to, kind])?,
+            None => client.query(&statement, &[&org.as_str(), &from, &to])?,
+        };
+        rows.iter()
+            .map(|r| {
+                records::due_from_columns((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                    r.try_get(5)?,
+                    r.try_get(6)?,
+                    r.try_get(7)?,
+                    r.try_get(8)?,
+                    r.try_get(9)?,
+                ))
+            })
+            .collect()
     }
 
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
         let mut client = self.conn()?;
         let row = client.query_opt(&sql::select_case(), &[&org.as_str(), &id.as_str()])?;
         let case = row.map(|r| case_row(&r)).transpose()?;
-        load_case(&mut client, case)
+        load_case(&mut *client, case)
     }
 
     fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
         let mut client = self.conn()?;
         let row = client.query_opt(&sql::select_case_by_reference(), &[&org.as_str(), &reference])?;
         let case = row.map(|r| case_row(&r)).transpose()?;
-        load_case(&mut client, case)
+        load_case(&mut *client, case)
     }
 
     fn list_cases(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {

@@ -187,3 +187,87 @@ pub fn summary_from_columns(c: SummaryColumns) -> StoreResult<crate::model::Case
         updated_at: from_millis(updated_at),
     })
 }
+
+/// One stored deadline row of a case, in derivation order.
+pub struct DeadlineRow {
+    pub position: i64,
+    pub kind: &'static str,
+    pub person: Option<String>,
+    pub due: String,
+    pub window_opens: Option<String>,
+    pub rule: &'static str,
+    pub basis: &'static str,
+    pub citation: String,
+    pub why: String,
+}
+
+/// What is stored of a case's derivation: its coverage, the day it was computed for, its deadlines.
+pub struct Derived {
+    pub covered_until: Option<String>,
+    pub derived_on: String,
+    pub deadlines: Vec<DeadlineRow>,
+}
+
+/// Legal dates are calendar days. Until organisations carry a time zone, the day is taken in UTC.
+pub fn legal_today(now: DateTime<Utc>) -> amparo_domain::Date {
+    amparo_domain::Date::from(now.date_naive())
+}
+
+pub fn policy_from_json(settings: &str) -> StoreResult<amparo_domain::Policy> {
+    serde_json::from_str(settings)
+        .map_err(|e| StoreError::Backend(format!("stored organisation policy: {e}")))
+}
+
+/// Runs the rules over a case as of `today`: the single place the store turns a timeline into rows.
+pub fn derive_rows(
+    file: &CaseFile,
+    today: amparo_domain::Date,
+    policy: &amparo_domain::Policy,
+) -> StoreResult<Derived> {
+    let rules = amparo_domain::RuleSet::builtin()
+        .map_err(|e| StoreError::Backend(format!("built-in rule set: {e}")))?;
+    let derivation = amparo_domain::derive(file, today, policy, rules);
+    let deadlines = derivation
+        .deadlines
+        .into_iter()
+        .enumerate()
+        .map(|(position, d)| DeadlineRow {
+            position: position as i64,
+            kind: d.kind.as_str(),
+            person: d.person,
+            due: d.due.to_string(),
+            window_opens: d.window_opens.map(|w| w.to_string()),
+            rule: d.rule.as_str(),
+            basis: d.basis.as_str(),
+            citation: d.citation.to_string(),
+            why: d.why,
+        })
+        .collect();
+    Ok(Derived {
+        covered_until: derivation.covered_until.map(|d| d.to_string()),
+        derived_on: today.to_string(),
+        deadlines,
+    })
+}
+
+/// The columns of one due-deadline row: case id, reference, kind, person, due, window opens, rule,
+/// basis, citation, why.
+pub type DueColumns =
+    (String, String, String, Option<String>, String, Option<String>, String, String, String, String);
+
+pub fn due_from_columns(c: DueColumns) -> StoreResult<crate::model::DueDeadline> {
+    let (case_id, reference, kind, person, due, window_opens, rule, basis, citation, why) = c;
+    let date = |text: &str| text.parse::<amparo_domain::Date>().map_err(|_| corrupt("deadline date", text));
+    Ok(crate::model::DueDeadline {
+        case_id: CaseId(case_id),
+        reference,
+        kind,
+        person,
+        due: date(&due)?,
+        window_opens: window_opens.as_deref().map(date).transpose()?,
+        rule,
+        basis,
+        citation,
+        why,
+    })
+}

@@ -43,11 +43,6 @@ pub const SELECT_PEOPLE: &str = "SELECT position, key, role, given_name, family_
      citizenship, preferred_language FROM people WHERE org_id = $1 AND case_id = $2 ORDER BY position";
 pub const SELECT_EVENT_BODIES: &str =
     "SELECT body FROM events WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
-pub const SELECT_PERSON_KEYS: &str = "SELECT key FROM people WHERE org_id = $1 AND case_id = $2";
-pub const SELECT_EVENT_IDS: &str =
-    "SELECT event_id FROM events WHERE org_id = $1 AND case_id = $2 AND event_id IS NOT NULL";
-pub const NEXT_EVENT_SEQ: &str =
-    "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE org_id = $1 AND case_id = $2";
 pub const BUMP_CASE_VERSION: &str =
     "UPDATE cases SET version = version + 1, updated_at = $4 WHERE org_id = $1 AND id = $2 AND version = $3";
 pub const SELECT_CASE_REFERENCES: &str =
@@ -78,4 +73,27 @@ pub fn search_pattern(search: &str) -> String {
     let cleaned: String =
         search.trim().to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
     format!("{cleaned}%")
+}
+
+pub const SELECT_POLICY: &str = "SELECT settings FROM organisations WHERE id = $1";
+pub const UPDATE_POLICY: &str = "UPDATE organisations SET settings = $2 WHERE id = $1";
+pub const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
+pub const INSERT_DEADLINE: &str = "INSERT INTO deadlines (org_id, case_id, position, kind, person, due, \
+     window_opens, rule, basis, citation, why) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+pub const UPDATE_CASE_DERIVED: &str =
+    "UPDATE cases SET covered_until = $3, derived_on = $4 WHERE org_id = $1 AND id = $2";
+/// Cases whose stored derivation is older than `$2` (or was never made, or was invalidated).
+pub const SELECT_STALE_CASES: &str =
+    "SELECT id FROM cases WHERE org_id = $1 AND (derived_on IS NULL OR derived_on < $2) ORDER BY id";
+pub const INVALIDATE_DERIVED: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1";
+
+/// Stored deadlines due in a date range, with `$4` the kind when `with_kind`.
+pub fn deadlines_due(with_kind: bool) -> String {
+    let kind = if with_kind { " AND d.kind = $4" } else { "" };
+    format!(
+        "SELECT d.case_id, c.reference, d.kind, d.person, d.due, d.window_opens, d.rule, d.basis, d.citation, d.why \
+         FROM deadlines d JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id \
+         WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3{kind} \
+         ORDER BY d.due, d.kind, c.reference, d.person"
+    )
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use amparo_domain::{CaseFile, Event};
+use amparo_domain::{CaseFile, Date, Event, Policy};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -182,13 +182,77 @@ fn load_case(conn: &Connection, case: Option<CaseRow>) -> StoreResult<Option<Sto
     records::assemble_case(case, people, events).map(Some)
 }
 
-fn insert_case(
-    tx: &rusqlite::Transaction,
+fn load_policy(conn: &Connection, org: &OrgId) -> StoreResult<Policy> {
+    let settings: String = conn
+        .prepare_cached(&q(sql::SELECT_POLICY))?
+        .query_row(params![org.as_str()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound("organisation".into()))?;
+    records::policy_from_json(&settings)
+}
+
+/// Replaces a case's stored derivation with a fresh one as of `today`.
+fn write_derivation(
+    conn: &Connection,
     org: &OrgId,
+    case: &CaseId,
     file: &CaseFile,
-    actor: Option<&UserId>,
+    today: Date,
+    policy: &Policy,
+) -> StoreResult<()> {
+    let derived = records::derive_rows(file, today, policy)?;
+    conn.prepare_cached(&q(sql::DELETE_DEADLINES))?.execute(params![org.as_str(), case.as_str()])?;
+    let mut insert = conn.prepare_cached(&q(sql::INSERT_DEADLINE))?;
+    for d in &derived.deadlines {
+        insert.execute(params![
+            org.as_str(),
+            case.as_str(),
+            d.position,
+            d.kind,
+            d.person,
+            d.due,
+            d.window_opens,
+            d.rule,
+            d.basis,
+            d.citation,
+            d.why
+        ])?;
+    }
+    conn.prepare_cached(&q(sql::UPDATE_CASE_DERIVED))?.execute(params![
+        org.as_str(),
+        case.as_str(),
+        derived.covered_until,
+        derived.derived_on
+    ])?;
+    Ok(())
+}
+
+/// Re-derives the organisation's stale cases inside the caller's transaction.
+fn refresh_stale(conn: &Connection, org: &OrgId, today: Date, policy: &Policy) -> StoreResult<usize> {
+    let stale = conn
+        .prepare_cached(&q(sql::SELECT_STALE_CASES))?
+        .query_map(params![org.as_str(), today.to_string()], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut select = conn.prepare_cached(&q(&sql::select_case()))?;
+    for id in &stale {
+        let row = select.query_row(params![org.as_str(), id], case_row).optional()?;
+        if let Some(case) = load_case(conn, row)? {
+            write_derivation(conn, org, &case.id, &case.file, today, policy)?;
+        }
+    }
+    Ok(stale.len())
+}
+
+struct ImportContext<'a> {
+    org: &'a OrgId,
+    actor: Option<&'a UserId>,
     now: i64,
-) -> StoreResult<CaseId> {
+    today: Date,
+    policy: Policy,
+}
+
+fn insert_case(tx: &rusqlite::Transaction, context: &ImportContext, file: &CaseFile) -> StoreResult<CaseId> {
+    let (org, actor, now) = (context.org, context.actor, context.now);
     let id = CaseId::generate();
     let reference = file.case.reference.as_str();
     let inserted = tx.prepare_cached(&q(sql::INSERT_CASE))?.execute(params![
@@ -239,6 +303,7 @@ fn insert_case(
             actor.map(UserId::as_str)
         ])?;
     }
+    write_derivation(tx, org, &id, file, context.today, &context.policy)?;
     Ok(id)
 }
 
@@ -251,16 +316,15 @@ fn import_in_transaction(
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<CaseId>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let exists: bool = tx
-        .query_row("SELECT 1 FROM organisations WHERE id = ?1", params![org.as_str()], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if !exists {
-        return Err(StoreError::NotFound("organisation".into()));
-    }
-    let now = millis(now);
-    let ids =
-        files.iter().map(|file| insert_case(&tx, org, file, actor, now)).collect::<StoreResult<Vec<_>>>()?;
+    // Loading the policy also proves the organisation exists.
+    let context = ImportContext {
+        org,
+        actor,
+        now: millis(now),
+        today: records::legal_today(now),
+        policy: load_policy(&tx, org)?,
+    };
+    let ids = files.iter().map(|file| insert_case(&tx, &context, file)).collect::<StoreResult<Vec<_>>>()?;
     tx.commit()?;
     Ok(ids)
 }
@@ -464,28 +528,20 @@ impl Store for SqliteStore {
     ) -> StoreResult<i64> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let actual: i64 = tx
-            .prepare_cached("SELECT version FROM cases WHERE org_id = ?1 AND id = ?2")?
-            .query_row(params![org.as_str(), case.as_str()], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound("case".into()))?;
-        if actual != expected_version {
-            return Err(StoreError::Conflict { expected: expected_version, actual });
+        let row = tx
+            .prepare_cached(&q(&sql::select_case()))?
+            .query_row(params![org.as_str(), case.as_str()], case_row)
+            .optional()?;
+        let mut stored = load_case(&tx, row)?.ok_or_else(|| StoreError::NotFound("case".into()))?;
+        if stored.version != expected_version {
+            return Err(StoreError::Conflict { expected: expected_version, actual: stored.version });
         }
-        let keys = tx
-            .prepare_cached(&q(sql::SELECT_PERSON_KEYS))?
-            .query_map(params![org.as_str(), case.as_str()], |r| r.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
-        let ids = tx
-            .prepare_cached(&q(sql::SELECT_EVENT_IDS))?
-            .query_map(params![org.as_str(), case.as_str()], |r| r.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
+        let keys: Vec<String> = stored.file.case.people.iter().map(|p| p.key.clone()).collect();
+        let ids: Vec<String> = stored.file.events.iter().filter_map(|e| e.id.clone()).collect();
         records::check_new_event(&keys, &ids, event)?;
-        let seq: i64 = tx
-            .prepare_cached(&q(sql::NEXT_EVENT_SEQ))?
-            .query_row(params![org.as_str(), case.as_str()], |r| r.get(0))?;
+        let seq = stored.file.events.len() as i64 + 1;
         let row = records::event_row(event, seq)?;
-        tx.prepare_cached(&q(sql::INSERT_EVENT))?.execute(params![
+        tx.prepare_cached(q(sql::INSERT_EVENT).as_str())?.execute(params![
             org.as_str(),
             case.as_str(),
             row.seq,
@@ -505,8 +561,66 @@ impl Store for SqliteStore {
         if bumped != 1 {
             return Err(StoreError::Backend(format!("case version bump touched {bumped} rows")));
         }
+        stored.file.events.push(event.clone());
+        let policy = load_policy(&tx, org)?;
+        write_derivation(&tx, org, case, &stored.file, records::legal_today(now), &policy)?;
         tx.commit()?;
         Ok(expected_version + 1)
+    }
+
+    fn policy(&self, org: &OrgId) -> StoreResult<Policy> {
+        load_policy(&*self.conn()?, org)
+    }
+
+    fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let settings = serde_json::to_string(policy)?;
+        if tx.execute(&q(sql::UPDATE_POLICY), params![org.as_str(), settings])? != 1 {
+            return Err(StoreError::NotFound("organisation".into()));
+        }
+        tx.execute(&q(sql::INVALIDATE_DERIVED), params![org.as_str()])?;
+        let count = refresh_stale(&tx, org, records::legal_today(now), policy)?;
+        tx.commit()?;
+        Ok(count)
+    }
+
+    fn refresh_derived(&self, org: &OrgId, today: Date) -> StoreResult<usize> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let policy = load_policy(&tx, org)?;
+        let count = refresh_stale(&tx, org, today, &policy)?;
+        tx.commit()?;
+        Ok(count)
+    }
+
+    fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&q(&sql::deadlines_due(query.kind.is_some())))?;
+        let columns = |r: &Row| -> rusqlite::Result<records::DueColumns> {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        };
+        let (from, to) = (query.from.to_string(), query.to.to_string());
+        let rows = match &query.kind {
+            Some(kind) => stmt
+                .query_map(params![org.as_str(), from, to, kind], columns)?
+                .collect::<Result<Vec<_>, _>>()?,
+            None => {
+                stmt.query_map(params![org.as_str(), from, to], columns)?.collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        rows.into_iter().map(records::due_from_columns).collect()
     }
 
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Barrier};
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Event, Language, RawEvent};
+use amparo_domain::{CaseFile, Event, Language, Policy, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
 use chrono::{DateTime, TimeZone, Utc};
@@ -94,7 +94,141 @@ contract!(
     organisations_are_isolated,
     concurrent_writers_exactly_one_wins,
     case_list_searches_and_pages,
+    stored_deadlines_follow_every_write,
+    deadline_queries_filter_by_range_kind_and_organisation,
+    policy_changes_rederive_every_case,
+    refresh_catches_up_with_the_calendar,
 );
+
+fn all_year(store: &dyn Store, org: &OrgId) -> Vec<DueDeadline> {
+    let query = DeadlineQuery { from: date("2000-01-01"), to: date("2099-12-31"), kind: None };
+    store.deadlines_due(org, &query).unwrap()
+}
+
+fn date(text: &str) -> amparo_domain::Date {
+    text.parse().unwrap()
+}
+
+/// The stored rows must be exactly what the rules engine derives for the case as it now stands.
+fn assert_stored_matches_derivation(
+    store: &dyn Store,
+    org: &OrgId,
+    id: &CaseId,
+    today: &str,
+    policy: &Policy,
+) {
+    let stored_case = store.case(org, id).unwrap().unwrap();
+    let rules = amparo_domain::RuleSet::builtin().unwrap();
+    let derivation = amparo_domain::derive(&stored_case.file, date(today), policy, rules);
+    let stored: Vec<(String, Option<String>, String, String)> = all_year(store, org)
+        .into_iter()
+        .filter(|d| &d.case_id == id)
+        .map(|d| (d.kind, d.person, d.due.to_string(), d.why))
+        .collect();
+    let mut expected: Vec<(String, Option<String>, String, String)> = derivation
+        .deadlines
+        .iter()
+        .map(|d| (d.kind.as_str().to_owned(), d.person.clone(), d.due.to_string(), d.why.clone()))
+        .collect();
+    let mut stored_sorted = stored.clone();
+    stored_sorted.sort();
+    expected.sort();
+    assert_eq!(stored_sorted, expected);
+    assert!(!expected.is_empty());
+}
+
+fn stored_deadlines_follow_every_write(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
+    let policy = Policy::default();
+    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+    let kinds = |store: &dyn Store| all_year(store, &a).into_iter().map(|d| d.kind).collect::<Vec<_>>();
+    assert!(kinds(&*store).contains(&"rfe_response_due".to_owned()));
+
+    let answered = event(serde_json::json!({ "id": "e3", "type": "rfe_answered", "on": "2026-03-01" }));
+    store.append_event(&a, &id, 1, &answered, None, now()).unwrap();
+    assert!(!kinds(&*store).contains(&"rfe_response_due".to_owned()), "an answered RFE is no longer due");
+    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+
+    let correction = event(serde_json::json!({
+        "id": "e4", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-09-30", "supersedes": "e1"
+    }));
+    store.append_event(&a, &id, 2, &correction, None, now()).unwrap();
+    let ends: Vec<String> = all_year(&*store, &a)
+        .into_iter()
+        .filter(|d| d.kind == "parole_ends")
+        .map(|d| d.due.to_string())
+        .collect();
+    assert_eq!(ends, ["2026-09-30", "2026-09-30"], "the correction replaced the superseded grant's end");
+    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+
+    let refused = event(serde_json::json!({ "type": "departed", "on": "2026-03-02", "persons": ["nobody"] }));
+    assert!(store.append_event(&a, &id, 3, &refused, None, now()).is_err());
+    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+}
+
+fn deadline_queries_filter_by_range_kind_and_organisation(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let b = org(&*store, "org-b");
+    store.import_cases(&a, &[case_file("A-2", "Ejemplo"), case_file("A-1", "Prueba")], None, now()).unwrap();
+    store.import_cases(&b, &[case_file("B-1", "Otra")], None, now()).unwrap();
+    let june = DeadlineQuery { from: date("2026-06-01"), to: date("2026-06-30"), kind: None };
+    let due = store.deadlines_due(&a, &june).unwrap();
+    assert!(!due.is_empty());
+    assert!(due.iter().all(|d| d.due >= june.from && d.due <= june.to), "{due:?}");
+    assert!(due.iter().all(|d| d.reference.starts_with("A-")), "only the organisation's own cases");
+    let order: Vec<(String, String, String)> =
+        due.iter().map(|d| (d.due.to_string(), d.kind.clone(), d.reference.clone())).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "sorted by due, kind, reference");
+    let rfe = DeadlineQuery {
+        from: date("2026-01-01"),
+        to: date("2026-12-31"),
+        kind: Some("rfe_response_due".into()),
+    };
+    let rfes = store.deadlines_due(&a, &rfe).unwrap();
+    assert_eq!(rfes.iter().map(|d| d.reference.as_str()).collect::<Vec<_>>(), ["A-1", "A-2"]);
+    assert_eq!(rfes[0].due.to_string(), "2026-05-07", "84 + 3 mailing days from 2026-02-09");
+    assert_eq!(rfes[0].rule, "rfe.response");
+    assert_eq!(rfes[0].basis, "law");
+    assert!(rfes[0].citation.contains("103.2(b)(8)(iv)"));
+    assert_eq!(store.deadlines_due(&b, &rfe).unwrap().len(), 1);
+}
+
+fn policy_changes_rederive_every_case(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
+    assert_eq!(store.policy(&a).unwrap(), Policy::default());
+    let target = |store: &dyn Store| {
+        all_year(store, &a).into_iter().find(|d| d.kind == "re_parole_file_by").map(|d| d.due.to_string())
+    };
+    assert_eq!(target(&*store).as_deref(), Some("2026-03-04"), "90 days before 2026-06-02");
+    let policy = Policy { re_parole_lead_days: 120, ..Policy::default() };
+    assert_eq!(store.set_policy(&a, &policy, now()).unwrap(), 1);
+    assert_eq!(store.policy(&a).unwrap(), policy);
+    assert_eq!(target(&*store).as_deref(), Some("2026-02-02"), "120 days before 2026-06-02");
+    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+    let missing = store.set_policy(&OrgId("nope".into()), &policy, now());
+    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+}
+
+fn refresh_catches_up_with_the_calendar(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
+    let has_presence =
+        |store: &dyn Store| all_year(store, &a).iter().any(|d| d.kind == "unlawful_presence_181");
+    assert!(!has_presence(&*store), "parole has not ended on 2026-03-01");
+    assert_eq!(store.refresh_derived(&a, date("2026-03-01")).unwrap(), 0, "nothing is stale the same day");
+    assert_eq!(store.refresh_derived(&a, date("2026-07-01")).unwrap(), 1);
+    assert!(has_presence(&*store), "after parole ended, days of unlawful presence are counted");
+    assert_stored_matches_derivation(&*store, &a, &id, "2026-07-01", &Policy::default());
+    assert_eq!(store.refresh_derived(&a, date("2026-07-01")).unwrap(), 0);
+}
 
 fn migrations_are_idempotent(db: &TestDatabase) {
     let store = db.store();
