@@ -99,19 +99,35 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// Statuses and deadlines the rules derive for a case file.
+    /// Statuses and deadlines: of one case file (--case-file), or due soon across the organisation's
+    /// stored cases (--due-within).
     Deadlines {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        org: OrgArgs,
         /// An amparo.case/1 file.
-        #[arg(long, value_name = "FILE")]
-        case_file: PathBuf,
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "due_within",
+            conflicts_with = "due_within"
+        )]
+        case_file: Option<PathBuf>,
+        /// Deadlines due from today to this many days ahead, across stored cases.
+        #[arg(long, value_name = "DAYS")]
+        due_within: Option<u32>,
+        /// With --due-within: only this kind of deadline (e.g. rfe_response_due).
+        #[arg(long, value_name = "KIND", requires = "due_within")]
+        kind: Option<String>,
         /// The day to compute for [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// A rule-set file to use instead of the built-in one.
-        #[arg(long, value_name = "FILE")]
+        /// With --case-file: a rule-set file to use instead of the built-in one.
+        #[arg(long, value_name = "FILE", requires = "case_file")]
         rules: Option<PathBuf>,
     },
     /// Export cases as amparo.case/1 files.
@@ -178,9 +194,20 @@ fn run(cli: Cli) -> CliResult {
             commands::logging(file.log.as_deref(), "warn");
             commands::data::import(&database(db), org.org.as_deref(), &files)
         }
-        Command::Deadlines { case_file, today, json, rules } => {
+        Command::Deadlines { db, org, case_file, due_within, kind, today, json, rules } => {
             commands::logging(file.log.as_deref(), "warn");
-            commands::deadlines::run(&case_file, today.as_deref(), json, rules.as_deref())
+            match (case_file, due_within) {
+                (Some(case_file), _) => {
+                    commands::deadlines::run(&case_file, today.as_deref(), json, rules.as_deref())
+                }
+                (None, Some(days)) => {
+                    let query = commands::deadlines::DueQuery { days, kind, today, json };
+                    commands::deadlines::due_within(&database(db), org.org.as_deref(), &query)
+                }
+                (None, None) => {
+                    Err(error::CliError::Invalid("say --case-file FILE or --due-within DAYS".into()))
+                }
+            }
         }
         Command::Export { db, org, case, output, dir } => {
             commands::logging(file.log.as_deref(), "warn");

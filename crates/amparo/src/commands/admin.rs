@@ -26,6 +26,28 @@ pub enum OrgCommand {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Show the organisation's policy, or change it (every case is then re-derived).
+    Policy {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        org: OrgArgs,
+        /// Days before parole ends by which re-parole should be filed (default 90).
+        #[arg(long, value_name = "DAYS")]
+        re_parole_lead_days: Option<u32>,
+        /// Days after a clinician's attestation by which it should be refreshed (default 180).
+        #[arg(long, value_name = "DAYS")]
+        medical_refresh_days: Option<u32>,
+        /// A case is critical-care at or below this many days to critical harm (default 7).
+        #[arg(long, value_name = "DAYS")]
+        critical_care_threshold_days: Option<u32>,
+        /// A day the office is closed (repeatable); internal targets move back past it.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        closure_day: Vec<String>,
+        /// Remove every closure day before adding those given.
+        #[arg(long)]
+        clear_closure_days: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -67,6 +89,46 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
             let org =
                 store.create_organisation(&NewOrganisation { slug, name: name.trim().to_owned() }, now())?;
             println!("created organisation {} ({})", org.slug, org.name);
+            Ok(())
+        }
+        OrgCommand::Policy {
+            db,
+            org,
+            re_parole_lead_days,
+            medical_refresh_days,
+            critical_care_threshold_days,
+            closure_day,
+            clear_closure_days,
+        } => {
+            let closures = closure_day
+                .iter()
+                .map(|d| d.parse().map_err(|e| CliError::Invalid(format!("--closure-day: {e}"))))
+                .collect::<CliResult<Vec<amparo_domain::Date>>>()?;
+            let store = open_store(&database(db))?;
+            let organisation = resolve_org(&*store, org.org.as_deref())?;
+            let mut policy = store.policy(&organisation.id)?;
+            let before = policy.clone();
+            if let Some(days) = re_parole_lead_days {
+                policy.re_parole_lead_days = days;
+            }
+            if let Some(days) = medical_refresh_days {
+                policy.medical_refresh_days = days;
+            }
+            if let Some(days) = critical_care_threshold_days {
+                policy.critical_care_threshold_days = days;
+            }
+            if clear_closure_days {
+                policy.closure_days.clear();
+            }
+            policy.closure_days.extend(closures);
+            policy.closure_days.sort();
+            policy.closure_days.dedup();
+            if policy != before {
+                let count = store.set_policy(&organisation.id, &policy, now())?;
+                eprintln!("policy of {} changed; {count} cases re-derived", organisation.slug);
+            }
+            let text = serde_json::to_string_pretty(&policy).map_err(|e| CliError::Failed(e.to_string()))?;
+            println!("{text}");
             Ok(())
         }
         OrgCommand::List { db } => {

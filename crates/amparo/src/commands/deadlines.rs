@@ -2,9 +2,11 @@
 
 use std::path::Path;
 
+use amparo_domain::rules::DeadlineKind;
 use amparo_domain::{CaseFile, Date, Policy, RuleSet, derive, render_text};
+use amparo_store::DeadlineQuery;
 
-use super::now;
+use super::{now, open_store, resolve_org};
 use crate::error::{CliError, CliResult};
 
 /// The built-in rule set, or the operator's file when `--rules` names one.
@@ -20,11 +22,57 @@ pub fn rule_set(path: Option<&Path>) -> CliResult<RuleSet> {
     }
 }
 
+fn parse_today(today: Option<&str>) -> CliResult<Date> {
+    match today {
+        Some(text) => text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}"))),
+        None => Ok(Date::from(now().date_naive())),
+    }
+}
+
+pub struct DueQuery {
+    pub days: u32,
+    pub kind: Option<String>,
+    pub today: Option<String>,
+    pub json: bool,
+}
+
+/// Deadlines due soon across the organisation's stored cases. Cases derived before `today` are
+/// brought up to date first, so that deadlines that appear with the passing days are included.
+pub fn due_within(database: &str, org: Option<&str>, query: &DueQuery) -> CliResult {
+    let today = parse_today(query.today.as_deref())?;
+    if let Some(kind) = &query.kind
+        && DeadlineKind::parse(kind).is_none()
+    {
+        return Err(CliError::Invalid(format!("--kind: unknown deadline kind {kind:?}")));
+    }
+    let store = open_store(database)?;
+    let organisation = resolve_org(&*store, org)?;
+    store.refresh_derived(&organisation.id, today)?;
+    let to = today.add_days(i64::from(query.days));
+    let due = store
+        .deadlines_due(&organisation.id, &DeadlineQuery { from: today, to, kind: query.kind.clone() })?;
+    if query.json {
+        let document = serde_json::json!({ "today": today, "to": to, "deadlines": due });
+        println!("{}", serde_json::to_string_pretty(&document).map_err(|e| CliError::Failed(e.to_string()))?);
+        return Ok(());
+    }
+    println!("Deadlines due {today} to {to} in {} ({} found)", organisation.slug, due.len());
+    if !due.is_empty() {
+        println!();
+        println!("{:<10}  {:<30}  {:<16}  {:<6}  BASIS", "DUE", "DEADLINE", "CASE", "PERSON");
+    }
+    for d in &due {
+        let person = d.person.as_deref().unwrap_or("case");
+        println!("{:<10}  {:<30}  {:<16}  {:<6}  {}", d.due, d.kind, d.reference, person, d.basis);
+        println!("            why: {}", d.why);
+    }
+    println!();
+    println!("{}", amparo_domain::rules::NOT_LEGAL_ADVICE);
+    Ok(())
+}
+
 pub fn run(case_file: &Path, today: Option<&str>, json: bool, rules: Option<&Path>) -> CliResult {
-    let today = match today {
-        Some(text) => text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}")))?,
-        None => Date::from(now().date_naive()),
-    };
+    let today = parse_today(today)?;
     let shown = case_file.display();
     let text = std::fs::read_to_string(case_file).map_err(|e| CliError::Invalid(format!("{shown}: {e}")))?;
     let (file, warnings) = CaseFile::parse(&text).map_err(|e| CliError::Invalid(format!("{shown}: {e}")))?;

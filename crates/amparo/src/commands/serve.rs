@@ -15,6 +15,38 @@ pub fn run(database: &str, bind: &str, secure_cookies: bool) -> CliResult {
     serve_store(store, bind, secure_cookies, None)
 }
 
+/// How often the server checks whether stored deadlines need re-deriving for a new day.
+const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Keeps stored deadlines current as days pass (some, like days of unlawful presence, appear only
+/// with time). Runs once at start and then every few minutes; a day's work is done once, since
+/// only cases derived before today are touched.
+fn spawn_refresher(store: Arc<dyn Store>) {
+    let spawned = std::thread::Builder::new().name("deadline-refresh".into()).spawn(move || {
+        loop {
+            let today = amparo_domain::Date::from(super::now().date_naive());
+            match store.organisations() {
+                Ok(organisations) => {
+                    for org in organisations {
+                        match store.refresh_derived(&org.id, today) {
+                            Ok(0) => {}
+                            Ok(count) => {
+                                tracing::info!(org = %org.id, count, "deadlines re-derived for a new day")
+                            }
+                            Err(error) => tracing::error!(org = %org.id, %error, "deadline refresh failed"),
+                        }
+                    }
+                }
+                Err(error) => tracing::error!(%error, "deadline refresh could not list organisations"),
+            }
+            std::thread::sleep(REFRESH_EVERY);
+        }
+    });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "could not start the deadline refresher");
+    }
+}
+
 /// Serves `store` on `bind`; `banner` is printed once the port is open.
 pub fn serve_store(
     store: Arc<dyn Store>,
@@ -31,6 +63,7 @@ pub fn serve_store(
             .await
             .map_err(|e| CliError::Failed(format!("cannot listen on {bind}: {e}")))?;
         let address = listener.local_addr().map_err(|e| CliError::Failed(e.to_string()))?;
+        spawn_refresher(store.clone());
         let state = AppState { store, clock: Arc::new(SystemClock), secure_cookies };
         if let Some(banner) = banner {
             println!("{banner}");

@@ -1,0 +1,174 @@
+//! `amparo deadlines` through the real binary: the documented JSON for case files, path-addressed
+//! errors, and organisation-wide queries over stored deadlines on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use amparo_store::testing::TestDatabase;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../amparo-domain/tests/data/examples")
+}
+
+fn amparo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amparo")).args(args).env_remove("AMPARO_DATABASE_URL").output().unwrap()
+}
+
+fn stdout_of(output: &Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn case_file_json_matches_every_worked_example() {
+    let mut checked = 0;
+    for name in ["e1-regrant", "e2-rfe-mail", "e3-expired-adult"] {
+        let expected: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(examples().join(format!("{name}.expected.json"))).unwrap(),
+        )
+        .unwrap();
+        let today = expected["today"].as_str().unwrap();
+        let file = examples().join(format!("{name}.json"));
+        let output =
+            amparo(&["deadlines", "--case-file", file.to_str().unwrap(), "--today", today, "--json"]);
+        let actual: serde_json::Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+        assert_eq!(actual["rule_set"], "us-parole/2026.1");
+        assert_eq!(actual["today"], expected["today"]);
+        let people: Vec<serde_json::Value> = actual["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| serde_json::json!({ "person": p["person"], "status": p["status"], "parole_ends": p["parole_ends"] }))
+            .collect();
+        assert_eq!(serde_json::Value::from(people), expected["people"], "{name}: people");
+        let deadlines: Vec<serde_json::Value> = actual["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                for field in ["window_opens", "rule", "basis", "citation", "why"] {
+                    assert!(d.get(field).is_some(), "{name}: deadline without {field}: {d}");
+                }
+                assert!(
+                    !d["why"].as_str().unwrap().is_empty() && !d["citation"].as_str().unwrap().is_empty()
+                );
+                serde_json::json!({ "kind": d["kind"], "person": d["person"], "due": d["due"] })
+            })
+            .collect();
+        assert_eq!(serde_json::Value::from(deadlines), expected["deadlines"], "{name}: deadlines");
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+}
+
+#[test]
+fn case_file_table_says_dates_are_not_legal_advice() {
+    let file = examples().join("e2-rfe-mail.json");
+    let text =
+        stdout_of(&amparo(&["deadlines", "--case-file", file.to_str().unwrap(), "--today", "2026-02-20"]));
+    assert!(text.contains("rfe_response_due") && text.contains("2026-05-07"), "{text}");
+    assert!(text.contains("84 + 3 days = 2026-05-07"), "{text}");
+    assert!(text.contains("not legal advice"), "{text}");
+}
+
+#[test]
+fn bad_case_files_name_the_field_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(examples().join("e1-regrant.json")).unwrap();
+    let bad = text.replacen("\"valid_until\": \"2025-09-04\"", "\"valid_until\": \"2026-13-01\"", 1);
+    assert_ne!(bad, text);
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, bad).unwrap();
+    let output = amparo(&["deadlines", "--case-file", path.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad.json: events[0].valid_until: not a date: \"2026-13-01\""), "{stderr}");
+    assert!(output.stdout.is_empty());
+    let bad_today = amparo(&["deadlines", "--case-file", path.to_str().unwrap(), "--today", "tomorrow"]);
+    assert_eq!(bad_today.status.code(), Some(2));
+}
+
+fn due_within_across_stored_cases(db: &TestDatabase) {
+    let database = ["--database", db.url.as_str()];
+    stdout_of(&amparo(&[&["org", "add", "demo", "--name", "Demo"][..], &database].concat()));
+    let files: Vec<String> = ["e1-regrant", "e2-rfe-mail", "e3-expired-adult"]
+        .iter()
+        .map(|n| examples().join(format!("{n}.json")).to_string_lossy().into_owned())
+        .collect();
+    let mut import = vec!["import"];
+    import.extend(files.iter().map(String::as_str));
+    stdout_of(&amparo(&[&import[..], &database].concat()));
+
+    let query = |extra: &[&str]| {
+        let mut args = vec!["deadlines", "--due-within", "120", "--today", "2026-02-01", "--json"];
+        args.extend_from_slice(extra);
+        let out = stdout_of(&amparo(&[&args[..], &database].concat()));
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let all = query(&[]);
+    let rows: Vec<(String, String, String)> = all["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["due"].as_str().unwrap().into(),
+                d["kind"].as_str().unwrap().into(),
+                d["reference"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        rows.iter().all(|(due, _, _)| due.as_str() >= "2026-02-01" && due.as_str() <= "2026-06-01"),
+        "{rows:?}"
+    );
+    assert!(rows.contains(&("2026-05-07".into(), "rfe_response_due".into(), "PUB-2".into())), "{rows:?}");
+    assert!(rows.contains(&("2026-05-11".into(), "parole_ends".into(), "PUB-1".into())), "{rows:?}");
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted);
+
+    let rfe = query(&["--kind", "rfe_response_due"]);
+    assert_eq!(rfe["deadlines"].as_array().unwrap().len(), 1);
+    assert_eq!(rfe["deadlines"][0]["citation"], "8 CFR 103.2(b)(8)(iv), 103.8(b), 1.2");
+
+    let unknown = amparo(&[&["deadlines", "--due-within", "5", "--kind", "bogus"][..], &database].concat());
+    assert_eq!(unknown.status.code(), Some(2));
+
+    // A policy change re-derives the stored targets at once.
+    let targets = |value: &serde_json::Value| -> Vec<String> {
+        value["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"] == "re_parole_file_by" && d["reference"] == "PUB-1")
+            .map(|d| d["due"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(targets(&all), ["2026-02-10", "2026-02-10"]);
+    stdout_of(&amparo(&[&["org", "policy", "--re-parole-lead-days", "100"][..], &database].concat()));
+    // 100 days before 2026-05-11 is Saturday 2026-01-31, moved back to Friday: before this window.
+    assert!(targets(&query(&[])).is_empty());
+    let wider = stdout_of(&amparo(
+        &[&["deadlines", "--due-within", "150", "--today", "2026-01-01", "--json"][..], &database].concat(),
+    ));
+    assert_eq!(targets(&serde_json::from_str(&wider).unwrap()), ["2026-01-30", "2026-01-30"]);
+}
+
+mod sqlite {
+    #[test]
+    fn due_within_across_stored_cases() {
+        super::due_within_across_stored_cases(&amparo_store::testing::TestDatabase::sqlite());
+    }
+}
+
+mod postgres {
+    #[test]
+    fn due_within_across_stored_cases() {
+        match amparo_store::testing::TestDatabase::postgres() {
+            Some(db) => super::due_within_across_stored_cases(&db),
+            None => eprintln!("PostgreSQL deadlines test skipped: set AMPARO_TEST_POSTGRES_URL"),
+        }
+    }
+}
