@@ -216,8 +216,14 @@ pub async fn case_page(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let org = signed_in.user.org_id.clone();
-    let case = state
-        .with_store(move |store| store.case(&org, &CaseId(id)))
+    let (case, policy) = state
+        .with_store(move |store| {
+            let case = store.case(&org, &CaseId(id))?;
+            Ok(match case {
+                Some(case) => Some((case, store.policy(&org)?)),
+                None => None,
+            })
+        })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
     tracing::debug!(case = %case.id, "case page");
@@ -225,7 +231,7 @@ pub async fn case_page(
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     let rules =
         amparo_domain::RuleSet::builtin().map_err(|e| WebError::Internal(format!("rule set: {e}")))?;
-    let derivation = amparo_domain::derive(&case.file, today, &amparo_domain::Policy::default(), rules);
+    let derivation = amparo_domain::derive(&case.file, today, &policy, rules);
     Ok(views::render(&case_view(viewer(&signed_in), &case, &derivation)).into_response())
 }
 

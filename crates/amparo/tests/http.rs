@@ -214,7 +214,25 @@ on_both_backends!(
     api_writes_are_versioned_and_validated,
     organisations_cannot_see_each_other,
     signing_out_ends_the_session,
+    case_page_follows_the_organisation_policy,
 );
+
+fn case_page_follows_the_organisation_policy(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (id, _) = app.case_id(&session, "A-1");
+    let page = app.get(&format!("/cases/{id}"), &session);
+    assert!(
+        page.body.contains("<strong>2026-04-03</strong> — re parole file by"),
+        "90 days before 2026-07-02"
+    );
+    amparo(db, &["org", "policy", "--org", "clinic-a", "--re-parole-lead-days", "120"], None);
+    let page = app.get(&format!("/cases/{id}"), &session);
+    assert!(
+        page.body.contains("<strong>2026-03-04</strong> — re parole file by"),
+        "120 days before 2026-07-02"
+    );
+}
 
 fn health_and_security_headers(db: &TestDatabase) {
     let app = TestApp::start(db);

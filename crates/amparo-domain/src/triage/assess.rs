@@ -1,0 +1,547 @@
+//! The triage score of one case: a sum of explained components, each naming the facts behind its
+//! points in English and Spanish.
+//!
+//! # Scoring model
+//! The score is the sum of the components' points; every number comes from the rule set's `[triage]`
+//! table ([`TriageWeights`]). Three families of components:
+//!
+//! **Medical urgency** (from the case file)
+//! - `patient_critical`: critical-care (days to critical harm ≤ threshold):
+//!   `critical_care + critical_care_per_day × (threshold − days)`.
+//! - `patient_fragile`: not critical-care but days to critical harm ≤ `fragile_days`: `fragile`.
+//! - `care_unavailable_abroad`: the medical profile says the care does not exist in the country of
+//!   origin: `care_unavailable_abroad`.
+//!
+//! **Legal exposure** (from the derivation and the timeline)
+//! - Parole, for the person still in the United States who is worst off, one component:
+//!   `parole_terminated` (terminated and past: `parole_terminated`), `parole_expired` (`parole_expired`),
+//!   or `parole_ends_soon` (ends within `parole_ends_horizon_days`:
+//!   `parole_ends_max × (horizon − days) / horizon`, so the nearer the end the more points).
+//! - `termination_notice`: a termination notice cut someone's current grant short (effective date past
+//!   or to come): `termination_notice`. A later grant replaces the terminated one and ends it.
+//! - `rfe_open`, `noid_open`, `motion_open`, `fee_open`: one per open response deadline of the
+//!   derivation (an answered RFE has none): the kind's base points plus
+//!   `response_due_max × (window − days) / window` when due within `response_window_days`, the whole
+//!   `response_due_max` when due today or overdue. A motion stops counting once its period has passed.
+//! - `critical_care_exposure`: on a critical-care case, the legal exposure above counts
+//!   `critical_exposure_percent` more.
+//!
+//! **Gaps** (the team's own work)
+//! - `no_attorney`: [`TriageContext::attorney_assigned`] is false: `no_attorney`.
+//! - `attestation_stale`: the medical attestation's refresh date has passed: `attestation_stale`.
+//! - `re_parole_overdue` / `re_parole_due_soon`: no re-parole filed and the re-parole target
+//!   (`re_parole_file_by`) is past, or within `re_parole_due_within_days`.
+//! - `new_request_not_filed`: parole was terminated and no `re_parole_filed` since the notice, scored
+//!   as `re_parole_overdue`. One re-parole gap per case, the worst.
+//!
+//! # Guarantees (checked when the weights load, and by tests)
+//! - The nearer a date, the more points; a lapse scores at least as much as a parole about to lapse,
+//!   and a termination at least as much as an expiry.
+//! - Adding a termination notice never lowers the score, and raises it when it cuts a grant short.
+//! - A critical-care case outranks any non-critical case with the same legal facts, whatever its gaps:
+//!   `critical_care` exceeds every non-legal point a non-critical case can earn.
+
+use std::cmp::Ordering;
+
+use serde::Serialize;
+
+use crate::case_file::CaseFile;
+use crate::date::Date;
+use crate::event::{Event, EventKind};
+use crate::policy::{DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS, Policy};
+use crate::rules::{Deadline, DeadlineKind, Derivation, EndCause, Status, current_grant, live_events};
+
+use super::critical::CriticalCare;
+use super::text::{days_en, days_es, when_en, when_es};
+use super::weights::TriageWeights;
+
+/// Facts the triage needs that the case file does not hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TriageContext {
+    /// Whether an attorney is assigned to the case.
+    pub attorney_assigned: bool,
+    /// The organisation's critical-care threshold (`Policy::critical_care_threshold_days`).
+    pub critical_care_threshold_days: u32,
+}
+
+impl TriageContext {
+    pub fn new(policy: &Policy, attorney_assigned: bool) -> TriageContext {
+        TriageContext { attorney_assigned, critical_care_threshold_days: policy.critical_care_threshold_days }
+    }
+}
+
+impl Default for TriageContext {
+    /// No attorney assigned, the default threshold.
+    fn default() -> Self {
+        TriageContext {
+            attorney_assigned: false,
+            critical_care_threshold_days: DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS,
+        }
+    }
+}
+
+/// Which family a component belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Medical,
+    Legal,
+    Gap,
+}
+
+/// One reason a case scores what it does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Component {
+    /// Stable machine id (`parole_ends_soon`); see [`COMPONENT_CODES`].
+    pub code: &'static str,
+    pub category: Category,
+    pub points: i64,
+    /// Plain English naming the facts ("parole ends in 12 days (2026-03-09), nothing filed").
+    pub text_en: String,
+    /// The same in Spanish, *usted* register.
+    pub text_es: String,
+}
+
+/// Every component code the triage can produce.
+pub const COMPONENT_CODES: [&str; 17] = [
+    "patient_critical",
+    "patient_fragile",
+    "care_unavailable_abroad",
+    "parole_terminated",
+    "parole_expired",
+    "parole_ends_soon",
+    "termination_notice",
+    "rfe_open",
+    "noid_open",
+    "motion_open",
+    "fee_open",
+    "critical_care_exposure",
+    "no_attorney",
+    "attestation_stale",
+    "re_parole_overdue",
+    "re_parole_due_soon",
+    "new_request_not_filed",
+];
+
+/// A case's place on the triage board.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    /// The sum of the components' points; higher is closer to harm.
+    pub score: i64,
+    pub critical_care: bool,
+    pub days_to_critical_harm: Option<u32>,
+    /// Highest points first; equal points keep the order of the scoring model.
+    pub components: Vec<Component>,
+    /// The first deadline due on or after the derivation's `today`.
+    pub next_deadline: Option<Deadline>,
+}
+
+impl Assessment {
+    /// Board order: `Less` when `self` is more urgent. Higher score first, then critical-care, then
+    /// fewer days to critical harm, then the nearer next deadline.
+    pub fn cmp_urgency(&self, other: &Assessment) -> Ordering {
+        other
+            .score
+            .cmp(&self.score)
+            .then(other.critical_care.cmp(&self.critical_care))
+            .then_with(|| {
+                let harm = |a: &Assessment| a.days_to_critical_harm.unwrap_or(u32::MAX);
+                harm(self).cmp(&harm(other))
+            })
+            .then_with(|| {
+                let due = |a: &Assessment| a.next_deadline.as_ref().map(|d| d.due);
+                match (due(self), due(other)) {
+                    (Some(a), Some(b)) => a.cmp(&b),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                }
+            })
+    }
+
+    /// The points of one component code, summed (0 when absent).
+    pub fn points_of(&self, code: &str) -> i64 {
+        self.components.iter().filter(|c| c.code == code).map(|c| c.points).sum()
+    }
+}
+
+/// `max × (span − days) / span` for `days` in `0..span`, `max` at or below 0, 0 from `span` on.
+fn linear(max: i64, span: i64, days: i64) -> i64 {
+    if days <= 0 {
+        max
+    } else if days >= span || span <= 0 {
+        0
+    } else {
+        max * (span - days) / span
+    }
+}
+
+struct Builder {
+    components: Vec<Component>,
+}
+
+impl Builder {
+    fn push(&mut self, code: &'static str, category: Category, points: i64, en: String, es: String) {
+        self.components.push(Component { code, category, points, text_en: en, text_es: es });
+    }
+}
+
+/// Scores one case. `derivation` must be `derive(file, today, ..)` for the same file; `today` is its
+/// `today`. Pure: the same inputs always give the same assessment.
+pub fn assess(
+    file: &CaseFile,
+    derivation: &Derivation,
+    context: &TriageContext,
+    weights: &TriageWeights,
+) -> Assessment {
+    let today = derivation.today;
+    let critical = CriticalCare::of(file, context.critical_care_threshold_days);
+    let mut out = Builder { components: Vec::with_capacity(8) };
+
+    medical(&mut out, file, &critical, weights);
+    let live = live_events(file);
+    let legal_start = out.components.len();
+    parole(&mut out, file, derivation, &live, weights);
+    responses(&mut out, derivation, weights);
+    if critical.critical && weights.medical.critical_exposure_percent > 0 {
+        let legal: i64 = out.components[legal_start..].iter().map(|c| c.points).sum();
+        let percent = weights.medical.critical_exposure_percent;
+        let extra = legal * percent / 100;
+        if extra > 0 {
+            out.push(
+                "critical_care_exposure",
+                Category::Legal,
+                extra,
+                format!("critical-care case: legal risks count {percent}% more"),
+                format!("caso de atención crítica: los riesgos legales cuentan un {percent} % más"),
+            );
+        }
+    }
+    gaps(&mut out, file, derivation, &live, context, weights);
+
+    let mut components = out.components;
+    components.sort_by(|a, b| b.points.cmp(&a.points));
+    Assessment {
+        score: components.iter().map(|c| c.points).sum(),
+        critical_care: critical.critical,
+        days_to_critical_harm: critical.days_to_critical_harm,
+        components,
+        next_deadline: derivation.next_deadline(today).cloned(),
+    }
+}
+
+fn medical(out: &mut Builder, file: &CaseFile, critical: &CriticalCare, weights: &TriageWeights) {
+    let w = &weights.medical;
+    if let Some(days) = critical.days_to_critical_harm {
+        let d = i64::from(days);
+        if critical.critical {
+            let threshold = i64::from(critical.threshold_days);
+            let points = w.critical_care + w.critical_care_per_day * (threshold - d).max(0);
+            out.push(
+                "patient_critical",
+                Category::Medical,
+                points,
+                format!(
+                    "patient critical: {} to critical harm if care stops (critical-care threshold: {})",
+                    days_en(d),
+                    days_en(threshold)
+                ),
+                format!(
+                    "paciente en estado crítico: {} hasta un daño grave si se interrumpe el tratamiento (umbral de atención crítica: {})",
+                    days_es(d),
+                    days_es(threshold)
+                ),
+            );
+        } else if d <= w.fragile_days {
+            out.push(
+                "patient_fragile",
+                Category::Medical,
+                w.fragile,
+                format!("patient fragile: {} to critical harm if care stops", days_en(d)),
+                format!(
+                    "paciente en situación frágil: {} hasta un daño grave si se interrumpe el tratamiento",
+                    days_es(d)
+                ),
+            );
+        }
+    }
+    let unavailable =
+        file.case.medical.as_ref().is_some_and(|m| m.available_in_origin_country == Some(false));
+    if unavailable {
+        out.push(
+            "care_unavailable_abroad",
+            Category::Medical,
+            w.care_unavailable_abroad,
+            "the care the patient needs is not available in the country of origin".to_owned(),
+            "el tratamiento que necesita el paciente no está disponible en su país de origen".to_owned(),
+        );
+    }
+}
+
+/// What the parole of one person still in the United States exposes them to.
+enum Exposure {
+    Terminated(Date),
+    Expired(Date),
+    EndsSoon { end: Date, by_termination: bool, filed: bool },
+}
+
+fn filed_since(live: &[&Event], key: &str, since: Date) -> bool {
+    live.iter().any(|e| matches!(e.kind, EventKind::ReParoleFiled { .. }) && e.concerns(key) && e.on >= since)
+}
+
+fn parole(out: &mut Builder, file: &CaseFile, derivation: &Derivation, live: &[&Event], weights: &TriageWeights) {
+    let w = &weights.legal;
+    let today = derivation.today;
+    let mut worst: Option<(i64, Date, Exposure)> = None;
+    let mut notice: Option<(&Event, Date)> = None;
+    for person in &file.case.people {
+        let key = person.key.as_str();
+        let Some(status) = derivation.person(key).map(|p| p.status) else { continue };
+        if status == Status::Departed {
+            continue;
+        }
+        let Some(grant) = current_grant(live, key) else { continue };
+        if grant.cause == EndCause::Termination
+            && let Some(n) = grant.notice
+            && notice.is_none_or(|(_, end)| grant.end < end)
+        {
+            notice = Some((n, grant.end));
+        }
+        let end = derivation.person(key).and_then(|p| p.parole_ends).unwrap_or(grant.end);
+        let exposure = match status {
+            Status::Terminated => Some((w.parole_terminated, Exposure::Terminated(end))),
+            Status::Expired => Some((w.parole_expired, Exposure::Expired(end))),
+            Status::Paroled => {
+                let days = today.days_until(end);
+                let points = linear(w.parole_ends_max, w.parole_ends_horizon_days, days);
+                let by_termination = grant.cause == EndCause::Termination;
+                let since = grant.notice.filter(|_| by_termination).map_or(grant.granted_on, |n| n.on);
+                (days < w.parole_ends_horizon_days && points > 0).then(|| {
+                    let filed = filed_since(live, key, since);
+                    (points, Exposure::EndsSoon { end, by_termination, filed })
+                })
+            }
+            _ => None,
+        };
+        if let Some((points, exposure)) = exposure
+            && worst.as_ref().is_none_or(|(p, d, _)| points > *p || (points == *p && end < *d))
+        {
+            worst = Some((points, end, exposure));
+        }
+    }
+    if let Some((points, _, exposure)) = worst {
+        match exposure {
+            Exposure::Terminated(end) => out.push(
+                "parole_terminated",
+                Category::Legal,
+                points,
+                format!("parole terminated as of {end} ({})", when_en(today, end)),
+                format!("el permiso humanitario (parole) se terminó el {end} ({})", when_es(today, end)),
+            ),
+            Exposure::Expired(end) => out.push(
+                "parole_expired",
+                Category::Legal,
+                points,
+                format!("parole expired on {end} ({})", when_en(today, end)),
+                format!("el permiso humanitario (parole) venció el {end} ({})", when_es(today, end)),
+            ),
+            Exposure::EndsSoon { end, by_termination, filed } => {
+                let (how_en, how_es) = if by_termination {
+                    ("ends by termination notice", "termina por un aviso de terminación")
+                } else {
+                    ("ends", "vence")
+                };
+                let (filed_en, filed_es) = if filed {
+                    ("re-parole filed", "ya se presentó la solicitud de renovación (re-parole)")
+                } else {
+                    ("nothing filed", "no se ha presentado nada")
+                };
+                let sep_es = if filed { ";" } else { " y" };
+                out.push(
+                    "parole_ends_soon",
+                    Category::Legal,
+                    points,
+                    format!("parole {how_en} {} ({end}), {filed_en}", when_en(today, end)),
+                    format!(
+                        "el permiso humanitario (parole) {how_es} {} ({end}){sep_es} {filed_es}",
+                        when_es(today, end)
+                    ),
+                );
+            }
+        }
+    }
+    if let Some((n, end)) = notice {
+        let (ends_en, ends_es) =
+            if end < today { ("ended", "terminó") } else { ("ends", "termina") };
+        let mut en = format!("termination notice of {}: parole {ends_en} {end}", n.on);
+        let mut es = format!("aviso de terminación del {}: el permiso humanitario (parole) {ends_es} el {end}", n.on);
+        if let EventKind::TerminationNotice { depart_by: Some(depart_by), .. } = &n.kind {
+            en.push_str(&format!("; depart by {depart_by} ({})", when_en(today, *depart_by)));
+            es.push_str(&format!(
+                "; debe salir del país a más tardar el {depart_by} ({})",
+                when_es(today, *depart_by)
+            ));
+        }
+        out.push("termination_notice", Category::Legal, w.termination_notice, en, es);
+    }
+}
+
+fn responses(out: &mut Builder, derivation: &Derivation, weights: &TriageWeights) {
+    let w = &weights.legal;
+    let today = derivation.today;
+    for deadline in &derivation.deadlines {
+        let (code, base, what_en, what_es) = match deadline.kind {
+            DeadlineKind::RfeResponseDue => (
+                "rfe_open",
+                w.rfe_open,
+                "RFE response",
+                "la respuesta a la solicitud de evidencia (RFE)",
+            ),
+            DeadlineKind::NoidResponseDue => (
+                "noid_open",
+                w.noid_open,
+                "NOID response",
+                "la respuesta al aviso de intención de denegar (NOID)",
+            ),
+            DeadlineKind::MotionDue if deadline.due >= today => (
+                "motion_open",
+                w.motion_open,
+                "parole denied: motion to reopen or reconsider",
+                "permiso humanitario (parole) denegado: la moción de reapertura o reconsideración",
+            ),
+            DeadlineKind::FeeDue => ("fee_open", w.fee_open, "fee payment", "el pago de la tarifa"),
+            _ => continue,
+        };
+        let due = deadline.due;
+        let days = today.days_until(due);
+        let points = base + linear(w.response_due_max, w.response_window_days, days);
+        let (en, es) = if due < today {
+            (
+                format!("{what_en} was due {due} ({}), still open", when_en(today, due)),
+                format!("{what_es} venció el {due} ({}) y sigue pendiente", when_es(today, due)),
+            )
+        } else {
+            (
+                format!("{what_en} due {due} ({})", when_en(today, due)),
+                format!("{what_es} vence el {due} ({})", when_es(today, due)),
+            )
+        };
+        out.push(code, Category::Legal, points, en, es);
+    }
+}
+
+fn gaps(
+    out: &mut Builder,
+    file: &CaseFile,
+    derivation: &Derivation,
+    live: &[&Event],
+    context: &TriageContext,
+    weights: &TriageWeights,
+) {
+    let w = &weights.gaps;
+    let today = derivation.today;
+    if !context.attorney_assigned {
+        out.push(
+            "no_attorney",
+            Category::Gap,
+            w.no_attorney,
+            "no attorney assigned".to_owned(),
+            "no se ha asignado un abogado".to_owned(),
+        );
+    }
+    let refresh = derivation.deadlines.iter().find(|d| d.kind == DeadlineKind::MedicalAttestationRefreshBy);
+    if let Some(refresh) = refresh
+        && refresh.due < today
+    {
+        let due = refresh.due;
+        out.push(
+            "attestation_stale",
+            Category::Gap,
+            w.attestation_stale,
+            format!("medical attestation out of date: it was due for renewal by {due} ({})", when_en(today, due)),
+            format!(
+                "la certificación médica está desactualizada: debía renovarse a más tardar el {due} ({})",
+                when_es(today, due)
+            ),
+        );
+    }
+
+    // The worst re-parole gap among the people still in the United States.
+    let mut worst: Option<(u8, Component)> = None;
+    let mut consider = |rank: u8, component: Component| {
+        if worst.as_ref().is_none_or(|(r, _)| rank > *r) {
+            worst = Some((rank, component));
+        }
+    };
+    for person in &file.case.people {
+        let key = person.key.as_str();
+        if derivation.person(key).is_none_or(|p| p.status == Status::Departed) {
+            continue;
+        }
+        let Some(grant) = current_grant(live, key) else { continue };
+        if grant.cause == EndCause::Termination
+            && let Some(notice) = grant.notice
+            && !filed_since(live, key, notice.on)
+        {
+            consider(
+                3,
+                Component {
+                    code: "new_request_not_filed",
+                    category: Category::Gap,
+                    points: w.re_parole_overdue,
+                    text_en: format!(
+                        "parole terminated by the notice of {} and no new parole request filed",
+                        notice.on
+                    ),
+                    text_es: format!(
+                        "el permiso humanitario (parole) fue terminado por el aviso del {} y no se ha presentado una nueva solicitud",
+                        notice.on
+                    ),
+                },
+            );
+        }
+    }
+    for deadline in &derivation.deadlines {
+        if deadline.kind != DeadlineKind::ReParoleFileBy
+            || deadline.person.as_deref().is_some_and(|k| {
+                derivation.person(k).is_none_or(|p| p.status == Status::Departed)
+            })
+        {
+            continue;
+        }
+        let due = deadline.due;
+        let days = today.days_until(due);
+        if days < 0 {
+            consider(
+                2,
+                Component {
+                    code: "re_parole_overdue",
+                    category: Category::Gap,
+                    points: w.re_parole_overdue,
+                    text_en: format!("re-parole not filed; the target date, {due}, has passed ({})", when_en(today, due)),
+                    text_es: format!(
+                        "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole); la fecha prevista, el {due}, ya pasó ({})",
+                        when_es(today, due)
+                    ),
+                },
+            );
+        } else if days <= w.re_parole_due_within_days {
+            consider(
+                1,
+                Component {
+                    code: "re_parole_due_soon",
+                    category: Category::Gap,
+                    points: w.re_parole_due_soon,
+                    text_en: format!("re-parole not filed; the target date is {due} ({})", when_en(today, due)),
+                    text_es: format!(
+                        "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole); la fecha prevista es el {due} ({})",
+                        when_es(today, due)
+                    ),
+                },
+            );
+        }
+    }
+    if let Some((_, component)) = worst {
+        out.components.push(component);
+    }
+}
