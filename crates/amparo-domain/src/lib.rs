@@ -10,6 +10,7 @@ pub mod identifiers;
 pub mod org;
 pub mod policy;
 pub mod rules;
+pub mod triage;
 
 pub use calendar::Calendar;
 pub use case::{CaseRecord, Language, MedicalProfile, Person, PersonRole, Program};
@@ -20,4 +21,8 @@ pub use policy::Policy;
 pub use rules::{
     Basis, Deadline, DeadlineKind, Derivation, PersonStatus, RuleId, RuleSet, RuleSetError, Status, derive,
     is_critical_care, render_text,
+};
+pub use triage::{
+    Assessment, Component, EscalationTemplates, PlannedTask, TriageContext, TriageWeights, Trigger,
+    TriggerKind, assess, escalation_triggers, trigger_resolved,
 };

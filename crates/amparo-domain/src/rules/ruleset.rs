@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use super::template::{Arg, Template, TemplateError};
+use crate::triage::{TriageWeights, TriageWeightsError};
 
 /// The rule set Amparo ships, compiled into the binary.
 pub const BUILTIN_TOML: &str = include_str!("../../rules/us-parole-2026.1.toml");
@@ -327,6 +328,7 @@ pub struct RuleSet {
     rolled_forward: Template,
     rolled_back: Template,
     rules: [Rule; 12],
+    triage: TriageWeights,
 }
 
 /// Why a rule set document was refused.
@@ -360,6 +362,8 @@ pub enum RuleSetError {
     Template { location: String, error: TemplateError },
     #[error("calendar.mailing_days must be from 0 to 30, found {0}")]
     BadMailingDays(i64),
+    #[error(transparent)]
+    Triage(#[from] TriageWeightsError),
 }
 
 fn known_rules() -> String {
@@ -375,6 +379,9 @@ struct RawRuleSet {
     calendar: RawCalendar,
     #[serde(rename = "rule")]
     rules: Vec<RawRule>,
+    /// Optional: a rule set without it scores with the built-in defaults.
+    #[serde(default)]
+    triage: TriageWeights,
 }
 
 #[derive(Deserialize)]
@@ -437,6 +444,7 @@ impl RuleSet {
         }
         let rules: [Rule; 12] =
             rules.try_into().map_err(|_| RuleSetError::Toml("internal: wrong number of rules".to_owned()))?;
+        raw.triage.validate()?;
         Ok(RuleSet {
             id: raw.id.into(),
             title: raw.title,
@@ -444,6 +452,7 @@ impl RuleSet {
             rolled_forward,
             rolled_back,
             rules,
+            triage: raw.triage,
         })
     }
 
@@ -460,6 +469,11 @@ impl RuleSet {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The points and day counts of triage and the critical-care protocol (the `[triage]` table).
+    pub fn triage(&self) -> &TriageWeights {
+        &self.triage
     }
 
     /// The note appended to a *why* when a legal deadline moved forward off a closed day.

@@ -220,7 +220,7 @@ pub fn assess(
     gaps(&mut out, file, derivation, &live, context, weights);
 
     let mut components = out.components;
-    components.sort_by(|a, b| b.points.cmp(&a.points));
+    components.sort_by_key(|c| std::cmp::Reverse(c.points));
     Assessment {
         score: components.iter().map(|c| c.points).sum(),
         critical_care: critical.critical,
@@ -289,7 +289,13 @@ fn filed_since(live: &[&Event], key: &str, since: Date) -> bool {
     live.iter().any(|e| matches!(e.kind, EventKind::ReParoleFiled { .. }) && e.concerns(key) && e.on >= since)
 }
 
-fn parole(out: &mut Builder, file: &CaseFile, derivation: &Derivation, live: &[&Event], weights: &TriageWeights) {
+fn parole(
+    out: &mut Builder,
+    file: &CaseFile,
+    derivation: &Derivation,
+    live: &[&Event],
+    weights: &TriageWeights,
+) {
     let w = &weights.legal;
     let today = derivation.today;
     let mut worst: Option<(i64, Date, Exposure)> = None;
@@ -371,10 +377,10 @@ fn parole(out: &mut Builder, file: &CaseFile, derivation: &Derivation, live: &[&
         }
     }
     if let Some((n, end)) = notice {
-        let (ends_en, ends_es) =
-            if end < today { ("ended", "terminó") } else { ("ends", "termina") };
+        let (ends_en, ends_es) = if end < today { ("ended", "terminó") } else { ("ends", "termina") };
         let mut en = format!("termination notice of {}: parole {ends_en} {end}", n.on);
-        let mut es = format!("aviso de terminación del {}: el permiso humanitario (parole) {ends_es} el {end}", n.on);
+        let mut es =
+            format!("aviso de terminación del {}: el permiso humanitario (parole) {ends_es} el {end}", n.on);
         if let EventKind::TerminationNotice { depart_by: Some(depart_by), .. } = &n.kind {
             en.push_str(&format!("; depart by {depart_by} ({})", when_en(today, *depart_by)));
             es.push_str(&format!(
@@ -391,12 +397,9 @@ fn responses(out: &mut Builder, derivation: &Derivation, weights: &TriageWeights
     let today = derivation.today;
     for deadline in &derivation.deadlines {
         let (code, base, what_en, what_es) = match deadline.kind {
-            DeadlineKind::RfeResponseDue => (
-                "rfe_open",
-                w.rfe_open,
-                "RFE response",
-                "la respuesta a la solicitud de evidencia (RFE)",
-            ),
+            DeadlineKind::RfeResponseDue => {
+                ("rfe_open", w.rfe_open, "RFE response", "la respuesta a la solicitud de evidencia (RFE)")
+            }
             DeadlineKind::NoidResponseDue => (
                 "noid_open",
                 w.noid_open,
@@ -458,7 +461,10 @@ fn gaps(
             "attestation_stale",
             Category::Gap,
             w.attestation_stale,
-            format!("medical attestation out of date: it was due for renewal by {due} ({})", when_en(today, due)),
+            format!(
+                "medical attestation out of date: it was due for renewal by {due} ({})",
+                when_en(today, due)
+            ),
             format!(
                 "la certificación médica está desactualizada: debía renovarse a más tardar el {due} ({})",
                 when_es(today, due)
@@ -503,9 +509,10 @@ fn gaps(
     }
     for deadline in &derivation.deadlines {
         if deadline.kind != DeadlineKind::ReParoleFileBy
-            || deadline.person.as_deref().is_some_and(|k| {
-                derivation.person(k).is_none_or(|p| p.status == Status::Departed)
-            })
+            || deadline
+                .person
+                .as_deref()
+                .is_some_and(|k| derivation.person(k).is_none_or(|p| p.status == Status::Departed))
         {
             continue;
         }
@@ -518,7 +525,10 @@ fn gaps(
                     code: "re_parole_overdue",
                     category: Category::Gap,
                     points: w.re_parole_overdue,
-                    text_en: format!("re-parole not filed; the target date, {due}, has passed ({})", when_en(today, due)),
+                    text_en: format!(
+                        "re-parole not filed; the target date, {due}, has passed ({})",
+                        when_en(today, due)
+                    ),
                     text_es: format!(
                         "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole); la fecha prevista, el {due}, ya pasó ({})",
                         when_es(today, due)
@@ -532,7 +542,10 @@ fn gaps(
                     code: "re_parole_due_soon",
                     category: Category::Gap,
                     points: w.re_parole_due_soon,
-                    text_en: format!("re-parole not filed; the target date is {due} ({})", when_en(today, due)),
+                    text_en: format!(
+                        "re-parole not filed; the target date is {due} ({})",
+                        when_en(today, due)
+                    ),
                     text_es: format!(
                         "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole); la fecha prevista es el {due} ({})",
                         when_es(today, due)

@@ -178,8 +178,21 @@ pub fn open_triggers(file: &CaseFile, today: Date, policy: &Policy, rules: &Rule
     out
 }
 
-fn trigger(kind: TriggerKind, event: &Event, critical: bool, reason_en: String, reason_es: String) -> Trigger {
-    Trigger { kind, event_id: event.id.clone(), event_on: event.on, critical_care: critical, reason_en, reason_es }
+fn trigger(
+    kind: TriggerKind,
+    event: &Event,
+    critical: bool,
+    reason_en: String,
+    reason_es: String,
+) -> Trigger {
+    Trigger {
+        kind,
+        event_id: event.id.clone(),
+        event_on: event.on,
+        critical_care: critical,
+        reason_en,
+        reason_es,
+    }
 }
 
 fn departed_since(live: &[&Event], key: &str, since: Date, today: Date) -> bool {
@@ -204,9 +217,9 @@ fn concerned<'a>(file: &'a CaseFile, event: &'a Event) -> Vec<&'a str> {
 }
 
 fn termination_resolved(file: &CaseFile, live: &[&Event], notice: &Event, today: Date) -> bool {
-    concerned(file, notice).into_iter().all(|key| {
-        granted_after(live, key, notice.on) || departed_since(live, key, notice.on, today)
-    })
+    concerned(file, notice)
+        .into_iter()
+        .all(|key| granted_after(live, key, notice.on) || departed_since(live, key, notice.on, today))
 }
 
 fn denial_resolved(live: &[&Event], denial: &Event) -> bool {
