@@ -191,17 +191,26 @@ fn load_policy(conn: &Connection, org: &OrgId) -> StoreResult<Policy> {
     records::policy_from_json(&settings)
 }
 
+/// Whether a case may already have stored deadlines to replace (not so for one being imported).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    Replace,
+    None,
+}
+
 /// Replaces a case's stored derivation with a fresh one as of `today`.
 fn write_derivation(
     conn: &Connection,
-    org: &OrgId,
-    case: &CaseId,
+    (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
     today: Date,
     policy: &Policy,
+    existing: Existing,
 ) -> StoreResult<()> {
     let derived = records::derive_rows(file, today, policy)?;
-    conn.prepare_cached(&q(sql::DELETE_DEADLINES))?.execute(params![org.as_str(), case.as_str()])?;
+    if existing == Existing::Replace {
+        conn.prepare_cached(&q(sql::DELETE_DEADLINES))?.execute(params![org.as_str(), case.as_str()])?;
+    }
     let mut insert = conn.prepare_cached(&q(sql::INSERT_DEADLINE))?;
     for d in &derived.deadlines {
         insert.execute(params![
@@ -237,7 +246,7 @@ fn refresh_stale(conn: &Connection, org: &OrgId, today: Date, policy: &Policy) -
     for id in &stale {
         let row = select.query_row(params![org.as_str(), id], case_row).optional()?;
         if let Some(case) = load_case(conn, row)? {
-            write_derivation(conn, org, &case.id, &case.file, today, policy)?;
+            write_derivation(conn, (org, &case.id), &case.file, today, policy, Existing::Replace)?;
         }
     }
     Ok(stale.len())
@@ -303,7 +312,7 @@ fn insert_case(tx: &rusqlite::Transaction, context: &ImportContext, file: &CaseF
             actor.map(UserId::as_str)
         ])?;
     }
-    write_derivation(tx, org, &id, file, context.today, &context.policy)?;
+    write_derivation(tx, (org, &id), file, context.today, &context.policy, Existing::None)?;
     Ok(id)
 }
 
@@ -509,9 +518,9 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<CaseId>> {
         let mut conn = self.conn()?;
-        // A bulk import touches far more index pages than SQLite's default 2 MiB cache holds; this
-        // connection gets a larger cache while it imports.
-        conn.execute_batch("PRAGMA cache_size = -65536")?;
+        // A bulk import touches far more pages than SQLite's default 2 MiB cache holds; this connection
+        // gets up to 256 MiB while it imports (the pages are freed when the cache shrinks back).
+        conn.execute_batch("PRAGMA cache_size = -262144")?;
         let imported = import_in_transaction(&mut conn, org, files, actor, now);
         conn.execute_batch("PRAGMA cache_size = -2000")?;
         imported
@@ -563,7 +572,14 @@ impl Store for SqliteStore {
         }
         stored.file.events.push(event.clone());
         let policy = load_policy(&tx, org)?;
-        write_derivation(&tx, org, case, &stored.file, records::legal_today(now), &policy)?;
+        write_derivation(
+            &tx,
+            (org, case),
+            &stored.file,
+            records::legal_today(now),
+            &policy,
+            Existing::Replace,
+        )?;
         tx.commit()?;
         Ok(expected_version + 1)
     }

@@ -20,5 +20,6 @@ CREATE TABLE deadlines (
     why           TEXT NOT NULL,
     PRIMARY KEY (org_id, case_id, position),
     FOREIGN KEY (org_id, case_id) REFERENCES cases (org_id, id)
-);
+) WITHOUT ROWID;
+-- Clustered by case (WITHOUT ROWID), so a case's rows sit together and no second key index is kept.
 CREATE INDEX deadlines_due ON deadlines (org_id, due, kind);
