@@ -12,6 +12,9 @@ pub enum CliError {
     /// A write refused because of what is already there (a taken reference, a stale version): exit 3.
     #[error("{0}")]
     Conflict(String),
+    /// Standard output was closed by its reader; the command stops quietly with success.
+    #[error("standard output closed")]
+    OutputClosed,
     /// Anything else: exit code 1.
     #[error("{0}")]
     Failed(String),
@@ -23,6 +26,7 @@ impl CliError {
             CliError::Invalid(_) => ExitCode::from(2),
             CliError::Conflict(_) => ExitCode::from(3),
             CliError::Failed(_) => ExitCode::from(1),
+            CliError::OutputClosed => ExitCode::SUCCESS,
         }
     }
 }

@@ -151,7 +151,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(error::CliError::OutputClosed) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("amparo: {error}");
             error.exit_code()

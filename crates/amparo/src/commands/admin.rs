@@ -88,7 +88,7 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
             let store = open_store(&database(db))?;
             let org =
                 store.create_organisation(&NewOrganisation { slug, name: name.trim().to_owned() }, now())?;
-            println!("created organisation {} ({})", org.slug, org.name);
+            say!("created organisation {} ({})", org.slug, org.name);
             Ok(())
         }
         OrgCommand::Policy {
@@ -128,13 +128,13 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
                 eprintln!("policy of {} changed; {count} cases re-derived", organisation.slug);
             }
             let text = serde_json::to_string_pretty(&policy).map_err(|e| CliError::Failed(e.to_string()))?;
-            println!("{text}");
+            say!("{text}");
             Ok(())
         }
         OrgCommand::List { db } => {
             let store = open_store(&database(db))?;
             for org in store.organisations()? {
-                println!("{}\t{}", org.slug, org.name);
+                say!("{}\t{}", org.slug, org.name);
             }
             Ok(())
         }
@@ -167,9 +167,9 @@ pub fn user(command: UserCommand, database: &dyn Fn(DatabaseArgs) -> String) -> 
             let organisation = resolve_org(&*store, org.org.as_deref())?;
             let new = NewUser { email, display_name: name.trim().to_owned(), role, language, password_hash };
             let user = store.create_user(&organisation.id, &new, now())?;
-            println!("created {} {} in {}", user.role.as_str(), user.email, organisation.slug);
+            say!("created {} {} in {}", user.role.as_str(), user.email, organisation.slug);
             if generated {
-                println!("one-time password: {password}");
+                say!("one-time password: {password}");
             }
             Ok(())
         }

@@ -13,7 +13,7 @@ pub fn migrate(database: &str) -> CliResult {
     // Opening applies the migrations; a second run reports what it found.
     let store = open_store(database)?;
     let report = store.migrate()?;
-    println!("schema at version {}", report.to);
+    say!("schema at version {}", report.to);
     Ok(())
 }
 
@@ -98,7 +98,7 @@ pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult
     let started = std::time::Instant::now();
     let ids = store.import_cases(&organisation.id, &cases, None, now())?;
     let seconds = started.elapsed().as_secs_f64();
-    println!("imported {} cases into {} in {:.2}s", ids.len(), organisation.slug, seconds);
+    say!("imported {} cases into {} in {:.2}s", ids.len(), organisation.slug, seconds);
     Ok(())
 }
 
@@ -139,7 +139,7 @@ pub fn export(
             .ok_or_else(|| CliError::Failed(format!("case {reference} vanished during export")))?;
         write_atomically(&dir.join(file_name(reference)), &stored.file.to_json())?;
     }
-    println!("exported {} cases to {}", references.len(), dir.display());
+    say!("exported {} cases to {}", references.len(), dir.display());
     Ok(())
 }
 

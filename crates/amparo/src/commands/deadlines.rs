@@ -53,21 +53,21 @@ pub fn due_within(database: &str, org: Option<&str>, query: &DueQuery) -> CliRes
         .deadlines_due(&organisation.id, &DeadlineQuery { from: today, to, kind: query.kind.clone() })?;
     if query.json {
         let document = serde_json::json!({ "today": today, "to": to, "deadlines": due });
-        println!("{}", serde_json::to_string_pretty(&document).map_err(|e| CliError::Failed(e.to_string()))?);
+        say!("{}", serde_json::to_string_pretty(&document).map_err(|e| CliError::Failed(e.to_string()))?);
         return Ok(());
     }
-    println!("Deadlines due {today} to {to} in {} ({} found)", organisation.slug, due.len());
+    say!("Deadlines due {today} to {to} in {} ({} found)", organisation.slug, due.len());
     if !due.is_empty() {
-        println!();
-        println!("{:<10}  {:<30}  {:<16}  {:<6}  BASIS", "DUE", "DEADLINE", "CASE", "PERSON");
+        say!();
+        say!("{:<10}  {:<30}  {:<16}  {:<6}  BASIS", "DUE", "DEADLINE", "CASE", "PERSON");
     }
     for d in &due {
         let person = d.person.as_deref().unwrap_or("case");
-        println!("{:<10}  {:<30}  {:<16}  {:<6}  {}", d.due, d.kind, d.reference, person, d.basis);
-        println!("            why: {}", d.why);
+        say!("{:<10}  {:<30}  {:<16}  {:<6}  {}", d.due, d.kind, d.reference, person, d.basis);
+        say!("            why: {}", d.why);
     }
-    println!();
-    println!("{}", amparo_domain::rules::NOT_LEGAL_ADVICE);
+    say!();
+    say!("{}", amparo_domain::rules::NOT_LEGAL_ADVICE);
     Ok(())
 }
 
@@ -82,7 +82,7 @@ pub fn run(case_file: &Path, today: Option<&str>, json: bool, rules: Option<&Pat
     let rules = rule_set(rules)?;
     let derivation = derive(&file, today, &Policy::default(), &rules);
     if json {
-        println!("{}", derivation.to_json());
+        say!("{}", derivation.to_json());
     } else {
         print!("{}", render_text(&derivation));
     }

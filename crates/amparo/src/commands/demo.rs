@@ -30,7 +30,7 @@ pub fn run(options: &DemoOptions) -> CliResult {
     let existing = store.organisations()?.into_iter().find(|o| o.slug == DEMO_SLUG);
     let org = match existing {
         Some(org) => {
-            println!("reusing the demo organisation in {}", options.database);
+            say!("reusing the demo organisation in {}", options.database);
             org
         }
         None => {
@@ -41,7 +41,7 @@ pub fn run(options: &DemoOptions) -> CliResult {
             let started = std::time::Instant::now();
             let cases = demo_data::generate(options.seed, options.cases, today);
             store.import_cases(&org.id, &cases, None, now())?;
-            println!("created {} fictional cases in {:.1}s", cases.len(), started.elapsed().as_secs_f64());
+            say!("created {} fictional cases in {:.1}s", cases.len(), started.elapsed().as_secs_f64());
             org
         }
     };
@@ -65,7 +65,7 @@ pub fn run(options: &DemoOptions) -> CliResult {
     if options.serve {
         super::serve::serve_store(store, &options.bind, false, Some(banner))
     } else {
-        println!("{banner}");
+        say!("{banner}");
         Ok(())
     }
 }

@@ -1,5 +1,16 @@
 //! One module per command family; shared plumbing here.
 
+/// `println!` for commands: a reader that went away (`amparo … | head`) ends the command quietly
+/// instead of panicking.
+macro_rules! say {
+    () => {
+        $crate::commands::emit(format_args!(""))?
+    };
+    ($($arg:tt)*) => {
+        $crate::commands::emit(format_args!($($arg)*))?
+    };
+}
+
 pub mod admin;
 pub mod data;
 pub mod deadlines;
@@ -22,6 +33,17 @@ pub fn logging(configured: Option<&str>, default: &str) {
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// Writes one line to standard output.
+pub fn emit(line: std::fmt::Arguments) -> CliResult {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{line}") {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError::OutputClosed),
+        Err(e) => Err(CliError::Failed(format!("standard output: {e}"))),
+    }
 }
 
 /// The clock, read once per command at the edge.

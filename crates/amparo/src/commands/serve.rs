@@ -66,10 +66,10 @@ pub fn serve_store(
         spawn_refresher(store.clone());
         let state = AppState { store, clock: Arc::new(SystemClock), secure_cookies };
         if let Some(banner) = banner {
-            println!("{banner}");
+            say!("{banner}");
         }
         // Tests and scripts read this line to learn the port when binding to port 0.
-        println!("listening on http://{address}");
+        say!("listening on http://{address}");
         amparo_web::serve(listener, amparo_web::router(state))
             .await
             .map_err(|e| CliError::Failed(format!("server stopped: {e}")))
