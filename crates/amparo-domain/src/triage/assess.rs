@@ -31,8 +31,11 @@
 //! - `attestation_stale`: the medical attestation's refresh date has passed: `attestation_stale`.
 //! - `re_parole_overdue` / `re_parole_due_soon`: no re-parole filed and the re-parole target
 //!   (`re_parole_file_by`) is past, or within `re_parole_due_within_days`.
-//! - `new_request_not_filed`: parole was terminated and no `re_parole_filed` since the notice, scored
-//!   as `re_parole_overdue`. One re-parole gap per case, the worst.
+//! - `new_request_not_filed`: parole was terminated and no `re_parole_filed` since the latest
+//!   termination notice, scored as `re_parole_overdue`. One re-parole gap per case, the worst.
+//!
+//! Parole exposure reads the latest grant that has *begun*: a grant recorded ahead of its start does
+//! not cover the days before it, so an earlier grant that lapsed or was terminated still scores.
 //!
 //! # Guarantees (checked when the weights load, and by tests)
 //! - The nearer a date, the more points; a lapse scores at least as much as a parole about to lapse,
@@ -200,8 +203,16 @@ pub fn assess(
 
     medical(&mut out, file, &critical, weights);
     let live = live_events(file);
+    let future_grant = |e: &&Event| matches!(e.kind, EventKind::ParoleGranted { .. }) && e.on > today;
+    let begun_storage: Vec<&Event>;
+    let begun: &[&Event] = if live.iter().any(future_grant) {
+        begun_storage = live.iter().filter(|e| !future_grant(e)).copied().collect();
+        &begun_storage
+    } else {
+        &live
+    };
     let legal_start = out.components.len();
-    parole(&mut out, file, derivation, &live, weights);
+    parole(&mut out, file, derivation, (&live, begun), weights);
     responses(&mut out, derivation, weights);
     if critical.critical && weights.medical.critical_exposure_percent > 0 {
         let legal: i64 = out.components[legal_start..].iter().map(|c| c.points).sum();
@@ -217,7 +228,7 @@ pub fn assess(
             );
         }
     }
-    gaps(&mut out, file, derivation, &live, context, weights);
+    gaps(&mut out, file, derivation, begun, context, weights);
 
     let mut components = out.components;
     components.sort_by_key(|c| std::cmp::Reverse(c.points));
@@ -285,6 +296,16 @@ enum Exposure {
     EndsSoon { end: Date, by_termination: bool, filed: bool },
 }
 
+/// The date of the latest termination notice for `key` dated on or after `since`: a new request must
+/// answer the most recent notice.
+fn latest_notice(events: &[&Event], key: &str, since: Date) -> Option<Date> {
+    events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::TerminationNotice { .. }) && e.concerns(key) && e.on >= since)
+        .map(|e| e.on)
+        .max()
+}
+
 fn filed_since(live: &[&Event], key: &str, since: Date) -> bool {
     live.iter().any(|e| matches!(e.kind, EventKind::ReParoleFiled { .. }) && e.concerns(key) && e.on >= since)
 }
@@ -293,7 +314,7 @@ fn parole(
     out: &mut Builder,
     file: &CaseFile,
     derivation: &Derivation,
-    live: &[&Event],
+    (live, begun_events): (&[&Event], &[&Event]),
     weights: &TriageWeights,
 ) {
     let w = &weights.legal;
@@ -306,30 +327,42 @@ fn parole(
         if status == Status::Departed {
             continue;
         }
-        let Some(grant) = current_grant(live, key) else { continue };
-        if grant.cause == EndCause::Termination
-            && let Some(n) = grant.notice
-            && notice.is_none_or(|(_, end)| grant.end < end)
+        // The latest grant that has begun: a grant recorded ahead of its start does not cover the days
+        // before it, so a termination or expiry of the one before still exposes the person.
+        let Some(begun) = current_grant(begun_events, key) else { continue };
+        if begun.cause == EndCause::Termination
+            && let Some(n) = begun.notice
+            && notice.is_none_or(|(_, end)| begun.end < end)
         {
-            notice = Some((n, grant.end));
+            notice = Some((n, begun.end));
         }
-        let end = derivation.person(key).and_then(|p| p.parole_ends).unwrap_or(grant.end);
         let exposure = match status {
-            Status::Terminated => Some((w.parole_terminated, Exposure::Terminated(end))),
-            Status::Expired => Some((w.parole_expired, Exposure::Expired(end))),
             Status::Paroled => {
+                let grant = current_grant(live, key).unwrap_or(begun);
+                let end = derivation.person(key).and_then(|p| p.parole_ends).unwrap_or(grant.end);
                 let days = today.days_until(end);
                 let points = linear(w.parole_ends_max, w.parole_ends_horizon_days, days);
                 let by_termination = grant.cause == EndCause::Termination;
-                let since = grant.notice.filter(|_| by_termination).map_or(grant.granted_on, |n| n.on);
+                let since = if by_termination {
+                    latest_notice(live, key, grant.granted_on).unwrap_or(grant.granted_on)
+                } else {
+                    grant.granted_on
+                };
                 (days < w.parole_ends_horizon_days && points > 0).then(|| {
                     let filed = filed_since(live, key, since);
-                    (points, Exposure::EndsSoon { end, by_termination, filed })
+                    (points, end, Exposure::EndsSoon { end, by_termination, filed })
                 })
             }
+            _ if begun.end < today => match begun.cause {
+                EndCause::Termination => {
+                    Some((w.parole_terminated, begun.end, Exposure::Terminated(begun.end)))
+                }
+                EndCause::Expiry => Some((w.parole_expired, begun.end, Exposure::Expired(begun.end))),
+                EndCause::Departure => None,
+            },
             _ => None,
         };
-        if let Some((points, exposure)) = exposure
+        if let Some((points, end, exposure)) = exposure
             && worst.as_ref().is_none_or(|(p, d, _)| points > *p || (points == *p && end < *d))
         {
             worst = Some((points, end, exposure));
@@ -352,10 +385,10 @@ fn parole(
                 format!("el permiso humanitario (parole) venció el {end} ({})", when_es(today, end)),
             ),
             Exposure::EndsSoon { end, by_termination, filed } => {
-                let (how_en, how_es) = if by_termination {
-                    ("ends by termination notice", "termina por un aviso de terminación")
+                let (verb_es, by_en, by_es) = if by_termination {
+                    ("termina", " by termination notice", " por un aviso de terminación")
                 } else {
-                    ("ends", "vence")
+                    ("vence", "", "")
                 };
                 let (filed_en, filed_es) = if filed {
                     ("re-parole filed", "ya se presentó la solicitud de renovación (re-parole)")
@@ -367,9 +400,9 @@ fn parole(
                     "parole_ends_soon",
                     Category::Legal,
                     points,
-                    format!("parole {how_en} {} ({end}), {filed_en}", when_en(today, end)),
+                    format!("parole ends {} ({end}){by_en}, {filed_en}", when_en(today, end)),
                     format!(
-                        "el permiso humanitario (parole) {how_es} {} ({end}){sep_es} {filed_es}",
+                        "el permiso humanitario (parole) {verb_es} {} ({end}){by_es}{sep_es} {filed_es}",
                         when_es(today, end)
                     ),
                 );
@@ -437,7 +470,7 @@ fn gaps(
     out: &mut Builder,
     file: &CaseFile,
     derivation: &Derivation,
-    live: &[&Event],
+    begun: &[&Event],
     context: &TriageContext,
     weights: &TriageWeights,
 ) {
@@ -484,10 +517,10 @@ fn gaps(
         if derivation.person(key).is_none_or(|p| p.status == Status::Departed) {
             continue;
         }
-        let Some(grant) = current_grant(live, key) else { continue };
+        let Some(grant) = current_grant(begun, key) else { continue };
         if grant.cause == EndCause::Termination
-            && let Some(notice) = grant.notice
-            && !filed_since(live, key, notice.on)
+            && let Some(notice_on) = latest_notice(begun, key, grant.granted_on)
+            && !filed_since(begun, key, notice_on)
         {
             consider(
                 3,
@@ -496,12 +529,10 @@ fn gaps(
                     category: Category::Gap,
                     points: w.re_parole_overdue,
                     text_en: format!(
-                        "parole terminated by the notice of {} and no new parole request filed",
-                        notice.on
+                        "parole terminated; no new parole request filed since the termination notice of {notice_on}"
                     ),
                     text_es: format!(
-                        "el permiso humanitario (parole) fue terminado por el aviso del {} y no se ha presentado una nueva solicitud",
-                        notice.on
+                        "el permiso humanitario (parole) fue terminado y no se ha presentado una nueva solicitud desde el aviso de terminación del {notice_on}"
                     ),
                 },
             );
