@@ -1,12 +1,14 @@
 //! Throughput of the rules engine against parsing: builds `AMPARO_BENCH_CASES` (default 50,000) varied,
 //! fictional case files, serialises them to JSON, then times parsing alone, parsing plus deriving, and
-//! deriving alone. Plain std timing so it runs anywhere `cargo bench` does.
+//! deriving alone, then the triage board: deriving plus assessing every case, and the escalation
+//! triggers open on each. Plain std timing so it runs anywhere `cargo bench` does.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use amparo_domain::{CaseFile, Date, Policy, RuleSet, derive};
+use amparo_domain::triage::open_triggers;
+use amparo_domain::{CaseFile, Date, Policy, RuleSet, TriageContext, assess, derive};
 use serde_json::{Value, json};
 
 /// A small deterministic generator (64-bit LCG): the same cases on every run and machine.
@@ -196,5 +198,49 @@ fn main() {
     println!(
         "ratio (b)/(a) in time:   {:>12.2}x  (target <= 1.5x)",
         both_time.as_secs_f64() / parse_time.as_secs_f64()
+    );
+
+    // The triage board: derive and assess every case, then rank them.
+    let weights = rules.triage();
+    let context = |i: usize| TriageContext::new(&policy, i % 3 != 0);
+    let (board_time, critical) = best_of(runs, || {
+        let mut board: Vec<_> = parsed
+            .iter()
+            .enumerate()
+            .map(|(i, (file, today))| {
+                let derivation = derive(black_box(file), *today, &policy, rules);
+                black_box(assess(file, &derivation, &context(i), weights))
+            })
+            .collect();
+        board.sort_by(|a, b| a.cmp_urgency(b));
+        board.iter().filter(|a| a.critical_care).count()
+    });
+    let derivations: Vec<_> = parsed.iter().map(|(f, t)| derive(f, *t, &policy, rules)).collect();
+    let (assess_time, _) = best_of(runs, || {
+        parsed
+            .iter()
+            .zip(&derivations)
+            .enumerate()
+            .map(|(i, ((file, _), derivation))| {
+                black_box(assess(black_box(file), derivation, &context(i), weights)).components.len()
+            })
+            .sum()
+    });
+    let (triggers_time, open) = best_of(runs, || {
+        parsed
+            .iter()
+            .map(|(file, today)| black_box(open_triggers(black_box(file), *today, &policy, rules)).len())
+            .sum()
+    });
+    println!(
+        "(c) derive + assess + rank: {:>10.0} cases/s  ({:.2?}; {critical} critical-care cases)",
+        rate(board_time),
+        board_time
+    );
+    println!("    assess only:         {:>12.0} cases/s  ({:.2?})", rate(assess_time), assess_time);
+    println!(
+        "    open triggers:       {:>12.0} cases/s  ({:.2?}; {open} open triggers)",
+        rate(triggers_time),
+        triggers_time
     );
 }

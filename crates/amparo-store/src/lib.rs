@@ -19,7 +19,7 @@ pub mod testing;
 use std::sync::Arc;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Event, Policy};
+use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
 pub use error::{StoreError, StoreResult};
@@ -43,6 +43,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Applies every embedded migration not yet applied; refuses a schema newer than this binary.
     fn migrate(&self) -> StoreResult<MigrationReport>;
+
+    /// The rule set this store derives deadlines under.
+    fn rules(&self) -> &RuleSet;
+    /// Records this store's rule set as the one behind stored deadlines; when it differs from the one
+    /// recorded, marks every case of every organisation for re-derivation. Returns whether it did.
+    fn adopt_rules(&self) -> StoreResult<bool>;
 
     fn create_organisation(&self, new: &NewOrganisation, now: DateTime<Utc>) -> StoreResult<Organisation>;
     fn organisations(&self) -> StoreResult<Vec<Organisation>>;
@@ -99,15 +105,53 @@ pub trait Store: Send + Sync + 'static {
     fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>>;
 }
 
+/// The rule set stored deadlines are derived under, with a fingerprint of its text so that a change
+/// of rules is noticed and every case re-derived.
+#[derive(Clone)]
+pub struct Rules {
+    pub set: Arc<RuleSet>,
+    pub fingerprint: String,
+}
+
+impl Rules {
+    pub fn builtin() -> StoreResult<Rules> {
+        Rules::from_toml(amparo_domain::rules::BUILTIN_TOML)
+    }
+
+    /// An operator's rule-set file; its errors name what is wrong.
+    pub fn from_toml(text: &str) -> StoreResult<Rules> {
+        let set = RuleSet::from_toml(text).map_err(|e| StoreError::Invalid(format!("rule set: {e}")))?;
+        Ok(Rules { set: Arc::new(set), fingerprint: format!("{:016x}", fnv1a(text.as_bytes())) })
+    }
+}
+
+/// FNV-1a: enough to notice that a rule-set file changed; not a security measure.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// The meta key under which the fingerprint of the rules behind stored deadlines is kept.
+pub(crate) const RULES_META_KEY: &str = "rule_set";
+
 /// Opens the store a URL names: `postgres://` or `postgresql://` for PostgreSQL, `sqlite://PATH`,
-/// `sqlite:PATH` or a bare path for SQLite. Migrations are applied before it is returned.
+/// `sqlite:PATH` or a bare path for SQLite, with the built-in rule set. Migrations are applied
+/// before it is returned.
 pub fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    open_with_rules(url, Rules::builtin()?)
+}
+
+/// As [`open`], deriving deadlines under `rules`; when they differ from the rules the stored
+/// deadlines were derived under, every case is marked for re-derivation.
+pub fn open_with_rules(url: &str, rules: Rules) -> StoreResult<Arc<dyn Store>> {
     let store: Arc<dyn Store> = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Arc::new(postgres::PgStore::open(url)?)
+        Arc::new(postgres::PgStore::open(url)?.with_rules(rules))
     } else {
-        Arc::new(sqlite::SqliteStore::open(sqlite::path_from_url(url))?)
+        Arc::new(sqlite::SqliteStore::open(sqlite::path_from_url(url))?.with_rules(rules))
     };
     store.migrate()?;
+    store.adopt_rules()?;
     Ok(store)
 }
 

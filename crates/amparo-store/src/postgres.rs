@@ -1,7 +1,7 @@
 //! PostgreSQL, for deployments that outgrow one machine. Same SQL as SQLite where it can be; the
 //! differences (row locks with `FOR UPDATE`, advisory locks around migrations, error codes) live here.
 
-use amparo_domain::{CaseFile, Date, Event, Policy};
+use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
 use postgres::types::ToSql;
@@ -11,7 +11,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::migrate::{self, MigrationReport};
 use crate::model::*;
 use crate::records::{self, CaseRow, PersonRow, UserRow, millis};
-use crate::{Backend, Store, sql};
+use crate::{Backend, RULES_META_KEY, Rules, Store, sql};
 
 const POOL_SIZE: u32 = 8;
 /// Serialises concurrent `migrate` runs from several processes (an arbitrary, fixed number).
@@ -40,6 +40,7 @@ impl r2d2::ManageConnection for Manager {
 
 pub struct PgStore {
     pool: r2d2::Pool<Manager>,
+    rules: Rules,
 }
 
 impl PgStore {
@@ -53,7 +54,13 @@ impl PgStore {
         r2d2::ManageConnection::connect(&manager)
             .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
         let pool = r2d2::Pool::builder().max_size(POOL_SIZE).min_idle(Some(1)).build(manager)?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, rules: Rules::builtin()? })
+    }
+
+    /// Derive deadlines under `rules` instead of the built-in rule set.
+    pub fn with_rules(mut self, rules: Rules) -> PgStore {
+        self.rules = rules;
+        self
     }
 
     fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
@@ -139,8 +146,9 @@ fn write_derivation(
     file: &CaseFile,
     today: Date,
     policy: &Policy,
+    rules: &RuleSet,
 ) -> StoreResult<()> {
-    let derived = records::derive_rows(file, today, policy)?;
+    let derived = records::derive_rows(file, today, policy, rules)?;
     let (org_id, case_id) = (org.as_str(), case.as_str());
     tx.execute(sql::DELETE_DEADLINES, &[&org_id, &case_id])?;
     let insert = tx.prepare(sql::INSERT_DEADLINE)?;
@@ -167,7 +175,13 @@ fn write_derivation(
 }
 
 /// Re-derives the organisation's stale cases inside the caller's transaction.
-fn refresh_stale(tx: &mut Transaction, org: &OrgId, today: Date, policy: &Policy) -> StoreResult<usize> {
+fn refresh_stale(
+    tx: &mut Transaction,
+    org: &OrgId,
+    today: Date,
+    policy: &Policy,
+    rules: &RuleSet,
+) -> StoreResult<usize> {
     let stale: Vec<String> = tx
         .query(sql::SELECT_STALE_CASES, &[&org.as_str(), &today.to_string()])?
         .iter()
@@ -177,7 +191,7 @@ fn refresh_stale(tx: &mut Transaction, org: &OrgId, today: Date, policy: &Policy
         let row = tx.query_opt(&sql::select_case(), &[&org.as_str(), id])?;
         let case = row.map(|r| case_row(&r)).transpose()?;
         if let Some(case) = load_case(tx, case)? {
-            write_derivation(tx, org, &case.id, &case.file, today, policy)?;
+            write_derivation(tx, org, &case.id, &case.file, today, policy, rules)?;
         }
     }
     Ok(stale.len())
@@ -189,6 +203,7 @@ struct ImportContext<'a> {
     now: i64,
     today: Date,
     policy: Policy,
+    rules: &'a RuleSet,
 }
 
 fn insert_case(tx: &mut Transaction, context: &ImportContext, file: &CaseFile) -> StoreResult<CaseId> {
@@ -246,7 +261,7 @@ fn insert_case(tx: &mut Transaction, context: &ImportContext, file: &CaseFile) -
             ],
         )?;
     }
-    write_derivation(tx, org, &id, file, context.today, &context.policy)?;
+    write_derivation(tx, org, &id, file, context.today, &context.policy, context.rules)?;
     Ok(id)
 }
 
@@ -284,6 +299,29 @@ impl Store for PgStore {
         }
         tx.commit()?;
         Ok(MigrationReport { from, to: from.max(supported), applied })
+    }
+
+    fn rules(&self) -> &RuleSet {
+        &self.rules.set
+    }
+
+    fn adopt_rules(&self) -> StoreResult<bool> {
+        let mut client = self.conn()?;
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        let recorded: Option<String> =
+            tx.query_opt(sql::SELECT_META, &[&RULES_META_KEY])?.map(|r| r.try_get(0)).transpose()?;
+        if recorded.as_deref() == Some(self.rules.fingerprint.as_str()) {
+            return Ok(false);
+        }
+        tx.execute(sql::DELETE_META, &[&RULES_META_KEY])?;
+        tx.execute(sql::INSERT_META, &[&RULES_META_KEY, &self.rules.fingerprint])?;
+        // A database without a record has had no derivations under other rules; nothing to redo.
+        if recorded.is_some() {
+            tx.execute(sql::INVALIDATE_ALL_DERIVED, &[])?;
+        }
+        tx.commit()?;
+        Ok(recorded.is_some())
     }
 
     fn create_organisation(&self, new: &NewOrganisation, now: DateTime<Utc>) -> StoreResult<Organisation> {
@@ -415,8 +453,14 @@ impl Store for PgStore {
         let mut tx = client.transaction()?;
         // Loading the policy also proves the organisation exists.
         let policy = load_policy(&mut tx, org)?;
-        let context =
-            ImportContext { org, actor, now: millis(now), today: records::legal_today(now), policy };
+        let context = ImportContext {
+            org,
+            actor,
+            now: millis(now),
+            today: records::legal_today(now),
+            policy,
+            rules: &self.rules.set,
+        };
         let ids =
             files.iter().map(|file| insert_case(&mut tx, &context, file)).collect::<StoreResult<Vec<_>>>()?;
         tx.commit()?;
@@ -468,7 +512,15 @@ impl Store for PgStore {
         }
         stored.file.events.push(event.clone());
         let policy = load_policy(&mut tx, org)?;
-        write_derivation(&mut tx, org, case, &stored.file, records::legal_today(now), &policy)?;
+        write_derivation(
+            &mut tx,
+            org,
+            case,
+            &stored.file,
+            records::legal_today(now),
+            &policy,
+            &self.rules.set,
+        )?;
         tx.commit()?;
         Ok(expected_version + 1)
     }
@@ -485,7 +537,7 @@ impl Store for PgStore {
             return Err(StoreError::NotFound("organisation".into()));
         }
         tx.execute(sql::INVALIDATE_DERIVED, &[&org.as_str()])?;
-        let count = refresh_stale(&mut tx, org, records::legal_today(now), policy)?;
+        let count = refresh_stale(&mut tx, org, records::legal_today(now), policy, &self.rules.set)?;
         tx.commit()?;
         Ok(count)
     }
@@ -494,7 +546,7 @@ impl Store for PgStore {
         let mut client = self.conn()?;
         let mut tx = client.transaction()?;
         let policy = load_policy(&mut tx, org)?;
-        let count = refresh_stale(&mut tx, org, today, &policy)?;
+        let count = refresh_stale(&mut tx, org, today, &policy, &self.rules.set)?;
         tx.commit()?;
         Ok(count)
     }

@@ -223,9 +223,8 @@ pub fn derive_rows(
     file: &CaseFile,
     today: amparo_domain::Date,
     policy: &amparo_domain::Policy,
+    rules: &amparo_domain::RuleSet,
 ) -> StoreResult<Derived> {
-    let rules = amparo_domain::RuleSet::builtin()
-        .map_err(|e| StoreError::Backend(format!("built-in rule set: {e}")))?;
     let derivation = amparo_domain::derive(file, today, policy, rules);
     let deadlines = derivation
         .deadlines

@@ -97,3 +97,8 @@ pub fn deadlines_due(with_kind: bool) -> String {
          ORDER BY d.due, d.kind, c.reference, d.person"
     )
 }
+
+pub const SELECT_META: &str = "SELECT value FROM amparo_meta WHERE key = $1";
+pub const DELETE_META: &str = "DELETE FROM amparo_meta WHERE key = $1";
+pub const INSERT_META: &str = "INSERT INTO amparo_meta (key, value) VALUES ($1, $2)";
+pub const INVALIDATE_ALL_DERIVED: &str = "UPDATE cases SET derived_on = NULL";

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use amparo_domain::{CaseFile, Date, Event, Policy};
+use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -13,7 +13,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::migrate::{self, MigrationReport};
 use crate::model::*;
 use crate::records::{self, CaseRow, PersonRow, UserRow, millis};
-use crate::{Backend, Store, sql};
+use crate::{Backend, RULES_META_KEY, Rules, Store, sql};
 
 const POOL_SIZE: u32 = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -66,6 +66,7 @@ impl r2d2::ManageConnection for Manager {
 
 pub struct SqliteStore {
     pool: r2d2::Pool<Manager>,
+    rules: Rules,
     path: PathBuf,
 }
 
@@ -91,7 +92,13 @@ impl SqliteStore {
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
             .build(Manager { path: path.clone() })?;
-        Ok(SqliteStore { pool, path })
+        Ok(SqliteStore { pool, path, rules: Rules::builtin()? })
+    }
+
+    /// Derive deadlines under `rules` instead of the built-in rule set.
+    pub fn with_rules(mut self, rules: Rules) -> SqliteStore {
+        self.rules = rules;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -205,9 +212,10 @@ fn write_derivation(
     file: &CaseFile,
     today: Date,
     policy: &Policy,
+    rules: &RuleSet,
     existing: Existing,
 ) -> StoreResult<()> {
-    let derived = records::derive_rows(file, today, policy)?;
+    let derived = records::derive_rows(file, today, policy, rules)?;
     if existing == Existing::Replace {
         conn.prepare_cached(&q(sql::DELETE_DEADLINES))?.execute(params![org.as_str(), case.as_str()])?;
     }
@@ -237,7 +245,13 @@ fn write_derivation(
 }
 
 /// Re-derives the organisation's stale cases inside the caller's transaction.
-fn refresh_stale(conn: &Connection, org: &OrgId, today: Date, policy: &Policy) -> StoreResult<usize> {
+fn refresh_stale(
+    conn: &Connection,
+    org: &OrgId,
+    today: Date,
+    policy: &Policy,
+    rules: &RuleSet,
+) -> StoreResult<usize> {
     let stale = conn
         .prepare_cached(&q(sql::SELECT_STALE_CASES))?
         .query_map(params![org.as_str(), today.to_string()], |r| r.get::<_, String>(0))?
@@ -246,7 +260,7 @@ fn refresh_stale(conn: &Connection, org: &OrgId, today: Date, policy: &Policy) -
     for id in &stale {
         let row = select.query_row(params![org.as_str(), id], case_row).optional()?;
         if let Some(case) = load_case(conn, row)? {
-            write_derivation(conn, (org, &case.id), &case.file, today, policy, Existing::Replace)?;
+            write_derivation(conn, (org, &case.id), &case.file, today, policy, rules, Existing::Replace)?;
         }
     }
     Ok(stale.len())
@@ -258,6 +272,7 @@ struct ImportContext<'a> {
     now: i64,
     today: Date,
     policy: Policy,
+    rules: &'a RuleSet,
 }
 
 fn insert_case(tx: &rusqlite::Transaction, context: &ImportContext, file: &CaseFile) -> StoreResult<CaseId> {
@@ -312,13 +327,14 @@ fn insert_case(tx: &rusqlite::Transaction, context: &ImportContext, file: &CaseF
             actor.map(UserId::as_str)
         ])?;
     }
-    write_derivation(tx, (org, &id), file, context.today, &context.policy, Existing::None)?;
+    write_derivation(tx, (org, &id), file, context.today, &context.policy, context.rules, Existing::None)?;
     Ok(id)
 }
 
 /// Writes every case or none: one transaction holding the write lock from the start.
 fn import_in_transaction(
     conn: &mut Connection,
+    rules: &RuleSet,
     org: &OrgId,
     files: &[CaseFile],
     actor: Option<&UserId>,
@@ -332,6 +348,7 @@ fn import_in_transaction(
         now: millis(now),
         today: records::legal_today(now),
         policy: load_policy(&tx, org)?,
+        rules,
     };
     let ids = files.iter().map(|file| insert_case(&tx, &context, file)).collect::<StoreResult<Vec<_>>>()?;
     tx.commit()?;
@@ -370,6 +387,28 @@ impl Store for SqliteStore {
         }
         tx.commit()?;
         Ok(MigrationReport { from, to: from.max(supported), applied })
+    }
+
+    fn rules(&self) -> &RuleSet {
+        &self.rules.set
+    }
+
+    fn adopt_rules(&self) -> StoreResult<bool> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let recorded: Option<String> =
+            tx.query_row(&q(sql::SELECT_META), params![RULES_META_KEY], |r| r.get(0)).optional()?;
+        if recorded.as_deref() == Some(self.rules.fingerprint.as_str()) {
+            return Ok(false);
+        }
+        tx.execute(&q(sql::DELETE_META), params![RULES_META_KEY])?;
+        tx.execute(&q(sql::INSERT_META), params![RULES_META_KEY, self.rules.fingerprint])?;
+        // A database without a record has had no derivations under other rules; nothing to redo.
+        if recorded.is_some() {
+            tx.execute(sql::INVALIDATE_ALL_DERIVED, [])?;
+        }
+        tx.commit()?;
+        Ok(recorded.is_some())
     }
 
     fn create_organisation(&self, new: &NewOrganisation, now: DateTime<Utc>) -> StoreResult<Organisation> {
@@ -521,7 +560,7 @@ impl Store for SqliteStore {
         // A bulk import touches far more pages than SQLite's default 2 MiB cache holds; this connection
         // gets up to 256 MiB while it imports (the pages are freed when the cache shrinks back).
         conn.execute_batch("PRAGMA cache_size = -262144")?;
-        let imported = import_in_transaction(&mut conn, org, files, actor, now);
+        let imported = import_in_transaction(&mut conn, &self.rules.set, org, files, actor, now);
         conn.execute_batch("PRAGMA cache_size = -2000")?;
         imported
     }
@@ -578,6 +617,7 @@ impl Store for SqliteStore {
             &stored.file,
             records::legal_today(now),
             &policy,
+            &self.rules.set,
             Existing::Replace,
         )?;
         tx.commit()?;
@@ -596,7 +636,7 @@ impl Store for SqliteStore {
             return Err(StoreError::NotFound("organisation".into()));
         }
         tx.execute(&q(sql::INVALIDATE_DERIVED), params![org.as_str()])?;
-        let count = refresh_stale(&tx, org, records::legal_today(now), policy)?;
+        let count = refresh_stale(&tx, org, records::legal_today(now), policy, &self.rules.set)?;
         tx.commit()?;
         Ok(count)
     }
@@ -605,7 +645,7 @@ impl Store for SqliteStore {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let policy = load_policy(&tx, org)?;
-        let count = refresh_stale(&tx, org, today, &policy)?;
+        let count = refresh_stale(&tx, org, today, &policy, &self.rules.set)?;
         tx.commit()?;
         Ok(count)
     }

@@ -98,7 +98,28 @@ contract!(
     deadline_queries_filter_by_range_kind_and_organisation,
     policy_changes_rederive_every_case,
     refresh_catches_up_with_the_calendar,
+    changed_rules_rederive_every_case,
 );
+
+fn changed_rules_rederive_every_case(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap();
+    let rfe_due = |store: &dyn Store| {
+        all_year(store, &a).into_iter().find(|d| d.kind == "rfe_response_due").map(|d| d.due.to_string())
+    };
+    assert_eq!(rfe_due(&*store).as_deref(), Some("2026-05-07"));
+    // Reopening with the same rules changes nothing.
+    let same = open_with_rules(&db.url, Rules::builtin().unwrap()).unwrap();
+    assert_eq!(same.refresh_derived(&a, date("2026-03-01")).unwrap(), 0);
+    // An operator's rule set with a longer RFE period: every case is re-derived under it.
+    let text = amparo_domain::rules::BUILTIN_TOML.replacen("days = 84", "days = 90", 1);
+    let changed = open_with_rules(&db.url, Rules::from_toml(&text).unwrap()).unwrap();
+    assert_eq!(changed.refresh_derived(&a, date("2026-03-01")).unwrap(), 1);
+    assert_eq!(rfe_due(&*changed).as_deref(), Some("2026-05-13"), "90 + 3 days from 2026-02-09, a Wednesday");
+    let bad = Rules::from_toml("id = 'broken'");
+    assert!(matches!(bad, Err(StoreError::Invalid(ref m)) if m.starts_with("rule set:")), "{:?}", bad.err());
+}
 
 fn all_year(store: &dyn Store, org: &OrgId) -> Vec<DueDeadline> {
     let query = DeadlineQuery { from: date("2000-01-01"), to: date("2099-12-31"), kind: None };

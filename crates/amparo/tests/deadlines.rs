@@ -172,3 +172,36 @@ mod postgres {
         }
     }
 }
+
+#[test]
+fn an_operator_rule_set_replaces_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, amparo_domain::rules::BUILTIN_TOML.replacen("days = 84", "days = 90", 1)).unwrap();
+    let file = examples().join("e2-rfe-mail.json");
+    let run = |rules_file: &Path, config: Option<&Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
+        command.args(["deadlines", "--case-file", file.to_str().unwrap(), "--today", "2026-02-20", "--json"]);
+        match config {
+            Some(config) => command.arg("--config").arg(config).env_remove("AMPARO_RULES_FILE"),
+            None => command.env("AMPARO_RULES_FILE", rules_file),
+        };
+        command.output().unwrap()
+    };
+    let rfe_due = |output: &Output| {
+        let value: serde_json::Value = serde_json::from_str(&stdout_of(output)).unwrap();
+        value["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "rfe_response_due").unwrap()["due"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(rfe_due(&run(&rules, None)), "2026-05-13", "90 + 3 days under the operator's rules");
+    let config = dir.path().join("amparo.toml");
+    std::fs::write(&config, format!("rules_file = {:?}\n", rules.to_str().unwrap())).unwrap();
+    assert_eq!(rfe_due(&run(&rules, Some(&config))), "2026-05-13", "the same through the settings file");
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "id = 'broken'\n").unwrap();
+    let refused = run(&broken, None);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("broken.toml"));
+}

@@ -22,3 +22,9 @@ CREATE TABLE deadlines (
     FOREIGN KEY (org_id, case_id) REFERENCES cases (org_id, id)
 );
 CREATE INDEX deadlines_due ON deadlines (org_id, due, kind);
+
+-- Installation-wide facts, such as which rule set the stored deadlines were derived under.
+CREATE TABLE amparo_meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);

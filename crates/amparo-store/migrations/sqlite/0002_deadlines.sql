@@ -23,3 +23,9 @@ CREATE TABLE deadlines (
 ) WITHOUT ROWID;
 -- Clustered by case (WITHOUT ROWID), so a case's rows sit together and no second key index is kept.
 CREATE INDEX deadlines_due ON deadlines (org_id, due, kind);
+
+-- Installation-wide facts, such as which rule set the stored deadlines were derived under.
+CREATE TABLE amparo_meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);

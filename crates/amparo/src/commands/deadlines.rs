@@ -18,7 +18,7 @@ pub fn rule_set(path: Option<&Path>) -> CliResult<RuleSet> {
             RuleSet::from_toml(&text)
                 .map_err(|e| CliError::Invalid(format!("--rules {}: {e}", path.display())))
         }
-        None => RuleSet::builtin().cloned().map_err(|e| CliError::Failed(format!("built-in rule set: {e}"))),
+        None => Ok(super::rules()?.set.as_ref().clone()),
     }
 }
 

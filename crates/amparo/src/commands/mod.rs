@@ -17,9 +17,10 @@ pub mod deadlines;
 pub mod demo;
 pub mod serve;
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
-use amparo_store::{Organisation, Store};
+use amparo_store::{Organisation, Rules, Store};
 use chrono::{DateTime, Utc};
 
 use crate::config::redact_url;
@@ -52,8 +53,29 @@ pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// The operator's rule-set file for this run, if any (`rules_file` or `AMPARO_RULES_FILE`).
+static RULES_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+pub fn use_rules_file(path: Option<PathBuf>) {
+    let _ = RULES_FILE.set(path);
+}
+
+/// The rules this run derives under: the operator's file when configured, else the built-in set.
+pub fn rules() -> CliResult<Rules> {
+    match RULES_FILE.get().and_then(Option::as_ref) {
+        Some(path) => {
+            let shown = path.display();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Invalid(format!("rules file {shown}: {e}")))?;
+            Rules::from_toml(&text).map_err(|e| CliError::Invalid(format!("rules file {shown}: {e}")))
+        }
+        None => Rules::builtin().map_err(|e| CliError::Failed(e.to_string())),
+    }
+}
+
 pub fn open_store(url: &str) -> CliResult<Arc<dyn Store>> {
-    amparo_store::open(url).map_err(|e| CliError::Failed(format!("database {}: {e}", redact_url(url))))
+    amparo_store::open_with_rules(url, rules()?)
+        .map_err(|e| CliError::Failed(format!("database {}: {e}", redact_url(url))))
 }
 
 /// The organisation named by `--org`, or the only one there is.
