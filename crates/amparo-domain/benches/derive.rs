@@ -202,7 +202,7 @@ fn main() {
 
     // The triage board: derive and assess every case, then rank them.
     let weights = rules.triage();
-    let context = |i: usize| TriageContext::new(&policy, i % 3 != 0);
+    let context = |i: usize| TriageContext::new(&policy, !i.is_multiple_of(3));
     let (board_time, critical) = best_of(runs, || {
         let mut board: Vec<_> = parsed
             .iter()
