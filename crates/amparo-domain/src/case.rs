@@ -156,8 +156,13 @@ pub struct CaseRecord {
     pub reference: CaseReference,
     #[serde(default)]
     pub program: Program,
+    #[serde(deserialize_with = "crate::objects::objects")]
     pub people: Vec<Person>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::objects::optional_object"
+    )]
     pub medical: Option<MedicalProfile>,
 }
 

@@ -62,7 +62,9 @@ impl CaseFileError {
 #[serde(deny_unknown_fields)]
 struct RawCaseFile {
     format: String,
+    #[serde(deserialize_with = "crate::objects::object")]
     case: CaseRecord,
+    #[serde(deserialize_with = "crate::objects::objects")]
     events: Vec<RawEvent>,
 }
 
@@ -73,7 +75,9 @@ impl CaseFile {
             return Err(CaseFileError::TooLarge { size: text.len(), max: MAX_FILE_BYTES });
         }
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let raw: RawCaseFile = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+        let raw: RawCaseFile = serde_path_to_error::deserialize(&mut deserializer)
+            .map(|crate::objects::Object(raw)| raw)
+            .map_err(json_error)?;
         deserializer.end().map_err(|e| CaseFileError::Syntax {
             line: e.line(),
             column: e.column(),

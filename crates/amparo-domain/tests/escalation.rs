@@ -278,6 +278,11 @@ fn a_critical_case_gets_shorter_due_times() {
             assert!(c.due_in_hours < n.due_in_hours, "{kind}: {} is not shorter", c.title_en);
         }
     }
+    let trigger = opened(CRITICAL, &[grant()], &[notice()]).remove(0);
+    assert_eq!(templates.plan_for(&trigger), templates.plan(TriggerKind::TerminationNotice, true));
+    let noid = json!({ "id": "n1", "type": "noid_received", "on": "2026-02-26", "served_by": "email" });
+    let trigger = opened(STABLE, &[grant()], &[noid]).remove(0);
+    assert_eq!(templates.plan_for(&trigger), templates.plan(TriggerKind::NoidReceived, false));
     let first = &templates.plan(TriggerKind::TerminationNotice, true)[0];
     assert_eq!(first.owner_role, UserRole::Attorney);
     assert_eq!(first.due_in_hours, 8);

@@ -374,8 +374,11 @@ fn parole(
                 "parole_terminated",
                 Category::Legal,
                 points,
-                format!("parole terminated as of {end} ({})", when_en(today, end)),
-                format!("el permiso humanitario (parole) se terminó el {end} ({})", when_es(today, end)),
+                format!("parole terminated by notice as of {end} ({})", when_en(today, end)),
+                format!(
+                    "el permiso humanitario (parole) terminó el {end} por un aviso de terminación ({})",
+                    when_es(today, end)
+                ),
             ),
             Exposure::Expired(end) => out.push(
                 "parole_expired",

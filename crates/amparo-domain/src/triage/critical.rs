@@ -1,7 +1,7 @@
 //! Critical care: a case is critical-care when its patient's days to critical harm, as most recently
 //! attested, are at most the organisation's threshold (`Policy::critical_care_threshold_days`, default 7).
 //!
-//! The days come from [`days_to_critical_harm`](crate::rules::days_to_critical_harm): the latest of the
+//! The days come from [`crate::rules::days_to_critical_harm`]: the latest of the
 //! medical profile's `days_to_critical_harm` (dated by its `attested_on`) and any non-superseded
 //! `medical_attested` event that states a number. A case with no number on file is never critical-care.
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::org::UserRole;
 
-use super::trigger::TriggerKind;
+use super::trigger::{Trigger, TriggerKind};
 
 /// The templates Amparo ships, compiled into the binary.
 pub const BUILTIN_ESCALATION_TOML: &str = include_str!("../../rules/escalation-templates.toml");
@@ -192,7 +192,7 @@ impl EscalationTemplates {
     }
 
     /// The tasks an escalation of `kind` starts with, due in the critical-care hours when `critical`.
-    /// For a [`Trigger`](super::Trigger), pass `trigger.kind` and `trigger.critical_care`.
+    /// For a [`Trigger`], [`plan_for`](Self::plan_for) reads both from it.
     pub fn plan(&self, kind: TriggerKind, critical: bool) -> Vec<PlannedTask> {
         self.tasks(kind)
             .iter()
@@ -203,5 +203,11 @@ impl EscalationTemplates {
                 due_in_hours: if critical { t.due_hours_critical } else { t.due_hours },
             })
             .collect()
+    }
+
+    /// The tasks `trigger` starts: its kind's checklist, due in the critical-care hours when the case
+    /// was critical-care as the trigger was found.
+    pub fn plan_for(&self, trigger: &Trigger) -> Vec<PlannedTask> {
+        self.plan(trigger.kind, trigger.critical_care)
     }
 }
