@@ -7,7 +7,7 @@ pub mod case_file;
 pub mod date;
 pub mod event;
 pub mod identifiers;
-mod objects;
+pub mod objects;
 pub mod org;
 pub mod policy;
 pub mod rules;

@@ -507,4 +507,28 @@ proptest! {
             prop_assert!(COMPONENT_CODES.contains(&c.code));
         }
     }
+
+    /// With the same timeline, a critical-care case outranks a non-critical one however many gaps the
+    /// latter has and the former lacks.
+    #[test]
+    fn critical_care_outranks_the_same_legal_facts(
+        events in prop::collection::vec(arb_event(), 0..8),
+        critical_days in 0u32..=7,
+        other_days in 8u32..60,
+        today in 0i64..900,
+    ) {
+        let mut other = medical(other_days);
+        other["available_in_origin_country"] = json!(false);
+        other["attested_on"] = json!("2023-01-02");
+        let mut fresh = medical(critical_days);
+        fresh["attested_on"] = json!(day(today));
+        let today = day(today);
+        let critical = run(&case(Some(fresh), Value::Array(events.clone())), &today, true);
+        let non_critical = run(&case(Some(other), Value::Array(events)), &today, false);
+        prop_assert!(critical.critical_care && !non_critical.critical_care);
+        prop_assert!(
+            critical.score > non_critical.score,
+            "{} {:#?}\nvs {} {:#?}", critical.score, critical.components, non_critical.score, non_critical.components
+        );
+    }
 }
