@@ -81,6 +81,7 @@ pub async fn get_case(
 #[serde(deny_unknown_fields)]
 struct AppendRequest {
     expected_version: i64,
+    #[serde(deserialize_with = "amparo_domain::objects::object")]
     event: RawEvent,
 }
 

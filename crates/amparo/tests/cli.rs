@@ -880,9 +880,6 @@ fn export_dir_keeps_references_that_differ_only_in_slash_and_underscore() {
 /// The format is made of JSON objects; serde's positional form of a struct (an array of the field
 /// values in declaration order) is not part of it and must be refused with the path of the array.
 #[test]
-#[ignore = "product bug: CaseFile::parse accepts arrays in place of objects (serde's sequence form of \
-            structs), e.g. [\"amparo.case/1\", {..}, []] or a person as [\"p1\", \"patient\", ..] \
-            (crates/amparo-domain/src/case_file.rs, RawCaseFile and the derived Deserialize impls)"]
 fn case_files_written_as_arrays_are_refused() {
     let db = TestDatabase::sqlite();
     let amparo = Amparo::new(&db);
