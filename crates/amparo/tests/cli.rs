@@ -580,7 +580,7 @@ fn bad_case_files_are_refused_and_nothing_is_written(db: &TestDatabase) {
             vec!["not valid JSON at line", "trailing characters"],
         ),
         ("empty.json", String::new(), vec!["not valid JSON at line 1"]),
-        ("array.json", "[]".into(), vec!["(document)", "invalid length 0"]),
+        ("array.json", "[]".into(), vec!["(document)", "invalid type: sequence, expected an object"]),
         ("string.json", "\"amparo.case/1\"".into(), vec!["(document)", "invalid type"]),
         (
             "hours-text.json",
