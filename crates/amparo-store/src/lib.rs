@@ -6,6 +6,7 @@
 //! refused with [`StoreError::Conflict`] and nothing is merged. Every row carries its organisation id
 //! and every query is scoped by it.
 
+mod db;
 mod error;
 mod migrate;
 mod model;
@@ -15,6 +16,7 @@ mod sql;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod triage;
 
 use std::sync::Arc;
 
@@ -94,9 +96,52 @@ pub trait Store: Send + Sync + 'static {
     fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize>;
     /// Re-derives the cases whose stored deadlines were computed before `today` (some deadlines, such
     /// as days of unlawful presence, appear only as days pass); returns how many.
-    fn refresh_derived(&self, org: &OrgId, today: Date) -> StoreResult<usize>;
+    fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize>;
     /// Stored deadlines due in a range across the organisation's cases: one indexed query.
     fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>>;
+
+    /// Assigns `user` to the case in `role` (attorney, advocate or clinician), or clears the role with
+    /// `None`; the case's triage is re-derived in the same transaction.
+    fn assign(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        role: UserRole,
+        user: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>>;
+    /// Open cases ranked by triage score, most urgent first.
+    fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage>;
+    /// A case's escalations with their tasks, newest first; closed ones stay on the record.
+    fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>>;
+    /// Open tasks owned by `user`, earliest due (so overdue) first; tasks of closed escalations are
+    /// no longer open.
+    fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>>;
+    /// Every task of a case, done or not, including reviews outside escalations.
+    fn case_tasks(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Task>>;
+    fn task(&self, org: &OrgId, task: &TaskId) -> StoreResult<Option<Task>>;
+    /// Marks a task done with an optional note; an escalation whose tasks are all done closes.
+    fn complete_task(
+        &self,
+        org: &OrgId,
+        task: &TaskId,
+        by: &UserId,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId) -> StoreResult<()>;
+    /// The cases a programme-wide change touches.
+    fn select_cases(&self, org: &OrgId, selection: &CaseSelection) -> StoreResult<Vec<SelectedCase>>;
+    /// Opens `review` on every selected case that does not have it yet, in one transaction.
+    fn open_review_tasks(
+        &self,
+        org: &OrgId,
+        selection: &CaseSelection,
+        review: &ReviewTask,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ReviewOutcome>;
 
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>>;
     fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>>;

@@ -11,6 +11,7 @@ pub struct Migration {
 pub const SQLITE: &[Migration] = &[
     Migration { version: 1, name: "initial", sql: include_str!("../migrations/sqlite/0001_initial.sql") },
     Migration { version: 2, name: "deadlines", sql: include_str!("../migrations/sqlite/0002_deadlines.sql") },
+    Migration { version: 3, name: "triage", sql: include_str!("../migrations/sqlite/0003_triage.sql") },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -20,6 +21,7 @@ pub const POSTGRES: &[Migration] = &[
         name: "deadlines",
         sql: include_str!("../migrations/postgres/0002_deadlines.sql"),
     },
+    Migration { version: 3, name: "triage", sql: include_str!("../migrations/postgres/0003_triage.sql") },
 ];
 
 /// The bookkeeping table, the same on both backends.

@@ -168,3 +168,136 @@ pub struct DeadlineQuery {
     pub to: amparo_domain::Date,
     pub kind: Option<String>,
 }
+
+id_type!(EscalationId, TaskId);
+
+/// One reason a case sits where it does on the board, in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TriageReason {
+    pub code: String,
+    pub points: i64,
+    pub text_en: String,
+    pub text_es: String,
+}
+
+/// Who works a case in one role (attorney, advocate or clinician).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Assignment {
+    pub role: UserRole,
+    pub user_id: UserId,
+    pub user_name: String,
+}
+
+/// Which open cases the board shows.
+#[derive(Clone, Debug, Default)]
+pub struct BoardFilter {
+    pub critical_only: bool,
+    /// Only cases this user is assigned to, in any role.
+    pub assigned_to: Option<UserId>,
+    pub program: Option<Program>,
+    /// Only cases whose next deadline falls on or before this day.
+    pub due_by: Option<amparo_domain::Date>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One line of the triage board.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct BoardEntry {
+    pub case_id: CaseId,
+    pub reference: String,
+    pub patient_name: String,
+    pub program: Program,
+    pub score: i64,
+    pub critical_care: bool,
+    pub next_due: Option<amparo_domain::Date>,
+    pub next_kind: Option<String>,
+    pub reasons: Vec<TriageReason>,
+    pub open_escalations: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct BoardPage {
+    pub entries: Vec<BoardEntry>,
+    pub total: i64,
+}
+
+/// One action with an owner and a due time.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub case_id: CaseId,
+    pub reference: String,
+    pub escalation_id: Option<EscalationId>,
+    pub title_en: String,
+    pub title_es: String,
+    pub owner_role: UserRole,
+    pub owner_id: Option<UserId>,
+    pub due_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub done_by: Option<UserId>,
+    pub note: Option<String>,
+}
+
+/// A protocol run opened on a case by a trigger, with its checklist.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Escalation {
+    pub id: EscalationId,
+    pub case_id: CaseId,
+    pub trigger_kind: String,
+    pub trigger_event_id: Option<String>,
+    pub trigger_on: amparo_domain::Date,
+    pub critical_care: bool,
+    pub reason_en: String,
+    pub reason_es: String,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub close_reason: Option<String>,
+    pub tasks: Vec<Task>,
+}
+
+/// Cases a programme-wide change touches: every condition given must hold.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSelection {
+    pub program: Option<Program>,
+    pub class_of_admission: Option<String>,
+    /// ISO 3166-1 alpha-2 code of any person on the case.
+    pub citizenship: Option<String>,
+    /// Cases covered until a day before this one.
+    pub parole_ends_before: Option<amparo_domain::Date>,
+}
+
+impl CaseSelection {
+    pub fn is_empty(&self) -> bool {
+        self.program.is_none()
+            && self.class_of_admission.is_none()
+            && self.citizenship.is_none()
+            && self.parole_ends_before.is_none()
+    }
+}
+
+/// A case a selection found.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SelectedCase {
+    pub case_id: CaseId,
+    pub reference: String,
+    pub patient_name: String,
+    pub covered_until: Option<amparo_domain::Date>,
+}
+
+/// A review task to open on every selected case; `key` makes repeating the action harmless.
+#[derive(Clone, Debug)]
+pub struct ReviewTask {
+    pub key: String,
+    pub title_en: String,
+    pub title_es: String,
+    pub due_in_hours: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ReviewOutcome {
+    pub selected: usize,
+    pub created: usize,
+}

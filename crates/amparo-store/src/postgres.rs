@@ -1,16 +1,19 @@
 //! PostgreSQL, for deployments that outgrow one machine. Same SQL as SQLite where it can be; the
 //! differences (row locks with `FOR UPDATE`, advisory locks around migrations, error codes) live here.
 
+use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
+use crate::db::PgTx;
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{self, MigrationReport};
 use crate::model::*;
-use crate::records::{self, CaseRow, PersonRow, UserRow, millis};
+use crate::records::{self, CaseRow, DeriveContext, PersonRow, UserRow, millis};
+use crate::triage;
 use crate::{Backend, RULES_META_KEY, Rules, Store, sql};
 
 const POOL_SIZE: u32 = 8;
@@ -138,19 +141,20 @@ fn load_policy<C: GenericClient>(client: &mut C, org: &OrgId) -> StoreResult<Pol
     records::policy_from_json(&settings)
 }
 
-/// Replaces a case's stored derivation with a fresh one as of `today`.
+/// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one.
 fn write_derivation(
     tx: &mut Transaction,
-    org: &OrgId,
-    case: &CaseId,
+    (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
-    today: Date,
-    policy: &Policy,
-    rules: &RuleSet,
+    context: &DeriveContext,
+    replacing: bool,
 ) -> StoreResult<()> {
-    let derived = records::derive_rows(file, today, policy, rules)?;
+    let attorney = replacing && triage::attorney_assigned(&mut PgTx(tx), org, case)?;
+    let derived = records::derive_rows(file, context.today, context.policy, context.rules, attorney)?;
     let (org_id, case_id) = (org.as_str(), case.as_str());
-    tx.execute(sql::DELETE_DEADLINES, &[&org_id, &case_id])?;
+    if replacing {
+        tx.execute(sql::DELETE_DEADLINES, &[&org_id, &case_id])?;
+    }
     let insert = tx.prepare(sql::INSERT_DEADLINE)?;
     for d in &derived.deadlines {
         tx.execute(
@@ -170,20 +174,31 @@ fn write_derivation(
             ],
         )?;
     }
-    tx.execute(sql::UPDATE_CASE_DERIVED, &[&org_id, &case_id, &derived.covered_until, &derived.derived_on])?;
-    Ok(())
+    let t = &derived.triage;
+    tx.execute(
+        sql::UPDATE_CASE_DERIVED,
+        &[
+            &org_id,
+            &case_id,
+            &derived.covered_until,
+            &derived.derived_on,
+            &t.score,
+            &t.critical_care,
+            &t.is_open,
+            &t.next_due,
+            &t.next_kind,
+            &t.class_of_admission,
+            &t.reasons,
+        ],
+    )?;
+    let basis = (context.today, context.policy, context.rules);
+    triage::sync_escalations(&mut PgTx(tx), (org, case), file, basis, context.now_ms, replacing)
 }
 
 /// Re-derives the organisation's stale cases inside the caller's transaction.
-fn refresh_stale(
-    tx: &mut Transaction,
-    org: &OrgId,
-    today: Date,
-    policy: &Policy,
-    rules: &RuleSet,
-) -> StoreResult<usize> {
+fn refresh_stale(tx: &mut Transaction, org: &OrgId, context: &DeriveContext) -> StoreResult<usize> {
     let stale: Vec<String> = tx
-        .query(sql::SELECT_STALE_CASES, &[&org.as_str(), &today.to_string()])?
+        .query(sql::SELECT_STALE_CASES, &[&org.as_str(), &context.today.to_string()])?
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
@@ -191,7 +206,7 @@ fn refresh_stale(
         let row = tx.query_opt(&sql::select_case(), &[&org.as_str(), id])?;
         let case = row.map(|r| case_row(&r)).transpose()?;
         if let Some(case) = load_case(tx, case)? {
-            write_derivation(tx, org, &case.id, &case.file, today, policy, rules)?;
+            write_derivation(tx, (org, &case.id), &case.file, context, true)?;
         }
     }
     Ok(stale.len())
@@ -261,7 +276,9 @@ fn insert_case(tx: &mut Transaction, context: &ImportContext, file: &CaseFile) -
             ],
         )?;
     }
-    write_derivation(tx, org, &id, file, context.today, &context.policy, context.rules)?;
+    let derive =
+        DeriveContext { today: context.today, policy: &context.policy, rules: context.rules, now_ms: now };
+    write_derivation(tx, (org, &id), file, &derive, false)?;
     Ok(id)
 }
 
@@ -512,15 +529,13 @@ impl Store for PgStore {
         }
         stored.file.events.push(event.clone());
         let policy = load_policy(&mut tx, org)?;
-        write_derivation(
-            &mut tx,
-            org,
-            case,
-            &stored.file,
-            records::legal_today(now),
-            &policy,
-            &self.rules.set,
-        )?;
+        let context = DeriveContext {
+            today: records::legal_today(now),
+            policy: &policy,
+            rules: &self.rules.set,
+            now_ms: millis(now),
+        };
+        write_derivation(&mut tx, (org, case), &stored.file, &context, true)?;
         tx.commit()?;
         Ok(expected_version + 1)
     }
@@ -537,16 +552,23 @@ impl Store for PgStore {
             return Err(StoreError::NotFound("organisation".into()));
         }
         tx.execute(sql::INVALIDATE_DERIVED, &[&org.as_str()])?;
-        let count = refresh_stale(&mut tx, org, records::legal_today(now), policy, &self.rules.set)?;
+        let context = DeriveContext {
+            today: records::legal_today(now),
+            policy,
+            rules: &self.rules.set,
+            now_ms: millis(now),
+        };
+        let count = refresh_stale(&mut tx, org, &context)?;
         tx.commit()?;
         Ok(count)
     }
 
-    fn refresh_derived(&self, org: &OrgId, today: Date) -> StoreResult<usize> {
+    fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
         let mut client = self.conn()?;
         let mut tx = client.transaction()?;
         let policy = load_policy(&mut tx, org)?;
-        let count = refresh_stale(&mut tx, org, today, &policy, &self.rules.set)?;
+        let context = DeriveContext { today, policy: &policy, rules: &self.rules.set, now_ms: millis(now) };
+        let count = refresh_stale(&mut tx, org, &context)?;
         tx.commit()?;
         Ok(count)
     }
@@ -575,6 +597,97 @@ impl Store for PgStore {
                 ))
             })
             .collect()
+    }
+
+    fn assign(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        role: UserRole,
+        user: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut client = self.conn()?;
+        let mut tx = client.transaction()?;
+        triage::assign(&mut PgTx(&mut tx), org, case, role, user, millis(now))?;
+        let policy = load_policy(&mut tx, org)?;
+        let context = DeriveContext {
+            today: records::legal_today(now),
+            policy: &policy,
+            rules: &self.rules.set,
+            now_ms: millis(now),
+        };
+        refresh_stale(&mut tx, org, &context)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>> {
+        triage::assignments(&mut PgTx(&mut *self.conn()?), org, case)
+    }
+
+    fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
+        triage::board(&mut PgTx(&mut *self.conn()?), org, filter)
+    }
+
+    fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
+        triage::escalations(&mut PgTx(&mut *self.conn()?), org, case)
+    }
+
+    fn case_tasks(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Task>> {
+        triage::case_tasks(&mut PgTx(&mut *self.conn()?), org, case)
+    }
+
+    fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>> {
+        triage::open_tasks(&mut PgTx(&mut *self.conn()?), org, user)
+    }
+
+    fn task(&self, org: &OrgId, task: &TaskId) -> StoreResult<Option<Task>> {
+        triage::task(&mut PgTx(&mut *self.conn()?), org, task)
+    }
+
+    fn complete_task(
+        &self,
+        org: &OrgId,
+        task: &TaskId,
+        by: &UserId,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut client = self.conn()?;
+        let mut tx = client.transaction()?;
+        // The task's row lock keeps two people from completing it at once.
+        tx.execute(
+            "SELECT 1 FROM tasks WHERE org_id = $1 AND id = $2 FOR UPDATE",
+            &[&org.as_str(), &task.as_str()],
+        )?;
+        triage::complete_task(&mut PgTx(&mut tx), org, task, by, note, millis(now))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId) -> StoreResult<()> {
+        triage::reassign_task(&mut PgTx(&mut *self.conn()?), org, task, to)
+    }
+
+    fn select_cases(&self, org: &OrgId, selection: &CaseSelection) -> StoreResult<Vec<SelectedCase>> {
+        triage::select_cases(&mut PgTx(&mut *self.conn()?), org, selection)
+    }
+
+    fn open_review_tasks(
+        &self,
+        org: &OrgId,
+        selection: &CaseSelection,
+        review: &ReviewTask,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ReviewOutcome> {
+        let mut client = self.conn()?;
+        let mut tx = client.transaction()?;
+        let outcome =
+            triage::open_review_tasks(&mut PgTx(&mut tx), org, selection, review, actor, millis(now))?;
+        tx.commit()?;
+        Ok(outcome)
     }
 
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {

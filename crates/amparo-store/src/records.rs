@@ -206,6 +206,7 @@ pub struct Derived {
     pub covered_until: Option<String>,
     pub derived_on: String,
     pub deadlines: Vec<DeadlineRow>,
+    pub triage: TriageRow,
 }
 
 /// Legal dates are calendar days. Until organisations carry a time zone, the day is taken in UTC.
@@ -224,8 +225,10 @@ pub fn derive_rows(
     today: amparo_domain::Date,
     policy: &amparo_domain::Policy,
     rules: &amparo_domain::RuleSet,
+    attorney_assigned: bool,
 ) -> StoreResult<Derived> {
     let derivation = amparo_domain::derive(file, today, policy, rules);
+    let triage = triage_row(file, &derivation, policy, rules, attorney_assigned)?;
     let deadlines = derivation
         .deadlines
         .into_iter()
@@ -246,6 +249,7 @@ pub fn derive_rows(
         covered_until: derivation.covered_until.map(|d| d.to_string()),
         derived_on: today.to_string(),
         deadlines,
+        triage,
     })
 }
 
@@ -269,4 +273,140 @@ pub fn due_from_columns(c: DueColumns) -> StoreResult<crate::model::DueDeadline>
         citation,
         why,
     })
+}
+
+/// What the board needs of a case, derived with its deadlines.
+pub struct TriageRow {
+    pub score: i64,
+    pub critical_care: i64,
+    pub is_open: i64,
+    pub next_due: Option<String>,
+    pub next_kind: Option<String>,
+    pub class_of_admission: Option<String>,
+    pub reasons: String,
+}
+
+/// Scores a case for the board from its derivation.
+pub fn triage_row(
+    file: &CaseFile,
+    derivation: &amparo_domain::Derivation,
+    policy: &amparo_domain::Policy,
+    rules: &amparo_domain::RuleSet,
+    attorney_assigned: bool,
+) -> StoreResult<TriageRow> {
+    use amparo_domain::triage::{TriageContext, assess};
+    let context = TriageContext::new(policy, attorney_assigned);
+    let assessment = assess(file, derivation, &context, rules.triage());
+    let reasons: Vec<crate::model::TriageReason> = assessment
+        .components
+        .iter()
+        .map(|c| crate::model::TriageReason {
+            code: c.code.to_owned(),
+            points: c.points,
+            text_en: c.text_en.clone(),
+            text_es: c.text_es.clone(),
+        })
+        .collect();
+    let class_of_admission = amparo_domain::rules::live_events(file)
+        .into_iter()
+        .filter_map(|e| match &e.kind {
+            amparo_domain::EventKind::ParoleGranted { class_of_admission, .. } => {
+                Some((e.on, class_of_admission))
+            }
+            _ => None,
+        })
+        .max_by_key(|(on, _)| *on)
+        .and_then(|(_, class)| class.clone());
+    Ok(TriageRow {
+        score: assessment.score,
+        critical_care: i64::from(assessment.critical_care),
+        is_open: i64::from(
+            derivation.people.iter().any(|p| p.status != amparo_domain::rules::Status::Departed),
+        ),
+        next_due: assessment.next_deadline.as_ref().map(|d| d.due.to_string()),
+        next_kind: assessment.next_deadline.as_ref().map(|d| d.kind.as_str().to_owned()),
+        class_of_admission,
+        reasons: serde_json::to_string(&reasons)?,
+    })
+}
+
+pub fn reasons_from_json(text: Option<&str>) -> StoreResult<Vec<crate::model::TriageReason>> {
+    match text {
+        Some(text) => Ok(serde_json::from_str(text)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// An escalation as stored, enough to recognise its trigger again.
+pub struct ExistingEscalation {
+    pub id: String,
+    pub kind: String,
+    pub event_id: Option<String>,
+    pub event_on: String,
+    pub critical_care: bool,
+    pub reason_en: String,
+    pub reason_es: String,
+    pub open: bool,
+}
+
+impl ExistingEscalation {
+    fn trigger(&self) -> Option<amparo_domain::Trigger> {
+        Some(amparo_domain::Trigger {
+            kind: amparo_domain::TriggerKind::parse(&self.kind)?,
+            event_id: self.event_id.clone(),
+            event_on: self.event_on.parse().ok()?,
+            critical_care: self.critical_care,
+            reason_en: self.reason_en.clone(),
+            reason_es: self.reason_es.clone(),
+        })
+    }
+}
+
+/// What the protocol asks for on a case now: escalations to open (with their checklists) and open
+/// ones whose trigger the timeline has resolved.
+pub struct EscalationPlan {
+    pub open: Vec<(amparo_domain::Trigger, Vec<amparo_domain::PlannedTask>)>,
+    pub close: Vec<(String, String)>,
+}
+
+/// Compares the triggers open on the case with the escalations it has. A trigger opens an escalation
+/// once: one closed by completing its checklist is not opened again for the same event.
+pub fn plan_escalations(
+    file: &CaseFile,
+    today: amparo_domain::Date,
+    policy: &amparo_domain::Policy,
+    rules: &amparo_domain::RuleSet,
+    existing: &[ExistingEscalation],
+) -> StoreResult<EscalationPlan> {
+    let templates = amparo_domain::EscalationTemplates::builtin()
+        .map_err(|e| StoreError::Backend(format!("escalation templates: {e}")))?;
+    let known: Vec<amparo_domain::Trigger> =
+        existing.iter().filter_map(ExistingEscalation::trigger).collect();
+    let open = amparo_domain::triage::open_triggers(file, today, policy, rules)
+        .into_iter()
+        .filter(|t| !known.iter().any(|k| k.same_as(t)))
+        .map(|t| {
+            let plan = templates.plan_for(&t);
+            (t, plan)
+        })
+        .collect();
+    let close = existing
+        .iter()
+        .filter(|e| e.open)
+        .filter_map(|e| {
+            let trigger = e.trigger()?;
+            amparo_domain::trigger_resolved(&trigger, file, today)
+                .then(|| (e.id.clone(), String::from("resolved by the timeline")))
+        })
+        .collect();
+    Ok(EscalationPlan { open, close })
+}
+
+/// Everything a derivation runs under, besides the case itself.
+pub struct DeriveContext<'a> {
+    pub today: amparo_domain::Date,
+    pub policy: &'a amparo_domain::Policy,
+    pub rules: &'a amparo_domain::RuleSet,
+    /// When escalations opened by this derivation start (their tasks' due times count from it).
+    pub now_ms: i64,
 }

@@ -80,8 +80,9 @@ pub const UPDATE_POLICY: &str = "UPDATE organisations SET settings = $2 WHERE id
 pub const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
 pub const INSERT_DEADLINE: &str = "INSERT INTO deadlines (org_id, case_id, position, kind, person, due, \
      window_opens, rule, basis, citation, why) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-pub const UPDATE_CASE_DERIVED: &str =
-    "UPDATE cases SET covered_until = $3, derived_on = $4 WHERE org_id = $1 AND id = $2";
+pub const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_on = $4, triage_score = $5, \
+     critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11 \
+     WHERE org_id = $1 AND id = $2";
 /// Cases whose stored derivation is older than `$2` (or was never made, or was invalidated).
 pub const SELECT_STALE_CASES: &str =
     "SELECT id FROM cases WHERE org_id = $1 AND (derived_on IS NULL OR derived_on < $2) ORDER BY id";
@@ -102,3 +103,93 @@ pub const SELECT_META: &str = "SELECT value FROM amparo_meta WHERE key = $1";
 pub const DELETE_META: &str = "DELETE FROM amparo_meta WHERE key = $1";
 pub const INSERT_META: &str = "INSERT INTO amparo_meta (key, value) VALUES ($1, $2)";
 pub const INVALIDATE_ALL_DERIVED: &str = "UPDATE cases SET derived_on = NULL";
+
+pub const ATTORNEY_ASSIGNED: &str =
+    "SELECT COUNT(*) FROM case_assignments WHERE org_id = $1 AND case_id = $2 AND role = 'attorney'";
+pub const SELECT_ASSIGNMENTS: &str = "SELECT a.role, a.user_id, u.display_name FROM case_assignments a \
+     JOIN users u ON u.org_id = a.org_id AND u.id = a.user_id WHERE a.org_id = $1 AND a.case_id = $2 ORDER BY a.role";
+pub const DELETE_ASSIGNMENT: &str =
+    "DELETE FROM case_assignments WHERE org_id = $1 AND case_id = $2 AND role = $3";
+pub const INSERT_ASSIGNMENT: &str =
+    "INSERT INTO case_assignments (org_id, case_id, role, user_id, assigned_at) VALUES ($1, $2, $3, $4, $5)";
+pub const USER_EXISTS: &str = "SELECT role FROM users WHERE org_id = $1 AND id = $2";
+pub const CASE_EXISTS: &str = "SELECT version FROM cases WHERE org_id = $1 AND id = $2";
+pub const MARK_CASE_STALE: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1 AND id = $2";
+
+pub const SELECT_CASE_ESCALATIONS: &str = "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, \
+     reason_en, reason_es, opened_at, closed_at, close_reason FROM escalations WHERE org_id = $1 AND case_id = $2 \
+     ORDER BY opened_at DESC, id DESC";
+pub const INSERT_ESCALATION: &str = "INSERT INTO escalations (org_id, id, case_id, trigger_kind, trigger_event_id, \
+     trigger_on, critical_care, reason_en, reason_es, opened_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+pub const CLOSE_ESCALATION: &str = "UPDATE escalations SET closed_at = $3, close_reason = $4 WHERE org_id = $1 AND id = $2 AND closed_at IS NULL";
+pub const INSERT_TASK: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title_en, title_es, owner_role, \
+     owner_id, due_at, created_at, created_by, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+/// The same, doing nothing when the case already has a task with this key (bulk actions repeat safely).
+pub const INSERT_TASK_ONCE: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title_en, title_es, \
+     owner_role, owner_id, due_at, created_at, created_by, dedupe_key) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+     ON CONFLICT (org_id, case_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING";
+const TASK_COLUMNS: &str = "t.id, t.case_id, c.reference, t.escalation_id, t.title_en, t.title_es, t.owner_role, \
+     t.owner_id, t.due_at, t.created_at, t.done_at, t.done_by, t.note";
+pub fn select_case_tasks() -> String {
+    format!(
+        "SELECT {TASK_COLUMNS} FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
+         WHERE t.org_id = $1 AND t.case_id = $2 ORDER BY t.due_at, t.id"
+    )
+}
+pub fn select_task() -> String {
+    format!(
+        "SELECT {TASK_COLUMNS} FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
+         WHERE t.org_id = $1 AND t.id = $2"
+    )
+}
+pub fn select_open_tasks() -> String {
+    format!(
+        "SELECT {TASK_COLUMNS} FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
+         LEFT JOIN escalations e ON e.org_id = t.org_id AND e.id = t.escalation_id \
+         WHERE t.org_id = $1 AND t.owner_id = $2 AND t.done_at IS NULL AND e.closed_at IS NULL \
+         ORDER BY t.due_at, c.reference, t.id"
+    )
+}
+pub const COMPLETE_TASK: &str = "UPDATE tasks SET done_at = $3, done_by = $4, note = $5 WHERE org_id = $1 AND id = $2 AND done_at IS NULL";
+pub const REASSIGN_TASK: &str = "UPDATE tasks SET owner_id = $3 WHERE org_id = $1 AND id = $2";
+pub const OPEN_TASKS_OF_ESCALATION: &str =
+    "SELECT COUNT(*) FROM tasks WHERE org_id = $1 AND escalation_id = $2 AND done_at IS NULL";
+
+/// Builds SQL whose conditions depend on which filters are set, numbering placeholders as it goes.
+pub struct Conditions {
+    pub clauses: Vec<String>,
+    pub params: Vec<crate::db::Value>,
+}
+
+impl Conditions {
+    pub fn new(org: &str) -> Conditions {
+        Conditions { clauses: vec!["c.org_id = $1".into()], params: vec![org.into()] }
+    }
+
+    /// Adds a condition; `?` in it stands for the next placeholder.
+    pub fn push(&mut self, clause: &str, value: impl Into<crate::db::Value>) {
+        self.params.push(value.into());
+        self.clauses.push(clause.replace('?', &format!("${}", self.params.len())));
+    }
+
+    pub fn fixed(&mut self, clause: &str) {
+        self.clauses.push(clause.into());
+    }
+
+    pub fn sql(&self) -> String {
+        self.clauses.join(" AND ")
+    }
+
+    /// The next placeholder's name, for LIMIT and OFFSET.
+    pub fn next(&mut self, value: impl Into<crate::db::Value>) -> String {
+        self.params.push(value.into());
+        format!("${}", self.params.len())
+    }
+}
+
+pub const BOARD_FROM: &str = "FROM cases c JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id \
+     AND p.role = 'patient'";
+pub const BOARD_COLUMNS: &str = "c.id, c.reference, c.program, c.triage_score, c.critical_care, c.next_due, \
+     c.next_kind, c.triage, p.given_name, p.family_name, \
+     (SELECT COUNT(*) FROM escalations e WHERE e.org_id = c.org_id AND e.case_id = c.id AND e.closed_at IS NULL)";

@@ -5,14 +5,17 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
+use crate::db::SqliteTx;
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{self, MigrationReport};
 use crate::model::*;
-use crate::records::{self, CaseRow, PersonRow, UserRow, millis};
+use crate::records::{self, CaseRow, DeriveContext, PersonRow, UserRow, millis};
+use crate::triage;
 use crate::{Backend, RULES_META_KEY, Rules, Store, sql};
 
 const POOL_SIZE: u32 = 8;
@@ -20,7 +23,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// SQLite numbers `$N` parameters by order of first appearance, not by N; `?N` keeps the number, so
 /// the shared SQL text is rewritten before it is prepared.
-fn q(sql: &str) -> String {
+pub(crate) fn numbered(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
@@ -179,11 +182,11 @@ fn is_unique_violation(error: &rusqlite::Error) -> bool {
 fn load_case(conn: &Connection, case: Option<CaseRow>) -> StoreResult<Option<StoredCase>> {
     let Some(case) = case else { return Ok(None) };
     let people = conn
-        .prepare_cached(&q(sql::SELECT_PEOPLE))?
+        .prepare_cached(&numbered(sql::SELECT_PEOPLE))?
         .query_map(params![case.org_id, case.id], person_row)?
         .collect::<Result<Vec<_>, _>>()?;
     let events = conn
-        .prepare_cached(&q(sql::SELECT_EVENT_BODIES))?
+        .prepare_cached(&numbered(sql::SELECT_EVENT_BODIES))?
         .query_map(params![case.org_id, case.id], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
     records::assemble_case(case, people, events).map(Some)
@@ -191,7 +194,7 @@ fn load_case(conn: &Connection, case: Option<CaseRow>) -> StoreResult<Option<Sto
 
 fn load_policy(conn: &Connection, org: &OrgId) -> StoreResult<Policy> {
     let settings: String = conn
-        .prepare_cached(&q(sql::SELECT_POLICY))?
+        .prepare_cached(&numbered(sql::SELECT_POLICY))?
         .query_row(params![org.as_str()], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StoreError::NotFound("organisation".into()))?;
@@ -205,21 +208,22 @@ enum Existing {
     None,
 }
 
-/// Replaces a case's stored derivation with a fresh one as of `today`.
+/// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one.
 fn write_derivation(
     conn: &Connection,
     (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
-    today: Date,
-    policy: &Policy,
-    rules: &RuleSet,
+    context: &DeriveContext,
     existing: Existing,
 ) -> StoreResult<()> {
-    let derived = records::derive_rows(file, today, policy, rules)?;
-    if existing == Existing::Replace {
-        conn.prepare_cached(&q(sql::DELETE_DEADLINES))?.execute(params![org.as_str(), case.as_str()])?;
+    let replacing = existing == Existing::Replace;
+    let attorney = replacing && triage::attorney_assigned(&mut SqliteTx(conn), org, case)?;
+    let derived = records::derive_rows(file, context.today, context.policy, context.rules, attorney)?;
+    if replacing {
+        conn.prepare_cached(&numbered(sql::DELETE_DEADLINES))?
+            .execute(params![org.as_str(), case.as_str()])?;
     }
-    let mut insert = conn.prepare_cached(&q(sql::INSERT_DEADLINE))?;
+    let mut insert = conn.prepare_cached(&numbered(sql::INSERT_DEADLINE))?;
     for d in &derived.deadlines {
         insert.execute(params![
             org.as_str(),
@@ -235,32 +239,35 @@ fn write_derivation(
             d.why
         ])?;
     }
-    conn.prepare_cached(&q(sql::UPDATE_CASE_DERIVED))?.execute(params![
+    let t = &derived.triage;
+    conn.prepare_cached(&numbered(sql::UPDATE_CASE_DERIVED))?.execute(params![
         org.as_str(),
         case.as_str(),
         derived.covered_until,
-        derived.derived_on
+        derived.derived_on,
+        t.score,
+        t.critical_care,
+        t.is_open,
+        t.next_due,
+        t.next_kind,
+        t.class_of_admission,
+        t.reasons
     ])?;
-    Ok(())
+    let basis = (context.today, context.policy, context.rules);
+    triage::sync_escalations(&mut SqliteTx(conn), (org, case), file, basis, context.now_ms, replacing)
 }
 
 /// Re-derives the organisation's stale cases inside the caller's transaction.
-fn refresh_stale(
-    conn: &Connection,
-    org: &OrgId,
-    today: Date,
-    policy: &Policy,
-    rules: &RuleSet,
-) -> StoreResult<usize> {
+fn refresh_stale(conn: &Connection, org: &OrgId, context: &DeriveContext) -> StoreResult<usize> {
     let stale = conn
-        .prepare_cached(&q(sql::SELECT_STALE_CASES))?
-        .query_map(params![org.as_str(), today.to_string()], |r| r.get::<_, String>(0))?
+        .prepare_cached(&numbered(sql::SELECT_STALE_CASES))?
+        .query_map(params![org.as_str(), context.today.to_string()], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut select = conn.prepare_cached(&q(&sql::select_case()))?;
+    let mut select = conn.prepare_cached(&numbered(&sql::select_case()))?;
     for id in &stale {
         let row = select.query_row(params![org.as_str(), id], case_row).optional()?;
         if let Some(case) = load_case(conn, row)? {
-            write_derivation(conn, (org, &case.id), &case.file, today, policy, rules, Existing::Replace)?;
+            write_derivation(conn, (org, &case.id), &case.file, context, Existing::Replace)?;
         }
     }
     Ok(stale.len())
@@ -279,7 +286,7 @@ fn insert_case(tx: &rusqlite::Transaction, context: &ImportContext, file: &CaseF
     let (org, actor, now) = (context.org, context.actor, context.now);
     let id = CaseId::generate();
     let reference = file.case.reference.as_str();
-    let inserted = tx.prepare_cached(&q(sql::INSERT_CASE))?.execute(params![
+    let inserted = tx.prepare_cached(&numbered(sql::INSERT_CASE))?.execute(params![
         org.as_str(),
         id.as_str(),
         reference,
@@ -295,7 +302,7 @@ fn insert_case(tx: &rusqlite::Transaction, context: &ImportContext, file: &CaseF
         }
         other => other?,
     };
-    let mut insert_person = tx.prepare_cached(&q(sql::INSERT_PERSON))?;
+    let mut insert_person = tx.prepare_cached(&numbered(sql::INSERT_PERSON))?;
     for (position, person) in file.case.people.iter().enumerate() {
         let p = records::person_row(person, position);
         insert_person.execute(params![
@@ -312,7 +319,7 @@ fn insert_case(tx: &rusqlite::Transaction, context: &ImportContext, file: &CaseF
             p.preferred_language
         ])?;
     }
-    let mut insert_event = tx.prepare_cached(&q(sql::INSERT_EVENT))?;
+    let mut insert_event = tx.prepare_cached(&numbered(sql::INSERT_EVENT))?;
     for (index, event) in file.events.iter().enumerate() {
         let e = records::event_row(event, index as i64 + 1)?;
         insert_event.execute(params![
@@ -327,7 +334,9 @@ fn insert_case(tx: &rusqlite::Transaction, context: &ImportContext, file: &CaseF
             actor.map(UserId::as_str)
         ])?;
     }
-    write_derivation(tx, (org, &id), file, context.today, &context.policy, context.rules, Existing::None)?;
+    let derive =
+        DeriveContext { today: context.today, policy: &context.policy, rules: context.rules, now_ms: now };
+    write_derivation(tx, (org, &id), file, &derive, Existing::None)?;
     Ok(id)
 }
 
@@ -397,12 +406,12 @@ impl Store for SqliteStore {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let recorded: Option<String> =
-            tx.query_row(&q(sql::SELECT_META), params![RULES_META_KEY], |r| r.get(0)).optional()?;
+            tx.query_row(&numbered(sql::SELECT_META), params![RULES_META_KEY], |r| r.get(0)).optional()?;
         if recorded.as_deref() == Some(self.rules.fingerprint.as_str()) {
             return Ok(false);
         }
-        tx.execute(&q(sql::DELETE_META), params![RULES_META_KEY])?;
-        tx.execute(&q(sql::INSERT_META), params![RULES_META_KEY, self.rules.fingerprint])?;
+        tx.execute(&numbered(sql::DELETE_META), params![RULES_META_KEY])?;
+        tx.execute(&numbered(sql::INSERT_META), params![RULES_META_KEY, self.rules.fingerprint])?;
         // A database without a record has had no derivations under other rules; nothing to redo.
         if recorded.is_some() {
             tx.execute(sql::INVALIDATE_ALL_DERIVED, [])?;
@@ -419,9 +428,10 @@ impl Store for SqliteStore {
             created_at: now,
         };
         let conn = self.conn()?;
-        match conn
-            .execute(&q(sql::INSERT_ORGANISATION), params![org.id.as_str(), org.slug, org.name, millis(now)])
-        {
+        match conn.execute(
+            &numbered(sql::INSERT_ORGANISATION),
+            params![org.id.as_str(), org.slug, org.name, millis(now)],
+        ) {
             Err(e) if is_unique_violation(&e) => {
                 Err(StoreError::Duplicate(format!("an organisation with slug {} already exists", new.slug)))
             }
@@ -431,7 +441,7 @@ impl Store for SqliteStore {
 
     fn organisations(&self) -> StoreResult<Vec<Organisation>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(&q(sql::SELECT_ORGANISATIONS))?;
+        let mut stmt = conn.prepare_cached(&numbered(sql::SELECT_ORGANISATIONS))?;
         let rows = stmt.query_map([], |r| {
             Ok(Organisation {
                 id: OrgId(r.get(0)?),
@@ -447,7 +457,7 @@ impl Store for SqliteStore {
         let id = UserId::generate();
         let conn = self.conn()?;
         let inserted = conn.execute(
-            &q(sql::INSERT_USER),
+            &numbered(sql::INSERT_USER),
             params![
                 org.as_str(),
                 id.as_str(),
@@ -476,7 +486,7 @@ impl Store for SqliteStore {
     fn user(&self, org: &OrgId, id: &UserId) -> StoreResult<Option<User>> {
         let conn = self.conn()?;
         let row = conn
-            .prepare_cached(&q(&sql::select_user()))?
+            .prepare_cached(&numbered(&sql::select_user()))?
             .query_row(params![org.as_str(), id.as_str()], user_row)
             .optional()?;
         row.map(UserRow::into_user).transpose()
@@ -484,7 +494,7 @@ impl Store for SqliteStore {
 
     fn users(&self, org: &OrgId) -> StoreResult<Vec<User>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(&q(&sql::select_users()))?;
+        let mut stmt = conn.prepare_cached(&numbered(&sql::select_users()))?;
         let rows = stmt.query_map(params![org.as_str()], user_row)?.collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(UserRow::into_user).collect()
     }
@@ -492,7 +502,7 @@ impl Store for SqliteStore {
     fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
         let conn = self.conn()?;
         let row = conn
-            .prepare_cached(&q(&sql::select_credentials()))?
+            .prepare_cached(&numbered(&sql::select_credentials()))?
             .query_row(params![email], |r| Ok((user_row(r)?, r.get::<_, String>(7)?)))
             .optional()?;
         row.map(|(user, password_hash)| Ok(Credentials { user: user.into_user()?, password_hash }))
@@ -502,13 +512,13 @@ impl Store for SqliteStore {
     fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()> {
         let changed = self
             .conn()?
-            .execute(&q(sql::UPDATE_PASSWORD), params![org.as_str(), id.as_str(), password_hash])?;
+            .execute(&numbered(sql::UPDATE_PASSWORD), params![org.as_str(), id.as_str(), password_hash])?;
         if changed == 1 { Ok(()) } else { Err(StoreError::NotFound("user".into())) }
     }
 
     fn create_session(&self, s: &SessionRecord) -> StoreResult<()> {
         self.conn()?.execute(
-            &q(sql::INSERT_SESSION),
+            &numbered(sql::INSERT_SESSION),
             params![
                 s.token_hash,
                 s.org_id.as_str(),
@@ -524,7 +534,7 @@ impl Store for SqliteStore {
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
         let conn = self.conn()?;
         let row = conn
-            .prepare_cached(&q(sql::SELECT_SESSION))?
+            .prepare_cached(&numbered(sql::SELECT_SESSION))?
             .query_row(params![token_hash], |r| {
                 Ok(SessionRecord {
                     token_hash: r.get(0)?,
@@ -540,12 +550,14 @@ impl Store for SqliteStore {
     }
 
     fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        self.conn()?.prepare_cached(&q(sql::TOUCH_SESSION))?.execute(params![token_hash, millis(now)])?;
+        self.conn()?
+            .prepare_cached(&numbered(sql::TOUCH_SESSION))?
+            .execute(params![token_hash, millis(now)])?;
         Ok(())
     }
 
     fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        self.conn()?.execute(&q(sql::DELETE_SESSION), params![token_hash])?;
+        self.conn()?.execute(&numbered(sql::DELETE_SESSION), params![token_hash])?;
         Ok(())
     }
 
@@ -577,7 +589,7 @@ impl Store for SqliteStore {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row = tx
-            .prepare_cached(&q(&sql::select_case()))?
+            .prepare_cached(&numbered(&sql::select_case()))?
             .query_row(params![org.as_str(), case.as_str()], case_row)
             .optional()?;
         let mut stored = load_case(&tx, row)?.ok_or_else(|| StoreError::NotFound("case".into()))?;
@@ -589,7 +601,7 @@ impl Store for SqliteStore {
         records::check_new_event(&keys, &ids, event)?;
         let seq = stored.file.events.len() as i64 + 1;
         let row = records::event_row(event, seq)?;
-        tx.prepare_cached(q(sql::INSERT_EVENT).as_str())?.execute(params![
+        tx.prepare_cached(numbered(sql::INSERT_EVENT).as_str())?.execute(params![
             org.as_str(),
             case.as_str(),
             row.seq,
@@ -600,7 +612,7 @@ impl Store for SqliteStore {
             millis(now),
             actor.map(UserId::as_str)
         ])?;
-        let bumped = tx.prepare_cached(&q(sql::BUMP_CASE_VERSION))?.execute(params![
+        let bumped = tx.prepare_cached(&numbered(sql::BUMP_CASE_VERSION))?.execute(params![
             org.as_str(),
             case.as_str(),
             expected_version,
@@ -611,15 +623,13 @@ impl Store for SqliteStore {
         }
         stored.file.events.push(event.clone());
         let policy = load_policy(&tx, org)?;
-        write_derivation(
-            &tx,
-            (org, case),
-            &stored.file,
-            records::legal_today(now),
-            &policy,
-            &self.rules.set,
-            Existing::Replace,
-        )?;
+        let context = DeriveContext {
+            today: records::legal_today(now),
+            policy: &policy,
+            rules: &self.rules.set,
+            now_ms: millis(now),
+        };
+        write_derivation(&tx, (org, case), &stored.file, &context, Existing::Replace)?;
         tx.commit()?;
         Ok(expected_version + 1)
     }
@@ -632,27 +642,34 @@ impl Store for SqliteStore {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let settings = serde_json::to_string(policy)?;
-        if tx.execute(&q(sql::UPDATE_POLICY), params![org.as_str(), settings])? != 1 {
+        if tx.execute(&numbered(sql::UPDATE_POLICY), params![org.as_str(), settings])? != 1 {
             return Err(StoreError::NotFound("organisation".into()));
         }
-        tx.execute(&q(sql::INVALIDATE_DERIVED), params![org.as_str()])?;
-        let count = refresh_stale(&tx, org, records::legal_today(now), policy, &self.rules.set)?;
+        tx.execute(&numbered(sql::INVALIDATE_DERIVED), params![org.as_str()])?;
+        let context = DeriveContext {
+            today: records::legal_today(now),
+            policy,
+            rules: &self.rules.set,
+            now_ms: millis(now),
+        };
+        let count = refresh_stale(&tx, org, &context)?;
         tx.commit()?;
         Ok(count)
     }
 
-    fn refresh_derived(&self, org: &OrgId, today: Date) -> StoreResult<usize> {
+    fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let policy = load_policy(&tx, org)?;
-        let count = refresh_stale(&tx, org, today, &policy, &self.rules.set)?;
+        let context = DeriveContext { today, policy: &policy, rules: &self.rules.set, now_ms: millis(now) };
+        let count = refresh_stale(&tx, org, &context)?;
         tx.commit()?;
         Ok(count)
     }
 
     fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(&q(&sql::deadlines_due(query.kind.is_some())))?;
+        let mut stmt = conn.prepare_cached(&numbered(&sql::deadlines_due(query.kind.is_some())))?;
         let columns = |r: &Row| -> rusqlite::Result<records::DueColumns> {
             Ok((
                 r.get(0)?,
@@ -679,10 +696,96 @@ impl Store for SqliteStore {
         rows.into_iter().map(records::due_from_columns).collect()
     }
 
+    fn assign(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        role: UserRole,
+        user: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        triage::assign(&mut SqliteTx(&tx), org, case, role, user, millis(now))?;
+        let policy = load_policy(&tx, org)?;
+        let context = DeriveContext {
+            today: records::legal_today(now),
+            policy: &policy,
+            rules: &self.rules.set,
+            now_ms: millis(now),
+        };
+        refresh_stale(&tx, org, &context)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>> {
+        triage::assignments(&mut SqliteTx(&*self.conn()?), org, case)
+    }
+
+    fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
+        triage::board(&mut SqliteTx(&*self.conn()?), org, filter)
+    }
+
+    fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
+        triage::escalations(&mut SqliteTx(&*self.conn()?), org, case)
+    }
+
+    fn case_tasks(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Task>> {
+        triage::case_tasks(&mut SqliteTx(&*self.conn()?), org, case)
+    }
+
+    fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>> {
+        triage::open_tasks(&mut SqliteTx(&*self.conn()?), org, user)
+    }
+
+    fn task(&self, org: &OrgId, task: &TaskId) -> StoreResult<Option<Task>> {
+        triage::task(&mut SqliteTx(&*self.conn()?), org, task)
+    }
+
+    fn complete_task(
+        &self,
+        org: &OrgId,
+        task: &TaskId,
+        by: &UserId,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        triage::complete_task(&mut SqliteTx(&tx), org, task, by, note, millis(now))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId) -> StoreResult<()> {
+        triage::reassign_task(&mut SqliteTx(&*self.conn()?), org, task, to)
+    }
+
+    fn select_cases(&self, org: &OrgId, selection: &CaseSelection) -> StoreResult<Vec<SelectedCase>> {
+        triage::select_cases(&mut SqliteTx(&*self.conn()?), org, selection)
+    }
+
+    fn open_review_tasks(
+        &self,
+        org: &OrgId,
+        selection: &CaseSelection,
+        review: &ReviewTask,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ReviewOutcome> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let outcome =
+            triage::open_review_tasks(&mut SqliteTx(&tx), org, selection, review, actor, millis(now))?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
         let conn = self.conn()?;
         let row = conn
-            .prepare_cached(&q(&sql::select_case()))?
+            .prepare_cached(&numbered(&sql::select_case()))?
             .query_row(params![org.as_str(), id.as_str()], case_row)
             .optional()?;
         load_case(&conn, row)
@@ -691,7 +794,7 @@ impl Store for SqliteStore {
     fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
         let conn = self.conn()?;
         let row = conn
-            .prepare_cached(&q(&sql::select_case_by_reference()))?
+            .prepare_cached(&numbered(&sql::select_case_by_reference()))?
             .query_row(params![org.as_str(), reference], case_row)
             .optional()?;
         load_case(&conn, row)
@@ -701,7 +804,7 @@ impl Store for SqliteStore {
         let conn = self.conn()?;
         let search = query.search.as_deref().filter(|s| !s.trim().is_empty()).map(sql::search_pattern);
         let (list_sql, count_sql) = sql::list_cases(search.is_some());
-        let (list_sql, count_sql) = (q(&list_sql), q(&count_sql));
+        let (list_sql, count_sql) = (numbered(&list_sql), numbered(&count_sql));
         let summary = |r: &Row| -> rusqlite::Result<records::SummaryColumns> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
         };
@@ -726,7 +829,7 @@ impl Store for SqliteStore {
     fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>> {
         let conn = self.conn()?;
         let rows = conn
-            .prepare_cached(&q(sql::SELECT_CASE_REFERENCES))?
+            .prepare_cached(&numbered(sql::SELECT_CASE_REFERENCES))?
             .query_map(params![org.as_str()], |r| Ok((CaseId(r.get(0)?), r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         Ok(rows)

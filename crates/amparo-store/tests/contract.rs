@@ -111,11 +111,11 @@ fn changed_rules_rederive_every_case(db: &TestDatabase) {
     assert_eq!(rfe_due(&*store).as_deref(), Some("2026-05-07"));
     // Reopening with the same rules changes nothing.
     let same = open_with_rules(&db.url, Rules::builtin().unwrap()).unwrap();
-    assert_eq!(same.refresh_derived(&a, date("2026-03-01")).unwrap(), 0);
+    assert_eq!(same.refresh_derived(&a, date("2026-03-01"), now()).unwrap(), 0);
     // An operator's rule set with a longer RFE period: every case is re-derived under it.
     let text = amparo_domain::rules::BUILTIN_TOML.replacen("days = 84", "days = 90", 1);
     let changed = open_with_rules(&db.url, Rules::from_toml(&text).unwrap()).unwrap();
-    assert_eq!(changed.refresh_derived(&a, date("2026-03-01")).unwrap(), 1);
+    assert_eq!(changed.refresh_derived(&a, date("2026-03-01"), now()).unwrap(), 1);
     assert_eq!(rfe_due(&*changed).as_deref(), Some("2026-05-13"), "90 + 3 days from 2026-02-09, a Wednesday");
     let bad = Rules::from_toml("id = 'broken'");
     assert!(matches!(bad, Err(StoreError::Invalid(ref m)) if m.starts_with("rule set:")), "{:?}", bad.err());
@@ -244,11 +244,15 @@ fn refresh_catches_up_with_the_calendar(db: &TestDatabase) {
     let has_presence =
         |store: &dyn Store| all_year(store, &a).iter().any(|d| d.kind == "unlawful_presence_181");
     assert!(!has_presence(&*store), "parole has not ended on 2026-03-01");
-    assert_eq!(store.refresh_derived(&a, date("2026-03-01")).unwrap(), 0, "nothing is stale the same day");
-    assert_eq!(store.refresh_derived(&a, date("2026-07-01")).unwrap(), 1);
+    assert_eq!(
+        store.refresh_derived(&a, date("2026-03-01"), now()).unwrap(),
+        0,
+        "nothing is stale the same day"
+    );
+    assert_eq!(store.refresh_derived(&a, date("2026-07-01"), now()).unwrap(), 1);
     assert!(has_presence(&*store), "after parole ended, days of unlawful presence are counted");
     assert_stored_matches_derivation(&*store, &a, &id, "2026-07-01", &Policy::default());
-    assert_eq!(store.refresh_derived(&a, date("2026-07-01")).unwrap(), 0);
+    assert_eq!(store.refresh_derived(&a, date("2026-07-01"), now()).unwrap(), 0);
 }
 
 fn migrations_are_idempotent(db: &TestDatabase) {

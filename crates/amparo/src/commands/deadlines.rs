@@ -47,7 +47,7 @@ pub fn due_within(database: &str, org: Option<&str>, query: &DueQuery) -> CliRes
     }
     let store = open_store(database)?;
     let organisation = resolve_org(&*store, org)?;
-    store.refresh_derived(&organisation.id, today)?;
+    store.refresh_derived(&organisation.id, today, now())?;
     let to = today.add_days(i64::from(query.days));
     let due = store
         .deadlines_due(&organisation.id, &DeadlineQuery { from: today, to, kind: query.kind.clone() })?;

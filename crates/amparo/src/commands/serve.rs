@@ -24,11 +24,12 @@ const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 6
 fn spawn_refresher(store: Arc<dyn Store>) {
     let spawned = std::thread::Builder::new().name("deadline-refresh".into()).spawn(move || {
         loop {
-            let today = amparo_domain::Date::from(super::now().date_naive());
+            let now = super::now();
+            let today = amparo_domain::Date::from(now.date_naive());
             match store.organisations() {
                 Ok(organisations) => {
                     for org in organisations {
-                        match store.refresh_derived(&org.id, today) {
+                        match store.refresh_derived(&org.id, today, now) {
                             Ok(0) => {}
                             Ok(count) => {
                                 tracing::info!(org = %org.id, count, "deadlines re-derived for a new day")

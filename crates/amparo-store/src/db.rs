@@ -1,0 +1,185 @@
+//! A small backend-neutral way to run the shared SQL of `sql.rs`: values, rows and a transaction
+//! trait that each backend implements once. Features written against [`Tx`] (triage, escalations,
+//! tasks) exist once instead of once per backend.
+
+use crate::error::{StoreError, StoreResult};
+
+/// A parameter or column value. The schema only uses text and 64-bit integers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl From<&str> for Value {
+    fn from(text: &str) -> Self {
+        Value::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(text: String) -> Self {
+        Value::Text(text)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(number: i64) -> Self {
+        Value::Int(number)
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Value::Null, Into::into)
+    }
+}
+
+/// One result row.
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    fn get(&self, index: usize) -> StoreResult<&Value> {
+        self.0.get(index).ok_or_else(|| StoreError::Backend(format!("no column {index}")))
+    }
+
+    pub fn text(&self, index: usize) -> StoreResult<String> {
+        match self.get(index)? {
+            Value::Text(text) => Ok(text.clone()),
+            other => Err(StoreError::Backend(format!("column {index}: expected text, found {other:?}"))),
+        }
+    }
+
+    pub fn opt_text(&self, index: usize) -> StoreResult<Option<String>> {
+        match self.get(index)? {
+            Value::Null => Ok(None),
+            _ => self.text(index).map(Some),
+        }
+    }
+
+    pub fn int(&self, index: usize) -> StoreResult<i64> {
+        match self.get(index)? {
+            Value::Int(number) => Ok(*number),
+            other => {
+                Err(StoreError::Backend(format!("column {index}: expected an integer, found {other:?}")))
+            }
+        }
+    }
+
+    pub fn opt_int(&self, index: usize) -> StoreResult<Option<i64>> {
+        match self.get(index)? {
+            Value::Null => Ok(None),
+            _ => self.int(index).map(Some),
+        }
+    }
+}
+
+/// A transaction (or connection) that runs shared SQL with `$N` placeholders.
+pub trait Tx {
+    /// Runs a statement; returns the number of rows it changed.
+    fn execute(&mut self, sql: &str, params: &[Value]) -> StoreResult<u64>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>>;
+
+    fn query_opt(&mut self, sql: &str, params: &[Value]) -> StoreResult<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// SQLite: a connection or transaction (a `rusqlite::Transaction` dereferences to one).
+pub struct SqliteTx<'a>(pub &'a rusqlite::Connection);
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(number) => ToSqlOutput::Borrowed(ValueRef::Integer(*number)),
+            Value::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+        })
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> StoreResult<u64> {
+        let mut statement = self.0.prepare_cached(&crate::sqlite::numbered(sql))?;
+        Ok(statement.execute(rusqlite::params_from_iter(params.iter()))? as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>> {
+        let mut statement = self.0.prepare_cached(&crate::sqlite::numbered(sql))?;
+        let width = statement.column_count();
+        let rows = statement.query_map(rusqlite::params_from_iter(params.iter()), |row| {
+            (0..width)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => Value::Null,
+                        rusqlite::types::ValueRef::Integer(n) => Value::Int(n),
+                        rusqlite::types::ValueRef::Real(r) => Value::Int(r as i64),
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                            Value::Text(String::from_utf8_lossy(t).into_owned())
+                        }
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map(Row)
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// PostgreSQL: anything that runs queries (a client or a transaction).
+pub struct PgTx<'a, C: postgres::GenericClient>(pub &'a mut C);
+
+impl postgres::types::ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        match self {
+            Value::Null => Ok(postgres::types::IsNull::Yes),
+            Value::Int(number) => match *ty {
+                Type::INT4 => i32::try_from(*number)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*number)?.to_sql(ty, out),
+                _ => number.to_sql(ty, out),
+            },
+            Value::Text(text) => text.as_str().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_ty: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+fn pg_value(row: &postgres::Row, index: usize) -> StoreResult<Value> {
+    use postgres::types::Type;
+    let ty = row.columns()[index].type_().clone();
+    Ok(match ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(index)?.map_or(Value::Null, Value::Int),
+        Type::INT4 => row.try_get::<_, Option<i32>>(index)?.map_or(Value::Null, |n| Value::Int(n.into())),
+        Type::INT2 => row.try_get::<_, Option<i16>>(index)?.map_or(Value::Null, |n| Value::Int(n.into())),
+        Type::BOOL => row.try_get::<_, Option<bool>>(index)?.map_or(Value::Null, |b| Value::Int(b.into())),
+        _ => row.try_get::<_, Option<String>>(index)?.map_or(Value::Null, Value::Text),
+    })
+}
+
+impl<C: postgres::GenericClient> Tx for PgTx<'_, C> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> StoreResult<u64> {
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        Ok(self.0.execute(sql, &refs)?)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>> {
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        self.0
+            .query(sql, &refs)?
+            .iter()
+            .map(|row| (0..row.len()).map(|i| pg_value(row, i)).collect::<StoreResult<Vec<_>>>().map(Row))
+            .collect()
+    }
+}
