@@ -1,0 +1,361 @@
+//! Triage and the critical-care protocol, on both backends: the board's order, escalations opened in
+//! the same write as the notice that triggers them, checklists, tasks and programme-wide reviews.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use amparo_domain::org::UserRole;
+use amparo_domain::{CaseFile, Event, Language, Program, RawEvent};
+use amparo_store::testing::TestDatabase;
+use amparo_store::*;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+}
+
+/// A family with a patient whose care cannot stop for `days_to_harm` days, paroled until 2026-09-30.
+fn case(reference: &str, days_to_harm: u32, country: &str, extra_events: serde_json::Value) -> CaseFile {
+    let mut events = vec![serde_json::json!(
+        { "id": "g1", "type": "parole_granted", "on": "2025-10-01", "valid_until": "2026-09-30", "class_of_admission": "DT" }
+    )];
+    events.extend(extra_events.as_array().cloned().unwrap_or_default());
+    let text = serde_json::json!({
+        "format": "amparo.case/1",
+        "case": {
+            "reference": reference,
+            "program": if country == "UA" { "u4u" } else { "humanitarian" },
+            "people": [
+                { "key": "p1", "role": "patient", "given_name": "Nina", "family_name": "Ejemplo", "citizenship": country,
+                  "birth_date": "2021-03-02" },
+                { "key": "m1", "role": "parent", "given_name": "Tomás", "family_name": "Ejemplo", "citizenship": country }
+            ],
+            "medical": { "person": "p1", "condition": "short bowel syndrome", "days_to_critical_harm": days_to_harm,
+                         "available_in_origin_country": false, "attested_on": "2026-02-01" }
+        },
+        "events": events
+    })
+    .to_string();
+    CaseFile::parse(&text).unwrap().0
+}
+
+fn termination() -> serde_json::Value {
+    serde_json::json!([{ "id": "t1", "type": "termination_notice", "on": "2026-02-27", "served_by": "mail",
+                         "depart_by": "2026-03-27" }])
+}
+
+fn event(json: serde_json::Value) -> Event {
+    serde_json::from_value::<RawEvent>(json).unwrap().into_event().unwrap()
+}
+
+struct Org {
+    store: std::sync::Arc<dyn Store>,
+    id: OrgId,
+    attorney: UserId,
+    advocate: UserId,
+    clinician: UserId,
+}
+
+fn org(db: &TestDatabase) -> Org {
+    let store = db.store();
+    let id = store
+        .create_organisation(&NewOrganisation { slug: "legal-aid".into(), name: "Legal aid".into() }, now())
+        .unwrap()
+        .id;
+    let user = |email: &str, role| {
+        let new = NewUser {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap().into(),
+            role,
+            language: Language::En,
+            password_hash: "$argon2id$fake".into(),
+        };
+        store.create_user(&id, &new, now()).unwrap().id
+    };
+    let (attorney, advocate, clinician) = (
+        user("attorney@example.org", UserRole::Attorney),
+        user("advocate@example.org", UserRole::Advocate),
+        user("clinician@example.org", UserRole::Clinician),
+    );
+    Org { store, id, attorney, advocate, clinician }
+}
+
+impl Org {
+    fn import(&self, files: &[CaseFile]) -> Vec<CaseId> {
+        self.store.import_cases(&self.id, files, None, now()).unwrap()
+    }
+
+    fn board(&self, filter: BoardFilter) -> Vec<String> {
+        let filter = BoardFilter { limit: 50, ..filter };
+        self.store.board(&self.id, &filter).unwrap().entries.into_iter().map(|e| e.reference).collect()
+    }
+
+    fn staff(&self, case: &CaseId) {
+        for (role, user) in [
+            (UserRole::Attorney, &self.attorney),
+            (UserRole::Advocate, &self.advocate),
+            (UserRole::Clinician, &self.clinician),
+        ] {
+            self.store.assign(&self.id, case, role, Some(user), now()).unwrap();
+        }
+    }
+
+    fn version(&self, case: &CaseId) -> i64 {
+        self.store.case(&self.id, case).unwrap().unwrap().version
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(&amparo_store::testing::TestDatabase::sqlite());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                match amparo_store::testing::TestDatabase::postgres() {
+                    Some(db) => super::$name(&db),
+                    None => eprintln!("PostgreSQL triage test skipped: set AMPARO_TEST_POSTGRES_URL"),
+                }
+            })*
+        }
+    };
+}
+
+on_both_backends!(
+    the_board_ranks_who_is_closest_to_harm,
+    a_termination_on_a_critical_case_escalates_in_the_same_write,
+    the_same_notice_on_a_non_critical_case_ranks_higher_without_escalating,
+    answering_the_trigger_closes_the_escalation,
+    completing_the_checklist_closes_the_escalation,
+    tasks_can_be_reassigned,
+    assigning_an_attorney_changes_the_score,
+    programme_reviews_open_one_task_per_case_and_repeat_safely,
+);
+
+fn the_board_ranks_who_is_closest_to_harm(db: &TestDatabase) {
+    let o = org(db);
+    o.import(&[
+        case("CALM-1", 90, "MX", serde_json::json!([])),
+        case("CRIT-TERM", 3, "MX", termination()),
+        case("TERM-1", 90, "HN", termination()),
+        case("CRIT-1", 2, "UA", serde_json::json!([])),
+    ]);
+    // A termination puts a family in legal jeopardy now; a critical patient whose parole runs for six
+    // more months is fragile but not yet exposed. Critical care plus a termination is worst of all.
+    assert_eq!(o.board(BoardFilter::default()), ["CRIT-TERM", "TERM-1", "CRIT-1", "CALM-1"]);
+    assert_eq!(o.board(BoardFilter { critical_only: true, ..Default::default() }), ["CRIT-TERM", "CRIT-1"]);
+    assert_eq!(o.board(BoardFilter { program: Some(Program::U4u), ..Default::default() }), ["CRIT-1"]);
+    let page = o.store.board(&o.id, &BoardFilter { limit: 1, offset: 1, ..Default::default() }).unwrap();
+    assert_eq!((page.total, page.entries.len()), (4, 1));
+    let top = &o.store.board(&o.id, &BoardFilter { limit: 1, ..Default::default() }).unwrap().entries[0];
+    assert!(top.critical_care);
+    assert_eq!(top.open_escalations, 1);
+    assert!(top.next_due.is_some() && top.next_kind.is_some());
+    let codes: Vec<&str> = top.reasons.iter().map(|r| r.code.as_str()).collect();
+    assert!(codes.contains(&"patient_critical") && codes.contains(&"termination_notice"), "{codes:?}");
+    assert!(top.reasons.iter().all(|r| !r.text_en.is_empty() && !r.text_es.is_empty()));
+    assert_eq!(top.reasons.iter().map(|r| r.points).sum::<i64>(), top.score, "the score is its reasons");
+}
+
+fn a_termination_on_a_critical_case_escalates_in_the_same_write(db: &TestDatabase) {
+    let o = org(db);
+    let ids = o.import(&[
+        case("CRIT-1", 3, "MX", serde_json::json!([])),
+        case("CALM-1", 90, "MX", serde_json::json!([])),
+    ]);
+    let crit = &ids[0];
+    o.staff(crit);
+    assert!(o.store.escalations(&o.id, crit).unwrap().is_empty());
+    let notice = event(serde_json::json!({ "id": "t1", "type": "termination_notice", "on": "2026-03-01",
+                                           "served_by": "personal", "depart_by": "2026-03-08" }));
+    o.store.append_event(&o.id, crit, o.version(crit), &notice, Some(&o.attorney), now()).unwrap();
+    let escalations = o.store.escalations(&o.id, crit).unwrap();
+    assert_eq!(escalations.len(), 1);
+    let escalation = &escalations[0];
+    assert_eq!(escalation.trigger_kind, "termination_notice");
+    assert_eq!(escalation.trigger_event_id.as_deref(), Some("t1"));
+    assert!(escalation.closed_at.is_none() && escalation.critical_care);
+    assert!(!escalation.reason_en.is_empty() && !escalation.reason_es.is_empty());
+    assert!(escalation.tasks.len() >= 3, "a checklist, not a single reminder");
+    for task in &escalation.tasks {
+        let expected = match task.owner_role {
+            UserRole::Attorney => &o.attorney,
+            UserRole::Advocate => &o.advocate,
+            UserRole::Clinician => &o.clinician,
+            other => panic!("task for {other:?}"),
+        };
+        assert_eq!(
+            task.owner_id.as_ref(),
+            Some(expected),
+            "owned by the case's {}",
+            task.owner_role.as_str()
+        );
+        assert!(
+            task.due_at > now() && task.due_at <= now() + Duration::hours(72),
+            "critical cases count in hours"
+        );
+        assert!(!task.title_en.is_empty() && !task.title_es.is_empty());
+    }
+    assert_eq!(o.board(BoardFilter::default())[0], "CRIT-1");
+    let attorney_tasks = o.store.open_tasks(&o.id, &o.attorney).unwrap();
+    assert!(!attorney_tasks.is_empty() && attorney_tasks.iter().all(|t| t.reference == "CRIT-1"));
+    let due: Vec<_> = attorney_tasks.iter().map(|t| t.due_at).collect();
+    let mut sorted = due.clone();
+    sorted.sort();
+    assert_eq!(due, sorted, "earliest due first");
+}
+
+fn the_same_notice_on_a_non_critical_case_ranks_higher_without_escalating(db: &TestDatabase) {
+    let o = org(db);
+    let ids = o.import(&[
+        case("CALM-1", 90, "MX", serde_json::json!([])),
+        case("CALM-2", 90, "MX", serde_json::json!([])),
+    ]);
+    let before = o.store.board(&o.id, &BoardFilter { limit: 10, ..Default::default() }).unwrap();
+    let score_of = |page: &BoardPage, reference: &str| {
+        page.entries.iter().find(|e| e.reference == reference).unwrap().score
+    };
+    let notice = event(
+        serde_json::json!({ "id": "t1", "type": "termination_notice", "on": "2026-03-01", "served_by": "mail" }),
+    );
+    o.store.append_event(&o.id, &ids[1], 1, &notice, None, now()).unwrap();
+    assert!(o.store.escalations(&o.id, &ids[1]).unwrap().is_empty(), "non-critical: no escalation");
+    let after = o.store.board(&o.id, &BoardFilter { limit: 10, ..Default::default() }).unwrap();
+    assert!(score_of(&after, "CALM-2") > score_of(&before, "CALM-2"));
+    assert_eq!(after.entries[0].reference, "CALM-2");
+}
+
+fn answering_the_trigger_closes_the_escalation(db: &TestDatabase) {
+    let o = org(db);
+    let id = o.import(&[case("NOID-1", 60, "MX", serde_json::json!([]))]).remove(0);
+    o.staff(&id);
+    let noid = event(
+        serde_json::json!({ "id": "n1", "type": "noid_received", "on": "2026-03-01", "served_by": "online",
+                                         "respond_by": "2026-03-31" }),
+    );
+    o.store.append_event(&o.id, &id, o.version(&id), &noid, None, now()).unwrap();
+    let opened = o.store.escalations(&o.id, &id).unwrap();
+    assert_eq!(
+        (opened.len(), opened[0].trigger_kind.as_str()),
+        (1, "noid_received"),
+        "a NOID escalates any case"
+    );
+    assert!(!o.store.open_tasks(&o.id, &o.attorney).unwrap().is_empty());
+    let answer = event(serde_json::json!({ "id": "n2", "type": "noid_answered", "on": "2026-03-10" }));
+    o.store.append_event(&o.id, &id, o.version(&id), &answer, None, now()).unwrap();
+    let closed = o.store.escalations(&o.id, &id).unwrap();
+    assert_eq!(closed.len(), 1, "the history stays on the case");
+    assert!(closed[0].closed_at.is_some());
+    assert!(closed[0].close_reason.as_deref().unwrap().contains("resolved"));
+    assert!(
+        o.store.open_tasks(&o.id, &o.attorney).unwrap().is_empty(),
+        "tasks of a closed escalation are not open"
+    );
+    // A later write does not reopen the same trigger.
+    let other = event(serde_json::json!({ "type": "fee_paid", "on": "2026-03-11" }));
+    o.store.append_event(&o.id, &id, o.version(&id), &other, None, now()).unwrap();
+    assert_eq!(o.store.escalations(&o.id, &id).unwrap().len(), 1);
+}
+
+fn completing_the_checklist_closes_the_escalation(db: &TestDatabase) {
+    let o = org(db);
+    let id = o.import(&[case("CRIT-TERM", 3, "MX", termination())]).remove(0);
+    let escalation = o.store.escalations(&o.id, &id).unwrap().remove(0);
+    assert!(escalation.tasks.iter().all(|t| t.owner_id.is_none()), "nobody was assigned at import");
+    let (last, rest) = escalation.tasks.split_last().unwrap();
+    for task in rest {
+        o.store.complete_task(&o.id, &task.id, &o.advocate, Some("Done; see file."), now()).unwrap();
+    }
+    assert!(o.store.escalations(&o.id, &id).unwrap()[0].closed_at.is_none(), "one task is still open");
+    let again = o.store.complete_task(&o.id, &rest[0].id, &o.advocate, None, now()).unwrap_err();
+    assert!(matches!(again, StoreError::Duplicate(_)), "{again:?}");
+    o.store.complete_task(&o.id, &last.id, &o.attorney, None, now()).unwrap();
+    let closed = o.store.escalations(&o.id, &id).unwrap().remove(0);
+    assert!(closed.closed_at.is_some());
+    assert_eq!(closed.close_reason.as_deref(), Some("every task of the checklist is done"));
+    let done = o.store.task(&o.id, &rest[0].id).unwrap().unwrap();
+    assert_eq!((done.done_by.as_ref(), done.note.as_deref()), (Some(&o.advocate), Some("Done; see file.")));
+    let missing = o.store.complete_task(&o.id, &TaskId("nope".into()), &o.attorney, None, now()).unwrap_err();
+    assert!(matches!(missing, StoreError::NotFound(_)));
+}
+
+fn tasks_can_be_reassigned(db: &TestDatabase) {
+    let o = org(db);
+    let id = o.import(&[case("CRIT-TERM", 3, "MX", termination())]).remove(0);
+    let task = o.store.escalations(&o.id, &id).unwrap()[0].tasks[0].clone();
+    assert!(o.store.open_tasks(&o.id, &o.advocate).unwrap().is_empty());
+    o.store.reassign_task(&o.id, &task.id, &o.advocate).unwrap();
+    assert_eq!(o.store.open_tasks(&o.id, &o.advocate).unwrap()[0].id, task.id);
+    let stranger = o.store.reassign_task(&o.id, &task.id, &UserId("someone-else".into())).unwrap_err();
+    assert!(matches!(stranger, StoreError::Invalid(ref m) if m.starts_with("owner:")), "{stranger:?}");
+}
+
+fn assigning_an_attorney_changes_the_score(db: &TestDatabase) {
+    let o = org(db);
+    let id = o.import(&[case("CALM-1", 90, "MX", serde_json::json!([]))]).remove(0);
+    let reasons = |o: &Org| {
+        o.store.board(&o.id, &BoardFilter { limit: 5, ..Default::default() }).unwrap().entries[0].clone()
+    };
+    let before = reasons(&o);
+    assert!(before.reasons.iter().any(|r| r.code == "no_attorney"));
+    o.store.assign(&o.id, &id, UserRole::Attorney, Some(&o.attorney), now()).unwrap();
+    let after = reasons(&o);
+    assert!(!after.reasons.iter().any(|r| r.code == "no_attorney"));
+    assert!(after.score < before.score);
+    assert_eq!(o.store.assignments(&o.id, &id).unwrap()[0].user_id, o.attorney);
+    assert_eq!(
+        o.board(BoardFilter { assigned_to: Some(o.attorney.clone()), ..Default::default() }),
+        ["CALM-1"]
+    );
+    assert!(o.board(BoardFilter { assigned_to: Some(o.advocate.clone()), ..Default::default() }).is_empty());
+    let viewer_role = o.store.assign(&o.id, &id, UserRole::Viewer, Some(&o.attorney), now()).unwrap_err();
+    assert!(matches!(viewer_role, StoreError::Invalid(_)));
+    o.store.assign(&o.id, &id, UserRole::Attorney, None, now()).unwrap();
+    assert!(reasons(&o).reasons.iter().any(|r| r.code == "no_attorney"));
+}
+
+fn programme_reviews_open_one_task_per_case_and_repeat_safely(db: &TestDatabase) {
+    let o = org(db);
+    let ids = o.import(&[
+        case("UA-1", 60, "UA", serde_json::json!([])),
+        case("UA-2", 60, "UA", serde_json::json!([])),
+        case("MX-1", 60, "MX", serde_json::json!([])),
+    ]);
+    o.store.assign(&o.id, &ids[0], UserRole::Attorney, Some(&o.attorney), now()).unwrap();
+    let selection = CaseSelection { citizenship: Some("UA".into()), ..Default::default() };
+    let selected: Vec<String> =
+        o.store.select_cases(&o.id, &selection).unwrap().into_iter().map(|c| c.reference).collect();
+    assert_eq!(selected, ["UA-1", "UA-2"]);
+    let review = ReviewTask {
+        key: "u4u-ended-2026".into(),
+        title_en: "Review: programme ended by notice".into(),
+        title_es: "Revisar: el programa terminó por aviso".into(),
+        due_in_hours: 72,
+    };
+    let first = o.store.open_review_tasks(&o.id, &selection, &review, Some(&o.attorney), now()).unwrap();
+    assert_eq!(first, ReviewOutcome { selected: 2, created: 2 });
+    let again = o.store.open_review_tasks(&o.id, &selection, &review, Some(&o.attorney), now()).unwrap();
+    assert_eq!(again, ReviewOutcome { selected: 2, created: 0 }, "repeating the action changes nothing");
+    assert_eq!(o.store.case_tasks(&o.id, &ids[0]).unwrap().len(), 1);
+    assert!(o.store.case_tasks(&o.id, &ids[2]).unwrap().is_empty());
+    assert_eq!(
+        o.store.open_tasks(&o.id, &o.attorney).unwrap().len(),
+        1,
+        "owned by the case's attorney when there is one"
+    );
+    let by_date =
+        CaseSelection { parole_ends_before: Some("2026-10-01".parse().unwrap()), ..Default::default() };
+    assert_eq!(o.store.select_cases(&o.id, &by_date).unwrap().len(), 3);
+    let by_class = CaseSelection {
+        class_of_admission: Some("dt".into()),
+        program: Some(Program::U4u),
+        ..Default::default()
+    };
+    assert_eq!(o.store.select_cases(&o.id, &by_class).unwrap().len(), 2);
+    let empty = o.store.select_cases(&o.id, &CaseSelection::default()).unwrap_err();
+    assert!(matches!(empty, StoreError::Invalid(ref m) if m.starts_with("selection:")));
+    let bad_country = CaseSelection { citizenship: Some("Ukraine".into()), ..Default::default() };
+    assert!(matches!(o.store.select_cases(&o.id, &bad_country), Err(StoreError::Invalid(_))));
+}
