@@ -17,6 +17,8 @@ use crate::triage;
 use crate::{Backend, RULES_META_KEY, Rules, Store, sql};
 
 const POOL_SIZE: u32 = 8;
+/// Cases re-derived per transaction by a refresh.
+const REFRESH_BATCH: i64 = 500;
 /// Serialises concurrent `migrate` runs from several processes (an arbitrary, fixed number).
 const MIGRATION_LOCK: i64 = 0x616d_7061_726f;
 
@@ -195,10 +197,15 @@ fn write_derivation(
     triage::sync_escalations(&mut PgTx(tx), (org, case), file, basis, context.now_ms, replacing)
 }
 
-/// Re-derives the organisation's stale cases inside the caller's transaction.
-fn refresh_stale(tx: &mut Transaction, org: &OrgId, context: &DeriveContext) -> StoreResult<usize> {
+/// Re-derives up to `limit` of the organisation's stale cases inside the caller's transaction.
+fn refresh_stale(
+    tx: &mut Transaction,
+    org: &OrgId,
+    context: &DeriveContext,
+    limit: i64,
+) -> StoreResult<usize> {
     let stale: Vec<String> = tx
-        .query(sql::SELECT_STALE_CASES, &[&org.as_str(), &context.today.to_string()])?
+        .query(sql::SELECT_STALE_CASES, &[&org.as_str(), &context.today.to_string(), &limit])?
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
@@ -558,19 +565,27 @@ impl Store for PgStore {
             rules: &self.rules.set,
             now_ms: millis(now),
         };
-        let count = refresh_stale(&mut tx, org, &context)?;
+        let count = refresh_stale(&mut tx, org, &context, i64::MAX)?;
         tx.commit()?;
         Ok(count)
     }
 
     fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
         let mut client = self.conn()?;
-        let mut tx = client.transaction()?;
-        let policy = load_policy(&mut tx, org)?;
-        let context = DeriveContext { today, policy: &policy, rules: &self.rules.set, now_ms: millis(now) };
-        let count = refresh_stale(&mut tx, org, &context)?;
-        tx.commit()?;
-        Ok(count)
+        let mut total = 0;
+        // In batches, each its own transaction, so that a large refresh never holds row locks long.
+        loop {
+            let mut tx = client.transaction()?;
+            let policy = load_policy(&mut tx, org)?;
+            let context =
+                DeriveContext { today, policy: &policy, rules: &self.rules.set, now_ms: millis(now) };
+            let count = refresh_stale(&mut tx, org, &context, REFRESH_BATCH)?;
+            tx.commit()?;
+            total += count;
+            if count < REFRESH_BATCH as usize {
+                return Ok(total);
+            }
+        }
     }
 
     fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
@@ -617,7 +632,7 @@ impl Store for PgStore {
             rules: &self.rules.set,
             now_ms: millis(now),
         };
-        refresh_stale(&mut tx, org, &context)?;
+        refresh_stale(&mut tx, org, &context, i64::MAX)?;
         tx.commit()?;
         Ok(())
     }

@@ -83,9 +83,10 @@ pub const INSERT_DEADLINE: &str = "INSERT INTO deadlines (org_id, case_id, posit
 pub const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_on = $4, triage_score = $5, \
      critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11 \
      WHERE org_id = $1 AND id = $2";
-/// Cases whose stored derivation is older than `$2` (or was never made, or was invalidated).
+/// Cases whose stored derivation is older than `$2` (or was never made, or was invalidated), at most
+/// `$3` of them.
 pub const SELECT_STALE_CASES: &str =
-    "SELECT id FROM cases WHERE org_id = $1 AND (derived_on IS NULL OR derived_on < $2) ORDER BY id";
+    "SELECT id FROM cases WHERE org_id = $1 AND (derived_on IS NULL OR derived_on < $2) ORDER BY id LIMIT $3";
 pub const INVALIDATE_DERIVED: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1";
 
 /// Stored deadlines due in a date range, with `$4` the kind when `with_kind`.

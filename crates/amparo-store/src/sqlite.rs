@@ -19,6 +19,8 @@ use crate::triage;
 use crate::{Backend, RULES_META_KEY, Rules, Store, sql};
 
 const POOL_SIZE: u32 = 8;
+/// Cases re-derived per transaction by a refresh.
+const REFRESH_BATCH: i64 = 500;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// SQLite numbers `$N` parameters by order of first appearance, not by N; `?N` keeps the number, so
@@ -257,11 +259,11 @@ fn write_derivation(
     triage::sync_escalations(&mut SqliteTx(conn), (org, case), file, basis, context.now_ms, replacing)
 }
 
-/// Re-derives the organisation's stale cases inside the caller's transaction.
-fn refresh_stale(conn: &Connection, org: &OrgId, context: &DeriveContext) -> StoreResult<usize> {
+/// Re-derives up to `limit` of the organisation's stale cases inside the caller's transaction.
+fn refresh_stale(conn: &Connection, org: &OrgId, context: &DeriveContext, limit: i64) -> StoreResult<usize> {
     let stale = conn
         .prepare_cached(&numbered(sql::SELECT_STALE_CASES))?
-        .query_map(params![org.as_str(), context.today.to_string()], |r| r.get::<_, String>(0))?
+        .query_map(params![org.as_str(), context.today.to_string(), limit], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
     let mut select = conn.prepare_cached(&numbered(&sql::select_case()))?;
     for id in &stale {
@@ -652,19 +654,28 @@ impl Store for SqliteStore {
             rules: &self.rules.set,
             now_ms: millis(now),
         };
-        let count = refresh_stale(&tx, org, &context)?;
+        let count = refresh_stale(&tx, org, &context, i64::MAX)?;
         tx.commit()?;
         Ok(count)
     }
 
     fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let policy = load_policy(&tx, org)?;
-        let context = DeriveContext { today, policy: &policy, rules: &self.rules.set, now_ms: millis(now) };
-        let count = refresh_stale(&tx, org, &context)?;
-        tx.commit()?;
-        Ok(count)
+        let mut total = 0;
+        // In batches, each its own transaction, so that a day's refresh of a large organisation never
+        // holds the write lock long enough to make other writers wait.
+        loop {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let policy = load_policy(&tx, org)?;
+            let context =
+                DeriveContext { today, policy: &policy, rules: &self.rules.set, now_ms: millis(now) };
+            let count = refresh_stale(&tx, org, &context, REFRESH_BATCH)?;
+            tx.commit()?;
+            total += count;
+            if count < REFRESH_BATCH as usize {
+                return Ok(total);
+            }
+        }
     }
 
     fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
@@ -714,7 +725,7 @@ impl Store for SqliteStore {
             rules: &self.rules.set,
             now_ms: millis(now),
         };
-        refresh_stale(&tx, org, &context)?;
+        refresh_stale(&tx, org, &context, i64::MAX)?;
         tx.commit()?;
         Ok(())
     }

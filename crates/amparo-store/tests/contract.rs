@@ -99,7 +99,28 @@ contract!(
     policy_changes_rederive_every_case,
     refresh_catches_up_with_the_calendar,
     changed_rules_rederive_every_case,
+    refresh_covers_more_cases_than_one_batch,
 );
+
+fn refresh_covers_more_cases_than_one_batch(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let files: Vec<CaseFile> = (0..600).map(|n| case_file(&format!("R-{n:04}"), "Ejemplo")).collect();
+    store.import_cases(&a, &files, None, now()).unwrap();
+    assert_eq!(
+        store.refresh_derived(&a, date("2026-07-01"), now()).unwrap(),
+        600,
+        "every case, across batches"
+    );
+    assert_eq!(store.refresh_derived(&a, date("2026-07-01"), now()).unwrap(), 0);
+    let presence = DeadlineQuery {
+        from: date("2000-01-01"),
+        to: date("2099-12-31"),
+        kind: Some("unlawful_presence_181".into()),
+    };
+    let counted = store.deadlines_due(&a, &presence).unwrap();
+    assert_eq!(counted.len(), 1200, "both people of every case; the child's count starts at 18");
+}
 
 fn changed_rules_rederive_every_case(db: &TestDatabase) {
     let store = db.store();
