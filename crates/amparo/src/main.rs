@@ -130,6 +130,35 @@ enum Command {
         #[arg(long, value_name = "FILE", requires = "case_file")]
         rules: Option<PathBuf>,
     },
+    /// The triage board: open cases, most urgent first, with the reasons in words.
+    Triage {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        org: OrgArgs,
+        /// Only critical-care cases.
+        #[arg(long)]
+        critical: bool,
+        /// Only this programme (humanitarian, u4u, oaw, chnv, cbp_one, other).
+        #[arg(long, value_name = "PROGRAMME")]
+        program: Option<String>,
+        /// Only cases whose next deadline falls within this many days.
+        #[arg(long, value_name = "DAYS")]
+        due_within: Option<u32>,
+        /// Only cases assigned to this user (by email).
+        #[arg(long, value_name = "EMAIL")]
+        assigned_to: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Language of the reasons: en or es.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// The day to rank as of [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Export cases as amparo.case/1 files.
     Export {
         #[command(flatten)]
@@ -211,6 +240,31 @@ fn run(cli: Cli) -> CliResult {
                     Err(error::CliError::Invalid("say --case-file FILE or --due-within DAYS".into()))
                 }
             }
+        }
+        Command::Triage {
+            db,
+            org,
+            critical,
+            program,
+            due_within,
+            assigned_to,
+            limit,
+            language,
+            today,
+            json,
+        } => {
+            commands::logging(file.log.as_deref(), "warn");
+            let options = commands::triage::TriageOptions {
+                critical,
+                program,
+                due_within,
+                assigned_to,
+                limit,
+                language,
+                today,
+                json,
+            };
+            commands::triage::run(&database(db), org.org.as_deref(), &options)
         }
         Command::Export { db, org, case, output, dir } => {
             commands::logging(file.log.as_deref(), "warn");

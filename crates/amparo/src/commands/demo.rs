@@ -12,6 +12,36 @@ use crate::error::{CliError, CliResult};
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_ADMIN: &str = "admin@demo.example.org";
 
+/// The demo's staff: an admin and one person for each role a case is worked in.
+const DEMO_STAFF: &[(&str, &str, UserRole, Language)] = &[
+    (DEMO_ADMIN, "Demo Admin", UserRole::Admin, Language::En),
+    ("attorney@demo.example.org", "Ana Abogada (demo attorney)", UserRole::Attorney, Language::Es),
+    ("advocate@demo.example.org", "Pat Paralegal (demo advocate)", UserRole::Advocate, Language::En),
+    ("clinician@demo.example.org", "Sam Social Worker (demo clinician)", UserRole::Clinician, Language::En),
+];
+
+/// How many demo cases get staff assigned; a large benchmark organisation leaves the rest unassigned.
+const ASSIGNED_CASES: usize = 200;
+
+/// Assigns the demo staff to the first cases, leaving every fifth without an attorney so that the
+/// board shows that gap too.
+fn assign_staff(
+    store: &dyn amparo_store::Store,
+    org: &amparo_store::OrgId,
+    staff: &[(UserRole, amparo_store::UserId)],
+) -> CliResult {
+    let cases = store.case_references(org)?;
+    for (n, (case, _)) in cases.iter().take(ASSIGNED_CASES).enumerate() {
+        for (role, user) in staff.iter().filter(|(role, _)| *role != UserRole::Admin) {
+            if *role == UserRole::Attorney && n % 5 == 4 {
+                continue;
+            }
+            store.assign(org, case, *role, Some(user), now())?;
+        }
+    }
+    Ok(())
+}
+
 pub struct DemoOptions {
     pub database: String,
     pub bind: String,
@@ -28,6 +58,7 @@ pub fn run(options: &DemoOptions) -> CliResult {
     };
     let store = open_store(&options.database)?;
     let existing = store.organisations()?.into_iter().find(|o| o.slug == DEMO_SLUG);
+    let created = existing.is_none();
     let org = match existing {
         Some(org) => {
             say!("reusing the demo organisation in {}", options.database);
@@ -48,20 +79,35 @@ pub fn run(options: &DemoOptions) -> CliResult {
     // A fresh one-time password each start: the demo prints it, so it must not outlive the run.
     let password = generate_password()?;
     let hash = amparo_web::hash_password(&password).map_err(CliError::Failed)?;
-    match store.credentials_by_email(DEMO_ADMIN)? {
-        Some(credentials) => store.set_password(&org.id, &credentials.user.id, &hash)?,
-        None => {
-            let admin = NewUser {
-                email: DEMO_ADMIN.into(),
-                display_name: "Demo Admin".into(),
-                role: UserRole::Admin,
-                language: Language::En,
-                password_hash: hash,
-            };
-            store.create_user(&org.id, &admin, now())?;
-        }
+    let mut staff = Vec::new();
+    for (email, name, role, language) in DEMO_STAFF {
+        let id = match store.credentials_by_email(email)? {
+            Some(credentials) => {
+                store.set_password(&org.id, &credentials.user.id, &hash)?;
+                credentials.user.id
+            }
+            None => {
+                let user = NewUser {
+                    email: (*email).into(),
+                    display_name: (*name).into(),
+                    role: *role,
+                    language: *language,
+                    password_hash: hash.clone(),
+                };
+                store.create_user(&org.id, &user, now())?.id
+            }
+        };
+        staff.push((*role, id));
     }
-    let banner = format!("Amparo demo — sign in as {DEMO_ADMIN} with the one-time password {password}");
+    if created {
+        assign_staff(&*store, &org.id, &staff)?;
+    }
+    let others: Vec<&str> = DEMO_STAFF.iter().skip(1).map(|(email, ..)| *email).collect();
+    let banner = format!(
+        "Amparo demo — sign in as {DEMO_ADMIN} with the one-time password {password}\n\
+         (the same password works for the demo staff: {})",
+        others.join(", ")
+    );
     if options.serve {
         super::serve::serve_store(store, &options.bind, false, Some(banner))
     } else {

@@ -16,6 +16,7 @@ pub mod data;
 pub mod deadlines;
 pub mod demo;
 pub mod serve;
+pub mod triage;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
