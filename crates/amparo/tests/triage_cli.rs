@@ -1,0 +1,151 @@
+//! `amparo triage` and `amparo demo` through the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::{Command, Output};
+
+use amparo_store::testing::TestDatabase;
+
+fn amparo(db: &TestDatabase, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(args)
+        .args(["--database", &db.url])
+        .env_remove("AMPARO_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn stdout_of(output: &Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn case(reference: &str, days_to_harm: u32, terminated: bool) -> String {
+    let mut events = vec![serde_json::json!(
+        { "id": "g1", "type": "parole_granted", "on": "2025-10-01", "valid_until": "2026-09-30" })];
+    if terminated {
+        events.push(serde_json::json!(
+            { "id": "t1", "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" }));
+    }
+    serde_json::json!({
+        "format": "amparo.case/1",
+        "case": {
+            "reference": reference,
+            "people": [{ "key": "p1", "role": "patient", "given_name": "Nina", "family_name": "Ejemplo" }],
+            "medical": { "person": "p1", "condition": "short bowel syndrome", "days_to_critical_harm": days_to_harm }
+        },
+        "events": events
+    })
+    .to_string()
+}
+
+fn board_ranks_and_explains(db: &TestDatabase) {
+    let dir = tempfile::tempdir().unwrap();
+    stdout_of(&amparo(db, &["org", "add", "clinic", "--name", "Clinic"]));
+    let mut files = Vec::new();
+    for (reference, days, terminated) in [("CALM", 90, false), ("CRIT-TERM", 3, true), ("TERM", 90, true)] {
+        let path = dir.path().join(format!("{reference}.json"));
+        std::fs::write(&path, case(reference, days, terminated)).unwrap();
+        files.push(path.to_string_lossy().into_owned());
+    }
+    let mut import = vec!["import"];
+    import.extend(files.iter().map(String::as_str));
+    stdout_of(&amparo(db, &import));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&amparo(db, &["triage", "--json", "--today", "2026-03-01"])))
+            .unwrap();
+    let order: Vec<&str> =
+        json["cases"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap()).collect();
+    assert_eq!(order, ["CRIT-TERM", "TERM", "CALM"]);
+    assert_eq!(json["total"], 3);
+    assert_eq!(json["cases"][0]["critical_care"], true);
+    assert_eq!(json["cases"][0]["open_escalations"], 1);
+
+    let critical = stdout_of(&amparo(db, &["triage", "--critical", "--today", "2026-03-01"]));
+    assert!(
+        critical.contains("1 open cases") && critical.contains("CRIT-TERM") && !critical.contains("CALM")
+    );
+    assert!(critical.contains("patient critical"), "{critical}");
+    let spanish =
+        stdout_of(&amparo(db, &["triage", "--critical", "--language", "es", "--today", "2026-03-01"]));
+    assert!(spanish.contains("paciente en estado crítico"), "{spanish}");
+    assert!(spanish.contains("aviso de terminación"), "{spanish}");
+
+    for (args, field) in [
+        (&["triage", "--program", "tps"][..], "--program"),
+        (&["triage", "--language", "fr"][..], "--language"),
+        (&["triage", "--assigned-to", "nobody@example.org"][..], "--assigned-to"),
+        (&["triage", "--limit", "0"][..], "--limit"),
+    ] {
+        let refused = amparo(db, args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&refused.stderr).contains(field), "{args:?}");
+    }
+}
+
+mod sqlite {
+    #[test]
+    fn board_ranks_and_explains() {
+        super::board_ranks_and_explains(&amparo_store::testing::TestDatabase::sqlite());
+    }
+}
+
+mod postgres {
+    #[test]
+    fn board_ranks_and_explains() {
+        match amparo_store::testing::TestDatabase::postgres() {
+            Some(db) => super::board_ranks_and_explains(&db),
+            None => eprintln!("PostgreSQL triage CLI test skipped: set AMPARO_TEST_POSTGRES_URL"),
+        }
+    }
+}
+
+#[test]
+fn the_demo_is_created_once_staffed_and_escalated() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("demo.db");
+    let demo = |extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
+        command.args([
+            "demo",
+            "--no-serve",
+            "--today",
+            "2026-11-23",
+            "--database",
+            database.to_str().unwrap(),
+        ]);
+        command.args(extra).env_remove("AMPARO_DATABASE_URL");
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let first = demo(&[]);
+    assert!(first.contains("created 25 fictional cases"), "{first}");
+    let password =
+        first.split("one-time password ").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    assert_eq!(password.len(), 20);
+    let again = demo(&[]);
+    assert!(again.contains("reusing the demo organisation"), "{again}");
+    assert!(!again.contains(&password), "every start prints a new one-time password");
+
+    let board = Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(["triage", "--json", "--today", "2026-11-23", "--database", database.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&board.stdout).unwrap();
+    let cases = json["cases"].as_array().unwrap();
+    assert!(cases.len() >= 20, "most demo cases are open");
+    assert_eq!(cases[0]["critical_care"], true, "a critical-care case tops the demo board");
+    assert!(cases.iter().any(|c| c["open_escalations"].as_i64().unwrap() > 0), "the demo shows escalations");
+    let mine = Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(["triage", "--json", "--assigned-to", "attorney@demo.example.org", "--today", "2026-11-23"])
+        .args(["--database", database.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let mine: serde_json::Value = serde_json::from_slice(&mine.stdout).unwrap();
+    let assigned = mine["total"].as_i64().unwrap();
+    assert!(
+        assigned > 0 && assigned < json["total"].as_i64().unwrap(),
+        "some cases lack an attorney: {assigned}"
+    );
+}
