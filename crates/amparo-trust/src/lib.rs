@@ -1,0 +1,27 @@
+//! Amparo's security building blocks. Pure: no I/O except `keyfile`'s own file handling,
+//! no clock (times are passed in), no global state.
+//!
+//! | module | job |
+//! | --- | --- |
+//! | [`cipher`] | field encryption at rest (XChaCha20-Poly1305 envelopes bound to their row), keyring for rotation, canary |
+//! | [`blind_index`] | keyed hashes for exact-match search over encrypted identifiers |
+//! | [`keyfile`] | key generation, the key-file format, permission-checked loading, atomic creation and rotation, key derivation |
+//! | [`audit_chain`] | tamper-evident hash chain over audit entries |
+//! | [`totp`] | RFC 6238 one-time codes for a second factor |
+//! | [`password_policy`] | NIST SP 800-63B password rules, blocklist, English and Spanish messages |
+//! | [`secret`] | `Secret<T>`: prints `***`, wiped on drop |
+//!
+//! `README.md` beside this crate describes the formats and the threat each module answers.
+
+pub mod audit_chain;
+pub mod blind_index;
+pub mod cipher;
+pub mod keyfile;
+mod mac;
+pub mod password_policy;
+mod random;
+pub mod secret;
+pub mod totp;
+
+pub use random::RandomError;
+pub use secret::Secret;
