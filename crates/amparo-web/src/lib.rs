@@ -9,8 +9,12 @@ mod clock;
 mod cookies;
 mod error;
 mod headers;
+mod input;
 mod pages;
 mod password;
+mod triage_api;
+mod triage_pages;
+mod triage_views;
 mod views;
 
 use std::sync::Arc;
@@ -61,9 +65,23 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(pages::logout))
         .route("/cases", get(pages::case_list))
         .route("/cases/{id}", get(pages::case_page))
+        .route("/cases/{id}/assignments", post(triage_pages::assign))
+        .route("/triage", get(triage_pages::board))
+        .route("/tasks", get(triage_pages::my_tasks))
+        .route("/tasks/{id}/complete", post(triage_pages::complete_task))
+        .route("/tasks/{id}/reassign", post(triage_pages::reassign_task))
+        .route("/reviews", get(triage_pages::reviews).post(triage_pages::open_reviews))
         .route("/api/v1/cases", get(api::list_cases))
         .route("/api/v1/cases/{id}", get(api::get_case))
         .route("/api/v1/cases/{id}/events", post(api::append_event))
+        .route("/api/v1/cases/{id}/escalations", get(triage_api::case_escalations))
+        .route("/api/v1/cases/{id}/assignments", post(triage_api::assign))
+        .route("/api/v1/triage", get(triage_api::board))
+        .route("/api/v1/tasks", get(triage_api::my_tasks))
+        .route("/api/v1/tasks/{id}/complete", post(triage_api::complete_task))
+        .route("/api/v1/tasks/{id}/reassign", post(triage_api::reassign_task))
+        .route("/api/v1/reviews/preview", get(triage_api::review_preview))
+        .route("/api/v1/reviews", post(triage_api::open_reviews))
         .layer(axum::middleware::map_response(headers::security_headers))
         .layer(axum::middleware::from_fn(headers::server_timing))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
