@@ -31,7 +31,7 @@ pub async fn stylesheet() -> Response {
 }
 
 pub async fn home(_user: SignedIn) -> Redirect {
-    Redirect::to("/cases")
+    Redirect::to("/triage")
 }
 
 fn viewer(signed_in: &SignedIn) -> Viewer {
@@ -216,13 +216,17 @@ pub async fn case_page(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let org = signed_in.user.org_id.clone();
-    let (case, policy) = state
+    let (case, policy, triage) = state
         .with_store(move |store| {
-            let case = store.case(&org, &CaseId(id))?;
-            Ok(match case {
-                Some(case) => Some((case, store.policy(&org)?)),
-                None => None,
-            })
+            let id = CaseId(id);
+            let Some(case) = store.case(&org, &id)? else { return Ok(None) };
+            let triage = CaseTriageData {
+                escalations: store.escalations(&org, &id)?,
+                tasks: store.case_tasks(&org, &id)?,
+                assignments: store.assignments(&org, &id)?,
+                users: store.users(&org)?,
+            };
+            Ok(Some((case, store.policy(&org)?, triage)))
         })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
@@ -232,14 +236,35 @@ pub async fn case_page(
     let rules =
         amparo_domain::RuleSet::builtin().map_err(|e| WebError::Internal(format!("rule set: {e}")))?;
     let derivation = amparo_domain::derive(&case.file, today, &policy, rules);
-    Ok(views::render(&case_view(viewer(&signed_in), &case, &derivation)).into_response())
+    let section = crate::triage_pages::case_triage(
+        triage.escalations,
+        triage.tasks,
+        &triage.assignments,
+        &triage.users,
+        signed_in.user.language,
+        state.clock.now(),
+    );
+    Ok(views::render(&case_view(viewer(&signed_in), &case, &derivation, section)).into_response())
+}
+
+/// What the case page shows of triage: escalations, tasks, who is assigned, and who could be.
+struct CaseTriageData {
+    escalations: Vec<amparo_store::Escalation>,
+    tasks: Vec<amparo_store::Task>,
+    assignments: Vec<amparo_store::Assignment>,
+    users: Vec<amparo_store::User>,
 }
 
 fn or_dash(value: Option<String>) -> String {
     value.unwrap_or_else(|| String::from("—"))
 }
 
-fn case_view(viewer: Viewer, stored: &StoredCase, derivation: &Derivation) -> CasePage {
+fn case_view(
+    viewer: Viewer,
+    stored: &StoredCase,
+    derivation: &Derivation,
+    triage: crate::triage_pages::CaseTriage,
+) -> CasePage {
     let case = &stored.file.case;
     let name_of = |key: &str| case.person(key).map(|p| p.full_name()).unwrap_or_else(|| key.to_owned());
     let people = case
@@ -313,6 +338,11 @@ fn case_view(viewer: Viewer, stored: &StoredCase, derivation: &Derivation) -> Ca
         })
         .collect();
     CasePage {
+        case_id: stored.id.0.clone(),
+        open_escalations: triage.open,
+        closed_escalations: triage.closed,
+        other_tasks: triage.other_tasks,
+        assignments: triage.assignments,
         today: derivation.today.to_string(),
         covered_until: or_dash(derivation.covered_until.map(|d| d.to_string())),
         statuses,

@@ -106,6 +106,11 @@ pub struct DeadlineView {
 #[derive(Template)]
 #[template(path = "case.html")]
 pub struct CasePage {
+    pub case_id: String,
+    pub open_escalations: Vec<crate::triage_views::EscalationView>,
+    pub closed_escalations: Vec<crate::triage_views::EscalationView>,
+    pub other_tasks: Vec<crate::triage_views::TaskView>,
+    pub assignments: Vec<crate::triage_views::AssignmentView>,
     pub today: String,
     pub covered_until: String,
     pub statuses: Vec<StatusView>,
