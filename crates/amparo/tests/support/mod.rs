@@ -1,0 +1,214 @@
+//! Shared by the HTTP test files: the CLI runner, a real `amparo serve` child process with a `ureq`
+//! client, reply helpers, and the macro that runs every test on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Each test file uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+use amparo_store::testing::TestDatabase;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub fn amparo(db: &TestDatabase, args: &[&str], stdin: Option<&str>) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(args)
+        .args(["--database", &db.url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "amparo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A running server with two organisations, a user in each, and one case in the first.
+pub struct TestApp {
+    pub base: String,
+    server: Child,
+    agent: ureq::Agent,
+    pub dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+pub fn case_json(reference: &str, given: &str) -> String {
+    serde_json::json!({
+        "format": "amparo.case/1",
+        "case": {
+            "reference": reference,
+            "people": [
+                { "key": "p1", "role": "patient", "given_name": given, "family_name": "Ejemplo",
+                  "a_number": "A012345678" },
+                { "key": "m1", "role": "parent", "given_name": "Rosa", "family_name": "Ejemplo" }
+            ],
+            "medical": { "person": "p1", "condition": "short bowel syndrome", "days_to_critical_harm": 3 }
+        },
+        "events": [
+            { "id": "e1", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-06-02" },
+            { "id": "e2", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-07-02", "supersedes": "e1" }
+        ]
+    })
+    .to_string()
+}
+
+impl TestApp {
+    pub fn start(db: &TestDatabase) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        amparo(db, &["org", "add", "clinic-a", "--name", "Clinic A"], None);
+        amparo(db, &["org", "add", "clinic-b", "--name", "Clinic B"], None);
+        for (org, email) in [("clinic-a", "ana@a.example.org"), ("clinic-b", "bo@b.example.org")] {
+            let args =
+                ["user", "add", "--org", org, "--email", email, "--name", "Test User", "--role", "attorney"];
+            amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+        }
+        for (org, reference, given) in [("clinic-a", "A-1", "Lucía"), ("clinic-b", "B-1", "Iker")] {
+            let path = dir.path().join(format!("{reference}.json"));
+            std::fs::write(&path, case_json(reference, given)).unwrap();
+            amparo(db, &["import", "--org", org, path.to_str().unwrap()], None);
+        }
+        TestApp::serve(db, dir)
+    }
+
+    /// Starts `amparo serve` on a free port over a database already seeded.
+    pub fn serve(db: &TestDatabase, dir: tempfile::TempDir) -> TestApp {
+        let mut server = Command::new(env!("CARGO_BIN_EXE_amparo"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--database", &db.url])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+        let base = loop {
+            let line = lines.next().expect("server exited before listening").unwrap();
+            if let Some(address) = line.strip_prefix("listening on ") {
+                break address.to_owned();
+            }
+        };
+        let agent =
+            ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
+        TestApp { base, server, agent, dir }
+    }
+
+    pub fn get(&self, path: &str, cookie: &str) -> Reply {
+        Reply::from(self.agent.get(format!("{}{path}", self.base)).header("cookie", cookie).call().unwrap())
+    }
+
+    pub fn post_form(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> Reply {
+        let request = self.agent.post(format!("{}{path}", self.base)).header("cookie", cookie);
+        Reply::from(request.send_form(form.iter().copied()).unwrap())
+    }
+
+    pub fn post_json(&self, path: &str, cookie: &str, csrf: &str, body: &serde_json::Value) -> Reply {
+        let request = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .header("x-csrf-token", csrf)
+            .header("content-type", "application/json");
+        Reply::from(request.send(body.to_string()).unwrap())
+    }
+
+    /// Signs in and returns the session cookie and the CSRF token of the session.
+    pub fn sign_in(&self, email: &str, password: &str) -> (String, String) {
+        let form = self.get("/login", "");
+        let login_cookie = form.cookie("amparo_login_csrf").unwrap();
+        let csrf = hidden_field(&form.body, "csrf");
+        let reply = self.post_form(
+            "/login",
+            &format!("amparo_login_csrf={login_cookie}"),
+            &[("csrf", &csrf), ("next", "/cases"), ("email", email), ("password", password)],
+        );
+        assert_eq!(reply.status, 303, "{}", reply.body);
+        let session = format!("amparo_session={}", reply.cookie("amparo_session").unwrap());
+        let page = self.get("/cases", &session);
+        (session, hidden_field(&page.body, "csrf"))
+    }
+
+    pub fn case_id(&self, session: &str, reference: &str) -> (String, i64) {
+        let list = self.get(&format!("/api/v1/cases?q={reference}"), session).json();
+        let case = &list["cases"][0];
+        (case["id"].as_str().unwrap().to_owned(), case["version"].as_i64().unwrap())
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl From<ureq::http::Response<ureq::Body>> for Reply {
+    fn from(mut response: ureq::http::Response<ureq::Body>) -> Self {
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        Reply {
+            status: response.status().as_u16(),
+            headers,
+            body: response.body_mut().read_to_string().unwrap(),
+        }
+    }
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k == "set-cookie")
+            .map(|(_, v)| v.as_str())
+            .find(|v| v.starts_with(&format!("{name}=")))
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.set_cookie(name)?;
+        Some(header.split(';').next()?.split_once('=')?.1.to_owned())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+pub fn hidden_field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(&amparo_store::testing::TestDatabase::sqlite());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                match amparo_store::testing::TestDatabase::postgres() {
+                    Some(db) => super::$name(&db),
+                    None => eprintln!("PostgreSQL HTTP test skipped: set AMPARO_TEST_POSTGRES_URL"),
+                }
+            })*
+        }
+    };
+}
