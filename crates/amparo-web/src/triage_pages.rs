@@ -189,6 +189,7 @@ impl<'a> TaskViews<'a> {
         };
         TaskView {
             overdue: done.is_none() && task.due_at <= self.now,
+            owned: task.owner_id.is_some(),
             owners: if done.is_none() {
                 owner_choices(self.users, task.owner_id.as_ref())
             } else {

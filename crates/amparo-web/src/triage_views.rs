@@ -49,6 +49,8 @@ pub struct TaskView {
     pub reference: String,
     pub title: String,
     pub owner: String,
+    /// Whether someone owns the task (else the reassign form starts with no one chosen).
+    pub owned: bool,
     pub due: String,
     pub overdue: bool,
     /// "done on … by …", for finished tasks.
