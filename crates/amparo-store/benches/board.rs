@@ -61,7 +61,7 @@ fn main() {
         })
     };
     let (bare50, bare99) = (percentile(&mut bare, 0.5), percentile(&mut bare, 0.99));
-    println!("{} open cases in {}; {iterations} iterations each", cases, format!("{:?}", store.backend()));
+    println!("{cases} open cases in {:?}; {iterations} iterations each", store.backend());
     for (name, samples) in [("board (top 50)", &mut board), ("board, critical only", &mut board_critical)] {
         let (p50, p99) = (percentile(samples, 0.5), percentile(samples, 0.99));
         println!(

@@ -4,6 +4,63 @@
 
 use crate::error::{StoreError, StoreResult};
 
+/// Why a statement failed, with the constraint violations callers turn into specific errors.
+#[derive(Debug)]
+pub enum DbFailure {
+    UniqueViolation,
+    ForeignKeyViolation,
+    Other(StoreError),
+}
+
+impl From<DbFailure> for StoreError {
+    fn from(failure: DbFailure) -> Self {
+        match failure {
+            DbFailure::UniqueViolation => {
+                StoreError::Duplicate("a value that must be unique is already taken".into())
+            }
+            DbFailure::ForeignKeyViolation => StoreError::NotFound("a record this refers to".into()),
+            DbFailure::Other(error) => error,
+        }
+    }
+}
+
+impl From<StoreError> for DbFailure {
+    fn from(error: StoreError) -> Self {
+        DbFailure::Other(error)
+    }
+}
+
+impl From<rusqlite::Error> for DbFailure {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        match &error {
+            rusqlite::Error::SqliteFailure(e, _)
+                if e.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || e.extended_code == ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                DbFailure::UniqueViolation
+            }
+            rusqlite::Error::SqliteFailure(e, _) if e.extended_code == ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                DbFailure::ForeignKeyViolation
+            }
+            _ => DbFailure::Other(error.into()),
+        }
+    }
+}
+
+impl From<postgres::Error> for DbFailure {
+    fn from(error: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        match error.as_db_error().map(|db| db.code()) {
+            Some(code) if *code == SqlState::UNIQUE_VIOLATION => DbFailure::UniqueViolation,
+            Some(code) if *code == SqlState::FOREIGN_KEY_VIOLATION => DbFailure::ForeignKeyViolation,
+            _ => DbFailure::Other(error.into()),
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbFailure>;
+
 /// A parameter or column value. The schema only uses text and 64-bit integers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
@@ -78,11 +135,16 @@ impl Row {
 /// A transaction (or connection) that runs shared SQL with `$N` placeholders.
 pub trait Tx {
     /// Runs a statement; returns the number of rows it changed.
-    fn execute(&mut self, sql: &str, params: &[Value]) -> StoreResult<u64>;
-    fn query(&mut self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>>;
+    fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>>;
 
-    fn query_opt(&mut self, sql: &str, params: &[Value]) -> StoreResult<Option<Row>> {
+    fn query_opt(&mut self, sql: &str, params: &[Value]) -> DbResult<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// The single integer a `SELECT COUNT(*)`-like statement returns (0 without a row).
+    fn query_int(&mut self, sql: &str, params: &[Value]) -> StoreResult<i64> {
+        Ok(self.query_opt(sql, params)?.map(|r| r.int(0)).transpose()?.unwrap_or(0))
     }
 }
 
@@ -101,12 +163,12 @@ impl rusqlite::ToSql for Value {
 }
 
 impl Tx for SqliteTx<'_> {
-    fn execute(&mut self, sql: &str, params: &[Value]) -> StoreResult<u64> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
         let mut statement = self.0.prepare_cached(&crate::sqlite::numbered(sql))?;
         Ok(statement.execute(rusqlite::params_from_iter(params.iter()))? as u64)
     }
 
-    fn query(&mut self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>> {
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
         let mut statement = self.0.prepare_cached(&crate::sqlite::numbered(sql))?;
         let width = statement.column_count();
         let rows = statement.query_map(rusqlite::params_from_iter(params.iter()), |row| {
@@ -128,8 +190,28 @@ impl Tx for SqliteTx<'_> {
     }
 }
 
-/// PostgreSQL: anything that runs queries (a client or a transaction).
-pub struct PgTx<'a, C: postgres::GenericClient>(pub &'a mut C);
+/// Prepared statements of one PostgreSQL connection, by SQL text. Preparing costs a round trip, so
+/// each statement is prepared once per connection (prepared statements outlive transactions).
+#[derive(Default)]
+pub struct PgStatements(std::collections::HashMap<String, postgres::Statement>);
+
+/// PostgreSQL: anything that runs queries (a client or a transaction), with its connection's
+/// statement cache.
+pub struct PgTx<'a, C: postgres::GenericClient> {
+    pub client: &'a mut C,
+    pub statements: &'a mut PgStatements,
+}
+
+impl<C: postgres::GenericClient> PgTx<'_, C> {
+    fn statement(&mut self, sql: &str) -> DbResult<postgres::Statement> {
+        if let Some(statement) = self.statements.0.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.0.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+}
 
 impl postgres::types::ToSql for Value {
     fn to_sql(
@@ -169,17 +251,20 @@ fn pg_value(row: &postgres::Row, index: usize) -> StoreResult<Value> {
 }
 
 impl<C: postgres::GenericClient> Tx for PgTx<'_, C> {
-    fn execute(&mut self, sql: &str, params: &[Value]) -> StoreResult<u64> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
+        let statement = self.statement(sql)?;
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(self.0.execute(sql, &refs)?)
+        Ok(self.client.execute(&statement, &refs)?)
     }
 
-    fn query(&mut self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>> {
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
+        let statement = self.statement(sql)?;
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        self.0
-            .query(sql, &refs)?
+        Ok(self
+            .client
+            .query(&statement, &refs)?
             .iter()
             .map(|row| (0..row.len()).map(|i| pg_value(row, i)).collect::<StoreResult<Vec<_>>>().map(Row))
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?)
     }
 }

@@ -12,6 +12,7 @@ mod migrate;
 mod model;
 pub mod postgres;
 mod records;
+mod shared;
 mod sql;
 pub mod sqlite;
 #[cfg(feature = "testing")]

@@ -138,7 +138,7 @@ fn insert_task(
     now_ms: i64,
     statement: &str,
 ) -> StoreResult<u64> {
-    tx.execute(
+    Ok(tx.execute(
         statement,
         &[
             org.as_str().into(),
@@ -154,7 +154,7 @@ fn insert_task(
             task.created_by.map(UserId::as_str).into(),
             task.dedupe_key.into(),
         ],
-    )
+    )?)
 }
 
 fn stored_escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<ExistingEscalation>> {
