@@ -7,6 +7,7 @@
 //! and every query is scoped by it.
 
 mod db;
+mod engine;
 mod error;
 mod migrate;
 mod model;

@@ -5,21 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
-use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::db::{SqliteTx, Tx};
+use crate::engine::Engine;
 use crate::error::{StoreError, StoreResult};
 use crate::migrate::{self, MigrationReport};
-use crate::model::*;
-use crate::records::{self, DeriveContext, millis};
-use crate::{Backend, Rules, Store, shared, triage};
+use crate::{Backend, Rules};
 
 const POOL_SIZE: u32 = 8;
-/// Cases re-derived per transaction by a refresh.
-const REFRESH_BATCH: i64 = 500;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// SQLite numbers `$N` parameters by order of first appearance, not by N; `?N` keeps the number, so
@@ -72,6 +66,9 @@ impl r2d2::ManageConnection for Manager {
 
 pub struct SqliteStore {
     pool: r2d2::Pool<Manager>,
+    /// Writers of this process queue here rather than in SQLite's busy handler, which polls with
+    /// sleeps and can starve one writer past the busy timeout while others keep winning.
+    writers: std::sync::Mutex<()>,
     rules: Rules,
     path: PathBuf,
 }
@@ -98,7 +95,7 @@ impl SqliteStore {
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
             .build(Manager { path: path.clone() })?;
-        Ok(SqliteStore { pool, path, rules: Rules::builtin()? })
+        Ok(SqliteStore { pool, writers: std::sync::Mutex::new(()), path, rules: Rules::builtin()? })
     }
 
     /// Derive deadlines under `rules` instead of the built-in rule set.
@@ -115,19 +112,11 @@ impl SqliteStore {
         Ok(self.pool.get()?)
     }
 
-    /// Runs `work` on a pooled connection, outside any explicit transaction.
-    fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
-        let conn = self.conn()?;
-        work(&mut SqliteTx(&conn))
-    }
-
-    /// Runs `work` in one transaction that takes the write lock up front and commits only on success.
-    fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = work(&mut SqliteTx(&tx))?;
-        tx.commit()?;
-        Ok(out)
+    /// Sets the page cache of the connection the next transaction will use. The pool hands back the
+    /// most recently returned idle connection first, which is the one this call used.
+    fn set_cache_size(&self, kib: i64) -> StoreResult<()> {
+        self.conn()?.execute_batch(&format!("PRAGMA cache_size = {kib}"))?;
+        Ok(())
     }
 
     /// Runs `PRAGMA integrity_check`; `Ok(())` when SQLite finds nothing wrong.
@@ -153,8 +142,8 @@ impl Manager {
     }
 }
 
-impl Store for SqliteStore {
-    fn backend(&self) -> Backend {
+impl Engine for SqliteStore {
+    fn kind(&self) -> Backend {
         Backend::Sqlite
     }
 
@@ -187,209 +176,37 @@ impl Store for SqliteStore {
         Ok(MigrationReport { from, to: from.max(supported), applied })
     }
 
-    fn rules(&self) -> &RuleSet {
-        &self.rules.set
+    fn rule_set(&self) -> &Rules {
+        &self.rules
     }
 
-    fn adopt_rules(&self) -> StoreResult<bool> {
-        self.write(|tx| shared::adopt_rules(tx, &self.rules.fingerprint))
-    }
-
-    fn create_organisation(&self, new: &NewOrganisation, now: DateTime<Utc>) -> StoreResult<Organisation> {
-        self.read(|tx| shared::create_organisation(tx, new, now))
-    }
-
-    fn organisations(&self) -> StoreResult<Vec<Organisation>> {
-        self.read(shared::organisations)
-    }
-
-    fn create_user(&self, org: &OrgId, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
-        self.write(|tx| shared::create_user(tx, org, new, now))
-    }
-
-    fn user(&self, org: &OrgId, id: &UserId) -> StoreResult<Option<User>> {
-        self.read(|tx| shared::user(tx, org, id))
-    }
-
-    fn users(&self, org: &OrgId) -> StoreResult<Vec<User>> {
-        self.read(|tx| shared::users(tx, org))
-    }
-
-    fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
-        self.read(|tx| shared::credentials_by_email(tx, email))
-    }
-
-    fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()> {
-        self.read(|tx| shared::set_password(tx, org, id, password_hash))
-    }
-
-    fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
-        self.read(|tx| shared::create_session(tx, session))
-    }
-
-    fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        self.read(|tx| shared::session(tx, token_hash))
-    }
-
-    fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        self.read(|tx| shared::touch_session(tx, token_hash, now))
-    }
-
-    fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        self.read(|tx| shared::delete_session(tx, token_hash))
-    }
-
-    fn import_cases(
-        &self,
-        org: &OrgId,
-        files: &[CaseFile],
-        actor: Option<&UserId>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<CaseId>> {
+    /// Runs `work` on a pooled connection, outside any explicit transaction.
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
         let conn = self.conn()?;
-        // A bulk import touches far more pages than SQLite's default 2 MiB cache holds; this connection
-        // gets up to 256 MiB while it imports (the pages are freed when the cache shrinks back).
-        conn.execute_batch("PRAGMA cache_size = -262144")?;
-        drop(conn);
-        let context = shared::ImportContext { org, actor, now, rules: &self.rules.set };
-        let imported = self.write(|tx| shared::import(tx, &context, files));
-        self.conn()?.execute_batch("PRAGMA cache_size = -2000")?;
-        imported
+        work(&mut SqliteTx(&conn))
     }
 
-    fn append_event(
-        &self,
-        org: &OrgId,
-        case: &CaseId,
-        expected_version: i64,
-        event: &Event,
-        actor: Option<&UserId>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<i64> {
-        // The write lock taken at BEGIN IMMEDIATE serialises appends; no row lock is needed.
-        self.write(|tx| {
-            shared::append_event(tx, (org, case), expected_version, event, actor, (now, &self.rules.set))
-        })
+    /// Runs `work` in one transaction that takes the write lock up front and commits only on success.
+    fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
+        // A writer that panicked left nothing half-written (its transaction rolled back), so a
+        // poisoned queue is still a usable one.
+        let _turn = self.writers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = work(&mut SqliteTx(&tx))?;
+        tx.commit()?;
+        Ok(out)
     }
 
-    fn policy(&self, org: &OrgId) -> StoreResult<Policy> {
-        self.read(|tx| shared::load_policy(tx, org))
-    }
+    // No `row_lock`: the write lock taken at `BEGIN IMMEDIATE` already serialises writers.
 
-    fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
-        self.write(|tx| shared::set_policy(tx, org, policy, &self.rules.set, now))
-    }
-
-    fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
-        let mut total = 0;
-        // In batches, each its own transaction, so that a day's refresh of a large organisation never
-        // holds the write lock long enough to make other writers wait.
-        loop {
-            let count = self.write(|tx| {
-                let policy = shared::load_policy(tx, org)?;
-                let context =
-                    DeriveContext { today, policy: &policy, rules: &self.rules.set, now_ms: millis(now) };
-                shared::refresh_stale(tx, org, &context, REFRESH_BATCH)
-            })?;
-            total += count;
-            if count < REFRESH_BATCH as usize {
-                return Ok(total);
-            }
-        }
-    }
-
-    fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
-        self.read(|tx| shared::deadlines_due(tx, org, query))
-    }
-
-    fn assign(
-        &self,
-        org: &OrgId,
-        case: &CaseId,
-        role: UserRole,
-        user: Option<&UserId>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.write(|tx| {
-            triage::assign(tx, org, case, role, user, millis(now))?;
-            let policy = shared::load_policy(tx, org)?;
-            let context = DeriveContext {
-                today: records::legal_today(now),
-                policy: &policy,
-                rules: &self.rules.set,
-                now_ms: millis(now),
-            };
-            shared::refresh_stale(tx, org, &context, i64::MAX).map(|_| ())
-        })
-    }
-
-    fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>> {
-        self.read(|tx| triage::assignments(tx, org, case))
-    }
-
-    fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
-        self.read(|tx| triage::board(tx, org, filter))
-    }
-
-    fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
-        self.read(|tx| triage::escalations(tx, org, case))
-    }
-
-    fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>> {
-        self.read(|tx| triage::open_tasks(tx, org, user))
-    }
-
-    fn case_tasks(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Task>> {
-        self.read(|tx| triage::case_tasks(tx, org, case))
-    }
-
-    fn task(&self, org: &OrgId, task: &TaskId) -> StoreResult<Option<Task>> {
-        self.read(|tx| triage::task(tx, org, task))
-    }
-
-    fn complete_task(
-        &self,
-        org: &OrgId,
-        task: &TaskId,
-        by: &UserId,
-        note: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.write(|tx| triage::complete_task(tx, org, task, by, note, millis(now)))
-    }
-
-    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId) -> StoreResult<()> {
-        self.write(|tx| triage::reassign_task(tx, org, task, to))
-    }
-
-    fn select_cases(&self, org: &OrgId, selection: &CaseSelection) -> StoreResult<Vec<SelectedCase>> {
-        self.read(|tx| triage::select_cases(tx, org, selection))
-    }
-
-    fn open_review_tasks(
-        &self,
-        org: &OrgId,
-        selection: &CaseSelection,
-        review: &ReviewTask,
-        actor: Option<&UserId>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ReviewOutcome> {
-        self.write(|tx| triage::open_review_tasks(tx, org, selection, review, actor, millis(now)))
-    }
-
-    fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
-        self.read(|tx| shared::case(tx, org, id))
-    }
-
-    fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
-        self.read(|tx| shared::case_by_reference(tx, org, reference))
-    }
-
-    fn list_cases(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
-        self.read(|tx| shared::list_cases(tx, org, query))
-    }
-
-    fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>> {
-        self.read(|tx| shared::case_references(tx, org))
+    fn bulk<T>(&self, work: impl FnOnce() -> StoreResult<T>) -> StoreResult<T> {
+        // A bulk import touches far more pages than SQLite's default 2 MiB cache holds. Every pooled
+        // connection may serve the import's transaction, so all of them grow (up to 256 MiB, freed
+        // when the cache shrinks back).
+        self.set_cache_size(-262_144)?;
+        let result = work();
+        self.set_cache_size(-2_000)?;
+        result
     }
 }

@@ -1,0 +1,287 @@
+//! What a database engine provides, and the [`Store`] implemented once on top of it. An engine
+//! knows how to hand out connections and start transactions, which rows need explicit locks, and its
+//! own migrations; everything else is the shared SQL of `shared.rs` and `triage.rs`.
+
+use amparo_domain::org::UserRole;
+use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
+use chrono::{DateTime, Utc};
+
+use crate::db::Tx;
+use crate::error::StoreResult;
+use crate::migrate::MigrationReport;
+use crate::model::*;
+use crate::records::{self, DeriveContext, millis};
+use crate::{Backend, Rules, Store, shared, triage};
+
+/// Cases re-derived per transaction by a refresh.
+const REFRESH_BATCH: i64 = 500;
+
+/// Rows that some engines lock explicitly for the rest of a transaction.
+pub enum RowLock {
+    /// A case being appended to (parameters: organisation id, case id).
+    Case,
+    /// A task being completed (parameters: organisation id, task id).
+    Task,
+}
+
+/// One database engine. Public only inside this crate's private module: the `Store` trait is the
+/// interface the rest of Amparo sees.
+pub trait Engine: Send + Sync + 'static {
+    fn kind(&self) -> Backend;
+    fn ping(&self) -> StoreResult<()>;
+    fn migrate(&self) -> StoreResult<MigrationReport>;
+    fn rule_set(&self) -> &Rules;
+
+    /// Runs `work` on a connection, outside an explicit transaction.
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T>;
+
+    /// Runs `work` in one transaction that commits only when `work` succeeds.
+    fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T>;
+
+    /// The statement that locks such a row, where the engine's transactions do not already exclude
+    /// other writers.
+    fn row_lock(&self, _lock: RowLock) -> Option<&'static str> {
+        None
+    }
+
+    /// The statement that serialises installation-wide changes across processes, if one is needed.
+    fn installation_lock(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Runs a bulk import; an engine may tune itself around it.
+    fn bulk<T>(&self, work: impl FnOnce() -> StoreResult<T>) -> StoreResult<T> {
+        work()
+    }
+}
+
+impl<E: Engine> Store for E {
+    fn backend(&self) -> Backend {
+        self.kind()
+    }
+
+    fn ping(&self) -> StoreResult<()> {
+        Engine::ping(self)
+    }
+
+    fn migrate(&self) -> StoreResult<MigrationReport> {
+        Engine::migrate(self)
+    }
+
+    fn rules(&self) -> &RuleSet {
+        &self.rule_set().set
+    }
+
+    fn adopt_rules(&self) -> StoreResult<bool> {
+        self.write(|tx| {
+            if let Some(lock) = self.installation_lock() {
+                tx.execute(lock, &[])?;
+            }
+            shared::adopt_rules(tx, &self.rule_set().fingerprint)
+        })
+    }
+
+    fn create_organisation(&self, new: &NewOrganisation, now: DateTime<Utc>) -> StoreResult<Organisation> {
+        self.read(|tx| shared::create_organisation(tx, new, now))
+    }
+
+    fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        self.read(shared::organisations)
+    }
+
+    fn create_user(&self, org: &OrgId, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
+        self.write(|tx| shared::create_user(tx, org, new, now))
+    }
+
+    fn user(&self, org: &OrgId, id: &UserId) -> StoreResult<Option<User>> {
+        self.read(|tx| shared::user(tx, org, id))
+    }
+
+    fn users(&self, org: &OrgId) -> StoreResult<Vec<User>> {
+        self.read(|tx| shared::users(tx, org))
+    }
+
+    fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
+        self.read(|tx| shared::credentials_by_email(tx, email))
+    }
+
+    fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()> {
+        self.read(|tx| shared::set_password(tx, org, id, password_hash))
+    }
+
+    fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        self.read(|tx| shared::create_session(tx, session))
+    }
+
+    fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        self.read(|tx| shared::session(tx, token_hash))
+    }
+
+    fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.read(|tx| shared::touch_session(tx, token_hash, now))
+    }
+
+    fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.read(|tx| shared::delete_session(tx, token_hash))
+    }
+
+    fn import_cases(
+        &self,
+        org: &OrgId,
+        files: &[CaseFile],
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<CaseId>> {
+        let context = shared::ImportContext { org, actor, now, rules: &self.rule_set().set };
+        self.bulk(|| self.write(|tx| shared::import(tx, &context, files)))
+    }
+
+    fn append_event(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        expected_version: i64,
+        event: &Event,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        self.write(|tx| {
+            // Concurrent appends to one case queue up here; the loser then sees the new version.
+            if let Some(lock) = self.row_lock(RowLock::Case) {
+                tx.execute(lock, &[org.as_str().into(), case.as_str().into()])?;
+            }
+            shared::append_event(tx, (org, case), expected_version, event, actor, (now, &self.rule_set().set))
+        })
+    }
+
+    fn policy(&self, org: &OrgId) -> StoreResult<Policy> {
+        self.read(|tx| shared::load_policy(tx, org))
+    }
+
+    fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
+        self.write(|tx| shared::set_policy(tx, org, policy, &self.rule_set().set, now))
+    }
+
+    fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
+        let mut total = 0;
+        // In batches, each its own transaction, so that a day's refresh of a large organisation never
+        // holds locks long enough to make other writers wait.
+        loop {
+            let count = self.write(|tx| {
+                let policy = shared::load_policy(tx, org)?;
+                let context = DeriveContext {
+                    today,
+                    policy: &policy,
+                    rules: &self.rule_set().set,
+                    now_ms: millis(now),
+                };
+                shared::refresh_stale(tx, org, &context, REFRESH_BATCH)
+            })?;
+            total += count;
+            if count < REFRESH_BATCH as usize {
+                return Ok(total);
+            }
+        }
+    }
+
+    fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
+        self.read(|tx| shared::deadlines_due(tx, org, query))
+    }
+
+    fn assign(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        role: UserRole,
+        user: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            triage::assign(tx, org, case, role, user, millis(now))?;
+            let policy = shared::load_policy(tx, org)?;
+            let context = DeriveContext {
+                today: records::legal_today(now),
+                policy: &policy,
+                rules: &self.rule_set().set,
+                now_ms: millis(now),
+            };
+            shared::refresh_stale(tx, org, &context, i64::MAX).map(|_| ())
+        })
+    }
+
+    fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>> {
+        self.read(|tx| triage::assignments(tx, org, case))
+    }
+
+    fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
+        self.read(|tx| triage::board(tx, org, filter))
+    }
+
+    fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
+        self.read(|tx| triage::escalations(tx, org, case))
+    }
+
+    fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>> {
+        self.read(|tx| triage::open_tasks(tx, org, user))
+    }
+
+    fn case_tasks(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Task>> {
+        self.read(|tx| triage::case_tasks(tx, org, case))
+    }
+
+    fn task(&self, org: &OrgId, task: &TaskId) -> StoreResult<Option<Task>> {
+        self.read(|tx| triage::task(tx, org, task))
+    }
+
+    fn complete_task(
+        &self,
+        org: &OrgId,
+        task: &TaskId,
+        by: &UserId,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            // Two people completing one task at once: the second waits, then finds it done.
+            if let Some(lock) = self.row_lock(RowLock::Task) {
+                tx.execute(lock, &[org.as_str().into(), task.as_str().into()])?;
+            }
+            triage::complete_task(tx, org, task, by, note, millis(now))
+        })
+    }
+
+    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId) -> StoreResult<()> {
+        self.write(|tx| triage::reassign_task(tx, org, task, to))
+    }
+
+    fn select_cases(&self, org: &OrgId, selection: &CaseSelection) -> StoreResult<Vec<SelectedCase>> {
+        self.read(|tx| triage::select_cases(tx, org, selection))
+    }
+
+    fn open_review_tasks(
+        &self,
+        org: &OrgId,
+        selection: &CaseSelection,
+        review: &ReviewTask,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ReviewOutcome> {
+        self.write(|tx| triage::open_review_tasks(tx, org, selection, review, actor, millis(now)))
+    }
+
+    fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
+        self.read(|tx| shared::case(tx, org, id))
+    }
+
+    fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
+        self.read(|tx| shared::case_by_reference(tx, org, reference))
+    }
+
+    fn list_cases(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
+        self.read(|tx| shared::list_cases(tx, org, query))
+    }
+
+    fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>> {
+        self.read(|tx| shared::case_references(tx, org))
+    }
+}
