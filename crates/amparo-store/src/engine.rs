@@ -132,7 +132,7 @@ impl<E: Engine> Store for E {
         actor: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<CaseId>> {
-        let context = shared::ImportContext { org, actor, now, rules: &self.rule_set().set };
+        let context = shared::ImportContext { org, actor, now, rules: self.rule_set() };
         self.bulk(|| self.write(|tx| shared::import(tx, &context, files)))
     }
 
@@ -150,7 +150,7 @@ impl<E: Engine> Store for E {
             if let Some(lock) = self.row_lock(RowLock::Case) {
                 tx.execute(lock, &[org.as_str().into(), case.as_str().into()])?;
             }
-            shared::append_event(tx, (org, case), expected_version, event, actor, (now, &self.rule_set().set))
+            shared::append_event(tx, (org, case), expected_version, event, actor, (now, self.rule_set()))
         })
     }
 
@@ -159,7 +159,7 @@ impl<E: Engine> Store for E {
     }
 
     fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
-        self.write(|tx| shared::set_policy(tx, org, policy, &self.rule_set().set, now))
+        self.write(|tx| shared::set_policy(tx, org, policy, self.rule_set(), now))
     }
 
     fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
@@ -169,12 +169,7 @@ impl<E: Engine> Store for E {
         loop {
             let count = self.write(|tx| {
                 let policy = shared::load_policy(tx, org)?;
-                let context = DeriveContext {
-                    today,
-                    policy: &policy,
-                    rules: &self.rule_set().set,
-                    now_ms: millis(now),
-                };
+                let context = DeriveContext::new(today, &policy, self.rule_set(), now);
                 shared::refresh_stale(tx, org, &context, REFRESH_BATCH)
             })?;
             total += count;
@@ -199,12 +194,7 @@ impl<E: Engine> Store for E {
         self.write(|tx| {
             triage::assign(tx, org, case, role, user, millis(now))?;
             let policy = shared::load_policy(tx, org)?;
-            let context = DeriveContext {
-                today: records::legal_today(now),
-                policy: &policy,
-                rules: &self.rule_set().set,
-                now_ms: millis(now),
-            };
+            let context = DeriveContext::new(records::legal_today(now), &policy, self.rule_set(), now);
             shared::refresh_stale(tx, org, &context, i64::MAX).map(|_| ())
         })
     }

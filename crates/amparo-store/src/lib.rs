@@ -23,7 +23,7 @@ mod triage;
 use std::sync::Arc;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
+use amparo_domain::{CaseFile, Date, EscalationTemplates, Event, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
 pub use error::{StoreError, StoreResult};
@@ -153,22 +153,28 @@ pub trait Store: Send + Sync + 'static {
 }
 
 /// The rule set stored deadlines are derived under, with a fingerprint of its text so that a change
-/// of rules is noticed and every case re-derived.
+/// is noticed and every case re-derived, and the checklists escalations open with.
 #[derive(Clone)]
 pub struct Rules {
     pub set: Arc<RuleSet>,
+    pub templates: Arc<EscalationTemplates>,
     pub fingerprint: String,
 }
 
 impl Rules {
     pub fn builtin() -> StoreResult<Rules> {
-        Rules::from_toml(amparo_domain::rules::BUILTIN_TOML)
+        Rules::from_toml(amparo_domain::rules::BUILTIN_TOML, amparo_domain::triage::BUILTIN_ESCALATION_TOML)
     }
 
-    /// An operator's rule-set file; its errors name what is wrong.
-    pub fn from_toml(text: &str) -> StoreResult<Rules> {
-        let set = RuleSet::from_toml(text).map_err(|e| StoreError::Invalid(format!("rule set: {e}")))?;
-        Ok(Rules { set: Arc::new(set), fingerprint: format!("{:016x}", fnv1a(text.as_bytes())) })
+    /// An operator's rule-set and escalation-template files; errors name the file's problem.
+    pub fn from_toml(rules: &str, templates: &str) -> StoreResult<Rules> {
+        let set = RuleSet::from_toml(rules).map_err(|e| StoreError::Invalid(format!("rule set: {e}")))?;
+        let templates = EscalationTemplates::from_toml(templates)
+            .map_err(|e| StoreError::Invalid(format!("escalation templates: {e}")))?;
+        // Templates only shape checklists of escalations opened from now on; stored deadlines and
+        // scores do not depend on them, so only the rules enter the fingerprint.
+        let fingerprint = format!("{:016x}", fnv1a(rules.as_bytes()));
+        Ok(Rules { set: Arc::new(set), templates: Arc::new(templates), fingerprint })
     }
 }
 

@@ -373,13 +373,10 @@ pub struct EscalationPlan {
 /// once: one closed by completing its checklist is not opened again for the same event.
 pub fn plan_escalations(
     file: &CaseFile,
-    today: amparo_domain::Date,
-    policy: &amparo_domain::Policy,
-    rules: &amparo_domain::RuleSet,
+    context: &DeriveContext,
     existing: &[ExistingEscalation],
 ) -> StoreResult<EscalationPlan> {
-    let templates = amparo_domain::EscalationTemplates::builtin()
-        .map_err(|e| StoreError::Backend(format!("escalation templates: {e}")))?;
+    let (today, policy, rules, templates) = (context.today, context.policy, context.rules, context.templates);
     let known: Vec<amparo_domain::Trigger> =
         existing.iter().filter_map(ExistingEscalation::trigger).collect();
     let open = amparo_domain::triage::open_triggers(file, today, policy, rules)
@@ -407,6 +404,18 @@ pub struct DeriveContext<'a> {
     pub today: amparo_domain::Date,
     pub policy: &'a amparo_domain::Policy,
     pub rules: &'a amparo_domain::RuleSet,
+    pub templates: &'a amparo_domain::EscalationTemplates,
     /// When escalations opened by this derivation start (their tasks' due times count from it).
     pub now_ms: i64,
+}
+
+impl<'a> DeriveContext<'a> {
+    pub fn new(
+        today: amparo_domain::Date,
+        policy: &'a amparo_domain::Policy,
+        rules: &'a crate::Rules,
+        now: DateTime<Utc>,
+    ) -> Self {
+        DeriveContext { today, policy, rules: &rules.set, templates: &rules.templates, now_ms: millis(now) }
+    }
 }

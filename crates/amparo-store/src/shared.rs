@@ -1,14 +1,14 @@
 //! Everything the store does with the same SQL on every backend, written once against [`Tx`]. The
 //! backends keep only what differs: pooling, how a write transaction starts, row locks, migrations.
 
-use amparo_domain::{CaseFile, Event, Policy, RuleSet};
+use amparo_domain::{CaseFile, Event, Policy};
 use chrono::{DateTime, Utc};
 
 use crate::db::{DbFailure, Row, Tx, Value};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 use crate::records::{self, CaseRow, DeriveContext, PersonRow, UserRow, from_millis, millis};
-use crate::{sql, triage};
+use crate::{Rules, sql, triage};
 
 fn org_and(org: &OrgId, id: &str) -> [Value; 2] {
     [org.as_str().into(), id.into()]
@@ -156,7 +156,7 @@ pub fn set_policy(
     tx: &mut dyn Tx,
     org: &OrgId,
     policy: &Policy,
-    rules: &RuleSet,
+    rules: &Rules,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
     let settings = serde_json::to_string(policy)?;
@@ -164,7 +164,7 @@ pub fn set_policy(
         return Err(StoreError::NotFound("organisation".into()));
     }
     tx.execute(sql::INVALIDATE_DERIVED, &[org.as_str().into()])?;
-    let context = DeriveContext { today: records::legal_today(now), policy, rules, now_ms: millis(now) };
+    let context = DeriveContext::new(records::legal_today(now), policy, rules, now);
     refresh_stale(tx, org, &context, i64::MAX)
 }
 
@@ -225,19 +225,14 @@ pub struct ImportContext<'a> {
     pub org: &'a OrgId,
     pub actor: Option<&'a UserId>,
     pub now: DateTime<Utc>,
-    pub rules: &'a RuleSet,
+    pub rules: &'a Rules,
 }
 
 /// Writes whole cases with their derivations in the caller's transaction.
 pub fn import(tx: &mut dyn Tx, context: &ImportContext, files: &[CaseFile]) -> StoreResult<Vec<CaseId>> {
     // Loading the policy also proves the organisation exists.
     let policy = load_policy(tx, context.org)?;
-    let derive = DeriveContext {
-        today: records::legal_today(context.now),
-        policy: &policy,
-        rules: context.rules,
-        now_ms: millis(context.now),
-    };
+    let derive = DeriveContext::new(records::legal_today(context.now), &policy, context.rules, context.now);
     files.iter().map(|file| insert_case(tx, context, &derive, file)).collect()
 }
 
@@ -326,7 +321,7 @@ pub fn append_event(
     expected_version: i64,
     event: &Event,
     actor: Option<&UserId>,
-    (now, rules): (DateTime<Utc>, &RuleSet),
+    (now, rules): (DateTime<Utc>, &Rules),
 ) -> StoreResult<i64> {
     let mut stored = self::case(tx, org, case)?.ok_or_else(|| StoreError::NotFound("case".into()))?;
     if stored.version != expected_version {
@@ -345,8 +340,7 @@ pub fn append_event(
     }
     stored.file.events.push(event.clone());
     let policy = load_policy(tx, org)?;
-    let context =
-        DeriveContext { today: records::legal_today(now), policy: &policy, rules, now_ms: millis(now) };
+    let context = DeriveContext::new(records::legal_today(now), &policy, rules, now);
     write_derivation(tx, (org, case), &stored.file, &context, true)?;
     Ok(expected_version + 1)
 }
@@ -401,8 +395,7 @@ pub fn write_derivation(
             t.reasons.into(),
         ],
     )?;
-    let basis = (context.today, context.policy, context.rules);
-    triage::sync_escalations(tx, (org, case), file, basis, context.now_ms, replacing)
+    triage::sync_escalations(tx, (org, case), file, context, replacing)
 }
 
 /// Re-derives up to `limit` of the organisation's stale cases.

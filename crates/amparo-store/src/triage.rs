@@ -2,7 +2,7 @@
 //! own transactions.
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Policy, Program, RuleSet};
+use amparo_domain::{CaseFile, Date, Program};
 
 use crate::db::{Row, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -72,12 +72,12 @@ pub fn sync_escalations(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
-    (today, policy, rules): (Date, &Policy, &RuleSet),
-    now_ms: i64,
+    context: &records::DeriveContext,
     existing: bool,
 ) -> StoreResult<()> {
+    let now_ms = context.now_ms;
     let known = if existing { stored_escalations(tx, org, case)? } else { Vec::new() };
-    let plan = records::plan_escalations(file, today, policy, rules, &known)?;
+    let plan = records::plan_escalations(file, context, &known)?;
     if !plan.open.is_empty() {
         let owners = if existing { assignments(tx, org, case)? } else { Vec::new() };
         for (trigger, tasks) in plan.open {

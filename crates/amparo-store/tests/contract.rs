@@ -135,10 +135,14 @@ fn changed_rules_rederive_every_case(db: &TestDatabase) {
     assert_eq!(same.refresh_derived(&a, date("2026-03-01"), now()).unwrap(), 0);
     // An operator's rule set with a longer RFE period: every case is re-derived under it.
     let text = amparo_domain::rules::BUILTIN_TOML.replacen("days = 84", "days = 90", 1);
-    let changed = open_with_rules(&db.url, Rules::from_toml(&text).unwrap()).unwrap();
+    let changed = open_with_rules(
+        &db.url,
+        Rules::from_toml(&text, amparo_domain::triage::BUILTIN_ESCALATION_TOML).unwrap(),
+    )
+    .unwrap();
     assert_eq!(changed.refresh_derived(&a, date("2026-03-01"), now()).unwrap(), 1);
     assert_eq!(rfe_due(&*changed).as_deref(), Some("2026-05-13"), "90 + 3 days from 2026-02-09, a Wednesday");
-    let bad = Rules::from_toml("id = 'broken'");
+    let bad = Rules::from_toml("id = 'broken'", amparo_domain::triage::BUILTIN_ESCALATION_TOML);
     assert!(matches!(bad, Err(StoreError::Invalid(ref m)) if m.starts_with("rule set:")), "{:?}", bad.err());
 }
 

@@ -132,7 +132,34 @@ on_both_backends!(
     tasks_can_be_reassigned,
     assigning_an_attorney_changes_the_score,
     programme_reviews_open_one_task_per_case_and_repeat_safely,
+    an_operator_checklist_replaces_the_built_in_one,
 );
+
+fn an_operator_checklist_replaces_the_built_in_one(db: &TestDatabase) {
+    let templates = amparo_domain::triage::BUILTIN_ESCALATION_TOML.replacen(
+        "title_en = \"Read the termination notice: effective date, departure date and stated reasons\"",
+        "title_en = \"Call the family within the hour and read the notice with them\"",
+        1,
+    );
+    assert_ne!(templates, amparo_domain::triage::BUILTIN_ESCALATION_TOML);
+    let rules = Rules::from_toml(amparo_domain::rules::BUILTIN_TOML, &templates).unwrap();
+    let store = open_with_rules(&db.url, rules).unwrap();
+    let org = store
+        .create_organisation(&NewOrganisation { slug: "clinic".into(), name: "Clinic".into() }, now())
+        .unwrap();
+    let id = store
+        .import_cases(&org.id, &[case("CRIT-TERM", 3, "MX", termination())], None, now())
+        .unwrap()
+        .remove(0);
+    let titles: Vec<String> =
+        store.escalations(&org.id, &id).unwrap()[0].tasks.iter().map(|t| t.title_en.clone()).collect();
+    assert!(
+        titles.contains(&"Call the family within the hour and read the notice with them".to_owned()),
+        "{titles:?}"
+    );
+    let broken = Rules::from_toml(amparo_domain::rules::BUILTIN_TOML, "not = [valid");
+    assert!(matches!(broken, Err(StoreError::Invalid(ref m)) if m.starts_with("escalation templates:")));
+}
 
 fn the_board_ranks_who_is_closest_to_harm(db: &TestDatabase) {
     let o = org(db);

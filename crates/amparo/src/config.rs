@@ -21,6 +21,8 @@ pub struct FileConfig {
     pub log: Option<String>,
     /// A rule-set file to use instead of the built-in `us-parole/2026.1`.
     pub rules_file: Option<std::path::PathBuf>,
+    /// Escalation checklists to use instead of the built-in ones.
+    pub escalation_templates_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]

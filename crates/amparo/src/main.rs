@@ -21,7 +21,7 @@ use crate::error::CliResult;
     about = "Humanitarian-parole cases of medically fragile people, none lapsing unseen."
 )]
 struct Cli {
-    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file).
+    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file).
     #[arg(long, env = "AMPARO_CONFIG", global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -190,9 +190,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> CliResult {
     let file = FileConfig::load(cli.config.as_deref())?;
-    commands::use_rules_file(
-        std::env::var_os("AMPARO_RULES_FILE").map(PathBuf::from).or_else(|| file.rules_file.clone()),
-    );
+    let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from);
+    commands::use_rule_files(commands::RuleFiles {
+        rules: env_path("AMPARO_RULES_FILE").or_else(|| file.rules_file.clone()),
+        templates: env_path("AMPARO_ESCALATION_TEMPLATES_FILE")
+            .or_else(|| file.escalation_templates_file.clone()),
+    });
     let database = |args: DatabaseArgs| {
         args.database
             .or_else(|| file.database_url.clone())

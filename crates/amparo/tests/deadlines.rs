@@ -204,4 +204,17 @@ fn an_operator_rule_set_replaces_the_built_in_one() {
     let refused = run(&broken, None);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("broken.toml"));
+
+    // A broken escalation-templates file is named too.
+    let templates = dir.path().join("checklists.toml");
+    std::fs::write(&templates, "not = [valid\n").unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(["deadlines", "--case-file", file.to_str().unwrap(), "--json"])
+        .env("AMPARO_ESCALATION_TEMPLATES_FILE", &templates)
+        .env_remove("AMPARO_RULES_FILE")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("checklists.toml") && stderr.contains("escalation templates"), "{stderr}");
 }

@@ -54,24 +54,49 @@ pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-/// The operator's rule-set file for this run, if any (`rules_file` or `AMPARO_RULES_FILE`).
-static RULES_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
-
-pub fn use_rules_file(path: Option<PathBuf>) {
-    let _ = RULES_FILE.set(path);
+/// The operator's own rule-set and escalation-template files for this run, if any.
+#[derive(Default)]
+pub struct RuleFiles {
+    pub rules: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
 }
 
-/// The rules this run derives under: the operator's file when configured, else the built-in set.
-pub fn rules() -> CliResult<Rules> {
-    match RULES_FILE.get().and_then(Option::as_ref) {
-        Some(path) => {
-            let shown = path.display();
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::Invalid(format!("rules file {shown}: {e}")))?;
-            Rules::from_toml(&text).map_err(|e| CliError::Invalid(format!("rules file {shown}: {e}")))
-        }
-        None => Rules::builtin().map_err(|e| CliError::Failed(e.to_string())),
+static RULE_FILES: OnceLock<RuleFiles> = OnceLock::new();
+
+pub fn use_rule_files(files: RuleFiles) {
+    let _ = RULE_FILES.set(files);
+}
+
+fn read_or(
+    path: Option<&PathBuf>,
+    builtin: &'static str,
+    what: &str,
+) -> CliResult<std::borrow::Cow<'static, str>> {
+    match path {
+        Some(path) => std::fs::read_to_string(path)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| CliError::Invalid(format!("{what} {}: {e}", path.display()))),
+        None => Ok(std::borrow::Cow::Borrowed(builtin)),
     }
+}
+
+/// The rules this run derives under: the operator's files where configured, else the built-in ones.
+pub fn rules() -> CliResult<Rules> {
+    let files = RULE_FILES.get_or_init(RuleFiles::default);
+    let rules = read_or(files.rules.as_ref(), amparo_domain::rules::BUILTIN_TOML, "rules file")?;
+    let templates = read_or(
+        files.templates.as_ref(),
+        amparo_domain::triage::BUILTIN_ESCALATION_TOML,
+        "escalation templates file",
+    )?;
+    let named = |path: &Option<PathBuf>, e: &amparo_store::StoreError| match path {
+        Some(path) => format!("{}: {e}", path.display()),
+        None => e.to_string(),
+    };
+    Rules::from_toml(&rules, &templates).map_err(|e| {
+        let path = if e.to_string().starts_with("rule set") { &files.rules } else { &files.templates };
+        CliError::Invalid(named(path, &e))
+    })
 }
 
 pub fn open_store(url: &str) -> CliResult<Arc<dyn Store>> {
