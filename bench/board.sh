@@ -9,7 +9,7 @@ mkdir -p "$out"
 cargo build --release --quiet -p amparo
 bin=target/release/amparo
 
-sqlite="$out/board-$cases.db"
+sqlite="$(pwd)/$out/board-$cases.db"
 if [ ! -f "$sqlite" ]; then
   $bin demo --cases "$cases" --database "$sqlite" --today 2026-11-23 --no-serve >/dev/null
 fi
