@@ -362,7 +362,7 @@ fn users_are_added_with_a_one_time_password(db: &TestDatabase) {
     assert_eq!(beto.user.language, amparo_domain::Language::En);
 
     // A chosen password, read from standard input, is never echoed.
-    let chosen = "correct horse battery staple";
+    let chosen = "tamarind lantern quietly orbits";
     let out = amparo
         .run_with_stdin(
             &[
@@ -429,6 +429,24 @@ fn bad_user_input_is_refused(db: &TestDatabase) {
         Some("only-14-chars!\n"),
     );
     short.failure(2, &["password", "at least 15"]);
+    // Long enough, but on every attacker's list, or built from the person's own email.
+    for (common, why) in [("password1234567890\n", "too common"), ("dana.example.org-dana\n", "")] {
+        let refused = amparo.run_with_stdin(
+            &[
+                "user",
+                "add",
+                "--email",
+                "dana@example.org",
+                "--name",
+                "Dana",
+                "--role",
+                "viewer",
+                "--password-stdin",
+            ],
+            Some(common),
+        );
+        refused.failure(2, &["password", why]);
+    }
     let store = db.store();
     let org = store.organisations().unwrap().remove(0);
     assert!(store.users(&org.id).unwrap().is_empty(), "refused commands wrote no user");

@@ -75,9 +75,6 @@ pub enum UserCommand {
     },
 }
 
-/// Shortest password accepted (NIST SP 800-63B asks for at least 15 without a second factor).
-pub const MIN_PASSWORD_CHARS: usize = 15;
-
 pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> CliResult {
     match command {
         OrgCommand::Add { db, slug, name } => {
@@ -157,7 +154,7 @@ pub fn user(command: UserCommand, database: &dyn Fn(DatabaseArgs) -> String) -> 
                     .read_line(&mut line)
                     .map_err(|e| CliError::Failed(format!("standard input: {e}")))?;
                 let password = line.trim_end_matches(['\r', '\n']).to_owned();
-                check_password(&password)?;
+                check_password(&password, &email)?;
                 (password, false)
             } else {
                 (generate_password()?, true)
@@ -188,11 +185,11 @@ pub fn normalise_email(email: &str) -> CliResult<String> {
     }
 }
 
-fn check_password(password: &str) -> CliResult {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(CliError::Invalid(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
-    }
-    Ok(())
+/// NIST SP 800-63B: length, not composition; no common, breached-looking or context-derived passwords.
+fn check_password(password: &str, email: &str) -> CliResult {
+    use amparo_trust::password_policy::{Lang, PasswordContext, check};
+    check(password, &PasswordContext::new(false).with_email(email))
+        .map_err(|e| CliError::Invalid(format!("password: {}", e.message(Lang::En))))
 }
 
 /// Twenty characters from an alphabet without look-alikes: about 110 bits.

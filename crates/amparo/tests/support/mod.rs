@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 
 use amparo_store::testing::TestDatabase;
 
-pub const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "tamarind lantern quietly orbits";
 
 pub fn amparo(db: &TestDatabase, args: &[&str], stdin: Option<&str>) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_amparo"))
