@@ -22,6 +22,8 @@ pub enum RowLock {
     Case,
     /// A task being completed (parameters: organisation id, task id).
     Task,
+    /// The head of one audit chain (parameter: the chain's organisation id, `""` for the installation).
+    AuditChain,
 }
 
 /// One database engine. Public only inside this crate's private module: the `Store` trait is the
@@ -47,6 +49,20 @@ pub trait Engine: Send + Sync + 'static {
     /// The statement that serialises installation-wide changes across processes, if one is needed.
     fn installation_lock(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Holds one audit chain's head for the rest of the transaction, where the engine needs it.
+    fn lock_audit_chain(&self, tx: &mut dyn Tx, chain: &str) -> StoreResult<()> {
+        if let Some(lock) = self.row_lock(RowLock::AuditChain) {
+            tx.execute(lock, &[chain.into()])?;
+        }
+        Ok(())
+    }
+
+    /// The time recorded for installation-wide changes made when the store opens.
+    fn clock(&self) -> DateTime<Utc> {
+        #[allow(clippy::disallowed_methods)] // opening the store is an edge: nobody passes a time in
+        Utc::now()
     }
 
     /// Runs a bulk import; an engine may tune itself around it.
@@ -77,7 +93,8 @@ impl<E: Engine> Store for E {
             if let Some(lock) = self.installation_lock() {
                 tx.execute(lock, &[])?;
             }
-            shared::adopt_rules(tx, &self.rule_set().fingerprint)
+            self.lock_audit_chain(tx, crate::audit::INSTALLATION)?;
+            shared::adopt_rules(tx, self.rule_set(), self.clock())
         })
     }
 
@@ -159,7 +176,10 @@ impl<E: Engine> Store for E {
     }
 
     fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
-        self.write(|tx| shared::set_policy(tx, org, policy, self.rule_set(), now))
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            shared::set_policy(tx, org, policy, self.rule_set(), now)
+        })
     }
 
     fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
@@ -257,6 +277,15 @@ impl<E: Engine> Store for E {
         now: DateTime<Utc>,
     ) -> StoreResult<ReviewOutcome> {
         self.write(|tx| triage::open_review_tasks(tx, org, selection, review, actor, millis(now)))
+    }
+
+    fn audit_log(&self, org: Option<&OrgId>) -> StoreResult<Vec<AuditRecord>> {
+        let chain = org.map_or(crate::audit::INSTALLATION, OrgId::as_str);
+        self.read(|tx| crate::audit::entries(tx, chain))
+    }
+
+    fn verify_audit(&self) -> StoreResult<Vec<ChainReport>> {
+        self.read(crate::audit::verify_all)
     }
 
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {

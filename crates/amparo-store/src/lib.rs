@@ -6,6 +6,7 @@
 //! refused with [`StoreError::Conflict`] and nothing is merged. Every row carries its organisation id
 //! and every query is scoped by it.
 
+mod audit;
 mod db;
 mod engine;
 mod error;
@@ -26,6 +27,7 @@ use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, Date, EscalationTemplates, Event, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
+pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use error::{StoreError, StoreResult};
 pub use migrate::MigrationReport;
 pub use model::*;
@@ -144,6 +146,11 @@ pub trait Store: Send + Sync + 'static {
         actor: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<ReviewOutcome>;
+
+    /// The audit trail of an organisation, or of the installation with `None`, oldest first.
+    fn audit_log(&self, org: Option<&OrgId>) -> StoreResult<Vec<AuditRecord>>;
+    /// Checks every chain of the audit trail; a report per chain.
+    fn verify_audit(&self) -> StoreResult<Vec<ChainReport>>;
 
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>>;
     fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>>;

@@ -12,6 +12,7 @@ pub const SQLITE: &[Migration] = &[
     Migration { version: 1, name: "initial", sql: include_str!("../migrations/sqlite/0001_initial.sql") },
     Migration { version: 2, name: "deadlines", sql: include_str!("../migrations/sqlite/0002_deadlines.sql") },
     Migration { version: 3, name: "triage", sql: include_str!("../migrations/sqlite/0003_triage.sql") },
+    Migration { version: 4, name: "audit", sql: include_str!("../migrations/sqlite/0004_audit.sql") },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -22,6 +23,7 @@ pub const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0002_deadlines.sql"),
     },
     Migration { version: 3, name: "triage", sql: include_str!("../migrations/postgres/0003_triage.sql") },
+    Migration { version: 4, name: "audit", sql: include_str!("../migrations/postgres/0004_audit.sql") },
 ];
 
 /// The bookkeeping table, the same on both backends.

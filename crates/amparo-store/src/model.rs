@@ -301,3 +301,27 @@ pub struct ReviewOutcome {
     pub selected: usize,
     pub created: usize,
 }
+
+/// One entry of the audit trail, as stored.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct AuditRecord {
+    /// The organisation id, or `""` for installation-wide entries.
+    pub chain: String,
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub action: String,
+    pub target: String,
+    /// JSON; ids and settings only, never sensitive values.
+    pub detail: String,
+    pub hash: String,
+}
+
+/// The outcome of checking one chain of the audit trail.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ChainReport {
+    pub chain: String,
+    pub entries: usize,
+    /// `Err` names the first break found.
+    pub outcome: Result<(), String>,
+}

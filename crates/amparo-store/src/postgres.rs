@@ -133,6 +133,7 @@ impl Engine for PgStore {
         Some(match lock {
             RowLock::Case => "SELECT version FROM cases WHERE org_id = $1 AND id = $2 FOR UPDATE",
             RowLock::Task => "SELECT 1 FROM tasks WHERE org_id = $1 AND id = $2 FOR UPDATE",
+            RowLock::AuditChain => "SELECT pg_advisory_xact_lock(hashtext('amparo-audit:' || $1))",
         })
     }
 

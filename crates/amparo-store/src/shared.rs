@@ -159,10 +159,19 @@ pub fn set_policy(
     rules: &Rules,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
+    let before = load_policy(tx, org)?;
     let settings = serde_json::to_string(policy)?;
     if tx.execute(sql::UPDATE_POLICY, &[org.as_str().into(), settings.into()])? != 1 {
         return Err(StoreError::NotFound("organisation".into()));
     }
+    let entry = crate::audit::Entry {
+        chain: org.as_str(),
+        actor: None,
+        action: "policy.changed",
+        target: org.as_str(),
+        detail: serde_json::json!({ "before": before, "after": policy }),
+    };
+    crate::audit::append(tx, entry, now)?;
     tx.execute(sql::INVALIDATE_DERIVED, &[org.as_str().into()])?;
     let context = DeriveContext::new(records::legal_today(now), policy, rules, now);
     refresh_stale(tx, org, &context, i64::MAX)
@@ -478,8 +487,11 @@ pub fn case_references(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Vec<(CaseId,
         .collect()
 }
 
-/// Records `fingerprint` as the rules behind stored deadlines; on a change, marks every case stale.
-pub fn adopt_rules(tx: &mut dyn Tx, fingerprint: &str) -> StoreResult<bool> {
+/// Records `rules` as the rules behind stored deadlines, in the installation's audit trail too; on a
+/// change, marks every case stale. Returns whether cases were marked. The caller holds the
+/// installation chain's lock.
+pub fn adopt_rules(tx: &mut dyn Tx, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool> {
+    let fingerprint = rules.fingerprint.as_str();
     let recorded =
         tx.query_opt(sql::SELECT_META, &[crate::RULES_META_KEY.into()])?.map(|r| r.text(0)).transpose()?;
     if recorded.as_deref() == Some(fingerprint) {
@@ -487,6 +499,15 @@ pub fn adopt_rules(tx: &mut dyn Tx, fingerprint: &str) -> StoreResult<bool> {
     }
     tx.execute(sql::DELETE_META, &[crate::RULES_META_KEY.into()])?;
     tx.execute(sql::INSERT_META, &[crate::RULES_META_KEY.into(), fingerprint.into()])?;
+    // The weights of the triage live in the rule set, so this records every change to them.
+    let entry = crate::audit::Entry {
+        chain: crate::audit::INSTALLATION,
+        actor: None,
+        action: "rule_set.adopted",
+        target: &rules.set.id,
+        detail: serde_json::json!({ "fingerprint": fingerprint, "previous": recorded }),
+    };
+    crate::audit::append(tx, entry, now)?;
     // A database without a record has had no derivations under other rules; nothing to redo.
     if recorded.is_some() {
         tx.execute(sql::INVALIDATE_ALL_DERIVED, &[])?;

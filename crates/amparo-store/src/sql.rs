@@ -194,3 +194,9 @@ pub const BOARD_FROM: &str = "FROM cases c JOIN people p ON p.org_id = c.org_id 
 pub const BOARD_COLUMNS: &str = "c.id, c.reference, c.program, c.triage_score, c.critical_care, c.next_due, \
      c.next_kind, c.triage, p.given_name, p.family_name, \
      (SELECT COUNT(*) FROM escalations e WHERE e.org_id = c.org_id AND e.case_id = c.id AND e.closed_at IS NULL)";
+
+pub const AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_log WHERE org_id = $1 ORDER BY seq DESC LIMIT 1";
+pub const INSERT_AUDIT: &str = "INSERT INTO audit_log (org_id, seq, at_ms, actor, action, target, detail, hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+pub const SELECT_AUDIT: &str = "SELECT org_id, seq, at_ms, actor, action, target, detail, hash FROM audit_log WHERE org_id = $1 ORDER BY seq";
+pub const SELECT_AUDIT_CHAINS: &str = "SELECT DISTINCT org_id FROM audit_log ORDER BY org_id";

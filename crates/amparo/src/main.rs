@@ -89,6 +89,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::admin::UserCommand,
     },
+    /// The tamper-evident audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: commands::audit::AuditCommand,
+    },
     /// Import case files (amparo.case/1); all or nothing.
     Import {
         #[command(flatten)]
@@ -224,6 +229,10 @@ fn run(cli: Cli) -> CliResult {
         Command::User { command } => {
             commands::logging(file.log.as_deref(), "warn");
             commands::admin::user(command, &database)
+        }
+        Command::Audit { command } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::audit::run(command, &database)
         }
         Command::Import { db, org, files } => {
             commands::logging(file.log.as_deref(), "warn");

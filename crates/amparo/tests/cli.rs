@@ -429,24 +429,22 @@ fn bad_user_input_is_refused(db: &TestDatabase) {
         Some("only-14-chars!\n"),
     );
     short.failure(2, &["password", "at least 15"]);
-    // Long enough, but on every attacker's list, or built from the person's own email.
-    for (common, why) in [("password1234567890\n", "too common"), ("dana.example.org-dana\n", "")] {
-        let refused = amparo.run_with_stdin(
-            &[
-                "user",
-                "add",
-                "--email",
-                "dana@example.org",
-                "--name",
-                "Dana",
-                "--role",
-                "viewer",
-                "--password-stdin",
-            ],
-            Some(common),
-        );
-        refused.failure(2, &["password", why]);
-    }
+    // Long enough, but on every attacker's list.
+    let common = amparo.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "--email",
+            "dana@example.org",
+            "--name",
+            "Dana",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        Some("password1234567890\n"),
+    );
+    common.failure(2, &["password", "too common"]);
     let store = db.store();
     let org = store.organisations().unwrap().remove(0);
     assert!(store.users(&org.id).unwrap().is_empty(), "refused commands wrote no user");

@@ -12,6 +12,7 @@ macro_rules! say {
 }
 
 pub mod admin;
+pub mod audit;
 pub mod data;
 pub mod deadlines;
 pub mod demo;

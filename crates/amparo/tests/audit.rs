@@ -1,0 +1,143 @@
+//! The audit trail through the real binary: changes of rules and policy are recorded, and editing,
+//! deleting or reordering an entry behind Amparo's back is detected by `amparo audit verify`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::{Command, Output};
+
+use amparo_store::testing::TestDatabase;
+
+fn amparo(db: &TestDatabase, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(args)
+        .args(["--database", &db.url])
+        .env_remove("AMPARO_DATABASE_URL")
+        .env_remove("AMPARO_RULES_FILE")
+        .output()
+        .unwrap()
+}
+
+fn stdout_of(output: &Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// Runs SQL as someone with direct access to the database would: triggers off, Amparo bypassed.
+fn tamper(db: &TestDatabase, statements: &[&str]) {
+    match db.sqlite_path() {
+        Some(path) => {
+            let conn = rusqlite::Connection::open(path).unwrap();
+            conn.execute_batch("DROP TRIGGER IF EXISTS audit_log_append_only_update; DROP TRIGGER IF EXISTS audit_log_append_only_delete;")
+                .unwrap();
+            for statement in statements {
+                conn.execute_batch(statement).unwrap();
+            }
+        }
+        None => {
+            let mut client = ::postgres::Client::connect(&db.url, ::postgres::NoTls).unwrap();
+            client.batch_execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log").unwrap();
+            for statement in statements {
+                client.batch_execute(statement).unwrap();
+            }
+        }
+    }
+}
+
+fn seeded(db: &TestDatabase) {
+    stdout_of(&amparo(db, &["org", "add", "clinic", "--name", "Clinic"]));
+    for days in ["100", "110", "120"] {
+        stdout_of(&amparo(db, &["org", "policy", "--re-parole-lead-days", days]));
+    }
+}
+
+fn changes_are_recorded_and_the_chain_verifies(db: &TestDatabase) {
+    seeded(db);
+    let installation: serde_json::Value =
+        serde_json::from_str(&stdout_of(&amparo(db, &["audit", "list", "--installation", "--json"])))
+            .unwrap();
+    assert_eq!(installation[0]["action"], "rule_set.adopted");
+    assert_eq!(installation[0]["target"], "us-parole/2026.1");
+    let org: serde_json::Value =
+        serde_json::from_str(&stdout_of(&amparo(db, &["audit", "list", "--json"]))).unwrap();
+    let actions: Vec<&str> = org.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["policy.changed"; 3]);
+    assert_eq!(org[2]["seq"], 3);
+    let detail: serde_json::Value = serde_json::from_str(org[2]["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (detail["before"]["re_parole_lead_days"].as_i64(), detail["after"]["re_parole_lead_days"].as_i64()),
+        (Some(110), Some(120))
+    );
+    let verified = stdout_of(&amparo(db, &["audit", "verify"]));
+    assert!(verified.contains("installation: 1 entries, chain intact"), "{verified}");
+    assert!(verified.contains("clinic: 3 entries, chain intact"), "{verified}");
+    // Amparo itself cannot edit the trail: the database refuses.
+    let refused = match db.sqlite_path() {
+        Some(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .execute_batch("UPDATE audit_log SET detail = '{}'")
+            .is_err(),
+        None => ::postgres::Client::connect(&db.url, ::postgres::NoTls)
+            .unwrap()
+            .batch_execute("UPDATE audit_log SET detail = '{}'")
+            .is_err(),
+    };
+    assert!(refused, "the audit table refuses updates");
+}
+
+fn tampering_is_detected(db: &TestDatabase) {
+    let cases: [(&str, &[&str], &str); 3] = [
+        (
+            "edited",
+            &["UPDATE audit_log SET detail = '{}' WHERE seq = 2 AND org_id <> ''"],
+            "at seq 2: entry edited",
+        ),
+        ("deleted", &["DELETE FROM audit_log WHERE seq = 2 AND org_id <> ''"], "at seq 2: entry missing"),
+        (
+            "reordered",
+            &[
+                "UPDATE audit_log SET seq = 99 WHERE seq = 1 AND org_id <> ''",
+                "UPDATE audit_log SET seq = 1 WHERE seq = 2 AND org_id <> ''",
+                "UPDATE audit_log SET seq = 2 WHERE seq = 99 AND org_id <> ''",
+            ],
+            "at seq 1: entry edited",
+        ),
+    ];
+    for (what, statements, expected) in cases {
+        let fresh = match db.sqlite_path() {
+            Some(_) => TestDatabase::sqlite(),
+            None => TestDatabase::postgres().unwrap(),
+        };
+        seeded(&fresh);
+        tamper(&fresh, statements);
+        let output = amparo(&fresh, &["audit", "verify"]);
+        assert_eq!(output.status.code(), Some(1), "{what}: verify must fail");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains(expected), "{what}: {stdout}");
+        assert!(
+            stdout.contains("installation: 1 entries, chain intact"),
+            "{what}: other chains are unaffected"
+        );
+        assert!(String::from_utf8_lossy(&output.stderr).contains("broken in: clinic"));
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(&amparo_store::testing::TestDatabase::sqlite());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                match amparo_store::testing::TestDatabase::postgres() {
+                    Some(db) => super::$name(&db),
+                    None => eprintln!("PostgreSQL audit test skipped: set AMPARO_TEST_POSTGRES_URL"),
+                }
+            })*
+        }
+    };
+}
+
+on_both_backends!(changes_are_recorded_and_the_chain_verifies, tampering_is_detected);
