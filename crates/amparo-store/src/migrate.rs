@@ -13,6 +13,11 @@ pub const SQLITE: &[Migration] = &[
     Migration { version: 2, name: "deadlines", sql: include_str!("../migrations/sqlite/0002_deadlines.sql") },
     Migration { version: 3, name: "triage", sql: include_str!("../migrations/sqlite/0003_triage.sql") },
     Migration { version: 4, name: "audit", sql: include_str!("../migrations/sqlite/0004_audit.sql") },
+    Migration {
+        version: 5,
+        name: "board_indexes",
+        sql: include_str!("../migrations/sqlite/0005_board_indexes.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -24,6 +29,11 @@ pub const POSTGRES: &[Migration] = &[
     },
     Migration { version: 3, name: "triage", sql: include_str!("../migrations/postgres/0003_triage.sql") },
     Migration { version: 4, name: "audit", sql: include_str!("../migrations/postgres/0004_audit.sql") },
+    Migration {
+        version: 5,
+        name: "board_indexes",
+        sql: include_str!("../migrations/postgres/0005_board_indexes.sql"),
+    },
 ];
 
 /// The bookkeeping table, the same on both backends.

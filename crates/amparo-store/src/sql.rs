@@ -191,9 +191,20 @@ impl Conditions {
 
 pub const BOARD_FROM: &str = "FROM cases c JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id \
      AND p.role = 'patient'";
-pub const BOARD_COLUMNS: &str = "c.id, c.reference, c.program, c.triage_score, c.critical_care, c.next_due, \
-     c.next_kind, c.triage, p.given_name, p.family_name, \
-     (SELECT COUNT(*) FROM escalations e WHERE e.org_id = c.org_id AND e.case_id = c.id AND e.closed_at IS NULL)";
+
+/// The board's page: the cases are chosen and ordered on `cases` alone (off the `cases_board`
+/// index), and only the page's rows are joined to their patient and escalations.
+pub fn board_page(conditions: &str, limit: &str, offset: &str) -> String {
+    format!(
+        "SELECT c.id, c.reference, c.program, c.triage_score, c.critical_care, c.next_due, c.next_kind, c.triage, \
+         p.given_name, p.family_name, \
+         (SELECT COUNT(*) FROM escalations e WHERE e.org_id = c.org_id AND e.case_id = c.id AND e.closed_at IS NULL) \
+         FROM (SELECT * FROM cases c WHERE {conditions} \
+               ORDER BY c.triage_score DESC, c.reference LIMIT {limit} OFFSET {offset}) c \
+         JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
+         ORDER BY c.triage_score DESC, c.reference"
+    )
+}
 
 pub const AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_log WHERE org_id = $1 ORDER BY seq DESC LIMIT 1";
 pub const INSERT_AUDIT: &str = "INSERT INTO audit_log (org_id, seq, at_ms, actor, action, target, detail, hash) \

@@ -311,16 +311,13 @@ pub fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<
             user.as_str(),
         );
     }
-    let count_sql = format!("SELECT COUNT(*) {} WHERE {}", sql::BOARD_FROM, conditions.sql());
-    let total = tx.query_opt(&count_sql, &conditions.params)?.map(|r| r.int(0)).transpose()?.unwrap_or(0);
+    // Every case has exactly one patient, so counting cases alone counts the board's rows.
+    let count_sql = format!("SELECT COUNT(*) FROM cases c WHERE {}", conditions.sql());
+    let total = tx.query_int(&count_sql, &conditions.params)?;
     let where_sql = conditions.sql();
     let limit = conditions.next(filter.limit.clamp(1, 500));
     let offset = conditions.next(filter.offset.max(0));
-    let list_sql = format!(
-        "SELECT {} {} WHERE {where_sql} ORDER BY c.triage_score DESC, c.reference LIMIT {limit} OFFSET {offset}",
-        sql::BOARD_COLUMNS,
-        sql::BOARD_FROM
-    );
+    let list_sql = sql::board_page(&where_sql, &limit, &offset);
     let entries = tx
         .query(&list_sql, &conditions.params)?
         .iter()
