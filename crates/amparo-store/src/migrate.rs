@@ -18,6 +18,11 @@ pub const SQLITE: &[Migration] = &[
         name: "board_indexes",
         sql: include_str!("../migrations/sqlite/0005_board_indexes.sql"),
     },
+    Migration {
+        version: 6,
+        name: "board_critical_index",
+        sql: include_str!("../migrations/sqlite/0006_board_critical_index.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -33,6 +38,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 5,
         name: "board_indexes",
         sql: include_str!("../migrations/postgres/0005_board_indexes.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "board_critical_index",
+        sql: include_str!("../migrations/postgres/0006_board_critical_index.sql"),
     },
 ];
 
