@@ -211,3 +211,7 @@ pub const INSERT_AUDIT: &str = "INSERT INTO audit_log (org_id, seq, at_ms, actor
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 pub const SELECT_AUDIT: &str = "SELECT org_id, seq, at_ms, actor, action, target, detail, hash FROM audit_log WHERE org_id = $1 ORDER BY seq";
 pub const SELECT_AUDIT_CHAINS: &str = "SELECT DISTINCT org_id FROM audit_log ORDER BY org_id";
+
+/// Open tasks of a case waiting for someone in a role, given to the person now assigned to it.
+pub const ADOPT_UNOWNED_TASKS: &str = "UPDATE tasks SET owner_id = $4 WHERE org_id = $1 AND case_id = $2 \
+     AND owner_role = $3 AND owner_id IS NULL AND done_at IS NULL";

@@ -61,6 +61,10 @@ pub fn assign(
         let mut params = key.to_vec();
         params.extend([user.as_str().into(), now_ms.into()]);
         tx.execute(sql::INSERT_ASSIGNMENT, &params)?;
+        // Checklist tasks opened while nobody held the role now have an owner.
+        let mut params = key.to_vec();
+        params.push(user.as_str().into());
+        tx.execute(sql::ADOPT_UNOWNED_TASKS, &params)?;
     }
     tx.execute(sql::MARK_CASE_STALE, &[org.as_str().into(), case.as_str().into()])?;
     Ok(())

@@ -291,6 +291,11 @@ fn completing_the_checklist_closes_the_escalation(db: &TestDatabase) {
     let id = o.import(&[case("CRIT-TERM", 3, "MX", termination())]).remove(0);
     let escalation = o.store.escalations(&o.id, &id).unwrap().remove(0);
     assert!(escalation.tasks.iter().all(|t| t.owner_id.is_none()), "nobody was assigned at import");
+    o.store.assign(&o.id, &id, UserRole::Clinician, Some(&o.clinician), now()).unwrap();
+    let adopted = o.store.open_tasks(&o.id, &o.clinician).unwrap();
+    assert!(!adopted.is_empty(), "the clinician assigned later takes over the clinician's open tasks");
+    assert!(adopted.iter().all(|t| t.owner_role == UserRole::Clinician));
+    assert!(o.store.open_tasks(&o.id, &o.attorney).unwrap().is_empty(), "no attorney is assigned yet");
     let (last, rest) = escalation.tasks.split_last().unwrap();
     for task in rest {
         o.store.complete_task(&o.id, &task.id, &o.advocate, Some("Done; see file."), now()).unwrap();
