@@ -122,6 +122,8 @@ pub struct CaseSummary {
     pub people: i64,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+    /// The patient's days to critical harm are at or below the organisation's threshold.
+    pub critical_care: bool,
 }
 
 /// Paging and a simple text filter over the case list.

@@ -171,23 +171,6 @@ pub fn check_new_event(people: &[String], event_ids: &[String], event: &Event) -
     Ok(())
 }
 
-/// The columns of one case-list row: id, reference, program, version, updated_at, patient's given and
-/// family names, number of people.
-pub type SummaryColumns = (String, String, String, i64, i64, String, String, i64);
-
-pub fn summary_from_columns(c: SummaryColumns) -> StoreResult<crate::model::CaseSummary> {
-    let (id, reference, program, version, updated_at, given, family, people) = c;
-    Ok(crate::model::CaseSummary {
-        id: CaseId(id),
-        program: Program::parse(&program).ok_or_else(|| corrupt("program", &program))?,
-        reference,
-        patient_name: format!("{given} {family}"),
-        people,
-        version,
-        updated_at: from_millis(updated_at),
-    })
-}
-
 /// One stored deadline row of a case, in derivation order.
 pub struct DeadlineRow {
     pub position: i64,

@@ -465,16 +465,19 @@ pub fn list_cases(tx: &mut dyn Tx, org: &OrgId, query: &CaseQuery) -> StoreResul
         .query(&list_sql, &params)?
         .iter()
         .map(|r| {
-            records::summary_from_columns((
-                r.text(0)?,
-                r.text(1)?,
-                r.text(2)?,
-                r.int(3)?,
-                r.int(4)?,
-                r.text(5)?,
-                r.text(6)?,
-                r.int(7)?,
-            ))
+            let program = r.text(2)?;
+            Ok(CaseSummary {
+                id: CaseId(r.text(0)?),
+                reference: r.text(1)?,
+                program: amparo_domain::Program::parse(&program).ok_or_else(|| {
+                    StoreError::Backend(format!("stored program is not valid: {program:?}"))
+                })?,
+                version: r.int(3)?,
+                updated_at: from_millis(r.int(4)?),
+                patient_name: format!("{} {}", r.text(5)?, r.text(6)?),
+                people: r.int(7)?,
+                critical_care: r.int(8)? != 0,
+            })
         })
         .collect::<StoreResult<_>>()?;
     Ok(CasePage { cases, total })

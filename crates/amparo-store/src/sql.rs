@@ -62,7 +62,7 @@ pub fn list_cases(searching: bool) -> (String, String) {
     );
     let list = format!(
         "SELECT c.id, c.reference, c.program, c.version, c.updated_at, p.given_name, p.family_name, \
-         (SELECT COUNT(*) FROM people q WHERE q.org_id = c.org_id AND q.case_id = c.id) \
+         (SELECT COUNT(*) FROM people q WHERE q.org_id = c.org_id AND q.case_id = c.id), c.critical_care \
          {from} ORDER BY c.reference LIMIT {limit} OFFSET {offset}"
     );
     (list, format!("SELECT COUNT(*) {from}"))

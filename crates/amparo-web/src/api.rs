@@ -29,6 +29,7 @@ struct CaseListItem {
     patient_name: String,
     people: i64,
     version: i64,
+    critical_care: bool,
 }
 
 pub async fn list_cases(
@@ -53,6 +54,7 @@ pub async fn list_cases(
             patient_name: c.patient_name,
             people: c.people,
             version: c.version,
+            critical_care: c.critical_care,
         })
         .collect();
     Ok(Json(serde_json::json!({ "total": page.total, "cases": cases })).into_response())

@@ -188,6 +188,7 @@ pub async fn case_list(
                 patient_name: c.patient_name,
                 program: c.program.as_str(),
                 people: c.people,
+                critical_care: c.critical_care,
             })
             .collect(),
         total: result.total,

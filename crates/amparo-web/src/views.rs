@@ -41,6 +41,7 @@ pub struct CaseRow {
     pub patient_name: String,
     pub program: &'static str,
     pub people: i64,
+    pub critical_care: bool,
 }
 
 #[derive(Template)]

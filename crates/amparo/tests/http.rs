@@ -104,6 +104,9 @@ fn signed_in_user_reads_cases(db: &TestDatabase) {
     let list = app.get("/cases", &session);
     assert_eq!(list.status, 200);
     assert!(list.body.contains("A-1") && list.body.contains("Lucía Ejemplo"), "{}", list.body);
+    assert!(list.body.contains("critical care"), "3 days to harm: marked critical care in the list");
+    let api_list = app.get("/api/v1/cases", &session).json();
+    assert_eq!(api_list["cases"][0]["critical_care"], true);
     let empty = app.get("/cases?q=zzz", &session);
     assert!(empty.body.contains("No cases found"));
     let (id, version) = app.case_id(&session, "A-1");
