@@ -288,12 +288,14 @@ pub fn complete_task(
 }
 
 pub fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId) -> StoreResult<()> {
+    // The task first: an unknown task is "not found" whatever the owner given.
+    if task(tx, org, id)?.is_none() {
+        return Err(StoreError::NotFound("task".into()));
+    }
     if tx.query_opt(sql::USER_EXISTS, &[org.as_str().into(), to.as_str().into()])?.is_none() {
         return Err(StoreError::Invalid("owner: no such user in this organisation".into()));
     }
-    if tx.execute(sql::REASSIGN_TASK, &[org.as_str().into(), id.as_str().into(), to.as_str().into()])? == 0 {
-        return Err(StoreError::NotFound("task".into()));
-    }
+    tx.execute(sql::REASSIGN_TASK, &[org.as_str().into(), id.as_str().into(), to.as_str().into()])?;
     Ok(())
 }
 

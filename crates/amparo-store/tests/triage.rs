@@ -322,6 +322,8 @@ fn tasks_can_be_reassigned(db: &TestDatabase) {
     assert_eq!(o.store.open_tasks(&o.id, &o.advocate).unwrap()[0].id, task.id);
     let stranger = o.store.reassign_task(&o.id, &task.id, &UserId("someone-else".into())).unwrap_err();
     assert!(matches!(stranger, StoreError::Invalid(ref m) if m.starts_with("owner:")), "{stranger:?}");
+    let unknown = o.store.reassign_task(&o.id, &TaskId("nope".into()), &UserId("nobody".into())).unwrap_err();
+    assert!(matches!(unknown, StoreError::NotFound(_)), "an unknown task is not found: {unknown:?}");
 }
 
 fn assigning_an_attorney_changes_the_score(db: &TestDatabase) {
