@@ -12,6 +12,7 @@ mod headers;
 mod input;
 mod pages;
 mod password;
+mod throttle;
 mod triage_api;
 mod triage_pages;
 mod triage_views;
@@ -34,11 +35,13 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Mark cookies `Secure`; on whenever the site is reached over HTTPS.
     pub secure_cookies: bool,
+    /// Failed sign-ins per account and per address.
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>) -> AppState {
-        AppState { store, clock: Arc::new(SystemClock), secure_cookies: false }
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, secure_cookies: bool) -> AppState {
+        AppState { store, clock, secure_cookies, throttle: Arc::default() }
     }
 
     /// Runs a blocking store call off the async executor.
@@ -90,7 +93,9 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves `router` on `listener` until ctrl-c or SIGTERM, letting requests in flight finish.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+    // The peer address feeds sign-in throttling; behind a reverse proxy it is the proxy's.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -2,8 +2,10 @@
 
 use amparo_domain::{Derivation, Event};
 use amparo_store::{CaseId, CaseQuery, SessionRecord, StoredCase};
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::{Extension, Form};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
@@ -15,7 +17,7 @@ use crate::views::{
     self, CaseListPage, CasePage, DeadlineView, EventView, LoginPage, MedicalView, PersonView, StatusView,
     Viewer,
 };
-use crate::{AppState, cookies, password};
+use crate::{AppState, cookies, password, throttle};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -90,6 +92,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
@@ -98,6 +101,20 @@ pub async fn login(
         return Err(WebError::Csrf);
     }
     let email = form.email.trim().to_lowercase();
+    let next = safe_next(form.next.as_deref());
+    let throttle_keys = throttle::keys(&email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
+    let started = state.clock.now();
+    // Refused before the password is looked at, right or wrong: a guessing loop learns nothing.
+    if let Err(wait) = state.throttle.check(&throttle_keys, started) {
+        tracing::warn!("sign-in throttled");
+        let minutes = (wait.num_seconds() + 59) / 60;
+        let error = Some(format!("Too many failed sign-ins. Try again in {minutes} minutes."));
+        let mut response = login_page(&state, StatusCode::TOO_MANY_REQUESTS, next, email, error, None)?;
+        if let Ok(value) = axum::http::HeaderValue::from_str(&wait.num_seconds().max(1).to_string()) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
     let lookup = email.clone();
     let credentials = state.with_store(move |store| store.credentials_by_email(&lookup)).await?;
     let password_text = form.password;
@@ -109,12 +126,13 @@ pub async fn login(
     let matches = tokio::task::spawn_blocking(move || password::verify_password(&password_text, &hash))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let next = safe_next(form.next.as_deref());
     let Some(user) = user.filter(|_| matches) else {
         tracing::info!("sign-in refused");
+        state.throttle.record_failure(&throttle_keys, started);
         let error = Some(String::from("The email or the password is not right."));
         return login_page(&state, StatusCode::UNAUTHORIZED, next, email, error, None);
     };
+    state.throttle.record_success(&email);
     let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let now = state.clock.now();

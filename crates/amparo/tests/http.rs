@@ -17,7 +17,30 @@ on_both_backends!(
     organisations_cannot_see_each_other,
     signing_out_ends_the_session,
     case_page_follows_the_organisation_policy,
+    password_guessing_is_throttled,
 );
+
+fn password_guessing_is_throttled(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let form = app.get("/login", "");
+    let login_cookie = format!("amparo_login_csrf={}", form.cookie("amparo_login_csrf").unwrap());
+    let csrf = hidden_field(&form.body, "csrf");
+    let attempt = |email: &str, password: &str| {
+        app.post_form("/login", &login_cookie, &[("csrf", &csrf), ("email", email), ("password", password)])
+    };
+    for guess in 0..5 {
+        assert_eq!(attempt("ana@a.example.org", &format!("guess number {guess} of many")).status, 401);
+    }
+    // Now even the right password is refused, without saying whether it was right.
+    let throttled = attempt("ana@a.example.org", PASSWORD);
+    assert_eq!(throttled.status, 429);
+    assert!(throttled.body.contains("Too many failed sign-ins"), "{}", throttled.body);
+    let retry: i64 = throttled.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    assert!(throttled.set_cookie("amparo_session").is_none());
+    // Another account from the same address is not locked out by one account's guesses.
+    assert_eq!(attempt("bo@b.example.org", PASSWORD).status, 303);
+}
 
 fn case_page_follows_the_organisation_policy(db: &TestDatabase) {
     let app = TestApp::start(db);

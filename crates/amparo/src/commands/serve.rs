@@ -65,7 +65,7 @@ pub fn serve_store(
             .map_err(|e| CliError::Failed(format!("cannot listen on {bind}: {e}")))?;
         let address = listener.local_addr().map_err(|e| CliError::Failed(e.to_string()))?;
         spawn_refresher(store.clone());
-        let state = AppState { store, clock: Arc::new(SystemClock), secure_cookies };
+        let state = AppState::new(store, Arc::new(SystemClock), secure_cookies);
         if let Some(banner) = banner {
             say!("{banner}");
         }
