@@ -16,9 +16,8 @@ pub struct PgConnection {
 }
 
 const POOL_SIZE: u32 = 8;
-/// Serialises concurrent `migrate` runs from several processes (an arbitrary, fixed number).
-const MIGRATION_LOCK: i64 = 0x616d_7061_726f;
-/// The same lock as a statement, for installation-wide changes made through the shared SQL.
+/// Serialises installation-wide changes (migrations, rule adoption) across processes; the number is
+/// arbitrary and fixed.
 const INSTALLATION_LOCK: &str = "SELECT pg_advisory_xact_lock(107122664764015)";
 
 struct Manager {
@@ -85,7 +84,7 @@ impl Engine for PgStore {
     fn migrate(&self) -> StoreResult<MigrationReport> {
         let mut connection = self.conn()?;
         let mut tx = connection.client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        tx.batch_execute(INSTALLATION_LOCK)?;
         tx.batch_execute(migrate::CREATE_MIGRATIONS_TABLE)?;
         let from: i64 = tx
             .query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM amparo_migrations", &[])?

@@ -236,26 +236,9 @@ pub fn derive_rows(
     })
 }
 
-/// The columns of one due-deadline row: case id, reference, kind, person, due, window opens, rule,
-/// basis, citation, why.
-pub type DueColumns =
-    (String, String, String, Option<String>, String, Option<String>, String, String, String, String);
-
-pub fn due_from_columns(c: DueColumns) -> StoreResult<crate::model::DueDeadline> {
-    let (case_id, reference, kind, person, due, window_opens, rule, basis, citation, why) = c;
-    let date = |text: &str| text.parse::<amparo_domain::Date>().map_err(|_| corrupt("deadline date", text));
-    Ok(crate::model::DueDeadline {
-        case_id: CaseId(case_id),
-        reference,
-        kind,
-        person,
-        due: date(&due)?,
-        window_opens: window_opens.as_deref().map(date).transpose()?,
-        rule,
-        basis,
-        citation,
-        why,
-    })
+/// A stored calendar date.
+pub fn stored_date(text: &str) -> StoreResult<amparo_domain::Date> {
+    text.parse().map_err(|_| corrupt("date", text))
 }
 
 /// What the board needs of a case, derived with its deadlines.

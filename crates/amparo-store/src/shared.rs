@@ -438,18 +438,18 @@ pub fn deadlines_due(tx: &mut dyn Tx, org: &OrgId, query: &DeadlineQuery) -> Sto
     tx.query(&sql::deadlines_due(query.kind.is_some()), &params)?
         .iter()
         .map(|r| {
-            records::due_from_columns((
-                r.text(0)?,
-                r.text(1)?,
-                r.text(2)?,
-                r.opt_text(3)?,
-                r.text(4)?,
-                r.opt_text(5)?,
-                r.text(6)?,
-                r.text(7)?,
-                r.text(8)?,
-                r.text(9)?,
-            ))
+            Ok(DueDeadline {
+                case_id: CaseId(r.text(0)?),
+                reference: r.text(1)?,
+                kind: r.text(2)?,
+                person: r.opt_text(3)?,
+                due: records::stored_date(&r.text(4)?)?,
+                window_opens: r.opt_text(5)?.as_deref().map(records::stored_date).transpose()?,
+                rule: r.text(6)?,
+                basis: r.text(7)?,
+                citation: r.text(8)?,
+                why: r.text(9)?,
+            })
         })
         .collect()
 }

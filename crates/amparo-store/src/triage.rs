@@ -2,7 +2,7 @@
 //! own transactions.
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Program};
+use amparo_domain::{CaseFile, Program};
 
 use crate::db::{Row, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -179,10 +179,6 @@ fn stored_escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResul
         .collect()
 }
 
-fn date(text: &str) -> StoreResult<Date> {
-    text.parse().map_err(|_| StoreError::Backend(format!("stored date is not valid: {text:?}")))
-}
-
 fn task_from_row(r: &Row) -> StoreResult<Task> {
     Ok(Task {
         id: TaskId(r.text(0)?),
@@ -215,7 +211,7 @@ pub fn escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<V
                 case_id: case.clone(),
                 trigger_kind: r.text(1)?,
                 trigger_event_id: r.opt_text(2)?,
-                trigger_on: date(&r.text(3)?)?,
+                trigger_on: records::stored_date(&r.text(3)?)?,
                 critical_care: r.int(4)? != 0,
                 reason_en: r.text(5)?,
                 reason_es: r.text(6)?,
@@ -337,7 +333,7 @@ pub fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<
                 })?,
                 score: r.int(3)?,
                 critical_care: r.int(4)? != 0,
-                next_due: r.opt_text(5)?.as_deref().map(date).transpose()?,
+                next_due: r.opt_text(5)?.as_deref().map(records::stored_date).transpose()?,
                 next_kind: r.opt_text(6)?,
                 reasons: records::reasons_from_json(r.opt_text(7)?.as_deref())?,
                 patient_name: format!("{} {}", r.text(8)?, r.text(9)?),
@@ -391,7 +387,7 @@ pub fn select_cases(
                 case_id: CaseId(r.text(0)?),
                 reference: r.text(1)?,
                 patient_name: format!("{} {}", r.text(2)?, r.text(3)?),
-                covered_until: r.opt_text(4)?.as_deref().map(date).transpose()?,
+                covered_until: r.opt_text(4)?.as_deref().map(records::stored_date).transpose()?,
             })
         })
         .collect()
