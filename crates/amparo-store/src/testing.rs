@@ -69,3 +69,27 @@ pub fn postgres_url() -> Option<String> {
         _ => None,
     }
 }
+
+/// Runs each named test function (`fn name(db: &TestDatabase)`) twice: in `mod sqlite` on a fresh
+/// SQLite file and in `mod postgres` on a fresh PostgreSQL schema (skipped, visibly, where PostgreSQL
+/// tests are off; see [`postgres_url`]).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(&$crate::testing::TestDatabase::sqlite());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                match $crate::testing::TestDatabase::postgres() {
+                    Some(db) => super::$name(&db),
+                    None => eprintln!("PostgreSQL test skipped: set {}", $crate::testing::POSTGRES_URL_VAR),
+                }
+            })*
+        }
+    };
+}

@@ -60,28 +60,7 @@ fn new_user(email: &str, role: UserRole) -> NewUser {
     }
 }
 
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                let db = amparo_store::testing::TestDatabase::sqlite();
-                super::$name(&db);
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                match amparo_store::testing::TestDatabase::postgres() {
-                    Some(db) => super::$name(&db),
-                    None => eprintln!("PostgreSQL contract test skipped: set AMPARO_TEST_POSTGRES_URL"),
-                }
-            })*
-        }
-    };
-}
-
-contract!(
+amparo_store::on_both_backends!(
     migrations_are_idempotent,
     organisations_have_unique_slugs,
     users_and_credentials,

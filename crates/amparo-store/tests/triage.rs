@@ -103,27 +103,7 @@ impl Org {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(&amparo_store::testing::TestDatabase::sqlite());
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                match amparo_store::testing::TestDatabase::postgres() {
-                    Some(db) => super::$name(&db),
-                    None => eprintln!("PostgreSQL triage test skipped: set AMPARO_TEST_POSTGRES_URL"),
-                }
-            })*
-        }
-    };
-}
-
-on_both_backends!(
+amparo_store::on_both_backends!(
     the_board_ranks_who_is_closest_to_harm,
     a_termination_on_a_critical_case_escalates_in_the_same_write,
     the_same_notice_on_a_non_critical_case_ranks_higher_without_escalating,

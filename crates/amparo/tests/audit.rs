@@ -120,24 +120,4 @@ fn tampering_is_detected(db: &TestDatabase) {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(&amparo_store::testing::TestDatabase::sqlite());
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                match amparo_store::testing::TestDatabase::postgres() {
-                    Some(db) => super::$name(&db),
-                    None => eprintln!("PostgreSQL audit test skipped: set AMPARO_TEST_POSTGRES_URL"),
-                }
-            })*
-        }
-    };
-}
-
-on_both_backends!(changes_are_recorded_and_the_chain_verifies, tampering_is_detected);
+amparo_store::on_both_backends!(changes_are_recorded_and_the_chain_verifies, tampering_is_detected);

@@ -250,28 +250,7 @@ fn pretty(doc: &Value) -> String {
     serde_json::to_string_pretty(doc).unwrap()
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                let db = amparo_store::testing::TestDatabase::sqlite();
-                super::$name(&db);
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                match amparo_store::testing::TestDatabase::postgres() {
-                    Some(db) => super::$name(&db),
-                    None => eprintln!("PostgreSQL CLI test skipped: set AMPARO_TEST_POSTGRES_URL"),
-                }
-            })*
-        }
-    };
-}
-
-on_both_backends!(
+amparo_store::on_both_backends!(
     organisations_are_added_and_listed,
     org_may_be_left_out_only_when_there_is_one,
     users_are_added_with_a_one_time_password,

@@ -156,22 +156,7 @@ fn due_within_across_stored_cases(db: &TestDatabase) {
     assert_eq!(targets(&serde_json::from_str(&wider).unwrap()), ["2026-01-30", "2026-01-30"]);
 }
 
-mod sqlite {
-    #[test]
-    fn due_within_across_stored_cases() {
-        super::due_within_across_stored_cases(&amparo_store::testing::TestDatabase::sqlite());
-    }
-}
-
-mod postgres {
-    #[test]
-    fn due_within_across_stored_cases() {
-        match amparo_store::testing::TestDatabase::postgres() {
-            Some(db) => super::due_within_across_stored_cases(&db),
-            None => eprintln!("PostgreSQL deadlines test skipped: set AMPARO_TEST_POSTGRES_URL"),
-        }
-    }
-}
+amparo_store::on_both_backends!(due_within_across_stored_cases);
 
 #[test]
 fn an_operator_rule_set_replaces_the_built_in_one() {

@@ -2,13 +2,12 @@
 //! backends.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[macro_use]
 mod support;
 
 use amparo_store::testing::TestDatabase;
 use support::{PASSWORD, Reply, TestApp, amparo, hidden_field};
 
-on_both_backends!(
+amparo_store::on_both_backends!(
     health_and_security_headers,
     anonymous_visitors_are_sent_to_sign_in,
     sign_in_is_uniform_and_csrf_protected,

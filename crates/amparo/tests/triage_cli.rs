@@ -83,22 +83,7 @@ fn board_ranks_and_explains(db: &TestDatabase) {
     }
 }
 
-mod sqlite {
-    #[test]
-    fn board_ranks_and_explains() {
-        super::board_ranks_and_explains(&amparo_store::testing::TestDatabase::sqlite());
-    }
-}
-
-mod postgres {
-    #[test]
-    fn board_ranks_and_explains() {
-        match amparo_store::testing::TestDatabase::postgres() {
-            Some(db) => super::board_ranks_and_explains(&db),
-            None => eprintln!("PostgreSQL triage CLI test skipped: set AMPARO_TEST_POSTGRES_URL"),
-        }
-    }
-}
+amparo_store::on_both_backends!(board_ranks_and_explains);
 
 #[test]
 fn the_demo_is_created_once_staffed_and_escalated() {

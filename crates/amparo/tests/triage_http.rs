@@ -3,7 +3,6 @@
 //! programme reviews, the pages and their forms, and organisations kept apart.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[macro_use]
 mod support;
 
 use amparo_store::testing::TestDatabase;
@@ -185,7 +184,7 @@ fn message(reply: &Reply) -> String {
     reply.json()["message"].as_str().unwrap().to_owned()
 }
 
-on_both_backends!(
+amparo_store::on_both_backends!(
     a_termination_on_a_critical_case_escalates_and_tops_the_board,
     the_same_notice_on_a_non_critical_case_raises_it_without_escalating,
     answering_the_trigger_closes_the_escalation,

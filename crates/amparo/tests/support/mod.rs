@@ -192,23 +192,3 @@ pub fn hidden_field(html: &str, name: &str) -> String {
     let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
 }
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(&amparo_store::testing::TestDatabase::sqlite());
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                match amparo_store::testing::TestDatabase::postgres() {
-                    Some(db) => super::$name(&db),
-                    None => eprintln!("PostgreSQL HTTP test skipped: set AMPARO_TEST_POSTGRES_URL"),
-                }
-            })*
-        }
-    };
-}
