@@ -43,7 +43,9 @@ fn main() {
     };
     let iterations: usize =
         std::env::var("AMPARO_BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(500);
-    let store = amparo_store::open(&url).unwrap();
+    let key_file = std::env::var_os("AMPARO_KEY_FILE").map(std::path::PathBuf::from);
+    let (sealer, _) = amparo_store::seal::keys_for_database(&url, key_file.as_deref(), None).unwrap();
+    let store = amparo_store::open(&url, sealer).unwrap();
     let org = store.organisations().unwrap().into_iter().next().expect("an organisation");
     let filter = BoardFilter { limit: 50, ..BoardFilter::default() };
     let cases = store.board(&org.id, &filter).unwrap().total;

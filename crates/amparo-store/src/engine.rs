@@ -11,7 +11,14 @@ use crate::error::StoreResult;
 use crate::migrate::MigrationReport;
 use crate::model::*;
 use crate::records::{self, DeriveContext, millis};
+use crate::reseal::{self, Cursor};
+use crate::seal::{Field, Sealer};
 use crate::{Backend, Rules, Store, shared, triage};
+
+/// Cases brought under the current key per transaction by a re-encryption pass.
+const RESEAL_BATCH: i64 = 200;
+/// The meta key recording that values written before encryption have all been sealed.
+const SEALED_META_KEY: &str = "fields_sealed";
 
 /// Cases re-derived per transaction by a refresh.
 const REFRESH_BATCH: i64 = 500;
@@ -33,6 +40,7 @@ pub trait Engine: Send + Sync + 'static {
     fn ping(&self) -> StoreResult<()>;
     fn migrate(&self) -> StoreResult<MigrationReport>;
     fn rule_set(&self) -> &Rules;
+    fn sealer(&self) -> &Sealer;
 
     /// Runs `work` on a connection, outside an explicit transaction.
     fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T>;
@@ -65,6 +73,12 @@ pub trait Engine: Send + Sync + 'static {
         Utc::now()
     }
 
+    /// Called after values were re-encrypted, so that no older copy of them stays behind in the
+    /// engine's own files where it can help it.
+    fn after_reseal(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
     /// Runs a bulk import; an engine may tune itself around it.
     fn bulk<T>(&self, work: impl FnOnce() -> StoreResult<T>) -> StoreResult<T> {
         work()
@@ -86,6 +100,67 @@ impl<E: Engine> Store for E {
 
     fn rules(&self) -> &RuleSet {
         &self.rule_set().set
+    }
+
+    fn adopt_keys(&self) -> StoreResult<()> {
+        self.write(|tx| reseal::adopt_keys(tx, self.sealer()))?;
+        let sealed =
+            self.read(|tx| Ok(tx.query_opt(crate::sql::SELECT_META, &[SEALED_META_KEY.into()])?.is_some()))?;
+        if !sealed {
+            self.reseal()?;
+            self.write(|tx| {
+                if tx.query_opt(crate::sql::SELECT_META, &[SEALED_META_KEY.into()])?.is_none() {
+                    tx.execute(crate::sql::INSERT_META, &[SEALED_META_KEY.into(), "1".into()])?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    fn reload_keys(&self) -> StoreResult<bool> {
+        self.sealer().reload()
+    }
+
+    fn current_key_id(&self) -> String {
+        self.sealer().current_key_id().to_string()
+    }
+
+    fn reseal(&self) -> StoreResult<usize> {
+        let mut cursor = Cursor::default();
+        let mut rewritten = 0;
+        loop {
+            let (count, last) = self.write(|tx| {
+                let batch = reseal::next_cases(tx, &cursor, RESEAL_BATCH)?;
+                let mut count = 0;
+                for case in &batch {
+                    // An append to the same case waits, so its new identifiers are not lost when
+                    // the case's indexes are rebuilt.
+                    if let Some(lock) = self.row_lock(RowLock::Case) {
+                        tx.execute(lock, &[case.org_id.as_str().into(), case.case_id.as_str().into()])?;
+                    }
+                    count += reseal::reseal_case(tx, self.sealer(), case)?;
+                }
+                Ok((count, batch.last().cloned()))
+            })?;
+            rewritten += count;
+            match last {
+                Some(last) => cursor = last,
+                None => {
+                    if rewritten > 0 {
+                        self.after_reseal()?;
+                    }
+                    return Ok(rewritten);
+                }
+            }
+        }
+    }
+
+    fn renew_key_canary(&self) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, crate::audit::INSTALLATION)?;
+            reseal::renew_canary(tx, self.sealer(), self.clock())
+        })
     }
 
     fn adopt_rules(&self) -> StoreResult<bool> {
@@ -149,7 +224,8 @@ impl<E: Engine> Store for E {
         actor: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<CaseId>> {
-        let context = shared::ImportContext { org, actor, now, rules: self.rule_set() };
+        let context =
+            shared::ImportContext { org, sealer: self.sealer(), actor, now, rules: self.rule_set() };
         self.bulk(|| self.write(|tx| shared::import(tx, &context, files)))
     }
 
@@ -167,7 +243,8 @@ impl<E: Engine> Store for E {
             if let Some(lock) = self.row_lock(RowLock::Case) {
                 tx.execute(lock, &[org.as_str().into(), case.as_str().into()])?;
             }
-            shared::append_event(tx, (org, case), expected_version, event, actor, (now, self.rule_set()))
+            let at = (now, self.rule_set());
+            shared::append_event(tx, self.sealer(), (org, case), expected_version, event, actor, at)
         })
     }
 
@@ -178,7 +255,7 @@ impl<E: Engine> Store for E {
     fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            shared::set_policy(tx, org, policy, self.rule_set(), now)
+            shared::set_policy(tx, self.sealer(), org, policy, self.rule_set(), now)
         })
     }
 
@@ -190,7 +267,7 @@ impl<E: Engine> Store for E {
             let count = self.write(|tx| {
                 let policy = shared::load_policy(tx, org)?;
                 let context = DeriveContext::new(today, &policy, self.rule_set(), now);
-                shared::refresh_stale(tx, org, &context, REFRESH_BATCH)
+                shared::refresh_stale(tx, self.sealer(), org, &context, REFRESH_BATCH)
             })?;
             total += count;
             if count < REFRESH_BATCH as usize {
@@ -215,7 +292,7 @@ impl<E: Engine> Store for E {
             triage::assign(tx, org, case, role, user, millis(now))?;
             let policy = shared::load_policy(tx, org)?;
             let context = DeriveContext::new(records::legal_today(now), &policy, self.rule_set(), now);
-            shared::refresh_stale(tx, org, &context, i64::MAX).map(|_| ())
+            shared::refresh_stale(tx, self.sealer(), org, &context, i64::MAX).map(|_| ())
         })
     }
 
@@ -228,19 +305,29 @@ impl<E: Engine> Store for E {
     }
 
     fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
-        self.read(|tx| triage::escalations(tx, org, case))
+        let mut escalations = self.read(|tx| triage::escalations(tx, org, case))?;
+        for escalation in &mut escalations {
+            open_notes(self.sealer(), org, &mut escalation.tasks)?;
+        }
+        Ok(escalations)
     }
 
     fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>> {
-        self.read(|tx| triage::open_tasks(tx, org, user))
+        let mut tasks = self.read(|tx| triage::open_tasks(tx, org, user))?;
+        open_notes(self.sealer(), org, &mut tasks)?;
+        Ok(tasks)
     }
 
     fn case_tasks(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Task>> {
-        self.read(|tx| triage::case_tasks(tx, org, case))
+        let mut tasks = self.read(|tx| triage::case_tasks(tx, org, case))?;
+        open_notes(self.sealer(), org, &mut tasks)?;
+        Ok(tasks)
     }
 
     fn task(&self, org: &OrgId, task: &TaskId) -> StoreResult<Option<Task>> {
-        self.read(|tx| triage::task(tx, org, task))
+        let mut task = self.read(|tx| triage::task(tx, org, task))?;
+        open_notes(self.sealer(), org, task.as_mut_slice())?;
+        Ok(task)
     }
 
     fn complete_task(
@@ -256,7 +343,7 @@ impl<E: Engine> Store for E {
             if let Some(lock) = self.row_lock(RowLock::Task) {
                 tx.execute(lock, &[org.as_str().into(), task.as_str().into()])?;
             }
-            triage::complete_task(tx, org, task, by, note, millis(now))
+            triage::complete_task(tx, self.sealer(), org, task, by, note, millis(now))
         })
     }
 
@@ -289,18 +376,26 @@ impl<E: Engine> Store for E {
     }
 
     fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
-        self.read(|tx| shared::case(tx, org, id))
+        self.read(|tx| shared::case(tx, self.sealer(), org, id))
     }
 
     fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
-        self.read(|tx| shared::case_by_reference(tx, org, reference))
+        self.read(|tx| shared::case_by_reference(tx, self.sealer(), org, reference))
     }
 
     fn list_cases(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
-        self.read(|tx| shared::list_cases(tx, org, query))
+        self.read(|tx| shared::list_cases(tx, self.sealer(), org, query))
     }
 
     fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>> {
         self.read(|tx| shared::case_references(tx, org))
     }
+}
+
+/// Task notes are stored sealed; readers get them in clear.
+fn open_notes(sealer: &Sealer, org: &OrgId, tasks: &mut [Task]) -> StoreResult<()> {
+    for task in tasks {
+        task.note = sealer.open_opt(Field::TaskNote, org.as_str(), task.id.as_str(), task.note.take())?;
+    }
+    Ok(())
 }

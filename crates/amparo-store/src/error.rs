@@ -25,6 +25,15 @@ pub enum StoreError {
          upgrade amparo before using this database"
     )]
     SchemaTooNew { found: i64, supported: i64 },
+    /// The configured keys cannot read what this database holds: another key file was given.
+    #[error(
+        "the configured key does not match this database: its encrypted fields were written under key \
+         {expected}; point AMPARO_KEY_FILE (or `key_file`) at the key file that holds it"
+    )]
+    WrongKey { expected: String },
+    /// Key material could not be loaded or used; the message never carries key bytes.
+    #[error("encryption key: {0}")]
+    Key(String),
     #[error("database error: {0}")]
     Backend(String),
 }

@@ -14,6 +14,8 @@ mod migrate;
 mod model;
 pub mod postgres;
 mod records;
+mod reseal;
+pub mod seal;
 mod shared;
 mod sql;
 pub mod sqlite;
@@ -31,6 +33,7 @@ pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use error::{StoreError, StoreResult};
 pub use migrate::MigrationReport;
 pub use model::*;
+pub use seal::Sealer;
 
 /// Which engine a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +58,19 @@ pub trait Store: Send + Sync + 'static {
     /// Records this store's rule set as the one behind stored deadlines; when it differs from the one
     /// recorded, marks every case of every organisation for re-derivation. Returns whether it did.
     fn adopt_rules(&self) -> StoreResult<bool>;
+
+    /// Refuses keys that cannot read this database (a canary written at its first start under a
+    /// key); seals any value written before encryption.
+    fn adopt_keys(&self) -> StoreResult<()>;
+    /// Re-reads the key file, for a rotation done by another process; returns whether it changed.
+    fn reload_keys(&self) -> StoreResult<bool>;
+    /// The id of the key new values are written under.
+    fn current_key_id(&self) -> String;
+    /// One pass over every case, re-encrypting values not under the current key (and rebuilding
+    /// their blind indexes), a batch of cases per transaction; returns how many values it rewrote.
+    fn reseal(&self) -> StoreResult<usize>;
+    /// Rewrites the key canary under the current key (after a complete re-encryption).
+    fn renew_key_canary(&self) -> StoreResult<()>;
 
     fn create_organisation(&self, new: &NewOrganisation, now: DateTime<Utc>) -> StoreResult<Organisation>;
     fn organisations(&self) -> StoreResult<Vec<Organisation>>;
@@ -198,21 +214,27 @@ pub(crate) const RULES_META_KEY: &str = "rule_set";
 /// Opens the store a URL names: `postgres://` or `postgresql://` for PostgreSQL, `sqlite://PATH`,
 /// `sqlite:PATH` or a bare path for SQLite, with the built-in rule set. Migrations are applied
 /// before it is returned.
-pub fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
-    open_with_rules(url, Rules::builtin()?)
+pub fn open(url: &str, sealer: Sealer) -> StoreResult<Arc<dyn Store>> {
+    open_with_rules(url, Rules::builtin()?, sealer)
 }
 
 /// As [`open`], deriving deadlines under `rules`; when they differ from the rules the stored
 /// deadlines were derived under, every case is marked for re-derivation.
-pub fn open_with_rules(url: &str, rules: Rules) -> StoreResult<Arc<dyn Store>> {
-    let store: Arc<dyn Store> = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Arc::new(postgres::PgStore::open(url)?.with_rules(rules))
+pub fn open_with_rules(url: &str, rules: Rules, sealer: Sealer) -> StoreResult<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = if is_postgres_url(url) {
+        Arc::new(postgres::PgStore::open(url, sealer)?.with_rules(rules))
     } else {
-        Arc::new(sqlite::SqliteStore::open(sqlite::path_from_url(url))?.with_rules(rules))
+        Arc::new(sqlite::SqliteStore::open(sqlite::path_from_url(url), sealer)?.with_rules(rules))
     };
     store.migrate()?;
+    store.adopt_keys()?;
     store.adopt_rules()?;
     Ok(store)
+}
+
+/// Whether a database URL names PostgreSQL (anything else is a SQLite file).
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// Checks a role string coming from outside (CLI, forms).

@@ -23,6 +23,11 @@ pub const SQLITE: &[Migration] = &[
         name: "board_critical_index",
         sql: include_str!("../migrations/sqlite/0006_board_critical_index.sql"),
     },
+    Migration {
+        version: 10,
+        name: "sealed_fields",
+        sql: include_str!("../migrations/sqlite/0010_sealed_fields.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -43,6 +48,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "board_critical_index",
         sql: include_str!("../migrations/postgres/0006_board_critical_index.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "sealed_fields",
+        sql: include_str!("../migrations/postgres/0010_sealed_fields.sql"),
     },
 ];
 

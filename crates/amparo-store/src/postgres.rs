@@ -44,12 +44,13 @@ impl r2d2::ManageConnection for Manager {
 pub struct PgStore {
     pool: r2d2::Pool<Manager>,
     rules: Rules,
+    sealer: crate::seal::Sealer,
 }
 
 impl PgStore {
     /// Connects to the database a `postgres://` URL names. Server settings ride in the URL as libpq
     /// does it, e.g. `?options=-c%20search_path%3Dtenant_a` to work inside one schema.
-    pub fn open(url: &str) -> StoreResult<PgStore> {
+    pub fn open(url: &str, sealer: crate::seal::Sealer) -> StoreResult<PgStore> {
         let config: postgres::Config =
             url.parse().map_err(|e| StoreError::Backend(format!("not a usable PostgreSQL URL: {e}")))?;
         let manager = Manager { config };
@@ -57,7 +58,7 @@ impl PgStore {
         r2d2::ManageConnection::connect(&manager)
             .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
         let pool = r2d2::Pool::builder().max_size(POOL_SIZE).min_idle(Some(1)).build(manager)?;
-        Ok(PgStore { pool, rules: Rules::builtin()? })
+        Ok(PgStore { pool, rules: Rules::builtin()?, sealer })
     }
 
     /// Derive deadlines under `rules` instead of the built-in rule set.
@@ -109,6 +110,10 @@ impl Engine for PgStore {
 
     fn rule_set(&self) -> &Rules {
         &self.rules
+    }
+
+    fn sealer(&self) -> &crate::seal::Sealer {
+        &self.sealer
     }
 
     /// Runs `work` on a pooled connection, each statement in its own transaction.

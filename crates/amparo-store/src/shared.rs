@@ -8,6 +8,7 @@ use crate::db::{DbFailure, Row, Tx, Value};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 use crate::records::{self, CaseRow, DeriveContext, PersonRow, UserRow, from_millis, millis};
+use crate::seal::{self, Field, IdentifierKind, Sealer};
 use crate::{Rules, sql, triage};
 
 fn org_and(org: &OrgId, id: &str) -> [Value; 2] {
@@ -154,6 +155,7 @@ pub fn load_policy(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Policy> {
 /// Replaces the policy and re-derives every case under it.
 pub fn set_policy(
     tx: &mut dyn Tx,
+    sealer: &Sealer,
     org: &OrgId,
     policy: &Policy,
     rules: &Rules,
@@ -174,7 +176,7 @@ pub fn set_policy(
     crate::audit::append(tx, entry, now)?;
     tx.execute(sql::INVALIDATE_DERIVED, &[org.as_str().into()])?;
     let context = DeriveContext::new(records::legal_today(now), policy, rules, now);
-    refresh_stale(tx, org, &context, i64::MAX)
+    refresh_stale(tx, sealer, org, &context, i64::MAX)
 }
 
 fn case_row(r: &Row) -> StoreResult<CaseRow> {
@@ -190,22 +192,26 @@ fn case_row(r: &Row) -> StoreResult<CaseRow> {
     })
 }
 
-fn assemble(tx: &mut dyn Tx, row: Option<Row>) -> StoreResult<Option<StoredCase>> {
+fn assemble(tx: &mut dyn Tx, sealer: &Sealer, row: Option<Row>) -> StoreResult<Option<StoredCase>> {
     let Some(row) = row else { return Ok(None) };
-    let case = case_row(&row)?;
-    let key = [case.org_id.as_str().into(), case.id.as_str().into()];
+    let mut case = case_row(&row)?;
+    let (org, id) = (case.org_id.clone(), case.id.clone());
+    case.medical = sealer.open_opt(Field::CaseMedical, &org, &id, case.medical.take())?;
+    let key = [org.as_str().into(), id.as_str().into()];
     let people = tx
         .query(sql::SELECT_PEOPLE, &key)?
         .iter()
         .map(|r| {
+            let position = r.int(0)?;
+            let row_id = seal::person_row(&id, position);
             Ok(PersonRow {
-                position: r.int(0)?,
+                position,
                 key: r.text(1)?,
                 role: r.text(2)?,
                 given_name: r.text(3)?,
                 family_name: r.text(4)?,
-                birth_date: r.opt_text(5)?,
-                a_number: r.opt_text(6)?,
+                birth_date: sealer.open_opt(Field::PersonBirthDate, &org, &row_id, r.opt_text(5)?)?,
+                a_number: sealer.open_opt(Field::PersonANumber, &org, &row_id, r.opt_text(6)?)?,
                 citizenship: r.opt_text(7)?,
                 preferred_language: r.opt_text(8)?,
             })
@@ -214,24 +220,81 @@ fn assemble(tx: &mut dyn Tx, row: Option<Row>) -> StoreResult<Option<StoredCase>
     let events = tx
         .query(sql::SELECT_EVENT_BODIES, &key)?
         .iter()
-        .map(|r| r.text(0))
+        .map(|r| sealer.open(Field::EventBody, &org, &seal::event_row(&id, r.int(1)?), &r.text(0)?))
         .collect::<StoreResult<Vec<_>>>()?;
     records::assemble_case(case, people, events).map(Some)
 }
 
-pub fn case(tx: &mut dyn Tx, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
+pub fn case(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
     let row = tx.query_opt(&sql::select_case(), &org_and(org, id.as_str()))?;
-    assemble(tx, row)
+    assemble(tx, sealer, row)
 }
 
-pub fn case_by_reference(tx: &mut dyn Tx, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
+pub fn case_by_reference(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    reference: &str,
+) -> StoreResult<Option<StoredCase>> {
     let row = tx.query_opt(&sql::select_case_by_reference(), &org_and(org, reference))?;
-    assemble(tx, row)
+    assemble(tx, sealer, row)
+}
+
+/// Records the blind indexes of a case's identifiers, so exact search finds the case without the
+/// identifiers being stored in clear.
+fn index_identifiers<'a>(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    (org, case): (&OrgId, &CaseId),
+    identifiers: impl IntoIterator<Item = (IdentifierKind, &'a str)>,
+) -> StoreResult<()> {
+    let key_id = sealer.current_key_id().to_string();
+    for (kind, value) in identifiers {
+        tx.execute(
+            sql::INSERT_IDENTIFIER,
+            &[
+                org.as_str().into(),
+                case.as_str().into(),
+                kind.as_str().into(),
+                sealer.blind(kind, value).into(),
+                key_id.as_str().into(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Indexes every identifier of a case (used when the indexes are rebuilt under a new key).
+pub fn index_case_identifiers(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    (org, case): (&OrgId, &CaseId),
+    file: &CaseFile,
+) -> StoreResult<()> {
+    let people = file.case.people.iter().filter_map(person_identifiers);
+    let events = file.events.iter().flat_map(event_identifiers);
+    index_identifiers(tx, sealer, (org, case), people.chain(events))
+}
+
+fn person_identifiers(person: &amparo_domain::Person) -> Option<(IdentifierKind, &str)> {
+    person.a_number.as_ref().map(|a| (IdentifierKind::ANumber, a.as_str()))
+}
+
+fn event_identifiers(event: &Event) -> Vec<(IdentifierKind, &str)> {
+    use amparo_domain::EventKind;
+    match &event.kind {
+        EventKind::ParoleRequested { receipt_number: Some(r) }
+        | EventKind::ReParoleFiled { receipt_number: Some(r) }
+        | EventKind::EadFiled { receipt_number: Some(r) } => vec![(IdentifierKind::Receipt, r.as_str())],
+        EventKind::ParoleGranted { i94_number: Some(i), .. } => vec![(IdentifierKind::I94, i.as_str())],
+        _ => Vec::new(),
+    }
 }
 
 /// Everything an import writes under.
 pub struct ImportContext<'a> {
     pub org: &'a OrgId,
+    pub sealer: &'a Sealer,
     pub actor: Option<&'a UserId>,
     pub now: DateTime<Utc>,
     pub rules: &'a Rules,
@@ -254,13 +317,15 @@ fn insert_case(
     let (org, now) = (context.org, derive.now_ms);
     let id = CaseId::generate();
     let reference = file.case.reference.as_str();
+    let sealer = context.sealer;
+    let medical = records::medical_to_json(&file.case.medical)?;
     let params = [
         org.as_str().into(),
         id.as_str().into(),
         reference.into(),
         file.case.program.as_str().into(),
         1i64.into(),
-        records::medical_to_json(&file.case.medical)?.into(),
+        sealer.seal_opt(Field::CaseMedical, org.as_str(), id.as_str(), medical.as_deref())?.into(),
         now.into(),
         now.into(),
     ];
@@ -272,6 +337,10 @@ fn insert_case(
     };
     for (position, person) in file.case.people.iter().enumerate() {
         let p = records::person_row(person, position);
+        let row_id = seal::person_row(id.as_str(), p.position);
+        let birth_date =
+            sealer.seal_opt(Field::PersonBirthDate, org.as_str(), &row_id, p.birth_date.as_deref())?;
+        let a_number = sealer.seal_opt(Field::PersonANumber, org.as_str(), &row_id, p.a_number.as_deref())?;
         tx.execute(
             sql::INSERT_PERSON,
             &[
@@ -282,15 +351,16 @@ fn insert_case(
                 p.role.into(),
                 p.given_name.into(),
                 p.family_name.into(),
-                p.birth_date.into(),
-                p.a_number.into(),
+                birth_date.into(),
+                a_number.into(),
                 p.citizenship.into(),
                 p.preferred_language.into(),
             ],
         )?;
     }
+    index_identifiers(tx, sealer, (org, &id), file.case.people.iter().filter_map(person_identifiers))?;
     for (index, event) in file.events.iter().enumerate() {
-        insert_event(tx, (org, &id), event, index as i64 + 1, now, context.actor)?;
+        insert_event(tx, sealer, (org, &id), event, index as i64 + 1, now, context.actor)?;
     }
     write_derivation(tx, (org, &id), file, derive, false)?;
     Ok(id)
@@ -298,6 +368,7 @@ fn insert_case(
 
 fn insert_event(
     tx: &mut dyn Tx,
+    sealer: &Sealer,
     (org, case): (&OrgId, &CaseId),
     event: &Event,
     seq: i64,
@@ -305,6 +376,7 @@ fn insert_event(
     actor: Option<&UserId>,
 ) -> StoreResult<()> {
     let e = records::event_row(event, seq)?;
+    let body = sealer.seal(Field::EventBody, org.as_str(), &seal::event_row(case.as_str(), seq), &e.body)?;
     tx.execute(
         sql::INSERT_EVENT,
         &[
@@ -314,32 +386,33 @@ fn insert_event(
             e.event_id.into(),
             e.event_type.into(),
             e.on_date.into(),
-            e.body.into(),
+            body.into(),
             now_ms.into(),
             actor.map(UserId::as_str).into(),
         ],
     )?;
-    Ok(())
+    index_identifiers(tx, sealer, (org, case), event_identifiers(event))
 }
 
 /// Appends one event if the case is at `expected_version`, and refreshes its derivation. The caller
 /// holds whatever lock its backend needs on the case for the whole transaction.
 pub fn append_event(
     tx: &mut dyn Tx,
+    sealer: &Sealer,
     (org, case): (&OrgId, &CaseId),
     expected_version: i64,
     event: &Event,
     actor: Option<&UserId>,
     (now, rules): (DateTime<Utc>, &Rules),
 ) -> StoreResult<i64> {
-    let mut stored = self::case(tx, org, case)?.ok_or_else(|| StoreError::NotFound("case".into()))?;
+    let mut stored = self::case(tx, sealer, org, case)?.ok_or_else(|| StoreError::NotFound("case".into()))?;
     if stored.version != expected_version {
         return Err(StoreError::Conflict { expected: expected_version, actual: stored.version });
     }
     let keys: Vec<String> = stored.file.case.people.iter().map(|p| p.key.clone()).collect();
     let ids: Vec<String> = stored.file.events.iter().filter_map(|e| e.id.clone()).collect();
     records::check_new_event(&keys, &ids, event)?;
-    insert_event(tx, (org, case), event, stored.file.events.len() as i64 + 1, millis(now), actor)?;
+    insert_event(tx, sealer, (org, case), event, stored.file.events.len() as i64 + 1, millis(now), actor)?;
     let bumped = tx.execute(
         sql::BUMP_CASE_VERSION,
         &[org.as_str().into(), case.as_str().into(), expected_version.into(), millis(now).into()],
@@ -410,6 +483,7 @@ pub fn write_derivation(
 /// Re-derives up to `limit` of the organisation's stale cases.
 pub fn refresh_stale(
     tx: &mut dyn Tx,
+    sealer: &Sealer,
     org: &OrgId,
     context: &DeriveContext,
     limit: i64,
@@ -423,7 +497,7 @@ pub fn refresh_stale(
         .map(|r| r.text(0))
         .collect::<StoreResult<Vec<_>>>()?;
     for id in &stale {
-        if let Some(case) = self::case(tx, org, &CaseId(id.clone()))? {
+        if let Some(case) = self::case(tx, sealer, org, &CaseId(id.clone()))? {
             write_derivation(tx, (org, &case.id), &case.file, context, true)?;
         }
     }
@@ -454,11 +528,18 @@ pub fn deadlines_due(tx: &mut dyn Tx, org: &OrgId, query: &DeadlineQuery) -> Sto
         .collect()
 }
 
-pub fn list_cases(tx: &mut dyn Tx, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
-    let search = query.search.as_deref().filter(|s| !s.trim().is_empty()).map(sql::search_pattern);
-    let (list_sql, count_sql) = sql::list_cases(search.is_some());
+pub fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
+    let term = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    // Identifiers are stored encrypted; an exact A-number, receipt or I-94 number is found through
+    // its blind index under every key held (a rotation may be half-way through the indexes).
+    let digests = term
+        .and_then(exact_identifier)
+        .map(|(kind, value)| sealer.blind_all(kind, &value))
+        .unwrap_or_default();
+    let (list_sql, count_sql) = sql::list_cases(term.is_some(), digests.len());
     let mut params: Vec<Value> = vec![org.as_str().into()];
-    params.extend(search.map(Value::from));
+    params.extend(term.map(|t| Value::from(sql::search_pattern(t))));
+    params.extend(digests.into_iter().map(Value::from));
     let total = tx.query_int(&count_sql, &params)?;
     params.extend([query.limit.into(), query.offset.into()]);
     let cases = tx
@@ -481,6 +562,18 @@ pub fn list_cases(tx: &mut dyn Tx, org: &OrgId, query: &CaseQuery) -> StoreResul
         })
         .collect::<StoreResult<_>>()?;
     Ok(CasePage { cases, total })
+}
+
+/// A search term that is a whole identifier, in its canonical form.
+fn exact_identifier(term: &str) -> Option<(IdentifierKind, String)> {
+    use amparo_domain::identifiers::{ANumber, I94Number, ReceiptNumber};
+    if let Ok(a) = ANumber::parse(term) {
+        return Some((IdentifierKind::ANumber, a.as_str().to_owned()));
+    }
+    if let Ok(r) = ReceiptNumber::parse(term) {
+        return Some((IdentifierKind::Receipt, r.as_str().to_owned()));
+    }
+    I94Number::parse(term).ok().map(|i| (IdentifierKind::I94, i.as_str().to_owned()))
 }
 
 pub fn case_references(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>> {

@@ -42,20 +42,51 @@ pub fn select_case_by_reference() -> String {
 pub const SELECT_PEOPLE: &str = "SELECT position, key, role, given_name, family_name, birth_date, a_number, \
      citizenship, preferred_language FROM people WHERE org_id = $1 AND case_id = $2 ORDER BY position";
 pub const SELECT_EVENT_BODIES: &str =
-    "SELECT body FROM events WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
+    "SELECT body, seq FROM events WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
+pub const DELETE_IDENTIFIERS: &str = "DELETE FROM identifiers WHERE org_id = $1 AND case_id = $2";
+pub const COUNT_STALE_IDENTIFIERS: &str =
+    "SELECT COUNT(*) FROM identifiers WHERE org_id = $1 AND case_id = $2 AND key_id <> $3";
+pub const SELECT_CASES_AFTER: &str = "SELECT org_id, id FROM cases WHERE (org_id > $1 OR (org_id = $1 AND id > $2)) \
+     ORDER BY org_id, id LIMIT $3";
+pub const SELECT_CASE_MEDICAL: &str = "SELECT medical FROM cases WHERE org_id = $1 AND id = $2";
+pub const UPDATE_CASE_MEDICAL: &str = "UPDATE cases SET medical = $3 WHERE org_id = $1 AND id = $2";
+pub const SELECT_PEOPLE_SEALED: &str =
+    "SELECT position, birth_date, a_number FROM people WHERE org_id = $1 AND case_id = $2 ORDER BY position";
+pub const UPDATE_PERSON_SEALED: &str =
+    "UPDATE people SET birth_date = $4, a_number = $5 WHERE org_id = $1 AND case_id = $2 AND position = $3";
+pub const UPDATE_EVENT_BODY: &str =
+    "UPDATE events SET body = $4 WHERE org_id = $1 AND case_id = $2 AND seq = $3";
+pub const SELECT_TASK_NOTES: &str =
+    "SELECT id, note FROM tasks WHERE org_id = $1 AND case_id = $2 AND note IS NOT NULL ORDER BY id";
+pub const UPDATE_TASK_NOTE: &str = "UPDATE tasks SET note = $3 WHERE org_id = $1 AND id = $2";
+pub const INSERT_IDENTIFIER: &str =
+    "INSERT INTO identifiers (org_id, case_id, kind, digest, key_id) VALUES ($1, $2, $3, $4, $5)";
 pub const BUMP_CASE_VERSION: &str =
     "UPDATE cases SET version = version + 1, updated_at = $4 WHERE org_id = $1 AND id = $2 AND version = $3";
 pub const SELECT_CASE_REFERENCES: &str =
     "SELECT id, reference FROM cases WHERE org_id = $1 ORDER BY reference";
 
-/// The case list, with the optional search as `$2` when `searching`; limit and offset follow.
-pub fn list_cases(searching: bool) -> (String, String) {
-    let filter = if searching {
-        " AND (lower(c.reference) LIKE $2 OR lower(p.family_name) LIKE $2 OR lower(p.given_name) LIKE $2)"
+/// The case list, with the optional search as `$2` when `searching`, then `digests` blind indexes of
+/// an identifier the search term names exactly; limit and offset follow.
+pub fn list_cases(searching: bool, digests: usize) -> (String, String) {
+    let identifier = if digests > 0 {
+        let list: Vec<String> = (3..3 + digests).map(|n| format!("${n}")).collect();
+        format!(
+            " OR c.id IN (SELECT i.case_id FROM identifiers i WHERE i.org_id = $1 AND i.digest IN ({}))",
+            list.join(", ")
+        )
     } else {
-        ""
+        String::new()
     };
-    let (limit, offset) = if searching { ("$3", "$4") } else { ("$2", "$3") };
+    let filter = if searching {
+        format!(
+            " AND (lower(c.reference) LIKE $2 OR lower(p.family_name) LIKE $2 OR lower(p.given_name) LIKE $2{identifier})"
+        )
+    } else {
+        String::new()
+    };
+    let first = if searching { 3 + digests } else { 2 };
+    let (limit, offset) = (format!("${first}"), format!("${}", first + 1));
     let from = format!(
         "FROM cases c JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
          WHERE c.org_id = $1{filter}"
@@ -103,6 +134,7 @@ pub fn deadlines_due(with_kind: bool) -> String {
 pub const SELECT_META: &str = "SELECT value FROM amparo_meta WHERE key = $1";
 pub const DELETE_META: &str = "DELETE FROM amparo_meta WHERE key = $1";
 pub const INSERT_META: &str = "INSERT INTO amparo_meta (key, value) VALUES ($1, $2)";
+pub const UPDATE_META: &str = "UPDATE amparo_meta SET value = $2 WHERE key = $1";
 pub const INVALIDATE_ALL_DERIVED: &str = "UPDATE cases SET derived_on = NULL";
 
 pub const ATTORNEY_ASSIGNED: &str =

@@ -49,7 +49,11 @@ impl r2d2::ManageConnection for Manager {
         let conn = Connection::open(&self.path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        // secure_delete overwrites removed and replaced content, so an A-number sealed at its first
+        // start with a key, or a deleted session, does not linger in free space of the file.
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+        )?;
         // Every shared statement stays prepared; the default cache of 16 would evict them in turn.
         conn.set_prepared_statement_cache_capacity(256);
         Ok(conn)
@@ -70,12 +74,13 @@ pub struct SqliteStore {
     /// sleeps and can starve one writer past the busy timeout while others keep winning.
     writers: std::sync::Mutex<()>,
     rules: Rules,
+    sealer: crate::seal::Sealer,
     path: PathBuf,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file. Migrations are applied by [`Store::migrate`].
-    pub fn open(path: impl AsRef<Path>) -> StoreResult<SqliteStore> {
+    pub fn open(path: impl AsRef<Path>, sealer: crate::seal::Sealer) -> StoreResult<SqliteStore> {
         let path = path.as_ref().to_path_buf();
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
@@ -95,7 +100,7 @@ impl SqliteStore {
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
             .build(Manager { path: path.clone() })?;
-        Ok(SqliteStore { pool, writers: std::sync::Mutex::new(()), path, rules: Rules::builtin()? })
+        Ok(SqliteStore { pool, writers: std::sync::Mutex::new(()), path, rules: Rules::builtin()?, sealer })
     }
 
     /// Derive deadlines under `rules` instead of the built-in rule set.
@@ -180,6 +185,10 @@ impl Engine for SqliteStore {
         &self.rules
     }
 
+    fn sealer(&self) -> &crate::seal::Sealer {
+        &self.sealer
+    }
+
     /// Runs `work` on a pooled connection, outside any explicit transaction.
     fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
         let conn = self.conn()?;
@@ -199,6 +208,13 @@ impl Engine for SqliteStore {
     }
 
     // No `row_lock`: the write lock taken at `BEGIN IMMEDIATE` already serialises writers.
+
+    fn after_reseal(&self) -> StoreResult<()> {
+        // Older page images stay in the write-ahead log until it is checkpointed and truncated.
+        let conn = self.conn()?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
 
     fn bulk<T>(&self, work: impl FnOnce() -> StoreResult<T>) -> StoreResult<T> {
         // A bulk import touches far more pages than SQLite's default 2 MiB cache holds. Every pooled

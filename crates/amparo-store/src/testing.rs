@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use crate::{Store, open};
+use std::path::{Path, PathBuf};
+
+use crate::{Sealer, Store, open};
 
 pub const POSTGRES_URL_VAR: &str = "AMPARO_TEST_POSTGRES_URL";
 
@@ -14,16 +16,25 @@ pub struct TestDatabase {
     /// The URL another process (the `amparo` binary) can be pointed at.
     pub url: String,
     store: Arc<dyn Store>,
-    _dir: Option<tempfile::TempDir>,
+    dir: tempfile::TempDir,
+    key_file: PathBuf,
     pg_schema: Option<(String, String)>,
+}
+
+/// A new key file at `path` (mode 0600) and a sealer reading it.
+fn new_key_file(path: &Path) -> Sealer {
+    amparo_trust::keyfile::write_new(path).expect("write a key file");
+    Sealer::from_file(path).expect("read the key file")
 }
 
 impl TestDatabase {
     pub fn sqlite() -> TestDatabase {
         let dir = tempfile::tempdir().expect("temporary folder");
         let url = dir.path().join("amparo.db").to_string_lossy().into_owned();
-        let store = open(&url).expect("open SQLite");
-        TestDatabase { url, store, _dir: Some(dir), pg_schema: None }
+        // Where `amparo` looks for the key of a SQLite file when none is configured.
+        let key_file = dir.path().join("amparo.db.key");
+        let store = open(&url, new_key_file(&key_file)).expect("open SQLite");
+        TestDatabase { url, store, dir, key_file, pg_schema: None }
     }
 
     /// A fresh schema on the test PostgreSQL, or `None` when PostgreSQL tests are skipped here.
@@ -35,8 +46,10 @@ impl TestDatabase {
         admin.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create schema");
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
-        let store = open(&url).expect("open PostgreSQL");
-        Some(TestDatabase { url, store, _dir: None, pg_schema: Some((base, schema)) })
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let key_file = dir.path().join("amparo.key");
+        let store = open(&url, new_key_file(&key_file)).expect("open PostgreSQL");
+        Some(TestDatabase { url, store, dir, key_file, pg_schema: Some((base, schema)) })
     }
 
     pub fn store(&self) -> Arc<dyn Store> {
@@ -44,8 +57,33 @@ impl TestDatabase {
     }
 
     /// The SQLite file's path, for tests that inspect the file itself.
-    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
-        self._dir.as_ref().map(|d| d.path().join("amparo.db"))
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        self.pg_schema.is_none().then(|| self.dir.path().join("amparo.db"))
+    }
+
+    /// The PostgreSQL server URL and schema of this database, for tests that dump it.
+    pub fn postgres_schema(&self) -> Option<(&str, &str)> {
+        self.pg_schema.as_ref().map(|(base, schema)| (base.as_str(), schema.as_str()))
+    }
+
+    /// The key file the database's sensitive fields are encrypted under.
+    pub fn key_file(&self) -> &Path {
+        &self.key_file
+    }
+
+    /// A fresh sealer over the database's key file, for opening the database again.
+    pub fn sealer(&self) -> Sealer {
+        Sealer::from_file(&self.key_file).expect("read the key file")
+    }
+
+    /// What another process (the `amparo` binary) needs in its environment to use the database's key:
+    /// nothing for SQLite, whose key file lies where `amparo` looks by default; `AMPARO_KEY_FILE`
+    /// for PostgreSQL, which requires a configured key.
+    pub fn key_env(&self) -> Vec<(&'static str, String)> {
+        match self.pg_schema {
+            Some(_) => vec![("AMPARO_KEY_FILE", self.key_file.to_string_lossy().into_owned())],
+            None => Vec::new(),
+        }
     }
 }
 

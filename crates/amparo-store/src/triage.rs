@@ -245,6 +245,7 @@ pub fn task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId) -> StoreResult<Option<Tas
 
 pub fn complete_task(
     tx: &mut dyn Tx,
+    sealer: &crate::seal::Sealer,
     org: &OrgId,
     id: &TaskId,
     by: &UserId,
@@ -262,6 +263,7 @@ pub fn complete_task(
     if existing.done_at.is_some() {
         return Err(StoreError::Duplicate("the task is already done".into()));
     }
+    let note = sealer.seal_opt(crate::seal::Field::TaskNote, org.as_str(), id.as_str(), note)?;
     tx.execute(
         sql::COMPLETE_TASK,
         &[org.as_str().into(), id.as_str().into(), now_ms.into(), by.as_str().into(), note.into()],

@@ -110,13 +110,14 @@ fn changed_rules_rederive_every_case(db: &TestDatabase) {
     };
     assert_eq!(rfe_due(&*store).as_deref(), Some("2026-05-07"));
     // Reopening with the same rules changes nothing.
-    let same = open_with_rules(&db.url, Rules::builtin().unwrap()).unwrap();
+    let same = open_with_rules(&db.url, Rules::builtin().unwrap(), db.sealer()).unwrap();
     assert_eq!(same.refresh_derived(&a, date("2026-03-01"), now()).unwrap(), 0);
     // An operator's rule set with a longer RFE period: every case is re-derived under it.
     let text = amparo_domain::rules::BUILTIN_TOML.replacen("days = 84", "days = 90", 1);
     let changed = open_with_rules(
         &db.url,
         Rules::from_toml(&text, amparo_domain::triage::BUILTIN_ESCALATION_TOML).unwrap(),
+        db.sealer(),
     )
     .unwrap();
     assert_eq!(changed.refresh_derived(&a, date("2026-03-01"), now()).unwrap(), 1);

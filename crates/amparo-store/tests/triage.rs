@@ -123,7 +123,7 @@ fn an_operator_checklist_replaces_the_built_in_one(db: &TestDatabase) {
     );
     assert_ne!(templates, amparo_domain::triage::BUILTIN_ESCALATION_TOML);
     let rules = Rules::from_toml(amparo_domain::rules::BUILTIN_TOML, &templates).unwrap();
-    let store = open_with_rules(&db.url, rules).unwrap();
+    let store = open_with_rules(&db.url, rules, db.sealer()).unwrap();
     let org = store
         .create_organisation(&NewOrganisation { slug: "clinic".into(), name: "Clinic".into() }, now())
         .unwrap();

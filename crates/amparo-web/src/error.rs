@@ -30,9 +30,10 @@ impl From<StoreError> for WebError {
             StoreError::Duplicate(message) => WebError::Conflict(message),
             StoreError::Invalid(message) => WebError::Invalid(message),
             StoreError::CaseFile(e) => WebError::Invalid(e.to_string()),
-            e @ (StoreError::SchemaTooNew { .. } | StoreError::Backend(_)) => {
-                WebError::Internal(e.to_string())
-            }
+            e @ (StoreError::SchemaTooNew { .. }
+            | StoreError::Backend(_)
+            | StoreError::WrongKey { .. }
+            | StoreError::Key(_)) => WebError::Internal(e.to_string()),
         }
     }
 }

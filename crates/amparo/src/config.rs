@@ -23,6 +23,9 @@ pub struct FileConfig {
     pub rules_file: Option<std::path::PathBuf>,
     /// Escalation checklists to use instead of the built-in ones.
     pub escalation_templates_file: Option<std::path::PathBuf>,
+    /// The key file sensitive fields are encrypted under (made by `amparo key generate`). Without
+    /// one, a SQLite database uses `<database>.key` beside it; PostgreSQL requires one.
+    pub key_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -21,7 +21,7 @@ use crate::error::CliResult;
     about = "Humanitarian-parole cases of medically fragile people, none lapsing unseen."
 )]
 struct Cli {
-    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file).
+    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file).
     #[arg(long, env = "AMPARO_CONFIG", global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -88,6 +88,11 @@ enum Command {
     User {
         #[command(subcommand)]
         command: commands::admin::UserCommand,
+    },
+    /// Encryption keys: generate a key file, or rotate to a new key and re-encrypt everything.
+    Key {
+        #[command(subcommand)]
+        command: commands::key::KeyCommand,
     },
     /// The tamper-evident audit trail.
     Audit {
@@ -201,6 +206,10 @@ fn run(cli: Cli) -> CliResult {
         templates: env_path("AMPARO_ESCALATION_TEMPLATES_FILE")
             .or_else(|| file.escalation_templates_file.clone()),
     });
+    commands::use_key_config(commands::KeyConfig {
+        file: env_path("AMPARO_KEY_FILE").or_else(|| file.key_file.clone()),
+        text: std::env::var("AMPARO_KEY").ok().map(amparo_trust::Secret::new),
+    });
     let database = |args: DatabaseArgs| {
         args.database
             .or_else(|| file.database_url.clone())
@@ -229,6 +238,10 @@ fn run(cli: Cli) -> CliResult {
         Command::User { command } => {
             commands::logging(file.log.as_deref(), "warn");
             commands::admin::user(command, &database)
+        }
+        Command::Key { command } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::key::run(command, &database)
         }
         Command::Audit { command } => {
             commands::logging(file.log.as_deref(), "warn");

@@ -10,6 +10,7 @@ fn amparo(db: &TestDatabase, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_amparo"))
         .args(args)
         .args(["--database", &db.url])
+        .envs(db.key_env())
         .env_remove("AMPARO_DATABASE_URL")
         .env_remove("AMPARO_RULES_FILE")
         .output()

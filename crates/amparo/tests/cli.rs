@@ -67,7 +67,7 @@ impl<'a> Amparo<'a> {
     fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Outcome {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--database", self.db.url.as_str()]);
-        run_raw(self.work.path(), &all, stdin)
+        run_raw_with(self.work.path(), &all, stdin, &self.db.key_env())
     }
 
     /// `amparo import` of the given files, by path.
@@ -90,9 +90,17 @@ impl<'a> Amparo<'a> {
 
 /// Runs the binary with exactly `args`, no inherited `AMPARO_*` settings, in `cwd`.
 fn run_raw(cwd: &Path, args: &[&str], stdin: Option<&str>) -> Outcome {
+    run_raw_with(cwd, args, stdin, &[])
+}
+
+/// [`run_raw`] with some environment variables set (the database's key, say).
+fn run_raw_with(cwd: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, String)]) -> Outcome {
     let mut child = Command::new(BIN)
         .args(args)
         .current_dir(cwd)
+        .env_remove("AMPARO_KEY")
+        .env_remove("AMPARO_KEY_FILE")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .env_remove("AMPARO_DATABASE_URL")
         .env_remove("AMPARO_CONFIG")
         .env_remove("AMPARO_LOG")
@@ -826,9 +834,11 @@ fn the_config_file_is_read_and_checked(db: &TestDatabase) {
     let amparo = Amparo::new(db);
     amparo.run(&["org", "add", "clinic-a", "--name", "Clinic A"]).success();
     let url = toml::Value::String(db.url.clone()).to_string();
+    let key_file = toml::Value::String(db.key_file().to_string_lossy().into_owned()).to_string();
 
-    // The file's database_url is used when --database is not given.
-    let good = amparo.write("good.toml", &format!("database_url = {url}\nlog = \"warn\"\n"));
+    // The file's database_url and key_file are used when --database is not given.
+    let good =
+        amparo.write("good.toml", &format!("database_url = {url}\nkey_file = {key_file}\nlog = \"warn\"\n"));
     let out =
         run_raw(amparo.work.path(), &["--config", good.to_str().unwrap(), "org", "list"], None).success();
     assert_eq!(out.stdout, "clinic-a\tClinic A\n");

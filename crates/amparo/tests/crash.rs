@@ -76,7 +76,7 @@ fn appended_event(writer: usize, n: usize) -> Event {
 fn crash_child() {
     let Ok(path) = std::env::var(CHILD_DB) else { return };
     let writers: usize = std::env::var(CHILD_WRITERS).map_or(1, |w| w.parse().unwrap());
-    let store = SqliteStore::open(&path).unwrap();
+    let store = SqliteStore::open(&path, sealer(Path::new(&path))).unwrap();
     store.migrate().unwrap();
     let org = store
         .create_organisation(&NewOrganisation { slug: ORG_SLUG.into(), name: "Crash Clinic".into() }, now())
@@ -207,7 +207,7 @@ fn write_until_killed(db: &Path, writers: usize, acks_before_kill: usize, per_wr
 
 /// Reopens the database after the crash and checks it against the acknowledgements.
 fn check_after_crash(db: &Path, writers: usize, acks: &[Ack]) {
-    let store = SqliteStore::open(db).unwrap();
+    let store = SqliteStore::open(db, sealer(db)).unwrap();
     store.migrate().unwrap();
     store.integrity_check().unwrap();
     let org = store.organisations().unwrap().into_iter().find(|o| o.slug == ORG_SLUG).unwrap();
@@ -308,4 +308,9 @@ fn killed_concurrent_writers_lose_no_acknowledged_append() {
     // Every writer has appended a few times before the kill, so they really ran side by side.
     let acks = write_until_killed(&db, WRITERS, 300, 10);
     check_after_crash(&db, WRITERS, &acks);
+}
+
+/// The key beside the database, made by whichever process opens it first.
+fn sealer(db: &Path) -> amparo_store::Sealer {
+    amparo_store::seal::keys_for_database(&db.to_string_lossy(), None, None).unwrap().0
 }

@@ -12,7 +12,16 @@ fn examples() -> PathBuf {
 }
 
 fn amparo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amparo")).args(args).env_remove("AMPARO_DATABASE_URL").output().unwrap()
+    amparo_with(&[], args)
+}
+
+fn amparo_with(env: &[(&str, String)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(args)
+        .env_remove("AMPARO_DATABASE_URL")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap()
 }
 
 fn stdout_of(output: &Output) -> String {
@@ -91,6 +100,8 @@ fn bad_case_files_name_the_field_and_exit_2() {
 
 fn due_within_across_stored_cases(db: &TestDatabase) {
     let database = ["--database", db.url.as_str()];
+    let key = db.key_env();
+    let amparo = |args: &[&str]| amparo_with(&key, args);
     stdout_of(&amparo(&[&["org", "add", "demo", "--name", "Demo"][..], &database].concat()));
     let files: Vec<String> = ["e1-regrant", "e2-rfe-mail", "e3-expired-adult"]
         .iter()

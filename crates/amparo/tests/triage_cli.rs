@@ -9,6 +9,7 @@ fn amparo(db: &TestDatabase, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_amparo"))
         .args(args)
         .args(["--database", &db.url])
+        .envs(db.key_env())
         .env_remove("AMPARO_DATABASE_URL")
         .output()
         .unwrap()

@@ -16,12 +16,14 @@ pub mod audit;
 pub mod data;
 pub mod deadlines;
 pub mod demo;
+pub mod key;
 pub mod serve;
 pub mod triage;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use amparo_store::seal::{KeyOrigin, keys_for_database};
 use amparo_store::{Organisation, Rules, Store};
 use chrono::{DateTime, Utc};
 
@@ -100,9 +102,45 @@ pub fn rules() -> CliResult<Rules> {
     })
 }
 
+/// Where this run finds its encryption keys: `AMPARO_KEY` (key lines, `;`-separated), else
+/// `AMPARO_KEY_FILE` or `key_file`, else (SQLite only) the file beside the database.
+#[derive(Default)]
+pub struct KeyConfig {
+    pub file: Option<PathBuf>,
+    pub text: Option<amparo_trust::Secret<String>>,
+}
+
+static KEY_CONFIG: OnceLock<KeyConfig> = OnceLock::new();
+
+pub fn use_key_config(keys: KeyConfig) {
+    let _ = KEY_CONFIG.set(keys);
+}
+
+pub fn key_config() -> &'static KeyConfig {
+    KEY_CONFIG.get_or_init(KeyConfig::default)
+}
+
 pub fn open_store(url: &str) -> CliResult<Arc<dyn Store>> {
-    amparo_store::open_with_rules(url, rules()?)
-        .map_err(|e| CliError::Failed(format!("database {}: {e}", redact_url(url))))
+    open_store_keyed(url).map(|(store, _)| store)
+}
+
+/// Opens the store with its keys, saying where the keys came from.
+pub fn open_store_keyed(url: &str) -> CliResult<(Arc<dyn Store>, KeyOrigin)> {
+    let failed = |e: amparo_store::StoreError| CliError::Failed(format!("database {}: {e}", redact_url(url)));
+    let keys = key_config();
+    let text = keys.text.as_ref().map(|t| t.expose().as_str());
+    let (sealer, origin) = keys_for_database(url, keys.file.as_deref(), text).map_err(failed)?;
+    match amparo_store::open_with_rules(url, rules()?, sealer) {
+        Ok(store) => Ok((store, origin)),
+        Err(e) => {
+            // A key file made a moment ago for a database written under another key is useless
+            // and would only confuse the next attempt.
+            if let KeyOrigin::BesideDatabase { path, created: true } = &origin {
+                let _ = std::fs::remove_file(path);
+            }
+            Err(failed(e))
+        }
+    }
 }
 
 /// The organisation named by `--org`, or the only one there is.

@@ -5,13 +5,23 @@ use std::sync::Arc;
 use amparo_store::Store;
 use amparo_web::{AppState, SystemClock};
 
-use super::open_store;
+use amparo_store::seal::KeyOrigin;
+
+use super::open_store_keyed;
 use crate::config::redact_url;
 use crate::error::{CliError, CliResult};
 
 pub fn run(database: &str, bind: &str, secure_cookies: bool) -> CliResult {
-    let store = open_store(database)?;
+    let (store, keys) = open_store_keyed(database)?;
     tracing::info!(database = %redact_url(database), "database ready");
+    if let KeyOrigin::BesideDatabase { path, created } = keys {
+        tracing::warn!(
+            key_file = %path.display(),
+            created,
+            "the encryption key lies beside the database, so a copy of that folder holds both; in \
+             production keep the key elsewhere (amparo key generate --out PATH, then AMPARO_KEY_FILE=PATH)"
+        );
+    }
     serve_store(store, bind, secure_cookies, None)
 }
 
@@ -48,6 +58,26 @@ fn spawn_refresher(store: Arc<dyn Store>) {
     }
 }
 
+/// How often the server re-reads its key file, so that a rotation by `amparo key rotate` is picked
+/// up: values are then written under the new key and those already re-encrypted can be read.
+const KEY_RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+fn spawn_key_watcher(store: Arc<dyn Store>) {
+    let spawned = std::thread::Builder::new().name("key-reload".into()).spawn(move || {
+        loop {
+            std::thread::sleep(KEY_RELOAD_EVERY);
+            match store.reload_keys() {
+                Ok(true) => tracing::info!(key = %store.current_key_id(), "encryption keys reloaded"),
+                Ok(false) => {}
+                Err(error) => tracing::error!(%error, "could not re-read the key file"),
+            }
+        }
+    });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "could not start the key watcher");
+    }
+}
+
 /// Serves `store` on `bind`; `banner` is printed once the port is open.
 pub fn serve_store(
     store: Arc<dyn Store>,
@@ -65,6 +95,7 @@ pub fn serve_store(
             .map_err(|e| CliError::Failed(format!("cannot listen on {bind}: {e}")))?;
         let address = listener.local_addr().map_err(|e| CliError::Failed(e.to_string()))?;
         spawn_refresher(store.clone());
+        spawn_key_watcher(store.clone());
         let state = AppState::new(store, Arc::new(SystemClock), secure_cookies);
         if let Some(banner) = banner {
             say!("{banner}");

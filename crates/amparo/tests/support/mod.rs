@@ -15,6 +15,7 @@ pub fn amparo(db: &TestDatabase, args: &[&str], stdin: Option<&str>) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_amparo"))
         .args(args)
         .args(["--database", &db.url])
+        .envs(db.key_env())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -85,6 +86,7 @@ impl TestApp {
     pub fn serve(db: &TestDatabase, dir: tempfile::TempDir) -> TestApp {
         let mut server = Command::new(env!("CARGO_BIN_EXE_amparo"))
             .args(["serve", "--bind", "127.0.0.1:0", "--database", &db.url])
+            .envs(db.key_env())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

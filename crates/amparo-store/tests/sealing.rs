@@ -1,0 +1,306 @@
+//! Encryption at rest, on both backends: sensitive values never reach the database in clear, exact
+//! search still finds them, a wrong key is refused before anything is written, a rotation re-encrypts
+//! everything, and values written before encryption are sealed at the next start.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+use amparo_domain::{CaseFile, Event, RawEvent};
+use amparo_store::testing::TestDatabase;
+use amparo_store::*;
+use chrono::{DateTime, TimeZone, Utc};
+
+const A_NUMBER: &str = "A204817365";
+const RECEIPT: &str = "IOE0917263548";
+const I94: &str = "83019274651";
+const BIRTH_DATE: &str = "2021-07-19";
+const DIAGNOSIS: &str = "intestinal failure after volvulus";
+const EVENT_NOTE: &str = "clinician confirms overnight infusion pump dependence";
+const TASK_NOTE: &str = "spoke with the mother about the pump supplier";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+}
+
+fn case_file(reference: &str) -> CaseFile {
+    let text = serde_json::json!({
+        "format": "amparo.case/1",
+        "case": {
+            "reference": reference,
+            "program": "humanitarian",
+            "people": [
+                { "key": "p1", "role": "patient", "given_name": "Lucía", "family_name": "Ejemplo",
+                  "birth_date": BIRTH_DATE, "a_number": A_NUMBER, "citizenship": "HN" },
+                { "key": "m1", "role": "parent", "given_name": "Marta", "family_name": "Ejemplo" }
+            ],
+            "medical": { "person": "p1", "condition": DIAGNOSIS, "hours_per_day": 14,
+                         "available_in_origin_country": false, "days_to_critical_harm": 3,
+                         "attested_on": "2026-01-10" }
+        },
+        "events": [
+            { "id": "e1", "type": "parole_requested", "on": "2025-04-01", "receipt_number": RECEIPT },
+            { "id": "e2", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-06-02",
+              "i94_number": I94 },
+            { "id": "e3", "type": "medical_attested", "on": "2026-01-10", "days_to_critical_harm": 3,
+              "note": EVENT_NOTE },
+            { "id": "e4", "type": "termination_notice", "on": "2026-02-20", "effective": "2026-03-20",
+              "served_by": "mail" }
+        ]
+    })
+    .to_string();
+    CaseFile::parse(&text).unwrap().0
+}
+
+fn org(store: &dyn Store) -> OrgId {
+    store
+        .create_organisation(&NewOrganisation { slug: "clinic".into(), name: "Clinic".into() }, now())
+        .unwrap()
+        .id
+}
+
+/// A case with every kind of sensitive value, including a task note.
+fn seed(store: &dyn Store) -> (OrgId, CaseId) {
+    let org = org(store);
+    let case = store.import_cases(&org, &[case_file("SEAL-1")], None, now()).unwrap().remove(0);
+    let tasks = store.case_tasks(&org, &case).unwrap();
+    let task = tasks.first().expect("the termination opened a checklist");
+    let user = store
+        .create_user(
+            &org,
+            &NewUser {
+                email: "attorney@clinic.example".into(),
+                display_name: "Attorney".into(),
+                role: amparo_domain::org::UserRole::Attorney,
+                language: amparo_domain::Language::En,
+                password_hash: "$argon2id$fake".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    store.complete_task(&org, &task.id, &user.id, Some(TASK_NOTE), now()).unwrap();
+    (org, case)
+}
+
+const SECRETS: [&str; 7] = [A_NUMBER, RECEIPT, I94, BIRTH_DATE, DIAGNOSIS, EVENT_NOTE, TASK_NOTE];
+
+/// Everything the database holds, as bytes: the SQLite file with its write-ahead log, or a
+/// `pg_dump` of the schema.
+fn database_bytes(db: &TestDatabase) -> Vec<u8> {
+    if let Some(path) = db.sqlite_path() {
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        if let Ok(more) = std::fs::read(&wal) {
+            bytes.extend(more);
+        }
+        bytes
+    } else {
+        let (base, schema) = db.postgres_schema().unwrap();
+        let out = Command::new("pg_dump").args(["--dbname", base, "--schema", schema]).output().unwrap();
+        assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+amparo_store::on_both_backends!(
+    sensitive_values_are_not_stored_in_clear,
+    exact_identifiers_find_the_case,
+    a_wrong_key_is_refused_before_anything_is_written,
+    a_rotation_reencrypts_everything_and_search_keeps_working,
+    values_written_before_encryption_are_sealed_at_the_next_start,
+    events_stay_append_only,
+);
+
+fn sensitive_values_are_not_stored_in_clear(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&*store);
+    // Everything reads back in clear…
+    let stored = store.case(&org, &case).unwrap().unwrap();
+    let json = stored.file.to_json();
+    for value in [A_NUMBER, RECEIPT, I94, BIRTH_DATE, DIAGNOSIS, EVENT_NOTE] {
+        assert!(json.contains(value), "{value} reads back");
+    }
+    let notes: Vec<_> = store.case_tasks(&org, &case).unwrap().into_iter().filter_map(|t| t.note).collect();
+    assert_eq!(notes, [TASK_NOTE]);
+    // …while the database holds none of it, though it does hold the names (kept for search).
+    let bytes = database_bytes(db);
+    assert!(contains(&bytes, "Ejemplo"), "the dump is readable at all");
+    for secret in SECRETS {
+        assert!(!contains(&bytes, secret), "{secret} is stored in clear");
+    }
+    // Nor do the digits of the A-number appear without their letter.
+    assert!(!contains(&bytes, &A_NUMBER[1..]));
+}
+
+fn exact_identifiers_find_the_case(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&*store);
+    store.import_cases(&org, &[case_file("SEAL-2").with_reference_and_no_ids()], None, now()).unwrap();
+    let search = |term: &str| {
+        let query = CaseQuery { search: Some(term.into()), ..CaseQuery::default() };
+        store.list_cases(&org, &query).unwrap().cases.into_iter().map(|c| c.id).collect::<Vec<_>>()
+    };
+    let case = vec![case];
+    assert_eq!(search(A_NUMBER), case);
+    assert_eq!(search("a204-817-365"), case, "written as people write it");
+    assert_eq!(search(RECEIPT), case);
+    assert_eq!(search("ioe-0917263548"), case);
+    assert_eq!(search(I94), case);
+    assert!(search("A204817366").is_empty(), "one digit off finds nothing");
+    assert_eq!(search("SEAL-").len(), 2, "references still match by prefix");
+}
+
+/// The same case without the identifiers, so two cases can coexist.
+trait WithoutIds {
+    fn with_reference_and_no_ids(self) -> CaseFile;
+}
+
+impl WithoutIds for CaseFile {
+    fn with_reference_and_no_ids(mut self) -> CaseFile {
+        for person in &mut self.case.people {
+            person.a_number = None;
+        }
+        self.events.retain(|e| e.id.as_deref() == Some("e4"));
+        self
+    }
+}
+
+fn a_wrong_key_is_refused_before_anything_is_written(db: &TestDatabase) {
+    let store = db.store();
+    seed(&*store);
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.key");
+    amparo_trust::keyfile::write_new(&other).unwrap();
+    let refused = open(&db.url, Sealer::from_file(&other).unwrap()).err().expect("refused");
+    let expected = db.sealer();
+    match refused {
+        StoreError::WrongKey { expected: id } => assert_eq!(id, expected.current_key_id().to_string()),
+        other => panic!("expected WrongKey, got {other:?}"),
+    }
+    assert!(refused_message_names_the_fix());
+    // The database is untouched and still opens with its own key.
+    let again = open(&db.url, db.sealer()).unwrap();
+    assert_eq!(again.organisations().unwrap().len(), 1);
+}
+
+fn refused_message_names_the_fix() -> bool {
+    StoreError::WrongKey { expected: "00".into() }.to_string().contains("AMPARO_KEY_FILE")
+}
+
+fn a_rotation_reencrypts_everything_and_search_keeps_working(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&*store);
+    let before = store.case(&org, &case).unwrap().unwrap();
+    let old_key = store.current_key_id();
+
+    // A second process (a server) opened before the rotation keeps its old keys in memory.
+    let server = open(&db.url, db.sealer()).unwrap();
+
+    let rotated = amparo_trust::keyfile::rotate(db.key_file()).unwrap();
+    assert!(store.reload_keys().unwrap());
+    let new_key = store.current_key_id();
+    assert_eq!(new_key, rotated.current().key_id().to_string());
+    assert_ne!(new_key, old_key);
+    let rewritten = store.reseal().unwrap();
+    assert_eq!(rewritten, 1 + 1 + 4 + 1, "medical, the patient's row, four events, one task note");
+    assert_eq!(store.reseal().unwrap(), 0, "a second pass finds nothing left");
+    store.renew_key_canary().unwrap();
+
+    // The server reads values under a key it had never seen by re-reading the key file.
+    assert_eq!(server.case(&org, &case).unwrap().unwrap().file, before.file);
+    assert_eq!(server.current_key_id(), new_key);
+
+    // Search works under the new key's indexes.
+    let query = CaseQuery { search: Some(A_NUMBER.into()), ..CaseQuery::default() };
+    assert_eq!(store.list_cases(&org, &query).unwrap().total, 1);
+
+    // The old key can now be dropped: the new key alone opens the database and reads everything.
+    let only_new = rotated.current().to_line();
+    let reopened = open(&db.url, Sealer::from_text(only_new.expose()).unwrap()).unwrap();
+    assert_eq!(reopened.case(&org, &case).unwrap().unwrap().file, before.file);
+    let notes: Vec<_> =
+        reopened.case_tasks(&org, &case).unwrap().into_iter().filter_map(|t| t.note).collect();
+    assert_eq!(notes, [TASK_NOTE]);
+    for secret in SECRETS {
+        assert!(!contains(&database_bytes(db), secret), "{secret} is stored in clear after the rotation");
+    }
+}
+
+/// Runs raw SQL against the test database, as an older version of Amparo would have written.
+fn raw_sql(db: &TestDatabase, sql: &str) {
+    match db.postgres_schema() {
+        None => {
+            let conn = rusqlite::Connection::open(db.sqlite_path().unwrap()).unwrap();
+            conn.execute_batch(sql).unwrap();
+        }
+        Some(_) => {
+            let mut client = ::postgres::Client::connect(&db.url, ::postgres::NoTls).unwrap();
+            client.batch_execute(sql).unwrap();
+        }
+    }
+}
+
+fn values_written_before_encryption_are_sealed_at_the_next_start(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&*store);
+    let appended = serde_json::json!({ "id": "e9", "type": "medical_attested", "on": "2026-02-25",
+                                       "note": "legacy note" });
+    let body = serde_json::to_string(&serde_json::from_value::<RawEvent>(appended).unwrap()).unwrap();
+    // What a database from before encryption holds: values in clear and no blind indexes.
+    raw_sql(
+        db,
+        &format!(
+            "UPDATE people SET a_number = 'A111222333', birth_date = '2020-01-02' \
+             WHERE org_id = '{org}' AND case_id = '{case}' AND position = 0;
+             INSERT INTO events (org_id, case_id, seq, event_id, type, on_date, body, recorded_at) \
+             VALUES ('{org}', '{case}', 5, 'e9', 'medical_attested', '2026-02-25', '{body}', 0);
+             DELETE FROM identifiers;
+             DELETE FROM amparo_meta WHERE key = 'fields_sealed';"
+        ),
+    );
+    assert!(contains(&database_bytes(db), "A111222333"));
+    drop(store);
+
+    let reopened = open(&db.url, db.sealer()).unwrap();
+    let stored = reopened.case(&org, &case).unwrap().unwrap();
+    assert_eq!(stored.file.case.people[0].a_number.as_ref().unwrap().as_str(), "A111222333");
+    let last: &Event = stored.file.events.last().unwrap();
+    assert_eq!(last.id.as_deref(), Some("e9"));
+    let bytes = database_bytes(db);
+    for value in ["A111222333", "2020-01-02", "legacy note"] {
+        assert!(!contains(&bytes, value), "{value} was sealed");
+    }
+    let query = CaseQuery { search: Some("A111222333".into()), ..CaseQuery::default() };
+    assert_eq!(reopened.list_cases(&org, &query).unwrap().total, 1, "its blind index was built");
+}
+
+fn events_stay_append_only(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&*store);
+    let attempt = |sql: String| -> Result<(), String> {
+        match db.postgres_schema() {
+            None => rusqlite::Connection::open(db.sqlite_path().unwrap())
+                .unwrap()
+                .execute_batch(&sql)
+                .map_err(|e| e.to_string()),
+            Some(_) => ::postgres::Client::connect(&db.url, ::postgres::NoTls)
+                .unwrap()
+                .batch_execute(&sql)
+                .map_err(|e| format!("{e:?}")),
+        }
+    };
+    let scope = format!("WHERE org_id = '{org}' AND case_id = '{case}' AND seq = 1");
+    for sql in [
+        format!("UPDATE events SET type = 'parole_granted' {scope}"),
+        format!("UPDATE events SET on_date = '2020-01-01' {scope}"),
+        format!("UPDATE events SET body = '{{}}' {scope}"),
+        format!("DELETE FROM events {scope}"),
+    ] {
+        let refused = attempt(sql.clone()).expect_err(&sql);
+        assert!(refused.contains("append-only"), "{sql}: {refused}");
+    }
+}

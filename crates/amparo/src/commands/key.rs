@@ -1,0 +1,96 @@
+//! `amparo key generate` and `amparo key rotate`.
+
+use std::path::{Path, PathBuf};
+
+use amparo_store::seal::KeyOrigin;
+use clap::Subcommand;
+
+use super::{key_config, open_store_keyed};
+use crate::DatabaseArgs;
+use crate::error::{CliError, CliResult};
+
+/// Re-encryption passes before giving up on values a running server keeps writing under the old
+/// key (it re-reads the key file every 20 seconds).
+const MAX_PASSES: usize = 10;
+const PASS_PAUSE: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Write a new key file (mode 0600); never overwrites one.
+    Generate {
+        /// Where to write it [default: AMPARO_KEY_FILE or `key_file`].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Add a new current key to the key file and re-encrypt every sensitive value under it; servers
+    /// keep reading throughout (older keys stay in the file).
+    Rotate {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+pub fn run(command: KeyCommand, database: &dyn Fn(DatabaseArgs) -> String) -> CliResult {
+    match command {
+        KeyCommand::Generate { out } => {
+            let path = out.or_else(|| key_config().file.clone()).ok_or_else(|| {
+                CliError::Invalid(
+                    "say where to write the key file: --out FILE (or set AMPARO_KEY_FILE)".into(),
+                )
+            })?;
+            let keys =
+                amparo_trust::keyfile::write_new(&path).map_err(|e| CliError::Failed(e.to_string()))?;
+            say!("wrote key file {} (key {}, mode 0600)", path.display(), keys.current().key_id());
+            say!("keep it apart from the database and its backups; point AMPARO_KEY_FILE at it");
+            Ok(())
+        }
+        KeyCommand::Rotate { db } => rotate(&database(db)),
+    }
+}
+
+fn rotate(url: &str) -> CliResult {
+    let config = key_config();
+    if config.text.is_some() {
+        return Err(CliError::Invalid(
+            "the keys come from AMPARO_KEY, which cannot be rotated in place: put them in a key file \
+             (AMPARO_KEY_FILE) and rotate that"
+                .into(),
+        ));
+    }
+    // Open first: the current keys must be the database's own before a new one is added.
+    let (store, origin) = open_store_keyed(url)?;
+    let path = key_file_path(url, config.file.as_deref(), &origin)?;
+    let keys = amparo_trust::keyfile::rotate(&path).map_err(|e| CliError::Failed(e.to_string()))?;
+    store.reload_keys()?;
+    say!("key file {}: new current key {}", path.display(), keys.current().key_id());
+    for pass in 1..=MAX_PASSES {
+        let rewritten = store.reseal()?;
+        say!("pass {pass}: re-encrypted {rewritten} values");
+        if rewritten == 0 {
+            store.renew_key_canary()?;
+            say!(
+                "every value is under key {}; older keys stay in the file to read old backups",
+                store.current_key_id()
+            );
+            return Ok(());
+        }
+        if pass > 1 {
+            // A server still writing under the old key picks the new one up within seconds.
+            std::thread::sleep(PASS_PAUSE);
+        }
+    }
+    Err(CliError::Failed(format!(
+        "values kept appearing under an older key after {MAX_PASSES} passes; is a server running with \
+         another key file? Run `amparo key rotate` again once it has restarted"
+    )))
+}
+
+fn key_file_path(url: &str, configured: Option<&Path>, origin: &KeyOrigin) -> CliResult<PathBuf> {
+    match (configured, origin) {
+        (Some(path), _) => Ok(path.to_path_buf()),
+        (None, KeyOrigin::BesideDatabase { path, .. }) => Ok(path.clone()),
+        (None, KeyOrigin::Configured) => {
+            Err(CliError::Invalid(format!("no key file is configured for {url}")))
+        }
+    }
+}
