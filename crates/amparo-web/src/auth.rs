@@ -37,8 +37,15 @@ impl SignedIn {
 
 /// Why there is no signed-in user: pages send the browser to sign in, the API answers 401.
 pub enum NotSignedIn {
-    Page { next: String, expired: bool },
+    Page {
+        next: String,
+        expired: bool,
+    },
     Api,
+    /// Signed in, but the role does not hold the permission the route requires.
+    Forbidden {
+        api: bool,
+    },
     Failed(WebError),
 }
 
@@ -50,6 +57,8 @@ impl IntoResponse for NotSignedIn {
                 Redirect::to(&format!("/login?next={}{expired}", encode_next(&next))).into_response()
             }
             NotSignedIn::Api => WebError::Unauthenticated.into_json(),
+            NotSignedIn::Forbidden { api: true } => WebError::Forbidden.into_json(),
+            NotSignedIn::Forbidden { api: false } => WebError::Forbidden.into_response(),
             NotSignedIn::Failed(e) => e.into_response(),
         }
     }
@@ -98,6 +107,11 @@ impl FromRequestParts<AppState> for SignedIn {
                 .with_store(move |store| store.touch_session(&touched, now))
                 .await
                 .map_err(NotSignedIn::Failed)?;
+        }
+        if let Some(crate::access::Required(permission)) = parts.extensions.get::<crate::access::Required>()
+            && !crate::access::allows(user.role, *permission)
+        {
+            return Err(NotSignedIn::Forbidden { api: is_api });
         }
         Ok(SignedIn { user, csrf_token: session.csrf_token, token_hash: hash })
     }

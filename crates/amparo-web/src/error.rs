@@ -12,6 +12,8 @@ pub enum WebError {
     Unauthenticated,
     #[error("the form has expired; reload the page and try again")]
     Csrf,
+    #[error("your role does not allow this; ask an administrator of your organisation")]
+    Forbidden,
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -43,6 +45,7 @@ impl WebError {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -68,6 +71,7 @@ impl WebError {
         let code = match &self {
             WebError::Unauthenticated => "unauthenticated",
             WebError::Csrf => "csrf",
+            WebError::Forbidden => "forbidden",
             WebError::NotFound(_) => "not_found",
             WebError::Conflict(_) => "conflict",
             WebError::Invalid(_) => "invalid",

@@ -3,6 +3,7 @@
 //! A request flows: HTTP → session (cookie) → CSRF check on every form post → domain validation →
 //! one store call → response. The store is blocking, so handlers call it on the blocking pool.
 
+mod access;
 mod api;
 mod auth;
 mod clock;
@@ -20,10 +21,12 @@ mod views;
 
 use std::sync::Arc;
 
+use access::Routes;
 use amparo_store::Store;
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use access::{Access, MATRIX, Permission, RouteAccess, allows};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::WebError;
 pub use password::{hash_password, verify_password};
@@ -58,33 +61,48 @@ impl AppState {
     }
 }
 
+/// Every route with the access it requires (see [`access`]).
+fn routes() -> Routes {
+    use Access::{Needs, Public, SignedIn};
+    use Permission::*;
+    Routes::new()
+        .add("GET", "/health", Public, get(pages::health))
+        .add("GET", "/static/app.css", Public, get(pages::stylesheet))
+        .add("GET", "/", SignedIn, get(pages::home))
+        .add("GET", "/login", Public, get(pages::login_form))
+        .add("POST", "/login", Public, post(pages::login))
+        .add("POST", "/logout", SignedIn, post(pages::logout))
+        .add("GET", "/cases", Needs(ViewCases), get(pages::case_list))
+        .add("GET", "/cases/{id}", Needs(ViewCases), get(pages::case_page))
+        .add("POST", "/cases/{id}/assignments", Needs(AssignStaff), post(triage_pages::assign))
+        .add("GET", "/triage", Needs(ViewCases), get(triage_pages::board))
+        .add("GET", "/tasks", Needs(ViewCases), get(triage_pages::my_tasks))
+        .add("POST", "/tasks/{id}/complete", Needs(WorkTasks), post(triage_pages::complete_task))
+        .add("POST", "/tasks/{id}/reassign", Needs(ReassignTasks), post(triage_pages::reassign_task))
+        .add("GET", "/reviews", Needs(RunReviews), get(triage_pages::reviews))
+        .add("POST", "/reviews", Needs(RunReviews), post(triage_pages::open_reviews))
+        .add("GET", "/api/v1/cases", Needs(ViewCases), get(api::list_cases))
+        .add("GET", "/api/v1/cases/{id}", Needs(ViewCases), get(api::get_case))
+        .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
+        .add("GET", "/api/v1/cases/{id}/escalations", Needs(ViewCases), get(triage_api::case_escalations))
+        .add("POST", "/api/v1/cases/{id}/assignments", Needs(AssignStaff), post(triage_api::assign))
+        .add("GET", "/api/v1/triage", Needs(ViewCases), get(triage_api::board))
+        .add("GET", "/api/v1/tasks", Needs(ViewCases), get(triage_api::my_tasks))
+        .add("POST", "/api/v1/tasks/{id}/complete", Needs(WorkTasks), post(triage_api::complete_task))
+        .add("POST", "/api/v1/tasks/{id}/reassign", Needs(ReassignTasks), post(triage_api::reassign_task))
+        .add("GET", "/api/v1/reviews/preview", Needs(RunReviews), get(triage_api::review_preview))
+        .add("POST", "/api/v1/reviews", Needs(RunReviews), post(triage_api::open_reviews))
+}
+
+/// Every route of the application and the access it declares, for the authorisation test.
+pub fn route_table() -> Vec<RouteAccess> {
+    routes().into_parts().1
+}
+
 /// The whole application: pages, API and health check.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/health", get(pages::health))
-        .route("/static/app.css", get(pages::stylesheet))
-        .route("/", get(pages::home))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/cases", get(pages::case_list))
-        .route("/cases/{id}", get(pages::case_page))
-        .route("/cases/{id}/assignments", post(triage_pages::assign))
-        .route("/triage", get(triage_pages::board))
-        .route("/tasks", get(triage_pages::my_tasks))
-        .route("/tasks/{id}/complete", post(triage_pages::complete_task))
-        .route("/tasks/{id}/reassign", post(triage_pages::reassign_task))
-        .route("/reviews", get(triage_pages::reviews).post(triage_pages::open_reviews))
-        .route("/api/v1/cases", get(api::list_cases))
-        .route("/api/v1/cases/{id}", get(api::get_case))
-        .route("/api/v1/cases/{id}/events", post(api::append_event))
-        .route("/api/v1/cases/{id}/escalations", get(triage_api::case_escalations))
-        .route("/api/v1/cases/{id}/assignments", post(triage_api::assign))
-        .route("/api/v1/triage", get(triage_api::board))
-        .route("/api/v1/tasks", get(triage_api::my_tasks))
-        .route("/api/v1/tasks/{id}/complete", post(triage_api::complete_task))
-        .route("/api/v1/tasks/{id}/reassign", post(triage_api::reassign_task))
-        .route("/api/v1/reviews/preview", get(triage_api::review_preview))
-        .route("/api/v1/reviews", post(triage_api::open_reviews))
+    let (routes, _) = routes().into_parts();
+    routes
         .layer(axum::middleware::map_response(headers::security_headers))
         .layer(axum::middleware::from_fn(headers::server_timing))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))

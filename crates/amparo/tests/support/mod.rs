@@ -98,8 +98,14 @@ impl TestApp {
                 break address.to_owned();
             }
         };
-        let agent =
-            ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
+        // No kept-alive connections: the server closes one after refusing a request whose body it did
+        // not read, and a client reusing it would fail the next request for reasons of its own.
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_idle_connections(0)
+            .build()
+            .new_agent();
         TestApp { base, server, agent, dir }
     }
 

@@ -1,0 +1,199 @@
+//! The authorisation matrix through a real server: every route of the router, for every role, an
+//! anonymous visitor and a member of another organisation. The expected table below is written out
+//! independently of the code's; a route added without an entry here fails the test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use amparo_store::testing::TestDatabase;
+use support::{PASSWORD, Reply, TestApp, amparo};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    Anyone,
+    AnySignedIn,
+    Roles(&'static [&'static str]),
+}
+
+const ALL: &[&str] = &["admin", "attorney", "advocate", "clinician", "viewer"];
+const WRITERS: &[&str] = &["admin", "attorney", "advocate"];
+const LEADS: &[&str] = &["admin", "attorney"];
+const TASK_WORKERS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
+
+fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
+    use Expect::*;
+    BTreeMap::from([
+        (("GET", "/health"), Anyone),
+        (("GET", "/static/app.css"), Anyone),
+        (("GET", "/login"), Anyone),
+        (("POST", "/login"), Anyone),
+        (("GET", "/"), AnySignedIn),
+        (("POST", "/logout"), AnySignedIn),
+        (("GET", "/cases"), Roles(ALL)),
+        (("GET", "/cases/{id}"), Roles(ALL)),
+        (("POST", "/cases/{id}/assignments"), Roles(LEADS)),
+        (("GET", "/triage"), Roles(ALL)),
+        (("GET", "/tasks"), Roles(ALL)),
+        (("POST", "/tasks/{id}/complete"), Roles(TASK_WORKERS)),
+        (("POST", "/tasks/{id}/reassign"), Roles(WRITERS)),
+        (("GET", "/reviews"), Roles(LEADS)),
+        (("POST", "/reviews"), Roles(LEADS)),
+        (("GET", "/api/v1/cases"), Roles(ALL)),
+        (("GET", "/api/v1/cases/{id}"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/events"), Roles(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/escalations"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/assignments"), Roles(LEADS)),
+        (("GET", "/api/v1/triage"), Roles(ALL)),
+        (("GET", "/api/v1/tasks"), Roles(ALL)),
+        (("POST", "/api/v1/tasks/{id}/complete"), Roles(TASK_WORKERS)),
+        (("POST", "/api/v1/tasks/{id}/reassign"), Roles(WRITERS)),
+        (("GET", "/api/v1/reviews/preview"), Roles(LEADS)),
+        (("POST", "/api/v1/reviews"), Roles(LEADS)),
+    ])
+}
+
+#[test]
+fn every_route_has_an_expected_rule_and_the_same_one_as_the_code() {
+    let expected = expected();
+    let table = amparo_web::route_table();
+    for route in &table {
+        let expect = expected.get(&(route.method, route.path)).unwrap_or_else(|| {
+            panic!("{} {} has no entry in this test's matrix: add one", route.method, route.path)
+        });
+        let matches = match (expect, route.access) {
+            (Expect::Anyone, amparo_web::Access::Public) => true,
+            (Expect::AnySignedIn, amparo_web::Access::SignedIn) => true,
+            (Expect::Roles(roles), amparo_web::Access::Needs(permission)) => {
+                let allowed: Vec<&str> = ALL
+                    .iter()
+                    .copied()
+                    .filter(|r| amparo_web::allows(amparo_store::parse_role(r).unwrap(), permission))
+                    .collect();
+                allowed == *roles
+            }
+            _ => false,
+        };
+        assert!(
+            matches,
+            "{} {}: the code says {:?}, this test {:?}",
+            route.method, route.path, route.access, expect
+        );
+    }
+    assert_eq!(table.len(), expected.len(), "a route of this matrix is no longer in the router");
+}
+
+/// A signed-in member: session cookie and CSRF token.
+struct Actor {
+    name: String,
+    session: Option<(String, String)>,
+}
+
+/// Whether the reply refused the request for want of permission or of a session.
+fn refused(reply: &Reply) -> Option<&'static str> {
+    if reply.status == 401 {
+        return Some("unauthenticated");
+    }
+    if reply.status == 303 && reply.header("location").is_some_and(|l| l.starts_with("/login")) {
+        return Some("unauthenticated");
+    }
+    if reply.status == 403 && reply.body.contains("role does not allow") {
+        return Some("forbidden");
+    }
+    None
+}
+
+fn request(app: &TestApp, method: &str, path: &str, actor: &Actor) -> Reply {
+    let (cookie, csrf) = actor.session.clone().unwrap_or_default();
+    match (method, path.starts_with("/api/")) {
+        ("GET", _) => app.get(path, &cookie),
+        ("POST", true) => app.post_json(path, &cookie, &csrf, &serde_json::json!({})),
+        ("POST", false) => app.post_form(path, &cookie, &[("csrf", &csrf)]),
+        _ => panic!("no test request for method {method}"),
+    }
+}
+
+amparo_store::on_both_backends!(no_access_beyond_the_matrix);
+
+fn no_access_beyond_the_matrix(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    for role in ["admin", "advocate", "clinician", "viewer"] {
+        let email = format!("{role}@a.example.org");
+        let args = ["user", "add", "--org", "clinic-a", "--email", &email, "--name", "Staff", "--role", role];
+        amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+    }
+    let mut actors = vec![Actor { name: "anonymous".into(), session: None }];
+    for (name, email) in [
+        ("admin", "admin@a.example.org"),
+        ("attorney", "ana@a.example.org"),
+        ("advocate", "advocate@a.example.org"),
+        ("clinician", "clinician@a.example.org"),
+        ("viewer", "viewer@a.example.org"),
+    ] {
+        actors.push(Actor { name: name.into(), session: Some(app.sign_in(email, PASSWORD)) });
+    }
+    let attorney = actors[2].session.clone().unwrap();
+    let (case_id, _) = app.case_id(&attorney.0, "A-1");
+    let outsider = Actor {
+        name: "another organisation".into(),
+        session: Some(app.sign_in("bo@b.example.org", PASSWORD)),
+    };
+
+    let mut checked = 0;
+    for route in amparo_web::route_table() {
+        let path = route.path.replace("{id}", &case_id);
+        let expect = expected()[&(route.method, route.path)];
+        for actor in &actors {
+            // Signing out ends the session the other checks need; it is checked last, below.
+            if route.path == "/logout" && actor.session.is_some() {
+                continue;
+            }
+            let reply = request(&app, route.method, &path, actor);
+            let outcome = refused(&reply);
+            let allowed = match expect {
+                Expect::Anyone => true,
+                Expect::AnySignedIn => actor.session.is_some(),
+                Expect::Roles(roles) => roles.contains(&actor.name.as_str()),
+            };
+            if allowed {
+                assert_eq!(
+                    outcome, None,
+                    "{} {path} as {}: {} {}",
+                    route.method, actor.name, reply.status, reply.body
+                );
+            } else {
+                let want = if actor.session.is_some() { "forbidden" } else { "unauthenticated" };
+                assert_eq!(
+                    outcome,
+                    Some(want),
+                    "{} {path} as {}: {} {}",
+                    route.method,
+                    actor.name,
+                    reply.status,
+                    reply.body
+                );
+            }
+            checked += 1;
+        }
+        // A member of another organisation never reaches this organisation's case.
+        if route.path.contains("/cases/{id}") {
+            let reply = request(&app, route.method, &path, &outsider);
+            let kept_out =
+                if route.method == "GET" { reply.status == 404 } else { (400..500).contains(&reply.status) };
+            assert!(
+                kept_out,
+                "{} {path} from another organisation: {} {}",
+                route.method, reply.status, reply.body
+            );
+        }
+    }
+    assert!(checked > 100, "only {checked} checks ran");
+    for actor in actors.iter().skip(1) {
+        let reply = request(&app, "POST", "/logout", actor);
+        assert_eq!(reply.status, 303, "sign-out as {}", actor.name);
+        let after = app.get("/cases", &actor.session.as_ref().unwrap().0);
+        assert_eq!(refused(&after), Some("unauthenticated"), "the session of {} ended", actor.name);
+    }
+}
