@@ -300,6 +300,29 @@ impl<E: Engine> Store for E {
         self.read(|tx| triage::assignments(tx, org, case))
     }
 
+    fn set_case_shared(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        clinician: &UserId,
+        shared: bool,
+        by: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            crate::sharing::set_shared(tx, (org, case), clinician, shared, by, now)
+        })
+    }
+
+    fn case_shares(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
+        self.read(|tx| crate::sharing::shares(tx, org, case))
+    }
+
+    fn is_case_shared(&self, org: &OrgId, case: &CaseId, user: &UserId) -> StoreResult<bool> {
+        self.read(|tx| crate::sharing::is_shared(tx, org, case, user))
+    }
+
     fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
         self.read(|tx| triage::board(tx, org, filter))
     }

@@ -17,6 +17,7 @@ mod records;
 mod reseal;
 pub mod seal;
 mod shared;
+mod sharing;
 mod sql;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -131,6 +132,20 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
     fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>>;
+    /// Shares a case with a clinician of the organisation (`shared`), or stops sharing it; recorded
+    /// in the audit trail in the same transaction. Only clinicians are shared with.
+    fn set_case_shared(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        clinician: &UserId,
+        shared: bool,
+        by: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The clinicians a case is shared with.
+    fn case_shares(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>>;
+    fn is_case_shared(&self, org: &OrgId, case: &CaseId, user: &UserId) -> StoreResult<bool>;
     /// Open cases ranked by triage score, most urgent first.
     fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage>;
     /// A case's escalations with their tasks, newest first; closed ones stay on the record.

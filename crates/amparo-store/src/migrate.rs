@@ -28,6 +28,11 @@ pub const SQLITE: &[Migration] = &[
         name: "sealed_fields",
         sql: include_str!("../migrations/sqlite/0010_sealed_fields.sql"),
     },
+    Migration {
+        version: 11,
+        name: "case_shares",
+        sql: include_str!("../migrations/sqlite/0011_case_shares.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -53,6 +58,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 10,
         name: "sealed_fields",
         sql: include_str!("../migrations/postgres/0010_sealed_fields.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "case_shares",
+        sql: include_str!("../migrations/postgres/0011_case_shares.sql"),
     },
 ];
 

@@ -131,13 +131,15 @@ pub struct CaseSummary {
 pub struct CaseQuery {
     /// Matches the start of the reference or of the patient's family name, case-insensitively.
     pub search: Option<String>,
+    /// Only cases shared with this clinician.
+    pub shared_with: Option<UserId>,
     pub offset: i64,
     pub limit: i64,
 }
 
 impl Default for CaseQuery {
     fn default() -> Self {
-        CaseQuery { search: None, offset: 0, limit: 50 }
+        CaseQuery { search: None, shared_with: None, offset: 0, limit: 50 }
     }
 }
 
@@ -196,6 +198,8 @@ pub struct BoardFilter {
     pub critical_only: bool,
     /// Only cases this user is assigned to, in any role.
     pub assigned_to: Option<UserId>,
+    /// Only cases shared with this clinician.
+    pub shared_with: Option<UserId>,
     pub program: Option<Program>,
     /// Only cases whose next deadline falls on or before this day.
     pub due_by: Option<amparo_domain::Date>,

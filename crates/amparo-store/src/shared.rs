@@ -536,10 +536,11 @@ pub fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQue
         .and_then(exact_identifier)
         .map(|(kind, value)| sealer.blind_all(kind, &value))
         .unwrap_or_default();
-    let (list_sql, count_sql) = sql::list_cases(term.is_some(), digests.len());
+    let (list_sql, count_sql) = sql::list_cases(term.is_some(), digests.len(), query.shared_with.is_some());
     let mut params: Vec<Value> = vec![org.as_str().into()];
     params.extend(term.map(|t| Value::from(sql::search_pattern(t))));
     params.extend(digests.into_iter().map(Value::from));
+    params.extend(query.shared_with.as_ref().map(|u| Value::from(u.as_str())));
     let total = tx.query_int(&count_sql, &params)?;
     params.extend([query.limit.into(), query.offset.into()]);
     let cases = tx

@@ -67,8 +67,9 @@ pub const SELECT_CASE_REFERENCES: &str =
     "SELECT id, reference FROM cases WHERE org_id = $1 ORDER BY reference";
 
 /// The case list, with the optional search as `$2` when `searching`, then `digests` blind indexes of
-/// an identifier the search term names exactly; limit and offset follow.
-pub fn list_cases(searching: bool, digests: usize) -> (String, String) {
+/// an identifier the search term names exactly, then the clinician the list is restricted to when
+/// `shared`; limit and offset follow.
+pub fn list_cases(searching: bool, digests: usize, shared: bool) -> (String, String) {
     let identifier = if digests > 0 {
         let list: Vec<String> = (3..3 + digests).map(|n| format!("${n}")).collect();
         format!(
@@ -78,15 +79,21 @@ pub fn list_cases(searching: bool, digests: usize) -> (String, String) {
     } else {
         String::new()
     };
-    let filter = if searching {
+    let mut filter = if searching {
         format!(
             " AND (lower(c.reference) LIKE $2 OR lower(p.family_name) LIKE $2 OR lower(p.given_name) LIKE $2{identifier})"
         )
     } else {
         String::new()
     };
-    let first = if searching { 3 + digests } else { 2 };
-    let (limit, offset) = (format!("${first}"), format!("${}", first + 1));
+    let mut next = if searching { 3 + digests } else { 2 };
+    if shared {
+        filter.push_str(&format!(
+            " AND c.id IN (SELECT s.case_id FROM case_shares s WHERE s.org_id = $1 AND s.user_id = ${next})"
+        ));
+        next += 1;
+    }
+    let (limit, offset) = (format!("${next}"), format!("${}", next + 1));
     let from = format!(
         "FROM cases c JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
          WHERE c.org_id = $1{filter}"

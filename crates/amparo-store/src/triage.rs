@@ -315,6 +315,12 @@ pub fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<
             user.as_str(),
         );
     }
+    if let Some(user) = &filter.shared_with {
+        conditions.push(
+            "EXISTS (SELECT 1 FROM case_shares s WHERE s.org_id = c.org_id AND s.case_id = c.id AND s.user_id = ?)",
+            user.as_str(),
+        );
+    }
     // Every case has exactly one patient, so counting cases alone counts the board's rows.
     let count_sql = format!("SELECT COUNT(*) FROM cases c WHERE {}", conditions.sql());
     let total = tx.query_int(&count_sql, &conditions.params)?;

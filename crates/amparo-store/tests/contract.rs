@@ -456,18 +456,20 @@ fn case_list_searches_and_pages(db: &TestDatabase) {
         .map(|n| case_file(&format!("L-{n:02}"), if n % 3 == 0 { "Zamora" } else { "Ejemplo" }))
         .collect();
     store.import_cases(&a, &files, None, now()).unwrap();
-    let page = store.list_cases(&a, &CaseQuery { search: None, offset: 10, limit: 5 }).unwrap();
+    let page = store
+        .list_cases(&a, &CaseQuery { search: None, offset: 10, limit: 5, ..CaseQuery::default() })
+        .unwrap();
     assert_eq!(page.total, 12);
     assert_eq!(page.cases.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(), ["L-11", "L-12"]);
     assert_eq!(page.cases[0].people, 2);
     let zamora =
-        store.list_cases(&a, &CaseQuery { search: Some("zam".into()), offset: 0, limit: 50 }).unwrap();
+        store.list_cases(&a, &CaseQuery { search: Some("zam".into()), ..CaseQuery::default() }).unwrap();
     assert_eq!(zamora.total, 4);
     assert!(zamora.cases.iter().all(|c| c.patient_name == "Nina Zamora"));
     let by_ref =
-        store.list_cases(&a, &CaseQuery { search: Some("l-0".into()), offset: 0, limit: 50 }).unwrap();
+        store.list_cases(&a, &CaseQuery { search: Some("l-0".into()), ..CaseQuery::default() }).unwrap();
     assert_eq!(by_ref.total, 9);
     let wildcard =
-        store.list_cases(&a, &CaseQuery { search: Some("%".into()), offset: 0, limit: 50 }).unwrap();
+        store.list_cases(&a, &CaseQuery { search: Some("%".into()), ..CaseQuery::default() }).unwrap();
     assert_eq!(wildcard.total, 12, "a bare wildcard is stripped, not interpreted");
 }

@@ -113,6 +113,44 @@ impl Routes {
     }
 }
 
+/// The clinician a list is restricted to: clinicians see only the cases shared with them.
+pub(crate) fn shared_only(user: &amparo_store::User) -> Option<amparo_store::UserId> {
+    (user.role == Clinician).then(|| user.id.clone())
+}
+
+/// Whether `user` may see the case at all; a case they may not see is "not found", as one of another
+/// organisation is, so its existence is not revealed.
+pub(crate) fn may_see(
+    store: &dyn amparo_store::Store,
+    user: &amparo_store::User,
+    case: &amparo_store::CaseId,
+) -> amparo_store::StoreResult<bool> {
+    match user.role {
+        Clinician => store.is_case_shared(&user.org_id, case, &user.id),
+        Admin | Attorney | Advocate | Viewer => Ok(true),
+    }
+}
+
+/// What a clinician reads of a case: identity, medical facts and deadlines, not the legal timeline.
+pub(crate) fn sees_timeline(user: &amparo_store::User) -> bool {
+    user.role != Clinician
+}
+
+/// Refuses, as "not found", a task `user` may not complete: a clinician completes only their own.
+pub(crate) fn check_may_work_task(
+    store: &dyn amparo_store::Store,
+    user: &amparo_store::User,
+    task: &amparo_store::TaskId,
+) -> amparo_store::StoreResult<()> {
+    if user.role != Clinician {
+        return Ok(());
+    }
+    match store.task(&user.org_id, task)? {
+        Some(found) if found.owner_id.as_ref() == Some(&user.id) => Ok(()),
+        _ => Err(amparo_store::StoreError::NotFound("task".into())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,7 @@ pub async fn list_cases(
 ) -> Result<Response, ApiError> {
     let query = CaseQuery {
         search: params.q,
+        shared_with: crate::access::shared_only(&signed_in.user),
         offset: params.offset.unwrap_or(0).max(0),
         limit: params.limit.unwrap_or(50).clamp(1, 500),
     };
@@ -71,11 +72,20 @@ pub async fn get_case(
     signed_in: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let org = signed_in.user.org_id.clone();
-    let case = state
-        .with_store(move |store| store.case(&org, &CaseId(id)))
+    let user = signed_in.user.clone();
+    let mut case = state
+        .with_store(move |store| {
+            let id = CaseId(id);
+            if !crate::access::may_see(store, &user, &id)? {
+                return Ok(None);
+            }
+            store.case(&user.org_id, &id)
+        })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
+    if !crate::access::sees_timeline(&signed_in.user) {
+        case.file.events.clear();
+    }
     Ok(Json(case_json(&case)?).into_response())
 }
 

@@ -72,6 +72,7 @@ pub fn board_filter(params: &Params, me: &UserId, today: Date) -> Result<BoardFi
     Ok(BoardFilter {
         critical_only: params.flag("critical")?,
         assigned_to: params.flag("mine")?.then(|| me.clone()),
+        shared_with: None,
         program: params.program("program")?,
         due_by: params.int("due_within", 0, MAX_DUE_WITHIN_DAYS)?.map(|days| today.add_days(days)),
         offset: 0,

@@ -13,6 +13,7 @@ mod headers;
 mod input;
 mod pages;
 mod password;
+mod sharing_api;
 mod throttle;
 mod triage_api;
 mod triage_pages;
@@ -86,6 +87,8 @@ fn routes() -> Routes {
         .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
         .add("GET", "/api/v1/cases/{id}/escalations", Needs(ViewCases), get(triage_api::case_escalations))
         .add("POST", "/api/v1/cases/{id}/assignments", Needs(AssignStaff), post(triage_api::assign))
+        .add("GET", "/api/v1/cases/{id}/shares", Needs(ShareCases), get(sharing_api::shares))
+        .add("POST", "/api/v1/cases/{id}/shares", Needs(ShareCases), post(sharing_api::set_shared))
         .add("GET", "/api/v1/triage", Needs(ViewCases), get(triage_api::board))
         .add("GET", "/api/v1/tasks", Needs(ViewCases), get(triage_api::my_tasks))
         .add("POST", "/api/v1/tasks/{id}/complete", Needs(WorkTasks), post(triage_api::complete_task))

@@ -187,6 +187,7 @@ pub async fn case_list(
     let search = query.q.unwrap_or_default();
     let case_query = CaseQuery {
         search: Some(search.clone()).filter(|s| !s.trim().is_empty()),
+        shared_with: crate::access::shared_only(&signed_in.user),
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
     };
@@ -235,9 +236,13 @@ pub async fn case_page(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let org = signed_in.user.org_id.clone();
-    let (case, policy, triage) = state
+    let user = signed_in.user.clone();
+    let (mut case, policy, mut triage) = state
         .with_store(move |store| {
             let id = CaseId(id);
+            if !crate::access::may_see(store, &user, &id)? {
+                return Ok(None);
+            }
             let Some(case) = store.case(&org, &id)? else { return Ok(None) };
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
@@ -255,6 +260,14 @@ pub async fn case_page(
     let rules =
         amparo_domain::RuleSet::builtin().map_err(|e| WebError::Internal(format!("rule set: {e}")))?;
     let derivation = amparo_domain::derive(&case.file, today, &policy, rules);
+    if !crate::access::sees_timeline(&signed_in.user) {
+        // Statuses and deadlines are derived from the whole timeline above; the timeline itself,
+        // escalations and other people's tasks are legal work a clinician does not read.
+        case.file.events.clear();
+        triage.escalations.clear();
+        let me = &signed_in.user.id;
+        triage.tasks.retain(|t| t.owner_id.as_ref() == Some(me));
+    }
     let section = crate::triage_pages::case_triage(
         triage.escalations,
         triage.tasks,

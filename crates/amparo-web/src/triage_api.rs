@@ -43,6 +43,7 @@ pub async fn board(
     let params = Params(params);
     params.only(&["critical", "mine", "program", "due_within", "offset", "limit"])?;
     let mut filter = input::board_filter(&params, &signed_in.user.id, today(&state))?;
+    filter.shared_with = crate::access::shared_only(&signed_in.user);
     filter.offset = params.int("offset", 0, i64::MAX)?.unwrap_or(0);
     filter.limit = params.int("limit", 1, 500)?.unwrap_or(50);
     let org = signed_in.user.org_id.clone();
@@ -56,14 +57,23 @@ pub async fn case_escalations(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let org = signed_in.user.org_id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let escalations = state
         .with_store(move |store| {
             let case = CaseId(id);
-            if store.case(&org, &case)?.is_none() {
+            if !crate::access::may_see(store, &user, &case)? || store.case(&org, &case)?.is_none() {
                 return Ok(None);
             }
-            Ok(Some(store.escalations(&org, &case)?))
+            let mut escalations = store.escalations(&org, &case)?;
+            // A clinician reads only the tasks that are theirs.
+            if !crate::access::sees_timeline(&user) {
+                for escalation in &mut escalations {
+                    escalation.tasks.retain(|t| t.owner_id.as_ref() == Some(&user.id));
+                }
+                escalations.retain(|e| !e.tasks.is_empty());
+            }
+            Ok(Some(escalations))
         })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
@@ -107,10 +117,12 @@ pub async fn complete_task(
     let request: CompleteRequest = input::json::<amparo_domain::objects::Object<_>>(&body)?.0;
     let org = signed_in.user.org_id.clone();
     let me = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let (task, escalation_closed) = state
         .with_store(move |store| {
             let task = TaskId(id);
+            crate::access::check_may_work_task(store, &user, &task)?;
             store.complete_task(&org, &task, &me, request.note.as_deref(), now)?;
             let done =
                 store.task(&org, &task)?.ok_or_else(|| amparo_store::StoreError::NotFound("task".into()))?;

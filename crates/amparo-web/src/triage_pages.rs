@@ -311,10 +311,12 @@ pub async fn complete_task(
     let note = form.get("note").map(str::to_owned);
     let org = signed_in.user.org_id.clone();
     let me = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let task = state
         .with_store(move |store| {
             let task = TaskId(id);
+            crate::access::check_may_work_task(store, &user, &task)?;
             store.complete_task(&org, &task, &me, note.as_deref(), now)?;
             store.task(&org, &task)?.ok_or_else(not_found_task)
         })

@@ -46,6 +46,8 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/api/v1/cases/{id}/events"), Roles(WRITERS)),
         (("GET", "/api/v1/cases/{id}/escalations"), Roles(ALL)),
         (("POST", "/api/v1/cases/{id}/assignments"), Roles(LEADS)),
+        (("GET", "/api/v1/cases/{id}/shares"), Roles(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/shares"), Roles(WRITERS)),
         (("GET", "/api/v1/triage"), Roles(ALL)),
         (("GET", "/api/v1/tasks"), Roles(ALL)),
         (("POST", "/api/v1/tasks/{id}/complete"), Roles(TASK_WORKERS)),
@@ -115,7 +117,7 @@ fn request(app: &TestApp, method: &str, path: &str, actor: &Actor) -> Reply {
     }
 }
 
-amparo_store::on_both_backends!(no_access_beyond_the_matrix);
+amparo_store::on_both_backends!(no_access_beyond_the_matrix, clinicians_see_only_cases_shared_with_them);
 
 fn no_access_beyond_the_matrix(db: &TestDatabase) {
     let app = TestApp::start(db);
@@ -195,5 +197,73 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
         assert_eq!(reply.status, 303, "sign-out as {}", actor.name);
         let after = app.get("/cases", &actor.session.as_ref().unwrap().0);
         assert_eq!(refused(&after), Some("unauthenticated"), "the session of {} ended", actor.name);
+    }
+}
+
+fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let args = [
+        "user",
+        "add",
+        "--org",
+        "clinic-a",
+        "--email",
+        "dr@a.example.org",
+        "--name",
+        "Clinician",
+        "--role",
+        "clinician",
+    ];
+    amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let users = store.users(&org.id).unwrap();
+    let clinician_id = users.iter().find(|u| u.email == "dr@a.example.org").unwrap().id.clone();
+    let attorney_id = users.iter().find(|u| u.email == "ana@a.example.org").unwrap().id.clone();
+
+    let (attorney, attorney_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (clinician, _) = app.sign_in("dr@a.example.org", PASSWORD);
+    let (case_id, _) = app.case_id(&attorney, "A-1");
+    let case_path = format!("/api/v1/cases/{case_id}");
+
+    // Nothing is shared yet: the case does not exist for the clinician.
+    assert_eq!(app.get("/api/v1/cases", &clinician).json()["total"], 0);
+    assert_eq!(app.get("/api/v1/triage", &clinician).json()["total"], 0);
+    assert_eq!(app.get(&case_path, &clinician).status, 404);
+    assert_eq!(app.get(&format!("/cases/{case_id}"), &clinician).status, 404);
+
+    let share = |shared: bool, who: &str| {
+        let body = serde_json::json!({ "clinician": who, "shared": shared });
+        app.post_json(&format!("{case_path}/shares"), &attorney, &attorney_csrf, &body)
+    };
+    let shared = share(true, clinician_id.as_str());
+    assert_eq!(shared.status, 200, "{}", shared.body);
+    assert_eq!(shared.json()["shared_with"], serde_json::json!([clinician_id.as_str()]));
+    assert_eq!(share(true, clinician_id.as_str()).status, 409, "sharing twice is refused");
+    let not_clinician = share(true, attorney_id.as_str());
+    assert_eq!(not_clinician.status, 422);
+    assert!(not_clinician.body.contains("clinicians"), "{}", not_clinician.body);
+
+    // Shared: identity, medical facts and deadlines, but not the legal timeline.
+    assert_eq!(app.get("/api/v1/cases", &clinician).json()["total"], 1);
+    let case = app.get(&case_path, &clinician).json();
+    assert_eq!(case["file"]["case"]["reference"], "A-1");
+    assert_eq!(case["file"]["case"]["medical"]["condition"], "short bowel syndrome");
+    assert_eq!(case["file"]["events"], serde_json::json!([]));
+    assert_eq!(app.get(&case_path, &attorney).json()["file"]["events"].as_array().unwrap().len(), 2);
+    assert_eq!(app.get(&format!("/cases/{case_id}"), &clinician).status, 200);
+
+    // Un-shared: gone again. Both changes are in the audit trail, by whom and for whom.
+    assert_eq!(share(false, clinician_id.as_str()).status, 200);
+    assert_eq!(app.get(&case_path, &clinician).status, 404);
+    assert_eq!(share(false, clinician_id.as_str()).status, 404);
+    let audit = store.audit_log(Some(&org.id)).unwrap();
+    let actions: Vec<&str> =
+        audit.iter().map(|e| e.action.as_str()).filter(|a| a.starts_with("case.")).collect();
+    assert_eq!(actions, ["case.shared", "case.unshared"]);
+    for entry in audit.iter().filter(|e| e.action.starts_with("case.")) {
+        assert_eq!(entry.actor.as_deref(), Some(attorney_id.as_str()));
+        assert_eq!(entry.target, case_id);
+        assert!(entry.detail.contains(clinician_id.as_str()));
     }
 }

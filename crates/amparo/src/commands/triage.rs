@@ -55,6 +55,7 @@ pub fn run(database: &str, org: Option<&str>, options: &TriageOptions) -> CliRes
     let filter = BoardFilter {
         critical_only: options.critical,
         assigned_to,
+        shared_with: None,
         program,
         due_by: options.due_within.map(|days| today.add_days(i64::from(days))),
         offset: 0,
