@@ -217,6 +217,14 @@ impl<E: Engine> Store for E {
         self.read(|tx| shared::delete_session(tx, token_hash))
     }
 
+    fn delete_sessions_of(&self, org: &OrgId, user: &UserId) -> StoreResult<usize> {
+        self.write(|tx| {
+            let ended =
+                tx.execute(crate::sql::DELETE_SESSIONS_OF, &[org.as_str().into(), user.as_str().into()])?;
+            Ok(ended as usize)
+        })
+    }
+
     fn import_cases(
         &self,
         org: &OrgId,
@@ -392,6 +400,20 @@ impl<E: Engine> Store for E {
     fn audit_log(&self, org: Option<&OrgId>) -> StoreResult<Vec<AuditRecord>> {
         let chain = org.map_or(crate::audit::INSTALLATION, OrgId::as_str);
         self.read(|tx| crate::audit::entries(tx, chain))
+    }
+
+    fn record_audit(&self, org: &OrgId, event: &AuditEvent, now: DateTime<Utc>) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            let entry = crate::audit::Entry {
+                chain: org.as_str(),
+                actor: event.actor.as_ref(),
+                action: &event.action,
+                target: &event.target,
+                detail: event.detail.clone(),
+            };
+            crate::audit::append(tx, entry, now)
+        })
     }
 
     fn verify_audit(&self) -> StoreResult<Vec<ChainReport>> {

@@ -87,6 +87,8 @@ pub trait Store: Send + Sync + 'static {
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of a user ("sign out everywhere", a password reset); returns how many.
+    fn delete_sessions_of(&self, org: &OrgId, user: &UserId) -> StoreResult<usize>;
 
     /// Writes whole cases, all or nothing, with their derived deadlines: one refused case (a reference already taken, say) leaves
     /// the database as it was.
@@ -180,6 +182,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The audit trail of an organisation, or of the installation with `None`, oldest first.
     fn audit_log(&self, org: Option<&OrgId>) -> StoreResult<Vec<AuditRecord>>;
+    /// Appends one entry to an organisation's audit trail (a read of a case, an export, a sign-out
+    /// everywhere): ids and field names only, never sensitive values.
+    fn record_audit(&self, org: &OrgId, event: &AuditEvent, now: DateTime<Utc>) -> StoreResult<()>;
     /// Checks every chain of the audit trail; a report per chain.
     fn verify_audit(&self) -> StoreResult<Vec<ChainReport>>;
 

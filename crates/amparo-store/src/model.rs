@@ -308,7 +308,19 @@ pub struct ReviewOutcome {
     pub created: usize,
 }
 
-/// One entry of the audit trail, as stored.
+/// An entry to append to the audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEvent {
+    pub actor: Option<UserId>,
+    /// A dotted verb, such as `case.read`.
+    pub action: String,
+    /// The id of what was acted on.
+    pub target: String,
+    /// Ids and field names only.
+    pub detail: serde_json::Value,
+}
+
+/// One stored entry of the audit trail.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct AuditRecord {
     /// The organisation id, or `""` for installation-wide entries.

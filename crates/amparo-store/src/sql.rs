@@ -24,6 +24,7 @@ pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, org_id, user
 pub const SELECT_SESSION: &str = "SELECT token_hash, org_id, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1";
 pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2";
 
 pub const INSERT_CASE: &str = "INSERT INTO cases (org_id, id, reference, program, version, medical, created_at, \
      updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";

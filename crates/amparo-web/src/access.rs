@@ -131,6 +131,20 @@ pub(crate) fn may_see(
     }
 }
 
+/// The audit entry of `user` reading a case (`via` the page or the API).
+pub(crate) fn case_read(
+    user: &amparo_store::User,
+    case: &amparo_store::CaseId,
+    via: &str,
+) -> amparo_store::AuditEvent {
+    amparo_store::AuditEvent {
+        actor: Some(user.id.clone()),
+        action: "case.read".into(),
+        target: case.as_str().to_owned(),
+        detail: serde_json::json!({ "via": via }),
+    }
+}
+
 /// What a clinician reads of a case: identity, medical facts and deadlines, not the legal timeline.
 pub(crate) fn sees_timeline(user: &amparo_store::User) -> bool {
     user.role != Clinician

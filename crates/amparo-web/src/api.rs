@@ -73,13 +73,18 @@ pub async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let user = signed_in.user.clone();
+    let now = state.clock.now();
     let mut case = state
         .with_store(move |store| {
             let id = CaseId(id);
             if !crate::access::may_see(store, &user, &id)? {
                 return Ok(None);
             }
-            store.case(&user.org_id, &id)
+            let case = store.case(&user.org_id, &id)?;
+            if case.is_some() {
+                store.record_audit(&user.org_id, &crate::access::case_read(&user, &id, "api"), now)?;
+            }
+            Ok(case)
         })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
@@ -124,4 +129,11 @@ pub async fn append_event(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "version": version }))).into_response())
+}
+
+/// The organisation's audit trail, oldest first, for admins to keep or inspect elsewhere.
+pub async fn audit_export(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
+    let org = signed_in.user.org_id.clone();
+    let entries = state.with_store(move |store| store.audit_log(Some(&org))).await?;
+    Ok(Json(serde_json::json!({ "entries": entries })).into_response())
 }

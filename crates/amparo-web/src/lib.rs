@@ -73,6 +73,7 @@ fn routes() -> Routes {
         .add("GET", "/login", Public, get(pages::login_form))
         .add("POST", "/login", Public, post(pages::login))
         .add("POST", "/logout", SignedIn, post(pages::logout))
+        .add("POST", "/logout/everywhere", SignedIn, post(pages::logout_everywhere))
         .add("GET", "/cases", Needs(ViewCases), get(pages::case_list))
         .add("GET", "/cases/{id}", Needs(ViewCases), get(pages::case_page))
         .add("POST", "/cases/{id}/assignments", Needs(AssignStaff), post(triage_pages::assign))
@@ -93,6 +94,7 @@ fn routes() -> Routes {
         .add("GET", "/api/v1/tasks", Needs(ViewCases), get(triage_api::my_tasks))
         .add("POST", "/api/v1/tasks/{id}/complete", Needs(WorkTasks), post(triage_api::complete_task))
         .add("POST", "/api/v1/tasks/{id}/reassign", Needs(ReassignTasks), post(triage_api::reassign_task))
+        .add("GET", "/api/v1/audit", Needs(ReadAudit), get(api::audit_export))
         .add("GET", "/api/v1/reviews/preview", Needs(RunReviews), get(triage_api::review_preview))
         .add("POST", "/api/v1/reviews", Needs(RunReviews), post(triage_api::open_reviews))
 }

@@ -172,6 +172,33 @@ pub async fn logout(
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
+/// Signs the user out on every device (a lost phone, a shared computer): every session ends.
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    signed_in.check_csrf(&form.csrf)?;
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let ended = state
+        .with_store(move |store| {
+            let ended = store.delete_sessions_of(&user.org_id, &user.id)?;
+            let event = amparo_store::AuditEvent {
+                actor: Some(user.id.clone()),
+                action: "sessions.ended".into(),
+                target: user.id.as_str().to_owned(),
+                detail: serde_json::json!({ "sessions": ended }),
+            };
+            store.record_audit(&user.org_id, &event, now)?;
+            Ok(ended)
+        })
+        .await?;
+    tracing::info!(user = %signed_in.user.id, sessions = ended, "signed out everywhere");
+    let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
@@ -237,6 +264,7 @@ pub async fn case_page(
 ) -> Result<Response, WebError> {
     let org = signed_in.user.org_id.clone();
     let user = signed_in.user.clone();
+    let now = state.clock.now();
     let (mut case, policy, mut triage) = state
         .with_store(move |store| {
             let id = CaseId(id);
@@ -244,6 +272,7 @@ pub async fn case_page(
                 return Ok(None);
             }
             let Some(case) = store.case(&org, &id)? else { return Ok(None) };
+            store.record_audit(&org, &crate::access::case_read(&user, &id, "page"), now)?;
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
                 tasks: store.case_tasks(&org, &id)?,

@@ -32,6 +32,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/login"), Anyone),
         (("GET", "/"), AnySignedIn),
         (("POST", "/logout"), AnySignedIn),
+        (("POST", "/logout/everywhere"), AnySignedIn),
         (("GET", "/cases"), Roles(ALL)),
         (("GET", "/cases/{id}"), Roles(ALL)),
         (("POST", "/cases/{id}/assignments"), Roles(LEADS)),
@@ -52,6 +53,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/api/v1/tasks"), Roles(ALL)),
         (("POST", "/api/v1/tasks/{id}/complete"), Roles(TASK_WORKERS)),
         (("POST", "/api/v1/tasks/{id}/reassign"), Roles(WRITERS)),
+        (("GET", "/api/v1/audit"), Roles(&["admin"])),
         (("GET", "/api/v1/reviews/preview"), Roles(LEADS)),
         (("POST", "/api/v1/reviews"), Roles(LEADS)),
     ])
@@ -117,7 +119,11 @@ fn request(app: &TestApp, method: &str, path: &str, actor: &Actor) -> Reply {
     }
 }
 
-amparo_store::on_both_backends!(no_access_beyond_the_matrix, clinicians_see_only_cases_shared_with_them);
+amparo_store::on_both_backends!(
+    no_access_beyond_the_matrix,
+    clinicians_see_only_cases_shared_with_them,
+    reads_are_audited_and_sign_out_everywhere_ends_every_session,
+);
 
 fn no_access_beyond_the_matrix(db: &TestDatabase) {
     let app = TestApp::start(db);
@@ -149,7 +155,7 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
         let expect = expected()[&(route.method, route.path)];
         for actor in &actors {
             // Signing out ends the session the other checks need; it is checked last, below.
-            if route.path == "/logout" && actor.session.is_some() {
+            if route.path.starts_with("/logout") && actor.session.is_some() {
                 continue;
             }
             let reply = request(&app, route.method, &path, actor);
@@ -258,12 +264,63 @@ fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
     assert_eq!(app.get(&case_path, &clinician).status, 404);
     assert_eq!(share(false, clinician_id.as_str()).status, 404);
     let audit = store.audit_log(Some(&org.id)).unwrap();
-    let actions: Vec<&str> =
-        audit.iter().map(|e| e.action.as_str()).filter(|a| a.starts_with("case.")).collect();
+    let actions: Vec<&str> = audit
+        .iter()
+        .map(|e| e.action.as_str())
+        .filter(|a| a.starts_with("case.") && *a != "case.read")
+        .collect();
     assert_eq!(actions, ["case.shared", "case.unshared"]);
-    for entry in audit.iter().filter(|e| e.action.starts_with("case.")) {
+    for entry in audit.iter().filter(|e| e.action == "case.shared" || e.action == "case.unshared") {
         assert_eq!(entry.actor.as_deref(), Some(attorney_id.as_str()));
         assert_eq!(entry.target, case_id);
         assert!(entry.detail.contains(clinician_id.as_str()));
     }
+}
+
+fn reads_are_audited_and_sign_out_everywhere_ends_every_session(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let args = [
+        "user",
+        "add",
+        "--org",
+        "clinic-a",
+        "--email",
+        "admin@a.example.org",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+    ];
+    amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+    let (laptop, laptop_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (phone, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (case_id, _) = app.case_id(&laptop, "A-1");
+    assert_eq!(app.get(&format!("/cases/{case_id}"), &laptop).status, 200);
+    assert_eq!(app.get(&format!("/api/v1/cases/{case_id}"), &phone).status, 200);
+
+    let (admin, _) = app.sign_in("admin@a.example.org", PASSWORD);
+    let export = app.get("/api/v1/audit", &admin).json();
+    let reads: Vec<&serde_json::Value> =
+        export["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "case.read").collect();
+    assert_eq!(reads.len(), 2, "{export}");
+    assert!(reads.iter().all(|e| e["target"] == case_id.as_str() && e["actor"].is_string()));
+    assert_eq!(reads[0]["detail"], r#"{"via":"page"}"#);
+    let text = export.to_string();
+    for sensitive in ["A012345678", "short bowel", "Lucía"] {
+        assert!(!text.contains(sensitive), "the audit trail holds {sensitive}");
+    }
+
+    // Signing out everywhere from the laptop ends the phone's session too.
+    let out = app.post_form("/logout/everywhere", &laptop, &[("csrf", &laptop_csrf)]);
+    assert_eq!(out.status, 303);
+    for session in [&laptop, &phone] {
+        assert_eq!(refused(&app.get("/cases", session)), Some("unauthenticated"));
+    }
+    assert_eq!(refused(&app.get("/cases", &admin)), None, "other people stay signed in");
+    let export = app.get("/api/v1/audit", &admin).json();
+    let ended =
+        export["entries"].as_array().unwrap().iter().find(|e| e["action"] == "sessions.ended").unwrap();
+    assert_eq!(ended["detail"], r#"{"sessions":2}"#);
+    let stdout = amparo(db, &["audit", "verify"], None);
+    assert!(stdout.contains("chain intact"), "{stdout}");
 }
