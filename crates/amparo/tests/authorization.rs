@@ -323,4 +323,8 @@ fn reads_are_audited_and_sign_out_everywhere_ends_every_session(db: &TestDatabas
     assert_eq!(ended["detail"], r#"{"sessions":2}"#);
     let stdout = amparo(db, &["audit", "verify"], None);
     assert!(stdout.contains("chain intact"), "{stdout}");
+    // The log names the case by its opaque id (and the check for personal data, when the server
+    // stops, reads a log that really has lines about this case).
+    let log = app.server_log();
+    assert!(log.contains(&format!("case={case_id}")) && log.contains("case page"), "{log}");
 }

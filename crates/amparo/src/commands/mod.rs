@@ -34,8 +34,11 @@ use crate::error::{CliError, CliResult};
 pub fn logging(configured: Option<&str>, default: &str) {
     let filter =
         std::env::var("AMPARO_LOG").ok().or(configured.map(str::to_owned)).unwrap_or_else(|| default.into());
+    // Colours only on a terminal: a log file or journal gets plain text it can search.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .try_init();
 }

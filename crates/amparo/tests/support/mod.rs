@@ -37,10 +37,31 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
 }
 
+/// The server's log, in the test's folder.
+pub const SERVER_LOG: &str = "server.log";
+
+/// Personal data the HTTP tests seed (names, A-numbers, diagnoses): none may reach a log.
+pub const SEEDED_PERSONAL_DATA: &[&str] =
+    &["Lucía", "Iker", "Ejemplo", "Rosa", "A012345678", "012345678", "short bowel syndrome"];
+
+impl TestApp {
+    /// What the server logged so far.
+    pub fn server_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join(SERVER_LOG)).unwrap_or_default()
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.server.kill();
         let _ = self.server.wait();
+        if std::thread::panicking() {
+            return;
+        }
+        let log = self.server_log();
+        for value in SEEDED_PERSONAL_DATA {
+            assert!(!log.contains(value), "the server logged personal data ({value}):\n{log}");
+        }
     }
 }
 
@@ -84,11 +105,15 @@ impl TestApp {
 
     /// Starts `amparo serve` on a free port over a database already seeded.
     pub fn serve(db: &TestDatabase, dir: tempfile::TempDir) -> TestApp {
+        // Every server of the HTTP tests logs at debug level into a file that is checked for
+        // personal data when the test ends (see `Drop`).
+        let log = std::fs::File::create(dir.path().join(SERVER_LOG)).unwrap();
         let mut server = Command::new(env!("CARGO_BIN_EXE_amparo"))
             .args(["serve", "--bind", "127.0.0.1:0", "--database", &db.url])
             .envs(db.key_env())
+            .env("AMPARO_LOG", "debug")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
