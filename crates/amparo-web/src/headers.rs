@@ -22,6 +22,16 @@ pub async fn security_headers(mut response: Response) -> Response {
     response
 }
 
+/// HSTS, for a site served over HTTPS (`secure_cookies`): browsers then refuse plain HTTP to it for
+/// a year, so a network attacker cannot strip TLS from the next visit.
+pub async fn strict_transport_security(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .entry("strict-transport-security")
+        .or_insert(HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    response
+}
+
 /// `Server-Timing: app;dur=…` on every response: the time spent inside the application, in
 /// milliseconds, so that benchmarks and browsers' developer tools can read server time apart from
 /// the network.

@@ -107,6 +107,11 @@ pub fn route_table() -> Vec<RouteAccess> {
 /// The whole application: pages, API and health check.
 pub fn router(state: AppState) -> Router {
     let (routes, _) = routes().into_parts();
+    let routes = if state.secure_cookies {
+        routes.layer(axum::middleware::map_response(headers::strict_transport_security))
+    } else {
+        routes
+    };
     routes
         .layer(axum::middleware::map_response(headers::security_headers))
         .layer(axum::middleware::from_fn(headers::server_timing))

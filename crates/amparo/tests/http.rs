@@ -9,6 +9,7 @@ use support::{PASSWORD, Reply, TestApp, amparo, hidden_field};
 
 amparo_store::on_both_backends!(
     health_and_security_headers,
+    hsts_only_when_served_over_https,
     anonymous_visitors_are_sent_to_sign_in,
     sign_in_is_uniform_and_csrf_protected,
     signed_in_user_reads_cases,
@@ -65,6 +66,20 @@ fn health_and_security_headers(db: &TestDatabase) {
     let csp = health.header("content-security-policy").unwrap();
     assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(health.header("x-content-type-options"), Some("nosniff"));
+}
+
+fn hsts_only_when_served_over_https(db: &TestDatabase) {
+    let plain = TestApp::start(db);
+    assert_eq!(plain.get("/health", "").header("strict-transport-security"), None);
+    drop(plain);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("amparo.toml");
+    std::fs::write(&config, "secure_cookies = true\n").unwrap();
+    let https = TestApp::serve_with_env(db, dir, &[("AMPARO_CONFIG", config.to_string_lossy().into_owned())]);
+    let health = https.get("/health", "");
+    assert_eq!(health.header("strict-transport-security"), Some("max-age=31536000; includeSubDomains"));
+    let form = https.get("/login", "");
+    assert!(form.set_cookie("amparo_login_csrf").unwrap().contains("Secure"), "cookies are Secure too");
 }
 
 fn anonymous_visitors_are_sent_to_sign_in(db: &TestDatabase) {

@@ -105,6 +105,11 @@ impl TestApp {
 
     /// Starts `amparo serve` on a free port over a database already seeded.
     pub fn serve(db: &TestDatabase, dir: tempfile::TempDir) -> TestApp {
+        TestApp::serve_with_env(db, dir, &[])
+    }
+
+    /// [`TestApp::serve`] with more environment variables for the server (a config file, say).
+    pub fn serve_with_env(db: &TestDatabase, dir: tempfile::TempDir, env: &[(&str, String)]) -> TestApp {
         // Every server of the HTTP tests logs at debug level into a file that is checked for
         // personal data when the test ends (see `Drop`).
         let log = std::fs::File::create(dir.path().join(SERVER_LOG)).unwrap();
@@ -112,6 +117,7 @@ impl TestApp {
             .args(["serve", "--bind", "127.0.0.1:0", "--database", &db.url])
             .envs(db.key_env())
             .env("AMPARO_LOG", "debug")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
