@@ -217,6 +217,40 @@ impl<E: Engine> Store for E {
         self.read(|tx| shared::delete_session(tx, token_hash))
     }
 
+    fn issue_password_reset(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        token_hash: &str,
+        by: Option<&UserId>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            crate::resets::issue(tx, (org, user), token_hash, by, (now, expires_at))
+        })
+    }
+
+    fn password_reset_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+        self.read(|tx| crate::resets::peek(tx, token_hash, now))
+    }
+
+    fn complete_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User> {
+        self.write(|tx| {
+            // The chain is the user's organisation's, known only from the link: find it first.
+            let user = crate::resets::peek(tx, token_hash, now)?
+                .ok_or_else(|| crate::StoreError::Invalid(crate::resets::INVALID_LINK.into()))?;
+            self.lock_audit_chain(tx, user.org_id.as_str())?;
+            crate::resets::complete(tx, token_hash, password_hash, now)
+        })
+    }
+
     fn delete_sessions_of(&self, org: &OrgId, user: &UserId) -> StoreResult<usize> {
         self.write(|tx| {
             let ended =

@@ -15,6 +15,7 @@ mod model;
 pub mod postgres;
 mod records;
 mod reseal;
+mod resets;
 pub mod seal;
 mod shared;
 mod sharing;
@@ -34,6 +35,7 @@ pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use error::{StoreError, StoreResult};
 pub use migrate::MigrationReport;
 pub use model::*;
+pub use resets::INVALID_LINK as INVALID_RESET_LINK;
 pub use seal::Sealer;
 
 /// Which engine a store runs on.
@@ -87,6 +89,26 @@ pub trait Store: Send + Sync + 'static {
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Issues a one-time password-reset link for a user (stored as `token_hash`), retiring earlier
+    /// unused ones; audited.
+    fn issue_password_reset(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        token_hash: &str,
+        by: Option<&UserId>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The user a reset link is for while it is unused and unexpired.
+    fn password_reset_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>>;
+    /// Uses a reset link: sets the new password hash and ends every session of the user, at once.
+    fn complete_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User>;
     /// Ends every session of a user ("sign out everywhere", a password reset); returns how many.
     fn delete_sessions_of(&self, org: &OrgId, user: &UserId) -> StoreResult<usize>;
 

@@ -33,6 +33,11 @@ pub const SQLITE: &[Migration] = &[
         name: "case_shares",
         sql: include_str!("../migrations/sqlite/0011_case_shares.sql"),
     },
+    Migration {
+        version: 12,
+        name: "password_resets",
+        sql: include_str!("../migrations/sqlite/0012_password_resets.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -63,6 +68,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 11,
         name: "case_shares",
         sql: include_str!("../migrations/postgres/0011_case_shares.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "password_resets",
+        sql: include_str!("../migrations/postgres/0012_password_resets.sql"),
     },
 ];
 

@@ -13,6 +13,7 @@ mod headers;
 mod input;
 mod pages;
 mod password;
+mod password_reset;
 mod sharing_api;
 mod throttle;
 mod triage_api;
@@ -72,6 +73,8 @@ fn routes() -> Routes {
         .add("GET", "/", SignedIn, get(pages::home))
         .add("GET", "/login", Public, get(pages::login_form))
         .add("POST", "/login", Public, post(pages::login))
+        .add("GET", "/reset/{token}", Public, get(password_reset::form))
+        .add("POST", "/reset/{token}", Public, post(password_reset::submit))
         .add("POST", "/logout", SignedIn, post(pages::logout))
         .add("POST", "/logout/everywhere", SignedIn, post(pages::logout_everywhere))
         .add("GET", "/cases", Needs(ViewCases), get(pages::case_list))
@@ -95,6 +98,12 @@ fn routes() -> Routes {
         .add("POST", "/api/v1/tasks/{id}/complete", Needs(WorkTasks), post(triage_api::complete_task))
         .add("POST", "/api/v1/tasks/{id}/reassign", Needs(ReassignTasks), post(triage_api::reassign_task))
         .add("GET", "/api/v1/audit", Needs(ReadAudit), get(api::audit_export))
+        .add(
+            "POST",
+            "/api/v1/users/{id}/password-reset",
+            Needs(ManageOrganisation),
+            post(password_reset::issue),
+        )
         .add("GET", "/api/v1/reviews/preview", Needs(RunReviews), get(triage_api::review_preview))
         .add("POST", "/api/v1/reviews", Needs(RunReviews), post(triage_api::open_reviews))
 }

@@ -48,6 +48,7 @@ fn viewer(signed_in: &SignedIn) -> Viewer {
 pub struct LoginQuery {
     next: Option<String>,
     expired: Option<String>,
+    reset: Option<String>,
 }
 
 /// Only local paths are followed after sign-in, so the form cannot be used to send people elsewhere.
@@ -78,7 +79,11 @@ pub async fn login_form(
     State(state): State<AppState>,
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, WebError> {
-    let notice = query.expired.map(|_| String::from("Your session expired. Please sign in again."));
+    let notice = match (query.expired, query.reset) {
+        (_, Some(_)) => Some(String::from("Your password was changed. Sign in with the new one.")),
+        (Some(_), None) => Some(String::from("Your session expired. Please sign in again.")),
+        (None, None) => None,
+    };
     login_page(&state, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
 }
 

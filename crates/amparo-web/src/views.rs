@@ -35,6 +35,16 @@ pub struct LoginPage {
     pub notice: Option<String>,
 }
 
+#[derive(Template)]
+#[template(path = "reset.html")]
+pub struct ResetPage {
+    pub csrf_token: String,
+    pub token: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub min_len: usize,
+}
+
 pub struct CaseRow {
     pub id: String,
     pub reference: String,

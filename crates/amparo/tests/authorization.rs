@@ -31,6 +31,8 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/login"), Anyone),
         (("POST", "/login"), Anyone),
         (("GET", "/"), AnySignedIn),
+        (("GET", "/reset/{token}"), Anyone),
+        (("POST", "/reset/{token}"), Anyone),
         (("POST", "/logout"), AnySignedIn),
         (("POST", "/logout/everywhere"), AnySignedIn),
         (("GET", "/cases"), Roles(ALL)),
@@ -54,6 +56,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/api/v1/tasks/{id}/complete"), Roles(TASK_WORKERS)),
         (("POST", "/api/v1/tasks/{id}/reassign"), Roles(WRITERS)),
         (("GET", "/api/v1/audit"), Roles(&["admin"])),
+        (("POST", "/api/v1/users/{id}/password-reset"), Roles(&["admin"])),
         (("GET", "/api/v1/reviews/preview"), Roles(LEADS)),
         (("POST", "/api/v1/reviews"), Roles(LEADS)),
     ])
@@ -123,6 +126,7 @@ amparo_store::on_both_backends!(
     no_access_beyond_the_matrix,
     clinicians_see_only_cases_shared_with_them,
     reads_are_audited_and_sign_out_everywhere_ends_every_session,
+    an_admin_resets_a_password_with_a_one_time_link,
 );
 
 fn no_access_beyond_the_matrix(db: &TestDatabase) {
@@ -327,4 +331,83 @@ fn reads_are_audited_and_sign_out_everywhere_ends_every_session(db: &TestDatabas
     // stops, reads a log that really has lines about this case).
     let log = app.server_log();
     assert!(log.contains(&format!("case={case_id}")) && log.contains("case page"), "{log}");
+}
+
+fn an_admin_resets_a_password_with_a_one_time_link(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let args = [
+        "user",
+        "add",
+        "--org",
+        "clinic-a",
+        "--email",
+        "admin@a.example.org",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+    ];
+    amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let ana = store.users(&org.id).unwrap().into_iter().find(|u| u.email == "ana@a.example.org").unwrap();
+    let (ana_session, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (admin, admin_csrf) = app.sign_in("admin@a.example.org", PASSWORD);
+
+    let issued = app.post_json(
+        &format!("/api/v1/users/{}/password-reset", ana.id.as_str()),
+        &admin,
+        &admin_csrf,
+        &serde_json::json!({}),
+    );
+    assert_eq!(issued.status, 200, "{}", issued.body);
+    let link = issued.json()["link"].as_str().unwrap().to_owned();
+    assert!(link.starts_with("/reset/") && link.len() > 40, "{link}");
+    let elsewhere =
+        app.post_json("/api/v1/users/nobody/password-reset", &admin, &admin_csrf, &serde_json::json!({}));
+    assert_eq!(elsewhere.status, 404);
+
+    let form = app.get(&link, "");
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("ana@a.example.org"));
+    let cookie = format!("amparo_login_csrf={}", form.cookie("amparo_login_csrf").unwrap());
+    let csrf = support::hidden_field(&form.body, "csrf");
+    let new_password = "copper kettles hum at dawn";
+    let submit = |password: &str, confirm: &str| {
+        app.post_form(&link, &cookie, &[("csrf", &csrf), ("password", password), ("confirm", confirm)])
+    };
+    let differ = submit(new_password, "copper kettles hum at dusk");
+    assert_eq!(differ.status, 422);
+    assert!(differ.body.contains("differ"), "{}", differ.body);
+    let common = submit("password1234567890", "password1234567890");
+    assert_eq!(common.status, 422, "a common password is refused");
+    let no_csrf =
+        app.post_form(&link, "", &[("csrf", &csrf), ("password", new_password), ("confirm", new_password)]);
+    assert_eq!(no_csrf.status, 403);
+
+    let done = submit(new_password, new_password);
+    assert_eq!((done.status, done.header("location")), (303, Some("/login?reset=1")), "{}", done.body);
+    assert_eq!(refused(&app.get("/cases", &ana_session)), Some("unauthenticated"), "her sessions ended");
+    app.sign_in("ana@a.example.org", new_password);
+    let old = app.get("/login", "");
+    let old_cookie = format!("amparo_login_csrf={}", old.cookie("amparo_login_csrf").unwrap());
+    let old_csrf = support::hidden_field(&old.body, "csrf");
+    let with_old = app.post_form(
+        "/login",
+        &old_cookie,
+        &[("csrf", &old_csrf), ("email", "ana@a.example.org"), ("password", PASSWORD)],
+    );
+    assert_eq!(with_old.status, 401, "the old password no longer works");
+
+    // The link worked once.
+    assert_eq!(submit(new_password, new_password).status, 422);
+    assert_eq!(app.get(&link, "").status, 422);
+    assert_eq!(app.get("/reset/0000", "").status, 422);
+    let actions: Vec<String> =
+        store.audit_log(Some(&org.id)).unwrap().into_iter().map(|e| e.action).collect();
+    assert!(
+        actions.contains(&"password.reset_issued".to_owned())
+            && actions.contains(&"password.reset".to_owned()),
+        "{actions:?}"
+    );
 }

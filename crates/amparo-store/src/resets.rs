@@ -1,0 +1,89 @@
+//! Password resets by an admin: a one-time link, valid for a day, kept only as a hash. Using it sets
+//! the new password, ends every session of the user, and is recorded in the audit trail, all in one
+//! transaction; a used, expired or unknown link is refused the same way.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::model::{OrgId, User, UserId};
+use crate::records::millis;
+use crate::{audit, shared, sql};
+
+const INSERT_RESET: &str = "INSERT INTO password_resets (token_hash, org_id, user_id, created_by, created_at, \
+     expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
+const SELECT_RESET: &str =
+    "SELECT org_id, user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1";
+const USE_RESET: &str = "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL";
+/// Issuing a new link retires the user's earlier unused ones.
+const RETIRE_RESETS: &str =
+    "UPDATE password_resets SET used_at = $3 WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL";
+
+/// Why a reset link was refused; one message for all, so a link's state is not revealed.
+pub const INVALID_LINK: &str =
+    "this password-reset link is not valid (used, expired or mistyped); ask an administrator for a new one";
+
+pub fn issue(
+    tx: &mut dyn Tx,
+    (org, user): (&OrgId, &UserId),
+    token_hash: &str,
+    by: Option<&UserId>,
+    (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
+) -> StoreResult<()> {
+    shared::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    tx.execute(RETIRE_RESETS, &[org.as_str().into(), user.as_str().into(), millis(now).into()])?;
+    tx.execute(
+        INSERT_RESET,
+        &[
+            token_hash.into(),
+            org.as_str().into(),
+            user.as_str().into(),
+            by.map(UserId::as_str).into(),
+            millis(now).into(),
+            millis(expires_at).into(),
+        ],
+    )?;
+    let entry = audit::Entry {
+        chain: org.as_str(),
+        actor: by,
+        action: "password.reset_issued",
+        target: user.as_str(),
+        detail: serde_json::json!({ "expires_at": expires_at }),
+    };
+    audit::append(tx, entry, now)
+}
+
+/// The user a still-valid link is for, without using it (to show the form).
+pub fn peek(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+    let Some(row) = tx.query_opt(SELECT_RESET, &[token_hash.into()])? else { return Ok(None) };
+    let (org, user, expires_at, used_at) = (row.text(0)?, row.text(1)?, row.int(2)?, row.opt_int(3)?);
+    if used_at.is_some() || expires_at <= millis(now) {
+        return Ok(None);
+    }
+    shared::user(tx, &OrgId(org), &UserId(user))
+}
+
+/// Uses a link: sets the password hash, ends the user's sessions; returns the user.
+pub fn complete(
+    tx: &mut dyn Tx,
+    token_hash: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<User> {
+    let user = peek(tx, token_hash, now)?.ok_or_else(|| StoreError::Invalid(INVALID_LINK.into()))?;
+    if tx.execute(USE_RESET, &[token_hash.into(), millis(now).into()])? != 1 {
+        return Err(StoreError::Invalid(INVALID_LINK.into()));
+    }
+    shared::set_password(tx, &user.org_id, &user.id, password_hash)?;
+    let ended =
+        tx.execute(sql::DELETE_SESSIONS_OF, &[user.org_id.as_str().into(), user.id.as_str().into()])?;
+    let entry = audit::Entry {
+        chain: user.org_id.as_str(),
+        actor: Some(&user.id),
+        action: "password.reset",
+        target: user.id.as_str(),
+        detail: serde_json::json!({ "sessions_ended": ended }),
+    };
+    audit::append(tx, entry, now)?;
+    Ok(user)
+}

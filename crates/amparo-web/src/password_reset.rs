@@ -1,0 +1,115 @@
+//! Password reset by an admin: the admin asks for a one-time link (`POST /api/v1/users/{id}/password-reset`)
+//! and hands it to the person, who chooses a new password at `/reset/{token}`. The link lasts a day,
+//! works once, and using it ends every session of the user.
+
+use amparo_store::UserId;
+use amparo_trust::password_policy::{self, Lang, PasswordContext};
+use axum::Json;
+use axum::extract::{Form, Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{SignedIn, token_hash};
+use crate::error::{ApiError, WebError};
+use crate::views::{self, ResetPage};
+use crate::{cookies, input, password};
+
+/// How long a reset link works.
+const LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
+
+pub async fn issue(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    input::check_csrf_header(&signed_in, &headers)?;
+    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = token_hash(&token);
+    let org = signed_in.user.org_id.clone();
+    let by = signed_in.user.id.clone();
+    let now = state.clock.now();
+    let expires_at = now + LINK_LIFETIME;
+    let user = UserId(id);
+    state
+        .with_store(move |store| store.issue_password_reset(&org, &user, &hash, Some(&by), now, expires_at))
+        .await?;
+    tracing::info!(by = %signed_in.user.id, "password reset link issued");
+    Ok(Json(serde_json::json!({ "link": format!("/reset/{token}"), "expires_at": expires_at }))
+        .into_response())
+}
+
+fn invalid_link() -> WebError {
+    WebError::Invalid(amparo_store::INVALID_RESET_LINK.into())
+}
+
+fn form_page(
+    state: &AppState,
+    status: StatusCode,
+    token: String,
+    email: String,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let cookie = cookies::set(cookies::LOGIN_CSRF, &csrf_token, 3600, state.secure_cookies);
+    let min_len = password_policy::MIN_LEN_SINGLE_FACTOR;
+    let page = ResetPage { csrf_token, token, email, error, min_len };
+    Ok((status, [(SET_COOKIE, cookie)], views::render(&page)).into_response())
+}
+
+pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
+    let hash = token_hash(&token);
+    let now = state.clock.now();
+    let user = state
+        .with_store(move |store| store.password_reset_user(&hash, now))
+        .await?
+        .ok_or_else(invalid_link)?;
+    form_page(&state, StatusCode::OK, token, user.email, None)
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    csrf: String,
+    password: String,
+    confirm: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    let expected = cookies::get(&headers, cookies::LOGIN_CSRF).unwrap_or_default();
+    if expected.is_empty() || !cookies::constant_time_eq(&expected, &form.csrf) {
+        return Err(WebError::Csrf);
+    }
+    let hash = token_hash(&token);
+    let now = state.clock.now();
+    let lookup = hash.clone();
+    let user = state
+        .with_store(move |store| store.password_reset_user(&lookup, now))
+        .await?
+        .ok_or_else(invalid_link)?;
+    let refused = if form.password != form.confirm {
+        Some(String::from("The two passwords differ; type the same one twice."))
+    } else {
+        let context = PasswordContext::new(false).with_email(&user.email);
+        password_policy::check(&form.password, &context).err().map(|e| e.message(Lang::En))
+    };
+    if let Some(error) = refused {
+        return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, token, user.email, Some(error));
+    }
+    let password_text = form.password;
+    let password_hash = tokio::task::spawn_blocking(move || password::hash_password(&password_text))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(WebError::Internal)?;
+    let user =
+        state.with_store(move |store| store.complete_password_reset(&hash, &password_hash, now)).await?;
+    tracing::info!(user = %user.id, "password reset");
+    Ok(Redirect::to("/login?reset=1").into_response())
+}
