@@ -200,7 +200,7 @@ impl<E: Engine> Store for E {
     }
 
     fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
-        self.read(|tx| shared::deadlines_due(tx, org, query))
+        self.read(|tx| shared::deadlines_due(tx, org, query, &self.rule_set().set))
     }
 
     fn assign(

@@ -1,10 +1,10 @@
 //! Everything the store does with the same SQL on every backend, written once against [`Tx`]. The
 //! backends keep only what differs: pooling, how a write transaction starts, row locks, migrations.
 
-use amparo_domain::{CaseFile, Event, Policy};
+use amparo_domain::{CaseFile, Event, Person, Policy};
 use chrono::{DateTime, Utc};
 
-use crate::db::{DbFailure, Row, Tx, Value};
+use crate::db::{DbFailure, Row, RowBuffer, Tx, Value};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 use crate::records::{self, CaseRow, DeriveContext, PersonRow, UserRow, from_millis, millis};
@@ -237,63 +237,201 @@ pub struct ImportContext<'a> {
     pub rules: &'a Rules,
 }
 
+/// Cases written per round of multi-row INSERTs: enough rows per statement to make each count,
+/// few enough that the rows waiting in memory stay small.
+const IMPORT_CHUNK: usize = 512;
+
 /// Writes whole cases with their derivations in the caller's transaction.
 pub fn import(tx: &mut dyn Tx, context: &ImportContext, files: &[CaseFile]) -> StoreResult<Vec<CaseId>> {
     // Loading the policy also proves the organisation exists.
     let policy = load_policy(tx, context.org)?;
     let derive = DeriveContext::new(records::legal_today(context.now), &policy, context.rules, context.now);
-    files.iter().map(|file| insert_case(tx, context, &derive, file)).collect()
+    let mut pending = NewCases::new(context, &derive);
+    let mut ids = Vec::with_capacity(files.len());
+    for chunk in files.chunks(IMPORT_CHUNK) {
+        let first = ids.len();
+        for file in chunk {
+            ids.push(pending.add(file)?);
+        }
+        pending.write(tx, chunk, &ids[first..])?;
+    }
+    Ok(ids)
 }
 
-fn insert_case(
-    tx: &mut dyn Tx,
-    context: &ImportContext,
-    derive: &DeriveContext,
-    file: &CaseFile,
-) -> StoreResult<CaseId> {
-    let (org, now) = (context.org, derive.now_ms);
-    let id = CaseId::generate();
-    let reference = file.case.reference.as_str();
-    let params = [
-        org.as_str().into(),
-        id.as_str().into(),
-        reference.into(),
-        file.case.program.as_str().into(),
-        1i64.into(),
-        records::medical_to_json(&file.case.medical)?.into(),
-        now.into(),
-        now.into(),
-    ];
-    match tx.execute(sql::INSERT_CASE, &params) {
-        Err(DbFailure::UniqueViolation) => {
-            return Err(StoreError::Duplicate(format!("a case with reference {reference} already exists")));
+/// New cases, with their people, events and derivation, waiting to be written together.
+struct NewCases<'a> {
+    context: &'a ImportContext<'a>,
+    derive: &'a DeriveContext<'a>,
+    org: Value,
+    cases: RowBuffer<{ sql::CASE_WIDTH }>,
+    people: RowBuffer<{ sql::PERSON_WIDTH }>,
+    events: RowBuffer<{ sql::EVENT_WIDTH }>,
+    derived: DerivedRows,
+}
+
+impl<'a> NewCases<'a> {
+    fn new(context: &'a ImportContext<'a>, derive: &'a DeriveContext<'a>) -> Self {
+        NewCases {
+            context,
+            derive,
+            org: Value::Shared(context.org.as_str().into()),
+            cases: RowBuffer::with_suffix(sql::INSERT_CASES, sql::SKIP_TAKEN_REFERENCE),
+            people: RowBuffer::new(sql::INSERT_PEOPLE),
+            events: RowBuffer::new(sql::INSERT_EVENTS),
+            derived: DerivedRows::new(),
         }
-        other => other?,
-    };
-    for (position, person) in file.case.people.iter().enumerate() {
-        let p = records::person_row(person, position);
-        tx.execute(
-            sql::INSERT_PERSON,
-            &[
-                org.as_str().into(),
-                id.as_str().into(),
-                p.position.into(),
-                p.key.into(),
-                p.role.into(),
-                p.given_name.into(),
-                p.family_name.into(),
-                p.birth_date.into(),
-                p.a_number.into(),
-                p.citizenship.into(),
-                p.preferred_language.into(),
-            ],
-        )?;
     }
-    for (index, event) in file.events.iter().enumerate() {
-        insert_event(tx, (org, &id), event, index as i64 + 1, now, context.actor)?;
+
+    /// Derives one case and queues its rows; nothing is written yet.
+    fn add(&mut self, file: &CaseFile) -> StoreResult<CaseId> {
+        let (derive, now) = (self.derive, self.derive.now_ms);
+        let id = CaseId::generate();
+        let case = Value::Shared(id.as_str().into());
+        // A new case has no assignments yet, so no attorney.
+        let derived = records::derive_rows(file, derive.today, derive.policy, derive.rules, false)?;
+        let t = derived.triage;
+        self.cases.push([
+            self.org.clone(),
+            case.clone(),
+            file.case.reference.as_str().into(),
+            file.case.program.as_str().into(),
+            1i64.into(),
+            records::medical_to_json(&file.case.medical)?.into(),
+            now.into(),
+            now.into(),
+            derived.covered_until.into(),
+            derived.derived_on.into(),
+            t.score.into(),
+            t.critical_care.into(),
+            t.is_open.into(),
+            t.next_due.into(),
+            t.next_kind.into(),
+            t.class_of_admission.into(),
+            t.reasons.into(),
+        ]);
+        for (position, person) in file.case.people.iter().enumerate() {
+            self.people.push(person_values(&self.org, &case, person, position));
+        }
+        for (index, event) in file.events.iter().enumerate() {
+            let seq = index as i64 + 1;
+            self.events.push(event_values((&self.org, &case), event, seq, now, self.context.actor)?);
+        }
+        self.derived.add_deadlines(&self.org, &case, derived.deadlines);
+        let plan = records::plan_escalations(file, derive, &[])?;
+        triage::open_escalations(&mut self.derived, (&self.org, &case), plan.open, &[], now);
+        Ok(id)
     }
-    write_derivation(tx, (org, &id), file, derive, false)?;
-    Ok(id)
+
+    /// Writes the queued rows of `files` (whose new ids are `ids`): the cases first, so that a
+    /// reference already taken is found before anything refers to the case.
+    fn write(&mut self, tx: &mut dyn Tx, files: &[CaseFile], ids: &[CaseId]) -> StoreResult<()> {
+        let written = self.cases.flush(tx)?;
+        if written != files.len() as u64 {
+            return Err(taken_reference(tx, self.context.org, files, ids)?);
+        }
+        self.people.flush(tx)?;
+        self.events.flush(tx)?;
+        self.derived.flush(tx)?;
+        Ok(())
+    }
+}
+
+/// The error for the first of `files` whose reference belongs to another case than the one just
+/// created for it (already stored, or earlier in the same import).
+fn taken_reference(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    files: &[CaseFile],
+    ids: &[CaseId],
+) -> StoreResult<StoreError> {
+    for (file, id) in files.iter().zip(ids) {
+        let reference = file.case.reference.as_str();
+        let stored = tx.query_opt(sql::SELECT_CASE_ID_BY_REFERENCE, &org_and(org, reference))?;
+        if stored.map(|r| r.text(0)).transpose()?.as_deref() != Some(id.as_str()) {
+            return Ok(StoreError::Duplicate(format!("a case with reference {reference} already exists")));
+        }
+    }
+    Ok(StoreError::Backend("fewer cases were written than were imported".into()))
+}
+
+fn person_values(org: &Value, case: &Value, person: &Person, position: usize) -> [Value; sql::PERSON_WIDTH] {
+    let p = records::person_row(person, position);
+    [
+        org.clone(),
+        case.clone(),
+        p.position.into(),
+        p.key.into(),
+        p.role.into(),
+        p.given_name.into(),
+        p.family_name.into(),
+        p.birth_date.into(),
+        p.a_number.into(),
+        p.citizenship.into(),
+        p.preferred_language.into(),
+    ]
+}
+
+fn event_values(
+    (org, case): (&Value, &Value),
+    event: &Event,
+    seq: i64,
+    now_ms: i64,
+    actor: Option<&UserId>,
+) -> StoreResult<[Value; sql::EVENT_WIDTH]> {
+    let e = records::event_row(event, seq)?;
+    Ok([
+        org.clone(),
+        case.clone(),
+        e.seq.into(),
+        e.event_id.into(),
+        e.event_type.into(),
+        e.on_date.into(),
+        e.body.into(),
+        now_ms.into(),
+        actor.map(UserId::as_str).into(),
+    ])
+}
+
+/// Derived rows of one or more cases waiting to be written: deadlines, and the escalations and
+/// checklist tasks a derivation opens.
+pub struct DerivedRows {
+    deadlines: RowBuffer<{ sql::DEADLINE_WIDTH }>,
+    pub escalations: RowBuffer<{ sql::ESCALATION_WIDTH }>,
+    pub tasks: RowBuffer<{ sql::TASK_WIDTH }>,
+}
+
+impl DerivedRows {
+    pub fn new() -> Self {
+        DerivedRows {
+            deadlines: RowBuffer::new(sql::INSERT_DEADLINES),
+            escalations: RowBuffer::new(sql::INSERT_ESCALATIONS),
+            tasks: RowBuffer::new(sql::INSERT_TASKS),
+        }
+    }
+
+    fn add_deadlines(&mut self, org: &Value, case: &Value, deadlines: Vec<records::DeadlineRow>) {
+        for d in deadlines {
+            self.deadlines.push([
+                org.clone(),
+                case.clone(),
+                d.position.into(),
+                d.kind.into(),
+                d.person.into(),
+                d.due.into(),
+                d.window_opens.into(),
+                d.rule.into(),
+                d.why_variant.into(),
+                d.why_facts.into(),
+            ]);
+        }
+    }
+
+    pub fn flush(&mut self, tx: &mut dyn Tx) -> StoreResult<()> {
+        self.deadlines.flush(tx)?;
+        self.escalations.flush(tx)?;
+        self.tasks.flush(tx)?;
+        Ok(())
+    }
 }
 
 fn insert_event(
@@ -304,21 +442,8 @@ fn insert_event(
     now_ms: i64,
     actor: Option<&UserId>,
 ) -> StoreResult<()> {
-    let e = records::event_row(event, seq)?;
-    tx.execute(
-        sql::INSERT_EVENT,
-        &[
-            org.as_str().into(),
-            case.as_str().into(),
-            e.seq.into(),
-            e.event_id.into(),
-            e.event_type.into(),
-            e.on_date.into(),
-            e.body.into(),
-            now_ms.into(),
-            actor.map(UserId::as_str).into(),
-        ],
-    )?;
+    let key = (&Value::from(org.as_str()), &Value::from(case.as_str()));
+    tx.execute(sql::INSERT_EVENT, &event_values(key, event, seq, now_ms, actor)?)?;
     Ok(())
 }
 
@@ -350,43 +475,23 @@ pub fn append_event(
     stored.file.events.push(event.clone());
     let policy = load_policy(tx, org)?;
     let context = DeriveContext::new(records::legal_today(now), &policy, rules, now);
-    write_derivation(tx, (org, case), &stored.file, &context, true)?;
+    write_derivation(tx, (org, case), &stored.file, &context)?;
     Ok(expected_version + 1)
 }
 
 /// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one.
-/// `replacing` is false for a case being created, which has nothing stored yet.
 pub fn write_derivation(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
     context: &DeriveContext,
-    replacing: bool,
 ) -> StoreResult<()> {
     let key = org_and(org, case.as_str());
-    let attorney = replacing && triage::attorney_assigned(tx, org, case)?;
+    let attorney = triage::attorney_assigned(tx, org, case)?;
     let derived = records::derive_rows(file, context.today, context.policy, context.rules, attorney)?;
-    if replacing {
-        tx.execute(sql::DELETE_DEADLINES, &key)?;
-    }
-    for d in derived.deadlines {
-        tx.execute(
-            sql::INSERT_DEADLINE,
-            &[
-                key[0].clone(),
-                key[1].clone(),
-                d.position.into(),
-                d.kind.into(),
-                d.person.into(),
-                d.due.into(),
-                d.window_opens.into(),
-                d.rule.into(),
-                d.basis.into(),
-                d.citation.into(),
-                d.why.into(),
-            ],
-        )?;
-    }
+    tx.execute(sql::DELETE_DEADLINES, &key)?;
+    let mut rows = DerivedRows::new();
+    rows.add_deadlines(&key[0], &key[1], derived.deadlines);
     let t = derived.triage;
     tx.execute(
         sql::UPDATE_CASE_DERIVED,
@@ -404,7 +509,8 @@ pub fn write_derivation(
             t.reasons.into(),
         ],
     )?;
-    triage::sync_escalations(tx, (org, case), file, context, replacing)
+    triage::sync_escalations(tx, (org, case), file, context, &mut rows)?;
+    rows.flush(tx)
 }
 
 /// Re-derives up to `limit` of the organisation's stale cases.
@@ -424,13 +530,20 @@ pub fn refresh_stale(
         .collect::<StoreResult<Vec<_>>>()?;
     for id in &stale {
         if let Some(case) = self::case(tx, org, &CaseId(id.clone()))? {
-            write_derivation(tx, (org, &case.id), &case.file, context, true)?;
+            write_derivation(tx, (org, &case.id), &case.file, context)?;
         }
     }
     Ok(stale.len())
 }
 
-pub fn deadlines_due(tx: &mut dyn Tx, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
+/// Stored deadlines due in the query's range, their text rendered with `rules` (the rule set the
+/// store derives under, so the one every stored deadline was derived with).
+pub fn deadlines_due(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    query: &DeadlineQuery,
+    rules: &amparo_domain::RuleSet,
+) -> StoreResult<Vec<DueDeadline>> {
     let mut params = vec![org.as_str().into(), query.from.to_string().into(), query.to.to_string().into()];
     if let Some(kind) = &query.kind {
         params.push(kind.as_str().into());
@@ -438,6 +551,8 @@ pub fn deadlines_due(tx: &mut dyn Tx, org: &OrgId, query: &DeadlineQuery) -> Sto
     tx.query(&sql::deadlines_due(query.kind.is_some()), &params)?
         .iter()
         .map(|r| {
+            let rule = r.text(6)?;
+            let text = records::render_deadline(rules, &rule, &r.text(7)?, &r.text(8)?)?;
             Ok(DueDeadline {
                 case_id: CaseId(r.text(0)?),
                 reference: r.text(1)?,
@@ -445,10 +560,10 @@ pub fn deadlines_due(tx: &mut dyn Tx, org: &OrgId, query: &DeadlineQuery) -> Sto
                 person: r.opt_text(3)?,
                 due: records::stored_date(&r.text(4)?)?,
                 window_opens: r.opt_text(5)?.as_deref().map(records::stored_date).transpose()?,
-                rule: r.text(6)?,
-                basis: r.text(7)?,
-                citation: r.text(8)?,
-                why: r.text(9)?,
+                rule,
+                basis: text.basis.to_owned(),
+                citation: text.citation,
+                why: text.why,
             })
         })
         .collect()
