@@ -241,57 +241,81 @@ pub struct ImportContext<'a> {
 /// few enough that the rows waiting in memory stay small.
 const IMPORT_CHUNK: usize = 512;
 
-/// Writes whole cases with their derivations in the caller's transaction.
+/// Writes whole cases with their derivations in the caller's transaction. Deriving a case is pure
+/// work and writing it is the database's, so a second thread derives the next chunk of cases while
+/// this one writes the last.
 pub fn import(tx: &mut dyn Tx, context: &ImportContext, files: &[CaseFile]) -> StoreResult<Vec<CaseId>> {
     // Loading the policy also proves the organisation exists.
     let policy = load_policy(tx, context.org)?;
     let derive = DeriveContext::new(records::legal_today(context.now), &policy, context.rules, context.now);
-    let mut pending = NewCases::new(context, &derive);
     let mut ids = Vec::with_capacity(files.len());
-    for chunk in files.chunks(IMPORT_CHUNK) {
-        let first = ids.len();
-        for file in chunk {
-            ids.push(pending.add(file)?);
+    std::thread::scope(|scope| {
+        // One chunk derived ahead is enough to keep the writer busy.
+        let (prepared, ready) = std::sync::mpsc::sync_channel(1);
+        let derive = &derive;
+        scope.spawn(move || {
+            for chunk in files.chunks(IMPORT_CHUNK) {
+                // A closed channel means the writer stopped on an error: nothing more is wanted.
+                if prepared.send(NewCases::prepare(context, derive, chunk)).is_err() {
+                    return;
+                }
+            }
+        });
+        for (chunk, cases) in files.chunks(IMPORT_CHUNK).zip(ready) {
+            let mut cases = cases?;
+            cases.write(tx, context.org, chunk)?;
+            ids.append(&mut cases.ids);
         }
-        pending.write(tx, chunk, &ids[first..])?;
+        Ok::<(), StoreError>(())
+    })?;
+    if ids.len() != files.len() {
+        return Err(StoreError::Backend("the import stopped before its last case".into()));
     }
     Ok(ids)
 }
 
-/// New cases, with their people, events and derivation, waiting to be written together.
-struct NewCases<'a> {
-    context: &'a ImportContext<'a>,
-    derive: &'a DeriveContext<'a>,
-    org: Value,
+/// New cases, with their people, events and derivation, as rows ready to be written together.
+struct NewCases {
+    ids: Vec<CaseId>,
     cases: RowBuffer<{ sql::CASE_WIDTH }>,
     people: RowBuffer<{ sql::PERSON_WIDTH }>,
     events: RowBuffer<{ sql::EVENT_WIDTH }>,
     derived: DerivedRows,
 }
 
-impl<'a> NewCases<'a> {
-    fn new(context: &'a ImportContext<'a>, derive: &'a DeriveContext<'a>) -> Self {
-        NewCases {
-            context,
-            derive,
-            org: Value::Shared(context.org.as_str().into()),
+impl NewCases {
+    /// Derives each case of `files` and builds its rows; touches no database.
+    fn prepare(context: &ImportContext, derive: &DeriveContext, files: &[CaseFile]) -> StoreResult<NewCases> {
+        let mut out = NewCases {
+            ids: Vec::with_capacity(files.len()),
             cases: RowBuffer::with_suffix(sql::INSERT_CASES, sql::SKIP_TAKEN_REFERENCE),
             people: RowBuffer::new(sql::INSERT_PEOPLE),
             events: RowBuffer::new(sql::INSERT_EVENTS),
             derived: DerivedRows::new(),
+        };
+        let org = Value::Shared(context.org.as_str().into());
+        for file in files {
+            let id = out.add(&org, context, derive, file)?;
+            out.ids.push(id);
         }
+        Ok(out)
     }
 
-    /// Derives one case and queues its rows; nothing is written yet.
-    fn add(&mut self, file: &CaseFile) -> StoreResult<CaseId> {
-        let (derive, now) = (self.derive, self.derive.now_ms);
+    fn add(
+        &mut self,
+        org: &Value,
+        context: &ImportContext,
+        derive: &DeriveContext,
+        file: &CaseFile,
+    ) -> StoreResult<CaseId> {
+        let now = derive.now_ms;
         let id = CaseId::generate();
         let case = Value::Shared(id.as_str().into());
         // A new case has no assignments yet, so no attorney.
         let derived = records::derive_rows(file, derive.today, derive.policy, derive.rules, false)?;
         let t = derived.triage;
         self.cases.push([
-            self.org.clone(),
+            org.clone(),
             case.clone(),
             file.case.reference.as_str().into(),
             file.case.program.as_str().into(),
@@ -310,24 +334,24 @@ impl<'a> NewCases<'a> {
             t.reasons.into(),
         ]);
         for (position, person) in file.case.people.iter().enumerate() {
-            self.people.push(person_values(&self.org, &case, person, position));
+            self.people.push(person_values(org, &case, person, position));
         }
         for (index, event) in file.events.iter().enumerate() {
             let seq = index as i64 + 1;
-            self.events.push(event_values((&self.org, &case), event, seq, now, self.context.actor)?);
+            self.events.push(event_values((org, &case), event, seq, now, context.actor)?);
         }
-        self.derived.add_deadlines(&self.org, &case, derived.deadlines);
+        self.derived.add_deadlines(org, &case, derived.deadlines);
         let plan = records::plan_escalations(file, derive, &[])?;
-        triage::open_escalations(&mut self.derived, (&self.org, &case), plan.open, &[], now);
+        triage::open_escalations(&mut self.derived, (org, &case), plan.open, &[], now);
         Ok(id)
     }
 
-    /// Writes the queued rows of `files` (whose new ids are `ids`): the cases first, so that a
-    /// reference already taken is found before anything refers to the case.
-    fn write(&mut self, tx: &mut dyn Tx, files: &[CaseFile], ids: &[CaseId]) -> StoreResult<()> {
+    /// Writes the rows of `files`: the cases first, so that a reference already taken is found
+    /// before anything refers to the case.
+    fn write(&mut self, tx: &mut dyn Tx, org: &OrgId, files: &[CaseFile]) -> StoreResult<()> {
         let written = self.cases.flush(tx)?;
         if written != files.len() as u64 {
-            return Err(taken_reference(tx, self.context.org, files, ids)?);
+            return Err(taken_reference(tx, org, files, &self.ids)?);
         }
         self.people.flush(tx)?;
         self.events.flush(tx)?;
