@@ -73,7 +73,7 @@ fn generated_case(n: usize, dice: &mut Dice) -> CaseFile {
         "format": "amparo.case/1",
         "case": {
             "reference": format!("BULK-{n:05}"),
-            "program": if n % 3 == 0 { "u4u" } else { "humanitarian" },
+            "program": if n.is_multiple_of(3) { "u4u" } else { "humanitarian" },
             "people": [
                 { "key": "p1", "role": "patient", "given_name": "Lía", "family_name": format!("Prueba{}", n % 97),
                   "birth_date": "2012-05-06" },
@@ -81,7 +81,7 @@ fn generated_case(n: usize, dice: &mut Dice) -> CaseFile {
                   "birth_date": "1988-02-29" }
             ],
             "medical": { "person": "p1", "condition": "chronic kidney failure",
-                         "days_to_critical_harm": 1 + dice.roll(30), "available_in_origin_country": n % 2 == 0,
+                         "days_to_critical_harm": 1 + dice.roll(30), "available_in_origin_country": n.is_multiple_of(2),
                          "attested_on": day(500 + dice.roll(200)) }
         },
         "events": events
@@ -265,7 +265,7 @@ fn a_refused_bulk_import_changes_nothing(db: &TestDatabase) {
         .id;
     let mut files = cases();
     let first = files.remove(0);
-    store.import_cases(&org, &[first.clone()], None, now()).unwrap();
+    store.import_cases(&org, std::slice::from_ref(&first), None, now()).unwrap();
     let due_before = everything_due(&*store, &org);
     let indexes_before = sqlite_indexes(db);
     // The last of many cases takes a reference already stored: nothing of the import is written.
