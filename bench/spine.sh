@@ -4,6 +4,8 @@
 #  2. case-page server time (p50/p99, from the server's own Server-Timing header) in that database;
 #  3. peak memory (VmHWM) of `amparo serve` idle and after the page benchmark.
 # Usage: bench/spine.sh [CASES]   (default 50000). Results go to bench/out/.
+# With AMPARO_BENCH_POSTGRES_URL set (e.g. postgres://postgres@127.0.0.1:5432/test), the export is also
+# imported into a fresh PostgreSQL schema, dropped afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases="${1:-50000}"
@@ -29,6 +31,23 @@ import sys
 cases, start, end = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
 print(f"import (whole command, read + validate + write): {cases / (end - start):,.0f} cases/s")
 PY
+
+if [ -n "${AMPARO_BENCH_POSTGRES_URL:-}" ]; then
+  echo "== import into a fresh PostgreSQL schema"
+  schema="bench_import_$$"
+  psql -q "$AMPARO_BENCH_POSTGRES_URL" -c "CREATE SCHEMA $schema"
+  pg_url="$AMPARO_BENCH_POSTGRES_URL?options=-c%20search_path%3D$schema"
+  $bin org add demo --name "Demo" --database "$pg_url" >/dev/null
+  start=$(date +%s.%N)
+  $bin import --database "$pg_url" "$out/cases" | tee "$out/import-postgres.txt"
+  end=$(date +%s.%N)
+  psql -q "$AMPARO_BENCH_POSTGRES_URL" -c "DROP SCHEMA $schema CASCADE"
+  python3 - "$cases" "$start" "$end" <<'PY'
+import sys
+cases, start, end = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"import into PostgreSQL (whole command): {cases / (end - start):,.0f} cases/s")
+PY
+fi
 
 echo "== serve and measure case pages"
 $bin serve --database "$out/source.db" --bind 127.0.0.1:0 > "$out/serve.txt" 2>/dev/null &

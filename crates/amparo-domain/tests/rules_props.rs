@@ -102,6 +102,17 @@ proptest! {
                 _ => {}
             }
         }
+        // The facts kept for each *why* write the same sentence again, and are fewer bytes than it.
+        let rules = RuleSet::builtin().unwrap();
+        for deadline in &out.deadlines {
+            let facts = &deadline.why_facts;
+            let again = rules.rule(deadline.rule).render_why(facts.variant, |name| {
+                facts.facts.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+            });
+            prop_assert_eq!(&again, &deadline.why);
+            let kept: usize = facts.facts.iter().map(|(n, v)| n.len() + v.len()).sum();
+            prop_assert!(kept < deadline.why.len(), "{:?} vs {}", facts, deadline.why);
+        }
         for person in &out.people {
             let ends = out.deadlines.iter().find(|d| d.kind == DeadlineKind::ParoleEnds && d.person.as_deref() == Some(person.person.as_str()));
             prop_assert_eq!(ends.map(|d| d.due), person.parole_ends);

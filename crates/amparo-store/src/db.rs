@@ -67,6 +67,9 @@ pub enum Value {
     Null,
     Int(i64),
     Text(String),
+    /// Text that many rows of one write repeat (an organisation's or a case's id), shared rather than
+    /// copied into each row.
+    Shared(std::sync::Arc<str>),
 }
 
 impl From<&str> for Value {
@@ -104,6 +107,7 @@ impl Row {
     pub fn text(&self, index: usize) -> StoreResult<String> {
         match self.get(index)? {
             Value::Text(text) => Ok(text.clone()),
+            Value::Shared(text) => Ok(text.to_string()),
             other => Err(StoreError::Backend(format!("column {index}: expected text, found {other:?}"))),
         }
     }
@@ -148,6 +152,87 @@ pub trait Tx {
     }
 }
 
+/// Statements never bind more parameters than this: SQLite's limit (32,766) and PostgreSQL's
+/// (65,535) are both above it.
+const MAX_PARAMETERS: usize = 30_000;
+/// The row counts one multi-row INSERT is made of. A flush of any number of rows uses only these
+/// few statement shapes, so each stays prepared instead of every remainder making a new one.
+const ROWS_PER_STATEMENT: [usize; 5] = [256, 64, 16, 4, 1];
+
+/// Rows waiting to be inserted into one table, `WIDTH` values each, written as multi-row INSERTs:
+/// one statement (and on PostgreSQL one round trip) per chunk of rows instead of per row.
+pub struct RowBuffer<const WIDTH: usize> {
+    /// `INSERT INTO table (columns…)`, to which the VALUES lists and `suffix` are added.
+    head: &'static str,
+    /// Anything after the VALUES lists, such as an `ON CONFLICT` clause.
+    suffix: &'static str,
+    values: Vec<Value>,
+    /// The SQL text per row count, built once.
+    statements: Vec<(usize, String)>,
+}
+
+impl<const WIDTH: usize> RowBuffer<WIDTH> {
+    pub fn new(head: &'static str) -> Self {
+        Self::with_suffix(head, "")
+    }
+
+    pub fn with_suffix(head: &'static str, suffix: &'static str) -> Self {
+        RowBuffer { head, suffix, values: Vec::new(), statements: Vec::new() }
+    }
+
+    pub fn push(&mut self, row: [Value; WIDTH]) {
+        self.values.extend(row);
+    }
+
+    fn statement(&mut self, rows: usize) -> &str {
+        let index = match self.statements.iter().position(|(n, _)| *n == rows) {
+            Some(index) => index,
+            None => {
+                let mut sql = String::with_capacity(self.head.len() + rows * WIDTH * 6 + self.suffix.len());
+                sql.push_str(self.head);
+                sql.push_str(" VALUES ");
+                for row in 0..rows {
+                    sql.push_str(if row == 0 { "(" } else { ", (" });
+                    for column in 0..WIDTH {
+                        if column > 0 {
+                            sql.push_str(", ");
+                        }
+                        sql.push('$');
+                        sql.push_str(&(row * WIDTH + column + 1).to_string());
+                    }
+                    sql.push(')');
+                }
+                sql.push_str(self.suffix);
+                self.statements.push((rows, sql));
+                self.statements.len() - 1
+            }
+        };
+        &self.statements[index].1
+    }
+
+    /// Inserts every waiting row and empties the buffer; returns the number of rows the statements
+    /// changed (fewer than were waiting when `suffix` skips some).
+    pub fn flush(&mut self, tx: &mut dyn Tx) -> DbResult<u64> {
+        let values = std::mem::take(&mut self.values);
+        let mut changed = 0;
+        let mut rest = &values[..];
+        while !rest.is_empty() {
+            let waiting = rest.len() / WIDTH;
+            let rows = ROWS_PER_STATEMENT
+                .into_iter()
+                .find(|&n| n <= waiting && n * WIDTH <= MAX_PARAMETERS)
+                .unwrap_or(1);
+            let (now, later) = rest.split_at(rows * WIDTH);
+            changed += tx.execute(self.statement(rows), now)?;
+            rest = later;
+        }
+        // The allocation is kept for the next rows.
+        self.values = values;
+        self.values.clear();
+        Ok(changed)
+    }
+}
+
 /// SQLite: a connection or transaction (a `rusqlite::Transaction` dereferences to one).
 pub struct SqliteTx<'a>(pub &'a rusqlite::Connection);
 
@@ -158,6 +243,7 @@ impl rusqlite::ToSql for Value {
             Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
             Value::Int(number) => ToSqlOutput::Borrowed(ValueRef::Integer(*number)),
             Value::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            Value::Shared(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
         })
     }
 }
@@ -228,6 +314,10 @@ impl postgres::types::ToSql for Value {
                 _ => number.to_sql(ty, out),
             },
             Value::Text(text) => text.as_str().to_sql(ty, out),
+            Value::Shared(text) => {
+                let text: &str = text;
+                text.to_sql(ty, out)
+            }
         }
     }
 

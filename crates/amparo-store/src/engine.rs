@@ -83,6 +83,13 @@ pub trait Engine: Send + Sync + 'static {
     fn bulk<T>(&self, work: impl FnOnce() -> StoreResult<T>) -> StoreResult<T> {
         work()
     }
+
+    /// Before a bulk import of `incoming` cases, inside its transaction: drops the secondary indexes
+    /// it is cheaper to build again once the rows are in than to update row by row, and returns the
+    /// statements that build them again (run in the same transaction). None by default.
+    fn defer_indexes(&self, _tx: &mut dyn Tx, _incoming: usize) -> StoreResult<Vec<String>> {
+        Ok(Vec::new())
+    }
 }
 
 impl<E: Engine> Store for E {
@@ -268,7 +275,16 @@ impl<E: Engine> Store for E {
     ) -> StoreResult<Vec<CaseId>> {
         let context =
             shared::ImportContext { org, sealer: self.sealer(), actor, now, rules: self.rule_set() };
-        self.bulk(|| self.write(|tx| shared::import(tx, &context, files)))
+        self.bulk(|| {
+            self.write(|tx| {
+                let deferred = self.defer_indexes(tx, files.len())?;
+                let ids = shared::import(tx, &context, files)?;
+                for index in &deferred {
+                    tx.execute(index, &[])?;
+                }
+                Ok(ids)
+            })
+        })
     }
 
     fn append_event(
@@ -319,7 +335,7 @@ impl<E: Engine> Store for E {
     }
 
     fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
-        self.read(|tx| shared::deadlines_due(tx, org, query))
+        self.read(|tx| shared::deadlines_due(tx, org, query, &self.rule_set().set))
     }
 
     fn assign(

@@ -24,6 +24,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0006_board_critical_index.sql"),
     },
     Migration {
+        version: 8,
+        name: "deadline_facts",
+        sql: include_str!("../migrations/sqlite/0008_deadline_facts.sql"),
+    },
+    Migration {
         version: 10,
         name: "sealed_fields",
         sql: include_str!("../migrations/sqlite/0010_sealed_fields.sql"),
@@ -58,6 +63,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "board_critical_index",
         sql: include_str!("../migrations/postgres/0006_board_critical_index.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "deadline_facts",
+        sql: include_str!("../migrations/postgres/0008_deadline_facts.sql"),
     },
     Migration {
         version: 10,

@@ -49,14 +49,6 @@ pub struct PersonRow {
     pub preferred_language: Option<String>,
 }
 
-pub struct EventRow {
-    pub seq: i64,
-    pub event_id: Option<String>,
-    pub event_type: &'static str,
-    pub on_date: String,
-    pub body: String,
-}
-
 pub struct UserRow {
     pub id: String,
     pub org_id: String,
@@ -124,16 +116,6 @@ fn person_from_row(row: PersonRow) -> StoreResult<Person> {
     })
 }
 
-pub fn event_row(event: &Event, seq: i64) -> StoreResult<EventRow> {
-    Ok(EventRow {
-        seq,
-        event_id: event.id.clone(),
-        event_type: event.kind.type_name(),
-        on_date: event.on.to_string(),
-        body: serde_json::to_string(event)?,
-    })
-}
-
 fn event_from_body(body: &str) -> StoreResult<Event> {
     let raw: RawEvent = serde_json::from_str(body)?;
     raw.into_event().map_err(|e| StoreError::Backend(format!("stored event: {}: {}", e.field, e.message)))
@@ -171,7 +153,8 @@ pub fn check_new_event(people: &[String], event_ids: &[String], event: &Event) -
     Ok(())
 }
 
-/// One stored deadline row of a case, in derivation order.
+/// One stored deadline row of a case, in derivation order. The *why* is kept as its facts; basis,
+/// citation and the sentence come from the rule when the row is read ([`render_deadline`]).
 pub struct DeadlineRow {
     pub position: i64,
     pub kind: &'static str,
@@ -179,9 +162,51 @@ pub struct DeadlineRow {
     pub due: String,
     pub window_opens: Option<String>,
     pub rule: &'static str,
+    pub why_variant: &'static str,
+    pub why_facts: String,
+}
+
+/// The facts of a *why* as stored: a JSON object of placeholder name → printed text.
+fn why_facts_json(facts: &amparo_domain::rules::WhyFacts) -> String {
+    let mut out = String::with_capacity(16 + 24 * facts.facts.len());
+    out.push('{');
+    for (index, (name, value)) in facts.facts.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        // Names are identifiers and values printed dates, numbers or rule-set text: serde_json
+        // escapes whatever needs it.
+        out.push_str(&serde_json::Value::from(*name).to_string());
+        out.push(':');
+        out.push_str(&serde_json::Value::from(value.as_str()).to_string());
+    }
+    out.push('}');
+    out
+}
+
+/// What a stored deadline shows: its rule's basis and citation and its *why* rendered from the facts.
+pub struct RenderedDeadline {
     pub basis: &'static str,
     pub citation: String,
     pub why: String,
+}
+
+/// Renders a stored deadline's text with the rule set it was derived under.
+pub fn render_deadline(
+    rules: &amparo_domain::RuleSet,
+    rule: &str,
+    variant: &str,
+    facts: &str,
+) -> StoreResult<RenderedDeadline> {
+    let id = amparo_domain::rules::RuleId::parse(rule).ok_or_else(|| corrupt("deadline rule", rule))?;
+    let facts: std::collections::HashMap<String, String> =
+        serde_json::from_str(facts).map_err(|_| corrupt("deadline facts", facts))?;
+    let rule = rules.rule(id);
+    Ok(RenderedDeadline {
+        basis: rule.basis.as_str(),
+        citation: rule.citation.to_string(),
+        why: rule.render_why(variant, |name| facts.get(name).map(String::as_str)),
+    })
 }
 
 /// What is stored of a case's derivation: its coverage, the day it was computed for, its deadlines.
@@ -223,9 +248,8 @@ pub fn derive_rows(
             due: d.due.to_string(),
             window_opens: d.window_opens.map(|w| w.to_string()),
             rule: d.rule.as_str(),
-            basis: d.basis.as_str(),
-            citation: d.citation.to_string(),
-            why: d.why,
+            why_variant: d.why_facts.variant,
+            why_facts: why_facts_json(&d.why_facts),
         })
         .collect();
     Ok(Derived {

@@ -1,10 +1,10 @@
 //! Everything the store does with the same SQL on every backend, written once against [`Tx`]. The
 //! backends keep only what differs: pooling, how a write transaction starts, row locks, migrations.
 
-use amparo_domain::{CaseFile, Event, Policy};
+use amparo_domain::{CaseFile, Event, Person, Policy};
 use chrono::{DateTime, Utc};
 
-use crate::db::{DbFailure, Row, Tx, Value};
+use crate::db::{DbFailure, Row, RowBuffer, Tx, Value};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 use crate::records::{self, CaseRow, DeriveContext, PersonRow, UserRow, from_millis, millis};
@@ -300,70 +300,263 @@ pub struct ImportContext<'a> {
     pub rules: &'a Rules,
 }
 
-/// Writes whole cases with their derivations in the caller's transaction.
+/// Cases written per round of multi-row INSERTs: enough rows per statement to make each count,
+/// few enough that the rows waiting in memory stay small.
+const IMPORT_CHUNK: usize = 512;
+
+/// Writes whole cases with their derivations in the caller's transaction. Deriving a case is pure
+/// work and writing it is the database's, so a second thread derives the next chunk of cases while
+/// this one writes the last.
 pub fn import(tx: &mut dyn Tx, context: &ImportContext, files: &[CaseFile]) -> StoreResult<Vec<CaseId>> {
     // Loading the policy also proves the organisation exists.
     let policy = load_policy(tx, context.org)?;
     let derive = DeriveContext::new(records::legal_today(context.now), &policy, context.rules, context.now);
-    files.iter().map(|file| insert_case(tx, context, &derive, file)).collect()
+    let mut ids = Vec::with_capacity(files.len());
+    std::thread::scope(|scope| {
+        // One chunk derived ahead is enough to keep the writer busy.
+        let (prepared, ready) = std::sync::mpsc::sync_channel(1);
+        let derive = &derive;
+        scope.spawn(move || {
+            for chunk in files.chunks(IMPORT_CHUNK) {
+                // A closed channel means the writer stopped on an error: nothing more is wanted.
+                if prepared.send(NewCases::prepare(context, derive, chunk)).is_err() {
+                    return;
+                }
+            }
+        });
+        for (chunk, cases) in files.chunks(IMPORT_CHUNK).zip(ready) {
+            let mut cases = cases?;
+            cases.write(tx, context.org, chunk)?;
+            ids.append(&mut cases.ids);
+        }
+        Ok::<(), StoreError>(())
+    })?;
+    if ids.len() != files.len() {
+        return Err(StoreError::Backend("the import stopped before its last case".into()));
+    }
+    Ok(ids)
 }
 
-fn insert_case(
-    tx: &mut dyn Tx,
-    context: &ImportContext,
-    derive: &DeriveContext,
-    file: &CaseFile,
-) -> StoreResult<CaseId> {
-    let (org, now) = (context.org, derive.now_ms);
-    let id = CaseId::generate();
-    let reference = file.case.reference.as_str();
-    let sealer = context.sealer;
-    let medical = records::medical_to_json(&file.case.medical)?;
-    let params = [
-        org.as_str().into(),
-        id.as_str().into(),
-        reference.into(),
-        file.case.program.as_str().into(),
-        1i64.into(),
-        sealer.seal_opt(Field::CaseMedical, org.as_str(), id.as_str(), medical.as_deref())?.into(),
-        now.into(),
-        now.into(),
-    ];
-    match tx.execute(sql::INSERT_CASE, &params) {
-        Err(DbFailure::UniqueViolation) => {
-            return Err(StoreError::Duplicate(format!("a case with reference {reference} already exists")));
+/// New cases, with their people, events and derivation, as rows ready to be written together.
+struct NewCases {
+    ids: Vec<CaseId>,
+    cases: RowBuffer<{ sql::CASE_WIDTH }>,
+    people: RowBuffer<{ sql::PERSON_WIDTH }>,
+    events: RowBuffer<{ sql::EVENT_WIDTH }>,
+    identifiers: RowBuffer<{ sql::IDENTIFIER_WIDTH }>,
+    derived: DerivedRows,
+}
+
+impl NewCases {
+    /// Derives each case of `files` and builds its rows; touches no database.
+    fn prepare(context: &ImportContext, derive: &DeriveContext, files: &[CaseFile]) -> StoreResult<NewCases> {
+        let mut out = NewCases {
+            ids: Vec::with_capacity(files.len()),
+            cases: RowBuffer::with_suffix(sql::INSERT_CASES, sql::SKIP_TAKEN_REFERENCE),
+            people: RowBuffer::new(sql::INSERT_PEOPLE),
+            events: RowBuffer::new(sql::INSERT_EVENTS),
+            identifiers: RowBuffer::new(sql::INSERT_IDENTIFIERS),
+            derived: DerivedRows::new(),
+        };
+        let org = Value::Shared(context.org.as_str().into());
+        for file in files {
+            let id = out.add(&org, context, derive, file)?;
+            out.ids.push(id);
         }
-        other => other?,
-    };
-    for (position, person) in file.case.people.iter().enumerate() {
-        let p = records::person_row(person, position);
-        let row_id = seal::person_row(id.as_str(), p.position);
-        let birth_date =
-            sealer.seal_opt(Field::PersonBirthDate, org.as_str(), &row_id, p.birth_date.as_deref())?;
-        let a_number = sealer.seal_opt(Field::PersonANumber, org.as_str(), &row_id, p.a_number.as_deref())?;
-        tx.execute(
-            sql::INSERT_PERSON,
-            &[
-                org.as_str().into(),
-                id.as_str().into(),
-                p.position.into(),
-                p.key.into(),
-                p.role.into(),
-                p.given_name.into(),
-                p.family_name.into(),
-                birth_date.into(),
-                a_number.into(),
-                p.citizenship.into(),
-                p.preferred_language.into(),
-            ],
-        )?;
+        Ok(out)
     }
-    index_identifiers(tx, sealer, (org, &id), file.case.people.iter().filter_map(person_identifiers))?;
-    for (index, event) in file.events.iter().enumerate() {
-        insert_event(tx, sealer, (org, &id), event, index as i64 + 1, now, context.actor)?;
+
+    fn add(
+        &mut self,
+        org: &Value,
+        context: &ImportContext,
+        derive: &DeriveContext,
+        file: &CaseFile,
+    ) -> StoreResult<CaseId> {
+        let now = derive.now_ms;
+        let id = CaseId::generate();
+        let case = Value::Shared(id.as_str().into());
+        let (sealer, org_id) = (context.sealer, context.org.as_str());
+        let medical = records::medical_to_json(&file.case.medical)?;
+        // A new case has no assignments yet, so no attorney.
+        let derived = records::derive_rows(file, derive.today, derive.policy, derive.rules, false)?;
+        let t = derived.triage;
+        self.cases.push([
+            org.clone(),
+            case.clone(),
+            file.case.reference.as_str().into(),
+            file.case.program.as_str().into(),
+            1i64.into(),
+            sealer.seal_opt(Field::CaseMedical, org_id, id.as_str(), medical.as_deref())?.into(),
+            now.into(),
+            now.into(),
+            derived.covered_until.into(),
+            derived.derived_on.into(),
+            t.score.into(),
+            t.critical_care.into(),
+            t.is_open.into(),
+            t.next_due.into(),
+            t.next_kind.into(),
+            t.class_of_admission.into(),
+            t.reasons.into(),
+        ]);
+        for (position, person) in file.case.people.iter().enumerate() {
+            self.people.push(person_values(sealer, (org, &case), (org_id, id.as_str()), person, position)?);
+        }
+        for (index, event) in file.events.iter().enumerate() {
+            let seq = index as i64 + 1;
+            let body = seal_event_body(sealer, (org_id, id.as_str()), event, seq)?;
+            self.events.push(event_values((org, &case), event, (seq, body), now, context.actor)?);
+        }
+        let key_id: Value = sealer.current_key_id().to_string().into();
+        let people = file.case.people.iter().filter_map(person_identifiers);
+        for (kind, value) in people.chain(file.events.iter().flat_map(event_identifiers)) {
+            self.identifiers.push([
+                org.clone(),
+                case.clone(),
+                kind.as_str().into(),
+                sealer.blind(kind, value).into(),
+                key_id.clone(),
+            ]);
+        }
+        self.derived.add_deadlines(org, &case, derived.deadlines);
+        let plan = records::plan_escalations(file, derive, &[])?;
+        triage::open_escalations(&mut self.derived, (org, &case), plan.open, &[], now);
+        Ok(id)
     }
-    write_derivation(tx, (org, &id), file, derive, false)?;
-    Ok(id)
+
+    /// Writes the rows of `files`: the cases first, so that a reference already taken is found
+    /// before anything refers to the case.
+    fn write(&mut self, tx: &mut dyn Tx, org: &OrgId, files: &[CaseFile]) -> StoreResult<()> {
+        let written = self.cases.flush(tx)?;
+        if written != files.len() as u64 {
+            return Err(taken_reference(tx, org, files, &self.ids)?);
+        }
+        self.people.flush(tx)?;
+        self.events.flush(tx)?;
+        self.identifiers.flush(tx)?;
+        self.derived.flush(tx)?;
+        Ok(())
+    }
+}
+
+/// The error for the first of `files` whose reference belongs to another case than the one just
+/// created for it (already stored, or earlier in the same import).
+fn taken_reference(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    files: &[CaseFile],
+    ids: &[CaseId],
+) -> StoreResult<StoreError> {
+    for (file, id) in files.iter().zip(ids) {
+        let reference = file.case.reference.as_str();
+        let stored = tx.query_opt(sql::SELECT_CASE_ID_BY_REFERENCE, &org_and(org, reference))?;
+        if stored.map(|r| r.text(0)).transpose()?.as_deref() != Some(id.as_str()) {
+            return Ok(StoreError::Duplicate(format!("a case with reference {reference} already exists")));
+        }
+    }
+    Ok(StoreError::Backend("fewer cases were written than were imported".into()))
+}
+
+/// A person's row, with the birth date and A-number sealed.
+fn person_values(
+    sealer: &Sealer,
+    (org, case): (&Value, &Value),
+    (org_id, case_id): (&str, &str),
+    person: &Person,
+    position: usize,
+) -> StoreResult<[Value; sql::PERSON_WIDTH]> {
+    let p = records::person_row(person, position);
+    let row_id = seal::person_row(case_id, p.position);
+    let birth_date = sealer.seal_opt(Field::PersonBirthDate, org_id, &row_id, p.birth_date.as_deref())?;
+    let a_number = sealer.seal_opt(Field::PersonANumber, org_id, &row_id, p.a_number.as_deref())?;
+    Ok([
+        org.clone(),
+        case.clone(),
+        p.position.into(),
+        p.key.into(),
+        p.role.into(),
+        p.given_name.into(),
+        p.family_name.into(),
+        birth_date.into(),
+        a_number.into(),
+        p.citizenship.into(),
+        p.preferred_language.into(),
+    ])
+}
+
+/// An event's body as stored: its JSON, sealed.
+fn seal_event_body(
+    sealer: &Sealer,
+    (org_id, case_id): (&str, &str),
+    event: &Event,
+    seq: i64,
+) -> StoreResult<String> {
+    let body = serde_json::to_string(event)?;
+    sealer.seal(Field::EventBody, org_id, &seal::event_row(case_id, seq), &body)
+}
+
+/// An event's row; `body` is the sealed body (see [`seal_event_body`]).
+fn event_values(
+    (org, case): (&Value, &Value),
+    event: &Event,
+    (seq, body): (i64, String),
+    now_ms: i64,
+    actor: Option<&UserId>,
+) -> StoreResult<[Value; sql::EVENT_WIDTH]> {
+    Ok([
+        org.clone(),
+        case.clone(),
+        seq.into(),
+        event.id.clone().into(),
+        event.kind.type_name().into(),
+        event.on.to_string().into(),
+        body.into(),
+        now_ms.into(),
+        actor.map(UserId::as_str).into(),
+    ])
+}
+
+/// Derived rows of one or more cases waiting to be written: deadlines, and the escalations and
+/// checklist tasks a derivation opens.
+pub struct DerivedRows {
+    deadlines: RowBuffer<{ sql::DEADLINE_WIDTH }>,
+    pub escalations: RowBuffer<{ sql::ESCALATION_WIDTH }>,
+    pub tasks: RowBuffer<{ sql::TASK_WIDTH }>,
+}
+
+impl DerivedRows {
+    pub fn new() -> Self {
+        DerivedRows {
+            deadlines: RowBuffer::new(sql::INSERT_DEADLINES),
+            escalations: RowBuffer::new(sql::INSERT_ESCALATIONS),
+            tasks: RowBuffer::new(sql::INSERT_TASKS),
+        }
+    }
+
+    fn add_deadlines(&mut self, org: &Value, case: &Value, deadlines: Vec<records::DeadlineRow>) {
+        for d in deadlines {
+            self.deadlines.push([
+                org.clone(),
+                case.clone(),
+                d.position.into(),
+                d.kind.into(),
+                d.person.into(),
+                d.due.into(),
+                d.window_opens.into(),
+                d.rule.into(),
+                d.why_variant.into(),
+                d.why_facts.into(),
+            ]);
+        }
+    }
+
+    pub fn flush(&mut self, tx: &mut dyn Tx) -> StoreResult<()> {
+        self.deadlines.flush(tx)?;
+        self.escalations.flush(tx)?;
+        self.tasks.flush(tx)?;
+        Ok(())
+    }
 }
 
 fn insert_event(
@@ -375,22 +568,9 @@ fn insert_event(
     now_ms: i64,
     actor: Option<&UserId>,
 ) -> StoreResult<()> {
-    let e = records::event_row(event, seq)?;
-    let body = sealer.seal(Field::EventBody, org.as_str(), &seal::event_row(case.as_str(), seq), &e.body)?;
-    tx.execute(
-        sql::INSERT_EVENT,
-        &[
-            org.as_str().into(),
-            case.as_str().into(),
-            e.seq.into(),
-            e.event_id.into(),
-            e.event_type.into(),
-            e.on_date.into(),
-            body.into(),
-            now_ms.into(),
-            actor.map(UserId::as_str).into(),
-        ],
-    )?;
+    let body = seal_event_body(sealer, (org.as_str(), case.as_str()), event, seq)?;
+    let key = (&Value::from(org.as_str()), &Value::from(case.as_str()));
+    tx.execute(sql::INSERT_EVENT, &event_values(key, event, (seq, body), now_ms, actor)?)?;
     index_identifiers(tx, sealer, (org, case), event_identifiers(event))
 }
 
@@ -423,43 +603,23 @@ pub fn append_event(
     stored.file.events.push(event.clone());
     let policy = load_policy(tx, org)?;
     let context = DeriveContext::new(records::legal_today(now), &policy, rules, now);
-    write_derivation(tx, (org, case), &stored.file, &context, true)?;
+    write_derivation(tx, (org, case), &stored.file, &context)?;
     Ok(expected_version + 1)
 }
 
 /// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one.
-/// `replacing` is false for a case being created, which has nothing stored yet.
 pub fn write_derivation(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
     context: &DeriveContext,
-    replacing: bool,
 ) -> StoreResult<()> {
     let key = org_and(org, case.as_str());
-    let attorney = replacing && triage::attorney_assigned(tx, org, case)?;
+    let attorney = triage::attorney_assigned(tx, org, case)?;
     let derived = records::derive_rows(file, context.today, context.policy, context.rules, attorney)?;
-    if replacing {
-        tx.execute(sql::DELETE_DEADLINES, &key)?;
-    }
-    for d in derived.deadlines {
-        tx.execute(
-            sql::INSERT_DEADLINE,
-            &[
-                key[0].clone(),
-                key[1].clone(),
-                d.position.into(),
-                d.kind.into(),
-                d.person.into(),
-                d.due.into(),
-                d.window_opens.into(),
-                d.rule.into(),
-                d.basis.into(),
-                d.citation.into(),
-                d.why.into(),
-            ],
-        )?;
-    }
+    tx.execute(sql::DELETE_DEADLINES, &key)?;
+    let mut rows = DerivedRows::new();
+    rows.add_deadlines(&key[0], &key[1], derived.deadlines);
     let t = derived.triage;
     tx.execute(
         sql::UPDATE_CASE_DERIVED,
@@ -477,7 +637,8 @@ pub fn write_derivation(
             t.reasons.into(),
         ],
     )?;
-    triage::sync_escalations(tx, (org, case), file, context, replacing)
+    triage::sync_escalations(tx, (org, case), file, context, &mut rows)?;
+    rows.flush(tx)
 }
 
 /// Re-derives up to `limit` of the organisation's stale cases.
@@ -498,13 +659,20 @@ pub fn refresh_stale(
         .collect::<StoreResult<Vec<_>>>()?;
     for id in &stale {
         if let Some(case) = self::case(tx, sealer, org, &CaseId(id.clone()))? {
-            write_derivation(tx, (org, &case.id), &case.file, context, true)?;
+            write_derivation(tx, (org, &case.id), &case.file, context)?;
         }
     }
     Ok(stale.len())
 }
 
-pub fn deadlines_due(tx: &mut dyn Tx, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
+/// Stored deadlines due in the query's range, their text rendered with `rules` (the rule set the
+/// store derives under, so the one every stored deadline was derived with).
+pub fn deadlines_due(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    query: &DeadlineQuery,
+    rules: &amparo_domain::RuleSet,
+) -> StoreResult<Vec<DueDeadline>> {
     let mut params = vec![org.as_str().into(), query.from.to_string().into(), query.to.to_string().into()];
     if let Some(kind) = &query.kind {
         params.push(kind.as_str().into());
@@ -512,6 +680,8 @@ pub fn deadlines_due(tx: &mut dyn Tx, org: &OrgId, query: &DeadlineQuery) -> Sto
     tx.query(&sql::deadlines_due(query.kind.is_some()), &params)?
         .iter()
         .map(|r| {
+            let rule = r.text(6)?;
+            let text = records::render_deadline(rules, &rule, &r.text(7)?, &r.text(8)?)?;
             Ok(DueDeadline {
                 case_id: CaseId(r.text(0)?),
                 reference: r.text(1)?,
@@ -519,10 +689,10 @@ pub fn deadlines_due(tx: &mut dyn Tx, org: &OrgId, query: &DeadlineQuery) -> Sto
                 person: r.opt_text(3)?,
                 due: records::stored_date(&r.text(4)?)?,
                 window_opens: r.opt_text(5)?.as_deref().map(records::stored_date).transpose()?,
-                rule: r.text(6)?,
-                basis: r.text(7)?,
-                citation: r.text(8)?,
-                why: r.text(9)?,
+                rule,
+                basis: text.basis.to_owned(),
+                citation: text.citation,
+                why: text.why,
             })
         })
         .collect()

@@ -26,10 +26,6 @@ pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE tok
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2";
 
-pub const INSERT_CASE: &str = "INSERT INTO cases (org_id, id, reference, program, version, medical, created_at, \
-     updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-pub const INSERT_PERSON: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, family_name, \
-     birth_date, a_number, citizenship, preferred_language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 pub const INSERT_EVENT: &str = "INSERT INTO events (org_id, case_id, seq, event_id, type, on_date, body, \
      recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
@@ -60,6 +56,8 @@ pub const UPDATE_EVENT_BODY: &str =
 pub const SELECT_TASK_NOTES: &str =
     "SELECT id, note FROM tasks WHERE org_id = $1 AND case_id = $2 AND note IS NOT NULL ORDER BY id";
 pub const UPDATE_TASK_NOTE: &str = "UPDATE tasks SET note = $3 WHERE org_id = $1 AND id = $2";
+pub const INSERT_IDENTIFIERS: &str = "INSERT INTO identifiers (org_id, case_id, kind, digest, key_id)";
+pub const IDENTIFIER_WIDTH: usize = 5;
 pub const INSERT_IDENTIFIER: &str =
     "INSERT INTO identifiers (org_id, case_id, kind, digest, key_id) VALUES ($1, $2, $3, $4, $5)";
 pub const BUMP_CASE_VERSION: &str =
@@ -117,8 +115,30 @@ pub fn search_pattern(search: &str) -> String {
 pub const SELECT_POLICY: &str = "SELECT settings FROM organisations WHERE id = $1";
 pub const UPDATE_POLICY: &str = "UPDATE organisations SET settings = $2 WHERE id = $1";
 pub const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
-pub const INSERT_DEADLINE: &str = "INSERT INTO deadlines (org_id, case_id, position, kind, person, due, \
-     window_opens, rule, basis, citation, why) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+/// Multi-row INSERT heads (see `db::RowBuffer`); each names its column count.
+pub const INSERT_DEADLINES: &str = "INSERT INTO deadlines (org_id, case_id, position, kind, person, due, \
+     window_opens, rule, why_variant, why_facts)";
+pub const DEADLINE_WIDTH: usize = 10;
+/// A new case with its derivation, written in one row. A reference already taken is skipped (and
+/// found by the caller from the count), so that the error can name it on both backends.
+pub const INSERT_CASES: &str = "INSERT INTO cases (org_id, id, reference, program, version, medical, created_at, \
+     updated_at, covered_until, derived_on, triage_score, critical_care, is_open, next_due, next_kind, \
+     class_of_admission, triage)";
+pub const CASE_WIDTH: usize = 17;
+pub const SKIP_TAKEN_REFERENCE: &str = " ON CONFLICT (org_id, reference) DO NOTHING";
+pub const INSERT_PEOPLE: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, \
+     family_name, birth_date, a_number, citizenship, preferred_language)";
+pub const PERSON_WIDTH: usize = 11;
+pub const INSERT_EVENTS: &str =
+    "INSERT INTO events (org_id, case_id, seq, event_id, type, on_date, body, recorded_at, recorded_by)";
+pub const EVENT_WIDTH: usize = 9;
+pub const INSERT_ESCALATIONS: &str = "INSERT INTO escalations (org_id, id, case_id, trigger_kind, \
+     trigger_event_id, trigger_on, critical_care, reason_en, reason_es, opened_at)";
+pub const ESCALATION_WIDTH: usize = 10;
+pub const INSERT_TASKS: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title_en, title_es, \
+     owner_role, owner_id, due_at, created_at, created_by, dedupe_key)";
+pub const TASK_WIDTH: usize = 12;
+pub const SELECT_CASE_ID_BY_REFERENCE: &str = "SELECT id FROM cases WHERE org_id = $1 AND reference = $2";
 pub const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_on = $4, triage_score = $5, \
      critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11 \
      WHERE org_id = $1 AND id = $2";
@@ -132,7 +152,7 @@ pub const INVALIDATE_DERIVED: &str = "UPDATE cases SET derived_on = NULL WHERE o
 pub fn deadlines_due(with_kind: bool) -> String {
     let kind = if with_kind { " AND d.kind = $4" } else { "" };
     format!(
-        "SELECT d.case_id, c.reference, d.kind, d.person, d.due, d.window_opens, d.rule, d.basis, d.citation, d.why \
+        "SELECT d.case_id, c.reference, d.kind, d.person, d.due, d.window_opens, d.rule, d.why_variant, d.why_facts \
          FROM deadlines d JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id \
          WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3{kind} \
          ORDER BY d.due, d.kind, c.reference, d.person"
@@ -160,11 +180,7 @@ pub const MARK_CASE_STALE: &str = "UPDATE cases SET derived_on = NULL WHERE org_
 pub const SELECT_CASE_ESCALATIONS: &str = "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, \
      reason_en, reason_es, opened_at, closed_at, close_reason FROM escalations WHERE org_id = $1 AND case_id = $2 \
      ORDER BY opened_at DESC, id DESC";
-pub const INSERT_ESCALATION: &str = "INSERT INTO escalations (org_id, id, case_id, trigger_kind, trigger_event_id, \
-     trigger_on, critical_care, reason_en, reason_es, opened_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 pub const CLOSE_ESCALATION: &str = "UPDATE escalations SET closed_at = $3, close_reason = $4 WHERE org_id = $1 AND id = $2 AND closed_at IS NULL";
-pub const INSERT_TASK: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title_en, title_es, owner_role, \
-     owner_id, due_at, created_at, created_by, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 /// The same, doing nothing when the case already has a task with this key (bulk actions repeat safely).
 pub const INSERT_TASK_ONCE: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title_en, title_es, \
      owner_role, owner_id, due_at, created_at, created_by, dedupe_key) \

@@ -4,10 +4,11 @@
 use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, Program};
 
-use crate::db::{Row, Tx};
+use crate::db::{Row, Tx, Value};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 use crate::records::{self, ExistingEscalation, from_millis};
+use crate::shared::DerivedRows;
 use crate::sql;
 
 /// The roles a case can be assigned in, and so the owners of checklist tasks.
@@ -70,53 +71,22 @@ pub fn assign(
     Ok(())
 }
 
-/// Opens the escalations the case's triggers call for and closes those the timeline resolved.
-/// `existing` is false for a case being created, which has none yet.
+/// Opens the escalations the case's triggers call for (into `rows`) and closes those the timeline
+/// resolved.
 pub fn sync_escalations(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
     context: &records::DeriveContext,
-    existing: bool,
+    rows: &mut DerivedRows,
 ) -> StoreResult<()> {
     let now_ms = context.now_ms;
-    let known = if existing { stored_escalations(tx, org, case)? } else { Vec::new() };
+    let known = stored_escalations(tx, org, case)?;
     let plan = records::plan_escalations(file, context, &known)?;
     if !plan.open.is_empty() {
-        let owners = if existing { assignments(tx, org, case)? } else { Vec::new() };
-        for (trigger, tasks) in plan.open {
-            let id = EscalationId::generate();
-            tx.execute(
-                sql::INSERT_ESCALATION,
-                &[
-                    org.as_str().into(),
-                    id.as_str().into(),
-                    case.as_str().into(),
-                    trigger.kind.as_str().into(),
-                    trigger.event_id.clone().into(),
-                    trigger.event_on.to_string().into(),
-                    i64::from(trigger.critical_care).into(),
-                    trigger.reason_en.clone().into(),
-                    trigger.reason_es.clone().into(),
-                    now_ms.into(),
-                ],
-            )?;
-            for task in tasks {
-                let owner =
-                    owners.iter().find(|a| a.role == task.owner_role).map(|a| a.user_id.as_str().to_owned());
-                let due_ms = now_ms + i64::from(task.due_in_hours) * 3_600_000;
-                let planned = NewTask {
-                    escalation: Some(&id),
-                    title: (task.title_en, task.title_es),
-                    owner_role: task.owner_role,
-                    owner,
-                    due_ms,
-                    created_by: None,
-                    dedupe_key: None,
-                };
-                insert_task(tx, org, case, &planned, now_ms, sql::INSERT_TASK)?;
-            }
-        }
+        let owners = assignments(tx, org, case)?;
+        let key = (&Value::from(org.as_str()), &Value::from(case.as_str()));
+        open_escalations(rows, key, plan.open, &owners, now_ms);
     }
     for (id, reason) in plan.close {
         tx.execute(sql::CLOSE_ESCALATION, &[org.as_str().into(), id.into(), now_ms.into(), reason.into()])?;
@@ -124,8 +94,50 @@ pub fn sync_escalations(
     Ok(())
 }
 
+/// Queues an escalation per trigger, with its checklist's tasks given to whoever holds each role.
+pub fn open_escalations(
+    rows: &mut DerivedRows,
+    (org, case): (&Value, &Value),
+    open: Vec<(amparo_domain::Trigger, Vec<amparo_domain::PlannedTask>)>,
+    owners: &[Assignment],
+    now_ms: i64,
+) {
+    for (trigger, tasks) in open {
+        let id = Value::Shared(EscalationId::generate().as_str().into());
+        rows.escalations.push([
+            org.clone(),
+            id.clone(),
+            case.clone(),
+            trigger.kind.as_str().into(),
+            trigger.event_id.into(),
+            trigger.event_on.to_string().into(),
+            i64::from(trigger.critical_care).into(),
+            trigger.reason_en.into(),
+            trigger.reason_es.into(),
+            now_ms.into(),
+        ]);
+        for task in tasks {
+            let owner = owners.iter().find(|a| a.role == task.owner_role).map(|a| a.user_id.as_str());
+            let due_ms = now_ms + i64::from(task.due_in_hours) * 3_600_000;
+            rows.tasks.push([
+                org.clone(),
+                TaskId::generate().0.into(),
+                case.clone(),
+                id.clone(),
+                task.title_en.into(),
+                task.title_es.into(),
+                task.owner_role.as_str().into(),
+                owner.into(),
+                due_ms.into(),
+                now_ms.into(),
+                Value::Null,
+                Value::Null,
+            ]);
+        }
+    }
+}
+
 struct NewTask<'a> {
-    escalation: Option<&'a EscalationId>,
     title: (String, String),
     owner_role: UserRole,
     owner: Option<String>,
@@ -148,7 +160,7 @@ fn insert_task(
             org.as_str().into(),
             TaskId::generate().0.into(),
             case.as_str().into(),
-            task.escalation.map(|e| e.as_str()).into(),
+            Value::Null,
             task.title.0.clone().into(),
             task.title.1.clone().into(),
             task.owner_role.as_str().into(),
@@ -430,7 +442,6 @@ pub fn open_review_tasks(
             .find(|a| a.role == UserRole::Attorney)
             .map(|a| a.user_id.0);
         let task = NewTask {
-            escalation: None,
             title: (review.title_en.trim().to_owned(), review.title_es.trim().to_owned()),
             owner_role: UserRole::Attorney,
             owner,

@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::event::{Event, EventKind, ServedBy};
 use crate::policy::Policy;
 
-use super::output::{Deadline, Derivation, PersonStatus, Status};
+use super::output::{Deadline, Derivation, PersonStatus, Status, WhyFacts};
 use super::ruleset::{Roll, Rule, RuleId, RuleSet};
 use super::template::Arg;
 
@@ -173,6 +173,19 @@ pub fn days_to_critical_harm(file: &CaseFile) -> Option<u32> {
     best.1
 }
 
+/// A deadline's *why*, as the sentence and as the facts it was written from.
+#[derive(Clone)]
+struct Explained {
+    text: String,
+    facts: WhyFacts,
+}
+
+impl Explained {
+    fn new(rule: &Rule, variant: &str, args: &[(&'static str, Arg<'_>)]) -> Explained {
+        Explained { text: rule.why(variant, args), facts: rule.explain(variant, args) }
+    }
+}
+
 struct Engine<'a> {
     rules: &'a RuleSet,
     legal: Calendar,
@@ -187,7 +200,7 @@ impl Engine<'_> {
         person: Option<&str>,
         due: Date,
         window_opens: Option<Date>,
-        why: String,
+        why: Explained,
     ) {
         self.deadlines.push(Deadline {
             kind: rule.kind,
@@ -197,7 +210,8 @@ impl Engine<'_> {
             rule: rule.id,
             basis: rule.basis,
             citation: rule.citation.clone(),
-            why,
+            why: why.text,
+            why_facts: why.facts,
         });
     }
 
@@ -228,7 +242,8 @@ impl Engine<'_> {
         let rule = rules.rule(id);
         let served = served_by.as_str();
         if let Some(due) = printed {
-            let why = rule.why(
+            let why = Explained::new(
+                rule,
                 "printed",
                 &[("on", Arg::Date(on)), ("served_by", Arg::Text(served)), ("due", Arg::Date(due))],
             );
@@ -249,7 +264,7 @@ impl Engine<'_> {
             ("due", Arg::Date(due)),
             ("rolled", Arg::Text(&rolled)),
         ];
-        let why = rule.why(if mail_days > 0 { "computed_mail" } else { "computed" }, &args);
+        let why = Explained::new(rule, if mail_days > 0 { "computed_mail" } else { "computed" }, &args);
         self.push(rule, None, due, None, why);
     }
 }
@@ -308,7 +323,8 @@ pub fn derive(file: &CaseFile, today: Date, policy: &Policy, rules: &RuleSet) ->
             let days = i64::from(policy.medical_refresh_days);
             let target = attested_on.add_days(days);
             let (due, rolled) = engine.roll(rule, target);
-            let why = rule.why(
+            let why = Explained::new(
+                rule,
                 "default",
                 &[
                     ("attested_on", Arg::Date(attested_on)),
@@ -343,7 +359,7 @@ fn parole_end_deadline(engine: &mut Engine<'_>, key: &str, grant: &GrantEnd<'_>)
         EndCause::Termination => "terminated",
         EndCause::Departure => "departed",
     };
-    let why = rule.why(variant, &args);
+    let why = Explained::new(rule, variant, &args);
     engine.push(rule, Some(key), grant.end, None, why);
 }
 
@@ -372,13 +388,14 @@ fn re_parole_deadlines(
         ("window_days", Arg::Int(window_days)),
     ];
     if program != Program::U4u {
-        let why = target_rule.why("default", &args);
+        let why = Explained::new(target_rule, "default", &args);
         engine.push(target_rule, Some(key), due, None, why);
         return;
     }
-    let why = target_rule.why("u4u", &args);
+    let why = Explained::new(target_rule, "u4u", &args);
     engine.push(target_rule, Some(key), due, Some(opens), why);
-    let why = window_rule.why(
+    let why = Explained::new(
+        window_rule,
         "default",
         &[("parole_ends", Arg::Date(grant.end)), ("days", Arg::Int(window_days)), ("due", Arg::Date(opens))],
     );
@@ -405,7 +422,8 @@ fn ead_deadline(engine: &mut Engine<'_>, live: &[&Event], key: &str, grant: Opti
         }
         _ => (valid_until, "card"),
     };
-    let why = rule.why(
+    let why = Explained::new(
+        rule,
         variant,
         &[
             ("approved_on", Arg::Date(approved.on)),
@@ -441,7 +459,7 @@ fn presence_deadlines(engine: &mut Engine<'_>, key: &str, grant: &GrantEnd<'_>, 
             ("birth_date", birth_date.map_or(unknown, Arg::Date)),
             ("birthday_18", birthday_18.map_or(unknown, Arg::Date)),
         ];
-        let why = rule.why(variant, &args);
+        let why = Explained::new(rule, variant, &args);
         engine.push(rule, Some(key), due, None, why);
     }
 }
@@ -454,7 +472,8 @@ fn case_deadlines(engine: &mut Engine<'_>, live: &[&Event]) {
         match &event.kind {
             EventKind::TerminationNotice { served_by, depart_by: Some(depart_by), .. } => {
                 let rule = engine.rules.rule(RuleId::DepartBy);
-                let why = rule.why(
+                let why = Explained::new(
+                    rule,
                     "default",
                     &[
                         ("notice_on", Arg::Date(event.on)),
@@ -498,7 +517,7 @@ fn case_deadlines(engine: &mut Engine<'_>, live: &[&Event]) {
                     ("amount", Arg::Text(amount_text.as_deref().unwrap_or(""))),
                 ];
                 let variant = if amount_text.is_some() { "with_amount" } else { "default" };
-                let why = rule.why(variant, &args);
+                let why = Explained::new(rule, variant, &args);
                 engine.push(rule, None, *pay_by, None, why);
             }
             _ => {}

@@ -63,6 +63,18 @@ pub struct Deadline {
     pub basis: Basis,
     pub citation: Arc<str>,
     pub why: String,
+    /// The same *why* as data: what the store keeps, rendered again with [`Rule::render_why`](super::Rule::render_why).
+    #[serde(skip)]
+    pub why_facts: WhyFacts,
+}
+
+/// A *why* as data: the variant of the rule's explanation and the facts its wording uses, each as the
+/// text it prints. Rendering it with the rule that made it gives the deadline's `why` again, so a store
+/// can keep these few facts instead of the sentence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WhyFacts {
+    pub variant: &'static str,
+    pub facts: Vec<(&'static str, String)>,
 }
 
 /// Statuses and deadlines of one case as of one day, under one rule set.

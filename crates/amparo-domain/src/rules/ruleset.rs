@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use super::output::WhyFacts;
 use super::template::{Arg, Template, TemplateError};
 use crate::triage::{TriageWeights, TriageWeightsError};
 
@@ -309,7 +310,41 @@ impl Rule {
 
     /// The wording of a *why* variant, filled with `args`.
     pub fn why(&self, variant: &str, args: &[(&'static str, Arg<'_>)]) -> String {
-        self.whys.iter().find(|(v, _)| *v == variant).map(|(_, t)| t.render(args)).unwrap_or_default()
+        self.template(variant).map(|t| t.render(args)).unwrap_or_default()
+    }
+
+    fn template(&self, variant: &str) -> Option<&Template> {
+        self.whys.iter().find(|(v, _)| *v == variant).map(|(_, t)| t)
+    }
+
+    /// The facts of a *why* variant that its wording uses, each as the text it prints: what
+    /// [`Rule::render_why`] needs to write the same sentence again.
+    pub fn explain(&self, variant: &str, args: &[(&'static str, Arg<'_>)]) -> WhyFacts {
+        let Some((variant, template)) = self.whys.iter().find(|(v, _)| *v == variant) else {
+            return WhyFacts::default();
+        };
+        let mut facts: Vec<(&'static str, String)> = Vec::with_capacity(args.len());
+        for name in template.placeholders() {
+            if facts.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            if let Some((_, arg)) = args.iter().find(|(n, _)| *n == name) {
+                let mut text = String::new();
+                arg.push_to(&mut text);
+                facts.push((name, text));
+            }
+        }
+        WhyFacts { variant, facts }
+    }
+
+    /// The *why* of `variant` written from `facts` (name and printed value); unknown variants and
+    /// missing facts render empty, as [`Rule::why`] does.
+    pub fn render_why<'a>(&self, variant: &str, facts: impl Fn(&str) -> Option<&'a str>) -> String {
+        let mut out = String::new();
+        if let Some(template) = self.template(variant) {
+            template.render_with(&mut out, |name| facts(name).map(Arg::Text));
+        }
+        out
     }
 
     /// The *why* variants and their texts as written.

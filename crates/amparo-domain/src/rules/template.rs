@@ -96,16 +96,36 @@ impl Template {
     }
 
     pub fn render_into(&self, out: &mut String, args: &[(&'static str, Arg<'_>)]) {
+        self.render_with(out, |name| args.iter().find(|(n, _)| *n == name).map(|(_, a)| *a));
+    }
+
+    /// Fills the placeholders with whatever `lookup` gives for each name (nothing renders empty).
+    pub fn render_with<'a>(&self, out: &mut String, lookup: impl Fn(&str) -> Option<Arg<'a>>) {
         for segment in &self.segments {
             match segment {
                 Segment::Literal(text) => out.push_str(text),
-                Segment::Value(name) => match args.iter().find(|(n, _)| n == name).map(|(_, a)| *a) {
-                    Some(Arg::Date(date)) => date.push_iso(out),
-                    Some(Arg::Int(n)) => push_int(out, n),
-                    Some(Arg::Text(text)) => out.push_str(text),
-                    None => {}
-                },
+                Segment::Value(name) => {
+                    if let Some(arg) = lookup(name) {
+                        arg.push_to(out);
+                    }
+                }
             }
+        }
+    }
+
+    /// The placeholder names the text uses, in order of appearance (a name used twice appears twice).
+    pub fn placeholders(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.segments.iter().filter_map(|s| if let Segment::Value(name) = s { Some(*name) } else { None })
+    }
+}
+
+impl Arg<'_> {
+    /// The value as a template prints it.
+    pub fn push_to(self, out: &mut String) {
+        match self {
+            Arg::Date(date) => date.push_iso(out),
+            Arg::Int(n) => push_int(out, n),
+            Arg::Text(text) => out.push_str(text),
         }
     }
 }
