@@ -23,6 +23,11 @@ pub const SQLITE: &[Migration] = &[
         name: "board_critical_index",
         sql: include_str!("../migrations/sqlite/0006_board_critical_index.sql"),
     },
+    Migration {
+        version: 7,
+        name: "notifications",
+        sql: include_str!("../migrations/sqlite/0007_notifications.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -43,6 +48,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "board_critical_index",
         sql: include_str!("../migrations/postgres/0006_board_critical_index.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "notifications",
+        sql: include_str!("../migrations/postgres/0007_notifications.sql"),
     },
 ];
 

@@ -62,9 +62,13 @@ pub fn assign(
         params.extend([user.as_str().into(), now_ms.into()]);
         tx.execute(sql::INSERT_ASSIGNMENT, &params)?;
         // Checklist tasks opened while nobody held the role now have an owner.
+        let adopted = crate::notices::unowned_tasks(tx, org, case, assigned_role)?;
         let mut params = key.to_vec();
         params.push(user.as_str().into());
         tx.execute(sql::ADOPT_UNOWNED_TASKS, &params)?;
+        for task in &adopted {
+            crate::notices::task_assigned(tx, org, task, user, now_ms)?;
+        }
     }
     tx.execute(sql::MARK_CASE_STALE, &[org.as_str().into(), case.as_str().into()])?;
     Ok(())
@@ -86,6 +90,7 @@ pub fn sync_escalations(
         let owners = if existing { assignments(tx, org, case)? } else { Vec::new() };
         for (trigger, tasks) in plan.open {
             let id = EscalationId::generate();
+            let task_roles: Vec<UserRole> = tasks.iter().map(|t| t.owner_role).collect();
             tx.execute(
                 sql::INSERT_ESCALATION,
                 &[
@@ -116,6 +121,7 @@ pub fn sync_escalations(
                 };
                 insert_task(tx, org, case, &planned, now_ms, sql::INSERT_TASK)?;
             }
+            crate::notices::escalation_opened(tx, (org, case), &id, &trigger, &owners, &task_roles, now_ms)?;
         }
     }
     for (id, reason) in plan.close {
@@ -283,7 +289,7 @@ pub fn complete_task(
     Ok(())
 }
 
-pub fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId) -> StoreResult<()> {
+pub fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId, now_ms: i64) -> StoreResult<()> {
     // The task first: an unknown task is "not found" whatever the owner given.
     if task(tx, org, id)?.is_none() {
         return Err(StoreError::NotFound("task".into()));
@@ -291,7 +297,11 @@ pub fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId) -> 
     if tx.query_opt(sql::USER_EXISTS, &[org.as_str().into(), to.as_str().into()])?.is_none() {
         return Err(StoreError::Invalid("owner: no such user in this organisation".into()));
     }
+    let changed = task(tx, org, id)?.is_some_and(|t| t.owner_id.as_ref() != Some(to));
     tx.execute(sql::REASSIGN_TASK, &[org.as_str().into(), id.as_str().into(), to.as_str().into()])?;
+    if changed {
+        crate::notices::task_assigned(tx, org, id, to, now_ms)?;
+    }
     Ok(())
 }
 
