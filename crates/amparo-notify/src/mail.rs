@@ -58,6 +58,13 @@ pub struct SmtpFileSettings {
     pub from: String,
     /// Seconds to wait for the server before an attempt counts as failed (default 30).
     pub timeout_seconds: Option<u64>,
+    /// Seconds before the first retry of a failed attempt; each further retry waits twice as long
+    /// (default 60).
+    pub retry_seconds: Option<u64>,
+    /// Seconds a worker holds a message it is sending before another may take it over (default 300).
+    pub lease_seconds: Option<u64>,
+    /// Attempts before a message is given up (default 10).
+    pub max_attempts: Option<u32>,
 }
 
 /// Settings ready to connect with.
@@ -70,6 +77,9 @@ pub struct SmtpSettings {
     pub password: Option<Secret>,
     pub from: String,
     pub timeout: Duration,
+    pub retry: Duration,
+    pub lease: Duration,
+    pub max_attempts: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +123,9 @@ impl SmtpFileSettings {
             password,
             from: self.from,
             timeout: Duration::from_secs(self.timeout_seconds.unwrap_or(30).max(1)),
+            retry: Duration::from_secs(self.retry_seconds.unwrap_or(60).max(1)),
+            lease: Duration::from_secs(self.lease_seconds.unwrap_or(300).max(1)),
+            max_attempts: self.max_attempts.unwrap_or(10).max(1),
         })
     }
 }
@@ -207,6 +220,9 @@ mod tests {
             password_file: None,
             from: "Amparo <reminders@example.org>".into(),
             timeout_seconds: None,
+            retry_seconds: None,
+            lease_seconds: None,
+            max_attempts: None,
         }
     }
 

@@ -52,6 +52,24 @@ impl DeliveryOptions {
         }
     }
 
+    /// The options the operator's mail settings give.
+    pub fn from_settings(
+        worker: String,
+        base_url: String,
+        settings: &crate::mail::SmtpSettings,
+    ) -> DeliveryOptions {
+        let seconds =
+            |d: std::time::Duration| Duration::seconds(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 1000));
+        // The lease must outlast one send, or a slow server would let a second worker send it too.
+        let lease = seconds(settings.lease).max(seconds(settings.timeout) * 3);
+        DeliveryOptions {
+            lease,
+            retry_base: seconds(settings.retry),
+            max_attempts: i64::from(settings.max_attempts),
+            ..DeliveryOptions::new(worker, base_url, domain_of(&settings.from))
+        }
+    }
+
     /// When attempt number `attempt` (from 1) failed at `now`, the next one's time.
     pub fn retry_at(&self, attempt: i64, now: DateTime<Utc>) -> DateTime<Utc> {
         let exponent = u32::try_from((attempt - 1).clamp(0, 20)).unwrap_or(20);

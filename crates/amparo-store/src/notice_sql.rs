@@ -29,7 +29,7 @@ pub const OVERDUE_TASKS: &str = "SELECT t.id, t.case_id, c.reference, t.owner_id
      AND e.closed_at IS NULL";
 
 /// Deadlines of the coming days on each person's open cases.
-pub const DIGEST_DEADLINES: &str = "SELECT a.user_id, d.case_id, c.reference, d.kind, d.due FROM case_assignments a \
+pub const DIGEST_DEADLINES: &str = "SELECT a.user_id, d.case_id, c.reference, d.kind, d.due, a.role FROM case_assignments a \
      JOIN deadlines d ON d.org_id = a.org_id AND d.case_id = a.case_id \
      JOIN cases c ON c.org_id = a.org_id AND c.id = a.case_id \
      WHERE a.org_id = $1 AND d.due >= $2 AND d.due <= $3 AND c.is_open = 1 \

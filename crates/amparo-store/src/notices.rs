@@ -511,8 +511,6 @@ fn deadline_reminders(
                 continue;
             }
             let case = row.text(0)?;
-            let person = row.opt_text(3)?;
-            let rule = row.text(4)?;
             let user = row.text(7)?;
             let facts = NoticeFacts {
                 reference: Some(row.text(1)?),
@@ -525,10 +523,9 @@ fn deadline_reminders(
                 user: &user,
                 kind: NoticeKind::DeadlineApproaching,
                 case: Some(&case),
-                dedupe_key: format!(
-                    "deadline:{case}:{kind}:{}:{rule}:{due}:{days}",
-                    person.as_deref().unwrap_or("-")
-                ),
+                // One reminder per case, kind and day: each family member's parole ending the same
+                // day is one thing to act on, not several.
+                dedupe_key: format!("deadline:{case}:{kind}:{due}:{days}"),
                 facts,
             };
             written += usize::from(insert(tx, org, notice, now_ms)?);
@@ -568,6 +565,11 @@ fn digests(tx: &mut dyn Tx, org: &OrgId, today: Date, now_ms: i64) -> StoreResul
     let mut digests: BTreeMap<String, DigestFacts> = BTreeMap::new();
     let mut seen = HashSet::new();
     for row in tx.query(sql::DIGEST_DEADLINES, &range)? {
+        // The digest lists what the person would be reminded of: clinicians, medical dates only.
+        let roles = notice::deadline_recipients(DeadlineKind::parse(&row.text(3)?));
+        if !UserRole::parse(&row.text(5)?).is_some_and(|r| roles.contains(&r)) {
+            continue;
+        }
         let user = row.text(0)?;
         let deadline = DigestDeadline {
             case_id: CaseId(row.text(1)?),

@@ -5,11 +5,14 @@
 
 mod api;
 mod auth;
+mod calendar;
 mod clock;
 mod cookies;
 mod error;
 mod headers;
 mod input;
+mod letter;
+mod notify_pages;
 mod pages;
 mod password;
 mod throttle;
@@ -37,11 +40,32 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed sign-ins per account and per address.
     pub throttle: Arc<throttle::Throttle>,
+    pub notifications: NotificationSettings,
+}
+
+/// What the notification pages need to know of the server's setup.
+#[derive(Clone, Debug, Default)]
+pub struct NotificationSettings {
+    /// An SMTP server is configured; without one, admins see a warning that notices stay in the app.
+    pub email_configured: bool,
+    /// The address the site is reached at, for calendar feed addresses.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, secure_cookies: bool) -> AppState {
-        AppState { store, clock, secure_cookies, throttle: Arc::default() }
+        AppState {
+            store,
+            clock,
+            secure_cookies,
+            throttle: Arc::default(),
+            notifications: NotificationSettings::default(),
+        }
+    }
+
+    pub fn with_notifications(mut self, email_configured: bool, public_url: Option<String>) -> AppState {
+        self.notifications = NotificationSettings { email_configured, public_url };
+        self
     }
 
     /// Runs a blocking store call off the async executor.
@@ -74,6 +98,16 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/complete", post(triage_pages::complete_task))
         .route("/tasks/{id}/reassign", post(triage_pages::reassign_task))
         .route("/reviews", get(triage_pages::reviews).post(triage_pages::open_reviews))
+        .route("/notifications", get(notify_pages::page))
+        .route("/notifications/read-all", post(notify_pages::mark_all_read))
+        .route("/notifications/{id}/read", post(notify_pages::mark_read))
+        .route("/calendar", get(calendar::page).post(calendar::create))
+        .route("/calendar/{id}/revoke", post(calendar::revoke))
+        .route("/calendar/feed/{file}", get(calendar::feed))
+        .route("/cases/{id}/letter", get(letter::page))
+        .route("/static/letter.css", get(letter::stylesheet))
+        .route("/api/v1/notifications", get(notify_pages::api_list))
+        .route("/api/v1/notifications/{id}/read", post(notify_pages::api_mark_read))
         .route("/api/v1/cases", get(api::list_cases))
         .route("/api/v1/cases/{id}", get(api::get_case))
         .route("/api/v1/cases/{id}/events", post(api::append_event))
