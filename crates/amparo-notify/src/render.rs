@@ -49,7 +49,7 @@ pub fn link(base_url: &str, case: Option<&CaseId>) -> String {
     }
 }
 
-fn text_or<'a>(value: &'a Option<String>) -> &'a str {
+fn text_or(value: &Option<String>) -> &str {
     value.as_deref().unwrap_or("—")
 }
 

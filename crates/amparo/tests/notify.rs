@@ -19,6 +19,13 @@ use support::{PASSWORD, amparo, case_json};
 
 const SUPPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support");
 
+/// The real time: the binary stamps notices with it and expires stale ones, so the test's own writes
+/// must use it too.
+#[allow(clippy::disallowed_methods)]
+fn wall_clock() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
 /// Whether Python has aiosmtpd and icalendar; under CI their absence fails the run.
 fn python_ready() -> bool {
     let ok = Command::new("python3")
@@ -151,7 +158,7 @@ fn staffed(db: &TestDatabase, cases: usize) -> Staffed {
             (UserRole::Advocate, "advocate"),
             (UserRole::Clinician, "clinician"),
         ] {
-            store.assign(&org, &case, role, Some(&users[name]), chrono::Utc::now()).unwrap();
+            store.assign(&org, &case, role, Some(&users[name]), wall_clock()).unwrap();
         }
     }
     Staffed { store, org, users, dir }

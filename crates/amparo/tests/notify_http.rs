@@ -14,6 +14,13 @@ use support::{PASSWORD, TestApp, amparo, hidden_field};
 
 const SUPPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support");
 
+/// The real time: the binary stamps notices with it and expires stale ones, so the test's own writes
+/// must use it too.
+#[allow(clippy::disallowed_methods)]
+fn wall_clock() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
 /// Parses a feed with `icalendar`; `None` where Python lacks it (outside CI).
 fn parse_ics(feed: &str) -> Option<serde_json::Value> {
     let ready = Command::new("python3").args(["-c", "import icalendar"]).status().is_ok_and(|s| s.success());
@@ -42,7 +49,7 @@ fn staff_and_notify(db: &TestDatabase) {
     let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap().id;
     let ana = store.users(&org).unwrap().remove(0).id;
     let case = store.case_references(&org).unwrap().remove(0).0;
-    store.assign(&org, &case, UserRole::Attorney, Some(&ana), chrono::Utc::now()).unwrap();
+    store.assign(&org, &case, UserRole::Attorney, Some(&ana), wall_clock()).unwrap();
     let query = DeadlineQuery {
         from: "2000-01-01".parse().unwrap(),
         to: "2100-01-01".parse().unwrap(),
