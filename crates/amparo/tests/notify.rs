@@ -189,6 +189,16 @@ fn reminders_reach_the_right_inbox_in_the_right_language(db: &TestDatabase) {
     let s = staffed(db, 1);
     let sink = Sink::start(s.dir.path(), "inbox", &[]);
     let config = config(s.dir.path(), sink.port, "");
+    let refused = Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(["org", "policy", "--reminder-days", "30,400", "--database", &db.url])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--reminder-days: 400 is more than 366 days ahead")
+    );
+    let policy = amparo(db, &["org", "policy", "--reminder-days", "7,30,0"], None);
+    assert!(policy.contains("\"reminder_days\": [\n    30,\n    7,\n    0\n  ]"), "{policy}");
     let today = s.day_before_parole_ends(30);
     let daily = amparo_with(db, &config, &["notify", "daily", "--today", &today]);
     assert!(daily.contains("2 deadline reminders"), "{daily}");
