@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use amparo_domain::Date;
 use amparo_domain::org::UserRole;
-use amparo_store::{DeadlineQuery, Store};
+use amparo_store::DeadlineQuery;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
