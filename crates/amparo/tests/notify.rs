@@ -343,3 +343,36 @@ fn a_worker_killed_mid_batch_sends_each_message_once(db: &TestDatabase) {
     let mut out = std::io::stderr();
     let _ = writeln!(out, "killed after {at_kill} of {total}; all {total} sent once");
 }
+
+/// `amparo serve` runs the delivery worker itself: what the day wrote reaches the mail server
+/// without any command.
+#[test]
+fn the_server_delivers_in_the_background() {
+    if !python_ready() {
+        return;
+    }
+    let db = TestDatabase::sqlite();
+    let s = staffed(&db, 1);
+    let sink = Sink::start(s.dir.path(), "served", &[]);
+    let config = config(s.dir.path(), sink.port, "");
+    amparo_with(&db, &config, &["notify", "daily", "--today", &s.day_before_parole_ends(30)]);
+    let mut server = Command::new(env!("CARGO_BIN_EXE_amparo"))
+        .args(["--config", config.to_str().unwrap(), "serve", "--bind", "127.0.0.1:0", "--database", &db.url])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while s.store.outbox_status(&s.org).unwrap().pending > 0 {
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = server.kill();
+            panic!("the server did not deliver: {:?}", s.store.outbox_status(&s.org).unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let status = s.store.outbox_status(&s.org).unwrap();
+    assert_eq!(sink.messages().len() as i64, status.sent);
+    assert!(sink.messages().iter().any(|m| m["subject"] == "[HP-0000] Plazo en 30 días"));
+}
