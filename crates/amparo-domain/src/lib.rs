@@ -7,6 +7,7 @@ pub mod case_file;
 pub mod date;
 pub mod event;
 pub mod identifiers;
+pub mod notice;
 pub mod objects;
 pub mod org;
 pub mod policy;

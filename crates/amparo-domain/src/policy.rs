@@ -9,6 +9,10 @@ use crate::date::Date;
 pub const DEFAULT_RE_PAROLE_LEAD_DAYS: u32 = 90;
 pub const DEFAULT_MEDICAL_REFRESH_DAYS: u32 = 180;
 pub const DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS: u32 = 7;
+/// Days before a deadline on which the people on the case are reminded; 0 is the day itself.
+pub const DEFAULT_REMINDER_DAYS: [u32; 7] = [90, 60, 30, 14, 7, 1, 0];
+/// The longest lead a reminder may have: a year.
+pub const MAX_REMINDER_DAYS: u32 = 366;
 
 /// Organisation settings. Every field has a documented default, so an empty document is a valid
 /// policy; unknown fields are refused so a misspelt setting cannot be silently ignored.
@@ -25,6 +29,9 @@ pub struct Policy {
     /// Extra days the office is closed; internal targets move back past them. Legal deadlines do not
     /// move for them: a government deadline does not wait for an office closure.
     pub closure_days: Vec<Date>,
+    /// Days before each deadline on which reminders go out (default 90, 60, 30, 14, 7, 1 and the day
+    /// itself, 0).
+    pub reminder_days: Vec<u32>,
 }
 
 impl Default for Policy {
@@ -34,6 +41,7 @@ impl Default for Policy {
             medical_refresh_days: DEFAULT_MEDICAL_REFRESH_DAYS,
             critical_care_threshold_days: DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS,
             closure_days: Vec::new(),
+            reminder_days: DEFAULT_REMINDER_DAYS.to_vec(),
         }
     }
 }
@@ -42,6 +50,17 @@ impl Policy {
     /// The calendar for the organisation's own targets: federal holidays plus its closure days.
     pub fn calendar(&self) -> Calendar {
         Calendar::with_closures(self.closure_days.iter().copied())
+    }
+
+    /// The reminder offsets, distinct and longest first, or why they are not acceptable.
+    pub fn reminder_offsets(&self) -> Result<Vec<u32>, String> {
+        if let Some(day) = self.reminder_days.iter().find(|d| **d > MAX_REMINDER_DAYS) {
+            return Err(format!("reminder_days: {day} is more than {MAX_REMINDER_DAYS} days ahead"));
+        }
+        let mut days = self.reminder_days.clone();
+        days.sort_unstable_by(|a, b| b.cmp(a));
+        days.dedup();
+        Ok(days)
     }
 }
 
@@ -57,6 +76,15 @@ mod tests {
         assert_eq!(policy.medical_refresh_days, 180);
         assert_eq!(policy.critical_care_threshold_days, 7);
         assert!(policy.closure_days.is_empty());
+        assert_eq!(policy.reminder_days, vec![90, 60, 30, 14, 7, 1, 0]);
+    }
+
+    #[test]
+    fn reminder_offsets_are_distinct_longest_first_and_bounded() {
+        let policy = Policy { reminder_days: vec![1, 30, 0, 30], ..Policy::default() };
+        assert_eq!(policy.reminder_offsets().unwrap(), vec![30, 1, 0]);
+        let too_far = Policy { reminder_days: vec![400], ..Policy::default() };
+        assert!(too_far.reminder_offsets().unwrap_err().contains("400"));
     }
 
     #[test]

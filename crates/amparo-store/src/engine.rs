@@ -428,8 +428,8 @@ impl<E: Engine> Store for E {
         })
     }
 
-    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId) -> StoreResult<()> {
-        self.write(|tx| triage::reassign_task(tx, org, task, to))
+    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId, now: DateTime<Utc>) -> StoreResult<()> {
+        self.write(|tx| triage::reassign_task(tx, org, task, to, millis(now)))
     }
 
     fn select_cases(&self, org: &OrgId, selection: &CaseSelection) -> StoreResult<Vec<SelectedCase>> {

@@ -11,7 +11,11 @@ mod db;
 mod engine;
 mod error;
 mod migrate;
+#[macro_use]
 mod model;
+mod notice_model;
+mod notice_sql;
+mod notices;
 pub mod postgres;
 mod records;
 mod reseal;
@@ -35,6 +39,8 @@ pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use error::{StoreError, StoreResult};
 pub use migrate::MigrationReport;
 pub use model::*;
+pub use notice_model::*;
+pub use notices::{DIGEST_DAYS, Notices};
 pub use resets::INVALID_LINK as INVALID_RESET_LINK;
 pub use seal::Sealer;
 
@@ -47,7 +53,7 @@ pub enum Backend {
 
 /// The one interface the rest of Amparo uses to persist and read data. Methods block; async callers
 /// run them on a blocking thread.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Notices + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Answers when the database does (for health checks).
@@ -189,7 +195,8 @@ pub trait Store: Send + Sync + 'static {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
-    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId) -> StoreResult<()>;
+    /// Gives a task to someone else, who is notified in the same transaction.
+    fn reassign_task(&self, org: &OrgId, task: &TaskId, to: &UserId, now: DateTime<Utc>) -> StoreResult<()>;
     /// The cases a programme-wide change touches.
     fn select_cases(&self, org: &OrgId, selection: &CaseSelection) -> StoreResult<Vec<SelectedCase>>;
     /// Opens `review` on every selected case that does not have it yet, in one transaction.

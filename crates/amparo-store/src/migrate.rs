@@ -24,6 +24,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0006_board_critical_index.sql"),
     },
     Migration {
+        version: 7,
+        name: "notifications",
+        sql: include_str!("../migrations/sqlite/0007_notifications.sql"),
+    },
+    Migration {
         version: 8,
         name: "deadline_facts",
         sql: include_str!("../migrations/sqlite/0008_deadline_facts.sql"),
@@ -63,6 +68,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "board_critical_index",
         sql: include_str!("../migrations/postgres/0006_board_critical_index.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "notifications",
+        sql: include_str!("../migrations/postgres/0007_notifications.sql"),
     },
     Migration {
         version: 8,

@@ -421,6 +421,7 @@ impl NewCases {
         }
         self.derived.add_deadlines(org, &case, derived.deadlines);
         let plan = records::plan_escalations(file, derive, &[])?;
+        // A new case has nobody assigned, so nobody to notify of what it opens.
         triage::open_escalations(&mut self.derived, (org, &case), plan.open, &[], now);
         Ok(id)
     }

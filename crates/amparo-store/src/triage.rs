@@ -63,9 +63,13 @@ pub fn assign(
         params.extend([user.as_str().into(), now_ms.into()]);
         tx.execute(sql::INSERT_ASSIGNMENT, &params)?;
         // Checklist tasks opened while nobody held the role now have an owner.
+        let adopted = crate::notices::unowned_tasks(tx, org, case, assigned_role)?;
         let mut params = key.to_vec();
         params.push(user.as_str().into());
         tx.execute(sql::ADOPT_UNOWNED_TASKS, &params)?;
+        for task in &adopted {
+            crate::notices::task_assigned(tx, org, task, user, now_ms)?;
+        }
     }
     tx.execute(sql::MARK_CASE_STALE, &[org.as_str().into(), case.as_str().into()])?;
     Ok(())
@@ -86,7 +90,10 @@ pub fn sync_escalations(
     if !plan.open.is_empty() {
         let owners = assignments(tx, org, case)?;
         let key = (&Value::from(org.as_str()), &Value::from(case.as_str()));
-        open_escalations(rows, key, plan.open, &owners, now_ms);
+        for opened in open_escalations(rows, key, plan.open, &owners, now_ms) {
+            let (id, trigger, roles) = (&opened.id, &opened.trigger, &opened.task_roles);
+            crate::notices::escalation_opened(tx, (org, case), id, trigger, &owners, roles, now_ms)?;
+        }
     }
     for (id, reason) in plan.close {
         tx.execute(sql::CLOSE_ESCALATION, &[org.as_str().into(), id.into(), now_ms.into(), reason.into()])?;
@@ -95,25 +102,35 @@ pub fn sync_escalations(
 }
 
 /// Queues an escalation per trigger, with its checklist's tasks given to whoever holds each role.
+/// An escalation just opened, for the notices it causes.
+pub struct Opened {
+    pub id: EscalationId,
+    pub trigger: amparo_domain::Trigger,
+    pub task_roles: Vec<UserRole>,
+}
+
 pub fn open_escalations(
     rows: &mut DerivedRows,
     (org, case): (&Value, &Value),
     open: Vec<(amparo_domain::Trigger, Vec<amparo_domain::PlannedTask>)>,
     owners: &[Assignment],
     now_ms: i64,
-) {
+) -> Vec<Opened> {
+    let mut opened = Vec::with_capacity(open.len());
     for (trigger, tasks) in open {
-        let id = Value::Shared(EscalationId::generate().as_str().into());
+        let escalation = EscalationId::generate();
+        let id = Value::Shared(escalation.as_str().into());
+        let task_roles = tasks.iter().map(|t| t.owner_role).collect();
         rows.escalations.push([
             org.clone(),
             id.clone(),
             case.clone(),
             trigger.kind.as_str().into(),
-            trigger.event_id.into(),
+            trigger.event_id.clone().into(),
             trigger.event_on.to_string().into(),
             i64::from(trigger.critical_care).into(),
-            trigger.reason_en.into(),
-            trigger.reason_es.into(),
+            trigger.reason_en.clone().into(),
+            trigger.reason_es.clone().into(),
             now_ms.into(),
         ]);
         for task in tasks {
@@ -134,7 +151,9 @@ pub fn open_escalations(
                 Value::Null,
             ]);
         }
+        opened.push(Opened { id: escalation, trigger, task_roles });
     }
+    opened
 }
 
 struct NewTask<'a> {
@@ -297,7 +316,7 @@ pub fn complete_task(
     Ok(())
 }
 
-pub fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId) -> StoreResult<()> {
+pub fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId, now_ms: i64) -> StoreResult<()> {
     // The task first: an unknown task is "not found" whatever the owner given.
     if task(tx, org, id)?.is_none() {
         return Err(StoreError::NotFound("task".into()));
@@ -305,7 +324,11 @@ pub fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId) -> 
     if tx.query_opt(sql::USER_EXISTS, &[org.as_str().into(), to.as_str().into()])?.is_none() {
         return Err(StoreError::Invalid("owner: no such user in this organisation".into()));
     }
+    let changed = task(tx, org, id)?.is_some_and(|t| t.owner_id.as_ref() != Some(to));
     tx.execute(sql::REASSIGN_TASK, &[org.as_str().into(), id.as_str().into(), to.as_str().into()])?;
+    if changed {
+        crate::notices::task_assigned(tx, org, id, to, now_ms)?;
+    }
     Ok(())
 }
 

@@ -298,11 +298,12 @@ fn tasks_can_be_reassigned(db: &TestDatabase) {
     let id = o.import(&[case("CRIT-TERM", 3, "MX", termination())]).remove(0);
     let task = o.store.escalations(&o.id, &id).unwrap()[0].tasks[0].clone();
     assert!(o.store.open_tasks(&o.id, &o.advocate).unwrap().is_empty());
-    o.store.reassign_task(&o.id, &task.id, &o.advocate).unwrap();
+    o.store.reassign_task(&o.id, &task.id, &o.advocate, now()).unwrap();
     assert_eq!(o.store.open_tasks(&o.id, &o.advocate).unwrap()[0].id, task.id);
-    let stranger = o.store.reassign_task(&o.id, &task.id, &UserId("someone-else".into())).unwrap_err();
+    let stranger = o.store.reassign_task(&o.id, &task.id, &UserId("someone-else".into()), now()).unwrap_err();
     assert!(matches!(stranger, StoreError::Invalid(ref m) if m.starts_with("owner:")), "{stranger:?}");
-    let unknown = o.store.reassign_task(&o.id, &TaskId("nope".into()), &UserId("nobody".into())).unwrap_err();
+    let unknown =
+        o.store.reassign_task(&o.id, &TaskId("nope".into()), &UserId("nobody".into()), now()).unwrap_err();
     assert!(matches!(unknown, StoreError::NotFound(_)), "an unknown task is not found: {unknown:?}");
 }
 

@@ -9,8 +9,11 @@ mod auth;
 mod clock;
 mod cookies;
 mod error;
+mod feeds;
 mod headers;
 mod input;
+mod letter;
+mod notify_pages;
 mod pages;
 mod password;
 mod password_reset;
@@ -42,11 +45,32 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed sign-ins per account and per address.
     pub throttle: Arc<throttle::Throttle>,
+    pub notifications: NotificationSettings,
+}
+
+/// What the notification pages need to know of the server's setup.
+#[derive(Clone, Debug, Default)]
+pub struct NotificationSettings {
+    /// An SMTP server is configured; without one, admins see a warning that notices stay in the app.
+    pub email_configured: bool,
+    /// The address the site is reached at, for calendar feed addresses.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, secure_cookies: bool) -> AppState {
-        AppState { store, clock, secure_cookies, throttle: Arc::default() }
+        AppState {
+            store,
+            clock,
+            secure_cookies,
+            throttle: Arc::default(),
+            notifications: NotificationSettings::default(),
+        }
+    }
+
+    pub fn with_notifications(mut self, email_configured: bool, public_url: Option<String>) -> AppState {
+        self.notifications = NotificationSettings { email_configured, public_url };
+        self
     }
 
     /// Runs a blocking store call off the async executor.
@@ -84,6 +108,17 @@ fn routes() -> Routes {
         .add("GET", "/tasks", Needs(ViewCases), get(triage_pages::my_tasks))
         .add("POST", "/tasks/{id}/complete", Needs(WorkTasks), post(triage_pages::complete_task))
         .add("POST", "/tasks/{id}/reassign", Needs(ReassignTasks), post(triage_pages::reassign_task))
+        .add("GET", "/notifications", SignedIn, get(notify_pages::page))
+        .add("POST", "/notifications/read-all", SignedIn, post(notify_pages::mark_all_read))
+        .add("POST", "/notifications/{id}/read", SignedIn, post(notify_pages::mark_read))
+        .add("GET", "/calendar/feeds", Needs(ViewCases), get(feeds::page))
+        .add("POST", "/calendar/feeds", Needs(ViewCases), post(feeds::create))
+        .add("POST", "/calendar/feeds/{id}/revoke", Needs(ViewCases), post(feeds::revoke))
+        .add("GET", "/calendar/feed/{file}", Public, get(feeds::feed))
+        .add("GET", "/cases/{id}/letter", Needs(ViewCases), get(letter::page))
+        .add("GET", "/static/letter.css", Public, get(letter::stylesheet))
+        .add("GET", "/api/v1/notifications", SignedIn, get(notify_pages::api_list))
+        .add("POST", "/api/v1/notifications/{id}/read", SignedIn, post(notify_pages::api_mark_read))
         .add("GET", "/reviews", Needs(RunReviews), get(triage_pages::reviews))
         .add("POST", "/reviews", Needs(RunReviews), post(triage_pages::open_reviews))
         .add("GET", "/api/v1/cases", Needs(ViewCases), get(api::list_cases))

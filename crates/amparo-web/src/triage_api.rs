@@ -161,7 +161,7 @@ pub async fn reassign_task(
     let task = state
         .with_store(move |store| {
             let task = TaskId(id);
-            store.reassign_task(&org, &task, &request.owner)?;
+            store.reassign_task(&org, &task, &request.owner, now)?;
             store.task(&org, &task)?.ok_or_else(|| amparo_store::StoreError::NotFound("task".into()))
         })
         .await?;

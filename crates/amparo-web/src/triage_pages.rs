@@ -337,10 +337,11 @@ pub async fn reassign_task(
         form.get("owner").ok_or_else(|| WebError::Invalid("owner: choose someone".into()))?.to_owned(),
     );
     let org = signed_in.user.org_id.clone();
+    let now = state.clock.now();
     let task = state
         .with_store(move |store| {
             let task = TaskId(id);
-            store.reassign_task(&org, &task, &owner)?;
+            store.reassign_task(&org, &task, &owner, now)?;
             store.task(&org, &task)?.ok_or_else(not_found_task)
         })
         .await?;

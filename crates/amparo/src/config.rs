@@ -26,6 +26,11 @@ pub struct FileConfig {
     /// The key file sensitive fields are encrypted under (made by `amparo key generate`). Without
     /// one, a SQLite database uses `<database>.key` beside it; PostgreSQL requires one.
     pub key_file: Option<std::path::PathBuf>,
+    /// The address people reach the site at (`https://amparo.legal-aid.example.org`), for links in
+    /// emails and calendar addresses.
+    pub public_url: Option<String>,
+    /// Email delivery of notifications; without it they stay in the app.
+    pub smtp: Option<amparo_notify::SmtpFileSettings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,5 +86,19 @@ mod tests {
         assert!(err.contains("unknown field `databse_url`"), "{err}");
         std::fs::write(&path, "bind = \"0.0.0.0:80\"\n").unwrap();
         assert_eq!(FileConfig::load(Some(&path)).unwrap().bind.as_deref(), Some("0.0.0.0:80"));
+    }
+
+    #[test]
+    fn the_smtp_section_is_strict_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("amparo.toml");
+        let good = "public_url = \"https://amparo.example.org\"\n[smtp]\nhost = \"mail.example.org\"\n\
+                    security = \"tls\"\nfrom = \"Amparo <reminders@example.org>\"\n";
+        std::fs::write(&path, good).unwrap();
+        let config = FileConfig::load(Some(&path)).unwrap();
+        assert_eq!(config.smtp.unwrap().security, amparo_notify::mail::Security::Tls);
+        std::fs::write(&path, format!("{good}pasword = \"x\"\n")).unwrap();
+        let err = FileConfig::load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("unknown field `pasword`"), "{err}");
     }
 }

@@ -21,7 +21,7 @@ use crate::error::CliResult;
     about = "Humanitarian-parole cases of medically fragile people, none lapsing unseen."
 )]
 struct Cli {
-    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file).
+    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, [smtp]).
     #[arg(long, env = "AMPARO_CONFIG", global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -98,6 +98,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: commands::audit::AuditCommand,
+    },
+    /// Notifications: the day's reminders and digests, email delivery, the outbox.
+    Notify {
+        #[command(subcommand)]
+        command: commands::notify::NotifyCommand,
     },
     /// Import case files (amparo.case/1); all or nothing.
     Import {
@@ -210,6 +215,17 @@ fn run(cli: Cli) -> CliResult {
         file: env_path("AMPARO_KEY_FILE").or_else(|| file.key_file.clone()),
         text: std::env::var("AMPARO_KEY").ok().map(amparo_trust::Secret::new),
     });
+    let smtp = match file.smtp.clone() {
+        Some(smtp) => Some(
+            smtp.resolve(std::env::var("AMPARO_SMTP_PASSWORD").ok())
+                .map_err(|e| error::CliError::Invalid(e.to_string()))?,
+        ),
+        None => None,
+    };
+    commands::notify::use_settings(commands::notify::NotifySettings {
+        public_url: std::env::var("AMPARO_PUBLIC_URL").ok().or_else(|| file.public_url.clone()),
+        smtp,
+    });
     let database = |args: DatabaseArgs| {
         args.database
             .or_else(|| file.database_url.clone())
@@ -246,6 +262,10 @@ fn run(cli: Cli) -> CliResult {
         Command::Audit { command } => {
             commands::logging(file.log.as_deref(), "warn");
             commands::audit::run(command, &database)
+        }
+        Command::Notify { command } => {
+            commands::logging(file.log.as_deref(), "warn");
+            commands::notify::run(command, &database)
         }
         Command::Import { db, org, files } => {
             commands::logging(file.log.as_deref(), "warn");

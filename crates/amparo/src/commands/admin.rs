@@ -47,6 +47,9 @@ pub enum OrgCommand {
         /// Remove every closure day before adding those given.
         #[arg(long)]
         clear_closure_days: bool,
+        /// Days before each deadline on which reminders go out, e.g. 90,60,30,14,7,1,0 (0: the day itself).
+        #[arg(long, value_name = "DAYS", value_delimiter = ',')]
+        reminder_days: Option<Vec<u32>>,
     },
 }
 
@@ -96,6 +99,7 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
             critical_care_threshold_days,
             closure_day,
             clear_closure_days,
+            reminder_days,
         } => {
             let closures = closure_day
                 .iter()
@@ -120,6 +124,12 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
             policy.closure_days.extend(closures);
             policy.closure_days.sort();
             policy.closure_days.dedup();
+            if let Some(days) = reminder_days {
+                policy.reminder_days = days;
+                policy.reminder_days = policy
+                    .reminder_offsets()
+                    .map_err(|e| CliError::Invalid(format!("--{}", e.replace('_', "-"))))?;
+            }
             if policy != before {
                 let count = store.set_policy(&organisation.id, &policy, now())?;
                 eprintln!("policy of {} changed; {count} cases re-derived", organisation.slug);

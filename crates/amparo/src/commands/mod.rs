@@ -17,6 +17,7 @@ pub mod data;
 pub mod deadlines;
 pub mod demo;
 pub mod key;
+pub mod notify;
 pub mod serve;
 pub mod triage;
 
@@ -58,6 +59,11 @@ pub fn emit(line: std::fmt::Arguments) -> CliResult {
 #[allow(clippy::disallowed_methods)]
 pub fn now() -> DateTime<Utc> {
     Utc::now()
+}
+
+/// The address `amparo serve` listens on by default, for links when no `public_url` is set.
+pub fn serve_address() -> &'static str {
+    crate::config::DEFAULT_BIND
 }
 
 /// The operator's own rule-set and escalation-template files for this run, if any.

@@ -46,6 +46,11 @@ fn spawn_refresher(store: Arc<dyn Store>) {
                             }
                             Err(error) => tracing::error!(org = %org.id, %error, "deadline refresh failed"),
                         }
+                        // The day's notices are written once; later runs the same day add nothing.
+                        match store.record_daily_notices(&org.id, today, now) {
+                            Ok(written) => tracing::debug!(org = %org.id, ?written, "daily notices"),
+                            Err(error) => tracing::error!(org = %org.id, %error, "daily notices failed"),
+                        }
                     }
                 }
                 Err(error) => tracing::error!(%error, "deadline refresh could not list organisations"),
@@ -96,7 +101,14 @@ pub fn serve_store(
         let address = listener.local_addr().map_err(|e| CliError::Failed(e.to_string()))?;
         spawn_refresher(store.clone());
         spawn_key_watcher(store.clone());
-        let state = AppState::new(store, Arc::new(SystemClock), secure_cookies);
+        let delivery = super::notify::Delivery::configured(&address.to_string())?;
+        let email = delivery.is_some();
+        match delivery {
+            Some(delivery) => super::notify::spawn_delivery(store.clone(), delivery),
+            None => tracing::warn!("email is not configured ([smtp]): notifications stay in the app"),
+        }
+        let state = AppState::new(store, Arc::new(SystemClock), secure_cookies)
+            .with_notifications(email, super::notify::settings().public_url.clone());
         if let Some(banner) = banner {
             say!("{banner}");
         }
