@@ -14,12 +14,14 @@ pub const UNOWNED_TASKS: &str = "SELECT id FROM tasks WHERE org_id = $1 AND case
 pub const TASK_FOR_NOTICE: &str = "SELECT t.case_id, c.reference, t.title_en, t.title_es, t.due_at, t.done_at \
      FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id WHERE t.org_id = $1 AND t.id = $2";
 
-/// Deadlines of open cases due on one day, with the staff on each case.
+/// Deadlines of open cases due on one day, with the staff on each case. The day is written as a range
+/// of one day: with an equality SQLite (without statistics) walks every assignment of the
+/// organisation instead of the `deadlines_due` index — 1.7 s against 0.07 s on 50,000 staffed cases.
 pub const DEADLINES_ON_WITH_STAFF: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due, \
      a.role, a.user_id FROM deadlines d \
      JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id \
      JOIN case_assignments a ON a.org_id = d.org_id AND a.case_id = d.case_id \
-     WHERE d.org_id = $1 AND d.due = $2 AND c.is_open = 1";
+     WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $2 AND c.is_open = 1";
 
 /// Open tasks with an owner whose due time has passed (tasks of closed escalations are not open).
 pub const OVERDUE_TASKS: &str = "SELECT t.id, t.case_id, c.reference, t.owner_id, t.title_en, t.title_es, t.due_at \
