@@ -13,7 +13,7 @@ use crate::model::*;
 use crate::records::{self, DeriveContext, millis};
 use crate::reseal::{self, Cursor};
 use crate::seal::{Field, Sealer};
-use crate::{Backend, Rules, Store, shared, triage};
+use crate::{Backend, CaseSource, Rules, Store, shared, triage};
 
 /// Cases brought under the current key per transaction by a re-encryption pass.
 const RESEAL_BATCH: i64 = 200;
@@ -90,6 +90,29 @@ pub trait Engine: Send + Sync + 'static {
     fn defer_indexes(&self, _tx: &mut dyn Tx, _incoming: usize) -> StoreResult<Vec<String>> {
         Ok(Vec::new())
     }
+}
+
+/// One import transaction, with the engine's bulk-load tuning around it; `expected` is how many cases
+/// are coming (a lower bound is fine).
+fn bulk_import<E: Engine, F: std::borrow::Borrow<CaseFile> + Send>(
+    engine: &E,
+    org: &OrgId,
+    source: impl Iterator<Item = StoreResult<F>> + Send,
+    expected: usize,
+    (actor, now): (Option<&UserId>, DateTime<Utc>),
+) -> StoreResult<Vec<CaseId>> {
+    let context =
+        shared::ImportContext { org, sealer: engine.sealer(), actor, now, rules: engine.rule_set() };
+    engine.bulk(|| {
+        engine.write(|tx| {
+            let deferred = engine.defer_indexes(tx, expected)?;
+            let ids = shared::import(tx, &context, source)?;
+            for index in &deferred {
+                tx.execute(index, &[])?;
+            }
+            Ok(ids)
+        })
+    })
 }
 
 impl<E: Engine> Store for E {
@@ -273,18 +296,18 @@ impl<E: Engine> Store for E {
         actor: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<CaseId>> {
-        let context =
-            shared::ImportContext { org, sealer: self.sealer(), actor, now, rules: self.rule_set() };
-        self.bulk(|| {
-            self.write(|tx| {
-                let deferred = self.defer_indexes(tx, files.len())?;
-                let ids = shared::import(tx, &context, files)?;
-                for index in &deferred {
-                    tx.execute(index, &[])?;
-                }
-                Ok(ids)
-            })
-        })
+        bulk_import(self, org, files.iter().map(Ok), files.len(), (actor, now))
+    }
+
+    fn import_stream(
+        &self,
+        org: &OrgId,
+        source: &mut CaseSource<'_>,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<CaseId>> {
+        let expected = source.size_hint().0;
+        bulk_import(self, org, source, expected, (actor, now))
     }
 
     fn append_event(

@@ -128,6 +128,17 @@ pub trait Store: Notices + Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<CaseId>>;
 
+    /// The same, taking the cases as `source` yields them, so that reading and checking the files
+    /// overlaps with writing them. An error from `source` stops the import, which then writes
+    /// nothing and returns that error.
+    fn import_stream(
+        &self,
+        org: &OrgId,
+        source: &mut CaseSource<'_>,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<CaseId>>;
+
     /// Appends one event to a case's timeline if the case is still at `expected_version`, and refreshes
     /// the case's derived deadlines in the same transaction; returns the new version.
     fn append_event(
@@ -226,6 +237,9 @@ pub trait Store: Notices + Send + Sync + 'static {
 
 /// The rule set stored deadlines are derived under, with a fingerprint of its text so that a change
 /// is noticed and every case re-derived, and the checklists escalations open with.
+/// Cases to import, one at a time, read on another thread than the caller's.
+pub type CaseSource<'a> = dyn Iterator<Item = StoreResult<CaseFile>> + Send + 'a;
+
 #[derive(Clone)]
 pub struct Rules {
     pub set: Arc<RuleSet>,

@@ -2,6 +2,8 @@
 //! backends keep only what differs: pooling, how a write transaction starts, row locks, migrations.
 
 use amparo_domain::{CaseFile, Event, Person, Policy};
+use std::borrow::Borrow;
+
 use chrono::{DateTime, Utc};
 
 use crate::db::{DbFailure, Row, RowBuffer, Tx, Value};
@@ -304,42 +306,47 @@ pub struct ImportContext<'a> {
 /// few enough that the rows waiting in memory stay small.
 const IMPORT_CHUNK: usize = 512;
 
-/// Writes whole cases with their derivations in the caller's transaction. Deriving a case is pure
-/// work and writing it is the database's, so a second thread derives the next chunk of cases while
-/// this one writes the last.
-pub fn import(tx: &mut dyn Tx, context: &ImportContext, files: &[CaseFile]) -> StoreResult<Vec<CaseId>> {
+/// Writes whole cases with their derivations in the caller's transaction, as `source` yields them.
+/// Deriving a case is pure work and writing it is the database's, so a second thread takes the cases
+/// from `source` and derives the next chunk while this one writes the last.
+pub fn import<F: Borrow<CaseFile> + Send>(
+    tx: &mut dyn Tx,
+    context: &ImportContext,
+    source: impl Iterator<Item = StoreResult<F>> + Send,
+) -> StoreResult<Vec<CaseId>> {
     // Loading the policy also proves the organisation exists.
     let policy = load_policy(tx, context.org)?;
     let derive = DeriveContext::new(records::legal_today(context.now), &policy, context.rules, context.now);
-    let mut ids = Vec::with_capacity(files.len());
+    let mut ids = Vec::new();
     std::thread::scope(|scope| {
         // One chunk derived ahead is enough to keep the writer busy.
         let (prepared, ready) = std::sync::mpsc::sync_channel(1);
         let derive = &derive;
         scope.spawn(move || {
-            for chunk in files.chunks(IMPORT_CHUNK) {
+            let mut source = source.peekable();
+            while source.peek().is_some() {
+                let chunk = NewCases::prepare(context, derive, source.by_ref().take(IMPORT_CHUNK));
+                let failed = chunk.is_err();
                 // A closed channel means the writer stopped on an error: nothing more is wanted.
-                if prepared.send(NewCases::prepare(context, derive, chunk)).is_err() {
+                if prepared.send(chunk).is_err() || failed {
                     return;
                 }
             }
         });
-        for (chunk, cases) in files.chunks(IMPORT_CHUNK).zip(ready) {
+        for cases in ready {
             let mut cases = cases?;
-            cases.write(tx, context.org, chunk)?;
+            cases.write(tx, context.org)?;
             ids.append(&mut cases.ids);
         }
         Ok::<(), StoreError>(())
     })?;
-    if ids.len() != files.len() {
-        return Err(StoreError::Backend("the import stopped before its last case".into()));
-    }
     Ok(ids)
 }
 
 /// New cases, with their people, events and derivation, as rows ready to be written together.
 struct NewCases {
     ids: Vec<CaseId>,
+    references: Vec<String>,
     cases: RowBuffer<{ sql::CASE_WIDTH }>,
     people: RowBuffer<{ sql::PERSON_WIDTH }>,
     events: RowBuffer<{ sql::EVENT_WIDTH }>,
@@ -349,9 +356,14 @@ struct NewCases {
 
 impl NewCases {
     /// Derives each case of `files` and builds its rows; touches no database.
-    fn prepare(context: &ImportContext, derive: &DeriveContext, files: &[CaseFile]) -> StoreResult<NewCases> {
+    fn prepare<F: Borrow<CaseFile>>(
+        context: &ImportContext,
+        derive: &DeriveContext,
+        files: impl Iterator<Item = StoreResult<F>>,
+    ) -> StoreResult<NewCases> {
         let mut out = NewCases {
-            ids: Vec::with_capacity(files.len()),
+            ids: Vec::with_capacity(IMPORT_CHUNK),
+            references: Vec::with_capacity(IMPORT_CHUNK),
             cases: RowBuffer::with_suffix(sql::INSERT_CASES, sql::SKIP_TAKEN_REFERENCE),
             people: RowBuffer::new(sql::INSERT_PEOPLE),
             events: RowBuffer::new(sql::INSERT_EVENTS),
@@ -360,8 +372,11 @@ impl NewCases {
         };
         let org = Value::Shared(context.org.as_str().into());
         for file in files {
+            let file = file?;
+            let file = file.borrow();
             let id = out.add(&org, context, derive, file)?;
             out.ids.push(id);
+            out.references.push(file.case.reference.to_string());
         }
         Ok(out)
     }
@@ -426,12 +441,12 @@ impl NewCases {
         Ok(id)
     }
 
-    /// Writes the rows of `files`: the cases first, so that a reference already taken is found
-    /// before anything refers to the case.
-    fn write(&mut self, tx: &mut dyn Tx, org: &OrgId, files: &[CaseFile]) -> StoreResult<()> {
+    /// Writes the rows: the cases first, so that a reference already taken is found before anything
+    /// refers to the case.
+    fn write(&mut self, tx: &mut dyn Tx, org: &OrgId) -> StoreResult<()> {
         let written = self.cases.flush(tx)?;
-        if written != files.len() as u64 {
-            return Err(taken_reference(tx, org, files, &self.ids)?);
+        if written != self.ids.len() as u64 {
+            return Err(taken_reference(tx, org, &self.references, &self.ids)?);
         }
         self.people.flush(tx)?;
         self.events.flush(tx)?;
@@ -441,16 +456,15 @@ impl NewCases {
     }
 }
 
-/// The error for the first of `files` whose reference belongs to another case than the one just
-/// created for it (already stored, or earlier in the same import).
+/// The error for the first of `references` that belongs to another case than the one just created
+/// for it (already stored, or earlier in the same import).
 fn taken_reference(
     tx: &mut dyn Tx,
     org: &OrgId,
-    files: &[CaseFile],
+    references: &[String],
     ids: &[CaseId],
 ) -> StoreResult<StoreError> {
-    for (file, id) in files.iter().zip(ids) {
-        let reference = file.case.reference.as_str();
+    for (reference, id) in references.iter().zip(ids) {
         let stored = tx.query_opt(sql::SELECT_CASE_ID_BY_REFERENCE, &org_and(org, reference))?;
         if stored.map(|r| r.text(0)).transpose()?.as_deref() != Some(id.as_str()) {
             return Ok(StoreError::Duplicate(format!("a case with reference {reference} already exists")));

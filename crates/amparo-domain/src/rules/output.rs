@@ -51,7 +51,7 @@ pub struct PersonStatus {
 }
 
 /// One deadline with everything needed to trust it or check it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Deadline {
     pub kind: DeadlineKind,
     /// `None` for deadlines of the whole case (responses to notices, fees, medical refresh).
@@ -67,6 +67,34 @@ pub struct Deadline {
     #[serde(skip)]
     pub why_facts: WhyFacts,
 }
+
+/// Two deadlines are equal when they say the same: `why_facts` is `why` in another form, and is not
+/// part of the JSON (a deadline read back from it has none).
+impl PartialEq for Deadline {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.kind,
+            &self.person,
+            self.due,
+            self.window_opens,
+            self.rule,
+            self.basis,
+            &self.citation,
+            &self.why,
+        ) == (
+            other.kind,
+            &other.person,
+            other.due,
+            other.window_opens,
+            other.rule,
+            other.basis,
+            &other.citation,
+            &other.why,
+        )
+    }
+}
+
+impl Eq for Deadline {}
 
 /// A *why* as data: the variant of the rule's explanation and the facts its wording uses, each as the
 /// text it prints. Rendering it with the rule that made it gives the deadline's `why` again, so a store

@@ -52,38 +52,23 @@ fn read_case_file(path: &Path) -> CliResult<CaseFile> {
     Ok(file)
 }
 
-/// Reads and validates the files on every core; results come back in the files' order, so the error
-/// reported is the first bad file as listed, whatever thread found it.
-fn read_all(files: &[PathBuf]) -> Vec<CliResult<CaseFile>> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(files.len().max(1));
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| read_case_file(p)).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker.join().unwrap_or_else(|_| vec![Err(CliError::Failed("a reader thread failed".into()))])
-            })
-            .collect()
-    })
+/// The files of one import, read and checked one by one as the store asks for them. The first
+/// failure is kept for the command to report; the store is only told to stop.
+struct CaseReader<'a> {
+    files: std::slice::Iter<'a, PathBuf>,
+    /// Each reference seen, with the file it came from: two files of one import may not share one.
+    references: std::collections::HashMap<String, &'a Path>,
+    failure: Option<CliError>,
 }
 
-/// Every file is read and validated before anything is written; then all are written in one
-/// transaction, so a refused import leaves the database as it was.
-pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult {
-    let files = expand(paths)?;
-    if files.is_empty() {
-        return Err(CliError::Invalid("no case files found".into()));
+impl<'a> CaseReader<'a> {
+    fn new(files: &'a [PathBuf]) -> Self {
+        CaseReader { files: files.iter(), references: std::collections::HashMap::new(), failure: None }
     }
-    let parsed = read_all(&files);
-    let mut cases = Vec::with_capacity(files.len());
-    let mut references = std::collections::HashMap::new();
-    for (path, case) in files.iter().zip(parsed) {
-        let case = case?;
-        if let Some(first) = references.insert(case.case.reference.to_string(), path.clone()) {
+
+    fn read(&mut self, path: &'a Path) -> CliResult<CaseFile> {
+        let case = read_case_file(path)?;
+        if let Some(first) = self.references.insert(case.case.reference.to_string(), path) {
             return Err(CliError::Invalid(format!(
                 "{}: case.reference: {} is also the reference of {}",
                 path.display(),
@@ -91,12 +76,55 @@ pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult
                 first.display()
             )));
         }
-        cases.push(case);
+        Ok(case)
+    }
+
+    /// Reads whatever files the store did not ask for, so that a bad file is reported even when the
+    /// store stopped first (a bad file is the user's to fix before anything else).
+    fn finish(&mut self) {
+        while self.failure.is_none() && self.next().is_some() {}
+    }
+}
+
+impl Iterator for CaseReader<'_> {
+    type Item = amparo_store::StoreResult<CaseFile>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failure.is_some() {
+            return None;
+        }
+        let path = self.files.next()?;
+        match self.read(path) {
+            Ok(case) => Some(Ok(case)),
+            Err(error) => {
+                self.failure = Some(error);
+                Some(Err(amparo_store::StoreError::Invalid("a case file was refused".into())))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.files.size_hint()
+    }
+}
+
+/// Each file is read and checked just before it is written, and all are written in one
+/// transaction: a bad file (or any refusal) leaves the database as it was.
+pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult {
+    let files = expand(paths)?;
+    if files.is_empty() {
+        return Err(CliError::Invalid("no case files found".into()));
     }
     let store = open_store(database)?;
     let organisation = resolve_org(&*store, org)?;
     let started = std::time::Instant::now();
-    let ids = store.import_cases(&organisation.id, &cases, None, now())?;
+    let mut reader = CaseReader::new(&files);
+    let imported = store.import_stream(&organisation.id, &mut reader, None, now());
+    reader.finish();
+    if let Some(failure) = reader.failure {
+        return Err(failure);
+    }
+    let ids = imported?;
     let seconds = started.elapsed().as_secs_f64();
     say!("imported {} cases into {} in {:.2}s", ids.len(), organisation.slug, seconds);
     Ok(())
