@@ -94,8 +94,15 @@ impl Engine for PgStore {
         if from > supported {
             return Err(StoreError::SchemaTooNew { found: from, supported });
         }
+        // Every listed migration not yet recorded, in order: one that arrived later with a lower
+        // number than those applied (branches merged in another order) is not skipped.
+        let done: Vec<i64> = tx
+            .query("SELECT version FROM amparo_migrations", &[])?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
         let mut applied = Vec::new();
-        for migration in migrate::POSTGRES.iter().filter(|m| m.version > from) {
+        for migration in migrate::POSTGRES.iter().filter(|m| !done.contains(&m.version)) {
             tx.batch_execute(migration.sql)?;
             tx.execute(
                 "INSERT INTO amparo_migrations (version, name, applied_at) \

@@ -169,8 +169,15 @@ impl Engine for SqliteStore {
         if from > supported {
             return Err(StoreError::SchemaTooNew { found: from, supported });
         }
+        // Every listed migration not yet recorded, in order: one that arrived later with a lower
+        // number than those applied (branches merged in another order) is not skipped.
+        let done: Vec<i64> = {
+            let mut statement = tx.prepare("SELECT version FROM amparo_migrations")?;
+            let rows = statement.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
         let mut applied = Vec::new();
-        for migration in migrate::SQLITE.iter().filter(|m| m.version > from) {
+        for migration in migrate::SQLITE.iter().filter(|m| !done.contains(&m.version)) {
             tx.execute_batch(migration.sql)?;
             tx.execute(
                 "INSERT INTO amparo_migrations (version, name, applied_at) \
