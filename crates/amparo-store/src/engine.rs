@@ -3,7 +3,7 @@
 //! own migrations; everything else is the shared SQL of `shared.rs` and `triage.rs`.
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
+use amparo_domain::{CaseFile, Date, Event, Language, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
 use crate::db::Tx;
@@ -124,6 +124,10 @@ impl<E: Engine> Store for E {
 
     fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()> {
         self.read(|tx| shared::set_password(tx, org, id, password_hash))
+    }
+
+    fn set_user_language(&self, org: &OrgId, id: &UserId, language: Language) -> StoreResult<()> {
+        self.read(|tx| shared::set_user_language(tx, org, id, language))
     }
 
     fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {

@@ -24,7 +24,7 @@ mod triage;
 use std::sync::Arc;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, EscalationTemplates, Event, Policy, RuleSet};
+use amparo_domain::{CaseFile, Date, EscalationTemplates, Event, Language, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
@@ -65,6 +65,9 @@ pub trait Store: Send + Sync + 'static {
     /// Sign-in looks a user up by email across organisations: an email belongs to one person.
     fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
     fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()>;
+
+    /// The language a user reads the interface in; `NotFound` for a user not in `org`.
+    fn set_user_language(&self, org: &OrgId, id: &UserId, language: Language) -> StoreResult<()>;
 
     fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;

@@ -18,6 +18,7 @@ pub fn select_credentials() -> String {
     format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1")
 }
 pub const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $3 WHERE org_id = $1 AND id = $2";
+pub const UPDATE_USER_LANGUAGE: &str = "UPDATE users SET language = $3 WHERE org_id = $1 AND id = $2";
 
 pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, org_id, user_id, csrf_token, created_at, \
      last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)";
