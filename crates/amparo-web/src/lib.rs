@@ -9,7 +9,9 @@ mod clock;
 mod cookies;
 mod error;
 mod headers;
+mod i18n;
 mod input;
+mod language;
 mod pages;
 mod password;
 mod throttle;
@@ -66,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
+        .route("/language", post(language::set_language))
         .route("/cases", get(pages::case_list))
         .route("/cases/{id}", get(pages::case_page))
         .route("/cases/{id}/assignments", post(triage_pages::assign))
@@ -85,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tasks/{id}/reassign", post(triage_api::reassign_task))
         .route("/api/v1/reviews/preview", get(triage_api::review_preview))
         .route("/api/v1/reviews", post(triage_api::open_reviews))
+        .layer(axum::middleware::from_fn(error::localize_error_pages))
         .layer(axum::middleware::map_response(headers::security_headers))
         .layer(axum::middleware::from_fn(headers::server_timing))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))

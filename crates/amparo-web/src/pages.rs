@@ -14,10 +14,10 @@ use serde::Deserialize;
 use crate::auth::{SignedIn, token_hash};
 use crate::error::WebError;
 use crate::views::{
-    self, CaseListPage, CasePage, DeadlineView, EventView, LoginPage, MedicalView, PersonView, StatusView,
-    Viewer,
+    self, CaseListPage, CasePage, DeadlineView, EventView, Lang, LoginPage, MedicalView, PersonView,
+    StatusView, Viewer,
 };
-use crate::{AppState, cookies, password, throttle};
+use crate::{AppState, cookies, i18n, password, throttle};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -37,11 +37,7 @@ pub async fn home(_user: SignedIn) -> Redirect {
 }
 
 fn viewer(signed_in: &SignedIn) -> Viewer {
-    Viewer {
-        name: signed_in.user.display_name.clone(),
-        role: signed_in.user.role.as_str(),
-        csrf_token: signed_in.csrf_token.clone(),
-    }
+    Viewer::of(signed_in)
 }
 
 #[derive(Deserialize)]
@@ -51,7 +47,7 @@ pub struct LoginQuery {
 }
 
 /// Only local paths are followed after sign-in, so the form cannot be used to send people elsewhere.
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path.to_owned()
@@ -62,6 +58,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 fn login_page(
     state: &AppState,
+    lang: Lang,
     status: StatusCode,
     next: String,
     email: String,
@@ -70,16 +67,18 @@ fn login_page(
 ) -> Result<Response, WebError> {
     let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let cookie = cookies::set(cookies::LOGIN_CSRF, &csrf_token, 3600, state.secure_cookies);
-    let page = LoginPage { csrf_token, next, email, error, notice };
+    let page = LoginPage { lang, csrf_token, next, email, error, notice };
     Ok((status, [(SET_COOKIE, cookie)], views::render(&page)).into_response())
 }
 
 pub async fn login_form(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, WebError> {
-    let notice = query.expired.map(|_| String::from("Your session expired. Please sign in again."));
-    login_page(&state, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
+    let lang = i18n::from_request(&headers);
+    let notice = query.expired.map(|_| lang.t("login-expired"));
+    login_page(&state, lang, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
 }
 
 #[derive(Deserialize)]
@@ -100,6 +99,7 @@ pub async fn login(
     if expected.is_empty() || !cookies::constant_time_eq(&expected, &form.csrf) {
         return Err(WebError::Csrf);
     }
+    let lang = i18n::from_request(&headers);
     let email = form.email.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
     let throttle_keys = throttle::keys(&email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
@@ -108,8 +108,8 @@ pub async fn login(
     if let Err(wait) = state.throttle.check(&throttle_keys, started) {
         tracing::warn!("sign-in throttled");
         let minutes = (wait.num_seconds() + 59) / 60;
-        let error = Some(format!("Too many failed sign-ins. Try again in {minutes} minutes."));
-        let mut response = login_page(&state, StatusCode::TOO_MANY_REQUESTS, next, email, error, None)?;
+        let error = Some(lang.t1("login-throttled", "minutes", minutes));
+        let mut response = login_page(&state, lang, StatusCode::TOO_MANY_REQUESTS, next, email, error, None)?;
         if let Ok(value) = axum::http::HeaderValue::from_str(&wait.num_seconds().max(1).to_string()) {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
         }
@@ -129,8 +129,8 @@ pub async fn login(
     let Some(user) = user.filter(|_| matches) else {
         tracing::info!("sign-in refused");
         state.throttle.record_failure(&throttle_keys, started);
-        let error = Some(String::from("The email or the password is not right."));
-        return login_page(&state, StatusCode::UNAUTHORIZED, next, email, error, None);
+        let error = Some(lang.t("login-refused"));
+        return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
     };
     state.throttle.record_success(&email);
     let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
@@ -148,9 +148,11 @@ pub async fn login(
     tracing::info!(user = %user.id, "signed in");
     let max_age = crate::auth::ABSOLUTE_TIMEOUT.num_seconds();
     // Appended, not inserted: two cookies means two Set-Cookie headers.
+    // The language cookie follows the user's own choice, so pages shown after sign-out stay in it.
     let headers = AppendHeaders([
         (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
         (SET_COOKIE, cookies::set(cookies::LOGIN_CSRF, "", 0, state.secure_cookies)),
+        (SET_COOKIE, i18n::language_cookie(user.language, state.secure_cookies)),
     ]);
     Ok((headers, Redirect::to(&next)).into_response())
 }
@@ -195,7 +197,9 @@ pub async fn case_list(
     let first = (page - 1) * PAGE_SIZE + 1;
     let last = (first + result.cases.len() as i64 - 1).max(0);
     let link = |p: i64| format!("/cases?q={}&page={p}", form_encode(&search));
+    let lang = signed_in.lang();
     let view = CaseListPage {
+        lang,
         viewer: viewer(&signed_in),
         rows: result
             .cases
@@ -204,7 +208,7 @@ pub async fn case_list(
                 id: c.id.0,
                 reference: c.reference,
                 patient_name: c.patient_name,
-                program: c.program.as_str(),
+                program: lang.program(c.program),
                 people: c.people,
                 critical_care: c.critical_care,
             })
@@ -260,10 +264,11 @@ pub async fn case_page(
         triage.tasks,
         &triage.assignments,
         &triage.users,
-        signed_in.user.language,
+        signed_in.lang(),
         state.clock.now(),
     );
-    Ok(views::render(&case_view(viewer(&signed_in), &case, &derivation, section)).into_response())
+    let lang = signed_in.lang();
+    Ok(views::render(&case_view(lang, viewer(&signed_in), &case, &derivation, section)).into_response())
 }
 
 /// What the case page shows of triage: escalations, tasks, who is assigned, and who could be.
@@ -279,6 +284,7 @@ fn or_dash(value: Option<String>) -> String {
 }
 
 fn case_view(
+    lang: Lang,
     viewer: Viewer,
     stored: &StoredCase,
     derivation: &Derivation,
@@ -292,24 +298,22 @@ fn case_view(
         .map(|p| PersonView {
             key: p.key.clone(),
             name: p.full_name(),
-            role: p.role.as_str(),
-            birth_date: or_dash(p.birth_date.map(|d| d.to_string())),
+            role: lang.person_role(p.role),
+            birth_date: lang.date_or_dash(p.birth_date),
             a_number: or_dash(p.a_number.as_ref().map(|a| a.as_str().to_owned())),
             citizenship: or_dash(p.citizenship.as_ref().map(|c| c.as_str().to_owned())),
-            language: p.preferred_language.map_or("—", |l| l.as_str()),
+            language: p.preferred_language.map_or_else(|| String::from("—"), |l| lang.language_name(l)),
         })
         .collect();
     let medical = case.medical.as_ref().map(|m| MedicalView {
         person: name_of(&m.person),
         condition: m.condition.clone(),
         regimen: or_dash(m.regimen.clone()),
-        hours_per_day: or_dash(m.hours_per_day.map(|h| h.to_string())),
+        hours_per_day: or_dash(m.hours_per_day.map(|h| lang.number(i64::from(h)))),
         facility: or_dash(m.facility.clone()),
-        available_in_origin: or_dash(
-            m.available_in_origin_country.map(|a| if a { "yes" } else { "no" }.to_owned()),
-        ),
-        days_to_critical_harm: or_dash(m.days_to_critical_harm.map(|d| d.to_string())),
-        attested_on: or_dash(m.attested_on.map(|d| d.to_string())),
+        available_in_origin: or_dash(m.available_in_origin_country.map(|a| lang.yes_no(a))),
+        days_to_critical_harm: or_dash(m.days_to_critical_harm.map(|d| lang.number(i64::from(d)))),
+        attested_on: lang.date_or_dash(m.attested_on),
     });
     let events = &stored.file.events;
     let superseded_by = |e: &Event| {
@@ -322,14 +326,14 @@ fn case_view(
         .rev()
         .map(|(index, e)| EventView {
             id: e.id.clone().unwrap_or_else(|| format!("#{}", index + 1)),
-            event_type: e.kind.type_name().replace('_', " "),
-            on: e.on.to_string(),
+            event_type: lang.event_type(e.kind.type_name()),
+            on: lang.date(e.on),
             persons: e
                 .persons
                 .as_ref()
                 .map(|keys| keys.iter().map(|k| name_of(k)).collect::<Vec<_>>().join(", "))
-                .unwrap_or_else(|| String::from("everyone")),
-            details: event_details(e),
+                .unwrap_or_else(|| lang.t("timeline-everyone")),
+            details: event_details(lang, e),
             superseded_by: superseded_by(e),
         })
         .collect();
@@ -338,18 +342,18 @@ fn case_view(
         .iter()
         .map(|p| StatusView {
             name: name_of(&p.person),
-            status: p.status.as_str(),
-            parole_ends: or_dash(p.parole_ends.map(|d| d.to_string())),
+            status: lang.status(p.status),
+            parole_ends: lang.date_or_dash(p.parole_ends),
         })
         .collect();
     let deadlines = derivation
         .deadlines
         .iter()
         .map(|d| DeadlineView {
-            due: d.due.to_string(),
-            kind: d.kind.as_str().replace('_', " "),
-            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| String::from("whole case")),
-            basis: d.basis.as_str(),
+            due: lang.date(d.due),
+            kind: lang.deadline_kind(d.kind.as_str()),
+            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
+            basis: lang.basis(d.basis),
             why: d.why.clone(),
             citation: d.citation.to_string(),
             rule: d.rule.as_str(),
@@ -357,18 +361,19 @@ fn case_view(
         })
         .collect();
     CasePage {
+        lang,
         case_id: stored.id.0.clone(),
         open_escalations: triage.open,
         closed_escalations: triage.closed,
         other_tasks: triage.other_tasks,
         assignments: triage.assignments,
-        today: derivation.today.to_string(),
-        covered_until: or_dash(derivation.covered_until.map(|d| d.to_string())),
+        today: lang.date(derivation.today),
+        covered_until: lang.date_or_dash(derivation.covered_until),
         statuses,
         deadlines,
         viewer,
         reference: case.reference.to_string(),
-        program: case.program.as_str(),
+        program: lang.program(case.program),
         version: stored.version,
         people,
         medical,
@@ -377,21 +382,27 @@ fn case_view(
 }
 
 /// The event's own facts in one short line.
-fn event_details(event: &Event) -> String {
+fn event_details(lang: Lang, event: &Event) -> String {
     let raw = amparo_domain::RawEvent::from(event);
     let mut parts = Vec::new();
-    let mut push = |name: &str, value: Option<String>| {
-        if let Some(v) = value {
-            parts.push(format!("{name} {v}"));
+    let mut date = |id: &str, value: Option<amparo_domain::Date>| {
+        if let Some(d) = value {
+            parts.push(lang.t1(id, "date", lang.date(d)));
         }
     };
-    push("valid until", raw.valid_until.map(|d| d.to_string()));
-    push("served by", raw.served_by.map(|s| s.as_str().to_owned()));
-    push("effective", raw.effective.map(|d| d.to_string()));
-    push("depart by", raw.depart_by.map(|d| d.to_string()));
-    push("respond by", raw.respond_by.map(|d| d.to_string()));
-    push("pay by", raw.pay_by.map(|d| d.to_string()));
-    push("receipt", raw.receipt_number.map(|r| r.to_string()));
-    push("days to critical harm", raw.days_to_critical_harm.map(|d| d.to_string()));
+    date("detail-valid-until", raw.valid_until);
+    date("detail-effective", raw.effective);
+    date("detail-depart-by", raw.depart_by);
+    date("detail-respond-by", raw.respond_by);
+    date("detail-pay-by", raw.pay_by);
+    if let Some(how) = raw.served_by {
+        parts.push(lang.t1("detail-served-by", "how", lang.served_by(how)));
+    }
+    if let Some(receipt) = raw.receipt_number {
+        parts.push(lang.t1("detail-receipt", "receipt", receipt.to_string()));
+    }
+    if let Some(days) = raw.days_to_critical_harm {
+        parts.push(lang.t1("detail-days-to-harm", "days", days));
+    }
     if parts.is_empty() { String::new() } else { format!("({})", parts.join(", ")) }
 }

@@ -47,13 +47,13 @@ fn case_page_follows_the_organisation_policy(db: &TestDatabase) {
     let (id, _) = app.case_id(&session, "A-1");
     let page = app.get(&format!("/cases/{id}"), &session);
     assert!(
-        page.body.contains("<strong>2026-04-03</strong> — re parole file by"),
+        page.body.contains("<strong>April 3, 2026</strong> — File re-parole by"),
         "90 days before 2026-07-02"
     );
     amparo(db, &["org", "policy", "--org", "clinic-a", "--re-parole-lead-days", "120"], None);
     let page = app.get(&format!("/cases/{id}"), &session);
     assert!(
-        page.body.contains("<strong>2026-03-04</strong> — re parole file by"),
+        page.body.contains("<strong>March 4, 2026</strong> — File re-parole by"),
         "120 days before 2026-07-02"
     );
 }

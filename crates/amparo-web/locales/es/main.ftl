@@ -1,0 +1,325 @@
+# La interfaz de Amparo en español. Cada mensaje tiene su par en ../en/main.ftl (una prueba lo verifica).
+#
+# Criterios de traducción: se trata al usuario de «usted»; términos fijos en todo el sistema:
+#   parole                → permiso humanitario (parole)
+#   re-parole             → renovación del permiso humanitario (re-parole)
+#   work permit / EAD     → permiso de trabajo (EAD)
+#   termination notice    → aviso de terminación
+#   request for evidence  → solicitud de evidencia (RFE)
+#   notice of intent to deny → aviso de intención de denegar (NOID)
+#   unlawful presence     → presencia ilegal
+#   escalation            → escalamiento
+#   deadline              → plazo
+
+## En todas las páginas
+
+app-name = Amparo
+skip-to-content = Saltar al contenido
+footer-disclaimer = Las fechas calculadas son una ayuda, no asesoría legal: verifique cada fecha con su abogado.
+nav-label = Principal
+nav-dashboard = Inicio
+nav-triage = Triaje
+nav-tasks = Mis tareas
+nav-cases = Casos
+nav-calendar = Calendario
+nav-intake = Caso nuevo
+nav-reviews = Revisiones
+nav-settings = Configuración
+nav-signed-in-as = { $name } ({ $role })
+nav-sign-out = Cerrar sesión
+language-switch = English
+language-switch-code = en
+pager-label = Páginas
+pager-previous = Anterior
+pager-next = Siguiente
+showing = Mostrando { $first }–{ $last } de { $total }.
+badge-critical = cuidados críticos
+answer-yes = sí
+answer-no = no
+filter-program = Programa
+filter-any-program = Cualquier programa
+filter-apply = Aplicar
+
+## Meses, para las fechas escritas con palabras
+
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+
+## Inicio de sesión
+
+login-title = Iniciar sesión
+login-email = Correo electrónico
+login-password = Contraseña
+login-submit = Iniciar sesión
+login-expired = Su sesión expiró. Inicie sesión de nuevo.
+login-refused = El correo electrónico o la contraseña no son correctos.
+login-throttled = { $minutes ->
+    [one] Demasiados intentos fallidos. Vuelva a intentarlo dentro de 1 minuto.
+   *[other] Demasiados intentos fallidos. Vuelva a intentarlo dentro de { $minutes } minutos.
+}
+
+## Páginas de error
+
+error-title = Error { $status }
+error-heading-not-found = No encontrado
+error-heading-conflict = Conflicto
+error-heading-forbidden = No permitido
+error-heading-other = Algo no está bien
+error-back = Volver al inicio
+error-csrf = El formulario caducó. Vuelva a cargar la página e inténtelo de nuevo.
+error-not-found = No se encontró lo que buscaba.
+error-unauthenticated = No ha iniciado sesión.
+error-internal = Algo falló de nuestro lado (incidente { $incident }). No se modificó nada.
+error-invalid = No se pudo aceptar:
+error-conflict = No se pudo guardar:
+
+## Lista de casos
+
+cases-title = Casos
+cases-search-label = Buscar por referencia o nombre
+cases-search-submit = Buscar
+cases-none = No se encontraron casos.
+col-reference = Referencia
+col-patient = Paciente
+col-programme = Programa
+col-people = Personas
+col-covered-until = Cubierto hasta
+
+## Página del caso
+
+case-title = Caso { $reference }
+case-meta = Programa: { $program } · Versión { $version }
+case-escalations = Escalamientos y tareas
+case-no-escalations = No hay escalamientos ni tareas.
+escalation-open-label = Escalamiento abierto
+escalation-open-heading = Abierto
+escalation-closed-label = Escalamiento cerrado
+escalation-closed-heading = Cerrado
+escalation-opened = Abierto el { $when }
+escalation-closed-because = cerrado el { $when }: { $why }
+escalation-closed-at = cerrado el { $when }
+case-other-tasks = Otras tareas
+case-assigned = Personas asignadas
+assign-current = { $role }: { $name }
+assign-nobody = Nadie
+assign-nobody-current = nadie
+assign-save = Guardar { $role }
+case-status = Situación y plazos
+case-computed = Calculado al { $today } según las reglas indicadas. Estas fechas son una ayuda, no asesoría legal: verifique cada una con los avisos recibidos y con su abogado.
+case-covered-until = Cubierto hasta:
+col-person = Persona
+col-status = Situación
+col-parole-ends = Fin del permiso humanitario (parole)
+case-no-deadlines = No se calculó ningún plazo.
+deadline-past = vencido
+deadline-whole-case = todo el caso
+deadline-source = { $citation } · fundamento: { $basis } · regla { $rule }
+case-family = Familia
+col-name = Nombre
+col-role = Función en el caso
+col-born = Fecha de nacimiento
+col-a-number = Número A (A-number)
+col-citizenship = Nacionalidad
+col-language = Idioma
+case-medical = Perfil médico
+medical-patient = Paciente
+medical-condition = Diagnóstico
+medical-regimen = Tratamiento
+medical-hours = Horas por día
+medical-facility = Centro de tratamiento
+medical-available = Atención disponible en el país de origen
+medical-days-to-harm = Días hasta un daño crítico si se interrumpe la atención
+medical-attested = Última certificación médica
+medical-none = No hay datos médicos registrados.
+case-timeline = Cronología
+timeline-empty = Aún no hay nada registrado.
+timeline-corrected-by = corregido por
+timeline-everyone = todas las personas
+detail-valid-until = válido hasta el { $date }
+detail-served-by = notificado por { $how }
+detail-effective = con efecto el { $date }
+detail-depart-by = salir a más tardar el { $date }
+detail-respond-by = responder a más tardar el { $date }
+detail-pay-by = pagar a más tardar el { $date }
+detail-receipt = recibo { $receipt }
+detail-days-to-harm = { $days ->
+    [one] 1 día hasta un daño crítico
+   *[other] { $days } días hasta un daño crítico
+}
+
+## Idiomas de las personas
+
+language-en = inglés
+language-es = español
+
+## Programas
+
+program-humanitarian = Permiso humanitario (parole) (I-131)
+program-u4u = Unidos por Ucrania (Uniting for Ukraine)
+program-oaw = Operación Bienvenida a Aliados (Operation Allies Welcome)
+program-chnv = CHNV
+program-cbp_one = CBP One
+program-other = Otro
+
+## Funciones del personal
+
+role-admin = Administración
+role-attorney = Abogado(a)
+role-advocate = Defensor(a)
+role-clinician = Personal clínico
+role-viewer = Solo lectura
+
+## Función de cada persona en el caso
+
+person-role-patient = Paciente
+person-role-parent = Madre o padre
+person-role-guardian = Tutor(a) legal
+person-role-sibling = Hermano(a)
+person-role-other = Otro familiar
+
+## Situaciones
+
+status-paroled = Con permiso humanitario (parole)
+status-requested = Permiso humanitario (parole) solicitado
+status-terminated = Permiso humanitario (parole) terminado
+status-expired = Permiso humanitario (parole) vencido
+status-departed = Salió del país
+status-none = Sin estatus
+
+## Fundamento de un plazo
+
+basis-law = ley
+basis-practice = práctica profesional
+basis-policy = política de la organización
+
+## Cómo se notificó un aviso
+
+served-mail = correo postal
+served-email = correo electrónico
+served-personal = en persona
+served-online = en línea
+
+## Tipos de evento
+
+event-parole_requested = Permiso humanitario (parole) solicitado
+event-parole_granted = Permiso humanitario (parole) concedido
+event-parole_denied = Permiso humanitario (parole) denegado
+event-termination_notice = Aviso de terminación
+event-re_parole_filed = Renovación del permiso humanitario (re-parole) presentada
+event-rfe_received = Solicitud de evidencia (RFE) recibida
+event-rfe_answered = Solicitud de evidencia (RFE) respondida
+event-noid_received = Aviso de intención de denegar (NOID) recibido
+event-noid_answered = Aviso de intención de denegar (NOID) respondido
+event-motion_filed = Moción presentada
+event-ead_filed = Permiso de trabajo (EAD) solicitado
+event-ead_approved = Permiso de trabajo (EAD) aprobado
+event-fee_notice = Aviso de pago
+event-fee_paid = Pago realizado
+event-departed = Salida de los Estados Unidos
+event-medical_attested = Certificación médica
+
+## Tipos de plazo
+
+deadline-parole_ends = Fin del permiso humanitario (parole)
+deadline-re_parole_file_by = Presentar la renovación (re-parole) a más tardar
+deadline-re_parole_window_opens = Se abre el periodo para pedir la renovación (re-parole)
+deadline-ead_ends = Vence el permiso de trabajo
+deadline-depart_by = Salir del país a más tardar
+deadline-rfe_response_due = Vence la respuesta a la solicitud de evidencia (RFE)
+deadline-noid_response_due = Vence la respuesta al aviso de intención de denegar (NOID)
+deadline-motion_due = Vence el plazo para presentar una moción
+deadline-fee_due = Vence el pago
+deadline-medical_attestation_refresh_by = Renovar la certificación médica a más tardar
+deadline-unlawful_presence_181 = Día 181 de presencia ilegal (impedimento de 3 años)
+deadline-unlawful_presence_365 = Un año de presencia ilegal (impedimento de 10 años)
+
+## Tablero de triaje
+
+triage-title = Triaje
+triage-intro = Casos abiertos, los más urgentes primero. Cada fila explica por qué ocupa su lugar.
+triage-filter-label = Filtrar el tablero
+triage-show = Mostrar
+triage-critical-only = Solo cuidados críticos
+triage-mine = Asignados a mí
+triage-due-within = Próximo plazo dentro de (días)
+triage-none = Ningún caso abierto coincide.
+col-score = Puntuación
+col-next-deadline = Próximo plazo
+col-why = Motivo
+triage-open-escalations = { $count ->
+    [one] 1 escalamiento abierto
+   *[other] { $count } escalamientos abiertos
+}
+triage-nothing-pressing = nada urgente
+
+## Tareas
+
+tasks-title = Mis tareas
+tasks-none = No tiene tareas pendientes.
+tasks-summary = { $count ->
+    [one] 1 tarea abierta.
+   *[other] { $count } tareas abiertas.
+}
+tasks-overdue = { $count ->
+    [one] 1 vencida.
+   *[other] { $count } vencidas.
+}
+tasks-order = Primero las que vencen antes.
+notice-task-completed = Tarea marcada como hecha.
+notice-task-reassigned = Tarea reasignada.
+task-overdue = vencida
+task-owner-due = Responsable: { $owner } · vence el { $due }
+task-owner = { $name } ({ $role })
+task-owner-none = { $role }: sin asignar
+task-someone-gone = alguien que ya no está en la organización
+task-done-by = Hecha el { $when } por { $name }.
+task-done = Hecha el { $when }.
+task-not-needed = No se hizo; dejó de ser necesaria al cerrarse el escalamiento.
+task-note = Nota: { $note }
+task-note-label = Nota (opcional)
+task-mark-done = Marcar como hecha
+task-give-to = Asignar a
+task-choose-someone = Elija a una persona
+task-reassign = Reasignar
+
+## Revisiones por programa
+
+reviews-title = Revisión por programa
+reviews-intro = Cuando un programa cambia, seleccione los casos afectados, revise la lista y abra una tarea de revisión en cada uno. Abrir de nuevo la misma revisión no agrega nada a los casos que ya la tienen.
+reviews-select = 1. Seleccionar casos
+reviews-legend = Casos que cumplen todas las condiciones indicadas
+reviews-class = Clase de admisión
+reviews-citizenship = Nacionalidad (código de país de dos letras)
+reviews-parole-ends-before = El permiso humanitario (parole) termina antes del
+reviews-preview = Vista previa
+reviews-check = { $count ->
+    [one] 2. Revise el caso seleccionado
+   *[other] 2. Revise los { $count } casos seleccionados
+}
+reviews-no-match = Ningún caso coincide.
+reviews-open = 3. Abrir la revisión
+reviews-key = Nombre de la revisión (abrirla de nuevo con el mismo nombre no agrega nada)
+reviews-title-en = Título de la tarea en inglés
+reviews-title-es = Título de la tarea en español
+reviews-due-in = Plazo (horas)
+reviews-submit = Abrir tareas de revisión
+reviews-outcome = { $created ->
+    [one] Se abrió 1 tarea de revisión
+   *[other] Se abrieron { $created } tareas de revisión
+} en { $selected ->
+    [one] 1 caso seleccionado
+   *[other] { $selected } casos seleccionados
+}; { $existing ->
+    [one] 1 caso ya la tenía.
+   *[other] { $existing } casos ya la tenían.
+}
