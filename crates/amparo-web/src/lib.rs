@@ -11,6 +11,8 @@ mod error;
 mod headers;
 mod i18n;
 mod input;
+mod intake;
+mod intake_views;
 mod language;
 mod pages;
 mod password;
@@ -70,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(pages::logout))
         .route("/language", post(language::set_language))
         .route("/cases", get(pages::case_list))
+        .route("/cases/new", get(intake::intake_form).post(intake::intake))
         .route("/cases/{id}", get(pages::case_page))
         .route("/cases/{id}/assignments", post(triage_pages::assign))
         .route("/triage", get(triage_pages::board))

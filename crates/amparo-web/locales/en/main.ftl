@@ -309,3 +309,46 @@ reviews-outcome = { $created ->
     [one] 1 case already had it.
    *[other] { $existing } cases already had it.
 }
+
+## Intake
+
+intake-title = New case
+intake-intro = Everything about the case in one form. Nothing is saved until the whole case is valid; if something is wrong, the form comes back with what you typed and says what to fix.
+intake-case = Case
+intake-reference = Case reference
+intake-required = (required)
+intake-patient = Patient
+intake-member = Family member { $number }
+intake-given-name = Given name
+intake-family-name = Family name
+intake-citizenship = Citizenship (two-letter country code)
+intake-not-known = Not known
+intake-representative = Representative
+intake-representative-hint = The attorney who represents the family. You can assign one later on the case page.
+intake-not-yet = Not yet
+intake-medical-hint = The patient's medical facts, as the treating clinician attests them.
+intake-attested-on = Attested on
+intake-event = Event { $number }
+intake-event-hint = What has happened so far: the parole grant, a notice received, a filing. Leave a row empty to skip it.
+intake-event-type = What happened
+intake-choose = Choose
+intake-event-on = On (date)
+intake-valid-until = Valid until
+intake-served-by = Served by
+intake-not-applicable = Does not apply
+intake-effective = Effective on
+intake-depart-by = Depart by
+intake-respond-by = Respond by
+intake-receipt = Receipt number
+intake-add-person = Add a family member
+intake-add-event = Add an event
+intake-save = Create the case
+intake-error-summary = { $count ->
+    [one] There is 1 problem with the case
+   *[other] There are { $count } problems with the case
+}
+intake-error-required = This is required.
+intake-error-whole-number = Enter a whole number.
+intake-error-representative = Choose one of the organisation's attorneys.
+intake-error-reference-taken = Another case already has this reference.
+intake-error-unknown = The case could not be checked.

@@ -323,3 +323,46 @@ reviews-outcome = { $created ->
     [one] 1 caso ya la tenía.
    *[other] { $existing } casos ya la tenían.
 }
+
+## Alta de casos
+
+intake-title = Caso nuevo
+intake-intro = Todo el caso en un solo formulario. No se guarda nada hasta que el caso completo sea válido; si algo falla, el formulario vuelve con lo que usted escribió e indica qué corregir.
+intake-case = Caso
+intake-reference = Referencia del caso
+intake-required = (obligatorio)
+intake-patient = Paciente
+intake-member = Familiar { $number }
+intake-given-name = Nombre
+intake-family-name = Apellidos
+intake-citizenship = Nacionalidad (código de país de dos letras)
+intake-not-known = Se desconoce
+intake-representative = Representante
+intake-representative-hint = El abogado o la abogada que representa a la familia. Puede asignarlo más tarde en la página del caso.
+intake-not-yet = Todavía no
+intake-medical-hint = Los datos médicos del paciente, tal como los certifica el personal clínico tratante.
+intake-attested-on = Fecha de certificación
+intake-event = Evento { $number }
+intake-event-hint = Lo ocurrido hasta ahora: la concesión del permiso humanitario (parole), un aviso recibido, una solicitud presentada. Deje una fila vacía para omitirla.
+intake-event-type = Qué ocurrió
+intake-choose = Elija
+intake-event-on = Fecha
+intake-valid-until = Válido hasta
+intake-served-by = Notificado por
+intake-not-applicable = No corresponde
+intake-effective = Con efecto el
+intake-depart-by = Salir a más tardar el
+intake-respond-by = Responder a más tardar el
+intake-receipt = Número de recibo
+intake-add-person = Agregar un familiar
+intake-add-event = Agregar un evento
+intake-save = Crear el caso
+intake-error-summary = { $count ->
+    [one] Hay 1 problema en el caso
+   *[other] Hay { $count } problemas en el caso
+}
+intake-error-required = Este dato es obligatorio.
+intake-error-whole-number = Escriba un número entero.
+intake-error-representative = Elija a uno de los abogados de la organización.
+intake-error-reference-taken = Ya existe otro caso con esta referencia.
+intake-error-unknown = No se pudo verificar el caso.
