@@ -235,6 +235,10 @@ impl<E: Engine> Store for E {
         self.read(|tx| triage::escalations(tx, org, case))
     }
 
+    fn open_escalations(&self, org: &OrgId, limit: i64) -> StoreResult<Vec<OpenEscalation>> {
+        self.read(|tx| triage::open_escalations(tx, org, limit))
+    }
+
     fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>> {
         self.read(|tx| triage::open_tasks(tx, org, user))
     }

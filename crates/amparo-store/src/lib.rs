@@ -122,6 +122,8 @@ pub trait Store: Send + Sync + 'static {
     fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage>;
     /// A case's escalations with their tasks, newest first; closed ones stay on the record.
     fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>>;
+    /// The organisation's open escalations, critical care first, then newest first; at most `limit`.
+    fn open_escalations(&self, org: &OrgId, limit: i64) -> StoreResult<Vec<OpenEscalation>>;
     /// Open tasks owned by `user`, earliest due (so overdue) first; tasks of closed escalations are
     /// no longer open.
     fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>>;

@@ -23,6 +23,12 @@ pub const SQLITE: &[Migration] = &[
         name: "board_critical_index",
         sql: include_str!("../migrations/sqlite/0006_board_critical_index.sql"),
     },
+    // 0007 and 0008 are taken by work in progress elsewhere.
+    Migration {
+        version: 9,
+        name: "open_escalations_index",
+        sql: include_str!("../migrations/sqlite/0009_open_escalations_index.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -43,6 +49,12 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "board_critical_index",
         sql: include_str!("../migrations/postgres/0006_board_critical_index.sql"),
+    },
+    // 0007 and 0008 are taken by work in progress elsewhere.
+    Migration {
+        version: 9,
+        name: "open_escalations_index",
+        sql: include_str!("../migrations/postgres/0009_open_escalations_index.sql"),
     },
 ];
 

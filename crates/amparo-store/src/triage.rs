@@ -223,6 +223,24 @@ pub fn escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<V
         .collect()
 }
 
+/// The organisation's open escalations, critical care first, then newest first.
+pub fn open_escalations(tx: &mut dyn Tx, org: &OrgId, limit: i64) -> StoreResult<Vec<OpenEscalation>> {
+    tx.query(sql::SELECT_OPEN_ESCALATIONS, &[org.as_str().into(), limit.into()])?
+        .iter()
+        .map(|r| {
+            Ok(OpenEscalation {
+                id: EscalationId(r.text(0)?),
+                case_id: CaseId(r.text(1)?),
+                reference: r.text(2)?,
+                critical_care: r.int(3)? != 0,
+                reason_en: r.text(4)?,
+                reason_es: r.text(5)?,
+                opened_at: from_millis(r.int(6)?),
+            })
+        })
+        .collect()
+}
+
 /// Tasks of a case outside any escalation (reviews), for the case page.
 pub fn case_tasks(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Task>> {
     let key = [org.as_str().into(), case.as_str().into()];
