@@ -64,7 +64,7 @@ test('sign in and assign a case with the keyboard alone', async () => {
   await tabTo(page, (f) => f.id === 'password');
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press('Enter');
-  await page.waitForURL(/\/cases$/);
+  await page.waitForURL(/\/$/);
 
   await page.goto(`${app.base}/triage`);
   await tabTo(page, (f) => f.tag === 'a' && f.text === 'CRIT-1');

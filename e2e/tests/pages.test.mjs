@@ -25,11 +25,13 @@ async function pagePaths(page) {
   await page.goto(`${app.base}/cases?q=CRIT-1`);
   const href = await page.getByRole('link', { name: 'CRIT-1' }).getAttribute('href');
   return {
+    dashboard: '/',
     triage: '/triage',
     tasks: '/tasks',
     cases: '/cases',
     case: href,
     reviews: '/reviews?program=humanitarian',
+    intake: '/cases/new',
     'not-found': '/cases/no-such-case',
   };
 }

@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, STAFF } from '../support/app.mjs';
+import { startApp, STAFF, PASSWORD } from '../support/app.mjs';
 import { launch, newPage, signIn } from '../support/browser.mjs';
 
 let app;
@@ -29,8 +29,10 @@ test('a wrong password is refused with a message tied to the field, the right on
   assert.equal(await alert.textContent(), 'The email or the password is not right.');
   assert.equal(await page.getByLabel('Email').getAttribute('aria-describedby'), 'login-error');
 
-  await signIn(page, app.base, STAFF.ana.email);
-  assert.ok(page.url().endsWith('/cases'), page.url());
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/cases$/);
+  assert.ok(page.url().endsWith('/cases'), `back where the visit began: ${page.url()}`);
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Cases');
   await page.getByRole('button', { name: 'Sign out' }).click();
   assert.match(page.url(), /\/login$/);
@@ -51,8 +53,8 @@ test('switching to Spanish persists for the user, across sessions, and back', as
   // Another browser, no cookies: signing in opens in the stored language.
   const elsewhere = await newPage(browser);
   await signIn(elsewhere, app.base, STAFF.ana.email);
-  assert.equal(await elsewhere.getByRole('heading', { level: 1 }).textContent(), 'Casos');
-  const caseLink = elsewhere.getByRole('link', { name: 'CRIT-1' });
+  assert.equal(await elsewhere.getByRole('heading', { level: 1 }).textContent(), 'Inicio');
+  const caseLink = elsewhere.getByRole('table').getByRole('link', { name: 'CRIT-1' });
   await caseLink.click();
   const body = await elsewhere.locator('main').textContent();
   assert.match(body, /28 de febrero de 2027/, 'dates written in Spanish');

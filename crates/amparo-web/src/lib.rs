@@ -7,7 +7,10 @@ mod api;
 mod auth;
 mod clock;
 mod cookies;
+mod dashboard;
+mod dashboard_views;
 mod error;
+mod event_form;
 mod headers;
 mod i18n;
 mod input;
@@ -75,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/new", get(intake::intake_form).post(intake::intake))
         .route("/cases/{id}", get(pages::case_page))
         .route("/cases/{id}/assignments", post(triage_pages::assign))
+        .route("/cases/{id}/events", post(event_form::record_event))
         .route("/triage", get(triage_pages::board))
         .route("/tasks", get(triage_pages::my_tasks))
         .route("/tasks/{id}/complete", post(triage_pages::complete_task))

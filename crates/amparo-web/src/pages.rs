@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::auth::{SignedIn, token_hash};
 use crate::error::WebError;
+use crate::event_form::{self, EventFormState, EventFormView};
 use crate::views::{
     self, CaseListPage, CasePage, DeadlineView, EventView, Lang, LoginPage, MedicalView, PersonView,
     StatusView, Viewer,
@@ -32,8 +33,9 @@ pub async fn stylesheet() -> Response {
     ([(CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css")).into_response()
 }
 
-pub async fn home(_user: SignedIn) -> Redirect {
-    Redirect::to("/triage")
+/// `/` is the dashboard.
+pub async fn home(state: State<AppState>, signed_in: SignedIn) -> Result<Response, WebError> {
+    crate::dashboard::dashboard(state, signed_in).await
 }
 
 fn viewer(signed_in: &SignedIn) -> Viewer {
@@ -52,7 +54,7 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path.to_owned()
         }
-        _ => String::from("/cases"),
+        _ => String::from("/"),
     }
 }
 
@@ -239,36 +241,52 @@ pub async fn case_page(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let org = signed_in.user.org_id.clone();
-    let (case, policy, triage) = state
+    let case = state
+        .with_store(move |store| store.case(&org, &CaseId(id)))
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    render_case(&state, &signed_in, case, EventFormState::empty(), StatusCode::OK).await
+}
+
+/// The case page, with the event form as given (empty, or as typed with its problems).
+pub(crate) async fn render_case(
+    state: &AppState,
+    signed_in: &SignedIn,
+    case: StoredCase,
+    form: EventFormState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let org = signed_in.user.org_id.clone();
+    let id = case.id.clone();
+    let (policy, triage) = state
         .with_store(move |store| {
-            let id = CaseId(id);
-            let Some(case) = store.case(&org, &id)? else { return Ok(None) };
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
                 tasks: store.case_tasks(&org, &id)?,
                 assignments: store.assignments(&org, &id)?,
                 users: store.users(&org)?,
             };
-            Ok(Some((case, store.policy(&org)?, triage)))
+            Ok((store.policy(&org)?, triage))
         })
-        .await?
-        .ok_or_else(|| WebError::NotFound("case".into()))?;
+        .await?;
     tracing::debug!(case = %case.id, "case page");
     // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     let rules =
         amparo_domain::RuleSet::builtin().map_err(|e| WebError::Internal(format!("rule set: {e}")))?;
     let derivation = amparo_domain::derive(&case.file, today, &policy, rules);
+    let lang = signed_in.lang();
     let section = crate::triage_pages::case_triage(
         triage.escalations,
         triage.tasks,
         &triage.assignments,
         &triage.users,
-        signed_in.lang(),
+        lang,
         state.clock.now(),
     );
-    let lang = signed_in.lang();
-    Ok(views::render(&case_view(lang, viewer(&signed_in), &case, &derivation, section)).into_response())
+    let event_form = event_form::view(&form, &case.file, lang);
+    let page = case_view(lang, viewer(signed_in), &case, &derivation, section, event_form);
+    Ok((status, views::render(&page)).into_response())
 }
 
 /// What the case page shows of triage: escalations, tasks, who is assigned, and who could be.
@@ -289,6 +307,7 @@ fn case_view(
     stored: &StoredCase,
     derivation: &Derivation,
     triage: crate::triage_pages::CaseTriage,
+    event_form: EventFormView,
 ) -> CasePage {
     let case = &stored.file.case;
     let name_of = |key: &str| case.person(key).map(|p| p.full_name()).unwrap_or_else(|| key.to_owned());
@@ -362,6 +381,7 @@ fn case_view(
         .collect();
     CasePage {
         lang,
+        event_form,
         case_id: stored.id.0.clone(),
         open_escalations: triage.open,
         closed_escalations: triage.closed,

@@ -131,6 +131,7 @@ pub struct DeadlineView {
 #[template(path = "case.html")]
 pub struct CasePage {
     pub lang: Lang,
+    pub event_form: crate::event_form::EventFormView,
     pub case_id: String,
     pub open_escalations: Vec<crate::triage_views::EscalationView>,
     pub closed_escalations: Vec<crate::triage_views::EscalationView>,

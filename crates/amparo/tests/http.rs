@@ -104,7 +104,7 @@ fn sign_in_is_uniform_and_csrf_protected(db: &TestDatabase) {
     assert_eq!(no_csrf.status, 403);
     let ok = attempt("Ana@A.example.org", PASSWORD);
     assert_eq!(ok.status, 303);
-    assert_eq!(ok.header("location"), Some("/cases"));
+    assert_eq!(ok.header("location"), Some("/"), "sign-in leads to the dashboard");
     let session = ok.set_cookie("amparo_session").unwrap();
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
     let offsite = app.post_form(
@@ -117,7 +117,7 @@ fn sign_in_is_uniform_and_csrf_protected(db: &TestDatabase) {
             ("password", PASSWORD),
         ],
     );
-    assert_eq!(offsite.header("location"), Some("/cases"), "only local redirects after sign-in");
+    assert_eq!(offsite.header("location"), Some("/"), "only local redirects after sign-in");
 }
 
 fn signed_in_user_reads_cases(db: &TestDatabase) {

@@ -38,7 +38,7 @@ fn sign_in_page_follows_the_browser_then_the_chosen_language(db: &TestDatabase) 
     let page = app.get_with("/login", &format!("amparo_lang={chosen}"), &[("accept-language", "en")]);
     assert!(page.body.contains("<h1>Iniciar sesión</h1>"), "{}", page.body);
     let offsite = [("csrf", csrf.as_str()), ("language", "en"), ("back", "//elsewhere.example")];
-    assert_eq!(app.post_form("/language", &login_cookie, &offsite).header("location"), Some("/cases"));
+    assert_eq!(app.post_form("/language", &login_cookie, &offsite).header("location"), Some("/"));
     let unknown = app.post_form("/language", &login_cookie, &[("csrf", &csrf), ("language", "fr")]);
     assert_eq!(unknown.status, 422);
 }

@@ -352,3 +352,40 @@ intake-error-whole-number = Enter a whole number.
 intake-error-representative = Choose one of the organisation's attorneys.
 intake-error-reference-taken = Another case already has this reference.
 intake-error-unknown = The case could not be checked.
+
+## Recording an event on the case page
+
+event-form-title = Record an event
+event-form-hint = What happened, on which day, and the dates printed on the notice. The event applies to everyone on the case. To correct an earlier entry, record it again and choose the entry it corrects.
+event-form-pay-by = Pay by
+event-form-note = Note
+event-form-supersedes = Corrects an earlier entry
+event-form-supersedes-none = No
+event-form-submit = Record the event
+event-form-conflict = Someone else changed this case after you opened it, so your entry was not saved. The page now shows the case as it is; your entry is still in the form below. Check it against the timeline, then record it again.
+
+## Dashboard
+
+dashboard-title = Dashboard
+dashboard-urgent = Most urgent
+dashboard-whole-board = { $count ->
+    [one] The whole board (1 open case)
+   *[other] The whole board ({ $count } open cases)
+}
+dashboard-deadlines = Deadlines in the next 14 days
+dashboard-no-deadlines = Nothing is due in the next 14 days.
+dashboard-in-days = { $days ->
+    [0] today
+    [one] tomorrow
+   *[other] in { $days } days
+}
+dashboard-more = { $count ->
+    [one] and 1 more.
+   *[other] and { $count } more.
+}
+dashboard-all-tasks = { $count ->
+    [one] All my tasks (1)
+   *[other] All my tasks ({ $count })
+}
+dashboard-escalations = Open escalations
+dashboard-no-escalations = No escalation is open.

@@ -366,3 +366,40 @@ intake-error-whole-number = Escriba un número entero.
 intake-error-representative = Elija a uno de los abogados de la organización.
 intake-error-reference-taken = Ya existe otro caso con esta referencia.
 intake-error-unknown = No se pudo verificar el caso.
+
+## Registro de un evento en la página del caso
+
+event-form-title = Registrar un evento
+event-form-hint = Qué ocurrió, en qué fecha y las fechas que figuran en el aviso. El evento se aplica a todas las personas del caso. Para corregir una entrada anterior, regístrela de nuevo y elija la entrada que corrige.
+event-form-pay-by = Pagar a más tardar el
+event-form-note = Nota
+event-form-supersedes = Corrige una entrada anterior
+event-form-supersedes-none = No
+event-form-submit = Registrar el evento
+event-form-conflict = Otra persona modificó este caso después de que usted lo abrió, por eso su entrada no se guardó. La página muestra ahora el caso actualizado; su entrada sigue en el formulario. Compárela con la cronología y vuelva a registrarla.
+
+## Inicio
+
+dashboard-title = Inicio
+dashboard-urgent = Lo más urgente
+dashboard-whole-board = { $count ->
+    [one] Todo el tablero (1 caso abierto)
+   *[other] Todo el tablero ({ $count } casos abiertos)
+}
+dashboard-deadlines = Plazos de los próximos 14 días
+dashboard-no-deadlines = No vence nada en los próximos 14 días.
+dashboard-in-days = { $days ->
+    [0] hoy
+    [one] mañana
+   *[other] dentro de { $days } días
+}
+dashboard-more = { $count ->
+    [one] y 1 más.
+   *[other] y { $count } más.
+}
+dashboard-all-tasks = { $count ->
+    [one] Todas mis tareas (1)
+   *[other] Todas mis tareas ({ $count })
+}
+dashboard-escalations = Escalamientos abiertos
+dashboard-no-escalations = No hay escalamientos abiertos.

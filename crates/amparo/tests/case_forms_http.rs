@@ -1,0 +1,74 @@
+//! The dashboard and the case page's event form through a real HTTP client: recording a termination
+//! notice opens an escalation the dashboard lists; a bad entry names its field; a stale one (someone
+//! else changed the case) is refused with 409, the conflict explained and the entry kept.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use amparo_store::testing::TestDatabase;
+use support::{PASSWORD, TestApp, hidden_field};
+
+amparo_store::on_both_backends!(recording_events_from_the_case_page);
+
+fn recording_events_from_the_case_page(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let dashboard = app.get("/", &session);
+    assert_eq!(dashboard.status, 200);
+    for expected in
+        ["<h1>Dashboard</h1>", "Most urgent", ">A-1<", "Deadlines in the next 14 days", "Open escalations"]
+    {
+        assert!(dashboard.body.contains(expected), "the dashboard lacks {expected:?}");
+    }
+    assert!(!dashboard.body.contains("termination notice of"), "no notice yet");
+    let (id, _) = app.case_id(&session, "A-1");
+    let case = format!("/cases/{id}");
+    let events = format!("/cases/{id}/events");
+    let page = app.get(&case, &session).body;
+    let version = hidden_field(&page, "version");
+    assert_eq!(version, "1");
+
+    let missing_served = [
+        ("csrf", csrf.as_str()),
+        ("version", "1"),
+        ("ev-type", "termination_notice"),
+        ("ev-on", "2026-11-20"),
+        ("ev-depart_by", "2026-12-20"),
+    ];
+    let refused = app.post_form(&events, &session, &missing_served);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("href=\"#ev-served_by\"")
+            && refused.body.contains("aria-describedby=\"ev-served_by-error\"")
+    );
+    assert!(refused.body.contains("value=\"2026-12-20\""), "what was typed is kept");
+    assert_eq!(app.case_id(&session, "A-1").1, 1, "nothing written");
+
+    let forged: Vec<(&str, &str)> =
+        missing_served.iter().map(|&(k, v)| if k == "csrf" { (k, "forged") } else { (k, v) }).collect();
+    assert_eq!(app.post_form(&events, &session, &forged).status, 403);
+
+    let notice = [&missing_served[..], &[("ev-served_by", "mail")]].concat();
+    let recorded = app.post_form(&events, &session, &notice);
+    assert_eq!(recorded.status, 303, "{}", recorded.body);
+    assert_eq!(recorded.header("location"), Some(format!("{case}#timeline").as_str()));
+    let page = app.get(&case, &session).body;
+    assert!(page.contains("Termination notice") && page.contains("depart by December 20, 2026"), "{page}");
+    let dashboard = app.get("/", &session).body;
+    assert!(dashboard.contains("termination notice of 2026-11-20"), "{dashboard}");
+
+    // The same form again, still at version 1: someone else's change came first.
+    let answer = [
+        ("csrf", csrf.as_str()),
+        ("version", "1"),
+        ("ev-type", "medical_attested"),
+        ("ev-on", "2026-11-21"),
+        ("ev-note", "Dialysis schedule confirmed by the clinic"),
+    ];
+    let stale = app.post_form(&events, &session, &answer);
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("Someone else changed this case after you opened it"));
+    assert!(stale.body.contains("value=\"Dialysis schedule confirmed by the clinic\""), "the entry is kept");
+    assert_eq!(hidden_field(&stale.body, "version"), "2", "the form now carries the current version");
+    assert_eq!(app.case_id(&session, "A-1").1, 2);
+}
