@@ -32,6 +32,7 @@ async function pagePaths(page) {
     case: href,
     reviews: '/reviews?program=humanitarian',
     intake: '/cases/new',
+    calendar: '/calendar?month=2026-11',
     'not-found': '/cases/no-such-case',
   };
 }

@@ -40,6 +40,11 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
             ))
         })
         .await?;
+    // One line per case, kind and day: a family's shared deadline is listed once.
+    let mut deadlines = deadlines;
+    deadlines.dedup_by(|later, earlier| {
+        later.case_id == earlier.case_id && later.kind == earlier.kind && later.due == earlier.due
+    });
     let deadline_total = deadlines.len();
     let task_total = tasks.len();
     let page = DashboardPage {

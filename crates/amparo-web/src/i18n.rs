@@ -189,6 +189,15 @@ impl Lang {
         date.map_or_else(|| String::from("—"), |d| self.date(d))
     }
 
+    /// The month and year, for the calendar's heading: "November 2026", "noviembre de 2026".
+    pub fn month_year(&self, year: i32, month: u32) -> String {
+        let name = self.t(MONTHS[(month as usize).saturating_sub(1) % 12]);
+        match self.0 {
+            Language::En => format!("{name} {year}"),
+            Language::Es => format!("{name} de {year}"),
+        }
+    }
+
     /// A moment, to the minute, in UTC: "November 23, 2026, 14:05 UTC".
     pub fn moment(&self, at: DateTime<Utc>) -> String {
         format!("{}, {:02}:{:02} UTC", self.date(Date::from(at.date_naive())), at.hour(), at.minute())
@@ -396,6 +405,7 @@ mod tests {
         wanted.extend(["law", "practice", "policy"].iter().map(|b| format!("basis-{b}")));
         wanted.extend(["mail", "email", "personal", "online"].iter().map(|s| format!("served-{s}")));
         wanted.extend(MONTHS.iter().map(|m| (*m).to_owned()));
+        wanted.extend((1..=7).map(|d| format!("weekday-{d}")));
         let missing: Vec<_> = wanted.iter().filter(|id| !english.contains(*id)).collect();
         assert!(missing.is_empty(), "missing: {missing:?}");
     }
@@ -405,6 +415,8 @@ mod tests {
         let Some(day) = Date::from_ymd(2026, 11, 23) else { panic!("valid date") };
         assert_eq!(Lang(Language::En).date(day), "November 23, 2026");
         assert_eq!(Lang(Language::Es).date(day), "23 de noviembre de 2026");
+        assert_eq!(Lang(Language::Es).month_year(2026, 1), "enero de 2026");
+        assert_eq!(Lang(Language::En).month_year(2026, 11), "November 2026");
     }
 
     #[test]

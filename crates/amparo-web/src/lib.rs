@@ -5,6 +5,8 @@
 
 mod api;
 mod auth;
+mod calendar;
+mod calendar_views;
 mod clock;
 mod cookies;
 mod dashboard;
@@ -79,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::case_page))
         .route("/cases/{id}/assignments", post(triage_pages::assign))
         .route("/cases/{id}/events", post(event_form::record_event))
+        .route("/calendar", get(calendar::calendar))
         .route("/triage", get(triage_pages::board))
         .route("/tasks", get(triage_pages::my_tasks))
         .route("/tasks/{id}/complete", post(triage_pages::complete_task))

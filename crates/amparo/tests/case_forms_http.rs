@@ -8,7 +8,37 @@ mod support;
 use amparo_store::testing::TestDatabase;
 use support::{PASSWORD, TestApp, hidden_field};
 
-amparo_store::on_both_backends!(recording_events_from_the_case_page);
+amparo_store::on_both_backends!(recording_events_from_the_case_page, the_calendar_shows_a_month_of_deadlines);
+
+fn the_calendar_shows_a_month_of_deadlines(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let july = app.get("/calendar?month=2026-07", &session);
+    assert_eq!(july.status, 200);
+    for expected in [
+        "<h1>Calendar: July 2026</h1>",
+        "<th scope=\"col\">Monday</th>",
+        ">A-1</a> Parole ends",
+        "href=\"/calendar?month=2026-06\"",
+        "href=\"/calendar?month=2026-08\"",
+        "July 2, 2026",
+    ] {
+        assert!(july.body.contains(expected), "July lacks {expected:?}");
+    }
+    assert_eq!(july.body.matches(">A-1</a> Parole ends").count(), 1, "the family's shared deadline once");
+    let other_org = app.get("/calendar?month=2026-07", &app.sign_in("bo@b.example.org", PASSWORD).0).body;
+    assert!(!other_org.contains(">A-1<"), "another organisation's cases stay out");
+    let december = app.get("/calendar?month=2025-12", &session).body;
+    assert!(december.contains("Calendar: December 2025") && december.contains("month=2026-01"));
+    let bad = app.get("/calendar?month=2026-13", &session);
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("YYYY-MM"));
+    let spanish = app.get("/calendar?month=2026-07", &format!("{session}; amparo_lang=es"));
+    assert!(
+        spanish.body.contains("Calendar: July 2026"),
+        "the signed-in user's stored language wins over a cookie"
+    );
+}
 
 fn recording_events_from_the_case_page(db: &TestDatabase) {
     let app = TestApp::start(db);

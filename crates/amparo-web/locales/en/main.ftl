@@ -389,3 +389,23 @@ dashboard-all-tasks = { $count ->
 }
 dashboard-escalations = Open escalations
 dashboard-no-escalations = No escalation is open.
+
+## Calendar
+
+calendar-title = Calendar
+calendar-months = Months
+calendar-this-month = This month
+calendar-bad-month = The month must be written as YYYY-MM, for example 2026-11. Showing this month.
+calendar-total = { $count ->
+    [0] No deadline falls in this month.
+    [one] 1 deadline this month.
+   *[other] { $count } deadlines this month.
+}
+calendar-caption = Deadlines of { $month }, by week
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday

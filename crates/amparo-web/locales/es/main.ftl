@@ -403,3 +403,23 @@ dashboard-all-tasks = { $count ->
 }
 dashboard-escalations = Escalamientos abiertos
 dashboard-no-escalations = No hay escalamientos abiertos.
+
+## Calendario
+
+calendar-title = Calendario
+calendar-months = Meses
+calendar-this-month = Este mes
+calendar-bad-month = El mes debe escribirse como AAAA-MM, por ejemplo 2026-11. Se muestra el mes actual.
+calendar-total = { $count ->
+    [0] Ningún plazo vence este mes.
+    [one] 1 plazo este mes.
+   *[other] { $count } plazos este mes.
+}
+calendar-caption = Plazos de { $month }, por semana
+weekday-1 = lunes
+weekday-2 = martes
+weekday-3 = miércoles
+weekday-4 = jueves
+weekday-5 = viernes
+weekday-6 = sábado
+weekday-7 = domingo
