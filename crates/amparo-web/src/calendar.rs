@@ -90,7 +90,7 @@ pub async fn calendar(
             in_month: true,
         });
     }
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(DayCell::empty());
     }
     let weeks = cells.chunks(7).map(<[DayCell]>::to_vec).collect();
