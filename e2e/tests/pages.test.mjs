@@ -74,3 +74,21 @@ test('the axe-core check does find a violation when there is one', async () => {
   assert.ok(found.some((v) => v.id === 'label'), JSON.stringify(found));
   await page.context().close();
 });
+
+test('the settings page, for an administrator, passes axe-core in both languages and widths', async () => {
+  for (const language of ['en', 'es']) {
+    for (const [width, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      const page = await newPage(browser, viewport);
+      await signIn(page, app.base, STAFF.ada.email);
+      if (language === 'es') await page.getByRole('button', { name: 'Español' }).click();
+      await page.goto(`${app.base}/settings`);
+      assert.equal(await page.locator('html').getAttribute('lang'), language);
+      assert.deepEqual(await seriousViolations(page), []);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `settings scrolls sideways by ${overflow}px`);
+      await screenshot(page, `settings-${language}-${width}`);
+      if (language === 'es') await page.getByRole('button', { name: 'English' }).click();
+      await page.context().close();
+    }
+  }
+});

@@ -88,6 +88,10 @@ impl<E: Engine> Store for E {
         &self.rule_set().set
     }
 
+    fn escalation_templates(&self) -> &amparo_domain::EscalationTemplates {
+        &self.rule_set().templates
+    }
+
     fn adopt_rules(&self) -> StoreResult<bool> {
         self.write(|tx| {
             if let Some(lock) = self.installation_lock() {

@@ -52,6 +52,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The rule set this store derives deadlines under.
     fn rules(&self) -> &RuleSet;
+
+    /// The escalation checklists this store opens (the built-in ones or the operator's file).
+    fn escalation_templates(&self) -> &EscalationTemplates;
     /// Records this store's rule set as the one behind stored deadlines; when it differs from the one
     /// recorded, marks every case of every organisation for re-derivation. Returns whether it did.
     fn adopt_rules(&self) -> StoreResult<bool>;

@@ -15,6 +15,8 @@ pub enum WebError {
     Unauthenticated,
     #[error("the form has expired; reload the page and try again")]
     Csrf,
+    #[error("only an administrator may do this")]
+    Forbidden,
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -44,7 +46,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Csrf | WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -70,6 +72,7 @@ impl WebError {
         let code = match &self {
             WebError::Unauthenticated => "unauthenticated",
             WebError::Csrf => "csrf",
+            WebError::Forbidden => "forbidden",
             WebError::NotFound(_) => "not_found",
             WebError::Conflict(_) => "conflict",
             WebError::Invalid(_) => "invalid",
@@ -96,6 +99,7 @@ impl IntoResponse for WebError {
 pub enum ShownError {
     Unauthenticated,
     Csrf,
+    Forbidden,
     NotFound,
     Conflict(String),
     Invalid(String),
@@ -107,6 +111,7 @@ impl From<WebError> for ShownError {
         match error {
             WebError::Unauthenticated => ShownError::Unauthenticated,
             WebError::Csrf => ShownError::Csrf,
+            WebError::Forbidden => ShownError::Forbidden,
             WebError::NotFound(_) => ShownError::NotFound,
             WebError::Conflict(message) => ShownError::Conflict(message),
             WebError::Invalid(message) => ShownError::Invalid(message),
@@ -130,6 +135,7 @@ impl ShownError {
         let (message, detail) = match self {
             ShownError::Unauthenticated => (lang.t("error-unauthenticated"), None),
             ShownError::Csrf => (lang.t("error-csrf"), None),
+            ShownError::Forbidden => (lang.t("error-forbidden"), None),
             ShownError::NotFound => (lang.t("error-not-found"), None),
             ShownError::Conflict(message) => (lang.t("error-conflict"), Some(message.clone())),
             ShownError::Invalid(message) => (lang.t("error-invalid"), Some(message.clone())),

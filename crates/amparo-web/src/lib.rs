@@ -21,6 +21,8 @@ mod intake_views;
 mod language;
 mod pages;
 mod password;
+mod settings;
+mod settings_views;
 mod throttle;
 mod triage_api;
 mod triage_pages;
@@ -82,6 +84,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/assignments", post(triage_pages::assign))
         .route("/cases/{id}/events", post(event_form::record_event))
         .route("/calendar", get(calendar::calendar))
+        .route("/settings", get(settings::settings))
+        .route("/settings/policy", post(settings::save_policy))
         .route("/triage", get(triage_pages::board))
         .route("/tasks", get(triage_pages::my_tasks))
         .route("/tasks/{id}/complete", post(triage_pages::complete_task))

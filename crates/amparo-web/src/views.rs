@@ -22,6 +22,8 @@ pub struct Viewer {
     pub csrf_token: String,
     /// The page being shown, where the language switch returns to.
     pub back: String,
+    /// Whether the settings are open to this person.
+    pub admin: bool,
 }
 
 impl Viewer {
@@ -31,6 +33,7 @@ impl Viewer {
             role: signed_in.lang().user_role(signed_in.user.role),
             csrf_token: signed_in.csrf_token.clone(),
             back: signed_in.path.clone(),
+            admin: signed_in.user.role == amparo_domain::org::UserRole::Admin,
         }
     }
 }

@@ -6,9 +6,87 @@
 mod support;
 
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, TestApp, hidden_field};
+use support::{PASSWORD, TestApp, amparo, hidden_field};
 
-amparo_store::on_both_backends!(recording_events_from_the_case_page, the_calendar_shows_a_month_of_deadlines);
+amparo_store::on_both_backends!(
+    recording_events_from_the_case_page,
+    the_calendar_shows_a_month_of_deadlines,
+    settings_are_for_administrators
+);
+
+fn settings_are_for_administrators(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let args = ["user", "add", "--org", "clinic-a", "--email", "ada@a.example.org", "--name", "Ada Admin"];
+    amparo(
+        db,
+        &[&args[..], &["--role", "admin", "--password-stdin"]].concat(),
+        Some(&format!("{PASSWORD}\n")),
+    );
+    let (attorney, attorney_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    assert_eq!(app.get("/settings", &attorney).status, 403);
+    let fields = [
+        ("csrf", attorney_csrf.as_str()),
+        ("re_parole_lead_days", "120"),
+        ("medical_refresh_days", "180"),
+        ("critical_care_threshold_days", "7"),
+        ("closure_days", ""),
+    ];
+    assert_eq!(app.post_form("/settings/policy", &attorney, &fields).status, 403);
+    assert!(!app.get("/", &attorney).body.contains("href=\"/settings\""), "no link for others");
+
+    let (admin, csrf) = app.sign_in("ada@a.example.org", PASSWORD);
+    let page = app.get("/settings", &admin);
+    assert_eq!(page.status, 200);
+    for expected in [
+        "<h1>Settings</h1>",
+        "value=\"90\"",
+        "ana@a.example.org",
+        "Attorney",
+        "Escalation checklists",
+        "Termination notice on a critical-care case",
+    ] {
+        assert!(page.body.contains(expected), "settings lack {expected:?}");
+    }
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("re_parole_lead_days", "soon"),
+        ("medical_refresh_days", "0"),
+        ("critical_care_threshold_days", "7"),
+        ("closure_days", "2026-12-24\nChristmas"),
+    ];
+    let refused = app.post_form("/settings/policy", &admin, &bad);
+    assert_eq!(refused.status, 422);
+    for expected in [
+        "href=\"#re_parole_lead_days\"",
+        "href=\"#medical_refresh_days\"",
+        "href=\"#closure_days\"",
+        "aria-describedby=\"re_parole_lead_days-error\"",
+        "value=\"soon\"",
+    ] {
+        assert!(refused.body.contains(expected), "the refused form lacks {expected:?}");
+    }
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("re_parole_lead_days", "120"),
+        ("medical_refresh_days", "180"),
+        ("critical_care_threshold_days", "7"),
+        ("closure_days", "2026-12-24\n2026-12-31"),
+    ];
+    let saved = app.post_form("/settings/policy", &admin, &good);
+    assert_eq!(saved.status, 303);
+    assert_eq!(
+        saved.header("location"),
+        Some("/settings?saved=1"),
+        "the one case of the organisation recomputed"
+    );
+    let page = app.get("/settings?saved=1", &admin).body;
+    assert!(page.contains("Policy saved; 1 case was recomputed.") && page.contains("value=\"120\""));
+    assert!(page.contains("2026-12-24\n2026-12-31"));
+    let (id, _) = app.case_id(&admin, "A-1");
+    assert!(
+        app.get(&format!("/cases/{id}"), &admin).body.contains("March 4, 2026</strong> — File re-parole by")
+    );
+}
 
 fn the_calendar_shows_a_month_of_deadlines(db: &TestDatabase) {
     let app = TestApp::start(db);

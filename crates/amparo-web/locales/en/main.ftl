@@ -409,3 +409,33 @@ weekday-4 = Thursday
 weekday-5 = Friday
 weekday-6 = Saturday
 weekday-7 = Sunday
+
+## Settings
+
+settings-title = Settings
+settings-saved = { $count ->
+    [one] Policy saved; 1 case was recomputed.
+   *[other] Policy saved; { $count } cases were recomputed.
+}
+settings-error-summary = The policy was not saved:
+settings-error-days = Enter a whole number of days from { $min } to { $max }.
+settings-error-closure = “{ $line }” is not a date; write one date per line as YYYY-MM-DD.
+settings-policy = Organisation policy
+settings-policy-hint = Saving recomputes every case's deadlines at once.
+settings-lead-days = Re-parole: file this many days before parole ends
+settings-refresh-days = Renew a medical attestation after this many days
+settings-threshold-days = Critical care: days to critical harm at most
+settings-closure-days = Office closure days
+settings-closure-hint = One date per line (YYYY-MM-DD). Internal targets move back past them; legal deadlines do not move.
+settings-save = Save the policy
+settings-staff = Staff and roles
+settings-staff-hint = People are added with the command line (amparo user add).
+settings-role = Role
+settings-checklists = Escalation checklists
+settings-checklists-hint = The checklists in force ({ $id }). An operator changes them with the escalation templates file.
+settings-task-owner = { $owner }; due within { $hours } hours, { $critical } on a critical-care case
+trigger-termination_notice = Termination notice on a critical-care case
+trigger-parole_denied = Parole denied on a critical-care case
+trigger-noid_received = Notice of intent to deny (NOID) received
+trigger-parole_expiring = Critical-care case near the end of parole, re-parole not filed
+error-forbidden = Only an administrator may open this page.

@@ -423,3 +423,33 @@ weekday-4 = jueves
 weekday-5 = viernes
 weekday-6 = sábado
 weekday-7 = domingo
+
+## Configuración
+
+settings-title = Configuración
+settings-saved = { $count ->
+    [one] Política guardada; se recalculó 1 caso.
+   *[other] Política guardada; se recalcularon { $count } casos.
+}
+settings-error-summary = La política no se guardó:
+settings-error-days = Escriba un número entero de días entre { $min } y { $max }.
+settings-error-closure = «{ $line }» no es una fecha; escriba una fecha por línea como AAAA-MM-DD.
+settings-policy = Política de la organización
+settings-policy-hint = Al guardar se recalculan de inmediato los plazos de todos los casos.
+settings-lead-days = Renovación (re-parole): presentarla esta cantidad de días antes del fin del permiso humanitario (parole)
+settings-refresh-days = Renovar la certificación médica después de esta cantidad de días
+settings-threshold-days = Cuidados críticos: días hasta un daño crítico como máximo
+settings-closure-days = Días de cierre de la oficina
+settings-closure-hint = Una fecha por línea (AAAA-MM-DD). Las metas internas se adelantan para evitarlos; los plazos legales no cambian.
+settings-save = Guardar la política
+settings-staff = Personal y funciones
+settings-staff-hint = Las personas se agregan desde la línea de comandos (amparo user add).
+settings-role = Función
+settings-checklists = Listas de tareas de escalamiento
+settings-checklists-hint = Las listas vigentes ({ $id }). Un operador las cambia con el archivo de plantillas de escalamiento.
+settings-task-owner = { $owner }; plazo de { $hours } horas, { $critical } en un caso de cuidados críticos
+trigger-termination_notice = Aviso de terminación en un caso de cuidados críticos
+trigger-parole_denied = Permiso humanitario (parole) denegado en un caso de cuidados críticos
+trigger-noid_received = Aviso de intención de denegar (NOID) recibido
+trigger-parole_expiring = Caso de cuidados críticos cerca del fin del permiso humanitario (parole), sin renovación presentada
+error-forbidden = Solo una persona con función de administración puede abrir esta página.
