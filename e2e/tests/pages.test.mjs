@@ -33,6 +33,7 @@ async function pagePaths(page) {
     reviews: '/reviews?program=humanitarian',
     intake: '/cases/new',
     calendar: '/calendar?month=2026-11',
+    print: `${href}/print`,
     'not-found': '/cases/no-such-case',
   };
 }

@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::case_page))
         .route("/cases/{id}/assignments", post(triage_pages::assign))
         .route("/cases/{id}/events", post(event_form::record_event))
+        .route("/cases/{id}/print", get(pages::case_print))
         .route("/calendar", get(calendar::calendar))
         .route("/settings", get(settings::settings))
         .route("/settings/policy", post(settings::save_policy))

@@ -15,8 +15,8 @@ use crate::auth::{SignedIn, token_hash};
 use crate::error::WebError;
 use crate::event_form::{self, EventFormState, EventFormView};
 use crate::views::{
-    self, CaseListPage, CasePage, DeadlineView, EventView, Lang, LoginPage, MedicalView, PersonView,
-    StatusView, Viewer,
+    self, CaseListPage, CasePage, DeadlineView, EventView, Lang, LoginPage, MedicalView, NextDeadline,
+    PersonView, StatusView, Viewer,
 };
 use crate::{AppState, cookies, i18n, password, throttle};
 
@@ -272,9 +272,8 @@ pub(crate) async fn render_case(
     tracing::debug!(case = %case.id, "case page");
     // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
-    let rules =
-        amparo_domain::RuleSet::builtin().map_err(|e| WebError::Internal(format!("rule set: {e}")))?;
-    let derivation = amparo_domain::derive(&case.file, today, &policy, rules);
+    // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
+    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
     let lang = signed_in.lang();
     let section = crate::triage_pages::case_triage(
         triage.escalations,
@@ -287,6 +286,38 @@ pub(crate) async fn render_case(
     let event_form = event_form::view(&form, &case.file, lang);
     let page = case_view(lang, viewer(signed_in), &case, &derivation, section, event_form);
     Ok((status, views::render(&page)).into_response())
+}
+
+/// The print view of a case: its facts, statuses, deadlines with their reasons, and timeline.
+pub async fn case_print(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let org = signed_in.user.org_id.clone();
+    let case = state
+        .with_store(move |store| store.case(&org, &CaseId(id)))
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    let org = signed_in.user.org_id.clone();
+    let policy = state.with_store(move |store| store.policy(&org)).await?;
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
+    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    let lang = signed_in.lang();
+    let empty = crate::triage_pages::CaseTriage {
+        open: Vec::new(),
+        closed: Vec::new(),
+        other_tasks: Vec::new(),
+        assignments: Vec::new(),
+    };
+    let form = event_form::view(&EventFormState::empty(), &case.file, lang);
+    let page = views::CasePrintPage {
+        lang,
+        case: case_view(lang, viewer(&signed_in), &case, &derivation, empty, form),
+        printed: lang.moment(state.clock.now()),
+    };
+    Ok(views::render(&page).into_response())
 }
 
 /// What the case page shows of triage: escalations, tasks, who is assigned, and who could be.
@@ -365,6 +396,13 @@ fn case_view(
             parole_ends: lang.date_or_dash(p.parole_ends),
         })
         .collect();
+    let next_deadline =
+        derivation.deadlines.iter().find(|d| d.due >= derivation.today).map(|d| NextDeadline {
+            due: lang.date(d.due),
+            in_days: derivation.today.days_until(d.due),
+            kind: lang.deadline_kind(d.kind.as_str()),
+            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
+        });
     let deadlines = derivation
         .deadlines
         .iter()
@@ -380,6 +418,7 @@ fn case_view(
         })
         .collect();
     CasePage {
+        next_deadline,
         lang,
         event_form,
         case_id: stored.id.0.clone(),

@@ -119,6 +119,13 @@ pub struct StatusView {
     pub parole_ends: String,
 }
 
+pub struct NextDeadline {
+    pub due: String,
+    pub in_days: i64,
+    pub kind: String,
+    pub person: String,
+}
+
 pub struct DeadlineView {
     pub due: String,
     pub kind: String,
@@ -134,6 +141,8 @@ pub struct DeadlineView {
 #[template(path = "case.html")]
 pub struct CasePage {
     pub lang: Lang,
+    /// The first deadline from today on, shown at the top of the page.
+    pub next_deadline: Option<NextDeadline>,
     pub event_form: crate::event_form::EventFormView,
     pub case_id: String,
     pub open_escalations: Vec<crate::triage_views::EscalationView>,
@@ -151,4 +160,15 @@ pub struct CasePage {
     pub people: Vec<PersonView>,
     pub medical: Option<MedicalView>,
     pub events: Vec<EventView>,
+}
+
+/// The case page's print view: one clean page for the file, without forms or navigation. It wraps the
+/// case page's view model and renders the parts a lawyer files.
+#[derive(Template)]
+#[template(path = "case_print.html")]
+pub struct CasePrintPage {
+    pub lang: Lang,
+    pub case: CasePage,
+    /// When it was printed, in words.
+    pub printed: String,
 }

@@ -11,8 +11,28 @@ use support::{PASSWORD, TestApp, amparo, hidden_field};
 amparo_store::on_both_backends!(
     recording_events_from_the_case_page,
     the_calendar_shows_a_month_of_deadlines,
-    settings_are_for_administrators
+    settings_are_for_administrators,
+    the_print_view_is_one_clean_page
 );
+
+fn the_print_view_is_one_clean_page(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (id, _) = app.case_id(&session, "A-1");
+    let page = app.get(&format!("/cases/{id}"), &session).body;
+    assert!(page.contains(&format!("href=\"/cases/{id}/print\"")), "the case page links its print view");
+    let print = app.get(&format!("/cases/{id}/print"), &session);
+    assert_eq!(print.status, 200);
+    for expected in
+        ["<h1>Case A-1</h1>", "Lucía Ejemplo", "short bowel syndrome", "<del>", "corrected by e2", "8 CFR"]
+    {
+        assert!(print.body.contains(expected), "the print view lacks {expected:?}");
+    }
+    for absent in ["<form", "<nav", "csrf"] {
+        assert!(!print.body.contains(absent), "the print view has {absent:?}");
+    }
+    assert_eq!(app.get("/cases/no-such-case/print", &session).status, 404);
+}
 
 fn settings_are_for_administrators(db: &TestDatabase) {
     let app = TestApp::start(db);

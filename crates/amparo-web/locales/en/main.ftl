@@ -439,3 +439,11 @@ trigger-parole_denied = Parole denied on a critical-care case
 trigger-noid_received = Notice of intent to deny (NOID) received
 trigger-parole_expiring = Critical-care case near the end of parole, re-parole not filed
 error-forbidden = Only an administrator may open this page.
+
+## Case page additions
+
+case-print = Print view
+case-next-deadline = Next deadline:
+timeline-superseded = corrected, no longer counts
+print-printed = printed { $when }
+print-back = Back to the case

@@ -453,3 +453,11 @@ trigger-parole_denied = Permiso humanitario (parole) denegado en un caso de cuid
 trigger-noid_received = Aviso de intención de denegar (NOID) recibido
 trigger-parole_expiring = Caso de cuidados críticos cerca del fin del permiso humanitario (parole), sin renovación presentada
 error-forbidden = Solo una persona con función de administración puede abrir esta página.
+
+## Añadidos a la página del caso
+
+case-print = Versión para imprimir
+case-next-deadline = Próximo plazo:
+timeline-superseded = corregido, ya no cuenta
+print-printed = impreso el { $when }
+print-back = Volver al caso
