@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Signs in to a running Amparo and requests case pages, reading the server's own `Server-Timing`.
+"""Signs in to a running Amparo and requests case pages and the dashboard, reading the server's own
+`Server-Timing`, and weighs each page with its stylesheet (the pages have no script).
 
 Usage: pages.py BASE_URL EMAIL PASSWORD [REQUESTS]
-Prints p50/p99 server time and the mean response size, as JSON on the last line.
+Prints p50/p99 server time and the mean and largest response size of each page, as JSON on the last
+line; `largest_with_css_bytes` is what one page costs over the wire (HTML + CSS + JS).
 """
 import http.client
 import json
@@ -26,7 +28,7 @@ def main():
     response, page = request("GET", "/login")
     login_cookie = re.search(r"amparo_login_csrf=([0-9a-f]+)", response.getheader("set-cookie")).group(1)
     csrf = re.search(rb'name="csrf" value="([0-9a-f]+)"', page).group(1).decode()
-    form = urllib.parse.urlencode({"csrf": csrf, "email": email, "password": password, "next": "/cases"})
+    form = urllib.parse.urlencode({"csrf": csrf, "email": email, "password": password, "next": "/"})
     response, _ = request("POST", "/login", form, {
         "content-type": "application/x-www-form-urlencoded", "cookie": f"amparo_login_csrf={login_cookie}"})
     cookies = response.getheaders()
@@ -43,16 +45,25 @@ def main():
         ids.extend(c["id"] for c in batch)
         offset += 4000 + len(batch)  # spread the sample across the organisation
     rng = random.Random(1)
-    timings, sizes = [], []
-    for _ in range(requests):
-        response, body = request("GET", f"/cases/{rng.choice(ids)}", headers=headers)
-        assert response.status == 200, response.status
-        timings.append(float(response.getheader("server-timing").split("dur=")[1]))
-        sizes.append(len(body))
-    timings.sort()
-    pick = lambda q: timings[min(len(timings) - 1, int(q * len(timings)))]
-    result = {"requests": requests, "p50_ms": round(pick(0.50), 3), "p99_ms": round(pick(0.99), 3),
-              "max_ms": round(timings[-1], 3), "mean_bytes": int(sum(sizes) / len(sizes))}
+    _, css = request("GET", "/static/app.css", headers=headers)
+
+    def measure(paths):
+        timings, sizes = [], []
+        for path in paths:
+            response, body = request("GET", path, headers=headers)
+            assert response.status == 200, (path, response.status)
+            timings.append(float(response.getheader("server-timing").split("dur=")[1]))
+            sizes.append(len(body))
+        timings.sort()
+        pick = lambda q: timings[min(len(timings) - 1, int(q * len(timings)))]
+        return {"requests": len(paths), "p50_ms": round(pick(0.50), 3), "p99_ms": round(pick(0.99), 3),
+                "max_ms": round(timings[-1], 3), "mean_bytes": int(sum(sizes) / len(sizes)),
+                "largest_with_css_bytes": max(sizes) + len(css)}
+
+    case_page = measure([f"/cases/{rng.choice(ids)}" for _ in range(requests)])
+    dashboard = measure(["/"] * max(1, requests // 4))
+    # The first result keeps the fields earlier scripts read.
+    result = dict(case_page, css_bytes=len(css), case_page=case_page, dashboard=dashboard)
     print(json.dumps(result))
 
 

@@ -3,7 +3,7 @@
 //! own migrations; everything else is the shared SQL of `shared.rs` and `triage.rs`.
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Event, Policy, RuleSet};
+use amparo_domain::{CaseFile, Date, Event, Language, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
 use crate::db::Tx;
@@ -193,6 +193,10 @@ impl<E: Engine> Store for E {
         })
     }
 
+    fn escalation_templates(&self) -> &amparo_domain::EscalationTemplates {
+        &self.rule_set().templates
+    }
+
     fn adopt_rules(&self) -> StoreResult<bool> {
         self.write(|tx| {
             if let Some(lock) = self.installation_lock() {
@@ -229,6 +233,10 @@ impl<E: Engine> Store for E {
 
     fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()> {
         self.read(|tx| shared::set_password(tx, org, id, password_hash))
+    }
+
+    fn set_user_language(&self, org: &OrgId, id: &UserId, language: Language) -> StoreResult<()> {
+        self.read(|tx| shared::set_user_language(tx, org, id, language))
     }
 
     fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
@@ -414,6 +422,10 @@ impl<E: Engine> Store for E {
             open_notes(self.sealer(), org, &mut escalation.tasks)?;
         }
         Ok(escalations)
+    }
+
+    fn open_escalations(&self, org: &OrgId, limit: i64) -> StoreResult<Vec<OpenEscalation>> {
+        self.read(|tx| triage::open_escalations(tx, org, limit))
     }
 
     fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>> {

@@ -32,7 +32,7 @@ mod triage;
 use std::sync::Arc;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, EscalationTemplates, Event, Policy, RuleSet};
+use amparo_domain::{CaseFile, Date, EscalationTemplates, Event, Language, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
@@ -64,6 +64,9 @@ pub trait Store: Notices + Send + Sync + 'static {
 
     /// The rule set this store derives deadlines under.
     fn rules(&self) -> &RuleSet;
+
+    /// The escalation checklists this store opens (the built-in ones or the operator's file).
+    fn escalation_templates(&self) -> &EscalationTemplates;
     /// Records this store's rule set as the one behind stored deadlines; when it differs from the one
     /// recorded, marks every case of every organisation for re-derivation. Returns whether it did.
     fn adopt_rules(&self) -> StoreResult<bool>;
@@ -90,6 +93,9 @@ pub trait Store: Notices + Send + Sync + 'static {
     /// Sign-in looks a user up by email across organisations: an email belongs to one person.
     fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
     fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()>;
+
+    /// The language a user reads the interface in; `NotFound` for a user not in `org`.
+    fn set_user_language(&self, org: &OrgId, id: &UserId, language: Language) -> StoreResult<()>;
 
     fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
@@ -191,6 +197,8 @@ pub trait Store: Notices + Send + Sync + 'static {
     fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage>;
     /// A case's escalations with their tasks, newest first; closed ones stay on the record.
     fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>>;
+    /// The organisation's open escalations, critical care first, then newest first; at most `limit`.
+    fn open_escalations(&self, org: &OrgId, limit: i64) -> StoreResult<Vec<OpenEscalation>>;
     /// Open tasks owned by `user`, earliest due (so overdue) first; tasks of closed escalations are
     /// no longer open.
     fn open_tasks(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<Task>>;

@@ -34,6 +34,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0008_deadline_facts.sql"),
     },
     Migration {
+        version: 9,
+        name: "open_escalations_index",
+        sql: include_str!("../migrations/sqlite/0009_open_escalations_index.sql"),
+    },
+    Migration {
         version: 10,
         name: "sealed_fields",
         sql: include_str!("../migrations/sqlite/0010_sealed_fields.sql"),
@@ -78,6 +83,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 8,
         name: "deadline_facts",
         sql: include_str!("../migrations/postgres/0008_deadline_facts.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "open_escalations_index",
+        sql: include_str!("../migrations/postgres/0009_open_escalations_index.sql"),
     },
     Migration {
         version: 10,

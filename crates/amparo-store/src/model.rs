@@ -263,6 +263,18 @@ pub struct Escalation {
     pub tasks: Vec<Task>,
 }
 
+/// An open escalation as the dashboard lists it, with its case's reference.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct OpenEscalation {
+    pub id: EscalationId,
+    pub case_id: CaseId,
+    pub reference: String,
+    pub critical_care: bool,
+    pub reason_en: String,
+    pub reason_es: String,
+    pub opened_at: DateTime<Utc>,
+}
+
 /// Cases a programme-wide change touches: every condition given must hold.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,7 +1,7 @@
 //! Everything the store does with the same SQL on every backend, written once against [`Tx`]. The
 //! backends keep only what differs: pooling, how a write transaction starts, row locks, migrations.
 
-use amparo_domain::{CaseFile, Event, Person, Policy};
+use amparo_domain::{CaseFile, Event, Language, Person, Policy};
 use std::borrow::Borrow;
 
 use chrono::{DateTime, Utc};
@@ -105,6 +105,15 @@ pub fn credentials_by_email(tx: &mut dyn Tx, email: &str) -> StoreResult<Option<
 pub fn set_password(tx: &mut dyn Tx, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()> {
     let changed =
         tx.execute(sql::UPDATE_PASSWORD, &[org.as_str().into(), id.as_str().into(), password_hash.into()])?;
+    if changed == 1 { Ok(()) } else { Err(StoreError::NotFound("user".into())) }
+}
+
+/// The language a user reads the interface in.
+pub fn set_user_language(tx: &mut dyn Tx, org: &OrgId, id: &UserId, language: Language) -> StoreResult<()> {
+    let changed = tx.execute(
+        sql::UPDATE_USER_LANGUAGE,
+        &[org.as_str().into(), id.as_str().into(), language.as_str().into()],
+    )?;
     if changed == 1 { Ok(()) } else { Err(StoreError::NotFound("user".into())) }
 }
 
@@ -437,7 +446,7 @@ impl NewCases {
         self.derived.add_deadlines(org, &case, derived.deadlines);
         let plan = records::plan_escalations(file, derive, &[])?;
         // A new case has nobody assigned, so nobody to notify of what it opens.
-        triage::open_escalations(&mut self.derived, (org, &case), plan.open, &[], now);
+        triage::queue_escalations(&mut self.derived, (org, &case), plan.open, &[], now);
         Ok(id)
     }
 

@@ -18,6 +18,7 @@ pub fn select_credentials() -> String {
     format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1")
 }
 pub const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $3 WHERE org_id = $1 AND id = $2";
+pub const UPDATE_USER_LANGUAGE: &str = "UPDATE users SET language = $3 WHERE org_id = $1 AND id = $2";
 
 pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, org_id, user_id, csrf_token, created_at, \
      last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -180,6 +181,9 @@ pub const MARK_CASE_STALE: &str = "UPDATE cases SET derived_on = NULL WHERE org_
 pub const SELECT_CASE_ESCALATIONS: &str = "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, \
      reason_en, reason_es, opened_at, closed_at, close_reason FROM escalations WHERE org_id = $1 AND case_id = $2 \
      ORDER BY opened_at DESC, id DESC";
+pub const SELECT_OPEN_ESCALATIONS: &str = "SELECT e.id, e.case_id, c.reference, e.critical_care, e.reason_en, \
+     e.reason_es, e.opened_at FROM escalations e JOIN cases c ON c.org_id = e.org_id AND c.id = e.case_id \
+     WHERE e.org_id = $1 AND e.closed_at IS NULL ORDER BY e.critical_care DESC, e.opened_at DESC, e.id LIMIT $2";
 pub const CLOSE_ESCALATION: &str = "UPDATE escalations SET closed_at = $3, close_reason = $4 WHERE org_id = $1 AND id = $2 AND closed_at IS NULL";
 /// The same, doing nothing when the case already has a task with this key (bulk actions repeat safely).
 pub const INSERT_TASK_ONCE: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title_en, title_es, \

@@ -90,7 +90,7 @@ pub fn sync_escalations(
     if !plan.open.is_empty() {
         let owners = assignments(tx, org, case)?;
         let key = (&Value::from(org.as_str()), &Value::from(case.as_str()));
-        for opened in open_escalations(rows, key, plan.open, &owners, now_ms) {
+        for opened in queue_escalations(rows, key, plan.open, &owners, now_ms) {
             let (id, trigger, roles) = (&opened.id, &opened.trigger, &opened.task_roles);
             crate::notices::escalation_opened(tx, (org, case), id, trigger, &owners, roles, now_ms)?;
         }
@@ -109,7 +109,8 @@ pub struct Opened {
     pub task_roles: Vec<UserRole>,
 }
 
-pub fn open_escalations(
+/// Queues the rows of newly opened escalations and their checklist tasks.
+pub fn queue_escalations(
     rows: &mut DerivedRows,
     (org, case): (&Value, &Value),
     open: Vec<(amparo_domain::Trigger, Vec<amparo_domain::PlannedTask>)>,
@@ -249,6 +250,24 @@ pub fn escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<V
                 opened_at: from_millis(r.int(7)?),
                 closed_at: r.opt_int(8)?.map(from_millis),
                 close_reason: r.opt_text(9)?,
+            })
+        })
+        .collect()
+}
+
+/// The organisation's open escalations, critical care first, then newest first.
+pub fn open_escalations(tx: &mut dyn Tx, org: &OrgId, limit: i64) -> StoreResult<Vec<OpenEscalation>> {
+    tx.query(sql::SELECT_OPEN_ESCALATIONS, &[org.as_str().into(), limit.into()])?
+        .iter()
+        .map(|r| {
+            Ok(OpenEscalation {
+                id: EscalationId(r.text(0)?),
+                case_id: CaseId(r.text(1)?),
+                reference: r.text(2)?,
+                critical_care: r.int(3)? != 0,
+                reason_en: r.text(4)?,
+                reason_es: r.text(5)?,
+                opened_at: from_millis(r.int(6)?),
             })
         })
         .collect()

@@ -64,6 +64,7 @@ amparo_store::on_both_backends!(
     migrations_are_idempotent,
     organisations_have_unique_slugs,
     users_and_credentials,
+    users_choose_their_language,
     sessions_round_trip,
     imported_cases_read_back_identically,
     import_is_all_or_nothing,
@@ -276,6 +277,19 @@ fn organisations_have_unique_slugs(db: &TestDatabase) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(ref m) if m.contains("clinic-a")), "{err:?}");
     assert_eq!(store.organisations().unwrap().len(), 1);
+}
+
+fn users_choose_their_language(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let b = org(&*store, "org-b");
+    let user = store.create_user(&a, &new_user("ana@example.org", UserRole::Attorney), now()).unwrap();
+    assert_eq!(user.language, Language::Es);
+    store.set_user_language(&a, &user.id, Language::En).unwrap();
+    assert_eq!(store.user(&a, &user.id).unwrap().unwrap().language, Language::En);
+    let elsewhere = store.set_user_language(&b, &user.id, Language::Es).unwrap_err();
+    assert!(matches!(elsewhere, StoreError::NotFound(_)), "another organisation's user: {elsewhere:?}");
+    assert_eq!(store.user(&a, &user.id).unwrap().unwrap().language, Language::En, "left unchanged");
 }
 
 fn users_and_credentials(db: &TestDatabase) {

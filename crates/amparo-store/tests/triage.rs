@@ -113,7 +113,35 @@ amparo_store::on_both_backends!(
     assigning_an_attorney_changes_the_score,
     programme_reviews_open_one_task_per_case_and_repeat_safely,
     an_operator_checklist_replaces_the_built_in_one,
+    open_escalations_list_critical_care_first_and_only_open_ones,
 );
+
+fn open_escalations_list_critical_care_first_and_only_open_ones(db: &TestDatabase) {
+    let o = org(db);
+    let ids = o.import(&[
+        case("NOID-1", 60, "MX", serde_json::json!([])),
+        case("CRIT-TERM", 3, "MX", termination()),
+        case("CALM-1", 400, "MX", serde_json::json!([])),
+    ]);
+    let noid = event(serde_json::json!({ "id": "n1", "type": "noid_received", "on": "2026-03-01",
+                                         "served_by": "online", "respond_by": "2026-03-31" }));
+    o.store.append_event(&o.id, &ids[0], o.version(&ids[0]), &noid, None, now()).unwrap();
+    let open = o.store.open_escalations(&o.id, 10).unwrap();
+    let listed: Vec<(&str, bool)> = open.iter().map(|e| (e.reference.as_str(), e.critical_care)).collect();
+    assert_eq!(listed, [("CRIT-TERM", true), ("NOID-1", false)], "critical care first; calm cases absent");
+    assert!(open[1].reason_en.contains("intent to deny"), "{}", open[1].reason_en);
+    assert_eq!(o.store.open_escalations(&o.id, 1).unwrap().len(), 1, "the limit holds");
+    let answer = event(serde_json::json!({ "id": "n2", "type": "noid_answered", "on": "2026-03-10" }));
+    o.store.append_event(&o.id, &ids[0], o.version(&ids[0]), &answer, None, now()).unwrap();
+    let still_open: Vec<String> =
+        o.store.open_escalations(&o.id, 10).unwrap().into_iter().map(|e| e.reference).collect();
+    assert_eq!(still_open, ["CRIT-TERM"], "a closed escalation leaves the list");
+    let other = o
+        .store
+        .create_organisation(&NewOrganisation { slug: "other".into(), name: "Other".into() }, now())
+        .unwrap();
+    assert!(o.store.open_escalations(&other.id, 10).unwrap().is_empty(), "scoped by organisation");
+}
 
 fn an_operator_checklist_replaces_the_built_in_one(db: &TestDatabase) {
     let templates = amparo_domain::triage::BUILTIN_ESCALATION_TOML.replacen(

@@ -131,6 +131,18 @@ pub(crate) fn may_see(
     }
 }
 
+/// The cases `user` may see when it is not all of the organisation's: a clinician's shared cases.
+pub(crate) fn visible_cases(
+    store: &dyn amparo_store::Store,
+    user: &amparo_store::User,
+) -> amparo_store::StoreResult<Option<std::collections::HashSet<amparo_store::CaseId>>> {
+    let Some(clinician) = shared_only(user) else { return Ok(None) };
+    let query =
+        amparo_store::CaseQuery { shared_with: Some(clinician), limit: 100_000, ..Default::default() };
+    let page = store.list_cases(&user.org_id, &query)?;
+    Ok(Some(page.cases.into_iter().map(|c| c.id).collect()))
+}
+
 /// The audit entry of `user` reading a case (`via` the page or the API).
 pub(crate) fn case_read(
     user: &amparo_store::User,

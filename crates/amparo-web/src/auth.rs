@@ -27,9 +27,16 @@ pub struct SignedIn {
     pub user: User,
     pub csrf_token: String,
     pub token_hash: String,
+    /// The path and query of this request, for links that return to it.
+    pub path: String,
 }
 
 impl SignedIn {
+    /// The language the user chose to read the interface in.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang(self.user.language)
+    }
+
     pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
         if cookies::constant_time_eq(&self.csrf_token, submitted) { Ok(()) } else { Err(WebError::Csrf) }
     }
@@ -113,7 +120,7 @@ impl FromRequestParts<AppState> for SignedIn {
         {
             return Err(NotSignedIn::Forbidden { api: is_api });
         }
-        Ok(SignedIn { user, csrf_token: session.csrf_token, token_hash: hash })
+        Ok(SignedIn { user, csrf_token: session.csrf_token, token_hash: hash, path: next })
     }
 }
 

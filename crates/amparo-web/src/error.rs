@@ -6,6 +6,9 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::i18n::Lang;
+use amparo_domain::Language;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("not signed in")]
@@ -44,8 +47,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            WebError::Csrf => StatusCode::FORBIDDEN,
-            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Csrf | WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -84,9 +86,82 @@ impl WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let page = crate::views::ErrorPage { status: status.as_u16(), message: self.public_message() };
-        (status, crate::views::render(&page)).into_response()
+        let shown = ShownError::from(self);
+        // Rendered in English here; `localize_error_pages` renders it again in the reader's language.
+        let mut response = (status, shown.render(Lang(Language::En), status)).into_response();
+        response.extensions_mut().insert(shown);
+        response
     }
+}
+
+/// What an error page says, kept on the response so that the page can be written in the language
+/// of the request, which `IntoResponse` does not see.
+#[derive(Clone, Debug)]
+pub enum ShownError {
+    Unauthenticated,
+    Csrf,
+    Forbidden,
+    NotFound,
+    Conflict(String),
+    Invalid(String),
+    Internal { incident: String },
+}
+
+impl From<WebError> for ShownError {
+    fn from(error: WebError) -> Self {
+        match error {
+            WebError::Unauthenticated => ShownError::Unauthenticated,
+            WebError::Csrf => ShownError::Csrf,
+            WebError::Forbidden => ShownError::Forbidden,
+            WebError::NotFound(_) => ShownError::NotFound,
+            WebError::Conflict(message) => ShownError::Conflict(message),
+            WebError::Invalid(message) => ShownError::Invalid(message),
+            WebError::Internal(detail) => {
+                let incident = uuid::Uuid::new_v4();
+                tracing::error!(%incident, detail = %detail, "internal error");
+                ShownError::Internal { incident: incident.to_string() }
+            }
+        }
+    }
+}
+
+impl ShownError {
+    fn render(&self, lang: Lang, status: StatusCode) -> axum::response::Html<String> {
+        let heading = lang.t(match status {
+            StatusCode::NOT_FOUND => "error-heading-not-found",
+            StatusCode::CONFLICT => "error-heading-conflict",
+            StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "error-heading-forbidden",
+            _ => "error-heading-other",
+        });
+        let (message, detail) = match self {
+            ShownError::Unauthenticated => (lang.t("error-unauthenticated"), None),
+            ShownError::Csrf => (lang.t("error-csrf"), None),
+            ShownError::Forbidden => (lang.t("error-forbidden"), None),
+            ShownError::NotFound => (lang.t("error-not-found"), None),
+            ShownError::Conflict(message) => (lang.t("error-conflict"), Some(message.clone())),
+            ShownError::Invalid(message) => (lang.t("error-invalid"), Some(message.clone())),
+            ShownError::Internal { incident } => {
+                (lang.t1("error-internal", "incident", incident.as_str()), None)
+            }
+        };
+        let page = crate::views::ErrorPage { lang, status: status.as_u16(), heading, message, detail };
+        crate::views::render(&page)
+    }
+}
+
+/// Writes error pages in the language of the request: the language cookie (which sign-in sets to the
+/// user's choice), else the browser's preference.
+pub async fn localize_error_pages(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let lang = crate::i18n::from_request(request.headers());
+    let mut response = next.run(request).await;
+    if lang.0 != Language::En
+        && let Some(shown) = response.extensions_mut().remove::<ShownError>()
+    {
+        let status = response.status();
+        let page = shown.render(lang, status);
+        *response.body_mut() = axum::body::Body::from(page.0);
+    }
+    response
 }
 
 /// The API's error wrapper: same errors, JSON bodies.

@@ -27,6 +27,7 @@ pub struct FeedView {
 #[derive(Template)]
 #[template(path = "feeds.html")]
 struct CalendarPage {
+    lang: crate::i18n::Lang,
     viewer: Viewer,
     title: String,
     intro: String,
@@ -62,11 +63,8 @@ async fn show(state: AppState, signed_in: SignedIn, created: Option<String>) -> 
         None => t("calendar-mine"),
     };
     let view = CalendarPage {
-        viewer: Viewer {
-            name: signed_in.user.display_name.clone(),
-            role: signed_in.user.role.as_str(),
-            csrf_token: signed_in.csrf_token.clone(),
-        },
+        lang: signed_in.lang(),
+        viewer: Viewer::of(&signed_in),
         title: t("calendar-title"),
         intro: t("calendar-intro"),
         new_mine: t("calendar-new-mine"),

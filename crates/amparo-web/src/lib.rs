@@ -6,17 +6,28 @@
 mod access;
 mod api;
 mod auth;
+mod calendar;
+mod calendar_views;
 mod clock;
 mod cookies;
+mod dashboard;
+mod dashboard_views;
 mod error;
+mod event_form;
 mod feeds;
 mod headers;
+mod i18n;
 mod input;
+mod intake;
+mod intake_views;
+mod language;
 mod letter;
 mod notify_pages;
 mod pages;
 mod password;
 mod password_reset;
+mod settings;
+mod settings_views;
 mod sharing_api;
 mod throttle;
 mod triage_api;
@@ -100,9 +111,17 @@ fn routes() -> Routes {
         .add("GET", "/reset/{token}", Public, get(password_reset::form))
         .add("POST", "/reset/{token}", Public, post(password_reset::submit))
         .add("POST", "/logout", SignedIn, post(pages::logout))
+        .add("POST", "/language", Public, post(language::set_language))
         .add("POST", "/logout/everywhere", SignedIn, post(pages::logout_everywhere))
         .add("GET", "/cases", Needs(ViewCases), get(pages::case_list))
+        .add("GET", "/cases/new", Needs(RecordEvents), get(intake::intake_form))
+        .add("POST", "/cases/new", Needs(RecordEvents), post(intake::intake))
         .add("GET", "/cases/{id}", Needs(ViewCases), get(pages::case_page))
+        .add("POST", "/cases/{id}/events", Needs(RecordEvents), post(event_form::record_event))
+        .add("GET", "/cases/{id}/print", Needs(ViewCases), get(pages::case_print))
+        .add("GET", "/calendar", Needs(ViewCases), get(calendar::calendar))
+        .add("GET", "/settings", Needs(ManageOrganisation), get(settings::settings))
+        .add("POST", "/settings/policy", Needs(ManageOrganisation), post(settings::save_policy))
         .add("POST", "/cases/{id}/assignments", Needs(AssignStaff), post(triage_pages::assign))
         .add("GET", "/triage", Needs(ViewCases), get(triage_pages::board))
         .add("GET", "/tasks", Needs(ViewCases), get(triage_pages::my_tasks))
@@ -151,6 +170,7 @@ pub fn route_table() -> Vec<RouteAccess> {
 /// The whole application: pages, API and health check.
 pub fn router(state: AppState) -> Router {
     let (routes, _) = routes().into_parts();
+    let routes = routes.layer(axum::middleware::from_fn(error::localize_error_pages));
     let routes = if state.secure_cookies {
         routes.layer(axum::middleware::map_response(headers::strict_transport_security))
     } else {

@@ -63,6 +63,7 @@ fn notice_view(texts: &Texts, user: &User, notice: Notification) -> NoticeView {
 #[derive(Template)]
 #[template(path = "notifications.html")]
 struct NotificationsPage {
+    lang: crate::i18n::Lang,
     viewer: Viewer,
     title: String,
     unread: String,
@@ -74,11 +75,7 @@ struct NotificationsPage {
 }
 
 fn viewer(signed_in: &SignedIn) -> Viewer {
-    Viewer {
-        name: signed_in.user.display_name.clone(),
-        role: signed_in.user.role.as_str(),
-        csrf_token: signed_in.csrf_token.clone(),
-    }
+    Viewer::of(signed_in)
 }
 
 /// What an admin should know about email: not configured, or messages that could not be delivered.
@@ -111,6 +108,7 @@ pub async fn page(State(state): State<AppState>, signed_in: SignedIn) -> Result<
     let user = &signed_in.user;
     let t = |id: &str| texts.get(user.language, id, &[]);
     let view = NotificationsPage {
+        lang: signed_in.lang(),
         viewer: viewer(&signed_in),
         title: t("notifications-title"),
         unread: texts.get(user.language, "notifications-unread", &[("count", page.unread.into())]),

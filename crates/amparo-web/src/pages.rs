@@ -13,11 +13,12 @@ use serde::Deserialize;
 
 use crate::auth::{SignedIn, token_hash};
 use crate::error::WebError;
+use crate::event_form::{self, EventFormState, EventFormView};
 use crate::views::{
-    self, CaseListPage, CasePage, DeadlineView, EventView, LoginPage, MedicalView, PersonView, StatusView,
-    Viewer,
+    self, CaseListPage, CasePage, DeadlineView, EventView, Lang, LoginPage, MedicalView, NextDeadline,
+    PersonView, StatusView, Viewer,
 };
-use crate::{AppState, cookies, password, throttle};
+use crate::{AppState, cookies, i18n, password, throttle};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -32,16 +33,13 @@ pub async fn stylesheet() -> Response {
     ([(CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css")).into_response()
 }
 
-pub async fn home(_user: SignedIn) -> Redirect {
-    Redirect::to("/triage")
+/// `/` is the dashboard.
+pub async fn home(state: State<AppState>, signed_in: SignedIn) -> Result<Response, WebError> {
+    crate::dashboard::dashboard(state, signed_in).await
 }
 
 fn viewer(signed_in: &SignedIn) -> Viewer {
-    Viewer {
-        name: signed_in.user.display_name.clone(),
-        role: signed_in.user.role.as_str(),
-        csrf_token: signed_in.csrf_token.clone(),
-    }
+    Viewer::of(signed_in)
 }
 
 #[derive(Deserialize)]
@@ -52,17 +50,18 @@ pub struct LoginQuery {
 }
 
 /// Only local paths are followed after sign-in, so the form cannot be used to send people elsewhere.
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path.to_owned()
         }
-        _ => String::from("/cases"),
+        _ => String::from("/"),
     }
 }
 
 fn login_page(
     state: &AppState,
+    lang: Lang,
     status: StatusCode,
     next: String,
     email: String,
@@ -71,20 +70,22 @@ fn login_page(
 ) -> Result<Response, WebError> {
     let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let cookie = cookies::set(cookies::LOGIN_CSRF, &csrf_token, 3600, state.secure_cookies);
-    let page = LoginPage { csrf_token, next, email, error, notice };
+    let page = LoginPage { lang, csrf_token, next, email, error, notice };
     Ok((status, [(SET_COOKIE, cookie)], views::render(&page)).into_response())
 }
 
 pub async fn login_form(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, WebError> {
+    let lang = i18n::from_request(&headers);
     let notice = match (query.expired, query.reset) {
-        (_, Some(_)) => Some(String::from("Your password was changed. Sign in with the new one.")),
-        (Some(_), None) => Some(String::from("Your session expired. Please sign in again.")),
+        (_, Some(_)) => Some(lang.t("login-password-changed")),
+        (Some(_), None) => Some(lang.t("login-expired")),
         (None, None) => None,
     };
-    login_page(&state, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
+    login_page(&state, lang, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
 }
 
 #[derive(Deserialize)]
@@ -105,6 +106,7 @@ pub async fn login(
     if expected.is_empty() || !cookies::constant_time_eq(&expected, &form.csrf) {
         return Err(WebError::Csrf);
     }
+    let lang = i18n::from_request(&headers);
     let email = form.email.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
     let throttle_keys = throttle::keys(&email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
@@ -113,8 +115,8 @@ pub async fn login(
     if let Err(wait) = state.throttle.check(&throttle_keys, started) {
         tracing::warn!("sign-in throttled");
         let minutes = (wait.num_seconds() + 59) / 60;
-        let error = Some(format!("Too many failed sign-ins. Try again in {minutes} minutes."));
-        let mut response = login_page(&state, StatusCode::TOO_MANY_REQUESTS, next, email, error, None)?;
+        let error = Some(lang.t1("login-throttled", "minutes", minutes));
+        let mut response = login_page(&state, lang, StatusCode::TOO_MANY_REQUESTS, next, email, error, None)?;
         if let Ok(value) = axum::http::HeaderValue::from_str(&wait.num_seconds().max(1).to_string()) {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
         }
@@ -134,8 +136,8 @@ pub async fn login(
     let Some(user) = user.filter(|_| matches) else {
         tracing::info!("sign-in refused");
         state.throttle.record_failure(&throttle_keys, started);
-        let error = Some(String::from("The email or the password is not right."));
-        return login_page(&state, StatusCode::UNAUTHORIZED, next, email, error, None);
+        let error = Some(lang.t("login-refused"));
+        return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
     };
     state.throttle.record_success(&email);
     let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
@@ -153,9 +155,11 @@ pub async fn login(
     tracing::info!(user = %user.id, "signed in");
     let max_age = crate::auth::ABSOLUTE_TIMEOUT.num_seconds();
     // Appended, not inserted: two cookies means two Set-Cookie headers.
+    // The language cookie follows the user's own choice, so pages shown after sign-out stay in it.
     let headers = AppendHeaders([
         (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
         (SET_COOKIE, cookies::set(cookies::LOGIN_CSRF, "", 0, state.secure_cookies)),
+        (SET_COOKIE, i18n::language_cookie(user.language, state.secure_cookies)),
     ]);
     Ok((headers, Redirect::to(&next)).into_response())
 }
@@ -228,7 +232,9 @@ pub async fn case_list(
     let first = (page - 1) * PAGE_SIZE + 1;
     let last = (first + result.cases.len() as i64 - 1).max(0);
     let link = |p: i64| format!("/cases?q={}&page={p}", form_encode(&search));
+    let lang = signed_in.lang();
     let view = CaseListPage {
+        lang,
         viewer: viewer(&signed_in),
         rows: result
             .cases
@@ -237,7 +243,7 @@ pub async fn case_list(
                 id: c.id.0,
                 reference: c.reference,
                 patient_name: c.patient_name,
-                program: c.program.as_str(),
+                program: lang.program(c.program),
                 people: c.people,
                 critical_care: c.critical_care,
             })
@@ -267,33 +273,61 @@ pub async fn case_page(
     signed_in: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let org = signed_in.user.org_id.clone();
+    let case = load_case(&state, &signed_in, id, "page").await?;
+    render_case(&state, &signed_in, case, EventFormState::empty(), StatusCode::OK).await
+}
+
+/// A case the signed-in person may see (a clinician: only one shared with them), with the read
+/// written to the audit trail; "not found" otherwise.
+pub(crate) async fn load_case(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: String,
+    via: &'static str,
+) -> Result<StoredCase, WebError> {
     let user = signed_in.user.clone();
     let now = state.clock.now();
-    let (mut case, policy, mut triage) = state
+    state
         .with_store(move |store| {
             let id = CaseId(id);
             if !crate::access::may_see(store, &user, &id)? {
                 return Ok(None);
             }
-            let Some(case) = store.case(&org, &id)? else { return Ok(None) };
-            store.record_audit(&org, &crate::access::case_read(&user, &id, "page"), now)?;
+            let Some(case) = store.case(&user.org_id, &id)? else { return Ok(None) };
+            store.record_audit(&user.org_id, &crate::access::case_read(&user, &id, via), now)?;
+            Ok(Some(case))
+        })
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))
+}
+
+/// The case page, with the event form as given (empty, or as typed with its problems).
+pub(crate) async fn render_case(
+    state: &AppState,
+    signed_in: &SignedIn,
+    mut case: StoredCase,
+    form: EventFormState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let org = signed_in.user.org_id.clone();
+    let id = case.id.clone();
+    let (policy, mut triage) = state
+        .with_store(move |store| {
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
                 tasks: store.case_tasks(&org, &id)?,
                 assignments: store.assignments(&org, &id)?,
                 users: store.users(&org)?,
             };
-            Ok(Some((case, store.policy(&org)?, triage)))
+            Ok((store.policy(&org)?, triage))
         })
-        .await?
-        .ok_or_else(|| WebError::NotFound("case".into()))?;
+        .await?;
     tracing::debug!(case = %case.id, "case page");
     // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
-    let rules =
-        amparo_domain::RuleSet::builtin().map_err(|e| WebError::Internal(format!("rule set: {e}")))?;
-    let derivation = amparo_domain::derive(&case.file, today, &policy, rules);
+    // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
+    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    let lang = signed_in.lang();
     if !crate::access::sees_timeline(&signed_in.user) {
         // Statuses and deadlines are derived from the whole timeline above; the timeline itself,
         // escalations and other people's tasks are legal work a clinician does not read.
@@ -307,10 +341,43 @@ pub async fn case_page(
         triage.tasks,
         &triage.assignments,
         &triage.users,
-        signed_in.user.language,
+        lang,
         state.clock.now(),
     );
-    Ok(views::render(&case_view(viewer(&signed_in), &case, &derivation, section)).into_response())
+    let event_form = event_form::view(&form, &case.file, lang);
+    let page = case_view(lang, viewer(signed_in), &case, &derivation, section, event_form);
+    Ok((status, views::render(&page)).into_response())
+}
+
+/// The print view of a case: its facts, statuses, deadlines with their reasons, and timeline.
+pub async fn case_print(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let mut case = load_case(&state, &signed_in, id, "print").await?;
+    let org = signed_in.user.org_id.clone();
+    let policy = state.with_store(move |store| store.policy(&org)).await?;
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
+    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    if !crate::access::sees_timeline(&signed_in.user) {
+        case.file.events.clear();
+    }
+    let lang = signed_in.lang();
+    let empty = crate::triage_pages::CaseTriage {
+        open: Vec::new(),
+        closed: Vec::new(),
+        other_tasks: Vec::new(),
+        assignments: Vec::new(),
+    };
+    let form = event_form::view(&EventFormState::empty(), &case.file, lang);
+    let page = views::CasePrintPage {
+        lang,
+        case: case_view(lang, viewer(&signed_in), &case, &derivation, empty, form),
+        printed: lang.moment(state.clock.now()),
+    };
+    Ok(views::render(&page).into_response())
 }
 
 /// What the case page shows of triage: escalations, tasks, who is assigned, and who could be.
@@ -326,10 +393,12 @@ fn or_dash(value: Option<String>) -> String {
 }
 
 fn case_view(
+    lang: Lang,
     viewer: Viewer,
     stored: &StoredCase,
     derivation: &Derivation,
     triage: crate::triage_pages::CaseTriage,
+    event_form: EventFormView,
 ) -> CasePage {
     let case = &stored.file.case;
     let name_of = |key: &str| case.person(key).map(|p| p.full_name()).unwrap_or_else(|| key.to_owned());
@@ -339,24 +408,22 @@ fn case_view(
         .map(|p| PersonView {
             key: p.key.clone(),
             name: p.full_name(),
-            role: p.role.as_str(),
-            birth_date: or_dash(p.birth_date.map(|d| d.to_string())),
+            role: lang.person_role(p.role),
+            birth_date: lang.date_or_dash(p.birth_date),
             a_number: or_dash(p.a_number.as_ref().map(|a| a.as_str().to_owned())),
             citizenship: or_dash(p.citizenship.as_ref().map(|c| c.as_str().to_owned())),
-            language: p.preferred_language.map_or("—", |l| l.as_str()),
+            language: p.preferred_language.map_or_else(|| String::from("—"), |l| lang.language_name(l)),
         })
         .collect();
     let medical = case.medical.as_ref().map(|m| MedicalView {
         person: name_of(&m.person),
         condition: m.condition.clone(),
         regimen: or_dash(m.regimen.clone()),
-        hours_per_day: or_dash(m.hours_per_day.map(|h| h.to_string())),
+        hours_per_day: or_dash(m.hours_per_day.map(|h| lang.number(i64::from(h)))),
         facility: or_dash(m.facility.clone()),
-        available_in_origin: or_dash(
-            m.available_in_origin_country.map(|a| if a { "yes" } else { "no" }.to_owned()),
-        ),
-        days_to_critical_harm: or_dash(m.days_to_critical_harm.map(|d| d.to_string())),
-        attested_on: or_dash(m.attested_on.map(|d| d.to_string())),
+        available_in_origin: or_dash(m.available_in_origin_country.map(|a| lang.yes_no(a))),
+        days_to_critical_harm: or_dash(m.days_to_critical_harm.map(|d| lang.number(i64::from(d)))),
+        attested_on: lang.date_or_dash(m.attested_on),
     });
     let events = &stored.file.events;
     let superseded_by = |e: &Event| {
@@ -369,14 +436,14 @@ fn case_view(
         .rev()
         .map(|(index, e)| EventView {
             id: e.id.clone().unwrap_or_else(|| format!("#{}", index + 1)),
-            event_type: e.kind.type_name().replace('_', " "),
-            on: e.on.to_string(),
+            event_type: lang.event_type(e.kind.type_name()),
+            on: lang.date(e.on),
             persons: e
                 .persons
                 .as_ref()
                 .map(|keys| keys.iter().map(|k| name_of(k)).collect::<Vec<_>>().join(", "))
-                .unwrap_or_else(|| String::from("everyone")),
-            details: event_details(e),
+                .unwrap_or_else(|| lang.t("timeline-everyone")),
+            details: event_details(lang, e),
             superseded_by: superseded_by(e),
         })
         .collect();
@@ -385,18 +452,25 @@ fn case_view(
         .iter()
         .map(|p| StatusView {
             name: name_of(&p.person),
-            status: p.status.as_str(),
-            parole_ends: or_dash(p.parole_ends.map(|d| d.to_string())),
+            status: lang.status(p.status),
+            parole_ends: lang.date_or_dash(p.parole_ends),
         })
         .collect();
+    let next_deadline =
+        derivation.deadlines.iter().find(|d| d.due >= derivation.today).map(|d| NextDeadline {
+            due: lang.date(d.due),
+            in_days: derivation.today.days_until(d.due),
+            kind: lang.deadline_kind(d.kind.as_str()),
+            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
+        });
     let deadlines = derivation
         .deadlines
         .iter()
         .map(|d| DeadlineView {
-            due: d.due.to_string(),
-            kind: d.kind.as_str().replace('_', " "),
-            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| String::from("whole case")),
-            basis: d.basis.as_str(),
+            due: lang.date(d.due),
+            kind: lang.deadline_kind(d.kind.as_str()),
+            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
+            basis: lang.basis(d.basis),
             why: d.why.clone(),
             citation: d.citation.to_string(),
             rule: d.rule.as_str(),
@@ -404,18 +478,21 @@ fn case_view(
         })
         .collect();
     CasePage {
+        next_deadline,
+        lang,
+        event_form,
         case_id: stored.id.0.clone(),
         open_escalations: triage.open,
         closed_escalations: triage.closed,
         other_tasks: triage.other_tasks,
         assignments: triage.assignments,
-        today: derivation.today.to_string(),
-        covered_until: or_dash(derivation.covered_until.map(|d| d.to_string())),
+        today: lang.date(derivation.today),
+        covered_until: lang.date_or_dash(derivation.covered_until),
         statuses,
         deadlines,
         viewer,
         reference: case.reference.to_string(),
-        program: case.program.as_str(),
+        program: lang.program(case.program),
         version: stored.version,
         people,
         medical,
@@ -424,21 +501,27 @@ fn case_view(
 }
 
 /// The event's own facts in one short line.
-fn event_details(event: &Event) -> String {
+fn event_details(lang: Lang, event: &Event) -> String {
     let raw = amparo_domain::RawEvent::from(event);
     let mut parts = Vec::new();
-    let mut push = |name: &str, value: Option<String>| {
-        if let Some(v) = value {
-            parts.push(format!("{name} {v}"));
+    let mut date = |id: &str, value: Option<amparo_domain::Date>| {
+        if let Some(d) = value {
+            parts.push(lang.t1(id, "date", lang.date(d)));
         }
     };
-    push("valid until", raw.valid_until.map(|d| d.to_string()));
-    push("served by", raw.served_by.map(|s| s.as_str().to_owned()));
-    push("effective", raw.effective.map(|d| d.to_string()));
-    push("depart by", raw.depart_by.map(|d| d.to_string()));
-    push("respond by", raw.respond_by.map(|d| d.to_string()));
-    push("pay by", raw.pay_by.map(|d| d.to_string()));
-    push("receipt", raw.receipt_number.map(|r| r.to_string()));
-    push("days to critical harm", raw.days_to_critical_harm.map(|d| d.to_string()));
+    date("detail-valid-until", raw.valid_until);
+    date("detail-effective", raw.effective);
+    date("detail-depart-by", raw.depart_by);
+    date("detail-respond-by", raw.respond_by);
+    date("detail-pay-by", raw.pay_by);
+    if let Some(how) = raw.served_by {
+        parts.push(lang.t1("detail-served-by", "how", lang.served_by(how)));
+    }
+    if let Some(receipt) = raw.receipt_number {
+        parts.push(lang.t1("detail-receipt", "receipt", receipt.to_string()));
+    }
+    if let Some(days) = raw.days_to_critical_harm {
+        parts.push(lang.t1("detail-days-to-harm", "days", days));
+    }
     if parts.is_empty() { String::new() } else { format!("({})", parts.join(", ")) }
 }

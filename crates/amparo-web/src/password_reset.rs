@@ -48,6 +48,7 @@ fn invalid_link() -> WebError {
 
 fn form_page(
     state: &AppState,
+    lang: crate::i18n::Lang,
     status: StatusCode,
     token: String,
     email: String,
@@ -56,18 +57,23 @@ fn form_page(
     let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let cookie = cookies::set(cookies::LOGIN_CSRF, &csrf_token, 3600, state.secure_cookies);
     let min_len = password_policy::MIN_LEN_SINGLE_FACTOR;
-    let page = ResetPage { csrf_token, token, email, error, min_len };
+    let page = ResetPage { lang, csrf_token, token, email, error, min_len };
     Ok((status, [(SET_COOKIE, cookie)], views::render(&page)).into_response())
 }
 
-pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
+pub async fn form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let lang = crate::i18n::from_request(&headers);
     let hash = token_hash(&token);
     let now = state.clock.now();
     let user = state
         .with_store(move |store| store.password_reset_user(&hash, now))
         .await?
         .ok_or_else(invalid_link)?;
-    form_page(&state, StatusCode::OK, token, user.email, None)
+    form_page(&state, lang, StatusCode::OK, token, user.email, None)
 }
 
 #[derive(Deserialize)]
@@ -94,14 +100,16 @@ pub async fn submit(
         .with_store(move |store| store.password_reset_user(&lookup, now))
         .await?
         .ok_or_else(invalid_link)?;
+    let lang = crate::i18n::from_request(&headers);
     let refused = if form.password != form.confirm {
-        Some(String::from("The two passwords differ; type the same one twice."))
+        Some(lang.t("reset-differ"))
     } else {
         let context = PasswordContext::new(false).with_email(&user.email);
-        password_policy::check(&form.password, &context).err().map(|e| e.message(Lang::En))
+        let policy_language = if lang.0 == amparo_domain::Language::Es { Lang::Es } else { Lang::En };
+        password_policy::check(&form.password, &context).err().map(|e| e.message(policy_language))
     };
     if let Some(error) = refused {
-        return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, token, user.email, Some(error));
+        return form_page(&state, lang, StatusCode::UNPROCESSABLE_ENTITY, token, user.email, Some(error));
     }
     let password_text = form.password;
     let password_hash = tokio::task::spawn_blocking(move || password::hash_password(&password_text))

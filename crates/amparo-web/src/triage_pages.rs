@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{Date, Language, Program};
+use amparo_domain::{Date, Program};
 use amparo_store::{
     Assignment, BoardEntry, CaseId, Escalation, ReviewTask, SelectedCase, StoreError, Task, TaskId, User,
     UserId,
@@ -14,7 +14,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -24,16 +24,12 @@ use crate::triage_views::{
     AssignmentView, BoardRow, Choice, EscalationView, ReviewCase, ReviewsPage, TaskView, TasksPage,
     TriagePage,
 };
-use crate::views::{self, Viewer};
+use crate::views::{self, Lang, Viewer};
 
 const PAGE_SIZE: i64 = 50;
 
 fn viewer(signed_in: &SignedIn) -> Viewer {
-    Viewer {
-        name: signed_in.user.display_name.clone(),
-        role: signed_in.user.role.as_str(),
-        csrf_token: signed_in.csrf_token.clone(),
-    }
+    Viewer::of(signed_in)
 }
 
 fn today(state: &AppState) -> Date {
@@ -41,28 +37,12 @@ fn today(state: &AppState) -> Date {
     Date::from(state.clock.now().date_naive())
 }
 
-/// A moment as people read it on a page: day, hour and minute, in UTC.
-fn moment(at: DateTime<Utc>) -> String {
-    format!("{} {:02}:{:02} UTC", Date::from(at.date_naive()), at.hour(), at.minute())
-}
-
-fn program_label(program: Program) -> &'static str {
-    match program {
-        Program::Humanitarian => "Humanitarian parole (I-131)",
-        Program::U4u => "Uniting for Ukraine",
-        Program::Oaw => "Operation Allies Welcome",
-        Program::Chnv => "CHNV",
-        Program::CbpOne => "CBP One",
-        Program::Other => "Other",
-    }
-}
-
-fn program_choices(selected: Option<&str>) -> Vec<Choice> {
+pub(crate) fn program_choices(lang: Lang, selected: Option<&str>) -> Vec<Choice> {
     Program::ALL
         .into_iter()
         .map(|p| Choice {
             value: p.as_str().to_owned(),
-            label: program_label(p).to_owned(),
+            label: lang.program(p),
             selected: selected == Some(p.as_str()),
         })
         .collect()
@@ -78,18 +58,18 @@ fn form_encode(text: &str) -> String {
         .collect()
 }
 
-fn board_row(entry: BoardEntry, language: Language) -> BoardRow {
-    let reasons: Vec<&str> = entry.reasons.iter().map(|r| pick(language, &r.text_en, &r.text_es)).collect();
+pub(crate) fn board_row(entry: BoardEntry, lang: Lang) -> BoardRow {
+    let reasons: Vec<&str> = entry.reasons.iter().map(|r| pick(lang.0, &r.text_en, &r.text_es)).collect();
     BoardRow {
         case_id: entry.case_id.0,
         reference: entry.reference,
         patient_name: entry.patient_name,
-        program: entry.program.as_str(),
+        program: lang.program(entry.program),
         critical_care: entry.critical_care,
         score: entry.score,
-        next_due: entry.next_due.map_or_else(|| String::from("—"), |d| d.to_string()),
-        next_kind: entry.next_kind.map(|k| k.replace('_', " ")).unwrap_or_default(),
-        reasons: if reasons.is_empty() { String::from("nothing pressing") } else { reasons.join("; ") },
+        next_due: lang.date_or_dash(entry.next_due),
+        next_kind: entry.next_kind.map(|k| lang.deadline_kind(&k)).unwrap_or_default(),
+        reasons: if reasons.is_empty() { lang.t("triage-nothing-pressing") } else { reasons.join("; ") },
         open_escalations: entry.open_escalations,
     }
 }
@@ -101,7 +81,9 @@ pub async fn board(
 ) -> Result<Response, WebError> {
     let params = Params(params);
     let page = params.int("page", 1, i64::MAX / PAGE_SIZE).ok().flatten().unwrap_or(1);
+    let lang = signed_in.lang();
     let mut view = TriagePage {
+        lang,
         viewer: viewer(&signed_in),
         rows: Vec::new(),
         total: 0,
@@ -112,7 +94,7 @@ pub async fn board(
         critical: params.flag("critical").unwrap_or(false),
         mine: params.flag("mine").unwrap_or(false),
         due_within: params.text("due_within"),
-        programs: program_choices(params.get("program")),
+        programs: program_choices(lang, params.get("program")),
         error: None,
     };
     let mut filter = match input::board_filter(&params, &signed_in.user.id, today(&state)) {
@@ -124,13 +106,13 @@ pub async fn board(
     };
     filter.offset = (page - 1) * PAGE_SIZE;
     filter.limit = PAGE_SIZE;
+    filter.shared_with = crate::access::shared_only(&signed_in.user);
     let org = signed_in.user.org_id.clone();
     let result = state.with_store(move |store| store.board(&org, &filter)).await?;
-    let language = signed_in.user.language;
     view.first = (page - 1) * PAGE_SIZE + 1;
     view.last = (view.first + result.entries.len() as i64 - 1).max(0);
     view.total = result.total;
-    view.rows = result.entries.into_iter().map(|e| board_row(e, language)).collect();
+    view.rows = result.entries.into_iter().map(|e| board_row(e, lang)).collect();
     let query = format!(
         "critical={}&mine={}&program={}&due_within={}",
         view.critical,
@@ -144,16 +126,20 @@ pub async fn board(
     Ok(views::render(&view).into_response())
 }
 
-fn user_label(user: &User) -> String {
-    format!("{} ({})", user.display_name, user.role.as_str())
+fn user_label(lang: Lang, user: &User) -> String {
+    lang.t2("task-owner", "name", user.display_name.as_str(), "role", lang.user_role(user.role))
 }
 
 /// Everyone a task or a case can be given to: staff who work cases (not viewers).
-fn owner_choices(users: &[User], current: Option<&UserId>) -> Vec<Choice> {
+fn owner_choices(lang: Lang, users: &[User], current: Option<&UserId>) -> Vec<Choice> {
     users
         .iter()
         .filter(|u| u.role != UserRole::Viewer)
-        .map(|u| Choice { value: u.id.0.clone(), label: user_label(u), selected: current == Some(&u.id) })
+        .map(|u| Choice {
+            value: u.id.0.clone(),
+            label: user_label(lang, u),
+            selected: current == Some(&u.id),
+        })
         .collect()
 }
 
@@ -161,42 +147,44 @@ fn owner_choices(users: &[User], current: Option<&UserId>) -> Vec<Choice> {
 struct TaskViews<'a> {
     names: HashMap<&'a UserId, &'a User>,
     users: &'a [User],
-    language: Language,
+    lang: Lang,
     now: DateTime<Utc>,
 }
 
 impl<'a> TaskViews<'a> {
-    fn new(users: &'a [User], language: Language, now: DateTime<Utc>) -> Self {
-        TaskViews { names: users.iter().map(|u| (&u.id, u)).collect(), users, language, now }
+    fn new(users: &'a [User], lang: Lang, now: DateTime<Utc>) -> Self {
+        TaskViews { names: users.iter().map(|u| (&u.id, u)).collect(), users, lang, now }
     }
 
     fn name(&self, id: &UserId) -> String {
-        self.names.get(id).map_or_else(|| String::from("someone no longer here"), |u| u.display_name.clone())
+        self.names.get(id).map_or_else(|| self.lang.t("task-someone-gone"), |u| u.display_name.clone())
     }
 
     fn view(&self, task: Task, escalation_closed: bool) -> TaskView {
+        let lang = self.lang;
+        let role = lang.user_role(task.owner_role);
         let owner = match &task.owner_id {
-            Some(id) => format!("{} ({})", self.name(id), task.owner_role.as_str()),
-            None => format!("no {} assigned", task.owner_role.as_str()),
+            Some(id) => lang.t2("task-owner", "name", self.name(id), "role", role),
+            None => lang.t1("task-owner-none", "role", role),
         };
         let done = match (&task.done_at, &task.done_by) {
-            (Some(at), Some(by)) => Some(format!("Done {} by {}.", moment(*at), self.name(by))),
-            (Some(at), None) => Some(format!("Done {}.", moment(*at))),
-            (None, _) if escalation_closed => {
-                Some(String::from("Not done; no longer needed since the escalation closed."))
+            (Some(at), Some(by)) => {
+                Some(lang.t2("task-done-by", "when", lang.moment(*at), "name", self.name(by)))
             }
+            (Some(at), None) => Some(lang.t1("task-done", "when", lang.moment(*at))),
+            (None, _) if escalation_closed => Some(lang.t("task-not-needed")),
             (None, _) => None,
         };
         TaskView {
             overdue: done.is_none() && task.due_at <= self.now,
             owned: task.owner_id.is_some(),
             owners: if done.is_none() {
-                owner_choices(self.users, task.owner_id.as_ref())
+                owner_choices(lang, self.users, task.owner_id.as_ref())
             } else {
                 Vec::new()
             },
-            title: pick(self.language, &task.title_en, &task.title_es).to_owned(),
-            due: moment(task.due_at),
+            title: pick(lang.0, &task.title_en, &task.title_es).to_owned(),
+            due: lang.moment(task.due_at),
             note: task.note.unwrap_or_default(),
             id: task.id.0,
             case_id: task.case_id.0,
@@ -220,20 +208,22 @@ pub fn case_triage(
     tasks: Vec<Task>,
     assignments: &[Assignment],
     users: &[User],
-    language: Language,
+    lang: Lang,
     now: DateTime<Utc>,
 ) -> CaseTriage {
-    let views = TaskViews::new(users, language, now);
+    let views = TaskViews::new(users, lang, now);
     let (mut open, mut closed) = (Vec::new(), Vec::new());
     for e in escalations {
         let is_closed = e.closed_at.is_some();
         let view = EscalationView {
-            reason: pick(language, &e.reason_en, &e.reason_es).to_owned(),
-            opened: moment(e.opened_at),
+            reason: pick(lang.0, &e.reason_en, &e.reason_es).to_owned(),
+            opened: lang.moment(e.opened_at),
             critical_care: e.critical_care,
             closed: e.closed_at.map(|at| match &e.close_reason {
-                Some(why) => format!("closed {}: {why}", moment(at)),
-                None => format!("closed {}", moment(at)),
+                Some(why) => {
+                    lang.t2("escalation-closed-because", "when", lang.moment(at), "why", why.as_str())
+                }
+                None => lang.t1("escalation-closed-at", "when", lang.moment(at)),
             }),
             tasks: e.tasks.into_iter().map(|t| views.view(t, is_closed)).collect(),
         };
@@ -241,22 +231,18 @@ pub fn case_triage(
     }
     let other_tasks =
         tasks.into_iter().filter(|t| t.escalation_id.is_none()).map(|t| views.view(t, false)).collect();
-    let assignments = [
-        (UserRole::Attorney, "Attorney"),
-        (UserRole::Advocate, "Advocate"),
-        (UserRole::Clinician, "Clinician"),
-    ]
-    .into_iter()
-    .map(|(role, label)| {
-        let current = assignments.iter().find(|a| a.role == role);
-        AssignmentView {
-            role: role.as_str(),
-            label,
-            current: current.map_or_else(|| String::from("nobody"), |a| a.user_name.clone()),
-            choices: owner_choices(users, current.map(|a| &a.user_id)),
-        }
-    })
-    .collect();
+    let assignments = [UserRole::Attorney, UserRole::Advocate, UserRole::Clinician]
+        .into_iter()
+        .map(|role| {
+            let current = assignments.iter().find(|a| a.role == role);
+            AssignmentView {
+                role: role.as_str(),
+                label: lang.user_role(role),
+                current: current.map_or_else(|| lang.t("assign-nobody-current"), |a| a.user_name.clone()),
+                choices: owner_choices(lang, users, current.map(|a| &a.user_id)),
+            }
+        })
+        .collect();
     CaseTriage { open, closed, other_tasks, assignments }
 }
 
@@ -270,15 +256,17 @@ pub async fn my_tasks(
     let me = signed_in.user.id.clone();
     let (tasks, users) =
         state.with_store(move |store| Ok((store.open_tasks(&org, &me)?, store.users(&org)?))).await?;
-    let views = TaskViews::new(&users, signed_in.user.language, state.clock.now());
+    let lang = signed_in.lang();
+    let views = TaskViews::new(&users, lang, state.clock.now());
     // The store orders by due time, so overdue tasks already come first.
     let tasks: Vec<TaskView> = tasks.into_iter().map(|t| views.view(t, false)).collect();
     let notice = match params.get("notice") {
-        Some("completed") => Some("Task marked done."),
-        Some("reassigned") => Some("Task reassigned."),
+        Some("completed") => Some(lang.t("notice-task-completed")),
+        Some("reassigned") => Some(lang.t("notice-task-reassigned")),
         _ => None,
     };
     let page = TasksPage {
+        lang,
         viewer: viewer(&signed_in),
         overdue: tasks.iter().filter(|t| t.overdue).count(),
         tasks,
@@ -369,22 +357,24 @@ pub async fn assign(
     Ok(Redirect::to(&target).into_response())
 }
 
-fn review_cases(cases: Vec<SelectedCase>) -> Vec<ReviewCase> {
+fn review_cases(lang: Lang, cases: Vec<SelectedCase>) -> Vec<ReviewCase> {
     cases
         .into_iter()
         .map(|c| ReviewCase {
             case_id: c.case_id.0,
             reference: c.reference,
             patient_name: c.patient_name,
-            covered_until: c.covered_until.map_or_else(|| String::from("—"), |d| d.to_string()),
+            covered_until: lang.date_or_dash(c.covered_until),
         })
         .collect()
 }
 
 fn reviews_page(signed_in: &SignedIn, params: &Params) -> ReviewsPage {
+    let lang = signed_in.lang();
     ReviewsPage {
+        lang,
         viewer: viewer(signed_in),
-        programs: program_choices(params.get("program")),
+        programs: program_choices(lang, params.get("program")),
         program: params.text("program"),
         class_of_admission: params.text("class_of_admission"),
         citizenship: params.text("citizenship"),
@@ -428,15 +418,11 @@ pub async fn reviews(
     match state.with_store(move |store| store.select_cases(&org, &selection)).await {
         Ok(cases) => {
             page.previewed = true;
-            page.cases = review_cases(cases);
+            page.cases = review_cases(page.lang, cases);
             Ok(views::render(&page).into_response())
         }
         Err(e) => refused(page, e),
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 pub async fn open_reviews(
@@ -477,13 +463,16 @@ pub async fn open_reviews(
     };
     tracing::info!(selected = outcome.selected, created = outcome.created, "programme review opened");
     let existing = outcome.selected.saturating_sub(outcome.created);
-    page.outcome = Some(format!(
-        "Opened {} on {} selected; {} already had it.",
-        plural(outcome.created, "review task", "review tasks"),
-        plural(outcome.selected, "case", "cases"),
-        plural(existing, "case", "cases"),
+    page.outcome = Some(page.lang.t3(
+        "reviews-outcome",
+        "created",
+        outcome.created,
+        "selected",
+        outcome.selected,
+        "existing",
+        existing,
     ));
     page.previewed = true;
-    page.cases = review_cases(cases);
+    page.cases = review_cases(page.lang, cases);
     Ok(views::render(&page).into_response())
 }

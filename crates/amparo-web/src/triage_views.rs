@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use crate::views::Viewer;
+use crate::views::{Lang, Viewer};
 
 /// One option of a `<select>`.
 pub struct Choice {
@@ -16,7 +16,7 @@ pub struct BoardRow {
     pub case_id: String,
     pub reference: String,
     pub patient_name: String,
-    pub program: &'static str,
+    pub program: String,
     pub critical_care: bool,
     pub score: i64,
     pub next_due: String,
@@ -28,6 +28,7 @@ pub struct BoardRow {
 #[derive(Template)]
 #[template(path = "triage.html")]
 pub struct TriagePage {
+    pub lang: Lang,
     pub viewer: Viewer,
     pub rows: Vec<BoardRow>,
     pub total: i64,
@@ -62,10 +63,11 @@ pub struct TaskView {
 #[derive(Template)]
 #[template(path = "tasks.html")]
 pub struct TasksPage {
+    pub lang: Lang,
     pub viewer: Viewer,
     pub tasks: Vec<TaskView>,
     pub overdue: usize,
-    pub notice: Option<&'static str>,
+    pub notice: Option<String>,
 }
 
 pub struct EscalationView {
@@ -80,7 +82,7 @@ pub struct EscalationView {
 /// One role's assignment form on the case page.
 pub struct AssignmentView {
     pub role: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub current: String,
     pub choices: Vec<Choice>,
 }
@@ -88,6 +90,7 @@ pub struct AssignmentView {
 #[derive(Template)]
 #[template(path = "reviews.html")]
 pub struct ReviewsPage {
+    pub lang: Lang,
     pub viewer: Viewer,
     pub programs: Vec<Choice>,
     pub class_of_admission: String,

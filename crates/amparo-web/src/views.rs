@@ -2,6 +2,9 @@
 
 use askama::Template;
 
+use crate::auth::SignedIn;
+pub use crate::i18n::Lang;
+
 /// Renders a template to HTML; a template that fails to render shows a plain error instead of
 /// half a page.
 pub fn render<T: Template>(template: &T) -> axum::response::Html<String> {
@@ -14,20 +17,42 @@ pub fn render<T: Template>(template: &T) -> axum::response::Html<String> {
 /// Who is signed in, for the page header.
 pub struct Viewer {
     pub name: String,
-    pub role: &'static str,
+    /// The role, in the reader's language.
+    pub role: String,
     pub csrf_token: String,
+    /// The page being shown, where the language switch returns to.
+    pub back: String,
+    /// Whether the settings are open to this person.
+    pub admin: bool,
+}
+
+impl Viewer {
+    pub fn of(signed_in: &SignedIn) -> Viewer {
+        Viewer {
+            name: signed_in.user.display_name.clone(),
+            role: signed_in.lang().user_role(signed_in.user.role),
+            csrf_token: signed_in.csrf_token.clone(),
+            back: signed_in.path.clone(),
+            admin: signed_in.user.role == amparo_domain::org::UserRole::Admin,
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
+    pub lang: Lang,
     pub status: u16,
+    pub heading: String,
     pub message: String,
+    /// A specific message from validation (in English), shown after the translated lead.
+    pub detail: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginPage {
+    pub lang: Lang,
     pub csrf_token: String,
     pub next: String,
     pub email: String,
@@ -38,6 +63,7 @@ pub struct LoginPage {
 #[derive(Template)]
 #[template(path = "reset.html")]
 pub struct ResetPage {
+    pub lang: crate::i18n::Lang,
     pub csrf_token: String,
     pub token: String,
     pub email: String,
@@ -49,7 +75,7 @@ pub struct CaseRow {
     pub id: String,
     pub reference: String,
     pub patient_name: String,
-    pub program: &'static str,
+    pub program: String,
     pub people: i64,
     pub critical_care: bool,
 }
@@ -57,6 +83,7 @@ pub struct CaseRow {
 #[derive(Template)]
 #[template(path = "cases.html")]
 pub struct CaseListPage {
+    pub lang: Lang,
     pub viewer: Viewer,
     pub search: String,
     pub rows: Vec<CaseRow>,
@@ -70,11 +97,11 @@ pub struct CaseListPage {
 pub struct PersonView {
     pub key: String,
     pub name: String,
-    pub role: &'static str,
+    pub role: String,
     pub birth_date: String,
     pub a_number: String,
     pub citizenship: String,
-    pub language: &'static str,
+    pub language: String,
 }
 
 pub struct MedicalView {
@@ -99,15 +126,22 @@ pub struct EventView {
 
 pub struct StatusView {
     pub name: String,
-    pub status: &'static str,
+    pub status: String,
     pub parole_ends: String,
+}
+
+pub struct NextDeadline {
+    pub due: String,
+    pub in_days: i64,
+    pub kind: String,
+    pub person: String,
 }
 
 pub struct DeadlineView {
     pub due: String,
     pub kind: String,
     pub person: String,
-    pub basis: &'static str,
+    pub basis: String,
     pub why: String,
     pub citation: String,
     pub rule: &'static str,
@@ -117,6 +151,10 @@ pub struct DeadlineView {
 #[derive(Template)]
 #[template(path = "case.html")]
 pub struct CasePage {
+    pub lang: Lang,
+    /// The first deadline from today on, shown at the top of the page.
+    pub next_deadline: Option<NextDeadline>,
+    pub event_form: crate::event_form::EventFormView,
     pub case_id: String,
     pub open_escalations: Vec<crate::triage_views::EscalationView>,
     pub closed_escalations: Vec<crate::triage_views::EscalationView>,
@@ -128,9 +166,20 @@ pub struct CasePage {
     pub deadlines: Vec<DeadlineView>,
     pub viewer: Viewer,
     pub reference: String,
-    pub program: &'static str,
+    pub program: String,
     pub version: i64,
     pub people: Vec<PersonView>,
     pub medical: Option<MedicalView>,
     pub events: Vec<EventView>,
+}
+
+/// The case page's print view: one clean page for the file, without forms or navigation. It wraps the
+/// case page's view model and renders the parts a lawyer files.
+#[derive(Template)]
+#[template(path = "case_print.html")]
+pub struct CasePrintPage {
+    pub lang: Lang,
+    pub case: CasePage,
+    /// When it was printed, in words.
+    pub printed: String,
 }

@@ -36,7 +36,15 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/logout"), AnySignedIn),
         (("POST", "/logout/everywhere"), AnySignedIn),
         (("GET", "/cases"), Roles(ALL)),
+        (("POST", "/language"), Anyone),
+        (("GET", "/cases/new"), Roles(WRITERS)),
+        (("POST", "/cases/new"), Roles(WRITERS)),
         (("GET", "/cases/{id}"), Roles(ALL)),
+        (("POST", "/cases/{id}/events"), Roles(WRITERS)),
+        (("GET", "/cases/{id}/print"), Roles(ALL)),
+        (("GET", "/calendar"), Roles(ALL)),
+        (("GET", "/settings"), Roles(&["admin"])),
+        (("POST", "/settings/policy"), Roles(&["admin"])),
         (("POST", "/cases/{id}/assignments"), Roles(LEADS)),
         (("GET", "/triage"), Roles(ALL)),
         (("GET", "/tasks"), Roles(ALL)),
@@ -252,6 +260,14 @@ fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
     assert_eq!(app.get("/api/v1/triage", &clinician).json()["total"], 0);
     assert_eq!(app.get(&case_path, &clinician).status, 404);
     assert_eq!(app.get(&format!("/cases/{case_id}"), &clinician).status, 404);
+    for page in ["/", "/triage", "/calendar?month=2026-07", "/cases"] {
+        let body = app.get(page, &clinician).body;
+        assert!(!body.contains("A-1") && !body.contains("Lucía"), "{page} shows an unshared case: {body}");
+    }
+    assert!(
+        app.get("/calendar?month=2026-07", &attorney).body.contains("A-1"),
+        "the attorney's calendar shows it"
+    );
 
     let share = |shared: bool, who: &str| {
         let body = serde_json::json!({ "clinician": who, "shared": shared });

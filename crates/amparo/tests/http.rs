@@ -48,13 +48,13 @@ fn case_page_follows_the_organisation_policy(db: &TestDatabase) {
     let (id, _) = app.case_id(&session, "A-1");
     let page = app.get(&format!("/cases/{id}"), &session);
     assert!(
-        page.body.contains("<strong>2026-04-03</strong> — re parole file by"),
+        page.body.contains("<strong>April 3, 2026</strong> — File re-parole by"),
         "90 days before 2026-07-02"
     );
     amparo(db, &["org", "policy", "--org", "clinic-a", "--re-parole-lead-days", "120"], None);
     let page = app.get(&format!("/cases/{id}"), &session);
     assert!(
-        page.body.contains("<strong>2026-03-04</strong> — re parole file by"),
+        page.body.contains("<strong>March 4, 2026</strong> — File re-parole by"),
         "120 days before 2026-07-02"
     );
 }
@@ -119,7 +119,7 @@ fn sign_in_is_uniform_and_csrf_protected(db: &TestDatabase) {
     assert_eq!(no_csrf.status, 403);
     let ok = attempt("Ana@A.example.org", PASSWORD);
     assert_eq!(ok.status, 303);
-    assert_eq!(ok.header("location"), Some("/cases"));
+    assert_eq!(ok.header("location"), Some("/"), "sign-in leads to the dashboard");
     let session = ok.set_cookie("amparo_session").unwrap();
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
     let offsite = app.post_form(
@@ -132,7 +132,7 @@ fn sign_in_is_uniform_and_csrf_protected(db: &TestDatabase) {
             ("password", PASSWORD),
         ],
     );
-    assert_eq!(offsite.header("location"), Some("/cases"), "only local redirects after sign-in");
+    assert_eq!(offsite.header("location"), Some("/"), "only local redirects after sign-in");
 }
 
 fn signed_in_user_reads_cases(db: &TestDatabase) {

@@ -144,6 +144,15 @@ impl TestApp {
         Reply::from(self.agent.get(format!("{}{path}", self.base)).header("cookie", cookie).call().unwrap())
     }
 
+    /// A GET with extra request headers (`Accept-Language`, say).
+    pub fn get_with(&self, path: &str, cookie: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(format!("{}{path}", self.base)).header("cookie", cookie);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Reply::from(request.call().unwrap())
+    }
+
     pub fn post_form(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> Reply {
         let request = self.agent.post(format!("{}{path}", self.base)).header("cookie", cookie);
         Reply::from(request.send_form(form.iter().copied()).unwrap())

@@ -1,0 +1,459 @@
+# Amparo's interface in English. Every message here has its twin in ../es/main.ftl (a test checks).
+
+## Every page
+
+app-name = Amparo
+skip-to-content = Skip to content
+footer-disclaimer = Computed dates are aids, not legal advice: check every date with counsel.
+nav-label = Main
+nav-dashboard = Dashboard
+nav-triage = Triage
+nav-tasks = My tasks
+nav-cases = Cases
+nav-calendar = Calendar
+nav-intake = New case
+nav-reviews = Reviews
+nav-settings = Settings
+nav-signed-in-as = { $name } ({ $role })
+nav-sign-out = Sign out
+language-switch = Español
+language-switch-code = es
+pager-label = Pages
+pager-previous = Previous
+pager-next = Next
+showing = Showing { $first }–{ $last } of { $total }.
+badge-critical = critical care
+answer-yes = yes
+answer-no = no
+filter-program = Programme
+filter-any-program = Any programme
+filter-apply = Apply
+
+## Months, for dates written in words
+
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Sign-in
+
+login-title = Sign in
+login-email = Email
+login-password = Password
+login-submit = Sign in
+login-password-changed = Your password was changed. Sign in with the new one.
+login-expired = Your session expired. Please sign in again.
+login-refused = The email or the password is not right.
+login-throttled = { $minutes ->
+    [one] Too many failed sign-ins. Try again in 1 minute.
+   *[other] Too many failed sign-ins. Try again in { $minutes } minutes.
+}
+
+## Error pages
+
+error-title = Error { $status }
+error-heading-not-found = Not found
+error-heading-conflict = Conflict
+error-heading-forbidden = Not allowed
+error-heading-other = Something is wrong
+error-back = Back to the start
+error-csrf = The form has expired. Reload the page and try again.
+error-not-found = What you asked for was not found.
+error-unauthenticated = You are not signed in.
+error-internal = Something went wrong on our side (incident { $incident }). Nothing was changed.
+error-invalid = This could not be accepted:
+error-conflict = This could not be saved:
+
+## Case list
+
+cases-title = Cases
+cases-search-label = Search by reference or name
+cases-search-submit = Search
+cases-none = No cases found.
+col-reference = Reference
+col-patient = Patient
+col-programme = Programme
+col-people = People
+col-covered-until = Covered until
+
+## Case page
+
+case-title = Case { $reference }
+case-meta = Programme: { $program } · Version { $version }
+case-escalations = Escalations and tasks
+case-no-escalations = No escalations or tasks.
+escalation-open-label = Open escalation
+escalation-open-heading = Open
+escalation-closed-label = Closed escalation
+escalation-closed-heading = Closed
+escalation-opened = Opened { $when }
+escalation-closed-because = closed { $when }: { $why }
+escalation-closed-at = closed { $when }
+case-other-tasks = Other tasks
+case-assigned = Assigned
+assign-current = { $role }: { $name }
+assign-nobody = Nobody
+assign-nobody-current = nobody
+assign-save = Save { $role }
+case-status = Status and deadlines
+case-computed = Computed as of { $today } by the rules below. These dates are aids, not legal advice: check each one against the notices and with counsel.
+case-covered-until = Covered until:
+col-person = Person
+col-status = Status
+col-parole-ends = Parole ends
+case-no-deadlines = No deadlines derived.
+deadline-past = past
+deadline-whole-case = whole case
+deadline-source = { $citation } · basis: { $basis } · rule { $rule }
+case-family = Family
+col-name = Name
+col-role = Role
+col-born = Born
+col-a-number = A-number
+col-citizenship = Citizenship
+col-language = Language
+case-medical = Medical profile
+medical-patient = Patient
+medical-condition = Condition
+medical-regimen = Regimen
+medical-hours = Hours per day
+medical-facility = Treating facility
+medical-available = Care available in country of origin
+medical-days-to-harm = Days to critical harm if care stops
+medical-attested = Last attested
+medical-none = No medical facts recorded.
+case-timeline = Timeline
+timeline-empty = Nothing recorded yet.
+timeline-corrected-by = corrected by
+timeline-everyone = everyone
+detail-valid-until = valid until { $date }
+detail-served-by = served by { $how }
+detail-effective = effective { $date }
+detail-depart-by = depart by { $date }
+detail-respond-by = respond by { $date }
+detail-pay-by = pay by { $date }
+detail-receipt = receipt { $receipt }
+detail-days-to-harm = { $days ->
+    [one] 1 day to critical harm
+   *[other] { $days } days to critical harm
+}
+
+## Languages people speak
+
+language-en = English
+language-es = Spanish
+
+## Programmes
+
+program-humanitarian = Humanitarian parole (I-131)
+program-u4u = Uniting for Ukraine
+program-oaw = Operation Allies Welcome
+program-chnv = CHNV
+program-cbp_one = CBP One
+program-other = Other
+
+## Roles of staff
+
+role-admin = Administrator
+role-attorney = Attorney
+role-advocate = Advocate
+role-clinician = Clinician
+role-viewer = Viewer
+
+## Roles of people in a case
+
+person-role-patient = Patient
+person-role-parent = Parent
+person-role-guardian = Guardian
+person-role-sibling = Sibling
+person-role-other = Other family member
+
+## Statuses
+
+status-paroled = Paroled
+status-requested = Parole requested
+status-terminated = Parole terminated
+status-expired = Parole expired
+status-departed = Departed
+status-none = No status
+
+## Legal basis of a deadline
+
+basis-law = law
+basis-practice = practice
+basis-policy = organisation policy
+
+## How a notice was served
+
+served-mail = mail
+served-email = email
+served-personal = in person
+served-online = online
+
+## Event types
+
+event-parole_requested = Parole requested
+event-parole_granted = Parole granted
+event-parole_denied = Parole denied
+event-termination_notice = Termination notice
+event-re_parole_filed = Re-parole filed
+event-rfe_received = Request for evidence (RFE) received
+event-rfe_answered = Request for evidence (RFE) answered
+event-noid_received = Notice of intent to deny (NOID) received
+event-noid_answered = Notice of intent to deny (NOID) answered
+event-motion_filed = Motion filed
+event-ead_filed = Work permit (EAD) applied for
+event-ead_approved = Work permit (EAD) approved
+event-fee_notice = Fee notice
+event-fee_paid = Fee paid
+event-departed = Departed the United States
+event-medical_attested = Medical attestation
+
+## Deadline kinds
+
+deadline-parole_ends = Parole ends
+deadline-re_parole_file_by = File re-parole by
+deadline-re_parole_window_opens = Re-parole window opens
+deadline-ead_ends = Work permit ends
+deadline-depart_by = Depart by
+deadline-rfe_response_due = RFE response due
+deadline-noid_response_due = NOID response due
+deadline-motion_due = Motion due
+deadline-fee_due = Fee due
+deadline-medical_attestation_refresh_by = Renew medical attestation by
+deadline-unlawful_presence_181 = Day 181 of unlawful presence (3-year bar)
+deadline-unlawful_presence_365 = One year of unlawful presence (10-year bar)
+
+## Triage board
+
+triage-title = Triage
+triage-intro = Open cases, most urgent first. Each row says why it sits where it does.
+triage-filter-label = Filter the board
+triage-show = Show
+triage-critical-only = Critical care only
+triage-mine = Assigned to me
+triage-due-within = Next deadline within (days)
+triage-none = No open cases match.
+col-score = Score
+col-next-deadline = Next deadline
+col-why = Why
+triage-open-escalations = { $count ->
+    [one] 1 open escalation
+   *[other] { $count } open escalations
+}
+triage-nothing-pressing = nothing pressing
+
+## Tasks
+
+tasks-title = My tasks
+tasks-none = Nothing is waiting for you.
+tasks-summary = { $count ->
+    [one] 1 open task.
+   *[other] { $count } open tasks.
+}
+tasks-overdue = { $count } overdue.
+tasks-order = Earliest due first.
+notice-task-completed = Task marked done.
+notice-task-reassigned = Task reassigned.
+task-overdue = overdue
+task-owner-due = Owner: { $owner } · due { $due }
+task-owner = { $name } ({ $role })
+task-owner-none = { $role }: nobody assigned
+task-someone-gone = someone no longer here
+task-done-by = Done { $when } by { $name }.
+task-done = Done { $when }.
+task-not-needed = Not done; no longer needed since the escalation closed.
+task-note = Note: { $note }
+task-note-label = Note (optional)
+task-mark-done = Mark done
+task-give-to = Give to
+task-choose-someone = Choose someone
+task-reassign = Reassign
+
+## Programme reviews
+
+reviews-title = Programme review
+reviews-intro = When a programme changes, select the cases it touches, check the list, then open one review task on each. Opening the same review again adds nothing to cases that already have it.
+reviews-select = 1. Select cases
+reviews-legend = Cases matching every condition given
+reviews-class = Class of admission
+reviews-citizenship = Citizenship (two-letter country code)
+reviews-parole-ends-before = Parole ends before
+reviews-preview = Preview
+reviews-check = { $count ->
+    [one] 2. Check the selected case
+   *[other] 2. Check the { $count } selected cases
+}
+reviews-no-match = No case matches.
+reviews-open = 3. Open the review
+reviews-key = Review name (opening it again under the same name adds nothing)
+reviews-title-en = Task title in English
+reviews-title-es = Task title in Spanish
+reviews-due-in = Due within (hours)
+reviews-submit = Open review tasks
+reviews-outcome = { $created ->
+    [one] Opened 1 review task
+   *[other] Opened { $created } review tasks
+} on { $selected ->
+    [one] 1 case
+   *[other] { $selected } cases
+} selected; { $existing ->
+    [one] 1 case already had it.
+   *[other] { $existing } cases already had it.
+}
+
+## Intake
+
+intake-title = New case
+intake-intro = Everything about the case in one form. Nothing is saved until the whole case is valid; if something is wrong, the form comes back with what you typed and says what to fix.
+intake-case = Case
+intake-reference = Case reference
+intake-required = (required)
+intake-patient = Patient
+intake-member = Family member { $number }
+intake-given-name = Given name
+intake-family-name = Family name
+intake-citizenship = Citizenship (two-letter country code)
+intake-not-known = Not known
+intake-representative = Representative
+intake-representative-hint = The attorney who represents the family. You can assign one later on the case page.
+intake-not-yet = Not yet
+intake-medical-hint = The patient's medical facts, as the treating clinician attests them.
+intake-attested-on = Attested on
+intake-event = Event { $number }
+intake-event-hint = What has happened so far: the parole grant, a notice received, a filing. Leave a row empty to skip it.
+intake-event-type = What happened
+intake-choose = Choose
+intake-event-on = On (date)
+intake-valid-until = Valid until
+intake-served-by = Served by
+intake-not-applicable = Does not apply
+intake-effective = Effective on
+intake-depart-by = Depart by
+intake-respond-by = Respond by
+intake-receipt = Receipt number
+intake-add-person = Add a family member
+intake-add-event = Add an event
+intake-save = Create the case
+intake-error-summary = { $count ->
+    [one] There is 1 problem with the case
+   *[other] There are { $count } problems with the case
+}
+intake-error-required = This is required.
+intake-error-whole-number = Enter a whole number.
+intake-error-representative = Choose one of the organisation's attorneys.
+intake-error-reference-taken = Another case already has this reference.
+intake-error-unknown = The case could not be checked.
+
+## Recording an event on the case page
+
+event-form-title = Record an event
+event-form-hint = What happened, on which day, and the dates printed on the notice. The event applies to everyone on the case. To correct an earlier entry, record it again and choose the entry it corrects.
+event-form-pay-by = Pay by
+event-form-note = Note
+event-form-supersedes = Corrects an earlier entry
+event-form-supersedes-none = No
+event-form-submit = Record the event
+event-form-conflict = Someone else changed this case after you opened it, so your entry was not saved. The page now shows the case as it is; your entry is still in the form below. Check it against the timeline, then record it again.
+
+## Dashboard
+
+dashboard-title = Dashboard
+dashboard-urgent = Most urgent
+dashboard-whole-board = { $count ->
+    [one] The whole board (1 open case)
+   *[other] The whole board ({ $count } open cases)
+}
+dashboard-deadlines = Deadlines in the next 14 days
+dashboard-no-deadlines = Nothing is due in the next 14 days.
+dashboard-in-days = { $days ->
+    [0] today
+    [one] tomorrow
+   *[other] in { $days } days
+}
+dashboard-more = { $count ->
+    [one] and 1 more.
+   *[other] and { $count } more.
+}
+dashboard-all-tasks = { $count ->
+    [one] All my tasks (1)
+   *[other] All my tasks ({ $count })
+}
+dashboard-escalations = Open escalations
+dashboard-no-escalations = No escalation is open.
+
+## Calendar
+
+calendar-title = Calendar
+calendar-months = Months
+calendar-this-month = This month
+calendar-bad-month = The month must be written as YYYY-MM, for example 2026-11. Showing this month.
+calendar-total = { $count ->
+    [0] No deadline falls in this month.
+    [one] 1 deadline this month.
+   *[other] { $count } deadlines this month.
+}
+calendar-caption = Deadlines of { $month }, by week
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday
+
+## Settings
+
+settings-title = Settings
+settings-saved = { $count ->
+    [one] Policy saved; 1 case was recomputed.
+   *[other] Policy saved; { $count } cases were recomputed.
+}
+settings-error-summary = The policy was not saved:
+settings-error-days = Enter a whole number of days from { $min } to { $max }.
+settings-error-closure = “{ $line }” is not a date; write one date per line as YYYY-MM-DD.
+settings-policy = Organisation policy
+settings-policy-hint = Saving recomputes every case's deadlines at once.
+settings-lead-days = Re-parole: file this many days before parole ends
+settings-refresh-days = Renew a medical attestation after this many days
+settings-threshold-days = Critical care: days to critical harm at most
+settings-closure-days = Office closure days
+settings-closure-hint = One date per line (YYYY-MM-DD). Internal targets move back past them; legal deadlines do not move.
+settings-save = Save the policy
+settings-staff = Staff and roles
+settings-staff-hint = People are added with the command line (amparo user add).
+settings-role = Role
+settings-checklists = Escalation checklists
+settings-checklists-hint = The checklists in force ({ $id }). An operator changes them with the escalation templates file.
+settings-task-owner = { $owner }; due within { $hours } hours, { $critical } on a critical-care case
+trigger-termination_notice = Termination notice on a critical-care case
+trigger-parole_denied = Parole denied on a critical-care case
+trigger-noid_received = Notice of intent to deny (NOID) received
+trigger-parole_expiring = Critical-care case near the end of parole, re-parole not filed
+error-forbidden = Your role does not allow this; ask an administrator of your organisation.
+
+## Case page additions
+
+case-print = Print view
+case-next-deadline = Next deadline:
+timeline-superseded = corrected, no longer counts
+print-printed = printed { $when }
+print-back = Back to the case
+case-letter-en = Family letter (English)
+case-letter-es = Family letter (Spanish)
+nav-notifications = Notifications
+reset-title = Choose a new password
+reset-intro = For { $email }. At least { $min } characters; a few unrelated words make a good one.
+reset-password = New password
+reset-confirm = The same password again
+reset-submit = Set the password
+reset-differ = The two passwords differ; type the same one twice.

@@ -1,0 +1,473 @@
+# La interfaz de Amparo en español. Cada mensaje tiene su par en ../en/main.ftl (una prueba lo verifica).
+#
+# Criterios de traducción: se trata al usuario de «usted»; términos fijos en todo el sistema:
+#   parole                → permiso humanitario (parole)
+#   re-parole             → renovación del permiso humanitario (re-parole)
+#   work permit / EAD     → permiso de trabajo (EAD)
+#   termination notice    → aviso de terminación
+#   request for evidence  → solicitud de evidencia (RFE)
+#   notice of intent to deny → aviso de intención de denegar (NOID)
+#   unlawful presence     → presencia ilegal
+#   escalation            → escalamiento
+#   deadline              → plazo
+
+## En todas las páginas
+
+app-name = Amparo
+skip-to-content = Saltar al contenido
+footer-disclaimer = Las fechas calculadas son una ayuda, no asesoría legal: verifique cada fecha con su abogado.
+nav-label = Principal
+nav-dashboard = Inicio
+nav-triage = Triaje
+nav-tasks = Mis tareas
+nav-cases = Casos
+nav-calendar = Calendario
+nav-intake = Caso nuevo
+nav-reviews = Revisiones
+nav-settings = Configuración
+nav-signed-in-as = { $name } ({ $role })
+nav-sign-out = Cerrar sesión
+language-switch = English
+language-switch-code = en
+pager-label = Páginas
+pager-previous = Anterior
+pager-next = Siguiente
+showing = Mostrando { $first }–{ $last } de { $total }.
+badge-critical = cuidados críticos
+answer-yes = sí
+answer-no = no
+filter-program = Programa
+filter-any-program = Cualquier programa
+filter-apply = Aplicar
+
+## Meses, para las fechas escritas con palabras
+
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+
+## Inicio de sesión
+
+login-title = Iniciar sesión
+login-email = Correo electrónico
+login-password = Contraseña
+login-submit = Iniciar sesión
+login-password-changed = Se cambió su contraseña. Inicie sesión con la nueva.
+login-expired = Su sesión expiró. Inicie sesión de nuevo.
+login-refused = El correo electrónico o la contraseña no son correctos.
+login-throttled = { $minutes ->
+    [one] Demasiados intentos fallidos. Vuelva a intentarlo dentro de 1 minuto.
+   *[other] Demasiados intentos fallidos. Vuelva a intentarlo dentro de { $minutes } minutos.
+}
+
+## Páginas de error
+
+error-title = Error { $status }
+error-heading-not-found = No encontrado
+error-heading-conflict = Conflicto
+error-heading-forbidden = No permitido
+error-heading-other = Algo no está bien
+error-back = Volver al inicio
+error-csrf = El formulario caducó. Vuelva a cargar la página e inténtelo de nuevo.
+error-not-found = No se encontró lo que buscaba.
+error-unauthenticated = No ha iniciado sesión.
+error-internal = Algo falló de nuestro lado (incidente { $incident }). No se modificó nada.
+error-invalid = No se pudo aceptar:
+error-conflict = No se pudo guardar:
+
+## Lista de casos
+
+cases-title = Casos
+cases-search-label = Buscar por referencia o nombre
+cases-search-submit = Buscar
+cases-none = No se encontraron casos.
+col-reference = Referencia
+col-patient = Paciente
+col-programme = Programa
+col-people = Personas
+col-covered-until = Cubierto hasta
+
+## Página del caso
+
+case-title = Caso { $reference }
+case-meta = Programa: { $program } · Versión { $version }
+case-escalations = Escalamientos y tareas
+case-no-escalations = No hay escalamientos ni tareas.
+escalation-open-label = Escalamiento abierto
+escalation-open-heading = Abierto
+escalation-closed-label = Escalamiento cerrado
+escalation-closed-heading = Cerrado
+escalation-opened = Abierto el { $when }
+escalation-closed-because = cerrado el { $when }: { $why }
+escalation-closed-at = cerrado el { $when }
+case-other-tasks = Otras tareas
+case-assigned = Personas asignadas
+assign-current = { $role }: { $name }
+assign-nobody = Nadie
+assign-nobody-current = nadie
+assign-save = Guardar { $role }
+case-status = Situación y plazos
+case-computed = Calculado al { $today } según las reglas indicadas. Estas fechas son una ayuda, no asesoría legal: verifique cada una con los avisos recibidos y con su abogado.
+case-covered-until = Cubierto hasta:
+col-person = Persona
+col-status = Situación
+col-parole-ends = Fin del permiso humanitario (parole)
+case-no-deadlines = No se calculó ningún plazo.
+deadline-past = vencido
+deadline-whole-case = todo el caso
+deadline-source = { $citation } · fundamento: { $basis } · regla { $rule }
+case-family = Familia
+col-name = Nombre
+col-role = Función en el caso
+col-born = Fecha de nacimiento
+col-a-number = Número A (A-number)
+col-citizenship = Nacionalidad
+col-language = Idioma
+case-medical = Perfil médico
+medical-patient = Paciente
+medical-condition = Diagnóstico
+medical-regimen = Tratamiento
+medical-hours = Horas por día
+medical-facility = Centro de tratamiento
+medical-available = Atención disponible en el país de origen
+medical-days-to-harm = Días hasta un daño crítico si se interrumpe la atención
+medical-attested = Última certificación médica
+medical-none = No hay datos médicos registrados.
+case-timeline = Cronología
+timeline-empty = Aún no hay nada registrado.
+timeline-corrected-by = corregido por
+timeline-everyone = todas las personas
+detail-valid-until = válido hasta el { $date }
+detail-served-by = notificado por { $how }
+detail-effective = con efecto el { $date }
+detail-depart-by = salir a más tardar el { $date }
+detail-respond-by = responder a más tardar el { $date }
+detail-pay-by = pagar a más tardar el { $date }
+detail-receipt = recibo { $receipt }
+detail-days-to-harm = { $days ->
+    [one] 1 día hasta un daño crítico
+   *[other] { $days } días hasta un daño crítico
+}
+
+## Idiomas de las personas
+
+language-en = inglés
+language-es = español
+
+## Programas
+
+program-humanitarian = Permiso humanitario (parole) (I-131)
+program-u4u = Unidos por Ucrania (Uniting for Ukraine)
+program-oaw = Operación Bienvenida a Aliados (Operation Allies Welcome)
+program-chnv = CHNV
+program-cbp_one = CBP One
+program-other = Otro
+
+## Funciones del personal
+
+role-admin = Administración
+role-attorney = Abogado(a)
+role-advocate = Defensor(a)
+role-clinician = Personal clínico
+role-viewer = Solo lectura
+
+## Función de cada persona en el caso
+
+person-role-patient = Paciente
+person-role-parent = Madre o padre
+person-role-guardian = Tutor(a) legal
+person-role-sibling = Hermano(a)
+person-role-other = Otro familiar
+
+## Situaciones
+
+status-paroled = Con permiso humanitario (parole)
+status-requested = Permiso humanitario (parole) solicitado
+status-terminated = Permiso humanitario (parole) terminado
+status-expired = Permiso humanitario (parole) vencido
+status-departed = Salió del país
+status-none = Sin estatus
+
+## Fundamento de un plazo
+
+basis-law = ley
+basis-practice = práctica profesional
+basis-policy = política de la organización
+
+## Cómo se notificó un aviso
+
+served-mail = correo postal
+served-email = correo electrónico
+served-personal = en persona
+served-online = en línea
+
+## Tipos de evento
+
+event-parole_requested = Permiso humanitario (parole) solicitado
+event-parole_granted = Permiso humanitario (parole) concedido
+event-parole_denied = Permiso humanitario (parole) denegado
+event-termination_notice = Aviso de terminación
+event-re_parole_filed = Renovación del permiso humanitario (re-parole) presentada
+event-rfe_received = Solicitud de evidencia (RFE) recibida
+event-rfe_answered = Solicitud de evidencia (RFE) respondida
+event-noid_received = Aviso de intención de denegar (NOID) recibido
+event-noid_answered = Aviso de intención de denegar (NOID) respondido
+event-motion_filed = Moción presentada
+event-ead_filed = Permiso de trabajo (EAD) solicitado
+event-ead_approved = Permiso de trabajo (EAD) aprobado
+event-fee_notice = Aviso de pago
+event-fee_paid = Pago realizado
+event-departed = Salida de los Estados Unidos
+event-medical_attested = Certificación médica
+
+## Tipos de plazo
+
+deadline-parole_ends = Fin del permiso humanitario (parole)
+deadline-re_parole_file_by = Presentar la renovación (re-parole) a más tardar
+deadline-re_parole_window_opens = Se abre el periodo para pedir la renovación (re-parole)
+deadline-ead_ends = Vence el permiso de trabajo
+deadline-depart_by = Salir del país a más tardar
+deadline-rfe_response_due = Vence la respuesta a la solicitud de evidencia (RFE)
+deadline-noid_response_due = Vence la respuesta al aviso de intención de denegar (NOID)
+deadline-motion_due = Vence el plazo para presentar una moción
+deadline-fee_due = Vence el pago
+deadline-medical_attestation_refresh_by = Renovar la certificación médica a más tardar
+deadline-unlawful_presence_181 = Día 181 de presencia ilegal (impedimento de 3 años)
+deadline-unlawful_presence_365 = Un año de presencia ilegal (impedimento de 10 años)
+
+## Tablero de triaje
+
+triage-title = Triaje
+triage-intro = Casos abiertos, los más urgentes primero. Cada fila explica por qué ocupa su lugar.
+triage-filter-label = Filtrar el tablero
+triage-show = Mostrar
+triage-critical-only = Solo cuidados críticos
+triage-mine = Asignados a mí
+triage-due-within = Próximo plazo dentro de (días)
+triage-none = Ningún caso abierto coincide.
+col-score = Puntuación
+col-next-deadline = Próximo plazo
+col-why = Motivo
+triage-open-escalations = { $count ->
+    [one] 1 escalamiento abierto
+   *[other] { $count } escalamientos abiertos
+}
+triage-nothing-pressing = nada urgente
+
+## Tareas
+
+tasks-title = Mis tareas
+tasks-none = No tiene tareas pendientes.
+tasks-summary = { $count ->
+    [one] 1 tarea abierta.
+   *[other] { $count } tareas abiertas.
+}
+tasks-overdue = { $count ->
+    [one] 1 vencida.
+   *[other] { $count } vencidas.
+}
+tasks-order = Primero las que vencen antes.
+notice-task-completed = Tarea marcada como hecha.
+notice-task-reassigned = Tarea reasignada.
+task-overdue = vencida
+task-owner-due = Responsable: { $owner } · vence el { $due }
+task-owner = { $name } ({ $role })
+task-owner-none = { $role }: sin asignar
+task-someone-gone = alguien que ya no está en la organización
+task-done-by = Hecha el { $when } por { $name }.
+task-done = Hecha el { $when }.
+task-not-needed = No se hizo; dejó de ser necesaria al cerrarse el escalamiento.
+task-note = Nota: { $note }
+task-note-label = Nota (opcional)
+task-mark-done = Marcar como hecha
+task-give-to = Asignar a
+task-choose-someone = Elija a una persona
+task-reassign = Reasignar
+
+## Revisiones por programa
+
+reviews-title = Revisión por programa
+reviews-intro = Cuando un programa cambia, seleccione los casos afectados, revise la lista y abra una tarea de revisión en cada uno. Abrir de nuevo la misma revisión no agrega nada a los casos que ya la tienen.
+reviews-select = 1. Seleccionar casos
+reviews-legend = Casos que cumplen todas las condiciones indicadas
+reviews-class = Clase de admisión
+reviews-citizenship = Nacionalidad (código de país de dos letras)
+reviews-parole-ends-before = El permiso humanitario (parole) termina antes del
+reviews-preview = Vista previa
+reviews-check = { $count ->
+    [one] 2. Revise el caso seleccionado
+   *[other] 2. Revise los { $count } casos seleccionados
+}
+reviews-no-match = Ningún caso coincide.
+reviews-open = 3. Abrir la revisión
+reviews-key = Nombre de la revisión (abrirla de nuevo con el mismo nombre no agrega nada)
+reviews-title-en = Título de la tarea en inglés
+reviews-title-es = Título de la tarea en español
+reviews-due-in = Plazo (horas)
+reviews-submit = Abrir tareas de revisión
+reviews-outcome = { $created ->
+    [one] Se abrió 1 tarea de revisión
+   *[other] Se abrieron { $created } tareas de revisión
+} en { $selected ->
+    [one] 1 caso seleccionado
+   *[other] { $selected } casos seleccionados
+}; { $existing ->
+    [one] 1 caso ya la tenía.
+   *[other] { $existing } casos ya la tenían.
+}
+
+## Alta de casos
+
+intake-title = Caso nuevo
+intake-intro = Todo el caso en un solo formulario. No se guarda nada hasta que el caso completo sea válido; si algo falla, el formulario vuelve con lo que usted escribió e indica qué corregir.
+intake-case = Caso
+intake-reference = Referencia del caso
+intake-required = (obligatorio)
+intake-patient = Paciente
+intake-member = Familiar { $number }
+intake-given-name = Nombre
+intake-family-name = Apellidos
+intake-citizenship = Nacionalidad (código de país de dos letras)
+intake-not-known = Se desconoce
+intake-representative = Representante
+intake-representative-hint = El abogado o la abogada que representa a la familia. Puede asignarlo más tarde en la página del caso.
+intake-not-yet = Todavía no
+intake-medical-hint = Los datos médicos del paciente, tal como los certifica el personal clínico tratante.
+intake-attested-on = Fecha de certificación
+intake-event = Evento { $number }
+intake-event-hint = Lo ocurrido hasta ahora: la concesión del permiso humanitario (parole), un aviso recibido, una solicitud presentada. Deje una fila vacía para omitirla.
+intake-event-type = Qué ocurrió
+intake-choose = Elija
+intake-event-on = Fecha
+intake-valid-until = Válido hasta
+intake-served-by = Notificado por
+intake-not-applicable = No corresponde
+intake-effective = Con efecto el
+intake-depart-by = Salir a más tardar el
+intake-respond-by = Responder a más tardar el
+intake-receipt = Número de recibo
+intake-add-person = Agregar un familiar
+intake-add-event = Agregar un evento
+intake-save = Crear el caso
+intake-error-summary = { $count ->
+    [one] Hay 1 problema en el caso
+   *[other] Hay { $count } problemas en el caso
+}
+intake-error-required = Este dato es obligatorio.
+intake-error-whole-number = Escriba un número entero.
+intake-error-representative = Elija a uno de los abogados de la organización.
+intake-error-reference-taken = Ya existe otro caso con esta referencia.
+intake-error-unknown = No se pudo verificar el caso.
+
+## Registro de un evento en la página del caso
+
+event-form-title = Registrar un evento
+event-form-hint = Qué ocurrió, en qué fecha y las fechas que figuran en el aviso. El evento se aplica a todas las personas del caso. Para corregir una entrada anterior, regístrela de nuevo y elija la entrada que corrige.
+event-form-pay-by = Pagar a más tardar el
+event-form-note = Nota
+event-form-supersedes = Corrige una entrada anterior
+event-form-supersedes-none = No
+event-form-submit = Registrar el evento
+event-form-conflict = Otra persona modificó este caso después de que usted lo abrió, por eso su entrada no se guardó. La página muestra ahora el caso actualizado; su entrada sigue en el formulario. Compárela con la cronología y vuelva a registrarla.
+
+## Inicio
+
+dashboard-title = Inicio
+dashboard-urgent = Lo más urgente
+dashboard-whole-board = { $count ->
+    [one] Todo el tablero (1 caso abierto)
+   *[other] Todo el tablero ({ $count } casos abiertos)
+}
+dashboard-deadlines = Plazos de los próximos 14 días
+dashboard-no-deadlines = No vence nada en los próximos 14 días.
+dashboard-in-days = { $days ->
+    [0] hoy
+    [one] mañana
+   *[other] dentro de { $days } días
+}
+dashboard-more = { $count ->
+    [one] y 1 más.
+   *[other] y { $count } más.
+}
+dashboard-all-tasks = { $count ->
+    [one] Todas mis tareas (1)
+   *[other] Todas mis tareas ({ $count })
+}
+dashboard-escalations = Escalamientos abiertos
+dashboard-no-escalations = No hay escalamientos abiertos.
+
+## Calendario
+
+calendar-title = Calendario
+calendar-months = Meses
+calendar-this-month = Este mes
+calendar-bad-month = El mes debe escribirse como AAAA-MM, por ejemplo 2026-11. Se muestra el mes actual.
+calendar-total = { $count ->
+    [0] Ningún plazo vence este mes.
+    [one] 1 plazo este mes.
+   *[other] { $count } plazos este mes.
+}
+calendar-caption = Plazos de { $month }, por semana
+weekday-1 = lunes
+weekday-2 = martes
+weekday-3 = miércoles
+weekday-4 = jueves
+weekday-5 = viernes
+weekday-6 = sábado
+weekday-7 = domingo
+
+## Configuración
+
+settings-title = Configuración
+settings-saved = { $count ->
+    [one] Política guardada; se recalculó 1 caso.
+   *[other] Política guardada; se recalcularon { $count } casos.
+}
+settings-error-summary = La política no se guardó:
+settings-error-days = Escriba un número entero de días entre { $min } y { $max }.
+settings-error-closure = «{ $line }» no es una fecha; escriba una fecha por línea como AAAA-MM-DD.
+settings-policy = Política de la organización
+settings-policy-hint = Al guardar se recalculan de inmediato los plazos de todos los casos.
+settings-lead-days = Renovación (re-parole): presentarla esta cantidad de días antes del fin del permiso humanitario (parole)
+settings-refresh-days = Renovar la certificación médica después de esta cantidad de días
+settings-threshold-days = Cuidados críticos: días hasta un daño crítico como máximo
+settings-closure-days = Días de cierre de la oficina
+settings-closure-hint = Una fecha por línea (AAAA-MM-DD). Las metas internas se adelantan para evitarlos; los plazos legales no cambian.
+settings-save = Guardar la política
+settings-staff = Personal y funciones
+settings-staff-hint = Las personas se agregan desde la línea de comandos (amparo user add).
+settings-role = Función
+settings-checklists = Listas de tareas de escalamiento
+settings-checklists-hint = Las listas vigentes ({ $id }). Un operador las cambia con el archivo de plantillas de escalamiento.
+settings-task-owner = { $owner }; plazo de { $hours } horas, { $critical } en un caso de cuidados críticos
+trigger-termination_notice = Aviso de terminación en un caso de cuidados críticos
+trigger-parole_denied = Permiso humanitario (parole) denegado en un caso de cuidados críticos
+trigger-noid_received = Aviso de intención de denegar (NOID) recibido
+trigger-parole_expiring = Caso de cuidados críticos cerca del fin del permiso humanitario (parole), sin renovación presentada
+error-forbidden = Su función no le permite hacer esto; consulte a una persona que administre su organización.
+
+## Añadidos a la página del caso
+
+case-print = Versión para imprimir
+case-next-deadline = Próximo plazo:
+timeline-superseded = corregido, ya no cuenta
+print-printed = impreso el { $when }
+print-back = Volver al caso
+case-letter-en = Carta a la familia (inglés)
+case-letter-es = Carta a la familia (español)
+nav-notifications = Avisos
+reset-title = Elija una contraseña nueva
+reset-intro = Para { $email }. Al menos { $min } caracteres; unas cuantas palabras sin relación entre sí forman una buena contraseña.
+reset-password = Contraseña nueva
+reset-confirm = La misma contraseña otra vez
+reset-submit = Guardar la contraseña
+reset-differ = Las dos contraseñas no coinciden; escriba la misma dos veces.

@@ -1,0 +1,96 @@
+//! The dashboard, where sign-in leads: the most urgent cases of the triage board, the deadlines of
+//! the next 14 days, my tasks and the open escalations, each a few lines with a link to the whole.
+
+use amparo_domain::Date;
+use amparo_store::{BoardFilter, DeadlineQuery};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::dashboard_views::{DashboardPage, DeadlineRow, EscalationRow, TaskRow};
+use crate::error::WebError;
+use crate::input::pick;
+use crate::views::{self, Viewer};
+
+/// How far ahead the deadlines section looks.
+pub const DEADLINE_DAYS: i64 = 14;
+/// Lines per section; each links to its full page.
+const BOARD_ROWS: i64 = 8;
+const DEADLINE_ROWS: usize = 25;
+const TASK_ROWS: usize = 10;
+const ESCALATION_ROWS: i64 = 10;
+
+pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, WebError> {
+    let lang = signed_in.lang();
+    let now = state.clock.now();
+    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
+    let today = Date::from(now.date_naive());
+    let org = signed_in.user.org_id.clone();
+    let me = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
+    let (board, deadlines, tasks, escalations) = state
+        .with_store(move |store| {
+            let shared_with = crate::access::shared_only(&user);
+            let filter = BoardFilter { limit: BOARD_ROWS, shared_with, ..BoardFilter::default() };
+            let window = DeadlineQuery { from: today, to: today.add_days(DEADLINE_DAYS), kind: None };
+            let mut deadlines = store.deadlines_due(&org, &window)?;
+            let mut escalations = store.open_escalations(&org, ESCALATION_ROWS)?;
+            // A clinician sees the deadlines of the cases shared with them, and no escalations:
+            // their own checklist tasks are under "my tasks".
+            if let Some(visible) = crate::access::visible_cases(store, &user)? {
+                deadlines.retain(|d| visible.contains(&d.case_id));
+                escalations.clear();
+            }
+            Ok((store.board(&org, &filter)?, deadlines, store.open_tasks(&org, &me)?, escalations))
+        })
+        .await?;
+    // One line per case, kind and day: a family's shared deadline is listed once.
+    let mut deadlines = deadlines;
+    deadlines.dedup_by(|later, earlier| {
+        later.case_id == earlier.case_id && later.kind == earlier.kind && later.due == earlier.due
+    });
+    let deadline_total = deadlines.len();
+    let task_total = tasks.len();
+    let page = DashboardPage {
+        lang,
+        viewer: Viewer::of(&signed_in),
+        board_total: board.total,
+        board: board.entries.into_iter().map(|e| crate::triage_pages::board_row(e, lang)).collect(),
+        deadline_total,
+        deadlines: deadlines
+            .into_iter()
+            .take(DEADLINE_ROWS)
+            .map(|d| DeadlineRow {
+                case_id: d.case_id.0,
+                reference: d.reference,
+                due: lang.date(d.due),
+                in_days: today.days_until(d.due),
+                kind: lang.deadline_kind(&d.kind),
+            })
+            .collect(),
+        task_total,
+        tasks: tasks
+            .into_iter()
+            .take(TASK_ROWS)
+            .map(|t| TaskRow {
+                overdue: t.due_at <= now,
+                case_id: t.case_id.0,
+                reference: t.reference,
+                title: pick(lang.0, &t.title_en, &t.title_es).to_owned(),
+                due: lang.moment(t.due_at),
+            })
+            .collect(),
+        escalations: escalations
+            .into_iter()
+            .map(|e| EscalationRow {
+                case_id: e.case_id.0,
+                reference: e.reference,
+                critical_care: e.critical_care,
+                reason: pick(lang.0, &e.reason_en, &e.reason_es).to_owned(),
+                opened: lang.moment(e.opened_at),
+            })
+            .collect(),
+    };
+    Ok(views::render(&page).into_response())
+}

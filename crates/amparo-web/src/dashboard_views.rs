@@ -1,0 +1,44 @@
+//! The dashboard's view model.
+
+use askama::Template;
+
+use crate::triage_views::BoardRow;
+use crate::views::{Lang, Viewer};
+
+pub struct DeadlineRow {
+    pub case_id: String,
+    pub reference: String,
+    pub due: String,
+    pub in_days: i64,
+    pub kind: String,
+}
+
+pub struct TaskRow {
+    pub case_id: String,
+    pub reference: String,
+    pub title: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+pub struct EscalationRow {
+    pub case_id: String,
+    pub reference: String,
+    pub critical_care: bool,
+    pub reason: String,
+    pub opened: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub lang: Lang,
+    pub viewer: Viewer,
+    pub board: Vec<BoardRow>,
+    pub board_total: i64,
+    pub deadlines: Vec<DeadlineRow>,
+    pub deadline_total: usize,
+    pub tasks: Vec<TaskRow>,
+    pub task_total: usize,
+    pub escalations: Vec<EscalationRow>,
+}
