@@ -379,6 +379,13 @@ impl<E: Engine> Store for E {
     ) -> StoreResult<()> {
         self.write(|tx| {
             triage::assign(tx, org, case, role, user, millis(now))?;
+            // The clinician a case is assigned to must be able to open it: the assignment shares it.
+            if let (UserRole::Clinician, Some(clinician)) = (role, user)
+                && !crate::sharing::is_shared(tx, org, case, clinician)?
+            {
+                self.lock_audit_chain(tx, org.as_str())?;
+                crate::sharing::set_shared(tx, (org, case), clinician, true, None, now)?;
+            }
             let policy = shared::load_policy(tx, org)?;
             let context = DeriveContext::new(records::legal_today(now), &policy, self.rule_set(), now);
             shared::refresh_stale(tx, self.sealer(), org, &context, i64::MAX).map(|_| ())

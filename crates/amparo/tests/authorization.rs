@@ -294,14 +294,19 @@ fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
     assert_eq!(share(false, clinician_id.as_str()).status, 200);
     assert_eq!(app.get(&case_path, &clinician).status, 404);
     assert_eq!(share(false, clinician_id.as_str()).status, 404);
+    // Assigning the clinician to the case shares it: they can open what they are assigned to.
+    let assign = serde_json::json!({ "role": "clinician", "user": clinician_id.as_str() });
+    let assigned = app.post_json(&format!("{case_path}/assignments"), &attorney, &attorney_csrf, &assign);
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    assert_eq!(app.get(&case_path, &clinician).status, 200);
     let audit = store.audit_log(Some(&org.id)).unwrap();
     let actions: Vec<&str> = audit
         .iter()
         .map(|e| e.action.as_str())
         .filter(|a| a.starts_with("case.") && *a != "case.read")
         .collect();
-    assert_eq!(actions, ["case.shared", "case.unshared"]);
-    for entry in audit.iter().filter(|e| e.action == "case.shared" || e.action == "case.unshared") {
+    assert_eq!(actions, ["case.shared", "case.unshared", "case.shared"]);
+    for entry in audit.iter().filter(|e| e.action == "case.shared" || e.action == "case.unshared").take(2) {
         assert_eq!(entry.actor.as_deref(), Some(attorney_id.as_str()));
         assert_eq!(entry.target, case_id);
         assert!(entry.detail.contains(clinician_id.as_str()));
