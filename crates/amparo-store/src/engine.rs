@@ -369,6 +369,16 @@ impl<E: Engine> Store for E {
         self.read(|tx| shared::deadlines_due(tx, org, query, &self.rule_set().set))
     }
 
+    fn upcoming_deadlines(
+        &self,
+        org: &OrgId,
+        window: (Date, Date),
+        shared_with: Option<&UserId>,
+        limit: i64,
+    ) -> StoreResult<UpcomingDeadlines> {
+        self.read(|tx| shared::upcoming_deadlines(tx, org, window, shared_with, limit))
+    }
+
     fn assign(
         &self,
         org: &OrgId,

@@ -167,6 +167,15 @@ pub trait Store: Notices + Send + Sync + 'static {
     fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize>;
     /// Stored deadlines due in a range across the organisation's cases: one indexed query.
     fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>>;
+    /// The first `limit` lines of a window of deadlines (one per case, kind and day), without their
+    /// explanations, and the number of lines in all; `shared_with` keeps a clinician's cases only.
+    fn upcoming_deadlines(
+        &self,
+        org: &OrgId,
+        window: (Date, Date),
+        shared_with: Option<&UserId>,
+        limit: i64,
+    ) -> StoreResult<UpcomingDeadlines>;
 
     /// Assigns `user` to the case in `role` (attorney, advocate or clinician), or clears the role with
     /// `None`; the case's triage is re-derived in the same transaction.

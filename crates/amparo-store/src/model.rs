@@ -149,6 +149,22 @@ pub struct CasePage {
     pub total: i64,
 }
 
+/// The first deadlines of a window, one line per case, kind and day (a family's shared deadline
+/// once), and how many such lines the window holds: what an overview shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpcomingDeadlines {
+    pub first: Vec<UpcomingDeadline>,
+    pub total: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpcomingDeadline {
+    pub case_id: CaseId,
+    pub reference: String,
+    pub kind: String,
+    pub due: amparo_domain::Date,
+}
+
 /// A stored deadline with the case it belongs to, as the organisation-wide queries return it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct DueDeadline {

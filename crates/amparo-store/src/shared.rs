@@ -722,6 +722,33 @@ pub fn deadlines_due(
         .collect()
 }
 
+pub fn upcoming_deadlines(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    (from, to): (amparo_domain::Date, amparo_domain::Date),
+    shared_with: Option<&UserId>,
+    limit: i64,
+) -> StoreResult<UpcomingDeadlines> {
+    let mut params: Vec<Value> = vec![org.as_str().into(), from.to_string().into(), to.to_string().into()];
+    params.extend(shared_with.map(|u| Value::from(u.as_str())));
+    let (list_sql, count_sql) = sql::upcoming_deadlines(shared_with.is_some());
+    let total = tx.query_int(&count_sql, &params)?;
+    params.push(limit.max(0).into());
+    let first = tx
+        .query(&list_sql, &params)?
+        .iter()
+        .map(|r| {
+            Ok(UpcomingDeadline {
+                case_id: CaseId(r.text(0)?),
+                reference: r.text(1)?,
+                kind: r.text(2)?,
+                due: records::stored_date(&r.text(3)?)?,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok(UpcomingDeadlines { first, total })
+}
+
 pub fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
     let term = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     // Identifiers are stored encrypted; an exact A-number, receipt or I-94 number is found through

@@ -160,6 +160,27 @@ pub fn deadlines_due(with_kind: bool) -> String {
     )
 }
 
+/// A window of deadlines, one line per case, kind and day, from the `(org_id, due)` index: the
+/// first lines (limit last) and the count; `$4` is the clinician when `shared`.
+pub fn upcoming_deadlines(shared: bool) -> (String, String) {
+    let share = if shared {
+        " AND d.case_id IN (SELECT s.case_id FROM case_shares s WHERE s.org_id = $1 AND s.user_id = $4)"
+    } else {
+        ""
+    };
+    let limit = if shared { "$5" } else { "$4" };
+    let lines = format!(
+        "SELECT DISTINCT d.case_id, d.kind, d.due FROM deadlines d \
+         WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3{share}"
+    );
+    let list = format!(
+        "SELECT l.case_id, c.reference, l.kind, l.due FROM ({lines}) l \
+         JOIN cases c ON c.org_id = $1 AND c.id = l.case_id \
+         ORDER BY l.due, l.kind, c.reference LIMIT {limit}"
+    );
+    (list, format!("SELECT COUNT(*) FROM ({lines}) l"))
+}
+
 pub const SELECT_META: &str = "SELECT value FROM amparo_meta WHERE key = $1";
 pub const DELETE_META: &str = "DELETE FROM amparo_meta WHERE key = $1";
 pub const INSERT_META: &str = "INSERT INTO amparo_meta (key, value) VALUES ($1, $2)";

@@ -61,6 +61,7 @@ fn new_user(email: &str, role: UserRole) -> NewUser {
 }
 
 amparo_store::on_both_backends!(
+    upcoming_deadlines_are_the_first_distinct_lines_of_the_window,
     migrations_are_idempotent,
     organisations_have_unique_slugs,
     users_and_credentials,
@@ -100,6 +101,36 @@ fn refresh_covers_more_cases_than_one_batch(db: &TestDatabase) {
     };
     let counted = store.deadlines_due(&a, &presence).unwrap();
     assert_eq!(counted.len(), 1200, "both people of every case; the child's count starts at 18");
+}
+
+fn upcoming_deadlines_are_the_first_distinct_lines_of_the_window(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let files: Vec<CaseFile> = (0..6).map(|n| case_file(&format!("UP-{n}"), "Ejemplo")).collect();
+    store.import_cases(&a, &files, None, now()).unwrap();
+    let (from, to) = (date("2026-01-01"), date("2026-12-31"));
+    // What the full query says, one line per case, kind and day (both people share each date).
+    let mut all = store.deadlines_due(&a, &DeadlineQuery { from, to, kind: None }).unwrap();
+    all.dedup_by(|later, earlier| {
+        later.case_id == earlier.case_id && later.kind == earlier.kind && later.due == earlier.due
+    });
+    assert!(all.len() > 10, "{}", all.len());
+    let upcoming = store.upcoming_deadlines(&a, (from, to), None, 10).unwrap();
+    assert_eq!(upcoming.total, all.len() as i64);
+    let lines: Vec<(String, String, amparo_domain::Date)> =
+        upcoming.first.iter().map(|d| (d.reference.clone(), d.kind.clone(), d.due)).collect();
+    let expected: Vec<(String, String, amparo_domain::Date)> =
+        all.iter().take(10).map(|d| (d.reference.clone(), d.kind.clone(), d.due)).collect();
+    assert_eq!(lines, expected);
+    // A clinician's view holds only the cases shared with them.
+    let clinician = store.create_user(&a, &new_user("dr@a.example", UserRole::Clinician), now()).unwrap();
+    let none = store.upcoming_deadlines(&a, (from, to), Some(&clinician.id), 10).unwrap();
+    assert_eq!((none.first.len(), none.total), (0, 0));
+    let shared = store.case_by_reference(&a, "UP-3").unwrap().unwrap().id;
+    store.set_case_shared(&a, &shared, &clinician.id, true, None, now()).unwrap();
+    let theirs = store.upcoming_deadlines(&a, (from, to), Some(&clinician.id), 100).unwrap();
+    assert!(theirs.total > 0 && theirs.first.iter().all(|d| d.case_id == shared));
+    assert_eq!(theirs.total, all.iter().filter(|d| d.case_id == shared).count() as i64);
 }
 
 fn changed_rules_rederive_every_case(db: &TestDatabase) {

@@ -2,7 +2,7 @@
 //! the next 14 days, my tasks and the open escalations, each a few lines with a link to the whole.
 
 use amparo_domain::Date;
-use amparo_store::{BoardFilter, DeadlineQuery};
+use amparo_store::BoardFilter;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
@@ -32,25 +32,20 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
     let (board, deadlines, tasks, escalations) = state
         .with_store(move |store| {
             let shared_with = crate::access::shared_only(&user);
-            let filter = BoardFilter { limit: BOARD_ROWS, shared_with, ..BoardFilter::default() };
-            let window = DeadlineQuery { from: today, to: today.add_days(DEADLINE_DAYS), kind: None };
-            let mut deadlines = store.deadlines_due(&org, &window)?;
-            let mut escalations = store.open_escalations(&org, ESCALATION_ROWS)?;
-            // A clinician sees the deadlines of the cases shared with them, and no escalations:
-            // their own checklist tasks are under "my tasks".
-            if let Some(visible) = crate::access::visible_cases(store, &user)? {
-                deadlines.retain(|d| visible.contains(&d.case_id));
-                escalations.clear();
-            }
+            let filter =
+                BoardFilter { limit: BOARD_ROWS, shared_with: shared_with.clone(), ..BoardFilter::default() };
+            let window = (today, today.add_days(DEADLINE_DAYS));
+            let deadlines =
+                store.upcoming_deadlines(&org, window, shared_with.as_ref(), DEADLINE_ROWS as i64)?;
+            // A clinician sees no escalations here: their own checklist tasks are under "my tasks".
+            let escalations = match shared_with {
+                Some(_) => Vec::new(),
+                None => store.open_escalations(&org, ESCALATION_ROWS)?,
+            };
             Ok((store.board(&org, &filter)?, deadlines, store.open_tasks(&org, &me)?, escalations))
         })
         .await?;
-    // One line per case, kind and day: a family's shared deadline is listed once.
-    let mut deadlines = deadlines;
-    deadlines.dedup_by(|later, earlier| {
-        later.case_id == earlier.case_id && later.kind == earlier.kind && later.due == earlier.due
-    });
-    let deadline_total = deadlines.len();
+    let deadline_total = usize::try_from(deadlines.total).unwrap_or(0);
     let task_total = tasks.len();
     let page = DashboardPage {
         lang,
@@ -59,8 +54,8 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
         board: board.entries.into_iter().map(|e| crate::triage_pages::board_row(e, lang)).collect(),
         deadline_total,
         deadlines: deadlines
+            .first
             .into_iter()
-            .take(DEADLINE_ROWS)
             .map(|d| DeadlineRow {
                 case_id: d.case_id.0,
                 reference: d.reference,
