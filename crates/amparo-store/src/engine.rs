@@ -13,6 +13,7 @@ use crate::model::*;
 use crate::records::{self, DeriveContext, millis};
 use crate::reseal::{self, Cursor};
 use crate::seal::{Field, Sealer};
+use crate::second_factors::{self, Enrolment, Promotion, SecondFactor};
 use crate::{Backend, CaseSource, Rules, Store, shared, triage};
 
 /// Cases brought under the current key per transaction by a re-encryption pass.
@@ -177,6 +178,7 @@ impl<E: Engine> Store for E {
             match last {
                 Some(last) => cursor = last,
                 None => {
+                    rewritten += self.write(|tx| second_factors::reseal_all(tx, self.sealer()))?;
                     if rewritten > 0 {
                         self.after_reseal()?;
                     }
@@ -294,6 +296,74 @@ impl<E: Engine> Store for E {
             let ended =
                 tx.execute(crate::sql::DELETE_SESSIONS_OF, &[org.as_str().into(), user.as_str().into()])?;
             Ok(ended as usize)
+        })
+    }
+
+    fn second_factor(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<SecondFactor>> {
+        self.read(|tx| second_factors::factor(tx, self.sealer(), org, user))
+    }
+
+    fn second_factor_enrolment(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        fresh_secret: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Enrolment> {
+        self.write(|tx| second_factors::enrolment(tx, self.sealer(), (org, user), fresh_secret, now))
+    }
+
+    fn confirm_second_factor(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        step: i64,
+        promotion: &Promotion,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            second_factors::confirm(tx, (org, user), step, promotion, now)
+        })
+    }
+
+    fn accept_second_factor_code(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        step: i64,
+        promotion: &Promotion,
+    ) -> StoreResult<()> {
+        self.write(|tx| second_factors::accept_code(tx, (org, user), step, promotion))
+    }
+
+    fn remove_second_factor(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            second_factors::remove(tx, (org, user), by, now)
+        })
+    }
+
+    fn org_requires_second_factor(&self, org: &OrgId) -> StoreResult<bool> {
+        self.read(|tx| second_factors::org_requires(tx, org))
+    }
+
+    fn set_second_factor_requirement(
+        &self,
+        org: &OrgId,
+        required: bool,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            second_factors::set_requirement(tx, org, required, by, now)
         })
     }
 

@@ -21,6 +21,7 @@ mod records;
 mod reseal;
 mod resets;
 pub mod seal;
+mod second_factors;
 mod shared;
 mod sharing;
 mod sql;
@@ -43,6 +44,7 @@ pub use notice_model::*;
 pub use notices::{DIGEST_DAYS, Notices};
 pub use resets::INVALID_LINK as INVALID_RESET_LINK;
 pub use seal::Sealer;
+pub use second_factors::{CODE_ALREADY_USED, Enrolment, Promotion, SecondFactor, stage_after_password};
 
 /// Which engine a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +125,55 @@ pub trait Store: Notices + Send + Sync + 'static {
     ) -> StoreResult<User>;
     /// Ends every session of a user ("sign out everywhere", a password reset); returns how many.
     fn delete_sessions_of(&self, org: &OrgId, user: &UserId) -> StoreResult<usize>;
+
+    /// A user's TOTP second factor, its secret opened.
+    fn second_factor(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<SecondFactor>>;
+    /// The enrolment to show a user: their pending secret, or `fresh_secret` stored as pending.
+    fn second_factor_enrolment(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        fresh_secret: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Enrolment>;
+    /// Confirms a pending factor with the step of a checked code; ends the user's other sessions
+    /// and replaces this one; audited.
+    fn confirm_second_factor(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        step: i64,
+        promotion: &Promotion,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Accepts a sign-in code's step if no later or equal step was accepted before, and completes the
+    /// sign-in by replacing the pending session.
+    fn accept_second_factor_code(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        step: i64,
+        promotion: &Promotion,
+    ) -> StoreResult<()>;
+    /// Removes a user's factor, by themself or by an administrator (who thereby ends their
+    /// sessions); audited. Returns whether there was one.
+    fn remove_second_factor(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Whether the organisation requires a second factor of every member.
+    fn org_requires_second_factor(&self, org: &OrgId) -> StoreResult<bool>;
+    /// Sets that requirement; turning it on holds the sessions of members without a factor; audited.
+    fn set_second_factor_requirement(
+        &self,
+        org: &OrgId,
+        required: bool,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 
     /// Writes whole cases, all or nothing, with their derived deadlines: one refused case (a reference already taken, say) leaves
     /// the database as it was.

@@ -53,6 +53,11 @@ pub const SQLITE: &[Migration] = &[
         name: "password_resets",
         sql: include_str!("../migrations/sqlite/0012_password_resets.sql"),
     },
+    Migration {
+        version: 13,
+        name: "second_factors",
+        sql: include_str!("../migrations/sqlite/0013_second_factors.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -103,6 +108,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 12,
         name: "password_resets",
         sql: include_str!("../migrations/postgres/0012_password_resets.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "second_factors",
+        sql: include_str!("../migrations/postgres/0013_second_factors.sql"),
     },
 ];
 

@@ -75,6 +75,18 @@ pub struct User {
 pub struct Credentials {
     pub user: User,
     pub password_hash: String,
+    /// The user has a confirmed second factor: sign-in asks for its code after the password.
+    pub second_factor: bool,
+    /// The organisation requires a second factor of every member, not only of administrators.
+    pub org_requires_second_factor: bool,
+}
+
+impl Credentials {
+    /// Whether this user must have a second factor: administrators always, everyone when the
+    /// organisation says so.
+    pub fn second_factor_required(&self) -> bool {
+        self.user.role == UserRole::Admin || self.org_requires_second_factor
+    }
 }
 
 impl std::fmt::Debug for Credentials {
@@ -93,6 +105,34 @@ pub struct SessionRecord {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    pub stage: SessionStage,
+}
+
+/// How far the sign-in behind a session has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionStage {
+    /// Signed in: the session opens what the role allows.
+    Complete,
+    /// The password was right; the second-factor code is still to come.
+    SecondFactor,
+    /// Signed in, but a second factor must be set up before anything else.
+    Enrolment,
+}
+
+impl SessionStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStage::Complete => "complete",
+            SessionStage::SecondFactor => "second_factor",
+            SessionStage::Enrolment => "enrolment",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SessionStage> {
+        [SessionStage::Complete, SessionStage::SecondFactor, SessionStage::Enrolment]
+            .into_iter()
+            .find(|stage| stage.as_str() == text)
+    }
 }
 
 impl std::fmt::Debug for SessionRecord {

@@ -34,6 +34,7 @@ pub enum Field {
     CaseMedical,
     EventBody,
     TaskNote,
+    SecondFactorSecret,
 }
 
 impl Field {
@@ -44,6 +45,7 @@ impl Field {
             Field::CaseMedical => ("cases", "medical"),
             Field::EventBody => ("events", "body"),
             Field::TaskNote => ("tasks", "note"),
+            Field::SecondFactorSecret => ("second_factors", "secret"),
         }
     }
 }

@@ -98,7 +98,14 @@ pub fn users(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Vec<User>> {
 
 pub fn credentials_by_email(tx: &mut dyn Tx, email: &str) -> StoreResult<Option<Credentials>> {
     tx.query_opt(&sql::select_credentials(), &[email.into()])?
-        .map(|r| Ok(Credentials { user: user_row(&r)?.into_user()?, password_hash: r.text(7)? }))
+        .map(|r| {
+            Ok(Credentials {
+                user: user_row(&r)?.into_user()?,
+                password_hash: r.text(7)?,
+                second_factor: r.int(8)? > 0,
+                org_requires_second_factor: r.int(9)? != 0,
+            })
+        })
         .transpose()
 }
 
@@ -127,6 +134,7 @@ pub fn create_session(tx: &mut dyn Tx, s: &SessionRecord) -> StoreResult<()> {
             s.csrf_token.as_str().into(),
             millis(s.created_at).into(),
             millis(s.last_seen_at).into(),
+            s.stage.as_str().into(),
         ],
     )?;
     Ok(())
@@ -142,6 +150,11 @@ pub fn session(tx: &mut dyn Tx, token_hash: &str) -> StoreResult<Option<SessionR
                 csrf_token: r.text(3)?,
                 created_at: from_millis(r.int(4)?),
                 last_seen_at: from_millis(r.int(5)?),
+                stage: {
+                    let stage = r.text(6)?;
+                    SessionStage::parse(&stage)
+                        .ok_or_else(|| StoreError::Backend(format!("unknown session stage {stage:?}")))?
+                },
             })
         })
         .transpose()

@@ -15,14 +15,21 @@ pub fn select_users() -> String {
     format!("SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 ORDER BY display_name, email")
 }
 pub fn select_credentials() -> String {
-    format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1")
+    format!(
+        "SELECT {USER_COLUMNS}, password_hash, \
+         (SELECT COUNT(*) FROM second_factors f WHERE f.org_id = users.org_id AND f.user_id = users.id \
+          AND f.confirmed_at IS NOT NULL), \
+         (SELECT o.require_second_factor FROM organisations o WHERE o.id = users.org_id) \
+         FROM users WHERE email = $1"
+    )
 }
 pub const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $3 WHERE org_id = $1 AND id = $2";
 pub const UPDATE_USER_LANGUAGE: &str = "UPDATE users SET language = $3 WHERE org_id = $1 AND id = $2";
 
 pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, org_id, user_id, csrf_token, created_at, \
-     last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)";
-pub const SELECT_SESSION: &str = "SELECT token_hash, org_id, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1";
+     last_seen_at, stage) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub const SELECT_SESSION: &str = "SELECT token_hash, org_id, user_id, csrf_token, created_at, last_seen_at, stage \
+     FROM sessions WHERE token_hash = $1";
 pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2";

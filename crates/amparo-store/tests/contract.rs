@@ -357,6 +357,7 @@ fn sessions_round_trip(db: &TestDatabase) {
         csrf_token: "csrf".into(),
         created_at: now(),
         last_seen_at: now(),
+        stage: SessionStage::SecondFactor,
     };
     store.create_session(&session).unwrap();
     assert_eq!(store.session("hash-1").unwrap().unwrap(), session);
