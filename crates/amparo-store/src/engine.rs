@@ -341,7 +341,7 @@ impl<E: Engine> Store for E {
         &self,
         org: &OrgId,
         user: &UserId,
-        by: &UserId,
+        by: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         self.write(|tx| {

@@ -155,13 +155,13 @@ pub trait Store: Notices + Send + Sync + 'static {
         step: i64,
         promotion: &Promotion,
     ) -> StoreResult<()>;
-    /// Removes a user's factor, by themself or by an administrator (who thereby ends their
-    /// sessions); audited. Returns whether there was one.
+    /// Removes a user's factor, by themself, or by an administrator or the operator (`None`), who
+    /// thereby end the user's sessions; audited. Returns whether there was one.
     fn remove_second_factor(
         &self,
         org: &OrgId,
         user: &UserId,
-        by: &UserId,
+        by: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
     /// Whether the organisation requires a second factor of every member.

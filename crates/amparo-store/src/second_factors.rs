@@ -162,18 +162,19 @@ pub fn accept_code(
     promote(tx, promotion)
 }
 
-/// Removes a user's factor. By the user themself, their sessions stay; by an administrator (a lost
-/// phone), every session of the user ends and, if a factor is required of them, the next sign-in
-/// sets up a new one. Returns whether there was a factor.
+/// Removes a user's factor. By the user themself, their sessions stay; by an administrator, or by
+/// the operator on the command line (`by` is `None`), for a lost phone, every session of the user
+/// ends and, if a factor is required of them, the next sign-in sets up a new one. Returns whether
+/// there was a factor.
 pub fn remove(
     tx: &mut dyn Tx,
     (org, user): (&OrgId, &UserId),
-    by: &UserId,
+    by: Option<&UserId>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     shared::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
     let removed = tx.execute(DELETE_FACTOR, &[org.as_str().into(), user.as_str().into()])? > 0;
-    let by_self = by == user;
+    let by_self = by == Some(user);
     let ended = if by_self {
         0
     } else {
@@ -185,7 +186,7 @@ pub fn remove(
     }
     let entry = audit::Entry {
         chain: org.as_str(),
-        actor: Some(by),
+        actor: by,
         action: if by_self { "second_factor.removed" } else { "second_factor.reset" },
         target: user.as_str(),
         detail: serde_json::json!({ "had_factor": removed, "sessions_ended": ended }),

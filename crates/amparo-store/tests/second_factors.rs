@@ -184,20 +184,20 @@ fn removal_by_an_admin_ends_sessions_and_by_oneself_holds_them_when_required(db:
     let bea = org.user("bea@clinic.example.org", UserRole::Attorney);
     enrolled(&org, &bea, 10);
     org.session(&bea, "bea-1", SessionStage::Complete);
-    assert!(org.store.remove_second_factor(&org.org, &bea, &ada, now()).unwrap());
+    assert!(org.store.remove_second_factor(&org.org, &bea, Some(&ada), now()).unwrap());
     assert_eq!(org.stage("bea-1"), None, "a reset by an administrator ends the user's sessions");
     assert!(!org.credentials("bea@clinic.example.org").second_factor);
 
     // An attorney, not required to have one, removes their own: the session goes on.
     enrolled(&org, &bea, 20);
     org.session(&bea, "bea-2", SessionStage::Complete);
-    assert!(org.store.remove_second_factor(&org.org, &bea, &bea, now()).unwrap());
+    assert!(org.store.remove_second_factor(&org.org, &bea, Some(&bea), now()).unwrap());
     assert_eq!(org.stage("bea-2"), Some(SessionStage::Complete));
 
     // An administrator removing their own must set up a new one before going on.
     enrolled(&org, &ada, 30);
     org.session(&ada, "ada-1", SessionStage::Complete);
-    org.store.remove_second_factor(&org.org, &ada, &ada, now()).unwrap();
+    org.store.remove_second_factor(&org.org, &ada, Some(&ada), now()).unwrap();
     assert_eq!(org.stage("ada-1"), Some(SessionStage::Enrolment));
 
     let actions = org.actions();

@@ -64,6 +64,9 @@ pub enum Access {
     Public,
     /// Any signed-in member of the organisation (sign-out, the home redirect).
     SignedIn,
+    /// Any signed-in member, also one who must set up a second factor before anything else: the
+    /// pages that set it up, and sign-out.
+    Enrolling,
     /// A signed-in member whose role holds the permission.
     Needs(Permission),
 }
@@ -79,6 +82,10 @@ pub struct RouteAccess {
 /// The permission a route needs, carried in the request for the sign-in extractor to check.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Required(pub Permission);
+
+/// Marks a route open to a session still waiting for its second factor to be set up.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EnrolmentAllowed;
 
 /// The router under construction and the table of what each route requires.
 pub(crate) struct Routes {
@@ -101,6 +108,7 @@ impl Routes {
     ) -> Routes {
         let handler = match access {
             Access::Needs(permission) => handler.route_layer(axum::Extension(Required(permission))),
+            Access::Enrolling => handler.route_layer(axum::Extension(EnrolmentAllowed)),
             Access::Public | Access::SignedIn => handler,
         };
         self.router = self.router.route(path, handler);

@@ -1,7 +1,7 @@
 //! Sessions: a random token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored. Each
 //! session carries its own CSRF token, which every form post and API write must echo.
 
-use amparo_store::{SessionRecord, User};
+use amparo_store::{SessionRecord, SessionStage, User};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,6 +29,8 @@ pub struct SignedIn {
     pub token_hash: String,
     /// The path and query of this request, for links that return to it.
     pub path: String,
+    /// `Complete`, or `Enrolment` on the routes that set up a second factor.
+    pub stage: SessionStage,
 }
 
 impl SignedIn {
@@ -49,6 +51,14 @@ pub enum NotSignedIn {
         expired: bool,
     },
     Api,
+    /// The password was right; the second-factor code is still to come.
+    SecondFactor {
+        next: String,
+    },
+    /// Signed in, but a second factor must be set up first.
+    MustEnrol {
+        api: bool,
+    },
     /// Signed in, but the role does not hold the permission the route requires.
     Forbidden {
         api: bool,
@@ -64,6 +74,13 @@ impl IntoResponse for NotSignedIn {
                 Redirect::to(&format!("/login?next={}{expired}", encode_next(&next))).into_response()
             }
             NotSignedIn::Api => WebError::Unauthenticated.into_json(),
+            NotSignedIn::SecondFactor { next } => {
+                Redirect::to(&format!("/login/second-factor?next={}", encode_next(&next))).into_response()
+            }
+            NotSignedIn::MustEnrol { api: true } => WebError::SecondFactorRequired.into_json(),
+            NotSignedIn::MustEnrol { api: false } => {
+                Redirect::to("/account/security?required=1").into_response()
+            }
             NotSignedIn::Forbidden { api: true } => WebError::Forbidden.into_json(),
             NotSignedIn::Forbidden { api: false } => WebError::Forbidden.into_response(),
             NotSignedIn::Failed(e) => e.into_response(),
@@ -72,7 +89,7 @@ impl IntoResponse for NotSignedIn {
 }
 
 /// Percent-encodes a local path for the `next` parameter.
-fn encode_next(path: &str) -> String {
+pub(crate) fn encode_next(path: &str) -> String {
     path.bytes()
         .map(|b| match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
@@ -103,7 +120,9 @@ impl FromRequestParts<AppState> for SignedIn {
             .await
             .map_err(NotSignedIn::Failed)?;
         let Some((session, user)) = found else { return Err(reject(false)) };
-        if is_expired(&session, now) {
+        if is_expired(&session, now)
+            || session.stage == SessionStage::SecondFactor && is_stale_pending(&session, now)
+        {
             let stale = hash.clone();
             let _ = state.with_store(move |store| store.delete_session(&stale)).await;
             return Err(reject(true));
@@ -115,13 +134,37 @@ impl FromRequestParts<AppState> for SignedIn {
                 .await
                 .map_err(NotSignedIn::Failed)?;
         }
+        match session.stage {
+            SessionStage::Complete => {}
+            SessionStage::SecondFactor if is_api => return Err(NotSignedIn::Api),
+            SessionStage::SecondFactor => return Err(NotSignedIn::SecondFactor { next }),
+            SessionStage::Enrolment => {
+                if parts.extensions.get::<crate::access::EnrolmentAllowed>().is_none() {
+                    return Err(NotSignedIn::MustEnrol { api: is_api });
+                }
+            }
+        }
         if let Some(crate::access::Required(permission)) = parts.extensions.get::<crate::access::Required>()
             && !crate::access::allows(user.role, *permission)
         {
             return Err(NotSignedIn::Forbidden { api: is_api });
         }
-        Ok(SignedIn { user, csrf_token: session.csrf_token, token_hash: hash, path: next })
+        Ok(SignedIn {
+            user,
+            csrf_token: session.csrf_token,
+            token_hash: hash,
+            path: next,
+            stage: session.stage,
+        })
     }
+}
+
+/// How long the second step of a sign-in may wait for its code.
+pub const PENDING_LIFETIME: Duration = Duration::minutes(10);
+
+/// A sign-in waiting for its code too long is over: the password must be typed again.
+pub fn is_stale_pending(session: &SessionRecord, now: chrono::DateTime<chrono::Utc>) -> bool {
+    now - session.created_at > PENDING_LIFETIME
 }
 
 fn is_expired(session: &SessionRecord, now: chrono::DateTime<chrono::Utc>) -> bool {

@@ -17,6 +17,8 @@ pub enum WebError {
     Csrf,
     #[error("your role does not allow this; ask an administrator of your organisation")]
     Forbidden,
+    #[error("a second factor must be set up first: sign in to the web app and follow its steps")]
+    SecondFactorRequired,
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -47,7 +49,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            WebError::Csrf | WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Csrf | WebError::Forbidden | WebError::SecondFactorRequired => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -74,6 +76,7 @@ impl WebError {
             WebError::Unauthenticated => "unauthenticated",
             WebError::Csrf => "csrf",
             WebError::Forbidden => "forbidden",
+            WebError::SecondFactorRequired => "second_factor_required",
             WebError::NotFound(_) => "not_found",
             WebError::Conflict(_) => "conflict",
             WebError::Invalid(_) => "invalid",
@@ -101,6 +104,7 @@ pub enum ShownError {
     Unauthenticated,
     Csrf,
     Forbidden,
+    SecondFactorRequired,
     NotFound,
     Conflict(String),
     Invalid(String),
@@ -113,6 +117,7 @@ impl From<WebError> for ShownError {
             WebError::Unauthenticated => ShownError::Unauthenticated,
             WebError::Csrf => ShownError::Csrf,
             WebError::Forbidden => ShownError::Forbidden,
+            WebError::SecondFactorRequired => ShownError::SecondFactorRequired,
             WebError::NotFound(_) => ShownError::NotFound,
             WebError::Conflict(message) => ShownError::Conflict(message),
             WebError::Invalid(message) => ShownError::Invalid(message),
@@ -137,6 +142,7 @@ impl ShownError {
             ShownError::Unauthenticated => (lang.t("error-unauthenticated"), None),
             ShownError::Csrf => (lang.t("error-csrf"), None),
             ShownError::Forbidden => (lang.t("error-forbidden"), None),
+            ShownError::SecondFactorRequired => (lang.t("error-second-factor-required"), None),
             ShownError::NotFound => (lang.t("error-not-found"), None),
             ShownError::Conflict(message) => (lang.t("error-conflict"), Some(message.clone())),
             ShownError::Invalid(message) => (lang.t("error-invalid"), Some(message.clone())),

@@ -26,6 +26,7 @@ mod notify_pages;
 mod pages;
 mod password;
 mod password_reset;
+mod second_factor;
 mod settings;
 mod settings_views;
 mod sharing_api;
@@ -100,7 +101,7 @@ impl AppState {
 
 /// Every route with the access it requires (see [`access`]).
 fn routes() -> Routes {
-    use Access::{Needs, Public, SignedIn};
+    use Access::{Enrolling, Needs, Public, SignedIn};
     use Permission::*;
     Routes::new()
         .add("GET", "/health", Public, get(pages::health))
@@ -110,7 +111,12 @@ fn routes() -> Routes {
         .add("POST", "/login", Public, post(pages::login))
         .add("GET", "/reset/{token}", Public, get(password_reset::form))
         .add("POST", "/reset/{token}", Public, post(password_reset::submit))
-        .add("POST", "/logout", SignedIn, post(pages::logout))
+        .add("GET", "/login/second-factor", Public, get(second_factor::code_form))
+        .add("POST", "/login/second-factor", Public, post(second_factor::submit_code))
+        .add("GET", "/account/security", Enrolling, get(second_factor::security))
+        .add("POST", "/account/security/confirm", Enrolling, post(second_factor::confirm))
+        .add("POST", "/account/security/remove", SignedIn, post(second_factor::remove))
+        .add("POST", "/logout", Enrolling, post(pages::logout))
         .add("POST", "/language", Public, post(language::set_language))
         .add("POST", "/logout/everywhere", SignedIn, post(pages::logout_everywhere))
         .add("GET", "/cases", Needs(ViewCases), get(pages::case_list))
@@ -122,6 +128,12 @@ fn routes() -> Routes {
         .add("GET", "/calendar", Needs(ViewCases), get(calendar::calendar))
         .add("GET", "/settings", Needs(ManageOrganisation), get(settings::settings))
         .add("POST", "/settings/policy", Needs(ManageOrganisation), post(settings::save_policy))
+        .add(
+            "POST",
+            "/settings/second-factor",
+            Needs(ManageOrganisation),
+            post(second_factor::set_requirement),
+        )
         .add("POST", "/cases/{id}/assignments", Needs(AssignStaff), post(triage_pages::assign))
         .add("GET", "/triage", Needs(ViewCases), get(triage_pages::board))
         .add("GET", "/tasks", Needs(ViewCases), get(triage_pages::my_tasks))
@@ -157,6 +169,12 @@ fn routes() -> Routes {
             "/api/v1/users/{id}/password-reset",
             Needs(ManageOrganisation),
             post(password_reset::issue),
+        )
+        .add(
+            "POST",
+            "/api/v1/users/{id}/second-factor/reset",
+            Needs(ManageOrganisation),
+            post(second_factor::reset),
         )
         .add("GET", "/api/v1/reviews/preview", Needs(RunReviews), get(triage_api::review_preview))
         .add("POST", "/api/v1/reviews", Needs(RunReviews), post(triage_api::open_reviews))

@@ -1,7 +1,7 @@
 //! HTML pages. Every page works without JavaScript; every form post carries a CSRF token.
 
 use amparo_domain::{Derivation, Event};
-use amparo_store::{CaseId, CaseQuery, SessionRecord, StoredCase};
+use amparo_store::{CaseId, CaseQuery, SessionRecord, SessionStage, StoredCase};
 use axum::{Extension, Form};
 use std::net::SocketAddr;
 
@@ -126,9 +126,12 @@ pub async fn login(
     let credentials = state.with_store(move |store| store.credentials_by_email(&lookup)).await?;
     let password_text = form.password;
     // Verify even for an unknown email, against a dummy hash, so timing does not reveal which emails exist.
-    let (hash, user) = match credentials {
-        Some(c) => (c.password_hash, Some(c.user)),
-        None => (password::DUMMY_HASH.to_owned(), None),
+    let (hash, user, stage) = match credentials {
+        Some(c) => {
+            let stage = amparo_store::stage_after_password(c.second_factor, c.second_factor_required());
+            (c.password_hash.clone(), Some(c.user), stage)
+        }
+        None => (password::DUMMY_HASH.to_owned(), None, SessionStage::Complete),
     };
     let matches = tokio::task::spawn_blocking(move || password::verify_password(&password_text, &hash))
         .await
@@ -139,7 +142,11 @@ pub async fn login(
         let error = Some(lang.t("login-refused"));
         return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
     };
-    state.throttle.record_success(&email);
+    // With a second factor to come, the account's failures are cleared only by a right code:
+    // otherwise each retyped password would buy a fresh run of code guesses.
+    if stage != SessionStage::SecondFactor {
+        state.throttle.record_success(&email);
+    }
     let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let now = state.clock.now();
@@ -150,10 +157,25 @@ pub async fn login(
         csrf_token,
         created_at: now,
         last_seen_at: now,
+        stage,
     };
     state.with_store(move |store| store.create_session(&session)).await?;
-    tracing::info!(user = %user.id, "signed in");
-    let max_age = crate::auth::ABSOLUTE_TIMEOUT.num_seconds();
+    let (max_age, next) = match stage {
+        SessionStage::Complete => {
+            tracing::info!(user = %user.id, "signed in");
+            (crate::auth::ABSOLUTE_TIMEOUT.num_seconds(), next)
+        }
+        SessionStage::SecondFactor => {
+            tracing::info!(user = %user.id, "password accepted; second-factor code to come");
+            let to = format!("/login/second-factor?next={}", crate::auth::encode_next(&next));
+            (crate::auth::PENDING_LIFETIME.num_seconds(), to)
+        }
+        SessionStage::Enrolment => {
+            tracing::info!(user = %user.id, "signed in; a second factor must be set up");
+            let to = format!("/account/security?required=1&next={}", crate::auth::encode_next(&next));
+            (crate::auth::ABSOLUTE_TIMEOUT.num_seconds(), to)
+        }
+    };
     // Appended, not inserted: two cookies means two Set-Cookie headers.
     // The language cookie follows the user's own choice, so pages shown after sign-out stay in it.
     let headers = AppendHeaders([

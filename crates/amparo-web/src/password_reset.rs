@@ -51,12 +51,12 @@ fn form_page(
     lang: crate::i18n::Lang,
     status: StatusCode,
     token: String,
-    email: String,
+    (email, second_factor): (String, bool),
     error: Option<String>,
 ) -> Result<Response, WebError> {
     let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let cookie = cookies::set(cookies::LOGIN_CSRF, &csrf_token, 3600, state.secure_cookies);
-    let min_len = password_policy::MIN_LEN_SINGLE_FACTOR;
+    let min_len = PasswordContext::new(second_factor).min_len();
     let page = ResetPage { lang, csrf_token, token, email, error, min_len };
     Ok((status, [(SET_COOKIE, cookie)], views::render(&page)).into_response())
 }
@@ -69,11 +69,24 @@ pub async fn form(
     let lang = crate::i18n::from_request(&headers);
     let hash = token_hash(&token);
     let now = state.clock.now();
-    let user = state
-        .with_store(move |store| store.password_reset_user(&hash, now))
+    let (user, second_factor) = reset_user(&state, hash, now).await?;
+    form_page(&state, lang, StatusCode::OK, token, (user.email, second_factor), None)
+}
+
+/// The user a valid link is for, and whether they have a second factor (a shorter password will do).
+async fn reset_user(
+    state: &AppState,
+    hash: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(amparo_store::User, bool), WebError> {
+    state
+        .with_store(move |store| {
+            let Some(user) = store.password_reset_user(&hash, now)? else { return Ok(None) };
+            let factor = store.second_factor(&user.org_id, &user.id)?.is_some_and(|f| f.confirmed);
+            Ok(Some((user, factor)))
+        })
         .await?
-        .ok_or_else(invalid_link)?;
-    form_page(&state, lang, StatusCode::OK, token, user.email, None)
+        .ok_or_else(invalid_link)
 }
 
 #[derive(Deserialize)]
@@ -95,21 +108,18 @@ pub async fn submit(
     }
     let hash = token_hash(&token);
     let now = state.clock.now();
-    let lookup = hash.clone();
-    let user = state
-        .with_store(move |store| store.password_reset_user(&lookup, now))
-        .await?
-        .ok_or_else(invalid_link)?;
+    let (user, second_factor) = reset_user(&state, hash.clone(), now).await?;
     let lang = crate::i18n::from_request(&headers);
     let refused = if form.password != form.confirm {
         Some(lang.t("reset-differ"))
     } else {
-        let context = PasswordContext::new(false).with_email(&user.email);
+        let context = PasswordContext::new(second_factor).with_email(&user.email);
         let policy_language = if lang.0 == amparo_domain::Language::Es { Lang::Es } else { Lang::En };
         password_policy::check(&form.password, &context).err().map(|e| e.message(policy_language))
     };
     if let Some(error) = refused {
-        return form_page(&state, lang, StatusCode::UNPROCESSABLE_ENTITY, token, user.email, Some(error));
+        let shown = (user.email, second_factor);
+        return form_page(&state, lang, StatusCode::UNPROCESSABLE_ENTITY, token, shown, Some(error));
     }
     let password_text = form.password;
     let password_hash = tokio::task::spawn_blocking(move || password::hash_password(&password_text))

@@ -45,8 +45,11 @@ async fn page(
 ) -> Result<SettingsPage, WebError> {
     let lang = signed_in.lang();
     let org = signed_in.user.org_id.clone();
-    let (users, policy) =
-        state.with_store(move |store| Ok((store.users(&org)?, store.policy(&org)?))).await?;
+    let (users, policy, second_factor_required) = state
+        .with_store(move |store| {
+            Ok((store.users(&org)?, store.policy(&org)?, store.org_requires_second_factor(&org)?))
+        })
+        .await?;
     let templates = state.store.escalation_templates();
     let checklists = TriggerKind::ALL
         .into_iter()
@@ -77,6 +80,7 @@ async fn page(
             })
             .collect(),
         policy: form.unwrap_or_else(|| policy_form(&policy)),
+        second_factor_required,
         errors,
         notice,
         checklists,

@@ -40,6 +40,8 @@ pub struct SettingsPage {
     pub viewer: Viewer,
     pub staff: Vec<StaffRow>,
     pub policy: PolicyForm,
+    /// Every member, not only administrators, needs a second factor.
+    pub second_factor_required: bool,
     pub errors: Vec<FieldError>,
     pub notice: Option<String>,
     pub checklists: Vec<ChecklistView>,

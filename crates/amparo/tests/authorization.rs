@@ -15,6 +15,11 @@ use support::{PASSWORD, Reply, TestApp, amparo};
 enum Expect {
     Anyone,
     AnySignedIn,
+    /// Any signed-in member, also one who must still set up a second factor.
+    Enrolling,
+    /// Open to all, but only of use to a sign-in waiting for its second-factor code: a visitor
+    /// without one is sent to sign in, a signed-in member onwards.
+    PendingSignIn,
     Roles(&'static [&'static str]),
 }
 
@@ -33,7 +38,14 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/"), AnySignedIn),
         (("GET", "/reset/{token}"), Anyone),
         (("POST", "/reset/{token}"), Anyone),
-        (("POST", "/logout"), AnySignedIn),
+        (("POST", "/logout"), Enrolling),
+        (("GET", "/login/second-factor"), PendingSignIn),
+        (("POST", "/login/second-factor"), PendingSignIn),
+        (("GET", "/account/security"), Enrolling),
+        (("POST", "/account/security/confirm"), Enrolling),
+        (("POST", "/account/security/remove"), AnySignedIn),
+        (("POST", "/settings/second-factor"), Roles(&["admin"])),
+        (("POST", "/api/v1/users/{id}/second-factor/reset"), Roles(&["admin"])),
         (("POST", "/logout/everywhere"), AnySignedIn),
         (("GET", "/cases"), Roles(ALL)),
         (("POST", "/language"), Anyone),
@@ -92,6 +104,8 @@ fn every_route_has_an_expected_rule_and_the_same_one_as_the_code() {
         let matches = match (expect, route.access) {
             (Expect::Anyone, amparo_web::Access::Public) => true,
             (Expect::AnySignedIn, amparo_web::Access::SignedIn) => true,
+            (Expect::Enrolling, amparo_web::Access::Enrolling) => true,
+            (Expect::PendingSignIn, amparo_web::Access::Public) => true,
             (Expect::Roles(roles), amparo_web::Access::Needs(permission)) => {
                 let allowed: Vec<&str> = ALL
                     .iter()
@@ -185,7 +199,7 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
             let outcome = refused(&reply);
             let allowed = match expect {
                 Expect::Anyone => true,
-                Expect::AnySignedIn => actor.session.is_some(),
+                Expect::AnySignedIn | Expect::Enrolling | Expect::PendingSignIn => actor.session.is_some(),
                 Expect::Roles(roles) => roles.contains(&actor.name.as_str()),
             };
             if allowed {

@@ -76,6 +76,14 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Remove a person's second factor (a lost phone, or the only administrator locked out): their
+    /// sessions end, and they set up a new one at their next sign-in if one is required of them.
+    ResetSecondFactor {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> CliResult {
@@ -177,6 +185,20 @@ pub fn user(command: UserCommand, database: &dyn Fn(DatabaseArgs) -> String) -> 
             say!("created {} {} in {}", user.role.as_str(), user.email, organisation.slug);
             if generated {
                 say!("one-time password: {password}");
+            }
+            Ok(())
+        }
+        UserCommand::ResetSecondFactor { db, email } => {
+            let email = normalise_email(&email)?;
+            let store = open_store(&database(db))?;
+            let user = store
+                .credentials_by_email(&email)?
+                .ok_or_else(|| CliError::Invalid(format!("--email: no user has the email {email:?}")))?
+                .user;
+            if store.remove_second_factor(&user.org_id, &user.id, None, now())? {
+                say!("removed the second factor of {email}; their sessions have ended");
+            } else {
+                say!("{email} had no second factor; their sessions have ended");
             }
             Ok(())
         }

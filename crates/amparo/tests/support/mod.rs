@@ -7,7 +7,11 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use amparo_store::testing::TestDatabase;
+use amparo_trust::totp::TotpSecret;
 
 pub const PASSWORD: &str = "tamarind lantern quietly orbits";
 
@@ -35,6 +39,45 @@ pub struct TestApp {
     server: Child,
     agent: ureq::Agent,
     pub dir: tempfile::TempDir,
+    /// The second factors set up through [`TestApp::sign_in`], by email.
+    authenticators: Mutex<HashMap<String, Authenticator>>,
+}
+
+/// What a person's authenticator app holds: the secret, and the last step whose code was used.
+#[derive(Clone)]
+pub struct Authenticator {
+    pub secret: String,
+    pub last_step: u64,
+}
+
+impl Authenticator {
+    /// The next code the server will accept: the current step's, or a later one when that was used
+    /// already (the server takes one step of skew), waiting for the clock when even that is spent.
+    pub fn next_code(&mut self) -> String {
+        let secret = TotpSecret::from_base32(&self.secret).unwrap();
+        let mut now = TotpSecret::step_at(unix_now());
+        let step = now.max(self.last_step + 1);
+        while step > now + 1 {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            now = TotpSecret::step_at(unix_now());
+        }
+        self.last_step = step;
+        secret.code_at_step(step)
+    }
+}
+
+/// The real time, as the server under test reads it for second-factor codes.
+#[allow(clippy::disallowed_methods)]
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// The text of the element with this id, e.g. the second-factor key on the security page.
+pub fn element_text(html: &str, id: &str) -> String {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id} in:\n{html}"));
+    let open_end = start + html[start..].find('>').unwrap() + 1;
+    let close = open_end + html[open_end..].find('<').unwrap();
+    html[open_end..close].to_owned()
 }
 
 /// The server's log, in the test's folder.
@@ -137,7 +180,7 @@ impl TestApp {
             .max_idle_connections(0)
             .build()
             .new_agent();
-        TestApp { base, server, agent, dir }
+        TestApp { base, server, agent, dir, authenticators: Mutex::new(HashMap::new()) }
     }
 
     pub fn get(&self, path: &str, cookie: &str) -> Reply {
@@ -179,9 +222,53 @@ impl TestApp {
             &[("csrf", &csrf), ("next", "/cases"), ("email", email), ("password", password)],
         );
         assert_eq!(reply.status, 303, "{}", reply.body);
-        let session = format!("amparo_session={}", reply.cookie("amparo_session").unwrap());
+        let mut session = format!("amparo_session={}", reply.cookie("amparo_session").unwrap());
+        let location = reply.header("location").unwrap_or_default().to_owned();
+        if location.starts_with("/login/second-factor") {
+            session = self.enter_code(email, &session);
+        } else if location.starts_with("/account/security") {
+            session = self.enrol(email, &session);
+        }
         let page = self.get("/cases", &session);
         (session, hidden_field(&page.body, "csrf"))
+    }
+
+    /// The second step of a sign-in, with the code of the authenticator set up for `email`.
+    pub fn enter_code(&self, email: &str, pending: &str) -> String {
+        let code = self.next_code(email);
+        let form = self.get("/login/second-factor", pending);
+        assert_eq!(form.status, 200, "{}", form.body);
+        let csrf = hidden_field(&form.body, "csrf");
+        let reply = self.post_form("/login/second-factor", pending, &[("csrf", &csrf), ("code", &code)]);
+        assert_eq!(reply.status, 303, "{}", reply.body);
+        format!("amparo_session={}", reply.cookie("amparo_session").unwrap())
+    }
+
+    /// Sets up a second factor from the security page, as a person with an authenticator app does,
+    /// and returns the session that replaces `session`.
+    pub fn enrol(&self, email: &str, session: &str) -> String {
+        let page = self.get("/account/security", session);
+        assert_eq!(page.status, 200, "{}", page.body);
+        let secret: String = element_text(&page.body, "totp-secret").split_whitespace().collect();
+        self.authenticators.lock().unwrap().insert(email.to_owned(), Authenticator { secret, last_step: 0 });
+        let code = self.next_code(email);
+        let csrf = hidden_field(&page.body, "csrf");
+        let reply = self.post_form("/account/security/confirm", session, &[("csrf", &csrf), ("code", &code)]);
+        assert_eq!(reply.status, 303, "{}", reply.body);
+        format!("amparo_session={}", reply.cookie("amparo_session").unwrap())
+    }
+
+    /// The next code of the authenticator set up for `email`.
+    pub fn next_code(&self, email: &str) -> String {
+        let mut authenticators = self.authenticators.lock().unwrap();
+        let authenticator =
+            authenticators.get_mut(email).unwrap_or_else(|| panic!("no authenticator for {email}"));
+        authenticator.next_code()
+    }
+
+    /// The authenticator set up for `email`, if any.
+    pub fn authenticator(&self, email: &str) -> Option<Authenticator> {
+        self.authenticators.lock().unwrap().get(email).cloned()
     }
 
     pub fn case_id(&self, session: &str, reference: &str) -> (String, i64) {
