@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PASSWORD } from './app.mjs';
+import { Authenticator } from './totp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = join(here, '..', 'artifacts');
@@ -30,11 +31,43 @@ export async function newPage(browser, viewport = DESKTOP, locale = 'en-US') {
   return context.newPage();
 }
 
+/** The authenticator apps of the people who set up a second factor, by server and email. */
+const authenticators = new Map();
+
+export function authenticatorOf(base, email) {
+  return authenticators.get(`${base} ${email}`);
+}
+
+/**
+ * Signs in as a person would: the password, then, where the account has a second factor, a code
+ * from their authenticator; where one is required but not yet set up (administrators), it is set
+ * up on the way, from the key the security page shows.
+ */
 export async function signIn(page, base, email) {
   await page.goto(`${base}/login`);
   await page.getByLabel(/^(Email|Correo electrónico)$/).fill(email);
   await page.getByLabel(/^(Password|Contraseña)$/).fill(PASSWORD);
   await page.getByRole('button', { name: /^(Sign in|Iniciar sesión)$/ }).click();
+  await page.waitForLoadState('load');
+  const path = new URL(page.url()).pathname;
+  if (path === '/login/second-factor') {
+    const code = await authenticatorOf(base, email).nextCode();
+    await page.getByLabel(/^(Six-digit code|Código de seis dígitos)$/).fill(code);
+    await page.getByRole('button', { name: /^(Continue|Continuar)$/ }).click();
+    await page.waitForLoadState('load');
+  } else if (path === '/account/security') {
+    await enrol(page, base, email);
+  }
+}
+
+/** Sets up a second factor on the security page, keeping the authenticator for later sign-ins. */
+export async function enrol(page, base, email) {
+  const secret = (await page.locator('#totp-secret').textContent()).replace(/\s/g, '');
+  const authenticator = new Authenticator(secret);
+  authenticators.set(`${base} ${email}`, authenticator);
+  await page.getByLabel(/^(Enter the six-digit code the app now shows|Escriba el código de seis dígitos que la aplicación muestra ahora)$/)
+    .fill(await authenticator.nextCode());
+  await page.getByRole('button', { name: /^(Turn on the second factor|Activar el segundo factor)$/ }).click();
   await page.waitForLoadState('load');
 }
 
