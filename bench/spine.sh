@@ -57,5 +57,5 @@ for _ in $(seq 1 100); do grep -q "listening on" "$out/serve.txt" && break; slee
 base=$(sed -n 's/^listening on //p' "$out/serve.txt")
 sleep 1
 echo "idle peak RSS: $(grep VmHWM /proc/$server/status | awk '{print $2}') KiB"
-python3 bench/pages.py "$base" admin@demo.example.org "$password" 3000 | tee "$out/pages.json"
+python3 bench/pages.py "$base" attorney@demo.example.org "$password" 3000 | tee "$out/pages.json"
 echo "peak RSS after the page benchmark: $(grep VmHWM /proc/$server/status | awk '{print $2}') KiB"

@@ -11,12 +11,13 @@ use crate::error::{CliError, CliResult};
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_ADMIN: &str = "admin@demo.example.org";
+pub const DEMO_ATTORNEY: &str = "attorney@demo.example.org";
 
 /// The demo's staff: an admin and one person for each role a case is worked in.
 const DEMO_STAFF: &[(&str, &str, UserRole, Language)] = &[
     (DEMO_ADMIN, "Demo Admin", UserRole::Admin, Language::En),
-    ("attorney@demo.example.org", "Ana Abogada (demo attorney)", UserRole::Attorney, Language::Es),
-    ("advocate@demo.example.org", "Pat Paralegal (demo advocate)", UserRole::Advocate, Language::En),
+    (DEMO_ATTORNEY, "Ana Abogada (demo attorney)", UserRole::Attorney, Language::En),
+    ("advocate@demo.example.org", "Pat Paralegal (demo advocate)", UserRole::Advocate, Language::Es),
     ("clinician@demo.example.org", "Sam Social Worker (demo clinician)", UserRole::Clinician, Language::En),
 ];
 
@@ -102,10 +103,12 @@ pub fn run(options: &DemoOptions) -> CliResult {
     if created {
         assign_staff(&*store, &org.id, &staff)?;
     }
-    let others: Vec<&str> = DEMO_STAFF.iter().skip(1).map(|(email, ..)| *email).collect();
+    let others: Vec<&str> = DEMO_STAFF.iter().skip(2).map(|(email, ..)| *email).collect();
+    // The attorney comes first: administrators must set up an authenticator app before anything else,
+    // which is right for an administrator and too much to ask of a first look.
     let banner = format!(
-        "Amparo demo — sign in as {DEMO_ADMIN} with the one-time password {password}\n\
-         (the same password works for the demo staff: {})",
+        "Amparo demo — sign in as {DEMO_ATTORNEY} with the one-time password {password}\n\
+         (the same password works for {}, and for {DEMO_ADMIN}, who sets up an authenticator app first)",
         others.join(", ")
     );
     if options.serve {
