@@ -65,22 +65,43 @@ pub fn append(tx: &mut dyn Tx, entry: Entry, now: DateTime<Utc>) -> StoreResult<
     Ok(())
 }
 
+/// One stored entry from a row of `SELECT org_id, seq, at_ms, actor, action, target, detail, hash`.
+pub fn record(r: &crate::db::Row) -> StoreResult<AuditRecord> {
+    Ok(AuditRecord {
+        chain: r.text(0)?,
+        seq: seq(r.int(1)?)?,
+        at: from_millis(r.int(2)?),
+        actor: r.opt_text(3)?,
+        action: r.text(4)?,
+        target: r.text(5)?,
+        detail: r.text(6)?,
+        hash: r.text(7)?,
+    })
+}
+
+/// A stored entry as the chain verifier reads it.
+pub fn chained(r: &AuditRecord) -> StoreResult<ChainedEntry> {
+    Ok(ChainedEntry {
+        entry: AuditEntry {
+            seq: r.seq,
+            at_ms: r.at.timestamp_millis(),
+            org_id: r.chain.clone(),
+            actor: r.actor.clone(),
+            action: r.action.clone(),
+            target: r.target.clone(),
+            detail: r.detail.clone(),
+        },
+        hash: hash(&r.hash)?,
+    })
+}
+
+/// A stored hash, refused as corrupt when it is not one.
+pub fn parse_hash(text: &str) -> StoreResult<ChainHash> {
+    hash(text)
+}
+
 pub fn entries(tx: &mut dyn Tx, chain: &str) -> StoreResult<Vec<AuditRecord>> {
-    tx.query(sql::SELECT_AUDIT, &[chain.into()])?
-        .iter()
-        .map(|r| {
-            Ok(AuditRecord {
-                chain: r.text(0)?,
-                seq: seq(r.int(1)?)?,
-                at: from_millis(r.int(2)?),
-                actor: r.opt_text(3)?,
-                action: r.text(4)?,
-                target: r.text(5)?,
-                detail: r.text(6)?,
-                hash: r.text(7)?,
-            })
-        })
-        .collect()
+    tx.query(sql::SELECT_AUDIT, &[chain.into()])?.iter().map(record).collect()
 }
 
 /// Checks every chain from its first entry.
@@ -94,25 +115,9 @@ pub fn verify_all(tx: &mut dyn Tx) -> StoreResult<Vec<ChainReport>> {
         .into_iter()
         .map(|chain| {
             let records = entries(tx, &chain)?;
-            let chained = records
-                .iter()
-                .map(|r| {
-                    Ok(ChainedEntry {
-                        entry: AuditEntry {
-                            seq: r.seq,
-                            at_ms: r.at.timestamp_millis(),
-                            org_id: r.chain.clone(),
-                            actor: r.actor.clone(),
-                            action: r.action.clone(),
-                            target: r.target.clone(),
-                            detail: r.detail.clone(),
-                        },
-                        hash: hash(&r.hash)?,
-                    })
-                })
-                .collect::<StoreResult<Vec<_>>>()?;
+            let linked = records.iter().map(chained).collect::<StoreResult<Vec<_>>>()?;
             let outcome =
-                verify(None, Checkpoint::GENESIS, &chained, None).map(|_| ()).map_err(|b| b.to_string());
+                verify(None, Checkpoint::GENESIS, &linked, None).map(|_| ()).map_err(|b| b.to_string());
             Ok(ChainReport { chain, entries: records.len(), outcome })
         })
         .collect()

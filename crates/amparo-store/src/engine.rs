@@ -237,6 +237,21 @@ impl<E: Engine> Store for E {
         self.read(|tx| shared::set_password(tx, org, id, password_hash))
     }
 
+    fn set_user_role(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        role: UserRole,
+        actor: crate::RoleActor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::RoleChange> {
+        self.write(|tx| {
+            // The lock every role change holds: the last-administrator check below cannot race.
+            self.lock_audit_chain(tx, org.as_str())?;
+            crate::staff::set_user_role(tx, (org, user), role, actor, now)
+        })
+    }
+
     fn set_user_language(&self, org: &OrgId, id: &UserId, language: Language) -> StoreResult<()> {
         self.read(|tx| shared::set_user_language(tx, org, id, language))
     }
@@ -586,6 +601,14 @@ impl<E: Engine> Store for E {
             };
             crate::audit::append(tx, entry, now)
         })
+    }
+
+    fn audit_page(&self, org: &OrgId, query: &crate::AuditQuery) -> StoreResult<crate::AuditPage> {
+        self.read(|tx| crate::audit_page::page(tx, org, query))
+    }
+
+    fn check_recent_audit(&self, org: &OrgId, max: usize) -> StoreResult<crate::RecentChainCheck> {
+        self.read(|tx| crate::audit_page::check_recent(tx, org, max))
     }
 
     fn verify_audit(&self) -> StoreResult<Vec<ChainReport>> {

@@ -7,6 +7,7 @@
 //! and every query is scoped by it.
 
 mod audit;
+mod audit_page;
 mod db;
 mod engine;
 mod error;
@@ -26,6 +27,7 @@ mod shared;
 mod sharing;
 mod sql;
 pub mod sqlite;
+mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod triage;
@@ -37,6 +39,7 @@ use amparo_domain::{CaseFile, Date, EscalationTemplates, Event, Language, Policy
 use chrono::{DateTime, Utc};
 
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
+pub use audit_page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
 pub use error::{StoreError, StoreResult};
 pub use migrate::MigrationReport;
 pub use model::*;
@@ -45,6 +48,7 @@ pub use notices::{DIGEST_DAYS, Notices};
 pub use resets::INVALID_LINK as INVALID_RESET_LINK;
 pub use seal::Sealer;
 pub use second_factors::{CODE_ALREADY_USED, Enrolment, Promotion, SecondFactor, stage_after_password};
+pub use staff::{LAST_ADMIN, RoleActor, RoleChange};
 
 /// Which engine a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +99,18 @@ pub trait Store: Notices + Send + Sync + 'static {
     /// Sign-in looks a user up by email across organisations: an email belongs to one person.
     fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>>;
     fn set_password(&self, org: &OrgId, id: &UserId, password_hash: &str) -> StoreResult<()>;
+
+    /// Gives a member another role, ends their sessions (but `actor.session`) so that they sign in
+    /// again under it, and records the change, in one transaction. Refused with [`LAST_ADMIN`] when
+    /// it would leave the organisation without an administrator; the same role changes nothing.
+    fn set_user_role(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        role: UserRole,
+        actor: RoleActor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RoleChange>;
 
     /// The language a user reads the interface in; `NotFound` for a user not in `org`.
     fn set_user_language(&self, org: &OrgId, id: &UserId, language: Language) -> StoreResult<()>;
@@ -293,6 +309,10 @@ pub trait Store: Notices + Send + Sync + 'static {
     /// Appends one entry to an organisation's audit trail (a read of a case, an export, a sign-out
     /// everywhere): ids and field names only, never sensitive values.
     fn record_audit(&self, org: &OrgId, event: &AuditEvent, now: DateTime<Utc>) -> StoreResult<()>;
+    /// A page of an organisation's audit trail, newest first, filtered and paged by `query`.
+    fn audit_page(&self, org: &OrgId, query: &AuditQuery) -> StoreResult<AuditPage>;
+    /// Checks the `max` most recent entries of an organisation's chain (all of it when shorter).
+    fn check_recent_audit(&self, org: &OrgId, max: usize) -> StoreResult<RecentChainCheck>;
     /// Checks every chain of the audit trail; a report per chain.
     fn verify_audit(&self) -> StoreResult<Vec<ChainReport>>;
 

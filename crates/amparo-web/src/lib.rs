@@ -5,6 +5,8 @@
 
 mod access;
 mod api;
+mod audit_pages;
+mod audit_views;
 mod auth;
 mod calendar;
 mod calendar_views;
@@ -26,10 +28,12 @@ mod notify_pages;
 mod pages;
 mod password;
 mod password_reset;
+mod roles;
 mod second_factor;
 mod settings;
 mod settings_views;
 mod sharing_api;
+mod sharing_pages;
 mod throttle;
 mod triage_api;
 mod triage_pages;
@@ -134,6 +138,9 @@ fn routes() -> Routes {
             Needs(ManageOrganisation),
             post(second_factor::set_requirement),
         )
+        .add("POST", "/settings/users/{id}/role", Needs(ManageOrganisation), post(roles::set_role))
+        .add("POST", "/cases/{id}/shares", Needs(ShareCases), post(sharing_pages::set_shared))
+        .add("GET", "/audit", Needs(ReadAudit), get(audit_pages::page))
         .add("POST", "/cases/{id}/assignments", Needs(AssignStaff), post(triage_pages::assign))
         .add("GET", "/triage", Needs(ViewCases), get(triage_pages::board))
         .add("GET", "/tasks", Needs(ViewCases), get(triage_pages::my_tasks))

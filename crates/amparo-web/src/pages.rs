@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::auth::{SignedIn, token_hash};
 use crate::error::WebError;
 use crate::event_form::{self, EventFormState, EventFormView};
+use crate::sharing_pages::ShareForm;
 use crate::views::{
     self, CaseListPage, CasePage, DeadlineView, EventView, Lang, LoginPage, MedicalView, NextDeadline,
     PersonView, StatusView, Viewer,
@@ -294,9 +295,11 @@ pub async fn case_page(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let case = load_case(&state, &signed_in, id, "page").await?;
-    render_case(&state, &signed_in, case, EventFormState::empty(), StatusCode::OK).await
+    let sharing = ShareForm::after_redirect(&crate::input::Params(params), signed_in.lang());
+    render_case_with(&state, &signed_in, case, EventFormState::empty(), sharing, StatusCode::OK).await
 }
 
 /// A case the signed-in person may see (a clinician: only one shared with them), with the read
@@ -327,13 +330,26 @@ pub(crate) async fn load_case(
 pub(crate) async fn render_case(
     state: &AppState,
     signed_in: &SignedIn,
+    case: StoredCase,
+    form: EventFormState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    render_case_with(state, signed_in, case, form, ShareForm::default(), status).await
+}
+
+/// The case page, with the event form and the sharing form as given.
+pub(crate) async fn render_case_with(
+    state: &AppState,
+    signed_in: &SignedIn,
     mut case: StoredCase,
     form: EventFormState,
+    share_form: ShareForm,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let org = signed_in.user.org_id.clone();
     let id = case.id.clone();
-    let (policy, mut triage) = state
+    let may_share = crate::access::allows(signed_in.user.role, crate::access::Permission::ShareCases);
+    let (policy, mut triage, shares) = state
         .with_store(move |store| {
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
@@ -341,9 +357,11 @@ pub(crate) async fn render_case(
                 assignments: store.assignments(&org, &id)?,
                 users: store.users(&org)?,
             };
-            Ok((store.policy(&org)?, triage))
+            let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
+            Ok((store.policy(&org)?, triage, shares))
         })
         .await?;
+    let sharing = crate::sharing_pages::view(&signed_in.user, &shares, &triage.users, share_form);
     tracing::debug!(case = %case.id, "case page");
     // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
@@ -367,7 +385,8 @@ pub(crate) async fn render_case(
         state.clock.now(),
     );
     let event_form = event_form::view(&form, &case.file, lang);
-    let page = case_view(lang, viewer(signed_in), &case, &derivation, section, event_form);
+    let mut page = case_view(lang, viewer(signed_in), &case, &derivation, section, event_form);
+    page.sharing = sharing;
     Ok((status, views::render(&page)).into_response())
 }
 
@@ -519,6 +538,7 @@ fn case_view(
         people,
         medical,
         events: timeline,
+        sharing: None,
     }
 }
 

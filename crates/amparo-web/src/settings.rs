@@ -18,6 +18,7 @@ use crate::i18n::Lang;
 use crate::input::{Params, pick};
 use crate::intake_views::FieldError;
 use crate::settings_views::{ChecklistView, PolicyForm, SettingsPage, StaffRow, TemplateTask};
+use crate::triage_views::Choice;
 use crate::views::{self, Viewer};
 
 /// The largest number of days any policy setting takes (ten years).
@@ -36,7 +37,7 @@ fn policy_form(policy: &Policy) -> PolicyForm {
     }
 }
 
-async fn page(
+pub(crate) async fn page(
     state: &AppState,
     signed_in: &SignedIn,
     form: Option<PolicyForm>,
@@ -73,15 +74,21 @@ async fn page(
         staff: users
             .into_iter()
             .map(|u| StaffRow {
+                me: u.id == signed_in.user.id,
+                id: u.id.0,
                 name: u.display_name,
                 email: u.email,
-                role: lang.user_role(u.role),
+                roles: UserRole::ALL
+                    .into_iter()
+                    .map(|r| Choice { value: r.as_str().to_owned(), label: lang.user_role(r), selected: r == u.role })
+                    .collect(),
                 language: lang.language_name(u.language),
             })
             .collect(),
         policy: form.unwrap_or_else(|| policy_form(&policy)),
         second_factor_required,
         errors,
+        errors_heading: lang.t("settings-error-summary"),
         notice,
         checklists,
         templates_id: templates.id.clone(),
@@ -95,10 +102,13 @@ pub async fn settings(
 ) -> Result<Response, WebError> {
     admin_only(&signed_in)?;
     let params = Params(params);
-    let notice = params
+    let mut notice = params
         .get("saved")
         .and_then(|n| n.parse::<i64>().ok())
         .map(|count| signed_in.lang().t1("settings-saved", "count", count));
+    if let Some(changed) = params.get("role_changed") {
+        notice = crate::roles::notice(&state, &signed_in, changed).await?;
+    }
     let view = page(&state, &signed_in, None, Vec::new(), notice).await?;
     Ok(views::render(&view).into_response())
 }

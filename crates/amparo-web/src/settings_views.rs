@@ -6,10 +6,14 @@ use crate::intake_views::FieldError;
 use crate::views::{Lang, Viewer};
 
 pub struct StaffRow {
+    pub id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
+    /// Every role, the member's selected.
+    pub roles: Vec<crate::triage_views::Choice>,
     pub language: String,
+    /// The signed-in administrator's own row.
+    pub me: bool,
 }
 
 /// The policy form's values, as stored or as typed.
@@ -43,6 +47,8 @@ pub struct SettingsPage {
     /// Every member, not only administrators, needs a second factor.
     pub second_factor_required: bool,
     pub errors: Vec<FieldError>,
+    /// What the error summary says the errors stopped (the policy, or a role change).
+    pub errors_heading: String,
     pub notice: Option<String>,
     pub checklists: Vec<ChecklistView>,
     pub templates_id: String,

@@ -48,7 +48,7 @@ pub(crate) fn program_choices(lang: Lang, selected: Option<&str>) -> Vec<Choice>
         .collect()
 }
 
-fn form_encode(text: &str) -> String {
+pub(crate) fn form_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),

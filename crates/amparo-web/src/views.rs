@@ -24,6 +24,8 @@ pub struct Viewer {
     pub back: String,
     /// Whether the settings are open to this person.
     pub admin: bool,
+    /// Whether the audit page is open to this person.
+    pub audit: bool,
 }
 
 impl Viewer {
@@ -34,6 +36,7 @@ impl Viewer {
             csrf_token: signed_in.csrf_token.clone(),
             back: signed_in.path.clone(),
             admin: signed_in.user.role == amparo_domain::org::UserRole::Admin,
+            audit: crate::access::allows(signed_in.user.role, crate::access::Permission::ReadAudit),
         }
     }
 }
@@ -171,6 +174,8 @@ pub struct CasePage {
     pub people: Vec<PersonView>,
     pub medical: Option<MedicalView>,
     pub events: Vec<EventView>,
+    /// Who the case is shared with and the form to change it, for people who may share cases.
+    pub sharing: Option<crate::sharing_pages::SharingView>,
 }
 
 /// The case page's print view: one clean page for the file, without forms or navigation. It wraps the

@@ -1,0 +1,78 @@
+//! Changing a member's role. The change, the end of the member's other sessions and the audit entry
+//! land in one transaction, and the organisation never loses its last administrator: the count of
+//! administrators is read under the organisation's audit-chain lock, which every role change holds,
+//! so two demotions racing each other are decided one after the other.
+
+use amparo_domain::org::UserRole;
+use chrono::{DateTime, Utc};
+
+use crate::audit;
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::model::{OrgId, UserId};
+use crate::shared;
+
+const COUNT_ADMINS: &str = "SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin'";
+const UPDATE_ROLE: &str = "UPDATE users SET role = $3 WHERE org_id = $1 AND id = $2";
+const DELETE_OTHER_SESSIONS: &str =
+    "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND token_hash <> $3";
+
+/// Why a role change was refused: the organisation would be left without an administrator.
+pub const LAST_ADMIN: &str = "role: this is the organisation's last administrator; make someone else an \
+     administrator first";
+
+/// Who changes a role.
+#[derive(Clone, Copy, Debug)]
+pub struct RoleActor<'a> {
+    /// The member making the change; `None` for the operator on the command line.
+    pub user: Option<&'a UserId>,
+    /// The session (token hash) the change is made from: it stays open when members change their
+    /// own role, so the page that made the change can answer.
+    pub session: Option<&'a str>,
+}
+
+/// What a role change did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoleChange {
+    pub old: UserRole,
+    pub new: UserRole,
+    /// Sessions of the member that were ended; they sign in again under the new role.
+    pub sessions_ended: usize,
+}
+
+/// Gives `user` the role `role`. The caller holds the organisation's audit-chain lock. Setting the
+/// role a member already has changes nothing and records nothing.
+pub fn set_user_role(
+    tx: &mut dyn Tx,
+    (org, user): (&OrgId, &UserId),
+    role: UserRole,
+    actor: RoleActor,
+    now: DateTime<Utc>,
+) -> StoreResult<RoleChange> {
+    let current = shared::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    let old = current.role;
+    if old == role {
+        return Ok(RoleChange { old, new: role, sessions_ended: 0 });
+    }
+    if old == UserRole::Admin && tx.query_int(COUNT_ADMINS, &[org.as_str().into()])? <= 1 {
+        return Err(StoreError::Invalid(LAST_ADMIN.into()));
+    }
+    tx.execute(UPDATE_ROLE, &[org.as_str().into(), user.as_str().into(), role.as_str().into()])?;
+    // No stored token hash is empty, so without a session to keep every session ends.
+    let keep = actor.session.unwrap_or_default();
+    let ended = tx.execute(DELETE_OTHER_SESSIONS, &[org.as_str().into(), user.as_str().into(), keep.into()])?;
+    let sessions_ended = usize::try_from(ended).unwrap_or(usize::MAX);
+    let entry = audit::Entry {
+        chain: org.as_str(),
+        actor: actor.user,
+        action: "user.role_changed",
+        target: user.as_str(),
+        detail: serde_json::json!({
+            "old_role": old.as_str(),
+            "new_role": role.as_str(),
+            "sessions_ended": sessions_ended,
+        }),
+    };
+    audit::append(tx, entry, now)?;
+    Ok(RoleChange { old, new: role, sessions_ended })
+}
