@@ -116,10 +116,8 @@ pub fn page(tx: &mut dyn Tx, org: &OrgId, query: &AuditQuery) -> StoreResult<Aud
     };
     // One more than the page holds tells whether there is more in the direction of travel.
     params.push((limit + 1).into());
-    let sql = format!(
-        "{COLUMNS} WHERE org_id = $1{filter}{bound} ORDER BY seq {order} LIMIT ${}",
-        params.len()
-    );
+    let sql =
+        format!("{COLUMNS} WHERE org_id = $1{filter}{bound} ORDER BY seq {order} LIMIT ${}", params.len());
     let mut entries =
         tx.query(&sql, &params)?.iter().map(audit::record).collect::<StoreResult<Vec<AuditRecord>>>()?;
     let more = entries.len() as i64 > limit;
@@ -127,8 +125,7 @@ pub fn page(tx: &mut dyn Tx, org: &OrgId, query: &AuditQuery) -> StoreResult<Aud
     if order == "ASC" {
         entries.reverse();
     }
-    let (Some(newest), Some(oldest)) = (entries.first().map(|e| e.seq), entries.last().map(|e| e.seq))
-    else {
+    let (Some(newest), Some(oldest)) = (entries.first().map(|e| e.seq), entries.last().map(|e| e.seq)) else {
         return Ok(AuditPage { entries, newer: None, older: None });
     };
     let (newer, older) = match query.cursor {

@@ -60,7 +60,8 @@ pub fn set_user_role(
     tx.execute(UPDATE_ROLE, &[org.as_str().into(), user.as_str().into(), role.as_str().into()])?;
     // No stored token hash is empty, so without a session to keep every session ends.
     let keep = actor.session.unwrap_or_default();
-    let ended = tx.execute(DELETE_OTHER_SESSIONS, &[org.as_str().into(), user.as_str().into(), keep.into()])?;
+    let ended =
+        tx.execute(DELETE_OTHER_SESSIONS, &[org.as_str().into(), user.as_str().into(), keep.into()])?;
     let sessions_ended = usize::try_from(ended).unwrap_or(usize::MAX);
     let entry = audit::Entry {
         chain: org.as_str(),

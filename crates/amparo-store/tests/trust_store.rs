@@ -101,7 +101,10 @@ fn a_role_change_ends_the_members_sessions_and_is_audited(db: &TestDatabase) {
     assert_eq!(entry.actor.as_deref(), Some(admin.as_str()));
     assert_eq!(entry.target, ana.as_str());
     let detail: serde_json::Value = serde_json::from_str(&entry.detail).unwrap();
-    assert_eq!(detail, serde_json::json!({ "old_role": "attorney", "new_role": "viewer", "sessions_ended": 2 }));
+    assert_eq!(
+        detail,
+        serde_json::json!({ "old_role": "attorney", "new_role": "viewer", "sessions_ended": 2 })
+    );
 
     // The same role again changes nothing and records nothing.
     let same = org.by(&ana, UserRole::Viewer, &admin).unwrap();
@@ -123,7 +126,10 @@ fn a_role_change_ends_the_members_sessions_and_is_audited(db: &TestDatabase) {
     let outsider = other.user("out@example.org", UserRole::Attorney);
     assert!(matches!(org.by(&outsider, UserRole::Viewer, &admin), Err(StoreError::NotFound(_))));
     assert_eq!(other.role(&outsider), UserRole::Attorney);
-    assert!(matches!(org.by(&UserId("nobody".into()), UserRole::Viewer, &admin), Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        org.by(&UserId("nobody".into()), UserRole::Viewer, &admin),
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 fn the_last_administrator_stays(db: &TestDatabase) {
@@ -225,7 +231,12 @@ fn the_audit_page_filters_and_pages_by_key(db: &TestDatabase) {
         ..AuditQuery::default()
     };
     assert_eq!(seqs(&org.store.audit_page(&org.org, &window).unwrap()), [6, 5, 4]);
-    let nothing = AuditQuery { action: Some("case.shared".into()), actor: Some(ana), limit: 50, ..AuditQuery::default() };
+    let nothing = AuditQuery {
+        action: Some("case.shared".into()),
+        actor: Some(ana),
+        limit: 50,
+        ..AuditQuery::default()
+    };
     let page = org.store.audit_page(&org.org, &nothing).unwrap();
     assert_eq!((page.entries.len(), page.newer, page.older), (0, None, None));
     // Another organisation's member filters this one's trail to nothing.
@@ -264,11 +275,19 @@ fn the_recent_chain_check_is_bounded_and_finds_breaks_it_covers(db: &TestDatabas
     assert_eq!(recent, RecentChainCheck { entries: 5, whole_chain: false, outcome: Ok(()) });
     // An entry edited behind Amparo's back is found when the window covers it, and only then.
     let org_id = org.org.as_str().to_owned();
-    tamper(db, &[&format!("UPDATE audit_log SET detail = '{{\"edited\":1}}' WHERE org_id = '{org_id}' AND seq = 2")]);
+    tamper(
+        db,
+        &[&format!("UPDATE audit_log SET detail = '{{\"edited\":1}}' WHERE org_id = '{org_id}' AND seq = 2")],
+    );
     assert_eq!(org.store.check_recent_audit(&org.org, 5).unwrap().outcome, Ok(()));
     let whole = org.store.check_recent_audit(&org.org, 100).unwrap();
     assert!(whole.outcome.as_ref().is_err_and(|e| e.contains('2')), "{whole:?}");
-    tamper(db, &[&format!("UPDATE audit_log SET detail = '{{\"edited\":1}}' WHERE org_id = '{org_id}' AND seq = 10")]);
+    tamper(
+        db,
+        &[&format!(
+            "UPDATE audit_log SET detail = '{{\"edited\":1}}' WHERE org_id = '{org_id}' AND seq = 10"
+        )],
+    );
     assert!(org.store.check_recent_audit(&org.org, 5).unwrap().outcome.is_err());
     let empty = Org::new(db, "empty");
     assert_eq!(

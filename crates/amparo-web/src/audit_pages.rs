@@ -91,8 +91,9 @@ fn cursor(params: &Params) -> Result<Option<AuditCursor>, WebError> {
         params
             .get(name)
             .map(|text| {
-                text.parse::<u64>()
-                    .map_err(|_| WebError::Invalid(format!("{name}: expected an entry number (a whole number)")))
+                text.parse::<u64>().map_err(|_| {
+                    WebError::Invalid(format!("{name}: expected an entry number (a whole number)"))
+                })
             })
             .transpose()
     };

@@ -80,7 +80,11 @@ pub(crate) async fn page(
                 email: u.email,
                 roles: UserRole::ALL
                     .into_iter()
-                    .map(|r| Choice { value: r.as_str().to_owned(), label: lang.user_role(r), selected: r == u.role })
+                    .map(|r| Choice {
+                        value: r.as_str().to_owned(),
+                        label: lang.user_role(r),
+                        selected: r == u.role,
+                    })
                     .collect(),
                 language: lang.language_name(u.language),
             })

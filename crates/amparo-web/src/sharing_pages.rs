@@ -18,9 +18,6 @@ use crate::input::Params;
 use crate::triage_views::Choice;
 use crate::views::Lang;
 
-/// The id of the clinician select, which errors point to.
-pub const FIELD: &str = "share-clinician";
-
 /// What the sharing section shows besides the shares themselves: a confirmation after a change,
 /// or the problem with the last form and the clinician chosen in it.
 #[derive(Default)]

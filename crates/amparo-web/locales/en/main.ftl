@@ -430,7 +430,7 @@ settings-closure-days = Office closure days
 settings-closure-hint = One date per line (YYYY-MM-DD). Internal targets move back past them; legal deadlines do not move.
 settings-save = Save the policy
 settings-staff = Staff and roles
-settings-staff-hint = People are added with the command line (amparo user add).
+settings-staff-hint = People are added with the command line (amparo user add). Changing a role ends the person's sessions: they sign in again under the new role (a new administrator first sets up a second factor).
 settings-role = Role
 settings-checklists = Escalation checklists
 settings-checklists-hint = The checklists in force ({ $id }). An operator changes them with the escalation templates file.
@@ -489,3 +489,79 @@ settings-second-factor-heading = Second factor
 settings-second-factor-help = Administrators always need a second factor. Tick to require one of every member; members without one set it up at their next page.
 settings-second-factor-everyone = Require a second factor of every member
 settings-second-factor-save = Save
+
+## Sharing a case with clinicians (case page)
+
+share-heading = Shared with clinicians
+share-hint = A clinician sees only the cases shared with them: the family, medical facts and deadlines, never the legal timeline.
+share-none = This case is not shared with any clinician.
+share-with = Share with a clinician
+share-choose = Choose a clinician
+share-submit = Share the case
+share-remove = Stop sharing
+share-remove-label = Stop sharing with { $name }
+share-no-clinicians = There is no other clinician in your organisation to share this case with.
+share-notice-shared = The case is now shared with the clinician.
+share-notice-unshared = The case is no longer shared with that clinician.
+share-error-choose = Choose the clinician to share the case with.
+share-error-unknown-user = That person is not a member of your organisation.
+share-error-not-clinician = Cases are shared only with clinicians; this person sees cases through their role.
+share-error-already = The case is already shared with this clinician.
+share-error-not-shared = The case was not shared with this clinician.
+
+## Roles (settings)
+
+settings-role-for = Role of { $name }
+settings-role-save = Save
+settings-role-save-whose = the role of { $name }
+settings-role-you = (you)
+settings-role-changed = { $name } is now: { $role }. Their sessions ended; they sign in again under the new role.
+settings-role-error-summary = The role was not changed:
+settings-role-error-unknown = Choose one of the roles listed.
+settings-role-error-last-admin = { $name } is the organisation's last administrator. Make someone else an administrator first.
+
+## Audit trail
+
+nav-audit = Audit trail
+audit-title = Audit trail
+audit-intro = Who did what, and when: reads of cases, sharing, roles, policy and sign-in security. Entries hold ids and settings, never names, identifiers or medical facts.
+audit-caption = Audit entries, newest first
+audit-export = Download the whole trail (JSON)
+audit-filters = Filters
+audit-filter-action = Action
+audit-filter-action-any = Any action
+audit-filter-actor = Done by
+audit-filter-actor-any = Anyone
+audit-filter-from = From
+audit-filter-to = To
+audit-dates-hint = Days as YYYY-MM-DD, both included, in UTC.
+audit-filter-submit = Show entries
+audit-filter-clear = Clear the filters
+audit-col-when = When
+audit-col-who = Who
+audit-col-what = What
+audit-col-target = On what
+audit-col-detail = Details
+audit-system = The system (command line or background work)
+audit-target-case = Case
+audit-none = No entry matches these filters.
+audit-error-summary = The filters were not applied:
+audit-error-action = Choose an action from the list.
+audit-error-actor = Choose a member of your organisation from the list.
+audit-error-date = Write the day as YYYY-MM-DD, for example 2026-11-23.
+audit-error-range = The last day comes before the first day.
+audit-chain-ok-whole = The chain is intact: all { $count } entries were checked, each against the one before.
+audit-chain-ok-recent = The chain is intact as far as this page checks: the { $count } most recent entries, each against the one before. The command `amparo audit verify` checks every entry.
+audit-chain-broken = The chain is broken ({ $detail }): the trail was changed outside Amparo. Tell the operator at once.
+audit-action-case-read = Case read
+audit-action-case-shared = Case shared with a clinician
+audit-action-case-unshared = Case no longer shared with a clinician
+audit-action-user-role-changed = Role changed
+audit-action-policy-changed = Policy changed
+audit-action-organisation-second-factor-requirement = Second-factor requirement changed
+audit-action-second-factor-enrolled = Second factor set up
+audit-action-second-factor-removed = Second factor removed
+audit-action-second-factor-reset = Second factor reset by an administrator
+audit-action-password-reset-issued = Password-reset link issued
+audit-action-password-reset = Password reset
+audit-action-sessions-ended = Signed out everywhere

@@ -444,7 +444,7 @@ settings-closure-days = Días de cierre de la oficina
 settings-closure-hint = Una fecha por línea (AAAA-MM-DD). Las metas internas se adelantan para evitarlos; los plazos legales no cambian.
 settings-save = Guardar la política
 settings-staff = Personal y funciones
-settings-staff-hint = Las personas se agregan desde la línea de comandos (amparo user add).
+settings-staff-hint = Las personas se agregan desde la línea de comandos (amparo user add). Al cambiar una función se cierran las sesiones de esa persona: deberá iniciar sesión de nuevo con la nueva función (si pasa a administrar, antes configurará un segundo factor).
 settings-role = Función
 settings-checklists = Listas de tareas de escalamiento
 settings-checklists-hint = Las listas vigentes ({ $id }). Un operador las cambia con el archivo de plantillas de escalamiento.
@@ -503,3 +503,79 @@ settings-second-factor-heading = Segundo factor
 settings-second-factor-help = Quienes administran siempre necesitan un segundo factor. Marque la casilla para exigirlo a todas las personas de la organización; quien no lo tenga lo configurará en su próxima página.
 settings-second-factor-everyone = Exigir un segundo factor a todas las personas
 settings-second-factor-save = Guardar
+
+## Compartir un caso con personal clínico (página del caso)
+
+share-heading = Compartido con personal clínico
+share-hint = El personal clínico solo ve los casos que se comparten con él: la familia, los datos médicos y los plazos, nunca el historial legal.
+share-none = Este caso no está compartido con nadie del personal clínico.
+share-with = Compartir con una persona del personal clínico
+share-choose = Elija a una persona del personal clínico
+share-submit = Compartir el caso
+share-remove = Dejar de compartir
+share-remove-label = Dejar de compartir con { $name }
+share-no-clinicians = No hay otra persona del personal clínico en su organización con quien compartir este caso.
+share-notice-shared = El caso ya está compartido con esa persona del personal clínico.
+share-notice-unshared = El caso dejó de estar compartido con esa persona del personal clínico.
+share-error-choose = Elija a la persona del personal clínico con quien desea compartir el caso.
+share-error-unknown-user = Esa persona no pertenece a su organización.
+share-error-not-clinician = Los casos solo se comparten con personal clínico; esta persona ve los casos según su función.
+share-error-already = El caso ya está compartido con esta persona del personal clínico.
+share-error-not-shared = El caso no estaba compartido con esta persona del personal clínico.
+
+## Roles (configuración)
+
+settings-role-for = Función de { $name }
+settings-role-save = Guardar
+settings-role-save-whose = la función de { $name }
+settings-role-you = (usted)
+settings-role-changed = Nueva función de { $name }: { $role }. Sus sesiones se cerraron; deberá iniciar sesión de nuevo con la nueva función.
+settings-role-error-summary = La función no se cambió:
+settings-role-error-unknown = Elija una de las funciones de la lista.
+settings-role-error-last-admin = { $name } es la última persona que administra la organización. Antes, asigne la función de administración a otra persona.
+
+## Registro de auditoría
+
+nav-audit = Registro de auditoría
+audit-title = Registro de auditoría
+audit-intro = Quién hizo qué y cuándo: consultas de casos, casos compartidos, roles, política y seguridad del inicio de sesión. Las entradas guardan identificadores internos y ajustes, nunca nombres, números de identificación ni datos médicos.
+audit-caption = Entradas de auditoría, de la más reciente a la más antigua
+audit-export = Descargar el registro completo (JSON)
+audit-filters = Filtros
+audit-filter-action = Acción
+audit-filter-action-any = Cualquier acción
+audit-filter-actor = Realizada por
+audit-filter-actor-any = Cualquier persona
+audit-filter-from = Desde
+audit-filter-to = Hasta
+audit-dates-hint = Días en formato AAAA-MM-DD, ambos incluidos, en UTC.
+audit-filter-submit = Mostrar entradas
+audit-filter-clear = Quitar los filtros
+audit-col-when = Cuándo
+audit-col-who = Quién
+audit-col-what = Qué
+audit-col-target = Sobre qué
+audit-col-detail = Detalles
+audit-system = El sistema (línea de comandos o tareas automáticas)
+audit-target-case = Caso
+audit-none = Ninguna entrada coincide con estos filtros.
+audit-error-summary = Los filtros no se aplicaron:
+audit-error-action = Elija una acción de la lista.
+audit-error-actor = Elija a una persona de su organización de la lista.
+audit-error-date = Escriba el día como AAAA-MM-DD, por ejemplo 2026-11-23.
+audit-error-range = El último día es anterior al primero.
+audit-chain-ok-whole = La cadena está intacta: se comprobaron las { $count } entradas, cada una con la anterior.
+audit-chain-ok-recent = La cadena está intacta hasta donde esta página la comprueba: las { $count } entradas más recientes, cada una con la anterior. El comando `amparo audit verify` comprueba todas las entradas.
+audit-chain-broken = La cadena está rota ({ $detail }): el registro se modificó fuera de Amparo. Avise de inmediato a quien administra el servidor.
+audit-action-case-read = Consulta del caso
+audit-action-case-shared = Caso compartido con personal clínico
+audit-action-case-unshared = Caso que dejó de compartirse con personal clínico
+audit-action-user-role-changed = Cambio de función
+audit-action-policy-changed = Cambio de política
+audit-action-organisation-second-factor-requirement = Cambio en la exigencia del segundo factor
+audit-action-second-factor-enrolled = Segundo factor configurado
+audit-action-second-factor-removed = Segundo factor quitado
+audit-action-second-factor-reset = Segundo factor restablecido por la administración
+audit-action-password-reset-issued = Enlace para restablecer la contraseña emitido
+audit-action-password-reset = Contraseña restablecida
+audit-action-sessions-ended = Cierre de sesión en todas partes
