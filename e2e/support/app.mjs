@@ -13,11 +13,15 @@ const root = resolve(here, '..', '..');
 
 export const PASSWORD = 'marigold compass quietly hums';
 
-/** Staff of the fictional clinic: an English-reading attorney, a Spanish-reading advocate, an admin. */
+/**
+ * Staff of the fictional clinic: an English-reading attorney, a Spanish-reading advocate, an admin
+ * and a clinician (who sees only the cases shared with her).
+ */
 export const STAFF = {
   ana: { email: 'ana@clinic.example.org', name: 'Ana Abogada', role: 'attorney', language: 'en' },
   beto: { email: 'beto@clinic.example.org', name: 'Beto Defensor', role: 'advocate', language: 'es' },
   ada: { email: 'ada@clinic.example.org', name: 'Ada Admin', role: 'admin', language: 'en' },
+  cleo: { email: 'cleo@clinic.example.org', name: 'Cleo Clínica', role: 'clinician', language: 'en' },
 };
 
 export function binary() {
