@@ -7,6 +7,7 @@
 //! and every query is scoped by it.
 
 mod audit;
+mod case_list;
 mod db;
 mod engine;
 mod error;
@@ -21,6 +22,7 @@ mod records;
 mod reseal;
 mod resets;
 pub mod seal;
+mod search;
 mod second_factors;
 mod shared;
 mod sharing;
