@@ -546,8 +546,13 @@ fn case_list_keys_follow_the_timeline_and_paging_is_bounded(db: &TestDatabase) {
     assert_eq!(list(paroled), ["K-1", "K-3"]);
     let terminated = CaseQuery { status: Some(amparo_domain::Status::Terminated), ..CaseQuery::default() };
     assert_eq!(list(terminated), ["K-2"]);
-    assert_eq!(list(CaseQuery { program: Some(amparo_domain::Program::U4u), ..CaseQuery::default() }).len(), 0);
+    assert_eq!(
+        list(CaseQuery { program: Some(amparo_domain::Program::U4u), ..CaseQuery::default() }).len(),
+        0
+    );
     assert_eq!(list(CaseQuery { critical_only: true, ..CaseQuery::default() }).len(), 3);
     let too_far = CaseQuery { offset: CASE_LIST_MAX_OFFSET + 1, ..CaseQuery::default() };
-    assert!(matches!(store.list_cases(&a, &too_far), Err(StoreError::Invalid(m)) if m.starts_with("offset:")));
+    assert!(
+        matches!(store.list_cases(&a, &too_far), Err(StoreError::Invalid(m)) if m.starts_with("offset:"))
+    );
 }
