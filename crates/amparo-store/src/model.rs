@@ -330,6 +330,9 @@ pub struct BoardFilter {
     pub due_by: Option<amparo_domain::Date>,
     pub offset: i64,
     pub limit: i64,
+    /// Counts the matching cases only up to one more than this, for an overview that shows "more
+    /// than N" (counting every open case of a large organisation walks tens of thousands of entries).
+    pub count_up_to: Option<i64>,
 }
 
 /// One line of the triage board.

@@ -752,9 +752,20 @@ pub fn upcoming_deadlines(
 ) -> StoreResult<UpcomingDeadlines> {
     let mut params: Vec<Value> = vec![org.as_str().into(), from.to_string().into(), to.to_string().into()];
     params.extend(shared_with.map(|u| Value::from(u.as_str())));
-    let (list_sql, count_sql) = sql::upcoming_deadlines(shared_with.is_some());
+    let (list_sql, count_sql, cut_sql) = sql::upcoming_deadlines(shared_with.is_some());
     let total = tx.query_int(&count_sql, &params)?;
-    params.push(limit.max(0).into());
+    let limit = limit.max(0);
+    if limit == 0 || total == 0 {
+        return Ok(UpcomingDeadlines { first: Vec::new(), total });
+    }
+    // The first `limit` lines lie on or before the day of the `limit`th line in due order: the
+    // window is narrowed to it (the later days of a large window are never joined nor sorted).
+    let mut cut_params = params.clone();
+    cut_params.push((limit - 1).into());
+    if let Some(cut) = tx.query_opt(&cut_sql, &cut_params)? {
+        params[2] = cut.text(0)?.into();
+    }
+    params.push(limit.into());
     let first = tx
         .query(&list_sql, &params)?
         .iter()

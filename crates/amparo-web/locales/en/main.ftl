@@ -389,6 +389,7 @@ dashboard-whole-board = { $count ->
     [one] The whole board (1 open case)
    *[other] The whole board ({ $count } open cases)
 }
+dashboard-whole-board-many = The whole board (more than { $count } open cases)
 dashboard-deadlines = Deadlines in the next 14 days
 dashboard-no-deadlines = Nothing is due in the next 14 days.
 dashboard-in-days = { $days ->

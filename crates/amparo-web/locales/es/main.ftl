@@ -403,6 +403,7 @@ dashboard-whole-board = { $count ->
     [one] Todo el tablero (1 caso abierto)
    *[other] Todo el tablero ({ $count } casos abiertos)
 }
+dashboard-whole-board-many = Todo el tablero (más de { $count } casos abiertos)
 dashboard-deadlines = Plazos de los próximos 14 días
 dashboard-no-deadlines = No vence nada en los próximos 14 días.
 dashboard-in-days = { $days ->
