@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Signs in to a running Amparo and requests case pages and the dashboard, reading the server's own
+"""Signs in to a running Amparo and requests case pages, the dashboard and the case list, reading the server's own
 `Server-Timing`, and weighs each page with its stylesheet (the pages have no script).
 
 Usage: pages.py BASE_URL EMAIL PASSWORD [REQUESTS]
@@ -35,15 +35,16 @@ def main():
     session = next(v.split(";")[0] for k, v in cookies if k.lower() == "set-cookie" and v.startswith("amparo_session="))
     headers = {"cookie": session}
 
+    # The list pages no further than offset 10,000, so the sample is spread across the
+    # organisation by reading it from both ends in several orders.
     ids = []
-    offset = 0
-    while len(ids) < 2000:
-        response, body = request("GET", f"/api/v1/cases?limit=500&offset={offset}", headers=headers)
-        batch = json.loads(body)["cases"]
-        if not batch:
-            break
-        ids.extend(c["id"] for c in batch)
-        offset += 4000 + len(batch)  # spread the sample across the organisation
+    for order in ("sort=reference&dir=asc", "sort=reference&dir=desc", "sort=patient&dir=asc",
+                  "sort=patient&dir=desc"):
+        for offset in (0, 2500, 5000, 7500, 10000):
+            response, body = request("GET", f"/api/v1/cases?{order}&limit=100&offset={offset}", headers=headers)
+            assert response.status == 200, (order, offset, response.status, body[:200])
+            ids.extend(c["id"] for c in json.loads(body)["cases"])
+    ids = sorted(set(ids))
     rng = random.Random(1)
     _, css = request("GET", "/static/app.css", headers=headers)
 
@@ -62,8 +63,12 @@ def main():
 
     case_page = measure([f"/cases/{rng.choice(ids)}" for _ in range(requests)])
     dashboard = measure(["/"] * max(1, requests // 4))
+    # The case list's first page in each order, and one filtered and searched.
+    lists = ["/cases", "/cases?sort=patient", "/cases?sort=next_deadline", "/cases?sort=score",
+             "/cases?status=paroled&critical=true&due_within=30", "/cases?q=ma"]
+    case_list = measure([lists[i % len(lists)] for i in range(max(1, requests // 4))])
     # The first result keeps the fields earlier scripts read.
-    result = dict(case_page, css_bytes=len(css), case_page=case_page, dashboard=dashboard)
+    result = dict(case_page, css_bytes=len(css), case_page=case_page, dashboard=dashboard, case_list=case_list)
     print(json.dumps(result))
 
 

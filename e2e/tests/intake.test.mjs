@@ -69,7 +69,7 @@ test('a critical-care case with a family of three; mistakes are listed, linked a
   // Nothing was saved.
   const list = await page.context().newPage();
   await list.goto(`${app.base}/cases?q=INT-7`);
-  assert.match(await list.locator('main').textContent(), /No cases found/);
+  assert.match(await list.locator('main').textContent(), /No case matches this search and these filters/);
   await list.close();
 
   await page.locator('#person-0-a_number').fill('A012345679');

@@ -60,6 +60,10 @@ pub struct ReceiptNumber(String);
 impl ReceiptNumber {
     pub fn parse(text: &str) -> Result<Self, IdentifierError> {
         let compact = without_separators(text).to_ascii_uppercase();
+        // Splitting at a byte index needs ASCII; anything else is no receipt number anyway.
+        if !compact.is_ascii() {
+            return Err(IdentifierError::Receipt(text.to_owned()));
+        }
         let (prefix, digits) = compact.split_at(compact.len().min(3));
         let shaped = prefix.len() == 3
             && prefix.bytes().all(|b| b.is_ascii_uppercase())
@@ -180,6 +184,15 @@ redacted_debug!(ANumber, ReceiptNumber, I94Number);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_ascii_text_is_no_identifier_and_no_panic() {
+        for text in ["MUÑOZ", "ÑÑÑ0123456789", "IOÉ0123456789"] {
+            assert!(ReceiptNumber::parse(text).is_err(), "{text}");
+            assert!(ANumber::parse(text).is_err(), "{text}");
+            assert!(I94Number::parse(text).is_err(), "{text}");
+        }
+    }
 
     #[test]
     fn a_numbers_are_padded_to_nine_digits() {

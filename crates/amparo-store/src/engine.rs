@@ -624,7 +624,7 @@ impl<E: Engine> Store for E {
     }
 
     fn list_cases(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
-        self.read(|tx| shared::list_cases(tx, self.sealer(), org, query))
+        self.read(|tx| crate::case_list::list_cases(tx, self.sealer(), org, query))
     }
 
     fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>> {

@@ -8,6 +8,7 @@
 
 mod audit;
 mod audit_page;
+mod case_list;
 mod db;
 mod engine;
 mod error;
@@ -22,6 +23,7 @@ mod records;
 mod reseal;
 mod resets;
 pub mod seal;
+mod search;
 mod second_factors;
 mod shared;
 mod sharing;

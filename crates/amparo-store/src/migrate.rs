@@ -58,6 +58,11 @@ pub const SQLITE: &[Migration] = &[
         name: "second_factors",
         sql: include_str!("../migrations/sqlite/0013_second_factors.sql"),
     },
+    Migration {
+        version: 14,
+        name: "case_list",
+        sql: include_str!("../migrations/sqlite/0014_case_list.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -113,6 +118,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 13,
         name: "second_factors",
         sql: include_str!("../migrations/postgres/0013_second_factors.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "case_list",
+        sql: include_str!("../migrations/postgres/0014_case_list.sql"),
     },
 ];
 

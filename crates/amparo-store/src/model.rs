@@ -164,22 +164,91 @@ pub struct CaseSummary {
     pub updated_at: DateTime<Utc>,
     /// The patient's days to critical harm are at or below the organisation's threshold.
     pub critical_care: bool,
+    /// The patient's status, as last derived.
+    pub status: amparo_domain::Status,
+    pub triage_score: i64,
+    pub next_due: Option<amparo_domain::Date>,
+    pub next_kind: Option<String>,
 }
 
-/// Paging and a simple text filter over the case list.
+/// The orders the case list comes in; every one ends with the reference, so that a page is the
+/// same each time it is asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    #[default]
+    Reference,
+    /// Family name, then given name, of the patient.
+    Patient,
+    /// The next deadline; cases without one come last.
+    NextDeadline,
+    Score,
+}
+
+impl CaseSort {
+    pub const ALL: [CaseSort; 4] =
+        [CaseSort::Reference, CaseSort::Patient, CaseSort::NextDeadline, CaseSort::Score];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseSort::Reference => "reference",
+            CaseSort::Patient => "patient",
+            CaseSort::NextDeadline => "next_deadline",
+            CaseSort::Score => "score",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CaseSort> {
+        CaseSort::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The direction a column is first sorted in: the most urgent first for the score.
+    pub fn descending_by_default(self) -> bool {
+        self == CaseSort::Score
+    }
+}
+
+/// The furthest into the case list a page may start: beyond it, a search or filter finds a case
+/// sooner than paging does, and the database would walk every row before it.
+pub const CASE_LIST_MAX_OFFSET: i64 = 10_000;
+
+/// Search, filters, order and paging over the case list. Filters combine with AND.
 #[derive(Clone, Debug)]
 pub struct CaseQuery {
-    /// Matches the start of the reference or of the patient's family name, case-insensitively.
+    /// Each word matches the start of a word of the reference or of a person's names, accents and
+    /// case aside; a whole A-number, receipt or I-94 number matches exactly.
     pub search: Option<String>,
+    /// The patient's status.
+    pub status: Option<amparo_domain::Status>,
+    pub program: Option<Program>,
+    pub critical_only: bool,
+    /// Only cases this user is assigned to, in any role.
+    pub assigned_to: Option<UserId>,
+    /// Only cases whose next deadline falls on or before this day.
+    pub due_by: Option<amparo_domain::Date>,
     /// Only cases shared with this clinician.
     pub shared_with: Option<UserId>,
+    pub sort: CaseSort,
+    pub descending: bool,
+    /// At most [`CASE_LIST_MAX_OFFSET`].
     pub offset: i64,
     pub limit: i64,
 }
 
 impl Default for CaseQuery {
     fn default() -> Self {
-        CaseQuery { search: None, shared_with: None, offset: 0, limit: 50 }
+        CaseQuery {
+            search: None,
+            status: None,
+            program: None,
+            critical_only: false,
+            assigned_to: None,
+            due_by: None,
+            shared_with: None,
+            sort: CaseSort::Reference,
+            descending: false,
+            offset: 0,
+            limit: 50,
+        }
     }
 }
 
@@ -261,6 +330,9 @@ pub struct BoardFilter {
     pub due_by: Option<amparo_domain::Date>,
     pub offset: i64,
     pub limit: i64,
+    /// Counts the matching cases only up to one more than this, for an overview that shows "more
+    /// than N" (counting every open case of a large organisation walks tens of thousands of entries).
+    pub count_up_to: Option<i64>,
 }
 
 /// One line of the triage board.

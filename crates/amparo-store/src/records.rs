@@ -215,7 +215,19 @@ pub struct Derived {
     pub derived_on: String,
     pub deadlines: Vec<DeadlineRow>,
     pub triage: TriageRow,
+    pub list: ListKeys,
 }
+
+/// What the case list filters, sorts and searches by, kept on the case row (see `search`).
+pub struct ListKeys {
+    pub status: &'static str,
+    pub patient_sort: String,
+    pub due_sort: String,
+    pub search_terms: String,
+}
+
+/// Cases without a next deadline sort after every date.
+pub const NO_DUE_SORT: &str = "9999-12-31";
 
 /// Legal dates are calendar days. Until organisations carry a time zone, the day is taken in UTC.
 pub fn legal_today(now: DateTime<Utc>) -> amparo_domain::Date {
@@ -237,6 +249,18 @@ pub fn derive_rows(
 ) -> StoreResult<Derived> {
     let derivation = amparo_domain::derive(file, today, policy, rules);
     let triage = triage_row(file, &derivation, policy, rules, attorney_assigned)?;
+    let patient = file.case.people.iter().find(|p| p.role == amparo_domain::PersonRole::Patient);
+    let status = derivation
+        .people
+        .iter()
+        .find(|s| patient.is_some_and(|p| p.key == s.person))
+        .map_or(amparo_domain::Status::None, |s| s.status);
+    let list = ListKeys {
+        status: status.as_str(),
+        patient_sort: crate::search::patient_sort(file),
+        due_sort: triage.next_due.clone().unwrap_or_else(|| NO_DUE_SORT.to_owned()),
+        search_terms: crate::search::search_terms(file),
+    };
     let deadlines = derivation
         .deadlines
         .into_iter()
@@ -257,6 +281,7 @@ pub fn derive_rows(
         derived_on: today.to_string(),
         deadlines,
         triage,
+        list,
     })
 }
 

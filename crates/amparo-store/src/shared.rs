@@ -436,6 +436,10 @@ impl NewCases {
             t.next_kind.into(),
             t.class_of_admission.into(),
             t.reasons.into(),
+            derived.list.status.into(),
+            derived.list.patient_sort.into(),
+            derived.list.due_sort.into(),
+            derived.list.search_terms.into(),
         ]);
         for (position, person) in file.case.people.iter().enumerate() {
             self.people.push(person_values(sealer, (org, &case), (org_id, id.as_str()), person, position)?);
@@ -672,6 +676,10 @@ pub fn write_derivation(
             t.next_kind.into(),
             t.class_of_admission.into(),
             t.reasons.into(),
+            derived.list.status.into(),
+            derived.list.patient_sort.into(),
+            derived.list.due_sort.into(),
+            derived.list.search_terms.into(),
         ],
     )?;
     triage::sync_escalations(tx, (org, case), file, context, &mut rows)?;
@@ -744,9 +752,20 @@ pub fn upcoming_deadlines(
 ) -> StoreResult<UpcomingDeadlines> {
     let mut params: Vec<Value> = vec![org.as_str().into(), from.to_string().into(), to.to_string().into()];
     params.extend(shared_with.map(|u| Value::from(u.as_str())));
-    let (list_sql, count_sql) = sql::upcoming_deadlines(shared_with.is_some());
+    let (list_sql, count_sql, cut_sql) = sql::upcoming_deadlines(shared_with.is_some());
     let total = tx.query_int(&count_sql, &params)?;
-    params.push(limit.max(0).into());
+    let limit = limit.max(0);
+    if limit == 0 || total == 0 {
+        return Ok(UpcomingDeadlines { first: Vec::new(), total });
+    }
+    // The first `limit` lines lie on or before the day of the `limit`th line in due order: the
+    // window is narrowed to it (the later days of a large window are never joined nor sorted).
+    let mut cut_params = params.clone();
+    cut_params.push((limit - 1).into());
+    if let Some(cut) = tx.query_opt(&cut_sql, &cut_params)? {
+        params[2] = cut.text(0)?.into();
+    }
+    params.push(limit.into());
     let first = tx
         .query(&list_sql, &params)?
         .iter()
@@ -762,45 +781,8 @@ pub fn upcoming_deadlines(
     Ok(UpcomingDeadlines { first, total })
 }
 
-pub fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
-    let term = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    // Identifiers are stored encrypted; an exact A-number, receipt or I-94 number is found through
-    // its blind index under every key held (a rotation may be half-way through the indexes).
-    let digests = term
-        .and_then(exact_identifier)
-        .map(|(kind, value)| sealer.blind_all(kind, &value))
-        .unwrap_or_default();
-    let (list_sql, count_sql) = sql::list_cases(term.is_some(), digests.len(), query.shared_with.is_some());
-    let mut params: Vec<Value> = vec![org.as_str().into()];
-    params.extend(term.map(|t| Value::from(sql::search_pattern(t))));
-    params.extend(digests.into_iter().map(Value::from));
-    params.extend(query.shared_with.as_ref().map(|u| Value::from(u.as_str())));
-    let total = tx.query_int(&count_sql, &params)?;
-    params.extend([query.limit.into(), query.offset.into()]);
-    let cases = tx
-        .query(&list_sql, &params)?
-        .iter()
-        .map(|r| {
-            let program = r.text(2)?;
-            Ok(CaseSummary {
-                id: CaseId(r.text(0)?),
-                reference: r.text(1)?,
-                program: amparo_domain::Program::parse(&program).ok_or_else(|| {
-                    StoreError::Backend(format!("stored program is not valid: {program:?}"))
-                })?,
-                version: r.int(3)?,
-                updated_at: from_millis(r.int(4)?),
-                patient_name: format!("{} {}", r.text(5)?, r.text(6)?),
-                people: r.int(7)?,
-                critical_care: r.int(8)? != 0,
-            })
-        })
-        .collect::<StoreResult<_>>()?;
-    Ok(CasePage { cases, total })
-}
-
 /// A search term that is a whole identifier, in its canonical form.
-fn exact_identifier(term: &str) -> Option<(IdentifierKind, String)> {
+pub fn exact_identifier(term: &str) -> Option<(IdentifierKind, String)> {
     use amparo_domain::identifiers::{ANumber, I94Number, ReceiptNumber};
     if let Ok(a) = ANumber::parse(term) {
         return Some((IdentifierKind::ANumber, a.as_str().to_owned()));

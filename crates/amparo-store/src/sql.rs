@@ -73,53 +73,6 @@ pub const BUMP_CASE_VERSION: &str =
 pub const SELECT_CASE_REFERENCES: &str =
     "SELECT id, reference FROM cases WHERE org_id = $1 ORDER BY reference";
 
-/// The case list, with the optional search as `$2` when `searching`, then `digests` blind indexes of
-/// an identifier the search term names exactly, then the clinician the list is restricted to when
-/// `shared`; limit and offset follow.
-pub fn list_cases(searching: bool, digests: usize, shared: bool) -> (String, String) {
-    let identifier = if digests > 0 {
-        let list: Vec<String> = (3..3 + digests).map(|n| format!("${n}")).collect();
-        format!(
-            " OR c.id IN (SELECT i.case_id FROM identifiers i WHERE i.org_id = $1 AND i.digest IN ({}))",
-            list.join(", ")
-        )
-    } else {
-        String::new()
-    };
-    let mut filter = if searching {
-        format!(
-            " AND (lower(c.reference) LIKE $2 OR lower(p.family_name) LIKE $2 OR lower(p.given_name) LIKE $2{identifier})"
-        )
-    } else {
-        String::new()
-    };
-    let mut next = if searching { 3 + digests } else { 2 };
-    if shared {
-        filter.push_str(&format!(
-            " AND c.id IN (SELECT s.case_id FROM case_shares s WHERE s.org_id = $1 AND s.user_id = ${next})"
-        ));
-        next += 1;
-    }
-    let (limit, offset) = (format!("${next}"), format!("${}", next + 1));
-    let from = format!(
-        "FROM cases c JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
-         WHERE c.org_id = $1{filter}"
-    );
-    let list = format!(
-        "SELECT c.id, c.reference, c.program, c.version, c.updated_at, p.given_name, p.family_name, \
-         (SELECT COUNT(*) FROM people q WHERE q.org_id = c.org_id AND q.case_id = c.id), c.critical_care \
-         {from} ORDER BY c.reference LIMIT {limit} OFFSET {offset}"
-    );
-    (list, format!("SELECT COUNT(*) {from}"))
-}
-
-/// The search term as a `LIKE` prefix pattern, with the pattern characters escaped away.
-pub fn search_pattern(search: &str) -> String {
-    let cleaned: String =
-        search.trim().to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
-    format!("{cleaned}%")
-}
-
 pub const SELECT_POLICY: &str = "SELECT settings FROM organisations WHERE id = $1";
 pub const UPDATE_POLICY: &str = "UPDATE organisations SET settings = $2 WHERE id = $1";
 pub const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
@@ -131,8 +84,8 @@ pub const DEADLINE_WIDTH: usize = 10;
 /// found by the caller from the count), so that the error can name it on both backends.
 pub const INSERT_CASES: &str = "INSERT INTO cases (org_id, id, reference, program, version, medical, created_at, \
      updated_at, covered_until, derived_on, triage_score, critical_care, is_open, next_due, next_kind, \
-     class_of_admission, triage)";
-pub const CASE_WIDTH: usize = 17;
+     class_of_admission, triage, status, patient_sort, due_sort, search_terms)";
+pub const CASE_WIDTH: usize = 21;
 pub const SKIP_TAKEN_REFERENCE: &str = " ON CONFLICT (org_id, reference) DO NOTHING";
 pub const INSERT_PEOPLE: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, \
      family_name, birth_date, a_number, citizenship, preferred_language)";
@@ -148,8 +101,8 @@ pub const INSERT_TASKS: &str = "INSERT INTO tasks (org_id, id, case_id, escalati
 pub const TASK_WIDTH: usize = 12;
 pub const SELECT_CASE_ID_BY_REFERENCE: &str = "SELECT id FROM cases WHERE org_id = $1 AND reference = $2";
 pub const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_on = $4, triage_score = $5, \
-     critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11 \
-     WHERE org_id = $1 AND id = $2";
+     critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11, \
+     status = $12, patient_sort = $13, due_sort = $14, search_terms = $15 WHERE org_id = $1 AND id = $2";
 /// Cases whose stored derivation is older than `$2` (or was never made, or was invalidated), at most
 /// `$3` of them.
 pub const SELECT_STALE_CASES: &str =
@@ -167,25 +120,29 @@ pub fn deadlines_due(with_kind: bool) -> String {
     )
 }
 
-/// A window of deadlines, one line per case, kind and day, from the `(org_id, due)` index: the
-/// first lines (limit last) and the count; `$4` is the clinician when `shared`.
-pub fn upcoming_deadlines(shared: bool) -> (String, String) {
+/// A window of deadlines, one line per case, kind and day, from the `(org_id, due)` index; `$4` is the
+/// clinician when `shared`. Returns the count of the window's lines; the day of its `n`th line in
+/// due order (`LIMIT 1 OFFSET` last), the cut-off beyond which no first line can lie; and the first
+/// lines up to that day (limit last), so that only those are joined to their case for the reference
+/// (a whole window is thousands of lines in a large organisation).
+pub fn upcoming_deadlines(shared: bool) -> (String, String, String) {
     let share = if shared {
         " AND d.case_id IN (SELECT s.case_id FROM case_shares s WHERE s.org_id = $1 AND s.user_id = $4)"
     } else {
         ""
     };
-    let limit = if shared { "$5" } else { "$4" };
+    let last = if shared { 5 } else { 4 };
     let lines = format!(
         "SELECT DISTINCT d.case_id, d.kind, d.due FROM deadlines d \
          WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3{share}"
     );
+    let cut = format!("SELECT l.due FROM ({lines}) l ORDER BY l.due LIMIT 1 OFFSET ${last}");
     let list = format!(
         "SELECT l.case_id, c.reference, l.kind, l.due FROM ({lines}) l \
          JOIN cases c ON c.org_id = $1 AND c.id = l.case_id \
-         ORDER BY l.due, l.kind, c.reference LIMIT {limit}"
+         ORDER BY l.due, l.kind, c.reference LIMIT ${last}"
     );
-    (list, format!("SELECT COUNT(*) FROM ({lines}) l"))
+    (list, format!("SELECT COUNT(*) FROM ({lines}) l"), cut)
 }
 
 pub const SELECT_META: &str = "SELECT value FROM amparo_meta WHERE key = $1";

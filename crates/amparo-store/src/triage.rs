@@ -376,7 +376,14 @@ pub fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<
         );
     }
     // Every case has exactly one patient, so counting cases alone counts the board's rows.
-    let count_sql = format!("SELECT COUNT(*) FROM cases c WHERE {}", conditions.sql());
+    let count_sql = match filter.count_up_to {
+        Some(cap) => format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {} LIMIT {}) n",
+            conditions.sql(),
+            cap.max(0).saturating_add(1)
+        ),
+        None => format!("SELECT COUNT(*) FROM cases c WHERE {}", conditions.sql()),
+    };
     let total = tx.query_int(&count_sql, &conditions.params)?;
     let where_sql = conditions.sql();
     let limit = conditions.next(filter.limit.clamp(1, 500));

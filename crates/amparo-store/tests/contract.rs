@@ -61,6 +61,7 @@ fn new_user(email: &str, role: UserRole) -> NewUser {
 }
 
 amparo_store::on_both_backends!(
+    case_list_keys_follow_the_timeline_and_paging_is_bounded,
     upcoming_deadlines_are_the_first_distinct_lines_of_the_window,
     migrations_are_idempotent,
     organisations_have_unique_slugs,
@@ -518,4 +519,40 @@ fn case_list_searches_and_pages(db: &TestDatabase) {
     let wildcard =
         store.list_cases(&a, &CaseQuery { search: Some("%".into()), ..CaseQuery::default() }).unwrap();
     assert_eq!(wildcard.total, 12, "a bare wildcard is stripped, not interpreted");
+}
+
+fn case_list_keys_follow_the_timeline_and_paging_is_bounded(db: &TestDatabase) {
+    let store = db.store();
+    let a = org(&*store, "org-a");
+    let files = [case_file("K-2", "Muñoz"), case_file("K-1", "Álvarez"), case_file("K-3", "Zamora")];
+    let ids = store.import_cases(&a, &files, None, now()).unwrap();
+    let list = |query: CaseQuery| {
+        store.list_cases(&a, &query).unwrap().cases.into_iter().map(|c| c.reference).collect::<Vec<_>>()
+    };
+    // Patients sort with accents folded: Álvarez, Muñoz, Zamora.
+    assert_eq!(list(CaseQuery { sort: CaseSort::Patient, ..CaseQuery::default() }), ["K-1", "K-2", "K-3"]);
+    assert_eq!(
+        list(CaseQuery { sort: CaseSort::Patient, descending: true, ..CaseQuery::default() }),
+        ["K-3", "K-2", "K-1"]
+    );
+    assert_eq!(list(CaseQuery { search: Some("alvarez".into()), ..CaseQuery::default() }), ["K-1"]);
+    // Paroled until 2026-06-02 as of 2026-03-01; the status follows the timeline as an event lands.
+    let paroled = CaseQuery { status: Some(amparo_domain::Status::Paroled), ..CaseQuery::default() };
+    assert_eq!(list(paroled.clone()).len(), 3);
+    let termination = event(serde_json::json!(
+        { "id": "t1", "type": "termination_notice", "on": "2026-02-20", "served_by": "mail", "effective": "2026-02-25" }
+    ));
+    store.append_event(&a, &ids[0], 1, &termination, None, now()).unwrap();
+    assert_eq!(list(paroled), ["K-1", "K-3"]);
+    let terminated = CaseQuery { status: Some(amparo_domain::Status::Terminated), ..CaseQuery::default() };
+    assert_eq!(list(terminated), ["K-2"]);
+    assert_eq!(
+        list(CaseQuery { program: Some(amparo_domain::Program::U4u), ..CaseQuery::default() }).len(),
+        0
+    );
+    assert_eq!(list(CaseQuery { critical_only: true, ..CaseQuery::default() }).len(), 3);
+    let too_far = CaseQuery { offset: CASE_LIST_MAX_OFFSET + 1, ..CaseQuery::default() };
+    assert!(
+        matches!(store.list_cases(&a, &too_far), Err(StoreError::Invalid(m)) if m.starts_with("offset:"))
+    );
 }

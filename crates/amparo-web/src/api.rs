@@ -2,7 +2,7 @@
 //! the `X-CSRF-Token` header, and the case version they were based on.
 
 use amparo_domain::RawEvent;
-use amparo_store::{CaseId, CaseQuery, StoredCase};
+use amparo_store::{CaseId, StoreError, StoredCase};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -13,13 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{ApiError, WebError};
-
-#[derive(Deserialize)]
-pub struct ListParams {
-    q: Option<String>,
-    offset: Option<i64>,
-    limit: Option<i64>,
-}
+use crate::input::Params;
+use crate::list_params;
 
 #[derive(Serialize)]
 struct CaseListItem {
@@ -30,21 +25,38 @@ struct CaseListItem {
     people: i64,
     version: i64,
     critical_care: bool,
+    status: &'static str,
+    triage_score: i64,
+    next_due: Option<String>,
+    next_kind: Option<String>,
 }
 
+/// `GET /api/v1/cases`: the parameters of the case list page (see `list_params`), paged by `offset`
+/// and `limit`.
 pub async fn list_cases(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Query(params): Query<ListParams>,
+    Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let query = CaseQuery {
-        search: params.q,
-        shared_with: crate::access::shared_only(&signed_in.user),
-        offset: params.offset.unwrap_or(0).max(0),
-        limit: params.limit.unwrap_or(50).clamp(1, 500),
-    };
+    let params = Params(params);
+    let (offset, limit) = list_params::offset_limit(&params)?;
+    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    let mut query = list_params::parse(&params, &signed_in.user.id, today)?.query;
+    query.shared_with = crate::access::shared_only(&signed_in.user);
+    query.offset = offset;
+    query.limit = limit;
     let org = signed_in.user.org_id.clone();
-    let page = state.with_store(move |store| store.list_cases(&org, &query)).await?;
+    let page = state
+        .with_store(move |store| {
+            if let Some(user) = &query.assigned_to
+                && store.user(&org, user)?.is_none()
+            {
+                return Err(StoreError::Invalid("assigned: no such person in this organisation".into()));
+            }
+            store.list_cases(&org, &query)
+        })
+        .await?;
     let cases: Vec<CaseListItem> = page
         .cases
         .into_iter()
@@ -56,9 +68,14 @@ pub async fn list_cases(
             people: c.people,
             version: c.version,
             critical_care: c.critical_care,
+            status: c.status.as_str(),
+            triage_score: c.triage_score,
+            next_due: c.next_due.map(|d| d.to_string()),
+            next_kind: c.next_kind,
         })
         .collect();
-    Ok(Json(serde_json::json!({ "total": page.total, "cases": cases })).into_response())
+    let body = serde_json::json!({ "total": page.total, "offset": offset, "limit": limit, "cases": cases });
+    Ok(Json(body).into_response())
 }
 
 fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {

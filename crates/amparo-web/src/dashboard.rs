@@ -20,6 +20,8 @@ const BOARD_ROWS: i64 = 8;
 const DEADLINE_ROWS: usize = 25;
 const TASK_ROWS: usize = 10;
 const ESCALATION_ROWS: i64 = 10;
+/// The board's open cases are counted up to this; beyond it the dashboard says "more than".
+const BOARD_COUNT_CAP: i64 = 1000;
 
 pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, WebError> {
     let lang = signed_in.lang();
@@ -32,8 +34,12 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
     let (board, deadlines, tasks, escalations) = state
         .with_store(move |store| {
             let shared_with = crate::access::shared_only(&user);
-            let filter =
-                BoardFilter { limit: BOARD_ROWS, shared_with: shared_with.clone(), ..BoardFilter::default() };
+            let filter = BoardFilter {
+                limit: BOARD_ROWS,
+                shared_with: shared_with.clone(),
+                count_up_to: Some(BOARD_COUNT_CAP),
+                ..BoardFilter::default()
+            };
             let window = (today, today.add_days(DEADLINE_DAYS));
             let deadlines =
                 store.upcoming_deadlines(&org, window, shared_with.as_ref(), DEADLINE_ROWS as i64)?;
@@ -50,7 +56,8 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
     let page = DashboardPage {
         lang,
         viewer: Viewer::of(&signed_in),
-        board_total: board.total,
+        board_total: board.total.min(BOARD_COUNT_CAP),
+        board_more: board.total > BOARD_COUNT_CAP,
         board: board.entries.into_iter().map(|e| crate::triage_pages::board_row(e, lang)).collect(),
         deadline_total,
         deadlines: deadlines

@@ -36,6 +36,8 @@ pub struct DashboardPage {
     pub viewer: Viewer,
     pub board: Vec<BoardRow>,
     pub board_total: i64,
+    /// More open cases than `board_total`, which is then the cap they were counted to.
+    pub board_more: bool,
     pub deadlines: Vec<DeadlineRow>,
     pub deadline_total: usize,
     pub tasks: Vec<TaskRow>,

@@ -77,6 +77,7 @@ pub fn board_filter(params: &Params, me: &UserId, today: Date) -> Result<BoardFi
         due_by: params.int("due_within", 0, MAX_DUE_WITHIN_DAYS)?.map(|days| today.add_days(days)),
         offset: 0,
         limit: 50,
+        count_up_to: None,
     })
 }
 

@@ -10,6 +10,8 @@ mod audit_views;
 mod auth;
 mod calendar;
 mod calendar_views;
+mod case_list;
+mod case_list_views;
 mod clock;
 mod cookies;
 mod dashboard;
@@ -24,6 +26,7 @@ mod intake;
 mod intake_views;
 mod language;
 mod letter;
+mod list_params;
 mod notify_pages;
 mod pages;
 mod password;
@@ -123,7 +126,7 @@ fn routes() -> Routes {
         .add("POST", "/logout", Enrolling, post(pages::logout))
         .add("POST", "/language", Public, post(language::set_language))
         .add("POST", "/logout/everywhere", SignedIn, post(pages::logout_everywhere))
-        .add("GET", "/cases", Needs(ViewCases), get(pages::case_list))
+        .add("GET", "/cases", Needs(ViewCases), get(case_list::case_list))
         .add("GET", "/cases/new", Needs(RecordEvents), get(intake::intake_form))
         .add("POST", "/cases/new", Needs(RecordEvents), post(intake::intake))
         .add("GET", "/cases/{id}", Needs(ViewCases), get(pages::case_page))

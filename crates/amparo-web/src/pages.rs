@@ -1,7 +1,7 @@
 //! HTML pages. Every page works without JavaScript; every form post carries a CSRF token.
 
 use amparo_domain::{Derivation, Event};
-use amparo_store::{CaseId, CaseQuery, SessionRecord, SessionStage, StoredCase};
+use amparo_store::{CaseId, SessionRecord, SessionStage, StoredCase};
 use axum::{Extension, Form};
 use std::net::SocketAddr;
 
@@ -16,12 +16,10 @@ use crate::error::WebError;
 use crate::event_form::{self, EventFormState, EventFormView};
 use crate::sharing_pages::ShareForm;
 use crate::views::{
-    self, CaseListPage, CasePage, DeadlineView, EventView, Lang, LoginPage, MedicalView, NextDeadline,
-    PersonView, StatusView, Viewer,
+    self, CasePage, DeadlineView, EventView, Lang, LoginPage, MedicalView, NextDeadline, PersonView,
+    StatusView, Viewer,
 };
 use crate::{AppState, cookies, i18n, password, throttle};
-
-const PAGE_SIZE: i64 = 50;
 
 pub async fn health(State(state): State<AppState>) -> Response {
     match state.with_store(|store| store.ping()).await {
@@ -229,66 +227,6 @@ pub async fn logout_everywhere(
     tracing::info!(user = %signed_in.user.id, sessions = ended, "signed out everywhere");
     let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    q: Option<String>,
-    page: Option<i64>,
-}
-
-pub async fn case_list(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    let page = query.page.unwrap_or(1).max(1);
-    let search = query.q.unwrap_or_default();
-    let case_query = CaseQuery {
-        search: Some(search.clone()).filter(|s| !s.trim().is_empty()),
-        shared_with: crate::access::shared_only(&signed_in.user),
-        offset: (page - 1) * PAGE_SIZE,
-        limit: PAGE_SIZE,
-    };
-    let org = signed_in.user.org_id.clone();
-    let result = state.with_store(move |store| store.list_cases(&org, &case_query)).await?;
-    let first = (page - 1) * PAGE_SIZE + 1;
-    let last = (first + result.cases.len() as i64 - 1).max(0);
-    let link = |p: i64| format!("/cases?q={}&page={p}", form_encode(&search));
-    let lang = signed_in.lang();
-    let view = CaseListPage {
-        lang,
-        viewer: viewer(&signed_in),
-        rows: result
-            .cases
-            .into_iter()
-            .map(|c| views::CaseRow {
-                id: c.id.0,
-                reference: c.reference,
-                patient_name: c.patient_name,
-                program: lang.program(c.program),
-                people: c.people,
-                critical_care: c.critical_care,
-            })
-            .collect(),
-        total: result.total,
-        first,
-        last,
-        previous: (page > 1).then(|| link(page - 1)),
-        next: (last < result.total).then(|| link(page + 1)),
-        search,
-    };
-    Ok(views::render(&view).into_response())
-}
-
-fn form_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub async fn case_page(

@@ -74,29 +74,6 @@ pub struct ResetPage {
     pub min_len: usize,
 }
 
-pub struct CaseRow {
-    pub id: String,
-    pub reference: String,
-    pub patient_name: String,
-    pub program: String,
-    pub people: i64,
-    pub critical_care: bool,
-}
-
-#[derive(Template)]
-#[template(path = "cases.html")]
-pub struct CaseListPage {
-    pub lang: Lang,
-    pub viewer: Viewer,
-    pub search: String,
-    pub rows: Vec<CaseRow>,
-    pub total: i64,
-    pub first: i64,
-    pub last: i64,
-    pub previous: Option<String>,
-    pub next: Option<String>,
-}
-
 pub struct PersonView {
     pub key: String,
     pub name: String,

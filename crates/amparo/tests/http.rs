@@ -145,7 +145,7 @@ fn signed_in_user_reads_cases(db: &TestDatabase) {
     let api_list = app.get("/api/v1/cases", &session).json();
     assert_eq!(api_list["cases"][0]["critical_care"], true);
     let empty = app.get("/cases?q=zzz", &session);
-    assert!(empty.body.contains("No cases found"));
+    assert!(empty.body.contains("No case matches this search and these filters."));
     let (id, version) = app.case_id(&session, "A-1");
     assert_eq!(version, 1);
     let page = app.get(&format!("/cases/{id}"), &session);

@@ -29,6 +29,19 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Paroled,
+        Status::Requested,
+        Status::Terminated,
+        Status::Expired,
+        Status::Departed,
+        Status::None,
+    ];
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Paroled => "paroled",

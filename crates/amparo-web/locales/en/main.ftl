@@ -76,9 +76,25 @@ error-conflict = This could not be saved:
 ## Case list
 
 cases-title = Cases
-cases-search-label = Search by reference or name
 cases-search-submit = Search
-cases-none = No cases found.
+cases-search-label = Search by reference, name, A-number or receipt number
+cases-filter-label = Search and filter the cases
+cases-filters = Filters
+cases-order = Order
+cases-sort-by = Sort by
+cases-direction = Direction
+cases-direction-usual = Usual for the column
+cases-ascending = Ascending (A to Z, earliest, lowest first)
+cases-descending = Descending (Z to A, latest, highest first)
+cases-clear-filters = Clear search and filters
+cases-none-match = No case matches this search and these filters.
+cases-none-yet = There are no cases yet.
+cases-table-caption = Cases, sorted as chosen above; each column heading sorts by it
+filter-status = Status
+filter-any-status = Any status
+filter-assigned = Assigned to
+filter-anyone = Anyone
+filter-me = Me
 col-reference = Reference
 col-patient = Patient
 col-programme = Programme
@@ -373,6 +389,7 @@ dashboard-whole-board = { $count ->
     [one] The whole board (1 open case)
    *[other] The whole board ({ $count } open cases)
 }
+dashboard-whole-board-many = The whole board (more than { $count } open cases)
 dashboard-deadlines = Deadlines in the next 14 days
 dashboard-no-deadlines = Nothing is due in the next 14 days.
 dashboard-in-days = { $days ->

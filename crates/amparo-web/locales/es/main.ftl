@@ -87,9 +87,25 @@ error-conflict = No se pudo guardar:
 ## Lista de casos
 
 cases-title = Casos
-cases-search-label = Buscar por referencia o nombre
 cases-search-submit = Buscar
-cases-none = No se encontraron casos.
+cases-search-label = Buscar por referencia, nombre, número A o número de recibo
+cases-filter-label = Buscar y filtrar los casos
+cases-filters = Filtros
+cases-order = Orden
+cases-sort-by = Ordenar por
+cases-direction = Sentido
+cases-direction-usual = El habitual de la columna
+cases-ascending = Ascendente (de la A a la Z, primero lo más próximo o lo más bajo)
+cases-descending = Descendente (de la Z a la A, primero lo más lejano o lo más alto)
+cases-clear-filters = Quitar la búsqueda y los filtros
+cases-none-match = Ningún caso coincide con esta búsqueda y estos filtros.
+cases-none-yet = Todavía no hay casos.
+cases-table-caption = Casos, en el orden elegido arriba; cada encabezado de columna ordena por ella
+filter-status = Situación
+filter-any-status = Cualquier situación
+filter-assigned = Asignado a
+filter-anyone = Cualquier persona
+filter-me = Yo
 col-reference = Referencia
 col-patient = Paciente
 col-programme = Programa
@@ -387,6 +403,7 @@ dashboard-whole-board = { $count ->
     [one] Todo el tablero (1 caso abierto)
    *[other] Todo el tablero ({ $count } casos abiertos)
 }
+dashboard-whole-board-many = Todo el tablero (más de { $count } casos abiertos)
 dashboard-deadlines = Plazos de los próximos 14 días
 dashboard-no-deadlines = No vence nada en los próximos 14 días.
 dashboard-in-days = { $days ->

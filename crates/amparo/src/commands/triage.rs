@@ -60,6 +60,7 @@ pub fn run(database: &str, org: Option<&str>, options: &TriageOptions) -> CliRes
         due_by: options.due_within.map(|days| today.add_days(i64::from(days))),
         offset: 0,
         limit: options.limit,
+        count_up_to: None,
     };
     let board = store.board(&organisation.id, &filter)?;
     if options.json {
