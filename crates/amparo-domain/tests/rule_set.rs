@@ -119,10 +119,7 @@ fn every_why_needs_its_spanish_wording() {
     let start = BUILTIN_TOML.find("[rule.why_es]\ndefault = \"El aviso de pago").unwrap();
     let end = start + BUILTIN_TOML[start..].find("\n\n").unwrap();
     let without = format!("{}{}", &BUILTIN_TOML[..start], &BUILTIN_TOML[end..]);
-    assert_eq!(
-        refused(&without),
-        RuleSetError::MissingSpanishWhy { rule: "fee.pay_by", variant: "default" }
-    );
+    assert_eq!(refused(&without), RuleSetError::MissingSpanishWhy { rule: "fee.pay_by", variant: "default" });
     let error = refused(&without).to_string();
     assert!(error.contains("rule \"fee.pay_by\": missing why_es.default"), "{error}");
 

@@ -10,8 +10,8 @@ use crate::policy::Policy;
 
 use super::output::{Deadline, Derivation, PersonStatus, Status, WhyFacts};
 use super::ruleset::{Roll, Rule, RuleId, RuleSet, UNKNOWN_FACT};
-use crate::case::Language;
 use super::template::Arg;
+use crate::case::Language;
 
 /// How a grant's parole came to an end (or will).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use crate::calendar::NonBusinessDay;
 use crate::case::Language;
 use crate::date::Date;
 use crate::event::ServedBy;
-use crate::words;
 use crate::triage::{TriageWeights, TriageWeightsError};
+use crate::words;
 
 /// The rule set Amparo ships, compiled into the binary.
 pub const BUILTIN_TOML: &str = include_str!("../../rules/us-parole-2026.1.toml");
@@ -673,7 +673,11 @@ fn same_placeholders(location: &str, english: &Template, spanish: &Template) -> 
             s.into_iter().map(|n| format!("{{{n}}}")).collect::<Vec<_>>().join(" ")
         }
     };
-    Err(RuleSetError::SpanishPlaceholders { location: location.to_owned(), english: list(en), spanish: list(es) })
+    Err(RuleSetError::SpanishPlaceholders {
+        location: location.to_owned(),
+        english: list(en),
+        spanish: list(es),
+    })
 }
 
 fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
@@ -700,7 +704,12 @@ fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
     let expected = || spec.variants.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ");
     for (table, texts) in [("why", &raw.why), ("why_es", &raw.why_es)] {
         if let Some(unknown) = texts.keys().find(|k| !spec.variants.iter().any(|(v, _)| v == k)) {
-            return Err(RuleSetError::UnknownWhy { rule, table, variant: unknown.clone(), expected: expected() });
+            return Err(RuleSetError::UnknownWhy {
+                rule,
+                table,
+                variant: unknown.clone(),
+                expected: expected(),
+            });
         }
     }
     let mut whys = Vec::with_capacity(spec.variants.len());
