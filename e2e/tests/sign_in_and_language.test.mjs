@@ -59,6 +59,9 @@ test('switching to Spanish persists for the user, across sessions, and back', as
   const body = await elsewhere.locator('main').textContent();
   assert.match(body, /28 de febrero de 2027/, 'dates written in Spanish');
   assert.match(body, /Permiso humanitario \(parole\) concedido/);
+  // Each deadline's reason is in Spanish too, its dates in words.
+  assert.match(body, /es válida hasta el 28 de febrero de 2027; el permiso humanitario \(parole\) termina ese día/);
+  assert.doesNotMatch(body, /parole ends then unless renewed/);
 
   await elsewhere.getByRole('button', { name: 'English' }).click();
   assert.match(await elsewhere.getByRole('heading', { level: 1 }).textContent(), /^Case CRIT-1$/);

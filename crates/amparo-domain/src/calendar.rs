@@ -45,6 +45,23 @@ impl Holiday {
         Holiday::Christmas,
     ];
 
+    /// A stable, language-neutral name (`thanksgiving`); [`crate::words::holiday_name`] says it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Holiday::NewYearsDay => "new_years_day",
+            Holiday::MartinLutherKingJrDay => "mlk_day",
+            Holiday::WashingtonsBirthday => "washingtons_birthday",
+            Holiday::MemorialDay => "memorial_day",
+            Holiday::Juneteenth => "juneteenth",
+            Holiday::IndependenceDay => "independence_day",
+            Holiday::LaborDay => "labor_day",
+            Holiday::ColumbusDay => "columbus_day",
+            Holiday::VeteransDay => "veterans_day",
+            Holiday::Thanksgiving => "thanksgiving",
+            Holiday::Christmas => "christmas",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Holiday::NewYearsDay => "New Year's Day",
@@ -184,6 +201,29 @@ pub enum NonBusinessDay {
 }
 
 impl NonBusinessDay {
+    /// A language-neutral code, kept in stored facts and read back with [`NonBusinessDay::from_code`]:
+    /// `saturday`, `sunday`, `closure`, `holiday.thanksgiving`.
+    pub fn code(self) -> String {
+        match self {
+            NonBusinessDay::Saturday => "saturday".to_owned(),
+            NonBusinessDay::Sunday => "sunday".to_owned(),
+            NonBusinessDay::Closure => "closure".to_owned(),
+            NonBusinessDay::Holiday(h) => format!("holiday.{}", h.code()),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<NonBusinessDay> {
+        match code {
+            "saturday" => Some(NonBusinessDay::Saturday),
+            "sunday" => Some(NonBusinessDay::Sunday),
+            "closure" => Some(NonBusinessDay::Closure),
+            _ => {
+                let code = code.strip_prefix("holiday.")?;
+                Holiday::ALL.into_iter().find(|h| h.code() == code).map(NonBusinessDay::Holiday)
+            }
+        }
+    }
+
     /// A phrase for a *why*: "a Saturday", "Memorial Day (a federal holiday)".
     pub fn describe(self) -> String {
         match self {

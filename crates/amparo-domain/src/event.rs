@@ -29,6 +29,12 @@ impl ServedBy {
             ServedBy::Online => "online",
         }
     }
+
+    pub fn parse(text: &str) -> Option<ServedBy> {
+        [ServedBy::Mail, ServedBy::Email, ServedBy::Personal, ServedBy::Online]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
 }
 
 /// What happened, with the facts particular to that kind of event.

@@ -13,6 +13,7 @@ pub mod org;
 pub mod policy;
 pub mod rules;
 pub mod triage;
+pub mod words;
 
 pub use calendar::Calendar;
 pub use case::{CaseRecord, Language, MedicalProfile, Person, PersonRole, Program};

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use amparo_domain::{CaseFile, Date, Policy, RuleSet, derive};
+use amparo_domain::{CaseFile, Date, Language, Policy, RuleSet, derive};
 use serde_json::{Value, json};
 
 fn local_dir() -> PathBuf {
@@ -98,4 +98,47 @@ fn local_copies_are_identical_to_the_shared_examples() {
             "{name} differs from the shared copy"
         );
     }
+}
+
+/// Every deadline of every worked example reads whole in Spanish: no placeholder left, no English
+/// code, every date in words.
+#[test]
+fn every_example_explains_itself_in_spanish() {
+    let rules = RuleSet::builtin().unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for name in example_names() {
+        let dir = local_dir();
+        let text = fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+        let expected: Value =
+            serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.expected.json"))).unwrap())
+                .unwrap();
+        let (file, _) = CaseFile::parse(&text).unwrap();
+        let today: Date = expected["today"].as_str().unwrap().parse().unwrap();
+        for deadline in derive(&file, today, &Policy::default(), rules).deadlines {
+            let es = rules.deadline_why(Language::Es, &deadline);
+            assert!(!es.is_empty() && !es.contains(['{', '}']), "{name}: {es}");
+            assert!(!es.contains("unknown") && !es.contains("served by"), "{name}: {es}");
+            let iso = es.split(|c: char| !c.is_ascii_digit() && c != '-').any(|w| w.parse::<Date>().is_ok());
+            assert!(!iso, "{name}: a date left in ISO form in {es}");
+            assert!(es.contains(" de 20"), "{name}: no date in words in {es}");
+            seen.insert((deadline.rule, deadline.why_facts.variant));
+        }
+    }
+    assert!(seen.len() >= 5, "the examples cover too few rules: {seen:?}");
+}
+
+#[test]
+fn the_mailed_rfe_explains_its_arithmetic_in_spanish() {
+    let text = fs::read_to_string(local_dir().join("e2-rfe-mail.json")).unwrap();
+    let (file, _) = CaseFile::parse(&text).unwrap();
+    let rules = RuleSet::builtin().unwrap();
+    let derivation = derive(&file, "2026-02-20".parse().unwrap(), &Policy::default(), rules);
+    let rfe = derivation.deadlines.iter().find(|d| d.kind.as_str() == "rfe_response_due").unwrap();
+    let es = rules.deadline_why(Language::Es, rfe);
+    assert!(
+        es.starts_with(
+            "Solicitud de evidencia (RFE) notificada por correo postal el 9 de febrero de 2026: 84 + 3 días = 7 de mayo de 2026"
+        ),
+        "{es}"
+    );
 }

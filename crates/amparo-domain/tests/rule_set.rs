@@ -112,3 +112,41 @@ fn every_rule_must_be_present_once() {
     let missing_why = edited("with_amount = ", "# with_amount = ");
     assert!(refused(&missing_why).to_string().contains("missing why.with_amount"));
 }
+
+#[test]
+fn every_why_needs_its_spanish_wording() {
+    // A whole [rule.why_es] table missing: refused naming the rule and the first variant.
+    let start = BUILTIN_TOML.find("[rule.why_es]\ndefault = \"El aviso de pago").unwrap();
+    let end = start + BUILTIN_TOML[start..].find("\n\n").unwrap();
+    let without = format!("{}{}", &BUILTIN_TOML[..start], &BUILTIN_TOML[end..]);
+    assert_eq!(refused(&without), RuleSetError::MissingSpanishWhy { rule: "fee.pay_by", variant: "default" });
+    let error = refused(&without).to_string();
+    assert!(error.contains("rule \"fee.pay_by\": missing why_es.default"), "{error}");
+
+    let cases: Vec<(String, &str)> = vec![
+        // One variant missing.
+        (
+            edited("with_amount = \"El aviso de pago", "# with_amount = \"El aviso"),
+            "rule \"fee.pay_by\": missing why_es.with_amount",
+        ),
+        // A variant the English does not have.
+        (edited("expires = \"La concesión", "expired = \"La concesión"), "unknown why_es.expired"),
+        // A placeholder the rule cannot supply.
+        (edited("concesión del {granted_on}", "concesión del {otorgado}"), "unknown placeholder {otorgado}"),
+        // A fact of the English sentence dropped in translation.
+        (
+            edited("antes de que venza su período ({valid_until}) ", "antes de que venza su período "),
+            "rule \"parole.ends\" why_es.terminated: the Spanish text must use the same placeholders",
+        ),
+        // The calendar's notes too.
+        (edited("rolled_back_es = ", "# rolled_back_es = "), "missing field `rolled_back_es`"),
+        (
+            edited("al día hábil anterior, el {due}", "al día hábil anterior"),
+            "calendar.rolled_back_es: the Spanish text must use the same placeholders",
+        ),
+    ];
+    for (text, message) in cases {
+        let error = refused(&text).to_string();
+        assert!(error.contains(message), "expected {message:?} in {error:?}");
+    }
+}

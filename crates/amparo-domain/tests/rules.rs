@@ -584,3 +584,19 @@ fn ties_on_the_end_date_go_to_departure_then_to_expiry() {
     assert_eq!(due(&out, "re_parole_file_by", Some("m1")).as_deref(), Some("2025-07-02"));
     assert!(find(&out, "unlawful_presence_181", Some("m1")).unwrap().why.contains("expired on"));
 }
+
+#[test]
+fn a_roll_off_a_holiday_reads_in_spanish_with_the_holiday_named() {
+    // RFE in person on 2026-09-01: +84 = 2026-11-24 is a Tuesday; pick a notice landing on
+    // Thanksgiving 2026 (November 26): 2026-09-03 + 84 = 2026-11-26, moved to Friday 2026-11-27.
+    let f = file(json!([{ "type": "rfe_received", "on": "2026-09-03", "served_by": "personal" }]));
+    let out = run(&f, "2026-09-04");
+    let rfe = find(&out, "rfe_response_due", None).unwrap();
+    assert_eq!(rfe.due, d("2026-11-27"));
+    assert!(rfe.why.contains("2026-11-26 is Thanksgiving Day"), "{}", rfe.why);
+    let es = RuleSet::builtin().unwrap().deadline_why(amparo_domain::Language::Es, rfe);
+    assert!(es.starts_with("Solicitud de evidencia (RFE) notificada por entrega en persona el 3 de septiembre de 2026: 84 días = 26 de noviembre de 2026; el 26 de noviembre de 2026 es Día de Acción de Gracias (feriado federal, en su fecha de observancia), así que el plazo pasa al siguiente día hábil, el 27 de noviembre de 2026"), "{es}");
+    // The stored facts keep codes, never the English words.
+    let kept: Vec<&str> = rfe.why_facts.facts.iter().map(|(_, v)| v.as_str()).collect();
+    assert!(kept.iter().all(|v| !v.contains("Thanksgiving") && !v.contains("is ")), "{kept:?}");
+}

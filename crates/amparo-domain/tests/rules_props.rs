@@ -3,7 +3,7 @@
 
 use amparo_domain::calendar::Calendar;
 use amparo_domain::rules::{DeadlineKind, Status};
-use amparo_domain::{CaseFile, Date, Policy, RuleSet, derive};
+use amparo_domain::{CaseFile, Date, Language, Policy, RuleSet, derive};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -106,10 +106,15 @@ proptest! {
         let rules = RuleSet::builtin().unwrap();
         for deadline in &out.deadlines {
             let facts = &deadline.why_facts;
-            let again = rules.rule(deadline.rule).render_why(facts.variant, |name| {
+            let again = rules.why_in(Language::En, deadline.rule, facts.variant, |name| {
                 facts.facts.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
             });
             prop_assert_eq!(&again, &deadline.why);
+            // The Spanish sentence is whole: no placeholder left, no English code, dates in words.
+            let es = rules.deadline_why(Language::Es, deadline);
+            prop_assert!(!es.is_empty() && !es.contains('{') && !es.contains('}'), "{}", es);
+            prop_assert!(!es.contains("unknown") && !es.contains(" mail ") && !es.contains("federal holiday"), "{}", es);
+            prop_assert!(!es.split(|c: char| !c.is_ascii_digit() && c != '-').any(|w| w.parse::<Date>().is_ok()), "{}", es);
             let kept: usize = facts.facts.iter().map(|(n, v)| n.len() + v.len()).sum();
             prop_assert!(kept < deadline.why.len(), "{:?} vs {}", facts, deadline.why);
         }

@@ -450,8 +450,13 @@ impl<E: Engine> Store for E {
         }
     }
 
-    fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
-        self.read(|tx| shared::deadlines_due(tx, org, query, &self.rule_set().set))
+    fn deadlines_due_in(
+        &self,
+        org: &OrgId,
+        query: &DeadlineQuery,
+        language: amparo_domain::Language,
+    ) -> StoreResult<Vec<DueDeadline>> {
+        self.read(|tx| shared::deadlines_due(tx, org, query, &self.rule_set().set, language))
     }
 
     fn upcoming_deadlines(

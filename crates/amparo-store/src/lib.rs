@@ -235,7 +235,17 @@ pub trait Store: Notices + Send + Sync + 'static {
     /// as days of unlawful presence, appear only as days pass); returns how many.
     fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize>;
     /// Stored deadlines due in a range across the organisation's cases: one indexed query.
-    fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>>;
+    /// Stored deadlines due in the query's range, each *why* in English.
+    fn deadlines_due(&self, org: &OrgId, query: &DeadlineQuery) -> StoreResult<Vec<DueDeadline>> {
+        self.deadlines_due_in(org, query, amparo_domain::Language::En)
+    }
+    /// As [`Store::deadlines_due`], each *why* written in `language`.
+    fn deadlines_due_in(
+        &self,
+        org: &OrgId,
+        query: &DeadlineQuery,
+        language: amparo_domain::Language,
+    ) -> StoreResult<Vec<DueDeadline>>;
     /// The first `limit` lines of a window of deadlines (one per case, kind and day), without their
     /// explanations, and the number of lines in all; `shared_with` keeps a clinician's cases only.
     fn upcoming_deadlines(

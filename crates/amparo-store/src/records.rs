@@ -166,7 +166,8 @@ pub struct DeadlineRow {
     pub why_facts: String,
 }
 
-/// The facts of a *why* as stored: a JSON object of placeholder name → printed text.
+/// The facts of a *why* as stored: a JSON object of placeholder name → printed text, or a
+/// language-neutral code where the English text would not be (see `Rule::explain`).
 fn why_facts_json(facts: &amparo_domain::rules::WhyFacts) -> String {
     let mut out = String::with_capacity(16 + 24 * facts.facts.len());
     out.push('{');
@@ -191,9 +192,10 @@ pub struct RenderedDeadline {
     pub why: String,
 }
 
-/// Renders a stored deadline's text with the rule set it was derived under.
+/// Renders a stored deadline's text with the rule set it was derived under, its *why* in `language`.
 pub fn render_deadline(
     rules: &amparo_domain::RuleSet,
+    language: amparo_domain::Language,
     rule: &str,
     variant: &str,
     facts: &str,
@@ -201,12 +203,9 @@ pub fn render_deadline(
     let id = amparo_domain::rules::RuleId::parse(rule).ok_or_else(|| corrupt("deadline rule", rule))?;
     let facts: std::collections::HashMap<String, String> =
         serde_json::from_str(facts).map_err(|_| corrupt("deadline facts", facts))?;
+    let why = rules.why_in(language, id, variant, |name| facts.get(name).map(String::as_str));
     let rule = rules.rule(id);
-    Ok(RenderedDeadline {
-        basis: rule.basis.as_str(),
-        citation: rule.citation.to_string(),
-        why: rule.render_why(variant, |name| facts.get(name).map(String::as_str)),
-    })
+    Ok(RenderedDeadline { basis: rule.basis.as_str(), citation: rule.citation.to_string(), why })
 }
 
 /// What is stored of a case's derivation: its coverage, the day it was computed for, its deadlines.

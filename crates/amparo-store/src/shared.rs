@@ -717,6 +717,7 @@ pub fn deadlines_due(
     org: &OrgId,
     query: &DeadlineQuery,
     rules: &amparo_domain::RuleSet,
+    language: amparo_domain::Language,
 ) -> StoreResult<Vec<DueDeadline>> {
     let mut params = vec![org.as_str().into(), query.from.to_string().into(), query.to.to_string().into()];
     if let Some(kind) = &query.kind {
@@ -726,7 +727,7 @@ pub fn deadlines_due(
         .iter()
         .map(|r| {
             let rule = r.text(6)?;
-            let text = records::render_deadline(rules, &rule, &r.text(7)?, &r.text(8)?)?;
+            let text = records::render_deadline(rules, language, &rule, &r.text(7)?, &r.text(8)?)?;
             Ok(DueDeadline {
                 case_id: CaseId(r.text(0)?),
                 reference: r.text(1)?,

@@ -65,7 +65,7 @@ pub async fn calendar(
     let user = signed_in.user.clone();
     let deadlines = state
         .with_store(move |store| {
-            let mut deadlines = store.deadlines_due(&org, &window)?;
+            let mut deadlines = store.deadlines_due_in(&org, &window, lang.0)?;
             if let Some(visible) = crate::access::visible_cases(store, &user)? {
                 deadlines.retain(|d| visible.contains(&d.case_id));
             }

@@ -176,12 +176,9 @@ impl Lang {
     }
 
     /// A calendar day in words: "November 23, 2026", "23 de noviembre de 2026".
+    /// The domain writes it (`amparo_domain::words`), so every *why* and letter says it the same way.
     pub fn date(&self, date: Date) -> String {
-        let month = self.t(MONTHS[(date.month() as usize).saturating_sub(1) % 12]);
-        match self.0 {
-            Language::En => format!("{month} {}, {}", date.day(), date.year()),
-            Language::Es => format!("{} de {month} de {}", date.day(), date.year()),
-        }
+        amparo_domain::words::date_in_words(self.0, date)
     }
 
     /// An optional day, or a dash.
@@ -191,11 +188,7 @@ impl Lang {
 
     /// The month and year, for the calendar's heading: "November 2026", "noviembre de 2026".
     pub fn month_year(&self, year: i32, month: u32) -> String {
-        let name = self.t(MONTHS[(month as usize).saturating_sub(1) % 12]);
-        match self.0 {
-            Language::En => format!("{name} {year}"),
-            Language::Es => format!("{name} de {year}"),
-        }
+        amparo_domain::words::month_year(self.0, year, month)
     }
 
     /// A moment, to the minute, in UTC: "November 23, 2026, 14:05 UTC".
@@ -254,11 +247,6 @@ impl Lang {
         self.t(if answer { "answer-yes" } else { "answer-no" })
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8", "month-9",
-    "month-10", "month-11", "month-12",
-];
 
 /// The `Set-Cookie` value that remembers `language` for a year.
 pub fn language_cookie(language: Language, secure: bool) -> String {
@@ -404,7 +392,6 @@ mod tests {
         );
         wanted.extend(["law", "practice", "policy"].iter().map(|b| format!("basis-{b}")));
         wanted.extend(["mail", "email", "personal", "online"].iter().map(|s| format!("served-{s}")));
-        wanted.extend(MONTHS.iter().map(|m| (*m).to_owned()));
         wanted.extend((1..=7).map(|d| format!("weekday-{d}")));
         let missing: Vec<_> = wanted.iter().filter(|id| !english.contains(*id)).collect();
         assert!(missing.is_empty(), "missing: {missing:?}");

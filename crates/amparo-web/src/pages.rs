@@ -323,7 +323,8 @@ pub(crate) async fn render_case_with(
         state.clock.now(),
     );
     let event_form = event_form::view(&form, &case.file, lang);
-    let mut page = case_view(lang, viewer(signed_in), &case, &derivation, section, event_form);
+    let mut page =
+        case_view(lang, viewer(signed_in), &case, (&derivation, state.store.rules()), section, event_form);
     page.sharing = sharing;
     Ok((status, views::render(&page)).into_response())
 }
@@ -353,7 +354,7 @@ pub async fn case_print(
     let form = event_form::view(&EventFormState::empty(), &case.file, lang);
     let page = views::CasePrintPage {
         lang,
-        case: case_view(lang, viewer(&signed_in), &case, &derivation, empty, form),
+        case: case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form),
         printed: lang.moment(state.clock.now()),
     };
     Ok(views::render(&page).into_response())
@@ -375,7 +376,8 @@ fn case_view(
     lang: Lang,
     viewer: Viewer,
     stored: &StoredCase,
-    derivation: &Derivation,
+    // The derivation and the rule set it came from, which words each *why* in the reader's language.
+    (derivation, rules): (&Derivation, &amparo_domain::RuleSet),
     triage: crate::triage_pages::CaseTriage,
     event_form: EventFormView,
 ) -> CasePage {
@@ -450,7 +452,7 @@ fn case_view(
             kind: lang.deadline_kind(d.kind.as_str()),
             person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
             basis: lang.basis(d.basis),
-            why: d.why.clone(),
+            why: rules.deadline_why(lang.0, d),
             citation: d.citation.to_string(),
             rule: d.rule.as_str(),
             past: d.due < derivation.today,

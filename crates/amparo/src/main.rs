@@ -144,6 +144,9 @@ enum Command {
         /// With --case-file: a rule-set file to use instead of the built-in one.
         #[arg(long, value_name = "FILE", requires = "case_file")]
         rules: Option<PathBuf>,
+        /// Language of each deadline's why: en or es (dates in the language's words).
+        #[arg(long, default_value = "en")]
+        language: String,
     },
     /// The triage board: open cases, most urgent first, with the reasons in words.
     Triage {
@@ -271,14 +274,16 @@ fn run(cli: Cli) -> CliResult {
             commands::logging(file.log.as_deref(), "warn");
             commands::data::import(&database(db), org.org.as_deref(), &files)
         }
-        Command::Deadlines { db, org, case_file, due_within, kind, today, json, rules } => {
+        Command::Deadlines { db, org, case_file, due_within, kind, today, json, rules, language } => {
             commands::logging(file.log.as_deref(), "warn");
+            let language = commands::deadlines::parse_language(&language)?;
             match (case_file, due_within) {
                 (Some(case_file), _) => {
-                    commands::deadlines::run(&case_file, today.as_deref(), json, rules.as_deref())
+                    let output = commands::deadlines::Output { json, language };
+                    commands::deadlines::run(&case_file, today.as_deref(), output, rules.as_deref())
                 }
                 (None, Some(days)) => {
-                    let query = commands::deadlines::DueQuery { days, kind, today, json };
+                    let query = commands::deadlines::DueQuery { days, kind, today, json, language };
                     commands::deadlines::due_within(&database(db), org.org.as_deref(), &query)
                 }
                 (None, None) => {

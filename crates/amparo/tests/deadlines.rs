@@ -82,6 +82,23 @@ fn case_file_table_says_dates_are_not_legal_advice() {
 }
 
 #[test]
+fn case_file_why_in_spanish_with_language_es() {
+    let file = examples().join("e2-rfe-mail.json");
+    let args = ["deadlines", "--case-file", file.to_str().unwrap(), "--today", "2026-02-20"];
+    let text = stdout_of(&amparo(&[&args[..], &["--language", "es"]].concat()));
+    assert!(
+        text.contains("why: Solicitud de evidencia (RFE) notificada por correo postal el 9 de febrero de 2026: 84 + 3 días = 7 de mayo de 2026"),
+        "{text}"
+    );
+    assert!(!text.contains("RFE served by mail"), "{text}");
+    let json = stdout_of(&amparo(&[&args[..], &["--language", "es", "--json"]].concat()));
+    assert!(json.contains("\"why\": \"Solicitud de evidencia (RFE)"), "{json}");
+    let bad = amparo(&[&args[..], &["--language", "fr"]].concat());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--language"));
+}
+
+#[test]
 fn bad_case_files_name_the_field_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(examples().join("e1-regrant.json")).unwrap();
@@ -144,6 +161,13 @@ fn due_within_across_stored_cases(db: &TestDatabase) {
     assert_eq!(rfe["deadlines"].as_array().unwrap().len(), 1);
     assert_eq!(rfe["deadlines"][0]["citation"], "8 CFR 103.2(b)(8)(iv), 103.8(b), 1.2");
 
+    // The stored facts are written again in the language asked for.
+    let es = query(&["--kind", "rfe_response_due", "--language", "es"]);
+    let why = es["deadlines"][0]["why"].as_str().unwrap();
+    assert!(
+        why.starts_with("Solicitud de evidencia (RFE) notificada por correo postal el 9 de febrero de 2026: 84 + 3 días = 7 de mayo de 2026"),
+        "{why}"
+    );
     let unknown = amparo(&[&["deadlines", "--due-within", "5", "--kind", "bogus"][..], &database].concat());
     assert_eq!(unknown.status.code(), Some(2));
 
@@ -165,6 +189,15 @@ fn due_within_across_stored_cases(db: &TestDatabase) {
         &[&["deadlines", "--due-within", "150", "--today", "2026-01-01", "--json"][..], &database].concat(),
     ));
     assert_eq!(targets(&serde_json::from_str(&wider).unwrap()), ["2026-01-30", "2026-01-30"]);
+    // The roll off the Saturday is kept as a code and said in Spanish on read.
+    let wider_es = stdout_of(&amparo(
+        &[&["deadlines", "--due-within", "150", "--today", "2026-01-01", "--language", "es"][..], &database]
+            .concat(),
+    ));
+    assert!(
+        wider_es.contains("el 31 de enero de 2026 es un sábado, así que la fecha objetivo se adelanta al día hábil anterior, el 30 de enero de 2026"),
+        "{wider_es}"
+    );
 }
 
 amparo_store::on_both_backends!(due_within_across_stored_cases);

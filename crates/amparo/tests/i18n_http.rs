@@ -71,6 +71,17 @@ fn a_signed_in_choice_is_stored_with_the_user(db: &TestDatabase) {
         assert!(spanish.contains(expected), "the Spanish case page lacks {expected:?}");
     }
     assert!(!spanish.contains("Covered until"), "nothing left in English");
+    // Each deadline's reason is written in Spanish too, its dates in words.
+    assert!(english.contains("is valid until 2026-07-02; parole ends then unless renewed."), "{english}");
+    for expected in [
+        "es válida hasta el 2 de julio de 2026; el permiso humanitario (parole) termina ese día si no se renueva.",
+        "la organización procura presentar la solicitud de nuevo permiso (re-parole)",
+    ] {
+        assert!(spanish.contains(expected), "the Spanish case page lacks {expected:?}: {spanish}");
+    }
+    assert!(!spanish.contains("parole ends then unless renewed") && !spanish.contains("class=\"why\" lang="));
+    let print = app.get(&format!("{case}/print"), &session).body;
+    assert!(print.contains("el permiso humanitario (parole) termina ese día si no se renueva."), "{print}");
 
     // A new session, in a browser without the cookie, opens in the stored language.
     let (elsewhere, csrf) = app.sign_in("ana@a.example.org", PASSWORD);

@@ -9,8 +9,9 @@ use crate::event::{Event, EventKind, ServedBy};
 use crate::policy::Policy;
 
 use super::output::{Deadline, Derivation, PersonStatus, Status, WhyFacts};
-use super::ruleset::{Roll, Rule, RuleId, RuleSet};
+use super::ruleset::{Roll, Rule, RuleId, RuleSet, UNKNOWN_FACT};
 use super::template::Arg;
+use crate::case::Language;
 
 /// How a grant's parole came to an end (or will).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,7 +183,30 @@ struct Explained {
 
 impl Explained {
     fn new(rule: &Rule, variant: &str, args: &[(&'static str, Arg<'_>)]) -> Explained {
-        Explained { text: rule.why(variant, args), facts: rule.explain(variant, args) }
+        Explained::with_codes(rule, variant, args, &[])
+    }
+
+    /// As [`Explained::new`], keeping `codes` in the facts in place of English text.
+    fn with_codes(
+        rule: &Rule,
+        variant: &str,
+        args: &[(&'static str, Arg<'_>)],
+        codes: &[(&'static str, String)],
+    ) -> Explained {
+        Explained { text: rule.why(variant, args), facts: rule.explain(variant, args, codes) }
+    }
+}
+
+/// A date moved off a closed day: the English note for the sentence, and the same as a
+/// language-neutral code for the stored facts (`<from> <reason code> <to>`, empty when nothing moved).
+struct Rolled {
+    note: String,
+    code: String,
+}
+
+impl Rolled {
+    fn codes(&self) -> [(&'static str, String); 1] {
+        [("rolled", self.code.clone())]
     }
 }
 
@@ -216,23 +240,26 @@ impl Engine<'_> {
     }
 
     /// Moves `date` as the rule says, with the note explaining the move (empty when it stays).
-    fn roll(&self, rule: &Rule, date: Date) -> (Date, String) {
+    fn roll(&self, rule: &Rule, date: Date) -> (Date, Rolled) {
+        let unmoved = || Rolled { note: String::new(), code: String::new() };
         let (calendar, forward) = match rule.roll {
-            Roll::None => return (date, String::new()),
+            Roll::None => return (date, unmoved()),
             // Office closures never move a legal deadline.
             Roll::Forward => (&self.legal, true),
             Roll::Back => (&self.office, false),
         };
         let rolled = if forward { calendar.roll_forward(date) } else { calendar.roll_back(date) };
         if rolled == date {
-            return (date, String::new());
+            return (date, unmoved());
         }
-        let reason = calendar.non_business_reason(date).map(|r| r.describe()).unwrap_or_default();
+        let why = calendar.non_business_reason(date);
+        let reason = why.map(|r| r.describe()).unwrap_or_default();
+        let code = why.map(|r| format!("{date} {} {rolled}", r.code())).unwrap_or_default();
         let args =
             [("unrolled", Arg::Date(date)), ("reason", Arg::Text(&reason)), ("due", Arg::Date(rolled))];
         let note =
             if forward { self.rules.rolled_forward_note(&args) } else { self.rules.rolled_back_note(&args) };
-        (rolled, note)
+        (rolled, Rolled { note, code })
     }
 
     /// A response period running from a notice: the printed date when there is one, else the period
@@ -262,9 +289,10 @@ impl Engine<'_> {
             ("total", Arg::Int(days + mail_days)),
             ("unrolled", Arg::Date(unrolled)),
             ("due", Arg::Date(due)),
-            ("rolled", Arg::Text(&rolled)),
+            ("rolled", Arg::Text(&rolled.note)),
         ];
-        let why = Explained::new(rule, if mail_days > 0 { "computed_mail" } else { "computed" }, &args);
+        let variant = if mail_days > 0 { "computed_mail" } else { "computed" };
+        let why = Explained::with_codes(rule, variant, &args, &rolled.codes());
         self.push(rule, None, due, None, why);
     }
 }
@@ -323,7 +351,7 @@ pub fn derive(file: &CaseFile, today: Date, policy: &Policy, rules: &RuleSet) ->
             let days = i64::from(policy.medical_refresh_days);
             let target = attested_on.add_days(days);
             let (due, rolled) = engine.roll(rule, target);
-            let why = Explained::new(
+            let why = Explained::with_codes(
                 rule,
                 "default",
                 &[
@@ -331,8 +359,9 @@ pub fn derive(file: &CaseFile, today: Date, policy: &Policy, rules: &RuleSet) ->
                     ("days", Arg::Int(days)),
                     ("target", Arg::Date(target)),
                     ("due", Arg::Date(due)),
-                    ("rolled", Arg::Text(&rolled)),
+                    ("rolled", Arg::Text(&rolled.note)),
                 ],
+                &rolled.codes(),
             );
             engine.push(rule, None, due, None, why);
         }
@@ -383,16 +412,16 @@ fn re_parole_deadlines(
         ("lead_days", Arg::Int(lead_days)),
         ("target", Arg::Date(target)),
         ("due", Arg::Date(due)),
-        ("rolled", Arg::Text(&rolled)),
+        ("rolled", Arg::Text(&rolled.note)),
         ("window_opens", Arg::Date(opens)),
         ("window_days", Arg::Int(window_days)),
     ];
     if program != Program::U4u {
-        let why = Explained::new(target_rule, "default", &args);
+        let why = Explained::with_codes(target_rule, "default", &args, &rolled.codes());
         engine.push(target_rule, Some(key), due, None, why);
         return;
     }
-    let why = Explained::new(target_rule, "u4u", &args);
+    let why = Explained::with_codes(target_rule, "u4u", &args, &rolled.codes());
     engine.push(target_rule, Some(key), due, Some(opens), why);
     let why = Explained::new(
         window_rule,
@@ -443,23 +472,25 @@ fn presence_deadlines(engine: &mut Engine<'_>, key: &str, grant: &GrantEnd<'_>, 
         Some(_) => (day_after, "adult"),
         None => (day_after, "no_birth_date"),
     };
-    let cause = if grant.cause == EndCause::Termination { "was terminated as of" } else { "expired on" };
+    // Kept as a code in the facts; the English words are the rule set's default language.
+    let code = if grant.cause == EndCause::Termination { "terminated" } else { "expired" };
+    let cause = super::ruleset::end_cause(Language::En, code).unwrap_or_default();
     for id in [RuleId::PresenceBar3, RuleId::PresenceBar10] {
         let rule = engine.rules.rule(id);
         let day = rule.number_or_zero();
         // The first counted day is day 1.
         let due = start.add_days(day - 1);
-        let unknown = Arg::Text("unknown");
+        let unknown = Arg::Text(UNKNOWN_FACT);
         let args = [
             ("parole_ends", Arg::Date(grant.end)),
             ("cause", Arg::Text(cause)),
             ("start", Arg::Date(start)),
             ("day", Arg::Int(day)),
             ("due", Arg::Date(due)),
-            ("birth_date", birth_date.map_or(unknown, Arg::Date)),
+            ("birth_date", birth_date.map_or(unknown.clone(), Arg::Date)),
             ("birthday_18", birthday_18.map_or(unknown, Arg::Date)),
         ];
-        let why = Explained::new(rule, variant, &args);
+        let why = Explained::with_codes(rule, variant, &args, &[("cause", code.to_owned())]);
         engine.push(rule, Some(key), due, None, why);
     }
 }

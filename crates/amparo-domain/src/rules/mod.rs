@@ -20,4 +20,6 @@ pub use derive::{
     EndCause, GrantEnd, current_grant, days_to_critical_harm, derive, is_critical_care, live_events,
 };
 pub use output::{Deadline, Derivation, NOT_LEGAL_ADVICE, PersonStatus, Status, WhyFacts, render_text};
-pub use ruleset::{BUILTIN_TOML, Basis, DeadlineKind, Roll, Rule, RuleId, RuleSet, RuleSetError};
+pub use ruleset::{
+    BUILTIN_TOML, Basis, DeadlineKind, Roll, Rule, RuleId, RuleSet, RuleSetError, UNKNOWN_FACT,
+};

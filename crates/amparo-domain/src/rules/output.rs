@@ -76,7 +76,7 @@ pub struct Deadline {
     pub basis: Basis,
     pub citation: Arc<str>,
     pub why: String,
-    /// The same *why* as data: what the store keeps, rendered again with [`Rule::render_why`](super::Rule::render_why).
+    /// The same *why* as data: what the store keeps, rendered again, in either language, with [`RuleSet::why_in`](super::RuleSet::why_in).
     #[serde(skip)]
     pub why_facts: WhyFacts,
 }

@@ -8,9 +8,14 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
-use super::output::WhyFacts;
+use super::output::{Deadline, WhyFacts};
 use super::template::{Arg, Template, TemplateError};
+use crate::calendar::NonBusinessDay;
+use crate::case::Language;
+use crate::date::Date;
+use crate::event::ServedBy;
 use crate::triage::{TriageWeights, TriageWeightsError};
+use crate::words;
 
 /// The rule set Amparo ships, compiled into the binary.
 pub const BUILTIN_TOML: &str = include_str!("../../rules/us-parole-2026.1.toml");
@@ -300,6 +305,8 @@ pub struct Rule {
     pub number: Option<i64>,
     pub roll: Roll,
     whys: Vec<(&'static str, Template)>,
+    /// The same variants in Spanish, in the same order, each using the placeholders of its English text.
+    whys_es: Vec<(&'static str, Template)>,
 }
 
 impl Rule {
@@ -314,12 +321,29 @@ impl Rule {
     }
 
     fn template(&self, variant: &str) -> Option<&Template> {
-        self.whys.iter().find(|(v, _)| *v == variant).map(|(_, t)| t)
+        self.template_in(Language::En, variant)
+    }
+
+    fn template_in(&self, language: Language, variant: &str) -> Option<&Template> {
+        let whys = match language {
+            Language::En => &self.whys,
+            Language::Es => &self.whys_es,
+        };
+        whys.iter().find(|(v, _)| *v == variant).map(|(_, t)| t)
     }
 
     /// The facts of a *why* variant that its wording uses, each as the text it prints: what
     /// [`Rule::render_why`] needs to write the same sentence again.
-    pub fn explain(&self, variant: &str, args: &[(&'static str, Arg<'_>)]) -> WhyFacts {
+    ///
+    /// `neutral` replaces the printed value of a fact whose English text is not language-neutral
+    /// (the cause of an end, a roll's note): the store keeps the code, and [`RuleSet::why_in`] says it
+    /// in the reader's language.
+    pub fn explain(
+        &self,
+        variant: &str,
+        args: &[(&'static str, Arg<'_>)],
+        neutral: &[(&'static str, String)],
+    ) -> WhyFacts {
         let Some((variant, template)) = self.whys.iter().find(|(v, _)| *v == variant) else {
             return WhyFacts::default();
         };
@@ -328,7 +352,9 @@ impl Rule {
             if facts.iter().any(|(n, _)| *n == name) {
                 continue;
             }
-            if let Some((_, arg)) = args.iter().find(|(n, _)| *n == name) {
+            if let Some((_, code)) = neutral.iter().find(|(n, _)| *n == name) {
+                facts.push((name, code.clone()));
+            } else if let Some((_, arg)) = args.iter().find(|(n, _)| *n == name) {
                 let mut text = String::new();
                 arg.push_to(&mut text);
                 facts.push((name, text));
@@ -337,19 +363,14 @@ impl Rule {
         WhyFacts { variant, facts }
     }
 
-    /// The *why* of `variant` written from `facts` (name and printed value); unknown variants and
-    /// missing facts render empty, as [`Rule::why`] does.
-    pub fn render_why<'a>(&self, variant: &str, facts: impl Fn(&str) -> Option<&'a str>) -> String {
-        let mut out = String::new();
-        if let Some(template) = self.template(variant) {
-            template.render_with(&mut out, |name| facts(name).map(Arg::Text));
-        }
-        out
-    }
-
     /// The *why* variants and their texts as written.
     pub fn why_texts(&self) -> impl Iterator<Item = (&'static str, &str)> {
         self.whys.iter().map(|(v, t)| (*v, t.source()))
+    }
+
+    /// The Spanish *why* variants and their texts as written.
+    pub fn why_texts_es(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.whys_es.iter().map(|(v, t)| (*v, t.source()))
     }
 }
 
@@ -362,6 +383,8 @@ pub struct RuleSet {
     pub mailing_days: i64,
     rolled_forward: Template,
     rolled_back: Template,
+    rolled_forward_es: Template,
+    rolled_back_es: Template,
     rules: [Rule; 12],
     triage: TriageWeights,
 }
@@ -391,8 +414,16 @@ pub enum RuleSetError {
     UnexpectedNumber { rule: &'static str, field: &'static str },
     #[error("rule {rule:?}: missing why.{variant}")]
     MissingWhy { rule: &'static str, variant: &'static str },
-    #[error("rule {rule:?}: unknown why.{variant} (expected: {expected})")]
-    UnknownWhy { rule: &'static str, variant: String, expected: String },
+    #[error("rule {rule:?}: unknown {table}.{variant} (expected: {expected})")]
+    UnknownWhy { rule: &'static str, table: &'static str, variant: String, expected: String },
+    #[error(
+        "rule {rule:?}: missing why_es.{variant}, the Spanish wording of why.{variant} (add it under [rule.why_es])"
+    )]
+    MissingSpanishWhy { rule: &'static str, variant: &'static str },
+    #[error(
+        "{location}: the Spanish text must use the same placeholders as the English one (English: {english}; Spanish: {spanish})"
+    )]
+    SpanishPlaceholders { location: String, english: String, spanish: String },
     #[error("{location}: {error}")]
     Template { location: String, error: TemplateError },
     #[error("calendar.mailing_days must be from 0 to 30, found {0}")]
@@ -425,6 +456,8 @@ struct RawCalendar {
     mailing_days: i64,
     rolled_forward: String,
     rolled_back: String,
+    rolled_forward_es: String,
+    rolled_back_es: String,
 }
 
 #[derive(Deserialize)]
@@ -443,6 +476,9 @@ struct RawRule {
     #[serde(default)]
     roll: Option<Roll>,
     why: BTreeMap<String, String>,
+    /// Optional for serde so that a missing table is refused with the rule's name, not TOML's words.
+    #[serde(default)]
+    why_es: BTreeMap<String, String>,
 }
 
 impl RuleSet {
@@ -461,6 +497,10 @@ impl RuleSet {
         };
         let rolled_forward = compile("calendar.rolled_forward", &raw.calendar.rolled_forward)?;
         let rolled_back = compile("calendar.rolled_back", &raw.calendar.rolled_back)?;
+        let rolled_forward_es = compile("calendar.rolled_forward_es", &raw.calendar.rolled_forward_es)?;
+        same_placeholders("calendar.rolled_forward_es", &rolled_forward, &rolled_forward_es)?;
+        let rolled_back_es = compile("calendar.rolled_back_es", &raw.calendar.rolled_back_es)?;
+        same_placeholders("calendar.rolled_back_es", &rolled_back, &rolled_back_es)?;
 
         let mut slots: Vec<Option<Rule>> = vec![None; RuleId::ALL.len()];
         for raw_rule in raw.rules {
@@ -486,6 +526,8 @@ impl RuleSet {
             mailing_days: raw.calendar.mailing_days,
             rolled_forward,
             rolled_back,
+            rolled_forward_es,
+            rolled_back_es,
             rules,
             triage: raw.triage,
         })
@@ -520,6 +562,122 @@ impl RuleSet {
     pub fn rolled_back_note(&self, args: &[(&'static str, Arg<'_>)]) -> String {
         self.rolled_back.render(args)
     }
+
+    /// A deadline's *why* in `language`, written again from its facts.
+    pub fn deadline_why(&self, language: Language, deadline: &Deadline) -> String {
+        let facts = &deadline.why_facts;
+        self.why_in(language, deadline.rule, facts.variant, |name| {
+            facts.facts.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        })
+    }
+
+    /// The *why* of `rule`'s `variant` in `language`, written from stored `facts` (name and value as
+    /// [`Rule::explain`] kept it). Dates are written the language's way in Spanish (English keeps the
+    /// ISO form the rule set's worked examples use); codes (how a notice was served, the cause of an
+    /// end, a roll off a closed day) are said in the language. Unknown variants and missing facts
+    /// render empty; a value in an older stored form is printed as it was kept.
+    pub fn why_in<'a>(
+        &self,
+        language: Language,
+        rule: RuleId,
+        variant: &str,
+        facts: impl Fn(&str) -> Option<&'a str>,
+    ) -> String {
+        let mut out = String::new();
+        let Some(template) = self.rule(rule).template_in(language, variant) else {
+            return out;
+        };
+        let roll = self.rule(rule).roll;
+        template.render_with(&mut out, |name| {
+            let value = facts(name)?;
+            Some(Arg::Owned(self.fact_in(language, roll, name, value)))
+        });
+        out
+    }
+
+    fn fact_in(&self, language: Language, roll: Roll, name: &str, value: &str) -> String {
+        match name {
+            "served_by" => ServedBy::parse(value)
+                .map_or_else(|| value.to_owned(), |s| words::served_by(language, s).to_owned()),
+            "cause" => end_cause(language, value).map_or_else(|| value.to_owned(), str::to_owned),
+            "rolled" => self.rolled_note(language, roll, value).unwrap_or_else(|| value.to_owned()),
+            _ if value == UNKNOWN_FACT && language == Language::Es => "desconocida".to_owned(),
+            _ => date_in(language, value),
+        }
+    }
+
+    /// The note of a stored roll (`<date> <reason code> <moved to>`, or empty when nothing moved);
+    /// `None` for a value in another form (a note stored as text before rolls were kept as codes).
+    fn rolled_note(&self, language: Language, roll: Roll, value: &str) -> Option<String> {
+        if value.is_empty() {
+            return Some(String::new());
+        }
+        let mut parts = value.split(' ');
+        let (unrolled, reason, due) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let (unrolled, due): (Date, Date) = (unrolled.parse().ok()?, due.parse().ok()?);
+        let reason = words::non_business_day(language, NonBusinessDay::from_code(reason)?);
+        let note = match (roll, language) {
+            (Roll::Back, Language::En) => &self.rolled_back,
+            (Roll::Back, Language::Es) => &self.rolled_back_es,
+            (_, Language::En) => &self.rolled_forward,
+            (_, Language::Es) => &self.rolled_forward_es,
+        };
+        let mut out = String::new();
+        note.render_with(&mut out, |name| match name {
+            "unrolled" => Some(Arg::Owned(date_in(language, &unrolled.to_string()))),
+            "due" => Some(Arg::Owned(date_in(language, &due.to_string()))),
+            "reason" => Some(Arg::Owned(reason.clone())),
+            _ => None,
+        });
+        Some(out)
+    }
+}
+
+/// The value the engine gives a date it does not know (a birth date not recorded).
+pub const UNKNOWN_FACT: &str = "unknown";
+
+/// How a parole ended, for the unlawful-presence rules' `{cause}`: stored as `expired` or
+/// `terminated`.
+pub fn end_cause(language: Language, code: &str) -> Option<&'static str> {
+    Some(match (code, language) {
+        ("expired", Language::En) => "expired on",
+        ("terminated", Language::En) => "was terminated as of",
+        ("expired", Language::Es) => "venció el",
+        ("terminated", Language::Es) => "fue terminado con efecto a partir del",
+        _ => return None,
+    })
+}
+
+/// A stored fact that is a date, in the language's words (Spanish); anything else as it is.
+fn date_in(language: Language, value: &str) -> String {
+    match (language, value.parse::<Date>()) {
+        (Language::Es, Ok(date)) => words::date_in_words(language, date),
+        _ => value.to_owned(),
+    }
+}
+
+/// Refuses a translation that drops or adds a fact: the same placeholders, in any order.
+fn same_placeholders(location: &str, english: &Template, spanish: &Template) -> Result<(), RuleSetError> {
+    let set = |t: &Template| t.placeholders().collect::<std::collections::BTreeSet<_>>();
+    let (en, es) = (set(english), set(spanish));
+    if en == es {
+        return Ok(());
+    }
+    let list = |s: std::collections::BTreeSet<&str>| {
+        if s.is_empty() {
+            "none".to_owned()
+        } else {
+            s.into_iter().map(|n| format!("{{{n}}}")).collect::<Vec<_>>().join(" ")
+        }
+    };
+    Err(RuleSetError::SpanishPlaceholders {
+        location: location.to_owned(),
+        english: list(en),
+        spanish: list(es),
+    })
 }
 
 fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
@@ -544,17 +702,31 @@ fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
     };
     let number = check("days", raw.days)?.or(check("day", raw.day)?);
     let expected = || spec.variants.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ");
-    if let Some(unknown) = raw.why.keys().find(|k| !spec.variants.iter().any(|(v, _)| v == k)) {
-        return Err(RuleSetError::UnknownWhy { rule, variant: unknown.clone(), expected: expected() });
+    for (table, texts) in [("why", &raw.why), ("why_es", &raw.why_es)] {
+        if let Some(unknown) = texts.keys().find(|k| !spec.variants.iter().any(|(v, _)| v == k)) {
+            return Err(RuleSetError::UnknownWhy {
+                rule,
+                table,
+                variant: unknown.clone(),
+                expected: expected(),
+            });
+        }
     }
     let mut whys = Vec::with_capacity(spec.variants.len());
+    let mut whys_es = Vec::with_capacity(spec.variants.len());
     for (variant, params) in spec.variants {
         let text = raw.why.get(*variant).ok_or(RuleSetError::MissingWhy { rule, variant })?;
         let template = Template::compile(text, params).map_err(|error| RuleSetError::Template {
             location: format!("rule {rule:?} why.{variant}"),
             error,
         })?;
+        let text_es = raw.why_es.get(*variant).ok_or(RuleSetError::MissingSpanishWhy { rule, variant })?;
+        let location = format!("rule {rule:?} why_es.{variant}");
+        let template_es = Template::compile(text_es, params)
+            .map_err(|error| RuleSetError::Template { location: location.clone(), error })?;
+        same_placeholders(&location, &template, &template_es)?;
         whys.push((*variant, template));
+        whys_es.push((*variant, template_es));
     }
     let default_roll = match id {
         RuleId::ReParoleTarget | RuleId::MedicalRefresh => Roll::Back,
@@ -570,5 +742,6 @@ fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
         number,
         roll: raw.roll.unwrap_or(default_roll),
         whys,
+        whys_es,
     })
 }

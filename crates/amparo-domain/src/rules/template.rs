@@ -4,11 +4,13 @@
 use crate::date::Date;
 
 /// A value filling one placeholder.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Arg<'a> {
     Date(Date),
     Int(i64),
     Text(&'a str),
+    /// A value made for this rendering (a date written in words, a code said in a language).
+    Owned(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,7 +98,7 @@ impl Template {
     }
 
     pub fn render_into(&self, out: &mut String, args: &[(&'static str, Arg<'_>)]) {
-        self.render_with(out, |name| args.iter().find(|(n, _)| *n == name).map(|(_, a)| *a));
+        self.render_with(out, |name| args.iter().find(|(n, _)| *n == name).map(|(_, a)| a.clone()));
     }
 
     /// Fills the placeholders with whatever `lookup` gives for each name (nothing renders empty).
@@ -121,11 +123,12 @@ impl Template {
 
 impl Arg<'_> {
     /// The value as a template prints it.
-    pub fn push_to(self, out: &mut String) {
+    pub fn push_to(&self, out: &mut String) {
         match self {
             Arg::Date(date) => date.push_iso(out),
-            Arg::Int(n) => push_int(out, n),
+            Arg::Int(n) => push_int(out, *n),
             Arg::Text(text) => out.push_str(text),
+            Arg::Owned(text) => out.push_str(text),
         }
     }
 }

@@ -29,21 +29,6 @@ filter-program = Programme
 filter-any-program = Any programme
 filter-apply = Apply
 
-## Months, for dates written in words
-
-month-1 = January
-month-2 = February
-month-3 = March
-month-4 = April
-month-5 = May
-month-6 = June
-month-7 = July
-month-8 = August
-month-9 = September
-month-10 = October
-month-11 = November
-month-12 = December
-
 ## Sign-in
 
 login-title = Sign in

@@ -40,21 +40,6 @@ filter-program = Programa
 filter-any-program = Cualquier programa
 filter-apply = Aplicar
 
-## Meses, para las fechas escritas con palabras
-
-month-1 = enero
-month-2 = febrero
-month-3 = marzo
-month-4 = abril
-month-5 = mayo
-month-6 = junio
-month-7 = julio
-month-8 = agosto
-month-9 = septiembre
-month-10 = octubre
-month-11 = noviembre
-month-12 = diciembre
-
 ## Inicio de sesión
 
 login-title = Iniciar sesión

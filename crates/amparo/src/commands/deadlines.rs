@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use amparo_domain::rules::DeadlineKind;
-use amparo_domain::{CaseFile, Date, Policy, RuleSet, derive, render_text};
+use amparo_domain::{CaseFile, Date, Language, Policy, RuleSet, derive, render_text};
 use amparo_store::DeadlineQuery;
 
 use super::{now, open_store, resolve_org};
@@ -29,11 +29,23 @@ fn parse_today(today: Option<&str>) -> CliResult<Date> {
     }
 }
 
+/// `--language`: the language each *why* is written in.
+pub fn parse_language(text: &str) -> CliResult<Language> {
+    Language::parse(text).ok_or_else(|| CliError::Invalid(format!("--language: {text:?} is not en or es")))
+}
+
 pub struct DueQuery {
     pub days: u32,
     pub kind: Option<String>,
     pub today: Option<String>,
     pub json: bool,
+    pub language: Language,
+}
+
+/// How `--case-file` prints: a table or JSON, each *why* in `language`.
+pub struct Output {
+    pub json: bool,
+    pub language: Language,
 }
 
 /// Deadlines due soon across the organisation's stored cases. Cases derived before `today` are
@@ -49,8 +61,8 @@ pub fn due_within(database: &str, org: Option<&str>, query: &DueQuery) -> CliRes
     let organisation = resolve_org(&*store, org)?;
     store.refresh_derived(&organisation.id, today, now())?;
     let to = today.add_days(i64::from(query.days));
-    let due = store
-        .deadlines_due(&organisation.id, &DeadlineQuery { from: today, to, kind: query.kind.clone() })?;
+    let window = DeadlineQuery { from: today, to, kind: query.kind.clone() };
+    let due = store.deadlines_due_in(&organisation.id, &window, query.language)?;
     if query.json {
         let document = serde_json::json!({ "today": today, "to": to, "deadlines": due });
         say!("{}", serde_json::to_string_pretty(&document).map_err(|e| CliError::Failed(e.to_string()))?);
@@ -71,7 +83,7 @@ pub fn due_within(database: &str, org: Option<&str>, query: &DueQuery) -> CliRes
     Ok(())
 }
 
-pub fn run(case_file: &Path, today: Option<&str>, json: bool, rules: Option<&Path>) -> CliResult {
+pub fn run(case_file: &Path, today: Option<&str>, output: Output, rules: Option<&Path>) -> CliResult {
     let today = parse_today(today)?;
     let shown = case_file.display();
     let text = std::fs::read_to_string(case_file).map_err(|e| CliError::Invalid(format!("{shown}: {e}")))?;
@@ -80,8 +92,13 @@ pub fn run(case_file: &Path, today: Option<&str>, json: bool, rules: Option<&Pat
         eprintln!("warning: {shown}: {warning}");
     }
     let rules = rule_set(rules)?;
-    let derivation = derive(&file, today, &Policy::default(), &rules);
-    if json {
+    let mut derivation = derive(&file, today, &Policy::default(), &rules);
+    if output.language != Language::En {
+        for deadline in &mut derivation.deadlines {
+            deadline.why = rules.deadline_why(output.language, deadline);
+        }
+    }
+    if output.json {
         say!("{}", derivation.to_json());
     } else {
         print!("{}", render_text(&derivation));
