@@ -60,7 +60,7 @@ test('searching and filtering the case list', async () => {
 
   // A bad value is named, and the field marked.
   await page.goto(`${app.base}/cases?due_within=abc`);
-  assert.match(await page.getByRole('alert').textContent(), /due_within: expected a whole number/);
+  assert.match(await page.getByRole('alert').textContent(), /due_within: Write a whole number from 0 to 3,650\./);
   assert.equal(await page.locator('#due_within').getAttribute('aria-invalid'), 'true');
 
   // A column heading sorts, and says so to assistive technology.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, PersonRole};
 use crate::event::{Event, RawEvent};
+use crate::problem::Problem;
 
 pub const FORMAT: &str = "amparo.case/1";
 
@@ -20,6 +21,8 @@ pub const MAX_EVENTS: usize = 10_000;
 pub const MAX_SHORT_TEXT: usize = 200;
 /// Notes and other free text.
 pub const MAX_LONG_TEXT: usize = 20_000;
+/// A hundred years: beyond it a number of days to critical harm is a typing slip.
+pub const MAX_DAYS_TO_CRITICAL_HARM: i64 = 36_500;
 
 /// A case with its timeline, in file order.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,13 +51,15 @@ pub enum CaseFileError {
     TooLarge { size: usize, max: usize },
     #[error("not valid JSON at line {line}, column {column}: {message}")]
     Syntax { line: usize, column: usize, message: String },
+    /// A field is wrong: its JSON path, the problem as data (for wording it in any language) and the
+    /// problem in English as the parser first said it.
     #[error("{path}: {message}")]
-    Field { path: String, message: String },
+    Field { path: String, problem: Problem, message: String },
 }
 
 impl CaseFileError {
-    fn field(path: impl Into<String>, message: impl Into<String>) -> Self {
-        CaseFileError::Field { path: path.into(), message: message.into() }
+    fn field(path: impl Into<String>, problem: Problem) -> Self {
+        CaseFileError::Field { path: path.into(), message: problem.to_string(), problem }
     }
 }
 
@@ -84,16 +89,14 @@ impl CaseFile {
             message: strip_position(&e),
         })?;
         if raw.format != FORMAT {
-            return Err(CaseFileError::field(
-                "format",
-                format!("expected {FORMAT:?}, found {:?}", raw.format),
-            ));
+            let problem = Problem::WrongFormat { expected: FORMAT.to_owned(), found: raw.format };
+            return Err(CaseFileError::field("format", problem));
         }
         let mut events = Vec::with_capacity(raw.events.len());
         for (index, event) in raw.events.into_iter().enumerate() {
             let event = event
                 .into_event()
-                .map_err(|e| CaseFileError::field(format!("events[{index}].{}", e.field), e.message))?;
+                .map_err(|e| CaseFileError::field(format!("events[{index}].{}", e.field), e.problem))?;
             events.push(event);
         }
         let file = CaseFile { case: raw.case, events };
@@ -119,7 +122,7 @@ impl CaseFile {
         let people: HashSet<&str> = self.case.people.iter().map(|p| p.key.as_str()).collect();
         let mut earlier_ids: HashSet<&str> = HashSet::new();
         if self.events.len() > MAX_EVENTS {
-            return Err(CaseFileError::field("events", format!("at most {MAX_EVENTS} events")));
+            return Err(CaseFileError::field("events", Problem::TooManyEvents { max: MAX_EVENTS }));
         }
         for (index, event) in self.events.iter().enumerate() {
             let path = format!("events[{index}]");
@@ -141,8 +144,9 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> CaseFileE
         return CaseFileError::Syntax { line: inner.line(), column: inner.column(), message };
     }
     let message = strip_position(&inner);
+    let (path, problem) = crate::problem::located(&path, &message);
     let path = if path == "." { String::from("(document)") } else { path };
-    CaseFileError::field(path, message)
+    CaseFileError::Field { path, problem, message }
 }
 
 /// serde_json appends " at line L column C" to its messages; the path says where instead.
@@ -154,13 +158,13 @@ fn strip_position(error: &serde_json::Error) -> String {
 
 fn check_text(path: String, text: &str, max: usize) -> Result<(), CaseFileError> {
     if text.trim().is_empty() {
-        return Err(CaseFileError::field(path, "must not be empty"));
+        return Err(CaseFileError::field(path, Problem::Required));
     }
     if text.chars().count() > max {
-        return Err(CaseFileError::field(path, format!("at most {max} characters")));
+        return Err(CaseFileError::field(path, Problem::TooLong { max }));
     }
     if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(CaseFileError::field(path, "contains a control character"));
+        return Err(CaseFileError::field(path, Problem::ControlCharacter));
     }
     Ok(())
 }
@@ -168,30 +172,24 @@ fn check_text(path: String, text: &str, max: usize) -> Result<(), CaseFileError>
 fn check_key(path: String, key: &str) -> Result<(), CaseFileError> {
     let ok = (1..=32).contains(&key.len())
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(CaseFileError::field(path, format!("not a key: {key:?} (1 to 32 letters, digits, '-' or '_')")))
-    }
+    if ok { Ok(()) } else { Err(CaseFileError::field(path, Problem::NotAKey { value: key.to_owned() })) }
 }
 
 /// The case record's own rules: people, patient, medical facts.
 pub fn validate_record(case: &CaseRecord) -> Result<(), CaseFileError> {
     if case.people.is_empty() {
-        return Err(CaseFileError::field("case.people", "a case needs at least its patient"));
+        return Err(CaseFileError::field("case.people", Problem::NoPeople));
     }
     if case.people.len() > MAX_PEOPLE {
-        return Err(CaseFileError::field("case.people", format!("at most {MAX_PEOPLE} people")));
+        return Err(CaseFileError::field("case.people", Problem::TooManyPeople { max: MAX_PEOPLE }));
     }
     let mut keys = HashSet::new();
     for (index, person) in case.people.iter().enumerate() {
         let path = format!("case.people[{index}]");
         check_key(format!("{path}.key"), &person.key)?;
         if !keys.insert(person.key.as_str()) {
-            return Err(CaseFileError::field(
-                format!("{path}.key"),
-                format!("duplicate person key {:?}", person.key),
-            ));
+            let problem = Problem::DuplicatePersonKey { key: person.key.clone() };
+            return Err(CaseFileError::field(format!("{path}.key"), problem));
         }
         check_text(format!("{path}.given_name"), &person.given_name, MAX_SHORT_TEXT)?;
         check_text(format!("{path}.family_name"), &person.family_name, MAX_SHORT_TEXT)?;
@@ -205,25 +203,17 @@ pub fn validate_record(case: &CaseRecord) -> Result<(), CaseFileError> {
         .collect();
     match patients.as_slice() {
         [] => {
-            return Err(CaseFileError::field(
-                "case.people",
-                "exactly one person must have the role \"patient\"; none has",
-            ));
+            return Err(CaseFileError::field("case.people", Problem::NoPatient));
         }
         [_] => {}
         [_, second, ..] => {
-            return Err(CaseFileError::field(
-                format!("case.people[{second}].role"),
-                "exactly one person may have the role \"patient\"; this is the second",
-            ));
+            return Err(CaseFileError::field(format!("case.people[{second}].role"), Problem::SecondPatient));
         }
     }
     if let Some(medical) = &case.medical {
         if !keys.contains(medical.person.as_str()) {
-            return Err(CaseFileError::field(
-                "case.medical.person",
-                format!("no person with key {:?} on this case", medical.person),
-            ));
+            let problem = Problem::NoSuchPerson { key: medical.person.clone() };
+            return Err(CaseFileError::field("case.medical.person", problem));
         }
         check_text("case.medical.condition".into(), &medical.condition, MAX_SHORT_TEXT)?;
         for (name, value) in [("regimen", &medical.regimen), ("facility", &medical.facility)] {
@@ -232,10 +222,14 @@ pub fn validate_record(case: &CaseRecord) -> Result<(), CaseFileError> {
             }
         }
         if medical.hours_per_day.is_some_and(|h| h > 24) {
-            return Err(CaseFileError::field("case.medical.hours_per_day", "must be between 0 and 24"));
+            return Err(CaseFileError::field(
+                "case.medical.hours_per_day",
+                Problem::Between { min: 0, max: 24 },
+            ));
         }
-        if medical.days_to_critical_harm.is_some_and(|d| d > 36_500) {
-            return Err(CaseFileError::field("case.medical.days_to_critical_harm", "must be at most 36500"));
+        if medical.days_to_critical_harm.is_some_and(|d| i64::from(d) > MAX_DAYS_TO_CRITICAL_HARM) {
+            let problem = Problem::AtMost { max: MAX_DAYS_TO_CRITICAL_HARM };
+            return Err(CaseFileError::field("case.medical.days_to_critical_harm", problem));
         }
     }
     Ok(())
@@ -252,54 +246,44 @@ pub fn validate_event(
     if let Some(id) = &event.id {
         check_key(format!("{path}.id"), id)?;
         if earlier_ids.contains(id.as_str()) {
-            return Err(CaseFileError::field(format!("{path}.id"), format!("duplicate event id {id:?}")));
+            return Err(CaseFileError::field(
+                format!("{path}.id"),
+                Problem::DuplicateEventId { id: id.clone() },
+            ));
         }
     }
     if let Some(persons) = &event.persons {
         if persons.is_empty() {
-            return Err(CaseFileError::field(
-                format!("{path}.persons"),
-                "leave it out to mean everyone; an empty list means no one",
-            ));
+            return Err(CaseFileError::field(format!("{path}.persons"), Problem::EmptyPersons));
         }
         let mut seen = HashSet::new();
         for (i, key) in persons.iter().enumerate() {
             if !people.contains(key.as_str()) {
-                return Err(CaseFileError::field(
-                    format!("{path}.persons[{i}]"),
-                    format!("no person with key {key:?} on this case"),
-                ));
+                let problem = Problem::NoSuchPerson { key: key.clone() };
+                return Err(CaseFileError::field(format!("{path}.persons[{i}]"), problem));
             }
             if !seen.insert(key) {
-                return Err(CaseFileError::field(
-                    format!("{path}.persons[{i}]"),
-                    format!("{key:?} is listed twice"),
-                ));
+                let problem = Problem::PersonListedTwice { key: key.clone() };
+                return Err(CaseFileError::field(format!("{path}.persons[{i}]"), problem));
             }
         }
     }
     if let Some(target) = &event.supersedes
         && !earlier_ids.contains(target.as_str())
     {
-        return Err(CaseFileError::field(
-            format!("{path}.supersedes"),
-            format!("no earlier event with id {target:?} on this case"),
-        ));
+        let problem = Problem::NoSuchEarlierEvent { id: target.clone() };
+        return Err(CaseFileError::field(format!("{path}.supersedes"), problem));
     }
     for (field, date) in event.kind.later_dates() {
         if date < event.on {
-            return Err(CaseFileError::field(
-                format!("{path}.{field}"),
-                format!("{date} is before the event's date ({})", event.on),
-            ));
+            let problem = Problem::BeforeEventDate { date, on: event.on };
+            return Err(CaseFileError::field(format!("{path}.{field}"), problem));
         }
     }
     if let crate::event::EventKind::MedicalAttested { days_to_critical_harm, note } = &event.kind {
-        if days_to_critical_harm.is_some_and(|d| d > 36_500) {
-            return Err(CaseFileError::field(
-                format!("{path}.days_to_critical_harm"),
-                "must be at most 36500",
-            ));
+        if days_to_critical_harm.is_some_and(|d| i64::from(d) > MAX_DAYS_TO_CRITICAL_HARM) {
+            let problem = Problem::AtMost { max: MAX_DAYS_TO_CRITICAL_HARM };
+            return Err(CaseFileError::field(format!("{path}.days_to_critical_harm"), problem));
         }
         if let Some(note) = note {
             check_text(format!("{path}.note"), note, MAX_LONG_TEXT)?;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::PersonKey;
 use crate::date::Date;
 use crate::identifiers::{I94Number, ReceiptNumber};
+use crate::problem::Problem;
 
 /// A file-level identifier of an event (`e1`), unique within its case.
 pub type EventId = String;
@@ -191,17 +192,25 @@ pub struct RawEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFieldError {
     pub field: &'static str,
-    pub message: String,
+    pub problem: Problem,
 }
 
 impl EventFieldError {
-    fn new(field: &'static str, message: impl Into<String>) -> Self {
-        EventFieldError { field, message: message.into() }
+    fn new(field: &'static str, problem: Problem) -> Self {
+        EventFieldError { field, problem }
+    }
+}
+
+impl std::fmt::Display for EventFieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
     }
 }
 
 fn required<T>(value: Option<T>, field: &'static str, event_type: &str) -> Result<T, EventFieldError> {
-    value.ok_or_else(|| EventFieldError::new(field, format!("required for a {event_type} event")))
+    value.ok_or_else(|| {
+        EventFieldError::new(field, Problem::RequiredFor { event_type: event_type.to_owned() })
+    })
 }
 
 impl RawEvent {
@@ -239,19 +248,16 @@ impl RawEvent {
             "medical_attested" => &["days_to_critical_harm", "note"],
             "rfe_answered" | "noid_answered" | "motion_filed" | "fee_paid" | "departed" => &[],
             _ => {
-                return Err(EventFieldError::new(
-                    "type",
-                    format!("unknown event type {ty:?} (expected one of: {})", EVENT_TYPES.join(", ")),
-                ));
+                return Err(EventFieldError::new("type", Problem::UnknownEventType { value: ty }));
             }
         };
         if let Some(field) = self.present_fields().into_iter().find(|f| !allowed.contains(f)) {
-            return Err(EventFieldError::new(field, format!("not a field of a {ty} event")));
+            return Err(EventFieldError::new(field, Problem::NotAFieldOf { event_type: ty }));
         }
         if let Some(amount) = self.amount
             && !(amount.is_finite() && amount >= 0.0)
         {
-            return Err(EventFieldError::new("amount", "must be a non-negative number"));
+            return Err(EventFieldError::new("amount", Problem::NotNegative));
         }
         let kind = match ty.as_str() {
             "parole_requested" => EventKind::ParoleRequested { receipt_number: self.receipt_number },

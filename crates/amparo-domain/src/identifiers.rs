@@ -22,6 +22,37 @@ pub enum IdentifierError {
     Reference(String),
 }
 
+impl IdentifierError {
+    /// The text that was refused.
+    pub fn value(&self) -> &str {
+        match self {
+            IdentifierError::ANumber(value)
+            | IdentifierError::Receipt(value)
+            | IdentifierError::I94(value)
+            | IdentifierError::Country(value)
+            | IdentifierError::Reference(value) => value,
+        }
+    }
+
+    /// The error whose text (as `Display` writes it) is `message`; serde hands custom errors on as
+    /// text, and this brings them back as data.
+    pub fn from_message(message: &str) -> Option<IdentifierError> {
+        type Make = fn(String) -> IdentifierError;
+        let kinds: [(&str, Make); 5] = [
+            ("not an A-number: ", IdentifierError::ANumber),
+            ("not a receipt number: ", IdentifierError::Receipt),
+            ("not an I-94 number: ", IdentifierError::I94),
+            ("not a country code: ", IdentifierError::Country),
+            ("not a case reference: ", IdentifierError::Reference),
+        ];
+        kinds.into_iter().find_map(|(prefix, make)| {
+            let rest = message.strip_prefix(prefix)?;
+            let (quoted, _) = rest.rsplit_once(" (")?;
+            Some(make(crate::problem::unquote(quoted)))
+        })
+    }
+}
+
 /// Receipt prefixes of the USCIS service centres and online filing; another prefix is accepted with a
 /// warning, because new ones appear without notice.
 pub const KNOWN_RECEIPT_PREFIXES: &[&str] =

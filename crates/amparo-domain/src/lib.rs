@@ -11,6 +11,7 @@ pub mod notice;
 pub mod objects;
 pub mod org;
 pub mod policy;
+pub mod problem;
 pub mod rules;
 pub mod triage;
 pub mod words;
@@ -21,6 +22,7 @@ pub use case_file::{CaseFile, CaseFileError, Warning};
 pub use date::Date;
 pub use event::{Event, EventKind, RawEvent, ServedBy};
 pub use policy::Policy;
+pub use problem::{Expected, Problem};
 pub use rules::{
     Basis, Deadline, DeadlineKind, Derivation, PersonStatus, RuleId, RuleSet, RuleSetError, Status, derive,
     is_critical_care, render_text,

@@ -118,7 +118,7 @@ fn person_from_row(row: PersonRow) -> StoreResult<Person> {
 
 fn event_from_body(body: &str) -> StoreResult<Event> {
     let raw: RawEvent = serde_json::from_str(body)?;
-    raw.into_event().map_err(|e| StoreError::Backend(format!("stored event: {}: {}", e.field, e.message)))
+    raw.into_event().map_err(|e| StoreError::Backend(format!("stored event: {e}")))
 }
 
 /// Rebuilds a stored case from its rows; people and events must come in position and sequence order.

@@ -52,7 +52,10 @@ pub async fn list_cases(
             if let Some(user) = &query.assigned_to
                 && store.user(&org, user)?.is_none()
             {
-                return Err(StoreError::Invalid("assigned: no such person in this organisation".into()));
+                return Err(StoreError::Invalid(format!(
+                    "assigned: {}",
+                    amparo_domain::Problem::NoSuchStaff
+                )));
             }
             store.list_cases(&org, &query)
         })
@@ -129,14 +132,10 @@ pub async fn append_event(
     let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
     signed_in.check_csrf(token)?;
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
-    let request: AppendRequest = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        WebError::Invalid(format!("{path}: {}", e.into_inner()))
-    })?;
-    let event = request
-        .event
-        .into_event()
-        .map_err(|e| WebError::Invalid(format!("event.{}: {}", e.field, e.message)))?;
+    let request: AppendRequest =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(crate::input::serde_error)?;
+    let event =
+        request.event.into_event().map_err(|e| WebError::field(format!("event.{}", e.field), e.problem))?;
     let org = signed_in.user.org_id.clone();
     let actor = signed_in.user.id.clone();
     let now = state.clock.now();

@@ -91,14 +91,15 @@ fn cursor(params: &Params) -> Result<Option<AuditCursor>, WebError> {
         params
             .get(name)
             .map(|text| {
-                text.parse::<u64>().map_err(|_| {
-                    WebError::Invalid(format!("{name}: expected an entry number (a whole number)"))
-                })
+                text.parse::<u64>()
+                    .map_err(|_| WebError::field(name, amparo_domain::Problem::NotAWholeNumber))
             })
             .transpose()
     };
     match (seq("before")?, seq("after")?) {
-        (Some(_), Some(_)) => Err(WebError::Invalid("before: give either before or after, not both".into())),
+        (Some(_), Some(_)) => {
+            Err(WebError::field("before", amparo_domain::Problem::Exclusive { other: "after".into() }))
+        }
         (Some(before), None) => Ok(Some(AuditCursor::Before(before))),
         (None, Some(after)) => Ok(Some(AuditCursor::After(after))),
         (None, None) => Ok(None),

@@ -34,15 +34,15 @@ pub async fn case_list(
         .and_then(|page| Ok((page, list_params::parse(&params, &me, today)?)))
         .and_then(|(page, request)| match &request.query.assigned_to {
             Some(id) if !users.iter().any(|u| &u.id == id) => {
-                Err(WebError::Invalid("assigned: no such person in this organisation".into()))
+                Err(WebError::field("assigned", amparo_domain::Problem::NoSuchStaff))
             }
             _ => Ok((page, request)),
         });
     let (page, mut request) = match request {
         Ok(parsed) => parsed,
         Err(e) => {
-            let message = e.to_string();
-            view.error_field = message.split(':').next().unwrap_or_default().to_owned();
+            let Some((field, message)) = e.worded(lang) else { return Err(e) };
+            view.error_field = field;
             view.error = Some(message);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, views::render(&view)).into_response());
         }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::i18n::Lang;
-use amparo_domain::Language;
+use amparo_domain::{CaseFileError, Language, Problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -25,6 +25,10 @@ pub enum WebError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// One field is wrong: where, what (as data, to be worded in the reader's language) and the
+    /// English wording the API and the logs carry.
+    #[error("{path}: {message}")]
+    Field { path: String, problem: Problem, message: String },
     #[error("internal error")]
     Internal(String),
 }
@@ -36,6 +40,9 @@ impl From<StoreError> for WebError {
             e @ StoreError::Conflict { .. } => WebError::Conflict(e.to_string()),
             StoreError::Duplicate(message) => WebError::Conflict(message),
             StoreError::Invalid(message) => WebError::Invalid(message),
+            StoreError::CaseFile(CaseFileError::Field { path, problem, message }) => {
+                WebError::Field { path, problem, message }
+            }
             StoreError::CaseFile(e) => WebError::Invalid(e.to_string()),
             e @ (StoreError::SchemaTooNew { .. }
             | StoreError::Backend(_)
@@ -46,13 +53,18 @@ impl From<StoreError> for WebError {
 }
 
 impl WebError {
+    /// The field at `path` is wrong in the way `problem` says.
+    pub fn field(path: impl Into<String>, problem: Problem) -> Self {
+        WebError::Field { path: path.into(), message: problem.to_string(), problem }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Csrf | WebError::Forbidden | WebError::SecondFactorRequired => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
-            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) | WebError::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +81,20 @@ impl WebError {
         }
     }
 
+    /// The field and the message a form shows for a refused value, in the reader's language; `None`
+    /// for errors that are not about a value (they get an error page).
+    pub fn worded(&self, lang: Lang) -> Option<(String, String)> {
+        match self {
+            WebError::Field { path, problem, .. } => {
+                Some((path.clone(), format!("{path}: {}", lang.problem(problem))))
+            }
+            WebError::Invalid(message) => {
+                Some((message.split(':').next().unwrap_or_default().to_owned(), message.clone()))
+            }
+            _ => None,
+        }
+    }
+
     /// The JSON form, for the API.
     pub fn into_json(self) -> Response {
         let status = self.status();
@@ -79,10 +105,16 @@ impl WebError {
             WebError::SecondFactorRequired => "second_factor_required",
             WebError::NotFound(_) => "not_found",
             WebError::Conflict(_) => "conflict",
-            WebError::Invalid(_) => "invalid",
+            WebError::Invalid(_) | WebError::Field { .. } => "invalid",
             WebError::Internal(_) => "internal",
         };
-        (status, Json(serde_json::json!({ "error": code, "message": self.public_message() }))).into_response()
+        let mut body = serde_json::json!({ "error": code, "message": self.public_message() });
+        // Clients that word errors themselves get the field and the kind of problem as data.
+        if let (WebError::Field { path, problem, .. }, Some(object)) = (&self, body.as_object_mut()) {
+            object.insert("field".into(), path.clone().into());
+            object.insert("problem".into(), problem.code().into());
+        }
+        (status, Json(body)).into_response()
     }
 }
 
@@ -108,6 +140,7 @@ pub enum ShownError {
     NotFound,
     Conflict(String),
     Invalid(String),
+    Field { path: String, problem: Problem },
     Internal { incident: String },
 }
 
@@ -121,6 +154,7 @@ impl From<WebError> for ShownError {
             WebError::NotFound(_) => ShownError::NotFound,
             WebError::Conflict(message) => ShownError::Conflict(message),
             WebError::Invalid(message) => ShownError::Invalid(message),
+            WebError::Field { path, problem, .. } => ShownError::Field { path, problem },
             WebError::Internal(detail) => {
                 let incident = uuid::Uuid::new_v4();
                 tracing::error!(%incident, detail = %detail, "internal error");
@@ -146,6 +180,9 @@ impl ShownError {
             ShownError::NotFound => (lang.t("error-not-found"), None),
             ShownError::Conflict(message) => (lang.t("error-conflict"), Some(message.clone())),
             ShownError::Invalid(message) => (lang.t("error-invalid"), Some(message.clone())),
+            ShownError::Field { path, problem } => {
+                (lang.t("error-invalid"), Some(format!("{path}: {}", lang.problem(problem))))
+            }
             ShownError::Internal { incident } => {
                 (lang.t1("error-internal", "incident", incident.as_str()), None)
             }

@@ -142,23 +142,16 @@ fn parse(params: &Params, event_id: String, lang: Lang) -> Result<amparo_domain:
     }
     let raw: RawEvent = serde_path_to_error::deserialize(Value::Object(object)).map_err(|e| {
         let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        let field = match message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-            Some(missing) => missing.to_owned(),
-            None => path,
-        };
-        let field = if field == "type" || field == "." { String::from("type") } else { field };
-        FieldError { id: id(&field), message: friendly(lang, &message) }
+        let (field, problem) = amparo_domain::problem::located(&path, &e.into_inner().to_string());
+        let field = if field == "." { String::from("type") } else { field };
+        FieldError { id: id(&field), message: lang.form_problem(&problem) }
     })?;
-    raw.into_event().map_err(|e| FieldError { id: id(e.field), message: friendly(lang, &e.message) })
+    raw.into_event().map_err(|e| FieldError { id: id(e.field), message: lang.form_problem(&e.problem) })
 }
 
-fn friendly(lang: Lang, message: &str) -> String {
-    if message.starts_with("missing field") || message.starts_with("required") {
-        lang.t("intake-error-required")
-    } else {
-        message.to_owned()
-    }
+/// The form field a store path (`event.persons[0]`) points at; the type when it names none.
+fn form_field(path: &str) -> &str {
+    path.strip_prefix("event.").unwrap_or("type").split(['.', '[']).next().unwrap_or("type")
 }
 
 /// An id for the new event that no event of the case has.
@@ -179,10 +172,9 @@ pub async fn record_event(
     let params = Params(params);
     signed_in.check_csrf(params.get("csrf").unwrap_or_default())?;
     let lang = signed_in.lang();
-    let expected = params
-        .get("version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .ok_or_else(|| WebError::Invalid("version: missing; reload the case page".into()))?;
+    let expected = params.get("version").and_then(|v| v.parse::<i64>().ok()).ok_or_else(|| {
+        WebError::field("version", amparo_domain::Problem::Missing { field: "version".into() })
+    })?;
     let org = signed_in.user.org_id.clone();
     let lookup = CaseId(case_id.clone());
     let stored = state
@@ -219,11 +211,13 @@ pub async fn record_event(
             let conflict = Some(lang.t("event-form-conflict"));
             (StatusCode::CONFLICT, EventFormState { params, errors: Vec::new(), conflict })
         }
+        Err(WebError::Field { path, problem, .. }) => {
+            let error = FieldError { id: id(form_field(&path)), message: lang.form_problem(&problem) };
+            (StatusCode::UNPROCESSABLE_ENTITY, EventFormState { params, errors: vec![error], conflict: None })
+        }
         Err(WebError::Invalid(message)) => {
             let (path, text) = message.split_once(": ").unwrap_or(("", message.as_str()));
-            let field =
-                path.strip_prefix("event.").unwrap_or("type").split(['.', '[']).next().unwrap_or("type");
-            let error = FieldError { id: id(field), message: friendly(lang, text) };
+            let error = FieldError { id: id(form_field(path)), message: text.to_owned() };
             (StatusCode::UNPROCESSABLE_ENTITY, EventFormState { params, errors: vec![error], conflict: None })
         }
         Err(other) => return Err(other),

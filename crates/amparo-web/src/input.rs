@@ -1,7 +1,7 @@
 //! Turning what clients send (query strings, form fields, JSON bodies) into typed values, refusing
 //! bad input with a message that names the field.
 
-use amparo_domain::{Date, Language, Program};
+use amparo_domain::{Date, Language, Problem, Program};
 use amparo_store::{BoardFilter, CaseSelection, UserId};
 use axum::http::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -29,7 +29,7 @@ impl Params {
     /// Refuses a parameter this endpoint does not know, so a misspelt filter is not silently ignored.
     pub fn only(&self, known: &[&str]) -> Result<(), WebError> {
         match self.0.iter().find(|(k, _)| !known.contains(&k.as_str())) {
-            Some((k, _)) => Err(WebError::Invalid(format!("{k}: unknown parameter"))),
+            Some((k, _)) => Err(WebError::field(k.as_str(), Problem::UnknownParameter)),
             None => Ok(()),
         }
     }
@@ -38,7 +38,7 @@ impl Params {
         match self.get(name) {
             None | Some("false" | "0" | "off" | "no") => Ok(false),
             Some("true" | "1" | "on" | "yes") => Ok(true),
-            Some(_) => Err(WebError::Invalid(format!("{name}: expected true or false"))),
+            Some(_) => Err(WebError::field(name, Problem::NotTrueFalse)),
         }
     }
 
@@ -46,23 +46,23 @@ impl Params {
         let Some(text) = self.get(name) else { return Ok(None) };
         match text.parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-            _ => Err(WebError::Invalid(format!("{name}: expected a whole number from {min} to {max}"))),
+            _ => Err(WebError::field(name, Problem::WholeNumberBetween { min, max })),
         }
     }
 
     pub fn program(&self, name: &str) -> Result<Option<Program>, WebError> {
         let Some(text) = self.get(name) else { return Ok(None) };
-        let known = Program::ALL.map(Program::as_str).join(", ");
-        Program::parse(text)
-            .map(Some)
-            .ok_or_else(|| WebError::Invalid(format!("{name}: unknown programme (expected one of {known})")))
+        Program::parse(text).map(Some).ok_or_else(|| {
+            let expected = Program::ALL.iter().map(|p| p.as_str().to_owned()).collect();
+            WebError::field(name, Problem::UnknownValue { value: text.to_owned(), expected })
+        })
     }
 
     pub fn date(&self, name: &str) -> Result<Option<Date>, WebError> {
         let Some(text) = self.get(name) else { return Ok(None) };
         text.parse::<Date>()
             .map(Some)
-            .map_err(|_| WebError::Invalid(format!("{name}: not a date (expected YYYY-MM-DD)")))
+            .map_err(|_| WebError::field(name, Problem::NotADate { value: text.to_owned() }))
     }
 }
 
@@ -94,10 +94,15 @@ pub fn selection(params: &Params) -> Result<CaseSelection, WebError> {
 /// Parses a JSON body; an error names the JSON path of the field at fault.
 pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        WebError::Invalid(format!("{path}: {}", e.into_inner()))
-    })
+    serde_path_to_error::deserialize(&mut deserializer).map_err(serde_error)
+}
+
+/// A JSON body's error as a field problem, keeping serde's English for the API's `message`.
+pub fn serde_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebError {
+    let path = error.path().to_string();
+    let message = error.into_inner().to_string();
+    let (path, problem) = amparo_domain::problem::located(&path, &message);
+    WebError::Field { path, problem, message }
 }
 
 /// API writes echo the session's CSRF token in the `X-CSRF-Token` header.

@@ -12,7 +12,7 @@
 //! render the form again, with what was typed, and one more empty row.
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, CaseFileError, Program};
+use amparo_domain::{CaseFile, CaseFileError, Problem, Program};
 use amparo_store::{StoreError, User};
 use axum::Form;
 use axum::extract::{Query, State};
@@ -180,14 +180,6 @@ fn build_document(form: &IntakeForm, lang: Lang) -> Document {
     Document { value, person_rows, event_rows, errors }
 }
 
-/// serde's "missing field `x`" names the object that lacks it; the form names the field itself.
-fn field_path(path: String, message: &str) -> String {
-    match message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-        Some(field) => format!("{path}.{field}"),
-        None => path,
-    }
-}
-
 /// The form field a document path points at, if any.
 fn field_id(document: &Document, path: &str) -> Option<String> {
     let (head, leaf) = path.rsplit_once('.').unwrap_or(("", path));
@@ -215,7 +207,7 @@ fn field_id(document: &Document, path: &str) -> Option<String> {
 
 /// Sets the field at `path` aside so the next parse can look further: optional fields are removed,
 /// required ones get a stand-in the format accepts. False when the path cannot be handled.
-fn set_aside(value: &mut Value, path: &str, message: &str) -> bool {
+fn set_aside(value: &mut Value, path: &str, problem: &Problem) -> bool {
     let (head, leaf) = path.rsplit_once('.').unwrap_or(("", path));
     let Some(parent) = pointer(value, head) else { return false };
     let Some(object) = parent.as_object_mut() else { return false };
@@ -223,10 +215,8 @@ fn set_aside(value: &mut Value, path: &str, message: &str) -> bool {
         "reference" => json!("INTAKE-CHECK"),
         "given_name" | "family_name" | "condition" => json!("x"),
         "on" => json!("2000-01-01"),
-        "valid_until" | "pay_by" if message.starts_with("required") || message.starts_with("missing") => {
-            json!("2099-12-31")
-        }
-        "served_by" if message.starts_with("required") || message.starts_with("missing") => json!("mail"),
+        "valid_until" | "pay_by" if problem.is_absence() => json!("2099-12-31"),
+        "served_by" if problem.is_absence() => json!("mail"),
         "role" => json!("other"),
         "type" => json!("motion_filed"),
         "people" => {
@@ -264,18 +254,6 @@ fn pointer<'a>(value: &'a mut Value, path: &str) -> Option<&'a mut Value> {
     Some(current)
 }
 
-/// A domain message in the reader's language where it is a common one; others as the format says.
-fn message_for(lang: Lang, message: &str) -> String {
-    if message == "must not be empty"
-        || message.starts_with("missing field")
-        || message.starts_with("required")
-    {
-        lang.t("intake-error-required")
-    } else {
-        message.to_owned()
-    }
-}
-
 /// Parses the document as import would; on failure, every problem found, by field.
 fn check(mut document: Document, lang: Lang) -> Result<CaseFile, Vec<FieldError>> {
     let mut errors = std::mem::take(&mut document.errors);
@@ -284,24 +262,27 @@ fn check(mut document: Document, lang: Lang) -> Result<CaseFile, Vec<FieldError>
         let problem = match CaseFile::parse(&document.value.to_string()) {
             Ok((file, _warnings)) if first_pass => return Ok(file),
             Ok(_) => break,
-            Err(CaseFileError::Field { path, message }) => (field_path(path, &message), message),
+            Err(CaseFileError::Field { path, problem, .. }) => (path, problem),
             Err(other) => {
-                errors.push(FieldError { id: String::new(), message: other.to_string() });
+                // The form builds the JSON itself, so a syntax error or an oversized file means a fault
+                // here, not in what was typed.
+                tracing::warn!(error = %other, "intake built a document the parser refused whole");
+                errors.push(FieldError { id: String::new(), message: lang.t("intake-error-unknown") });
                 break;
             }
         };
         first_pass = false;
-        let (path, message) = problem;
+        let (path, problem) = problem;
         let id = field_id(&document, &path).unwrap_or_default();
         if errors.iter().any(|e| e.id == id && !id.is_empty())
-            || !set_aside(&mut document.value, &path, &message)
+            || !set_aside(&mut document.value, &path, &problem)
         {
             if !errors.iter().any(|e| e.id == id) {
-                errors.push(FieldError { id, message: message_for(lang, &message) });
+                errors.push(FieldError { id, message: lang.form_problem(&problem) });
             }
             break;
         }
-        errors.push(FieldError { id, message: message_for(lang, &message) });
+        errors.push(FieldError { id, message: lang.form_problem(&problem) });
     }
     if errors.is_empty() {
         errors.push(FieldError { id: String::new(), message: lang.t("intake-error-unknown") });

@@ -2,7 +2,7 @@
 //! follows them to any browser); before sign-in it lives in a cookie. Either way the form carries a
 //! CSRF token: the session's, or the sign-in page's.
 
-use amparo_domain::Language;
+use amparo_domain::{Language, Problem};
 use axum::Form;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -27,8 +27,10 @@ pub async fn set_language(
     headers: HeaderMap,
     Form(form): Form<LanguageForm>,
 ) -> Result<Response, WebError> {
-    let language = Language::parse(form.language.trim())
-        .ok_or_else(|| WebError::Invalid(format!("language: expected en or es, got {:?}", form.language)))?;
+    let language = Language::parse(form.language.trim()).ok_or_else(|| {
+        let expected = vec![String::from("en"), String::from("es")];
+        WebError::field("language", Problem::UnknownValue { value: form.language.clone(), expected })
+    })?;
     match signed_in {
         Ok(signed_in) => {
             signed_in.check_csrf(&form.csrf)?;

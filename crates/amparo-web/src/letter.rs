@@ -2,7 +2,7 @@
 //! that prints on one sheet with its own print stylesheet. No script and no inline style: the CSP
 //! forbids both.
 
-use amparo_domain::Language;
+use amparo_domain::{Language, Problem};
 use amparo_notify::letter::{self, Letter, LetterInput};
 use amparo_store::CaseId;
 use askama::Template;
@@ -34,10 +34,10 @@ pub async fn page(
     params.only(&["lang"])?;
     let asked = match params.get("lang") {
         None | Some("") => None,
-        Some(text) => Some(
-            Language::parse(text)
-                .ok_or_else(|| WebError::Invalid(format!("lang: {text:?} is not en or es")))?,
-        ),
+        Some(text) => Some(Language::parse(text).ok_or_else(|| {
+            let expected = vec![String::from("en"), String::from("es")];
+            WebError::field("lang", Problem::UnknownValue { value: text.to_owned(), expected })
+        })?),
     };
     let org = signed_in.user.org_id.clone();
     let today = amparo_domain::Date::from(state.clock.now().date_naive());

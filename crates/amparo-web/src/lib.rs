@@ -31,6 +31,7 @@ mod notify_pages;
 mod pages;
 mod password;
 mod password_reset;
+mod problems;
 mod roles;
 mod second_factor;
 mod settings;

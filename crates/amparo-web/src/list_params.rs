@@ -4,7 +4,7 @@
 //! for the page, or `offset` and `limit` for the API. A bad value is refused with a message naming
 //! the parameter; the caller decides how to show it.
 
-use amparo_domain::{Date, Status};
+use amparo_domain::{Date, Problem, Status};
 use amparo_store::{CASE_LIST_MAX_OFFSET, CaseQuery, CaseSort, UserId};
 
 use crate::error::WebError;
@@ -31,21 +31,24 @@ pub fn parse(params: &Params, me: &UserId, today: Date) -> Result<ListRequest, W
     let sort = match params.get("sort") {
         None => CaseSort::default(),
         Some(text) => CaseSort::parse(text).ok_or_else(|| {
-            let known = CaseSort::ALL.map(CaseSort::as_str).join(", ");
-            WebError::Invalid(format!("sort: unknown order {text:?} (expected one of {known})"))
+            let expected = CaseSort::ALL.iter().map(|s| s.as_str().to_owned()).collect();
+            WebError::field("sort", Problem::UnknownValue { value: text.to_owned(), expected })
         })?,
     };
     let descending = match params.get("dir") {
         None => sort.descending_by_default(),
         Some("asc") => false,
         Some("desc") => true,
-        Some(text) => return Err(WebError::Invalid(format!("dir: expected asc or desc, not {text:?}"))),
+        Some(text) => {
+            let expected = vec![String::from("asc"), String::from("desc")];
+            return Err(WebError::field("dir", Problem::UnknownValue { value: text.to_owned(), expected }));
+        }
     };
     let status = match params.get("status") {
         None => None,
         Some(text) => Some(Status::parse(text).ok_or_else(|| {
-            let known = Status::ALL.map(Status::as_str).join(", ");
-            WebError::Invalid(format!("status: unknown status {text:?} (expected one of {known})"))
+            let expected = Status::ALL.iter().map(|s| s.as_str().to_owned()).collect();
+            WebError::field("status", Problem::UnknownValue { value: text.to_owned(), expected })
         })?),
     };
     let assigned_to = match params.get("assigned") {

@@ -108,7 +108,7 @@ pub async fn set_shared(
     let shared = match form.get("shared") {
         None | Some("true") => true,
         Some("false") => false,
-        Some(_) => return Err(WebError::Invalid("shared: expected true or false".into())),
+        Some(_) => return Err(WebError::field("shared", amparo_domain::Problem::NotTrueFalse)),
     };
     let clinician = form.get("clinician").map(|c| UserId(c.to_owned()));
     let org = signed_in.user.org_id.clone();

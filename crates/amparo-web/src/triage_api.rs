@@ -239,7 +239,8 @@ pub async fn open_reviews(
     input::check_csrf_header(&signed_in, &headers)?;
     let request: ReviewRequest = input::json::<amparo_domain::objects::Object<_>>(&body)?.0;
     if request.due_in_hours > MAX_DUE_IN_HOURS {
-        return Err(WebError::Invalid(format!("due_in_hours: at most {MAX_DUE_IN_HOURS} (a year)")).into());
+        let problem = amparo_domain::Problem::AtMost { max: i64::from(MAX_DUE_IN_HOURS) };
+        return Err(WebError::field("due_in_hours", problem).into());
     }
     let review = ReviewTask {
         key: request.key,

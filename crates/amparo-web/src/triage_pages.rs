@@ -322,7 +322,9 @@ pub async fn reassign_task(
     let form = Params(form);
     signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let owner = UserId(
-        form.get("owner").ok_or_else(|| WebError::Invalid("owner: choose someone".into()))?.to_owned(),
+        form.get("owner")
+            .ok_or_else(|| WebError::field("owner", amparo_domain::Problem::Required))?
+            .to_owned(),
     );
     let org = signed_in.user.org_id.clone();
     let now = state.clock.now();
@@ -391,12 +393,12 @@ fn reviews_page(signed_in: &SignedIn, params: &Params) -> ReviewsPage {
 }
 
 fn refused(mut page: ReviewsPage, error: WebError) -> Result<Response, WebError> {
-    match error {
-        WebError::Invalid(message) => {
+    match error.worded(page.lang) {
+        Some((_, message)) => {
             page.error = Some(message);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, views::render(&page)).into_response())
         }
-        other => Err(other),
+        None => Err(error),
     }
 }
 
@@ -439,8 +441,10 @@ pub async fn open_reviews(
             key: form.text("key"),
             title_en: form.text("title_en"),
             title_es: form.text("title_es"),
-            due_in_hours: u32::try_from(hours)
-                .map_err(|_| WebError::Invalid("due_in_hours: out of range".into()))?,
+            due_in_hours: u32::try_from(hours).map_err(|_| {
+                let max = i64::from(MAX_DUE_IN_HOURS);
+                WebError::field("due_in_hours", amparo_domain::Problem::WholeNumberBetween { min: 0, max })
+            })?,
         };
         Ok((selection, review))
     });

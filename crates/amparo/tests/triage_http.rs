@@ -450,7 +450,7 @@ fn a_programme_review_opens_one_task_per_case_once(db: &TestDatabase) {
         ),
         (
             json!({ "selection": { "citizenship": "UA" }, "key": "k", "title_en": "a", "due_in_hours": 1 }),
-            ".: missing field `title_es`",
+            "title_es: missing field `title_es`",
         ),
         (
             json!({ "selection": { "parole_ends_before": "2026-02-30" }, "key": "k", "title_en": "a", "title_es": "b", "due_in_hours": 1 }),
@@ -493,7 +493,7 @@ fn the_board_refuses_bad_filters_by_name(db: &TestDatabase) {
     for (body, field) in [
         (json!({ "role": "viewer", "user": null }), "role:"),
         (json!({ "role": "judge", "user": null }), "role:"),
-        (json!({ "role": "attorney" }), ".: missing field `user`"),
+        (json!({ "role": "attorney" }), "user: missing field `user`"),
         (json!({ "role": "attorney", "user": "no-such-user" }), "user:"),
     ] {
         let reply = t.post(&ana, &assign, &body);
