@@ -2,7 +2,7 @@
 //! the next dates mean and whom to call. It fits one printed page, so it lists the next few dates only.
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Derivation, Language, PersonRole};
+use amparo_domain::{CaseFile, Date, Derivation, Language, PersonRole, words};
 use amparo_store::Assignment;
 
 use crate::texts::{Arg, Texts};
@@ -82,9 +82,11 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
     let language = input.language;
     let t = |id: &str| texts.get(language, id, &[]);
     let standing = match input.derivation.covered_until {
-        Some(until) if until >= input.today => {
-            texts.get(language, "letter-covered", &[("until", Arg::from(until.to_string()))])
-        }
+        Some(until) if until >= input.today => texts.get(
+            language,
+            "letter-covered",
+            &[("until", Arg::from(words::date_in_words(language, until)))],
+        ),
         _ => t("letter-not-covered"),
     };
     let horizon = input.today.add_days(HORIZON_DAYS);
@@ -95,7 +97,7 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
             language,
             "letter-when",
             &[
-                ("due", Arg::from(deadline.due.to_string())),
+                ("due", Arg::from(words::date_in_words(language, deadline.due))),
                 ("kind", Arg::from(texts.kind(language, "kind", kind))),
             ],
         );
@@ -123,7 +125,11 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
         language,
         title: t("letter-title"),
         print: t("letter-print"),
-        date_line: texts.get(language, "letter-date", &[("day", Arg::from(input.today.to_string()))]),
+        date_line: texts.get(
+            language,
+            "letter-date",
+            &[("day", Arg::from(words::date_in_words(language, input.today)))],
+        ),
         case_line: texts.get(
             language,
             "letter-case",

@@ -6,13 +6,14 @@
 mod support;
 
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, TestApp, amparo, hidden_field};
+use support::{PASSWORD, TestApp, amparo, case_json, hidden_field};
 
 amparo_store::on_both_backends!(
     recording_events_from_the_case_page,
     the_calendar_shows_a_month_of_deadlines,
     settings_are_for_administrators,
-    the_print_view_is_one_clean_page
+    the_print_view_is_one_clean_page,
+    the_dashboard_counts_open_cases_up_to_a_thousand
 );
 
 fn the_print_view_is_one_clean_page(db: &TestDatabase) {
@@ -199,4 +200,34 @@ fn recording_events_from_the_case_page(db: &TestDatabase) {
     assert!(stale.body.contains("value=\"Dialysis schedule confirmed by the clinic\""), "the entry is kept");
     assert_eq!(hidden_field(&stale.body, "version"), "2", "the form now carries the current version");
     assert_eq!(app.case_id(&session, "A-1").1, 2);
+}
+
+/// Beyond 1,000 open cases the dashboard stops counting and says "more than", so its time does not
+/// grow with the organisation; up to it, it gives the exact number.
+fn the_dashboard_counts_open_cases_up_to_a_thousand(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let few = app.get("/", &session).body;
+    assert!(few.contains("The whole board (1 open case)"), "{few}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<String> = (1..=1000)
+        .map(|n| {
+            let path = dir.path().join(format!("M-{n}.json"));
+            std::fs::write(&path, case_json(&format!("M-{n}"), "Marta")).unwrap();
+            path.to_str().unwrap().to_owned()
+        })
+        .collect();
+    let args: Vec<&str> =
+        ["import", "--org", "clinic-a"].into_iter().chain(files.iter().map(String::as_str)).collect();
+    amparo(db, &args, None);
+
+    let many = app.get("/", &session).body;
+    assert!(many.contains("The whole board (more than 1,000 open cases)"), "{many}");
+    assert!(!many.contains("1,001"), "no exact count past the cap");
+    let switched =
+        app.post_form("/language", &session, &[("csrf", &csrf), ("language", "es"), ("back", "/")]);
+    assert_eq!(switched.status, 303);
+    let spanish = app.get("/", &session).body;
+    assert!(spanish.contains("Todo el tablero (más de 1000 casos abiertos)"), "{spanish}");
 }

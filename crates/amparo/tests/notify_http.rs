@@ -199,7 +199,14 @@ fn the_family_letter_is_plain_and_in_the_familys_language(db: &TestDatabase) {
     assert!(spanish.body.contains("Estimado/a Rosa Ejemplo y familia"), "addressed to the parent");
     // Where the case stands and what the next dates mean, whichever side of its parole's end today is.
     assert!(spanish.body.contains("(permiso humanitario, “parole”)"), "{}", spanish.body);
-    assert!(spanish.body.contains("<li><strong>20"), "{}", spanish.body);
+    // Dates in words, as a family reads them ("20 de marzo de 2027"), never ISO.
+    let first_date = |body: &str| {
+        let start = body.find("<li><strong>").expect("a date line") + "<li><strong>".len();
+        body[start..].split("</strong>").next().unwrap().to_owned()
+    };
+    let when = first_date(&spanish.body);
+    assert!(when.contains(" de 20") && !when.contains('-'), "{when}");
+    assert!(spanish.body.contains("Fecha: ") && !spanish.body.contains("Fecha: 20"), "{}", spanish.body);
     assert!(!spanish.body.contains("A012345678") && !spanish.body.contains("bowel"));
     assert!(spanish.body.contains("Su abogado/a: <strong>Test User</strong>"), "{}", spanish.body);
     assert!(spanish.body.contains("href=\"/static/letter.css\""));
@@ -212,6 +219,8 @@ fn the_family_letter_is_plain_and_in_the_familys_language(db: &TestDatabase) {
     assert!(css.body.contains("@media print"));
     let english = app.get(&format!("/cases/{case_id}/letter?lang=en"), &session);
     assert!(english.body.contains("Letter about your case"));
+    let when = first_date(&english.body);
+    assert!(when.contains(", 20") && !when.contains('-'), "{when}");
     assert_eq!(app.get(&format!("/cases/{case_id}/letter?lang=fr"), &session).status, 422);
     let (other, _) = app.sign_in("bo@b.example.org", PASSWORD);
     assert_eq!(app.get(&format!("/cases/{case_id}/letter"), &other).status, 404);
