@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, STAFF } from '../support/app.mjs';
-import { launch, newPage, signIn, seriousViolations, screenshot } from '../support/browser.mjs';
+import { launch, newPage, signIn, seriousViolations, screenshot, PHONE } from '../support/browser.mjs';
 
 let app;
 let browser;
@@ -125,5 +125,38 @@ test('intake with the keyboard alone, in Spanish', async () => {
   assert.match(main, /Iván Teclado/);
   assert.match(main, /Nora Teclado/);
   assert.match(main, /Permiso humanitario \(parole\) solicitado/);
+  await page.context().close();
+});
+
+test('mistakes are explained in Spanish, at phone width', async () => {
+  const page = await newPage(browser, PHONE, 'es-ES');
+  await signIn(page, app.base, STAFF.beto.email);
+  await page.goto(`${app.base}/cases/new`);
+  await page.locator('#reference').fill('ERR-1');
+  await page.locator('#person-0-given_name').fill('Iris');
+  await page.locator('#person-0-family_name').fill('Errata');
+  await page.locator('#person-0-a_number').fill('12');
+  await page.locator('#person-0-citizenship').fill('Honduras');
+  await page.locator('#person-1-given_name').fill('Óscar'); // his family name is missing
+  await page.locator('#medical-condition').fill('insuficiencia renal');
+  await page.locator('#medical-hours_per_day').fill('30');
+  await page.locator('#event-0-type').selectOption('parole_granted'); // without its end date
+  await page.locator('#event-0-on').fill('2026-03-02');
+  await page.getByRole('button', { name: 'Crear el caso' }).click();
+
+  const summary = await page.locator('#error-summary').textContent();
+  for (const expected of [
+    /«12» no es un número A \(A-Number\)/,
+    /«Honduras» no es un código de país/,
+    /Este dato es obligatorio\./,
+    /Debe estar entre 0 y 24\./,
+    /Es obligatorio en un evento de este tipo \(Permiso humanitario \(parole\) concedido\)\./,
+  ]) {
+    assert.match(summary, expected);
+  }
+  assert.doesNotMatch(summary, /not an|must be|required|expected/i, 'no English reaches a Spanish reader');
+  assert.match(await page.locator('#person-0-a_number-error').textContent(), /no es un número A/);
+  await screenshot(page, 'intake-errors-es-phone');
+  assert.deepEqual(await seriousViolations(page), []);
   await page.context().close();
 });
