@@ -166,6 +166,13 @@ pub enum Problem {
     },
     /// Not a member of the organisation's staff.
     NoSuchStaff,
+    /// Text of `min` to `max` characters.
+    LengthBetween {
+        min: usize,
+        max: usize,
+    },
+    /// A selection with no condition at all would select every case.
+    NoCondition,
     /// A value outside a fixed list (`expected` holds the values allowed).
     UnknownValue {
         value: String,
@@ -223,6 +230,8 @@ impl Problem {
             Problem::DuplicateField { .. } => "duplicate-field",
             Problem::Exclusive { .. } => "exclusive",
             Problem::NoSuchStaff => "no-such-staff",
+            Problem::LengthBetween { .. } => "length-between",
+            Problem::NoCondition => "no-condition",
             Problem::UnknownValue { .. } => "unknown-value",
             Problem::WrongType { .. } => "wrong-type",
             Problem::Unreadable { .. } => "unreadable",
@@ -276,6 +285,8 @@ impl Problem {
             Problem::DuplicateField { field: "on".into() },
             Problem::Exclusive { other: "after".into() },
             Problem::NoSuchStaff,
+            Problem::LengthBetween { min: 1, max: 100 },
+            Problem::NoCondition,
             Problem::UnknownValue {
                 value: "tps".into(),
                 expected: vec!["humanitarian".into(), "u4u".into()],
@@ -412,6 +423,8 @@ impl fmt::Display for Problem {
             Problem::DuplicateField { field } => write!(f, "duplicate field `{field}`"),
             Problem::Exclusive { other } => write!(f, "give either this or {other}, not both"),
             Problem::NoSuchStaff => f.write_str("no such person in this organisation"),
+            Problem::LengthBetween { min, max } => write!(f, "{min} to {max} characters"),
+            Problem::NoCondition => f.write_str("give at least one condition"),
             Problem::UnknownValue { value, expected } => {
                 write!(f, "unknown value {value:?} (expected one of: {})", expected.join(", "))
             }
@@ -432,6 +445,29 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len(), "two samples share a code, or a kind has two samples");
+    }
+
+    /// `code` matches every kind (the compiler sees to it); this sees that `one_of_each`, which the
+    /// wording tests use, has one of every kind `code` names.
+    #[test]
+    fn one_of_each_covers_every_code() {
+        let source = include_str!("problem.rs");
+        let body = source
+            .split("impl Problem {")
+            .nth(1)
+            .and_then(|rest| rest.split("pub fn code(&self)").nth(1))
+            .and_then(|rest| rest.split("\n    }\n").next());
+        let mut declared: Vec<&str> = body
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.split("=> \"").nth(1))
+            .map(|rest| rest.trim_end_matches("\","))
+            .collect();
+        declared.sort_unstable();
+        let mut sampled: Vec<&str> = Problem::one_of_each().iter().map(Problem::code).collect();
+        sampled.sort_unstable();
+        assert!(declared.len() > 30, "the code list was not found: {declared:?}");
+        assert_eq!(sampled, declared);
     }
 
     #[test]

@@ -12,9 +12,8 @@ use crate::sql::Conditions;
 
 pub fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
     if !(0..=CASE_LIST_MAX_OFFSET).contains(&query.offset) {
-        return Err(StoreError::Invalid(format!(
-            "offset: expected a whole number from 0 to {CASE_LIST_MAX_OFFSET}"
-        )));
+        let problem = amparo_domain::Problem::WholeNumberBetween { min: 0, max: CASE_LIST_MAX_OFFSET };
+        return Err(StoreError::field("offset", problem));
     }
     let conditions = conditions(sealer, org, query);
     let where_sql = conditions.sql();

@@ -1,7 +1,7 @@
 //! The store's one error type. Messages of the client-facing variants are safe to show; `Backend`
 //! carries detail for the log only.
 
-use amparo_domain::CaseFileError;
+use amparo_domain::{CaseFileError, Problem};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -18,6 +18,9 @@ pub enum StoreError {
     /// The write was refused by a domain rule; the message names the field.
     #[error("{0}")]
     Invalid(String),
+    /// A value was refused: where, and what is wrong as data the web app words in each language.
+    #[error("{path}: {problem}")]
+    Field { path: String, problem: Problem },
     #[error(transparent)]
     CaseFile(#[from] CaseFileError),
     #[error(
@@ -36,6 +39,13 @@ pub enum StoreError {
     Key(String),
     #[error("database error: {0}")]
     Backend(String),
+}
+
+impl StoreError {
+    /// The value at `path` is refused for the reason `problem` gives.
+    pub fn field(path: impl Into<String>, problem: Problem) -> Self {
+        StoreError::Field { path: path.into(), problem }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -403,8 +403,7 @@ pub fn is_postgres_url(url: &str) -> bool {
 /// Checks a role string coming from outside (CLI, forms).
 pub fn parse_role(text: &str) -> StoreResult<UserRole> {
     UserRole::parse(text).ok_or_else(|| {
-        StoreError::Invalid(format!(
-            "role: unknown role {text:?} (expected admin, attorney, advocate, clinician or viewer)"
-        ))
+        let expected = ["admin", "attorney", "advocate", "clinician", "viewer"].map(String::from).to_vec();
+        StoreError::field("role", amparo_domain::Problem::UnknownValue { value: text.to_owned(), expected })
     })
 }

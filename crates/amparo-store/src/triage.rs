@@ -2,7 +2,7 @@
 //! own transactions.
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Program};
+use amparo_domain::{CaseFile, Problem, Program};
 
 use crate::db::{Row, Tx, Value};
 use crate::error::{StoreError, StoreResult};
@@ -43,10 +43,9 @@ pub fn assign(
     now_ms: i64,
 ) -> StoreResult<()> {
     if !ASSIGNABLE.contains(&assigned_role) {
-        return Err(StoreError::Invalid(format!(
-            "role: a case is assigned to an attorney, advocate or clinician, not {}",
-            assigned_role.as_str()
-        )));
+        let expected = ASSIGNABLE.iter().map(|r| r.as_str().to_owned()).collect();
+        let value = assigned_role.as_str().to_owned();
+        return Err(StoreError::field("role", Problem::UnknownValue { value, expected }));
     }
     if tx.query_opt(sql::CASE_EXISTS, &[org.as_str().into(), case.as_str().into()])?.is_none() {
         return Err(StoreError::NotFound("case".into()));
@@ -54,7 +53,7 @@ pub fn assign(
     if let Some(user) = user
         && tx.query_opt(sql::USER_EXISTS, &[org.as_str().into(), user.as_str().into()])?.is_none()
     {
-        return Err(StoreError::Invalid("user: no such user in this organisation".into()));
+        return Err(StoreError::field("user", Problem::NoSuchStaff));
     }
     let key = [org.as_str().into(), case.as_str().into(), assigned_role.as_str().into()];
     tx.execute(sql::DELETE_ASSIGNMENT, &key)?;
@@ -304,10 +303,10 @@ pub fn complete_task(
 ) -> StoreResult<()> {
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > amparo_domain::case_file::MAX_LONG_TEXT) {
-        return Err(StoreError::Invalid(format!(
-            "note: at most {} characters",
-            amparo_domain::case_file::MAX_LONG_TEXT
-        )));
+        return Err(StoreError::field(
+            "note",
+            Problem::TooLong { max: amparo_domain::case_file::MAX_LONG_TEXT },
+        ));
     }
     let existing = task(tx, org, id)?.ok_or_else(|| StoreError::NotFound("task".into()))?;
     if existing.done_at.is_some() {
@@ -341,7 +340,7 @@ pub fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId, now
         return Err(StoreError::NotFound("task".into()));
     }
     if tx.query_opt(sql::USER_EXISTS, &[org.as_str().into(), to.as_str().into()])?.is_none() {
-        return Err(StoreError::Invalid("owner: no such user in this organisation".into()));
+        return Err(StoreError::field("owner", Problem::NoSuchStaff));
     }
     let changed = task(tx, org, id)?.is_some_and(|t| t.owner_id.as_ref() != Some(to));
     tx.execute(sql::REASSIGN_TASK, &[org.as_str().into(), id.as_str().into(), to.as_str().into()])?;
@@ -415,7 +414,7 @@ pub fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<
 
 fn selection_conditions(org: &OrgId, selection: &CaseSelection) -> StoreResult<sql::Conditions> {
     if selection.is_empty() {
-        return Err(StoreError::Invalid("selection: give at least one condition".into()));
+        return Err(StoreError::field("selection", Problem::NoCondition));
     }
     let mut conditions = sql::Conditions::new(org.as_str());
     if let Some(program) = selection.program {
@@ -426,7 +425,7 @@ fn selection_conditions(org: &OrgId, selection: &CaseSelection) -> StoreResult<s
     }
     if let Some(country) = &selection.citizenship {
         let country = amparo_domain::identifiers::CountryCode::parse(country.trim())
-            .map_err(|e| StoreError::Invalid(format!("citizenship: {e}")))?;
+            .map_err(|e| StoreError::field("citizenship", Problem::Identifier(e)))?;
         conditions.push(
             "EXISTS (SELECT 1 FROM people q WHERE q.org_id = c.org_id AND q.case_id = c.id AND q.citizenship = ?)",
             country.as_str(),
@@ -472,14 +471,12 @@ pub fn open_review_tasks(
 ) -> StoreResult<ReviewOutcome> {
     let key = review.key.trim();
     if key.is_empty() || key.len() > 100 {
-        return Err(StoreError::Invalid("key: 1 to 100 characters naming this review".into()));
+        return Err(StoreError::field("key", Problem::LengthBetween { min: 1, max: 100 }));
     }
     for (field, title) in [("title_en", &review.title_en), ("title_es", &review.title_es)] {
         if title.trim().is_empty() || title.chars().count() > amparo_domain::case_file::MAX_SHORT_TEXT {
-            return Err(StoreError::Invalid(format!(
-                "{field}: 1 to {} characters",
-                amparo_domain::case_file::MAX_SHORT_TEXT
-            )));
+            let max = amparo_domain::case_file::MAX_SHORT_TEXT;
+            return Err(StoreError::field(field, Problem::LengthBetween { min: 1, max }));
         }
     }
     let selected = select_cases(tx, org, selection)?;

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Barrier};
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Event, Language, Policy, RawEvent};
+use amparo_domain::{CaseFile, Event, Language, Policy, Problem, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
 use chrono::{DateTime, TimeZone, Utc};
@@ -553,6 +553,6 @@ fn case_list_keys_follow_the_timeline_and_paging_is_bounded(db: &TestDatabase) {
     assert_eq!(list(CaseQuery { critical_only: true, ..CaseQuery::default() }).len(), 3);
     let too_far = CaseQuery { offset: CASE_LIST_MAX_OFFSET + 1, ..CaseQuery::default() };
     assert!(
-        matches!(store.list_cases(&a, &too_far), Err(StoreError::Invalid(m)) if m.starts_with("offset:"))
+        matches!(store.list_cases(&a, &too_far), Err(StoreError::Field { path, problem: Problem::WholeNumberBetween { .. } }) if path == "offset")
     );
 }

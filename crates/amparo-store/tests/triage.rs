@@ -2,8 +2,9 @@
 //! the same write as the notice that triggers them, checklists, tasks and programme-wide reviews.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use amparo_domain::identifiers::IdentifierError;
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Event, Language, Program, RawEvent};
+use amparo_domain::{CaseFile, Event, Language, Problem, Program, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -329,7 +330,10 @@ fn tasks_can_be_reassigned(db: &TestDatabase) {
     o.store.reassign_task(&o.id, &task.id, &o.advocate, now()).unwrap();
     assert_eq!(o.store.open_tasks(&o.id, &o.advocate).unwrap()[0].id, task.id);
     let stranger = o.store.reassign_task(&o.id, &task.id, &UserId("someone-else".into()), now()).unwrap_err();
-    assert!(matches!(stranger, StoreError::Invalid(ref m) if m.starts_with("owner:")), "{stranger:?}");
+    assert!(
+        matches!(stranger, StoreError::Field { ref path, problem: Problem::NoSuchStaff } if path == "owner"),
+        "{stranger:?}"
+    );
     let unknown =
         o.store.reassign_task(&o.id, &TaskId("nope".into()), &UserId("nobody".into()), now()).unwrap_err();
     assert!(matches!(unknown, StoreError::NotFound(_)), "an unknown task is not found: {unknown:?}");
@@ -354,7 +358,11 @@ fn assigning_an_attorney_changes_the_score(db: &TestDatabase) {
     );
     assert!(o.board(BoardFilter { assigned_to: Some(o.advocate.clone()), ..Default::default() }).is_empty());
     let viewer_role = o.store.assign(&o.id, &id, UserRole::Viewer, Some(&o.attorney), now()).unwrap_err();
-    assert!(matches!(viewer_role, StoreError::Invalid(_)));
+    assert!(
+        matches!(&viewer_role, StoreError::Field { path, problem: Problem::UnknownValue { value, .. } }
+            if path == "role" && value == "viewer"),
+        "{viewer_role:?}"
+    );
     o.store.assign(&o.id, &id, UserRole::Attorney, None, now()).unwrap();
     assert!(reasons(&o).reasons.iter().any(|r| r.code == "no_attorney"));
 }
@@ -398,7 +406,12 @@ fn programme_reviews_open_one_task_per_case_and_repeat_safely(db: &TestDatabase)
     };
     assert_eq!(o.store.select_cases(&o.id, &by_class).unwrap().len(), 2);
     let empty = o.store.select_cases(&o.id, &CaseSelection::default()).unwrap_err();
-    assert!(matches!(empty, StoreError::Invalid(ref m) if m.starts_with("selection:")));
+    assert!(
+        matches!(empty, StoreError::Field { ref path, problem: Problem::NoCondition } if path == "selection")
+    );
     let bad_country = CaseSelection { citizenship: Some("Ukraine".into()), ..Default::default() };
-    assert!(matches!(o.store.select_cases(&o.id, &bad_country), Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        o.store.select_cases(&o.id, &bad_country),
+        Err(StoreError::Field { problem: Problem::Identifier(IdentifierError::Country(_)), .. })
+    ));
 }

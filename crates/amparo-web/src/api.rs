@@ -52,10 +52,7 @@ pub async fn list_cases(
             if let Some(user) = &query.assigned_to
                 && store.user(&org, user)?.is_none()
             {
-                return Err(StoreError::Invalid(format!(
-                    "assigned: {}",
-                    amparo_domain::Problem::NoSuchStaff
-                )));
+                return Err(StoreError::field("assigned", amparo_domain::Problem::NoSuchStaff));
             }
             store.list_cases(&org, &query)
         })

@@ -40,6 +40,7 @@ impl From<StoreError> for WebError {
             e @ StoreError::Conflict { .. } => WebError::Conflict(e.to_string()),
             StoreError::Duplicate(message) => WebError::Conflict(message),
             StoreError::Invalid(message) => WebError::Invalid(message),
+            StoreError::Field { path, problem } => WebError::field(path, problem),
             StoreError::CaseFile(CaseFileError::Field { path, problem, message }) => {
                 WebError::Field { path, problem, message }
             }

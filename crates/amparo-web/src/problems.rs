@@ -30,7 +30,8 @@ impl Lang {
             | Problem::NotAWholeNumber
             | Problem::NotTrueFalse
             | Problem::UnknownParameter
-            | Problem::NoSuchStaff => self.t(&id),
+            | Problem::NoSuchStaff
+            | Problem::NoCondition => self.t(&id),
             Problem::Missing { field } => self.t1(&id, "field", field.as_str()),
             Problem::RequiredFor { event_type } | Problem::NotAFieldOf { event_type } => {
                 self.t1(&id, "type", self.event_type(event_type))
@@ -53,6 +54,7 @@ impl Lang {
             Problem::Between { min, max } | Problem::WholeNumberBetween { min, max } => {
                 self.t2(&id, "min", number(*min), "max", number(*max))
             }
+            Problem::LengthBetween { min, max } => self.t2(&id, "min", count(*min), "max", count(*max)),
             Problem::Exclusive { other } => self.t1(&id, "other", other.as_str()),
             Problem::AtMost { max } => self.t1(&id, "max", number(*max)),
             Problem::Identifier(error) => self.t1(&id, "value", error.value()),

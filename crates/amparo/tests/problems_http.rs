@@ -132,8 +132,14 @@ fn filter_problems_are_worded_in_the_reader_language(db: &TestDatabase) {
     assert!(list.body.contains("due_within: Escriba un número entero entre 0 y 3650."), "{}", list.body);
     let list = app.get("/cases?status=vigente", &session);
     assert!(list.body.contains("status: «vigente» no es una de las opciones:"), "{}", list.body);
-    let audit = app.get("/cases?colour=red", &session);
-    assert!(audit.body.contains("colour: Amparo no conoce este parámetro"), "{}", audit.body);
+    let unknown = app.get("/cases?colour=red", &session);
+    assert!(unknown.body.contains("colour: Amparo no conoce este parámetro"), "{}", unknown.body);
+    // The store's own refusals are worded the same way.
+    let reviews = app.get("/reviews?program=&citizenship=", &session);
+    assert_eq!(reviews.status, 422);
+    assert!(reviews.body.contains("selection: Indique al menos una condición"), "{}", reviews.body);
+    let reviews = app.get("/reviews?citizenship=Ucrania", &session);
+    assert!(reviews.body.contains("«Ucrania» no es un código de país"), "{}", reviews.body);
 }
 
 fn the_api_names_the_field_and_the_problem(db: &TestDatabase) {

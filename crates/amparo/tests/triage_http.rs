@@ -681,7 +681,7 @@ fn the_reviews_page_previews_and_opens_reviews(db: &TestDatabase) {
     assert!(bad.body.contains("citizenship:"), "{}", bad.body);
     let nothing = t.get(&ana, "/reviews?program=&citizenship=");
     assert_eq!(nothing.status, 422);
-    assert!(nothing.body.contains("selection: give at least one condition"));
+    assert!(nothing.body.contains("selection: Give at least one condition"), "{}", nothing.body);
     let fields = [
         ("program", "u4u"),
         ("class_of_admission", ""),
@@ -710,7 +710,7 @@ fn the_reviews_page_previews_and_opens_reviews(db: &TestDatabase) {
     missing_title[5] = ("title_en", "");
     let refused = t.form(&ana, "/reviews", &missing_title);
     assert_eq!(refused.status, 422);
-    assert!(refused.body.contains("title_en: 1 to"), "{}", refused.body);
+    assert!(refused.body.contains("title_en: Write 1 to 200 characters."), "{}", refused.body);
     let page = t.get(&ana, &format!("/cases/{}", t.case_id(&ana, "UA-2"))).body;
     assert_eq!(page.matches("Review the programme change").count(), 1);
     assert!(page.contains("Attorney: nobody assigned"));
