@@ -25,6 +25,9 @@ pub enum WebError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// A password-reset link that is used, expired or mistyped (one message for all three).
+    #[error("{}", amparo_store::INVALID_RESET_LINK)]
+    ResetLinkInvalid,
     /// One field is wrong: where, what (as data, to be worded in the reader's language) and the
     /// English wording the API and the logs carry.
     #[error("{path}: {message}")]
@@ -39,6 +42,9 @@ impl From<StoreError> for WebError {
             StoreError::NotFound(what) => WebError::NotFound(what),
             e @ StoreError::Conflict { .. } => WebError::Conflict(e.to_string()),
             StoreError::Duplicate(message) => WebError::Conflict(message),
+            StoreError::Invalid(message) if message == amparo_store::INVALID_RESET_LINK => {
+                WebError::ResetLinkInvalid
+            }
             StoreError::Invalid(message) => WebError::Invalid(message),
             StoreError::Field { path, problem } => WebError::field(path, problem),
             StoreError::CaseFile(CaseFileError::Field { path, problem, message }) => {
@@ -65,7 +71,9 @@ impl WebError {
             WebError::Csrf | WebError::Forbidden | WebError::SecondFactorRequired => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
-            WebError::Invalid(_) | WebError::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) | WebError::ResetLinkInvalid | WebError::Field { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -106,7 +114,7 @@ impl WebError {
             WebError::SecondFactorRequired => "second_factor_required",
             WebError::NotFound(_) => "not_found",
             WebError::Conflict(_) => "conflict",
-            WebError::Invalid(_) | WebError::Field { .. } => "invalid",
+            WebError::Invalid(_) | WebError::ResetLinkInvalid | WebError::Field { .. } => "invalid",
             WebError::Internal(_) => "internal",
         };
         let mut body = serde_json::json!({ "error": code, "message": self.public_message() });
@@ -141,6 +149,7 @@ pub enum ShownError {
     NotFound,
     Conflict(String),
     Invalid(String),
+    ResetLinkInvalid,
     Field { path: String, problem: Problem },
     Internal { incident: String },
 }
@@ -156,6 +165,7 @@ impl From<WebError> for ShownError {
             WebError::Conflict(message) => ShownError::Conflict(message),
             WebError::Invalid(message) => ShownError::Invalid(message),
             WebError::Field { path, problem, .. } => ShownError::Field { path, problem },
+            WebError::ResetLinkInvalid => ShownError::ResetLinkInvalid,
             WebError::Internal(detail) => {
                 let incident = uuid::Uuid::new_v4();
                 tracing::error!(%incident, detail = %detail, "internal error");
@@ -181,6 +191,7 @@ impl ShownError {
             ShownError::NotFound => (lang.t("error-not-found"), None),
             ShownError::Conflict(message) => (lang.t("error-conflict"), Some(message.clone())),
             ShownError::Invalid(message) => (lang.t("error-invalid"), Some(message.clone())),
+            ShownError::ResetLinkInvalid => (lang.t("error-reset-link"), None),
             ShownError::Field { path, problem } => {
                 (lang.t("error-invalid"), Some(format!("{path}: {}", lang.problem(problem))))
             }

@@ -43,7 +43,7 @@ pub async fn issue(
 }
 
 fn invalid_link() -> WebError {
-    WebError::Invalid(amparo_store::INVALID_RESET_LINK.into())
+    WebError::ResetLinkInvalid
 }
 
 fn form_page(

@@ -105,4 +105,13 @@ fn error_pages_are_written_in_the_reader_language(db: &TestDatabase) {
     let forged = app.post_form("/logout", &format!("{session}; amparo_lang=es"), &[("csrf", "forged")]);
     assert_eq!(forged.status, 403);
     assert!(forged.body.contains("El formulario caducó"), "{}", forged.body);
+    let stale_link = app.get("/reset/not-a-real-token", "amparo_lang=es");
+    assert_eq!(stale_link.status, 422);
+    assert!(
+        stale_link.body.contains("Este enlace para restablecer la contraseña no es válido"),
+        "{}",
+        stale_link.body
+    );
+    let stale_link = app.get("/reset/not-a-real-token", "");
+    assert!(stale_link.body.contains("This password-reset link is not valid"), "{}", stale_link.body);
 }

@@ -55,6 +55,7 @@ error-csrf = The form has expired. Reload the page and try again.
 error-not-found = What you asked for was not found.
 error-unauthenticated = You are not signed in.
 error-internal = Something went wrong on our side (incident { $incident }). Nothing was changed.
+error-reset-link = This password-reset link is not valid: it was used, it expired or it was mistyped. Ask an administrator of your organisation for a new one.
 error-invalid = This could not be accepted:
 error-conflict = This could not be saved:
 

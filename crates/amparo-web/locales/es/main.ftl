@@ -66,6 +66,7 @@ error-csrf = El formulario caducó. Vuelva a cargar la página e inténtelo de n
 error-not-found = No se encontró lo que buscaba.
 error-unauthenticated = No ha iniciado sesión.
 error-internal = Algo falló de nuestro lado (incidente { $incident }). No se modificó nada.
+error-reset-link = Este enlace para restablecer la contraseña no es válido: ya se usó, caducó o está mal escrito. Pida uno nuevo a una persona que administre su organización.
 error-invalid = No se pudo aceptar:
 error-conflict = No se pudo guardar:
 
