@@ -173,6 +173,10 @@ pub enum Problem {
     },
     /// A selection with no condition at all would select every case.
     NoCondition,
+    /// No case of the organisation has this reference.
+    NoSuchCase {
+        reference: String,
+    },
     /// A value outside a fixed list (`expected` holds the values allowed).
     UnknownValue {
         value: String,
@@ -232,6 +236,7 @@ impl Problem {
             Problem::NoSuchStaff => "no-such-staff",
             Problem::LengthBetween { .. } => "length-between",
             Problem::NoCondition => "no-condition",
+            Problem::NoSuchCase { .. } => "no-such-case",
             Problem::UnknownValue { .. } => "unknown-value",
             Problem::WrongType { .. } => "wrong-type",
             Problem::Unreadable { .. } => "unreadable",
@@ -287,6 +292,7 @@ impl Problem {
             Problem::NoSuchStaff,
             Problem::LengthBetween { min: 1, max: 100 },
             Problem::NoCondition,
+            Problem::NoSuchCase { reference: "A-404".into() },
             Problem::UnknownValue {
                 value: "tps".into(),
                 expected: vec!["humanitarian".into(), "u4u".into()],
@@ -425,6 +431,7 @@ impl fmt::Display for Problem {
             Problem::NoSuchStaff => f.write_str("no such person in this organisation"),
             Problem::LengthBetween { min, max } => write!(f, "{min} to {max} characters"),
             Problem::NoCondition => f.write_str("give at least one condition"),
+            Problem::NoSuchCase { reference } => write!(f, "no case {reference:?} here"),
             Problem::UnknownValue { value, expected } => {
                 write!(f, "unknown value {value:?} (expected one of: {})", expected.join(", "))
             }

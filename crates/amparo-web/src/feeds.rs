@@ -111,9 +111,8 @@ pub async fn create(
                     store
                         .case_by_reference(&org, &reference)?
                         .ok_or_else(|| {
-                            amparo_store::StoreError::Invalid(format!(
-                                "reference: no case {reference:?} here"
-                            ))
+                            let problem = amparo_domain::Problem::NoSuchCase { reference: reference.clone() };
+                            amparo_store::StoreError::field("reference", problem)
                         })?
                         .id,
                 ),

@@ -55,6 +55,7 @@ impl Lang {
                 self.t2(&id, "min", number(*min), "max", number(*max))
             }
             Problem::LengthBetween { min, max } => self.t2(&id, "min", count(*min), "max", count(*max)),
+            Problem::NoSuchCase { reference } => self.t1(&id, "reference", reference.as_str()),
             Problem::Exclusive { other } => self.t1(&id, "other", other.as_str()),
             Problem::AtMost { max } => self.t1(&id, "max", number(*max)),
             Problem::Identifier(error) => self.t1(&id, "value", error.value()),

@@ -601,6 +601,7 @@ problem-exclusive = Give either this or { $other }, not both.
 problem-no-such-staff = That person is not on the staff of this organisation.
 problem-length-between = Write { $min } to { $max } characters.
 problem-no-condition = Give at least one condition, or every case would be selected.
+problem-no-such-case = No case of this organisation has the reference “{ $reference }”.
 problem-not-true-false = Expected true or false.
 problem-not-a-date = “{ $value }” is not a date; write it as YYYY-MM-DD, for example 2026-11-23.
 problem-not-an-a-number = “{ $value }” is not an A-number: the letter A followed by 7 to 9 digits.

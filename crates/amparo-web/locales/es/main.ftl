@@ -615,6 +615,7 @@ problem-exclusive = Indique esto o { $other }, no ambos.
 problem-no-such-staff = Esa persona no forma parte del personal de esta organización.
 problem-length-between = Escriba de { $min } a { $max } caracteres.
 problem-no-condition = Indique al menos una condición; si no, se seleccionarían todos los casos.
+problem-no-such-case = Ningún caso de esta organización tiene la referencia «{ $reference }».
 problem-not-true-false = Se esperaba «true» (sí) o «false» (no).
 problem-not-a-date = «{ $value }» no es una fecha; escríbala como AAAA-MM-DD, por ejemplo 2026-11-23.
 problem-not-an-a-number = «{ $value }» no es un número A (A-Number): la letra A seguida de 7 a 9 cifras.
