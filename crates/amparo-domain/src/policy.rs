@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::date::Date;
+use crate::triage::EscalationTemplates;
 
 pub const DEFAULT_RE_PAROLE_LEAD_DAYS: u32 = 90;
 pub const DEFAULT_MEDICAL_REFRESH_DAYS: u32 = 180;
@@ -32,6 +33,10 @@ pub struct Policy {
     /// Days before each deadline on which reminders go out (default 90, 60, 30, 14, 7, 1 and the day
     /// itself, 0).
     pub reminder_days: Vec<u32>,
+    /// The organisation's own escalation checklists; without them, the server's (from
+    /// `escalation_templates_file`, else Amparo's own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation_templates: Option<EscalationTemplates>,
 }
 
 impl Default for Policy {
@@ -42,6 +47,7 @@ impl Default for Policy {
             critical_care_threshold_days: DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS,
             closure_days: Vec::new(),
             reminder_days: DEFAULT_REMINDER_DAYS.to_vec(),
+            escalation_templates: None,
         }
     }
 }

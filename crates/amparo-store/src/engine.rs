@@ -433,6 +433,19 @@ impl<E: Engine> Store for E {
         })
     }
 
+    fn set_escalation_templates(
+        &self,
+        org: &OrgId,
+        templates: Option<&amparo_domain::EscalationTemplates>,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            shared::set_escalation_templates(tx, org, templates, actor, now)
+        })
+    }
+
     fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
         let mut total = 0;
         // In batches, each its own transaction, so that a day's refresh of a large organisation never

@@ -231,6 +231,15 @@ pub trait Store: Notices + Send + Sync + 'static {
     /// Replaces the policy and re-derives every case of the organisation in the same transaction;
     /// returns how many cases were re-derived.
     fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize>;
+    /// Sets the organisation's own escalation checklists (`None`: back to the server's), audited;
+    /// only escalations opened afterwards follow them.
+    fn set_escalation_templates(
+        &self,
+        org: &OrgId,
+        templates: Option<&EscalationTemplates>,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Re-derives the cases whose stored deadlines were computed before `today` (some deadlines, such
     /// as days of unlawful presence, appear only as days pass); returns how many.
     fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize>;

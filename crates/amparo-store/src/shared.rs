@@ -203,6 +203,33 @@ pub fn set_policy(
     refresh_stale(tx, sealer, org, &context, i64::MAX)
 }
 
+/// Sets (or, with `None`, removes) the organisation's own escalation checklists. They shape only
+/// escalations opened from now on, so nothing is re-derived.
+pub fn set_escalation_templates(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    templates: Option<&amparo_domain::EscalationTemplates>,
+    actor: Option<&UserId>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let before = load_policy(tx, org)?;
+    let after = Policy { escalation_templates: templates.cloned(), ..before.clone() };
+    let settings = serde_json::to_string(&after)?;
+    if tx.execute(sql::UPDATE_POLICY, &[org.as_str().into(), settings.into()])? != 1 {
+        return Err(StoreError::NotFound("organisation".into()));
+    }
+    let id = |p: &Policy| p.escalation_templates.as_ref().map(|t| t.id.clone());
+    let entry = crate::audit::Entry {
+        chain: org.as_str(),
+        actor,
+        action: "escalation_templates.changed",
+        target: org.as_str(),
+        detail: serde_json::json!({ "before": id(&before), "after": id(&after) }),
+    };
+    crate::audit::append(tx, entry, now)?;
+    Ok(())
+}
+
 fn case_row(r: &Row) -> StoreResult<CaseRow> {
     Ok(CaseRow {
         id: r.text(0)?,

@@ -40,8 +40,10 @@ pub struct PlannedTask {
     pub due_in_hours: u32,
 }
 
-/// A loaded, validated set of templates: one non-empty checklist per trigger kind.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A loaded, validated set of templates: one non-empty checklist per trigger kind. Stored (as an
+/// organisation's own) in the shape of the TOML document, and checked again whenever it is read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawDocument", into = "RawDocument")]
 pub struct EscalationTemplates {
     pub id: String,
     tasks: [Vec<TaskTemplate>; 4],
@@ -76,28 +78,62 @@ fn known_kinds() -> String {
     TriggerKind::ALL.map(TriggerKind::as_str).join(", ")
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawDocument {
     id: String,
     template: BTreeMap<String, RawTemplate>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawTemplate {
     #[serde(default)]
     task: Vec<RawTask>,
 }
 
-#[derive(Deserialize)]
+/// One task as written, before it is checked.
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct RawTask {
-    title_en: String,
-    title_es: String,
-    owner: String,
-    due_hours: i64,
-    due_hours_critical: i64,
+pub struct RawTask {
+    pub title_en: String,
+    pub title_es: String,
+    pub owner: String,
+    pub due_hours: i64,
+    pub due_hours_critical: i64,
+}
+
+impl TryFrom<RawDocument> for EscalationTemplates {
+    type Error = EscalationTemplateError;
+
+    fn try_from(raw: RawDocument) -> Result<Self, Self::Error> {
+        EscalationTemplates::from_raw(raw)
+    }
+}
+
+impl From<EscalationTemplates> for RawDocument {
+    fn from(templates: EscalationTemplates) -> Self {
+        let template = TriggerKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let task = templates.tasks(kind).iter().map(RawTask::from).collect();
+                (kind.as_str().to_owned(), RawTemplate { task })
+            })
+            .collect();
+        RawDocument { id: templates.id, template }
+    }
+}
+
+impl From<&TaskTemplate> for RawTask {
+    fn from(task: &TaskTemplate) -> Self {
+        RawTask {
+            title_en: task.title_en.clone(),
+            title_es: task.title_es.clone(),
+            owner: task.owner_role.as_str().to_owned(),
+            due_hours: i64::from(task.due_hours),
+            due_hours_critical: i64::from(task.due_hours_critical),
+        }
+    }
 }
 
 fn hours(
@@ -151,6 +187,22 @@ impl EscalationTemplates {
     pub fn from_toml(text: &str) -> Result<EscalationTemplates, EscalationTemplateError> {
         let raw: RawDocument =
             toml::from_str(text).map_err(|e| EscalationTemplateError::Toml(e.to_string()))?;
+        EscalationTemplates::from_raw(raw)
+    }
+
+    /// Checks checklists given kind by kind (a settings form, say) the way a document is checked.
+    pub fn from_checklists(
+        id: String,
+        checklists: Vec<(TriggerKind, Vec<RawTask>)>,
+    ) -> Result<EscalationTemplates, EscalationTemplateError> {
+        let template = checklists
+            .into_iter()
+            .map(|(kind, task)| (kind.as_str().to_owned(), RawTemplate { task }))
+            .collect();
+        EscalationTemplates::from_raw(RawDocument { id, template })
+    }
+
+    fn from_raw(raw: RawDocument) -> Result<EscalationTemplates, EscalationTemplateError> {
         if raw.id.trim().is_empty() {
             return Err(EscalationTemplateError::MissingId);
         }
