@@ -101,7 +101,15 @@ impl FromStr for Date {
         if !shaped {
             return Err(NotADate(text.to_owned()));
         }
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Date).map_err(|_| NotADate(text.to_owned()))
+        // The shape is checked, so the fields are plain digits: read them as numbers rather than
+        // through chrono's strftime parser, which showed up in import profiles.
+        let number = |range: std::ops::Range<usize>| {
+            bytes[range].iter().fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'))
+        };
+        let year = i32::try_from(number(0..4)).map_err(|_| NotADate(text.to_owned()))?;
+        NaiveDate::from_ymd_opt(year, number(5..7), number(8..10))
+            .map(Date)
+            .ok_or_else(|| NotADate(text.to_owned()))
     }
 }
 
@@ -137,6 +145,17 @@ mod tests {
     fn parses_only_strict_iso_dates() {
         assert_eq!("2024-02-29".parse::<Date>().map(|d| d.day()), Ok(29));
         for bad in ["2023-02-29", "2026-13-01", "2026-1-05", "2026-01-05T00:00", "", "20260105"] {
+            assert_eq!(bad.parse::<Date>(), Err(NotADate(bad.to_owned())), "{bad}");
+        }
+    }
+
+    #[test]
+    fn parses_every_field_as_written() {
+        for text in ["0000-01-01", "0999-01-09", "1999-12-31", "2024-02-29", "9999-12-31"] {
+            let date: Date = text.parse().unwrap();
+            assert_eq!(date.to_string(), text);
+        }
+        for bad in ["2026-00-10", "2026-04-31", "2026-04-00", "2026-02-30"] {
             assert_eq!(bad.parse::<Date>(), Err(NotADate(bad.to_owned())), "{bad}");
         }
     }

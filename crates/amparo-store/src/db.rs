@@ -142,6 +142,13 @@ pub trait Tx {
     fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64>;
     fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>>;
 
+    /// The character before a parameter's number in SQL this backend reads as written: `$` for
+    /// PostgreSQL; SQLite reads `?N` (shared SQL with `$N` is rewritten for it each time, which
+    /// generated statements avoid by being written with this).
+    fn placeholder(&self) -> char {
+        '$'
+    }
+
     fn query_opt(&mut self, sql: &str, params: &[Value]) -> DbResult<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
@@ -184,7 +191,9 @@ impl<const WIDTH: usize> RowBuffer<WIDTH> {
         self.values.extend(row);
     }
 
-    fn statement(&mut self, rows: usize) -> &str {
+    /// The statement for `rows` rows, with parameters written `{placeholder}N`. A buffer is flushed
+    /// on one backend only, so the text is built once per row count.
+    fn statement(&mut self, rows: usize, placeholder: char) -> &str {
         let index = match self.statements.iter().position(|(n, _)| *n == rows) {
             Some(index) => index,
             None => {
@@ -197,7 +206,7 @@ impl<const WIDTH: usize> RowBuffer<WIDTH> {
                         if column > 0 {
                             sql.push_str(", ");
                         }
-                        sql.push('$');
+                        sql.push(placeholder);
                         sql.push_str(&(row * WIDTH + column + 1).to_string());
                     }
                     sql.push(')');
@@ -223,7 +232,8 @@ impl<const WIDTH: usize> RowBuffer<WIDTH> {
                 .find(|&n| n <= waiting && n * WIDTH <= MAX_PARAMETERS)
                 .unwrap_or(1);
             let (now, later) = rest.split_at(rows * WIDTH);
-            changed += tx.execute(self.statement(rows), now)?;
+            let placeholder = tx.placeholder();
+            changed += tx.execute(self.statement(rows, placeholder), now)?;
             rest = later;
         }
         // The allocation is kept for the next rows.
@@ -249,6 +259,10 @@ impl rusqlite::ToSql for Value {
 }
 
 impl Tx for SqliteTx<'_> {
+    fn placeholder(&self) -> char {
+        '?'
+    }
+
     fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
         let mut statement = self.0.prepare_cached(&crate::sqlite::numbered(sql))?;
         Ok(statement.execute(rusqlite::params_from_iter(params.iter()))? as u64)

@@ -169,20 +169,42 @@ pub struct DeadlineRow {
 /// The facts of a *why* as stored: a JSON object of placeholder name → printed text, or a
 /// language-neutral code where the English text would not be (see `Rule::explain`).
 fn why_facts_json(facts: &amparo_domain::rules::WhyFacts) -> String {
-    let mut out = String::with_capacity(16 + 24 * facts.facts.len());
+    let mut out = String::with_capacity(16 + 32 * facts.facts.len());
     out.push('{');
     for (index, (name, value)) in facts.facts.iter().enumerate() {
         if index > 0 {
             out.push(',');
         }
-        // Names are identifiers and values printed dates, numbers or rule-set text: serde_json
-        // escapes whatever needs it.
-        out.push_str(&serde_json::Value::from(*name).to_string());
+        // Names are identifiers and values printed dates, numbers or rule-set text, written
+        // straight into the buffer (one deadline's facts used to allocate a JSON value per string).
+        json_string(&mut out, name);
         out.push(':');
-        out.push_str(&serde_json::Value::from(value.as_str()).to_string());
+        json_string(&mut out, value);
     }
     out.push('}');
     out
+}
+
+/// Appends `text` as a JSON string, escaped as serde_json escapes it.
+fn json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => {
+                use std::fmt::Write;
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// What a stored deadline shows: its rule's basis and citation and its *why* rendered from the facts.
@@ -433,5 +455,34 @@ impl<'a> DeriveContext<'a> {
         // An organisation's own checklists, when it has set them, else the server's.
         let templates = policy.escalation_templates.as_ref().unwrap_or(&rules.templates);
         DeriveContext { today, policy, rules: &rules.set, templates, now_ms: millis(now) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::why_facts_json;
+    use amparo_domain::rules::WhyFacts;
+
+    #[test]
+    fn why_facts_are_the_json_serde_writes() {
+        let facts = WhyFacts {
+            variant: "default",
+            facts: vec![
+                ("due", "2026-03-09".to_owned()),
+                ("quoted", "a \"b\" \\ c\nd\te\u{1}\u{8}\u{c}\r".to_owned()),
+                ("accents", "días hábiles — ñ".to_owned()),
+            ],
+        };
+        let written = why_facts_json(&facts);
+        let pairs: Vec<String> = facts
+            .facts
+            .iter()
+            .map(|(k, v)| {
+                format!("{}:{}", serde_json::to_string(k).unwrap(), serde_json::to_string(v).unwrap())
+            })
+            .collect();
+        assert_eq!(written, format!("{{{}}}", pairs.join(",")));
+        let read: std::collections::HashMap<String, String> = serde_json::from_str(&written).unwrap();
+        assert_eq!(read["quoted"], facts.facts[1].1);
     }
 }

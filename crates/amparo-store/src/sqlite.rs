@@ -19,8 +19,14 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const BULK_LOAD_MIN_CASES: i64 = 1_000;
 
 /// SQLite numbers `$N` parameters by order of first appearance, not by N; `?N` keeps the number, so
-/// the shared SQL text is rewritten before it is prepared.
-pub(crate) fn numbered(sql: &str) -> String {
+/// the shared SQL text is rewritten before it is prepared. Text without `$N` (multi-row INSERTs are
+/// written with `?N` for SQLite, see [`crate::db::Tx::placeholder`]) is used as it is.
+pub(crate) fn numbered(sql: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = sql.as_bytes();
+    let dollar_number = |i: usize| bytes[i] == b'$' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+    if !(0..bytes.len()).any(dollar_number) {
+        return std::borrow::Cow::Borrowed(sql);
+    }
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
@@ -30,7 +36,7 @@ pub(crate) fn numbered(sql: &str) -> String {
             out.push(c);
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// The file path a database URL names (`sqlite://PATH`, `sqlite:PATH` or a bare path).
@@ -257,5 +263,28 @@ impl Engine for SqliteStore {
         let result = work();
         self.set_cache_size(-2_000)?;
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn dollar_placeholders_become_question_marks_with_their_number() {
+        assert_eq!(
+            numbered("UPDATE t SET a = $3 WHERE b = $1 AND c = $2"),
+            "UPDATE t SET a = ?3 WHERE b = ?1 AND c = ?2"
+        );
+        assert_eq!(numbered("SELECT '$' || a FROM t WHERE b = $1"), "SELECT '$' || a FROM t WHERE b = ?1");
+    }
+
+    #[test]
+    fn text_without_dollar_placeholders_is_borrowed() {
+        for sql in
+            ["INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4)", "SELECT '$' FROM t", "SELECT 1 WHERE a = '$'"]
+        {
+            assert!(matches!(numbered(sql), std::borrow::Cow::Borrowed(_)), "{sql}");
+        }
     }
 }
