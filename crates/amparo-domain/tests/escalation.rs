@@ -360,3 +360,64 @@ fn templates_load_from_text_and_mistakes_are_refused() {
         EscalationTemplateError::NoTasks("noid_received")
     );
 }
+
+#[test]
+fn an_organisations_checklists_are_kept_with_its_policy_and_checked_when_read() {
+    let builtin = EscalationTemplates::builtin().unwrap().clone();
+    let policy = Policy { escalation_templates: Some(builtin.clone()), ..Policy::default() };
+    let stored = serde_json::to_string(&policy).unwrap();
+    let read: Policy = serde_json::from_str(&stored).unwrap();
+    assert_eq!(read.escalation_templates.as_ref(), Some(&builtin), "a round trip keeps every task");
+    let without: Policy = serde_json::from_str("{}").unwrap();
+    assert!(
+        without.escalation_templates.is_none()
+            && !serde_json::to_string(&without).unwrap().contains("escalation")
+    );
+
+    // A stored checklist that breaks a rule (critical-care hours longer than the usual ones) is refused.
+    let mut value: Value = serde_json::from_str(&stored).unwrap();
+    let task = &mut value["escalation_templates"]["template"]["termination_notice"]["task"][0];
+    task["due_hours_critical"] = json!(9999);
+    let error = serde_json::from_value::<Policy>(value).unwrap_err().to_string();
+    assert!(error.contains("template.termination_notice task 1"), "{error}");
+}
+
+#[test]
+fn checklists_given_kind_by_kind_are_checked_like_a_document() {
+    use amparo_domain::triage::escalation::RawTask;
+    let builtin = EscalationTemplates::builtin().unwrap();
+    let task = |title: &str, owner: &str, hours: i64, critical: i64| RawTask {
+        title_en: title.into(),
+        title_es: format!("{title} (es)"),
+        owner: owner.into(),
+        due_hours: hours,
+        due_hours_critical: critical,
+    };
+    let lists = |termination: Vec<RawTask>| {
+        TriggerKind::ALL
+            .into_iter()
+            .map(|k| {
+                let tasks = if k == TriggerKind::TerminationNotice {
+                    termination.clone()
+                } else {
+                    builtin.tasks(k).iter().map(RawTask::from).collect()
+                };
+                (k, tasks)
+            })
+            .collect::<Vec<_>>()
+    };
+    let own =
+        EscalationTemplates::from_checklists("own/1".into(), lists(vec![task("Call", "advocate", 24, 2)]))
+            .unwrap();
+    let plan = own.plan(TriggerKind::TerminationNotice, true);
+    assert_eq!((plan.len(), plan[0].owner_role, plan[0].due_in_hours), (1, UserRole::Advocate, 2));
+    assert_eq!(own.tasks(TriggerKind::NoidReceived), builtin.tasks(TriggerKind::NoidReceived));
+    assert!(matches!(
+        EscalationTemplates::from_checklists("own/2".into(), lists(vec![])),
+        Err(EscalationTemplateError::NoTasks("termination_notice"))
+    ));
+    assert!(matches!(
+        EscalationTemplates::from_checklists("own/3".into(), lists(vec![task("Call", "viewer", 24, 2)])),
+        Err(EscalationTemplateError::BadOwner { .. })
+    ));
+}

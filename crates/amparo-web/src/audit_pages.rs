@@ -32,6 +32,7 @@ pub const ACTIONS: &[&str] = &[
     "case.unshared",
     "user.role_changed",
     "policy.changed",
+    "escalation_templates.changed",
     "organisation.second_factor_requirement",
     "second_factor.enrolled",
     "second_factor.removed",

@@ -12,6 +12,7 @@ mod calendar;
 mod calendar_views;
 mod case_list;
 mod case_list_views;
+mod checklists;
 mod clock;
 mod cookies;
 mod dashboard;
@@ -143,6 +144,8 @@ fn routes() -> Routes {
             post(second_factor::set_requirement),
         )
         .add("POST", "/settings/users/{id}/role", Needs(ManageOrganisation), post(roles::set_role))
+        .add("POST", "/settings/checklists/{kind}", Needs(ManageOrganisation), post(checklists::save))
+        .add("POST", "/settings/checklists/reset", Needs(ManageOrganisation), post(checklists::reset))
         .add("POST", "/cases/{id}/shares", Needs(ShareCases), post(sharing_pages::set_shared))
         .add("GET", "/audit", Needs(ReadAudit), get(audit_pages::page))
         .add("POST", "/cases/{id}/assignments", Needs(AssignStaff), post(triage_pages::assign))

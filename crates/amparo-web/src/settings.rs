@@ -15,9 +15,9 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::input::{Params, pick};
+use crate::input::Params;
 use crate::intake_views::FieldError;
-use crate::settings_views::{ChecklistView, PolicyForm, SettingsPage, StaffRow, TemplateTask};
+use crate::settings_views::{PolicyForm, SettingsPage, StaffRow};
 use crate::triage_views::Choice;
 use crate::views::{self, Viewer};
 
@@ -51,22 +51,12 @@ pub(crate) async fn page(
             Ok((store.users(&org)?, store.policy(&org)?, store.org_requires_second_factor(&org)?))
         })
         .await?;
-    let templates = state.store.escalation_templates();
+    let own_checklists = policy.escalation_templates.is_some();
+    let templates =
+        policy.escalation_templates.clone().unwrap_or_else(|| state.store.escalation_templates().clone());
     let checklists = TriggerKind::ALL
         .into_iter()
-        .map(|kind| ChecklistView {
-            trigger: lang.t(&format!("trigger-{}", kind.as_str())),
-            tasks: templates
-                .tasks(kind)
-                .iter()
-                .map(|t| TemplateTask {
-                    title: pick(lang.0, &t.title_en, &t.title_es).to_owned(),
-                    owner: lang.user_role(t.owner_role),
-                    due_hours: i64::from(t.due_hours),
-                    due_hours_critical: i64::from(t.due_hours_critical),
-                })
-                .collect(),
-        })
+        .map(|kind| crate::checklists::view(lang, kind, &crate::checklists::stored_rows(&templates, kind)))
         .collect();
     Ok(SettingsPage {
         lang,
@@ -96,6 +86,7 @@ pub(crate) async fn page(
         notice,
         checklists,
         templates_id: templates.id.clone(),
+        own_checklists,
     })
 }
 
@@ -110,6 +101,9 @@ pub async fn settings(
         .get("saved")
         .and_then(|n| n.parse::<i64>().ok())
         .map(|count| signed_in.lang().t1("settings-saved", "count", count));
+    if params.get("checklist_saved").is_some() {
+        notice = Some(signed_in.lang().t("settings-checklist-saved"));
+    }
     if let Some(changed) = params.get("role_changed") {
         notice = crate::roles::notice(&state, &signed_in, changed).await?;
     }
@@ -148,7 +142,7 @@ fn parse_policy(form: &Params, lang: Lang) -> Result<Policy, Vec<FieldError>> {
     closure_days.sort();
     closure_days.dedup();
     if errors.is_empty() {
-        // Reminder offsets are not on this form; `save_policy` keeps the organisation's.
+        // Reminder offsets and checklists are not on this form; `save_policy` keeps the organisation's.
         Ok(Policy {
             re_parole_lead_days,
             medical_refresh_days,
@@ -186,7 +180,13 @@ pub async fn save_policy(
     let now = state.clock.now();
     let count = state
         .with_store(move |store| {
-            let kept = Policy { reminder_days: store.policy(&org)?.reminder_days, ..policy };
+            // Reminder offsets and checklists are not on this form: the organisation's are kept.
+            let current = store.policy(&org)?;
+            let kept = Policy {
+                reminder_days: current.reminder_days,
+                escalation_templates: current.escalation_templates,
+                ..policy
+            };
             store.set_policy(&org, &kept, now)
         })
         .await?;

@@ -25,16 +25,25 @@ pub struct PolicyForm {
     pub closure_days: String,
 }
 
-pub struct TemplateTask {
-    pub title: String,
-    pub owner: String,
-    pub due_hours: i64,
-    pub due_hours_critical: i64,
+/// One task of a checklist on the form.
+pub struct TaskRow {
+    /// The task's number on the form (from 1).
+    pub number: usize,
+    /// The start of its fields' ids and names (`tpl-termination_notice-0-`).
+    pub prefix: String,
+    pub title_en: String,
+    pub title_es: String,
+    pub owners: Vec<crate::triage_views::Choice>,
+    pub due_hours: String,
+    pub due_hours_critical: String,
 }
 
+/// One kind of escalation's checklist, as a form.
 pub struct ChecklistView {
+    /// The trigger kind (`termination_notice`), in the form's address.
+    pub kind: String,
     pub trigger: String,
-    pub tasks: Vec<TemplateTask>,
+    pub rows: Vec<TaskRow>,
 }
 
 #[derive(Template)]
@@ -52,10 +61,17 @@ pub struct SettingsPage {
     pub notice: Option<String>,
     pub checklists: Vec<ChecklistView>,
     pub templates_id: String,
+    /// The organisation has checklists of its own (rather than the server's).
+    pub own_checklists: bool,
 }
 
 impl SettingsPage {
     pub fn error(&self, id: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.id == id).map(|e| e.message.as_str())
+    }
+
+    /// The error of a task's field, by the row's prefix and the field's name.
+    pub fn task_error(&self, prefix: &str, field: &str) -> Option<&str> {
+        self.error(&format!("{prefix}{field}"))
     }
 }

@@ -60,6 +60,8 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/cases/{id}/assignments"), Roles(LEADS)),
         (("POST", "/cases/{id}/shares"), Roles(WRITERS)),
         (("POST", "/settings/users/{id}/role"), Roles(&["admin"])),
+        (("POST", "/settings/checklists/{kind}"), Roles(&["admin"])),
+        (("POST", "/settings/checklists/reset"), Roles(&["admin"])),
         (("GET", "/audit"), Roles(&["admin"])),
         (("GET", "/triage"), Roles(ALL)),
         (("GET", "/tasks"), Roles(ALL)),

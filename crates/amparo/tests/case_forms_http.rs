@@ -13,7 +13,8 @@ amparo_store::on_both_backends!(
     the_calendar_shows_a_month_of_deadlines,
     settings_are_for_administrators,
     the_print_view_is_one_clean_page,
-    the_dashboard_counts_open_cases_up_to_a_thousand
+    the_dashboard_counts_open_cases_up_to_a_thousand,
+    an_administrator_edits_an_escalation_checklist
 );
 
 fn the_print_view_is_one_clean_page(db: &TestDatabase) {
@@ -230,4 +231,126 @@ fn the_dashboard_counts_open_cases_up_to_a_thousand(db: &TestDatabase) {
     assert_eq!(switched.status, 303);
     let spanish = app.get("/", &session).body;
     assert!(spanish.contains("Todo el tablero (más de 1000 casos abiertos)"), "{spanish}");
+}
+
+/// The settings page edits the checklist a kind of escalation starts with; the next escalation of
+/// that kind follows it, a bad entry is refused field by field, and the server's can be restored.
+fn an_administrator_edits_an_escalation_checklist(db: &TestDatabase) {
+    let app = TestApp::start(db);
+    let args = ["user", "add", "--org", "clinic-a", "--email", "ada@a.example.org", "--name", "Ada Admin"];
+    amparo(
+        db,
+        &[&args[..], &["--role", "admin", "--password-stdin"]].concat(),
+        Some(&format!("{PASSWORD}\n")),
+    );
+    let (admin, csrf) = app.sign_in("ada@a.example.org", PASSWORD);
+    let page = app.get("/settings", &admin).body;
+    assert!(
+        page.contains("id=\"tpl-termination_notice-0-title_en\"")
+            && page.contains("The server&#39;s checklists"),
+        "{page}"
+    );
+    let path = "/settings/checklists/termination_notice";
+    let field = |row: usize, name: &str| format!("tpl-termination_notice-{row}-{name}");
+    let (t_en, t_es, owner, hours, critical) = (
+        field(0, "title_en"),
+        field(0, "title_es"),
+        field(0, "owner"),
+        field(0, "due_hours"),
+        field(0, "due_hours_critical"),
+    );
+    let (t_en1, t_es1, hours1, critical1) =
+        (field(1, "title_en"), field(1, "title_es"), field(1, "due_hours"), field(1, "due_hours_critical"));
+
+    let bad = [
+        ("csrf", csrf.as_str()),
+        (t_en.as_str(), "Call the family today"),
+        (t_es.as_str(), ""),
+        (owner.as_str(), "advocate"),
+        (hours.as_str(), "24"),
+        (critical.as_str(), "48"),
+    ];
+    let refused = app.post_form(path, &admin, &bad);
+    assert_eq!(refused.status, 422);
+    for expected in [
+        "The checklist was not saved:",
+        "href=\"#tpl-termination_notice-0-title_es\"",
+        "aria-describedby=\"tpl-termination_notice-0-due_hours_critical-error\"",
+        "Must be at most 24.",
+        "value=\"Call the family today\"",
+        "value=\"48\"",
+    ] {
+        assert!(
+            refused.body.contains(expected),
+            "the refused checklist lacks {expected:?}: {}",
+            refused.body
+        );
+    }
+    let (attorney, attorney_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let forbidden = [("csrf", attorney_csrf.as_str()), (t_en.as_str(), "x")];
+    assert_eq!(app.post_form(path, &attorney, &forbidden).status, 403);
+
+    let good = [
+        ("csrf", csrf.as_str()),
+        (t_en.as_str(), "Call the family today"),
+        (t_es.as_str(), "Llamar hoy a la familia"),
+        (owner.as_str(), "advocate"),
+        (hours.as_str(), "24"),
+        (critical.as_str(), "2"),
+        (t_en1.as_str(), ""),
+        (t_es1.as_str(), ""),
+        (hours1.as_str(), ""),
+        (critical1.as_str(), ""),
+    ];
+    let saved = app.post_form(path, &admin, &good);
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = app.get(saved.header("location").unwrap(), &admin).body;
+    assert!(
+        page.contains("The checklist was saved.") && page.contains("This organisation&#39;s own checklists"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"Llamar hoy a la familia\"")
+            && !page.contains("id=\"tpl-termination_notice-2-title_en\""),
+        "one task and an empty row"
+    );
+
+    // Saving the policy keeps the checklists.
+    let policy = [
+        ("csrf", csrf.as_str()),
+        ("re_parole_lead_days", "90"),
+        ("medical_refresh_days", "180"),
+        ("critical_care_threshold_days", "7"),
+        ("closure_days", ""),
+    ];
+    assert_eq!(app.post_form("/settings/policy", &admin, &policy).status, 303);
+
+    // The next termination notice on this critical-care case starts the organisation's checklist.
+    let (id, version) = app.case_id(&attorney, "A-1");
+    let notice = serde_json::json!({ "expected_version": version, "event": {
+        "type": "termination_notice", "on": "2026-11-20", "served_by": "personal", "depart_by": "2026-11-27" } });
+    let recorded = app.post_json(&format!("/api/v1/cases/{id}/events"), &attorney, &attorney_csrf, &notice);
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let escalations = app.get(&format!("/api/v1/cases/{id}/escalations"), &attorney).json();
+    let termination = escalations["escalations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["trigger_kind"] == "termination_notice")
+        .cloned()
+        .expect("a termination escalation");
+    let tasks = termination["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 1, "{termination}");
+    assert_eq!(tasks[0]["title_en"], "Call the family today");
+    assert_eq!(tasks[0]["owner_role"], "advocate");
+
+    let audit = app.get("/api/v1/audit", &admin).json();
+    assert!(
+        audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "escalation_templates.changed"),
+        "{audit}"
+    );
+    let restored = app.post_form("/settings/checklists/reset", &admin, &[("csrf", csrf.as_str())]);
+    assert_eq!(restored.status, 303);
+    let page = app.get("/settings", &admin).body;
+    assert!(!page.contains("value=\"Llamar hoy a la familia\""), "the server's checklists again");
 }
