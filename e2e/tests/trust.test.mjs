@@ -110,3 +110,34 @@ test('an administrator changes a role, shares a case and reads both in the audit
   await clinician.context().close();
   await page.context().close();
 });
+
+test('an administrator edits an escalation checklist; a mistake opens its form with the error', async () => {
+  const page = await newPage(browser);
+  await signIn(page, app.base, STAFF.ada.email);
+  await page.goto(`${app.base}/settings`);
+  const checklist = page.locator('details.checklist').filter({ hasText: 'Notice of intent to deny (NOID) received' });
+  assert.equal(await checklist.getAttribute('open'), null, 'folded until opened');
+  await checklist.locator('summary').click();
+  const firstTitle = checklist.getByRole('group', { name: 'Task 1' }).getByLabel('Title in English');
+  await firstTitle.fill('Read the NOID with the family');
+  // Longer on a critical-care case than on another: refused by the server (the browser checks only the range).
+  await checklist.getByRole('group', { name: 'Task 1' }).getByLabel('Due within (hours)', { exact: true }).fill('24');
+  await checklist.getByRole('group', { name: 'Task 1' }).getByLabel('Due within on a critical-care case (hours)').fill('48');
+  await checklist.getByRole('button', { name: /Save the checklist/ }).click();
+
+  const summary = page.getByRole('alert');
+  assert.match(await summary.textContent(), /The checklist was not saved:[\s\S]*Must be at most 24\./);
+  const reopened = page.locator('details.checklist[open]');
+  assert.equal(await reopened.count(), 1, 'the refused checklist is open, the others folded');
+  assert.equal(await reopened.getByRole('group', { name: 'Task 1' }).getByLabel('Title in English').inputValue(), 'Read the NOID with the family');
+  assert.deepEqual(await seriousViolations(page), []);
+  await reopened.getByRole('group', { name: 'Task 1' }).getByLabel('Due within on a critical-care case (hours)').fill('4');
+  await reopened.getByRole('button', { name: /Save the checklist/ }).click();
+  await page.waitForURL(/checklist_saved=1/);
+  assert.match(await page.getByRole('status').first().textContent(), /The checklist was saved\./);
+  await page.locator('details.checklist').filter({ hasText: 'Notice of intent to deny (NOID) received' }).locator('summary').click();
+  assert.ok((await page.locator('main').innerHTML()).includes('value="Read the NOID with the family"'));
+  await screenshot(page, 'settings-checklist-saved-en-desktop');
+  await checkOnPhone(page, 'settings-checklists');
+  await page.context().close();
+});

@@ -35,6 +35,7 @@ pub fn field_id(kind: TriggerKind, row: usize, field: &str) -> String {
 /// One checklist as form rows, `rows` numbered as the form numbers them, and one empty row after
 /// the last to add a task.
 pub fn view(lang: Lang, kind: TriggerKind, rows: &[TypedRow]) -> ChecklistView {
+    let tasks = rows.len();
     let next = rows.last().map_or(0, |r| r.row + 1);
     let blank = TypedRow { row: next, owner: String::from("attorney"), ..TypedRow::default() };
     let rows = rows
@@ -61,6 +62,8 @@ pub fn view(lang: Lang, kind: TriggerKind, rows: &[TypedRow]) -> ChecklistView {
         kind: kind.as_str().to_owned(),
         trigger: lang.t(&format!("trigger-{}", kind.as_str())),
         rows,
+        tasks,
+        open: false,
     }
 }
 
@@ -181,6 +184,7 @@ pub async fn save(
             if let Some(checklist) = view.checklists.iter_mut().find(|c| c.kind == kind.as_str()) {
                 // What was typed, rows keeping their numbers so the error links point at them.
                 *checklist = self::view(lang, kind, &typed_rows(&form, kind));
+                checklist.open = true;
             }
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, views::render(&view)).into_response());
         }

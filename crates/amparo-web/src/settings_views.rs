@@ -44,6 +44,10 @@ pub struct ChecklistView {
     pub kind: String,
     pub trigger: String,
     pub rows: Vec<TaskRow>,
+    /// How many tasks it has (the empty row aside).
+    pub tasks: usize,
+    /// Shown open: the form was refused and its errors are in it.
+    pub open: bool,
 }
 
 #[derive(Template)]

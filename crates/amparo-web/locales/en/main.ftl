@@ -443,6 +443,10 @@ settings-checklists-reset = Use the server's checklists again
 settings-checklist-save = Save the checklist: { $trigger }
 settings-checklist-saved = The checklist was saved. Escalations opened from now on follow it.
 settings-checklist-error-summary = The checklist was not saved:
+settings-checklist-count = { $count ->
+    [one] 1 task
+   *[other] { $count } tasks
+}
 settings-task-number = Task { $number }
 settings-task-title-en = Title in English
 settings-task-title-es = Title in Spanish

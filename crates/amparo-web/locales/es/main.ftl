@@ -457,6 +457,10 @@ settings-checklists-reset = Volver a usar las listas del servidor
 settings-checklist-save = Guardar la lista: { $trigger }
 settings-checklist-saved = Se guardó la lista. Los escalamientos que se abran a partir de ahora la seguirán.
 settings-checklist-error-summary = La lista no se guardó:
+settings-checklist-count = { $count ->
+    [one] 1 tarea
+   *[other] { $count } tareas
+}
 settings-task-number = Tarea { $number }
 settings-task-title-en = Título en inglés
 settings-task-title-es = Título en español
