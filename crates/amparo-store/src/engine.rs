@@ -477,9 +477,9 @@ impl<E: Engine> Store for E {
         org: &OrgId,
         window: (Date, Date),
         shared_with: Option<&UserId>,
-        limit: i64,
+        (limit, count_up_to): (i64, i64),
     ) -> StoreResult<UpcomingDeadlines> {
-        self.read(|tx| shared::upcoming_deadlines(tx, org, window, shared_with, limit))
+        self.read(|tx| shared::upcoming_deadlines(tx, org, window, shared_with, (limit, count_up_to)))
     }
 
     fn assign(

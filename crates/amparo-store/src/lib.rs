@@ -256,13 +256,14 @@ pub trait Store: Notices + Send + Sync + 'static {
         language: amparo_domain::Language,
     ) -> StoreResult<Vec<DueDeadline>>;
     /// The first `limit` lines of a window of deadlines (one per case, kind and day), without their
-    /// explanations, and the number of lines in all; `shared_with` keeps a clinician's cases only.
+    /// explanations, and the number of lines in all, counted up to `count_up_to` (a larger total
+    /// reads as `count_up_to + 1`); `shared_with` keeps a clinician's cases only.
     fn upcoming_deadlines(
         &self,
         org: &OrgId,
         window: (Date, Date),
         shared_with: Option<&UserId>,
-        limit: i64,
+        limit_and_count_up_to: (i64, i64),
     ) -> StoreResult<UpcomingDeadlines>;
 
     /// Assigns `user` to the case in `role` (attorney, advocate or clinician), or clears the role with

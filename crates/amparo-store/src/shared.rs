@@ -776,12 +776,15 @@ pub fn upcoming_deadlines(
     org: &OrgId,
     (from, to): (amparo_domain::Date, amparo_domain::Date),
     shared_with: Option<&UserId>,
-    limit: i64,
+    (limit, count_up_to): (i64, i64),
 ) -> StoreResult<UpcomingDeadlines> {
     let mut params: Vec<Value> = vec![org.as_str().into(), from.to_string().into(), to.to_string().into()];
     params.extend(shared_with.map(|u| Value::from(u.as_str())));
     let (list_sql, count_sql, cut_sql) = sql::upcoming_deadlines(shared_with.is_some());
-    let total = tx.query_int(&count_sql, &params)?;
+    let mut count_params = params.clone();
+    // One more than the cap, so that "more than the cap" can be told from "exactly the cap".
+    count_params.push(count_up_to.max(0).saturating_add(1).into());
+    let total = tx.query_int(&count_sql, &count_params)?;
     let limit = limit.max(0);
     if limit == 0 || total == 0 {
         return Ok(UpcomingDeadlines { first: Vec::new(), total });

@@ -116,8 +116,13 @@ fn upcoming_deadlines_are_the_first_distinct_lines_of_the_window(db: &TestDataba
         later.case_id == earlier.case_id && later.kind == earlier.kind && later.due == earlier.due
     });
     assert!(all.len() > 10, "{}", all.len());
-    let upcoming = store.upcoming_deadlines(&a, (from, to), None, 10).unwrap();
+    let upcoming = store.upcoming_deadlines(&a, (from, to), None, (10, 1000)).unwrap();
     assert_eq!(upcoming.total, all.len() as i64);
+    // Counted up to a cap: beyond it the total reads one more than the cap.
+    let capped = store.upcoming_deadlines(&a, (from, to), None, (10, 5)).unwrap();
+    assert_eq!((capped.total, capped.first.len()), (6, 10), "the first lines are not capped");
+    let exact = store.upcoming_deadlines(&a, (from, to), None, (10, all.len() as i64)).unwrap();
+    assert_eq!(exact.total, all.len() as i64);
     let lines: Vec<(String, String, amparo_domain::Date)> =
         upcoming.first.iter().map(|d| (d.reference.clone(), d.kind.clone(), d.due)).collect();
     let expected: Vec<(String, String, amparo_domain::Date)> =
@@ -125,11 +130,11 @@ fn upcoming_deadlines_are_the_first_distinct_lines_of_the_window(db: &TestDataba
     assert_eq!(lines, expected);
     // A clinician's view holds only the cases shared with them.
     let clinician = store.create_user(&a, &new_user("dr@a.example", UserRole::Clinician), now()).unwrap();
-    let none = store.upcoming_deadlines(&a, (from, to), Some(&clinician.id), 10).unwrap();
+    let none = store.upcoming_deadlines(&a, (from, to), Some(&clinician.id), (10, 1000)).unwrap();
     assert_eq!((none.first.len(), none.total), (0, 0));
     let shared = store.case_by_reference(&a, "UP-3").unwrap().unwrap().id;
     store.set_case_shared(&a, &shared, &clinician.id, true, None, now()).unwrap();
-    let theirs = store.upcoming_deadlines(&a, (from, to), Some(&clinician.id), 100).unwrap();
+    let theirs = store.upcoming_deadlines(&a, (from, to), Some(&clinician.id), (100, 1000)).unwrap();
     assert!(theirs.total > 0 && theirs.first.iter().all(|d| d.case_id == shared));
     assert_eq!(theirs.total, all.iter().filter(|d| d.case_id == shared).count() as i64);
 }

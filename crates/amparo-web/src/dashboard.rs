@@ -22,6 +22,8 @@ const TASK_ROWS: usize = 10;
 const ESCALATION_ROWS: i64 = 10;
 /// The board's open cases are counted up to this; beyond it the dashboard says "more than".
 const BOARD_COUNT_CAP: i64 = 1000;
+/// The same for the deadlines of the next 14 days.
+const DEADLINE_COUNT_CAP: i64 = 1000;
 
 pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, WebError> {
     let lang = signed_in.lang();
@@ -41,8 +43,8 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
                 ..BoardFilter::default()
             };
             let window = (today, today.add_days(DEADLINE_DAYS));
-            let deadlines =
-                store.upcoming_deadlines(&org, window, shared_with.as_ref(), DEADLINE_ROWS as i64)?;
+            let rows = (DEADLINE_ROWS as i64, DEADLINE_COUNT_CAP);
+            let deadlines = store.upcoming_deadlines(&org, window, shared_with.as_ref(), rows)?;
             // A clinician sees no escalations here: their own checklist tasks are under "my tasks".
             let escalations = match shared_with {
                 Some(_) => Vec::new(),
@@ -51,7 +53,8 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
             Ok((store.board(&org, &filter)?, deadlines, store.open_tasks(&org, &me)?, escalations))
         })
         .await?;
-    let deadline_total = usize::try_from(deadlines.total).unwrap_or(0);
+    let deadline_more = deadlines.total > DEADLINE_COUNT_CAP;
+    let deadline_total = usize::try_from(deadlines.total.min(DEADLINE_COUNT_CAP)).unwrap_or(0);
     let task_total = tasks.len();
     let page = DashboardPage {
         lang,
@@ -60,6 +63,7 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
         board_more: board.total > BOARD_COUNT_CAP,
         board: board.entries.into_iter().map(|e| crate::triage_pages::board_row(e, lang)).collect(),
         deadline_total,
+        deadline_more,
         deadlines: deadlines
             .first
             .into_iter()

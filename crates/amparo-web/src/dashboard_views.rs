@@ -40,6 +40,8 @@ pub struct DashboardPage {
     pub board_more: bool,
     pub deadlines: Vec<DeadlineRow>,
     pub deadline_total: usize,
+    /// More lines than were counted (`deadline_total` is the cap).
+    pub deadline_more: bool,
     pub tasks: Vec<TaskRow>,
     pub task_total: usize,
     pub escalations: Vec<EscalationRow>,

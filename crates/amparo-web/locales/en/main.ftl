@@ -383,6 +383,7 @@ dashboard-in-days = { $days ->
     [one] tomorrow
    *[other] in { $days } days
 }
+dashboard-more-many = and more than { $count } other deadlines.
 dashboard-more = { $count ->
     [one] and 1 more.
    *[other] and { $count } more.

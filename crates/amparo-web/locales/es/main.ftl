@@ -397,6 +397,7 @@ dashboard-in-days = { $days ->
     [one] mañana
    *[other] dentro de { $days } días
 }
+dashboard-more-many = y más de { $count } plazos más.
 dashboard-more = { $count ->
     [one] y 1 más.
    *[other] y { $count } más.
