@@ -3,7 +3,7 @@
 //! own migrations; everything else is the shared SQL of `shared.rs` and `triage.rs`.
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Event, Language, Policy, RuleSet};
+use amparo_domain::{CaseFile, Date, EscalationTemplates, Event, Language, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
 use crate::db::Tx;
@@ -433,16 +433,17 @@ impl<E: Engine> Store for E {
         })
     }
 
-    fn set_escalation_templates(
+    fn update_escalation_templates(
         &self,
         org: &OrgId,
-        templates: Option<&amparo_domain::EscalationTemplates>,
+        change: &dyn Fn(Option<EscalationTemplates>) -> StoreResult<Option<EscalationTemplates>>,
         actor: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write(|tx| {
+            // The organisation's audit lock also serialises changes of its checklists.
             self.lock_audit_chain(tx, org.as_str())?;
-            shared::set_escalation_templates(tx, org, templates, actor, now)
+            shared::update_escalation_templates(tx, org, change, actor, now)
         })
     }
 

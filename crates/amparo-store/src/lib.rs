@@ -231,12 +231,14 @@ pub trait Store: Notices + Send + Sync + 'static {
     /// Replaces the policy and re-derives every case of the organisation in the same transaction;
     /// returns how many cases were re-derived.
     fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize>;
-    /// Sets the organisation's own escalation checklists (`None`: back to the server's), audited;
-    /// only escalations opened afterwards follow them.
-    fn set_escalation_templates(
+    /// Changes the organisation's own escalation checklists in one transaction: `change` is given
+    /// the current ones (`None`: the server's are in force) and returns the new (`None`: back to the
+    /// server's), so two administrators editing two checklists at once both keep their change.
+    /// Audited; only escalations opened afterwards follow them.
+    fn update_escalation_templates(
         &self,
         org: &OrgId,
-        templates: Option<&EscalationTemplates>,
+        change: &dyn Fn(Option<EscalationTemplates>) -> StoreResult<Option<EscalationTemplates>>,
         actor: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;

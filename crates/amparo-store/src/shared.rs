@@ -203,17 +203,21 @@ pub fn set_policy(
     refresh_stale(tx, sealer, org, &context, i64::MAX)
 }
 
-/// Sets (or, with `None`, removes) the organisation's own escalation checklists. They shape only
-/// escalations opened from now on, so nothing is re-derived.
-pub fn set_escalation_templates(
+/// Changes (or, with `None`, removes) the organisation's own escalation checklists, reading the
+/// current ones in the same transaction. They shape only escalations opened from now on, so nothing
+/// is re-derived.
+pub fn update_escalation_templates(
     tx: &mut dyn Tx,
     org: &OrgId,
-    templates: Option<&amparo_domain::EscalationTemplates>,
+    change: &dyn Fn(
+        Option<amparo_domain::EscalationTemplates>,
+    ) -> StoreResult<Option<amparo_domain::EscalationTemplates>>,
     actor: Option<&UserId>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let before = load_policy(tx, org)?;
-    let after = Policy { escalation_templates: templates.cloned(), ..before.clone() };
+    let after =
+        Policy { escalation_templates: change(before.escalation_templates.clone())?, ..before.clone() };
     let settings = serde_json::to_string(&after)?;
     if tx.execute(sql::UPDATE_POLICY, &[org.as_str().into(), settings.into()])? != 1 {
         return Err(StoreError::NotFound("organisation".into()));

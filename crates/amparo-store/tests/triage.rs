@@ -4,6 +4,7 @@
 
 use amparo_domain::identifiers::IdentifierError;
 use amparo_domain::org::UserRole;
+use amparo_domain::triage::{EscalationTemplates, TriggerKind};
 use amparo_domain::{CaseFile, Event, Language, Problem, Program, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
@@ -115,7 +116,59 @@ amparo_store::on_both_backends!(
     programme_reviews_open_one_task_per_case_and_repeat_safely,
     an_operator_checklist_replaces_the_built_in_one,
     open_escalations_list_critical_care_first_and_only_open_ones,
+    two_checklist_changes_at_once_both_hold,
 );
+
+/// Two administrators save two different checklists at the same moment: each change reads the
+/// checklists as they are when it is written, so neither is lost; the organisation's checklists then
+/// shape its next escalation.
+fn two_checklist_changes_at_once_both_hold(db: &TestDatabase) {
+    use amparo_domain::triage::escalation::RawTask;
+    use std::sync::{Arc, Barrier};
+    let o = org(db);
+    let builtin = o.store.escalation_templates().clone();
+    for round in 0..4 {
+        let barrier = Arc::new(Barrier::new(2));
+        let change = |kind: TriggerKind, title: String| {
+            let (store, org, barrier, builtin) =
+                (o.store.clone(), o.id.clone(), barrier.clone(), builtin.clone());
+            std::thread::spawn(move || {
+                let edit = move |current: Option<EscalationTemplates>| {
+                    let current = current.unwrap_or_else(|| builtin.clone());
+                    let lists = TriggerKind::ALL
+                        .into_iter()
+                        .map(|k| {
+                            let mut tasks: Vec<RawTask> =
+                                current.tasks(k).iter().map(RawTask::from).collect();
+                            if k == kind {
+                                tasks[0].title_en = title.clone();
+                            }
+                            (k, tasks)
+                        })
+                        .collect();
+                    Ok(Some(EscalationTemplates::from_checklists(format!("own/{round}"), lists).unwrap()))
+                };
+                barrier.wait();
+                store.update_escalation_templates(&org, &edit, None, now()).unwrap();
+            })
+        };
+        let a = change(TriggerKind::TerminationNotice, format!("Call the family ({round})"));
+        let b = change(TriggerKind::NoidReceived, format!("Read the NOID ({round})"));
+        a.join().unwrap();
+        b.join().unwrap();
+        let own = o.store.policy(&o.id).unwrap().escalation_templates.expect("the organisation's own");
+        assert_eq!(
+            own.tasks(TriggerKind::TerminationNotice)[0].title_en,
+            format!("Call the family ({round})")
+        );
+        assert_eq!(own.tasks(TriggerKind::NoidReceived)[0].title_en, format!("Read the NOID ({round})"));
+    }
+    let id = o.import(&[case("CRIT-TERM", 3, "MX", termination())]).remove(0);
+    let escalation = o.store.escalations(&o.id, &id).unwrap().remove(0);
+    assert_eq!(escalation.tasks[0].title_en, "Call the family (3)");
+    o.store.update_escalation_templates(&o.id, &|_| Ok(None), None, now()).unwrap();
+    assert!(o.store.policy(&o.id).unwrap().escalation_templates.is_none(), "back to the server's");
+}
 
 fn open_escalations_list_critical_care_first_and_only_open_ones(db: &TestDatabase) {
     let o = org(db);

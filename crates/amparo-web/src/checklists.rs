@@ -193,24 +193,26 @@ pub async fn save(
     let actor = signed_in.user.id.clone();
     let now = state.clock.now();
     let server = state.store.escalation_templates().clone();
+    // This kind's checklist replaced, the others kept as they are when the change is written.
+    let change = move |current: Option<EscalationTemplates>| {
+        let current = current.unwrap_or_else(|| server.clone());
+        let checklists = TriggerKind::ALL
+            .into_iter()
+            .map(|k| {
+                let tasks = if k == kind {
+                    tasks.clone()
+                } else {
+                    current.tasks(k).iter().map(RawTask::from).collect()
+                };
+                (k, tasks)
+            })
+            .collect();
+        EscalationTemplates::from_checklists(version_id(now), checklists)
+            .map(Some)
+            .map_err(|e| amparo_store::StoreError::Invalid(format!("checklist: {e}")))
+    };
     state
-        .with_store(move |store| {
-            let current = store.policy(&org)?.escalation_templates.unwrap_or(server);
-            let checklists = TriggerKind::ALL
-                .into_iter()
-                .map(|k| {
-                    let tasks = if k == kind {
-                        tasks.clone()
-                    } else {
-                        current.tasks(k).iter().map(RawTask::from).collect()
-                    };
-                    (k, tasks)
-                })
-                .collect();
-            let templates = EscalationTemplates::from_checklists(version_id(now), checklists)
-                .map_err(|e| amparo_store::StoreError::Invalid(format!("checklist: {e}")))?;
-            store.set_escalation_templates(&org, Some(&templates), Some(&actor), now)
-        })
+        .with_store(move |store| store.update_escalation_templates(&org, &change, Some(&actor), now))
         .await?;
     tracing::info!(user = %signed_in.user.id, kind = kind.as_str(), "escalation checklist changed");
     Ok(Redirect::to("/settings?checklist_saved=1#checklists-h").into_response())
@@ -227,7 +229,9 @@ pub async fn reset(
     let org = signed_in.user.org_id.clone();
     let actor = signed_in.user.id.clone();
     let now = state.clock.now();
-    state.with_store(move |store| store.set_escalation_templates(&org, None, Some(&actor), now)).await?;
+    state
+        .with_store(move |store| store.update_escalation_templates(&org, &|_| Ok(None), Some(&actor), now))
+        .await?;
     tracing::info!(user = %signed_in.user.id, "escalation checklists back to the server's");
     Ok(Redirect::to("/settings?checklist_saved=1#checklists-h").into_response())
 }
