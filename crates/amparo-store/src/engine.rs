@@ -299,8 +299,8 @@ impl<E: Engine> Store for E {
     ) -> StoreResult<User> {
         self.write(|tx| {
             // The chain is the user's organisation's, known only from the link: find it first.
-            let user = crate::resets::peek(tx, token_hash, now)?
-                .ok_or_else(|| crate::StoreError::Invalid(crate::resets::INVALID_LINK.into()))?;
+            let user =
+                crate::resets::peek(tx, token_hash, now)?.ok_or(crate::StoreError::ResetLinkInvalid)?;
             self.lock_audit_chain(tx, user.org_id.as_str())?;
             crate::resets::complete(tx, token_hash, password_hash, now)
         })

@@ -18,6 +18,10 @@ pub enum StoreError {
     /// The write was refused by a domain rule; the message names the field.
     #[error("{0}")]
     Invalid(String),
+    /// A password-reset link that is used, expired or mistyped: one refusal for all three, so a
+    /// link's state is not revealed.
+    #[error("{}", crate::resets::INVALID_LINK)]
+    ResetLinkInvalid,
     /// A value was refused: where, and what is wrong as data the web app words in each language.
     #[error("{path}: {problem}")]
     Field { path: String, problem: Problem },

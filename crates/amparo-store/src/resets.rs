@@ -70,9 +70,9 @@ pub fn complete(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<User> {
-    let user = peek(tx, token_hash, now)?.ok_or_else(|| StoreError::Invalid(INVALID_LINK.into()))?;
+    let user = peek(tx, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
     if tx.execute(USE_RESET, &[token_hash.into(), millis(now).into()])? != 1 {
-        return Err(StoreError::Invalid(INVALID_LINK.into()));
+        return Err(StoreError::ResetLinkInvalid);
     }
     shared::set_password(tx, &user.org_id, &user.id, password_hash)?;
     let ended =

@@ -35,7 +35,9 @@ impl From<StoreError> for CliError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Invalid(m) => CliError::Invalid(m),
-            e @ (StoreError::CaseFile(_) | StoreError::Field { .. }) => CliError::Invalid(e.to_string()),
+            e @ (StoreError::CaseFile(_) | StoreError::Field { .. } | StoreError::ResetLinkInvalid) => {
+                CliError::Invalid(e.to_string())
+            }
             e @ (StoreError::Duplicate(_) | StoreError::Conflict { .. }) => CliError::Conflict(e.to_string()),
             e => CliError::Failed(e.to_string()),
         }
