@@ -42,9 +42,7 @@ impl From<StoreError> for WebError {
             StoreError::NotFound(what) => WebError::NotFound(what),
             e @ StoreError::Conflict { .. } => WebError::Conflict(e.to_string()),
             StoreError::Duplicate(message) => WebError::Conflict(message),
-            StoreError::Invalid(message) if message == amparo_store::INVALID_RESET_LINK => {
-                WebError::ResetLinkInvalid
-            }
+            StoreError::ResetLinkInvalid => WebError::ResetLinkInvalid,
             StoreError::Invalid(message) => WebError::Invalid(message),
             StoreError::Field { path, problem } => WebError::field(path, problem),
             StoreError::CaseFile(CaseFileError::Field { path, problem, message }) => {
@@ -94,9 +92,7 @@ impl WebError {
     /// for errors that are not about a value (they get an error page).
     pub fn worded(&self, lang: Lang) -> Option<(String, String)> {
         match self {
-            WebError::Field { path, problem, .. } => {
-                Some((path.clone(), format!("{path}: {}", lang.problem(problem))))
-            }
+            WebError::Field { path, problem, .. } => Some((path.clone(), field_line(lang, path, problem))),
             WebError::Invalid(message) => {
                 Some((message.split(':').next().unwrap_or_default().to_owned(), message.clone()))
             }
@@ -193,7 +189,7 @@ impl ShownError {
             ShownError::Invalid(message) => (lang.t("error-invalid"), Some(message.clone())),
             ShownError::ResetLinkInvalid => (lang.t("error-reset-link"), None),
             ShownError::Field { path, problem } => {
-                (lang.t("error-invalid"), Some(format!("{path}: {}", lang.problem(problem))))
+                (lang.t("error-invalid"), Some(field_line(lang, path, problem)))
             }
             ShownError::Internal { incident } => {
                 (lang.t1("error-internal", "incident", incident.as_str()), None)
@@ -202,6 +198,11 @@ impl ShownError {
         let page = crate::views::ErrorPage { lang, status: status.as_u16(), heading, message, detail };
         crate::views::render(&page)
     }
+}
+
+/// A refused field as pages show it: its path, then the problem in the reader's language.
+fn field_line(lang: Lang, path: &str, problem: &Problem) -> String {
+    format!("{path}: {}", lang.problem(problem))
 }
 
 /// Writes error pages in the language of the request: the language cookie (which sign-in sets to the
