@@ -58,6 +58,11 @@ impl Policy {
         Calendar::with_closures(self.closure_days.iter().copied())
     }
 
+    /// The escalation checklists in force: the organisation's own, else the server's.
+    pub fn checklists<'a>(&'a self, server: &'a EscalationTemplates) -> &'a EscalationTemplates {
+        self.escalation_templates.as_ref().unwrap_or(server)
+    }
+
     /// The reminder offsets, distinct and longest first, or why they are not acceptable.
     pub fn reminder_offsets(&self) -> Result<Vec<u32>, String> {
         if let Some(day) = self.reminder_days.iter().find(|d| **d > MAX_REMINDER_DAYS) {

@@ -452,8 +452,7 @@ impl<'a> DeriveContext<'a> {
         rules: &'a crate::Rules,
         now: DateTime<Utc>,
     ) -> Self {
-        // An organisation's own checklists, when it has set them, else the server's.
-        let templates = policy.escalation_templates.as_ref().unwrap_or(&rules.templates);
+        let templates = policy.checklists(&rules.templates);
         DeriveContext { today, policy, rules: &rules.set, templates, now_ms: millis(now) }
     }
 }

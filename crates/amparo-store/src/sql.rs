@@ -125,8 +125,8 @@ pub fn deadlines_due(with_kind: bool) -> String {
 /// day of its `n`th line in due order (`LIMIT 1 OFFSET` last), the cut-off beyond which no first
 /// line can lie; and the first lines up to that day (limit last), so that only those are joined to
 /// their case for the reference (a whole window is thousands of lines in a large organisation).
-/// The count and the cut name `due` first, so the distinct lines come off the index in its order
-/// and both stop as soon as they have what they need.
+/// The lines name `due` first, so they come off the index in its order and the count and the cut
+/// stop as soon as they have what they need.
 pub fn upcoming_deadlines(shared: bool) -> (String, String, String) {
     let share = if shared {
         " AND d.case_id IN (SELECT s.case_id FROM case_shares s WHERE s.org_id = $1 AND s.user_id = $4)"
@@ -135,15 +135,11 @@ pub fn upcoming_deadlines(shared: bool) -> (String, String, String) {
     };
     let last = if shared { 5 } else { 4 };
     let lines = format!(
-        "SELECT DISTINCT d.case_id, d.kind, d.due FROM deadlines d \
-         WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3{share}"
-    );
-    let by_day = format!(
         "SELECT DISTINCT d.due, d.case_id, d.kind FROM deadlines d \
          WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3{share}"
     );
-    let cut = format!("{by_day} ORDER BY d.due LIMIT 1 OFFSET ${last}");
-    let count = format!("SELECT COUNT(*) FROM ({by_day} LIMIT ${last}) l");
+    let cut = format!("{lines} ORDER BY d.due LIMIT 1 OFFSET ${last}");
+    let count = format!("SELECT COUNT(*) FROM ({lines} LIMIT ${last}) l");
     let list = format!(
         "SELECT l.case_id, c.reference, l.kind, l.due FROM ({lines}) l \
          JOIN cases c ON c.org_id = $1 AND c.id = l.case_id \

@@ -115,18 +115,17 @@ fn typed_rows(form: &Params, kind: TriggerKind) -> Vec<TypedRow> {
         .collect()
 }
 
-/// The checklist the form describes, or every field that is wrong (with the rows as typed).
-fn parse(form: &Params, kind: TriggerKind, lang: Lang) -> Result<Vec<RawTask>, Vec<FieldError>> {
+/// The checklist the typed rows describe, or every field that is wrong.
+fn parse(rows: &[TypedRow], kind: TriggerKind, lang: Lang) -> Result<Vec<RawTask>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut fail = |row: usize, field: &str, problem: Problem| {
         errors.push(FieldError { id: field_id(kind, row, field), message: lang.form_problem(&problem) });
     };
-    let rows = typed_rows(form, kind);
     if rows.is_empty() {
         fail(0, "title_en", Problem::Required);
     }
     let mut tasks = Vec::new();
-    for typed in &rows {
+    for typed in rows {
         for (field, text) in [("title_en", &typed.title_en), ("title_es", &typed.title_es)] {
             if text.is_empty() {
                 fail(typed.row, field, Problem::Required);
@@ -176,14 +175,15 @@ pub async fn save(
     signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let kind = TriggerKind::parse(&kind).ok_or_else(|| WebError::NotFound("checklist".into()))?;
     let lang = signed_in.lang();
-    let tasks = match parse(&form, kind, lang) {
+    let rows = typed_rows(&form, kind);
+    let tasks = match parse(&rows, kind, lang) {
         Ok(tasks) => tasks,
         Err(errors) => {
             let mut view = crate::settings::page(&state, &signed_in, None, errors, None).await?;
             view.errors_heading = lang.t("settings-checklist-error-summary");
             if let Some(checklist) = view.checklists.iter_mut().find(|c| c.kind == kind.as_str()) {
                 // What was typed, rows keeping their numbers so the error links point at them.
-                *checklist = self::view(lang, kind, &typed_rows(&form, kind));
+                *checklist = self::view(lang, kind, &rows);
                 checklist.open = true;
             }
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, views::render(&view)).into_response());
@@ -257,7 +257,7 @@ mod tests {
             (&id(0, "due_hours_critical"), "4"),
             (&id(1, "owner"), "attorney"),
         ]);
-        let tasks = parse(&ok, kind, lang).unwrap();
+        let tasks = parse(&typed_rows(&ok, kind), kind, lang).unwrap();
         assert_eq!(tasks.len(), 1, "the untouched row is no task");
         assert_eq!((tasks[0].due_hours, tasks[0].due_hours_critical), (24, 4));
 
@@ -272,7 +272,7 @@ mod tests {
             (&id(2, "due_hours"), "0"),
             (&id(2, "due_hours_critical"), "x"),
         ]);
-        let errors = parse(&bad, kind, lang).unwrap_err();
+        let errors = parse(&typed_rows(&bad, kind), kind, lang).unwrap_err();
         let ids: Vec<&str> = errors.iter().map(|e| e.id.as_str()).collect();
         for expected in [
             id(0, "title_es"),
@@ -283,7 +283,7 @@ mod tests {
         ] {
             assert!(ids.contains(&expected.as_str()), "{expected} not among {ids:?}");
         }
-        let nothing = parse(&form(&[]), kind, lang).unwrap_err();
+        let nothing = parse(&typed_rows(&form(&[]), kind), kind, lang).unwrap_err();
         assert_eq!(nothing[0].id, id(0, "title_en"), "a checklist needs a task");
     }
 }

@@ -215,11 +215,6 @@ pub async fn record_event(
             let error = FieldError { id: id(form_field(&path)), message: lang.form_problem(&problem) };
             (StatusCode::UNPROCESSABLE_ENTITY, EventFormState { params, errors: vec![error], conflict: None })
         }
-        Err(WebError::Invalid(message)) => {
-            let (path, text) = message.split_once(": ").unwrap_or(("", message.as_str()));
-            let error = FieldError { id: id(form_field(path)), message: text.to_owned() };
-            (StatusCode::UNPROCESSABLE_ENTITY, EventFormState { params, errors: vec![error], conflict: None })
-        }
         Err(other) => return Err(other),
     };
     // Shown against the case as it is now, so the conflict can be read against the new timeline.

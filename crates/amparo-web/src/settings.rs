@@ -52,11 +52,10 @@ pub(crate) async fn page(
         })
         .await?;
     let own_checklists = policy.escalation_templates.is_some();
-    let templates =
-        policy.escalation_templates.clone().unwrap_or_else(|| state.store.escalation_templates().clone());
+    let templates = policy.checklists(state.store.escalation_templates());
     let checklists = TriggerKind::ALL
         .into_iter()
-        .map(|kind| crate::checklists::view(lang, kind, &crate::checklists::stored_rows(&templates, kind)))
+        .map(|kind| crate::checklists::view(lang, kind, &crate::checklists::stored_rows(templates, kind)))
         .collect();
     Ok(SettingsPage {
         lang,
