@@ -66,6 +66,33 @@ impl TestDatabase {
         self.pg_schema.as_ref().map(|(base, schema)| (base.as_str(), schema.as_str()))
     }
 
+    /// Runs SQL on the audit trail as someone with direct access to the database would: its
+    /// append-only triggers dropped, Amparo bypassed. For tests that the tampering is detected.
+    pub fn tamper_audit_log(&self, statements: &[&str]) {
+        match self.sqlite_path() {
+            Some(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open the SQLite file");
+                conn.execute_batch(
+                    "DROP TRIGGER IF EXISTS audit_log_append_only_update; \
+                     DROP TRIGGER IF EXISTS audit_log_append_only_delete;",
+                )
+                .expect("drop the triggers");
+                for statement in statements {
+                    conn.execute_batch(statement).expect("tamper");
+                }
+            }
+            None => {
+                let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
+                client
+                    .batch_execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+                    .expect("drop the trigger");
+                for statement in statements {
+                    client.batch_execute(statement).expect("tamper");
+                }
+            }
+        }
+    }
+
     /// The key file the database's sensitive fields are encrypted under.
     pub fn key_file(&self) -> &Path {
         &self.key_file

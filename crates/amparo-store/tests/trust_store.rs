@@ -244,26 +244,6 @@ fn the_audit_page_filters_and_pages_by_key(db: &TestDatabase) {
     assert!(org.store.audit_page(&org.org, &theirs).unwrap().entries.is_empty());
 }
 
-/// Runs SQL as someone with direct access to the database would: triggers off, Amparo bypassed.
-fn tamper(db: &TestDatabase, statements: &[&str]) {
-    match db.sqlite_path() {
-        Some(path) => {
-            let conn = rusqlite::Connection::open(path).unwrap();
-            conn.execute_batch("DROP TRIGGER IF EXISTS audit_log_append_only_update;").unwrap();
-            for statement in statements {
-                conn.execute_batch(statement).unwrap();
-            }
-        }
-        None => {
-            let mut client = ::postgres::Client::connect(&db.url, ::postgres::NoTls).unwrap();
-            client.batch_execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log").unwrap();
-            for statement in statements {
-                client.batch_execute(statement).unwrap();
-            }
-        }
-    }
-}
-
 fn the_recent_chain_check_is_bounded_and_finds_breaks_it_covers(db: &TestDatabase) {
     let org = Org::new(db, "clinic");
     for minute in 0..12 {
@@ -275,19 +255,15 @@ fn the_recent_chain_check_is_bounded_and_finds_breaks_it_covers(db: &TestDatabas
     assert_eq!(recent, RecentChainCheck { entries: 5, whole_chain: false, outcome: Ok(()) });
     // An entry edited behind Amparo's back is found when the window covers it, and only then.
     let org_id = org.org.as_str().to_owned();
-    tamper(
-        db,
-        &[&format!("UPDATE audit_log SET detail = '{{\"edited\":1}}' WHERE org_id = '{org_id}' AND seq = 2")],
-    );
+    db.tamper_audit_log(&[&format!(
+        "UPDATE audit_log SET detail = '{{\"edited\":1}}' WHERE org_id = '{org_id}' AND seq = 2"
+    )]);
     assert_eq!(org.store.check_recent_audit(&org.org, 5).unwrap().outcome, Ok(()));
     let whole = org.store.check_recent_audit(&org.org, 100).unwrap();
     assert!(whole.outcome.as_ref().is_err_and(|e| e.contains('2')), "{whole:?}");
-    tamper(
-        db,
-        &[&format!(
-            "UPDATE audit_log SET detail = '{{\"edited\":1}}' WHERE org_id = '{org_id}' AND seq = 10"
-        )],
-    );
+    db.tamper_audit_log(&[&format!(
+        "UPDATE audit_log SET detail = '{{\"edited\":1}}' WHERE org_id = '{org_id}' AND seq = 10"
+    )]);
     assert!(org.store.check_recent_audit(&org.org, 5).unwrap().outcome.is_err());
     let empty = Org::new(db, "empty");
     assert_eq!(

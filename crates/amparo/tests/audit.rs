@@ -22,27 +22,6 @@ fn stdout_of(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
-/// Runs SQL as someone with direct access to the database would: triggers off, Amparo bypassed.
-fn tamper(db: &TestDatabase, statements: &[&str]) {
-    match db.sqlite_path() {
-        Some(path) => {
-            let conn = rusqlite::Connection::open(path).unwrap();
-            conn.execute_batch("DROP TRIGGER IF EXISTS audit_log_append_only_update; DROP TRIGGER IF EXISTS audit_log_append_only_delete;")
-                .unwrap();
-            for statement in statements {
-                conn.execute_batch(statement).unwrap();
-            }
-        }
-        None => {
-            let mut client = ::postgres::Client::connect(&db.url, ::postgres::NoTls).unwrap();
-            client.batch_execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log").unwrap();
-            for statement in statements {
-                client.batch_execute(statement).unwrap();
-            }
-        }
-    }
-}
-
 fn seeded(db: &TestDatabase) {
     stdout_of(&amparo(db, &["org", "add", "clinic", "--name", "Clinic"]));
     for days in ["100", "110", "120"] {
@@ -108,7 +87,7 @@ fn tampering_is_detected(db: &TestDatabase) {
             None => TestDatabase::postgres().unwrap(),
         };
         seeded(&fresh);
-        tamper(&fresh, statements);
+        fresh.tamper_audit_log(statements);
         let output = amparo(&fresh, &["audit", "verify"]);
         assert_eq!(output.status.code(), Some(1), "{what}: verify must fail");
         let stdout = String::from_utf8_lossy(&output.stdout);

@@ -6,7 +6,7 @@
 mod support;
 
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, TestApp, amparo, case_json, hidden_field};
+use support::{PASSWORD, TestApp, add_user, amparo, case_json, hidden_field};
 
 amparo_store::on_both_backends!(
     recording_events_from_the_case_page,
@@ -38,12 +38,7 @@ fn the_print_view_is_one_clean_page(db: &TestDatabase) {
 
 fn settings_are_for_administrators(db: &TestDatabase) {
     let app = TestApp::start(db);
-    let args = ["user", "add", "--org", "clinic-a", "--email", "ada@a.example.org", "--name", "Ada Admin"];
-    amparo(
-        db,
-        &[&args[..], &["--role", "admin", "--password-stdin"]].concat(),
-        Some(&format!("{PASSWORD}\n")),
-    );
+    add_user(db, "clinic-a", "ada@a.example.org", "Ada Admin", "admin");
     let (attorney, attorney_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     assert_eq!(app.get("/settings", &attorney).status, 403);
     let fields = [
@@ -226,9 +221,7 @@ fn the_dashboard_counts_open_cases_up_to_a_thousand(db: &TestDatabase) {
     let many = app.get("/", &session).body;
     assert!(many.contains("The whole board (more than 1,000 open cases)"), "{many}");
     assert!(!many.contains("1,001"), "no exact count past the cap");
-    let switched =
-        app.post_form("/language", &session, &[("csrf", &csrf), ("language", "es"), ("back", "/")]);
-    assert_eq!(switched.status, 303);
+    app.choose_language(&session, &csrf, "es");
     let spanish = app.get("/", &session).body;
     assert!(spanish.contains("Todo el tablero (más de 1000 casos abiertos)"), "{spanish}");
 }
@@ -237,12 +230,7 @@ fn the_dashboard_counts_open_cases_up_to_a_thousand(db: &TestDatabase) {
 /// that kind follows it, a bad entry is refused field by field, and the server's can be restored.
 fn an_administrator_edits_an_escalation_checklist(db: &TestDatabase) {
     let app = TestApp::start(db);
-    let args = ["user", "add", "--org", "clinic-a", "--email", "ada@a.example.org", "--name", "Ada Admin"];
-    amparo(
-        db,
-        &[&args[..], &["--role", "admin", "--password-stdin"]].concat(),
-        Some(&format!("{PASSWORD}\n")),
-    );
+    add_user(db, "clinic-a", "ada@a.example.org", "Ada Admin", "admin");
     let (admin, csrf) = app.sign_in("ada@a.example.org", PASSWORD);
     let page = app.get("/settings", &admin).body;
     assert!(

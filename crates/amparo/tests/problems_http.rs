@@ -18,9 +18,7 @@ amparo_store::on_both_backends!(
 /// Signs in and switches the person to Spanish; the session cookie and CSRF token.
 fn spanish_session(app: &TestApp) -> (String, String) {
     let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
-    let switched =
-        app.post_form("/language", &session, &[("csrf", &csrf), ("language", "es"), ("back", "/")]);
-    assert_eq!(switched.status, 303, "{}", switched.body);
+    app.choose_language(&session, &csrf, "es");
     (session, csrf)
 }
 
@@ -75,8 +73,7 @@ fn intake_problems_are_worded_in_the_reader_language(db: &TestDatabase) {
     assert_eq!(app.get("/api/v1/cases?q=ES", &session).json()["total"], 0, "nothing saved");
 
     // The same form from an English reader reads in English.
-    let back = app.post_form("/language", &session, &[("csrf", &csrf), ("language", "en"), ("back", "/")]);
-    assert_eq!(back.status, 303);
+    app.choose_language(&session, &csrf, "en");
     let page = app.post_form("/cases/new", &session, &bad_intake(&csrf)).body;
     for expected in [
         "“12” is not an A-number: the letter A followed by 7 to 9 digits.",

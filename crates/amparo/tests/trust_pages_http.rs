@@ -7,7 +7,7 @@
 mod support;
 
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, Reply, TestApp, amparo, hidden_field};
+use support::{PASSWORD, Reply, TestApp, add_user, hidden_field};
 
 amparo_store::on_both_backends!(
     a_case_is_shared_and_unshared_from_its_page,
@@ -15,11 +15,6 @@ amparo_store::on_both_backends!(
     the_last_administrator_cannot_be_demoted,
     the_audit_page_filters_and_pages_newest_first,
 );
-
-fn add_user(db: &TestDatabase, org: &str, email: &str, name: &str, role: &str) {
-    let args = ["user", "add", "--org", org, "--email", email, "--name", name, "--role", role];
-    amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
-}
 
 fn user_id(db: &TestDatabase, email: &str) -> String {
     let store = db.store();

@@ -108,6 +108,12 @@ impl Drop for TestApp {
     }
 }
 
+/// Adds a member to an organisation through the CLI, with the tests' password.
+pub fn add_user(db: &TestDatabase, org: &str, email: &str, name: &str, role: &str) {
+    let args = ["user", "add", "--org", org, "--email", email, "--name", name, "--role", role];
+    amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+}
+
 pub fn case_json(reference: &str, given: &str) -> String {
     serde_json::json!({
         "format": "amparo.case/1",
@@ -231,6 +237,13 @@ impl TestApp {
         }
         let page = self.get("/cases", &session);
         (session, hidden_field(&page.body, "csrf"))
+    }
+
+    /// Switches the signed-in person's language (stored with them) through the header's switch.
+    pub fn choose_language(&self, session: &str, csrf: &str, language: &str) {
+        let reply =
+            self.post_form("/language", session, &[("csrf", csrf), ("language", language), ("back", "/")]);
+        assert_eq!(reply.status, 303, "{}", reply.body);
     }
 
     /// The second step of a sign-in, with the code of the authenticator set up for `email`.
