@@ -13,6 +13,7 @@
 pub mod assess;
 pub mod critical;
 pub mod escalation;
+pub mod plan;
 mod text;
 pub mod trigger;
 pub mod weights;
@@ -22,6 +23,7 @@ pub use critical::{CriticalCare, critical_care};
 pub use escalation::{
     BUILTIN_ESCALATION_TOML, EscalationTemplateError, EscalationTemplates, PlannedTask, TaskTemplate,
 };
+pub use plan::{EscalationPlan, KnownEscalation, PlanContext, RESOLVED_BY_TIMELINE, plan_escalations};
 pub use trigger::{Trigger, TriggerKind, escalation_triggers, open_triggers, trigger_resolved};
 pub use weights::{
     EscalationWeights, GapWeights, LegalWeights, MedicalWeights, TriageWeights, TriageWeightsError,
