@@ -3,7 +3,7 @@
 //! feeds, and the family's status letter.
 //!
 //! What is notified, to whom and when is decided in the store, in the same transaction as its cause
-//! (see `amparo_store::Notices`); this crate only says it and delivers it.
+//! (see the notices of `amparo_store::Store`); this crate only says it and delivers it.
 
 pub mod ical;
 pub mod letter;

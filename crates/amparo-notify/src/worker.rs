@@ -128,7 +128,7 @@ fn attempt_one(
 /// Sends every message due, one at a time, in every organisation, until none is left; `clock` gives
 /// the current time (read at the edge that calls this).
 pub fn deliver_due(
-    store: &dyn Store,
+    store: &Store,
     mailer: &dyn Mailer,
     texts: &Texts,
     options: &DeliveryOptions,

@@ -64,7 +64,7 @@ fn main() {
             assert_eq!(client.query(&page, &[&org.id.as_str()]).unwrap().len(), 50);
         })
     } else {
-        let connection = rusqlite::Connection::open(amparo_store::sqlite::path_from_url(&url)).unwrap();
+        let connection = rusqlite::Connection::open(amparo_store::sqlite_path_from_url(&url)).unwrap();
         let mut page = connection.prepare(&BARE_PAGE.replace("$1", "?1")).unwrap();
         let mut count = connection.prepare(&BARE_COUNT.replace("$1", "?1")).unwrap();
         time(iterations, || {

@@ -20,7 +20,7 @@ pub enum StoreError {
     Invalid(String),
     /// A password-reset link that is used, expired or mistyped: one refusal for all three, so a
     /// link's state is not revealed.
-    #[error("{}", crate::resets::INVALID_LINK)]
+    #[error("{}", crate::security::resets::INVALID_LINK)]
     ResetLinkInvalid,
     /// A value was refused: where, and what is wrong as data the web app words in each language.
     #[error("{path}: {problem}")]

@@ -4,23 +4,22 @@
 use amparo_domain::org::UserRole;
 use chrono::{DateTime, Utc};
 
+use crate::columns::millis;
 use crate::db::{DbFailure, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, UserId};
-use crate::records::millis;
-use crate::{audit, shared};
+use crate::{Store, accounts, audit, cases};
 
-pub const INSERT_SHARE: &str =
+const INSERT_SHARE: &str =
     "INSERT INTO case_shares (org_id, case_id, user_id, shared_at, shared_by) VALUES ($1, $2, $3, $4, $5)";
-pub const DELETE_SHARE: &str = "DELETE FROM case_shares WHERE org_id = $1 AND case_id = $2 AND user_id = $3";
-pub const SELECT_SHARES: &str =
+const DELETE_SHARE: &str = "DELETE FROM case_shares WHERE org_id = $1 AND case_id = $2 AND user_id = $3";
+const SELECT_SHARES: &str =
     "SELECT user_id FROM case_shares WHERE org_id = $1 AND case_id = $2 ORDER BY shared_at, user_id";
-pub const IS_SHARED: &str =
+const IS_SHARED: &str =
     "SELECT COUNT(*) FROM case_shares WHERE org_id = $1 AND case_id = $2 AND user_id = $3";
-const CASE_EXISTS: &str = "SELECT COUNT(*) FROM cases WHERE org_id = $1 AND id = $2";
 
 /// Shares or un-shares a case with a clinician of the same organisation.
-pub fn set_shared(
+pub(crate) fn set_shared(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
     clinician: &UserId,
@@ -28,10 +27,10 @@ pub fn set_shared(
     by: Option<&UserId>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    if tx.query_int(CASE_EXISTS, &[org.as_str().into(), case.as_str().into()])? == 0 {
+    if !cases::exists(tx, org, case)? {
         return Err(StoreError::NotFound("case".into()));
     }
-    let user = shared::user(tx, org, clinician)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    let user = accounts::user(tx, org, clinician)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
     if user.role != UserRole::Clinician {
         return Err(StoreError::Invalid(format!(
             "user: cases are shared with clinicians; this user is {} and sees cases by role",
@@ -70,13 +69,41 @@ pub fn set_shared(
     audit::append(tx, entry, now)
 }
 
-pub fn shares(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
+fn shares(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
     tx.query(SELECT_SHARES, &[org.as_str().into(), case.as_str().into()])?
         .iter()
         .map(|r| Ok(UserId(r.text(0)?)))
         .collect()
 }
 
-pub fn is_shared(tx: &mut dyn Tx, org: &OrgId, case: &CaseId, user: &UserId) -> StoreResult<bool> {
+pub(crate) fn is_shared(tx: &mut dyn Tx, org: &OrgId, case: &CaseId, user: &UserId) -> StoreResult<bool> {
     Ok(tx.query_int(IS_SHARED, &[org.as_str().into(), case.as_str().into(), user.as_str().into()])? > 0)
+}
+
+impl Store {
+    /// Shares a case with a clinician of the organisation (`shared`), or stops sharing it; recorded
+    /// in the audit trail in the same transaction. Only clinicians are shared with.
+    pub fn set_case_shared(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        clinician: &UserId,
+        shared: bool,
+        by: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            set_shared(tx, (org, case), clinician, shared, by, now)
+        })
+    }
+
+    /// The clinicians a case is shared with.
+    pub fn case_shares(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
+        self.read(|tx| shares(tx, org, case))
+    }
+
+    pub fn is_case_shared(&self, org: &OrgId, case: &CaseId, user: &UserId) -> StoreResult<bool> {
+        self.read(|tx| is_shared(tx, org, case, user))
+    }
 }

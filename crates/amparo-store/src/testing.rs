@@ -15,7 +15,7 @@ pub const POSTGRES_URL_VAR: &str = "AMPARO_TEST_POSTGRES_URL";
 pub struct TestDatabase {
     /// The URL another process (the `amparo` binary) can be pointed at.
     pub url: String,
-    store: Arc<dyn Store>,
+    store: Arc<Store>,
     dir: tempfile::TempDir,
     key_file: PathBuf,
     pg_schema: Option<(String, String)>,
@@ -52,7 +52,7 @@ impl TestDatabase {
         Some(TestDatabase { url, store, dir, key_file, pg_schema: Some((base, schema)) })
     }
 
-    pub fn store(&self) -> Arc<dyn Store> {
+    pub fn store(&self) -> Arc<Store> {
         self.store.clone()
     }
 

@@ -97,7 +97,7 @@ fn cases() -> Vec<CaseFile> {
 /// A deadline as `amparo deadlines` shows it.
 type Shown = (String, String, Option<String>, String, Option<String>, String, String, String, String);
 
-fn everything_due(store: &dyn Store, org: &OrgId) -> Vec<Shown> {
+fn everything_due(store: &Store, org: &OrgId) -> Vec<Shown> {
     let query =
         DeadlineQuery { from: "1900-01-01".parse().unwrap(), to: "2199-12-31".parse().unwrap(), kind: None };
     store
@@ -136,7 +136,7 @@ fn derived_due(files: &[CaseFile], rules: &amparo_domain::RuleSet) -> Vec<Shown>
     all
 }
 
-fn whole_board(store: &dyn Store, org: &OrgId) -> Vec<BoardEntry> {
+fn whole_board(store: &Store, org: &OrgId) -> Vec<BoardEntry> {
     let mut entries = Vec::new();
     loop {
         let filter = BoardFilter { offset: entries.len() as i64, limit: 500, ..BoardFilter::default() };
@@ -149,7 +149,7 @@ fn whole_board(store: &dyn Store, org: &OrgId) -> Vec<BoardEntry> {
 }
 
 /// Escalations as the case page shows them, without the ids and times each write draws afresh.
-fn escalations_shown(store: &dyn Store, org: &OrgId, case: &CaseId) -> Vec<Value> {
+fn escalations_shown(store: &Store, org: &OrgId, case: &CaseId) -> Vec<Value> {
     store
         .escalations(org, case)
         .unwrap()
@@ -187,7 +187,7 @@ fn bulk_import_shows_what_the_rules_derive(db: &TestDatabase) {
     let rules = store.rules().clone();
 
     // `amparo deadlines`: every stored deadline, rendered from its facts, is the derived one.
-    let shown = everything_due(&*store, &org);
+    let shown = everything_due(&store, &org);
     let expected = derived_due(&files, &rules);
     assert!(expected.len() > 4 * CASES, "a varied set: {} deadlines", expected.len());
     assert_eq!(shown.len(), expected.len());
@@ -198,7 +198,7 @@ fn bulk_import_shows_what_the_rules_derive(db: &TestDatabase) {
     assert!(rolled > 0, "some deadlines were rolled off a closed day, and say so");
 
     // The triage board: score, flag, next deadline and both languages of every reason.
-    let board = whole_board(&*store, &org);
+    let board = whole_board(&store, &org);
     let open = files
         .iter()
         .filter(|f| {
@@ -236,7 +236,7 @@ fn bulk_import_shows_what_the_rules_derive(db: &TestDatabase) {
     for (file, id) in files.iter().zip(&ids) {
         let stored = store.case(&org, id).unwrap().unwrap();
         assert_eq!(&stored.file, file, "export gives back what was imported");
-        let shown = escalations_shown(&*store, &org, id);
+        let shown = escalations_shown(&store, &org, id);
         let triggers = open_triggers(file, today(), &Policy::default(), &rules);
         assert_eq!(shown.len(), triggers.len(), "{}", file.case.reference);
         for trigger in &triggers {
@@ -251,9 +251,9 @@ fn bulk_import_shows_what_the_rules_derive(db: &TestDatabase) {
 
     // Deriving every case again one by one (as a policy change does) shows the very same things.
     store.set_policy(&org, &Policy::default(), now()).unwrap();
-    assert_eq!(everything_due(&*store, &org), shown);
-    assert_eq!(whole_board(&*store, &org), board);
-    let after: Vec<Vec<Value>> = ids.iter().map(|id| escalations_shown(&*store, &org, id)).collect();
+    assert_eq!(everything_due(&store, &org), shown);
+    assert_eq!(whole_board(&store, &org), board);
+    let after: Vec<Vec<Value>> = ids.iter().map(|id| escalations_shown(&store, &org, id)).collect();
     assert_eq!(after, before);
 }
 
@@ -266,20 +266,20 @@ fn a_refused_bulk_import_changes_nothing(db: &TestDatabase) {
     let mut files = cases();
     let first = files.remove(0);
     store.import_cases(&org, std::slice::from_ref(&first), None, now()).unwrap();
-    let due_before = everything_due(&*store, &org);
+    let due_before = everything_due(&store, &org);
     let indexes_before = sqlite_indexes(db);
     // The last of many cases takes a reference already stored: nothing of the import is written.
     files.push(first);
     let error = store.import_cases(&org, &files, None, now()).unwrap_err();
     assert!(matches!(error, StoreError::Duplicate(ref m) if m.contains("BULK-00000")), "{error:?}");
     assert_eq!(store.list_cases(&org, &CaseQuery::default()).unwrap().total, 1);
-    assert_eq!(everything_due(&*store, &org), due_before);
+    assert_eq!(everything_due(&store, &org), due_before);
     assert_eq!(sqlite_indexes(db), indexes_before, "the indexes dropped for the attempt came back");
     files.pop();
     store.import_cases(&org, &files, None, now()).unwrap();
     assert_eq!(store.list_cases(&org, &CaseQuery::default()).unwrap().total, CASES as i64);
     assert_eq!(
-        whole_board(&*store, &org).len(),
+        whole_board(&store, &org).len(),
         store.board(&org, &BoardFilter { limit: 1, ..BoardFilter::default() }).unwrap().total as usize
     );
     assert_eq!(sqlite_indexes(db), indexes_before, "a bulk load builds again every index it dropped");

@@ -43,7 +43,7 @@ fn event(json: serde_json::Value) -> Event {
     serde_json::from_value::<RawEvent>(json).unwrap().into_event().unwrap()
 }
 
-fn org(store: &dyn Store, slug: &str) -> OrgId {
+fn org(store: &Store, slug: &str) -> OrgId {
     store
         .create_organisation(&NewOrganisation { slug: slug.into(), name: format!("Org {slug}") }, now())
         .unwrap()
@@ -86,7 +86,7 @@ amparo_store::on_both_backends!(
 
 fn refresh_covers_more_cases_than_one_batch(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let files: Vec<CaseFile> = (0..600).map(|n| case_file(&format!("R-{n:04}"), "Ejemplo")).collect();
     store.import_cases(&a, &files, None, now()).unwrap();
     assert_eq!(
@@ -106,7 +106,7 @@ fn refresh_covers_more_cases_than_one_batch(db: &TestDatabase) {
 
 fn upcoming_deadlines_are_the_first_distinct_lines_of_the_window(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let files: Vec<CaseFile> = (0..6).map(|n| case_file(&format!("UP-{n}"), "Ejemplo")).collect();
     store.import_cases(&a, &files, None, now()).unwrap();
     let (from, to) = (date("2026-01-01"), date("2026-12-31"));
@@ -141,12 +141,12 @@ fn upcoming_deadlines_are_the_first_distinct_lines_of_the_window(db: &TestDataba
 
 fn changed_rules_rederive_every_case(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap();
-    let rfe_due = |store: &dyn Store| {
+    let rfe_due = |store: &Store| {
         all_year(store, &a).into_iter().find(|d| d.kind == "rfe_response_due").map(|d| d.due.to_string())
     };
-    assert_eq!(rfe_due(&*store).as_deref(), Some("2026-05-07"));
+    assert_eq!(rfe_due(&store).as_deref(), Some("2026-05-07"));
     // Reopening with the same rules changes nothing.
     let same = open_with_rules(&db.url, Rules::builtin().unwrap(), db.sealer()).unwrap();
     assert_eq!(same.refresh_derived(&a, date("2026-03-01"), now()).unwrap(), 0);
@@ -159,12 +159,12 @@ fn changed_rules_rederive_every_case(db: &TestDatabase) {
     )
     .unwrap();
     assert_eq!(changed.refresh_derived(&a, date("2026-03-01"), now()).unwrap(), 1);
-    assert_eq!(rfe_due(&*changed).as_deref(), Some("2026-05-13"), "90 + 3 days from 2026-02-09, a Wednesday");
+    assert_eq!(rfe_due(&changed).as_deref(), Some("2026-05-13"), "90 + 3 days from 2026-02-09, a Wednesday");
     let bad = Rules::from_toml("id = 'broken'", amparo_domain::triage::BUILTIN_ESCALATION_TOML);
     assert!(matches!(bad, Err(StoreError::Invalid(ref m)) if m.starts_with("rule set:")), "{:?}", bad.err());
 }
 
-fn all_year(store: &dyn Store, org: &OrgId) -> Vec<DueDeadline> {
+fn all_year(store: &Store, org: &OrgId) -> Vec<DueDeadline> {
     let query = DeadlineQuery { from: date("2000-01-01"), to: date("2099-12-31"), kind: None };
     store.deadlines_due(org, &query).unwrap()
 }
@@ -174,13 +174,7 @@ fn date(text: &str) -> amparo_domain::Date {
 }
 
 /// The stored rows must be exactly what the rules engine derives for the case as it now stands.
-fn assert_stored_matches_derivation(
-    store: &dyn Store,
-    org: &OrgId,
-    id: &CaseId,
-    today: &str,
-    policy: &Policy,
-) {
+fn assert_stored_matches_derivation(store: &Store, org: &OrgId, id: &CaseId, today: &str, policy: &Policy) {
     let stored_case = store.case(org, id).unwrap().unwrap();
     let rules = amparo_domain::RuleSet::builtin().unwrap();
     let derivation = amparo_domain::derive(&stored_case.file, date(today), policy, rules);
@@ -203,39 +197,39 @@ fn assert_stored_matches_derivation(
 
 fn stored_deadlines_follow_every_write(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
     let policy = Policy::default();
-    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
-    let kinds = |store: &dyn Store| all_year(store, &a).into_iter().map(|d| d.kind).collect::<Vec<_>>();
-    assert!(kinds(&*store).contains(&"rfe_response_due".to_owned()));
+    assert_stored_matches_derivation(&store, &a, &id, "2026-03-01", &policy);
+    let kinds = |store: &Store| all_year(store, &a).into_iter().map(|d| d.kind).collect::<Vec<_>>();
+    assert!(kinds(&store).contains(&"rfe_response_due".to_owned()));
 
     let answered = event(serde_json::json!({ "id": "e3", "type": "rfe_answered", "on": "2026-03-01" }));
     store.append_event(&a, &id, 1, &answered, None, now()).unwrap();
-    assert!(!kinds(&*store).contains(&"rfe_response_due".to_owned()), "an answered RFE is no longer due");
-    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+    assert!(!kinds(&store).contains(&"rfe_response_due".to_owned()), "an answered RFE is no longer due");
+    assert_stored_matches_derivation(&store, &a, &id, "2026-03-01", &policy);
 
     let correction = event(serde_json::json!({
         "id": "e4", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-09-30", "supersedes": "e1"
     }));
     store.append_event(&a, &id, 2, &correction, None, now()).unwrap();
-    let ends: Vec<String> = all_year(&*store, &a)
+    let ends: Vec<String> = all_year(&store, &a)
         .into_iter()
         .filter(|d| d.kind == "parole_ends")
         .map(|d| d.due.to_string())
         .collect();
     assert_eq!(ends, ["2026-09-30", "2026-09-30"], "the correction replaced the superseded grant's end");
-    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+    assert_stored_matches_derivation(&store, &a, &id, "2026-03-01", &policy);
 
     let refused = event(serde_json::json!({ "type": "departed", "on": "2026-03-02", "persons": ["nobody"] }));
     assert!(store.append_event(&a, &id, 3, &refused, None, now()).is_err());
-    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+    assert_stored_matches_derivation(&store, &a, &id, "2026-03-01", &policy);
 }
 
 fn deadline_queries_filter_by_range_kind_and_organisation(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
-    let b = org(&*store, "org-b");
+    let a = org(&store, "org-a");
+    let b = org(&store, "org-b");
     store.import_cases(&a, &[case_file("A-2", "Ejemplo"), case_file("A-1", "Prueba")], None, now()).unwrap();
     store.import_cases(&b, &[case_file("B-1", "Otra")], None, now()).unwrap();
     let june = DeadlineQuery { from: date("2026-06-01"), to: date("2026-06-30"), kind: None };
@@ -264,37 +258,36 @@ fn deadline_queries_filter_by_range_kind_and_organisation(db: &TestDatabase) {
 
 fn policy_changes_rederive_every_case(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
     assert_eq!(store.policy(&a).unwrap(), Policy::default());
-    let target = |store: &dyn Store| {
+    let target = |store: &Store| {
         all_year(store, &a).into_iter().find(|d| d.kind == "re_parole_file_by").map(|d| d.due.to_string())
     };
-    assert_eq!(target(&*store).as_deref(), Some("2026-03-04"), "90 days before 2026-06-02");
+    assert_eq!(target(&store).as_deref(), Some("2026-03-04"), "90 days before 2026-06-02");
     let policy = Policy { re_parole_lead_days: 120, ..Policy::default() };
     assert_eq!(store.set_policy(&a, &policy, now()).unwrap(), 1);
     assert_eq!(store.policy(&a).unwrap(), policy);
-    assert_eq!(target(&*store).as_deref(), Some("2026-02-02"), "120 days before 2026-06-02");
-    assert_stored_matches_derivation(&*store, &a, &id, "2026-03-01", &policy);
+    assert_eq!(target(&store).as_deref(), Some("2026-02-02"), "120 days before 2026-06-02");
+    assert_stored_matches_derivation(&store, &a, &id, "2026-03-01", &policy);
     let missing = store.set_policy(&OrgId("nope".into()), &policy, now());
     assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
 }
 
 fn refresh_catches_up_with_the_calendar(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
-    let has_presence =
-        |store: &dyn Store| all_year(store, &a).iter().any(|d| d.kind == "unlawful_presence_181");
-    assert!(!has_presence(&*store), "parole has not ended on 2026-03-01");
+    let has_presence = |store: &Store| all_year(store, &a).iter().any(|d| d.kind == "unlawful_presence_181");
+    assert!(!has_presence(&store), "parole has not ended on 2026-03-01");
     assert_eq!(
         store.refresh_derived(&a, date("2026-03-01"), now()).unwrap(),
         0,
         "nothing is stale the same day"
     );
     assert_eq!(store.refresh_derived(&a, date("2026-07-01"), now()).unwrap(), 1);
-    assert!(has_presence(&*store), "after parole ended, days of unlawful presence are counted");
-    assert_stored_matches_derivation(&*store, &a, &id, "2026-07-01", &Policy::default());
+    assert!(has_presence(&store), "after parole ended, days of unlawful presence are counted");
+    assert_stored_matches_derivation(&store, &a, &id, "2026-07-01", &Policy::default());
     assert_eq!(store.refresh_derived(&a, date("2026-07-01"), now()).unwrap(), 0);
 }
 
@@ -308,7 +301,7 @@ fn migrations_are_idempotent(db: &TestDatabase) {
 
 fn organisations_have_unique_slugs(db: &TestDatabase) {
     let store = db.store();
-    org(&*store, "clinic-a");
+    org(&store, "clinic-a");
     let err = store
         .create_organisation(&NewOrganisation { slug: "clinic-a".into(), name: "Again".into() }, now())
         .unwrap_err();
@@ -318,8 +311,8 @@ fn organisations_have_unique_slugs(db: &TestDatabase) {
 
 fn users_choose_their_language(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
-    let b = org(&*store, "org-b");
+    let a = org(&store, "org-a");
+    let b = org(&store, "org-b");
     let user = store.create_user(&a, &new_user("ana@example.org", UserRole::Attorney), now()).unwrap();
     assert_eq!(user.language, Language::Es);
     store.set_user_language(&a, &user.id, Language::En).unwrap();
@@ -331,7 +324,7 @@ fn users_choose_their_language(db: &TestDatabase) {
 
 fn users_and_credentials(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let user = store.create_user(&a, &new_user("ana@example.org", UserRole::Attorney), now()).unwrap();
     assert_eq!(user.role, UserRole::Attorney);
     assert_eq!(user.language, Language::Es);
@@ -354,7 +347,7 @@ fn users_and_credentials(db: &TestDatabase) {
 
 fn sessions_round_trip(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let user = store.create_user(&a, &new_user("s@example.org", UserRole::Advocate), now()).unwrap();
     let session = SessionRecord {
         token_hash: "hash-1".into(),
@@ -376,7 +369,7 @@ fn sessions_round_trip(db: &TestDatabase) {
 
 fn imported_cases_read_back_identically(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let files = vec![case_file("A-1", "Ejemplo"), case_file("A-2", "Prueba")];
     let ids = store.import_cases(&a, &files, None, now()).unwrap();
     assert_eq!(ids.len(), 2);
@@ -393,7 +386,7 @@ fn imported_cases_read_back_identically(db: &TestDatabase) {
 
 fn import_is_all_or_nothing(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap();
     let batch = vec![case_file("A-2", "Prueba"), case_file("A-1", "Otra"), case_file("A-3", "Más")];
     let err = store.import_cases(&a, &batch, None, now()).unwrap_err();
@@ -404,7 +397,7 @@ fn import_is_all_or_nothing(db: &TestDatabase) {
 
 fn appending_bumps_the_version(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let user = store.create_user(&a, &new_user("w@example.org", UserRole::Attorney), now()).unwrap();
     let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
     let answered = event(serde_json::json!({ "id": "e3", "type": "rfe_answered", "on": "2026-03-01" }));
@@ -422,7 +415,7 @@ fn appending_bumps_the_version(db: &TestDatabase) {
 
 fn stale_writes_are_refused(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
     let e = event(serde_json::json!({ "type": "rfe_answered", "on": "2026-03-01" }));
     store.append_event(&a, &id, 1, &e, None, now()).unwrap();
@@ -435,7 +428,7 @@ fn stale_writes_are_refused(db: &TestDatabase) {
 
 fn invalid_events_write_nothing(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
     let refusals = [
         (
@@ -458,8 +451,8 @@ fn invalid_events_write_nothing(db: &TestDatabase) {
 
 fn organisations_are_isolated(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
-    let b = org(&*store, "org-b");
+    let a = org(&store, "org-a");
+    let b = org(&store, "org-b");
     let id = store.import_cases(&a, &[case_file("SAME-1", "Ejemplo")], None, now()).unwrap().remove(0);
     // The same reference may exist in another organisation: references are per organisation.
     store.import_cases(&b, &[case_file("SAME-1", "Otra")], None, now()).unwrap();
@@ -477,7 +470,7 @@ fn organisations_are_isolated(db: &TestDatabase) {
 fn concurrent_writers_exactly_one_wins(db: &TestDatabase) {
     const WRITERS: usize = 8;
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let id = store.import_cases(&a, &[case_file("A-1", "Ejemplo")], None, now()).unwrap().remove(0);
     let barrier = Arc::new(Barrier::new(WRITERS));
     let outcomes: Vec<Result<i64, StoreError>> = std::thread::scope(|scope| {
@@ -503,7 +496,7 @@ fn concurrent_writers_exactly_one_wins(db: &TestDatabase) {
 
 fn case_list_searches_and_pages(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let files: Vec<CaseFile> = (1..=12)
         .map(|n| case_file(&format!("L-{n:02}"), if n % 3 == 0 { "Zamora" } else { "Ejemplo" }))
         .collect();
@@ -528,7 +521,7 @@ fn case_list_searches_and_pages(db: &TestDatabase) {
 
 fn case_list_keys_follow_the_timeline_and_paging_is_bounded(db: &TestDatabase) {
     let store = db.store();
-    let a = org(&*store, "org-a");
+    let a = org(&store, "org-a");
     let files = [case_file("K-2", "Muñoz"), case_file("K-1", "Álvarez"), case_file("K-3", "Zamora")];
     let ids = store.import_cases(&a, &files, None, now()).unwrap();
     let list = |query: CaseQuery| {

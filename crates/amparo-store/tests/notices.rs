@@ -40,7 +40,7 @@ fn termination() -> Event {
 }
 
 struct Org {
-    store: std::sync::Arc<dyn Store>,
+    store: std::sync::Arc<Store>,
     id: OrgId,
     attorney: UserId,
     advocate: UserId,

@@ -51,7 +51,7 @@ fn case_file(reference: &str) -> CaseFile {
     CaseFile::parse(&text).unwrap().0
 }
 
-fn org(store: &dyn Store) -> OrgId {
+fn org(store: &Store) -> OrgId {
     store
         .create_organisation(&NewOrganisation { slug: "clinic".into(), name: "Clinic".into() }, now())
         .unwrap()
@@ -59,7 +59,7 @@ fn org(store: &dyn Store) -> OrgId {
 }
 
 /// A case with every kind of sensitive value, including a task note.
-fn seed(store: &dyn Store) -> (OrgId, CaseId) {
+fn seed(store: &Store) -> (OrgId, CaseId) {
     let org = org(store);
     let case = store.import_cases(&org, &[case_file("SEAL-1")], None, now()).unwrap().remove(0);
     let tasks = store.case_tasks(&org, &case).unwrap();
@@ -117,7 +117,7 @@ amparo_store::on_both_backends!(
 
 fn sensitive_values_are_not_stored_in_clear(db: &TestDatabase) {
     let store = db.store();
-    let (org, case) = seed(&*store);
+    let (org, case) = seed(&store);
     // Everything reads back in clear…
     let stored = store.case(&org, &case).unwrap().unwrap();
     let json = stored.file.to_json();
@@ -138,7 +138,7 @@ fn sensitive_values_are_not_stored_in_clear(db: &TestDatabase) {
 
 fn exact_identifiers_find_the_case(db: &TestDatabase) {
     let store = db.store();
-    let (org, case) = seed(&*store);
+    let (org, case) = seed(&store);
     store.import_cases(&org, &[case_file("SEAL-2").with_reference_and_no_ids()], None, now()).unwrap();
     let search = |term: &str| {
         let query = CaseQuery { search: Some(term.into()), ..CaseQuery::default() };
@@ -171,7 +171,7 @@ impl WithoutIds for CaseFile {
 
 fn a_wrong_key_is_refused_before_anything_is_written(db: &TestDatabase) {
     let store = db.store();
-    seed(&*store);
+    seed(&store);
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("other.key");
     amparo_trust::keyfile::write_new(&other).unwrap();
@@ -193,7 +193,7 @@ fn refused_message_names_the_fix() -> bool {
 
 fn a_rotation_reencrypts_everything_and_search_keeps_working(db: &TestDatabase) {
     let store = db.store();
-    let (org, case) = seed(&*store);
+    let (org, case) = seed(&store);
     let before = store.case(&org, &case).unwrap().unwrap();
     let old_key = store.current_key_id();
 
@@ -246,7 +246,7 @@ fn raw_sql(db: &TestDatabase, sql: &str) {
 
 fn values_written_before_encryption_are_sealed_at_the_next_start(db: &TestDatabase) {
     let store = db.store();
-    let (org, case) = seed(&*store);
+    let (org, case) = seed(&store);
     let appended = serde_json::json!({ "id": "e9", "type": "medical_attested", "on": "2026-02-25",
                                        "note": "legacy note" });
     let body = serde_json::to_string(&serde_json::from_value::<RawEvent>(appended).unwrap()).unwrap();
@@ -280,7 +280,7 @@ fn values_written_before_encryption_are_sealed_at_the_next_start(db: &TestDataba
 
 fn events_stay_append_only(db: &TestDatabase) {
     let store = db.store();
-    let (org, case) = seed(&*store);
+    let (org, case) = seed(&store);
     let attempt = |sql: String| -> Result<(), String> {
         match db.postgres_schema() {
             None => rusqlite::Connection::open(db.sqlite_path().unwrap())

@@ -16,7 +16,7 @@ fn now() -> DateTime<Utc> {
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 struct Org {
-    store: std::sync::Arc<dyn Store>,
+    store: std::sync::Arc<Store>,
     org: OrgId,
 }
 

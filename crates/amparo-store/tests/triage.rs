@@ -49,7 +49,7 @@ fn event(json: serde_json::Value) -> Event {
 }
 
 struct Org {
-    store: std::sync::Arc<dyn Store>,
+    store: std::sync::Arc<Store>,
     id: OrgId,
     attorney: UserId,
     advocate: UserId,

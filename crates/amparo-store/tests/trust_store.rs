@@ -25,7 +25,7 @@ fn now() -> DateTime<Utc> {
 }
 
 struct Org {
-    store: Arc<dyn Store>,
+    store: Arc<Store>,
     org: OrgId,
 }
 

@@ -129,7 +129,7 @@ pub(crate) fn shared_only(user: &amparo_store::User) -> Option<amparo_store::Use
 /// Whether `user` may see the case at all; a case they may not see is "not found", as one of another
 /// organisation is, so its existence is not revealed.
 pub(crate) fn may_see(
-    store: &dyn amparo_store::Store,
+    store: &amparo_store::Store,
     user: &amparo_store::User,
     case: &amparo_store::CaseId,
 ) -> amparo_store::StoreResult<bool> {
@@ -141,7 +141,7 @@ pub(crate) fn may_see(
 
 /// The cases `user` may see when it is not all of the organisation's: a clinician's shared cases.
 pub(crate) fn visible_cases(
-    store: &dyn amparo_store::Store,
+    store: &amparo_store::Store,
     user: &amparo_store::User,
 ) -> amparo_store::StoreResult<Option<std::collections::HashSet<amparo_store::CaseId>>> {
     let Some(clinician) = shared_only(user) else { return Ok(None) };
@@ -172,7 +172,7 @@ pub(crate) fn sees_timeline(user: &amparo_store::User) -> bool {
 
 /// Refuses, as "not found", a task `user` may not complete: a clinician completes only their own.
 pub(crate) fn check_may_work_task(
-    store: &dyn amparo_store::Store,
+    store: &amparo_store::Store,
     user: &amparo_store::User,
     task: &amparo_store::TaskId,
 ) -> amparo_store::StoreResult<()> {

@@ -60,7 +60,7 @@ pub use password::{hash_password, verify_password};
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     pub clock: Arc<dyn Clock>,
     /// Mark cookies `Secure`; on whenever the site is reached over HTTPS.
     pub secure_cookies: bool,
@@ -79,7 +79,7 @@ pub struct NotificationSettings {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, secure_cookies: bool) -> AppState {
+    pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, secure_cookies: bool) -> AppState {
         AppState {
             store,
             clock,
@@ -98,10 +98,10 @@ impl AppState {
     pub(crate) async fn with_store<T, F>(&self, work: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&dyn Store) -> Result<T, amparo_store::StoreError> + Send + 'static,
+        F: FnOnce(&Store) -> Result<T, amparo_store::StoreError> + Send + 'static,
     {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(&*store))
+        tokio::task::spawn_blocking(move || work(&store))
             .await
             .map_err(|e| WebError::Internal(format!("store task: {e}")))?
             .map_err(WebError::from)

@@ -11,7 +11,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use amparo_domain::{CaseFile, Event, RawEvent};
-use amparo_store::sqlite::SqliteStore;
 use amparo_store::{NewOrganisation, Store, StoreError};
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -76,7 +75,7 @@ fn appended_event(writer: usize, n: usize) -> Event {
 fn crash_child() {
     let Ok(path) = std::env::var(CHILD_DB) else { return };
     let writers: usize = std::env::var(CHILD_WRITERS).map_or(1, |w| w.parse().unwrap());
-    let store = SqliteStore::open(&path, sealer(Path::new(&path))).unwrap();
+    let store = Store::open_sqlite(&path, sealer(Path::new(&path))).unwrap();
     store.migrate().unwrap();
     let org = store
         .create_organisation(&NewOrganisation { slug: ORG_SLUG.into(), name: "Crash Clinic".into() }, now())
@@ -207,7 +206,7 @@ fn write_until_killed(db: &Path, writers: usize, acks_before_kill: usize, per_wr
 
 /// Reopens the database after the crash and checks it against the acknowledgements.
 fn check_after_crash(db: &Path, writers: usize, acks: &[Ack]) {
-    let store = SqliteStore::open(db, sealer(db)).unwrap();
+    let store = Store::open_sqlite(db, sealer(db)).unwrap();
     store.migrate().unwrap();
     store.integrity_check().unwrap();
     let org = store.organisations().unwrap().into_iter().find(|o| o.slug == ORG_SLUG).unwrap();

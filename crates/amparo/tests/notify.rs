@@ -114,7 +114,7 @@ fn amparo_with(db: &TestDatabase, config: &Path, args: &[&str]) -> String {
 }
 
 struct Staffed {
-    store: std::sync::Arc<dyn Store>,
+    store: std::sync::Arc<Store>,
     org: OrgId,
     users: BTreeMap<&'static str, UserId>,
     dir: tempfile::TempDir,

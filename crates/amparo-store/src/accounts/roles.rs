@@ -6,16 +6,14 @@
 use amparo_domain::org::UserRole;
 use chrono::{DateTime, Utc};
 
-use crate::audit;
+use crate::accounts::{self, user};
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::model::{OrgId, UserId};
-use crate::shared;
+use crate::{Store, audit};
 
 const COUNT_ADMINS: &str = "SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin'";
 const UPDATE_ROLE: &str = "UPDATE users SET role = $3 WHERE org_id = $1 AND id = $2";
-const DELETE_OTHER_SESSIONS: &str =
-    "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND token_hash <> $3";
 
 /// Why a role change was refused: the organisation would be left without an administrator.
 pub const LAST_ADMIN: &str = "role: this is the organisation's last administrator; make someone else an \
@@ -42,14 +40,14 @@ pub struct RoleChange {
 
 /// Gives `user` the role `role`. The caller holds the organisation's audit-chain lock. Setting the
 /// role a member already has changes nothing and records nothing.
-pub fn set_user_role(
+fn change_role(
     tx: &mut dyn Tx,
-    (org, user): (&OrgId, &UserId),
+    (org, member): (&OrgId, &UserId),
     role: UserRole,
     actor: RoleActor,
     now: DateTime<Utc>,
 ) -> StoreResult<RoleChange> {
-    let current = shared::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    let current = user(tx, org, member)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
     let old = current.role;
     if old == role {
         return Ok(RoleChange { old, new: role, sessions_ended: 0 });
@@ -57,17 +55,15 @@ pub fn set_user_role(
     if old == UserRole::Admin && tx.query_int(COUNT_ADMINS, &[org.as_str().into()])? <= 1 {
         return Err(StoreError::Invalid(LAST_ADMIN.into()));
     }
-    tx.execute(UPDATE_ROLE, &[org.as_str().into(), user.as_str().into(), role.as_str().into()])?;
+    tx.execute(UPDATE_ROLE, &[org.as_str().into(), member.as_str().into(), role.as_str().into()])?;
     // No stored token hash is empty, so without a session to keep every session ends.
     let keep = actor.session.unwrap_or_default();
-    let ended =
-        tx.execute(DELETE_OTHER_SESSIONS, &[org.as_str().into(), user.as_str().into(), keep.into()])?;
-    let sessions_ended = usize::try_from(ended).unwrap_or(usize::MAX);
+    let sessions_ended = accounts::delete_other_sessions(tx, org, member, keep)?;
     let entry = audit::Entry {
         chain: org.as_str(),
         actor: actor.user,
         action: "user.role_changed",
-        target: user.as_str(),
+        target: member.as_str(),
         detail: serde_json::json!({
             "old_role": old.as_str(),
             "new_role": role.as_str(),
@@ -76,4 +72,24 @@ pub fn set_user_role(
     };
     audit::append(tx, entry, now)?;
     Ok(RoleChange { old, new: role, sessions_ended })
+}
+
+impl Store {
+    /// Gives a member another role, ends their sessions (but `actor.session`) so that they sign in
+    /// again under it, and records the change, in one transaction. Refused with [`LAST_ADMIN`] when
+    /// it would leave the organisation without an administrator; the same role changes nothing.
+    pub fn set_user_role(
+        &self,
+        org: &OrgId,
+        member: &UserId,
+        role: UserRole,
+        actor: RoleActor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<RoleChange> {
+        self.write(|tx| {
+            // The lock every role change holds: the last-administrator check cannot race.
+            self.lock_audit_chain(tx, org.as_str())?;
+            change_role(tx, (org, member), role, actor, now)
+        })
+    }
 }

@@ -4,11 +4,20 @@
 use amparo_trust::audit_chain::{AuditEntry, ChainHash, ChainedEntry, Chainer, Checkpoint, verify};
 use chrono::{DateTime, Utc};
 
+use crate::Store;
+use crate::columns::from_millis;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::model::{AuditEvent, OrgId};
 use crate::model::{AuditRecord, ChainReport, UserId};
-use crate::records::from_millis;
-use crate::sql;
+
+pub mod page;
+
+const AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_log WHERE org_id = $1 ORDER BY seq DESC LIMIT 1";
+const INSERT_AUDIT: &str = "INSERT INTO audit_log (org_id, seq, at_ms, actor, action, target, detail, hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+const SELECT_AUDIT: &str = "SELECT org_id, seq, at_ms, actor, action, target, detail, hash FROM audit_log WHERE org_id = $1 ORDER BY seq";
+const SELECT_AUDIT_CHAINS: &str = "SELECT DISTINCT org_id FROM audit_log ORDER BY org_id";
 
 /// The chain of installation-wide entries (rule sets), apart from every organisation's.
 pub const INSTALLATION: &str = "";
@@ -32,7 +41,7 @@ pub struct Entry<'a> {
 
 /// Appends an entry to its chain. The caller holds the chain's lock for the transaction.
 pub fn append(tx: &mut dyn Tx, entry: Entry, now: DateTime<Utc>) -> StoreResult<()> {
-    let head = match tx.query_opt(sql::AUDIT_HEAD, &[entry.chain.into()])? {
+    let head = match tx.query_opt(AUDIT_HEAD, &[entry.chain.into()])? {
         Some(row) => Checkpoint { seq: seq(row.int(0)?)?, hash: hash(&row.text(1)?)? },
         None => Checkpoint::GENESIS,
     };
@@ -50,7 +59,7 @@ pub fn append(tx: &mut dyn Tx, entry: Entry, now: DateTime<Utc>) -> StoreResult<
         .map_err(|e| StoreError::Backend(e.to_string()))?;
     let e = chained.entry;
     tx.execute(
-        sql::INSERT_AUDIT,
+        INSERT_AUDIT,
         &[
             e.org_id.into(),
             (e.seq as i64).into(),
@@ -100,17 +109,14 @@ pub fn parse_hash(text: &str) -> StoreResult<ChainHash> {
     hash(text)
 }
 
-pub fn entries(tx: &mut dyn Tx, chain: &str) -> StoreResult<Vec<AuditRecord>> {
-    tx.query(sql::SELECT_AUDIT, &[chain.into()])?.iter().map(record).collect()
+fn entries(tx: &mut dyn Tx, chain: &str) -> StoreResult<Vec<AuditRecord>> {
+    tx.query(SELECT_AUDIT, &[chain.into()])?.iter().map(record).collect()
 }
 
 /// Checks every chain from its first entry.
-pub fn verify_all(tx: &mut dyn Tx) -> StoreResult<Vec<ChainReport>> {
-    let chains = tx
-        .query(sql::SELECT_AUDIT_CHAINS, &[])?
-        .iter()
-        .map(|r| r.text(0))
-        .collect::<StoreResult<Vec<_>>>()?;
+fn verify_all(tx: &mut dyn Tx) -> StoreResult<Vec<ChainReport>> {
+    let chains =
+        tx.query(SELECT_AUDIT_CHAINS, &[])?.iter().map(|r| r.text(0)).collect::<StoreResult<Vec<_>>>()?;
     chains
         .into_iter()
         .map(|chain| {
@@ -121,4 +127,33 @@ pub fn verify_all(tx: &mut dyn Tx) -> StoreResult<Vec<ChainReport>> {
             Ok(ChainReport { chain, entries: records.len(), outcome })
         })
         .collect()
+}
+
+impl Store {
+    /// The audit trail of an organisation, or of the installation with `None`, oldest first.
+    pub fn audit_log(&self, org: Option<&OrgId>) -> StoreResult<Vec<AuditRecord>> {
+        let chain = org.map_or(INSTALLATION, OrgId::as_str);
+        self.read(|tx| entries(tx, chain))
+    }
+
+    /// Appends one entry to an organisation's audit trail (a read of a case, an export, a sign-out
+    /// everywhere): ids and field names only, never sensitive values.
+    pub fn record_audit(&self, org: &OrgId, event: &AuditEvent, now: DateTime<Utc>) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            let entry = Entry {
+                chain: org.as_str(),
+                actor: event.actor.as_ref(),
+                action: &event.action,
+                target: &event.target,
+                detail: event.detail.clone(),
+            };
+            append(tx, entry, now)
+        })
+    }
+
+    /// Checks every chain of the audit trail; a report per chain.
+    pub fn verify_audit(&self) -> StoreResult<Vec<ChainReport>> {
+        self.read(verify_all)
+    }
 }

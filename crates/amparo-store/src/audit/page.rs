@@ -6,11 +6,11 @@
 use amparo_trust::audit_chain::{Checkpoint, verify};
 use chrono::{DateTime, Utc};
 
-use crate::audit;
+use crate::columns::millis;
 use crate::db::{Tx, Value};
 use crate::error::StoreResult;
 use crate::model::{AuditRecord, OrgId, UserId};
-use crate::records::millis;
+use crate::{Store, audit};
 
 const COLUMNS: &str = "SELECT org_id, seq, at_ms, actor, action, target, detail, hash FROM audit_log";
 const RECENT: &str = "SELECT org_id, seq, at_ms, actor, action, target, detail, hash FROM audit_log \
@@ -99,7 +99,7 @@ fn any_beyond(tx: &mut dyn Tx, org: &OrgId, query: &AuditQuery, op: &str, seq: u
     Ok(tx.query_opt(&sql, &params)?.is_some())
 }
 
-pub fn page(tx: &mut dyn Tx, org: &OrgId, query: &AuditQuery) -> StoreResult<AuditPage> {
+fn page(tx: &mut dyn Tx, org: &OrgId, query: &AuditQuery) -> StoreResult<AuditPage> {
     let limit = query.limit.max(1);
     let (filter, mut params) = filters(query);
     params.insert(0, org.as_str().into());
@@ -138,7 +138,7 @@ pub fn page(tx: &mut dyn Tx, org: &OrgId, query: &AuditQuery) -> StoreResult<Aud
 
 /// Checks the organisation's `max` most recent entries: each against the one before it, the
 /// oldest of them against the stored entry just before the window (or the chain's start).
-pub fn check_recent(tx: &mut dyn Tx, org: &OrgId, max: usize) -> StoreResult<RecentChainCheck> {
+fn check_recent(tx: &mut dyn Tx, org: &OrgId, max: usize) -> StoreResult<RecentChainCheck> {
     let window = i64::try_from(max).unwrap_or(i64::MAX - 1) + 1;
     let mut records = tx
         .query(RECENT, &[org.as_str().into(), window.into()])?
@@ -156,4 +156,16 @@ pub fn check_recent(tx: &mut dyn Tx, org: &OrgId, max: usize) -> StoreResult<Rec
     let chained = checked.iter().map(audit::chained).collect::<StoreResult<Vec<_>>>()?;
     let outcome = verify(None, start, &chained, None).map(|_| ()).map_err(|b| b.to_string());
     Ok(RecentChainCheck { entries: checked.len(), whole_chain, outcome })
+}
+
+impl Store {
+    /// A page of an organisation's audit trail, newest first, filtered and paged by `query`.
+    pub fn audit_page(&self, org: &OrgId, query: &AuditQuery) -> StoreResult<AuditPage> {
+        self.read(|tx| page(tx, org, query))
+    }
+
+    /// Checks the `max` most recent entries of an organisation's chain (all of it when shorter).
+    pub fn check_recent_audit(&self, org: &OrgId, max: usize) -> StoreResult<RecentChainCheck> {
+        self.read(|tx| check_recent(tx, org, max))
+    }
 }

@@ -1,16 +1,20 @@
 //! The case list: search, filters, order and bounded paging, chosen and ordered on the `cases` row
 //! alone (off the indexes of migration 0014) so that only a page's rows are joined to their patient.
 
+pub mod search_keys;
+
 use amparo_domain::{Program, Status};
 
+use crate::Store;
+use crate::cases::identifiers::exact_identifier;
+use crate::columns::{from_millis, stored_date};
+use crate::conditions::Conditions;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CASE_LIST_MAX_OFFSET, CaseId, CasePage, CaseQuery, CaseSort, CaseSummary, OrgId};
-use crate::records::{self, from_millis};
-use crate::seal::Sealer;
-use crate::sql::Conditions;
+use crate::security::seal::Sealer;
 
-pub fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
+fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
     if !(0..=CASE_LIST_MAX_OFFSET).contains(&query.offset) {
         let problem = amparo_domain::Problem::WholeNumberBetween { min: 0, max: CASE_LIST_MAX_OFFSET };
         return Err(StoreError::field("offset", problem));
@@ -73,7 +77,7 @@ fn conditions(sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> Conditions {
 /// whole A-number, receipt or I-94 number, the case holding it. Identifiers are stored encrypted, so
 /// they are found through their blind index under every key held (a rotation may be half-way).
 fn search(conditions: &mut Conditions, sealer: &Sealer, term: &str) {
-    let words: Vec<String> = crate::search::word_patterns(term)
+    let words: Vec<String> = search_keys::word_patterns(term)
         .into_iter()
         .map(|pattern| format!("c.search_terms LIKE {}", conditions.next(pattern)))
         .collect();
@@ -81,9 +85,8 @@ fn search(conditions: &mut Conditions, sealer: &Sealer, term: &str) {
     if !words.is_empty() {
         either.push(format!("({})", words.join(" AND ")));
     }
-    let digests = crate::shared::exact_identifier(term)
-        .map(|(kind, value)| sealer.blind_all(kind, &value))
-        .unwrap_or_default();
+    let digests =
+        exact_identifier(term).map(|(kind, value)| sealer.blind_all(kind, &value)).unwrap_or_default();
     if !digests.is_empty() {
         let list: Vec<String> = digests.into_iter().map(|d| conditions.next(d)).collect();
         either.push(format!(
@@ -125,7 +128,13 @@ fn summary(r: &crate::db::Row) -> StoreResult<CaseSummary> {
         status: Status::parse(&status)
             .ok_or_else(|| StoreError::Backend(format!("stored status is not valid: {status:?}")))?,
         triage_score: r.int(10)?,
-        next_due: r.opt_text(11)?.as_deref().map(records::stored_date).transpose()?,
+        next_due: r.opt_text(11)?.as_deref().map(stored_date).transpose()?,
         next_kind: r.opt_text(12)?,
     })
+}
+
+impl Store {
+    pub fn list_cases(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
+        self.read(|tx| list_cases(tx, self.sealer(), org, query))
+    }
 }

@@ -1,5 +1,11 @@
-//! Embedded migrations, one list per backend. An applied migration is never edited: a change is a new
-//! file. A database whose schema is newer than this binary is refused rather than written to.
+//! Migrations, one list per backend, generated from the `migrations/` folders by the crate's build
+//! script, and the one loop that applies them. An applied migration is never edited: a change is a
+//! new file. A database whose schema is newer than this binary is refused rather than written to.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::{Engine, Value};
+use crate::error::{StoreError, StoreResult};
 
 /// One step of the schema, identified by its number.
 pub struct Migration {
@@ -8,130 +14,16 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const SQLITE: &[Migration] = &[
-    Migration { version: 1, name: "initial", sql: include_str!("../migrations/sqlite/0001_initial.sql") },
-    Migration { version: 2, name: "deadlines", sql: include_str!("../migrations/sqlite/0002_deadlines.sql") },
-    Migration { version: 3, name: "triage", sql: include_str!("../migrations/sqlite/0003_triage.sql") },
-    Migration { version: 4, name: "audit", sql: include_str!("../migrations/sqlite/0004_audit.sql") },
-    Migration {
-        version: 5,
-        name: "board_indexes",
-        sql: include_str!("../migrations/sqlite/0005_board_indexes.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "board_critical_index",
-        sql: include_str!("../migrations/sqlite/0006_board_critical_index.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "notifications",
-        sql: include_str!("../migrations/sqlite/0007_notifications.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "deadline_facts",
-        sql: include_str!("../migrations/sqlite/0008_deadline_facts.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "open_escalations_index",
-        sql: include_str!("../migrations/sqlite/0009_open_escalations_index.sql"),
-    },
-    Migration {
-        version: 10,
-        name: "sealed_fields",
-        sql: include_str!("../migrations/sqlite/0010_sealed_fields.sql"),
-    },
-    Migration {
-        version: 11,
-        name: "case_shares",
-        sql: include_str!("../migrations/sqlite/0011_case_shares.sql"),
-    },
-    Migration {
-        version: 12,
-        name: "password_resets",
-        sql: include_str!("../migrations/sqlite/0012_password_resets.sql"),
-    },
-    Migration {
-        version: 13,
-        name: "second_factors",
-        sql: include_str!("../migrations/sqlite/0013_second_factors.sql"),
-    },
-    Migration {
-        version: 14,
-        name: "case_list",
-        sql: include_str!("../migrations/sqlite/0014_case_list.sql"),
-    },
-];
-
-pub const POSTGRES: &[Migration] = &[
-    Migration { version: 1, name: "initial", sql: include_str!("../migrations/postgres/0001_initial.sql") },
-    Migration {
-        version: 2,
-        name: "deadlines",
-        sql: include_str!("../migrations/postgres/0002_deadlines.sql"),
-    },
-    Migration { version: 3, name: "triage", sql: include_str!("../migrations/postgres/0003_triage.sql") },
-    Migration { version: 4, name: "audit", sql: include_str!("../migrations/postgres/0004_audit.sql") },
-    Migration {
-        version: 5,
-        name: "board_indexes",
-        sql: include_str!("../migrations/postgres/0005_board_indexes.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "board_critical_index",
-        sql: include_str!("../migrations/postgres/0006_board_critical_index.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "notifications",
-        sql: include_str!("../migrations/postgres/0007_notifications.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "deadline_facts",
-        sql: include_str!("../migrations/postgres/0008_deadline_facts.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "open_escalations_index",
-        sql: include_str!("../migrations/postgres/0009_open_escalations_index.sql"),
-    },
-    Migration {
-        version: 10,
-        name: "sealed_fields",
-        sql: include_str!("../migrations/postgres/0010_sealed_fields.sql"),
-    },
-    Migration {
-        version: 11,
-        name: "case_shares",
-        sql: include_str!("../migrations/postgres/0011_case_shares.sql"),
-    },
-    Migration {
-        version: 12,
-        name: "password_resets",
-        sql: include_str!("../migrations/postgres/0012_password_resets.sql"),
-    },
-    Migration {
-        version: 13,
-        name: "second_factors",
-        sql: include_str!("../migrations/postgres/0013_second_factors.sql"),
-    },
-    Migration {
-        version: 14,
-        name: "case_list",
-        sql: include_str!("../migrations/postgres/0014_case_list.sql"),
-    },
-];
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 /// The bookkeeping table, the same on both backends.
-pub const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS amparo_migrations (
+const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS amparo_migrations (
     version     BIGINT PRIMARY KEY,
     name        TEXT NOT NULL,
     applied_at  BIGINT NOT NULL
 )";
+const SELECT_APPLIED: &str = "SELECT version FROM amparo_migrations";
+const RECORD_APPLIED: &str = "INSERT INTO amparo_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
 /// What `migrate` did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,4 +38,37 @@ pub struct MigrationReport {
 /// The newest version a migration list knows.
 pub fn latest(migrations: &[Migration]) -> i64 {
     migrations.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Applies every migration of the engine's list not yet recorded, in one transaction (under the
+/// installation lock where the engine has one).
+pub fn apply(engine: &dyn Engine, now: DateTime<Utc>) -> StoreResult<MigrationReport> {
+    let migrations = engine.migrations();
+    let mut report = None;
+    engine.write(&mut |tx| {
+        if let Some(lock) = engine.installation_lock() {
+            tx.execute_batch(lock)?;
+        }
+        tx.execute_batch(CREATE_MIGRATIONS_TABLE)?;
+        let done =
+            tx.query(SELECT_APPLIED, &[])?.iter().map(|r| r.int(0)).collect::<StoreResult<Vec<i64>>>()?;
+        let from = done.iter().copied().max().unwrap_or(0);
+        let supported = latest(migrations);
+        if from > supported {
+            return Err(StoreError::SchemaTooNew { found: from, supported });
+        }
+        // Every listed migration not yet recorded, in order: one that arrived later with a lower
+        // number than those applied (branches merged in another order) is not skipped.
+        let mut applied = Vec::new();
+        for migration in migrations.iter().filter(|m| !done.contains(&m.version)) {
+            tx.execute_batch(migration.sql)?;
+            let record: [Value; 3] =
+                [migration.version.into(), migration.name.into(), now.timestamp_millis().into()];
+            tx.execute(RECORD_APPLIED, &record)?;
+            applied.push(format!("{:04}_{}", migration.version, migration.name));
+        }
+        report = Some(MigrationReport { from, to: from.max(supported), applied });
+        Ok(())
+    })?;
+    report.ok_or_else(|| StoreError::Backend("the migration transaction did not run".into()))
 }

@@ -3,14 +3,12 @@
 
 use postgres::{Client, NoTls};
 
-use crate::db::{PgStatements, PgTx, Tx};
-use crate::engine::{Engine, RowLock};
+use crate::db::migrate::{self, Migration};
+use crate::db::{Backend, DbFailure, DbResult, Engine, Row, RowLock, Tx, Value, Work};
 use crate::error::{StoreError, StoreResult};
-use crate::migrate::{self, MigrationReport};
-use crate::{Backend, Rules};
 
 /// A pooled connection with the statements prepared on it.
-pub struct PgConnection {
+struct PgConnection {
     client: Client,
     statements: PgStatements,
 }
@@ -41,16 +39,15 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-pub struct PgStore {
+/// PostgreSQL behind a pool of connections.
+pub struct PgEngine {
     pool: r2d2::Pool<Manager>,
-    rules: Rules,
-    sealer: crate::seal::Sealer,
 }
 
-impl PgStore {
+impl PgEngine {
     /// Connects to the database a `postgres://` URL names. Server settings ride in the URL as libpq
     /// does it, e.g. `?options=-c%20search_path%3Dtenant_a` to work inside one schema.
-    pub fn open(url: &str, sealer: crate::seal::Sealer) -> StoreResult<PgStore> {
+    pub fn open(url: &str) -> StoreResult<PgEngine> {
         let config: postgres::Config =
             url.parse().map_err(|e| StoreError::Backend(format!("not a usable PostgreSQL URL: {e}")))?;
         let manager = Manager { config };
@@ -58,13 +55,7 @@ impl PgStore {
         r2d2::ManageConnection::connect(&manager)
             .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
         let pool = r2d2::Pool::builder().max_size(POOL_SIZE).min_idle(Some(1)).build(manager)?;
-        Ok(PgStore { pool, rules: Rules::builtin()?, sealer })
-    }
-
-    /// Derive deadlines under `rules` instead of the built-in rule set.
-    pub fn with_rules(mut self, rules: Rules) -> PgStore {
-        self.rules = rules;
-        self
+        Ok(PgEngine { pool })
     }
 
     fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
@@ -72,8 +63,8 @@ impl PgStore {
     }
 }
 
-impl Engine for PgStore {
-    fn kind(&self) -> Backend {
+impl Engine for PgEngine {
+    fn backend(&self) -> Backend {
         Backend::Postgres
     }
 
@@ -82,62 +73,31 @@ impl Engine for PgStore {
         Ok(())
     }
 
-    fn migrate(&self) -> StoreResult<MigrationReport> {
-        let mut connection = self.conn()?;
-        let mut tx = connection.client.transaction()?;
-        tx.batch_execute(INSTALLATION_LOCK)?;
-        tx.batch_execute(migrate::CREATE_MIGRATIONS_TABLE)?;
-        let from: i64 = tx
-            .query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM amparo_migrations", &[])?
-            .try_get(0)?;
-        let supported = migrate::latest(migrate::POSTGRES);
-        if from > supported {
-            return Err(StoreError::SchemaTooNew { found: from, supported });
-        }
-        // Every listed migration not yet recorded, in order: one that arrived later with a lower
-        // number than those applied (branches merged in another order) is not skipped.
-        let done: Vec<i64> = tx
-            .query("SELECT version FROM amparo_migrations", &[])?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        let mut applied = Vec::new();
-        for migration in migrate::POSTGRES.iter().filter(|m| !done.contains(&m.version)) {
-            tx.batch_execute(migration.sql)?;
-            tx.execute(
-                "INSERT INTO amparo_migrations (version, name, applied_at) \
-                 VALUES ($1, $2, (extract(epoch FROM now()) * 1000)::BIGINT)",
-                &[&migration.version, &migration.name],
-            )?;
-            applied.push(format!("{:04}_{}", migration.version, migration.name));
-        }
-        tx.commit()?;
-        Ok(MigrationReport { from, to: from.max(supported), applied })
+    fn migrations(&self) -> &'static [Migration] {
+        migrate::POSTGRES
     }
 
-    fn rule_set(&self) -> &Rules {
-        &self.rules
-    }
-
-    fn sealer(&self) -> &crate::seal::Sealer {
-        &self.sealer
+    /// PostgreSQL has no whole-database check to run from a client (`amcheck` is an extension an
+    /// operator installs); it is refused rather than reported clean.
+    fn integrity_check(&self) -> StoreResult<()> {
+        Err(StoreError::Backend("an integrity check is run on SQLite files only".into()))
     }
 
     /// Runs `work` on a pooled connection, each statement in its own transaction.
-    fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
+    fn read(&self, work: &mut Work<'_>) -> StoreResult<()> {
         let mut connection = self.conn()?;
         let PgConnection { client, statements } = &mut *connection;
         work(&mut PgTx { client, statements })
     }
 
     /// Runs `work` in one transaction that commits only on success.
-    fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
+    fn write(&self, work: &mut Work<'_>) -> StoreResult<()> {
         let mut connection = self.conn()?;
         let PgConnection { client, statements } = &mut *connection;
         let mut tx = client.transaction()?;
-        let out = work(&mut PgTx { client: &mut tx, statements })?;
+        work(&mut PgTx { client: &mut tx, statements })?;
         tx.commit()?;
-        Ok(out)
+        Ok(())
     }
 
     fn row_lock(&self, lock: RowLock) -> Option<&'static str> {
@@ -150,5 +110,103 @@ impl Engine for PgStore {
 
     fn installation_lock(&self) -> Option<&'static str> {
         Some(INSTALLATION_LOCK)
+    }
+}
+
+impl From<postgres::Error> for DbFailure {
+    fn from(error: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        match error.as_db_error().map(|db| db.code()) {
+            Some(code) if *code == SqlState::UNIQUE_VIOLATION => DbFailure::UniqueViolation,
+            Some(code) if *code == SqlState::FOREIGN_KEY_VIOLATION => DbFailure::ForeignKeyViolation,
+            _ => DbFailure::Other(error.into()),
+        }
+    }
+}
+
+/// Prepared statements of one PostgreSQL connection, by SQL text. Preparing costs a round trip, so
+/// each statement is prepared once per connection (prepared statements outlive transactions).
+#[derive(Default)]
+struct PgStatements(std::collections::HashMap<String, postgres::Statement>);
+
+/// PostgreSQL: anything that runs queries (a client or a transaction), with its connection's
+/// statement cache.
+struct PgTx<'a, C: postgres::GenericClient> {
+    client: &'a mut C,
+    statements: &'a mut PgStatements,
+}
+
+impl<C: postgres::GenericClient> PgTx<'_, C> {
+    fn statement(&mut self, sql: &str) -> DbResult<postgres::Statement> {
+        if let Some(statement) = self.statements.0.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.0.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+}
+
+impl postgres::types::ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        match self {
+            Value::Null => Ok(postgres::types::IsNull::Yes),
+            Value::Int(number) => match *ty {
+                Type::INT4 => i32::try_from(*number)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*number)?.to_sql(ty, out),
+                _ => number.to_sql(ty, out),
+            },
+            Value::Text(text) => text.as_str().to_sql(ty, out),
+            Value::Shared(text) => {
+                let text: &str = text;
+                text.to_sql(ty, out)
+            }
+        }
+    }
+
+    fn accepts(_ty: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+fn pg_value(row: &postgres::Row, index: usize) -> StoreResult<Value> {
+    use postgres::types::Type;
+    let ty = row.columns()[index].type_().clone();
+    Ok(match ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(index)?.map_or(Value::Null, Value::Int),
+        Type::INT4 => row.try_get::<_, Option<i32>>(index)?.map_or(Value::Null, |n| Value::Int(n.into())),
+        Type::INT2 => row.try_get::<_, Option<i16>>(index)?.map_or(Value::Null, |n| Value::Int(n.into())),
+        Type::BOOL => row.try_get::<_, Option<bool>>(index)?.map_or(Value::Null, |b| Value::Int(b.into())),
+        _ => row.try_get::<_, Option<String>>(index)?.map_or(Value::Null, Value::Text),
+    })
+}
+
+impl<C: postgres::GenericClient> Tx for PgTx<'_, C> {
+    fn execute_batch(&mut self, sql: &str) -> DbResult<()> {
+        Ok(self.client.batch_execute(sql)?)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
+        let statement = self.statement(sql)?;
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        Ok(self.client.execute(&statement, &refs)?)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
+        let statement = self.statement(sql)?;
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        Ok(self
+            .client
+            .query(&statement, &refs)?
+            .iter()
+            .map(|row| (0..row.len()).map(|i| pg_value(row, i)).collect::<StoreResult<Vec<_>>>().map(Row))
+            .collect::<StoreResult<Vec<_>>>()?)
     }
 }

@@ -5,13 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior};
 
-use crate::db::{SqliteTx, Tx};
-use crate::engine::Engine;
+use crate::db::migrate::{self, Migration};
+use crate::db::{Backend, DbFailure, DbResult, Engine, Row, Tx, Value, Work};
 use crate::error::{StoreError, StoreResult};
-use crate::migrate::{self, MigrationReport};
-use crate::{Backend, Rules};
 
 const POOL_SIZE: u32 = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -20,8 +18,8 @@ const BULK_LOAD_MIN_CASES: i64 = 1_000;
 
 /// SQLite numbers `$N` parameters by order of first appearance, not by N; `?N` keeps the number, so
 /// the shared SQL text is rewritten before it is prepared. Text without `$N` (multi-row INSERTs are
-/// written with `?N` for SQLite, see [`crate::db::Tx::placeholder`]) is used as it is.
-pub(crate) fn numbered(sql: &str) -> std::borrow::Cow<'_, str> {
+/// written with `?N` for SQLite, see [`Tx::placeholder`]) is used as it is.
+fn numbered(sql: &str) -> std::borrow::Cow<'_, str> {
     let bytes = sql.as_bytes();
     let dollar_number = |i: usize| bytes[i] == b'$' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
     if !(0..bytes.len()).any(dollar_number) {
@@ -76,19 +74,18 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-pub struct SqliteStore {
+/// SQLite behind a pool of connections, with the writers of this process queued.
+pub struct SqliteEngine {
     pool: r2d2::Pool<Manager>,
     /// Writers of this process queue here rather than in SQLite's busy handler, which polls with
     /// sleeps and can starve one writer past the busy timeout while others keep winning.
     writers: std::sync::Mutex<()>,
-    rules: Rules,
-    sealer: crate::seal::Sealer,
-    path: PathBuf,
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database file. Migrations are applied by [`Store::migrate`].
-    pub fn open(path: impl AsRef<Path>, sealer: crate::seal::Sealer) -> StoreResult<SqliteStore> {
+impl SqliteEngine {
+    /// Opens (creating if needed) the database file. Migrations are applied by
+    /// [`crate::Store::migrate`].
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<SqliteEngine> {
         let path = path.as_ref().to_path_buf();
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
@@ -108,17 +105,7 @@ impl SqliteStore {
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
             .build(Manager { path: path.clone() })?;
-        Ok(SqliteStore { pool, writers: std::sync::Mutex::new(()), path, rules: Rules::builtin()?, sealer })
-    }
-
-    /// Derive deadlines under `rules` instead of the built-in rule set.
-    pub fn with_rules(mut self, rules: Rules) -> SqliteStore {
-        self.rules = rules;
-        self
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(SqliteEngine { pool, writers: std::sync::Mutex::new(()) })
     }
 
     fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
@@ -131,20 +118,6 @@ impl SqliteStore {
         self.conn()?.execute_batch(&format!("PRAGMA cache_size = {kib}"))?;
         Ok(())
     }
-
-    /// Runs `PRAGMA integrity_check`; `Ok(())` when SQLite finds nothing wrong.
-    pub fn integrity_check(&self) -> StoreResult<()> {
-        let conn = self.conn()?;
-        let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if result == "ok" { Ok(()) } else { Err(StoreError::Backend(format!("integrity check: {result}"))) }
-    }
-
-    /// Copies the live database into `target` with SQLite's online backup, safe while others write.
-    pub fn backup_to(&self, target: &Path) -> StoreResult<()> {
-        let conn = self.conn()?;
-        conn.execute("VACUUM INTO ?1", params![target.to_string_lossy()])?;
-        Ok(())
-    }
 }
 
 impl Manager {
@@ -155,8 +128,8 @@ impl Manager {
     }
 }
 
-impl Engine for SqliteStore {
-    fn kind(&self) -> Backend {
+impl Engine for SqliteEngine {
+    fn backend(&self) -> Backend {
         Backend::Sqlite
     }
 
@@ -165,61 +138,32 @@ impl Engine for SqliteStore {
         Ok(())
     }
 
-    fn migrate(&self) -> StoreResult<MigrationReport> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(migrate::CREATE_MIGRATIONS_TABLE)?;
-        let from: i64 =
-            tx.query_row("SELECT COALESCE(MAX(version), 0) FROM amparo_migrations", [], |r| r.get(0))?;
-        let supported = migrate::latest(migrate::SQLITE);
-        if from > supported {
-            return Err(StoreError::SchemaTooNew { found: from, supported });
-        }
-        // Every listed migration not yet recorded, in order: one that arrived later with a lower
-        // number than those applied (branches merged in another order) is not skipped.
-        let done: Vec<i64> = {
-            let mut statement = tx.prepare("SELECT version FROM amparo_migrations")?;
-            let rows = statement.query_map([], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let mut applied = Vec::new();
-        for migration in migrate::SQLITE.iter().filter(|m| !done.contains(&m.version)) {
-            tx.execute_batch(migration.sql)?;
-            tx.execute(
-                "INSERT INTO amparo_migrations (version, name, applied_at) \
-                 VALUES (?1, ?2, CAST(strftime('%s', 'now') AS INTEGER) * 1000)",
-                params![migration.version, migration.name],
-            )?;
-            applied.push(format!("{:04}_{}", migration.version, migration.name));
-        }
-        tx.commit()?;
-        Ok(MigrationReport { from, to: from.max(supported), applied })
+    fn migrations(&self) -> &'static [Migration] {
+        migrate::SQLITE
     }
 
-    fn rule_set(&self) -> &Rules {
-        &self.rules
-    }
-
-    fn sealer(&self) -> &crate::seal::Sealer {
-        &self.sealer
+    fn integrity_check(&self) -> StoreResult<()> {
+        let conn = self.conn()?;
+        let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" { Ok(()) } else { Err(StoreError::Backend(format!("integrity check: {result}"))) }
     }
 
     /// Runs `work` on a pooled connection, outside any explicit transaction.
-    fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
+    fn read(&self, work: &mut Work<'_>) -> StoreResult<()> {
         let conn = self.conn()?;
         work(&mut SqliteTx(&conn))
     }
 
     /// Runs `work` in one transaction that takes the write lock up front and commits only on success.
-    fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
+    fn write(&self, work: &mut Work<'_>) -> StoreResult<()> {
         // A writer that panicked left nothing half-written (its transaction rolled back), so a
         // poisoned queue is still a usable one.
         let _turn = self.writers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = work(&mut SqliteTx(&tx))?;
+        work(&mut SqliteTx(&tx))?;
         tx.commit()?;
-        Ok(out)
+        Ok(())
     }
 
     // No `row_lock`: the write lock taken at `BEGIN IMMEDIATE` already serialises writers.
@@ -255,14 +199,84 @@ impl Engine for SqliteStore {
         Ok(rebuild)
     }
 
-    fn bulk<T>(&self, work: impl FnOnce() -> StoreResult<T>) -> StoreResult<T> {
+    fn bulk_begin(&self) -> StoreResult<()> {
         // A bulk import touches far more pages than SQLite's default 2 MiB cache holds. Every pooled
         // connection may serve the import's transaction, so all of them grow (up to 256 MiB, freed
         // when the cache shrinks back).
-        self.set_cache_size(-262_144)?;
-        let result = work();
-        self.set_cache_size(-2_000)?;
-        result
+        self.set_cache_size(-262_144)
+    }
+
+    fn bulk_end(&self) -> StoreResult<()> {
+        self.set_cache_size(-2_000)
+    }
+}
+
+impl From<rusqlite::Error> for DbFailure {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        match &error {
+            rusqlite::Error::SqliteFailure(e, _)
+                if e.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || e.extended_code == ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                DbFailure::UniqueViolation
+            }
+            rusqlite::Error::SqliteFailure(e, _) if e.extended_code == ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                DbFailure::ForeignKeyViolation
+            }
+            _ => DbFailure::Other(error.into()),
+        }
+    }
+}
+
+/// SQLite: a connection or transaction (a `rusqlite::Transaction` dereferences to one).
+struct SqliteTx<'a>(&'a rusqlite::Connection);
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(number) => ToSqlOutput::Borrowed(ValueRef::Integer(*number)),
+            Value::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            Value::Shared(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+        })
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn placeholder(&self) -> char {
+        '?'
+    }
+
+    fn execute_batch(&mut self, sql: &str) -> DbResult<()> {
+        Ok(self.0.execute_batch(sql)?)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
+        let mut statement = self.0.prepare_cached(&numbered(sql))?;
+        Ok(statement.execute(rusqlite::params_from_iter(params.iter()))? as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
+        let mut statement = self.0.prepare_cached(&numbered(sql))?;
+        let width = statement.column_count();
+        let rows = statement.query_map(rusqlite::params_from_iter(params.iter()), |row| {
+            (0..width)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => Value::Null,
+                        rusqlite::types::ValueRef::Integer(n) => Value::Int(n),
+                        rusqlite::types::ValueRef::Real(r) => Value::Int(r as i64),
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                            Value::Text(String::from_utf8_lossy(t).into_owned())
+                        }
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map(Row)
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

@@ -4,30 +4,43 @@
 //! so readers and writers carry on meanwhile; a value is only ever replaced by the same plaintext
 //! sealed under the current key.
 
+use crate::cases::{self, identifiers};
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::meta;
 use crate::model::{CaseId, OrgId};
-use crate::seal::{self, Field, Sealer};
-use crate::{shared, sql};
+use crate::security::seal::{self, Field, Sealer};
 
 /// The meta key holding the key canary.
-pub const CANARY_META_KEY: &str = "key_canary";
+const CANARY_META_KEY: &str = "key_canary";
+
+const SELECT_CASES_AFTER: &str = "SELECT org_id, id FROM cases WHERE (org_id > $1 OR (org_id = $1 AND id > $2)) \
+     ORDER BY org_id, id LIMIT $3";
+const SELECT_CASE_MEDICAL: &str = "SELECT medical FROM cases WHERE org_id = $1 AND id = $2";
+const UPDATE_CASE_MEDICAL: &str = "UPDATE cases SET medical = $3 WHERE org_id = $1 AND id = $2";
+const SELECT_PEOPLE_SEALED: &str =
+    "SELECT position, birth_date, a_number FROM people WHERE org_id = $1 AND case_id = $2 ORDER BY position";
+const UPDATE_PERSON_SEALED: &str =
+    "UPDATE people SET birth_date = $4, a_number = $5 WHERE org_id = $1 AND case_id = $2 AND position = $3";
+const UPDATE_EVENT_BODY: &str = "UPDATE events SET body = $4 WHERE org_id = $1 AND case_id = $2 AND seq = $3";
+const SELECT_TASK_NOTES: &str =
+    "SELECT id, note FROM tasks WHERE org_id = $1 AND case_id = $2 AND note IS NOT NULL ORDER BY id";
+const UPDATE_TASK_NOTE: &str = "UPDATE tasks SET note = $3 WHERE org_id = $1 AND id = $2";
+const COUNT_STALE_IDENTIFIERS: &str =
+    "SELECT COUNT(*) FROM identifiers WHERE org_id = $1 AND case_id = $2 AND key_id <> $3";
 
 /// Refuses keys that cannot read this database; stores a canary the first time.
 pub fn adopt_keys(tx: &mut dyn Tx, sealer: &Sealer) -> StoreResult<()> {
-    match tx.query_opt(sql::SELECT_META, &[CANARY_META_KEY.into()])?.map(|r| r.text(0)).transpose()? {
+    match meta::get(tx, CANARY_META_KEY)? {
         Some(canary) => sealer.check_canary(&canary),
-        None => {
-            tx.execute(sql::INSERT_META, &[CANARY_META_KEY.into(), sealer.canary()?.into()])?;
-            Ok(())
-        }
+        None => meta::insert(tx, CANARY_META_KEY, &sealer.canary()?),
     }
 }
 
 /// Rewrites the canary under the current key, once every value has been re-encrypted under it, so
 /// that dropping the older keys later cannot leave a database its own canary rejects.
 pub fn renew_canary(tx: &mut dyn Tx, sealer: &Sealer, now: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
-    tx.execute(sql::UPDATE_META, &[CANARY_META_KEY.into(), sealer.canary()?.into()])?;
+    meta::update(tx, CANARY_META_KEY, &sealer.canary()?)?;
     let key = sealer.current_key_id().to_string();
     let entry = crate::audit::Entry {
         chain: crate::audit::INSTALLATION,
@@ -49,7 +62,7 @@ pub struct Cursor {
 /// The next `limit` cases after `after`, in (organisation, id) order.
 pub fn next_cases(tx: &mut dyn Tx, after: &Cursor, limit: i64) -> StoreResult<Vec<Cursor>> {
     tx.query(
-        sql::SELECT_CASES_AFTER,
+        SELECT_CASES_AFTER,
         &[after.org_id.as_str().into(), after.case_id.as_str().into(), limit.into()],
     )?
     .iter()
@@ -64,17 +77,17 @@ pub fn reseal_case(tx: &mut dyn Tx, sealer: &Sealer, at: &Cursor) -> StoreResult
     let key = [org.into(), case.into()];
     let mut rewritten = 0;
 
-    if let Some(row) = tx.query_opt(sql::SELECT_CASE_MEDICAL, &key)?
+    if let Some(row) = tx.query_opt(SELECT_CASE_MEDICAL, &key)?
         && let Some(stored) = row.opt_text(0)?
         && sealer.needs_reseal(&stored)
     {
         let plain = sealer.open(Field::CaseMedical, org, case, &stored)?;
         let sealed = sealer.seal(Field::CaseMedical, org, case, &plain)?;
-        tx.execute(sql::UPDATE_CASE_MEDICAL, &[org.into(), case.into(), sealed.into()])?;
+        tx.execute(UPDATE_CASE_MEDICAL, &[org.into(), case.into(), sealed.into()])?;
         rewritten += 1;
     }
 
-    for row in tx.query(sql::SELECT_PEOPLE_SEALED, &key)? {
+    for row in tx.query(SELECT_PEOPLE_SEALED, &key)? {
         let position = row.int(0)?;
         let row_id = seal::person_row(case, position);
         let mut changed = false;
@@ -92,44 +105,43 @@ pub fn reseal_case(tx: &mut dyn Tx, sealer: &Sealer, at: &Cursor) -> StoreResult
         let a_number = reseal(Field::PersonANumber, row.opt_text(2)?)?;
         if changed {
             tx.execute(
-                sql::UPDATE_PERSON_SEALED,
+                UPDATE_PERSON_SEALED,
                 &[org.into(), case.into(), position.into(), birth_date.into(), a_number.into()],
             )?;
             rewritten += 1;
         }
     }
 
-    for row in tx.query(sql::SELECT_EVENT_BODIES, &key)? {
+    for row in tx.query(cases::SELECT_EVENT_BODIES, &key)? {
         let (stored, seq) = (row.text(0)?, row.int(1)?);
         if sealer.needs_reseal(&stored) {
             let row_id = seal::event_row(case, seq);
             let plain = sealer.open(Field::EventBody, org, &row_id, &stored)?;
             let sealed = sealer.seal(Field::EventBody, org, &row_id, &plain)?;
-            tx.execute(sql::UPDATE_EVENT_BODY, &[org.into(), case.into(), seq.into(), sealed.into()])?;
+            tx.execute(UPDATE_EVENT_BODY, &[org.into(), case.into(), seq.into(), sealed.into()])?;
             rewritten += 1;
         }
     }
 
-    for row in tx.query(sql::SELECT_TASK_NOTES, &key)? {
+    for row in tx.query(SELECT_TASK_NOTES, &key)? {
         let (task, stored) = (row.text(0)?, row.text(1)?);
         if sealer.needs_reseal(&stored) {
             let plain = sealer.open(Field::TaskNote, org, &task, &stored)?;
             let sealed = sealer.seal(Field::TaskNote, org, &task, &plain)?;
-            tx.execute(sql::UPDATE_TASK_NOTE, &[org.into(), task.into(), sealed.into()])?;
+            tx.execute(UPDATE_TASK_NOTE, &[org.into(), task.into(), sealed.into()])?;
             rewritten += 1;
         }
     }
 
     // Blind indexes cannot be re-keyed without the identifiers: rebuild them from the case itself.
     let current = sealer.current_key_id().to_string();
-    let stale_index =
-        tx.query_int(sql::COUNT_STALE_IDENTIFIERS, &[org.into(), case.into(), current.into()])? > 0;
+    let stale_index = tx.query_int(COUNT_STALE_IDENTIFIERS, &[org.into(), case.into(), current.into()])? > 0;
     if rewritten > 0 || stale_index {
         let (org_id, case_id) = (OrgId(org.to_owned()), CaseId(case.to_owned()));
-        let stored = shared::case(tx, sealer, &org_id, &case_id)?
+        let stored = cases::case(tx, sealer, &org_id, &case_id)?
             .ok_or_else(|| StoreError::Backend(format!("case {case} vanished while re-encrypting")))?;
-        tx.execute(sql::DELETE_IDENTIFIERS, &key)?;
-        shared::index_case_identifiers(tx, sealer, (&org_id, &case_id), &stored.file)?;
+        tx.execute(identifiers::DELETE_IDENTIFIERS, &key)?;
+        identifiers::index_case_identifiers(tx, sealer, (&org_id, &case_id), &stored.file)?;
     }
     Ok(rewritten)
 }

@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::columns::millis;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::model::{OrgId, User, UserId};
-use crate::records::millis;
-use crate::{audit, shared, sql};
+use crate::{Store, accounts, audit};
 
 const INSERT_RESET: &str = "INSERT INTO password_resets (token_hash, org_id, user_id, created_by, created_at, \
      expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -23,14 +23,14 @@ const RETIRE_RESETS: &str =
 pub const INVALID_LINK: &str =
     "this password-reset link is not valid (used, expired or mistyped); ask an administrator for a new one";
 
-pub fn issue(
+fn issue(
     tx: &mut dyn Tx,
     (org, user): (&OrgId, &UserId),
     token_hash: &str,
     by: Option<&UserId>,
     (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
 ) -> StoreResult<()> {
-    shared::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    accounts::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
     tx.execute(RETIRE_RESETS, &[org.as_str().into(), user.as_str().into(), millis(now).into()])?;
     tx.execute(
         INSERT_RESET,
@@ -54,29 +54,23 @@ pub fn issue(
 }
 
 /// The user a still-valid link is for, without using it (to show the form).
-pub fn peek(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+fn peek(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
     let Some(row) = tx.query_opt(SELECT_RESET, &[token_hash.into()])? else { return Ok(None) };
     let (org, user, expires_at, used_at) = (row.text(0)?, row.text(1)?, row.int(2)?, row.opt_int(3)?);
     if used_at.is_some() || expires_at <= millis(now) {
         return Ok(None);
     }
-    shared::user(tx, &OrgId(org), &UserId(user))
+    accounts::user(tx, &OrgId(org), &UserId(user))
 }
 
 /// Uses a link: sets the password hash, ends the user's sessions; returns the user.
-pub fn complete(
-    tx: &mut dyn Tx,
-    token_hash: &str,
-    password_hash: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<User> {
+fn complete(tx: &mut dyn Tx, token_hash: &str, password_hash: &str, now: DateTime<Utc>) -> StoreResult<User> {
     let user = peek(tx, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
     if tx.execute(USE_RESET, &[token_hash.into(), millis(now).into()])? != 1 {
         return Err(StoreError::ResetLinkInvalid);
     }
-    shared::set_password(tx, &user.org_id, &user.id, password_hash)?;
-    let ended =
-        tx.execute(sql::DELETE_SESSIONS_OF, &[user.org_id.as_str().into(), user.id.as_str().into()])?;
+    accounts::set_password(tx, &user.org_id, &user.id, password_hash)?;
+    let ended = accounts::delete_sessions_of(tx, &user.org_id, &user.id)?;
     let entry = audit::Entry {
         chain: user.org_id.as_str(),
         actor: Some(&user.id),
@@ -86,4 +80,43 @@ pub fn complete(
     };
     audit::append(tx, entry, now)?;
     Ok(user)
+}
+
+impl Store {
+    /// Issues a one-time password-reset link for a user (stored as `token_hash`), retiring earlier
+    /// unused ones; audited.
+    pub fn issue_password_reset(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        token_hash: &str,
+        by: Option<&UserId>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            issue(tx, (org, user), token_hash, by, (now, expires_at))
+        })
+    }
+
+    /// The user a reset link is for while it is unused and unexpired.
+    pub fn password_reset_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+        self.read(|tx| peek(tx, token_hash, now))
+    }
+
+    /// Uses a reset link: sets the new password hash and ends every session of the user, at once.
+    pub fn complete_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User> {
+        self.write(|tx| {
+            // The chain is the user's organisation's, known only from the link: find it first.
+            let user = peek(tx, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
+            self.lock_audit_chain(tx, user.org_id.as_str())?;
+            complete(tx, token_hash, password_hash, now)
+        })
+    }
 }

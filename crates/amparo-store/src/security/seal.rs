@@ -258,7 +258,7 @@ pub fn keys_for_database(
                 .into(),
         ));
     }
-    let mut path = crate::sqlite::path_from_url(url).into_os_string();
+    let mut path = crate::sqlite_path_from_url(url).into_os_string();
     path.push(".key");
     let path = PathBuf::from(path);
     let created = match keyfile::write_new(&path) {

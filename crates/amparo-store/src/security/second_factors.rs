@@ -7,14 +7,15 @@
 //! secret is sealed at rest, and that each change lands with its audit entry and the session it
 //! promotes in one transaction.
 
+use amparo_domain::org::UserRole;
 use chrono::{DateTime, Utc};
 
+use crate::columns::millis;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::model::{OrgId, SessionRecord, SessionStage, UserId};
-use crate::records::millis;
-use crate::seal::{Field, Sealer};
-use crate::{audit, shared, sql};
+use crate::security::seal::{Field, Sealer};
+use crate::{Store, accounts, audit};
 
 const SELECT_FACTOR: &str =
     "SELECT secret, confirmed_at, last_step FROM second_factors WHERE org_id = $1 AND user_id = $2";
@@ -27,15 +28,12 @@ const CONFIRM: &str = "UPDATE second_factors SET confirmed_at = $3, last_step = 
 const ACCEPT_STEP: &str = "UPDATE second_factors SET last_step = $3 \
      WHERE org_id = $1 AND user_id = $2 AND confirmed_at IS NOT NULL AND last_step < $3";
 const DELETE_FACTOR: &str = "DELETE FROM second_factors WHERE org_id = $1 AND user_id = $2";
-const DELETE_OTHER_SESSIONS: &str =
-    "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND token_hash <> $3";
 const SELECT_REQUIREMENT: &str = "SELECT require_second_factor FROM organisations WHERE id = $1";
 const UPDATE_REQUIREMENT: &str = "UPDATE organisations SET require_second_factor = $2 WHERE id = $1";
 /// Sessions of members without a confirmed factor must set one up before going on.
 const HOLD_UNENROLLED_SESSIONS: &str = "UPDATE sessions SET stage = 'enrolment' \
      WHERE org_id = $1 AND stage = 'complete' AND NOT EXISTS (SELECT 1 FROM second_factors f \
      WHERE f.org_id = sessions.org_id AND f.user_id = sessions.user_id AND f.confirmed_at IS NOT NULL)";
-const SELECT_ROLE: &str = "SELECT role FROM users WHERE org_id = $1 AND id = $2";
 const HOLD_SESSIONS_OF: &str =
     "UPDATE sessions SET stage = 'enrolment' WHERE org_id = $1 AND user_id = $2 AND stage = 'complete'";
 
@@ -79,12 +77,7 @@ pub struct Promotion<'a> {
     pub new: &'a SessionRecord,
 }
 
-pub fn factor(
-    tx: &mut dyn Tx,
-    sealer: &Sealer,
-    org: &OrgId,
-    user: &UserId,
-) -> StoreResult<Option<SecondFactor>> {
+fn factor(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, user: &UserId) -> StoreResult<Option<SecondFactor>> {
     let Some(row) = tx.query_opt(SELECT_FACTOR, &[org.as_str().into(), user.as_str().into()])? else {
         return Ok(None);
     };
@@ -94,7 +87,7 @@ pub fn factor(
 
 /// The enrolment to show: the pending secret if there is one (reloading the page keeps the QR code
 /// the user may already have scanned), else `fresh_secret`, stored sealed from now on.
-pub fn enrolment(
+fn enrolment(
     tx: &mut dyn Tx,
     sealer: &Sealer,
     (org, user): (&OrgId, &UserId),
@@ -105,7 +98,7 @@ pub fn enrolment(
         Some(SecondFactor { confirmed: true, .. }) => Ok(Enrolment::AlreadyEnrolled),
         Some(SecondFactor { secret, .. }) => Ok(Enrolment::Pending { secret }),
         None => {
-            shared::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+            accounts::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
             let sealed = sealer.seal(Field::SecondFactorSecret, org.as_str(), user.as_str(), fresh_secret)?;
             tx.execute(
                 INSERT_PENDING,
@@ -117,13 +110,13 @@ pub fn enrolment(
 }
 
 fn promote(tx: &mut dyn Tx, promotion: &Promotion) -> StoreResult<()> {
-    tx.execute(sql::DELETE_SESSION, &[promotion.old_token_hash.into()])?;
-    shared::create_session(tx, promotion.new)
+    accounts::delete_session(tx, promotion.old_token_hash)?;
+    accounts::create_session(tx, promotion.new)
 }
 
 /// Confirms the pending factor with the step of a code the caller checked against its secret. Every
 /// other session of the user ends: they were opened with the password alone.
-pub fn confirm(
+fn confirm(
     tx: &mut dyn Tx,
     (org, user): (&OrgId, &UserId),
     step: i64,
@@ -135,10 +128,7 @@ pub fn confirm(
         return Err(StoreError::Invalid(NOTHING_TO_CONFIRM.into()));
     }
     promote(tx, promotion)?;
-    let ended = tx.execute(
-        DELETE_OTHER_SESSIONS,
-        &[org_id.into(), user_id.into(), promotion.new.token_hash.as_str().into()],
-    )?;
+    let ended = accounts::delete_other_sessions(tx, org, user, &promotion.new.token_hash)?;
     let entry = audit::Entry {
         chain: org.as_str(),
         actor: Some(user),
@@ -150,7 +140,7 @@ pub fn confirm(
 }
 
 /// Accepts a sign-in code's step (checked by the caller) and completes the sign-in.
-pub fn accept_code(
+fn accept_code(
     tx: &mut dyn Tx,
     (org, user): (&OrgId, &UserId),
     step: i64,
@@ -166,20 +156,16 @@ pub fn accept_code(
 /// the operator on the command line (`by` is `None`), for a lost phone, every session of the user
 /// ends and, if a factor is required of them, the next sign-in sets up a new one. Returns whether
 /// there was a factor.
-pub fn remove(
+fn remove(
     tx: &mut dyn Tx,
     (org, user): (&OrgId, &UserId),
     by: Option<&UserId>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    shared::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    accounts::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
     let removed = tx.execute(DELETE_FACTOR, &[org.as_str().into(), user.as_str().into()])? > 0;
     let by_self = by == Some(user);
-    let ended = if by_self {
-        0
-    } else {
-        tx.execute(sql::DELETE_SESSIONS_OF, &[org.as_str().into(), user.as_str().into()])?
-    };
+    let ended = if by_self { 0 } else { accounts::delete_sessions_of(tx, org, user)? };
     if by_self && required_of(tx, org, user)? {
         // Removing a required factor keeps the sessions but holds them until a new one is set up.
         tx.execute(HOLD_SESSIONS_OF, &[org.as_str().into(), user.as_str().into()])?;
@@ -195,22 +181,21 @@ pub fn remove(
     Ok(removed)
 }
 
-pub fn org_requires(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<bool> {
+fn org_requires(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<bool> {
     let row = tx.query_opt(SELECT_REQUIREMENT, &[org.as_str().into()])?;
     Ok(row.ok_or_else(|| StoreError::NotFound("organisation".into()))?.int(0)? != 0)
 }
 
 /// Whether a second factor is required of this user: administrators always, everyone when the
 /// organisation requires it.
-pub fn required_of(tx: &mut dyn Tx, org: &OrgId, user: &UserId) -> StoreResult<bool> {
-    let row = tx.query_opt(SELECT_ROLE, &[org.as_str().into(), user.as_str().into()])?;
-    let role = row.ok_or_else(|| StoreError::NotFound("user".into()))?.text(0)?;
-    Ok(role == "admin" || org_requires(tx, org)?)
+fn required_of(tx: &mut dyn Tx, org: &OrgId, user: &UserId) -> StoreResult<bool> {
+    let member = accounts::user(tx, org, user)?.ok_or_else(|| StoreError::NotFound("user".into()))?;
+    Ok(member.role == UserRole::Admin || org_requires(tx, org)?)
 }
 
 /// Sets whether every member needs a second factor. Turning it on holds the open sessions of
 /// members without one until they set one up, rather than waiting for those sessions to expire.
-pub fn set_requirement(
+fn set_requirement(
     tx: &mut dyn Tx,
     org: &OrgId,
     required: bool,
@@ -258,5 +243,85 @@ pub fn stage_after_password(has_factor: bool, factor_required: bool) -> SessionS
         (true, _) => SessionStage::SecondFactor,
         (false, true) => SessionStage::Enrolment,
         (false, false) => SessionStage::Complete,
+    }
+}
+
+impl Store {
+    /// A user's TOTP second factor, its secret opened.
+    pub fn second_factor(&self, org: &OrgId, user: &UserId) -> StoreResult<Option<SecondFactor>> {
+        self.read(|tx| factor(tx, self.sealer(), org, user))
+    }
+
+    /// The enrolment to show a user: their pending secret, or `fresh_secret` stored as pending.
+    pub fn second_factor_enrolment(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        fresh_secret: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Enrolment> {
+        self.write(|tx| enrolment(tx, self.sealer(), (org, user), fresh_secret, now))
+    }
+
+    /// Confirms a pending factor with the step of a checked code; ends the user's other sessions
+    /// and replaces this one; audited.
+    pub fn confirm_second_factor(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        step: i64,
+        promotion: &Promotion,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            confirm(tx, (org, user), step, promotion, now)
+        })
+    }
+
+    /// Accepts a sign-in code's step if no later or equal step was accepted before, and completes the
+    /// sign-in by replacing the pending session.
+    pub fn accept_second_factor_code(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        step: i64,
+        promotion: &Promotion,
+    ) -> StoreResult<()> {
+        self.write(|tx| accept_code(tx, (org, user), step, promotion))
+    }
+
+    /// Removes a user's factor, by themself, or by an administrator or the operator (`None`), who
+    /// thereby end the user's sessions; audited. Returns whether there was one.
+    pub fn remove_second_factor(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        by: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            remove(tx, (org, user), by, now)
+        })
+    }
+
+    /// Whether the organisation requires a second factor of every member.
+    pub fn org_requires_second_factor(&self, org: &OrgId) -> StoreResult<bool> {
+        self.read(|tx| org_requires(tx, org))
+    }
+
+    /// Sets that requirement; turning it on holds the sessions of members without a factor; audited.
+    pub fn set_second_factor_requirement(
+        &self,
+        org: &OrgId,
+        required: bool,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            set_requirement(tx, org, required, by, now)
+        })
     }
 }

@@ -114,7 +114,7 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
                 .map(|d| d.parse().map_err(|e| CliError::Invalid(format!("--closure-day: {e}"))))
                 .collect::<CliResult<Vec<amparo_domain::Date>>>()?;
             let store = open_store(&database(db))?;
-            let organisation = resolve_org(&*store, org.org.as_deref())?;
+            let organisation = resolve_org(&store, org.org.as_deref())?;
             let mut policy = store.policy(&organisation.id)?;
             let before = policy.clone();
             if let Some(days) = re_parole_lead_days {
@@ -179,7 +179,7 @@ pub fn user(command: UserCommand, database: &dyn Fn(DatabaseArgs) -> String) -> 
             };
             let password_hash = amparo_web::hash_password(&password).map_err(CliError::Failed)?;
             let store = open_store(&database(db))?;
-            let organisation = resolve_org(&*store, org.org.as_deref())?;
+            let organisation = resolve_org(&store, org.org.as_deref())?;
             let new = NewUser { email, display_name: name.trim().to_owned(), role, language, password_hash };
             let user = store.create_user(&organisation.id, &new, now())?;
             say!("created {} {} in {}", user.role.as_str(), user.email, organisation.slug);

@@ -61,7 +61,7 @@ pub fn run(command: AuditCommand, database: &dyn Fn(DatabaseArgs) -> String) -> 
         }
         AuditCommand::List { db, org, installation, json } => {
             let store = open_store(&database(db))?;
-            let chain = if installation { None } else { Some(resolve_org(&*store, org.as_deref())?.id) };
+            let chain = if installation { None } else { Some(resolve_org(&store, org.as_deref())?.id) };
             let records = store.audit_log(chain.as_ref())?;
             if json {
                 let text =

@@ -116,7 +116,7 @@ pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult
         return Err(CliError::Invalid("no case files found".into()));
     }
     let store = open_store(database)?;
-    let organisation = resolve_org(&*store, org)?;
+    let organisation = resolve_org(&store, org)?;
     let started = std::time::Instant::now();
     let mut reader = CaseReader::new(&files);
     let imported = store.import_stream(&organisation.id, &mut reader, None, now());
@@ -144,7 +144,7 @@ pub fn export(
     dir: Option<&Path>,
 ) -> CliResult {
     let store = open_store(database)?;
-    let organisation = resolve_org(&*store, org)?;
+    let organisation = resolve_org(&store, org)?;
     if let Some(reference) = case {
         let stored = store
             .case_by_reference(&organisation.id, reference)?

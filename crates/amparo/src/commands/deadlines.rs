@@ -58,7 +58,7 @@ pub fn due_within(database: &str, org: Option<&str>, query: &DueQuery) -> CliRes
         return Err(CliError::Invalid(format!("--kind: unknown deadline kind {kind:?}")));
     }
     let store = open_store(database)?;
-    let organisation = resolve_org(&*store, org)?;
+    let organisation = resolve_org(&store, org)?;
     store.refresh_derived(&organisation.id, today, now())?;
     let to = today.add_days(i64::from(query.days));
     let window = DeadlineQuery { from: today, to, kind: query.kind.clone() };

@@ -27,7 +27,7 @@ const ASSIGNED_CASES: usize = 200;
 /// Assigns the demo staff to the first cases, leaving every fifth without an attorney so that the
 /// board shows that gap too.
 fn assign_staff(
-    store: &dyn amparo_store::Store,
+    store: &amparo_store::Store,
     org: &amparo_store::OrgId,
     staff: &[(UserRole, amparo_store::UserId)],
 ) -> CliResult {
@@ -101,7 +101,7 @@ pub fn run(options: &DemoOptions) -> CliResult {
         staff.push((*role, id));
     }
     if created {
-        assign_staff(&*store, &org.id, &staff)?;
+        assign_staff(&store, &org.id, &staff)?;
     }
     let others: Vec<&str> = DEMO_STAFF.iter().skip(2).map(|(email, ..)| *email).collect();
     // The attorney comes first: administrators must set up an authenticator app before anything else,

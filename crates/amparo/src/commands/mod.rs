@@ -129,12 +129,12 @@ pub fn key_config() -> &'static KeyConfig {
     KEY_CONFIG.get_or_init(KeyConfig::default)
 }
 
-pub fn open_store(url: &str) -> CliResult<Arc<dyn Store>> {
+pub fn open_store(url: &str) -> CliResult<Arc<Store>> {
     open_store_keyed(url).map(|(store, _)| store)
 }
 
 /// Opens the store with its keys, saying where the keys came from.
-pub fn open_store_keyed(url: &str) -> CliResult<(Arc<dyn Store>, KeyOrigin)> {
+pub fn open_store_keyed(url: &str) -> CliResult<(Arc<Store>, KeyOrigin)> {
     let failed = |e: amparo_store::StoreError| CliError::Failed(format!("database {}: {e}", redact_url(url)));
     let keys = key_config();
     let text = keys.text.as_ref().map(|t| t.expose().as_str());
@@ -153,7 +153,7 @@ pub fn open_store_keyed(url: &str) -> CliResult<(Arc<dyn Store>, KeyOrigin)> {
 }
 
 /// The organisation named by `--org`, or the only one there is.
-pub fn resolve_org(store: &dyn Store, slug: Option<&str>) -> CliResult<Organisation> {
+pub fn resolve_org(store: &Store, slug: Option<&str>) -> CliResult<Organisation> {
     let organisations = store.organisations()?;
     match slug {
         Some(slug) => organisations.into_iter().find(|o| o.slug == slug).ok_or_else(|| {

@@ -88,14 +88,14 @@ impl Delivery {
         Ok(Some(Delivery { mailer, texts: texts()?, options }))
     }
 
-    pub fn run(&self, store: &dyn Store) -> CliResult<DeliveryReport> {
+    pub fn run(&self, store: &Store) -> CliResult<DeliveryReport> {
         Ok(amparo_notify::deliver_due(store, &self.mailer, &self.texts, &self.options, &now)?)
     }
 }
 
 /// Re-derives stale cases and writes the day's notices for every organisation (or one).
 pub fn daily(
-    store: &dyn Store,
+    store: &Store,
     only: Option<&amparo_store::OrgId>,
     today: Date,
 ) -> CliResult<Vec<(String, amparo_store::DailyNotices)>> {
@@ -112,12 +112,12 @@ pub fn run(command: NotifyCommand, database: &dyn Fn(DatabaseArgs) -> String) ->
     match command {
         NotifyCommand::Daily { db, org, today } => {
             let store = open_store(&database(db))?;
-            let org = resolve_org(&*store, org.org.as_deref())?;
+            let org = resolve_org(&store, org.org.as_deref())?;
             let today = match today {
                 Some(text) => text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}")))?,
                 None => Date::from(now().date_naive()),
             };
-            for (slug, written) in daily(&*store, Some(&org.id), today)? {
+            for (slug, written) in daily(&store, Some(&org.id), today)? {
                 say!(
                     "{slug} {today}: {} deadline reminders, {} overdue tasks, {} digests",
                     written.deadline_reminders,
@@ -134,13 +134,13 @@ pub fn run(command: NotifyCommand, database: &dyn Fn(DatabaseArgs) -> String) ->
                     "email is not configured: add an [smtp] section to the configuration file".into(),
                 )
             })?;
-            let report = delivery.run(&*store)?;
+            let report = delivery.run(&store)?;
             say!("sent {}, deferred {}, failed {}", report.sent, report.deferred, report.failed);
             Ok(())
         }
         NotifyCommand::Status { db, org } => {
             let store = open_store(&database(db))?;
-            let org = resolve_org(&*store, org.org.as_deref())?;
+            let org = resolve_org(&store, org.org.as_deref())?;
             let status = store.outbox_status(&org.id)?;
             say!(
                 "{}: {} pending, {} sent, {} failed, {} expired{}",
@@ -161,11 +161,11 @@ pub fn run(command: NotifyCommand, database: &dyn Fn(DatabaseArgs) -> String) ->
 }
 
 /// Runs the delivery worker in the background of `amparo serve`, every few seconds.
-pub fn spawn_delivery(store: Arc<dyn Store>, delivery: Delivery) {
+pub fn spawn_delivery(store: Arc<Store>, delivery: Delivery) {
     const EVERY: std::time::Duration = std::time::Duration::from_secs(10);
     let spawned = std::thread::Builder::new().name("notify-delivery".into()).spawn(move || {
         loop {
-            match delivery.run(&*store) {
+            match delivery.run(&store) {
                 Ok(report) if report.sent + report.deferred + report.failed > 0 => {
                     tracing::info!(
                         sent = report.sent,

@@ -31,7 +31,7 @@ const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 6
 /// Keeps stored deadlines current as days pass (some, like days of unlawful presence, appear only
 /// with time). Runs once at start and then every few minutes; a day's work is done once, since
 /// only cases derived before today are touched.
-fn spawn_refresher(store: Arc<dyn Store>) {
+fn spawn_refresher(store: Arc<Store>) {
     let spawned = std::thread::Builder::new().name("deadline-refresh".into()).spawn(move || {
         loop {
             let now = super::now();
@@ -67,7 +67,7 @@ fn spawn_refresher(store: Arc<dyn Store>) {
 /// up: values are then written under the new key and those already re-encrypted can be read.
 const KEY_RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
 
-fn spawn_key_watcher(store: Arc<dyn Store>) {
+fn spawn_key_watcher(store: Arc<Store>) {
     let spawned = std::thread::Builder::new().name("key-reload".into()).spawn(move || {
         loop {
             std::thread::sleep(KEY_RELOAD_EVERY);
@@ -84,12 +84,7 @@ fn spawn_key_watcher(store: Arc<dyn Store>) {
 }
 
 /// Serves `store` on `bind`; `banner` is printed once the port is open.
-pub fn serve_store(
-    store: Arc<dyn Store>,
-    bind: &str,
-    secure_cookies: bool,
-    banner: Option<String>,
-) -> CliResult {
+pub fn serve_store(store: Arc<Store>, bind: &str, secure_cookies: bool, banner: Option<String>) -> CliResult {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

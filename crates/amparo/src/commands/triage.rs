@@ -35,7 +35,7 @@ pub fn run(database: &str, org: Option<&str>, options: &TriageOptions) -> CliRes
         return Err(CliError::Invalid("--limit: between 1 and 10000".into()));
     }
     let store = open_store(database)?;
-    let organisation = resolve_org(&*store, org)?;
+    let organisation = resolve_org(&store, org)?;
     let assigned_to = match &options.assigned_to {
         Some(email) => {
             let email = super::admin::normalise_email(email)?;

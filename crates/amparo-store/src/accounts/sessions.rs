@@ -1,0 +1,99 @@
+//! Signed-in sessions, kept by the hash of their token: opening, reading, touching and ending them.
+
+use chrono::{DateTime, Utc};
+
+use crate::Store;
+use crate::columns::{from_millis, millis};
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::model::{OrgId, SessionRecord, SessionStage, UserId};
+
+const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, org_id, user_id, csrf_token, created_at, \
+     last_seen_at, stage) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const SELECT_SESSION: &str = "SELECT token_hash, org_id, user_id, csrf_token, created_at, last_seen_at, stage \
+     FROM sessions WHERE token_hash = $1";
+const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1";
+const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2";
+const DELETE_OTHER_SESSIONS: &str =
+    "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND token_hash <> $3";
+
+pub(crate) fn create_session(tx: &mut dyn Tx, s: &SessionRecord) -> StoreResult<()> {
+    tx.execute(
+        INSERT_SESSION,
+        &[
+            s.token_hash.as_str().into(),
+            s.org_id.as_str().into(),
+            s.user_id.as_str().into(),
+            s.csrf_token.as_str().into(),
+            millis(s.created_at).into(),
+            millis(s.last_seen_at).into(),
+            s.stage.as_str().into(),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn delete_session(tx: &mut dyn Tx, token_hash: &str) -> StoreResult<()> {
+    tx.execute(DELETE_SESSION, &[token_hash.into()])?;
+    Ok(())
+}
+
+/// Ends every session of a user; returns how many.
+pub(crate) fn delete_sessions_of(tx: &mut dyn Tx, org: &OrgId, user: &UserId) -> StoreResult<usize> {
+    Ok(tx.execute(DELETE_SESSIONS_OF, &[org.as_str().into(), user.as_str().into()])? as usize)
+}
+
+/// Ends every session of a user but the one kept; returns how many.
+pub(crate) fn delete_other_sessions(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    user: &UserId,
+    keep: &str,
+) -> StoreResult<usize> {
+    let ended =
+        tx.execute(DELETE_OTHER_SESSIONS, &[org.as_str().into(), user.as_str().into(), keep.into()])?;
+    Ok(usize::try_from(ended).unwrap_or(usize::MAX))
+}
+
+impl Store {
+    pub fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        self.write(|tx| create_session(tx, session))
+    }
+
+    pub fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        self.read(|tx| {
+            tx.query_opt(SELECT_SESSION, &[token_hash.into()])?
+                .map(|r| {
+                    let stage = r.text(6)?;
+                    Ok(SessionRecord {
+                        token_hash: r.text(0)?,
+                        org_id: OrgId(r.text(1)?),
+                        user_id: UserId(r.text(2)?),
+                        csrf_token: r.text(3)?,
+                        created_at: from_millis(r.int(4)?),
+                        last_seen_at: from_millis(r.int(5)?),
+                        stage: SessionStage::parse(&stage)
+                            .ok_or_else(|| StoreError::Backend(format!("unknown session stage {stage:?}")))?,
+                    })
+                })
+                .transpose()
+        })
+    }
+
+    pub fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(TOUCH_SESSION, &[token_hash.into(), millis(now).into()])?;
+            Ok(())
+        })
+    }
+
+    pub fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.write(|tx| delete_session(tx, token_hash))
+    }
+
+    /// Ends every session of a user ("sign out everywhere", a password reset); returns how many.
+    pub fn delete_sessions_of(&self, org: &OrgId, user: &UserId) -> StoreResult<usize> {
+        self.write(|tx| delete_sessions_of(tx, org, user))
+    }
+}

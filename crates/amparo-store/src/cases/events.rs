@@ -1,0 +1,127 @@
+//! Appending an event to a case's timeline: checked against the case as stored, written at the
+//! version the writer read (a stale version is refused, nothing merged), and the case re-derived in
+//! the same transaction.
+
+use amparo_domain::Event;
+use chrono::{DateTime, Utc};
+
+use crate::Store;
+use crate::cases::{self, identifiers, rows};
+use crate::columns::{legal_today, millis};
+use crate::db::{RowLock, Tx, Value};
+use crate::derivation::{self, DeriveContext, Rules};
+use crate::error::{StoreError, StoreResult};
+use crate::model::{CaseId, OrgId, UserId};
+use crate::policy::load_policy;
+use crate::security::seal::{self, Field, Sealer};
+
+/// Multi-row INSERT head of events (see `RowBuffer`), and its column count.
+pub(crate) const INSERT_EVENTS: &str =
+    "INSERT INTO events (org_id, case_id, seq, event_id, type, on_date, body, recorded_at, recorded_by)";
+pub(crate) const EVENT_WIDTH: usize = 9;
+const INSERT_EVENT: &str = "INSERT INTO events (org_id, case_id, seq, event_id, type, on_date, body, \
+     recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const BUMP_CASE_VERSION: &str =
+    "UPDATE cases SET version = version + 1, updated_at = $4 WHERE org_id = $1 AND id = $2 AND version = $3";
+
+/// An event's body as stored: its JSON, sealed.
+pub(crate) fn seal_event_body(
+    sealer: &Sealer,
+    (org_id, case_id): (&str, &str),
+    event: &Event,
+    seq: i64,
+) -> StoreResult<String> {
+    let body = serde_json::to_string(event)?;
+    sealer.seal(Field::EventBody, org_id, &seal::event_row(case_id, seq), &body)
+}
+
+/// An event's row; `body` is the sealed body (see [`seal_event_body`]).
+pub(crate) fn event_values(
+    (org, case): (&Value, &Value),
+    event: &Event,
+    (seq, body): (i64, String),
+    now_ms: i64,
+    actor: Option<&UserId>,
+) -> StoreResult<[Value; EVENT_WIDTH]> {
+    Ok([
+        org.clone(),
+        case.clone(),
+        seq.into(),
+        event.id.clone().into(),
+        event.kind.type_name().into(),
+        event.on.to_string().into(),
+        body.into(),
+        now_ms.into(),
+        actor.map(UserId::as_str).into(),
+    ])
+}
+
+fn insert_event(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    (org, case): (&OrgId, &CaseId),
+    event: &Event,
+    seq: i64,
+    now_ms: i64,
+    actor: Option<&UserId>,
+) -> StoreResult<()> {
+    let body = seal_event_body(sealer, (org.as_str(), case.as_str()), event, seq)?;
+    let key = (&Value::from(org.as_str()), &Value::from(case.as_str()));
+    tx.execute(INSERT_EVENT, &event_values(key, event, (seq, body), now_ms, actor)?)?;
+    identifiers::index_identifiers(tx, sealer, (org, case), identifiers::event_identifiers(event))
+}
+
+/// Appends one event if the case is at `expected_version`, and refreshes its derivation. The caller
+/// holds whatever lock its backend needs on the case for the whole transaction.
+fn append_event(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    (org, case): (&OrgId, &CaseId),
+    expected_version: i64,
+    event: &Event,
+    actor: Option<&UserId>,
+    (now, rules): (DateTime<Utc>, &Rules),
+) -> StoreResult<i64> {
+    let mut stored =
+        cases::case(tx, sealer, org, case)?.ok_or_else(|| StoreError::NotFound("case".into()))?;
+    if stored.version != expected_version {
+        return Err(StoreError::Conflict { expected: expected_version, actual: stored.version });
+    }
+    let keys: Vec<String> = stored.file.case.people.iter().map(|p| p.key.clone()).collect();
+    let ids: Vec<String> = stored.file.events.iter().filter_map(|e| e.id.clone()).collect();
+    rows::check_new_event(&keys, &ids, event)?;
+    insert_event(tx, sealer, (org, case), event, stored.file.events.len() as i64 + 1, millis(now), actor)?;
+    let bumped = tx.execute(
+        BUMP_CASE_VERSION,
+        &[org.as_str().into(), case.as_str().into(), expected_version.into(), millis(now).into()],
+    )?;
+    if bumped != 1 {
+        return Err(StoreError::Backend(format!("case version bump touched {bumped} rows")));
+    }
+    stored.file.events.push(event.clone());
+    let policy = load_policy(tx, org)?;
+    let context = DeriveContext::new(legal_today(now), &policy, rules, now);
+    derivation::write_derivation(tx, (org, case), &stored.file, &context)?;
+    Ok(expected_version + 1)
+}
+
+impl Store {
+    /// Appends one event to a case's timeline if the case is still at `expected_version`, and refreshes
+    /// the case's derived deadlines in the same transaction; returns the new version.
+    pub fn append_event(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        expected_version: i64,
+        event: &Event,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        self.write(|tx| {
+            // Concurrent appends to one case queue up here; the loser then sees the new version.
+            self.lock_row(tx, RowLock::Case, &[org.as_str().into(), case.as_str().into()])?;
+            let at = (now, self.rule_set());
+            append_event(tx, self.sealer(), (org, case), expected_version, event, actor, at)
+        })
+    }
+}

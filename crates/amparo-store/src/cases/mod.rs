@@ -1,0 +1,125 @@
+//! Cases as stored: reading one whole (its people and timeline, sealed fields opened), listing their
+//! references, and appending to a timeline (`events`). Writing new cases is `import`; the list with
+//! search and paging is `case_list`.
+
+pub mod events;
+pub mod identifiers;
+pub mod rows;
+
+use crate::Store;
+use crate::db::{Row, Tx};
+use crate::error::StoreResult;
+use crate::model::{CaseId, OrgId, StoredCase};
+use crate::security::seal::{self, Field, Sealer};
+use rows::{CaseRow, PersonRow};
+
+const CASE_COLUMNS: &str = "id, org_id, reference, program, version, medical, created_at, updated_at";
+const SELECT_PEOPLE: &str = "SELECT position, key, role, given_name, family_name, birth_date, a_number, \
+     citizenship, preferred_language FROM people WHERE org_id = $1 AND case_id = $2 ORDER BY position";
+pub(crate) const SELECT_EVENT_BODIES: &str =
+    "SELECT body, seq FROM events WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
+const SELECT_CASE_REFERENCES: &str = "SELECT id, reference FROM cases WHERE org_id = $1 ORDER BY reference";
+/// Whether a case exists: its version, or no row.
+pub(crate) const CASE_VERSION: &str = "SELECT version FROM cases WHERE org_id = $1 AND id = $2";
+pub(crate) const SELECT_CASE_ID_BY_REFERENCE: &str =
+    "SELECT id FROM cases WHERE org_id = $1 AND reference = $2";
+pub(crate) const CASE_REFERENCE: &str = "SELECT reference FROM cases WHERE org_id = $1 AND id = $2";
+
+fn select_case() -> String {
+    format!("SELECT {CASE_COLUMNS} FROM cases WHERE org_id = $1 AND id = $2")
+}
+
+fn select_case_by_reference() -> String {
+    format!("SELECT {CASE_COLUMNS} FROM cases WHERE org_id = $1 AND reference = $2")
+}
+
+/// Whether the organisation has the case.
+pub(crate) fn exists(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<bool> {
+    Ok(tx.query_opt(CASE_VERSION, &[org.as_str().into(), case.as_str().into()])?.is_some())
+}
+
+fn case_row(r: &Row) -> StoreResult<CaseRow> {
+    Ok(CaseRow {
+        id: r.text(0)?,
+        org_id: r.text(1)?,
+        reference: r.text(2)?,
+        program: r.text(3)?,
+        version: r.int(4)?,
+        medical: r.opt_text(5)?,
+        created_at: r.int(6)?,
+        updated_at: r.int(7)?,
+    })
+}
+
+fn assemble(tx: &mut dyn Tx, sealer: &Sealer, row: Option<Row>) -> StoreResult<Option<StoredCase>> {
+    let Some(row) = row else { return Ok(None) };
+    let mut case = case_row(&row)?;
+    let (org, id) = (case.org_id.clone(), case.id.clone());
+    case.medical = sealer.open_opt(Field::CaseMedical, &org, &id, case.medical.take())?;
+    let key = [org.as_str().into(), id.as_str().into()];
+    let people = tx
+        .query(SELECT_PEOPLE, &key)?
+        .iter()
+        .map(|r| {
+            let position = r.int(0)?;
+            let row_id = seal::person_row(&id, position);
+            Ok(PersonRow {
+                position,
+                key: r.text(1)?,
+                role: r.text(2)?,
+                given_name: r.text(3)?,
+                family_name: r.text(4)?,
+                birth_date: sealer.open_opt(Field::PersonBirthDate, &org, &row_id, r.opt_text(5)?)?,
+                a_number: sealer.open_opt(Field::PersonANumber, &org, &row_id, r.opt_text(6)?)?,
+                citizenship: r.opt_text(7)?,
+                preferred_language: r.opt_text(8)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let events = tx
+        .query(SELECT_EVENT_BODIES, &key)?
+        .iter()
+        .map(|r| sealer.open(Field::EventBody, &org, &seal::event_row(&id, r.int(1)?), &r.text(0)?))
+        .collect::<StoreResult<Vec<_>>>()?;
+    rows::assemble_case(case, people, events).map(Some)
+}
+
+pub(crate) fn case(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    id: &CaseId,
+) -> StoreResult<Option<StoredCase>> {
+    let row = tx.query_opt(&select_case(), &[org.as_str().into(), id.as_str().into()])?;
+    assemble(tx, sealer, row)
+}
+
+fn case_by_reference(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    reference: &str,
+) -> StoreResult<Option<StoredCase>> {
+    let row = tx.query_opt(&select_case_by_reference(), &[org.as_str().into(), reference.into()])?;
+    assemble(tx, sealer, row)
+}
+
+impl Store {
+    pub fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
+        self.read(|tx| case(tx, self.sealer(), org, id))
+    }
+
+    pub fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
+        self.read(|tx| case_by_reference(tx, self.sealer(), org, reference))
+    }
+
+    /// Every case of the organisation in reference order, for export.
+    pub fn case_references(&self, org: &OrgId) -> StoreResult<Vec<(CaseId, String)>> {
+        self.read(|tx| {
+            tx.query(SELECT_CASE_REFERENCES, &[org.as_str().into()])?
+                .iter()
+                .map(|r| Ok((CaseId(r.text(0)?), r.text(1)?)))
+                .collect()
+        })
+    }
+}

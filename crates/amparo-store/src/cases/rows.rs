@@ -1,0 +1,117 @@
+//! The rows a case is stored as (the case, its people, its events' bodies) and their conversion to
+//! and from the domain's case file.
+
+use std::collections::HashSet;
+
+use amparo_domain::case_file::validate_event;
+use amparo_domain::identifiers::{ANumber, CaseReference, CountryCode};
+use amparo_domain::{
+    CaseFile, CaseRecord, Event, Language, MedicalProfile, Person, PersonRole, Program, RawEvent,
+};
+
+use crate::columns::{corrupt, from_millis};
+use crate::error::{StoreError, StoreResult};
+use crate::model::{CaseId, OrgId, StoredCase};
+
+pub struct CaseRow {
+    pub id: String,
+    pub org_id: String,
+    pub reference: String,
+    pub program: String,
+    pub version: i64,
+    pub medical: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub struct PersonRow {
+    pub position: i64,
+    pub key: String,
+    pub role: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<String>,
+    pub a_number: Option<String>,
+    pub citizenship: Option<String>,
+    pub preferred_language: Option<String>,
+}
+
+pub fn medical_to_json(medical: &Option<MedicalProfile>) -> StoreResult<Option<String>> {
+    Ok(match medical {
+        Some(m) => Some(serde_json::to_string(m)?),
+        None => None,
+    })
+}
+
+pub fn person_row(person: &Person, position: usize) -> PersonRow {
+    PersonRow {
+        position: position as i64,
+        key: person.key.clone(),
+        role: person.role.as_str().to_owned(),
+        given_name: person.given_name.clone(),
+        family_name: person.family_name.clone(),
+        birth_date: person.birth_date.map(|d| d.to_string()),
+        a_number: person.a_number.as_ref().map(|a| a.as_str().to_owned()),
+        citizenship: person.citizenship.as_ref().map(|c| c.as_str().to_owned()),
+        preferred_language: person.preferred_language.map(|l| l.as_str().to_owned()),
+    }
+}
+
+fn person_from_row(row: PersonRow) -> StoreResult<Person> {
+    Ok(Person {
+        role: PersonRole::parse(&row.role).ok_or_else(|| corrupt("person role", &row.role))?,
+        birth_date: row.birth_date.map(|d| d.parse().map_err(|_| corrupt("birth date", &d))).transpose()?,
+        a_number: row
+            .a_number
+            .map(|a| ANumber::parse(&a).map_err(|_| corrupt("A-number", "***")))
+            .transpose()?,
+        citizenship: row
+            .citizenship
+            .map(|c| CountryCode::parse(&c).map_err(|_| corrupt("citizenship", &c)))
+            .transpose()?,
+        preferred_language: row
+            .preferred_language
+            .map(|l| Language::parse(&l).ok_or_else(|| corrupt("language", &l)))
+            .transpose()?,
+        key: row.key,
+        given_name: row.given_name,
+        family_name: row.family_name,
+    })
+}
+
+fn event_from_body(body: &str) -> StoreResult<Event> {
+    let raw: RawEvent = serde_json::from_str(body)?;
+    raw.into_event().map_err(|e| StoreError::Backend(format!("stored event: {e}")))
+}
+
+/// Rebuilds a stored case from its rows; people and events must come in position and sequence order.
+pub fn assemble_case(
+    case: CaseRow,
+    people: Vec<PersonRow>,
+    event_bodies: Vec<String>,
+) -> StoreResult<StoredCase> {
+    let record = CaseRecord {
+        reference: CaseReference::parse(&case.reference)
+            .map_err(|_| corrupt("reference", &case.reference))?,
+        program: Program::parse(&case.program).ok_or_else(|| corrupt("program", &case.program))?,
+        people: people.into_iter().map(person_from_row).collect::<StoreResult<_>>()?,
+        medical: case.medical.as_deref().map(serde_json::from_str).transpose()?,
+    };
+    let events = event_bodies.iter().map(|b| event_from_body(b)).collect::<StoreResult<_>>()?;
+    Ok(StoredCase {
+        id: CaseId(case.id),
+        org_id: OrgId(case.org_id),
+        version: case.version,
+        file: CaseFile { case: record, events },
+        created_at: from_millis(case.created_at),
+        updated_at: from_millis(case.updated_at),
+    })
+}
+
+/// The same rules a case file's events obey, checked against the case as stored.
+pub fn check_new_event(people: &[String], event_ids: &[String], event: &Event) -> StoreResult<()> {
+    let people: HashSet<&str> = people.iter().map(String::as_str).collect();
+    let ids: HashSet<&str> = event_ids.iter().map(String::as_str).collect();
+    validate_event(event, "event", &people, &ids)?;
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! What differs per database engine, and nothing else: values, rows and the transaction statements
+//! run in ([`Tx`]), the [`Engine`] that hands out connections and transactions and knows which rows
+//! need explicit locks, the two engines, and the migrations that build their schemas.
+
+pub mod migrate;
+pub mod postgres;
+pub mod sqlite;
+mod tx;
+
+pub use tx::{DbFailure, DbResult, Row, Tx, Value};
+
+use crate::error::StoreResult;
+
+/// Which engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Rows that some engines lock explicitly for the rest of a transaction.
+pub enum RowLock {
+    /// A case being appended to (parameters: organisation id, case id).
+    Case,
+    /// A task being completed (parameters: organisation id, task id).
+    Task,
+    /// The head of one audit chain (parameter: the chain's organisation id, `""` for the installation).
+    AuditChain,
+}
+
+/// Work run inside a connection or transaction; called exactly once.
+pub type Work<'a> = dyn FnMut(&mut dyn Tx) -> StoreResult<()> + 'a;
+
+/// One database engine, object-safe so that a [`crate::Store`] holds either behind one pointer.
+pub trait Engine: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Answers when the database does (for health checks).
+    fn ping(&self) -> StoreResult<()>;
+
+    /// Runs `work` on a connection, outside an explicit transaction. For reads only: every write
+    /// goes through [`Engine::write`].
+    fn read(&self, work: &mut Work<'_>) -> StoreResult<()>;
+
+    /// Runs `work` in one transaction that commits only when `work` succeeds.
+    fn write(&self, work: &mut Work<'_>) -> StoreResult<()>;
+
+    /// The migrations that build this engine's schema, in order.
+    fn migrations(&self) -> &'static [migrate::Migration];
+
+    /// The statement that locks such a row, where the engine's transactions do not already exclude
+    /// other writers.
+    fn row_lock(&self, _lock: RowLock) -> Option<&'static str> {
+        None
+    }
+
+    /// The statement that serialises installation-wide changes (migrations, rule adoption) across
+    /// processes, if one is needed.
+    fn installation_lock(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Checks the database's own structures; an engine that checks them as it reads says so.
+    fn integrity_check(&self) -> StoreResult<()>;
+
+    /// Called after values were re-encrypted, so that no older copy of them stays behind in the
+    /// engine's own files where it can help it.
+    fn after_reseal(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Called before and after a bulk import, around its transaction; an engine may tune itself.
+    fn bulk_begin(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    fn bulk_end(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Before a bulk import of `incoming` cases, inside its transaction: drops the secondary indexes
+    /// it is cheaper to build again once the rows are in than to update row by row, and returns the
+    /// statements that build them again (run in the same transaction). None by default.
+    fn defer_indexes(&self, _tx: &mut dyn Tx, _incoming: usize) -> StoreResult<Vec<String>> {
+        Ok(Vec::new())
+    }
+}

@@ -1,0 +1,152 @@
+//! Deriving a case: running the rules over its timeline and storing what they find (deadlines,
+//! triage, escalations), when the case changes, when its organisation's policy or the rules change,
+//! and as days pass (some deadlines appear only then).
+
+pub mod buffer;
+pub mod rows;
+mod rules;
+
+pub use rules::Rules;
+
+use amparo_domain::triage::PlanContext;
+use amparo_domain::{CaseFile, Date, EscalationTemplates, Policy, RuleSet};
+use chrono::{DateTime, Utc};
+
+use crate::Store;
+use crate::cases;
+use crate::columns::millis;
+use crate::db::{Tx, Value};
+use crate::derivation::buffer::DerivedRows;
+use crate::error::StoreResult;
+use crate::model::{CaseId, OrgId};
+use crate::policy::load_policy;
+use crate::security::seal::Sealer;
+use crate::triage::{assignments, escalations};
+
+/// Cases re-derived per transaction by a refresh.
+const REFRESH_BATCH: i64 = 500;
+
+const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
+const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_on = $4, triage_score = $5, \
+     critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11, \
+     status = $12, patient_sort = $13, due_sort = $14, search_terms = $15 WHERE org_id = $1 AND id = $2";
+/// Cases whose stored derivation is older than `$2` (or was never made, or was invalidated), at most
+/// `$3` of them.
+const SELECT_STALE_CASES: &str =
+    "SELECT id FROM cases WHERE org_id = $1 AND (derived_on IS NULL OR derived_on < $2) ORDER BY id LIMIT $3";
+const INVALIDATE_DERIVED: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1";
+const MARK_CASE_STALE: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1 AND id = $2";
+
+/// Everything a derivation runs under, besides the case itself.
+pub struct DeriveContext<'a> {
+    pub today: Date,
+    pub policy: &'a Policy,
+    pub rules: &'a RuleSet,
+    pub templates: &'a EscalationTemplates,
+    /// When escalations opened by this derivation start (their tasks' due times count from it).
+    pub now_ms: i64,
+}
+
+impl<'a> DeriveContext<'a> {
+    pub fn new(today: Date, policy: &'a Policy, rules: &'a Rules, now: DateTime<Utc>) -> Self {
+        let templates = policy.checklists(&rules.templates);
+        DeriveContext { today, policy, rules: &rules.set, templates, now_ms: millis(now) }
+    }
+
+    /// What escalation planning needs of it.
+    pub fn plan(&self) -> PlanContext<'a> {
+        PlanContext { today: self.today, policy: self.policy, rules: self.rules, templates: self.templates }
+    }
+}
+
+/// Marks every case of the organisation for re-derivation.
+pub(crate) fn invalidate_organisation(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<()> {
+    tx.execute(INVALIDATE_DERIVED, &[org.as_str().into()])?;
+    Ok(())
+}
+
+/// Marks one case for re-derivation.
+pub(crate) fn mark_stale(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<()> {
+    tx.execute(MARK_CASE_STALE, &[org.as_str().into(), case.as_str().into()])?;
+    Ok(())
+}
+
+/// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one.
+pub(crate) fn write_derivation(
+    tx: &mut dyn Tx,
+    (org, case): (&OrgId, &CaseId),
+    file: &CaseFile,
+    context: &DeriveContext,
+) -> StoreResult<()> {
+    let key: [Value; 2] = [org.as_str().into(), case.as_str().into()];
+    let attorney = assignments::attorney_assigned(tx, org, case)?;
+    let derived = rows::derive_rows(file, context.today, context.policy, context.rules, attorney)?;
+    tx.execute(DELETE_DEADLINES, &key)?;
+    let mut rows = DerivedRows::new();
+    rows.add_deadlines(&key[0], &key[1], derived.deadlines);
+    let t = derived.triage;
+    tx.execute(
+        UPDATE_CASE_DERIVED,
+        &[
+            key[0].clone(),
+            key[1].clone(),
+            derived.covered_until.into(),
+            derived.derived_on.into(),
+            t.score.into(),
+            t.critical_care.into(),
+            t.is_open.into(),
+            t.next_due.into(),
+            t.next_kind.into(),
+            t.class_of_admission.into(),
+            t.reasons.into(),
+            derived.list.status.into(),
+            derived.list.patient_sort.into(),
+            derived.list.due_sort.into(),
+            derived.list.search_terms.into(),
+        ],
+    )?;
+    escalations::sync_escalations(tx, (org, case), file, context, &mut rows)?;
+    rows.flush(tx)
+}
+
+/// Re-derives up to `limit` of the organisation's stale cases.
+pub(crate) fn refresh_stale(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    context: &DeriveContext,
+    limit: i64,
+) -> StoreResult<usize> {
+    let stale = tx
+        .query(SELECT_STALE_CASES, &[org.as_str().into(), context.today.to_string().into(), limit.into()])?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<StoreResult<Vec<_>>>()?;
+    for id in &stale {
+        if let Some(case) = cases::case(tx, sealer, org, &CaseId(id.clone()))? {
+            write_derivation(tx, (org, &case.id), &case.file, context)?;
+        }
+    }
+    Ok(stale.len())
+}
+
+impl Store {
+    /// Re-derives the cases whose stored deadlines were computed before `today` (some deadlines, such
+    /// as days of unlawful presence, appear only as days pass); returns how many.
+    pub fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
+        let mut total = 0;
+        // In batches, each its own transaction, so that a day's refresh of a large organisation never
+        // holds locks long enough to make other writers wait.
+        loop {
+            let count = self.write(|tx| {
+                let policy = load_policy(tx, org)?;
+                let context = DeriveContext::new(today, &policy, self.rule_set(), now);
+                refresh_stale(tx, self.sealer(), org, &context, REFRESH_BATCH)
+            })?;
+            total += count;
+            if count < REFRESH_BATCH as usize {
+                return Ok(total);
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Calendar feeds: secret URLs (only their token's hash is kept) that show a person's or a case's
+//! deadlines and tasks to a calendar application.
+
+use chrono::{DateTime, Utc};
+
+use crate::Store;
+use crate::columns::{from_millis, millis, stored_date};
+use crate::db::Row;
+use crate::error::{StoreError, StoreResult};
+use crate::model::*;
+use crate::notices::case_reference;
+use crate::notices::model::*;
+use crate::triage::tasks;
+use std::collections::HashSet;
+
+const INSERT_FEED: &str = "INSERT INTO calendar_feeds (org_id, id, token_hash, user_id, case_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+const FEED_COLUMNS: &str = "f.id, f.org_id, f.user_id, f.case_id, c.reference, f.created_at, f.revoked_at";
+
+fn select_feeds() -> String {
+    format!(
+        "SELECT {FEED_COLUMNS} FROM calendar_feeds f LEFT JOIN cases c ON c.org_id = f.org_id AND c.id = f.case_id \
+         WHERE f.org_id = $1 AND f.user_id = $2 ORDER BY f.created_at, f.id"
+    )
+}
+
+fn select_feed_by_token() -> String {
+    format!(
+        "SELECT {FEED_COLUMNS} FROM calendar_feeds f LEFT JOIN cases c ON c.org_id = f.org_id AND c.id = f.case_id \
+         WHERE f.token_hash = $1"
+    )
+}
+
+const REVOKE_FEED: &str = "UPDATE calendar_feeds SET revoked_at = $4 \
+     WHERE org_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL";
+const FEED_OF_USER: &str = "SELECT id FROM calendar_feeds WHERE org_id = $1 AND user_id = $2 AND id = $3";
+const CASE_DEADLINES: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due FROM deadlines d \
+     JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id WHERE d.org_id = $1 AND d.case_id = $2 \
+     ORDER BY d.position";
+const USER_DEADLINES: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due \
+     FROM case_assignments a JOIN deadlines d ON d.org_id = a.org_id AND d.case_id = a.case_id \
+     JOIN cases c ON c.org_id = a.org_id AND c.id = a.case_id \
+     WHERE a.org_id = $1 AND a.user_id = $2 AND c.is_open = 1 ORDER BY c.reference, d.position";
+
+fn feed_from_row(r: &Row) -> StoreResult<CalendarFeed> {
+    Ok(CalendarFeed {
+        id: FeedId(r.text(0)?),
+        org_id: OrgId(r.text(1)?),
+        user_id: UserId(r.text(2)?),
+        case_id: r.opt_text(3)?.map(CaseId),
+        reference: r.opt_text(4)?,
+        created_at: from_millis(r.int(5)?),
+        revoked_at: r.opt_int(6)?.map(from_millis),
+    })
+}
+
+impl Store {
+    /// A new calendar feed: the person's own (`case` `None`) or a case's; only the token's hash is
+    /// given and kept.
+    pub fn create_calendar_feed(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        case: Option<&CaseId>,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CalendarFeed> {
+        self.write(|tx| {
+            let reference = match case {
+                Some(case) => Some(case_reference(tx, org, case)?),
+                None => None,
+            };
+            let id = FeedId::generate();
+            tx.execute(
+                INSERT_FEED,
+                &[
+                    org.as_str().into(),
+                    id.as_str().into(),
+                    token_hash.into(),
+                    user.as_str().into(),
+                    case.map(CaseId::as_str).into(),
+                    millis(now).into(),
+                ],
+            )?;
+            Ok(CalendarFeed {
+                id,
+                org_id: org.clone(),
+                user_id: user.clone(),
+                case_id: case.cloned(),
+                reference,
+                created_at: from_millis(millis(now)),
+                revoked_at: None,
+            })
+        })
+    }
+
+    pub fn calendar_feeds(&self, org: &OrgId, user: &UserId) -> StoreResult<Vec<CalendarFeed>> {
+        self.read(|tx| {
+            tx.query(&select_feeds(), &[org.as_str().into(), user.as_str().into()])?
+                .iter()
+                .map(feed_from_row)
+                .collect()
+        })
+    }
+
+    pub fn revoke_calendar_feed(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        id: &FeedId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            let key = [org.as_str().into(), user.as_str().into(), id.as_str().into()];
+            if tx.query_opt(FEED_OF_USER, &key)?.is_none() {
+                return Err(StoreError::NotFound("calendar feed".into()));
+            }
+            tx.execute(REVOKE_FEED, &[key[0].clone(), key[1].clone(), key[2].clone(), millis(now).into()])?;
+            Ok(())
+        })
+    }
+
+    /// The feed a secret URL names, revoked or not (across organisations: a token names one feed).
+    pub fn calendar_feed_by_token(&self, token_hash: &str) -> StoreResult<Option<CalendarFeed>> {
+        self.read(|tx| {
+            tx.query_opt(&select_feed_by_token(), &[token_hash.into()])?
+                .as_ref()
+                .map(feed_from_row)
+                .transpose()
+        })
+    }
+
+    /// The deadlines and tasks a feed shows.
+    pub fn calendar_entries(&self, feed: &CalendarFeed) -> StoreResult<CalendarEntries> {
+        self.read(|tx| {
+            let org = &feed.org_id;
+            let (deadline_rows, tasks) = match &feed.case_id {
+                Some(case) => {
+                    let key = [org.as_str().into(), case.as_str().into()];
+                    let tasks = tasks::case_tasks(tx, org, case)?;
+                    (tx.query(CASE_DEADLINES, &key)?, tasks)
+                }
+                None => {
+                    let key = [org.as_str().into(), feed.user_id.as_str().into()];
+                    let tasks = tasks::open_tasks(tx, org, &feed.user_id)?;
+                    (tx.query(USER_DEADLINES, &key)?, tasks)
+                }
+            };
+            let mut seen = HashSet::new();
+            let mut deadlines = Vec::new();
+            for row in &deadline_rows {
+                let deadline = CalendarDeadline {
+                    case_id: CaseId(row.text(0)?),
+                    reference: row.text(1)?,
+                    kind: row.text(2)?,
+                    person: row.opt_text(3)?,
+                    rule: row.text(4)?,
+                    due: stored_date(&row.text(5)?)?,
+                };
+                // A person on a case in two roles would see its deadlines twice.
+                if seen.insert((
+                    deadline.case_id.clone(),
+                    deadline.kind.clone(),
+                    deadline.person.clone(),
+                    deadline.due,
+                )) {
+                    deadlines.push(deadline);
+                }
+            }
+            Ok(CalendarEntries { deadlines, tasks })
+        })
+    }
+}

@@ -1,0 +1,91 @@
+//! An organisation's policy (lead days, refresh days, critical-care threshold, closure days, its own
+//! escalation checklists): reading it and changing it, which re-derives every case under it.
+
+use amparo_domain::{EscalationTemplates, Policy};
+use chrono::{DateTime, Utc};
+
+use crate::columns::legal_today;
+use crate::db::Tx;
+use crate::derivation::{self, DeriveContext};
+use crate::error::{StoreError, StoreResult};
+use crate::model::{OrgId, UserId};
+use crate::{Store, audit};
+
+const SELECT_POLICY: &str = "SELECT settings FROM organisations WHERE id = $1";
+const UPDATE_POLICY: &str = "UPDATE organisations SET settings = $2 WHERE id = $1";
+
+/// The organisation's policy; `NotFound` for an organisation that does not exist.
+pub(crate) fn load_policy(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Policy> {
+    let row = tx.query_opt(SELECT_POLICY, &[org.as_str().into()])?;
+    let settings = row.ok_or_else(|| StoreError::NotFound("organisation".into()))?.text(0)?;
+    serde_json::from_str(&settings)
+        .map_err(|e| StoreError::Backend(format!("stored organisation policy: {e}")))
+}
+
+fn save_policy(tx: &mut dyn Tx, org: &OrgId, policy: &Policy) -> StoreResult<()> {
+    let settings = serde_json::to_string(policy)?;
+    if tx.execute(UPDATE_POLICY, &[org.as_str().into(), settings.into()])? != 1 {
+        return Err(StoreError::NotFound("organisation".into()));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The organisation's policy (lead days, refresh days, critical-care threshold, closure days).
+    pub fn policy(&self, org: &OrgId) -> StoreResult<Policy> {
+        self.read(|tx| load_policy(tx, org))
+    }
+
+    /// Replaces the policy and re-derives every case of the organisation in the same transaction;
+    /// returns how many cases were re-derived.
+    pub fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            let before = load_policy(tx, org)?;
+            save_policy(tx, org, policy)?;
+            let entry = audit::Entry {
+                chain: org.as_str(),
+                actor: None,
+                action: "policy.changed",
+                target: org.as_str(),
+                detail: serde_json::json!({ "before": before, "after": policy }),
+            };
+            audit::append(tx, entry, now)?;
+            derivation::invalidate_organisation(tx, org)?;
+            let context = DeriveContext::new(legal_today(now), policy, self.rule_set(), now);
+            derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX)
+        })
+    }
+
+    /// Changes the organisation's own escalation checklists in one transaction: `change` is given
+    /// the current ones (`None`: the server's are in force) and returns the new (`None`: back to the
+    /// server's), so two administrators editing two checklists at once both keep their change.
+    /// Audited; only escalations opened afterwards follow them, so nothing is re-derived.
+    pub fn update_escalation_templates(
+        &self,
+        org: &OrgId,
+        change: &dyn Fn(Option<EscalationTemplates>) -> StoreResult<Option<EscalationTemplates>>,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            // The organisation's audit lock also serialises changes of its checklists.
+            self.lock_audit_chain(tx, org.as_str())?;
+            let before = load_policy(tx, org)?;
+            let after = Policy {
+                escalation_templates: change(before.escalation_templates.clone())?,
+                ..before.clone()
+            };
+            save_policy(tx, org, &after)?;
+            let id = |p: &Policy| p.escalation_templates.as_ref().map(|t| t.id.clone());
+            let entry = audit::Entry {
+                chain: org.as_str(),
+                actor,
+                action: "escalation_templates.changed",
+                target: org.as_str(),
+                detail: serde_json::json!({ "before": id(&before), "after": id(&after) }),
+            };
+            audit::append(tx, entry, now)
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! The [`Store`]: one database engine, the rules stored deadlines are derived under and the sealer
+//! of sensitive fields. Only how it opens and runs transactions is here; what it does is written in
+//! the subject modules (accounts, cases, triage, notices…), each adding its own `impl Store`.
+
+use std::path::Path;
+
+use amparo_domain::{EscalationTemplates, RuleSet};
+use chrono::{DateTime, Utc};
+
+use crate::db::migrate::{self, MigrationReport};
+use crate::db::postgres::PgEngine;
+use crate::db::sqlite::SqliteEngine;
+use crate::db::{Backend, Engine, RowLock, Tx, Value, Work};
+use crate::derivation::Rules;
+use crate::error::{StoreError, StoreResult};
+use crate::security::seal::Sealer;
+
+/// Amparo's persistence. Methods block; async callers run them on a blocking thread. Shared between
+/// threads behind an `Arc`.
+pub struct Store {
+    engine: Box<dyn Engine>,
+    rules: Rules,
+    sealer: Sealer,
+}
+
+impl Store {
+    /// Opens (creating if needed) a SQLite file, with the built-in rules; migrations are not applied
+    /// (see [`Store::migrate`], or [`crate::open`] which does everything).
+    pub fn open_sqlite(path: impl AsRef<Path>, sealer: Sealer) -> StoreResult<Store> {
+        Ok(Store { engine: Box::new(SqliteEngine::open(path)?), rules: Rules::builtin()?, sealer })
+    }
+
+    /// Connects to the PostgreSQL database a `postgres://` URL names, with the built-in rules;
+    /// migrations are not applied. Server settings ride in the URL as libpq does it, e.g.
+    /// `?options=-c%20search_path%3Dtenant_a` to work inside one schema.
+    pub fn open_postgres(url: &str, sealer: Sealer) -> StoreResult<Store> {
+        Ok(Store { engine: Box::new(PgEngine::open(url)?), rules: Rules::builtin()?, sealer })
+    }
+
+    /// Derive deadlines under `rules` instead of the built-in rule set.
+    pub fn with_rules(mut self, rules: Rules) -> Store {
+        self.rules = rules;
+        self
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.engine.backend()
+    }
+
+    /// Answers when the database does (for health checks).
+    pub fn ping(&self) -> StoreResult<()> {
+        self.engine.ping()
+    }
+
+    /// Applies every embedded migration not yet applied; refuses a schema newer than this binary.
+    pub fn migrate(&self) -> StoreResult<MigrationReport> {
+        migrate::apply(&*self.engine, self.clock())
+    }
+
+    /// Checks the database file's own structures (SQLite's `PRAGMA integrity_check`); refused on
+    /// PostgreSQL.
+    pub fn integrity_check(&self) -> StoreResult<()> {
+        self.engine.integrity_check()
+    }
+
+    /// The rule set this store derives deadlines under.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules.set
+    }
+
+    /// The escalation checklists this store opens (the built-in ones or the operator's file).
+    pub fn escalation_templates(&self) -> &EscalationTemplates {
+        &self.rules.templates
+    }
+
+    pub(crate) fn rule_set(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub(crate) fn sealer(&self) -> &Sealer {
+        &self.sealer
+    }
+
+    pub(crate) fn engine(&self) -> &dyn Engine {
+        &*self.engine
+    }
+
+    /// The time recorded for installation-wide changes made when the store opens.
+    pub(crate) fn clock(&self) -> DateTime<Utc> {
+        #[allow(clippy::disallowed_methods)] // opening the store is an edge: nobody passes a time in
+        Utc::now()
+    }
+
+    /// Runs `work` on a connection outside an explicit transaction. Reads only.
+    pub(crate) fn read<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
+        run_once(work, |work| self.engine.read(work))
+    }
+
+    /// Runs `work` in one transaction, on the engine's writer path, that commits only when `work`
+    /// succeeds.
+    pub(crate) fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
+        run_once(work, |work| self.engine.write(work))
+    }
+
+    /// Locks a row for the rest of the transaction, where the engine needs it.
+    pub(crate) fn lock_row(&self, tx: &mut dyn Tx, lock: RowLock, key: &[Value]) -> StoreResult<()> {
+        if let Some(statement) = self.engine.row_lock(lock) {
+            tx.execute(statement, key)?;
+        }
+        Ok(())
+    }
+
+    /// Holds one audit chain's head for the rest of the transaction, where the engine needs it.
+    pub(crate) fn lock_audit_chain(&self, tx: &mut dyn Tx, chain: &str) -> StoreResult<()> {
+        self.lock_row(tx, RowLock::AuditChain, &[chain.into()])
+    }
+
+    /// Serialises an installation-wide change across processes, where the engine needs it.
+    pub(crate) fn lock_installation(&self, tx: &mut dyn Tx) -> StoreResult<()> {
+        if let Some(statement) = self.engine.installation_lock() {
+            tx.execute(statement, &[])?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs a one-shot `work` through an engine entry point that takes re-callable work (so that the
+/// engine stays object-safe), and hands back its result.
+fn run_once<T>(
+    work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>,
+    run: impl FnOnce(&mut Work<'_>) -> StoreResult<()>,
+) -> StoreResult<T> {
+    let mut work = Some(work);
+    let mut out = None;
+    run(&mut |tx| {
+        let work = work.take().ok_or_else(|| StoreError::Backend("a transaction's work ran twice".into()))?;
+        out = Some(work(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| StoreError::Backend("a transaction ended without running its work".into()))
+}

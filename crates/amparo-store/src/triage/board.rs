@@ -1,0 +1,102 @@
+//! The board: open cases ranked by triage score, most urgent first, filtered and paged. Cases are
+//! chosen and ordered on the `cases` row alone (off the `cases_board` index), and only a page's rows
+//! are joined to their patient and escalations.
+
+use amparo_domain::Program;
+
+use crate::Store;
+use crate::columns::stored_date;
+use crate::conditions::Conditions;
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::model::{BoardEntry, BoardFilter, BoardPage, CaseId, OrgId, TriageReason};
+
+/// The board's page: the cases are chosen and ordered on `cases` alone (off the `cases_board`
+/// index), and only the page's rows are joined to their patient and escalations.
+fn board_page(conditions: &str, limit: &str, offset: &str) -> String {
+    format!(
+        "SELECT c.id, c.reference, c.program, c.triage_score, c.critical_care, c.next_due, c.next_kind, c.triage, \
+         p.given_name, p.family_name, \
+         (SELECT COUNT(*) FROM escalations e WHERE e.org_id = c.org_id AND e.case_id = c.id AND e.closed_at IS NULL) \
+         FROM (SELECT * FROM cases c WHERE {conditions} \
+               ORDER BY c.triage_score DESC, c.reference LIMIT {limit} OFFSET {offset}) c \
+         JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
+         ORDER BY c.triage_score DESC, c.reference"
+    )
+}
+
+fn reasons_from_json(text: Option<&str>) -> StoreResult<Vec<TriageReason>> {
+    match text {
+        Some(text) => Ok(serde_json::from_str(text)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
+    let mut conditions = Conditions::new(org.as_str());
+    conditions.fixed("c.is_open = 1");
+    if filter.critical_only {
+        conditions.fixed("c.critical_care = 1");
+    }
+    if let Some(program) = filter.program {
+        conditions.push("c.program = ?", program.as_str());
+    }
+    if let Some(due_by) = filter.due_by {
+        conditions.push("c.next_due <= ?", due_by.to_string());
+    }
+    if let Some(user) = &filter.assigned_to {
+        conditions.push(
+            "EXISTS (SELECT 1 FROM case_assignments a WHERE a.org_id = c.org_id AND a.case_id = c.id AND a.user_id = ?)",
+            user.as_str(),
+        );
+    }
+    if let Some(user) = &filter.shared_with {
+        conditions.push(
+            "EXISTS (SELECT 1 FROM case_shares s WHERE s.org_id = c.org_id AND s.case_id = c.id AND s.user_id = ?)",
+            user.as_str(),
+        );
+    }
+    // Every case has exactly one patient, so counting cases alone counts the board's rows.
+    let count_sql = match filter.count_up_to {
+        Some(cap) => format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {} LIMIT {}) n",
+            conditions.sql(),
+            cap.max(0).saturating_add(1)
+        ),
+        None => format!("SELECT COUNT(*) FROM cases c WHERE {}", conditions.sql()),
+    };
+    let total = tx.query_int(&count_sql, &conditions.params)?;
+    let where_sql = conditions.sql();
+    let limit = conditions.next(filter.limit.clamp(1, 500));
+    let offset = conditions.next(filter.offset.max(0));
+    let list_sql = board_page(&where_sql, &limit, &offset);
+    let entries = tx
+        .query(&list_sql, &conditions.params)?
+        .iter()
+        .map(|r| {
+            let program = r.text(2)?;
+            Ok(BoardEntry {
+                case_id: CaseId(r.text(0)?),
+                reference: r.text(1)?,
+                program: Program::parse(&program).ok_or_else(|| {
+                    StoreError::Backend(format!("stored program is not valid: {program:?}"))
+                })?,
+                score: r.int(3)?,
+                critical_care: r.int(4)? != 0,
+                next_due: r.opt_text(5)?.as_deref().map(stored_date).transpose()?,
+                next_kind: r.opt_text(6)?,
+                reasons: reasons_from_json(r.opt_text(7)?.as_deref())?,
+                patient_name: format!("{} {}", r.text(8)?, r.text(9)?),
+                open_escalations: r.int(10)?,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok(BoardPage { entries, total })
+}
+
+impl Store {
+    /// Open cases ranked by triage score, most urgent first.
+    pub fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
+        self.read(|tx| board(tx, org, filter))
+    }
+}

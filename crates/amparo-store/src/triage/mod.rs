@@ -1,0 +1,9 @@
+//! Triage and the work it creates: who is assigned to a case, the board of open cases by urgency,
+//! the escalations of the critical-care protocol with their checklist tasks, and reviews opened
+//! across many cases at once.
+
+pub mod assignments;
+mod board;
+pub mod escalations;
+mod review;
+pub mod tasks;
