@@ -4,7 +4,6 @@
 //! used to keep verbatim. The same holds after each case is derived again one by one, so the bulk
 //! path and the per-case path agree. Runs on both backends, with enough cases that SQLite takes its
 //! bulk-load path (secondary indexes built after the rows).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::triage::{TriageContext, assess, open_triggers};
 use amparo_domain::{CaseFile, Date, Policy, derive};

@@ -1,17 +1,14 @@
 //! Notifications on both backends: written with what caused them, computed once a day however often
 //! the day is computed, addressed by role, and delivered under leases.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::notice::NoticeKind;
 use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, Date, Event, Language, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
-use chrono::{DateTime, Duration, TimeZone, Utc};
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
-}
+use crate::support::now;
+use chrono::{DateTime, Duration, Utc};
 
 fn case(reference: &str, days_to_harm: u32) -> CaseFile {
     let text = serde_json::json!({

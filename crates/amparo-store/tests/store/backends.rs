@@ -1,6 +1,5 @@
 //! Says out loud which backends this run tests: outside CI, PostgreSQL tests are skipped without
 //! `AMPARO_TEST_POSTGRES_URL`, and that must be visible rather than silent.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[test]
 fn postgres_backend_status() {

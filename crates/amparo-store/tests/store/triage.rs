@@ -1,6 +1,5 @@
 //! Triage and the critical-care protocol, on both backends: the board's order, escalations opened in
 //! the same write as the notice that triggers them, checklists, tasks and programme-wide reviews.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::identifiers::IdentifierError;
 use amparo_domain::org::UserRole;
@@ -8,11 +7,9 @@ use amparo_domain::triage::{EscalationTemplates, TriggerKind};
 use amparo_domain::{CaseFile, Event, Language, Problem, Program, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
-use chrono::{DateTime, Duration, TimeZone, Utc};
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
-}
+use crate::support::now;
+use chrono::Duration;
 
 /// A family with a patient whose care cannot stop for `days_to_harm` days, paroled until 2026-09-30.
 fn case(reference: &str, days_to_harm: u32, country: &str, extra_events: serde_json::Value) -> CaseFile {

@@ -2,7 +2,6 @@
 //! member's other sessions and is audited in the same transaction, the last administrator cannot be
 //! demoted (not even by two demotions racing), and the audit page filters, pages by key and checks
 //! the chain's recent entries within one organisation.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Barrier};
 

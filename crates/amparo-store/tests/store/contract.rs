@@ -1,18 +1,14 @@
 //! The contract every backend must keep. Each test below runs once on SQLite and once on PostgreSQL
 //! (see `amparo_store::testing` for when PostgreSQL is skipped).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Barrier};
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Event, Language, Policy, Problem, RawEvent};
+use amparo_domain::{CaseFile, Language, Policy, Problem};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
-use chrono::{DateTime, TimeZone, Utc};
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
-}
+use crate::support::{event, new_user, now, org};
 
 fn case_file(reference: &str, family: &str) -> CaseFile {
     let text = serde_json::json!({
@@ -37,27 +33,6 @@ fn case_file(reference: &str, family: &str) -> CaseFile {
     })
     .to_string();
     CaseFile::parse(&text).unwrap().0
-}
-
-fn event(json: serde_json::Value) -> Event {
-    serde_json::from_value::<RawEvent>(json).unwrap().into_event().unwrap()
-}
-
-fn org(store: &Store, slug: &str) -> OrgId {
-    store
-        .create_organisation(&NewOrganisation { slug: slug.into(), name: format!("Org {slug}") }, now())
-        .unwrap()
-        .id
-}
-
-fn new_user(email: &str, role: UserRole) -> NewUser {
-    NewUser {
-        email: email.into(),
-        display_name: "Test Person".into(),
-        role,
-        language: Language::Es,
-        password_hash: "$argon2id$fake".into(),
-    }
 }
 
 amparo_store::on_both_backends!(

@@ -1,7 +1,6 @@
 //! Second factors in the store, on both backends: enrolment keeps one pending secret until it is
 //! confirmed, a code's step only moves forward, sessions are promoted and held as the rules say,
 //! and every change is in the audit trail.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::Language;
 use amparo_domain::org::UserRole;

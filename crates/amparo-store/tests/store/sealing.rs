@@ -1,14 +1,14 @@
 //! Encryption at rest, on both backends: sensitive values never reach the database in clear, exact
 //! search still finds them, a wrong key is refused before anything is written, a rotation re-encrypts
 //! everything, and values written before encryption are sealed at the next start.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
 
 use amparo_domain::{CaseFile, Event, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
-use chrono::{DateTime, TimeZone, Utc};
+
+use crate::support::now;
 
 const A_NUMBER: &str = "A204817365";
 const RECEIPT: &str = "IOE0917263548";
@@ -17,10 +17,6 @@ const BIRTH_DATE: &str = "2021-07-19";
 const DIAGNOSIS: &str = "intestinal failure after volvulus";
 const EVENT_NOTE: &str = "clinician confirms overnight infusion pump dependence";
 const TASK_NOTE: &str = "spoke with the mother about the pump supplier";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
-}
 
 fn case_file(reference: &str) -> CaseFile {
     let text = serde_json::json!({

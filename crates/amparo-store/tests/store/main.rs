@@ -1,0 +1,16 @@
+//! The store's integration tests, one binary: each module's tests run once on SQLite and once on
+//! PostgreSQL (see `amparo_store::testing` for when PostgreSQL is skipped), with the helpers they
+//! share in `support`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod backends;
+mod bulk_import;
+mod contract;
+mod notices;
+mod schema;
+mod sealing;
+mod second_factors;
+mod triage;
+mod trust_store;
