@@ -70,7 +70,7 @@ pub struct Derived {
     pub list: ListKeys,
 }
 
-/// What the case list filters, sorts and searches by, kept on the case row (see `search`).
+/// What the case list filters, sorts and searches by, kept on the case row (see `case_list::search_keys`).
 pub struct ListKeys {
     pub status: &'static str,
     pub patient_sort: String,
