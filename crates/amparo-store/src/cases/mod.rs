@@ -20,7 +20,7 @@ pub(crate) const SELECT_EVENT_BODIES: &str =
     "SELECT body, seq FROM events WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
 const SELECT_CASE_REFERENCES: &str = "SELECT id, reference FROM cases WHERE org_id = $1 ORDER BY reference";
 /// Whether a case exists: its version, or no row.
-pub(crate) const CASE_VERSION: &str = "SELECT version FROM cases WHERE org_id = $1 AND id = $2";
+const CASE_VERSION: &str = "SELECT version FROM cases WHERE org_id = $1 AND id = $2";
 pub(crate) const SELECT_CASE_ID_BY_REFERENCE: &str =
     "SELECT id FROM cases WHERE org_id = $1 AND reference = $2";
 pub(crate) const CASE_REFERENCE: &str = "SELECT reference FROM cases WHERE org_id = $1 AND id = $2";
