@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Blind indexes: stable, pinned across releases, separated by domain and key.
 
 use amparo_trust::blind_index::{BlindIndexKey, DOMAIN_A_NUMBER, DOMAIN_RECEIPT};
 use amparo_trust::cipher::KeyId;

@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Secrets never show their payload when printed or logged.
 
 use amparo_trust::Secret;
 

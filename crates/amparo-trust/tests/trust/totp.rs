@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! TOTP: the RFC test vectors, skew and replay, base32 secrets and provisioning URIs.
 
 use amparo_trust::totp::{TotpSecret, TotpSecretError, hotp};
 

@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Field encryption: round trips, tampering, key rotation and the wrong-key canary.
 
 use amparo_trust::cipher::{
     DecryptError, FieldKey, KeyId, Keyring, MIN_ENVELOPE_LEN, field_ad, parse_header,

@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The password policy: length, blocklist, context words and normalisation.
 
 use amparo_trust::password_policy::{
     Lang, MAX_LEN, PasswordContext, PasswordError, blocklist_len, check, normalise,

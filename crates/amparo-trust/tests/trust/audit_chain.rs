@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The audit chain: edits, deletions, reordering and truncation are found; keyed chains resist recomputation.
 
 use amparo_trust::audit_chain::{
     AuditEntry, BreakKind, ChainBreak, ChainHash, ChainKey, ChainedEntry, Chainer, Checkpoint, Verifier,

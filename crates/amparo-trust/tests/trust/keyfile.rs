@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Key files: created 0600, refused when too open or malformed, rotated with old keys kept.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
