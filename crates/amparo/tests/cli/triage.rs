@@ -1,24 +1,9 @@
 //! `amparo triage` and `amparo demo` through the real binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Command, Output};
-
 use amparo_store::testing::TestDatabase;
 
-fn amparo(db: &TestDatabase, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amparo"))
-        .args(args)
-        .args(["--database", &db.url])
-        .envs(db.key_env())
-        .env_remove("AMPARO_DATABASE_URL")
-        .output()
-        .unwrap()
-}
-
-fn stdout_of(output: &Output) -> String {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use crate::support::{Run, run, run_on, stdout_of};
 
 fn case(reference: &str, days_to_harm: u32, terminated: bool) -> String {
     let mut events = vec![serde_json::json!(
@@ -41,7 +26,7 @@ fn case(reference: &str, days_to_harm: u32, terminated: bool) -> String {
 
 fn board_ranks_and_explains(db: &TestDatabase) {
     let dir = tempfile::tempdir().unwrap();
-    stdout_of(&amparo(db, &["org", "add", "clinic", "--name", "Clinic"]));
+    stdout_of(&run_on(db, &["org", "add", "clinic", "--name", "Clinic"]));
     let mut files = Vec::new();
     for (reference, days, terminated) in [("CALM", 90, false), ("CRIT-TERM", 3, true), ("TERM", 90, true)] {
         let path = dir.path().join(format!("{reference}.json"));
@@ -50,10 +35,10 @@ fn board_ranks_and_explains(db: &TestDatabase) {
     }
     let mut import = vec!["import"];
     import.extend(files.iter().map(String::as_str));
-    stdout_of(&amparo(db, &import));
+    stdout_of(&run_on(db, &import));
 
     let json: serde_json::Value =
-        serde_json::from_str(&stdout_of(&amparo(db, &["triage", "--json", "--today", "2026-03-01"])))
+        serde_json::from_str(&stdout_of(&run_on(db, &["triage", "--json", "--today", "2026-03-01"])))
             .unwrap();
     let order: Vec<&str> =
         json["cases"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap()).collect();
@@ -62,13 +47,13 @@ fn board_ranks_and_explains(db: &TestDatabase) {
     assert_eq!(json["cases"][0]["critical_care"], true);
     assert_eq!(json["cases"][0]["open_escalations"], 1);
 
-    let critical = stdout_of(&amparo(db, &["triage", "--critical", "--today", "2026-03-01"]));
+    let critical = stdout_of(&run_on(db, &["triage", "--critical", "--today", "2026-03-01"]));
     assert!(
         critical.contains("1 open cases") && critical.contains("CRIT-TERM") && !critical.contains("CALM")
     );
     assert!(critical.contains("patient critical"), "{critical}");
     let spanish =
-        stdout_of(&amparo(db, &["triage", "--critical", "--language", "es", "--today", "2026-03-01"]));
+        stdout_of(&run_on(db, &["triage", "--critical", "--language", "es", "--today", "2026-03-01"]));
     assert!(spanish.contains("paciente en estado crítico"), "{spanish}");
     assert!(spanish.contains("aviso de terminación"), "{spanish}");
 
@@ -78,9 +63,9 @@ fn board_ranks_and_explains(db: &TestDatabase) {
         (&["triage", "--assigned-to", "nobody@example.org"][..], "--assigned-to"),
         (&["triage", "--limit", "0"][..], "--limit"),
     ] {
-        let refused = amparo(db, args);
-        assert_eq!(refused.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&refused.stderr).contains(field), "{args:?}");
+        let refused = run_on(db, args);
+        assert_eq!(Some(refused.code), Some(2), "{args:?}");
+        assert!(refused.stderr.as_str().contains(field), "{args:?}");
     }
 }
 
@@ -91,19 +76,10 @@ fn the_demo_is_created_once_staffed_and_escalated() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("demo.db");
     let demo = |extra: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
-        command.args([
-            "demo",
-            "--no-serve",
-            "--today",
-            "2026-11-23",
-            "--database",
-            database.to_str().unwrap(),
-        ]);
-        command.args(extra).env_remove("AMPARO_DATABASE_URL");
-        let output = command.output().unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).unwrap()
+        let mut args =
+            vec!["demo", "--no-serve", "--today", "2026-11-23", "--database", database.to_str().unwrap()];
+        args.extend(extra);
+        run(&args).stdout()
     };
     let first = demo(&[]);
     assert!(first.contains("created 25 fictional cases"), "{first}");
@@ -114,21 +90,23 @@ fn the_demo_is_created_once_staffed_and_escalated() {
     assert!(again.contains("reusing the demo organisation"), "{again}");
     assert!(!again.contains(&password), "every start prints a new one-time password");
 
-    let board = Command::new(env!("CARGO_BIN_EXE_amparo"))
-        .args(["triage", "--json", "--today", "2026-11-23", "--database", database.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&board.stdout).unwrap();
+    let json =
+        run(&["triage", "--json", "--today", "2026-11-23", "--database", database.to_str().unwrap()]).json();
     let cases = json["cases"].as_array().unwrap();
     assert!(cases.len() >= 20, "most demo cases are open");
     assert_eq!(cases[0]["critical_care"], true, "a critical-care case tops the demo board");
     assert!(cases.iter().any(|c| c["open_escalations"].as_i64().unwrap() > 0), "the demo shows escalations");
-    let mine = Command::new(env!("CARGO_BIN_EXE_amparo"))
-        .args(["triage", "--json", "--assigned-to", "attorney@demo.example.org", "--today", "2026-11-23"])
-        .args(["--database", database.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let mine: serde_json::Value = serde_json::from_slice(&mine.stdout).unwrap();
+    let mine = Run::new(&[
+        "triage",
+        "--json",
+        "--assigned-to",
+        "attorney@demo.example.org",
+        "--today",
+        "2026-11-23",
+    ])
+    .args(&["--database", database.to_str().unwrap()])
+    .outcome()
+    .json();
     let assigned = mine["total"].as_i64().unwrap();
     assert!(
         assigned > 0 && assigned < json["total"].as_i64().unwrap(),

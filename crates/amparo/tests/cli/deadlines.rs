@@ -3,30 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use amparo_store::testing::TestDatabase;
 
+use crate::support::{Outcome, Run, run, run_env, stdout_of};
+
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../amparo-domain/tests/data/examples")
-}
-
-fn amparo(args: &[&str]) -> Output {
-    amparo_with(&[], args)
-}
-
-fn amparo_with(env: &[(&str, String)], args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amparo"))
-        .args(args)
-        .env_remove("AMPARO_DATABASE_URL")
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap()
-}
-
-fn stdout_of(output: &Output) -> String {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 #[test]
@@ -39,8 +22,7 @@ fn case_file_json_matches_every_worked_example() {
         .unwrap();
         let today = expected["today"].as_str().unwrap();
         let file = examples().join(format!("{name}.json"));
-        let output =
-            amparo(&["deadlines", "--case-file", file.to_str().unwrap(), "--today", today, "--json"]);
+        let output = run(&["deadlines", "--case-file", file.to_str().unwrap(), "--today", today, "--json"]);
         let actual: serde_json::Value = serde_json::from_str(&stdout_of(&output)).unwrap();
         assert_eq!(actual["rule_set"], "us-parole/2026.1");
         assert_eq!(actual["today"], expected["today"]);
@@ -75,7 +57,7 @@ fn case_file_json_matches_every_worked_example() {
 fn case_file_table_says_dates_are_not_legal_advice() {
     let file = examples().join("e2-rfe-mail.json");
     let text =
-        stdout_of(&amparo(&["deadlines", "--case-file", file.to_str().unwrap(), "--today", "2026-02-20"]));
+        stdout_of(&run(&["deadlines", "--case-file", file.to_str().unwrap(), "--today", "2026-02-20"]));
     assert!(text.contains("rfe_response_due") && text.contains("2026-05-07"), "{text}");
     assert!(text.contains("84 + 3 days = 2026-05-07"), "{text}");
     assert!(text.contains("not legal advice"), "{text}");
@@ -85,17 +67,17 @@ fn case_file_table_says_dates_are_not_legal_advice() {
 fn case_file_why_in_spanish_with_language_es() {
     let file = examples().join("e2-rfe-mail.json");
     let args = ["deadlines", "--case-file", file.to_str().unwrap(), "--today", "2026-02-20"];
-    let text = stdout_of(&amparo(&[&args[..], &["--language", "es"]].concat()));
+    let text = stdout_of(&run(&[&args[..], &["--language", "es"]].concat()));
     assert!(
         text.contains("why: Solicitud de evidencia (RFE) notificada por correo postal el 9 de febrero de 2026: 84 + 3 días = 7 de mayo de 2026"),
         "{text}"
     );
     assert!(!text.contains("RFE served by mail"), "{text}");
-    let json = stdout_of(&amparo(&[&args[..], &["--language", "es", "--json"]].concat()));
+    let json = stdout_of(&run(&[&args[..], &["--language", "es", "--json"]].concat()));
     assert!(json.contains("\"why\": \"Solicitud de evidencia (RFE)"), "{json}");
-    let bad = amparo(&[&args[..], &["--language", "fr"]].concat());
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--language"));
+    let bad = run(&[&args[..], &["--language", "fr"]].concat());
+    assert_eq!(Some(bad.code), Some(2));
+    assert!(bad.stderr.as_str().contains("--language"));
 }
 
 #[test]
@@ -106,32 +88,32 @@ fn bad_case_files_name_the_field_and_exit_2() {
     assert_ne!(bad, text);
     let path = dir.path().join("bad.json");
     std::fs::write(&path, bad).unwrap();
-    let output = amparo(&["deadlines", "--case-file", path.to_str().unwrap(), "--json"]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = run(&["deadlines", "--case-file", path.to_str().unwrap(), "--json"]);
+    assert_eq!(Some(output.code), Some(2));
+    let stderr = output.stderr.as_str();
     assert!(stderr.contains("bad.json: events[0].valid_until: not a date: \"2026-13-01\""), "{stderr}");
     assert!(output.stdout.is_empty());
-    let bad_today = amparo(&["deadlines", "--case-file", path.to_str().unwrap(), "--today", "tomorrow"]);
-    assert_eq!(bad_today.status.code(), Some(2));
+    let bad_today = run(&["deadlines", "--case-file", path.to_str().unwrap(), "--today", "tomorrow"]);
+    assert_eq!(Some(bad_today.code), Some(2));
 }
 
 fn due_within_across_stored_cases(db: &TestDatabase) {
     let database = ["--database", db.url.as_str()];
     let key = db.key_env();
-    let amparo = |args: &[&str]| amparo_with(&key, args);
-    stdout_of(&amparo(&[&["org", "add", "demo", "--name", "Demo"][..], &database].concat()));
+    let keyed = |args: &[&str]| run_env(&key, args);
+    stdout_of(&keyed(&[&["org", "add", "demo", "--name", "Demo"][..], &database].concat()));
     let files: Vec<String> = ["e1-regrant", "e2-rfe-mail", "e3-expired-adult"]
         .iter()
         .map(|n| examples().join(format!("{n}.json")).to_string_lossy().into_owned())
         .collect();
     let mut import = vec!["import"];
     import.extend(files.iter().map(String::as_str));
-    stdout_of(&amparo(&[&import[..], &database].concat()));
+    stdout_of(&keyed(&[&import[..], &database].concat()));
 
     let query = |extra: &[&str]| {
         let mut args = vec!["deadlines", "--due-within", "120", "--today", "2026-02-01", "--json"];
         args.extend_from_slice(extra);
-        let out = stdout_of(&amparo(&[&args[..], &database].concat()));
+        let out = stdout_of(&keyed(&[&args[..], &database].concat()));
         serde_json::from_str::<serde_json::Value>(&out).unwrap()
     };
     let all = query(&[]);
@@ -168,8 +150,8 @@ fn due_within_across_stored_cases(db: &TestDatabase) {
         why.starts_with("Solicitud de evidencia (RFE) notificada por correo postal el 9 de febrero de 2026: 84 + 3 días = 7 de mayo de 2026"),
         "{why}"
     );
-    let unknown = amparo(&[&["deadlines", "--due-within", "5", "--kind", "bogus"][..], &database].concat());
-    assert_eq!(unknown.status.code(), Some(2));
+    let unknown = keyed(&[&["deadlines", "--due-within", "5", "--kind", "bogus"][..], &database].concat());
+    assert_eq!(Some(unknown.code), Some(2));
 
     // A policy change re-derives the stored targets at once.
     let targets = |value: &serde_json::Value| -> Vec<String> {
@@ -182,15 +164,15 @@ fn due_within_across_stored_cases(db: &TestDatabase) {
             .collect()
     };
     assert_eq!(targets(&all), ["2026-02-10", "2026-02-10"]);
-    stdout_of(&amparo(&[&["org", "policy", "--re-parole-lead-days", "100"][..], &database].concat()));
+    stdout_of(&keyed(&[&["org", "policy", "--re-parole-lead-days", "100"][..], &database].concat()));
     // 100 days before 2026-05-11 is Saturday 2026-01-31, moved back to Friday: before this window.
     assert!(targets(&query(&[])).is_empty());
-    let wider = stdout_of(&amparo(
+    let wider = stdout_of(&keyed(
         &[&["deadlines", "--due-within", "150", "--today", "2026-01-01", "--json"][..], &database].concat(),
     ));
     assert_eq!(targets(&serde_json::from_str(&wider).unwrap()), ["2026-01-30", "2026-01-30"]);
     // The roll off the Saturday is kept as a code and said in Spanish on read.
-    let wider_es = stdout_of(&amparo(
+    let wider_es = stdout_of(&keyed(
         &[&["deadlines", "--due-within", "150", "--today", "2026-01-01", "--language", "es"][..], &database]
             .concat(),
     ));
@@ -209,15 +191,21 @@ fn an_operator_rule_set_replaces_the_built_in_one() {
     std::fs::write(&rules, amparo_domain::rules::BUILTIN_TOML.replacen("days = 84", "days = 90", 1)).unwrap();
     let file = examples().join("e2-rfe-mail.json");
     let run = |rules_file: &Path, config: Option<&Path>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
-        command.args(["deadlines", "--case-file", file.to_str().unwrap(), "--today", "2026-02-20", "--json"]);
+        let run = Run::new(&[
+            "deadlines",
+            "--case-file",
+            file.to_str().unwrap(),
+            "--today",
+            "2026-02-20",
+            "--json",
+        ]);
         match config {
-            Some(config) => command.arg("--config").arg(config).env_remove("AMPARO_RULES_FILE"),
-            None => command.env("AMPARO_RULES_FILE", rules_file),
-        };
-        command.output().unwrap()
+            Some(config) => run.args(&["--config", config.to_str().unwrap()]),
+            None => run.env("AMPARO_RULES_FILE", rules_file.to_string_lossy()),
+        }
+        .outcome()
     };
-    let rfe_due = |output: &Output| {
+    let rfe_due = |output: &Outcome| {
         let value: serde_json::Value = serde_json::from_str(&stdout_of(output)).unwrap();
         value["deadlines"].as_array().unwrap().iter().find(|d| d["kind"] == "rfe_response_due").unwrap()["due"]
             .as_str()
@@ -231,19 +219,16 @@ fn an_operator_rule_set_replaces_the_built_in_one() {
     let broken = dir.path().join("broken.toml");
     std::fs::write(&broken, "id = 'broken'\n").unwrap();
     let refused = run(&broken, None);
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("broken.toml"));
+    assert_eq!(Some(refused.code), Some(2));
+    assert!(refused.stderr.as_str().contains("broken.toml"));
 
     // A broken escalation-templates file is named too.
     let templates = dir.path().join("checklists.toml");
     std::fs::write(&templates, "not = [valid\n").unwrap();
-    let refused = Command::new(env!("CARGO_BIN_EXE_amparo"))
-        .args(["deadlines", "--case-file", file.to_str().unwrap(), "--json"])
-        .env("AMPARO_ESCALATION_TEMPLATES_FILE", &templates)
-        .env_remove("AMPARO_RULES_FILE")
-        .output()
-        .unwrap();
-    assert_eq!(refused.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
+    let refused = Run::new(&["deadlines", "--case-file", file.to_str().unwrap(), "--json"])
+        .env("AMPARO_ESCALATION_TEMPLATES_FILE", templates.to_string_lossy())
+        .outcome();
+    assert_eq!(Some(refused.code), Some(2));
+    let stderr = refused.stderr.as_str();
     assert!(stderr.contains("checklists.toml") && stderr.contains("escalation templates"), "{stderr}");
 }

@@ -4,10 +4,8 @@
 //! within its organisation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, Reply, TestApp, add_user, hidden_field};
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, Reply, TestApp, add_user, hidden_field};
 
 amparo_store::on_both_backends!(
     a_case_is_shared_and_unshared_from_its_page,
@@ -366,7 +364,7 @@ fn the_audit_page_filters_and_pages_newest_first(db: &TestDatabase) {
     let ended = app.get("/audit?action=sessions.ended", &admin);
     assert_eq!(rows(&ended), 1);
     // By days: today holds everything, a day long past nothing.
-    let today = chrono::DateTime::from_timestamp(support::unix_now() as i64, 0).unwrap().date_naive();
+    let today = chrono::DateTime::from_timestamp(crate::support::unix_now() as i64, 0).unwrap().date_naive();
     let days = app.get(&format!("/audit?from={today}&to={today}&action=case.read"), &admin);
     assert_eq!(rows(&days), 50);
     let past = app.get("/audit?from=2001-01-01&to=2001-01-31", &admin);

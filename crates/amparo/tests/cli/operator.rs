@@ -1,46 +1,16 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The `amparo` binary as an operator uses it: each test runs the compiled binary as a child process
 //! against a throwaway database, once on SQLite and once on PostgreSQL (see
 //! `amparo_store::testing` for when PostgreSQL is skipped), and checks exit codes, messages and what
 //! ended up in the database.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use amparo_domain::CaseFile;
 use amparo_store::testing::TestDatabase;
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_amparo");
-
-/// What one run of the binary did.
-#[derive(Debug)]
-struct Outcome {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
-    #[track_caller]
-    fn success(self) -> Outcome {
-        assert_eq!(self.code, 0, "expected success: {self:#?}");
-        self
-    }
-
-    /// Asserts the exit code and that standard error holds every fragment.
-    #[track_caller]
-    fn failure(self, code: i32, fragments: &[&str]) -> Outcome {
-        assert_eq!(self.code, code, "expected exit code {code}: {self:#?}");
-        assert!(self.stderr.starts_with("amparo: "), "errors start with the program name: {self:#?}");
-        for fragment in fragments {
-            assert!(self.stderr.contains(fragment), "stderr lacks {fragment:?}: {self:#?}");
-        }
-        self
-    }
-}
+use crate::support::{Outcome, Run};
 
 /// The binary pointed at one database, run from a scratch folder so that no default path (such as
 /// `./amparo.db`) lands anywhere else.
@@ -95,33 +65,12 @@ fn run_raw(cwd: &Path, args: &[&str], stdin: Option<&str>) -> Outcome {
 
 /// [`run_raw`] with some environment variables set (the database's key, say).
 fn run_raw_with(cwd: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, String)]) -> Outcome {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("AMPARO_KEY")
-        .env_remove("AMPARO_KEY_FILE")
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .env_remove("AMPARO_DATABASE_URL")
-        .env_remove("AMPARO_CONFIG")
-        .env_remove("AMPARO_LOG")
-        .env_remove("AMPARO_BIND")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(text.as_bytes()).unwrap();
+    let run = Run::new(args).cwd(cwd).envs(env);
+    match stdin {
+        Some(text) => run.stdin(text),
+        None => run,
     }
-    let output = child.wait_with_output().unwrap();
-    let outcome = Outcome {
-        code: output.status.code().expect("the binary was killed by a signal"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
-    assert!(!outcome.stderr.contains("panicked"), "the binary panicked: {outcome:#?}");
-    outcome
+    .outcome()
 }
 
 /// Another empty database on the same backend as `db`.

@@ -3,10 +3,8 @@
 //! the API keeps English with the field and the kind of problem as data.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, TestApp, hidden_field};
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, TestApp, hidden_field};
 
 amparo_store::on_both_backends!(
     intake_problems_are_worded_in_the_reader_language,

@@ -4,12 +4,10 @@
 //! organisation's cases never listed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, Reply, TestApp, amparo, unix_now};
 use amparo_domain::Date;
 use amparo_store::testing::TestDatabase;
 use serde_json::{Value, json};
-use support::{PASSWORD, Reply, TestApp, amparo, unix_now};
 
 /// Today as the server takes it (UTC), for deadlines a few days ahead.
 fn today() -> Date {

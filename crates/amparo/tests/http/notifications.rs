@@ -2,15 +2,13 @@
 //! Notifications, calendar feeds and the family letter through a real HTTP client against the real
 //! `amparo serve`, on both backends. Feeds are parsed by Python's `icalendar`, an independent parser.
 
-mod support;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use crate::support::{PASSWORD, TestApp, amparo, hidden_field};
 use amparo_domain::org::UserRole;
 use amparo_store::DeadlineQuery;
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, TestApp, amparo, hidden_field};
 
 const SUPPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support");
 
@@ -167,7 +165,7 @@ fn calendar_feeds_parse_keep_their_uids_and_die_when_revoked(db: &TestDatabase) 
     assert_eq!(
         app.get(
             &feed_address(&case_feed.body)
-                .split_once(&app.base)
+                .split_once(app.base())
                 .map_or_else(|| path.clone(), |(_, p)| p.to_owned()),
             ""
         )

@@ -4,18 +4,16 @@
 //! A refused or dropped connection is retried; a worker killed mid-batch and restarted sends each
 //! message once. Calendar feeds are parsed by Python's `icalendar`.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{PASSWORD, Run, amparo, case_json, command, run_on};
 use amparo_domain::org::UserRole;
 use amparo_store::testing::TestDatabase;
 use amparo_store::{DeadlineQuery, OrgId, Store, UserId};
-use support::{PASSWORD, amparo, case_json};
 
 const SUPPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support");
 
@@ -102,15 +100,7 @@ fn config(dir: &Path, port: u16, extra: &str) -> PathBuf {
 
 /// Runs the binary with a configuration file; returns its standard output.
 fn amparo_with(db: &TestDatabase, config: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_amparo"))
-        .args(["--config", config.to_str().unwrap()])
-        .args(args)
-        .args(["--database", &db.url])
-        .envs(db.key_env())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "amparo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    Run::new(&["--config", config.to_str().unwrap()]).args(args).on(db).outcome().stdout()
 }
 
 struct Staffed {
@@ -190,15 +180,9 @@ fn reminders_reach_the_right_inbox_in_the_right_language(db: &TestDatabase) {
     let s = staffed(db, 1);
     let sink = Sink::start(s.dir.path(), "inbox", &[]);
     let config = config(s.dir.path(), sink.port, "");
-    let refused = Command::new(env!("CARGO_BIN_EXE_amparo"))
-        .args(["org", "policy", "--reminder-days", "30,400", "--database", &db.url])
-        .envs(db.key_env())
-        .output()
-        .unwrap();
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("--reminder-days: 400 is more than 366 days ahead")
-    );
+    let refused = run_on(db, &["org", "policy", "--reminder-days", "30,400"]);
+    assert_eq!(Some(refused.code), Some(2));
+    assert!(refused.stderr.as_str().contains("--reminder-days: 400 is more than 366 days ahead"));
     let policy = amparo(db, &["org", "policy", "--reminder-days", "7,30,0"], None);
     assert!(policy.contains("\"reminder_days\": [\n    30,\n    7,\n    0\n  ]"), "{policy}");
     let today = s.day_before_parole_ends(30);
@@ -305,7 +289,7 @@ fn a_worker_killed_mid_batch_sends_each_message_once(db: &TestDatabase) {
     let total = s.store.outbox_status(&s.org).unwrap().pending as usize;
     assert!(total >= 12, "{total}");
 
-    let mut worker = Command::new(env!("CARGO_BIN_EXE_amparo"))
+    let mut worker = command()
         .args(["--config", config.to_str().unwrap(), "notify", "send", "--database", &db.url])
         .envs(db.key_env())
         .stdout(Stdio::null())
@@ -359,7 +343,7 @@ fn the_server_delivers_in_the_background() {
     let sink = Sink::start(s.dir.path(), "served", &[]);
     let config = config(s.dir.path(), sink.port, "");
     amparo_with(&db, &config, &["notify", "daily", "--today", &s.day_before_parole_ends(30)]);
-    let mut server = Command::new(env!("CARGO_BIN_EXE_amparo"))
+    let mut server = command()
         .args(["--config", config.to_str().unwrap(), "serve", "--bind", "127.0.0.1:0", "--database", &db.url])
         .envs(db.key_env())
         .stdout(Stdio::null())

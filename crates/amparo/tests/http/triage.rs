@@ -3,11 +3,9 @@
 //! programme reviews, the pages and their forms, and organisations kept apart.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, Reply, TestApp, amparo};
 use amparo_store::testing::TestDatabase;
 use serde_json::{Value, json};
-use support::{PASSWORD, Reply, TestApp, amparo};
 
 /// A family paroled until 2030, so that no deadline of the rules comes near while these tests run;
 /// the patient's care cannot stop for `days_to_harm` days (critical care at 7 or fewer).

@@ -3,12 +3,10 @@
 //! independently of the code's; a route added without an entry here fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::collections::BTreeMap;
 
+use crate::support::{PASSWORD, Reply, TestApp, amparo};
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, Reply, TestApp, amparo};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug)]
@@ -422,7 +420,7 @@ fn an_admin_resets_a_password_with_a_one_time_link(db: &TestDatabase) {
     assert_eq!(form.status, 200);
     assert!(form.body.contains("ana@a.example.org"));
     let cookie = format!("amparo_login_csrf={}", form.cookie("amparo_login_csrf").unwrap());
-    let csrf = support::hidden_field(&form.body, "csrf");
+    let csrf = crate::support::hidden_field(&form.body, "csrf");
     let new_password = "copper kettles hum at dawn";
     let submit = |password: &str, confirm: &str| {
         app.post_form(&link, &cookie, &[("csrf", &csrf), ("password", password), ("confirm", confirm)])
@@ -442,7 +440,7 @@ fn an_admin_resets_a_password_with_a_one_time_link(db: &TestDatabase) {
     app.sign_in("ana@a.example.org", new_password);
     let old = app.get("/login", "");
     let old_cookie = format!("amparo_login_csrf={}", old.cookie("amparo_login_csrf").unwrap());
-    let old_csrf = support::hidden_field(&old.body, "csrf");
+    let old_csrf = crate::support::hidden_field(&old.body, "csrf");
     let with_old = app.post_form(
         "/login",
         &old_cookie,

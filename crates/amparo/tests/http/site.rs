@@ -2,10 +2,8 @@
 //! backends.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, Reply, TestApp, amparo, hidden_field};
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, Reply, TestApp, amparo, hidden_field};
 
 amparo_store::on_both_backends!(
     health_and_security_headers,

@@ -2,42 +2,26 @@
 //! deleting or reordering an entry behind Amparo's back is detected by `amparo audit verify`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Command, Output};
-
 use amparo_store::testing::TestDatabase;
 
-fn amparo(db: &TestDatabase, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amparo"))
-        .args(args)
-        .args(["--database", &db.url])
-        .envs(db.key_env())
-        .env_remove("AMPARO_DATABASE_URL")
-        .env_remove("AMPARO_RULES_FILE")
-        .output()
-        .unwrap()
-}
-
-fn stdout_of(output: &Output) -> String {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use crate::support::{run_on, stdout_of};
 
 fn seeded(db: &TestDatabase) {
-    stdout_of(&amparo(db, &["org", "add", "clinic", "--name", "Clinic"]));
+    stdout_of(&run_on(db, &["org", "add", "clinic", "--name", "Clinic"]));
     for days in ["100", "110", "120"] {
-        stdout_of(&amparo(db, &["org", "policy", "--re-parole-lead-days", days]));
+        stdout_of(&run_on(db, &["org", "policy", "--re-parole-lead-days", days]));
     }
 }
 
 fn changes_are_recorded_and_the_chain_verifies(db: &TestDatabase) {
     seeded(db);
     let installation: serde_json::Value =
-        serde_json::from_str(&stdout_of(&amparo(db, &["audit", "list", "--installation", "--json"])))
+        serde_json::from_str(&stdout_of(&run_on(db, &["audit", "list", "--installation", "--json"])))
             .unwrap();
     assert_eq!(installation[0]["action"], "rule_set.adopted");
     assert_eq!(installation[0]["target"], "us-parole/2026.1");
     let org: serde_json::Value =
-        serde_json::from_str(&stdout_of(&amparo(db, &["audit", "list", "--json"]))).unwrap();
+        serde_json::from_str(&stdout_of(&run_on(db, &["audit", "list", "--json"]))).unwrap();
     let actions: Vec<&str> = org.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["policy.changed"; 3]);
     assert_eq!(org[2]["seq"], 3);
@@ -46,7 +30,7 @@ fn changes_are_recorded_and_the_chain_verifies(db: &TestDatabase) {
         (detail["before"]["re_parole_lead_days"].as_i64(), detail["after"]["re_parole_lead_days"].as_i64()),
         (Some(110), Some(120))
     );
-    let verified = stdout_of(&amparo(db, &["audit", "verify"]));
+    let verified = stdout_of(&run_on(db, &["audit", "verify"]));
     assert!(verified.contains("installation: 1 entries, chain intact"), "{verified}");
     assert!(verified.contains("clinic: 3 entries, chain intact"), "{verified}");
     // Amparo itself cannot edit the trail: the database refuses.
@@ -88,15 +72,15 @@ fn tampering_is_detected(db: &TestDatabase) {
         };
         seeded(&fresh);
         fresh.tamper_audit_log(statements);
-        let output = amparo(&fresh, &["audit", "verify"]);
-        assert_eq!(output.status.code(), Some(1), "{what}: verify must fail");
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        let output = run_on(&fresh, &["audit", "verify"]);
+        assert_eq!(Some(output.code), Some(1), "{what}: verify must fail");
+        let stdout = output.stdout.as_str();
         assert!(stdout.contains(expected), "{what}: {stdout}");
         assert!(
             stdout.contains("installation: 1 entries, chain intact"),
             "{what}: other chains are unaffected"
         );
-        assert!(String::from_utf8_lossy(&output.stderr).contains("broken in: clinic"));
+        assert!(output.stderr.as_str().contains("broken in: clinic"));
     }
 }
 

@@ -4,11 +4,9 @@
 //! operator, on the command line) removes a lost one; a password of 8 characters is enough with it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, TestApp, amparo, hidden_field, unix_now};
 use amparo_store::testing::TestDatabase;
 use amparo_trust::totp::TotpSecret;
-use support::{PASSWORD, TestApp, amparo, hidden_field, unix_now};
 
 amparo_store::on_both_backends!(
     an_administrator_sets_up_a_factor_before_anything_else,
@@ -71,11 +69,11 @@ fn an_administrator_sets_up_a_factor_before_anything_else(db: &TestDatabase) {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"must-enrol\""));
     assert!(page.body.contains("<svg"), "a QR code");
-    let secret: String = support::element_text(&page.body, "totp-secret").split_whitespace().collect();
+    let secret: String = crate::support::element_text(&page.body, "totp-secret").split_whitespace().collect();
     assert!(TotpSecret::from_base32(&secret).is_ok(), "the key shown is base32: {secret}");
     // Reloading keeps the same key: the person may have scanned it already.
     let again = app.get("/account/security", &session);
-    assert!(again.body.contains(&support::element_text(&page.body, "totp-secret")));
+    assert!(again.body.contains(&crate::support::element_text(&page.body, "totp-secret")));
 
     let csrf = hidden_field(&page.body, "csrf");
     let refused = app.post_form(
@@ -274,7 +272,7 @@ fn reset_password(
     (admin, csrf): (&str, &str),
     email: &str,
     password: &str,
-) -> (String, support::Reply) {
+) -> (String, crate::support::Reply) {
     let issued = app.post_json(
         &format!("/api/v1/users/{}/password-reset", user_id(db, email)),
         admin,

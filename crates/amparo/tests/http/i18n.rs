@@ -3,10 +3,8 @@
 //! error pages written in it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, TestApp, hidden_field};
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, TestApp, hidden_field};
 
 amparo_store::on_both_backends!(
     sign_in_page_follows_the_browser_then_the_chosen_language,

@@ -3,10 +3,8 @@
 //! else changed the case) is refused with 409, the conflict explained and the entry kept.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, TestApp, add_user, amparo, case_json, hidden_field};
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, TestApp, add_user, amparo, case_json, hidden_field};
 
 amparo_store::on_both_backends!(
     recording_events_from_the_case_page,

@@ -2,10 +2,8 @@
 //! refuses a bad case whole (saving nothing), and needs the session's CSRF token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{PASSWORD, TestApp};
 use amparo_store::testing::TestDatabase;
-use support::{PASSWORD, TestApp};
 
 amparo_store::on_both_backends!(intake_creates_a_whole_case_or_nothing);
 
