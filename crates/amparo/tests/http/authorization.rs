@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{PASSWORD, Reply, TestApp, amparo};
+use crate::support::{PASSWORD, Reply, RouterApp, amparo};
 use amparo_store::testing::TestDatabase;
 
 /// Who may use a route.
@@ -148,7 +148,7 @@ fn refused(reply: &Reply) -> Option<&'static str> {
     None
 }
 
-fn request(app: &TestApp, method: &str, path: &str, actor: &Actor) -> Reply {
+fn request(app: &RouterApp, method: &str, path: &str, actor: &Actor) -> Reply {
     let (cookie, csrf) = actor.session.clone().unwrap_or_default();
     match (method, path.starts_with("/api/")) {
         ("GET", _) => app.get(path, &cookie),
@@ -166,7 +166,7 @@ amparo_store::on_both_backends!(
 );
 
 fn no_access_beyond_the_matrix(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     for role in ["admin", "advocate", "clinician", "viewer"] {
         let email = format!("{role}@a.example.org");
         let args = ["user", "add", "--org", "clinic-a", "--email", &email, "--name", "Staff", "--role", role];
@@ -247,7 +247,7 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
 }
 
 fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let args = [
         "user",
         "add",
@@ -331,7 +331,7 @@ fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
 }
 
 fn reads_are_audited_and_sign_out_everywhere_ends_every_session(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let args = [
         "user",
         "add",
@@ -383,7 +383,7 @@ fn reads_are_audited_and_sign_out_everywhere_ends_every_session(db: &TestDatabas
 }
 
 fn an_admin_resets_a_password_with_a_one_time_link(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let args = [
         "user",
         "add",

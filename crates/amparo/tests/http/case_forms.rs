@@ -3,7 +3,7 @@
 //! else changed the case) is refused with 409, the conflict explained and the entry kept.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, TestApp, add_user, amparo, case_json, hidden_field};
+use crate::support::{PASSWORD, RouterApp, add_user, amparo, case_json, hidden_field};
 use amparo_store::testing::TestDatabase;
 
 amparo_store::on_both_backends!(
@@ -16,7 +16,7 @@ amparo_store::on_both_backends!(
 );
 
 fn the_print_view_is_one_clean_page(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
     let (id, _) = app.case_id(&session, "A-1");
     let page = app.get(&format!("/cases/{id}"), &session).body;
@@ -35,7 +35,7 @@ fn the_print_view_is_one_clean_page(db: &TestDatabase) {
 }
 
 fn settings_are_for_administrators(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_user(db, "clinic-a", "ada@a.example.org", "Ada Admin", "admin");
     let (attorney, attorney_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     assert_eq!(app.get("/settings", &attorney).status, 403);
@@ -104,7 +104,7 @@ fn settings_are_for_administrators(db: &TestDatabase) {
 }
 
 fn the_calendar_shows_a_month_of_deadlines(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
     let july = app.get("/calendar?month=2026-07", &session);
     assert_eq!(july.status, 200);
@@ -134,7 +134,7 @@ fn the_calendar_shows_a_month_of_deadlines(db: &TestDatabase) {
 }
 
 fn recording_events_from_the_case_page(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     let dashboard = app.get("/", &session);
     assert_eq!(dashboard.status, 200);
@@ -199,7 +199,7 @@ fn recording_events_from_the_case_page(db: &TestDatabase) {
 /// Beyond 1,000 open cases the dashboard stops counting and says "more than", so its time does not
 /// grow with the organisation; up to it, it gives the exact number.
 fn the_dashboard_counts_open_cases_up_to_a_thousand(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     let few = app.get("/", &session).body;
     assert!(few.contains("The whole board (1 open case)"), "{few}");
@@ -227,7 +227,7 @@ fn the_dashboard_counts_open_cases_up_to_a_thousand(db: &TestDatabase) {
 /// The settings page edits the checklist a kind of escalation starts with; the next escalation of
 /// that kind follows it, a bad entry is refused field by field, and the server's can be restored.
 fn an_administrator_edits_an_escalation_checklist(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_user(db, "clinic-a", "ada@a.example.org", "Ada Admin", "admin");
     let (admin, csrf) = app.sign_in("ada@a.example.org", PASSWORD);
     let page = app.get("/settings", &admin).body;

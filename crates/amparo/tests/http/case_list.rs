@@ -4,7 +4,7 @@
 //! organisation's cases never listed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, Reply, TestApp, amparo, unix_now};
+use crate::support::{PASSWORD, Reply, RouterApp, amparo, unix_now};
 use amparo_domain::Date;
 use amparo_store::testing::TestDatabase;
 use serde_json::{Value, json};
@@ -121,7 +121,7 @@ const STAFF: [(&str, &str, &str); 3] = [
 ];
 
 struct List {
-    app: TestApp,
+    app: RouterApp,
 }
 
 struct User {
@@ -172,7 +172,7 @@ impl List {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             amparo(db, &args, None);
         }
-        List { app: TestApp::serve(db, dir) }
+        List { app: RouterApp::over(db, dir) }
     }
 
     fn sign_in(&self, email: &str) -> User {

@@ -3,7 +3,7 @@
 //! error pages written in it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, TestApp, hidden_field};
+use crate::support::{PASSWORD, RouterApp, hidden_field};
 use amparo_store::testing::TestDatabase;
 
 amparo_store::on_both_backends!(
@@ -13,7 +13,7 @@ amparo_store::on_both_backends!(
 );
 
 fn sign_in_page_follows_the_browser_then_the_chosen_language(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let english = app.get("/login", "");
     assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("<h1>Sign in</h1>"));
     let spanish = app.get_with("/login", "", &[("accept-language", "es-MX,es;q=0.9,en;q=0.5")]);
@@ -42,7 +42,7 @@ fn sign_in_page_follows_the_browser_then_the_chosen_language(db: &TestDatabase) 
 }
 
 fn a_signed_in_choice_is_stored_with_the_user(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     let (id, _) = app.case_id(&session, "A-1");
     let case = format!("/cases/{id}");
@@ -92,7 +92,7 @@ fn a_signed_in_choice_is_stored_with_the_user(db: &TestDatabase) {
 }
 
 fn error_pages_are_written_in_the_reader_language(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
     let english = app.get("/cases/no-such-case", &session);
     assert_eq!(english.status, 404);

@@ -2,13 +2,13 @@
 //! refuses a bad case whole (saving nothing), and needs the session's CSRF token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, RouterApp};
 use amparo_store::testing::TestDatabase;
 
 amparo_store::on_both_backends!(intake_creates_a_whole_case_or_nothing);
 
 fn intake_creates_a_whole_case_or_nothing(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     let form = app.get("/cases/new", &session);
     assert_eq!(form.status, 200);

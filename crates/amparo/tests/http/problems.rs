@@ -3,7 +3,7 @@
 //! the API keeps English with the field and the kind of problem as data.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, TestApp, hidden_field};
+use crate::support::{PASSWORD, RouterApp, hidden_field};
 use amparo_store::testing::TestDatabase;
 
 amparo_store::on_both_backends!(
@@ -14,7 +14,7 @@ amparo_store::on_both_backends!(
 );
 
 /// Signs in and switches the person to Spanish; the session cookie and CSRF token.
-fn spanish_session(app: &TestApp) -> (String, String) {
+fn spanish_session(app: &RouterApp) -> (String, String) {
     let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     app.choose_language(&session, &csrf, "es");
     (session, csrf)
@@ -47,7 +47,7 @@ fn bad_intake(csrf: &str) -> Vec<(&str, &str)> {
 }
 
 fn intake_problems_are_worded_in_the_reader_language(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = spanish_session(&app);
     let refused = app.post_form("/cases/new", &session, &bad_intake(&csrf));
     assert_eq!(refused.status, 422);
@@ -83,7 +83,7 @@ fn intake_problems_are_worded_in_the_reader_language(db: &TestDatabase) {
 }
 
 fn event_form_problems_are_worded_in_the_reader_language(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = spanish_session(&app);
     let (id, version) = app.case_id(&session, "A-1");
     let events = format!("/cases/{id}/events");
@@ -120,7 +120,7 @@ fn event_form_problems_are_worded_in_the_reader_language(db: &TestDatabase) {
 }
 
 fn filter_problems_are_worded_in_the_reader_language(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, _) = spanish_session(&app);
     let list = app.get("/cases?due_within=mucho", &session);
     assert_eq!(list.status, 422);
@@ -138,7 +138,7 @@ fn filter_problems_are_worded_in_the_reader_language(db: &TestDatabase) {
 }
 
 fn the_api_names_the_field_and_the_problem(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = spanish_session(&app);
     let (id, version) = app.case_id(&session, "A-1");
     let path = format!("/api/v1/cases/{id}/events");

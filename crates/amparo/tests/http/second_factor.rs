@@ -4,7 +4,7 @@
 //! operator, on the command line) removes a lost one; a password of 8 characters is enough with it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, TestApp, amparo, hidden_field, unix_now};
+use crate::support::{PASSWORD, RouterApp, amparo, hidden_field, unix_now};
 use amparo_store::testing::TestDatabase;
 use amparo_trust::totp::TotpSecret;
 
@@ -26,7 +26,7 @@ fn add_admin(db: &TestDatabase) {
 }
 
 /// Types the password only; returns the session cookie and where the server sends the browser.
-fn password_step(app: &TestApp, email: &str) -> (String, String) {
+fn password_step(app: &RouterApp, email: &str) -> (String, String) {
     let form = app.get("/login", "");
     let login_cookie = form.cookie("amparo_login_csrf").unwrap();
     let csrf = hidden_field(&form.body, "csrf");
@@ -46,13 +46,13 @@ fn stale_code(secret: &str) -> String {
     secret.code_at_step(TotpSecret::step_at(unix_now()) - 100)
 }
 
-fn audit_actions(app: &TestApp, admin: &str) -> Vec<String> {
+fn audit_actions(app: &RouterApp, admin: &str) -> Vec<String> {
     let export = app.get("/api/v1/audit", admin).json();
     export["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect()
 }
 
 fn an_administrator_sets_up_a_factor_before_anything_else(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_admin(db);
     let (session, location) = password_step(&app, ADMIN);
     assert_eq!(location, "/account/security?required=1&next=/cases");
@@ -100,7 +100,7 @@ fn an_administrator_sets_up_a_factor_before_anything_else(db: &TestDatabase) {
 }
 
 fn a_sign_in_with_a_factor_needs_a_right_unused_code(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_admin(db);
     let (admin, _) = app.sign_in(ADMIN, PASSWORD);
     let secret = app.authenticator(ADMIN).unwrap().secret;
@@ -151,7 +151,7 @@ fn a_sign_in_with_a_factor_needs_a_right_unused_code(db: &TestDatabase) {
 }
 
 fn guessing_codes_is_throttled(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_admin(db);
     app.sign_in(ADMIN, PASSWORD);
     let secret = app.authenticator(ADMIN).unwrap().secret;
@@ -177,7 +177,7 @@ fn guessing_codes_is_throttled(db: &TestDatabase) {
 }
 
 fn the_organisation_can_require_a_factor_of_everyone(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_admin(db);
     let (admin, admin_csrf) = app.sign_in(ADMIN, PASSWORD);
     let (attorney, _) = app.sign_in(ATTORNEY, PASSWORD);
@@ -225,7 +225,7 @@ fn the_organisation_can_require_a_factor_of_everyone(db: &TestDatabase) {
 }
 
 fn a_lost_factor_is_removed_by_an_administrator_or_the_operator(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_admin(db);
     let (admin, admin_csrf) = app.sign_in(ADMIN, PASSWORD);
     // The attorney sets one up of their own accord, then loses their phone.
@@ -267,7 +267,7 @@ fn user_id(db: &TestDatabase, email: &str) -> String {
 /// Issues a reset link for `email` and sets `password` through it; returns the form page's minimum
 /// length and the reply to the new password.
 fn reset_password(
-    app: &TestApp,
+    app: &RouterApp,
     db: &TestDatabase,
     (admin, csrf): (&str, &str),
     email: &str,
@@ -291,7 +291,7 @@ fn reset_password(
 }
 
 fn with_a_factor_eight_characters_are_enough(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_admin(db);
     let (admin, admin_csrf) = app.sign_in(ADMIN, PASSWORD);
     let (attorney, _) = app.sign_in(ATTORNEY, PASSWORD);

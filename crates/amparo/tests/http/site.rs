@@ -2,7 +2,7 @@
 //! backends.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, Reply, TestApp, amparo, hidden_field};
+use crate::support::{PASSWORD, Reply, RouterApp, TestApp, amparo, hidden_field};
 use amparo_store::testing::TestDatabase;
 
 amparo_store::on_both_backends!(
@@ -19,7 +19,7 @@ amparo_store::on_both_backends!(
 );
 
 fn password_guessing_is_throttled(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let form = app.get("/login", "");
     let login_cookie = format!("amparo_login_csrf={}", form.cookie("amparo_login_csrf").unwrap());
     let csrf = hidden_field(&form.body, "csrf");
@@ -41,7 +41,7 @@ fn password_guessing_is_throttled(db: &TestDatabase) {
 }
 
 fn case_page_follows_the_organisation_policy(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
     let (id, _) = app.case_id(&session, "A-1");
     let page = app.get(&format!("/cases/{id}"), &session);
@@ -58,7 +58,7 @@ fn case_page_follows_the_organisation_policy(db: &TestDatabase) {
 }
 
 fn health_and_security_headers(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let health = app.get("/health", "");
     assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
     let csp = health.header("content-security-policy").unwrap();
@@ -67,7 +67,7 @@ fn health_and_security_headers(db: &TestDatabase) {
 }
 
 fn hsts_only_when_served_over_https(db: &TestDatabase) {
-    let plain = TestApp::start(db);
+    let plain = RouterApp::start(db);
     assert_eq!(plain.get("/health", "").header("strict-transport-security"), None);
     drop(plain);
     let dir = tempfile::tempdir().unwrap();
@@ -81,7 +81,7 @@ fn hsts_only_when_served_over_https(db: &TestDatabase) {
 }
 
 fn anonymous_visitors_are_sent_to_sign_in(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let page = app.get("/cases?q=x", "");
     assert_eq!(page.status, 303);
     assert_eq!(page.header("location"), Some("/login?next=/cases%3Fq%3Dx"));
@@ -93,7 +93,7 @@ fn anonymous_visitors_are_sent_to_sign_in(db: &TestDatabase) {
 }
 
 fn sign_in_is_uniform_and_csrf_protected(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let form = app.get("/login", "");
     let cookie = form.cookie("amparo_login_csrf").unwrap();
     let csrf = hidden_field(&form.body, "csrf");
@@ -134,7 +134,7 @@ fn sign_in_is_uniform_and_csrf_protected(db: &TestDatabase) {
 }
 
 fn signed_in_user_reads_cases(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
     let list = app.get("/cases", &session);
     assert_eq!(list.status, 200);
@@ -160,7 +160,7 @@ fn signed_in_user_reads_cases(db: &TestDatabase) {
 }
 
 fn api_writes_are_versioned_and_validated(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     let (id, version) = app.case_id(&session, "A-1");
     let path = format!("/api/v1/cases/{id}/events");
@@ -192,7 +192,7 @@ fn api_writes_are_versioned_and_validated(db: &TestDatabase) {
 }
 
 fn organisations_cannot_see_each_other(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (a_session, _) = app.sign_in("ana@a.example.org", PASSWORD);
     let (b_session, b_csrf) = app.sign_in("bo@b.example.org", PASSWORD);
     let (a_case, _) = app.case_id(&a_session, "A-1");
@@ -210,7 +210,7 @@ fn organisations_cannot_see_each_other(db: &TestDatabase) {
 }
 
 fn signing_out_ends_the_session(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
     assert_eq!(app.post_form("/logout", &session, &[("csrf", "forged")]).status, 403);
     assert_eq!(app.get("/cases", &session).status, 200, "a forged sign-out must not end the session");

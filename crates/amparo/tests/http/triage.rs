@@ -3,7 +3,7 @@
 //! programme reviews, the pages and their forms, and organisations kept apart.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, Reply, TestApp, amparo};
+use crate::support::{PASSWORD, Reply, RouterApp, amparo};
 use amparo_store::testing::TestDatabase;
 use serde_json::{Value, json};
 
@@ -46,7 +46,7 @@ const STAFF: [(&str, &str, &str, &str); 4] = [
 
 /// A server with clinic A (its staff and `cases`) and clinic B (one attorney and one critical case).
 struct Triage {
-    app: TestApp,
+    app: RouterApp,
 }
 
 impl Triage {
@@ -86,7 +86,7 @@ impl Triage {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             amparo(db, &args, None);
         }
-        Triage { app: TestApp::serve(db, dir) }
+        Triage { app: RouterApp::over(db, dir) }
     }
 
     fn sign_in(&self, email: &str) -> User {

@@ -4,7 +4,7 @@
 //! within its organisation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{PASSWORD, Reply, TestApp, add_user, hidden_field};
+use crate::support::{PASSWORD, Reply, RouterApp, add_user, hidden_field};
 use amparo_store::testing::TestDatabase;
 
 amparo_store::on_both_backends!(
@@ -31,7 +31,7 @@ fn role_of(db: &TestDatabase, email: &str) -> String {
     user.role.as_str().to_owned()
 }
 
-fn audit_entries(app: &TestApp, admin: &str) -> Vec<serde_json::Value> {
+fn audit_entries(app: &RouterApp, admin: &str) -> Vec<serde_json::Value> {
     app.get("/api/v1/audit", admin).json()["entries"].as_array().unwrap().clone()
 }
 
@@ -56,7 +56,7 @@ fn sharing_section(reply: &Reply) -> &str {
 }
 
 fn a_case_is_shared_and_unshared_from_its_page(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_user(db, "clinic-a", "dr@a.example.org", "Dr Tomasa Prueba", "clinician");
     add_user(db, "clinic-a", "adv@a.example.org", "Advocate Person", "advocate");
     add_user(db, "clinic-a", "viewer@a.example.org", "Viewer Person", "viewer");
@@ -164,7 +164,7 @@ fn a_case_is_shared_and_unshared_from_its_page(db: &TestDatabase) {
 }
 
 fn a_role_change_takes_effect_at_once_and_is_audited(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_user(db, "clinic-a", "admin@a.example.org", "Admin Person", "admin");
     let ana_id = user_id(db, "ana@a.example.org");
     let (ana, _) = app.sign_in("ana@a.example.org", PASSWORD);
@@ -262,7 +262,7 @@ fn a_role_change_takes_effect_at_once_and_is_audited(db: &TestDatabase) {
 }
 
 fn the_last_administrator_cannot_be_demoted(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_user(db, "clinic-a", "admin@a.example.org", "Admin Person", "admin");
     let admin_id = user_id(db, "admin@a.example.org");
     let (admin, csrf) = app.sign_in("admin@a.example.org", PASSWORD);
@@ -305,7 +305,7 @@ fn the_last_administrator_cannot_be_demoted(db: &TestDatabase) {
 }
 
 fn the_audit_page_filters_and_pages_newest_first(db: &TestDatabase) {
-    let app = TestApp::start(db);
+    let app = RouterApp::start(db);
     add_user(db, "clinic-a", "admin@a.example.org", "Admin Person", "admin");
     add_user(db, "clinic-b", "admin@b.example.org", "Other Admin", "admin");
     let ana_id = user_id(db, "ana@a.example.org");

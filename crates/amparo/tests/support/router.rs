@@ -3,7 +3,7 @@
 //! page and API tests that need none of those run here, with personas for each kind of visitor.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use amparo_domain::org::UserRole;
 use amparo_store::testing::TestDatabase;
@@ -13,7 +13,7 @@ use axum::extract::ConnectInfo;
 use chrono::{DateTime, Utc};
 use tower::ServiceExt as _;
 
-use super::fixtures::{PASSWORD, add_user, seed_two_clinics};
+use super::fixtures::{PASSWORD, SEEDED_PERSONAL_DATA, add_user, seed_two_clinics};
 use super::reply::Reply;
 use super::site::{CodeTime, Request, Site, Transport, unix_now};
 
@@ -25,6 +25,44 @@ pub struct InProcess {
     pub now: DateTime<Utc>,
     /// A scratch folder (the seeded case files, for one).
     pub dir: tempfile::TempDir,
+    /// Everything the application logs while handling this test's requests, at debug level, as
+    /// the real server's log would hold it; checked for personal data when the test ends.
+    log: Log,
+    dispatch: tracing::Dispatch,
+}
+
+/// A log kept in memory.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl InProcess {
+    /// What the application logged so far.
+    pub fn log(&self) -> String {
+        String::from_utf8_lossy(&self.log.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let log = self.log();
+        for value in SEEDED_PERSONAL_DATA {
+            assert!(!log.contains(value), "the application logged personal data ({value}):\n{log}");
+        }
+    }
 }
 
 /// The application in process, seeded like [`super::TestApp::start`].
@@ -48,6 +86,7 @@ impl Transport for InProcess {
         };
         let mut http_request = builder.body(body).unwrap();
         http_request.extensions_mut().insert(ConnectInfo(PEER));
+        let _logging = tracing::dispatcher::set_default(&self.dispatch);
         self.runtime.block_on(async {
             let response = self.router.clone().oneshot(http_request).await.unwrap();
             let status = response.status().as_u16();
@@ -69,6 +108,11 @@ fn now_to_the_second() -> DateTime<Utc> {
 }
 
 impl Site<InProcess> {
+    /// What the application logged so far.
+    pub fn server_log(&self) -> String {
+        self.transport.log()
+    }
+
     /// Two organisations, an attorney in each, a case in each; the application's clock fixed now.
     pub fn start(db: &TestDatabase) -> RouterApp {
         let dir = seed_two_clinics(db);
@@ -86,7 +130,15 @@ impl Site<InProcess> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let router = amparo_web::router(state);
         let seconds = u64::try_from(now.timestamp()).unwrap();
-        Site::new(InProcess { router, runtime, now, dir }, CodeTime::Fixed(seconds))
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let dispatch = tracing::Dispatch::new(subscriber);
+        Site::new(InProcess { router, runtime, now, dir, log, dispatch }, CodeTime::Fixed(seconds))
     }
 
     /// Signs in as `persona` (adding the member first, for a role) and returns the session.
