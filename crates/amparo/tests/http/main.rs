@@ -15,5 +15,6 @@ mod notifications;
 mod problems;
 mod second_factor;
 mod site;
+mod snapshots;
 mod triage;
 mod trust_pages;

@@ -11,6 +11,7 @@ pub mod reply;
 pub mod router;
 pub mod server;
 pub mod site;
+pub mod snapshots;
 
 pub use cli::{Outcome, Run, amparo, command, run, run_env, run_on, stderr_of_failure, stdout_of};
 pub use fixtures::{PASSWORD, SEEDED_PERSONAL_DATA, add_user, case_json};
