@@ -12,4 +12,5 @@ mod deadlines;
 mod email;
 mod keys;
 mod operator;
+mod snapshots;
 mod triage;

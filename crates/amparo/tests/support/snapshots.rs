@@ -153,3 +153,17 @@ pub fn uuids_redacted(value: &serde_json::Value) -> serde_json::Value {
         other => other.clone(),
     }
 }
+
+/// Creates the organisation `slug` and imports the case files at `paths` into it, all through the
+/// store at `now`: what is derived at import (days of unlawful presence, escalations) then depends
+/// on `now` alone, never on the day the tests run.
+pub fn import_at(db: &TestDatabase, slug: &str, paths: &[String], now: DateTime<Utc>) {
+    let store = db.store();
+    let org =
+        store.create_organisation(&NewOrganisation { slug: slug.into(), name: slug.into() }, now).unwrap();
+    let files: Vec<CaseFile> = paths
+        .iter()
+        .map(|path| CaseFile::parse(&std::fs::read_to_string(path).unwrap()).unwrap().0)
+        .collect();
+    store.import_cases(&org.id, &files, None, now).unwrap();
+}
