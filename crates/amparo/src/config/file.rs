@@ -1,16 +1,12 @@
-//! Configuration, layered: built-in defaults, then an optional TOML file (`--config` or
-//! `AMPARO_CONFIG`), then `AMPARO_*` environment variables, then command-line flags. Unknown keys in
-//! the file are refused, so a misspelt setting is never silently ignored.
+//! The settings file: TOML, every key optional. Unknown keys are refused, naming the key and the
+//! file, so a misspelt setting is never silently ignored.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
-pub const DEFAULT_DATABASE: &str = "./amparo.db";
-pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
-
 /// The settings file, every key optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub database_url: Option<String>,
@@ -39,6 +35,9 @@ pub enum ConfigError {
     Read { path: String, source: std::io::Error },
     #[error("the configuration file {path} is not valid: {message}")]
     Parse { path: String, message: String },
+    /// The `[smtp]` section parsed but cannot be used (a sender that is no address, say).
+    #[error("the configuration file {} is not valid: {source}", path.display())]
+    Smtp { path: std::path::PathBuf, source: amparo_notify::mail::MailConfigError },
 }
 
 impl FileConfig {
@@ -51,31 +50,9 @@ impl FileConfig {
     }
 }
 
-/// A database URL with any password replaced, safe to print and log.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    match rest.split_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_in_urls_are_redacted() {
-        assert_eq!(
-            redact_url("postgres://amparo:s3cret@db:5432/amparo"),
-            "postgres://amparo:***@db:5432/amparo"
-        );
-        assert_eq!(redact_url("postgres://amparo@db/amparo"), "postgres://amparo@db/amparo");
-        assert_eq!(redact_url("./amparo.db"), "./amparo.db");
-    }
 
     #[test]
     fn unknown_keys_are_refused() {
