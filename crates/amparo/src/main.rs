@@ -222,7 +222,8 @@ fn default_log_level(command: &Command) -> &'static str {
 }
 
 fn run(cli: Cli) -> CliResult {
-    let process_environment = |name: &str| std::env::var(name).ok();
+    // An empty variable counts as unset, as it did when the command-line parser read them.
+    let process_environment = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     let settings = Settings::resolve(cli.config, &process_environment)?;
     commands::logging(&settings.log_filter(default_log_level(&cli.command)));
     match cli.command {
