@@ -53,3 +53,29 @@ pub fn seed_two_clinics(db: &TestDatabase) -> tempfile::TempDir {
     }
     dir
 }
+
+/// What [`seed_two_clinics`] writes, written through the store in this process at `now` (no child
+/// processes): the same organisations, members and cases.
+pub fn seed_two_clinics_in_store(db: &TestDatabase, now: chrono::DateTime<chrono::Utc>) {
+    let store = db.store();
+    let password_hash = amparo_web::hash_password(PASSWORD).unwrap();
+    let clinics = [
+        ("clinic-a", "Clinic A", "ana@a.example.org", "A-1", "Lucía"),
+        ("clinic-b", "Clinic B", "bo@b.example.org", "B-1", "Iker"),
+    ];
+    for (slug, name, email, reference, given) in clinics {
+        let org = store
+            .create_organisation(&amparo_store::NewOrganisation { slug: slug.into(), name: name.into() }, now)
+            .unwrap();
+        let member = amparo_store::NewUser {
+            email: email.into(),
+            display_name: "Test User".into(),
+            role: amparo_domain::org::UserRole::Attorney,
+            language: amparo_domain::Language::En,
+            password_hash: password_hash.clone(),
+        };
+        store.create_user(&org.id, &member, now).unwrap();
+        let (file, _warnings) = amparo_domain::CaseFile::parse(&case_json(reference, given)).unwrap();
+        store.import_cases(&org.id, &[file], None, now).unwrap();
+    }
+}

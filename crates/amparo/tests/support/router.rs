@@ -13,7 +13,7 @@ use axum::extract::ConnectInfo;
 use chrono::{DateTime, Utc};
 use tower::ServiceExt as _;
 
-use super::fixtures::{PASSWORD, SEEDED_PERSONAL_DATA, add_user, seed_two_clinics};
+use super::fixtures::{PASSWORD, SEEDED_PERSONAL_DATA, add_user, seed_two_clinics_in_store};
 use super::reply::Reply;
 use super::site::{CodeTime, Request, Site, Transport, unix_now};
 
@@ -113,10 +113,12 @@ impl Site<InProcess> {
         self.transport.log()
     }
 
-    /// Two organisations, an attorney in each, a case in each; the application's clock fixed now.
+    /// Two organisations, an attorney in each, a case in each, written through the store; the
+    /// application's clock fixed now.
     pub fn start(db: &TestDatabase) -> RouterApp {
-        let dir = seed_two_clinics(db);
-        RouterApp::over(db, dir)
+        let now = now_to_the_second();
+        seed_two_clinics_in_store(db, now);
+        RouterApp::at(db, tempfile::tempdir().unwrap(), now)
     }
 
     /// The application over a database already seeded, its clock fixed now.
