@@ -1,6 +1,5 @@
 //! The audit trail through the real binary: changes of rules and policy are recorded, and editing,
 //! deleting or reordering an entry behind Amparo's back is detected by `amparo audit verify`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_store::testing::TestDatabase;
 

@@ -1,6 +1,5 @@
 //! `amparo deadlines` through the real binary: the documented JSON for case files, path-addressed
 //! errors, and organisation-wide queries over stored deadlines on both backends.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 

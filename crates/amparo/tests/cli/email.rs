@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Notifications end to end: the real binary computes the day's notices and delivers them to a real
 //! SMTP server (Python's aiosmtpd, started on a free loopback port), which records what it accepted.
 //! A refused or dropped connection is retried; a worker killed mid-batch and restarted sends each

@@ -1,7 +1,6 @@
 //! Encryption keys through the real binary: where the key of an embedded database lives, PostgreSQL
 //! refusing to start without one, a wrong key refused with a clear message, `amparo key generate`
 //! and `amparo key rotate` with everything still readable afterwards.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,4 @@
 //! `amparo triage` and `amparo demo` through the real binary.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_store::testing::TestDatabase;
 

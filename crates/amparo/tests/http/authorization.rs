@@ -1,7 +1,6 @@
-//! The authorisation matrix through a real server: every route of the router, for every role, an
+//! The authorisation matrix through the router in process: every route of the router, for every role, an
 //! anonymous visitor and a member of another organisation. The expected table below is written out
 //! independently of the code's; a route added without an entry here fails the test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 

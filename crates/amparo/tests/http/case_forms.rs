@@ -1,7 +1,6 @@
-//! The dashboard and the case page's event form through a real HTTP client: recording a termination
+//! The dashboard and the case page's event form through the router in process: recording a termination
 //! notice opens an escalation the dashboard lists; a bad entry names its field; a stale one (someone
 //! else changed the case) is refused with 409, the conflict explained and the entry kept.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{PASSWORD, RouterApp, add_user, amparo, case_json, hidden_field};
 use amparo_store::testing::TestDatabase;

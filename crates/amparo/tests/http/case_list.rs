@@ -1,8 +1,7 @@
-//! The case list over HTTP against the real `amparo serve` process, on both backends: search by
+//! The case list through the router in process, on both backends: search by
 //! reference, name, A-number and receipt number; each filter; sort orders; paging that stays stable
 //! and keeps its filters; bad parameters named; clinicians kept to their shared cases; and another
 //! organisation's cases never listed.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{PASSWORD, Reply, RouterApp, amparo, unix_now};
 use amparo_domain::Date;

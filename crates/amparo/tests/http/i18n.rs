@@ -1,7 +1,6 @@
-//! The interface in English and Spanish through a real HTTP client: the language chosen before
+//! The interface in English and Spanish through the router in process: the language chosen before
 //! sign-in (cookie or browser preference), the signed-in user's stored choice, and pages, dates and
 //! error pages written in it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{PASSWORD, RouterApp, hidden_field};
 use amparo_store::testing::TestDatabase;

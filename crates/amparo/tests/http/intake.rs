@@ -1,6 +1,5 @@
-//! Intake through a real HTTP client: the form creates a whole case with the same rules as import,
+//! Intake through the router in process: the form creates a whole case with the same rules as import,
 //! refuses a bad case whole (saving nothing), and needs the session's CSRF token.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{PASSWORD, RouterApp};
 use amparo_store::testing::TestDatabase;

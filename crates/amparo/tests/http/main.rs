@@ -1,6 +1,7 @@
-//! The web app and JSON API, on both backends: most tests send requests through the router in
-//! process (no server, no port); the rest run against the real `amparo serve` for what only it
-//! proves (its logs, the configuration it starts with, throttling by peer address).
+//! The web app and JSON API, on both backends. Most tests send requests through the router in
+//! process (`support::router`: a fixed clock, no server, no port); the rest run against the real
+//! `amparo serve` for what only it proves: calendar feed addresses built from the address it
+//! listens on, and the HTTPS settings it reads from its configuration file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../support/mod.rs"]

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Notifications, calendar feeds and the family letter through a real HTTP client against the real
 //! `amparo serve`, on both backends. Feeds are parsed by Python's `icalendar`, an independent parser.
 

@@ -1,7 +1,6 @@
-//! Refused values through a real HTTP client: a Spanish reader reads every problem of the intake
+//! Refused values through the router in process: a Spanish reader reads every problem of the intake
 //! form, the event form and the case list's filters in Spanish, an English reader in English, and
 //! the API keeps English with the field and the kind of problem as data.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{PASSWORD, RouterApp, hidden_field};
 use amparo_store::testing::TestDatabase;

@@ -1,8 +1,7 @@
-//! The TOTP second factor through a real server and client, on both backends: administrators must
-//! set one up before anything else; a sign-in with a factor needs a right, unused code; guessing
+//! The TOTP second factor through the router in process (its clock fixed, so codes are those of
+//! that time), on both backends: administrators must set one up before anything else; a sign-in with a factor needs a right, unused code; guessing
 //! codes is throttled; the organisation can require a factor of everyone; an administrator (or the
 //! operator, on the command line) removes a lost one; a password of 8 characters is enough with it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{PASSWORD, RouterApp, amparo, hidden_field, unix_now};
 use amparo_store::testing::TestDatabase;

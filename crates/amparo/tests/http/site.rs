@@ -1,6 +1,8 @@
-//! The web app and API through a real HTTP client, against the real `amparo serve` process, on both
-//! backends.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The site as a whole, on both backends, through the router in process: health and security
+//! headers, anonymous visitors sent to sign in, a uniform CSRF-protected sign-in, reading cases,
+//! versioned API writes, organisations kept apart, signing out, the organisation's policy on the
+//! case page, password guessing throttled. HSTS and `Secure` cookies from a settings file are
+//! checked on the real `amparo serve`.
 
 use crate::support::{PASSWORD, Reply, RouterApp, TestApp, amparo, hidden_field};
 use amparo_store::testing::TestDatabase;

@@ -1,7 +1,6 @@
-//! Triage over HTTP against the real `amparo serve` process, on both backends: escalations opened by
+//! Triage through the router in process, on both backends: escalations opened by
 //! notices recorded through the API, the board's order, checklists completed and reassigned, bulk
 //! programme reviews, the pages and their forms, and organisations kept apart.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{PASSWORD, Reply, RouterApp, amparo};
 use amparo_store::testing::TestDatabase;

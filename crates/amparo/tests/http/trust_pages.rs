@@ -1,8 +1,7 @@
-//! The trust pages through a real server and client, on both backends: sharing a case with a
+//! The trust pages through the router in process, on both backends: sharing a case with a
 //! clinician from its page, changing a member's role in the settings (and never losing the last
 //! administrator), and the audit page with its filters, key paging and chain check, each kept
 //! within its organisation.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{PASSWORD, Reply, RouterApp, add_user, hidden_field};
 use amparo_store::testing::TestDatabase;
