@@ -1,7 +1,8 @@
 //! The TOTP second factor through the router in process (its clock fixed, so codes are those of
-//! that time), on both backends: administrators must set one up before anything else; a sign-in with a factor needs a right, unused code; guessing
-//! codes is throttled; the organisation can require a factor of everyone; an administrator (or the
-//! operator, on the command line) removes a lost one; a password of 8 characters is enough with it.
+//! that time), on both backends: administrators must set one up before anything else; a sign-in
+//! with a factor needs a right, unused code; guessing codes is throttled; the organisation can
+//! require a factor of everyone; an administrator (or the operator, on the command line) removes a
+//! lost one; a password of 8 characters is enough with it.
 
 use crate::support::{PASSWORD, RouterApp, amparo, hidden_field, unix_now};
 use amparo_store::testing::TestDatabase;
