@@ -1,6 +1,5 @@
 //! The rules of `us-parole/2026.1`, one edge at a time. Dates were worked out by hand from
 //! `shared/domain/rules.md`; the people are fictional.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::rules::{Deadline, DeadlineKind, Derivation, NOT_LEGAL_ADVICE, Status};
 use amparo_domain::{CaseFile, Date, Policy, RuleSet, derive, is_critical_care, render_text};

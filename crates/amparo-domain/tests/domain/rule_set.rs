@@ -1,6 +1,5 @@
 //! Rule sets as operator-supplied text: the built-in one loads, numbers in the data drive the engine,
 //! and every kind of mistake is refused with a message naming it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::rules::{BUILTIN_TOML, Basis, DeadlineKind, RuleId, RuleSet, RuleSetError};
 use amparo_domain::{CaseFile, Policy, derive};

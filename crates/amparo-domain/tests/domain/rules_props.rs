@@ -1,5 +1,4 @@
 //! Properties of any derivation, over random timelines: order, explanations, rolling and coverage.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::calendar::Calendar;
 use amparo_domain::rules::{DeadlineKind, Status};
