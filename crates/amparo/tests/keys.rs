@@ -38,7 +38,7 @@ fn stderr_of_failure(output: &Output) -> String {
 
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../amparo-domain/tests/data/examples")
+        .join("../amparo-domain/tests/data/examples-2027.1")
         .join(format!("{name}.json"))
 }
 

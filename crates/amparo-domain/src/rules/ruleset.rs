@@ -540,7 +540,7 @@ pub struct RuleSet {
 pub enum RuleSetError {
     #[error("not a valid rule set document: {0}")]
     Toml(String),
-    #[error("`id` must name the rule set, e.g. \"us-parole/2026.1\"")]
+    #[error("`id` must name the rule set, e.g. \"us-parole/2027.1\"")]
     MissingId,
     #[error("unknown rule {0:?} (this version of Amparo knows: {known})", known = known_rules())]
     UnknownRule(String),

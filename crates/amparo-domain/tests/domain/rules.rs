@@ -1,4 +1,4 @@
-//! The rules of `us-parole/2026.1`, one edge at a time. Dates were worked out by hand from
+//! The rules of `us-parole/2027.1`, one edge at a time. Dates were worked out by hand from
 //! `shared/domain/rules.md`; the people are fictional.
 
 use amparo_domain::rules::{Deadline, DeadlineKind, Derivation, NOT_LEGAL_ADVICE, Status};
