@@ -499,11 +499,11 @@ fn deadlines_sort_by_due_then_kind_then_person_with_case_wide_first() {
           "depart_by": "2026-03-31" }
     ]));
     let out = run(&f, "2026-03-02");
-    let on_the_31st: Vec<(String, Option<String>)> = out
-        .deadlines
-        .iter()
-        .filter(|x| x.due == d("2026-03-31"))
-        .map(|x| (x.kind.as_str().to_owned(), x.person.clone()))
+    let on_the_31st: Vec<(String, Option<String>)> = kinds(&out)
+        .into_iter()
+        .zip(&out.deadlines)
+        .filter(|(_, x)| x.due == d("2026-03-31"))
+        .map(|(kind, _)| kind)
         .collect();
     let expected: Vec<(String, Option<String>)> = [
         ("depart_by", None),
