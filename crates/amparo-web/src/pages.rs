@@ -393,7 +393,10 @@ fn case_view(
             birth_date: lang.date_or_dash(p.birth_date),
             a_number: or_dash(p.a_number.as_ref().map(|a| a.as_str().to_owned())),
             citizenship: or_dash(p.citizenship.as_ref().map(|c| c.as_str().to_owned())),
-            language: p.preferred_language.map_or_else(|| String::from("—"), |l| lang.language_name(l)),
+            language: p.preferred_language.as_ref().map_or_else(
+                || String::from("—"),
+                |tag| tag.language().map_or_else(|| tag.as_str().to_owned(), |l| lang.language_name(l)),
+            ),
         })
         .collect();
     let medical = case.medical.as_ref().map(|m| MedicalView {

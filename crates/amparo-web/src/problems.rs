@@ -70,6 +70,15 @@ impl Lang {
             }
             Problem::WrongType { expected } => self.t1(&id, "expected", self.expected(expected)),
             Problem::Unreadable { detail } => self.t1(&id, "detail", detail.as_str()),
+            Problem::NotAnAmount { value } => self.t1(&id, "value", value.as_str()),
+            Problem::DateOutOfRange { date } => self.t1(&id, "date", self.date(*date)),
+            Problem::AlreadySuperseded { id: event } => self.t1(&id, "id", event.as_str()),
+            Problem::NotAnswerable { id: event, expected } => {
+                self.t2(&id, "id", event.as_str(), "type", self.event_type(expected))
+            }
+            Problem::AnswerBeforeNotice { id: event, on } => {
+                self.t2(&id, "id", event.as_str(), "on", self.date(*on))
+            }
         }
     }
 

@@ -306,8 +306,18 @@ fn latest_notice(events: &[&Event], key: &str, since: Date) -> Option<Date> {
         .max()
 }
 
+/// Whether a new request of theirs, filed on or after `since`, still counts: a denial dated on or
+/// after a filing voids it (`rules.md`, Re-parole).
 fn filed_since(live: &[&Event], key: &str, since: Date) -> bool {
-    live.iter().any(|e| matches!(e.kind, EventKind::ReParoleFiled { .. }) && e.concerns(key) && e.on >= since)
+    let denied_after = |on: Date| {
+        live.iter().any(|e| matches!(e.kind, EventKind::ParoleDenied { .. }) && e.concerns(key) && e.on >= on)
+    };
+    live.iter().any(|e| {
+        matches!(e.kind, EventKind::ReParoleFiled { .. })
+            && e.concerns(key)
+            && e.on >= since
+            && !denied_after(e.on)
+    })
 }
 
 fn parole(
@@ -431,7 +441,7 @@ fn parole(
 fn responses(out: &mut Builder, derivation: &Derivation, weights: &TriageWeights) {
     let w = &weights.legal;
     let today = derivation.today;
-    for deadline in &derivation.deadlines {
+    for deadline in derivation.alarms() {
         let (code, base, what_en, what_es) = match deadline.kind {
             DeadlineKind::RfeResponseDue => {
                 ("rfe_open", w.rfe_open, "RFE response", "la respuesta a la solicitud de evidencia (RFE)")
@@ -541,7 +551,7 @@ fn gaps(
             );
         }
     }
-    for deadline in &derivation.deadlines {
+    for deadline in derivation.alarms() {
         if deadline.kind != DeadlineKind::ReParoleFileBy
             || deadline
                 .person

@@ -15,7 +15,7 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// A tracing filter such as `info` or `amparo=debug`.
     pub log: Option<String>,
-    /// A rule-set file to use instead of the built-in `us-parole/2026.1`.
+    /// A rule-set file to use instead of the built-in `us-parole/2027.1`.
     pub rules_file: Option<std::path::PathBuf>,
     /// Escalation checklists to use instead of the built-in ones.
     pub escalation_templates_file: Option<std::path::PathBuf>,

@@ -18,7 +18,7 @@ fn changes_are_recorded_and_the_chain_verifies(db: &TestDatabase) {
         serde_json::from_str(&stdout_of(&run_on(db, &["audit", "list", "--installation", "--json"])))
             .unwrap();
     assert_eq!(installation[0]["action"], "rule_set.adopted");
-    assert_eq!(installation[0]["target"], "us-parole/2026.1");
+    assert_eq!(installation[0]["target"], "us-parole/2027.1");
     let org: serde_json::Value =
         serde_json::from_str(&stdout_of(&run_on(db, &["audit", "list", "--json"]))).unwrap();
     let actions: Vec<&str> = org.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();

@@ -8,13 +8,21 @@ use amparo_store::testing::TestDatabase;
 use crate::support::{Outcome, Run, run, run_env, stdout_of};
 
 fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../amparo-domain/tests/data/examples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../amparo-domain/tests/data/examples-2027.1")
 }
 
 #[test]
 fn case_file_json_matches_every_worked_example() {
     let mut checked = 0;
-    for name in ["e1-regrant", "e2-rfe-mail", "e3-expired-adult"] {
+    let names = [
+        "e1-regrant",
+        "e2-rfe-mail",
+        "e3-expired-adult",
+        "e4-answer-links",
+        "e5-ead-revocation-re-parole-denied",
+        "e6-departure-reentry-bar",
+    ];
+    for name in names {
         let expected: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(examples().join(format!("{name}.expected.json"))).unwrap(),
         )
@@ -23,13 +31,19 @@ fn case_file_json_matches_every_worked_example() {
         let file = examples().join(format!("{name}.json"));
         let output = run(&["deadlines", "--case-file", file.to_str().unwrap(), "--today", today, "--json"]);
         let actual: serde_json::Value = serde_json::from_str(&stdout_of(&output)).unwrap();
-        assert_eq!(actual["rule_set"], "us-parole/2026.1");
+        assert_eq!(actual["rule_set"], "us-parole/2027.1");
         assert_eq!(actual["today"], expected["today"]);
         let people: Vec<serde_json::Value> = actual["people"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| serde_json::json!({ "person": p["person"], "status": p["status"], "parole_ends": p["parole_ends"] }))
+            .map(|p| {
+                let c = &p["coverage"];
+                serde_json::json!({ "person": p["person"], "status": p["status"], "parole_ends": p["parole_ends"],
+                    "coverage": { "qualified_alien": c["qualified_alien"],
+                        "cuban_haitian_entrant": c["cuban_haitian_entrant"],
+                        "federal_medicaid": c["federal_medicaid"] } })
+            })
             .collect();
         assert_eq!(serde_json::Value::from(people), expected["people"], "{name}: people");
         let deadlines: Vec<serde_json::Value> = actual["deadlines"]
@@ -37,19 +51,24 @@ fn case_file_json_matches_every_worked_example() {
             .unwrap()
             .iter()
             .map(|d| {
-                for field in ["window_opens", "rule", "basis", "citation", "why"] {
+                for field in ["window_opens", "advisory", "rule", "basis", "citation", "why"] {
                     assert!(d.get(field).is_some(), "{name}: deadline without {field}: {d}");
                 }
                 assert!(
                     !d["why"].as_str().unwrap().is_empty() && !d["citation"].as_str().unwrap().is_empty()
                 );
-                serde_json::json!({ "kind": d["kind"], "person": d["person"], "due": d["due"] })
+                let mut line =
+                    serde_json::json!({ "kind": d["kind"], "person": d["person"], "due": d["due"] });
+                if d["advisory"] == serde_json::json!(true) {
+                    line["advisory"] = serde_json::json!(true);
+                }
+                line
             })
             .collect();
         assert_eq!(serde_json::Value::from(deadlines), expected["deadlines"], "{name}: deadlines");
         checked += 1;
     }
-    assert_eq!(checked, 3);
+    assert_eq!(checked, 6);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::support::{run_env, run_on, stderr_of_failure, stdout_of};
 
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../amparo-domain/tests/data/examples")
+        .join("../amparo-domain/tests/data/examples-2027.1")
         .join(format!("{name}.json"))
 }
 

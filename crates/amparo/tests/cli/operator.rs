@@ -399,7 +399,7 @@ fn export_import_export_is_byte_identical(db: &TestDatabase) {
     amparo.run(&["org", "add", "clinic-a", "--name", "Clinic A"]).success();
     let inputs = amparo.path("inputs");
     std::fs::create_dir(&inputs).unwrap();
-    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../amparo-domain/tests/data/examples");
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../amparo-domain/tests/data/examples-2027.1");
     let mut originals: BTreeMap<String, CaseFile> = BTreeMap::new();
     for entry in std::fs::read_dir(examples).unwrap() {
         let path = entry.unwrap().path();

@@ -1,6 +1,5 @@
 //! The business-day calendar against properties and an independent, day-by-day reading of
 //! 5 U.S.C. 6103(a).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 

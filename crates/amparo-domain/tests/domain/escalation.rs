@@ -1,6 +1,5 @@
 //! The critical-care protocol: which changes open an escalation, which later events resolve it, and
 //! the checklists it starts. People and dates are fictional.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::org::UserRole;
 use amparo_domain::triage::{

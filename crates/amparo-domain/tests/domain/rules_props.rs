@@ -1,5 +1,4 @@
 //! Properties of any derivation, over random timelines: order, explanations, rolling and coverage.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::calendar::Calendar;
 use amparo_domain::rules::{DeadlineKind, Status};
@@ -122,7 +121,7 @@ proptest! {
             let ends = out.deadlines.iter().find(|d| d.kind == DeadlineKind::ParoleEnds && d.person.as_deref() == Some(person.person.as_str()));
             prop_assert_eq!(ends.map(|d| d.due), person.parole_ends);
             if let Some(end) = person.parole_ends {
-                if person.status != Status::Departed {
+                if person.status == Status::Paroled {
                     prop_assert!(out.covered_until.is_some_and(|c| c <= end));
                 }
                 if let Some(target) = out.deadlines.iter().find(|d| d.kind == DeadlineKind::ReParoleFileBy && d.person.as_deref() == Some(person.person.as_str())) {
@@ -137,6 +136,107 @@ proptest! {
                     prop_assert!(presence.is_some_and(|d| d.due > end.add_days(180)));
                 }
             }
+        }
+    }
+}
+
+/// Notices and answers of the kinds 2027.1 links, on one timeline: (notice or answer, day, link).
+fn answer_timeline() -> impl Strategy<Value = Vec<(bool, i64, Option<usize>)>> {
+    prop::collection::vec((any::<bool>(), 0i64..200, prop::option::of(0usize..8)), 1..10)
+}
+
+fn answers_case(items: &[(bool, i64, Option<usize>)]) -> (CaseFile, Vec<usize>) {
+    let mut events =
+        vec![json!({ "id": "g", "type": "parole_granted", "on": day(0), "valid_until": day(800) })];
+    let mut notices: Vec<(usize, i64)> = Vec::new();
+    let mut links = Vec::new();
+    for (i, (is_notice, on, link)) in items.iter().enumerate() {
+        if *is_notice {
+            events.push(json!({ "id": format!("n{i}"), "type": "rfe_received", "on": day(*on), "served_by": "online" }));
+            notices.push((i, *on));
+        } else {
+            let mut answer = json!({ "id": format!("a{i}"), "type": "rfe_answered", "on": day(*on) });
+            // A link only to a notice already on file and dated on or before the answer.
+            if let Some((n, _)) = link.and_then(|l| notices.iter().filter(|(_, d)| d <= on).nth(l)) {
+                answer["answers"] = json!(format!("n{n}"));
+                links.push(*n);
+            }
+            events.push(answer);
+        }
+    }
+    (case(events), links)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// An answer never clears a notice it does not answer: no more RFEs are cleared than there are
+    /// answers, every linked notice is cleared, and a notice dated after every answer stays open.
+    #[test]
+    fn an_answer_never_clears_a_notice_it_does_not_answer(items in answer_timeline()) {
+        let (file, links) = answers_case(&items);
+        let out = derive(&file, Date::from_ymd(2024, 6, 1).unwrap(), &Policy::default(), RuleSet::builtin().unwrap());
+        let notices = items.iter().filter(|(n, _, _)| *n).count();
+        let answers = items.len() - notices;
+        let open = out.deadlines.iter().filter(|d| d.kind == DeadlineKind::RfeResponseDue).count();
+        prop_assert!(open + answers >= notices, "{} open, {} answers, {} notices", open, answers, notices);
+        let open_after: Vec<&str> = amparo_domain::rules::answerable_notices(&file, "rfe_answered", day(300).parse().unwrap())
+            .iter().filter_map(|e| e.id.as_deref()).collect();
+        prop_assert_eq!(open_after.len(), open);
+        for n in links {
+            let id = format!("n{n}");
+            prop_assert!(!open_after.contains(&id.as_str()), "{} was linked yet is open", id);
+        }
+        let last_answer = items.iter().filter(|(n, _, _)| !*n).map(|(_, d, _)| *d).max();
+        for (i, (is_notice, on, _)) in items.iter().enumerate() {
+            if *is_notice && last_answer.is_none_or(|a| *on > a) {
+                let id = format!("n{i}");
+                prop_assert!(open_after.contains(&id.as_str()), "{} is after every answer yet cleared", id);
+            }
+        }
+    }
+
+    /// A later grant always removes a termination notice's depart-by, for the people it covers.
+    #[test]
+    fn a_later_grant_always_removes_depart_by(
+        events in timeline(), notice_on in 0i64..600, gap in 1i64..200, today in 0i64..1500, who in 0usize..3,
+    ) {
+        let mut events = events;
+        let mut notice = json!({ "type": "termination_notice", "on": day(notice_on), "served_by": "mail",
+                                 "depart_by": day(notice_on + 10) });
+        let mut grant = json!({ "type": "parole_granted", "on": day(notice_on + gap), "valid_until": day(notice_on + gap + 365) });
+        if who < 2 {
+            let key = ["p1", "m1"][who];
+            notice["persons"] = json!([key]);
+            grant["persons"] = json!([key]);
+        }
+        events.push(notice);
+        events.push(grant);
+        let out = derive(&case(events), day(today).parse().unwrap(), &Policy::default(), RuleSet::builtin().unwrap());
+        let leftover = out.deadlines.iter().any(|d| d.kind == DeadlineKind::DepartBy && d.due == day(notice_on + 10).parse().unwrap()
+            && d.why.contains(&format!("notice of {} (served by mail)", day(notice_on))));
+        prop_assert!(!leftover, "{:#?}", out.deadlines);
+    }
+
+    /// Coverage is a function of the file and the day alone: the policy never changes it, and deriving
+    /// twice gives the same output.
+    #[test]
+    fn coverage_depends_on_file_and_day_only_and_deriving_twice_changes_nothing(
+        events in timeline(), today in 0i64..1500, lead in 1u32..300, refresh in 1u32..400,
+    ) {
+        let file = case(events);
+        let today: Date = day(today).parse().unwrap();
+        let rules = RuleSet::builtin().unwrap();
+        let policy = Policy { re_parole_lead_days: lead, medical_refresh_days: refresh, i94_check_days: 7, ..Policy::default() };
+        let a = derive(&file, today, &Policy::default(), rules);
+        let b = derive(&file, today, &policy, rules);
+        let coverage = |d: &amparo_domain::Derivation| d.people.iter().map(|p| p.coverage.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(coverage(&a), coverage(&b));
+        prop_assert_eq!(&a, &derive(&file, today, &Policy::default(), rules));
+        // Advisory deadlines are the passed asylum dates of people still paroled, and nothing else.
+        for deadline in a.deadlines.iter().filter(|d| d.advisory) {
+            prop_assert_eq!(deadline.kind, DeadlineKind::AsylumOneYear);
+            prop_assert!(deadline.due < today);
         }
     }
 }

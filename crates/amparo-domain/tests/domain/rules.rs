@@ -1,6 +1,5 @@
-//! The rules of `us-parole/2026.1`, one edge at a time. Dates were worked out by hand from
+//! The rules of `us-parole/2027.1`, one edge at a time. Dates were worked out by hand from
 //! `shared/domain/rules.md`; the people are fictional.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::rules::{Deadline, DeadlineKind, Derivation, NOT_LEGAL_ADVICE, Status};
 use amparo_domain::{CaseFile, Date, Policy, RuleSet, derive, is_critical_care, render_text};
@@ -215,12 +214,15 @@ fn a_termination_with_an_effective_date_ends_parole_then() {
     assert_eq!(due(&out, "re_parole_file_by", Some("p1")).as_deref(), Some("2025-10-10"));
     let ead = find(&out, "ead_ends", Some("m1")).unwrap();
     assert_eq!(ead.due, d("2025-06-15"));
-    assert!(ead.why.contains("unconfirmed"), "{}", ead.why);
+    assert!(ead.why.contains("conservative reading"), "{}", ead.why);
+    assert_eq!(ead.basis, amparo_domain::Basis::Practice, "capped by the parole end: a conservative reading");
     // Unlawful presence from the day after the effective date.
     assert_eq!(due(&out, "unlawful_presence_181", Some("m1")).as_deref(), Some("2025-12-13"));
     assert_eq!(due(&out, "unlawful_presence_365", Some("m1")).as_deref(), Some("2026-06-15"));
     assert!(find(&out, "unlawful_presence_181", Some("m1")).unwrap().why.contains("was terminated"));
-    assert_eq!(out.covered_until, Some(d("2025-06-15")));
+    // Covered until the earliest parole end among the people still paroled (2027.1): p1's.
+    assert_eq!(out.covered_until, Some(d("2026-01-09")));
+    assert_eq!(during.covered_until, Some(d("2025-06-15")));
 }
 
 #[test]
@@ -252,8 +254,9 @@ fn a_departure_ends_parole_and_stops_the_count() {
     assert!(find(&out, "parole_ends", Some("m1")).unwrap().why.contains("Departure"));
     assert_eq!(due(&out, "re_parole_file_by", Some("m1")), None);
     assert_eq!(due(&out, "unlawful_presence_181", Some("m1")), None);
-    // The case is covered by the people still here: p1 only.
-    assert_eq!(out.covered_until, Some(d("2026-01-09")));
+    // The case is covered by the people still paroled: p1 only, until p1's parole expires too.
+    assert_eq!(run(&f, "2025-10-01").covered_until, Some(d("2026-01-09")));
+    assert_eq!(out.covered_until, None);
 }
 
 #[test]
@@ -496,8 +499,12 @@ fn deadlines_sort_by_due_then_kind_then_person_with_case_wide_first() {
           "depart_by": "2026-03-31" }
     ]));
     let out = run(&f, "2026-03-02");
-    let on_the_31st: Vec<(String, Option<String>)> =
-        kinds(&out).into_iter().filter(|(k, _)| k != "re_parole_file_by").collect();
+    let on_the_31st: Vec<(String, Option<String>)> = kinds(&out)
+        .into_iter()
+        .zip(&out.deadlines)
+        .filter(|(_, x)| x.due == d("2026-03-31"))
+        .map(|(kind, _)| kind)
+        .collect();
     let expected: Vec<(String, Option<String>)> = [
         ("depart_by", None),
         ("ead_ends", Some("m1")),
@@ -520,7 +527,10 @@ fn the_next_deadline_is_the_first_not_yet_past() {
     let next = out.next_deadline(d("2026-01-15")).unwrap();
     assert_eq!((next.kind, next.due), (DeadlineKind::ParoleEnds, d("2026-03-31")));
     assert_eq!(out.next_deadline(d("2025-06-01")).unwrap().kind, DeadlineKind::ReParoleFileBy);
-    assert!(out.next_deadline(d("2026-04-01")).is_none());
+    // After parole: the asylum one-year date (arrival 2025-04-01), then registration at 14 (2033).
+    assert_eq!(out.next_deadline(d("2026-04-01")).unwrap().kind, DeadlineKind::AsylumOneYear);
+    assert_eq!(out.next_deadline(d("2026-04-02")).unwrap().kind, DeadlineKind::RegistrationAt14Due);
+    assert!(out.next_deadline(d("2034-01-01")).is_none());
 }
 
 #[test]
@@ -529,14 +539,28 @@ fn json_has_exactly_the_documented_shape() {
     let value = serde_json::to_value(run(&f, "2026-01-15")).unwrap();
     let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["covered_until", "deadlines", "people", "rule_set", "today"]);
+    let person = &value["people"][0];
     assert_eq!(
-        value["people"][0],
-        json!({ "person": "p1", "status": "paroled", "parole_ends": "2026-06-02" })
+        (&person["person"], &person["status"], &person["parole_ends"]),
+        (&json!("p1"), &json!("paroled"), &json!("2026-06-02"))
     );
+    let coverage_keys: Vec<&str> =
+        person["coverage"].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
-        value["deadlines"][2],
-        json!({ "kind": "parole_ends", "person": "m1", "due": "2026-06-02", "window_opens": null,
-                "rule": "parole.ends", "basis": "law", "citation": "8 CFR 212.5(e)(1)",
+        coverage_keys,
+        ["citation", "cuban_haitian_entrant", "federal_medicaid", "qualified_alien", "why"]
+    );
+    assert_eq!(person.as_object().unwrap().len(), 4);
+    let parole_ends = value["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "parole_ends" && x["person"] == "m1")
+        .unwrap();
+    assert_eq!(
+        parole_ends,
+        &json!({ "kind": "parole_ends", "person": "m1", "due": "2026-06-02", "window_opens": null,
+                "advisory": false, "rule": "parole.ends", "basis": "law", "citation": "8 CFR 212.5(e)(1)",
                 "why": "The grant of 2025-06-03 is valid until 2026-06-02; parole ends then unless renewed." })
     );
     let text = run(&f, "2026-01-15").to_json();

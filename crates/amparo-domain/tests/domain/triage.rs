@@ -1,6 +1,5 @@
 //! The triage board: scores, their order, their explanations in English and Spanish, and the weights
 //! read from the rule set. People and dates are fictional.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 

@@ -1,6 +1,5 @@
 //! Rule sets as operator-supplied text: the built-in one loads, numbers in the data drive the engine,
 //! and every kind of mistake is refused with a message naming it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use amparo_domain::rules::{BUILTIN_TOML, Basis, DeadlineKind, RuleId, RuleSet, RuleSetError};
 use amparo_domain::{CaseFile, Policy, derive};
@@ -18,7 +17,7 @@ fn refused(text: &str) -> RuleSetError {
 #[test]
 fn the_builtin_rule_set_loads_with_every_rule() {
     let rules = RuleSet::builtin().unwrap();
-    assert_eq!(rules.id.as_ref(), "us-parole/2026.1");
+    assert_eq!(rules.id.as_ref(), "us-parole/2027.1");
     assert_eq!(rules.mailing_days, 3);
     assert_eq!(rules.rules().len(), RuleId::ALL.len());
     for id in RuleId::ALL {
@@ -38,6 +37,14 @@ fn the_builtin_rule_set_loads_with_every_rule() {
     assert_eq!(rules.rule(RuleId::PresenceBar10).number, Some(365));
     assert_eq!(rules.rule(RuleId::ReParoleTarget).basis, Basis::Policy);
     assert_eq!(rules.rule(RuleId::MedicalRefresh).basis, Basis::Policy);
+    assert_eq!(rules.rule(RuleId::I94Recheck).basis, Basis::Policy);
+    assert_eq!(rules.rule(RuleId::ReParoleWindow).basis, Basis::Guidance);
+    assert_eq!(rules.rule(RuleId::EadEnds).basis, Basis::Law);
+    assert_eq!(rules.rule(RuleId::EadEnds).basis_for("capped"), Basis::Practice);
+    assert_eq!(rules.rule(RuleId::EadEnds).basis_for("revoked"), Basis::Law);
+    assert_eq!(rules.rule(RuleId::EadRevocationResponse).number, Some(15));
+    assert_eq!(rules.rule(RuleId::AddressReport).number, Some(10));
+    assert_eq!(rules.rule(RuleId::RegistrationAt14).number, Some(30));
     assert_eq!(rules.rule(RuleId::ParoleEnds).citation.as_ref(), "8 CFR 212.5(e)(1)");
     assert!(rules.rule(RuleId::RfeResponse).why_texts().any(|(v, _)| v == "computed_mail"));
 }
@@ -80,7 +87,7 @@ fn numbers_and_wording_come_from_the_data() {
 fn mistakes_are_refused_with_a_clear_message() {
     let cases: Vec<(String, &str)> = vec![
         ("id = [".to_owned(), "not a valid rule set document"),
-        (edited("id = \"us-parole/2026.1\"", "id = \" \""), "`id` must name the rule set"),
+        (edited("id = \"us-parole/2027.1\"", "id = \" \""), "`id` must name the rule set"),
         (edited("id = \"parole.ends\"", "id = \"parole.end\""), "unknown rule \"parole.end\""),
         (edited("kind = \"parole_ends\"", "kind = \"parole_end\""), "kind must be \"parole_ends\""),
         (edited("citation = \"8 CFR 212.5(e)(1)\"", "citation = \"  \""), "`citation` must not be empty"),
@@ -149,4 +156,48 @@ fn every_why_needs_its_spanish_wording() {
         let error = refused(&text).to_string();
         assert!(error.contains(message), "expected {message:?} in {error:?}");
     }
+}
+
+#[test]
+fn a_rule_set_written_for_2026_1_still_loads_and_takes_the_rest_from_the_builtin() {
+    let old = RuleSet::from_toml(amparo_domain::rules::US_PAROLE_2026_1_TOML).unwrap();
+    let builtin = RuleSet::builtin().unwrap();
+    assert_eq!(old.id.as_ref(), "us-parole/2026.1");
+    // Its own wording and basis stay.
+    assert_eq!(old.rule(RuleId::ReParoleWindow).basis, Basis::Law);
+    assert_eq!(old.rule(RuleId::EadEnds).basis_for("capped"), Basis::Law);
+    // What 2027.1 added comes from the built-in rule set.
+    for id in [RuleId::EadRevocationResponse, RuleId::AsylumOneYear, RuleId::ReentryBar, RuleId::I94Recheck] {
+        assert_eq!(old.rule(id), builtin.rule(id), "{id}");
+    }
+    assert!(old.rule(RuleId::ParoleEnds).why_texts().any(|(v, _)| v == "terminated_assumed"));
+    assert_eq!(old.coverage_texts(), builtin.coverage_texts());
+    // And it derives: the same dates, its own words.
+    let doc = json!({
+        "format": "amparo.case/1",
+        "case": { "reference": "T-3", "people": [
+            { "key": "p1", "role": "patient", "given_name": "Ana", "family_name": "Prueba" } ] },
+        "events": [ { "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-06-02" },
+                    { "type": "termination_notice", "on": "2026-01-05", "served_by": "mail" } ]
+    });
+    let (file, _) = CaseFile::parse(&doc.to_string()).unwrap();
+    let today = "2026-01-10".parse().unwrap();
+    let (a, b) =
+        (derive(&file, today, &Policy::default(), &old), derive(&file, today, &Policy::default(), builtin));
+    let dates =
+        |d: &amparo_domain::Derivation| d.deadlines.iter().map(|x| (x.kind, x.due)).collect::<Vec<_>>();
+    assert_eq!(dates(&a), dates(&b));
+    assert_eq!(a.rule_set.as_ref(), "us-parole/2026.1");
+}
+
+#[test]
+fn the_variants_added_in_2027_1_are_required_of_the_builtin_rule_set() {
+    let without = edited("terminated_assumed = \"The termination", "# terminated_assumed = \"The");
+    assert!(refused(&without).to_string().contains("missing why.terminated_assumed"));
+    let start = BUILTIN_TOML.find("[coverage]").unwrap();
+    let end = BUILTIN_TOML.find("\n# Triage:").unwrap();
+    let no_coverage = format!("{}{}", &BUILTIN_TOML[..start], &BUILTIN_TOML[end..]);
+    assert!(RuleSet::from_toml(&no_coverage).is_ok(), "an operator's file may leave coverage out");
+    let bad = edited("variant_basis]\ncapped = \"practice\"", "variant_basis]\ncaped = \"practice\"");
+    assert!(refused(&bad).to_string().contains("variant_basis.caped"), "{}", refused(&bad));
 }
