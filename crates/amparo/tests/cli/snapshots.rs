@@ -12,7 +12,7 @@ use crate::support::{Outcome, Run, run, run_on};
 amparo_store::on_both_backends!(deadlines_and_triage_across_stored_cases);
 
 fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../amparo-domain/tests/data/examples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../amparo-domain/tests/data/examples-2027.1")
 }
 
 fn example(name: &str) -> String {
