@@ -1,0 +1,146 @@
+//! The case API under `/api/v1`: the case list, one case, and recording an event. Reads need a
+//! session; writes also need the session's CSRF token in
+//! the `X-CSRF-Token` header, and the case version they were based on.
+
+use amparo_domain::RawEvent;
+use amparo_store::{CaseId, StoreError, StoredCase};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::cases::list::params as list_params;
+use crate::http::error::{ApiError, WebError};
+use crate::http::input::Params;
+use crate::http::session::SignedIn;
+
+#[derive(Serialize)]
+struct CaseListItem {
+    id: String,
+    reference: String,
+    program: &'static str,
+    patient_name: String,
+    people: i64,
+    version: i64,
+    critical_care: bool,
+    status: &'static str,
+    triage_score: i64,
+    next_due: Option<String>,
+    next_kind: Option<String>,
+}
+
+/// `GET /api/v1/cases`: the parameters of the case list page (see `list_params`), paged by `offset`
+/// and `limit`.
+pub async fn list_cases(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let params = Params(params);
+    let (offset, limit) = list_params::offset_limit(&params)?;
+    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    let mut query = list_params::parse(&params, &signed_in.user.id, today)?.query;
+    query.shared_with = crate::http::access::shared_only(&signed_in.user);
+    query.offset = offset;
+    query.limit = limit;
+    let org = signed_in.user.org_id.clone();
+    let page = state
+        .with_store(move |store| {
+            if let Some(user) = &query.assigned_to
+                && store.user(&org, user)?.is_none()
+            {
+                return Err(StoreError::field("assigned", amparo_domain::Problem::NoSuchStaff));
+            }
+            store.list_cases(&org, &query)
+        })
+        .await?;
+    let cases: Vec<CaseListItem> = page
+        .cases
+        .into_iter()
+        .map(|c| CaseListItem {
+            id: c.id.0,
+            reference: c.reference,
+            program: c.program.as_str(),
+            patient_name: c.patient_name,
+            people: c.people,
+            version: c.version,
+            critical_care: c.critical_care,
+            status: c.status.as_str(),
+            triage_score: c.triage_score,
+            next_due: c.next_due.map(|d| d.to_string()),
+            next_kind: c.next_kind,
+        })
+        .collect();
+    let body = serde_json::json!({ "total": page.total, "offset": offset, "limit": limit, "cases": cases });
+    Ok(Json(body).into_response())
+}
+
+fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {
+    let file: serde_json::Value =
+        serde_json::from_str(&case.file.to_json()).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(serde_json::json!({ "id": case.id, "version": case.version, "file": file }))
+}
+
+pub async fn get_case(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let mut case = state
+        .with_store(move |store| {
+            let id = CaseId(id);
+            if !crate::http::access::may_see(store, &user, &id)? {
+                return Ok(None);
+            }
+            let case = store.case(&user.org_id, &id)?;
+            if case.is_some() {
+                store.record_audit(&user.org_id, &crate::http::access::case_read(&user, &id, "api"), now)?;
+            }
+            Ok(case)
+        })
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    if !crate::http::access::sees_timeline(&signed_in.user) {
+        case.file.events.clear();
+    }
+    Ok(Json(case_json(&case)?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppendRequest {
+    expected_version: i64,
+    #[serde(deserialize_with = "amparo_domain::objects::object")]
+    event: RawEvent,
+}
+
+pub async fn append_event(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    signed_in.check_csrf(token)?;
+    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+    let request: AppendRequest =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(crate::http::input::serde_error)?;
+    let event =
+        request.event.into_event().map_err(|e| WebError::field(format!("event.{}", e.field), e.problem))?;
+    let org = signed_in.user.org_id.clone();
+    let actor = signed_in.user.id.clone();
+    let now = state.clock.now();
+    let version = state
+        .with_store(move |store| {
+            store.append_event(&org, &CaseId(id), request.expected_version, &event, Some(&actor), now)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "version": version }))).into_response())
+}

@@ -1,0 +1,63 @@
+//! Sharing a case with a clinician through the API: `POST /api/v1/cases/{id}/shares` with
+//! `{"clinician": USER_ID, "shared": true|false}`; `GET` lists who it is shared with.
+
+use amparo_store::{CaseId, UserId};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::http::error::{ApiError, WebError};
+use crate::http::input;
+use crate::http::session::SignedIn;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShareRequest {
+    clinician: UserId,
+    shared: bool,
+}
+
+pub async fn set_shared(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    input::check_csrf_header(&signed_in, &headers)?;
+    let request: ShareRequest = input::json::<amparo_domain::objects::Object<_>>(&body)?.0;
+    let org = signed_in.user.org_id.clone();
+    let by = signed_in.user.id.clone();
+    let now = state.clock.now();
+    let case = CaseId(id);
+    let shares = state
+        .with_store(move |store| {
+            store.set_case_shared(&org, &case, &request.clinician, request.shared, Some(&by), now)?;
+            store.case_shares(&org, &case)
+        })
+        .await?;
+    Ok(Json(serde_json::json!({ "shared_with": shares })).into_response())
+}
+
+pub async fn shares(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let org = signed_in.user.org_id.clone();
+    let shares = state
+        .with_store(move |store| {
+            let case = CaseId(id);
+            if store.case(&org, &case)?.is_none() {
+                return Ok(None);
+            }
+            store.case_shares(&org, &case).map(Some)
+        })
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    Ok(Json(serde_json::json!({ "shared_with": shares })).into_response())
+}
