@@ -1,7 +1,7 @@
 //! Amparo's web interface and JSON API. Knows the [`Store`] trait, never an SQL dialect.
 //!
-//! A request flows: HTTP → session (cookie) → CSRF check on every form post → domain validation →
-//! one store call → response. The store is blocking, so handlers call it on the blocking pool.
+//! A request flows: HTTP → session (cookie) → forgery check on every form post and API write →
+//! domain validation → one store call → response. The store is blocking, so handlers call it on the blocking pool.
 
 mod account;
 mod audit;

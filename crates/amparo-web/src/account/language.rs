@@ -1,24 +1,21 @@
 //! Choosing the language of the interface. Signed in, the choice is stored with the user (and
 //! follows them to any browser); before sign-in it lives in a cookie. Either way the form carries a
-//! CSRF token: the session's, or the sign-in page's.
+//! token the extractor checks: the session's, or the sign-in page's.
 
 use amparo_domain::{Language, Problem};
-use axum::Form;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::http::cookies;
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::session::{NotSignedIn, SignedIn};
 use crate::ui::i18n;
 
 #[derive(Deserialize)]
 pub struct LanguageForm {
-    csrf: String,
     language: String,
     back: Option<String>,
 }
@@ -26,8 +23,7 @@ pub struct LanguageForm {
 pub async fn set_language(
     State(state): State<AppState>,
     signed_in: Result<SignedIn, NotSignedIn>,
-    headers: HeaderMap,
-    Form(form): Form<LanguageForm>,
+    GuardedForm(form): GuardedForm<LanguageForm>,
 ) -> Result<Response, WebError> {
     let language = Language::parse(form.language.trim()).ok_or_else(|| {
         let expected = vec![String::from("en"), String::from("es")];
@@ -35,19 +31,14 @@ pub async fn set_language(
     })?;
     match signed_in {
         Ok(signed_in) => {
-            signed_in.check_csrf(&form.csrf)?;
             let org = signed_in.user.org_id.clone();
             let user = signed_in.user.id.clone();
             state.with_store(move |store| store.set_user_language(&org, &user, language)).await?;
             tracing::info!(user = %signed_in.user.id, language = language.as_str(), "language chosen");
         }
         Err(NotSignedIn::Failed(e)) => return Err(e),
-        Err(_) => {
-            let expected = cookies::get(&headers, cookies::LOGIN_CSRF).unwrap_or_default();
-            if expected.is_empty() || !cookies::constant_time_eq(&expected, &form.csrf) {
-                return Err(WebError::Csrf);
-            }
-        }
+        // Before sign-in the form carried the sign-in page's token, which the extractor checked.
+        Err(_) => {}
     }
     let back = crate::account::sign_in::safe_next(form.back.as_deref());
     let cookie = i18n::language_cookie(language, state.secure_cookies);

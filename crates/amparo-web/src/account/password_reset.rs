@@ -5,7 +5,7 @@
 use amparo_store::UserId;
 use amparo_trust::password_policy::{self, Lang, PasswordContext};
 use axum::Json;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,9 +14,10 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::account::password_hash as password;
 use crate::account::views::ResetPage;
+use crate::http::cookies;
 use crate::http::error::{ApiError, WebError};
+use crate::http::forgery::{self, GuardedForm, GuardedWrite};
 use crate::http::session::{SignedIn, token_hash};
-use crate::http::{cookies, input};
 
 /// How long a reset link works.
 const LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
@@ -25,9 +26,8 @@ pub async fn issue(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    _: GuardedWrite,
 ) -> Result<Response, ApiError> {
-    input::check_csrf_header(&signed_in, &headers)?;
     let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let hash = token_hash(&token);
     let org = signed_in.user.org_id.clone();
@@ -55,10 +55,9 @@ fn form_page(
     (email, second_factor): (String, bool),
     error: Option<String>,
 ) -> Result<Response, WebError> {
-    let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let cookie = cookies::set(cookies::LOGIN_CSRF, &csrf_token, 3600, state.secure_cookies);
+    let (form_token, cookie) = forgery::issue_sign_in_token(state.secure_cookies)?;
     let min_len = PasswordContext::new(second_factor).min_len();
-    let page = ResetPage { lang, csrf_token, token, email, error, min_len };
+    let page = ResetPage { lang, form_token, token, email, error, min_len };
     Ok((status, [(SET_COOKIE, cookie)], crate::ui::render(&page)).into_response())
 }
 
@@ -92,7 +91,6 @@ async fn reset_user(
 
 #[derive(Deserialize)]
 pub struct ResetForm {
-    csrf: String,
     password: String,
     confirm: String,
 }
@@ -101,12 +99,8 @@ pub async fn submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<ResetForm>,
+    GuardedForm(form): GuardedForm<ResetForm>,
 ) -> Result<Response, WebError> {
-    let expected = cookies::get(&headers, cookies::LOGIN_CSRF).unwrap_or_default();
-    if expected.is_empty() || !cookies::constant_time_eq(&expected, &form.csrf) {
-        return Err(WebError::Csrf);
-    }
     let hash = token_hash(&token);
     let now = state.clock.now();
     let (user, second_factor) = reset_user(&state, hash.clone(), now).await?;

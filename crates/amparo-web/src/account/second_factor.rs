@@ -16,16 +16,19 @@ use amparo_domain::org::UserRole;
 use amparo_store::{Enrolment, Promotion, SessionRecord, SessionStage, User, UserId};
 use amparo_trust::totp::TotpSecret;
 use askama::Template;
-use axum::extract::{ConnectInfo, Extension, Form, Path, Query, State};
+use axum::extract::{ConnectInfo, Extension, FromRequestParts, Path, Query, State};
 use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
+use crate::http::forgery::GuardedWrite;
+use crate::http::forgery::{self, FormRefused, GuardedForm};
 use crate::http::session::{self, SignedIn, token_hash};
-use crate::http::{cookies, input, throttle};
+use crate::http::{cookies, throttle};
 use crate::ui::i18n::Lang;
 use crate::ui::page::Viewer;
 
@@ -49,24 +52,6 @@ fn step_i64(step: u64) -> Result<i64, WebError> {
     i64::try_from(step).map_err(internal)
 }
 
-/// A fresh complete session for `user`, to replace the one that waited for a code.
-fn complete_session(
-    user: &User,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(String, SessionRecord), WebError> {
-    let token = cookies::random_token().map_err(internal)?;
-    let session = SessionRecord {
-        token_hash: token_hash(&token),
-        org_id: user.org_id.clone(),
-        user_id: user.id.clone(),
-        csrf_token: cookies::random_token().map_err(internal)?,
-        created_at: now,
-        last_seen_at: now,
-        stage: SessionStage::Complete,
-    };
-    Ok((token, session))
-}
-
 fn session_cookie(state: &AppState, token: &str) -> String {
     cookies::set(cookies::SESSION, token, session::ABSOLUTE_TIMEOUT.num_seconds(), state.secure_cookies)
 }
@@ -78,7 +63,7 @@ fn session_cookie(state: &AppState, token: &str) -> String {
 #[template(path = "second_factor.html")]
 struct CodePage {
     lang: Lang,
-    csrf_token: String,
+    form_token: String,
     next: String,
     error: Option<String>,
 }
@@ -96,6 +81,22 @@ enum Pending {
     SignedIn,
     /// No session, or one that waited too long: back to the password.
     Gone,
+}
+
+/// The sign-in waiting for its code, if any; its session's form token is the one the code form
+/// must carry.
+pub struct PendingSignIn(Pending);
+
+impl FromRequestParts<AppState> for PendingSignIn {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let pending = pending_sign_in(state, &parts.headers).await?;
+        if let Pending::Waiting(waiting) = &pending {
+            forgery::expect(&mut parts.extensions, session::form_token(&waiting.0));
+        }
+        Ok(PendingSignIn(pending))
+    }
 }
 
 async fn pending_sign_in(state: &AppState, headers: &HeaderMap) -> Result<Pending, WebError> {
@@ -141,17 +142,16 @@ fn code_page(
     next: String,
     error: Option<String>,
 ) -> Response {
-    let page = CodePage { lang, csrf_token: session.csrf_token.clone(), next, error };
+    let page = CodePage { lang, form_token: session::form_token(session).to_owned(), next, error };
     (status, crate::ui::render(&page)).into_response()
 }
 
 pub async fn code_form(
-    State(state): State<AppState>,
-    headers: HeaderMap,
+    State(_state): State<AppState>,
+    PendingSignIn(pending): PendingSignIn,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, WebError> {
     let next = crate::account::sign_in::safe_next(query.next.as_deref());
-    let pending = pending_sign_in(&state, &headers).await?;
     let Pending::Waiting(waiting) = pending else { return Ok(pending.elsewhere(&next)) };
     let (session, user) = *waiting;
     Ok(code_page(Lang(user.language), StatusCode::OK, &session, next, None))
@@ -161,8 +161,6 @@ pub async fn code_form(
 /// and an empty code is refused as a wrong one.
 #[derive(Deserialize)]
 pub struct CodeForm {
-    #[serde(default)]
-    csrf: String,
     next: Option<String>,
     #[serde(default)]
     code: String,
@@ -171,15 +169,19 @@ pub struct CodeForm {
 pub async fn submit_code(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    Form(form): Form<CodeForm>,
+    PendingSignIn(pending): PendingSignIn,
+    form: Result<GuardedForm<CodeForm>, FormRefused<CodeForm>>,
 ) -> Result<Response, WebError> {
+    let (form, forged) = match form {
+        Ok(GuardedForm(form)) => (form, None),
+        Err(FormRefused::Forged(form)) => (form, Some(FormRefused::Forged(()))),
+        Err(unreadable @ FormRefused::Unreadable(_)) => return Ok(unreadable.into_response()),
+    };
     let next = crate::account::sign_in::safe_next(form.next.as_deref());
-    let pending = pending_sign_in(&state, &headers).await?;
     let Pending::Waiting(waiting) = pending else { return Ok(pending.elsewhere(&next)) };
     let (session, user) = *waiting;
-    if !cookies::constant_time_eq(&session.csrf_token, &form.csrf) {
-        return Err(WebError::Csrf);
+    if let Some(refused) = forged {
+        return Ok(refused.into_response());
     }
     let lang = Lang(user.language);
     let keys = throttle::keys(&user.email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
@@ -202,7 +204,7 @@ pub async fn submit_code(
         let error = Some(lang.t("second-factor-wrong-code"));
         return Ok(code_page(lang, StatusCode::UNAUTHORIZED, &session, next, error));
     };
-    let (token, complete) = complete_session(&user, now)?;
+    let (token, complete) = session::new_session(&user, SessionStage::Complete, now)?;
     let (org, id, old, step) =
         (user.org_id.clone(), user.id.clone(), session.token_hash.clone(), step_i64(step)?);
     let accepted = state
@@ -339,7 +341,6 @@ pub async fn security(
 
 #[derive(Deserialize)]
 pub struct SecurityForm {
-    csrf: String,
     /// An empty code is refused as a wrong one, on the page.
     #[serde(default)]
     code: String,
@@ -391,15 +392,14 @@ pub async fn confirm(
     State(state): State<AppState>,
     signed_in: SignedIn,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    Form(form): Form<SecurityForm>,
+    GuardedForm(form): GuardedForm<SecurityForm>,
 ) -> Result<Response, WebError> {
-    signed_in.check_csrf(&form.csrf)?;
     let step = match checked_step(&state, &signed_in, peer, &form, false).await? {
         Ok(step) => step,
         Err(page) => return Ok(page),
     };
     let now = state.clock.now();
-    let (token, complete) = complete_session(&signed_in.user, now)?;
+    let (token, complete) = session::new_session(&signed_in.user, SessionStage::Complete, now)?;
     let (org, id, old) =
         (signed_in.user.org_id.clone(), signed_in.user.id.clone(), signed_in.token_hash.clone());
     let confirmed = state
@@ -427,9 +427,8 @@ pub async fn remove(
     State(state): State<AppState>,
     signed_in: SignedIn,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    Form(form): Form<SecurityForm>,
+    GuardedForm(form): GuardedForm<SecurityForm>,
 ) -> Result<Response, WebError> {
-    signed_in.check_csrf(&form.csrf)?;
     // The code only proves the phone is at hand; the secret it belongs to is deleted with the factor.
     if let Err(page) = checked_step(&state, &signed_in, peer, &form, true).await? {
         return Ok(page);
@@ -451,9 +450,8 @@ pub async fn reset(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    _: GuardedWrite,
 ) -> Result<Response, ApiError> {
-    input::check_csrf_header(&signed_in, &headers)?;
     let (org, by, user, now) =
         (signed_in.user.org_id.clone(), signed_in.user.id.clone(), UserId(id), state.clock.now());
     let removed =

@@ -1,8 +1,8 @@
 //! Signing in with a password (and, for accounts with a second factor, on to the code page), signing
 //! out of this browser, and signing out everywhere at once.
 
-use amparo_store::{SessionRecord, SessionStage};
-use axum::{Extension, Form};
+use amparo_store::SessionStage;
+use axum::Extension;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Query, State};
@@ -15,7 +15,8 @@ use crate::AppState;
 use crate::account::password_hash as password;
 use crate::account::views::LoginPage;
 use crate::http::error::WebError;
-use crate::http::session::{SignedIn, token_hash};
+use crate::http::forgery::{self, GuardedForm};
+use crate::http::session::{SignedIn, new_session};
 use crate::http::{cookies, throttle};
 use crate::ui::i18n::{self, Lang};
 
@@ -45,9 +46,8 @@ fn login_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
-    let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let cookie = cookies::set(cookies::LOGIN_CSRF, &csrf_token, 3600, state.secure_cookies);
-    let page = LoginPage { lang, csrf_token, next, email, error, notice };
+    let (form_token, cookie) = forgery::issue_sign_in_token(state.secure_cookies)?;
+    let page = LoginPage { lang, form_token, next, email, error, notice };
     Ok((status, [(SET_COOKIE, cookie)], crate::ui::render(&page)).into_response())
 }
 
@@ -67,7 +67,6 @@ pub async fn login_form(
 
 #[derive(Deserialize)]
 pub struct LoginForm {
-    csrf: String,
     next: Option<String>,
     email: String,
     password: String,
@@ -77,12 +76,8 @@ pub async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    GuardedForm(form): GuardedForm<LoginForm>,
 ) -> Result<Response, WebError> {
-    let expected = cookies::get(&headers, cookies::LOGIN_CSRF).unwrap_or_default();
-    if expected.is_empty() || !cookies::constant_time_eq(&expected, &form.csrf) {
-        return Err(WebError::Csrf);
-    }
     let lang = i18n::from_request(&headers);
     let email = form.email.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
@@ -124,18 +119,7 @@ pub async fn login(
     if stage != SessionStage::SecondFactor {
         state.throttle.record_success(&email);
     }
-    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let csrf_token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let now = state.clock.now();
-    let session = SessionRecord {
-        token_hash: token_hash(&token),
-        org_id: user.org_id.clone(),
-        user_id: user.id.clone(),
-        csrf_token,
-        created_at: now,
-        last_seen_at: now,
-        stage,
-    };
+    let (token, session) = new_session(&user, stage, state.clock.now())?;
     state.with_store(move |store| store.create_session(&session)).await?;
     let (max_age, next) = match stage {
         SessionStage::Complete => {
@@ -158,23 +142,17 @@ pub async fn login(
     // The language cookie follows the user's own choice, so pages shown after sign-out stay in it.
     let headers = AppendHeaders([
         (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
-        (SET_COOKIE, cookies::set(cookies::LOGIN_CSRF, "", 0, state.secure_cookies)),
+        (SET_COOKIE, forgery::clear_sign_in_token(state.secure_cookies)),
         (SET_COOKIE, i18n::language_cookie(user.language, state.secure_cookies)),
     ]);
     Ok((headers, Redirect::to(&next)).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn logout(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Form(form): Form<CsrfForm>,
+    _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    signed_in.check_csrf(&form.csrf)?;
     let hash = signed_in.token_hash.clone();
     state.with_store(move |store| store.delete_session(&hash)).await?;
     let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
@@ -185,9 +163,8 @@ pub async fn logout(
 pub async fn logout_everywhere(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Form(form): Form<CsrfForm>,
+    _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    signed_in.check_csrf(&form.csrf)?;
     let user = signed_in.user.clone();
     let now = state.clock.now();
     let ended = state

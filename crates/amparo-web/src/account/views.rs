@@ -8,7 +8,7 @@ use crate::ui::i18n::Lang;
 #[template(path = "login.html")]
 pub struct LoginPage {
     pub lang: Lang,
-    pub csrf_token: String,
+    pub form_token: String,
     pub next: String,
     pub email: String,
     pub error: Option<String>,
@@ -19,7 +19,7 @@ pub struct LoginPage {
 #[template(path = "reset.html")]
 pub struct ResetPage {
     pub lang: crate::ui::i18n::Lang,
-    pub csrf_token: String,
+    pub form_token: String,
     pub token: String,
     pub email: String,
     pub error: Option<String>,

@@ -1,19 +1,19 @@
 //! The case API under `/api/v1`: the case list, one case, and recording an event. Reads need a
-//! session; writes also need the session's CSRF token in
-//! the `X-CSRF-Token` header, and the case version they were based on.
+//! session; writes also need the session's form token in a header (see [`crate::http::forgery`]),
+//! and the case version they were based on.
 
 use amparo_domain::RawEvent;
 use amparo_store::{CaseId, StoreError, StoredCase};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::cases::list::params as list_params;
 use crate::http::error::{ApiError, WebError};
+use crate::http::forgery::GuardedJson;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 
@@ -114,7 +114,7 @@ pub async fn get_case(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AppendRequest {
+pub struct AppendRequest {
     expected_version: i64,
     #[serde(deserialize_with = "amparo_domain::objects::object")]
     event: RawEvent,
@@ -124,14 +124,8 @@ pub async fn append_event(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    GuardedJson(request): GuardedJson<AppendRequest>,
 ) -> Result<Response, ApiError> {
-    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    signed_in.check_csrf(token)?;
-    let mut deserializer = serde_json::Deserializer::from_slice(&body);
-    let request: AppendRequest =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(crate::http::input::serde_error)?;
     let event =
         request.event.into_event().map_err(|e| WebError::field(format!("event.{}", e.field), e.problem))?;
     let org = signed_in.user.org_id.clone();

@@ -7,7 +7,6 @@
 use amparo_domain::event::EVENT_TYPES;
 use amparo_domain::{CaseFile, RawEvent};
 use amparo_store::CaseId;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,6 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::cases::intake::views::{FieldError, FieldKind, FieldView};
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 use crate::triage::views::Choice;
@@ -167,10 +167,9 @@ pub async fn record_event(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(case_id): Path<String>,
-    Form(params): Form<Vec<(String, String)>>,
+    GuardedForm(params): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let params = Params(params);
-    signed_in.check_csrf(params.get("csrf").unwrap_or_default())?;
     let lang = signed_in.lang();
     let expected = params.get("version").and_then(|v| v.parse::<i64>().ok()).ok_or_else(|| {
         WebError::field("version", amparo_domain::Problem::Missing { field: "version".into() })

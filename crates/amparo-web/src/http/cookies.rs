@@ -4,7 +4,6 @@ use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
 
 pub const SESSION: &str = "amparo_session";
-pub const LOGIN_CSRF: &str = "amparo_login_csrf";
 
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

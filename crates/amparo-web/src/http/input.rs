@@ -3,11 +3,9 @@
 
 use amparo_domain::{Date, Language, Problem, Program};
 use amparo_store::{BoardFilter, CaseSelection, UserId};
-use axum::http::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::http::error::WebError;
-use crate::http::session::SignedIn;
 
 /// The largest `due_within` and `due_in_hours` accepted: ten years of days, one year of hours.
 pub const MAX_DUE_WITHIN_DAYS: i64 = 3650;
@@ -103,12 +101,6 @@ pub fn serde_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebE
     let message = error.into_inner().to_string();
     let (path, problem) = amparo_domain::problem::located(&path, &message);
     WebError::Field { path, problem, message }
-}
-
-/// API writes echo the session's CSRF token in the `X-CSRF-Token` header.
-pub fn check_csrf_header(signed_in: &SignedIn, headers: &HeaderMap) -> Result<(), WebError> {
-    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    signed_in.check_csrf(token)
 }
 
 /// The text in the reader's language.

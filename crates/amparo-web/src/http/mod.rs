@@ -5,6 +5,7 @@
 pub mod access;
 pub mod cookies;
 pub mod error;
+pub mod forgery;
 pub mod headers;
 pub mod health;
 pub mod input;

@@ -1,5 +1,6 @@
 //! Sessions: a random token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored. Each
-//! session carries its own CSRF token, which every form post and API write must echo.
+//! session carries its own CSRF token, which every form post and API write must echo; the sign-in
+//! extractor leaves it in the request for [`crate::http::forgery`] to check.
 
 use amparo_store::{SessionRecord, SessionStage, User};
 use axum::extract::FromRequestParts;
@@ -26,7 +27,8 @@ pub fn token_hash(token: &str) -> String {
 /// The signed-in user of this request.
 pub struct SignedIn {
     pub user: User,
-    pub csrf_token: String,
+    /// The token every form of this session carries (see [`crate::http::forgery`]).
+    pub form_token: String,
     pub token_hash: String,
     /// The path and query of this request, for links that return to it.
     pub path: String,
@@ -38,10 +40,6 @@ impl SignedIn {
     /// The language the user chose to read the interface in.
     pub fn lang(&self) -> crate::ui::i18n::Lang {
         crate::ui::i18n::Lang(self.user.language)
-    }
-
-    pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
-        if cookies::constant_time_eq(&self.csrf_token, submitted) { Ok(()) } else { Err(WebError::Csrf) }
     }
 }
 
@@ -151,14 +149,41 @@ impl FromRequestParts<AppState> for SignedIn {
         {
             return Err(NotSignedIn::Forbidden { api: is_api });
         }
+        crate::http::forgery::expect(&mut parts.extensions, &session.csrf_token);
         Ok(SignedIn {
             user,
-            csrf_token: session.csrf_token,
+            form_token: session.csrf_token,
             token_hash: hash,
             path: next,
             stage: session.stage,
         })
     }
+}
+
+/// A new session for `user` at `stage` with its own token and form token; the token goes in the
+/// cookie, the record (with only the token's hash) in the store.
+pub fn new_session(
+    user: &User,
+    stage: SessionStage,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(String, SessionRecord), WebError> {
+    let random = || cookies::random_token().map_err(|e| WebError::Internal(e.to_string()));
+    let token = random()?;
+    let session = SessionRecord {
+        token_hash: token_hash(&token),
+        org_id: user.org_id.clone(),
+        user_id: user.id.clone(),
+        csrf_token: random()?,
+        created_at: now,
+        last_seen_at: now,
+        stage,
+    };
+    Ok((token, session))
+}
+
+/// The token the forms of a session carry, for a page shown before the session is complete.
+pub fn form_token(session: &SessionRecord) -> &str {
+    &session.csrf_token
 }
 
 /// How long the second step of a sign-in may wait for its code.

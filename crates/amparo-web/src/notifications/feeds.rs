@@ -5,13 +5,14 @@
 use amparo_notify::ical;
 use amparo_store::{CalendarFeed, FeedId};
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_TYPE, HOST, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::AppState;
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::{SignedIn, token_hash};
 use crate::notifications::in_app::texts;
@@ -95,10 +96,9 @@ pub async fn create(
     State(state): State<AppState>,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let reference = form.get("reference").map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
     let token =
         crate::http::cookies::random_token().map_err(|e| WebError::Internal(format!("random token: {e}")))?;
@@ -130,9 +130,8 @@ pub async fn revoke(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    signed_in.check_csrf(Params(form).get("csrf").unwrap_or_default())?;
     let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
     state.with_store(move |store| store.revoke_calendar_feed(&org, &user, &FeedId(id), now)).await?;
     Ok(Redirect::to("/calendar/feeds").into_response())

@@ -1,5 +1,5 @@
 //! Notifications in the app: the list with its unread count, marking read (form posts with the
-//! session's CSRF token), and the same under `/api/v1/notifications`. Each person sees only their
+//! session's form token), and the same under `/api/v1/notifications`. Each person sees only their
 //! own notices, rendered in their language; admins are warned when email is not configured.
 
 use std::sync::OnceLock;
@@ -9,14 +9,14 @@ use amparo_notify::{Texts, render};
 use amparo_store::{Notification, NotificationId, OutboxStatus, User};
 use askama::Template;
 use axum::Json;
-use axum::extract::{Form, Path, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
-use crate::http::input::{self, Params};
+use crate::http::forgery::GuardedForm;
+use crate::http::forgery::GuardedWrite;
 use crate::http::session::SignedIn;
 use crate::ui::page::Viewer;
 
@@ -125,9 +125,8 @@ pub async fn mark_read(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    signed_in.check_csrf(Params(form).get("csrf").unwrap_or_default())?;
     let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
     state.with_store(move |store| store.mark_read(&org, &user, Some(&NotificationId(id)), now)).await?;
     Ok(Redirect::to("/notifications").into_response())
@@ -136,9 +135,8 @@ pub async fn mark_read(
 pub async fn mark_all_read(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Form(form): Form<Vec<(String, String)>>,
+    _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    signed_in.check_csrf(Params(form).get("csrf").unwrap_or_default())?;
     let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
     state.with_store(move |store| store.mark_read(&org, &user, None, now)).await?;
     Ok(Redirect::to("/notifications").into_response())
@@ -162,9 +160,8 @@ pub async fn api_mark_read(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    _: GuardedWrite,
 ) -> Result<Response, ApiError> {
-    input::check_csrf_header(&signed_in, &headers)?;
     let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
     let unread = state
         .with_store(move |store| {

@@ -6,7 +6,6 @@ use amparo_domain::org::UserRole;
 use amparo_domain::triage::escalation::{MAX_DUE_HOURS, RawTask};
 use amparo_domain::triage::{EscalationTemplates, TriggerKind};
 use amparo_domain::{Problem, case_file::MAX_SHORT_TEXT};
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::AppState;
 use crate::cases::intake::views::FieldError;
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 use crate::settings::views::{ChecklistView, TaskRow};
@@ -168,10 +168,9 @@ pub async fn save(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(kind): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let kind = TriggerKind::parse(&kind).ok_or_else(|| WebError::NotFound("checklist".into()))?;
     let lang = signed_in.lang();
     let rows = typed_rows(&form, kind);
@@ -221,10 +220,9 @@ pub async fn save(
 pub async fn reset(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
+    let _form = Params(form);
     let org = signed_in.user.org_id.clone();
     let actor = signed_in.user.id.clone();
     let now = state.clock.now();

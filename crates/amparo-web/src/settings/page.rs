@@ -6,7 +6,6 @@
 use amparo_domain::org::UserRole;
 use amparo_domain::triage::TriggerKind;
 use amparo_domain::{Date, Policy};
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::AppState;
 use crate::cases::intake::views::FieldError;
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 use crate::settings::views::{PolicyForm, SettingsPage, StaffRow};
@@ -163,11 +163,10 @@ fn parse_policy(form: &Params, lang: Lang) -> Result<Policy, Vec<FieldError>> {
 pub async fn save_policy(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     admin_only(&signed_in)?;
     let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let policy = match parse_policy(&form, signed_in.lang()) {
         Ok(policy) => policy,
         Err(errors) => {

@@ -1,16 +1,16 @@
 //! Whether every member of the organisation needs a second factor, set from the settings page.
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::session::SignedIn;
 
 #[derive(Deserialize)]
 pub struct RequirementForm {
-    csrf: String,
     /// A checkbox: present when ticked.
     required: Option<String>,
 }
@@ -19,9 +19,8 @@ pub struct RequirementForm {
 pub async fn set_requirement(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Form(form): Form<RequirementForm>,
+    GuardedForm(form): GuardedForm<RequirementForm>,
 ) -> Result<Response, WebError> {
-    signed_in.check_csrf(&form.csrf)?;
     let required = form.required.is_some();
     let (org, by, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
     state.with_store(move |store| store.set_second_factor_requirement(&org, required, &by, now)).await?;

@@ -1,22 +1,21 @@
 //! Sharing a case with a clinician through the API: `POST /api/v1/cases/{id}/shares` with
 //! `{"clinician": USER_ID, "shared": true|false}`; `GET` lists who it is shared with.
 
+use amparo_domain::objects::Object;
 use amparo_store::{CaseId, UserId};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
-use crate::http::input;
+use crate::http::forgery::GuardedJson;
 use crate::http::session::SignedIn;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ShareRequest {
+pub struct ShareRequest {
     clinician: UserId,
     shared: bool,
 }
@@ -25,11 +24,8 @@ pub async fn set_shared(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    GuardedJson(Object(request)): GuardedJson<Object<ShareRequest>>,
 ) -> Result<Response, ApiError> {
-    input::check_csrf_header(&signed_in, &headers)?;
-    let request: ShareRequest = input::json::<amparo_domain::objects::Object<_>>(&body)?.0;
     let org = signed_in.user.org_id.clone();
     let by = signed_in.user.id.clone();
     let now = state.clock.now();

@@ -5,7 +5,6 @@
 
 use amparo_domain::org::UserRole;
 use amparo_store::{CaseId, StoreError, User, UserId};
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::AppState;
 use crate::http::access::{self, Permission};
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 use crate::triage::views::Choice;
@@ -101,10 +101,9 @@ pub async fn set_shared(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let shared = match form.get("shared") {
         None | Some("true") => true,
         Some("false") => false,

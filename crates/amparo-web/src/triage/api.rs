@@ -1,20 +1,20 @@
 //! The triage API under `/api/v1`: the board, escalations, tasks, assignments and programme-wide
-//! reviews. Reads need a session; writes also need the session's CSRF token in `X-CSRF-Token`.
+//! reviews. Reads need a session; writes also need the session's form token in a header.
 //! Every id is looked up inside the signed-in user's organisation, so another organisation's ids
 //! answer 404.
 
 use amparo_domain::Date;
+use amparo_domain::objects::Object;
 use amparo_store::{CaseId, CaseSelection, ReviewTask, Task, TaskId, UserId};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
+use crate::http::forgery::GuardedJson;
 use crate::http::input::{self, MAX_DUE_IN_HOURS, Params};
 use crate::http::session::SignedIn;
 
@@ -101,7 +101,7 @@ pub async fn my_tasks(State(state): State<AppState>, signed_in: SignedIn) -> Res
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CompleteRequest {
+pub struct CompleteRequest {
     #[serde(default)]
     note: Option<String>,
 }
@@ -110,11 +110,8 @@ pub async fn complete_task(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    GuardedJson(Object(request)): GuardedJson<Object<CompleteRequest>>,
 ) -> Result<Response, ApiError> {
-    input::check_csrf_header(&signed_in, &headers)?;
-    let request: CompleteRequest = input::json::<amparo_domain::objects::Object<_>>(&body)?.0;
     let org = signed_in.user.org_id.clone();
     let me = signed_in.user.id.clone();
     let user = signed_in.user.clone();
@@ -143,7 +140,7 @@ pub async fn complete_task(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReassignRequest {
+pub struct ReassignRequest {
     owner: UserId,
 }
 
@@ -151,11 +148,8 @@ pub async fn reassign_task(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    GuardedJson(Object(request)): GuardedJson<Object<ReassignRequest>>,
 ) -> Result<Response, ApiError> {
-    input::check_csrf_header(&signed_in, &headers)?;
-    let request: ReassignRequest = input::json::<amparo_domain::objects::Object<_>>(&body)?.0;
     let org = signed_in.user.org_id.clone();
     let now = state.clock.now();
     let task = state
@@ -176,7 +170,7 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<UserId>,
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AssignRequest {
+pub struct AssignRequest {
     role: String,
     #[serde(deserialize_with = "present")]
     user: Option<UserId>,
@@ -186,11 +180,8 @@ pub async fn assign(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    GuardedJson(Object(request)): GuardedJson<Object<AssignRequest>>,
 ) -> Result<Response, ApiError> {
-    input::check_csrf_header(&signed_in, &headers)?;
-    let request: AssignRequest = input::json::<amparo_domain::objects::Object<_>>(&body)?.0;
     let role = amparo_store::parse_role(&request.role).map_err(WebError::from)?;
     let org = signed_in.user.org_id.clone();
     let now = state.clock.now();
@@ -221,7 +212,7 @@ pub async fn review_preview(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReviewRequest {
+pub struct ReviewRequest {
     #[serde(deserialize_with = "amparo_domain::objects::object")]
     selection: CaseSelection,
     key: String,
@@ -233,11 +224,8 @@ struct ReviewRequest {
 pub async fn open_reviews(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    headers: HeaderMap,
-    body: Bytes,
+    GuardedJson(Object(request)): GuardedJson<Object<ReviewRequest>>,
 ) -> Result<Response, ApiError> {
-    input::check_csrf_header(&signed_in, &headers)?;
-    let request: ReviewRequest = input::json::<amparo_domain::objects::Object<_>>(&body)?.0;
     if request.due_in_hours > MAX_DUE_IN_HOURS {
         let problem = amparo_domain::Problem::AtMost { max: i64::from(MAX_DUE_IN_HOURS) };
         return Err(WebError::field("due_in_hours", problem).into());

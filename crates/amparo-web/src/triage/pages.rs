@@ -1,6 +1,6 @@
 //! The triage pages: the board, my tasks, programme reviews, and the forms that complete and
 //! reassign tasks and assign people to a case. Every page works without JavaScript and every form
-//! post carries the session's CSRF token. Reasons and task titles are shown in the reader's language.
+//! post carries the session's form token. Reasons and task titles are shown in the reader's language.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,6 @@ use amparo_store::{
     Assignment, BoardEntry, CaseId, Escalation, ReviewTask, SelectedCase, StoreError, Task, TaskId, User,
     UserId,
 };
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +17,7 @@ use chrono::{DateTime, Utc};
 
 use crate::AppState;
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::input::{self, MAX_DUE_IN_HOURS, Params, pick};
 use crate::http::session::SignedIn;
 use crate::triage::views::{
@@ -292,10 +292,9 @@ pub async fn complete_task(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let note = form.get("note").map(str::to_owned);
     let org = signed_in.user.org_id.clone();
     let me = signed_in.user.id.clone();
@@ -317,10 +316,9 @@ pub async fn reassign_task(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let owner = UserId(
         form.get("owner")
             .ok_or_else(|| WebError::field("owner", amparo_domain::Problem::Required))?
@@ -343,10 +341,9 @@ pub async fn assign(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let role = amparo_store::parse_role(form.get("role").unwrap_or_default())?;
     let user = form.get("user").map(|u| UserId(u.to_owned()));
     let org = signed_in.user.org_id.clone();
@@ -430,10 +427,9 @@ pub async fn reviews(
 pub async fn open_reviews(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Form(form): Form<Vec<(String, String)>>,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = Params(form);
-    signed_in.check_csrf(form.get("csrf").unwrap_or_default())?;
     let mut page = reviews_page(&signed_in, &form);
     let parsed = input::selection(&form).and_then(|selection| {
         let hours = form.int("due_in_hours", 0, i64::from(MAX_DUE_IN_HOURS))?.unwrap_or(72);

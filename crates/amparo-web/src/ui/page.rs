@@ -20,7 +20,7 @@ pub struct Viewer {
     pub name: String,
     /// The role, in the reader's language.
     pub role: String,
-    pub csrf_token: String,
+    pub form_token: String,
     /// The page being shown, where the language switch returns to.
     pub back: String,
     /// Whether the settings are open to this person.
@@ -34,7 +34,7 @@ impl Viewer {
         Viewer {
             name: signed_in.user.display_name.clone(),
             role: signed_in.lang().user_role(signed_in.user.role),
-            csrf_token: signed_in.csrf_token.clone(),
+            form_token: signed_in.form_token.clone(),
             back: signed_in.path.clone(),
             admin: signed_in.user.role == amparo_domain::org::UserRole::Admin,
             audit: crate::http::access::allows(

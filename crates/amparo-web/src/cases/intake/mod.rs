@@ -16,7 +16,6 @@ pub mod views;
 use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, CaseFileError, Problem, Program};
 use amparo_store::{StoreError, User};
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,6 +24,7 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::cases::intake::views::{FieldError, FieldGroup, FieldKind, FieldView, IntakePage};
 use crate::http::error::WebError;
+use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 use crate::triage::views::Choice;
@@ -492,10 +492,9 @@ pub async fn intake_form(
 pub async fn intake(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Form(params): Form<Vec<(String, String)>>,
+    GuardedForm(params): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let params = Params(params);
-    signed_in.check_csrf(params.get("csrf").unwrap_or_default())?;
     let lang = signed_in.lang();
     let org = signed_in.user.org_id.clone();
     let staff = state.with_store(move |store| store.users(&org)).await?;
