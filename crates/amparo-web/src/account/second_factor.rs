@@ -31,6 +31,7 @@ use crate::http::session::{self, SignedIn, token_hash};
 use crate::http::{cookies, throttle};
 use crate::ui::i18n::Lang;
 use crate::ui::page::Viewer;
+use crate::ui::viewer;
 
 /// Codes of the step before and after the current one are accepted too: a phone clock a little
 /// off, or a code typed as it changed.
@@ -309,7 +310,7 @@ async fn security_page(
     };
     let page = SecurityPage {
         lang: signed_in.lang(),
-        viewer: Viewer::of(signed_in),
+        viewer: viewer(signed_in),
         must_enrol: signed_in.stage == SessionStage::Enrolment,
         required: required_of(&signed_in.user, org_requires),
         enrolled,

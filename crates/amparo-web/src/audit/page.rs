@@ -12,13 +12,14 @@ use chrono::{DateTime, NaiveTime, Utc};
 
 use crate::AppState;
 use crate::audit::views::{AuditFilters, AuditPageView, AuditRow, ChainView, TargetView};
-use crate::cases::intake::views::FieldError;
 use crate::http::error::WebError;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
-use crate::triage::pages::form_encode;
-use crate::triage::views::Choice;
-use crate::ui::page::{Lang, Viewer};
+use crate::ui::form::Choice;
+use crate::ui::form::FieldError;
+use crate::ui::form::form_encode;
+use crate::ui::page::Lang;
+use crate::ui::viewer;
 
 const PAGE_SIZE: i64 = 50;
 /// How many of the most recent entries the page checks; `amparo audit verify` checks them all.
@@ -210,7 +211,7 @@ pub async fn page(
         active: !kept.is_empty(),
     };
     let view =
-        AuditPageView { lang, viewer: Viewer::of(&signed_in), filters, errors, rows, chain, previous, next };
+        AuditPageView { lang, viewer: viewer(&signed_in), filters, errors, rows, chain, previous, next };
     tracing::debug!(user = %signed_in.user.id, "audit page");
     Ok((status, crate::ui::render(&view)).into_response())
 }

@@ -2,8 +2,8 @@
 
 use askama::Template;
 
-use crate::cases::intake::views::FieldError;
-use crate::triage::views::Choice;
+use crate::ui::form::Choice;
+use crate::ui::form::FieldError;
 use crate::ui::page::{Lang, Viewer};
 
 /// What an entry acted on: a case (linked), a member (named), or an id as recorded.

@@ -13,12 +13,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
-use crate::cases::intake::views::{FieldError, FieldKind, FieldView};
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
-use crate::triage::views::Choice;
+use crate::ui::form::Choice;
+use crate::ui::form::{FieldError, FieldKind, FieldView};
 use crate::ui::i18n::Lang;
 
 /// The form's fields, by the event's field name; the element ids add `ev-`.

@@ -1,7 +1,7 @@
 //! Turning what clients send (query strings, form fields, JSON bodies) into typed values, refusing
 //! bad input with a message that names the field.
 
-use amparo_domain::{Date, Language, Problem, Program};
+use amparo_domain::{Date, Problem, Program};
 use amparo_store::{BoardFilter, CaseSelection, UserId};
 use serde::de::DeserializeOwned;
 
@@ -101,12 +101,4 @@ pub fn serde_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebE
     let message = error.into_inner().to_string();
     let (path, problem) = amparo_domain::problem::located(&path, &message);
     WebError::Field { path, problem, message }
-}
-
-/// The text in the reader's language.
-pub fn pick<'a>(language: Language, en: &'a str, es: &'a str) -> &'a str {
-    match language {
-        Language::En => en,
-        Language::Es => es,
-    }
 }

@@ -17,6 +17,7 @@ use crate::http::input::Params;
 use crate::http::session::{SignedIn, token_hash};
 use crate::notifications::in_app::texts;
 use crate::ui::page::Viewer;
+use crate::ui::viewer;
 
 pub struct FeedView {
     pub id: String,
@@ -65,7 +66,7 @@ async fn show(state: AppState, signed_in: SignedIn, created: Option<String>) -> 
     };
     let view = CalendarPage {
         lang: signed_in.lang(),
-        viewer: Viewer::of(&signed_in),
+        viewer: viewer(&signed_in),
         title: t("calendar-title"),
         intro: t("calendar-intro"),
         new_mine: t("calendar-new-mine"),

@@ -19,6 +19,7 @@ use crate::http::forgery::GuardedForm;
 use crate::http::forgery::GuardedWrite;
 use crate::http::session::SignedIn;
 use crate::ui::page::Viewer;
+use crate::ui::viewer;
 
 /// How many notices a page shows.
 const PAGE_SIZE: i64 = 100;
@@ -72,10 +73,6 @@ struct NotificationsPage {
     mark_all_read: String,
     warnings: Vec<String>,
     items: Vec<NoticeView>,
-}
-
-fn viewer(signed_in: &SignedIn) -> Viewer {
-    Viewer::of(signed_in)
 }
 
 /// What an admin should know about email: not configured, or messages that could not be delivered.

@@ -12,13 +12,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 
 use crate::AppState;
-use crate::cases::intake::views::FieldError;
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 use crate::settings::views::{ChecklistView, TaskRow};
-use crate::triage::views::Choice;
+use crate::ui::form::Choice;
+use crate::ui::form::FieldError;
 use crate::ui::i18n::Lang;
 
 /// The roles a task may be owned by.

@@ -11,15 +11,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::AppState;
-use crate::cases::intake::views::FieldError;
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 use crate::settings::views::{PolicyForm, SettingsPage, StaffRow};
-use crate::triage::views::Choice;
+use crate::ui::form::Choice;
+use crate::ui::form::FieldError;
 use crate::ui::i18n::Lang;
-use crate::ui::page::Viewer;
+use crate::ui::viewer;
 
 /// The largest number of days any policy setting takes (ten years).
 const MAX_DAYS: u32 = 3650;
@@ -65,7 +65,7 @@ pub(crate) async fn page(
         .collect();
     Ok(SettingsPage {
         lang,
-        viewer: Viewer::of(signed_in),
+        viewer: viewer(signed_in),
         staff: users
             .into_iter()
             .map(|u| StaffRow {

@@ -10,11 +10,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::AppState;
-use crate::cases::intake::views::FieldError;
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
+use crate::ui::form::FieldError;
 
 /// The id of a staff row's role select, which errors point to.
 fn field(user: &str) -> String {

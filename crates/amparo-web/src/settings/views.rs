@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use crate::cases::intake::views::FieldError;
+use crate::ui::form::FieldError;
 use crate::ui::page::{Lang, Viewer};
 
 pub struct StaffRow {
@@ -10,7 +10,7 @@ pub struct StaffRow {
     pub name: String,
     pub email: String,
     /// Every role, the member's selected.
-    pub roles: Vec<crate::triage::views::Choice>,
+    pub roles: Vec<crate::ui::form::Choice>,
     pub language: String,
     /// The signed-in administrator's own row.
     pub me: bool,
@@ -33,7 +33,7 @@ pub struct TaskRow {
     pub prefix: String,
     pub title_en: String,
     pub title_es: String,
-    pub owners: Vec<crate::triage::views::Choice>,
+    pub owners: Vec<crate::ui::form::Choice>,
     pub due_hours: String,
     pub due_hours_critical: String,
 }

@@ -15,7 +15,7 @@ use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
-use crate::triage::views::Choice;
+use crate::ui::form::Choice;
 use crate::ui::page::Lang;
 
 /// What the sharing section shows besides the shares themselves: a confirmation after a change,

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
+use amparo_domain::Date;
 use amparo_domain::org::UserRole;
-use amparo_domain::{Date, Program};
 use amparo_store::{
     Assignment, BoardEntry, CaseId, Escalation, ReviewTask, SelectedCase, StoreError, Task, TaskId, User,
     UserId,
@@ -18,44 +18,21 @@ use chrono::{DateTime, Utc};
 use crate::AppState;
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
-use crate::http::input::{self, MAX_DUE_IN_HOURS, Params, pick};
+use crate::http::input::{self, MAX_DUE_IN_HOURS, Params};
 use crate::http::session::SignedIn;
 use crate::triage::views::{
-    AssignmentView, BoardRow, Choice, EscalationView, ReviewCase, ReviewsPage, TaskView, TasksPage,
-    TriagePage,
+    AssignmentView, BoardRow, EscalationView, ReviewCase, ReviewsPage, TaskView, TasksPage, TriagePage,
 };
-use crate::ui::page::{Lang, Viewer};
+use crate::ui::form::{Choice, form_encode, program_choices};
+use crate::ui::i18n::pick;
+use crate::ui::page::Lang;
+use crate::ui::viewer;
 
 const PAGE_SIZE: i64 = 50;
-
-fn viewer(signed_in: &SignedIn) -> Viewer {
-    Viewer::of(signed_in)
-}
 
 fn today(state: &AppState) -> Date {
     // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
     Date::from(state.clock.now().date_naive())
-}
-
-pub(crate) fn program_choices(lang: Lang, selected: Option<&str>) -> Vec<Choice> {
-    Program::ALL
-        .into_iter()
-        .map(|p| Choice {
-            value: p.as_str().to_owned(),
-            label: lang.program(p),
-            selected: selected == Some(p.as_str()),
-        })
-        .collect()
-}
-
-pub(crate) fn form_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub(crate) fn board_row(entry: BoardEntry, lang: Lang) -> BoardRow {

@@ -3,14 +3,8 @@
 
 use askama::Template;
 
+use crate::ui::form::Choice;
 use crate::ui::page::{Lang, Viewer};
-
-/// One option of a `<select>`.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
 
 pub struct BoardRow {
     pub case_id: String,

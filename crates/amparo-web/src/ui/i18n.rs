@@ -428,3 +428,11 @@ mod tests {
         assert_eq!(from_request(&HeaderMap::new()), Lang(Language::En));
     }
 }
+
+/// The text in the reader's language.
+pub fn pick<'a>(language: Language, en: &'a str, es: &'a str) -> &'a str {
+    match language {
+        Language::En => en,
+        Language::Es => es,
+    }
+}

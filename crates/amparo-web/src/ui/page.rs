@@ -29,19 +29,15 @@ pub struct Viewer {
     pub audit: bool,
 }
 
-impl Viewer {
-    pub fn of(signed_in: &SignedIn) -> Viewer {
-        Viewer {
-            name: signed_in.user.display_name.clone(),
-            role: signed_in.lang().user_role(signed_in.user.role),
-            form_token: signed_in.form_token.clone(),
-            back: signed_in.path.clone(),
-            admin: signed_in.user.role == amparo_domain::org::UserRole::Admin,
-            audit: crate::http::access::allows(
-                signed_in.user.role,
-                crate::http::access::Permission::ReadAudit,
-            ),
-        }
+/// The page header's view of who is signed in.
+pub fn viewer(signed_in: &SignedIn) -> Viewer {
+    Viewer {
+        name: signed_in.user.display_name.clone(),
+        role: signed_in.lang().user_role(signed_in.user.role),
+        form_token: signed_in.form_token.clone(),
+        back: signed_in.path.clone(),
+        admin: signed_in.user.role == amparo_domain::org::UserRole::Admin,
+        audit: crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ReadAudit),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::cases::calendar::views::{CalendarPage, DayCell, DayEntry};
 use crate::http::error::WebError;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
-use crate::ui::page::Viewer;
+use crate::ui::viewer;
 
 /// Deadlines listed in one day's cell; the rest are counted.
 const PER_DAY: usize = 6;
@@ -107,7 +107,7 @@ pub async fn calendar(
     let weeks = cells.chunks(7).map(<[DayCell]>::to_vec).collect();
     let page = CalendarPage {
         lang,
-        viewer: Viewer::of(&signed_in),
+        viewer: viewer(&signed_in),
         title: lang.month_year(first.year(), first.month()),
         weeks,
         total: deadlines.len(),

@@ -22,14 +22,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
-use crate::cases::intake::views::{FieldError, FieldGroup, FieldKind, FieldView, IntakePage};
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
-use crate::triage::views::Choice;
+use crate::ui::form::Choice;
+use crate::ui::form::{FieldError, FieldKind, FieldView};
 use crate::ui::i18n::Lang;
 use crate::ui::page::Viewer;
+use crate::ui::viewer;
+use views::{FieldGroup, IntakePage};
 
 /// At most this many people and events on the form (the format allows more through import).
 const MAX_ROWS: usize = 20;
@@ -485,7 +487,7 @@ pub async fn intake_form(
     let org = signed_in.user.org_id.clone();
     let staff = state.with_store(move |store| store.users(&org)).await?;
     let form = IntakeForm::from_params(Params(params));
-    let view = page(&form, signed_in.lang(), Viewer::of(&signed_in), &staff, Vec::new());
+    let view = page(&form, signed_in.lang(), viewer(&signed_in), &staff, Vec::new());
     Ok(crate::ui::render(&view).into_response())
 }
 
@@ -500,7 +502,7 @@ pub async fn intake(
     let staff = state.with_store(move |store| store.users(&org)).await?;
     let mut form = IntakeForm::from_params(params);
     let rerender = |form: &IntakeForm, status: StatusCode, errors: Vec<FieldError>| {
-        let view = page(form, lang, Viewer::of(&signed_in), &staff, errors);
+        let view = page(form, lang, viewer(&signed_in), &staff, errors);
         (status, crate::ui::render(&view)).into_response()
     };
     match form.params.get("action") {

@@ -16,8 +16,9 @@ use crate::cases::list::views::{CaseListPage, CaseListRow, SortHeader};
 use crate::http::error::WebError;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
-use crate::triage::views::Choice;
+use crate::ui::form::Choice;
 use crate::ui::page::{Lang, Viewer};
+use crate::ui::viewer;
 use params::{self as list_params, PAGE_SIZE};
 
 pub async fn case_list(
@@ -32,7 +33,7 @@ pub async fn case_list(
     let me = signed_in.user.id.clone();
     let org = signed_in.user.org_id.clone();
     let users = state.with_store(move |store| store.users(&org)).await?;
-    let mut view = empty_view(lang, Viewer::of(&signed_in), &params, &users, &me);
+    let mut view = empty_view(lang, viewer(&signed_in), &params, &users, &me);
     let request = list_params::page_number(&params)
         .and_then(|page| Ok((page, list_params::parse(&params, &me, today)?)))
         .and_then(|(page, request)| match &request.query.assigned_to {
@@ -120,7 +121,7 @@ fn empty_view(lang: Lang, viewer: Viewer, params: &Params, users: &[User], me: &
                 selected: status == Some(s.as_str()),
             })
             .collect(),
-        programs: crate::triage::pages::program_choices(lang, params.get("program")),
+        programs: crate::ui::form::program_choices(lang, params.get("program")),
         people,
         critical: params.flag("critical").unwrap_or(false),
         due_within: params.text("due_within"),

@@ -9,6 +9,7 @@ use amparo_store::{CASE_LIST_MAX_OFFSET, CaseQuery, CaseSort, UserId};
 
 use crate::http::error::WebError;
 use crate::http::input::{MAX_DUE_WITHIN_DAYS, Params};
+use crate::ui::form::form_encode;
 
 /// Rows on a page of `/cases`.
 pub const PAGE_SIZE: i64 = 50;
@@ -102,16 +103,6 @@ pub fn query_string(params: &Params, order: Option<(CaseSort, bool)>) -> String 
         pairs.push(("dir".into(), if descending { "desc" } else { "asc" }.into()));
     }
     pairs.iter().map(|(k, v)| format!("{k}={}", form_encode(v))).collect::<Vec<_>>().join("&")
-}
-
-fn form_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

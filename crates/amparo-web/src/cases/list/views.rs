@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use crate::triage::views::Choice;
+use crate::ui::form::Choice;
 use crate::ui::page::{Lang, Viewer};
 
 pub struct CaseListRow {

@@ -16,11 +16,8 @@ use crate::http::error::WebError;
 use crate::http::session::SignedIn;
 use crate::sharing::pages::ShareForm;
 use crate::ui::page::{Lang, Viewer};
+use crate::ui::viewer;
 use views::{CasePage, DeadlineView, EventView, MedicalView, NextDeadline, PersonView, StatusView};
-
-fn viewer(signed_in: &SignedIn) -> Viewer {
-    Viewer::of(signed_in)
-}
 
 pub async fn case_page(
     State(state): State<AppState>,

@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 use crate::http::error::WebError;
-use crate::http::input::pick;
 use crate::http::session::SignedIn;
 use crate::triage::dashboard::views::{DashboardPage, DeadlineRow, EscalationRow, TaskRow};
-use crate::ui::page::Viewer;
+use crate::ui::i18n::pick;
+use crate::ui::viewer;
 
 /// How far ahead the deadlines section looks.
 pub const DEADLINE_DAYS: i64 = 14;
@@ -60,7 +60,7 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
     let task_total = tasks.len();
     let page = DashboardPage {
         lang,
-        viewer: Viewer::of(&signed_in),
+        viewer: viewer(&signed_in),
         board_total: board.total.min(BOARD_COUNT_CAP),
         board_more: board.total > BOARD_COUNT_CAP,
         board: board.entries.into_iter().map(|e| crate::triage::pages::board_row(e, lang)).collect(),
