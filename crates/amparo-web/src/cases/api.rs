@@ -44,7 +44,7 @@ pub async fn list_cases(
     // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     let mut query = list_params::parse(&params, &signed_in.user.id, today)?.query;
-    query.shared_with = crate::http::access::shared_only(&signed_in.user);
+    query.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     query.offset = offset;
     query.limit = limit;
     let org = signed_in.user.org_id.clone();
@@ -93,20 +93,10 @@ pub async fn get_case(
     let user = signed_in.user.clone();
     let now = state.clock.now();
     let mut case = state
-        .with_store(move |store| {
-            let id = CaseId(id);
-            if !crate::http::access::may_see(store, &user, &id)? {
-                return Ok(None);
-            }
-            let case = store.case(&user.org_id, &id)?;
-            if case.is_some() {
-                store.record_audit(&user.org_id, &crate::http::access::case_read(&user, &id, "api"), now)?;
-            }
-            Ok(case)
-        })
+        .with_store(move |store| crate::cases::actions::read_case(store, &user, &CaseId(id), "api", now))
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
-    if !crate::http::access::sees_timeline(&signed_in.user) {
+    if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         case.file.events.clear();
     }
     Ok(Json(case_json(&case)?).into_response())
@@ -128,12 +118,12 @@ pub async fn append_event(
 ) -> Result<Response, ApiError> {
     let event =
         request.event.into_event().map_err(|e| WebError::field(format!("event.{}", e.field), e.problem))?;
-    let org = signed_in.user.org_id.clone();
-    let actor = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let version = state
         .with_store(move |store| {
-            store.append_event(&org, &CaseId(id), request.expected_version, &event, Some(&actor), now)
+            let case = CaseId(id);
+            crate::cases::actions::record_event(store, &user, &case, request.expected_version, &event, now)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "version": version }))).into_response())

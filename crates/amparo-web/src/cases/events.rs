@@ -194,12 +194,13 @@ pub async fn record_event(
             .await;
         }
     };
-    let org = signed_in.user.org_id.clone();
-    let actor = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let case = CaseId(case_id.clone());
     let written = state
-        .with_store(move |store| store.append_event(&org, &case, expected, &event, Some(&actor), now))
+        .with_store(move |store| {
+            crate::cases::actions::record_event(store, &user, &case, expected, &event, now)
+        })
         .await;
     let (status, form) = match written {
         Ok(_) => {

@@ -1,6 +1,7 @@
 //! Cases: the list, intake, the case page and its print view, recording events, the family letter,
 //! the calendar of deadlines, and the case API.
 
+pub mod actions;
 pub mod api;
 pub mod calendar;
 pub mod events;
@@ -8,6 +9,7 @@ pub mod intake;
 pub mod letter;
 pub mod list;
 pub mod page;
+pub mod visibility;
 
 use axum::routing::{get, post};
 

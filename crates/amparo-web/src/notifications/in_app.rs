@@ -18,6 +18,7 @@ use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedForm;
 use crate::http::forgery::GuardedWrite;
 use crate::http::session::SignedIn;
+use crate::notifications::actions;
 use crate::ui::page::Viewer;
 use crate::ui::viewer;
 
@@ -124,8 +125,8 @@ pub async fn mark_read(
     Path(id): Path<String>,
     _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
-    state.with_store(move |store| store.mark_read(&org, &user, Some(&NotificationId(id)), now)).await?;
+    let (user, now) = (signed_in.user.clone(), state.clock.now());
+    state.with_store(move |store| actions::mark_read(store, &user, Some(&NotificationId(id)), now)).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
 
@@ -134,8 +135,8 @@ pub async fn mark_all_read(
     signed_in: SignedIn,
     _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
-    state.with_store(move |store| store.mark_read(&org, &user, None, now)).await?;
+    let (user, now) = (signed_in.user.clone(), state.clock.now());
+    state.with_store(move |store| actions::mark_read(store, &user, None, now)).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
 
@@ -159,11 +160,11 @@ pub async fn api_mark_read(
     Path(id): Path<String>,
     _: GuardedWrite,
 ) -> Result<Response, ApiError> {
-    let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
+    let (user, now) = (signed_in.user.clone(), state.clock.now());
     let unread = state
         .with_store(move |store| {
-            store.mark_read(&org, &user, Some(&NotificationId(id)), now)?;
-            Ok(store.notifications(&org, &user, 1)?.unread)
+            actions::mark_read(store, &user, Some(&NotificationId(id)), now)?;
+            Ok(store.notifications(&user.org_id, &user.id, 1)?.unread)
         })
         .await?;
     Ok(Json(serde_json::json!({ "unread": unread })).into_response())

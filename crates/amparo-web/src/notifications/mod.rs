@@ -1,5 +1,6 @@
 //! Notifications: the notices in the app (as a page and under `/api/v1`) and calendar feeds.
 
+pub mod actions;
 pub mod feeds;
 pub mod in_app;
 

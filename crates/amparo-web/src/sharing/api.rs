@@ -26,14 +26,20 @@ pub async fn set_shared(
     Path(id): Path<String>,
     GuardedJson(Object(request)): GuardedJson<Object<ShareRequest>>,
 ) -> Result<Response, ApiError> {
-    let org = signed_in.user.org_id.clone();
-    let by = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let case = CaseId(id);
     let shares = state
         .with_store(move |store| {
-            store.set_case_shared(&org, &case, &request.clinician, request.shared, Some(&by), now)?;
-            store.case_shares(&org, &case)
+            crate::sharing::actions::set_shared(
+                store,
+                &user,
+                &case,
+                &request.clinician,
+                request.shared,
+                now,
+            )?;
+            store.case_shares(&user.org_id, &case)
         })
         .await?;
     Ok(Json(serde_json::json!({ "shared_with": shares })).into_response())

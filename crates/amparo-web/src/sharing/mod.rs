@@ -1,5 +1,6 @@
 //! Sharing a case with clinicians, from the case page and through the API.
 
+pub mod actions;
 pub mod api;
 pub mod pages;
 

@@ -110,23 +110,23 @@ pub async fn set_shared(
         Some(_) => return Err(WebError::field("shared", amparo_domain::Problem::NotTrueFalse)),
     };
     let clinician = form.get("clinician").map(|c| UserId(c.to_owned()));
-    let org = signed_in.user.org_id.clone();
-    let by = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let case = CaseId(id.clone());
     let chosen = clinician.clone();
     let outcome = state
         .with_store(move |store| {
-            if store.case(&org, &case)?.is_none() {
+            let org = &user.org_id;
+            if store.case(org, &case)?.is_none() {
                 return Ok(Err(Refusal::NoCase));
             }
             let Some(clinician) = clinician else { return Ok(Err(Refusal::NoClinicianChosen)) };
-            match store.user(&org, &clinician)? {
+            match store.user(org, &clinician)? {
                 None => return Ok(Err(Refusal::UnknownUser)),
                 Some(user) if user.role != UserRole::Clinician => return Ok(Err(Refusal::NotClinician)),
                 Some(_) => {}
             }
-            match store.set_case_shared(&org, &case, &clinician, shared, Some(&by), now) {
+            match crate::sharing::actions::set_shared(store, &user, &case, &clinician, shared, now) {
                 Ok(()) => Ok(Ok(())),
                 Err(StoreError::Duplicate(_)) => Ok(Err(Refusal::AlreadyShared)),
                 // The case was checked above: what is missing now is the share.

@@ -17,6 +17,7 @@ use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedJson;
 use crate::http::input::{self, MAX_DUE_IN_HOURS, Params};
 use crate::http::session::SignedIn;
+use crate::triage::actions;
 
 fn today(state: &AppState) -> Date {
     // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
@@ -43,7 +44,7 @@ pub async fn board(
     let params = Params(params);
     params.only(&["critical", "mine", "program", "due_within", "offset", "limit"])?;
     let mut filter = input::board_filter(&params, &signed_in.user.id, today(&state))?;
-    filter.shared_with = crate::http::access::shared_only(&signed_in.user);
+    filter.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     filter.offset = params.int("offset", 0, i64::MAX)?.unwrap_or(0);
     filter.limit = params.int("limit", 1, 500)?.unwrap_or(50);
     let org = signed_in.user.org_id.clone();
@@ -62,12 +63,13 @@ pub async fn case_escalations(
     let escalations = state
         .with_store(move |store| {
             let case = CaseId(id);
-            if !crate::http::access::may_see(store, &user, &case)? || store.case(&org, &case)?.is_none() {
+            if !crate::cases::visibility::may_see(store, &user, &case)? || store.case(&org, &case)?.is_none()
+            {
                 return Ok(None);
             }
             let mut escalations = store.escalations(&org, &case)?;
             // A clinician reads only the tasks that are theirs.
-            if !crate::http::access::sees_timeline(&user) {
+            if !crate::cases::visibility::sees_timeline(&user) {
                 for escalation in &mut escalations {
                     escalation.tasks.retain(|t| t.owner_id.as_ref() == Some(&user.id));
                 }
@@ -112,20 +114,14 @@ pub async fn complete_task(
     Path(id): Path<String>,
     GuardedJson(Object(request)): GuardedJson<Object<CompleteRequest>>,
 ) -> Result<Response, ApiError> {
-    let org = signed_in.user.org_id.clone();
-    let me = signed_in.user.id.clone();
     let user = signed_in.user.clone();
     let now = state.clock.now();
     let (task, escalation_closed) = state
         .with_store(move |store| {
-            let task = TaskId(id);
-            crate::http::access::check_may_work_task(store, &user, &task)?;
-            store.complete_task(&org, &task, &me, request.note.as_deref(), now)?;
-            let done =
-                store.task(&org, &task)?.ok_or_else(|| amparo_store::StoreError::NotFound("task".into()))?;
+            let done = actions::complete_task(store, &user, &TaskId(id), request.note.as_deref(), now)?;
             let closed = match &done.escalation_id {
                 Some(escalation) => store
-                    .escalations(&org, &done.case_id)?
+                    .escalations(&user.org_id, &done.case_id)?
                     .iter()
                     .any(|e| &e.id == escalation && e.closed_at.is_some()),
                 None => false,
@@ -150,14 +146,10 @@ pub async fn reassign_task(
     Path(id): Path<String>,
     GuardedJson(Object(request)): GuardedJson<Object<ReassignRequest>>,
 ) -> Result<Response, ApiError> {
-    let org = signed_in.user.org_id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let task = state
-        .with_store(move |store| {
-            let task = TaskId(id);
-            store.reassign_task(&org, &task, &request.owner, now)?;
-            store.task(&org, &task)?.ok_or_else(|| amparo_store::StoreError::NotFound("task".into()))
-        })
+        .with_store(move |store| actions::reassign_task(store, &user, &TaskId(id), &request.owner, now))
         .await?;
     tracing::info!(task = %task.id, "task reassigned");
     Ok(Json(serde_json::json!({ "task": task_json(task, now) })).into_response())
@@ -183,14 +175,14 @@ pub async fn assign(
     GuardedJson(Object(request)): GuardedJson<Object<AssignRequest>>,
 ) -> Result<Response, ApiError> {
     let role = amparo_store::parse_role(&request.role).map_err(WebError::from)?;
-    let org = signed_in.user.org_id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let case = CaseId(id);
     let logged = case.clone();
     let assignments = state
         .with_store(move |store| {
-            store.assign(&org, &case, role, request.user.as_ref(), now)?;
-            store.assignments(&org, &case)
+            actions::assign(store, &user, &case, role, request.user.as_ref(), now)?;
+            store.assignments(&user.org_id, &case)
         })
         .await?;
     tracing::info!(case = %logged, role = role.as_str(), "assignment changed");
@@ -236,13 +228,11 @@ pub async fn open_reviews(
         title_es: request.title_es,
         due_in_hours: request.due_in_hours,
     };
-    let org = signed_in.user.org_id.clone();
-    let actor = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let selection = request.selection;
-    let outcome = state
-        .with_store(move |store| store.open_review_tasks(&org, &selection, &review, Some(&actor), now))
-        .await?;
+    let outcome =
+        state.with_store(move |store| actions::open_reviews(store, &user, &selection, &review, now)).await?;
     tracing::info!(selected = outcome.selected, created = outcome.created, "programme review opened");
     Ok(Json(outcome).into_response())
 }

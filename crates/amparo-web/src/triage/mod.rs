@@ -1,6 +1,7 @@
 //! Triage: the dashboard, the board of cases by urgency, escalations and their tasks, assignments,
 //! and programme-wide reviews, as pages and under `/api/v1`.
 
+pub mod actions;
 pub mod api;
 pub mod dashboard;
 pub mod pages;

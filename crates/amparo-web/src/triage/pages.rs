@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use amparo_domain::Date;
 use amparo_domain::org::UserRole;
 use amparo_store::{
-    Assignment, BoardEntry, CaseId, Escalation, ReviewTask, SelectedCase, StoreError, Task, TaskId, User,
-    UserId,
+    Assignment, BoardEntry, CaseId, Escalation, ReviewTask, SelectedCase, Task, TaskId, User, UserId,
 };
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -20,6 +19,7 @@ use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::{self, MAX_DUE_IN_HOURS, Params};
 use crate::http::session::SignedIn;
+use crate::triage::actions;
 use crate::triage::views::{
     AssignmentView, BoardRow, EscalationView, ReviewCase, ReviewsPage, TaskView, TasksPage, TriagePage,
 };
@@ -83,7 +83,7 @@ pub async fn board(
     };
     filter.offset = (page - 1) * PAGE_SIZE;
     filter.limit = PAGE_SIZE;
-    filter.shared_with = crate::http::access::shared_only(&signed_in.user);
+    filter.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     let org = signed_in.user.org_id.clone();
     let result = state.with_store(move |store| store.board(&org, &filter)).await?;
     view.first = (page - 1) * PAGE_SIZE + 1;
@@ -261,10 +261,6 @@ fn after_task(params: &Params, task: &Task, notice: &str) -> Redirect {
     }
 }
 
-fn not_found_task() -> StoreError {
-    StoreError::NotFound("task".into())
-}
-
 pub async fn complete_task(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -273,17 +269,10 @@ pub async fn complete_task(
 ) -> Result<Response, WebError> {
     let form = Params(form);
     let note = form.get("note").map(str::to_owned);
-    let org = signed_in.user.org_id.clone();
-    let me = signed_in.user.id.clone();
     let user = signed_in.user.clone();
     let now = state.clock.now();
     let task = state
-        .with_store(move |store| {
-            let task = TaskId(id);
-            crate::http::access::check_may_work_task(store, &user, &task)?;
-            store.complete_task(&org, &task, &me, note.as_deref(), now)?;
-            store.task(&org, &task)?.ok_or_else(not_found_task)
-        })
+        .with_store(move |store| actions::complete_task(store, &user, &TaskId(id), note.as_deref(), now))
         .await?;
     tracing::info!(task = %task.id, case = %task.case_id, "task completed");
     Ok(after_task(&form, &task, "completed").into_response())
@@ -301,15 +290,10 @@ pub async fn reassign_task(
             .ok_or_else(|| WebError::field("owner", amparo_domain::Problem::Required))?
             .to_owned(),
     );
-    let org = signed_in.user.org_id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
-    let task = state
-        .with_store(move |store| {
-            let task = TaskId(id);
-            store.reassign_task(&org, &task, &owner, now)?;
-            store.task(&org, &task)?.ok_or_else(not_found_task)
-        })
-        .await?;
+    let task =
+        state.with_store(move |store| actions::reassign_task(store, &user, &TaskId(id), &owner, now)).await?;
     tracing::info!(task = %task.id, "task reassigned");
     Ok(after_task(&form, &task, "reassigned").into_response())
 }
@@ -322,13 +306,13 @@ pub async fn assign(
 ) -> Result<Response, WebError> {
     let form = Params(form);
     let role = amparo_store::parse_role(form.get("role").unwrap_or_default())?;
-    let user = form.get("user").map(|u| UserId(u.to_owned()));
-    let org = signed_in.user.org_id.clone();
+    let person = form.get("user").map(|u| UserId(u.to_owned()));
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let case = CaseId(id);
     let target = format!("/cases/{case}#assigned");
     let logged = case.clone();
-    state.with_store(move |store| store.assign(&org, &case, role, user.as_ref(), now)).await?;
+    state.with_store(move |store| actions::assign(store, &user, &case, role, person.as_ref(), now)).await?;
     tracing::info!(case = %logged, role = role.as_str(), "assignment changed");
     Ok(Redirect::to(&target).into_response())
 }
@@ -425,13 +409,12 @@ pub async fn open_reviews(
         Ok(parsed) => parsed,
         Err(e) => return refused(page, e),
     };
-    let org = signed_in.user.org_id.clone();
-    let actor = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
     let now = state.clock.now();
     let result = state
         .with_store(move |store| {
-            let outcome = store.open_review_tasks(&org, &selection, &review, Some(&actor), now)?;
-            Ok((outcome, store.select_cases(&org, &selection)?))
+            let outcome = actions::open_reviews(store, &user, &selection, &review, now)?;
+            Ok((outcome, store.select_cases(&user.org_id, &selection)?))
         })
         .await;
     let (outcome, cases) = match result {

@@ -68,7 +68,7 @@ pub async fn calendar(
     let deadlines = state
         .with_store(move |store| {
             let mut deadlines = store.deadlines_due_in(&org, &window, lang.0)?;
-            if let Some(visible) = crate::http::access::visible_cases(store, &user)? {
+            if let Some(visible) = crate::cases::visibility::visible_cases(store, &user)? {
                 deadlines.retain(|d| visible.contains(&d.case_id));
             }
             Ok(deadlines)

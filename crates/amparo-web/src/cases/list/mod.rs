@@ -52,7 +52,7 @@ pub async fn case_list(
         }
     };
     let query = &mut request.query;
-    query.shared_with = crate::http::access::shared_only(&signed_in.user);
+    query.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     query.offset = (page - 1) * PAGE_SIZE;
     query.limit = PAGE_SIZE;
     let (sort, descending) = (query.sort, query.descending);

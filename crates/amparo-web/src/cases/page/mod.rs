@@ -41,15 +41,7 @@ pub(crate) async fn load_case(
     let user = signed_in.user.clone();
     let now = state.clock.now();
     state
-        .with_store(move |store| {
-            let id = CaseId(id);
-            if !crate::http::access::may_see(store, &user, &id)? {
-                return Ok(None);
-            }
-            let Some(case) = store.case(&user.org_id, &id)? else { return Ok(None) };
-            store.record_audit(&user.org_id, &crate::http::access::case_read(&user, &id, via), now)?;
-            Ok(Some(case))
-        })
+        .with_store(move |store| crate::cases::actions::read_case(store, &user, &CaseId(id), via, now))
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))
 }
@@ -97,7 +89,7 @@ pub(crate) async fn render_case_with(
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
     let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
     let lang = signed_in.lang();
-    if !crate::http::access::sees_timeline(&signed_in.user) {
+    if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         // Statuses and deadlines are derived from the whole timeline above; the timeline itself,
         // escalations and other people's tasks are legal work a clinician does not read.
         case.file.events.clear();
@@ -132,7 +124,7 @@ pub async fn case_print(
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
     let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
-    if !crate::http::access::sees_timeline(&signed_in.user) {
+    if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         case.file.events.clear();
     }
     let lang = signed_in.lang();

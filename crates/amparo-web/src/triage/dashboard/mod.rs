@@ -37,7 +37,7 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
     let user = signed_in.user.clone();
     let (board, deadlines, tasks, escalations) = state
         .with_store(move |store| {
-            let shared_with = crate::http::access::shared_only(&user);
+            let shared_with = crate::cases::visibility::shared_only(&user);
             let filter = BoardFilter {
                 limit: BOARD_ROWS,
                 shared_with: shared_with.clone(),
