@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::account::password_hash as password;
+use crate::account::password_hash;
 use crate::account::views::ResetPage;
 use crate::http::cookies;
 use crate::http::error::{ApiError, WebError};
@@ -117,12 +117,11 @@ pub async fn submit(
         return form_page(&state, lang, StatusCode::UNPROCESSABLE_ENTITY, token, shown, Some(error));
     }
     let password_text = form.password;
-    let password_hash = tokio::task::spawn_blocking(move || password::hash_password(&password_text))
+    let new_hash = tokio::task::spawn_blocking(move || password_hash::hash_password(&password_text))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(WebError::Internal)?;
-    let user =
-        state.with_store(move |store| store.complete_password_reset(&hash, &password_hash, now)).await?;
+    let user = state.with_store(move |store| store.complete_password_reset(&hash, &new_hash, now)).await?;
     tracing::info!(user = %user.id, "password reset");
     Ok(Redirect::to("/login?reset=1").into_response())
 }

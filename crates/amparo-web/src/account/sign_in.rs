@@ -12,7 +12,7 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::account::password_hash as password;
+use crate::account::password_hash;
 use crate::account::views::LoginPage;
 use crate::http::error::WebError;
 use crate::http::forgery::{self, GuardedForm};
@@ -103,9 +103,9 @@ pub async fn login(
             let stage = amparo_store::stage_after_password(c.second_factor, c.second_factor_required());
             (c.password_hash.clone(), Some(c.user), stage)
         }
-        None => (password::DUMMY_HASH.to_owned(), None, SessionStage::Complete),
+        None => (password_hash::DUMMY_HASH.to_owned(), None, SessionStage::Complete),
     };
-    let matches = tokio::task::spawn_blocking(move || password::verify_password(&password_text, &hash))
+    let matches = tokio::task::spawn_blocking(move || password_hash::verify_password(&password_text, &hash))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let Some(user) = user.filter(|_| matches) else {

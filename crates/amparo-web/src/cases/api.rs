@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::cases::list::params as list_params;
+use crate::cases::list::params;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedJson;
 use crate::http::input::Params;
@@ -40,10 +40,10 @@ pub async fn list_cases(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let params = Params(params);
-    let (offset, limit) = list_params::offset_limit(&params)?;
+    let (offset, limit) = params::offset_limit(&params)?;
     // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
-    let mut query = list_params::parse(&params, &signed_in.user.id, today)?.query;
+    let mut query = params::parse(&params, &signed_in.user.id, today)?.query;
     query.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     query.offset = offset;
     query.limit = limit;

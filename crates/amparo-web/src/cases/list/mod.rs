@@ -19,7 +19,7 @@ use crate::http::session::SignedIn;
 use crate::ui::form::Choice;
 use crate::ui::page::{Lang, Viewer};
 use crate::ui::viewer;
-use params::{self as list_params, PAGE_SIZE};
+use params::PAGE_SIZE;
 
 pub async fn case_list(
     State(state): State<AppState>,
@@ -34,8 +34,8 @@ pub async fn case_list(
     let org = signed_in.user.org_id.clone();
     let users = state.with_store(move |store| store.users(&org)).await?;
     let mut view = empty_view(lang, viewer(&signed_in), &params, &users, &me);
-    let request = list_params::page_number(&params)
-        .and_then(|page| Ok((page, list_params::parse(&params, &me, today)?)))
+    let request = params::page_number(&params)
+        .and_then(|page| Ok((page, params::parse(&params, &me, today)?)))
         .and_then(|(page, request)| match &request.query.assigned_to {
             Some(id) if !users.iter().any(|u| &u.id == id) => {
                 Err(WebError::field("assigned", amparo_domain::Problem::NoSuchStaff))
@@ -66,11 +66,11 @@ pub async fn case_list(
     view.total = result.total;
     view.first = (page - 1) * PAGE_SIZE + 1;
     view.last = (view.first + result.cases.len() as i64 - 1).max(0);
-    let kept = list_params::query_string(&params, None);
+    let kept = params::query_string(&params, None);
     let link =
         |p: i64| if kept.is_empty() { format!("/cases?page={p}") } else { format!("/cases?{kept}&page={p}") };
     view.previous = (page > 1).then(|| link(page - 1));
-    view.next = (view.last < view.total && page < list_params::MAX_PAGE).then(|| link(page + 1));
+    view.next = (view.last < view.total && page < params::MAX_PAGE).then(|| link(page + 1));
     view.rows = result
         .cases
         .into_iter()
@@ -167,7 +167,7 @@ fn header(lang: Lang, params: &Params, column: CaseSort, (sort, descending): (Ca
     let next_descending = if active { !descending } else { column.descending_by_default() };
     SortHeader {
         label: lang.t(sort_label(column)),
-        href: format!("/cases?{}", list_params::query_string(params, Some((column, next_descending)))),
+        href: format!("/cases?{}", params::query_string(params, Some((column, next_descending)))),
         aria_sort: match (active, descending) {
             (false, _) => "",
             (true, false) => "ascending",

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
-use crate::cases::events::{self as event_form, EventFormState, EventFormView};
+use crate::cases::events::{self, EventFormState, EventFormView};
 use crate::http::error::WebError;
 use crate::http::session::SignedIn;
 use crate::sharing::pages::ShareForm;
@@ -105,7 +105,7 @@ pub(crate) async fn render_case_with(
         lang,
         state.clock.now(),
     );
-    let event_form = event_form::view(&form, &case.file, lang);
+    let event_form = events::view(&form, &case.file, lang);
     let mut page =
         case_view(lang, viewer(signed_in), &case, (&derivation, state.store.rules()), section, event_form);
     page.sharing = sharing;
@@ -134,7 +134,7 @@ pub async fn case_print(
         other_tasks: Vec::new(),
         assignments: Vec::new(),
     };
-    let form = event_form::view(&EventFormState::empty(), &case.file, lang);
+    let form = events::view(&EventFormState::empty(), &case.file, lang);
     let page = views::CasePrintPage {
         lang,
         case: case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form),
