@@ -281,6 +281,14 @@ fn accept_language(headers: &HeaderMap) -> Option<Language> {
     best.map(|(_, language)| language)
 }
 
+/// The text in the reader's language.
+pub fn pick<'a>(language: Language, en: &'a str, es: &'a str) -> &'a str {
+    match language {
+        Language::En => en,
+        Language::Es => es,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,13 +434,5 @@ mod tests {
         headers.insert(axum::http::header::COOKIE, "amparo_lang=es".parse().unwrap());
         assert_eq!(from_request(&headers), Lang(Language::Es), "the cookie wins");
         assert_eq!(from_request(&HeaderMap::new()), Lang(Language::En));
-    }
-}
-
-/// The text in the reader's language.
-pub fn pick<'a>(language: Language, en: &'a str, es: &'a str) -> &'a str {
-    match language {
-        Language::En => en,
-        Language::Es => es,
     }
 }
