@@ -3,8 +3,11 @@
 
 pub mod actions;
 pub mod api;
+pub mod board;
+pub mod case_section;
 pub mod dashboard;
-pub mod pages;
+pub mod reviews;
+pub mod tasks;
 pub mod views;
 
 use axum::routing::{get, post};
@@ -17,13 +20,13 @@ pub(crate) fn routes() -> Routes {
     use Permission::{AssignStaff, ReassignTasks, RunReviews, ViewCases, WorkTasks};
     Routes::new()
         .add("GET", "/", SignedIn, get(dashboard::dashboard))
-        .add("POST", "/cases/{id}/assignments", Needs(AssignStaff), post(pages::assign))
-        .add("GET", "/triage", Needs(ViewCases), get(pages::board))
-        .add("GET", "/tasks", Needs(ViewCases), get(pages::my_tasks))
-        .add("POST", "/tasks/{id}/complete", Needs(WorkTasks), post(pages::complete_task))
-        .add("POST", "/tasks/{id}/reassign", Needs(ReassignTasks), post(pages::reassign_task))
-        .add("GET", "/reviews", Needs(RunReviews), get(pages::reviews))
-        .add("POST", "/reviews", Needs(RunReviews), post(pages::open_reviews))
+        .add("POST", "/cases/{id}/assignments", Needs(AssignStaff), post(case_section::assign))
+        .add("GET", "/triage", Needs(ViewCases), get(board::board))
+        .add("GET", "/tasks", Needs(ViewCases), get(tasks::my_tasks))
+        .add("POST", "/tasks/{id}/complete", Needs(WorkTasks), post(tasks::complete_task))
+        .add("POST", "/tasks/{id}/reassign", Needs(ReassignTasks), post(tasks::reassign_task))
+        .add("GET", "/reviews", Needs(RunReviews), get(reviews::reviews))
+        .add("POST", "/reviews", Needs(RunReviews), post(reviews::open_reviews))
         .add("GET", "/api/v1/cases/{id}/escalations", Needs(ViewCases), get(api::case_escalations))
         .add("POST", "/api/v1/cases/{id}/assignments", Needs(AssignStaff), post(api::assign))
         .add("GET", "/api/v1/triage", Needs(ViewCases), get(api::board))

@@ -97,7 +97,7 @@ pub(crate) async fn render_case_with(
         let me = &signed_in.user.id;
         triage.tasks.retain(|t| t.owner_id.as_ref() == Some(me));
     }
-    let section = crate::triage::pages::case_triage(
+    let section = crate::triage::case_section::case_triage(
         triage.escalations,
         triage.tasks,
         &triage.assignments,
@@ -128,7 +128,7 @@ pub async fn case_print(
         case.file.events.clear();
     }
     let lang = signed_in.lang();
-    let empty = crate::triage::pages::CaseTriage {
+    let empty = crate::triage::case_section::CaseTriage {
         open: Vec::new(),
         closed: Vec::new(),
         other_tasks: Vec::new(),
@@ -161,7 +161,7 @@ fn case_view(
     stored: &StoredCase,
     // The derivation and the rule set it came from, which words each *why* in the reader's language.
     (derivation, rules): (&Derivation, &amparo_domain::RuleSet),
-    triage: crate::triage::pages::CaseTriage,
+    triage: crate::triage::case_section::CaseTriage,
     event_form: EventFormView,
 ) -> CasePage {
     let case = &stored.file.case;

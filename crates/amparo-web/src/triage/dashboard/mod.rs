@@ -63,7 +63,7 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
         viewer: viewer(&signed_in),
         board_total: board.total.min(BOARD_COUNT_CAP),
         board_more: board.total > BOARD_COUNT_CAP,
-        board: board.entries.into_iter().map(|e| crate::triage::pages::board_row(e, lang)).collect(),
+        board: board.entries.into_iter().map(|e| crate::triage::board::board_row(e, lang)).collect(),
         deadline_total,
         deadline_more,
         deadlines: deadlines
