@@ -90,6 +90,10 @@ fn next_after_sign_in_never_leaves_the_site(db: &TestDatabase) {
         let sessions = store.delete_sessions_of(&org.id, &ana.id).unwrap();
         assert_eq!((reply.status, reply.header("location")), (303, Some("/")), "{payload:?}: {}", reply.body);
         assert_eq!(sessions, 1, "{payload:?}: one session for one sign-in");
+        // The language switch's `back` is held to the same rule.
+        let switched =
+            app.post_form("/language", &cookie, &[("csrf", &csrf), ("language", "es"), ("back", payload)]);
+        assert_eq!((switched.status, switched.header("location")), (303, Some("/")), "back={payload:?}");
     }
     // A path of the site is followed, query and all.
     let reply = app.post_form(
