@@ -52,3 +52,15 @@ pub(crate) fn case_read(
 pub(crate) fn sees_timeline(user: &amparo_store::User) -> bool {
     user.role != Clinician
 }
+
+/// Whether `user` may read the family letter of a case. The letter recounts the legal timeline, so
+/// it is for those who read the timeline — the legal staff (admin, attorney, advocate) and, as the
+/// permission matrix lets viewers read timelines, viewers — and never for a clinician, even of a
+/// case shared with them; and only of a case they see at all.
+pub(crate) fn may_read_letter(
+    store: &amparo_store::Store,
+    user: &amparo_store::User,
+    case: &amparo_store::CaseId,
+) -> amparo_store::StoreResult<bool> {
+    Ok(sees_timeline(user) && may_see(store, user, case)?)
+}

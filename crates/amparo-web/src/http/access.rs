@@ -4,8 +4,8 @@
 //! for the authorisation test, which checks every route against every role.
 //!
 //! Two rules are about data rather than routes, and live with the data: a clinician sees only
-//! cases shared with them, and of those not the legal timeline (`cases::visibility`), and completes
-//! only their own tasks (`triage::actions`).
+//! cases shared with them, and of those not the legal timeline nor the family letter that recounts
+//! it (`cases::visibility`), and completes only their own tasks (`triage::actions`).
 
 use amparo_domain::org::UserRole;
 use axum::Router;
