@@ -240,7 +240,8 @@ fn bulk_import_shows_what_the_rules_derive(db: &TestDatabase) {
         assert_eq!(shown.len(), triggers.len(), "{}", file.case.reference);
         for trigger in &triggers {
             assert!(
-                shown.iter().any(|e| e[0] == trigger.kind.as_str() && e[4] == trigger.reason_en.as_str())
+                shown.iter().any(|e| e[0] == trigger.kind.as_str()
+                    && e[4] == trigger.reason.text(amparo_domain::Language::En))
             );
         }
         escalated += usize::from(!triggers.is_empty());
