@@ -117,6 +117,39 @@ fn synthetic_case(index: usize, rng: &mut Lcg) -> (String, Date) {
     if rng.chance(4) {
         events.push(json!({ "id": next_id(), "type": "departed", "on": day(start - 20) }));
     }
+    // The events us-parole/2027.1 added: I-94 checks and updates, an EAD revocation, address
+    // changes and their reports (linked or not), arrivals, asylum filings, another status.
+    if rng.chance(30) {
+        events.push(json!({ "id": next_id(), "type": "i94_checked", "on": day(start + 30) }));
+    }
+    if rng.chance(10) {
+        events.push(json!({ "id": next_id(), "type": "i94_updated", "on": day(start + 60),
+                            "valid_until": day(start + 200) }));
+    }
+    if rng.chance(15) {
+        events.push(json!({ "id": next_id(), "type": "ead_revocation_notice", "on": day(start + 70),
+                            "served_by": "mail" }));
+    }
+    if rng.chance(25) {
+        let id = next_id();
+        events.push(json!({ "id": id.clone(), "type": "address_changed", "on": day(start + 80) }));
+        if rng.chance(50) {
+            events.push(
+                json!({ "id": next_id(), "type": "address_reported", "on": day(start + 85), "answers": id }),
+            );
+        }
+    }
+    if rng.chance(40) {
+        events.push(json!({ "id": next_id(), "type": "arrived", "on": day(start + 2) }));
+    }
+    if rng.chance(10) {
+        events.push(json!({ "id": next_id(), "type": "asylum_filed", "on": day(start + 300) }));
+    }
+    if rng.chance(3) {
+        events.push(
+            json!({ "id": next_id(), "type": "status_granted", "on": day(start + 400), "status": "tps" }),
+        );
+    }
     if rng.chance(30) {
         events.push(json!({ "id": next_id(), "type": "medical_attested", "on": day(start - 200),
             "days_to_critical_harm": 2 + rng.below(20) }));
@@ -199,6 +232,19 @@ fn main() {
         "ratio (b)/(a) in time:   {:>12.2}x  (target <= 1.5x)",
         both_time.as_secs_f64() / parse_time.as_secs_f64()
     );
+    // The same cases under the rule set of 2026.1, as an operator's file written for it loads today.
+    let old_rules = RuleSet::from_toml(amparo_domain::rules::US_PAROLE_2026_1_TOML).expect("2026.1 loads");
+    let (old_derive_time, _) = best_of(runs, || {
+        parsed
+            .iter()
+            .map(|(file, today)| {
+                black_box(derive(black_box(file), *today, &policy, &old_rules)).deadlines.len()
+            })
+            .sum()
+    });
+    let per_parse = |d: Duration| d.as_secs_f64() / parse_time.as_secs_f64();
+    println!("derive / parse:          {:>12.2}x  {} (target <= 1.5x)", per_parse(derive_time), rules.id);
+    println!("derive / parse:          {:>12.2}x  {}", per_parse(old_derive_time), old_rules.id);
 
     // The triage board: derive and assess every case, then rank them.
     let weights = rules.triage();

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
-use crate::identifiers::{ANumber, CaseReference, CountryCode};
+use crate::identifiers::{ANumber, CaseReference, CountryCode, LanguageTag};
 
 /// The parole programme a case falls under; it decides which rules apply (the U4U re-parole window).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,12 +16,21 @@ pub enum Program {
     Oaw,
     Chnv,
     CbpOne,
+    /// Family Reunification Parole.
+    Frp,
     Other,
 }
 
 impl Program {
-    pub const ALL: [Program; 6] =
-        [Program::Humanitarian, Program::U4u, Program::Oaw, Program::Chnv, Program::CbpOne, Program::Other];
+    pub const ALL: [Program; 7] = [
+        Program::Humanitarian,
+        Program::U4u,
+        Program::Oaw,
+        Program::Chnv,
+        Program::CbpOne,
+        Program::Frp,
+        Program::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,6 +39,7 @@ impl Program {
             Program::Oaw => "oaw",
             Program::Chnv => "chnv",
             Program::CbpOne => "cbp_one",
+            Program::Frp => "frp",
             Program::Other => "other",
         }
     }
@@ -118,7 +128,7 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citizenship: Option<CountryCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_language: Option<Language>,
+    pub preferred_language: Option<LanguageTag>,
 }
 
 impl Person {

@@ -8,7 +8,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, PersonRole};
-use crate::event::{Event, RawEvent};
+use crate::date::Date;
+use crate::event::{Event, EventKind, RawEvent, answered_type};
 use crate::problem::Problem;
 
 pub const FORMAT: &str = "amparo.case/1";
@@ -19,8 +20,13 @@ pub const MAX_PEOPLE: usize = 100;
 pub const MAX_EVENTS: usize = 10_000;
 /// Names, conditions and other short text.
 pub const MAX_SHORT_TEXT: usize = 200;
-/// Notes and other free text.
+/// Notes and other free text kept outside case files (triage notes).
 pub const MAX_LONG_TEXT: usize = 20_000;
+/// A case file's `note` fields (`case-file.md`).
+pub const MAX_NOTE_TEXT: usize = 4_000;
+/// The first and last dates a case file accepts (`case-file.md`): far outside them is a typing slip.
+pub const FIRST_DATE: (i32, u32, u32) = (1900, 1, 1);
+pub const LAST_DATE: (i32, u32, u32) = (2199, 12, 31);
 /// A hundred years: beyond it a number of days to critical harm is a typing slip.
 pub const MAX_DAYS_TO_CRITICAL_HARM: i64 = 36_500;
 
@@ -127,6 +133,7 @@ impl CaseFile {
         for (index, event) in self.events.iter().enumerate() {
             let path = format!("events[{index}]");
             validate_event(event, &path, &people, &earlier_ids)?;
+            validate_links(event, &path, &self.events[..index])?;
             warnings.extend(event_warnings(event, &path));
             if let Some(id) = &event.id {
                 earlier_ids.insert(id);
@@ -175,6 +182,14 @@ fn check_key(path: String, key: &str) -> Result<(), CaseFileError> {
     if ok { Ok(()) } else { Err(CaseFileError::field(path, Problem::NotAKey { value: key.to_owned() })) }
 }
 
+/// Refuses a date outside the years the format accepts.
+fn check_date(path: String, date: Date) -> Result<(), CaseFileError> {
+    let bound = |(y, m, d): (i32, u32, u32)| Date::from_ymd(y, m, d);
+    let inside = bound(FIRST_DATE).is_none_or(|first| date >= first)
+        && bound(LAST_DATE).is_none_or(|last| date <= last);
+    if inside { Ok(()) } else { Err(CaseFileError::field(path, Problem::DateOutOfRange { date })) }
+}
+
 /// The case record's own rules: people, patient, medical facts.
 pub fn validate_record(case: &CaseRecord) -> Result<(), CaseFileError> {
     if case.people.is_empty() {
@@ -193,6 +208,9 @@ pub fn validate_record(case: &CaseRecord) -> Result<(), CaseFileError> {
         }
         check_text(format!("{path}.given_name"), &person.given_name, MAX_SHORT_TEXT)?;
         check_text(format!("{path}.family_name"), &person.family_name, MAX_SHORT_TEXT)?;
+        if let Some(birth_date) = person.birth_date {
+            check_date(format!("{path}.birth_date"), birth_date)?;
+        }
     }
     let patients: Vec<usize> = case
         .people
@@ -230,6 +248,9 @@ pub fn validate_record(case: &CaseRecord) -> Result<(), CaseFileError> {
         if medical.days_to_critical_harm.is_some_and(|d| i64::from(d) > MAX_DAYS_TO_CRITICAL_HARM) {
             let problem = Problem::AtMost { max: MAX_DAYS_TO_CRITICAL_HARM };
             return Err(CaseFileError::field("case.medical.days_to_critical_harm", problem));
+        }
+        if let Some(attested_on) = medical.attested_on {
+            check_date("case.medical.attested_on".into(), attested_on)?;
         }
     }
     Ok(())
@@ -274,6 +295,10 @@ pub fn validate_event(
         let problem = Problem::NoSuchEarlierEvent { id: target.clone() };
         return Err(CaseFileError::field(format!("{path}.supersedes"), problem));
     }
+    check_date(format!("{path}.on"), event.on)?;
+    for (field, date) in event.kind.dates() {
+        check_date(format!("{path}.{field}"), date)?;
+    }
     for (field, date) in event.kind.later_dates() {
         if date < event.on {
             let problem = Problem::BeforeEventDate { date, on: event.on };
@@ -286,8 +311,47 @@ pub fn validate_event(
             return Err(CaseFileError::field(format!("{path}.days_to_critical_harm"), problem));
         }
         if let Some(note) = note {
-            check_text(format!("{path}.note"), note, MAX_LONG_TEXT)?;
+            check_text(format!("{path}.note"), note, MAX_NOTE_TEXT)?;
         }
+    }
+    let short_texts = match &event.kind {
+        EventKind::ParoleGranted { class_of_admission: Some(text), .. } => Some(("class_of_admission", text)),
+        EventKind::EadApproved { card_number: Some(text), .. } => Some(("card_number", text)),
+        _ => None,
+    };
+    if let Some((field, text)) = short_texts {
+        check_text(format!("{path}.{field}"), text, MAX_SHORT_TEXT)?;
+    }
+    Ok(())
+}
+
+/// The rules that tie an event to the events before it: at most one correction per event, and an
+/// answer's `answers` naming an earlier notice of the type it answers, dated on or before it.
+/// `earlier` is the case's timeline before this event, in file order.
+pub fn validate_links(event: &Event, path: &str, earlier: &[Event]) -> Result<(), CaseFileError> {
+    if let Some(target) = &event.supersedes
+        && earlier.iter().any(|e| e.supersedes.as_ref() == Some(target))
+    {
+        let problem = Problem::AlreadySuperseded { id: target.clone() };
+        return Err(CaseFileError::field(format!("{path}.supersedes"), problem));
+    }
+    let Some(target) = &event.answers else {
+        return Ok(());
+    };
+    let field = format!("{path}.answers");
+    let Some(notice) = earlier.iter().find(|e| e.id.as_ref() == Some(target)) else {
+        return Err(CaseFileError::field(field, Problem::NoSuchEarlierEvent { id: target.clone() }));
+    };
+    let expected = answered_type(event.kind.type_name()).unwrap_or_default();
+    if notice.kind.type_name() != expected {
+        let problem = Problem::NotAnswerable { id: target.clone(), expected: expected.to_owned() };
+        return Err(CaseFileError::field(field, problem));
+    }
+    if notice.on > event.on {
+        return Err(CaseFileError::field(
+            field,
+            Problem::AnswerBeforeNotice { id: target.clone(), on: notice.on },
+        ));
     }
     Ok(())
 }
@@ -299,6 +363,7 @@ pub fn event_warnings(event: &Event, path: &str) -> Vec<Warning> {
         ParoleRequested { receipt_number: Some(r) }
         | ReParoleFiled { receipt_number: Some(r) }
         | EadFiled { receipt_number: Some(r) }
+        | AsylumFiled { receipt_number: Some(r) }
             if !r.has_known_prefix() =>
         {
             vec![Warning {

@@ -8,6 +8,8 @@ use crate::date::Date;
 use crate::identifiers::{I94Number, ReceiptNumber};
 use crate::problem::Problem;
 
+pub use crate::amount::Amount;
+
 /// A file-level identifier of an event (`e1`), unique within its case.
 pub type EventId = String;
 
@@ -41,22 +43,120 @@ impl ServedBy {
 /// What happened, with the facts particular to that kind of event.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
-    ParoleRequested { receipt_number: Option<ReceiptNumber> },
-    ParoleGranted { valid_until: Date, class_of_admission: Option<String>, i94_number: Option<I94Number> },
-    ParoleDenied { served_by: ServedBy },
-    TerminationNotice { served_by: ServedBy, effective: Option<Date>, depart_by: Option<Date> },
-    ReParoleFiled { receipt_number: Option<ReceiptNumber> },
-    RfeReceived { served_by: ServedBy, respond_by: Option<Date> },
+    ParoleRequested {
+        receipt_number: Option<ReceiptNumber>,
+    },
+    ParoleGranted {
+        valid_until: Date,
+        class_of_admission: Option<String>,
+        i94_number: Option<I94Number>,
+    },
+    ParoleDenied {
+        served_by: ServedBy,
+    },
+    TerminationNotice {
+        served_by: ServedBy,
+        effective: Option<Date>,
+        depart_by: Option<Date>,
+    },
+    ReParoleFiled {
+        receipt_number: Option<ReceiptNumber>,
+    },
+    RfeReceived {
+        served_by: ServedBy,
+        respond_by: Option<Date>,
+    },
     RfeAnswered,
-    NoidReceived { served_by: ServedBy, respond_by: Option<Date> },
+    NoidReceived {
+        served_by: ServedBy,
+        respond_by: Option<Date>,
+    },
     NoidAnswered,
     MotionFiled,
-    EadFiled { receipt_number: Option<ReceiptNumber> },
-    EadApproved { valid_until: Date, card_number: Option<String> },
-    FeeNotice { pay_by: Date, amount: Option<f64> },
+    EadFiled {
+        receipt_number: Option<ReceiptNumber>,
+    },
+    EadApproved {
+        valid_until: Date,
+        card_number: Option<String>,
+    },
+    FeeNotice {
+        pay_by: Date,
+        amount: Option<f64>,
+    },
     FeePaid,
     Departed,
-    MedicalAttested { days_to_critical_harm: Option<u32>, note: Option<String> },
+    MedicalAttested {
+        days_to_critical_harm: Option<u32>,
+        note: Option<String>,
+    },
+    /// CBP changed the parole end shown in the online I-94 record, without a notice.
+    I94Updated {
+        valid_until: Date,
+    },
+    /// Someone looked at the online I-94 record(s) of the case.
+    I94Checked,
+    /// Notice of intent to revoke the work permit (8 CFR 274a.14(b)).
+    EadRevocationNotice {
+        served_by: ServedBy,
+        respond_by: Option<Date>,
+    },
+    EadRevocationAnswered,
+    /// The work permit was revoked; it ends on the event's date.
+    EadRevoked,
+    /// The people acquired another immigration status; parole no longer governs them.
+    StatusGranted {
+        status: OtherStatus,
+    },
+    /// A Notice to Appear (removal proceedings) was served.
+    NtaServed {
+        served_by: ServedBy,
+    },
+    AddressChanged,
+    AddressReported,
+    RegisteredAt14,
+    Arrived,
+    AsylumFiled {
+        receipt_number: Option<ReceiptNumber>,
+    },
+}
+
+/// The immigration status a `status_granted` event gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OtherStatus {
+    Lpr,
+    Asylee,
+    Refugee,
+    Tps,
+    Other,
+}
+
+impl OtherStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OtherStatus::Lpr => "lpr",
+            OtherStatus::Asylee => "asylee",
+            OtherStatus::Refugee => "refugee",
+            OtherStatus::Tps => "tps",
+            OtherStatus::Other => "other",
+        }
+    }
+}
+
+/// The notices that stay open until answered, each with the event type that answers it.
+pub const ANSWERED_NOTICES: [(&str, &str); 6] = [
+    ("rfe_received", "rfe_answered"),
+    ("noid_received", "noid_answered"),
+    ("parole_denied", "motion_filed"),
+    ("fee_notice", "fee_paid"),
+    ("ead_revocation_notice", "ead_revocation_answered"),
+    ("address_changed", "address_reported"),
+];
+
+/// The notice type an answer type answers (`rfe_answered` answers `rfe_received`).
+pub fn answered_type(answer_type: &str) -> Option<&'static str> {
+    ANSWERED_NOTICES.iter().find(|(_, answer)| *answer == answer_type).map(|(notice, _)| *notice)
 }
 
 /// The name of each event type as files and the API write it.
@@ -77,6 +177,18 @@ pub const EVENT_TYPES: &[&str] = &[
     "fee_paid",
     "departed",
     "medical_attested",
+    "i94_updated",
+    "i94_checked",
+    "ead_revocation_notice",
+    "ead_revocation_answered",
+    "ead_revoked",
+    "status_granted",
+    "nta_served",
+    "address_changed",
+    "address_reported",
+    "registered_at_14",
+    "arrived",
+    "asylum_filed",
 ];
 
 impl EventKind {
@@ -98,7 +210,33 @@ impl EventKind {
             EventKind::FeePaid => "fee_paid",
             EventKind::Departed => "departed",
             EventKind::MedicalAttested { .. } => "medical_attested",
+            EventKind::I94Updated { .. } => "i94_updated",
+            EventKind::I94Checked => "i94_checked",
+            EventKind::EadRevocationNotice { .. } => "ead_revocation_notice",
+            EventKind::EadRevocationAnswered => "ead_revocation_answered",
+            EventKind::EadRevoked => "ead_revoked",
+            EventKind::StatusGranted { .. } => "status_granted",
+            EventKind::NtaServed { .. } => "nta_served",
+            EventKind::AddressChanged => "address_changed",
+            EventKind::AddressReported => "address_reported",
+            EventKind::RegisteredAt14 => "registered_at_14",
+            EventKind::Arrived => "arrived",
+            EventKind::AsylumFiled { .. } => "asylum_filed",
         }
+    }
+
+    /// Whether this is an answer event (it may carry `answers`).
+    pub fn is_answer(&self) -> bool {
+        answered_type(self.type_name()).is_some()
+    }
+
+    /// Every date of this event besides its `on`, with their field names.
+    pub fn dates(&self) -> Vec<(&'static str, Date)> {
+        let mut dates = self.later_dates();
+        if let EventKind::I94Updated { valid_until } = self {
+            dates.push(("valid_until", *valid_until));
+        }
+        dates
     }
 
     /// The dates of this event that must not fall before its `on`, with their field names.
@@ -117,9 +255,9 @@ impl EventKind {
                 push("effective", effective);
                 push("depart_by", depart_by);
             }
-            EventKind::RfeReceived { respond_by, .. } | EventKind::NoidReceived { respond_by, .. } => {
-                push("respond_by", respond_by)
-            }
+            EventKind::RfeReceived { respond_by, .. }
+            | EventKind::NoidReceived { respond_by, .. }
+            | EventKind::EadRevocationNotice { respond_by, .. } => push("respond_by", respond_by),
             EventKind::FeeNotice { pay_by, .. } => push("pay_by", &Some(*pay_by)),
             _ => {}
         }
@@ -136,6 +274,9 @@ pub struct Event {
     pub persons: Option<Vec<PersonKey>>,
     /// The event this one corrects; the superseded event is void entirely.
     pub supersedes: Option<EventId>,
+    /// On an answer event: the notice it answers. Without it, the answer clears the latest open
+    /// notice of its kind dated on or before it.
+    pub answers: Option<EventId>,
     pub kind: EventKind,
 }
 
@@ -161,6 +302,10 @@ pub struct RawEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<EventId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<EventId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<OtherStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_number: Option<ReceiptNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<Date>,
@@ -181,7 +326,7 @@ pub struct RawEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_by: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub amount: Option<Amount>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_to_critical_harm: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -217,6 +362,8 @@ impl RawEvent {
     /// The type-specific fields present, by name, to refuse the ones a type does not take.
     fn present_fields(&self) -> Vec<&'static str> {
         let flags = [
+            ("answers", self.answers.is_some()),
+            ("status", self.status.is_some()),
             ("receipt_number", self.receipt_number.is_some()),
             ("valid_until", self.valid_until.is_some()),
             ("class_of_admission", self.class_of_admission.is_some()),
@@ -238,26 +385,30 @@ impl RawEvent {
     pub fn into_event(self) -> Result<Event, EventFieldError> {
         let ty = self.event_type.clone();
         let allowed: &[&str] = match ty.as_str() {
-            "parole_requested" | "re_parole_filed" | "ead_filed" => &["receipt_number"],
+            "parole_requested" | "re_parole_filed" | "ead_filed" | "asylum_filed" => &["receipt_number"],
             "parole_granted" => &["valid_until", "class_of_admission", "i94_number"],
-            "parole_denied" => &["served_by"],
+            "parole_denied" | "nta_served" => &["served_by"],
             "termination_notice" => &["served_by", "effective", "depart_by"],
-            "rfe_received" | "noid_received" => &["served_by", "respond_by"],
+            "rfe_received" | "noid_received" | "ead_revocation_notice" => &["served_by", "respond_by"],
             "ead_approved" => &["valid_until", "card_number"],
             "fee_notice" => &["pay_by", "amount"],
             "medical_attested" => &["days_to_critical_harm", "note"],
-            "rfe_answered" | "noid_answered" | "motion_filed" | "fee_paid" | "departed" => &[],
+            "i94_updated" => &["valid_until"],
+            "status_granted" => &["status"],
+            "rfe_answered"
+            | "noid_answered"
+            | "motion_filed"
+            | "fee_paid"
+            | "ead_revocation_answered"
+            | "address_reported" => &["answers"],
+            "departed" | "i94_checked" | "ead_revoked" | "address_changed" | "registered_at_14"
+            | "arrived" => &[],
             _ => {
                 return Err(EventFieldError::new("type", Problem::UnknownEventType { value: ty }));
             }
         };
         if let Some(field) = self.present_fields().into_iter().find(|f| !allowed.contains(f)) {
             return Err(EventFieldError::new(field, Problem::NotAFieldOf { event_type: ty }));
-        }
-        if let Some(amount) = self.amount
-            && !(amount.is_finite() && amount >= 0.0)
-        {
-            return Err(EventFieldError::new("amount", Problem::NotNegative));
         }
         let kind = match ty.as_str() {
             "parole_requested" => EventKind::ParoleRequested { receipt_number: self.receipt_number },
@@ -288,9 +439,27 @@ impl RawEvent {
                 valid_until: required(self.valid_until, "valid_until", &ty)?,
                 card_number: self.card_number,
             },
-            "fee_notice" => {
-                EventKind::FeeNotice { pay_by: required(self.pay_by, "pay_by", &ty)?, amount: self.amount }
+            "fee_notice" => EventKind::FeeNotice {
+                pay_by: required(self.pay_by, "pay_by", &ty)?,
+                amount: self.amount.map(Amount::dollars),
+            },
+            "asylum_filed" => EventKind::AsylumFiled { receipt_number: self.receipt_number },
+            "nta_served" => EventKind::NtaServed { served_by: required(self.served_by, "served_by", &ty)? },
+            "ead_revocation_notice" => EventKind::EadRevocationNotice {
+                served_by: required(self.served_by, "served_by", &ty)?,
+                respond_by: self.respond_by,
+            },
+            "i94_updated" => {
+                EventKind::I94Updated { valid_until: required(self.valid_until, "valid_until", &ty)? }
             }
+            "status_granted" => EventKind::StatusGranted { status: required(self.status, "status", &ty)? },
+            "i94_checked" => EventKind::I94Checked,
+            "ead_revocation_answered" => EventKind::EadRevocationAnswered,
+            "ead_revoked" => EventKind::EadRevoked,
+            "address_changed" => EventKind::AddressChanged,
+            "address_reported" => EventKind::AddressReported,
+            "registered_at_14" => EventKind::RegisteredAt14,
+            "arrived" => EventKind::Arrived,
             "medical_attested" => EventKind::MedicalAttested {
                 days_to_critical_harm: self.days_to_critical_harm,
                 note: self.note,
@@ -301,7 +470,14 @@ impl RawEvent {
             "fee_paid" => EventKind::FeePaid,
             _ => EventKind::Departed,
         };
-        Ok(Event { id: self.id, on: self.on, persons: self.persons, supersedes: self.supersedes, kind })
+        Ok(Event {
+            id: self.id,
+            on: self.on,
+            persons: self.persons,
+            supersedes: self.supersedes,
+            answers: self.answers,
+            kind,
+        })
     }
 }
 
@@ -313,25 +489,32 @@ impl From<&Event> for RawEvent {
             on: event.on,
             persons: event.persons.clone(),
             supersedes: event.supersedes.clone(),
+            answers: event.answers.clone(),
             ..RawEvent::default_on(event.on)
         };
         match &event.kind {
             EventKind::ParoleRequested { receipt_number }
             | EventKind::ReParoleFiled { receipt_number }
-            | EventKind::EadFiled { receipt_number } => raw.receipt_number = receipt_number.clone(),
+            | EventKind::EadFiled { receipt_number }
+            | EventKind::AsylumFiled { receipt_number } => raw.receipt_number = receipt_number.clone(),
             EventKind::ParoleGranted { valid_until, class_of_admission, i94_number } => {
                 raw.valid_until = Some(*valid_until);
                 raw.class_of_admission = class_of_admission.clone();
                 raw.i94_number = i94_number.clone();
             }
-            EventKind::ParoleDenied { served_by } => raw.served_by = Some(*served_by),
+            EventKind::ParoleDenied { served_by } | EventKind::NtaServed { served_by } => {
+                raw.served_by = Some(*served_by)
+            }
+            EventKind::I94Updated { valid_until } => raw.valid_until = Some(*valid_until),
+            EventKind::StatusGranted { status } => raw.status = Some(*status),
             EventKind::TerminationNotice { served_by, effective, depart_by } => {
                 raw.served_by = Some(*served_by);
                 raw.effective = *effective;
                 raw.depart_by = *depart_by;
             }
             EventKind::RfeReceived { served_by, respond_by }
-            | EventKind::NoidReceived { served_by, respond_by } => {
+            | EventKind::NoidReceived { served_by, respond_by }
+            | EventKind::EadRevocationNotice { served_by, respond_by } => {
                 raw.served_by = Some(*served_by);
                 raw.respond_by = *respond_by;
             }
@@ -341,7 +524,7 @@ impl From<&Event> for RawEvent {
             }
             EventKind::FeeNotice { pay_by, amount } => {
                 raw.pay_by = Some(*pay_by);
-                raw.amount = *amount;
+                raw.amount = amount.map(Amount::from_dollars);
             }
             EventKind::MedicalAttested { days_to_critical_harm, note } => {
                 raw.days_to_critical_harm = *days_to_critical_harm;
@@ -351,7 +534,14 @@ impl From<&Event> for RawEvent {
             | EventKind::NoidAnswered
             | EventKind::MotionFiled
             | EventKind::FeePaid
-            | EventKind::Departed => {}
+            | EventKind::Departed
+            | EventKind::I94Checked
+            | EventKind::EadRevocationAnswered
+            | EventKind::EadRevoked
+            | EventKind::AddressChanged
+            | EventKind::AddressReported
+            | EventKind::RegisteredAt14
+            | EventKind::Arrived => {}
         }
         raw
     }
@@ -365,6 +555,8 @@ impl RawEvent {
             on,
             persons: None,
             supersedes: None,
+            answers: None,
+            status: None,
             receipt_number: None,
             valid_until: None,
             class_of_admission: None,

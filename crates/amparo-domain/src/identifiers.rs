@@ -20,6 +20,10 @@ pub enum IdentifierError {
     Country(String),
     #[error("not a case reference: {0:?} (1 to 64 letters, digits, '-', '_', '.' or '/')")]
     Reference(String),
+    #[error(
+        "not a language code: {0:?} (expected ISO 639, 2 or 3 lower-case letters, optionally a region: es, prs, es-MX, es-419)"
+    )]
+    Language(String),
 }
 
 impl IdentifierError {
@@ -30,7 +34,8 @@ impl IdentifierError {
             | IdentifierError::Receipt(value)
             | IdentifierError::I94(value)
             | IdentifierError::Country(value)
-            | IdentifierError::Reference(value) => value,
+            | IdentifierError::Reference(value)
+            | IdentifierError::Language(value) => value,
         }
     }
 
@@ -38,12 +43,13 @@ impl IdentifierError {
     /// text, and this brings them back as data.
     pub fn from_message(message: &str) -> Option<IdentifierError> {
         type Make = fn(String) -> IdentifierError;
-        let kinds: [(&str, Make); 5] = [
+        let kinds: [(&str, Make); 6] = [
             ("not an A-number: ", IdentifierError::ANumber),
             ("not a receipt number: ", IdentifierError::Receipt),
             ("not an I-94 number: ", IdentifierError::I94),
             ("not a country code: ", IdentifierError::Country),
             ("not a case reference: ", IdentifierError::Reference),
+            ("not a language code: ", IdentifierError::Language),
         ];
         kinds.into_iter().find_map(|(prefix, make)| {
             let rest = message.strip_prefix(prefix)?;
@@ -174,6 +180,43 @@ impl CaseReference {
     }
 }
 
+/// A person's preferred language: an ISO 639 code of 2 or 3 lower-case letters, optionally followed
+/// by `-` and a region (2 upper-case letters or 3 digits). Only the shape is checked.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LanguageTag(String);
+
+impl LanguageTag {
+    pub fn parse(text: &str) -> Result<Self, IdentifierError> {
+        let refuse = || IdentifierError::Language(text.to_owned());
+        let (language, region) = match text.split_once('-') {
+            Some((language, region)) => (language, Some(region)),
+            None => (text, None),
+        };
+        let language_ok =
+            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_lowercase());
+        let region_ok = region.is_none_or(|r| {
+            (r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()))
+                || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if language_ok && region_ok { Ok(LanguageTag(text.to_owned())) } else { Err(refuse()) }
+    }
+
+    /// The tag for a language Amparo writes in.
+    pub fn of(language: crate::case::Language) -> Self {
+        LanguageTag(language.as_str().to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The language Amparo writes for this person, when it has its texts (`es-MX` reads Spanish);
+    /// `None` means the caller falls back to English and says so.
+    pub fn language(&self) -> Option<crate::case::Language> {
+        crate::case::Language::parse(self.0.split('-').next().unwrap_or_default())
+    }
+}
+
 macro_rules! string_identifier {
     ($($name:ident),*) => {$(
         impl fmt::Display for $name {
@@ -197,7 +240,7 @@ macro_rules! string_identifier {
     )*};
 }
 
-string_identifier!(ANumber, ReceiptNumber, I94Number, CountryCode, CaseReference);
+string_identifier!(ANumber, ReceiptNumber, I94Number, CountryCode, CaseReference, LanguageTag);
 
 // Identifiers that must never reach a log print redacted; `as_str` is there when the value is meant.
 macro_rules! redacted_debug {
@@ -251,6 +294,18 @@ mod tests {
         assert_eq!(I94Number::parse("123456789a1").unwrap().as_str(), "123456789A1");
         assert!(I94Number::parse("1234567890").is_err());
         assert!(I94Number::parse("12345678AB1").is_err());
+    }
+
+    #[test]
+    fn language_tags_take_any_iso_639_shape() {
+        for good in ["es", "uk", "ht", "prs", "es-MX", "es-419"] {
+            assert_eq!(LanguageTag::parse(good).unwrap().as_str(), good);
+        }
+        for bad in ["", "e", "espa", "ES", "es_MX", "es-mx", "es-41", "es-MEX", "es-"] {
+            assert!(LanguageTag::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(LanguageTag::parse("es-MX").unwrap().language(), Some(crate::case::Language::Es));
+        assert_eq!(LanguageTag::parse("prs").unwrap().language(), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Amparo's domain: the vocabulary of a humanitarian-parole case and everything that can be decided
 //! from it without I/O. Nothing here reads a clock, a file or a database; time comes in as a parameter.
 
+pub mod amount;
 pub mod calendar;
 pub mod case;
 pub mod case_file;
@@ -21,8 +22,9 @@ pub use calendar::Calendar;
 pub use case::{CaseRecord, Language, MedicalProfile, Person, PersonRole, Program};
 pub use case_file::{CaseFile, CaseFileError, Warning};
 pub use date::Date;
-pub use event::{Event, EventKind, RawEvent, ServedBy};
-pub use policy::Policy;
+pub use event::{Event, EventKind, OtherStatus, RawEvent, ServedBy};
+pub use identifiers::LanguageTag;
+pub use policy::{Policy, PolicyError};
 pub use problem::{Expected, Problem};
 pub use rules::{
     Basis, Deadline, DeadlineKind, Derivation, PersonStatus, RuleId, RuleSet, RuleSetError, Status, derive,

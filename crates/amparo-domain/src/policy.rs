@@ -10,6 +10,10 @@ use crate::triage::EscalationTemplates;
 pub const DEFAULT_RE_PAROLE_LEAD_DAYS: u32 = 90;
 pub const DEFAULT_MEDICAL_REFRESH_DAYS: u32 = 180;
 pub const DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS: u32 = 7;
+/// Days after a grant or the last look at the I-94 by which to look again (rules.md, I-94 recheck).
+pub const DEFAULT_I94_CHECK_DAYS: u32 = 30;
+/// The I-94 check period's bounds: at least daily, at most a year apart.
+pub const I94_CHECK_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
 /// Days before a deadline on which the people on the case are reminded; 0 is the day itself.
 pub const DEFAULT_REMINDER_DAYS: [u32; 7] = [90, 60, 30, 14, 7, 1, 0];
 /// The longest lead a reminder may have: a year.
@@ -27,6 +31,9 @@ pub struct Policy {
     pub medical_refresh_days: u32,
     /// A case is critical-care when its days to critical harm are at most this (default 7).
     pub critical_care_threshold_days: u32,
+    /// Days after the latest grant or I-94 check by which someone looks at the online I-94 again
+    /// (default 30): CBP has changed parole end dates there without a written notice.
+    pub i94_check_days: u32,
     /// Extra days the office is closed; internal targets move back past them. Legal deadlines do not
     /// move for them: a government deadline does not wait for an office closure.
     pub closure_days: Vec<Date>,
@@ -45,6 +52,7 @@ impl Default for Policy {
             re_parole_lead_days: DEFAULT_RE_PAROLE_LEAD_DAYS,
             medical_refresh_days: DEFAULT_MEDICAL_REFRESH_DAYS,
             critical_care_threshold_days: DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS,
+            i94_check_days: DEFAULT_I94_CHECK_DAYS,
             closure_days: Vec::new(),
             reminder_days: DEFAULT_REMINDER_DAYS.to_vec(),
             escalation_templates: None,
@@ -52,7 +60,31 @@ impl Default for Policy {
     }
 }
 
+/// A setting outside what the rules can use.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("i94_check_days must be from {min} to {max}, found {found}")]
+    I94CheckDays { found: u32, min: u32, max: u32 },
+    #[error("reminder_days: {0} is more than {MAX_REMINDER_DAYS} days ahead")]
+    ReminderTooFar(u32),
+}
+
 impl Policy {
+    /// Checks the settings whose values are bounded; the field is named in the error.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        if !I94_CHECK_DAYS_RANGE.contains(&self.i94_check_days) {
+            return Err(PolicyError::I94CheckDays {
+                found: self.i94_check_days,
+                min: *I94_CHECK_DAYS_RANGE.start(),
+                max: *I94_CHECK_DAYS_RANGE.end(),
+            });
+        }
+        if let Some(day) = self.reminder_days.iter().find(|d| **d > MAX_REMINDER_DAYS) {
+            return Err(PolicyError::ReminderTooFar(*day));
+        }
+        Ok(())
+    }
+
     /// The calendar for the organisation's own targets: federal holidays plus its closure days.
     pub fn calendar(&self) -> Calendar {
         Calendar::with_closures(self.closure_days.iter().copied())
@@ -86,6 +118,8 @@ mod tests {
         assert_eq!(policy.re_parole_lead_days, 90);
         assert_eq!(policy.medical_refresh_days, 180);
         assert_eq!(policy.critical_care_threshold_days, 7);
+        assert_eq!(policy.i94_check_days, 30);
+        assert_eq!(policy.validate(), Ok(()));
         assert!(policy.closure_days.is_empty());
         assert_eq!(policy.reminder_days, vec![90, 60, 30, 14, 7, 1, 0]);
     }
@@ -96,6 +130,16 @@ mod tests {
         assert_eq!(policy.reminder_offsets().unwrap(), vec![30, 1, 0]);
         let too_far = Policy { reminder_days: vec![400], ..Policy::default() };
         assert!(too_far.reminder_offsets().unwrap_err().contains("400"));
+    }
+
+    #[test]
+    fn the_i94_check_period_is_bounded() {
+        for (days, ok) in [(0, false), (1, true), (30, true), (365, true), (366, false)] {
+            let policy = Policy { i94_check_days: days, ..Policy::default() };
+            assert_eq!(policy.validate().is_ok(), ok, "{days}");
+        }
+        let error = Policy { i94_check_days: 0, ..Policy::default() }.validate().unwrap_err();
+        assert!(error.to_string().starts_with("i94_check_days must be from 1 to 365"), "{error}");
     }
 
     #[test]

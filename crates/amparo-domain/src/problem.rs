@@ -185,6 +185,28 @@ pub enum Problem {
     WrongType {
         expected: Expected,
     },
+    /// Not an amount of dollars the format accepts (a number, or digits with up to 2 decimals).
+    NotAnAmount {
+        value: String,
+    },
+    /// A date outside the years the format accepts (1900-01-01 to 2199-12-31).
+    DateOutOfRange {
+        date: Date,
+    },
+    /// Another event already supersedes the event this one names.
+    AlreadySuperseded {
+        id: String,
+    },
+    /// `answers` names an event of a type this answer does not answer.
+    NotAnswerable {
+        id: String,
+        expected: String,
+    },
+    /// `answers` names a notice dated after the answer.
+    AnswerBeforeNotice {
+        id: String,
+        on: Date,
+    },
     /// Anything serde reports that none of the above describes; its words are kept as they are.
     Unreadable {
         detail: String,
@@ -228,6 +250,7 @@ impl Problem {
             Problem::Identifier(IdentifierError::I94(_)) => "not-an-i94-number",
             Problem::Identifier(IdentifierError::Country(_)) => "not-a-country-code",
             Problem::Identifier(IdentifierError::Reference(_)) => "not-a-case-reference",
+            Problem::Identifier(IdentifierError::Language(_)) => "not-a-language-code",
             Problem::WrongFormat { .. } => "wrong-format",
             Problem::UnknownField { .. } => "unknown-field",
             Problem::UnknownParameter => "unknown-parameter",
@@ -239,6 +262,11 @@ impl Problem {
             Problem::NoSuchCase { .. } => "no-such-case",
             Problem::UnknownValue { .. } => "unknown-value",
             Problem::WrongType { .. } => "wrong-type",
+            Problem::NotAnAmount { .. } => "not-an-amount",
+            Problem::DateOutOfRange { .. } => "date-out-of-range",
+            Problem::AlreadySuperseded { .. } => "already-superseded",
+            Problem::NotAnswerable { .. } => "not-answerable",
+            Problem::AnswerBeforeNotice { .. } => "answer-before-notice",
             Problem::Unreadable { .. } => "unreadable",
         }
     }
@@ -284,6 +312,7 @@ impl Problem {
             Problem::Identifier(IdentifierError::I94("123".into())),
             Problem::Identifier(IdentifierError::Country("Mexico".into())),
             Problem::Identifier(IdentifierError::Reference("a b".into())),
+            Problem::Identifier(IdentifierError::Language("spanish".into())),
             Problem::WrongFormat { expected: "amparo.case/1".into(), found: "amparo.case/2".into() },
             Problem::UnknownField { field: "nickname".into() },
             Problem::UnknownParameter,
@@ -298,6 +327,11 @@ impl Problem {
                 expected: vec!["humanitarian".into(), "u4u".into()],
             },
             Problem::WrongType { expected: Expected::WholeNumber },
+            Problem::NotAnAmount { value: "10.001".into() },
+            Problem::DateOutOfRange { date: Date::from_ymd(1850, 1, 1).unwrap_or_else(unreachable_date) },
+            Problem::AlreadySuperseded { id: "e2".into() },
+            Problem::NotAnswerable { id: "e2".into(), expected: "rfe_received".into() },
+            Problem::AnswerBeforeNotice { id: "e2".into(), on: day(20) },
             Problem::Unreadable { detail: "number out of range".into() },
         ]
     }
@@ -333,6 +367,11 @@ impl Problem {
                 Some((min, max)) => Problem::Between { min, max },
                 None => Problem::WrongType { expected: Expected::from_serde(expected) },
             };
+        }
+        if let Some(rest) = message.strip_prefix("not an amount: ")
+            && let Some((quoted, _)) = rest.rsplit_once(" (")
+        {
+            return Problem::NotAnAmount { value: unquote(quoted) };
         }
         if let Some(value) = message.strip_prefix("not a date: ") {
             return Problem::NotADate { value: unquote(value) };
@@ -436,6 +475,25 @@ impl fmt::Display for Problem {
                 write!(f, "unknown value {value:?} (expected one of: {})", expected.join(", "))
             }
             Problem::WrongType { expected } => write!(f, "invalid type, expected {expected}"),
+            Problem::NotAnAmount { value } => write!(
+                f,
+                "not an amount: {value:?} (expected dollars from 0 to 1000000 with at most 2 decimals, e.g. 1000.00)"
+            ),
+            Problem::DateOutOfRange { date } => {
+                write!(f, "{date} is outside the accepted dates (1900-01-01 to 2199-12-31)")
+            }
+            Problem::AlreadySuperseded { id } => {
+                write!(
+                    f,
+                    "event {id:?} is already corrected by an earlier event; correct that correction instead"
+                )
+            }
+            Problem::NotAnswerable { id, expected } => {
+                write!(f, "event {id:?} is not a {expected} event, the notice this answers")
+            }
+            Problem::AnswerBeforeNotice { id, on } => {
+                write!(f, "event {id:?} is dated {on}, after this answer")
+            }
             Problem::Unreadable { detail } => f.write_str(detail),
         }
     }

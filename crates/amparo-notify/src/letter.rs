@@ -52,8 +52,8 @@ pub fn family_language(file: &CaseFile) -> Language {
     people
         .iter()
         .find(|p| p.role == PersonRole::Patient)
-        .and_then(|p| p.preferred_language)
-        .or_else(|| people.iter().find_map(|p| p.preferred_language))
+        .and_then(|p| p.preferred_language.as_ref()?.language())
+        .or_else(|| people.iter().find_map(|p| p.preferred_language.as_ref()?.language()))
         .unwrap_or(Language::En)
 }
 

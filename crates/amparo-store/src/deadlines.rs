@@ -68,7 +68,7 @@ fn render_deadline(
         serde_json::from_str(facts).map_err(|_| corrupt("deadline facts", facts))?;
     let why = rules.why_in(language, id, variant, |name| facts.get(name).map(String::as_str));
     let rule = rules.rule(id);
-    Ok(RenderedDeadline { basis: rule.basis.as_str(), citation: rule.citation.to_string(), why })
+    Ok(RenderedDeadline { basis: rule.basis_for(variant).as_str(), citation: rule.citation.to_string(), why })
 }
 
 /// Stored deadlines due in the query's range, their text rendered with `rules` (the rule set the

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::FileConfig;
+use crate::config::Settings;
 use crate::error::CliResult;
 
 #[derive(Parser)]
@@ -21,8 +21,8 @@ use crate::error::CliResult;
     about = "Humanitarian-parole cases of medically fragile people, none lapsing unseen."
 )]
 struct Cli {
-    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, [smtp]).
-    #[arg(long, env = "AMPARO_CONFIG", global = true, value_name = "FILE")]
+    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, [smtp]); also AMPARO_CONFIG. `amparo config show` prints what is in force.
+    #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -31,8 +31,9 @@ struct Cli {
 /// Where the data lives.
 #[derive(Args, Clone, Default)]
 pub struct DatabaseArgs {
-    /// A SQLite file path or `sqlite://` URL, or a `postgres://` URL [default: ./amparo.db]
-    #[arg(long, env = "AMPARO_DATABASE_URL", value_name = "URL")]
+    /// A SQLite file path or `sqlite://` URL, or a `postgres://` URL; also AMPARO_DATABASE_URL or
+    /// `database_url` [default: ./amparo.db]
+    #[arg(long, value_name = "URL")]
     database: Option<String>,
 }
 
@@ -50,8 +51,8 @@ enum Command {
     Serve {
         #[command(flatten)]
         db: DatabaseArgs,
-        /// Address to listen on [default: 127.0.0.1:8080]
-        #[arg(long, env = "AMPARO_BIND", value_name = "ADDR")]
+        /// Address to listen on; also AMPARO_BIND or `bind` [default: 127.0.0.1:8080]
+        #[arg(long, value_name = "ADDR")]
         bind: Option<String>,
     },
     /// Serve a fictional demo organisation (created on first run, reused after).
@@ -93,6 +94,11 @@ enum Command {
     Key {
         #[command(subcommand)]
         command: commands::key::KeyCommand,
+    },
+    /// The settings in force and where each came from.
+    Config {
+        #[command(subcommand)]
+        command: commands::config::ConfigCommand,
     },
     /// The tamper-evident audit trail.
     Audit {
@@ -206,85 +212,58 @@ fn main() -> ExitCode {
     }
 }
 
+/// How much a command logs unless the `log` setting says otherwise: the server and the demo report
+/// what they do; one-shot commands speak only of trouble.
+fn default_log_level(command: &Command) -> &'static str {
+    match command {
+        Command::Serve { .. } | Command::Demo { .. } => "info",
+        _ => "warn",
+    }
+}
+
 fn run(cli: Cli) -> CliResult {
-    let file = FileConfig::load(cli.config.as_deref())?;
-    let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from);
-    commands::use_rule_files(commands::RuleFiles {
-        rules: env_path("AMPARO_RULES_FILE").or_else(|| file.rules_file.clone()),
-        templates: env_path("AMPARO_ESCALATION_TEMPLATES_FILE")
-            .or_else(|| file.escalation_templates_file.clone()),
-    });
-    commands::use_key_config(commands::KeyConfig {
-        file: env_path("AMPARO_KEY_FILE").or_else(|| file.key_file.clone()),
-        text: std::env::var("AMPARO_KEY").ok().map(amparo_trust::Secret::new),
-    });
-    let smtp = match file.smtp.clone() {
-        Some(smtp) => Some(
-            smtp.resolve(std::env::var("AMPARO_SMTP_PASSWORD").ok())
-                .map_err(|e| error::CliError::Invalid(e.to_string()))?,
-        ),
-        None => None,
-    };
-    commands::notify::use_settings(commands::notify::NotifySettings {
-        public_url: std::env::var("AMPARO_PUBLIC_URL").ok().or_else(|| file.public_url.clone()),
-        smtp,
-    });
-    let database = |args: DatabaseArgs| {
-        args.database
-            .or_else(|| file.database_url.clone())
-            .unwrap_or_else(|| config::DEFAULT_DATABASE.to_owned())
-    };
+    // An empty variable counts as unset, as it did when the command-line parser read them.
+    let process_environment = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let settings = Settings::resolve(cli.config, &process_environment)?;
+    commands::logging(&settings.log_filter(default_log_level(&cli.command)));
     match cli.command {
-        Command::Serve { db, bind } => {
-            commands::logging(file.log.as_deref(), "info");
-            let bind = bind.or_else(|| file.bind.clone()).unwrap_or_else(|| config::DEFAULT_BIND.to_owned());
-            commands::serve::run(&database(db), &bind, file.secure_cookies.unwrap_or(false))
-        }
+        Command::Serve { db, bind } => commands::serve::run(&settings.with_flags(db.database, bind)),
         Command::Demo { database, bind, cases, seed, today, no_serve } => {
-            commands::logging(file.log.as_deref(), "info");
             let options =
                 commands::demo::DemoOptions { database, bind, cases, seed, today, serve: !no_serve };
-            commands::demo::run(&options)
+            commands::demo::run(&settings, &options)
         }
-        Command::Migrate { db } => {
-            commands::logging(file.log.as_deref(), "warn");
-            commands::data::migrate(&database(db))
-        }
-        Command::Org { command } => {
-            commands::logging(file.log.as_deref(), "warn");
-            commands::admin::org(command, &database)
-        }
-        Command::User { command } => {
-            commands::logging(file.log.as_deref(), "warn");
-            commands::admin::user(command, &database)
-        }
-        Command::Key { command } => {
-            commands::logging(file.log.as_deref(), "warn");
-            commands::key::run(command, &database)
-        }
-        Command::Audit { command } => {
-            commands::logging(file.log.as_deref(), "warn");
-            commands::audit::run(command, &database)
-        }
-        Command::Notify { command } => {
-            commands::logging(file.log.as_deref(), "warn");
-            commands::notify::run(command, &database)
-        }
+        Command::Migrate { db } => commands::data::migrate(&settings, &settings.database(db.database)),
+        Command::Org { command } => commands::admin::org(command, &settings),
+        Command::User { command } => commands::admin::user(command, &settings),
+        Command::Key { command } => commands::key::run(command, &settings),
+        Command::Config { command } => commands::config::run(command, settings),
+        Command::Audit { command } => commands::audit::run(command, &settings),
+        Command::Notify { command } => commands::notify::run(command, &settings),
         Command::Import { db, org, files } => {
-            commands::logging(file.log.as_deref(), "warn");
-            commands::data::import(&database(db), org.org.as_deref(), &files)
+            commands::data::import(&settings, &settings.database(db.database), org.org.as_deref(), &files)
         }
         Command::Deadlines { db, org, case_file, due_within, kind, today, json, rules, language } => {
-            commands::logging(file.log.as_deref(), "warn");
             let language = commands::deadlines::parse_language(&language)?;
             match (case_file, due_within) {
                 (Some(case_file), _) => {
                     let output = commands::deadlines::Output { json, language };
-                    commands::deadlines::run(&case_file, today.as_deref(), output, rules.as_deref())
+                    commands::deadlines::run(
+                        &settings,
+                        &case_file,
+                        today.as_deref(),
+                        output,
+                        rules.as_deref(),
+                    )
                 }
                 (None, Some(days)) => {
                     let query = commands::deadlines::DueQuery { days, kind, today, json, language };
-                    commands::deadlines::due_within(&database(db), org.org.as_deref(), &query)
+                    commands::deadlines::due_within(
+                        &settings,
+                        &settings.database(db.database),
+                        org.org.as_deref(),
+                        &query,
+                    )
                 }
                 (None, None) => {
                     Err(error::CliError::Invalid("say --case-file FILE or --due-within DAYS".into()))
@@ -303,7 +282,6 @@ fn run(cli: Cli) -> CliResult {
             today,
             json,
         } => {
-            commands::logging(file.log.as_deref(), "warn");
             let options = commands::triage::TriageOptions {
                 critical,
                 program,
@@ -314,17 +292,15 @@ fn run(cli: Cli) -> CliResult {
                 today,
                 json,
             };
-            commands::triage::run(&database(db), org.org.as_deref(), &options)
+            commands::triage::run(&settings, &settings.database(db.database), org.org.as_deref(), &options)
         }
-        Command::Export { db, org, case, output, dir } => {
-            commands::logging(file.log.as_deref(), "warn");
-            commands::data::export(
-                &database(db),
-                org.org.as_deref(),
-                case.as_deref(),
-                output.as_deref(),
-                dir.as_deref(),
-            )
-        }
+        Command::Export { db, org, case, output, dir } => commands::data::export(
+            &settings,
+            &settings.database(db.database),
+            org.org.as_deref(),
+            case.as_deref(),
+            output.as_deref(),
+            dir.as_deref(),
+        ),
     }
 }

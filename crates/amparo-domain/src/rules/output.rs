@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::coverage::Coverage;
 use super::ruleset::{Basis, DeadlineKind, RuleId};
 use crate::case::PersonKey;
 use crate::date::Date;
@@ -26,16 +27,19 @@ pub enum Status {
     Departed,
     /// Nothing on file gives a status: no request, no grant that has begun.
     None,
+    /// Another immigration status was granted; parole no longer governs the person.
+    OtherStatus,
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Paroled,
         Status::Requested,
         Status::Terminated,
         Status::Expired,
         Status::Departed,
         Status::None,
+        Status::OtherStatus,
     ];
 
     pub fn parse(text: &str) -> Option<Status> {
@@ -50,6 +54,7 @@ impl Status {
             Status::Expired => "expired",
             Status::Departed => "departed",
             Status::None => "none",
+            Status::OtherStatus => "other_status",
         }
     }
 }
@@ -59,8 +64,10 @@ impl Status {
 pub struct PersonStatus {
     pub person: PersonKey,
     pub status: Status,
-    /// The end of their current grant, `None` without one.
+    /// The end of their current grant, `None` without one or once another status governs them.
     pub parole_ends: Option<Date>,
+    /// Their federal health coverage as of `today`.
+    pub coverage: Coverage,
 }
 
 /// One deadline with everything needed to trust it or check it.
@@ -72,6 +79,10 @@ pub struct Deadline {
     pub due: Date,
     /// The first day of the window this deadline belongs to, when there is one (U4U re-parole).
     pub window_opens: Option<Date>,
+    /// Shown, but never an overdue alarm (the asylum one-year date passed while parole may excuse
+    /// it): dashboards, boards, triage scores and reminders skip it.
+    #[serde(default)]
+    pub advisory: bool,
     pub rule: RuleId,
     pub basis: Basis,
     pub citation: Arc<str>,
@@ -90,6 +101,7 @@ impl PartialEq for Deadline {
             &self.person,
             self.due,
             self.window_opens,
+            self.advisory,
             self.rule,
             self.basis,
             &self.citation,
@@ -99,6 +111,7 @@ impl PartialEq for Deadline {
             &other.person,
             other.due,
             other.window_opens,
+            other.advisory,
             other.rule,
             other.basis,
             &other.citation,
@@ -126,8 +139,7 @@ pub struct Derivation {
     pub people: Vec<PersonStatus>,
     /// Sorted by due date, then kind, then person (case-wide first).
     pub deadlines: Vec<Deadline>,
-    /// The earliest parole end among the people still in the United States; `None` when none of them
-    /// has a grant.
+    /// The earliest parole end among the people who are `paroled`; `None` when none of them is.
     pub covered_until: Option<Date>,
 }
 
@@ -138,6 +150,11 @@ impl Derivation {
     /// The first deadline due on or after `today`.
     pub fn next_deadline(&self, today: Date) -> Option<&Deadline> {
         self.deadlines.iter().find(|d| d.due >= today)
+    }
+
+    /// The deadlines that can raise an alarm: every one but the advisory ones.
+    pub fn alarms(&self) -> impl Iterator<Item = &Deadline> {
+        self.deadlines.iter().filter(|d| !d.advisory)
     }
 
     /// Deadlines due from `from` to `to`, both included.
@@ -190,7 +207,12 @@ pub fn render_text(derivation: &Derivation) -> String {
             "DUE", "DEADLINE", "PERSON", "BASIS"
         );
         for deadline in &derivation.deadlines {
-            let marker = if deadline.due < derivation.today { " (past)" } else { "" };
+            let marker = match (deadline.due < derivation.today, deadline.advisory) {
+                (true, true) => " (past, advisory)",
+                (true, false) => " (past)",
+                (false, true) => " (advisory)",
+                (false, false) => "",
+            };
             let _ = writeln!(
                 out,
                 "{}  {:<kind_width$}  {:<who_width$}  {:<8}  {}{marker}",

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use super::coverage::{CoverageTexts, RawCoverage};
 use super::output::{Deadline, WhyFacts};
 use super::template::{Arg, Template, TemplateError};
 use crate::calendar::NonBusinessDay;
@@ -18,7 +19,11 @@ use crate::triage::{TriageWeights, TriageWeightsError};
 use crate::words;
 
 /// The rule set Amparo ships, compiled into the binary.
-pub const BUILTIN_TOML: &str = include_str!("../../rules/us-parole-2026.1.toml");
+pub const BUILTIN_TOML: &str = include_str!("../../rules/us-parole-2027.1.toml");
+
+/// The rule set Amparo shipped before 2027.1: still loadable, as an operator's own file written for
+/// it keeps working (what it lacks is taken from the built-in rule set).
+pub const US_PAROLE_2026_1_TOML: &str = include_str!("../../rules/us-parole-2026.1.toml");
 
 /// The legal weight behind a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -26,7 +31,9 @@ pub const BUILTIN_TOML: &str = include_str!("../../rules/us-parole-2026.1.toml")
 pub enum Basis {
     /// A statute, a regulation, or a date printed on a notice.
     Law,
-    /// Practitioners' advice; no binding rule.
+    /// An agency's published programme guidance: binding in practice, not statute or regulation.
+    Guidance,
+    /// Practitioners' advice, or a conservative reading where the law is unsettled.
     Practice,
     /// The organisation's own setting.
     Policy,
@@ -36,6 +43,7 @@ impl Basis {
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::Law => "law",
+            Basis::Guidance => "guidance",
             Basis::Practice => "practice",
             Basis::Policy => "policy",
         }
@@ -47,15 +55,22 @@ impl Basis {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
+    AddressReportDue,
+    AsylumOneYear,
     DepartBy,
     EadEnds,
+    EadRevocationResponseDue,
     FeeDue,
+    I94RecheckBy,
     MedicalAttestationRefreshBy,
     MotionDue,
     NoidResponseDue,
     ParoleEnds,
     ReParoleFileBy,
     ReParoleWindowOpens,
+    ReentryBarEnds,
+    #[serde(rename = "registration_at_14_due")]
+    RegistrationAt14Due,
     RfeResponseDue,
     #[serde(rename = "unlawful_presence_181")]
     UnlawfulPresence181,
@@ -64,16 +79,22 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
-    pub const ALL: [DeadlineKind; 12] = [
+    pub const ALL: [DeadlineKind; 18] = [
+        DeadlineKind::AddressReportDue,
+        DeadlineKind::AsylumOneYear,
         DeadlineKind::DepartBy,
         DeadlineKind::EadEnds,
+        DeadlineKind::EadRevocationResponseDue,
         DeadlineKind::FeeDue,
+        DeadlineKind::I94RecheckBy,
         DeadlineKind::MedicalAttestationRefreshBy,
         DeadlineKind::MotionDue,
         DeadlineKind::NoidResponseDue,
         DeadlineKind::ParoleEnds,
         DeadlineKind::ReParoleFileBy,
         DeadlineKind::ReParoleWindowOpens,
+        DeadlineKind::ReentryBarEnds,
+        DeadlineKind::RegistrationAt14Due,
         DeadlineKind::RfeResponseDue,
         DeadlineKind::UnlawfulPresence181,
         DeadlineKind::UnlawfulPresence365,
@@ -81,15 +102,21 @@ impl DeadlineKind {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            DeadlineKind::AddressReportDue => "address_report_due",
+            DeadlineKind::AsylumOneYear => "asylum_one_year",
             DeadlineKind::DepartBy => "depart_by",
             DeadlineKind::EadEnds => "ead_ends",
+            DeadlineKind::EadRevocationResponseDue => "ead_revocation_response_due",
             DeadlineKind::FeeDue => "fee_due",
+            DeadlineKind::I94RecheckBy => "i94_recheck_by",
             DeadlineKind::MedicalAttestationRefreshBy => "medical_attestation_refresh_by",
             DeadlineKind::MotionDue => "motion_due",
             DeadlineKind::NoidResponseDue => "noid_response_due",
             DeadlineKind::ParoleEnds => "parole_ends",
             DeadlineKind::ReParoleFileBy => "re_parole_file_by",
             DeadlineKind::ReParoleWindowOpens => "re_parole_window_opens",
+            DeadlineKind::ReentryBarEnds => "reentry_bar_ends",
+            DeadlineKind::RegistrationAt14Due => "registration_at_14_due",
             DeadlineKind::RfeResponseDue => "rfe_response_due",
             DeadlineKind::UnlawfulPresence181 => "unlawful_presence_181",
             DeadlineKind::UnlawfulPresence365 => "unlawful_presence_365",
@@ -128,12 +155,24 @@ pub enum RuleId {
     DecisionMotion,
     #[serde(rename = "fee.pay_by")]
     FeePayBy,
+    #[serde(rename = "ead.revocation_response")]
+    EadRevocationResponse,
+    #[serde(rename = "registration.address")]
+    AddressReport,
+    #[serde(rename = "registration.age14")]
+    RegistrationAt14,
+    #[serde(rename = "asylum.one_year")]
+    AsylumOneYear,
     #[serde(rename = "medical.refresh")]
     MedicalRefresh,
+    #[serde(rename = "i94.recheck")]
+    I94Recheck,
     #[serde(rename = "presence.bar3")]
     PresenceBar3,
     #[serde(rename = "presence.bar10")]
     PresenceBar10,
+    #[serde(rename = "presence.reentry_bar")]
+    ReentryBar,
 }
 
 /// How a rule moves a due date that is not a business day.
@@ -162,15 +201,28 @@ const COMPUTED_MAIL: &[&str] =
     &["on", "served_by", "days", "mail_days", "total", "unrolled", "due", "rolled"];
 const PRINTED: &[&str] = &["on", "served_by", "due"];
 const PRESENCE: &[&str] = &["parole_ends", "cause", "start", "day", "due", "birth_date", "birthday_18"];
+const RE_PAROLE: &[&str] = &["parole_ends", "lead_days", "target", "due", "rolled"];
+const RE_PAROLE_U4U: &[&str] =
+    &["parole_ends", "lead_days", "target", "due", "rolled", "window_opens", "window_days"];
+const RE_PAROLE_DENIED: &[&str] = &["parole_ends", "lead_days", "target", "due", "rolled", "denied_on"];
+const RE_PAROLE_U4U_DENIED: &[&str] =
+    &["parole_ends", "lead_days", "target", "due", "rolled", "window_opens", "window_days", "denied_on"];
+const ASYLUM: &[&str] = &["arrival", "start", "unrolled", "due", "rolled"];
+const REENTRY: &[&str] = &["departed_on", "parole_ends", "start", "counted", "years", "due"];
 
-const SPECS: [RuleSpec; 12] = [
+/// How many rules the engine implements.
+pub const RULE_COUNT: usize = 18;
+
+const SPECS: [RuleSpec; RULE_COUNT] = [
     RuleSpec {
         name: "parole.ends",
         kind: DeadlineKind::ParoleEnds,
         number: None,
         variants: &[
             ("expires", &["granted_on", "valid_until", "due"]),
+            ("expires_i94", &["granted_on", "valid_until", "updated_on", "due"]),
             ("terminated", &["granted_on", "valid_until", "notice_on", "effective", "due"]),
+            ("terminated_assumed", &["granted_on", "valid_until", "notice_on", "effective", "due"]),
             ("departed", &["granted_on", "valid_until", "departed_on", "due"]),
         ],
     },
@@ -179,8 +231,12 @@ const SPECS: [RuleSpec; 12] = [
         kind: DeadlineKind::ReParoleFileBy,
         number: None,
         variants: &[
-            ("default", &["parole_ends", "lead_days", "target", "due", "rolled"]),
-            ("u4u", &["parole_ends", "lead_days", "target", "due", "rolled", "window_opens", "window_days"]),
+            ("default", RE_PAROLE),
+            ("u4u", RE_PAROLE_U4U),
+            ("u4u_window", RE_PAROLE_U4U),
+            ("default_denied", RE_PAROLE_DENIED),
+            ("u4u_denied", RE_PAROLE_U4U_DENIED),
+            ("u4u_window_denied", RE_PAROLE_U4U_DENIED),
         ],
     },
     RuleSpec {
@@ -197,6 +253,7 @@ const SPECS: [RuleSpec; 12] = [
             ("card", &["approved_on", "valid_until", "due"]),
             ("capped", &["approved_on", "valid_until", "parole_ends", "due"]),
             ("capped_terminated", &["approved_on", "valid_until", "parole_ends", "due"]),
+            ("revoked", &["approved_on", "valid_until", "revoked_on", "due"]),
         ],
     },
     RuleSpec {
@@ -221,7 +278,12 @@ const SPECS: [RuleSpec; 12] = [
         name: "decision.motion",
         kind: DeadlineKind::MotionDue,
         number: Some("days"),
-        variants: &[("computed", COMPUTED), ("computed_mail", COMPUTED_MAIL)],
+        variants: &[
+            ("computed", COMPUTED),
+            ("computed_mail", COMPUTED_MAIL),
+            ("re_parole", COMPUTED),
+            ("re_parole_mail", COMPUTED_MAIL),
+        ],
     },
     RuleSpec {
         name: "fee.pay_by",
@@ -230,10 +292,50 @@ const SPECS: [RuleSpec; 12] = [
         variants: &[("default", &["notice_on", "due"]), ("with_amount", &["notice_on", "due", "amount"])],
     },
     RuleSpec {
+        name: "ead.revocation_response",
+        kind: DeadlineKind::EadRevocationResponseDue,
+        number: Some("days"),
+        variants: &[
+            ("printed", &["on", "served_by", "due", "persons"]),
+            ("computed", &["on", "served_by", "days", "unrolled", "due", "rolled", "persons"]),
+            (
+                "computed_mail",
+                &["on", "served_by", "days", "mail_days", "total", "unrolled", "due", "rolled", "persons"],
+            ),
+        ],
+    },
+    RuleSpec {
+        name: "registration.address",
+        kind: DeadlineKind::AddressReportDue,
+        number: Some("days"),
+        variants: &[("default", &["on", "days", "unrolled", "due", "rolled"])],
+    },
+    RuleSpec {
+        name: "registration.age14",
+        kind: DeadlineKind::RegistrationAt14Due,
+        number: Some("days"),
+        variants: &[("default", &["birth_date", "birthday_14", "days", "unrolled", "due", "rolled"])],
+    },
+    RuleSpec {
+        name: "asylum.one_year",
+        kind: DeadlineKind::AsylumOneYear,
+        number: None,
+        variants: &[("default", ASYLUM), ("advisory", ASYLUM)],
+    },
+    RuleSpec {
         name: "medical.refresh",
         kind: DeadlineKind::MedicalAttestationRefreshBy,
         number: None,
         variants: &[("default", &["attested_on", "days", "target", "due", "rolled"])],
+    },
+    RuleSpec {
+        name: "i94.recheck",
+        kind: DeadlineKind::I94RecheckBy,
+        number: None,
+        variants: &[
+            ("granted", &["latest", "days", "target", "due", "rolled"]),
+            ("checked", &["latest", "days", "target", "due", "rolled"]),
+        ],
     },
     RuleSpec {
         name: "presence.bar3",
@@ -247,12 +349,42 @@ const SPECS: [RuleSpec; 12] = [
         number: Some("day"),
         variants: &[("adult", PRESENCE), ("minor", PRESENCE), ("no_birth_date", PRESENCE)],
     },
+    RuleSpec {
+        name: "presence.reentry_bar",
+        kind: DeadlineKind::ReentryBarEnds,
+        number: None,
+        variants: &[("bar3", REENTRY), ("bar10", REENTRY)],
+    },
+];
+
+/// The rules added by `us-parole/2027.1`: a rule set written for 2026.1 may leave them out, and then
+/// takes them from the built-in rule set.
+const ADDED_IN_2027_1: [RuleId; 6] = [
+    RuleId::EadRevocationResponse,
+    RuleId::AddressReport,
+    RuleId::RegistrationAt14,
+    RuleId::AsylumOneYear,
+    RuleId::I94Recheck,
+    RuleId::ReentryBar,
+];
+
+/// The *why* variants `us-parole/2027.1` added to older rules; likewise optional.
+const VARIANTS_ADDED_IN_2027_1: [(RuleId, &str); 9] = [
+    (RuleId::ParoleEnds, "expires_i94"),
+    (RuleId::ParoleEnds, "terminated_assumed"),
+    (RuleId::ReParoleTarget, "u4u_window"),
+    (RuleId::ReParoleTarget, "default_denied"),
+    (RuleId::ReParoleTarget, "u4u_denied"),
+    (RuleId::ReParoleTarget, "u4u_window_denied"),
+    (RuleId::EadEnds, "revoked"),
+    (RuleId::DecisionMotion, "re_parole"),
+    (RuleId::DecisionMotion, "re_parole_mail"),
 ];
 
 const ROLL_NOTE: &[&str] = &["unrolled", "reason", "due"];
 
 impl RuleId {
-    pub const ALL: [RuleId; 12] = [
+    pub const ALL: [RuleId; RULE_COUNT] = [
         RuleId::ParoleEnds,
         RuleId::ReParoleTarget,
         RuleId::ReParoleWindow,
@@ -262,9 +394,15 @@ impl RuleId {
         RuleId::NoidResponse,
         RuleId::DecisionMotion,
         RuleId::FeePayBy,
+        RuleId::EadRevocationResponse,
+        RuleId::AddressReport,
+        RuleId::RegistrationAt14,
+        RuleId::AsylumOneYear,
         RuleId::MedicalRefresh,
+        RuleId::I94Recheck,
         RuleId::PresenceBar3,
         RuleId::PresenceBar10,
+        RuleId::ReentryBar,
     ];
 
     fn spec(self) -> &'static RuleSpec {
@@ -304,6 +442,8 @@ pub struct Rule {
     /// The rule's number (`days` or `day`), when it takes one.
     pub number: Option<i64>,
     pub roll: Roll,
+    /// Variants whose basis differs from the rule's (`ead.ends` capped by the parole end: practice).
+    variant_basis: Vec<(&'static str, Basis)>,
     whys: Vec<(&'static str, Template)>,
     /// The same variants in Spanish, in the same order, each using the placeholders of its English text.
     whys_es: Vec<(&'static str, Template)>,
@@ -315,6 +455,11 @@ impl Rule {
         self.number.unwrap_or(0)
     }
 
+    /// The basis of a deadline this rule gives with the *why* `variant`.
+    pub fn basis_for(&self, variant: &str) -> Basis {
+        self.variant_basis.iter().find(|(v, _)| *v == variant).map_or(self.basis, |(_, b)| *b)
+    }
+
     /// The wording of a *why* variant, filled with `args`.
     pub fn why(&self, variant: &str, args: &[(&'static str, Arg<'_>)]) -> String {
         self.template(variant).map(|t| t.render(args)).unwrap_or_default()
@@ -324,7 +469,7 @@ impl Rule {
         self.template_in(Language::En, variant)
     }
 
-    fn template_in(&self, language: Language, variant: &str) -> Option<&Template> {
+    pub(crate) fn template_in(&self, language: Language, variant: &str) -> Option<&Template> {
         let whys = match language {
             Language::En => &self.whys,
             Language::Es => &self.whys_es,
@@ -385,7 +530,8 @@ pub struct RuleSet {
     rolled_back: Template,
     rolled_forward_es: Template,
     rolled_back_es: Template,
-    rules: [Rule; 12],
+    rules: [Rule; RULE_COUNT],
+    coverage: CoverageTexts,
     triage: TriageWeights,
 }
 
@@ -394,7 +540,7 @@ pub struct RuleSet {
 pub enum RuleSetError {
     #[error("not a valid rule set document: {0}")]
     Toml(String),
-    #[error("`id` must name the rule set, e.g. \"us-parole/2026.1\"")]
+    #[error("`id` must name the rule set, e.g. \"us-parole/2027.1\"")]
     MissingId,
     #[error("unknown rule {0:?} (this version of Amparo knows: {known})", known = known_rules())]
     UnknownRule(String),
@@ -428,6 +574,10 @@ pub enum RuleSetError {
     Template { location: String, error: TemplateError },
     #[error("calendar.mailing_days must be from 0 to 30, found {0}")]
     BadMailingDays(i64),
+    #[error("rule {rule:?}: variant_basis.{variant} names no variant of the rule")]
+    UnknownVariantBasis { rule: &'static str, variant: String },
+    #[error("the rule set needs a [coverage] table with the wording of each person's coverage")]
+    MissingCoverage,
     #[error(transparent)]
     Triage(#[from] TriageWeightsError),
 }
@@ -448,6 +598,9 @@ struct RawRuleSet {
     /// Optional: a rule set without it scores with the built-in defaults.
     #[serde(default)]
     triage: TriageWeights,
+    /// Optional for a rule set written before 2027.1: without it, the built-in wording.
+    #[serde(default)]
+    coverage: Option<RawCoverage>,
 }
 
 #[derive(Deserialize)]
@@ -475,6 +628,9 @@ struct RawRule {
     day: Option<i64>,
     #[serde(default)]
     roll: Option<Roll>,
+    /// Variants with another basis than the rule's.
+    #[serde(default)]
+    variant_basis: BTreeMap<String, Basis>,
     why: BTreeMap<String, String>,
     /// Optional for serde so that a missing table is refused with the rule's name, not TOML's words.
     #[serde(default)]
@@ -502,11 +658,14 @@ impl RuleSet {
         let rolled_back_es = compile("calendar.rolled_back_es", &raw.calendar.rolled_back_es)?;
         same_placeholders("calendar.rolled_back_es", &rolled_back, &rolled_back_es)?;
 
+        // What a rule set written for an earlier version leaves out comes from the built-in one; the
+        // built-in one itself must be complete.
+        let fallback = if text == BUILTIN_TOML { None } else { Some(RuleSet::builtin()?) };
         let mut slots: Vec<Option<Rule>> = vec![None; RuleId::ALL.len()];
         for raw_rule in raw.rules {
             let id =
                 RuleId::parse(&raw_rule.id).ok_or_else(|| RuleSetError::UnknownRule(raw_rule.id.clone()))?;
-            let rule = load_rule(id, raw_rule)?;
+            let rule = load_rule(id, raw_rule, fallback.map(|f| f.rule(id)))?;
             let slot = &mut slots[id as usize];
             if slot.is_some() {
                 return Err(RuleSetError::DuplicateRule(id.as_str().to_owned()));
@@ -515,10 +674,16 @@ impl RuleSet {
         }
         let mut rules = Vec::with_capacity(slots.len());
         for (id, slot) in RuleId::ALL.into_iter().zip(slots) {
-            rules.push(slot.ok_or(RuleSetError::MissingRule(id.as_str()))?);
+            let inherited = || fallback.filter(|_| ADDED_IN_2027_1.contains(&id)).map(|f| f.rule(id).clone());
+            rules.push(slot.or_else(inherited).ok_or(RuleSetError::MissingRule(id.as_str()))?);
         }
-        let rules: [Rule; 12] =
+        let rules: [Rule; RULE_COUNT] =
             rules.try_into().map_err(|_| RuleSetError::Toml("internal: wrong number of rules".to_owned()))?;
+        let coverage = match (raw.coverage, fallback) {
+            (Some(raw), _) => CoverageTexts::load(raw)?,
+            (None, Some(builtin)) => builtin.coverage.clone(),
+            (None, None) => return Err(RuleSetError::MissingCoverage),
+        };
         raw.triage.validate()?;
         Ok(RuleSet {
             id: raw.id.into(),
@@ -529,11 +694,17 @@ impl RuleSet {
             rolled_forward_es,
             rolled_back_es,
             rules,
+            coverage,
             triage: raw.triage,
         })
     }
 
-    /// The rule set compiled into Amparo (`us-parole/2026.1`), loaded once. It is checked by the test
+    /// The wording of each person's coverage (the `[coverage]` table).
+    pub fn coverage_texts(&self) -> &CoverageTexts {
+        &self.coverage
+    }
+
+    /// The rule set compiled into Amparo (`us-parole/2027.1`), loaded once. It is checked by the test
     /// suite, so an error here means a broken build rather than bad input.
     pub fn builtin() -> Result<&'static RuleSet, RuleSetError> {
         static BUILTIN: OnceLock<Result<RuleSet, RuleSetError>> = OnceLock::new();
@@ -652,7 +823,7 @@ pub fn end_cause(language: Language, code: &str) -> Option<&'static str> {
 }
 
 /// A stored fact that is a date, in the language's words (Spanish); anything else as it is.
-fn date_in(language: Language, value: &str) -> String {
+pub(crate) fn date_in(language: Language, value: &str) -> String {
     match (language, value.parse::<Date>()) {
         (Language::Es, Ok(date)) => words::date_in_words(language, date),
         _ => value.to_owned(),
@@ -680,7 +851,7 @@ fn same_placeholders(location: &str, english: &Template, spanish: &Template) -> 
     })
 }
 
-fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
+fn load_rule(id: RuleId, raw: RawRule, fallback: Option<&Rule>) -> Result<Rule, RuleSetError> {
     let spec = id.spec();
     let rule = spec.name;
     if raw.kind != spec.kind.as_str() {
@@ -715,12 +886,30 @@ fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
     let mut whys = Vec::with_capacity(spec.variants.len());
     let mut whys_es = Vec::with_capacity(spec.variants.len());
     for (variant, params) in spec.variants {
-        let text = raw.why.get(*variant).ok_or(RuleSetError::MissingWhy { rule, variant })?;
+        let inherited = fallback.filter(|_| VARIANTS_ADDED_IN_2027_1.contains(&(id, *variant)));
+        let (Some(text), Some(text_es)) = (raw.why.get(*variant), raw.why_es.get(*variant)) else {
+            if let Some(rule_before) = inherited
+                && !raw.why.contains_key(*variant)
+                && !raw.why_es.contains_key(*variant)
+                && let (Some(en), Some(es)) = (
+                    rule_before.template_in(Language::En, variant),
+                    rule_before.template_in(Language::Es, variant),
+                )
+            {
+                whys.push((*variant, en.clone()));
+                whys_es.push((*variant, es.clone()));
+                continue;
+            }
+            return Err(if raw.why.contains_key(*variant) {
+                RuleSetError::MissingSpanishWhy { rule, variant }
+            } else {
+                RuleSetError::MissingWhy { rule, variant }
+            });
+        };
         let template = Template::compile(text, params).map_err(|error| RuleSetError::Template {
             location: format!("rule {rule:?} why.{variant}"),
             error,
         })?;
-        let text_es = raw.why_es.get(*variant).ok_or(RuleSetError::MissingSpanishWhy { rule, variant })?;
         let location = format!("rule {rule:?} why_es.{variant}");
         let template_es = Template::compile(text_es, params)
             .map_err(|error| RuleSetError::Template { location: location.clone(), error })?;
@@ -728,9 +917,23 @@ fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
         whys.push((*variant, template));
         whys_es.push((*variant, template_es));
     }
+    let mut variant_basis = Vec::with_capacity(raw.variant_basis.len());
+    for (variant, basis) in raw.variant_basis {
+        let known = spec.variants.iter().find(|(v, _)| *v == variant).map(|(v, _)| *v);
+        let Some(known) = known else {
+            return Err(RuleSetError::UnknownVariantBasis { rule, variant });
+        };
+        variant_basis.push((known, basis));
+    }
     let default_roll = match id {
-        RuleId::ReParoleTarget | RuleId::MedicalRefresh => Roll::Back,
-        RuleId::RfeResponse | RuleId::NoidResponse | RuleId::DecisionMotion => Roll::Forward,
+        RuleId::ReParoleTarget | RuleId::MedicalRefresh | RuleId::I94Recheck => Roll::Back,
+        RuleId::RfeResponse
+        | RuleId::NoidResponse
+        | RuleId::DecisionMotion
+        | RuleId::EadRevocationResponse
+        | RuleId::AddressReport
+        | RuleId::RegistrationAt14
+        | RuleId::AsylumOneYear => Roll::Forward,
         _ => Roll::None,
     };
     Ok(Rule {
@@ -741,6 +944,7 @@ fn load_rule(id: RuleId, raw: RawRule) -> Result<Rule, RuleSetError> {
         summary: raw.summary,
         number,
         roll: raw.roll.unwrap_or(default_roll),
+        variant_basis,
         whys,
         whys_es,
     })

@@ -289,8 +289,18 @@ fn latest_notice(events: &[&Event], key: &str, since: Date) -> Option<Date> {
         .max()
 }
 
+/// Whether a new request of theirs, filed on or after `since`, still counts: a denial dated on or
+/// after a filing voids it (`rules.md`, Re-parole).
 fn filed_since(live: &[&Event], key: &str, since: Date) -> bool {
-    live.iter().any(|e| matches!(e.kind, EventKind::ReParoleFiled { .. }) && e.concerns(key) && e.on >= since)
+    let denied_after = |on: Date| {
+        live.iter().any(|e| matches!(e.kind, EventKind::ParoleDenied { .. }) && e.concerns(key) && e.on >= on)
+    };
+    live.iter().any(|e| {
+        matches!(e.kind, EventKind::ReParoleFiled { .. })
+            && e.concerns(key)
+            && e.on >= since
+            && !denied_after(e.on)
+    })
 }
 
 fn parole(
@@ -374,7 +384,7 @@ fn parole(
 fn responses(out: &mut Builder, derivation: &Derivation, weights: &TriageWeights) {
     let w = &weights.legal;
     let today = derivation.today;
-    for deadline in &derivation.deadlines {
+    for deadline in derivation.alarms() {
         let due = deadline.due;
         let (base, reason) = match deadline.kind {
             DeadlineKind::RfeResponseDue => (w.rfe_open, Reason::RfeOpen { due }),
@@ -430,7 +440,7 @@ fn gaps(
             consider(3, Component::new(Category::Gap, w.re_parole_overdue, reason, today));
         }
     }
-    for deadline in &derivation.deadlines {
+    for deadline in derivation.alarms() {
         if deadline.kind != DeadlineKind::ReParoleFileBy
             || deadline
                 .person

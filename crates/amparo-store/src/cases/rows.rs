@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use amparo_domain::case_file::validate_event;
 use amparo_domain::identifiers::{ANumber, CaseReference, CountryCode};
 use amparo_domain::{
-    CaseFile, CaseRecord, Event, Language, MedicalProfile, Person, PersonRole, Program, RawEvent,
+    CaseFile, CaseRecord, Event, MedicalProfile, Person, PersonRole, Program, RawEvent,
 };
 
 use crate::columns::{corrupt, from_millis};
@@ -53,7 +53,7 @@ pub fn person_row(person: &Person, position: usize) -> PersonRow {
         birth_date: person.birth_date.map(|d| d.to_string()),
         a_number: person.a_number.as_ref().map(|a| a.as_str().to_owned()),
         citizenship: person.citizenship.as_ref().map(|c| c.as_str().to_owned()),
-        preferred_language: person.preferred_language.map(|l| l.as_str().to_owned()),
+        preferred_language: person.preferred_language.as_ref().map(|l| l.as_str().to_owned()),
     }
 }
 
@@ -71,7 +71,7 @@ fn person_from_row(row: PersonRow) -> StoreResult<Person> {
             .transpose()?,
         preferred_language: row
             .preferred_language
-            .map(|l| Language::parse(&l).ok_or_else(|| corrupt("language", &l)))
+            .map(|l| amparo_domain::LanguageTag::parse(&l).map_err(|_| corrupt("language", &l)))
             .transpose()?,
         key: row.key,
         given_name: row.given_name,

@@ -228,8 +228,12 @@ fn the_digest_sums_up_each_persons_week(db: &TestDatabase) {
     assert_eq!(digest.len(), 1);
     let facts = digest[0].facts.digest.as_ref().unwrap();
     assert_eq!(facts.day, Some(today));
-    assert_eq!(facts.deadlines.iter().map(|d| d.reference.as_str()).collect::<Vec<_>>(), ["HP-0003"]);
-    assert_eq!(facts.deadlines_total, 1);
+    // Under us-parole/2027.1 the asylum one-year date (a year after the arrival, the grant's first
+    // day) falls the day after a one-year parole ends, so the week holds both.
+    let listed: Vec<(&str, &str)> =
+        facts.deadlines.iter().map(|d| (d.reference.as_str(), d.kind.as_str())).collect();
+    assert_eq!(listed, [("HP-0003", "parole_ends"), ("HP-0003", "asylum_one_year")]);
+    assert_eq!(facts.deadlines_total, 2);
     assert_eq!(digest[0].case_id, None);
 
     // The unassigned case's deadline reaches the admins' digest as a count.

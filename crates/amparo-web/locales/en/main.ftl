@@ -161,6 +161,7 @@ program-u4u = Uniting for Ukraine
 program-oaw = Operation Allies Welcome
 program-chnv = CHNV
 program-cbp_one = CBP One
+program-frp = Family Reunification Parole
 program-other = Other
 
 ## Roles of staff
@@ -187,6 +188,7 @@ status-terminated = Parole terminated
 status-expired = Parole expired
 status-departed = Departed
 status-none = No status
+status-other_status = Other immigration status
 
 ## Legal basis of a deadline
 
@@ -217,6 +219,18 @@ event-ead_filed = Work permit (EAD) applied for
 event-ead_approved = Work permit (EAD) approved
 event-fee_notice = Fee notice
 event-fee_paid = Fee paid
+event-i94_updated = I-94 date changed
+event-i94_checked = I-94 checked
+event-ead_revocation_notice = Notice of intent to revoke work permit
+event-ead_revocation_answered = Work permit revocation answered
+event-ead_revoked = Work permit revoked
+event-status_granted = Other status granted
+event-nta_served = Notice to Appear served
+event-address_changed = Address changed
+event-address_reported = Address reported
+event-registered_at_14 = Registered at 14
+event-arrived = Arrived in the United States
+event-asylum_filed = Asylum application filed
 event-departed = Departed the United States
 event-medical_attested = Medical attestation
 
@@ -231,6 +245,12 @@ deadline-rfe_response_due = RFE response due
 deadline-noid_response_due = NOID response due
 deadline-motion_due = Motion due
 deadline-fee_due = Fee due
+deadline-address_report_due = Address report due
+deadline-asylum_one_year = Asylum one-year date
+deadline-ead_revocation_response_due = Work permit revocation response due
+deadline-i94_recheck_by = Check the I-94 by
+deadline-reentry_bar_ends = Re-entry bar ends
+deadline-registration_at_14_due = Registration at 14 due
 deadline-medical_attestation_refresh_by = Renew medical attestation by
 deadline-unlawful_presence_181 = Day 181 of unlawful presence (3-year bar)
 deadline-unlawful_presence_365 = One year of unlawful presence (10-year bar)
@@ -632,6 +652,12 @@ problem-duplicate-field = “{ $field }” is given twice.
 problem-unknown-value = “{ $value }” is not one of the choices: { $expected }.
 problem-wrong-type = Expected { $expected }.
 problem-unreadable = This value could not be read ({ $detail }).
+problem-not-an-amount = “{ $value }” is not an amount: dollars from 0 to 1,000,000 with at most 2 decimals, for example 1000.00.
+problem-date-out-of-range = { $date } is outside the dates accepted (1900-01-01 to 2199-12-31).
+problem-already-superseded = Event “{ $id }” is already corrected by another event; correct that correction instead.
+problem-not-answerable = Event “{ $id }” is not a { $type }, the notice this answers.
+problem-answer-before-notice = Event “{ $id }” is dated { $on }, after this answer.
+problem-not-a-language-code = “{ $value }” is not a language code: ISO 639, 2 or 3 lower-case letters, optionally a region (es, prs, es-MX, es-419).
 expected-text = text
 expected-whole-number = a whole number
 expected-number = a number

@@ -172,6 +172,7 @@ program-u4u = Unidos por Ucrania (Uniting for Ukraine)
 program-oaw = Operación Bienvenida a Aliados (Operation Allies Welcome)
 program-chnv = CHNV
 program-cbp_one = CBP One
+program-frp = Parole de reunificación familiar
 program-other = Otro
 
 ## Funciones del personal
@@ -198,6 +199,7 @@ status-terminated = Permiso humanitario (parole) terminado
 status-expired = Permiso humanitario (parole) vencido
 status-departed = Salió del país
 status-none = Sin estatus
+status-other_status = Otro estatus migratorio
 
 ## Fundamento de un plazo
 
@@ -228,6 +230,18 @@ event-ead_filed = Permiso de trabajo (EAD) solicitado
 event-ead_approved = Permiso de trabajo (EAD) aprobado
 event-fee_notice = Aviso de pago
 event-fee_paid = Pago realizado
+event-i94_updated = Cambió la fecha del I-94
+event-i94_checked = I-94 revisado
+event-ead_revocation_notice = Aviso de intención de revocar el permiso de trabajo
+event-ead_revocation_answered = Respuesta al aviso de revocación del permiso de trabajo
+event-ead_revoked = Permiso de trabajo revocado
+event-status_granted = Otro estatus concedido
+event-nta_served = Notificación de comparecencia (NTA) recibida
+event-address_changed = Cambio de domicilio
+event-address_reported = Domicilio notificado
+event-registered_at_14 = Registro a los 14 años
+event-arrived = Llegada a los Estados Unidos
+event-asylum_filed = Solicitud de asilo presentada
 event-departed = Salida de los Estados Unidos
 event-medical_attested = Certificación médica
 
@@ -242,6 +256,12 @@ deadline-rfe_response_due = Vence la respuesta a la solicitud de evidencia (RFE)
 deadline-noid_response_due = Vence la respuesta al aviso de intención de denegar (NOID)
 deadline-motion_due = Vence el plazo para presentar una moción
 deadline-fee_due = Vence el pago
+deadline-address_report_due = Plazo para notificar el domicilio
+deadline-asylum_one_year = Fecha de un año para el asilo
+deadline-ead_revocation_response_due = Plazo para responder a la revocación del permiso de trabajo
+deadline-i94_recheck_by = Revisar el I-94 a más tardar
+deadline-reentry_bar_ends = Fin de la prohibición de reingreso
+deadline-registration_at_14_due = Plazo de registro a los 14 años
 deadline-medical_attestation_refresh_by = Renovar la certificación médica a más tardar
 deadline-unlawful_presence_181 = Día 181 de presencia ilegal (impedimento de 3 años)
 deadline-unlawful_presence_365 = Un año de presencia ilegal (impedimento de 10 años)
@@ -646,6 +666,12 @@ problem-duplicate-field = «{ $field }» aparece dos veces.
 problem-unknown-value = «{ $value }» no es una de las opciones: { $expected }.
 problem-wrong-type = Se esperaba { $expected }.
 problem-unreadable = No se pudo leer este valor ({ $detail }).
+problem-not-an-amount = «{ $value }» no es un importe: dólares de 0 a 1.000.000 con 2 decimales como máximo, por ejemplo 1000.00.
+problem-date-out-of-range = El { $date } está fuera de las fechas aceptadas (del 1 de enero de 1900 al 31 de diciembre de 2199).
+problem-already-superseded = El evento «{ $id }» ya está corregido por otro evento; corrija esa corrección.
+problem-not-answerable = El evento «{ $id }» no es un { $type }, el aviso que esto responde.
+problem-answer-before-notice = El evento «{ $id }» tiene fecha del { $on }, posterior a esta respuesta.
+problem-not-a-language-code = «{ $value }» no es un código de idioma: ISO 639, 2 o 3 letras minúsculas, con una región opcional (es, prs, es-MX, es-419).
 expected-text = texto
 expected-whole-number = un número entero
 expected-number = un número

@@ -6,6 +6,7 @@ use amparo_store::{NewOrganisation, NewUser, parse_role};
 use clap::Subcommand;
 
 use super::{now, open_store, resolve_org};
+use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 use crate::{DatabaseArgs, OrgArgs};
 
@@ -86,14 +87,14 @@ pub enum UserCommand {
     },
 }
 
-pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> CliResult {
+pub fn org(command: OrgCommand, settings: &Settings) -> CliResult {
     match command {
         OrgCommand::Add { db, slug, name } => {
             validate_slug(&slug).map_err(|e| CliError::Invalid(format!("slug: {e}")))?;
             if name.trim().is_empty() {
                 return Err(CliError::Invalid("--name: must not be empty".into()));
             }
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             let org =
                 store.create_organisation(&NewOrganisation { slug, name: name.trim().to_owned() }, now())?;
             say!("created organisation {} ({})", org.slug, org.name);
@@ -113,7 +114,7 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
                 .iter()
                 .map(|d| d.parse().map_err(|e| CliError::Invalid(format!("--closure-day: {e}"))))
                 .collect::<CliResult<Vec<amparo_domain::Date>>>()?;
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             let organisation = resolve_org(&store, org.org.as_deref())?;
             let mut policy = store.policy(&organisation.id)?;
             let before = policy.clone();
@@ -147,7 +148,7 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
             Ok(())
         }
         OrgCommand::List { db } => {
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             for org in store.organisations()? {
                 say!("{}\t{}", org.slug, org.name);
             }
@@ -156,7 +157,7 @@ pub fn org(command: OrgCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
     }
 }
 
-pub fn user(command: UserCommand, database: &dyn Fn(DatabaseArgs) -> String) -> CliResult {
+pub fn user(command: UserCommand, settings: &Settings) -> CliResult {
     match command {
         UserCommand::Add { db, org, email, name, role, language, password_stdin } => {
             let role = parse_role(&role).map_err(|e| CliError::Invalid(format!("--{e}")))?;
@@ -178,7 +179,7 @@ pub fn user(command: UserCommand, database: &dyn Fn(DatabaseArgs) -> String) -> 
                 (generate_password()?, true)
             };
             let password_hash = amparo_web::hash_password(&password).map_err(CliError::Failed)?;
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             let organisation = resolve_org(&store, org.org.as_deref())?;
             let new = NewUser { email, display_name: name.trim().to_owned(), role, language, password_hash };
             let user = store.create_user(&organisation.id, &new, now())?;
@@ -190,7 +191,7 @@ pub fn user(command: UserCommand, database: &dyn Fn(DatabaseArgs) -> String) -> 
         }
         UserCommand::ResetSecondFactor { db, email } => {
             let email = normalise_email(&email)?;
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             let user = store
                 .credentials_by_email(&email)?
                 .ok_or_else(|| CliError::Invalid(format!("--email: no user has the email {email:?}")))?

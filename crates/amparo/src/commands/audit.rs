@@ -4,6 +4,7 @@ use clap::Subcommand;
 
 use super::{open_store, resolve_org};
 use crate::DatabaseArgs;
+use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 
 #[derive(Subcommand)]
@@ -27,10 +28,10 @@ pub enum AuditCommand {
     },
 }
 
-pub fn run(command: AuditCommand, database: &dyn Fn(DatabaseArgs) -> String) -> CliResult {
+pub fn run(command: AuditCommand, settings: &Settings) -> CliResult {
     match command {
         AuditCommand::Verify { db } => {
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             let organisations = store.organisations()?;
             let name = |chain: &str| {
                 if chain.is_empty() {
@@ -60,7 +61,7 @@ pub fn run(command: AuditCommand, database: &dyn Fn(DatabaseArgs) -> String) -> 
             }
         }
         AuditCommand::List { db, org, installation, json } => {
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             let chain = if installation { None } else { Some(resolve_org(&store, org.as_deref())?.id) };
             let records = store.audit_log(chain.as_ref())?;
             if json {

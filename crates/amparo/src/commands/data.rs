@@ -7,11 +7,12 @@ use amparo_domain::CaseFile;
 use amparo_domain::case_file::MAX_FILE_BYTES;
 
 use super::{now, open_store, resolve_org};
+use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 
-pub fn migrate(database: &str) -> CliResult {
+pub fn migrate(settings: &Settings, database: &str) -> CliResult {
     // Opening applies the migrations; a second run reports what it found.
-    let store = open_store(database)?;
+    let store = open_store(settings, database)?;
     let report = store.migrate()?;
     say!("schema at version {}", report.to);
     Ok(())
@@ -110,12 +111,12 @@ impl Iterator for CaseReader<'_> {
 
 /// Each file is read and checked just before it is written, and all are written in one
 /// transaction: a bad file (or any refusal) leaves the database as it was.
-pub fn import(database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult {
+pub fn import(settings: &Settings, database: &str, org: Option<&str>, paths: &[PathBuf]) -> CliResult {
     let files = expand(paths)?;
     if files.is_empty() {
         return Err(CliError::Invalid("no case files found".into()));
     }
-    let store = open_store(database)?;
+    let store = open_store(settings, database)?;
     let organisation = resolve_org(&store, org)?;
     let started = std::time::Instant::now();
     let mut reader = CaseReader::new(&files);
@@ -137,13 +138,14 @@ fn file_name(reference: &str) -> String {
 }
 
 pub fn export(
+    settings: &Settings,
     database: &str,
     org: Option<&str>,
     case: Option<&str>,
     output: Option<&Path>,
     dir: Option<&Path>,
 ) -> CliResult {
-    let store = open_store(database)?;
+    let store = open_store(settings, database)?;
     let organisation = resolve_org(&store, org)?;
     if let Some(reference) = case {
         let stored = store

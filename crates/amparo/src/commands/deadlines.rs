@@ -7,10 +7,11 @@ use amparo_domain::{CaseFile, Date, Language, Policy, RuleSet, derive, render_te
 use amparo_store::DeadlineQuery;
 
 use super::{now, open_store, resolve_org};
+use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 
 /// The built-in rule set, or the operator's file when `--rules` names one.
-pub fn rule_set(path: Option<&Path>) -> CliResult<RuleSet> {
+pub fn rule_set(settings: &Settings, path: Option<&Path>) -> CliResult<RuleSet> {
     match path {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -18,7 +19,7 @@ pub fn rule_set(path: Option<&Path>) -> CliResult<RuleSet> {
             RuleSet::from_toml(&text)
                 .map_err(|e| CliError::Invalid(format!("--rules {}: {e}", path.display())))
         }
-        None => Ok(super::rules()?.set.as_ref().clone()),
+        None => Ok(super::rules(settings)?.set.as_ref().clone()),
     }
 }
 
@@ -50,14 +51,14 @@ pub struct Output {
 
 /// Deadlines due soon across the organisation's stored cases. Cases derived before `today` are
 /// brought up to date first, so that deadlines that appear with the passing days are included.
-pub fn due_within(database: &str, org: Option<&str>, query: &DueQuery) -> CliResult {
+pub fn due_within(settings: &Settings, database: &str, org: Option<&str>, query: &DueQuery) -> CliResult {
     let today = parse_today(query.today.as_deref())?;
     if let Some(kind) = &query.kind
         && DeadlineKind::parse(kind).is_none()
     {
         return Err(CliError::Invalid(format!("--kind: unknown deadline kind {kind:?}")));
     }
-    let store = open_store(database)?;
+    let store = open_store(settings, database)?;
     let organisation = resolve_org(&store, org)?;
     store.refresh_derived(&organisation.id, today, now())?;
     let to = today.add_days(i64::from(query.days));
@@ -83,7 +84,13 @@ pub fn due_within(database: &str, org: Option<&str>, query: &DueQuery) -> CliRes
     Ok(())
 }
 
-pub fn run(case_file: &Path, today: Option<&str>, output: Output, rules: Option<&Path>) -> CliResult {
+pub fn run(
+    settings: &Settings,
+    case_file: &Path,
+    today: Option<&str>,
+    output: Output,
+    rules: Option<&Path>,
+) -> CliResult {
     let today = parse_today(today)?;
     let shown = case_file.display();
     let text = std::fs::read_to_string(case_file).map_err(|e| CliError::Invalid(format!("{shown}: {e}")))?;
@@ -91,7 +98,7 @@ pub fn run(case_file: &Path, today: Option<&str>, output: Output, rules: Option<
     for warning in warnings {
         eprintln!("warning: {shown}: {warning}");
     }
-    let rules = rule_set(rules)?;
+    let rules = rule_set(settings, rules)?;
     let mut derivation = derive(&file, today, &Policy::default(), &rules);
     if output.language != Language::En {
         for deadline in &mut derivation.deadlines {

@@ -6,6 +6,7 @@ use amparo_store::{NewOrganisation, NewUser};
 
 use super::{now, open_store};
 use crate::commands::admin::generate_password;
+use crate::config::Settings;
 use crate::demo_data;
 use crate::error::{CliError, CliResult};
 
@@ -52,12 +53,12 @@ pub struct DemoOptions {
     pub serve: bool,
 }
 
-pub fn run(options: &DemoOptions) -> CliResult {
+pub fn run(settings: &Settings, options: &DemoOptions) -> CliResult {
     let today = match &options.today {
         Some(text) => text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}")))?,
         None => Date::from(now().date_naive()),
     };
-    let store = open_store(&options.database)?;
+    let store = open_store(settings, &options.database)?;
     let existing = store.organisations()?.into_iter().find(|o| o.slug == DEMO_SLUG);
     let created = existing.is_none();
     let org = match existing {
@@ -112,7 +113,7 @@ pub fn run(options: &DemoOptions) -> CliResult {
         others.join(", ")
     );
     if options.serve {
-        super::serve::serve_store(store, &options.bind, false, Some(banner))
+        super::serve::serve_store(store, &options.bind, false, Some(banner), &settings.notify)
     } else {
         say!("{banner}");
         Ok(())

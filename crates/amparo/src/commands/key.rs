@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use amparo_store::seal::KeyOrigin;
 use clap::Subcommand;
 
-use super::{key_config, open_store_keyed};
+use super::open_store_keyed;
 use crate::DatabaseArgs;
+use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 
 /// Re-encryption passes before giving up on values a running server keeps writing under the old
@@ -30,10 +31,10 @@ pub enum KeyCommand {
     },
 }
 
-pub fn run(command: KeyCommand, database: &dyn Fn(DatabaseArgs) -> String) -> CliResult {
+pub fn run(command: KeyCommand, settings: &Settings) -> CliResult {
     match command {
         KeyCommand::Generate { out } => {
-            let path = out.or_else(|| key_config().file.clone()).ok_or_else(|| {
+            let path = out.or_else(|| settings.keys.file.value.clone()).ok_or_else(|| {
                 CliError::Invalid(
                     "say where to write the key file: --out FILE (or set AMPARO_KEY_FILE)".into(),
                 )
@@ -44,12 +45,12 @@ pub fn run(command: KeyCommand, database: &dyn Fn(DatabaseArgs) -> String) -> Cl
             say!("keep it apart from the database and its backups; point AMPARO_KEY_FILE at it");
             Ok(())
         }
-        KeyCommand::Rotate { db } => rotate(&database(db)),
+        KeyCommand::Rotate { db } => rotate(settings, &settings.database(db.database)),
     }
 }
 
-fn rotate(url: &str) -> CliResult {
-    let config = key_config();
+fn rotate(settings: &Settings, url: &str) -> CliResult {
+    let config = &settings.keys;
     if config.text.is_some() {
         return Err(CliError::Invalid(
             "the keys come from AMPARO_KEY, which cannot be rotated in place: put them in a key file \
@@ -58,8 +59,8 @@ fn rotate(url: &str) -> CliResult {
         ));
     }
     // Open first: the current keys must be the database's own before a new one is added.
-    let (store, origin) = open_store_keyed(url)?;
-    let path = key_file_path(url, config.file.as_deref(), &origin)?;
+    let (store, origin) = open_store_keyed(settings, url)?;
+    let path = key_file_path(url, config.file.value.as_deref(), &origin)?;
     let keys = amparo_trust::keyfile::rotate(&path).map_err(|e| CliError::Failed(e.to_string()))?;
     store.reload_keys()?;
     say!("key file {}: new current key {}", path.display(), keys.current().key_id());

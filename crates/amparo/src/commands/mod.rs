@@ -13,6 +13,7 @@ macro_rules! say {
 
 pub mod admin;
 pub mod audit;
+pub mod config;
 pub mod data;
 pub mod deadlines;
 pub mod demo;
@@ -22,19 +23,18 @@ pub mod serve;
 pub mod triage;
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use amparo_store::seal::{KeyOrigin, keys_for_database};
 use amparo_store::{Organisation, Rules, Store};
 use chrono::{DateTime, Utc};
 
-use crate::config::redact_url;
+use crate::config::{Settings, redact_url};
 use crate::error::{CliError, CliResult};
 
-/// Logs go to standard error; `AMPARO_LOG` overrides the configured filter.
-pub fn logging(configured: Option<&str>, default: &str) {
-    let filter =
-        std::env::var("AMPARO_LOG").ok().or(configured.map(str::to_owned)).unwrap_or_else(|| default.into());
+/// Logs go to standard error, filtered by `filter` (the `log` setting or the command's own level).
+/// Set up once per run, in `main`.
+pub fn logging(filter: &str) {
     // Colours only on a terminal: a log file or journal gets plain text it can search.
     let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
@@ -66,19 +66,6 @@ pub fn serve_address() -> &'static str {
     crate::config::DEFAULT_BIND
 }
 
-/// The operator's own rule-set and escalation-template files for this run, if any.
-#[derive(Default)]
-pub struct RuleFiles {
-    pub rules: Option<PathBuf>,
-    pub templates: Option<PathBuf>,
-}
-
-static RULE_FILES: OnceLock<RuleFiles> = OnceLock::new();
-
-pub fn use_rule_files(files: RuleFiles) {
-    let _ = RULE_FILES.set(files);
-}
-
 fn read_or(
     path: Option<&PathBuf>,
     builtin: &'static str,
@@ -93,11 +80,12 @@ fn read_or(
 }
 
 /// The rules this run derives under: the operator's files where configured, else the built-in ones.
-pub fn rules() -> CliResult<Rules> {
-    let files = RULE_FILES.get_or_init(RuleFiles::default);
-    let rules = read_or(files.rules.as_ref(), amparo_domain::rules::BUILTIN_TOML, "rules file")?;
+pub fn rules(settings: &Settings) -> CliResult<Rules> {
+    let rules_file = &settings.rules_file.value;
+    let templates_file = &settings.escalation_templates_file.value;
+    let rules = read_or(rules_file.as_ref(), amparo_domain::rules::BUILTIN_TOML, "rules file")?;
     let templates = read_or(
-        files.templates.as_ref(),
+        templates_file.as_ref(),
         amparo_domain::triage::BUILTIN_ESCALATION_TOML,
         "escalation templates file",
     )?;
@@ -106,40 +94,22 @@ pub fn rules() -> CliResult<Rules> {
         None => e.to_string(),
     };
     Rules::from_toml(&rules, &templates).map_err(|e| {
-        let path = if e.to_string().starts_with("rule set") { &files.rules } else { &files.templates };
+        let path = if e.to_string().starts_with("rule set") { rules_file } else { templates_file };
         CliError::Invalid(named(path, &e))
     })
 }
 
-/// Where this run finds its encryption keys: `AMPARO_KEY` (key lines, `;`-separated), else
-/// `AMPARO_KEY_FILE` or `key_file`, else (SQLite only) the file beside the database.
-#[derive(Default)]
-pub struct KeyConfig {
-    pub file: Option<PathBuf>,
-    pub text: Option<amparo_trust::Secret<String>>,
-}
-
-static KEY_CONFIG: OnceLock<KeyConfig> = OnceLock::new();
-
-pub fn use_key_config(keys: KeyConfig) {
-    let _ = KEY_CONFIG.set(keys);
-}
-
-pub fn key_config() -> &'static KeyConfig {
-    KEY_CONFIG.get_or_init(KeyConfig::default)
-}
-
-pub fn open_store(url: &str) -> CliResult<Arc<Store>> {
-    open_store_keyed(url).map(|(store, _)| store)
+pub fn open_store(settings: &Settings, url: &str) -> CliResult<Arc<Store>> {
+    open_store_keyed(settings, url).map(|(store, _)| store)
 }
 
 /// Opens the store with its keys, saying where the keys came from.
-pub fn open_store_keyed(url: &str) -> CliResult<(Arc<Store>, KeyOrigin)> {
+pub fn open_store_keyed(settings: &Settings, url: &str) -> CliResult<(Arc<Store>, KeyOrigin)> {
     let failed = |e: amparo_store::StoreError| CliError::Failed(format!("database {}: {e}", redact_url(url)));
-    let keys = key_config();
-    let text = keys.text.as_ref().map(|t| t.expose().as_str());
-    let (sealer, origin) = keys_for_database(url, keys.file.as_deref(), text).map_err(failed)?;
-    match amparo_store::open_with_rules(url, rules()?, sealer) {
+    let keys = &settings.keys;
+    let text = keys.text.as_ref().map(|t| t.value.expose().as_str());
+    let (sealer, origin) = keys_for_database(url, keys.file.value.as_deref(), text).map_err(failed)?;
+    match amparo_store::open_with_rules(url, rules(settings)?, sealer) {
         Ok(store) => Ok((store, origin)),
         Err(e) => {
             // A key file made a moment ago for a database written under another key is useless

@@ -1,14 +1,15 @@
 //! `amparo notify …`: the day's notices, email delivery, and the outbox at a glance. `amparo serve`
 //! runs the same two jobs in the background.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use amparo_domain::Date;
-use amparo_notify::{DeliveryOptions, DeliveryReport, SmtpMailer, SmtpSettings, Texts};
+use amparo_notify::{DeliveryOptions, DeliveryReport, SmtpMailer, Texts};
 use amparo_store::Store;
 use clap::Subcommand;
 
 use super::{now, open_store, resolve_org};
+use crate::config::{NotifySettings, Settings};
 use crate::error::{CliError, CliResult};
 use crate::{DatabaseArgs, OrgArgs};
 
@@ -38,26 +39,9 @@ pub enum NotifyCommand {
     },
 }
 
-/// Where notices link to and how they are emailed, from the configuration.
-#[derive(Clone, Debug, Default)]
-pub struct NotifySettings {
-    pub public_url: Option<String>,
-    pub smtp: Option<SmtpSettings>,
-}
-
-static SETTINGS: OnceLock<NotifySettings> = OnceLock::new();
-
-pub fn use_settings(settings: NotifySettings) {
-    let _ = SETTINGS.set(settings);
-}
-
-pub fn settings() -> &'static NotifySettings {
-    SETTINGS.get_or_init(NotifySettings::default)
-}
-
 /// Links in messages lead here; without `public_url`, to the address the server listens on.
-pub fn base_url(fallback: &str) -> String {
-    settings().public_url.clone().unwrap_or_else(|| format!("http://{fallback}"))
+pub fn base_url(settings: &NotifySettings, fallback: &str) -> String {
+    settings.public_url.clone().unwrap_or_else(|| format!("http://{fallback}"))
 }
 
 fn texts() -> CliResult<Texts> {
@@ -81,10 +65,10 @@ pub struct Delivery {
 
 impl Delivery {
     /// `None` when no SMTP server is configured.
-    pub fn configured(listen: &str) -> CliResult<Option<Delivery>> {
-        let Some(smtp) = &settings().smtp else { return Ok(None) };
+    pub fn configured(settings: &NotifySettings, listen: &str) -> CliResult<Option<Delivery>> {
+        let Some(smtp) = &settings.smtp else { return Ok(None) };
         let mailer = SmtpMailer::new(smtp).map_err(|e| CliError::Invalid(e.to_string()))?;
-        let options = DeliveryOptions::from_settings(worker_name(), base_url(listen), smtp);
+        let options = DeliveryOptions::from_settings(worker_name(), base_url(settings, listen), smtp);
         Ok(Some(Delivery { mailer, texts: texts()?, options }))
     }
 
@@ -108,10 +92,10 @@ pub fn daily(
     Ok(done)
 }
 
-pub fn run(command: NotifyCommand, database: &dyn Fn(DatabaseArgs) -> String) -> CliResult {
+pub fn run(command: NotifyCommand, settings: &Settings) -> CliResult {
     match command {
         NotifyCommand::Daily { db, org, today } => {
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             let org = resolve_org(&store, org.org.as_deref())?;
             let today = match today {
                 Some(text) => text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}")))?,
@@ -128,18 +112,19 @@ pub fn run(command: NotifyCommand, database: &dyn Fn(DatabaseArgs) -> String) ->
             Ok(())
         }
         NotifyCommand::Send { db } => {
-            let store = open_store(&database(db))?;
-            let delivery = Delivery::configured(super::serve_address())?.ok_or_else(|| {
-                CliError::Invalid(
-                    "email is not configured: add an [smtp] section to the configuration file".into(),
-                )
-            })?;
+            let store = open_store(settings, &settings.database(db.database))?;
+            let delivery =
+                Delivery::configured(&settings.notify, super::serve_address())?.ok_or_else(|| {
+                    CliError::Invalid(
+                        "email is not configured: add an [smtp] section to the configuration file".into(),
+                    )
+                })?;
             let report = delivery.run(&store)?;
             say!("sent {}, deferred {}, failed {}", report.sent, report.deferred, report.failed);
             Ok(())
         }
         NotifyCommand::Status { db, org } => {
-            let store = open_store(&database(db))?;
+            let store = open_store(settings, &settings.database(db.database))?;
             let org = resolve_org(&store, org.org.as_deref())?;
             let status = store.outbox_status(&org.id)?;
             say!(
@@ -149,7 +134,7 @@ pub fn run(command: NotifyCommand, database: &dyn Fn(DatabaseArgs) -> String) ->
                 status.sent,
                 status.failed,
                 status.expired,
-                if settings().smtp.is_none() {
+                if settings.notify.smtp.is_none() {
                     " (email is not configured: notices stay in the app)"
                 } else {
                     ""

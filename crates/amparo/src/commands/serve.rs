@@ -8,11 +8,12 @@ use amparo_web::{AppState, SystemClock};
 use amparo_store::seal::KeyOrigin;
 
 use super::open_store_keyed;
-use crate::config::redact_url;
+use crate::config::{NotifySettings, Settings, redact_url};
 use crate::error::{CliError, CliResult};
 
-pub fn run(database: &str, bind: &str, secure_cookies: bool) -> CliResult {
-    let (store, keys) = open_store_keyed(database)?;
+pub fn run(settings: &Settings) -> CliResult {
+    let database = &settings.database_url.value;
+    let (store, keys) = open_store_keyed(settings, database)?;
     tracing::info!(database = %redact_url(database), "database ready");
     if let KeyOrigin::BesideDatabase { path, created } = keys {
         tracing::warn!(
@@ -22,7 +23,7 @@ pub fn run(database: &str, bind: &str, secure_cookies: bool) -> CliResult {
              production keep the key elsewhere (amparo key generate --out PATH, then AMPARO_KEY_FILE=PATH)"
         );
     }
-    serve_store(store, bind, secure_cookies, None)
+    serve_store(store, &settings.bind.value, settings.secure_cookies.value, None, &settings.notify)
 }
 
 /// How often the server checks whether stored deadlines need re-deriving for a new day.
@@ -84,11 +85,18 @@ fn spawn_key_watcher(store: Arc<Store>) {
 }
 
 /// Serves `store` on `bind`; `banner` is printed once the port is open.
-pub fn serve_store(store: Arc<Store>, bind: &str, secure_cookies: bool, banner: Option<String>) -> CliResult {
+pub fn serve_store(
+    store: Arc<Store>,
+    bind: &str,
+    secure_cookies: bool,
+    banner: Option<String>,
+    notify: &NotifySettings,
+) -> CliResult {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
+    let notify = notify.clone();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -96,14 +104,14 @@ pub fn serve_store(store: Arc<Store>, bind: &str, secure_cookies: bool, banner: 
         let address = listener.local_addr().map_err(|e| CliError::Failed(e.to_string()))?;
         spawn_refresher(store.clone());
         spawn_key_watcher(store.clone());
-        let delivery = super::notify::Delivery::configured(&address.to_string())?;
+        let delivery = super::notify::Delivery::configured(&notify, &address.to_string())?;
         let email = delivery.is_some();
         match delivery {
             Some(delivery) => super::notify::spawn_delivery(store.clone(), delivery),
             None => tracing::warn!("email is not configured ([smtp]): notifications stay in the app"),
         }
         let state = AppState::new(store, Arc::new(SystemClock), secure_cookies)
-            .with_notifications(email, super::notify::settings().public_url.clone());
+            .with_notifications(email, notify.public_url.clone());
         if let Some(banner) = banner {
             say!("{banner}");
         }

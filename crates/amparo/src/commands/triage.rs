@@ -4,6 +4,7 @@ use amparo_domain::{Date, Language, Program};
 use amparo_store::BoardFilter;
 
 use super::{now, open_store, resolve_org};
+use crate::config::Settings;
 use crate::error::{CliError, CliResult};
 
 pub struct TriageOptions {
@@ -17,7 +18,7 @@ pub struct TriageOptions {
     pub json: bool,
 }
 
-pub fn run(database: &str, org: Option<&str>, options: &TriageOptions) -> CliResult {
+pub fn run(settings: &Settings, database: &str, org: Option<&str>, options: &TriageOptions) -> CliResult {
     let today = match &options.today {
         Some(text) => text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}")))?,
         None => Date::from(now().date_naive()),
@@ -34,7 +35,7 @@ pub fn run(database: &str, org: Option<&str>, options: &TriageOptions) -> CliRes
     if !(1..=10_000).contains(&options.limit) {
         return Err(CliError::Invalid("--limit: between 1 and 10000".into()));
     }
-    let store = open_store(database)?;
+    let store = open_store(settings, database)?;
     let organisation = resolve_org(&store, org)?;
     let assigned_to = match &options.assigned_to {
         Some(email) => {

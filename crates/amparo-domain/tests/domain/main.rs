@@ -1,0 +1,12 @@
+//! The domain crate's integration tests, in one binary: each module covers one part of the crate
+//! through its public interface.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod calendar;
+mod case_file;
+mod escalation;
+mod examples;
+mod rule_set;
+mod rules;
+mod rules_props;
+mod triage;

@@ -1,0 +1,127 @@
+//! Password reset by an admin: the admin asks for a one-time link (`POST /api/v1/users/{id}/password-reset`)
+//! and hands it to the person, who chooses a new password at `/reset/{token}`. The link lasts a day,
+//! works once, and using it ends every session of the user.
+
+use amparo_store::UserId;
+use amparo_trust::password_policy::{self, Lang, PasswordContext};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::account::password_hash;
+use crate::account::views::ResetPage;
+use crate::http::cookies;
+use crate::http::error::{ApiError, WebError};
+use crate::http::forgery::{self, GuardedForm, GuardedWrite};
+use crate::http::session::{SignedIn, token_hash};
+
+/// How long a reset link works.
+const LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
+
+pub async fn issue(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    _: GuardedWrite,
+) -> Result<Response, ApiError> {
+    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = token_hash(&token);
+    let org = signed_in.user.org_id.clone();
+    let by = signed_in.user.id.clone();
+    let now = state.clock.now();
+    let expires_at = now + LINK_LIFETIME;
+    let user = UserId(id);
+    state
+        .with_store(move |store| store.issue_password_reset(&org, &user, &hash, Some(&by), now, expires_at))
+        .await?;
+    tracing::info!(by = %signed_in.user.id, "password reset link issued");
+    Ok(Json(serde_json::json!({ "link": format!("/reset/{token}"), "expires_at": expires_at }))
+        .into_response())
+}
+
+fn invalid_link() -> WebError {
+    WebError::ResetLinkInvalid
+}
+
+fn form_page(
+    state: &AppState,
+    lang: crate::ui::i18n::Lang,
+    status: StatusCode,
+    token: String,
+    (email, second_factor): (String, bool),
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let (form_token, cookie) = forgery::issue_sign_in_token(state.secure_cookies)?;
+    let min_len = PasswordContext::new(second_factor).min_len();
+    let page = ResetPage { lang, form_token, token, email, error, min_len };
+    Ok((status, [(SET_COOKIE, cookie)], crate::ui::render(&page)).into_response())
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let lang = crate::ui::i18n::from_request(&headers);
+    let hash = token_hash(&token);
+    let now = state.clock.now();
+    let (user, second_factor) = reset_user(&state, hash, now).await?;
+    form_page(&state, lang, StatusCode::OK, token, (user.email, second_factor), None)
+}
+
+/// The user a valid link is for, and whether they have a second factor (a shorter password will do).
+async fn reset_user(
+    state: &AppState,
+    hash: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(amparo_store::User, bool), WebError> {
+    state
+        .with_store(move |store| {
+            let Some(user) = store.password_reset_user(&hash, now)? else { return Ok(None) };
+            let factor = store.second_factor(&user.org_id, &user.id)?.is_some_and(|f| f.confirmed);
+            Ok(Some((user, factor)))
+        })
+        .await?
+        .ok_or_else(invalid_link)
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    password: String,
+    confirm: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    GuardedForm(form): GuardedForm<ResetForm>,
+) -> Result<Response, WebError> {
+    let hash = token_hash(&token);
+    let now = state.clock.now();
+    let (user, second_factor) = reset_user(&state, hash.clone(), now).await?;
+    let lang = crate::ui::i18n::from_request(&headers);
+    let refused = if form.password != form.confirm {
+        Some(lang.t("reset-differ"))
+    } else {
+        let context = PasswordContext::new(second_factor).with_email(&user.email);
+        let policy_language = if lang.0 == amparo_domain::Language::Es { Lang::Es } else { Lang::En };
+        password_policy::check(&form.password, &context).err().map(|e| e.message(policy_language))
+    };
+    if let Some(error) = refused {
+        let shown = (user.email, second_factor);
+        return form_page(&state, lang, StatusCode::UNPROCESSABLE_ENTITY, token, shown, Some(error));
+    }
+    let password_text = form.password;
+    let new_hash = tokio::task::spawn_blocking(move || password_hash::hash_password(&password_text))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(WebError::Internal)?;
+    let user = state.with_store(move |store| store.complete_password_reset(&hash, &new_hash, now)).await?;
+    tracing::info!(user = %user.id, "password reset");
+    Ok(Redirect::to("/login?reset=1").into_response())
+}

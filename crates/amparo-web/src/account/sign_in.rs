@@ -1,0 +1,186 @@
+//! Signing in with a password (and, for accounts with a second factor, on to the code page), signing
+//! out of this browser, and signing out everywhere at once.
+
+use amparo_store::SessionStage;
+use axum::Extension;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::account::password_hash;
+use crate::account::views::LoginPage;
+use crate::http::error::WebError;
+use crate::http::forgery::{self, GuardedForm};
+use crate::http::session::{SignedIn, new_session};
+use crate::http::{cookies, throttle};
+use crate::ui::i18n::{self, Lang};
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    expired: Option<String>,
+    reset: Option<String>,
+}
+
+/// Only local paths are followed after sign-in, so the form cannot be used to send people elsewhere.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => String::from("/"),
+    }
+}
+
+fn login_page(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    next: String,
+    email: String,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let (form_token, cookie) = forgery::issue_sign_in_token(state.secure_cookies)?;
+    let page = LoginPage { lang, form_token, next, email, error, notice };
+    Ok((status, [(SET_COOKIE, cookie)], crate::ui::render(&page)).into_response())
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, WebError> {
+    let lang = i18n::from_request(&headers);
+    let notice = match (query.expired, query.reset) {
+        (_, Some(_)) => Some(lang.t("login-password-changed")),
+        (Some(_), None) => Some(lang.t("login-expired")),
+        (None, None) => None,
+    };
+    login_page(&state, lang, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    next: Option<String>,
+    email: String,
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    GuardedForm(form): GuardedForm<LoginForm>,
+) -> Result<Response, WebError> {
+    let lang = i18n::from_request(&headers);
+    let email = form.email.trim().to_lowercase();
+    let next = safe_next(form.next.as_deref());
+    let throttle_keys = throttle::keys(&email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
+    let started = state.clock.now();
+    // Refused before the password is looked at, right or wrong: a guessing loop learns nothing.
+    if let Err(wait) = state.throttle.check(&throttle_keys, started) {
+        tracing::warn!("sign-in throttled");
+        let minutes = (wait.num_seconds() + 59) / 60;
+        let error = Some(lang.t1("login-throttled", "minutes", minutes));
+        let mut response = login_page(&state, lang, StatusCode::TOO_MANY_REQUESTS, next, email, error, None)?;
+        if let Ok(value) = axum::http::HeaderValue::from_str(&wait.num_seconds().max(1).to_string()) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
+    let lookup = email.clone();
+    let credentials = state.with_store(move |store| store.credentials_by_email(&lookup)).await?;
+    let password_text = form.password;
+    // Verify even for an unknown email, against a dummy hash, so timing does not reveal which emails exist.
+    let (hash, user, stage) = match credentials {
+        Some(c) => {
+            let stage = amparo_store::stage_after_password(c.second_factor, c.second_factor_required());
+            (c.password_hash.clone(), Some(c.user), stage)
+        }
+        None => (password_hash::DUMMY_HASH.to_owned(), None, SessionStage::Complete),
+    };
+    let matches = tokio::task::spawn_blocking(move || password_hash::verify_password(&password_text, &hash))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let Some(user) = user.filter(|_| matches) else {
+        tracing::info!("sign-in refused");
+        state.throttle.record_failure(&throttle_keys, started);
+        let error = Some(lang.t("login-refused"));
+        return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
+    };
+    // With a second factor to come, the account's failures are cleared only by a right code:
+    // otherwise each retyped password would buy a fresh run of code guesses.
+    if stage != SessionStage::SecondFactor {
+        state.throttle.record_success(&email);
+    }
+    let (token, session) = new_session(&user, stage, state.clock.now())?;
+    state.with_store(move |store| store.create_session(&session)).await?;
+    let (max_age, next) = match stage {
+        SessionStage::Complete => {
+            tracing::info!(user = %user.id, "signed in");
+            (crate::http::session::ABSOLUTE_TIMEOUT.num_seconds(), next)
+        }
+        SessionStage::SecondFactor => {
+            tracing::info!(user = %user.id, "password accepted; second-factor code to come");
+            let to = format!("/login/second-factor?next={}", crate::http::session::encode_next(&next));
+            (crate::http::session::PENDING_LIFETIME.num_seconds(), to)
+        }
+        SessionStage::Enrolment => {
+            tracing::info!(user = %user.id, "signed in; a second factor must be set up");
+            let to =
+                format!("/account/security?required=1&next={}", crate::http::session::encode_next(&next));
+            (crate::http::session::ABSOLUTE_TIMEOUT.num_seconds(), to)
+        }
+    };
+    // Appended, not inserted: two cookies means two Set-Cookie headers.
+    // The language cookie follows the user's own choice, so pages shown after sign-out stay in it.
+    let headers = AppendHeaders([
+        (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
+        (SET_COOKIE, forgery::clear_sign_in_token(state.secure_cookies)),
+        (SET_COOKIE, i18n::language_cookie(user.language, state.secure_cookies)),
+    ]);
+    Ok((headers, Redirect::to(&next)).into_response())
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    _: GuardedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let hash = signed_in.token_hash.clone();
+    state.with_store(move |store| store.delete_session(&hash)).await?;
+    let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+/// Signs the user out on every device (a lost phone, a shared computer): every session ends.
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    _: GuardedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let ended = state
+        .with_store(move |store| {
+            let ended = store.delete_sessions_of(&user.org_id, &user.id)?;
+            let event = amparo_store::AuditEvent {
+                actor: Some(user.id.clone()),
+                action: "sessions.ended".into(),
+                target: user.id.as_str().to_owned(),
+                detail: serde_json::json!({ "sessions": ended }),
+            };
+            store.record_audit(&user.org_id, &event, now)?;
+            Ok(ended)
+        })
+        .await?;
+    tracing::info!(user = %signed_in.user.id, sessions = ended, "signed out everywhere");
+    let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}

@@ -1,0 +1,130 @@
+//! The case API under `/api/v1`: the case list, one case, and recording an event. Reads need a
+//! session; writes also need the session's form token in a header (see [`crate::http::forgery`]),
+//! and the case version they were based on.
+
+use amparo_domain::RawEvent;
+use amparo_store::{CaseId, StoreError, StoredCase};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::cases::list::params;
+use crate::http::error::{ApiError, WebError};
+use crate::http::forgery::GuardedJson;
+use crate::http::input::Params;
+use crate::http::session::SignedIn;
+
+#[derive(Serialize)]
+struct CaseListItem {
+    id: String,
+    reference: String,
+    program: &'static str,
+    patient_name: String,
+    people: i64,
+    version: i64,
+    critical_care: bool,
+    status: &'static str,
+    triage_score: i64,
+    next_due: Option<String>,
+    next_kind: Option<String>,
+}
+
+/// `GET /api/v1/cases`: the parameters of the case list page (see `list_params`), paged by `offset`
+/// and `limit`.
+pub async fn list_cases(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let params = Params(params);
+    let (offset, limit) = params::offset_limit(&params)?;
+    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    let mut query = params::parse(&params, &signed_in.user.id, today)?.query;
+    query.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
+    query.offset = offset;
+    query.limit = limit;
+    let org = signed_in.user.org_id.clone();
+    let page = state
+        .with_store(move |store| {
+            if let Some(user) = &query.assigned_to
+                && store.user(&org, user)?.is_none()
+            {
+                return Err(StoreError::field("assigned", amparo_domain::Problem::NoSuchStaff));
+            }
+            store.list_cases(&org, &query)
+        })
+        .await?;
+    let cases: Vec<CaseListItem> = page
+        .cases
+        .into_iter()
+        .map(|c| CaseListItem {
+            id: c.id.0,
+            reference: c.reference,
+            program: c.program.as_str(),
+            patient_name: c.patient_name,
+            people: c.people,
+            version: c.version,
+            critical_care: c.critical_care,
+            status: c.status.as_str(),
+            triage_score: c.triage_score,
+            next_due: c.next_due.map(|d| d.to_string()),
+            next_kind: c.next_kind,
+        })
+        .collect();
+    let body = serde_json::json!({ "total": page.total, "offset": offset, "limit": limit, "cases": cases });
+    Ok(Json(body).into_response())
+}
+
+fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {
+    let file: serde_json::Value =
+        serde_json::from_str(&case.file.to_json()).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(serde_json::json!({ "id": case.id, "version": case.version, "file": file }))
+}
+
+pub async fn get_case(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let mut case = state
+        .with_store(move |store| crate::cases::actions::read_case(store, &user, &CaseId(id), "api", now))
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    if !crate::cases::visibility::sees_timeline(&signed_in.user) {
+        case.file.events.clear();
+    }
+    Ok(Json(case_json(&case)?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppendRequest {
+    expected_version: i64,
+    #[serde(deserialize_with = "amparo_domain::objects::object")]
+    event: RawEvent,
+}
+
+pub async fn append_event(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    GuardedJson(request): GuardedJson<AppendRequest>,
+) -> Result<Response, ApiError> {
+    let event =
+        request.event.into_event().map_err(|e| WebError::field(format!("event.{}", e.field), e.problem))?;
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let version = state
+        .with_store(move |store| {
+            let case = CaseId(id);
+            crate::cases::actions::record_event(store, &user, &case, request.expected_version, &event, now)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "version": version }))).into_response())
+}

@@ -1,0 +1,70 @@
+//! The family letter: `/cases/{id}/letter?lang=es|en` (by default the family's own language), a page
+//! that prints on one sheet with its own print stylesheet. No script and no inline style: the CSP
+//! forbids both.
+
+use amparo_domain::{Language, Problem};
+use amparo_notify::letter::{self, Letter, LetterInput};
+use amparo_store::CaseId;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::http::error::WebError;
+use crate::http::input::Params;
+use crate::http::session::SignedIn;
+use crate::notifications::in_app::texts;
+
+#[derive(Template)]
+#[template(path = "letter.html")]
+struct LetterPage {
+    case_id: String,
+    letter: Letter,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let params = Params(params);
+    params.only(&["lang"])?;
+    let asked = match params.get("lang") {
+        None | Some("") => None,
+        Some(text) => Some(Language::parse(text).ok_or_else(|| {
+            let expected = vec![String::from("en"), String::from("es")];
+            WebError::field("lang", Problem::UnknownValue { value: text.to_owned(), expected })
+        })?),
+    };
+    let org = signed_in.user.org_id.clone();
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    let (case, derivation, assignments, organisation) = state
+        .with_store(move |store| {
+            let Some(case) = store.case(&org, &CaseId(id.clone()))? else { return Ok(None) };
+            let policy = store.policy(&org)?;
+            let derivation = amparo_domain::derive(&case.file, today, &policy, store.rules());
+            let assignments = store.assignments(&org, &case.id)?;
+            let organisation =
+                store.organisations()?.into_iter().find(|o| o.id == org).map(|o| o.name).unwrap_or_default();
+            Ok(Some((case, derivation, assignments, organisation)))
+        })
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    let language = asked.unwrap_or_else(|| letter::family_language(&case.file));
+    let input = LetterInput {
+        file: &case.file,
+        derivation: &derivation,
+        assignments: &assignments,
+        organisation: &organisation,
+        language,
+        today,
+    };
+    let view = LetterPage { case_id: case.id.0.clone(), letter: letter::build(texts()?, &input) };
+    Ok(crate::ui::render(&view).into_response())
+}
+
+pub async fn stylesheet() -> Response {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/letter.css")).into_response()
+}

@@ -1,0 +1,35 @@
+//! Cases: the list, intake, the case page and its print view, recording events, the family letter,
+//! the calendar of deadlines, and the case API.
+
+pub mod actions;
+pub mod api;
+pub mod calendar;
+pub mod events;
+pub mod intake;
+pub mod letter;
+pub mod list;
+pub mod page;
+pub mod visibility;
+
+use axum::routing::{get, post};
+
+use crate::http::access::{Access, Permission, Routes};
+
+/// The case pages and the case API.
+pub(crate) fn routes() -> Routes {
+    use Access::{Needs, Public};
+    use Permission::{RecordEvents, ViewCases};
+    Routes::new()
+        .add("GET", "/cases", Needs(ViewCases), get(list::case_list))
+        .add("GET", "/cases/new", Needs(RecordEvents), get(intake::intake_form))
+        .add("POST", "/cases/new", Needs(RecordEvents), post(intake::intake))
+        .add("GET", "/cases/{id}", Needs(ViewCases), get(page::case_page))
+        .add("POST", "/cases/{id}/events", Needs(RecordEvents), post(events::record_event))
+        .add("GET", "/cases/{id}/print", Needs(ViewCases), get(page::case_print))
+        .add("GET", "/calendar", Needs(ViewCases), get(calendar::calendar))
+        .add("GET", "/cases/{id}/letter", Needs(ViewCases), get(letter::page))
+        .add("GET", "/static/letter.css", Public, get(letter::stylesheet))
+        .add("GET", "/api/v1/cases", Needs(ViewCases), get(api::list_cases))
+        .add("GET", "/api/v1/cases/{id}", Needs(ViewCases), get(api::get_case))
+        .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
+}

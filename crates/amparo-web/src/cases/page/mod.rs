@@ -1,0 +1,295 @@
+//! The case page and its print view: who the case is about, the medical profile, statuses and
+//! deadlines with their reasons, the timeline, triage, sharing and the event form.
+
+pub mod views;
+
+use amparo_domain::{Derivation, Event};
+use amparo_store::{CaseId, StoredCase};
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::cases::events::{self, EventFormState, EventFormView};
+use crate::http::error::WebError;
+use crate::http::session::SignedIn;
+use crate::sharing::pages::ShareForm;
+use crate::ui::page::{Lang, Viewer};
+use crate::ui::viewer;
+use views::{CasePage, DeadlineView, EventView, MedicalView, NextDeadline, PersonView, StatusView};
+
+pub async fn case_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let case = load_case(&state, &signed_in, id, "page").await?;
+    let sharing = ShareForm::after_redirect(&crate::http::input::Params(params), signed_in.lang());
+    render_case_with(&state, &signed_in, case, EventFormState::empty(), sharing, StatusCode::OK).await
+}
+
+/// A case the signed-in person may see (a clinician: only one shared with them), with the read
+/// written to the audit trail; "not found" otherwise.
+pub(crate) async fn load_case(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: String,
+    via: &'static str,
+) -> Result<StoredCase, WebError> {
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    state
+        .with_store(move |store| crate::cases::actions::read_case(store, &user, &CaseId(id), via, now))
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))
+}
+
+/// The case page, with the event form as given (empty, or as typed with its problems).
+pub(crate) async fn render_case(
+    state: &AppState,
+    signed_in: &SignedIn,
+    case: StoredCase,
+    form: EventFormState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    render_case_with(state, signed_in, case, form, ShareForm::default(), status).await
+}
+
+/// The case page, with the event form and the sharing form as given.
+pub(crate) async fn render_case_with(
+    state: &AppState,
+    signed_in: &SignedIn,
+    mut case: StoredCase,
+    form: EventFormState,
+    share_form: ShareForm,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let org = signed_in.user.org_id.clone();
+    let id = case.id.clone();
+    let may_share =
+        crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
+    let (policy, mut triage, shares) = state
+        .with_store(move |store| {
+            let triage = CaseTriageData {
+                escalations: store.escalations(&org, &id)?,
+                tasks: store.case_tasks(&org, &id)?,
+                assignments: store.assignments(&org, &id)?,
+                users: store.users(&org)?,
+            };
+            let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
+            Ok((store.policy(&org)?, triage, shares))
+        })
+        .await?;
+    let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
+    tracing::debug!(case = %case.id, "case page");
+    // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
+    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    let lang = signed_in.lang();
+    if !crate::cases::visibility::sees_timeline(&signed_in.user) {
+        // Statuses and deadlines are derived from the whole timeline above; the timeline itself,
+        // escalations and other people's tasks are legal work a clinician does not read.
+        case.file.events.clear();
+        triage.escalations.clear();
+        let me = &signed_in.user.id;
+        triage.tasks.retain(|t| t.owner_id.as_ref() == Some(me));
+    }
+    let section = crate::triage::case_section::case_triage(
+        triage.escalations,
+        triage.tasks,
+        &triage.assignments,
+        &triage.users,
+        lang,
+        state.clock.now(),
+    );
+    let event_form = events::view(&form, &case.file, lang);
+    let mut page =
+        case_view(lang, viewer(signed_in), &case, (&derivation, state.store.rules()), section, event_form);
+    page.sharing = sharing;
+    Ok((status, crate::ui::render(&page)).into_response())
+}
+
+/// The print view of a case: its facts, statuses, deadlines with their reasons, and timeline.
+pub async fn case_print(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let mut case = load_case(&state, &signed_in, id, "print").await?;
+    let org = signed_in.user.org_id.clone();
+    let policy = state.with_store(move |store| store.policy(&org)).await?;
+    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
+    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    if !crate::cases::visibility::sees_timeline(&signed_in.user) {
+        case.file.events.clear();
+    }
+    let lang = signed_in.lang();
+    let empty = crate::triage::case_section::CaseTriage {
+        open: Vec::new(),
+        closed: Vec::new(),
+        other_tasks: Vec::new(),
+        assignments: Vec::new(),
+    };
+    let form = events::view(&EventFormState::empty(), &case.file, lang);
+    let page = views::CasePrintPage {
+        lang,
+        case: case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form),
+        printed: lang.moment(state.clock.now()),
+    };
+    Ok(crate::ui::render(&page).into_response())
+}
+
+/// What the case page shows of triage: escalations, tasks, who is assigned, and who could be.
+struct CaseTriageData {
+    escalations: Vec<amparo_store::Escalation>,
+    tasks: Vec<amparo_store::Task>,
+    assignments: Vec<amparo_store::Assignment>,
+    users: Vec<amparo_store::User>,
+}
+
+fn or_dash(value: Option<String>) -> String {
+    value.unwrap_or_else(|| String::from("—"))
+}
+
+fn case_view(
+    lang: Lang,
+    viewer: Viewer,
+    stored: &StoredCase,
+    // The derivation and the rule set it came from, which words each *why* in the reader's language.
+    (derivation, rules): (&Derivation, &amparo_domain::RuleSet),
+    triage: crate::triage::case_section::CaseTriage,
+    event_form: EventFormView,
+) -> CasePage {
+    let case = &stored.file.case;
+    let name_of = |key: &str| case.person(key).map(|p| p.full_name()).unwrap_or_else(|| key.to_owned());
+    let people = case
+        .people
+        .iter()
+        .map(|p| PersonView {
+            key: p.key.clone(),
+            name: p.full_name(),
+            role: lang.person_role(p.role),
+            birth_date: lang.date_or_dash(p.birth_date),
+            a_number: or_dash(p.a_number.as_ref().map(|a| a.as_str().to_owned())),
+            citizenship: or_dash(p.citizenship.as_ref().map(|c| c.as_str().to_owned())),
+            language: p.preferred_language.as_ref().map_or_else(
+                || String::from("—"),
+                |tag| tag.language().map_or_else(|| tag.as_str().to_owned(), |l| lang.language_name(l)),
+            ),
+        })
+        .collect();
+    let medical = case.medical.as_ref().map(|m| MedicalView {
+        person: name_of(&m.person),
+        condition: m.condition.clone(),
+        regimen: or_dash(m.regimen.clone()),
+        hours_per_day: or_dash(m.hours_per_day.map(|h| lang.number(i64::from(h)))),
+        facility: or_dash(m.facility.clone()),
+        available_in_origin: or_dash(m.available_in_origin_country.map(|a| lang.yes_no(a))),
+        days_to_critical_harm: or_dash(m.days_to_critical_harm.map(|d| lang.number(i64::from(d)))),
+        attested_on: lang.date_or_dash(m.attested_on),
+    });
+    let events = &stored.file.events;
+    let superseded_by = |e: &Event| {
+        let id = e.id.as_ref()?;
+        events.iter().find(|other| other.supersedes.as_ref() == Some(id)).and_then(|c| c.id.clone())
+    };
+    let timeline = events
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(index, e)| EventView {
+            id: e.id.clone().unwrap_or_else(|| format!("#{}", index + 1)),
+            event_type: lang.event_type(e.kind.type_name()),
+            on: lang.date(e.on),
+            persons: e
+                .persons
+                .as_ref()
+                .map(|keys| keys.iter().map(|k| name_of(k)).collect::<Vec<_>>().join(", "))
+                .unwrap_or_else(|| lang.t("timeline-everyone")),
+            details: event_details(lang, e),
+            superseded_by: superseded_by(e),
+        })
+        .collect();
+    let statuses = derivation
+        .people
+        .iter()
+        .map(|p| StatusView {
+            name: name_of(&p.person),
+            status: lang.status(p.status),
+            parole_ends: lang.date_or_dash(p.parole_ends),
+        })
+        .collect();
+    let next_deadline =
+        derivation.deadlines.iter().find(|d| d.due >= derivation.today).map(|d| NextDeadline {
+            due: lang.date(d.due),
+            in_days: derivation.today.days_until(d.due),
+            kind: lang.deadline_kind(d.kind.as_str()),
+            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
+        });
+    let deadlines = derivation
+        .deadlines
+        .iter()
+        .map(|d| DeadlineView {
+            due: lang.date(d.due),
+            kind: lang.deadline_kind(d.kind.as_str()),
+            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
+            basis: lang.basis(d.basis),
+            why: rules.deadline_why(lang.0, d),
+            citation: d.citation.to_string(),
+            rule: d.rule.as_str(),
+            past: d.due < derivation.today,
+        })
+        .collect();
+    CasePage {
+        next_deadline,
+        lang,
+        event_form,
+        case_id: stored.id.0.clone(),
+        open_escalations: triage.open,
+        closed_escalations: triage.closed,
+        other_tasks: triage.other_tasks,
+        assignments: triage.assignments,
+        today: lang.date(derivation.today),
+        covered_until: lang.date_or_dash(derivation.covered_until),
+        statuses,
+        deadlines,
+        viewer,
+        reference: case.reference.to_string(),
+        program: lang.program(case.program),
+        version: stored.version,
+        people,
+        medical,
+        events: timeline,
+        sharing: None,
+    }
+}
+
+/// The event's own facts in one short line.
+fn event_details(lang: Lang, event: &Event) -> String {
+    let raw = amparo_domain::RawEvent::from(event);
+    let mut parts = Vec::new();
+    let mut date = |id: &str, value: Option<amparo_domain::Date>| {
+        if let Some(d) = value {
+            parts.push(lang.t1(id, "date", lang.date(d)));
+        }
+    };
+    date("detail-valid-until", raw.valid_until);
+    date("detail-effective", raw.effective);
+    date("detail-depart-by", raw.depart_by);
+    date("detail-respond-by", raw.respond_by);
+    date("detail-pay-by", raw.pay_by);
+    if let Some(how) = raw.served_by {
+        parts.push(lang.t1("detail-served-by", "how", lang.served_by(how)));
+    }
+    if let Some(receipt) = raw.receipt_number {
+        parts.push(lang.t1("detail-receipt", "receipt", receipt.to_string()));
+    }
+    if let Some(days) = raw.days_to_critical_harm {
+        parts.push(lang.t1("detail-days-to-harm", "days", days));
+    }
+    if parts.is_empty() { String::new() } else { format!("({})", parts.join(", ")) }
+}

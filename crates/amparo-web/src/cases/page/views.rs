@@ -1,0 +1,99 @@
+//! The case page's view model and its print view: people, the medical profile, the timeline,
+//! statuses and deadlines, as the templates show them.
+
+use askama::Template;
+
+use crate::ui::i18n::Lang;
+use crate::ui::page::Viewer;
+
+pub struct PersonView {
+    pub key: String,
+    pub name: String,
+    pub role: String,
+    pub birth_date: String,
+    pub a_number: String,
+    pub citizenship: String,
+    pub language: String,
+}
+
+pub struct MedicalView {
+    pub person: String,
+    pub condition: String,
+    pub regimen: String,
+    pub hours_per_day: String,
+    pub facility: String,
+    pub available_in_origin: String,
+    pub days_to_critical_harm: String,
+    pub attested_on: String,
+}
+
+pub struct EventView {
+    pub id: String,
+    pub event_type: String,
+    pub on: String,
+    pub persons: String,
+    pub details: String,
+    pub superseded_by: Option<String>,
+}
+
+pub struct StatusView {
+    pub name: String,
+    pub status: String,
+    pub parole_ends: String,
+}
+
+pub struct NextDeadline {
+    pub due: String,
+    pub in_days: i64,
+    pub kind: String,
+    pub person: String,
+}
+
+pub struct DeadlineView {
+    pub due: String,
+    pub kind: String,
+    pub person: String,
+    pub basis: String,
+    pub why: String,
+    pub citation: String,
+    pub rule: &'static str,
+    pub past: bool,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub lang: Lang,
+    /// The first deadline from today on, shown at the top of the page.
+    pub next_deadline: Option<NextDeadline>,
+    pub event_form: crate::cases::events::EventFormView,
+    pub case_id: String,
+    pub open_escalations: Vec<crate::triage::views::EscalationView>,
+    pub closed_escalations: Vec<crate::triage::views::EscalationView>,
+    pub other_tasks: Vec<crate::triage::views::TaskView>,
+    pub assignments: Vec<crate::triage::views::AssignmentView>,
+    pub today: String,
+    pub covered_until: String,
+    pub statuses: Vec<StatusView>,
+    pub deadlines: Vec<DeadlineView>,
+    pub viewer: Viewer,
+    pub reference: String,
+    pub program: String,
+    pub version: i64,
+    pub people: Vec<PersonView>,
+    pub medical: Option<MedicalView>,
+    pub events: Vec<EventView>,
+    /// Who the case is shared with and the form to change it, for people who may share cases.
+    pub sharing: Option<crate::sharing::pages::SharingView>,
+}
+
+/// The case page's print view: one clean page for the file, without forms or navigation. It wraps the
+/// case page's view model and renders the parts a lawyer files.
+#[derive(Template)]
+#[template(path = "case_print.html")]
+pub struct CasePrintPage {
+    pub lang: Lang,
+    pub case: CasePage,
+    /// When it was printed, in words.
+    pub printed: String,
+}

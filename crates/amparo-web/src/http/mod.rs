@@ -1,0 +1,13 @@
+//! What every request goes through before and after a feature handles it: the sign-in session, the
+//! access each route declares, cookies, security headers, sign-in throttling, reading input, and
+//! turning errors into pages or JSON.
+
+pub mod access;
+pub mod cookies;
+pub mod error;
+pub mod forgery;
+pub mod headers;
+pub mod health;
+pub mod input;
+pub mod session;
+pub mod throttle;

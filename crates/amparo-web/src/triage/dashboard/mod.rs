@@ -1,0 +1,104 @@
+//! The dashboard, where sign-in leads: the most urgent cases of the triage board, the deadlines of
+//! the next 14 days, my tasks and the open escalations, each a few lines with a link to the whole.
+
+pub mod views;
+
+use amparo_domain::Date;
+use amparo_store::BoardFilter;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::http::error::WebError;
+use crate::http::session::SignedIn;
+use crate::triage::dashboard::views::{DashboardPage, DeadlineRow, EscalationRow, TaskRow};
+use crate::ui::i18n::pick;
+use crate::ui::viewer;
+
+/// How far ahead the deadlines section looks.
+pub const DEADLINE_DAYS: i64 = 14;
+/// Lines per section; each links to its full page.
+const BOARD_ROWS: i64 = 8;
+const DEADLINE_ROWS: usize = 25;
+const TASK_ROWS: usize = 10;
+const ESCALATION_ROWS: i64 = 10;
+/// The board's open cases are counted up to this; beyond it the dashboard says "more than".
+const BOARD_COUNT_CAP: i64 = 1000;
+/// The same for the deadlines of the next 14 days.
+const DEADLINE_COUNT_CAP: i64 = 1000;
+
+pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, WebError> {
+    let lang = signed_in.lang();
+    let now = state.clock.now();
+    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
+    let today = Date::from(now.date_naive());
+    let org = signed_in.user.org_id.clone();
+    let me = signed_in.user.id.clone();
+    let user = signed_in.user.clone();
+    let (board, deadlines, tasks, escalations) = state
+        .with_store(move |store| {
+            let shared_with = crate::cases::visibility::shared_only(&user);
+            let filter = BoardFilter {
+                limit: BOARD_ROWS,
+                shared_with: shared_with.clone(),
+                count_up_to: Some(BOARD_COUNT_CAP),
+                ..BoardFilter::default()
+            };
+            let window = (today, today.add_days(DEADLINE_DAYS));
+            let rows = (DEADLINE_ROWS as i64, DEADLINE_COUNT_CAP);
+            let deadlines = store.upcoming_deadlines(&org, window, shared_with.as_ref(), rows)?;
+            // A clinician sees no escalations here: their own checklist tasks are under "my tasks".
+            let escalations = match shared_with {
+                Some(_) => Vec::new(),
+                None => store.open_escalations(&org, ESCALATION_ROWS)?,
+            };
+            Ok((store.board(&org, &filter)?, deadlines, store.open_tasks(&org, &me)?, escalations))
+        })
+        .await?;
+    let deadline_more = deadlines.total > DEADLINE_COUNT_CAP;
+    let deadline_total = usize::try_from(deadlines.total.min(DEADLINE_COUNT_CAP)).unwrap_or(0);
+    let task_total = tasks.len();
+    let page = DashboardPage {
+        lang,
+        viewer: viewer(&signed_in),
+        board_total: board.total.min(BOARD_COUNT_CAP),
+        board_more: board.total > BOARD_COUNT_CAP,
+        board: board.entries.into_iter().map(|e| crate::triage::board::board_row(e, lang)).collect(),
+        deadline_total,
+        deadline_more,
+        deadlines: deadlines
+            .first
+            .into_iter()
+            .map(|d| DeadlineRow {
+                case_id: d.case_id.0,
+                reference: d.reference,
+                due: lang.date(d.due),
+                in_days: today.days_until(d.due),
+                kind: lang.deadline_kind(&d.kind),
+            })
+            .collect(),
+        task_total,
+        tasks: tasks
+            .into_iter()
+            .take(TASK_ROWS)
+            .map(|t| TaskRow {
+                overdue: t.due_at <= now,
+                case_id: t.case_id.0,
+                reference: t.reference,
+                title: pick(lang.0, &t.title_en, &t.title_es).to_owned(),
+                due: lang.moment(t.due_at),
+            })
+            .collect(),
+        escalations: escalations
+            .into_iter()
+            .map(|e| EscalationRow {
+                case_id: e.case_id.0,
+                reference: e.reference,
+                critical_care: e.critical_care,
+                reason: pick(lang.0, &e.reason_en, &e.reason_es).to_owned(),
+                opened: lang.moment(e.opened_at),
+            })
+            .collect(),
+    };
+    Ok(crate::ui::render(&page).into_response())
+}

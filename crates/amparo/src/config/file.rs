@@ -1,0 +1,81 @@
+//! The settings file: TOML, every key optional. Unknown keys are refused, naming the key and the
+//! file, so a misspelt setting is never silently ignored.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The settings file, every key optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    /// Set when the site is served over HTTPS (directly or behind a proxy): cookies become `Secure`.
+    pub secure_cookies: Option<bool>,
+    /// A tracing filter such as `info` or `amparo=debug`.
+    pub log: Option<String>,
+    /// A rule-set file to use instead of the built-in `us-parole/2027.1`.
+    pub rules_file: Option<std::path::PathBuf>,
+    /// Escalation checklists to use instead of the built-in ones.
+    pub escalation_templates_file: Option<std::path::PathBuf>,
+    /// The key file sensitive fields are encrypted under (made by `amparo key generate`). Without
+    /// one, a SQLite database uses `<database>.key` beside it; PostgreSQL requires one.
+    pub key_file: Option<std::path::PathBuf>,
+    /// The address people reach the site at (`https://amparo.legal-aid.example.org`), for links in
+    /// emails and calendar addresses.
+    pub public_url: Option<String>,
+    /// Email delivery of notifications; without it they stay in the app.
+    pub smtp: Option<amparo_notify::SmtpFileSettings>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("the configuration file {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+    /// The `[smtp]` section parsed but cannot be used (a sender that is no address, say).
+    #[error("the configuration file {} is not valid: {source}", path.display())]
+    Smtp { path: std::path::PathBuf, source: amparo_notify::mail::MailConfigError },
+}
+
+impl FileConfig {
+    pub fn load(path: Option<&Path>) -> Result<FileConfig, ConfigError> {
+        let Some(path) = path else { return Ok(FileConfig::default()) };
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse { path: shown, message: e.to_string() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("amparo.toml");
+        std::fs::write(&path, "bind = \"0.0.0.0:80\"\ndatabse_url = \"x\"\n").unwrap();
+        let err = FileConfig::load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("unknown field `databse_url`"), "{err}");
+        std::fs::write(&path, "bind = \"0.0.0.0:80\"\n").unwrap();
+        assert_eq!(FileConfig::load(Some(&path)).unwrap().bind.as_deref(), Some("0.0.0.0:80"));
+    }
+
+    #[test]
+    fn the_smtp_section_is_strict_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("amparo.toml");
+        let good = "public_url = \"https://amparo.example.org\"\n[smtp]\nhost = \"mail.example.org\"\n\
+                    security = \"tls\"\nfrom = \"Amparo <reminders@example.org>\"\n";
+        std::fs::write(&path, good).unwrap();
+        let config = FileConfig::load(Some(&path)).unwrap();
+        assert_eq!(config.smtp.unwrap().security, amparo_notify::mail::Security::Tls);
+        std::fs::write(&path, format!("{good}pasword = \"x\"\n")).unwrap();
+        let err = FileConfig::load(Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("unknown field `pasword`"), "{err}");
+    }
+}

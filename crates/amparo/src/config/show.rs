@@ -1,0 +1,125 @@
+//! `amparo config show`: every setting, its value and where it came from, one per line. Secrets
+//! (the key, the SMTP password, a password inside the database URL) are printed as `***`.
+
+use std::path::Path;
+
+use super::redact::redact_url;
+use super::settings::Settings;
+use super::source::{Setting, Source};
+
+/// Printed for a secret that is set.
+const REDACTED: &str = "***";
+
+/// One printed line: name, value, source.
+struct Line {
+    name: String,
+    value: String,
+    source: String,
+}
+
+fn line(name: &str, value: impl Into<String>, source: &Source) -> Line {
+    Line { name: name.to_owned(), value: value.into(), source: source.to_string() }
+}
+
+fn path_or(setting: &Setting<Option<std::path::PathBuf>>, unset: &str) -> String {
+    setting.value.as_deref().map(Path::display).map_or_else(|| unset.to_owned(), |p| p.to_string())
+}
+
+fn text_or(setting: &Setting<Option<String>>, unset: &str) -> String {
+    setting.value.clone().unwrap_or_else(|| unset.to_owned())
+}
+
+/// The settings as `amparo config show` prints them, aligned in three columns.
+pub fn render(settings: &Settings) -> String {
+    let mut lines = vec![
+        line("config", path_or(&settings.config_file, "(none)"), &settings.config_file.source),
+        line("database_url", redact_url(&settings.database_url.value), &settings.database_url.source),
+        line("bind", settings.bind.value.clone(), &settings.bind.source),
+        line("secure_cookies", settings.secure_cookies.value.to_string(), &settings.secure_cookies.source),
+        line(
+            "log",
+            text_or(&settings.log, "(info for serve and demo, warn otherwise)"),
+            &settings.log.source,
+        ),
+        line("rules_file", path_or(&settings.rules_file, "(built in)"), &settings.rules_file.source),
+        line(
+            "escalation_templates_file",
+            path_or(&settings.escalation_templates_file, "(built in)"),
+            &settings.escalation_templates_file.source,
+        ),
+        line(
+            "key_file",
+            path_or(&settings.keys.file, "(beside a SQLite database; PostgreSQL needs one)"),
+            &settings.keys.file.source,
+        ),
+    ];
+    if let Some(key) = &settings.keys.text {
+        lines.push(line("key", REDACTED, &key.source));
+    }
+    lines.push(line(
+        "public_url",
+        text_or(&settings.public_url, "(the server's own address)"),
+        &settings.public_url.source,
+    ));
+    match &settings.smtp {
+        None => lines.push(line("smtp", "(not set: notices stay in the app)", &Source::Default)),
+        Some(section) => {
+            let smtp = &section.value;
+            let from_file = &section.source;
+            lines.push(line("smtp.host", smtp.host.clone(), from_file));
+            let port = smtp.port.map_or_else(
+                || format!("{} (for the security)", smtp.security.default_port()),
+                |p| p.to_string(),
+            );
+            lines.push(line("smtp.port", port, from_file));
+            lines.push(line("smtp.security", format!("{:?}", smtp.security).to_lowercase(), from_file));
+            lines.push(line("smtp.from", smtp.from.clone(), from_file));
+            if let Some(username) = &smtp.username {
+                lines.push(line("smtp.username", username.clone(), from_file));
+            }
+            match (&settings.smtp_password, &smtp.password_file) {
+                (Some(password), _) => lines.push(line("smtp.password", REDACTED, &password.source)),
+                (None, Some(path)) => {
+                    lines.push(line("smtp.password_file", path.display().to_string(), from_file))
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    let name_width = lines.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
+    let value_width = lines.iter().map(|l| l.value.chars().count()).max().unwrap_or(0);
+    lines
+        .iter()
+        .map(|l| format!("{:name_width$}  {:value_width$}  {}\n", l.name, l.value, l.source))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_and_sources_shown() {
+        let env = |name: &str| match name {
+            "AMPARO_KEY" => Some("k1 0123".to_owned()),
+            "AMPARO_DATABASE_URL" => Some("postgres://amparo:s3cret@db/amparo".to_owned()),
+            _ => None,
+        };
+        let settings = Settings::resolve(None, &env).unwrap().with_flags(None, Some("0.0.0.0:9".into()));
+        let shown = render(&settings);
+        assert!(!shown.contains("s3cret") && !shown.contains("0123"), "{shown}");
+        let database = shown.lines().find(|l| l.starts_with("database_url ")).unwrap();
+        let columns: Vec<&str> = database.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+        assert_eq!(
+            columns,
+            ["database_url", "postgres://amparo:***@db/amparo", "environment AMPARO_DATABASE_URL"]
+        );
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.starts_with("key ") && l.contains("***") && l.ends_with("environment AMPARO_KEY")),
+            "{shown}"
+        );
+        assert!(shown.lines().any(|l| l.starts_with("bind ") && l.ends_with("flag --bind")), "{shown}");
+    }
+}

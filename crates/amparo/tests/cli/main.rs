@@ -1,0 +1,17 @@
+//! The `amparo` binary as an operator uses it: each test runs the compiled binary as a child process
+//! (through the one runner in `support::cli`, which scrubs inherited `AMPARO_*` settings) against a
+//! throwaway database, on SQLite and on PostgreSQL, and checks exit codes, messages, output and what
+//! ended up in the database.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod audit;
+mod config;
+mod deadlines;
+mod email;
+mod keys;
+mod operator;
+mod snapshots;
+mod triage;

@@ -1,0 +1,107 @@
+//! Snapshots of what operators read: `amparo deadlines --json` for the worked examples and across
+//! stored cases, `amparo triage --json` in both languages, and the wording of refusals. Paths of
+//! the test's scratch folders are redacted, and so are ids and versions (see `support::snapshots`).
+
+use std::path::{Path, PathBuf};
+
+use amparo_store::testing::TestDatabase;
+
+use crate::support::snapshots::{import_at, redacted, snapshot_time, uuids_redacted};
+use crate::support::{Outcome, Run, run, run_on};
+
+amparo_store::on_both_backends!(deadlines_and_triage_across_stored_cases);
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../amparo-domain/tests/data/examples-2027.1")
+}
+
+fn example(name: &str) -> String {
+    examples().join(format!("{name}.json")).to_string_lossy().into_owned()
+}
+
+/// A refusal as the operator sees it: the exit code and standard error, with `dir` shown as `[dir]`.
+fn refusal(outcome: &Outcome, dir: &Path) -> String {
+    assert!(outcome.stdout.is_empty(), "a refusal prints nothing on standard output: {outcome:#?}");
+    let stderr = outcome.stderr.replace(&*dir.to_string_lossy(), "[dir]");
+    format!("exit code: {}\n{stderr}", outcome.code)
+}
+
+#[test]
+fn deadlines_of_the_worked_examples() {
+    let _redactions = redacted();
+    for (name, today) in
+        [("e1-regrant", "2026-02-01"), ("e2-rfe-mail", "2026-02-20"), ("e3-expired-adult", "2026-02-01")]
+    {
+        let args = ["deadlines", "--case-file", &example(name), "--today", today, "--json"];
+        insta::assert_json_snapshot!(format!("deadlines_{name}"), run(&args).json());
+    }
+    let spanish = [
+        "deadlines",
+        "--case-file",
+        &example("e2-rfe-mail"),
+        "--today",
+        "2026-02-20",
+        "--json",
+        "--language",
+        "es",
+    ];
+    insta::assert_json_snapshot!("deadlines_e2-rfe-mail_spanish", run(&spanish).json());
+}
+
+fn deadlines_and_triage_across_stored_cases(db: &TestDatabase) {
+    let _redactions = redacted();
+    let files = ["e1-regrant", "e2-rfe-mail", "e3-expired-adult"].map(example);
+    import_at(db, "demo", &files, snapshot_time());
+
+    let due = run_on(db, &["deadlines", "--due-within", "120", "--today", "2026-03-02", "--json"]).json();
+    insta::assert_json_snapshot!("deadlines_due_within_120_days", uuids_redacted(&due));
+    let board = run_on(db, &["triage", "--json", "--today", "2026-03-02"]).json();
+    insta::assert_json_snapshot!("triage_board", uuids_redacted(&board));
+    let spanish =
+        run_on(db, &["triage", "--json", "--language", "es", "--critical", "--today", "2026-03-02"]).json();
+    insta::assert_json_snapshot!("triage_board_critical_spanish", uuids_redacted(&spanish));
+
+    let dir = tempfile::tempdir().unwrap();
+    for (name, args) in [
+        ("refused_triage_language", &["triage", "--language", "fr"][..]),
+        ("refused_triage_programme", &["triage", "--program", "tps"][..]),
+        ("refused_unknown_organisation", &["triage", "--org", "nowhere"][..]),
+        ("refused_taken_slug", &["org", "add", "demo", "--name", "Demo again"][..]),
+        ("refused_unknown_deadline_kind", &["deadlines", "--due-within", "5", "--kind", "bogus"][..]),
+    ] {
+        insta::assert_snapshot!(name, refusal(&run_on(db, args), dir.path()));
+    }
+}
+
+#[test]
+fn refusals_of_files_and_flags() {
+    let _redactions = redacted();
+    let dir = tempfile::tempdir().unwrap();
+    let bad_case = dir.path().join("bad.json");
+    std::fs::write(
+        &bad_case,
+        r#"{"format":"amparo.case/1","case":{"reference":"X","people":[{"key":"p1","role":"patient","given_name":"A","family_name":"B"}]},"events":[{"id":"e1","type":"parole_granted","on":"2026-01-01","valid_until":"2026-13-01"}]}"#,
+    )
+    .unwrap();
+    let bad_case = bad_case.to_string_lossy().into_owned();
+    let misspelt = dir.path().join("amparo.toml");
+    std::fs::write(&misspelt, "bind = \"127.0.0.1:8080\"\ndatabse_url = \"x\"\n").unwrap();
+    let misspelt = misspelt.to_string_lossy().into_owned();
+    let missing = dir.path().join("missing.toml").to_string_lossy().into_owned();
+    for (name, args) in [
+        ("refused_case_file_date", &["deadlines", "--case-file", &bad_case, "--today", "2026-02-01"][..]),
+        (
+            "refused_today_not_a_date",
+            &["deadlines", "--case-file", &example("e1-regrant"), "--today", "tomorrow"][..],
+        ),
+        (
+            "refused_deadlines_language",
+            &["deadlines", "--case-file", &example("e1-regrant"), "--language", "fr"][..],
+        ),
+        ("refused_config_unknown_key", &["--config", &misspelt, "org", "list"][..]),
+        ("refused_config_missing_file", &["--config", &missing, "org", "list"][..]),
+    ] {
+        let outcome = Run::new(args).cwd(dir.path()).outcome();
+        insta::assert_snapshot!(name, refusal(&outcome, dir.path()));
+    }
+}

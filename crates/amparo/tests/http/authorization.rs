@@ -1,0 +1,461 @@
+//! The authorisation matrix through the router in process: every route of the router, for every role, an
+//! anonymous visitor and a member of another organisation. The expected table below is written out
+//! independently of the code's; a route added without an entry here fails the test.
+
+use std::collections::BTreeMap;
+
+use crate::support::{PASSWORD, Reply, RouterApp, amparo};
+use amparo_store::testing::TestDatabase;
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    Anyone,
+    AnySignedIn,
+    /// Any signed-in member, also one who must still set up a second factor.
+    Enrolling,
+    /// Open to all, but only of use to a sign-in waiting for its second-factor code: a visitor
+    /// without one is sent to sign in, a signed-in member onwards.
+    PendingSignIn,
+    Roles(&'static [&'static str]),
+}
+
+const ALL: &[&str] = &["admin", "attorney", "advocate", "clinician", "viewer"];
+const WRITERS: &[&str] = &["admin", "attorney", "advocate"];
+const LEADS: &[&str] = &["admin", "attorney"];
+const TASK_WORKERS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
+
+fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
+    use Expect::*;
+    BTreeMap::from([
+        (("GET", "/health"), Anyone),
+        (("GET", "/static/app.css"), Anyone),
+        (("GET", "/login"), Anyone),
+        (("POST", "/login"), Anyone),
+        (("GET", "/"), AnySignedIn),
+        (("GET", "/reset/{token}"), Anyone),
+        (("POST", "/reset/{token}"), Anyone),
+        (("POST", "/logout"), Enrolling),
+        (("GET", "/login/second-factor"), PendingSignIn),
+        (("POST", "/login/second-factor"), PendingSignIn),
+        (("GET", "/account/security"), Enrolling),
+        (("POST", "/account/security/confirm"), Enrolling),
+        (("POST", "/account/security/remove"), AnySignedIn),
+        (("POST", "/settings/second-factor"), Roles(&["admin"])),
+        (("POST", "/api/v1/users/{id}/second-factor/reset"), Roles(&["admin"])),
+        (("POST", "/logout/everywhere"), AnySignedIn),
+        (("GET", "/cases"), Roles(ALL)),
+        (("POST", "/language"), Anyone),
+        (("GET", "/cases/new"), Roles(WRITERS)),
+        (("POST", "/cases/new"), Roles(WRITERS)),
+        (("GET", "/cases/{id}"), Roles(ALL)),
+        (("POST", "/cases/{id}/events"), Roles(WRITERS)),
+        (("GET", "/cases/{id}/print"), Roles(ALL)),
+        (("GET", "/calendar"), Roles(ALL)),
+        (("GET", "/settings"), Roles(&["admin"])),
+        (("POST", "/settings/policy"), Roles(&["admin"])),
+        (("POST", "/cases/{id}/assignments"), Roles(LEADS)),
+        (("POST", "/cases/{id}/shares"), Roles(WRITERS)),
+        (("POST", "/settings/users/{id}/role"), Roles(&["admin"])),
+        (("POST", "/settings/checklists/{kind}"), Roles(&["admin"])),
+        (("POST", "/settings/checklists/reset"), Roles(&["admin"])),
+        (("GET", "/audit"), Roles(&["admin"])),
+        (("GET", "/triage"), Roles(ALL)),
+        (("GET", "/tasks"), Roles(ALL)),
+        (("POST", "/tasks/{id}/complete"), Roles(TASK_WORKERS)),
+        (("POST", "/tasks/{id}/reassign"), Roles(WRITERS)),
+        (("GET", "/notifications"), AnySignedIn),
+        (("POST", "/notifications/read-all"), AnySignedIn),
+        (("POST", "/notifications/{id}/read"), AnySignedIn),
+        (("GET", "/calendar/feeds"), Roles(ALL)),
+        (("POST", "/calendar/feeds"), Roles(ALL)),
+        (("POST", "/calendar/feeds/{id}/revoke"), Roles(ALL)),
+        (("GET", "/calendar/feed/{file}"), Anyone),
+        (("GET", "/cases/{id}/letter"), Roles(ALL)),
+        (("GET", "/static/letter.css"), Anyone),
+        (("GET", "/api/v1/notifications"), AnySignedIn),
+        (("POST", "/api/v1/notifications/{id}/read"), AnySignedIn),
+        (("GET", "/reviews"), Roles(LEADS)),
+        (("POST", "/reviews"), Roles(LEADS)),
+        (("GET", "/api/v1/cases"), Roles(ALL)),
+        (("GET", "/api/v1/cases/{id}"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/events"), Roles(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/escalations"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/assignments"), Roles(LEADS)),
+        (("GET", "/api/v1/cases/{id}/shares"), Roles(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/shares"), Roles(WRITERS)),
+        (("GET", "/api/v1/triage"), Roles(ALL)),
+        (("GET", "/api/v1/tasks"), Roles(ALL)),
+        (("POST", "/api/v1/tasks/{id}/complete"), Roles(TASK_WORKERS)),
+        (("POST", "/api/v1/tasks/{id}/reassign"), Roles(WRITERS)),
+        (("GET", "/api/v1/audit"), Roles(&["admin"])),
+        (("POST", "/api/v1/users/{id}/password-reset"), Roles(&["admin"])),
+        (("GET", "/api/v1/reviews/preview"), Roles(LEADS)),
+        (("POST", "/api/v1/reviews"), Roles(LEADS)),
+    ])
+}
+
+#[test]
+fn every_route_has_an_expected_rule_and_the_same_one_as_the_code() {
+    let expected = expected();
+    let table = amparo_web::route_table();
+    for route in &table {
+        let expect = expected.get(&(route.method, route.path)).unwrap_or_else(|| {
+            panic!("{} {} has no entry in this test's matrix: add one", route.method, route.path)
+        });
+        let matches = match (expect, route.access) {
+            (Expect::Anyone, amparo_web::Access::Public) => true,
+            (Expect::AnySignedIn, amparo_web::Access::SignedIn) => true,
+            (Expect::Enrolling, amparo_web::Access::Enrolling) => true,
+            (Expect::PendingSignIn, amparo_web::Access::Public) => true,
+            (Expect::Roles(roles), amparo_web::Access::Needs(permission)) => {
+                let allowed: Vec<&str> = ALL
+                    .iter()
+                    .copied()
+                    .filter(|r| amparo_web::allows(amparo_store::parse_role(r).unwrap(), permission))
+                    .collect();
+                allowed == *roles
+            }
+            _ => false,
+        };
+        assert!(
+            matches,
+            "{} {}: the code says {:?}, this test {:?}",
+            route.method, route.path, route.access, expect
+        );
+    }
+    assert_eq!(table.len(), expected.len(), "a route of this matrix is no longer in the router");
+}
+
+/// A signed-in member: session cookie and CSRF token.
+struct Actor {
+    name: String,
+    session: Option<(String, String)>,
+}
+
+/// Whether the reply refused the request for want of permission or of a session.
+fn refused(reply: &Reply) -> Option<&'static str> {
+    if reply.status == 401 {
+        return Some("unauthenticated");
+    }
+    if reply.status == 303 && reply.header("location").is_some_and(|l| l.starts_with("/login")) {
+        return Some("unauthenticated");
+    }
+    if reply.status == 403 && reply.body.contains("role does not allow") {
+        return Some("forbidden");
+    }
+    None
+}
+
+fn request(app: &RouterApp, method: &str, path: &str, actor: &Actor) -> Reply {
+    let (cookie, csrf) = actor.session.clone().unwrap_or_default();
+    match (method, path.starts_with("/api/")) {
+        ("GET", _) => app.get(path, &cookie),
+        ("POST", true) => app.post_json(path, &cookie, &csrf, &serde_json::json!({})),
+        ("POST", false) => app.post_form(path, &cookie, &[("csrf", &csrf)]),
+        _ => panic!("no test request for method {method}"),
+    }
+}
+
+amparo_store::on_both_backends!(
+    no_access_beyond_the_matrix,
+    clinicians_see_only_cases_shared_with_them,
+    reads_are_audited_and_sign_out_everywhere_ends_every_session,
+    an_admin_resets_a_password_with_a_one_time_link,
+);
+
+fn no_access_beyond_the_matrix(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    for role in ["admin", "advocate", "clinician", "viewer"] {
+        let email = format!("{role}@a.example.org");
+        let args = ["user", "add", "--org", "clinic-a", "--email", &email, "--name", "Staff", "--role", role];
+        amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+    }
+    let mut actors = vec![Actor { name: "anonymous".into(), session: None }];
+    for (name, email) in [
+        ("admin", "admin@a.example.org"),
+        ("attorney", "ana@a.example.org"),
+        ("advocate", "advocate@a.example.org"),
+        ("clinician", "clinician@a.example.org"),
+        ("viewer", "viewer@a.example.org"),
+    ] {
+        actors.push(Actor { name: name.into(), session: Some(app.sign_in(email, PASSWORD)) });
+    }
+    let attorney = actors[2].session.clone().unwrap();
+    let (case_id, _) = app.case_id(&attorney.0, "A-1");
+    let outsider = Actor {
+        name: "another organisation".into(),
+        session: Some(app.sign_in("bo@b.example.org", PASSWORD)),
+    };
+
+    let mut checked = 0;
+    for route in amparo_web::route_table() {
+        let path = route.path.replace("{id}", &case_id);
+        let expect = expected()[&(route.method, route.path)];
+        for actor in &actors {
+            // Signing out ends the session the other checks need; it is checked last, below.
+            if route.path.starts_with("/logout") && actor.session.is_some() {
+                continue;
+            }
+            let reply = request(&app, route.method, &path, actor);
+            let outcome = refused(&reply);
+            let allowed = match expect {
+                Expect::Anyone => true,
+                Expect::AnySignedIn | Expect::Enrolling | Expect::PendingSignIn => actor.session.is_some(),
+                Expect::Roles(roles) => roles.contains(&actor.name.as_str()),
+            };
+            if allowed {
+                assert_eq!(
+                    outcome, None,
+                    "{} {path} as {}: {} {}",
+                    route.method, actor.name, reply.status, reply.body
+                );
+            } else {
+                let want = if actor.session.is_some() { "forbidden" } else { "unauthenticated" };
+                assert_eq!(
+                    outcome,
+                    Some(want),
+                    "{} {path} as {}: {} {}",
+                    route.method,
+                    actor.name,
+                    reply.status,
+                    reply.body
+                );
+            }
+            checked += 1;
+        }
+        // A member of another organisation never reaches this organisation's case.
+        if route.path.contains("/cases/{id}") {
+            let reply = request(&app, route.method, &path, &outsider);
+            let kept_out =
+                if route.method == "GET" { reply.status == 404 } else { (400..500).contains(&reply.status) };
+            assert!(
+                kept_out,
+                "{} {path} from another organisation: {} {}",
+                route.method, reply.status, reply.body
+            );
+        }
+    }
+    assert!(checked > 100, "only {checked} checks ran");
+    for actor in actors.iter().skip(1) {
+        let reply = request(&app, "POST", "/logout", actor);
+        assert_eq!(reply.status, 303, "sign-out as {}", actor.name);
+        let after = app.get("/cases", &actor.session.as_ref().unwrap().0);
+        assert_eq!(refused(&after), Some("unauthenticated"), "the session of {} ended", actor.name);
+    }
+}
+
+fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let args = [
+        "user",
+        "add",
+        "--org",
+        "clinic-a",
+        "--email",
+        "dr@a.example.org",
+        "--name",
+        "Clinician",
+        "--role",
+        "clinician",
+    ];
+    amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let users = store.users(&org.id).unwrap();
+    let clinician_id = users.iter().find(|u| u.email == "dr@a.example.org").unwrap().id.clone();
+    let attorney_id = users.iter().find(|u| u.email == "ana@a.example.org").unwrap().id.clone();
+
+    let (attorney, attorney_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (clinician, _) = app.sign_in("dr@a.example.org", PASSWORD);
+    let (case_id, _) = app.case_id(&attorney, "A-1");
+    let case_path = format!("/api/v1/cases/{case_id}");
+
+    // Nothing is shared yet: the case does not exist for the clinician.
+    assert_eq!(app.get("/api/v1/cases", &clinician).json()["total"], 0);
+    assert_eq!(app.get("/api/v1/triage", &clinician).json()["total"], 0);
+    assert_eq!(app.get(&case_path, &clinician).status, 404);
+    assert_eq!(app.get(&format!("/cases/{case_id}"), &clinician).status, 404);
+    for page in ["/", "/triage", "/calendar?month=2026-07", "/cases"] {
+        let body = app.get(page, &clinician).body;
+        assert!(!body.contains("A-1") && !body.contains("Lucía"), "{page} shows an unshared case: {body}");
+    }
+    assert!(
+        app.get("/calendar?month=2026-07", &attorney).body.contains("A-1"),
+        "the attorney's calendar shows it"
+    );
+
+    let share = |shared: bool, who: &str| {
+        let body = serde_json::json!({ "clinician": who, "shared": shared });
+        app.post_json(&format!("{case_path}/shares"), &attorney, &attorney_csrf, &body)
+    };
+    let shared = share(true, clinician_id.as_str());
+    assert_eq!(shared.status, 200, "{}", shared.body);
+    assert_eq!(shared.json()["shared_with"], serde_json::json!([clinician_id.as_str()]));
+    assert_eq!(share(true, clinician_id.as_str()).status, 409, "sharing twice is refused");
+    let not_clinician = share(true, attorney_id.as_str());
+    assert_eq!(not_clinician.status, 422);
+    assert!(not_clinician.body.contains("clinicians"), "{}", not_clinician.body);
+
+    // Shared: identity, medical facts and deadlines, but not the legal timeline.
+    assert_eq!(app.get("/api/v1/cases", &clinician).json()["total"], 1);
+    let case = app.get(&case_path, &clinician).json();
+    assert_eq!(case["file"]["case"]["reference"], "A-1");
+    assert_eq!(case["file"]["case"]["medical"]["condition"], "short bowel syndrome");
+    assert_eq!(case["file"]["events"], serde_json::json!([]));
+    assert_eq!(app.get(&case_path, &attorney).json()["file"]["events"].as_array().unwrap().len(), 2);
+    assert_eq!(app.get(&format!("/cases/{case_id}"), &clinician).status, 200);
+
+    // Un-shared: gone again. Both changes are in the audit trail, by whom and for whom.
+    assert_eq!(share(false, clinician_id.as_str()).status, 200);
+    assert_eq!(app.get(&case_path, &clinician).status, 404);
+    assert_eq!(share(false, clinician_id.as_str()).status, 404);
+    // Assigning the clinician to the case shares it: they can open what they are assigned to.
+    let assign = serde_json::json!({ "role": "clinician", "user": clinician_id.as_str() });
+    let assigned = app.post_json(&format!("{case_path}/assignments"), &attorney, &attorney_csrf, &assign);
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    assert_eq!(app.get(&case_path, &clinician).status, 200);
+    let audit = store.audit_log(Some(&org.id)).unwrap();
+    let actions: Vec<&str> = audit
+        .iter()
+        .map(|e| e.action.as_str())
+        .filter(|a| a.starts_with("case.") && *a != "case.read")
+        .collect();
+    assert_eq!(actions, ["case.shared", "case.unshared", "case.shared"]);
+    for entry in audit.iter().filter(|e| e.action == "case.shared" || e.action == "case.unshared").take(2) {
+        assert_eq!(entry.actor.as_deref(), Some(attorney_id.as_str()));
+        assert_eq!(entry.target, case_id);
+        assert!(entry.detail.contains(clinician_id.as_str()));
+    }
+}
+
+fn reads_are_audited_and_sign_out_everywhere_ends_every_session(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let args = [
+        "user",
+        "add",
+        "--org",
+        "clinic-a",
+        "--email",
+        "admin@a.example.org",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+    ];
+    amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+    let (laptop, laptop_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (phone, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (case_id, _) = app.case_id(&laptop, "A-1");
+    assert_eq!(app.get(&format!("/cases/{case_id}"), &laptop).status, 200);
+    assert_eq!(app.get(&format!("/api/v1/cases/{case_id}"), &phone).status, 200);
+
+    let (admin, _) = app.sign_in("admin@a.example.org", PASSWORD);
+    let export = app.get("/api/v1/audit", &admin).json();
+    let reads: Vec<&serde_json::Value> =
+        export["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "case.read").collect();
+    assert_eq!(reads.len(), 2, "{export}");
+    assert!(reads.iter().all(|e| e["target"] == case_id.as_str() && e["actor"].is_string()));
+    assert_eq!(reads[0]["detail"], r#"{"via":"page"}"#);
+    let text = export.to_string();
+    for sensitive in ["A012345678", "short bowel", "Lucía"] {
+        assert!(!text.contains(sensitive), "the audit trail holds {sensitive}");
+    }
+
+    // Signing out everywhere from the laptop ends the phone's session too.
+    let out = app.post_form("/logout/everywhere", &laptop, &[("csrf", &laptop_csrf)]);
+    assert_eq!(out.status, 303);
+    for session in [&laptop, &phone] {
+        assert_eq!(refused(&app.get("/cases", session)), Some("unauthenticated"));
+    }
+    assert_eq!(refused(&app.get("/cases", &admin)), None, "other people stay signed in");
+    let export = app.get("/api/v1/audit", &admin).json();
+    let ended =
+        export["entries"].as_array().unwrap().iter().find(|e| e["action"] == "sessions.ended").unwrap();
+    assert_eq!(ended["detail"], r#"{"sessions":2}"#);
+    let stdout = amparo(db, &["audit", "verify"], None);
+    assert!(stdout.contains("chain intact"), "{stdout}");
+    // The log names the case by its opaque id (and the check for personal data, when the server
+    // stops, reads a log that really has lines about this case).
+    let log = app.server_log();
+    assert!(log.contains(&format!("case={case_id}")) && log.contains("case page"), "{log}");
+}
+
+fn an_admin_resets_a_password_with_a_one_time_link(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let args = [
+        "user",
+        "add",
+        "--org",
+        "clinic-a",
+        "--email",
+        "admin@a.example.org",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+    ];
+    amparo(db, &[&args[..], &["--password-stdin"]].concat(), Some(&format!("{PASSWORD}\n")));
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let ana = store.users(&org.id).unwrap().into_iter().find(|u| u.email == "ana@a.example.org").unwrap();
+    let (ana_session, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (admin, admin_csrf) = app.sign_in("admin@a.example.org", PASSWORD);
+
+    let issued = app.post_json(
+        &format!("/api/v1/users/{}/password-reset", ana.id.as_str()),
+        &admin,
+        &admin_csrf,
+        &serde_json::json!({}),
+    );
+    assert_eq!(issued.status, 200, "{}", issued.body);
+    let link = issued.json()["link"].as_str().unwrap().to_owned();
+    assert!(link.starts_with("/reset/") && link.len() > 40, "{link}");
+    let elsewhere =
+        app.post_json("/api/v1/users/nobody/password-reset", &admin, &admin_csrf, &serde_json::json!({}));
+    assert_eq!(elsewhere.status, 404);
+
+    let form = app.get(&link, "");
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("ana@a.example.org"));
+    let cookie = format!("amparo_login_csrf={}", form.cookie("amparo_login_csrf").unwrap());
+    let csrf = crate::support::hidden_field(&form.body, "csrf");
+    let new_password = "copper kettles hum at dawn";
+    let submit = |password: &str, confirm: &str| {
+        app.post_form(&link, &cookie, &[("csrf", &csrf), ("password", password), ("confirm", confirm)])
+    };
+    let differ = submit(new_password, "copper kettles hum at dusk");
+    assert_eq!(differ.status, 422);
+    assert!(differ.body.contains("differ"), "{}", differ.body);
+    let common = submit("password1234567890", "password1234567890");
+    assert_eq!(common.status, 422, "a common password is refused");
+    let no_csrf =
+        app.post_form(&link, "", &[("csrf", &csrf), ("password", new_password), ("confirm", new_password)]);
+    assert_eq!(no_csrf.status, 403);
+
+    let done = submit(new_password, new_password);
+    assert_eq!((done.status, done.header("location")), (303, Some("/login?reset=1")), "{}", done.body);
+    assert_eq!(refused(&app.get("/cases", &ana_session)), Some("unauthenticated"), "her sessions ended");
+    app.sign_in("ana@a.example.org", new_password);
+    let old = app.get("/login", "");
+    let old_cookie = format!("amparo_login_csrf={}", old.cookie("amparo_login_csrf").unwrap());
+    let old_csrf = crate::support::hidden_field(&old.body, "csrf");
+    let with_old = app.post_form(
+        "/login",
+        &old_cookie,
+        &[("csrf", &old_csrf), ("email", "ana@a.example.org"), ("password", PASSWORD)],
+    );
+    assert_eq!(with_old.status, 401, "the old password no longer works");
+
+    // The link worked once.
+    assert_eq!(submit(new_password, new_password).status, 422);
+    assert_eq!(app.get(&link, "").status, 422);
+    assert_eq!(app.get("/reset/0000", "").status, 422);
+    let actions: Vec<String> =
+        store.audit_log(Some(&org.id)).unwrap().into_iter().map(|e| e.action).collect();
+    assert!(
+        actions.contains(&"password.reset_issued".to_owned())
+            && actions.contains(&"password.reset".to_owned()),
+        "{actions:?}"
+    );
+}

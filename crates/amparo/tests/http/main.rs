@@ -1,0 +1,21 @@
+//! The web app and JSON API, on both backends. Most tests send requests through the router in
+//! process (`support::router`: a fixed clock, no server, no port); the rest run against the real
+//! `amparo serve` for what only it proves: calendar feed addresses built from the address it
+//! listens on, and the HTTPS settings it reads from its configuration file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod authorization;
+mod case_forms;
+mod case_list;
+mod i18n;
+mod intake;
+mod notifications;
+mod problems;
+mod second_factor;
+mod site;
+mod snapshots;
+mod triage;
+mod trust_pages;
