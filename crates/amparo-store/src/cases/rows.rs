@@ -5,9 +5,7 @@ use std::collections::HashSet;
 
 use amparo_domain::case_file::validate_event;
 use amparo_domain::identifiers::{ANumber, CaseReference, CountryCode};
-use amparo_domain::{
-    CaseFile, CaseRecord, Event, MedicalProfile, Person, PersonRole, Program, RawEvent,
-};
+use amparo_domain::{CaseFile, CaseRecord, Event, MedicalProfile, Person, PersonRole, Program, RawEvent};
 
 use crate::columns::{corrupt, from_millis};
 use crate::error::{StoreError, StoreResult};

@@ -110,6 +110,7 @@ amparo_store::on_both_backends!(
     values_written_before_encryption_are_sealed_at_the_next_start,
     triage_and_escalations_do_not_name_the_patients_health_in_clear,
     texts_written_before_facts_read_back_and_are_sealed_at_the_next_start,
+    rows_from_before_one_column_per_text_are_migrated_and_read_back_the_same,
     events_stay_append_only,
 );
 
@@ -357,6 +358,72 @@ fn texts_written_before_facts_read_back_and_are_sealed_at_the_next_start(db: &Te
     for words in ["3 days to critical harm", "3 días hasta un daño grave"] {
         assert!(!contains(&bytes, words), "{words:?} was sealed");
     }
+}
+
+/// A database as Amparo left it before migration 0015 (a column per language, the triage's
+/// sentences in clear) is migrated on opening: every sentence reads back as written, none stays in
+/// clear, and the next refresh writes the triage as facts again.
+fn rows_from_before_one_column_per_text_are_migrated_and_read_back_the_same(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&store);
+    let fresh = store.board(&org, &BoardFilter::default()).unwrap().entries[0].reasons.clone();
+    let old_triage = r#"[{"code":"no_attorney","points":5,"text_en":"no attorney assigned","text_es":"no se ha asignado un abogado"},{"code":"patient_critical","points":90,"text_en":"patient critical: 3 days to critical harm","text_es":"paciente: 3 días hasta un daño grave"}]"#;
+    raw_sql(
+        db,
+        &format!(
+            "ALTER TABLE tasks ADD COLUMN title_en TEXT;
+             ALTER TABLE tasks ADD COLUMN title_es TEXT;
+             UPDATE tasks SET title_en = 'Call the family', title_es = 'Llamar a la familia';
+             ALTER TABLE tasks DROP COLUMN title;
+             ALTER TABLE escalations ADD COLUMN reason_en TEXT;
+             ALTER TABLE escalations ADD COLUMN reason_es TEXT;
+             UPDATE escalations SET reason_en = 'notice (3 days to critical harm)', reason_es = 'aviso (3 días hasta un daño grave)';
+             ALTER TABLE escalations DROP COLUMN reason;
+             UPDATE cases SET triage = '{old_triage}' WHERE org_id = '{org}' AND id = '{case}';
+             DELETE FROM amparo_migrations WHERE version = 15;"
+        ),
+    );
+    drop(store);
+
+    let reopened = open(&db.url, db.sealer()).unwrap();
+    let tasks = reopened.case_tasks(&org, &case).unwrap();
+    assert!(!tasks.is_empty());
+    for task in &tasks {
+        assert_eq!(
+            (task.title_en.as_str(), task.title_es.as_str()),
+            ("Call the family", "Llamar a la familia")
+        );
+    }
+    let escalation = &reopened.escalations(&org, &case).unwrap()[0];
+    assert_eq!(
+        (escalation.reason_en.as_str(), escalation.reason_es.as_str()),
+        ("notice (3 days to critical harm)", "aviso (3 días hasta un daño grave)")
+    );
+    let reasons = &reopened.board(&org, &BoardFilter::default()).unwrap().entries[0].reasons;
+    let read: Vec<_> =
+        reasons.iter().map(|r| (r.code.as_str(), r.points, r.text_en.as_str(), r.text_es.as_str())).collect();
+    assert_eq!(
+        read,
+        [
+            ("no_attorney", 5, "no attorney assigned", "no se ha asignado un abogado"),
+            (
+                "patient_critical",
+                90,
+                "patient critical: 3 days to critical harm",
+                "paciente: 3 días hasta un daño grave"
+            ),
+        ]
+    );
+    let bytes = database_bytes(db);
+    for words in ["3 days to critical harm", "3 días hasta un daño grave"] {
+        assert!(!contains(&bytes, words), "{words:?} was sealed");
+    }
+    // The migration marked every case for derivation; the refresh writes facts again.
+    assert_eq!(
+        reopened.refresh_derived(&org, amparo_domain::Date::from_ymd(2026, 3, 1).unwrap(), now()).unwrap(),
+        1
+    );
+    assert_eq!(reopened.board(&org, &BoardFilter::default()).unwrap().entries[0].reasons, fresh);
 }
 
 fn events_stay_append_only(db: &TestDatabase) {
