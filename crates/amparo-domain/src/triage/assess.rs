@@ -48,7 +48,6 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use crate::case::Language;
 use crate::case_file::CaseFile;
 use crate::date::Date;
 use crate::event::{Event, EventKind};
@@ -100,25 +99,14 @@ pub struct Component {
     pub code: &'static str,
     pub category: Category,
     pub points: i64,
-    /// The facts the component names, from which its sentences are rendered.
+    /// The facts the component names; [`Reason::text`] writes them in a language ("parole ends in
+    /// 12 days (2026-03-09), nothing filed"), counting from the day the case was scored.
     pub reason: Reason,
-    /// Plain English naming the facts ("parole ends in 12 days (2026-03-09), nothing filed").
-    pub text_en: String,
-    /// The same in Spanish, *usted* register.
-    pub text_es: String,
 }
 
 impl Component {
-    /// A component of `points` for `reason`, its sentences rendered as of `today`.
-    fn new(category: Category, points: i64, reason: Reason, today: Date) -> Component {
-        Component {
-            code: reason.code(),
-            category,
-            points,
-            text_en: reason.text(Language::En, today),
-            text_es: reason.text(Language::Es, today),
-            reason,
-        }
+    fn new(category: Category, points: i64, reason: Reason) -> Component {
+        Component { code: reason.code(), category, points, reason }
     }
 }
 
@@ -198,12 +186,11 @@ fn linear(max: i64, span: i64, days: i64) -> i64 {
 
 struct Builder {
     components: Vec<Component>,
-    today: Date,
 }
 
 impl Builder {
     fn push(&mut self, category: Category, points: i64, reason: Reason) {
-        self.components.push(Component::new(category, points, reason, self.today));
+        self.components.push(Component::new(category, points, reason));
     }
 }
 
@@ -217,7 +204,7 @@ pub fn assess(
 ) -> Assessment {
     let today = derivation.today;
     let critical = CriticalCare::of(file, context.critical_care_threshold_days);
-    let mut out = Builder { components: Vec::with_capacity(8), today };
+    let mut out = Builder { components: Vec::with_capacity(8) };
 
     medical(&mut out, file, &critical, weights);
     let live = live_events(file);
@@ -437,7 +424,7 @@ fn gaps(
             && !filed_since(begun, key, notice_on)
         {
             let reason = Reason::NewRequestNotFiled { notice_on };
-            consider(3, Component::new(Category::Gap, w.re_parole_overdue, reason, today));
+            consider(3, Component::new(Category::Gap, w.re_parole_overdue, reason));
         }
     }
     for deadline in derivation.alarms() {
@@ -453,10 +440,10 @@ fn gaps(
         let days = today.days_until(due);
         if days < 0 {
             let reason = Reason::ReParoleOverdue { due };
-            consider(2, Component::new(Category::Gap, w.re_parole_overdue, reason, today));
+            consider(2, Component::new(Category::Gap, w.re_parole_overdue, reason));
         } else if days <= w.re_parole_due_within_days {
             let reason = Reason::ReParoleDueSoon { due };
-            consider(1, Component::new(Category::Gap, w.re_parole_due_soon, reason, today));
+            consider(1, Component::new(Category::Gap, w.re_parole_due_soon, reason));
         }
     }
     if let Some((_, component)) = worst {

@@ -4,7 +4,7 @@
 
 use amparo_domain::org::UserRole;
 use amparo_domain::triage::{KnownEscalation, PlannedTask, Trigger, TriggerKind, plan_escalations};
-use amparo_domain::{CaseFile, Language, Texts};
+use amparo_domain::{CaseFile, Language};
 
 use crate::columns::{from_millis, stored_date};
 use crate::db::{Tx, Value};
@@ -97,7 +97,7 @@ pub(crate) fn queue_escalations(
                 TaskId::generate().0.into(),
                 case.clone(),
                 id.clone(),
-                tasks::title_json(&Texts::en_es(task.title_en, task.title_es))?.into(),
+                tasks::title_json(&task.title)?.into(),
                 task.owner_role.as_str().into(),
                 owner.into(),
                 due_ms.into(),
