@@ -14,6 +14,7 @@ pub mod org;
 pub mod policy;
 pub mod problem;
 pub mod rules;
+pub mod texts;
 pub mod triage;
 pub mod words;
 
@@ -29,6 +30,7 @@ pub use rules::{
     Basis, Deadline, DeadlineKind, Derivation, PersonStatus, RuleId, RuleSet, RuleSetError, Status, derive,
     is_critical_care, render_text,
 };
+pub use texts::Texts;
 pub use triage::{
     Assessment, Component, EscalationTemplates, PlannedTask, TriageContext, TriageWeights, Trigger,
     TriggerKind, assess, escalation_triggers, trigger_resolved,

@@ -22,7 +22,7 @@ use crate::model::{CaseId, OrgId, UserId};
 use crate::policy::load_policy;
 use crate::row_buffer::RowBuffer;
 use crate::security::seal::{self, Field, Sealer};
-use crate::triage::escalations;
+use crate::triage::{escalations, reasons};
 use crate::{CaseSource, Store};
 
 /// A new case with its derivation, written in one row. A reference already taken is skipped (and
@@ -82,7 +82,8 @@ fn import<F: Borrow<CaseFile> + Send>(
 ) -> StoreResult<Vec<CaseId>> {
     // Loading the policy also proves the organisation exists.
     let policy = load_policy(tx, context.org)?;
-    let derive = DeriveContext::new(legal_today(context.now), &policy, context.rules, context.now);
+    let derive =
+        DeriveContext::new(legal_today(context.now), &policy, context.rules, context.now, context.sealer);
     let mut ids = Vec::new();
     std::thread::scope(|scope| {
         // One chunk derived ahead is enough to keep the writer busy.
@@ -179,7 +180,7 @@ impl NewCases {
             t.next_due.into(),
             t.next_kind.into(),
             t.class_of_admission.into(),
-            t.reasons.into(),
+            reasons::seal_triage(sealer, (org_id, id.as_str()), t.scored_on, &t.components)?.into(),
             derived.list.status.into(),
             derived.list.patient_sort.into(),
             derived.list.due_sort.into(),
@@ -207,7 +208,8 @@ impl NewCases {
         self.derived.add_deadlines(org, &case, derived.deadlines);
         let plan = plan_escalations(file, derive.plan(), &[]);
         // A new case has nobody assigned, so nobody to notify of what it opens.
-        escalations::queue_escalations(&mut self.derived, (org, &case), plan.open, &[], now);
+        let sealing = (sealer, org_id);
+        escalations::queue_escalations(&mut self.derived, (org, &case), sealing, plan.open, &[], now)?;
         Ok(id)
     }
 

@@ -52,7 +52,7 @@ impl Store {
             };
             audit::append(tx, entry, now)?;
             derivation::invalidate_organisation(tx, org)?;
-            let context = DeriveContext::new(legal_today(now), policy, self.rule_set(), now);
+            let context = DeriveContext::new(legal_today(now), policy, self.rule_set(), now, self.sealer());
             derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX)
         })
     }

@@ -8,7 +8,7 @@
 //! | [`keyfile`] | key generation, the key-file format, permission-checked loading, atomic creation and rotation, key derivation |
 //! | [`audit_chain`] | tamper-evident hash chain over audit entries |
 //! | [`totp`] | RFC 6238 one-time codes for a second factor |
-//! | [`password_policy`] | NIST SP 800-63B password rules, blocklist, English and Spanish messages |
+//! | [`password_policy`] | NIST SP 800-63B password rules, blocklist, why a password was refused (as data) |
 //! | [`secret`] | `Secret<T>`: prints `***`, wiped on drop |
 //!
 //! `README.md` beside this crate describes the formats and the threat each module answers.

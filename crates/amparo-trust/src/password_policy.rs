@@ -39,17 +39,8 @@ const MIN_REMAINDER: usize = 4;
 
 static BLOCKLIST_TEXT: &str = include_str!("../data/common-passwords.txt");
 
-/// The language of a user-facing message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// English.
-    En,
-    /// Spanish.
-    Es,
-}
-
-/// Why a password was refused. `Display` is the English message; [`PasswordError::message`]
-/// gives either language. No variant carries the password.
+/// Why a password was refused, as data: the web layer words each reason in the reader's language
+/// (`Display` is the English wording, for the command line and logs). No variant carries the password.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PasswordError {
     /// Fewer characters than the minimum.
@@ -82,30 +73,6 @@ pub enum PasswordError {
     /// A repeated character or pattern, or a plain sequence.
     #[error("This password is a repeated or sequential pattern. Choose something less predictable.")]
     Repetitive,
-}
-
-impl PasswordError {
-    /// The message to show the user, in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Es => match self {
-                PasswordError::TooShort { min, actual } => format!(
-                    "Use al menos {min} caracteres (esta tiene {actual}). Unas cuantas palabras sin relación entre sí forman una buena frase de contraseña."
-                ),
-                PasswordError::TooLong { max } => format!("Use como máximo {max} caracteres."),
-                PasswordError::Blocklisted => String::from(
-                    "Esta contraseña es demasiado común: está en las listas que los atacantes prueban primero. Elija otra.",
-                ),
-                PasswordError::ContextWord { word } => format!(
-                    "Esta contraseña se basa en «{word}», fácil de adivinar a partir de su cuenta o de este servicio. Elija otra."
-                ),
-                PasswordError::Repetitive => String::from(
-                    "Esta contraseña es un patrón repetido o secuencial. Elija algo menos predecible.",
-                ),
-            },
-        }
-    }
 }
 
 /// What the policy needs to know about the account.

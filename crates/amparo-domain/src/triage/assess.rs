@@ -55,7 +55,7 @@ use crate::policy::{DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS, Policy};
 use crate::rules::{Deadline, DeadlineKind, Derivation, EndCause, Status, current_grant, live_events};
 
 use super::critical::CriticalCare;
-use super::text::{days_en, days_es, when_en, when_es};
+use super::reason::Reason;
 use super::weights::TriageWeights;
 
 /// Facts the triage needs that the case file does not hold.
@@ -99,10 +99,15 @@ pub struct Component {
     pub code: &'static str,
     pub category: Category,
     pub points: i64,
-    /// Plain English naming the facts ("parole ends in 12 days (2026-03-09), nothing filed").
-    pub text_en: String,
-    /// The same in Spanish, *usted* register.
-    pub text_es: String,
+    /// The facts the component names; [`Reason::text`] writes them in a language ("parole ends in
+    /// 12 days (2026-03-09), nothing filed"), counting from the day the case was scored.
+    pub reason: Reason,
+}
+
+impl Component {
+    fn new(category: Category, points: i64, reason: Reason) -> Component {
+        Component { code: reason.code(), category, points, reason }
+    }
 }
 
 /// Every component code the triage can produce.
@@ -184,8 +189,8 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, code: &'static str, category: Category, points: i64, en: String, es: String) {
-        self.components.push(Component { code, category, points, text_en: en, text_es: es });
+    fn push(&mut self, category: Category, points: i64, reason: Reason) {
+        self.components.push(Component::new(category, points, reason));
     }
 }
 
@@ -219,13 +224,7 @@ pub fn assess(
         let percent = weights.medical.critical_exposure_percent;
         let extra = legal * percent / 100;
         if extra > 0 {
-            out.push(
-                "critical_care_exposure",
-                Category::Legal,
-                extra,
-                format!("critical-care case: legal risks count {percent}% more"),
-                format!("caso de atención crítica: los riesgos legales cuentan un {percent} % más"),
-            );
+            out.push(Category::Legal, extra, Reason::CriticalCareExposure { percent });
         }
     }
     gaps(&mut out, file, derivation, begun, context, weights);
@@ -248,44 +247,15 @@ fn medical(out: &mut Builder, file: &CaseFile, critical: &CriticalCare, weights:
         if critical.critical {
             let threshold = i64::from(critical.threshold_days);
             let points = w.critical_care + w.critical_care_per_day * (threshold - d).max(0);
-            out.push(
-                "patient_critical",
-                Category::Medical,
-                points,
-                format!(
-                    "patient critical: {} to critical harm if care stops (critical-care threshold: {})",
-                    days_en(d),
-                    days_en(threshold)
-                ),
-                format!(
-                    "paciente en estado crítico: {} hasta un daño grave si se interrumpe el tratamiento (umbral de atención crítica: {})",
-                    days_es(d),
-                    days_es(threshold)
-                ),
-            );
+            out.push(Category::Medical, points, Reason::PatientCritical { days: d, threshold });
         } else if d <= w.fragile_days {
-            out.push(
-                "patient_fragile",
-                Category::Medical,
-                w.fragile,
-                format!("patient fragile: {} to critical harm if care stops", days_en(d)),
-                format!(
-                    "paciente en situación frágil: {} hasta un daño grave si se interrumpe el tratamiento",
-                    days_es(d)
-                ),
-            );
+            out.push(Category::Medical, w.fragile, Reason::PatientFragile { days: d });
         }
     }
     let unavailable =
         file.case.medical.as_ref().is_some_and(|m| m.available_in_origin_country == Some(false));
     if unavailable {
-        out.push(
-            "care_unavailable_abroad",
-            Category::Medical,
-            w.care_unavailable_abroad,
-            "the care the patient needs is not available in the country of origin".to_owned(),
-            "el tratamiento que necesita el paciente no está disponible en su país de origen".to_owned(),
-        );
+        out.push(Category::Medical, w.care_unavailable_abroad, Reason::CareUnavailableAbroad);
     }
 }
 
@@ -379,62 +349,22 @@ fn parole(
         }
     }
     if let Some((points, _, exposure)) = worst {
-        match exposure {
-            Exposure::Terminated(end) => out.push(
-                "parole_terminated",
-                Category::Legal,
-                points,
-                format!("parole terminated by notice as of {end} ({})", when_en(today, end)),
-                format!(
-                    "el permiso humanitario (parole) terminó el {end} por un aviso de terminación ({})",
-                    when_es(today, end)
-                ),
-            ),
-            Exposure::Expired(end) => out.push(
-                "parole_expired",
-                Category::Legal,
-                points,
-                format!("parole expired on {end} ({})", when_en(today, end)),
-                format!("el permiso humanitario (parole) venció el {end} ({})", when_es(today, end)),
-            ),
+        let reason = match exposure {
+            Exposure::Terminated(end) => Reason::ParoleTerminated { end },
+            Exposure::Expired(end) => Reason::ParoleExpired { end },
             Exposure::EndsSoon { end, by_termination, filed } => {
-                let (verb_es, by_en, by_es) = if by_termination {
-                    ("termina", " by termination notice", " por un aviso de terminación")
-                } else {
-                    ("vence", "", "")
-                };
-                let (filed_en, filed_es) = if filed {
-                    ("re-parole filed", "ya se presentó la solicitud de renovación (re-parole)")
-                } else {
-                    ("nothing filed", "no se ha presentado nada")
-                };
-                let sep_es = if filed { ";" } else { " y" };
-                out.push(
-                    "parole_ends_soon",
-                    Category::Legal,
-                    points,
-                    format!("parole ends {} ({end}){by_en}, {filed_en}", when_en(today, end)),
-                    format!(
-                        "el permiso humanitario (parole) {verb_es} {} ({end}){by_es}{sep_es} {filed_es}",
-                        when_es(today, end)
-                    ),
-                );
+                Reason::ParoleEndsSoon { end, by_termination, filed }
             }
-        }
+        };
+        out.push(Category::Legal, points, reason);
     }
     if let Some((n, end)) = notice {
-        let (ends_en, ends_es) = if end < today { ("ended", "terminó") } else { ("ends", "termina") };
-        let mut en = format!("termination notice of {}: parole {ends_en} {end}", n.on);
-        let mut es =
-            format!("aviso de terminación del {}: el permiso humanitario (parole) {ends_es} el {end}", n.on);
-        if let EventKind::TerminationNotice { depart_by: Some(depart_by), .. } = &n.kind {
-            en.push_str(&format!("; depart by {depart_by} ({})", when_en(today, *depart_by)));
-            es.push_str(&format!(
-                "; debe salir del país a más tardar el {depart_by} ({})",
-                when_es(today, *depart_by)
-            ));
-        }
-        out.push("termination_notice", Category::Legal, w.termination_notice, en, es);
+        let depart_by = match &n.kind {
+            EventKind::TerminationNotice { depart_by, .. } => *depart_by,
+            _ => None,
+        };
+        let reason = Reason::TerminationNotice { notice_on: n.on, end, depart_by };
+        out.push(Category::Legal, w.termination_notice, reason);
     }
 }
 
@@ -442,40 +372,17 @@ fn responses(out: &mut Builder, derivation: &Derivation, weights: &TriageWeights
     let w = &weights.legal;
     let today = derivation.today;
     for deadline in derivation.alarms() {
-        let (code, base, what_en, what_es) = match deadline.kind {
-            DeadlineKind::RfeResponseDue => {
-                ("rfe_open", w.rfe_open, "RFE response", "la respuesta a la solicitud de evidencia (RFE)")
-            }
-            DeadlineKind::NoidResponseDue => (
-                "noid_open",
-                w.noid_open,
-                "NOID response",
-                "la respuesta al aviso de intención de denegar (NOID)",
-            ),
-            DeadlineKind::MotionDue if deadline.due >= today => (
-                "motion_open",
-                w.motion_open,
-                "parole denied: motion to reopen or reconsider",
-                "permiso humanitario (parole) denegado: la moción de reapertura o reconsideración",
-            ),
-            DeadlineKind::FeeDue => ("fee_open", w.fee_open, "fee payment", "el pago de la tarifa"),
+        let due = deadline.due;
+        let (base, reason) = match deadline.kind {
+            DeadlineKind::RfeResponseDue => (w.rfe_open, Reason::RfeOpen { due }),
+            DeadlineKind::NoidResponseDue => (w.noid_open, Reason::NoidOpen { due }),
+            DeadlineKind::MotionDue if due >= today => (w.motion_open, Reason::MotionOpen { due }),
+            DeadlineKind::FeeDue => (w.fee_open, Reason::FeeOpen { due }),
             _ => continue,
         };
-        let due = deadline.due;
         let days = today.days_until(due);
         let points = base + linear(w.response_due_max, w.response_window_days, days);
-        let (en, es) = if due < today {
-            (
-                format!("{what_en} was due {due} ({}), still open", when_en(today, due)),
-                format!("{what_es} venció el {due} ({}) y sigue pendiente", when_es(today, due)),
-            )
-        } else {
-            (
-                format!("{what_en} due {due} ({})", when_en(today, due)),
-                format!("{what_es} vence el {due} ({})", when_es(today, due)),
-            )
-        };
-        out.push(code, Category::Legal, points, en, es);
+        out.push(Category::Legal, points, reason);
     }
 }
 
@@ -490,32 +397,13 @@ fn gaps(
     let w = &weights.gaps;
     let today = derivation.today;
     if !context.attorney_assigned {
-        out.push(
-            "no_attorney",
-            Category::Gap,
-            w.no_attorney,
-            "no attorney assigned".to_owned(),
-            "no se ha asignado un abogado".to_owned(),
-        );
+        out.push(Category::Gap, w.no_attorney, Reason::NoAttorney);
     }
     let refresh = derivation.deadlines.iter().find(|d| d.kind == DeadlineKind::MedicalAttestationRefreshBy);
     if let Some(refresh) = refresh
         && refresh.due < today
     {
-        let due = refresh.due;
-        out.push(
-            "attestation_stale",
-            Category::Gap,
-            w.attestation_stale,
-            format!(
-                "medical attestation out of date: it was due for renewal by {due} ({})",
-                when_en(today, due)
-            ),
-            format!(
-                "la certificación médica está desactualizada: debía renovarse a más tardar el {due} ({})",
-                when_es(today, due)
-            ),
-        );
+        out.push(Category::Gap, w.attestation_stale, Reason::AttestationStale { due: refresh.due });
     }
 
     // The worst re-parole gap among the people still in the United States.
@@ -535,20 +423,8 @@ fn gaps(
             && let Some(notice_on) = latest_notice(begun, key, grant.granted_on)
             && !filed_since(begun, key, notice_on)
         {
-            consider(
-                3,
-                Component {
-                    code: "new_request_not_filed",
-                    category: Category::Gap,
-                    points: w.re_parole_overdue,
-                    text_en: format!(
-                        "parole terminated; no new parole request filed since the termination notice of {notice_on}"
-                    ),
-                    text_es: format!(
-                        "el permiso humanitario (parole) fue terminado y no se ha presentado una nueva solicitud desde el aviso de terminación del {notice_on}"
-                    ),
-                },
-            );
+            let reason = Reason::NewRequestNotFiled { notice_on };
+            consider(3, Component::new(Category::Gap, w.re_parole_overdue, reason));
         }
     }
     for deadline in derivation.alarms() {
@@ -563,39 +439,11 @@ fn gaps(
         let due = deadline.due;
         let days = today.days_until(due);
         if days < 0 {
-            consider(
-                2,
-                Component {
-                    code: "re_parole_overdue",
-                    category: Category::Gap,
-                    points: w.re_parole_overdue,
-                    text_en: format!(
-                        "re-parole not filed; the target date, {due}, has passed ({})",
-                        when_en(today, due)
-                    ),
-                    text_es: format!(
-                        "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole); la fecha prevista, el {due}, ya pasó ({})",
-                        when_es(today, due)
-                    ),
-                },
-            );
+            let reason = Reason::ReParoleOverdue { due };
+            consider(2, Component::new(Category::Gap, w.re_parole_overdue, reason));
         } else if days <= w.re_parole_due_within_days {
-            consider(
-                1,
-                Component {
-                    code: "re_parole_due_soon",
-                    category: Category::Gap,
-                    points: w.re_parole_due_soon,
-                    text_en: format!(
-                        "re-parole not filed; the target date is {due} ({})",
-                        when_en(today, due)
-                    ),
-                    text_es: format!(
-                        "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole); la fecha prevista es el {due} ({})",
-                        when_es(today, due)
-                    ),
-                },
-            );
+            let reason = Reason::ReParoleDueSoon { due };
+            consider(1, Component::new(Category::Gap, w.re_parole_due_soon, reason));
         }
     }
     if let Some((_, component)) = worst {

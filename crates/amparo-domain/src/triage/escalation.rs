@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::org::UserRole;
+use crate::texts::Texts;
 
 use super::trigger::{Trigger, TriggerKind};
 
@@ -33,8 +34,8 @@ pub struct TaskTemplate {
 /// One task of an escalation about to start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PlannedTask {
-    pub title_en: String,
-    pub title_es: String,
+    /// The title in each language the checklist was written in.
+    pub title: Texts,
     pub owner_role: UserRole,
     /// Hours from the escalation's start.
     pub due_in_hours: u32,
@@ -249,8 +250,7 @@ impl EscalationTemplates {
         self.tasks(kind)
             .iter()
             .map(|t| PlannedTask {
-                title_en: t.title_en.clone(),
-                title_es: t.title_es.clone(),
+                title: Texts::en_es(t.title_en.clone(), t.title_es.clone()),
                 owner_role: t.owner_role,
                 due_in_hours: if critical { t.due_hours_critical } else { t.due_hours },
             })

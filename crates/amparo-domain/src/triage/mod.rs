@@ -8,12 +8,15 @@
 //!   ([`RuleSet::triage`](crate::RuleSet::triage)).
 //! - [`trigger`]: escalation triggers ([`escalation_triggers`], [`open_triggers`]) and their resolution
 //!   ([`trigger_resolved`]).
+//! - [`reason`]: what a score's components and a trigger say, as facts rendered on read
+//!   ([`Reason`], [`TriggerReason`]).
 //! - [`escalation`]: the checklist each trigger starts, as data ([`EscalationTemplates`]).
 
 pub mod assess;
 pub mod critical;
 pub mod escalation;
 pub mod plan;
+pub mod reason;
 mod text;
 pub mod trigger;
 pub mod weights;
@@ -24,6 +27,7 @@ pub use escalation::{
     BUILTIN_ESCALATION_TOML, EscalationTemplateError, EscalationTemplates, PlannedTask, TaskTemplate,
 };
 pub use plan::{EscalationPlan, KnownEscalation, PlanContext, RESOLVED_BY_TIMELINE, plan_escalations};
+pub use reason::{Reason, TriggerReason};
 pub use trigger::{Trigger, TriggerKind, escalation_triggers, open_triggers, trigger_resolved};
 pub use weights::{
     EscalationWeights, GapWeights, LegalWeights, MedicalWeights, TriageWeights, TriageWeightsError,

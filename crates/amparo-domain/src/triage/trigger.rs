@@ -35,8 +35,8 @@ use crate::event::{Event, EventKind};
 use crate::policy::Policy;
 use crate::rules::{EndCause, RuleSet, current_grant, live_events};
 
-use super::critical::{CriticalCare, critical_care};
-use super::text::{days_en, days_es, when_en, when_es};
+use super::critical::critical_care;
+use super::reason::TriggerReason;
 
 /// What opened an escalation. The string ids are stable: stores and templates key on them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -101,8 +101,8 @@ pub struct Trigger {
     pub event_on: Date,
     /// Whether the case was critical-care when the trigger was found (choose the plan's due times by it).
     pub critical_care: bool,
-    pub reason_en: String,
-    pub reason_es: String,
+    /// What the trigger says, as facts rendered in the reader's language.
+    pub reason: TriggerReason,
 }
 
 impl Trigger {
@@ -117,57 +117,32 @@ pub fn open_triggers(file: &CaseFile, today: Date, policy: &Policy, rules: &Rule
     let critical = critical_care(file, policy);
     let live = live_events(file);
     let mut out = Vec::new();
-    let harm = |c: &CriticalCare| {
-        let d = i64::from(c.days_to_critical_harm.unwrap_or(0));
-        (days_en(d), days_es(d))
-    };
+    let harm_days = i64::from(critical.days_to_critical_harm.unwrap_or(0));
     for event in &live {
         match &event.kind {
             EventKind::TerminationNotice { depart_by, .. }
                 if critical.critical && !termination_resolved(file, &live, event, today) =>
             {
-                let (h_en, h_es) = harm(&critical);
-                let mut en = format!(
-                    "termination notice of {} on a critical-care case ({h_en} to critical harm if care stops)",
-                    event.on
-                );
-                let mut es = format!(
-                    "aviso de terminación del {} en un caso de atención crítica ({h_es} hasta un daño grave si se interrumpe el tratamiento)",
-                    event.on
-                );
-                if let Some(d) = depart_by {
-                    en.push_str(&format!("; depart by {d} ({})", when_en(today, *d)));
-                    es.push_str(&format!(
-                        "; debe salir del país a más tardar el {d} ({})",
-                        when_es(today, *d)
-                    ));
-                }
-                out.push(trigger(TriggerKind::TerminationNotice, event, true, en, es));
+                let reason = TriggerReason::TerminationNotice {
+                    notice_on: event.on,
+                    harm_days,
+                    depart_by: *depart_by,
+                    as_of: today,
+                };
+                out.push(trigger(TriggerKind::TerminationNotice, event, true, reason));
             }
             EventKind::ParoleDenied { .. } if critical.critical && !denial_resolved(&live, event) => {
-                let (h_en, h_es) = harm(&critical);
-                let en = format!(
-                    "parole denied on {} on a critical-care case ({h_en} to critical harm if care stops)",
-                    event.on
-                );
-                let es = format!(
-                    "permiso humanitario (parole) denegado el {} en un caso de atención crítica ({h_es} hasta un daño grave si se interrumpe el tratamiento)",
-                    event.on
-                );
-                out.push(trigger(TriggerKind::ParoleDenied, event, true, en, es));
+                let reason = TriggerReason::ParoleDenied { denied_on: event.on, harm_days };
+                out.push(trigger(TriggerKind::ParoleDenied, event, true, reason));
             }
             EventKind::NoidReceived { respond_by, .. } if !noid_resolved(&live, event) => {
-                let mut en = format!("notice of intent to deny (NOID) received {}", event.on);
-                let mut es = format!("se recibió un aviso de intención de denegar (NOID) el {}", event.on);
-                if let Some(d) = respond_by {
-                    en.push_str(&format!("; respond by {d} ({})", when_en(today, *d)));
-                    es.push_str(&format!("; debe responderse a más tardar el {d} ({})", when_es(today, *d)));
-                }
-                if critical.critical {
-                    en.push_str("; critical-care case");
-                    es.push_str("; caso de atención crítica");
-                }
-                out.push(trigger(TriggerKind::NoidReceived, event, critical.critical, en, es));
+                let reason = TriggerReason::NoidReceived {
+                    received_on: event.on,
+                    respond_by: *respond_by,
+                    critical_care: critical.critical,
+                    as_of: today,
+                };
+                out.push(trigger(TriggerKind::NoidReceived, event, critical.critical, reason));
             }
             _ => {}
         }
@@ -178,21 +153,8 @@ pub fn open_triggers(file: &CaseFile, today: Date, policy: &Policy, rules: &Rule
     out
 }
 
-fn trigger(
-    kind: TriggerKind,
-    event: &Event,
-    critical: bool,
-    reason_en: String,
-    reason_es: String,
-) -> Trigger {
-    Trigger {
-        kind,
-        event_id: event.id.clone(),
-        event_on: event.on,
-        critical_care: critical,
-        reason_en,
-        reason_es,
-    }
+fn trigger(kind: TriggerKind, event: &Event, critical: bool, reason: TriggerReason) -> Trigger {
+    Trigger { kind, event_id: event.id.clone(), event_on: event.on, critical_care: critical, reason }
 }
 
 fn departed_since(live: &[&Event], key: &str, since: Date, today: Date) -> bool {
@@ -262,31 +224,8 @@ fn expiring(out: &mut Vec<Trigger>, file: &CaseFile, live: &[&Event], today: Dat
         {
             continue;
         }
-        let end = grant.end;
-        let (en, es) = if end < today {
-            (
-                format!(
-                    "critical-care case: parole expired on {end} ({}) and no re-parole has been filed",
-                    when_en(today, end)
-                ),
-                format!(
-                    "caso de atención crítica: el permiso humanitario (parole) venció el {end} ({}) y no se ha presentado la solicitud de renovación (re-parole)",
-                    when_es(today, end)
-                ),
-            )
-        } else {
-            (
-                format!(
-                    "critical-care case: parole ends {end} ({}) and no re-parole has been filed",
-                    when_en(today, end)
-                ),
-                format!(
-                    "caso de atención crítica: el permiso humanitario (parole) vence el {end} ({}) y no se ha presentado la solicitud de renovación (re-parole)",
-                    when_es(today, end)
-                ),
-            )
-        };
-        out.push(trigger(TriggerKind::ParoleExpiring, grant.grant, true, en, es));
+        let reason = TriggerReason::ParoleExpiring { end: grant.end, as_of: today };
+        out.push(trigger(TriggerKind::ParoleExpiring, grant.grant, true, reason));
     }
 }
 

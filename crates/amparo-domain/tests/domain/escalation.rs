@@ -5,7 +5,9 @@ use amparo_domain::org::UserRole;
 use amparo_domain::triage::{
     BUILTIN_ESCALATION_TOML, EscalationTemplateError, EscalationTemplates, TriggerKind, open_triggers,
 };
-use amparo_domain::{CaseFile, Date, Policy, RuleSet, Trigger, escalation_triggers, trigger_resolved};
+use amparo_domain::{
+    CaseFile, Date, Language, Policy, RuleSet, Trigger, escalation_triggers, trigger_resolved,
+};
 use serde_json::{Value, json};
 
 const TODAY: &str = "2026-03-01";
@@ -65,11 +67,11 @@ fn a_termination_notice_on_a_critical_case_opens_an_escalation() {
     assert_eq!(t.event_on, d("2026-02-27"));
     assert!(t.critical_care);
     assert_eq!(
-        t.reason_en,
+        t.reason.text(Language::En),
         "termination notice of 2026-02-27 on a critical-care case (3 days to critical harm if care stops); depart by 2026-03-13 (in 12 days)"
     );
     assert_eq!(
-        t.reason_es,
+        t.reason.text(Language::Es),
         "aviso de terminación del 2026-02-27 en un caso de atención crítica (3 días hasta un daño grave si se interrumpe el tratamiento); debe salir del país a más tardar el 2026-03-13 (en 12 días)"
     );
 }
@@ -91,8 +93,18 @@ fn a_denial_escalates_only_on_a_critical_case() {
     let request = json!({ "id": "q1", "type": "parole_requested", "on": "2025-12-01" });
     let triggers = opened(CRITICAL, std::slice::from_ref(&request), std::slice::from_ref(&denial));
     assert_eq!(kinds(&triggers), ["parole_denied"]);
-    assert!(triggers[0].reason_en.starts_with("parole denied on 2026-02-26 on a critical-care case"));
-    assert!(triggers[0].reason_es.starts_with("permiso humanitario (parole) denegado el 2026-02-26"));
+    assert!(
+        triggers[0]
+            .reason
+            .text(Language::En)
+            .starts_with("parole denied on 2026-02-26 on a critical-care case")
+    );
+    assert!(
+        triggers[0]
+            .reason
+            .text(Language::Es)
+            .starts_with("permiso humanitario (parole) denegado el 2026-02-26")
+    );
     assert!(opened(STABLE, &[request], &[denial]).is_empty());
 }
 
@@ -104,11 +116,11 @@ fn a_noid_escalates_on_any_case() {
     assert_eq!(kinds(&triggers), ["noid_received"]);
     assert!(!triggers[0].critical_care);
     assert_eq!(
-        triggers[0].reason_en,
+        triggers[0].reason.text(Language::En),
         "notice of intent to deny (NOID) received 2026-02-26; respond by 2026-03-30 (in 29 days)"
     );
     assert_eq!(
-        triggers[0].reason_es,
+        triggers[0].reason.text(Language::Es),
         "se recibió un aviso de intención de denegar (NOID) el 2026-02-26; debe responderse a más tardar el 2026-03-30 (en 29 días)"
     );
     let critical = opened(CRITICAL, &[grant()], &[noid]);
@@ -129,10 +141,10 @@ fn a_critical_case_near_the_end_of_parole_with_nothing_filed_escalates() {
     assert_eq!(kinds(&open), ["parole_expiring"]);
     assert_eq!(open[0].event_id.as_deref(), Some("g2"));
     assert_eq!(
-        open[0].reason_en,
+        open[0].reason.text(Language::En),
         "critical-care case: parole ends 2026-04-30 (in 60 days) and no re-parole has been filed"
     );
-    assert!(open[0].reason_es.contains("vence el 2026-04-30 (en 60 días)"));
+    assert!(open[0].reason.text(Language::Es).contains("vence el 2026-04-30 (en 60 días)"));
     let outside = case(CRITICAL, events(&[ending("2026-05-01")]));
     assert!(open_triggers(&outside, d(TODAY), &policy, rules).is_empty());
     let stable = case(STABLE, events(&[ending("2026-04-30")]));
@@ -172,7 +184,7 @@ fn only_what_the_change_opened_is_returned() {
     let after = case(STABLE, events(&[&pending[..], &[attested]].concat()));
     let triggers = escalation_triggers(Some(&before), &after, d(TODAY), &policy, rules);
     assert_eq!(kinds(&triggers), ["termination_notice"]);
-    assert!(triggers[0].reason_en.contains("(2 days to critical harm"));
+    assert!(triggers[0].reason.text(Language::En).contains("(2 days to critical harm"));
 }
 
 // ---- resolution ---------------------------------------------------------------------------------
@@ -273,8 +285,8 @@ fn a_critical_case_gets_shorter_due_times() {
         let normal = templates.plan(kind, false);
         assert_eq!(critical.len(), normal.len());
         for (c, n) in critical.iter().zip(&normal) {
-            assert_eq!((&c.title_en, &c.title_es, c.owner_role), (&n.title_en, &n.title_es, n.owner_role));
-            assert!(c.due_in_hours < n.due_in_hours, "{kind}: {} is not shorter", c.title_en);
+            assert_eq!((&c.title, c.owner_role), (&n.title, n.owner_role));
+            assert!(c.due_in_hours < n.due_in_hours, "{kind}: {} is not shorter", c.title.get(Language::En));
         }
     }
     let trigger = opened(CRITICAL, &[grant()], &[notice()]).remove(0);

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use amparo_domain::rules::BUILTIN_TOML;
 use amparo_domain::triage::{COMPONENT_CODES, TriageWeightsError, critical_care};
 use amparo_domain::{
-    Assessment, CaseFile, Date, Policy, RuleSet, RuleSetError, TriageContext, TriageWeights, assess, derive,
+    Assessment, CaseFile, Date, Language, Policy, RuleSet, RuleSetError, TriageContext, TriageWeights,
+    assess, derive,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -55,6 +56,16 @@ fn score_with(file: &CaseFile, today: &str, context: &TriageContext, rules: &Rul
 fn run(file: &CaseFile, today: &str, attorney: bool) -> Assessment {
     let context = TriageContext::new(&Policy::default(), attorney);
     score_with(file, today, &context, RuleSet::builtin().unwrap())
+}
+
+/// A component's sentence in English, as of [`TODAY`].
+fn en(c: &amparo_domain::Component) -> String {
+    c.reason.text(Language::En, TODAY.parse().unwrap())
+}
+
+/// A component's sentence in Spanish, as of [`TODAY`].
+fn es(c: &amparo_domain::Component) -> String {
+    c.reason.text(Language::Es, TODAY.parse().unwrap())
 }
 
 fn component<'a>(a: &'a Assessment, code: &str) -> &'a amparo_domain::Component {
@@ -217,25 +228,25 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     let f = case(Some(medical(3)), with(&[grant("2025-06-01", "2026-03-13")]));
     let a = run(&f, TODAY, false);
     let c = component(&a, "parole_ends_soon");
-    assert_eq!(c.text_en, "parole ends in 12 days (2026-03-13), nothing filed");
+    assert_eq!(en(c), "parole ends in 12 days (2026-03-13), nothing filed");
     assert_eq!(
-        c.text_es,
+        es(c),
         "el permiso humanitario (parole) vence en 12 días (2026-03-13) y no se ha presentado nada"
     );
     let c = component(&a, "patient_critical");
     assert_eq!(
-        c.text_en,
+        en(c),
         "patient critical: 3 days to critical harm if care stops (critical-care threshold: 7 days)"
     );
     assert_eq!(
-        c.text_es,
+        es(c),
         "paciente en estado crítico: 3 días hasta un daño grave si se interrumpe el tratamiento (umbral de atención crítica: 7 días)"
     );
-    assert_eq!(component(&a, "no_attorney").text_es, "no se ha asignado un abogado");
+    assert_eq!(es(component(&a, "no_attorney")), "no se ha asignado un abogado");
     let c = component(&a, "re_parole_overdue");
-    assert_eq!(c.text_en, "re-parole not filed; the target date, 2025-12-12, has passed (79 days ago)");
+    assert_eq!(en(c), "re-parole not filed; the target date, 2025-12-12, has passed (79 days ago)");
     assert!(
-        c.text_es.starts_with(
+        es(c).starts_with(
             "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole)"
         )
     );
@@ -246,9 +257,9 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     );
     let c = run(&filed, TODAY, true);
     let c = component(&c, "parole_ends_soon");
-    assert_eq!(c.text_en, "parole ends in 12 days (2026-03-13), re-parole filed");
+    assert_eq!(en(c), "parole ends in 12 days (2026-03-13), re-parole filed");
     assert_eq!(
-        c.text_es,
+        es(c),
         "el permiso humanitario (parole) vence en 12 días (2026-03-13); ya se presentó la solicitud de renovación (re-parole)"
     );
 
@@ -256,15 +267,15 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     let a = run(&t, TODAY, true);
     let c = component(&a, "termination_notice");
     assert_eq!(
-        c.text_en,
+        en(c),
         "termination notice of 2026-02-25: parole ends 2026-03-10; depart by 2026-03-10 (in 9 days)"
     );
     assert_eq!(
-        c.text_es,
+        es(c),
         "aviso de terminación del 2026-02-25: el permiso humanitario (parole) termina el 2026-03-10; debe salir del país a más tardar el 2026-03-10 (en 9 días)"
     );
     let c = component(&a, "parole_ends_soon");
-    assert_eq!(c.text_en, "parole ends in 9 days (2026-03-10) by termination notice, nothing filed");
+    assert_eq!(en(c), "parole ends in 9 days (2026-03-10) by termination notice, nothing filed");
 
     let rfe = case(
         None,
@@ -272,9 +283,9 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     );
     let c = run(&rfe, TODAY, true);
     let c = component(&c, "rfe_open");
-    assert_eq!(c.text_en, "RFE response was due 2026-02-20 (9 days ago), still open");
+    assert_eq!(en(c), "RFE response was due 2026-02-20 (9 days ago), still open");
     assert_eq!(
-        c.text_es,
+        es(c),
         "la respuesta a la solicitud de evidencia (RFE) venció el 2026-02-20 (hace 9 días) y sigue pendiente"
     );
 }
@@ -308,9 +319,9 @@ fn every_component_code_has_english_and_spanish_text() {
     ];
     let mut seen = BTreeSet::new();
     for (file, today) in &scenarios {
-        for c in run(file, today, false).components {
-            assert!(!c.text_en.trim().is_empty() && !c.text_es.trim().is_empty(), "{}", c.code);
-            assert_ne!(c.text_en, c.text_es, "{} is not translated", c.code);
+        for c in &run(file, today, false).components {
+            assert!(!en(c).trim().is_empty() && !es(c).trim().is_empty(), "{}", c.code);
+            assert_ne!(en(c), es(c), "{} is not translated", c.code);
             assert!(c.points > 0, "{} scored {}", c.code, c.points);
             assert!(COMPONENT_CODES.contains(&c.code), "{} is not listed", c.code);
             seen.insert(c.code);
@@ -327,7 +338,7 @@ fn spanish_texts_use_the_agreed_terms() {
         with(&[grant("2025-06-01", "2026-12-31"), termination("2026-02-25", "2026-03-10")]),
     );
     let a = run(&t, TODAY, true);
-    let all: String = a.components.iter().map(|c| c.text_es.clone()).collect::<Vec<_>>().join(" | ");
+    let all: String = a.components.iter().map(es).collect::<Vec<_>>().join(" | ");
     assert!(all.contains("permiso humanitario (parole)"), "{all}");
     assert!(all.contains("aviso de terminación"), "{all}");
     assert!(!all.contains("parole ") || all.contains("(parole)"), "{all}");

@@ -100,7 +100,7 @@ fn append_event(
     }
     stored.file.events.push(event.clone());
     let policy = load_policy(tx, org)?;
-    let context = DeriveContext::new(legal_today(now), &policy, rules, now);
+    let context = DeriveContext::new(legal_today(now), &policy, rules, now, sealer);
     derivation::write_derivation(tx, (org, case), &stored.file, &context)?;
     Ok(expected_version + 1)
 }

@@ -21,7 +21,7 @@ use crate::error::StoreResult;
 use crate::model::{CaseId, OrgId};
 use crate::policy::load_policy;
 use crate::security::seal::Sealer;
-use crate::triage::{assignments, escalations};
+use crate::triage::{assignments, escalations, reasons};
 
 /// Cases re-derived per transaction by a refresh.
 const REFRESH_BATCH: i64 = 500;
@@ -45,12 +45,20 @@ pub struct DeriveContext<'a> {
     pub templates: &'a EscalationTemplates,
     /// When escalations opened by this derivation start (their tasks' due times count from it).
     pub now_ms: i64,
+    /// Seals what the derivation says of the patient's health (triage components, escalation reasons).
+    pub sealer: &'a Sealer,
 }
 
 impl<'a> DeriveContext<'a> {
-    pub fn new(today: Date, policy: &'a Policy, rules: &'a Rules, now: DateTime<Utc>) -> Self {
+    pub fn new(
+        today: Date,
+        policy: &'a Policy,
+        rules: &'a Rules,
+        now: DateTime<Utc>,
+        sealer: &'a Sealer,
+    ) -> Self {
         let templates = policy.checklists(&rules.templates);
-        DeriveContext { today, policy, rules: &rules.set, templates, now_ms: millis(now) }
+        DeriveContext { today, policy, rules: &rules.set, templates, now_ms: millis(now), sealer }
     }
 
     /// What escalation planning needs of it.
@@ -98,7 +106,8 @@ pub(crate) fn write_derivation(
             t.next_due.into(),
             t.next_kind.into(),
             t.class_of_admission.into(),
-            t.reasons.into(),
+            reasons::seal_triage(context.sealer, (org.as_str(), case.as_str()), t.scored_on, &t.components)?
+                .into(),
             derived.list.status.into(),
             derived.list.patient_sort.into(),
             derived.list.due_sort.into(),
@@ -140,7 +149,7 @@ impl Store {
         loop {
             let count = self.write(|tx| {
                 let policy = load_policy(tx, org)?;
-                let context = DeriveContext::new(today, &policy, self.rule_set(), now);
+                let context = DeriveContext::new(today, &policy, self.rule_set(), now, self.sealer());
                 refresh_stale(tx, self.sealer(), org, &context, REFRESH_BATCH)
             })?;
             total += count;

@@ -135,7 +135,10 @@ pub struct TriageRow {
     pub next_due: Option<String>,
     pub next_kind: Option<String>,
     pub class_of_admission: Option<String>,
-    pub reasons: String,
+    /// The day the case was scored, from which its components' relative phrases count.
+    pub scored_on: amparo_domain::Date,
+    /// The score's components, sealed into the case row by the writer (`triage::reasons`).
+    pub components: Vec<amparo_domain::triage::Component>,
 }
 
 /// Scores a case for the board from its derivation.
@@ -149,16 +152,6 @@ fn triage_row(
     use amparo_domain::triage::{TriageContext, assess};
     let context = TriageContext::new(policy, attorney_assigned);
     let assessment = assess(file, derivation, &context, rules.triage());
-    let reasons: Vec<crate::model::TriageReason> = assessment
-        .components
-        .iter()
-        .map(|c| crate::model::TriageReason {
-            code: c.code.to_owned(),
-            points: c.points,
-            text_en: c.text_en.clone(),
-            text_es: c.text_es.clone(),
-        })
-        .collect();
     let class_of_admission = amparo_domain::rules::live_events(file)
         .into_iter()
         .filter_map(|e| match &e.kind {
@@ -178,7 +171,8 @@ fn triage_row(
         next_due: assessment.next_deadline.as_ref().map(|d| d.due.to_string()),
         next_kind: assessment.next_deadline.as_ref().map(|d| d.kind.as_str().to_owned()),
         class_of_admission,
-        reasons: serde_json::to_string(&reasons)?,
+        scored_on: derivation.today,
+        components: assessment.components,
     })
 }
 

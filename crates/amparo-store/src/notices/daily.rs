@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use amparo_domain::Language;
 use amparo_domain::notice::{self, NoticeKind};
 use amparo_domain::org::UserRole;
 use amparo_domain::{Date, DeadlineKind};
@@ -16,6 +17,7 @@ use crate::model::*;
 use crate::notices::model::*;
 use crate::notices::{NewNotice, insert};
 use crate::policy::load_policy;
+use crate::triage::tasks;
 
 /// How far ahead the digest looks.
 pub const DIGEST_DAYS: u32 = 7;
@@ -31,7 +33,7 @@ const DEADLINES_ON_WITH_STAFF: &str = "SELECT d.case_id, c.reference, d.kind, d.
      JOIN case_assignments a ON a.org_id = d.org_id AND a.case_id = d.case_id \
      WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $2 AND c.is_open = 1";
 /// Open tasks with an owner whose due time has passed (tasks of closed escalations are not open).
-const OVERDUE_TASKS: &str = "SELECT t.id, t.case_id, c.reference, t.owner_id, t.title_en, t.title_es, t.due_at \
+const OVERDUE_TASKS: &str = "SELECT t.id, t.case_id, c.reference, t.owner_id, t.title, t.due_at \
      FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
      LEFT JOIN escalations e ON e.org_id = t.org_id AND e.id = t.escalation_id \
      WHERE t.org_id = $1 AND t.owner_id IS NOT NULL AND t.done_at IS NULL AND t.due_at < $2 \
@@ -101,11 +103,12 @@ fn overdue_tasks(tx: &mut dyn Tx, org: &OrgId, now_ms: i64) -> StoreResult<usize
         let task = row.text(0)?;
         let case = row.text(1)?;
         let owner = row.text(3)?;
+        let title = tasks::stored_title(&row.text(4)?)?;
         let facts = NoticeFacts {
             reference: Some(row.text(2)?),
-            task_title_en: Some(row.text(4)?),
-            task_title_es: Some(row.text(5)?),
-            task_due_at: Some(from_millis(row.int(6)?)),
+            task_title_en: Some(title.get(Language::En).to_owned()),
+            task_title_es: Some(title.get(Language::Es).to_owned()),
+            task_due_at: Some(from_millis(row.int(5)?)),
             ..NoticeFacts::default()
         };
         let notice = NewNotice {

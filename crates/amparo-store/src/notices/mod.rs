@@ -13,6 +13,7 @@ mod outbox;
 
 pub use daily::DIGEST_DAYS;
 
+use amparo_domain::Language;
 use amparo_domain::notice::{self, NoticeKind};
 use amparo_domain::org::UserRole;
 
@@ -22,6 +23,7 @@ use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 use crate::notices::model::*;
+use crate::triage::tasks;
 
 /// Writes a notice unless the person was already told the same thing.
 const INSERT_NOTIFICATION: &str = "INSERT INTO notifications (org_id, id, user_id, kind, case_id, dedupe_key, \
@@ -30,7 +32,7 @@ const INSERT_NOTIFICATION: &str = "INSERT INTO notifications (org_id, id, user_i
 /// Unowned open tasks of a role on a case: those an assignment is about to give someone.
 const UNOWNED_TASKS: &str = "SELECT id FROM tasks WHERE org_id = $1 AND case_id = $2 AND owner_role = $3 \
      AND owner_id IS NULL AND done_at IS NULL ORDER BY id";
-const TASK_FOR_NOTICE: &str = "SELECT t.case_id, c.reference, t.title_en, t.title_es, t.due_at, t.done_at \
+const TASK_FOR_NOTICE: &str = "SELECT t.case_id, c.reference, t.title, t.due_at, t.done_at \
      FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id WHERE t.org_id = $1 AND t.id = $2";
 
 pub(crate) fn case_reference(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<String> {
@@ -132,15 +134,16 @@ pub(crate) fn task_assigned(
     let Some(row) = tx.query_opt(TASK_FOR_NOTICE, &[org.as_str().into(), task.as_str().into()])? else {
         return Err(StoreError::NotFound("task".into()));
     };
-    if row.opt_int(5)?.is_some() {
+    if row.opt_int(4)?.is_some() {
         return Ok(()); // done already: nothing to act on
     }
     let case = row.text(0)?;
+    let title = tasks::stored_title(&row.text(2)?)?;
     let facts = NoticeFacts {
         reference: Some(row.text(1)?),
-        task_title_en: Some(row.text(2)?),
-        task_title_es: Some(row.text(3)?),
-        task_due_at: Some(from_millis(row.int(4)?)),
+        task_title_en: Some(title.get(Language::En).to_owned()),
+        task_title_es: Some(title.get(Language::Es).to_owned()),
+        task_due_at: Some(from_millis(row.int(3)?)),
         ..NoticeFacts::default()
     };
     let notice = NewNotice {

@@ -18,6 +18,11 @@ const SELECT_CASES_AFTER: &str = "SELECT org_id, id FROM cases WHERE (org_id > $
      ORDER BY org_id, id LIMIT $3";
 const SELECT_CASE_MEDICAL: &str = "SELECT medical FROM cases WHERE org_id = $1 AND id = $2";
 const UPDATE_CASE_MEDICAL: &str = "UPDATE cases SET medical = $3 WHERE org_id = $1 AND id = $2";
+const SELECT_CASE_TRIAGE: &str = "SELECT triage FROM cases WHERE org_id = $1 AND id = $2";
+const UPDATE_CASE_TRIAGE: &str = "UPDATE cases SET triage = $3 WHERE org_id = $1 AND id = $2";
+const SELECT_ESCALATION_REASONS: &str =
+    "SELECT id, reason FROM escalations WHERE org_id = $1 AND case_id = $2 ORDER BY id";
+const UPDATE_ESCALATION_REASON: &str = "UPDATE escalations SET reason = $3 WHERE org_id = $1 AND id = $2";
 const SELECT_PEOPLE_SEALED: &str =
     "SELECT position, birth_date, a_number FROM people WHERE org_id = $1 AND case_id = $2 ORDER BY position";
 const UPDATE_PERSON_SEALED: &str =
@@ -85,6 +90,26 @@ pub fn reseal_case(tx: &mut dyn Tx, sealer: &Sealer, at: &Cursor) -> StoreResult
         let sealed = sealer.seal(Field::CaseMedical, org, case, &plain)?;
         tx.execute(UPDATE_CASE_MEDICAL, &[org.into(), case.into(), sealed.into()])?;
         rewritten += 1;
+    }
+
+    if let Some(row) = tx.query_opt(SELECT_CASE_TRIAGE, &key)?
+        && let Some(stored) = row.opt_text(0)?
+        && sealer.needs_reseal(&stored)
+    {
+        let plain = sealer.open(Field::CaseTriage, org, case, &stored)?;
+        let sealed = sealer.seal(Field::CaseTriage, org, case, &plain)?;
+        tx.execute(UPDATE_CASE_TRIAGE, &[org.into(), case.into(), sealed.into()])?;
+        rewritten += 1;
+    }
+
+    for row in tx.query(SELECT_ESCALATION_REASONS, &key)? {
+        let (escalation, stored) = (row.text(0)?, row.text(1)?);
+        if sealer.needs_reseal(&stored) {
+            let plain = sealer.open(Field::EscalationReason, org, &escalation, &stored)?;
+            let sealed = sealer.seal(Field::EscalationReason, org, &escalation, &plain)?;
+            tx.execute(UPDATE_ESCALATION_REASON, &[org.into(), escalation.into(), sealed.into()])?;
+            rewritten += 1;
+        }
     }
 
     for row in tx.query(SELECT_PEOPLE_SEALED, &key)? {

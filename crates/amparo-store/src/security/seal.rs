@@ -32,6 +32,10 @@ pub enum Field {
     PersonBirthDate,
     PersonANumber,
     CaseMedical,
+    /// A case's triage components: they name days to critical harm and care unavailable abroad.
+    CaseTriage,
+    /// Why an escalation opened: it names days to critical harm.
+    EscalationReason,
     EventBody,
     TaskNote,
     SecondFactorSecret,
@@ -43,6 +47,8 @@ impl Field {
             Field::PersonBirthDate => ("people", "birth_date"),
             Field::PersonANumber => ("people", "a_number"),
             Field::CaseMedical => ("cases", "medical"),
+            Field::CaseTriage => ("cases", "triage"),
+            Field::EscalationReason => ("escalations", "reason"),
             Field::EventBody => ("events", "body"),
             Field::TaskNote => ("tasks", "note"),
             Field::SecondFactorSecret => ("second_factors", "secret"),

@@ -109,7 +109,7 @@ impl Store {
                 sharing::set_shared(tx, (org, case), clinician, true, None, now)?;
             }
             let policy = load_policy(tx, org)?;
-            let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now);
+            let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());
             derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX).map(|_| ())
         })
     }

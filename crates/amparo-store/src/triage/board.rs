@@ -9,7 +9,9 @@ use crate::columns::stored_date;
 use crate::conditions::Conditions;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::model::{BoardEntry, BoardFilter, BoardPage, CaseId, OrgId, TriageReason};
+use crate::model::{BoardEntry, BoardFilter, BoardPage, CaseId, OrgId};
+use crate::security::seal::Sealer;
+use crate::triage::reasons;
 
 /// The board's page: the cases are chosen and ordered on `cases` alone (off the `cases_board`
 /// index), and only the page's rows are joined to their patient and escalations.
@@ -25,14 +27,7 @@ fn board_page(conditions: &str, limit: &str, offset: &str) -> String {
     )
 }
 
-fn reasons_from_json(text: Option<&str>) -> StoreResult<Vec<TriageReason>> {
-    match text {
-        Some(text) => Ok(serde_json::from_str(text)?),
-        None => Ok(Vec::new()),
-    }
-}
-
-fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
+fn board(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
     let mut conditions = Conditions::new(org.as_str());
     conditions.fixed("c.is_open = 1");
     if filter.critical_only {
@@ -75,8 +70,11 @@ fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<Boar
         .iter()
         .map(|r| {
             let program = r.text(2)?;
+            let case_id = CaseId(r.text(0)?);
+            let triage = r.opt_text(7)?;
             Ok(BoardEntry {
-                case_id: CaseId(r.text(0)?),
+                reasons: reasons::open_triage(sealer, (org.as_str(), case_id.as_str()), triage.as_deref())?,
+                case_id,
                 reference: r.text(1)?,
                 program: Program::parse(&program).ok_or_else(|| {
                     StoreError::Backend(format!("stored program is not valid: {program:?}"))
@@ -85,7 +83,6 @@ fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<Boar
                 critical_care: r.int(4)? != 0,
                 next_due: r.opt_text(5)?.as_deref().map(stored_date).transpose()?,
                 next_kind: r.opt_text(6)?,
-                reasons: reasons_from_json(r.opt_text(7)?.as_deref())?,
                 patient_name: format!("{} {}", r.text(8)?, r.text(9)?),
                 open_escalations: r.int(10)?,
             })
@@ -97,6 +94,6 @@ fn board(tx: &mut dyn Tx, org: &OrgId, filter: &BoardFilter) -> StoreResult<Boar
 impl Store {
     /// Open cases ranked by triage score, most urgent first.
     pub fn board(&self, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
-        self.read(|tx| board(tx, org, filter))
+        self.read(|tx| board(tx, self.sealer(), org, filter))
     }
 }

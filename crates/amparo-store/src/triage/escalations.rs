@@ -2,9 +2,9 @@
 //! checklist tasks, given to whoever holds each role) and closing those the timeline resolved, as
 //! part of each derivation; and reading them back for the case page and the dashboard.
 
-use amparo_domain::CaseFile;
 use amparo_domain::org::UserRole;
 use amparo_domain::triage::{KnownEscalation, PlannedTask, Trigger, TriggerKind, plan_escalations};
+use amparo_domain::{CaseFile, Language};
 
 use crate::columns::{from_millis, stored_date};
 use crate::db::{Tx, Value};
@@ -12,18 +12,19 @@ use crate::derivation::DeriveContext;
 use crate::derivation::buffer::DerivedRows;
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Assignment, CaseId, Escalation, EscalationId, OpenEscalation, OrgId, Task, TaskId};
-use crate::triage::{assignments::assignments, tasks};
+use crate::security::seal::Sealer;
+use crate::triage::{assignments::assignments, reasons, tasks};
 use crate::{Store, notices};
 
 /// Multi-row INSERT head of escalations (see `RowBuffer`), and its column count.
 pub(crate) const INSERT_ESCALATIONS: &str = "INSERT INTO escalations (org_id, id, case_id, trigger_kind, \
-     trigger_event_id, trigger_on, critical_care, reason_en, reason_es, opened_at)";
-pub(crate) const ESCALATION_WIDTH: usize = 10;
+     trigger_event_id, trigger_on, critical_care, reason, opened_at)";
+pub(crate) const ESCALATION_WIDTH: usize = 9;
 const SELECT_CASE_ESCALATIONS: &str = "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, \
-     reason_en, reason_es, opened_at, closed_at, close_reason FROM escalations WHERE org_id = $1 AND case_id = $2 \
+     reason, opened_at, closed_at, close_reason FROM escalations WHERE org_id = $1 AND case_id = $2 \
      ORDER BY opened_at DESC, id DESC";
-const SELECT_OPEN_ESCALATIONS: &str = "SELECT e.id, e.case_id, c.reference, e.critical_care, e.reason_en, \
-     e.reason_es, e.opened_at FROM escalations e JOIN cases c ON c.org_id = e.org_id AND c.id = e.case_id \
+const SELECT_OPEN_ESCALATIONS: &str = "SELECT e.id, e.case_id, c.reference, e.critical_care, e.reason, \
+     e.opened_at FROM escalations e JOIN cases c ON c.org_id = e.org_id AND c.id = e.case_id \
      WHERE e.org_id = $1 AND e.closed_at IS NULL ORDER BY e.critical_care DESC, e.opened_at DESC, e.id LIMIT $2";
 pub(crate) const CLOSE_ESCALATION: &str = "UPDATE escalations SET closed_at = $3, close_reason = $4 WHERE org_id = $1 AND id = $2 AND closed_at IS NULL";
 
@@ -37,12 +38,13 @@ pub(crate) fn sync_escalations(
     rows: &mut DerivedRows,
 ) -> StoreResult<()> {
     let now_ms = context.now_ms;
-    let known = stored_escalations(tx, org, case)?;
+    let known = stored_escalations(tx, context.sealer, org, case)?;
     let plan = plan_escalations(file, context.plan(), &known);
     if !plan.open.is_empty() {
         let owners = assignments(tx, org, case)?;
         let key = (&Value::from(org.as_str()), &Value::from(case.as_str()));
-        for opened in queue_escalations(rows, key, plan.open, &owners, now_ms) {
+        let sealing = (context.sealer, org.as_str());
+        for opened in queue_escalations(rows, key, sealing, plan.open, &owners, now_ms)? {
             let (id, trigger, roles) = (&opened.id, &opened.trigger, &opened.task_roles);
             notices::escalation_opened(tx, (org, case), id, trigger, &owners, roles, now_ms)?;
         }
@@ -61,14 +63,16 @@ pub(crate) struct Opened {
     pub task_roles: Vec<UserRole>,
 }
 
-/// Queues the rows of newly opened escalations and their checklist tasks.
+/// Queues the rows of newly opened escalations (their reasons sealed under `org_id`) and their
+/// checklist tasks.
 pub(crate) fn queue_escalations(
     rows: &mut DerivedRows,
     (org, case): (&Value, &Value),
+    (sealer, org_id): (&Sealer, &str),
     open: Vec<(Trigger, Vec<PlannedTask>)>,
     owners: &[Assignment],
     now_ms: i64,
-) -> Vec<Opened> {
+) -> StoreResult<Vec<Opened>> {
     let mut opened = Vec::with_capacity(open.len());
     for (trigger, tasks) in open {
         let escalation = EscalationId::generate();
@@ -82,8 +86,7 @@ pub(crate) fn queue_escalations(
             trigger.event_id.clone().into(),
             trigger.event_on.to_string().into(),
             i64::from(trigger.critical_care).into(),
-            trigger.reason_en.clone().into(),
-            trigger.reason_es.clone().into(),
+            reasons::seal_trigger_reason(sealer, (org_id, escalation.as_str()), &trigger.reason)?.into(),
             now_ms.into(),
         ]);
         for task in tasks {
@@ -94,8 +97,7 @@ pub(crate) fn queue_escalations(
                 TaskId::generate().0.into(),
                 case.clone(),
                 id.clone(),
-                task.title_en.into(),
-                task.title_es.into(),
+                tasks::title_json(&task.title)?.into(),
                 task.owner_role.as_str().into(),
                 owner.into(),
                 due_ms.into(),
@@ -106,15 +108,21 @@ pub(crate) fn queue_escalations(
         }
         opened.push(Opened { id: escalation, trigger, task_roles });
     }
-    opened
+    Ok(opened)
 }
 
 /// The case's escalations as planning knows them; one whose trigger kind is no longer known keeps
 /// no trigger.
-fn stored_escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<KnownEscalation>> {
+fn stored_escalations(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    case: &CaseId,
+) -> StoreResult<Vec<KnownEscalation>> {
     tx.query(SELECT_CASE_ESCALATIONS, &[org.as_str().into(), case.as_str().into()])?
         .iter()
         .map(|r| {
+            let id = r.text(0)?;
             let trigger =
                 TriggerKind::parse(&r.text(1)?).zip(r.text(3)?.parse().ok()).map(|(kind, event_on)| {
                     Ok::<_, StoreError>(Trigger {
@@ -122,20 +130,15 @@ fn stored_escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResul
                         event_id: r.opt_text(2)?,
                         event_on,
                         critical_care: r.int(4)? != 0,
-                        reason_en: r.text(5)?,
-                        reason_es: r.text(6)?,
+                        reason: reasons::open_trigger_reason(sealer, (org.as_str(), &id), &r.text(5)?)?,
                     })
                 });
-            Ok(KnownEscalation {
-                id: r.text(0)?,
-                trigger: trigger.transpose()?,
-                open: r.opt_int(8)?.is_none(),
-            })
+            Ok(KnownEscalation { trigger: trigger.transpose()?, open: r.opt_int(7)?.is_none(), id })
         })
         .collect()
 }
 
-fn escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
+fn escalations(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
     let key = [org.as_str().into(), case.as_str().into()];
     let tasks: Vec<Task> =
         tasks::case_tasks(tx, org, case)?.into_iter().map(Ok).collect::<StoreResult<_>>()?;
@@ -143,6 +146,7 @@ fn escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<E
         .iter()
         .map(|r| {
             let id = EscalationId(r.text(0)?);
+            let reason = reasons::open_trigger_reason(sealer, (org.as_str(), id.as_str()), &r.text(5)?)?;
             Ok(Escalation {
                 tasks: tasks.iter().filter(|t| t.escalation_id.as_ref() == Some(&id)).cloned().collect(),
                 id,
@@ -151,29 +155,36 @@ fn escalations(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<E
                 trigger_event_id: r.opt_text(2)?,
                 trigger_on: stored_date(&r.text(3)?)?,
                 critical_care: r.int(4)? != 0,
-                reason_en: r.text(5)?,
-                reason_es: r.text(6)?,
-                opened_at: from_millis(r.int(7)?),
-                closed_at: r.opt_int(8)?.map(from_millis),
-                close_reason: r.opt_text(9)?,
+                reason_en: reason.text(Language::En),
+                reason_es: reason.text(Language::Es),
+                opened_at: from_millis(r.int(6)?),
+                closed_at: r.opt_int(7)?.map(from_millis),
+                close_reason: r.opt_text(8)?,
             })
         })
         .collect()
 }
 
 /// The organisation's open escalations, critical care first, then newest first.
-fn open_escalations(tx: &mut dyn Tx, org: &OrgId, limit: i64) -> StoreResult<Vec<OpenEscalation>> {
+fn open_escalations(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    limit: i64,
+) -> StoreResult<Vec<OpenEscalation>> {
     tx.query(SELECT_OPEN_ESCALATIONS, &[org.as_str().into(), limit.into()])?
         .iter()
         .map(|r| {
+            let id = EscalationId(r.text(0)?);
+            let reason = reasons::open_trigger_reason(sealer, (org.as_str(), id.as_str()), &r.text(4)?)?;
             Ok(OpenEscalation {
-                id: EscalationId(r.text(0)?),
+                id,
                 case_id: CaseId(r.text(1)?),
                 reference: r.text(2)?,
                 critical_care: r.int(3)? != 0,
-                reason_en: r.text(4)?,
-                reason_es: r.text(5)?,
-                opened_at: from_millis(r.int(6)?),
+                reason_en: reason.text(Language::En),
+                reason_es: reason.text(Language::Es),
+                opened_at: from_millis(r.int(5)?),
             })
         })
         .collect()
@@ -182,7 +193,7 @@ fn open_escalations(tx: &mut dyn Tx, org: &OrgId, limit: i64) -> StoreResult<Vec
 impl Store {
     /// A case's escalations with their tasks, newest first; closed ones stay on the record.
     pub fn escalations(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
-        let mut escalations = self.read(|tx| escalations(tx, org, case))?;
+        let mut escalations = self.read(|tx| escalations(tx, self.sealer(), org, case))?;
         for escalation in &mut escalations {
             tasks::open_notes(self.sealer(), org, &mut escalation.tasks)?;
         }
@@ -191,6 +202,6 @@ impl Store {
 
     /// The organisation's open escalations, critical care first, then newest first; at most `limit`.
     pub fn open_escalations(&self, org: &OrgId, limit: i64) -> StoreResult<Vec<OpenEscalation>> {
-        self.read(|tx| open_escalations(tx, org, limit))
+        self.read(|tx| open_escalations(tx, self.sealer(), org, limit))
     }
 }

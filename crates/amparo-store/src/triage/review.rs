@@ -1,8 +1,8 @@
 //! Programme-wide changes: selecting the cases a change touches (by programme, class of admission,
 //! citizenship, end of parole) and opening a review task on each, once.
 
-use amparo_domain::Problem;
 use amparo_domain::org::UserRole;
+use amparo_domain::{Problem, Texts};
 use chrono::{DateTime, Utc};
 
 use crate::Store;
@@ -12,17 +12,18 @@ use crate::db::{Tx, Value};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, CaseSelection, OrgId, ReviewOutcome, ReviewTask, SelectedCase, TaskId, UserId};
 use crate::triage::assignments::assignments;
+use crate::triage::tasks;
 
 /// A task, doing nothing when the case already has a task with this key (bulk actions repeat safely).
-const INSERT_TASK_ONCE: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title_en, title_es, \
+const INSERT_TASK_ONCE: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title, \
      owner_role, owner_id, due_at, created_at, created_by, dedupe_key) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
      ON CONFLICT (org_id, case_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING";
 const BOARD_FROM: &str = "FROM cases c JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id \
      AND p.role = 'patient'";
 
 struct NewTask<'a> {
-    title: (String, String),
+    title: Texts,
     owner_role: UserRole,
     owner: Option<String>,
     due_ms: i64,
@@ -45,8 +46,7 @@ fn insert_task(
             TaskId::generate().0.into(),
             case.as_str().into(),
             Value::Null,
-            task.title.0.clone().into(),
-            task.title.1.clone().into(),
+            tasks::title_json(&task.title)?.into(),
             task.owner_role.as_str().into(),
             task.owner.clone().into(),
             task.due_ms.into(),
@@ -129,7 +129,7 @@ fn open_review_tasks(
             .find(|a| a.role == UserRole::Attorney)
             .map(|a| a.user_id.0);
         let task = NewTask {
-            title: (review.title_en.trim().to_owned(), review.title_es.trim().to_owned()),
+            title: Texts::en_es(review.title_en.trim(), review.title_es.trim()),
             owner_role: UserRole::Attorney,
             owner,
             due_ms: now_ms + i64::from(review.due_in_hours) * 3_600_000,

@@ -2,7 +2,7 @@
 //! notes opened), completing one (which closes its escalation when it was the last), giving one to
 //! someone else (who is notified in the same transaction).
 
-use amparo_domain::Problem;
+use amparo_domain::{Language, Problem, Texts};
 use chrono::{DateTime, Utc};
 
 use crate::columns::{from_millis, millis};
@@ -14,10 +14,10 @@ use crate::triage::{assignments, escalations};
 use crate::{Store, accounts, notices};
 
 /// Multi-row INSERT head of tasks (see `RowBuffer`), and its column count.
-pub(crate) const INSERT_TASKS: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title_en, title_es, \
+pub(crate) const INSERT_TASKS: &str = "INSERT INTO tasks (org_id, id, case_id, escalation_id, title, \
      owner_role, owner_id, due_at, created_at, created_by, dedupe_key)";
-pub(crate) const TASK_WIDTH: usize = 12;
-const TASK_COLUMNS: &str = "t.id, t.case_id, c.reference, t.escalation_id, t.title_en, t.title_es, t.owner_role, \
+pub(crate) const TASK_WIDTH: usize = 11;
+const TASK_COLUMNS: &str = "t.id, t.case_id, c.reference, t.escalation_id, t.title, t.owner_role, \
      t.owner_id, t.due_at, t.created_at, t.done_at, t.done_by, t.note";
 fn select_case_tasks() -> String {
     format!(
@@ -44,21 +44,32 @@ const REASSIGN_TASK: &str = "UPDATE tasks SET owner_id = $3 WHERE org_id = $1 AN
 const OPEN_TASKS_OF_ESCALATION: &str =
     "SELECT COUNT(*) FROM tasks WHERE org_id = $1 AND escalation_id = $2 AND done_at IS NULL";
 
+/// A task's title as stored: one JSON object of language code → the text people wrote.
+pub(crate) fn title_json(title: &Texts) -> StoreResult<String> {
+    Ok(serde_json::to_string(title)?)
+}
+
+/// A task's title from its stored column.
+pub(crate) fn stored_title(stored: &str) -> StoreResult<Texts> {
+    Ok(serde_json::from_str(stored)?)
+}
+
 fn task_from_row(r: &Row) -> StoreResult<Task> {
+    let title = stored_title(&r.text(4)?)?;
     Ok(Task {
         id: TaskId(r.text(0)?),
         case_id: CaseId(r.text(1)?),
         reference: r.text(2)?,
         escalation_id: r.opt_text(3)?.map(EscalationId),
-        title_en: r.text(4)?,
-        title_es: r.text(5)?,
-        owner_role: assignments::role(&r.text(6)?)?,
-        owner_id: r.opt_text(7)?.map(UserId),
-        due_at: from_millis(r.int(8)?),
-        created_at: from_millis(r.int(9)?),
-        done_at: r.opt_int(10)?.map(from_millis),
-        done_by: r.opt_text(11)?.map(UserId),
-        note: r.opt_text(12)?,
+        title_en: title.get(Language::En).to_owned(),
+        title_es: title.get(Language::Es).to_owned(),
+        owner_role: assignments::role(&r.text(5)?)?,
+        owner_id: r.opt_text(6)?.map(UserId),
+        due_at: from_millis(r.int(7)?),
+        created_at: from_millis(r.int(8)?),
+        done_at: r.opt_int(9)?.map(from_millis),
+        done_by: r.opt_text(10)?.map(UserId),
+        note: r.opt_text(11)?,
     })
 }
 

@@ -224,7 +224,15 @@ fn bulk_import_shows_what_the_rules_derive(db: &TestDatabase) {
         let expected: Vec<(String, i64, String, String)> = assessment
             .components
             .iter()
-            .map(|c| (c.code.to_owned(), c.points, c.text_en.clone(), c.text_es.clone()))
+            .map(|c| {
+                let text = |language| c.reason.text(language, today());
+                (
+                    c.code.to_owned(),
+                    c.points,
+                    text(amparo_domain::Language::En),
+                    text(amparo_domain::Language::Es),
+                )
+            })
             .collect();
         assert_eq!(reasons, expected, "{}", entry.reference);
     }
@@ -240,7 +248,8 @@ fn bulk_import_shows_what_the_rules_derive(db: &TestDatabase) {
         assert_eq!(shown.len(), triggers.len(), "{}", file.case.reference);
         for trigger in &triggers {
             assert!(
-                shown.iter().any(|e| e[0] == trigger.kind.as_str() && e[4] == trigger.reason_en.as_str())
+                shown.iter().any(|e| e[0] == trigger.kind.as_str()
+                    && e[4] == trigger.reason.text(amparo_domain::Language::En))
             );
         }
         escalated += usize::from(!triggers.is_empty());

@@ -108,6 +108,9 @@ amparo_store::on_both_backends!(
     a_wrong_key_is_refused_before_anything_is_written,
     a_rotation_reencrypts_everything_and_search_keeps_working,
     values_written_before_encryption_are_sealed_at_the_next_start,
+    triage_and_escalations_do_not_name_the_patients_health_in_clear,
+    texts_written_before_facts_read_back_and_are_sealed_at_the_next_start,
+    rows_from_before_one_column_per_text_are_migrated_and_read_back_the_same,
     events_stay_append_only,
 );
 
@@ -202,7 +205,11 @@ fn a_rotation_reencrypts_everything_and_search_keeps_working(db: &TestDatabase) 
     assert_eq!(new_key, rotated.current().key_id().to_string());
     assert_ne!(new_key, old_key);
     let rewritten = store.reseal().unwrap();
-    assert_eq!(rewritten, 1 + 1 + 4 + 1, "medical, the patient's row, four events, one task note");
+    assert_eq!(
+        rewritten,
+        1 + 1 + 1 + 1 + 4 + 1,
+        "medical, triage, the escalation's reason, the patient's row, four events, one task note"
+    );
     assert_eq!(store.reseal().unwrap(), 0, "a second pass finds nothing left");
     store.renew_key_canary().unwrap();
 
@@ -272,6 +279,151 @@ fn values_written_before_encryption_are_sealed_at_the_next_start(db: &TestDataba
     }
     let query = CaseQuery { search: Some("A111222333".into()), ..CaseQuery::default() };
     assert_eq!(reopened.list_cases(&org, &query).unwrap().total, 1, "its blind index was built");
+}
+
+/// What the triage and the escalation say of the seeded patient, in either language, and the facts
+/// they are kept as.
+const HEALTH_IN_WORDS: [&str; 7] = [
+    "3 days to critical harm",
+    "3 días hasta un daño grave",
+    "not available in the country of origin",
+    "no está disponible en su país de origen",
+    "care_unavailable_abroad",
+    "patient_critical",
+    "harm_days",
+];
+
+fn triage_and_escalations_do_not_name_the_patients_health_in_clear(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&store);
+    // The board and the escalation say it in both languages…
+    let board = store.board(&org, &BoardFilter::default()).unwrap();
+    let reasons = &board.entries[0].reasons;
+    let critical = reasons.iter().find(|r| r.code == "patient_critical").expect("scored critical");
+    assert!(critical.text_en.contains("3 days to critical harm"), "{}", critical.text_en);
+    assert!(critical.text_es.contains("3 días hasta un daño grave"), "{}", critical.text_es);
+    let abroad = reasons.iter().find(|r| r.code == "care_unavailable_abroad").expect("care abroad");
+    assert_eq!(abroad.text_en, "the care the patient needs is not available in the country of origin");
+    let escalation = &store.escalations(&org, &case).unwrap()[0];
+    assert!(
+        escalation.reason_en.contains("(3 days to critical harm if care stops)"),
+        "{}",
+        escalation.reason_en
+    );
+    assert!(escalation.reason_es.contains("3 días hasta un daño grave"), "{}", escalation.reason_es);
+    let open = store.open_escalations(&org, 10).unwrap();
+    assert_eq!(
+        (open[0].reason_en.as_str(), open[0].reason_es.as_str()),
+        (&*escalation.reason_en, &*escalation.reason_es)
+    );
+    // …while the database holds none of it.
+    let bytes = database_bytes(db);
+    assert!(contains(&bytes, "Ejemplo"), "the dump is readable at all");
+    for words in HEALTH_IN_WORDS {
+        assert!(!contains(&bytes, words), "{words:?} is stored in clear");
+    }
+}
+
+fn texts_written_before_facts_read_back_and_are_sealed_at_the_next_start(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&store);
+    // What a database from before facts were kept holds once migrated: the sentences, in clear.
+    raw_sql(
+        db,
+        &format!(
+            "UPDATE escalations SET reason = '{{\"said\":\"written\",\"text\":{{\"en\":\"termination notice (3 days to critical harm)\",\"es\":\"aviso (3 días hasta un daño grave)\"}}}}' \
+             WHERE org_id = '{org}' AND case_id = '{case}';
+             UPDATE cases SET triage = '{{\"reasons\":[{{\"code\":\"patient_critical\",\"points\":90,\"text\":{{\"en\":\"patient critical: 3 days to critical harm\",\"es\":\"paciente: 3 días hasta un daño grave\"}}}}]}}' \
+             WHERE org_id = '{org}' AND id = '{case}';
+             DELETE FROM amparo_meta WHERE key = 'fields_sealed';"
+        ),
+    );
+    assert!(contains(&database_bytes(db), "3 days to critical harm"));
+    let escalation = &store.escalations(&org, &case).unwrap()[0];
+    assert_eq!(
+        (escalation.reason_en.as_str(), escalation.reason_es.as_str()),
+        ("termination notice (3 days to critical harm)", "aviso (3 días hasta un daño grave)")
+    );
+    let board = store.board(&org, &BoardFilter::default()).unwrap();
+    let reason = &board.entries[0].reasons[0];
+    assert_eq!((reason.code.as_str(), reason.points), ("patient_critical", 90));
+    assert_eq!(reason.text_es, "paciente: 3 días hasta un daño grave");
+    drop(store);
+
+    let reopened = open(&db.url, db.sealer()).unwrap();
+    assert_eq!(reopened.escalations(&org, &case).unwrap()[0].reason_en, escalation.reason_en);
+    let board = reopened.board(&org, &BoardFilter::default()).unwrap();
+    assert_eq!(board.entries[0].reasons[0].text_en, "patient critical: 3 days to critical harm");
+    let bytes = database_bytes(db);
+    for words in ["3 days to critical harm", "3 días hasta un daño grave"] {
+        assert!(!contains(&bytes, words), "{words:?} was sealed");
+    }
+}
+
+/// A database as Amparo left it before migration 0015 (a column per language, the triage's
+/// sentences in clear) is migrated on opening: every sentence reads back as written, none stays in
+/// clear, and the next refresh writes the triage as facts again.
+fn rows_from_before_one_column_per_text_are_migrated_and_read_back_the_same(db: &TestDatabase) {
+    let store = db.store();
+    let (org, case) = seed(&store);
+    let fresh = store.board(&org, &BoardFilter::default()).unwrap().entries[0].reasons.clone();
+    let old_triage = r#"[{"code":"no_attorney","points":5,"text_en":"no attorney assigned","text_es":"no se ha asignado un abogado"},{"code":"patient_critical","points":90,"text_en":"patient critical: 3 days to critical harm","text_es":"paciente: 3 días hasta un daño grave"}]"#;
+    raw_sql(
+        db,
+        &format!(
+            "ALTER TABLE tasks ADD COLUMN title_en TEXT;
+             ALTER TABLE tasks ADD COLUMN title_es TEXT;
+             UPDATE tasks SET title_en = 'Call the family', title_es = 'Llamar a la familia';
+             ALTER TABLE tasks DROP COLUMN title;
+             ALTER TABLE escalations ADD COLUMN reason_en TEXT;
+             ALTER TABLE escalations ADD COLUMN reason_es TEXT;
+             UPDATE escalations SET reason_en = 'notice (3 days to critical harm)', reason_es = 'aviso (3 días hasta un daño grave)';
+             ALTER TABLE escalations DROP COLUMN reason;
+             UPDATE cases SET triage = '{old_triage}' WHERE org_id = '{org}' AND id = '{case}';
+             DELETE FROM amparo_migrations WHERE version = 15;"
+        ),
+    );
+    drop(store);
+
+    let reopened = open(&db.url, db.sealer()).unwrap();
+    let tasks = reopened.case_tasks(&org, &case).unwrap();
+    assert!(!tasks.is_empty());
+    for task in &tasks {
+        assert_eq!(
+            (task.title_en.as_str(), task.title_es.as_str()),
+            ("Call the family", "Llamar a la familia")
+        );
+    }
+    let escalation = &reopened.escalations(&org, &case).unwrap()[0];
+    assert_eq!(
+        (escalation.reason_en.as_str(), escalation.reason_es.as_str()),
+        ("notice (3 days to critical harm)", "aviso (3 días hasta un daño grave)")
+    );
+    let reasons = &reopened.board(&org, &BoardFilter::default()).unwrap().entries[0].reasons;
+    let read: Vec<_> =
+        reasons.iter().map(|r| (r.code.as_str(), r.points, r.text_en.as_str(), r.text_es.as_str())).collect();
+    assert_eq!(
+        read,
+        [
+            ("no_attorney", 5, "no attorney assigned", "no se ha asignado un abogado"),
+            (
+                "patient_critical",
+                90,
+                "patient critical: 3 days to critical harm",
+                "paciente: 3 días hasta un daño grave"
+            ),
+        ]
+    );
+    let bytes = database_bytes(db);
+    for words in ["3 days to critical harm", "3 días hasta un daño grave"] {
+        assert!(!contains(&bytes, words), "{words:?} was sealed");
+    }
+    // The migration marked every case for derivation; the refresh writes facts again.
+    assert_eq!(
+        reopened.refresh_derived(&org, amparo_domain::Date::from_ymd(2026, 3, 1).unwrap(), now()).unwrap(),
+        1
+    );
+    assert_eq!(reopened.board(&org, &BoardFilter::default()).unwrap().entries[0].reasons, fresh);
 }
 
 fn events_stay_append_only(db: &TestDatabase) {

@@ -497,6 +497,13 @@ reset-confirm = The same password again
 reset-submit = Set the password
 reset-differ = The two passwords differ; type the same one twice.
 
+## Why a password was refused (amparo_trust::password_policy::PasswordError)
+password-too-short = Use at least { $min } characters (this one has { $actual }). A few unrelated words make a good passphrase.
+password-too-long = Use at most { $max } characters.
+password-blocklisted = This password is too common: it is on the lists attackers try first. Choose another.
+password-context-word = This password is built around “{ $word }”, which is easy to guess from your account or this service. Choose something else.
+password-repetitive = This password is a repeated or sequential pattern. Choose something less predictable.
+
 ## Second factor (TOTP)
 nav-security = Security
 error-second-factor-required = Set up a second factor first: sign in to the web app and follow its steps.

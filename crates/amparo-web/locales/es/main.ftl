@@ -511,6 +511,13 @@ reset-confirm = La misma contraseña otra vez
 reset-submit = Guardar la contraseña
 reset-differ = Las dos contraseñas no coinciden; escriba la misma dos veces.
 
+## Por qué se rechazó una contraseña (amparo_trust::password_policy::PasswordError)
+password-too-short = Use al menos { $min } caracteres (esta tiene { $actual }). Unas cuantas palabras sin relación entre sí forman una buena frase de contraseña.
+password-too-long = Use como máximo { $max } caracteres.
+password-blocklisted = Esta contraseña es demasiado común: está en las listas que los atacantes prueban primero. Elija otra.
+password-context-word = Esta contraseña se basa en «{ $word }», fácil de adivinar a partir de su cuenta o de este servicio. Elija otra.
+password-repetitive = Esta contraseña es un patrón repetido o secuencial. Elija algo menos predecible.
+
 ## Segundo factor (TOTP)
 nav-security = Seguridad
 error-second-factor-required = Primero configure un segundo factor: inicie sesión en la aplicación web y siga los pasos.

@@ -3,7 +3,7 @@
 //! works once, and using it ends every session of the user.
 
 use amparo_store::UserId;
-use amparo_trust::password_policy::{self, Lang, PasswordContext};
+use amparo_trust::password_policy::{self, PasswordContext};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
@@ -109,8 +109,7 @@ pub async fn submit(
         Some(lang.t("reset-differ"))
     } else {
         let context = PasswordContext::new(second_factor).with_email(&user.email);
-        let policy_language = if lang.0 == amparo_domain::Language::Es { Lang::Es } else { Lang::En };
-        password_policy::check(&form.password, &context).err().map(|e| e.message(policy_language))
+        password_policy::check(&form.password, &context).err().map(|e| lang.password_problem(&e))
     };
     if let Some(error) = refused {
         let shown = (user.email, second_factor);

@@ -1,10 +1,12 @@
 //! Field problems in the reader's language.
 //!
-//! The domain says what is wrong as data ([`Problem`]); this writes it with the `problem-*`
-//! messages of the locale files. The match has no catch-all, so a new kind of problem does not
+//! The domain says what is wrong as data ([`Problem`]), and the password policy why it refused a
+//! password ([`PasswordError`]); this writes them with the `problem-*` and `password-*` messages of
+//! the locale files. The match has no catch-all, so a new kind of problem does not
 //! compile until it is worded here, and a test words every kind in both languages.
 
 use amparo_domain::{Expected, Problem};
+use amparo_trust::password_policy::PasswordError;
 use fluent_bundle::FluentValue;
 
 use crate::ui::i18n::Lang;
@@ -91,6 +93,23 @@ impl Lang {
         }
     }
 
+    /// Why the password policy refused a password, as a sentence in this language.
+    pub fn password_problem(&self, error: &PasswordError) -> String {
+        let count = |n: usize| {
+            #[allow(clippy::cast_precision_loss)]
+            FluentValue::from(n as f64)
+        };
+        match error {
+            PasswordError::TooShort { min, actual } => {
+                self.t2("password-too-short", "min", count(*min), "actual", count(*actual))
+            }
+            PasswordError::TooLong { max } => self.t1("password-too-long", "max", count(*max)),
+            PasswordError::Blocklisted => self.t("password-blocklisted"),
+            PasswordError::ContextWord { word } => self.t1("password-context-word", "word", word.as_str()),
+            PasswordError::Repetitive => self.t("password-repetitive"),
+        }
+    }
+
     /// The kind of value a field wanted ("a whole number", "un número entero").
     fn expected(&self, expected: &Expected) -> String {
         match expected {
@@ -121,6 +140,32 @@ mod tests {
                 assert!(!text.trim().is_empty(), "{lang}: empty wording for {problem:?}");
             }
             assert_ne!(english, spanish, "{problem:?} is not translated");
+        }
+    }
+
+    /// Every reason the password policy gives is worded in both languages; the English is the
+    /// policy's own, and no wording repeats the password.
+    #[test]
+    fn password_problems_in_english_and_spanish() {
+        let (en, es) = (Lang(Language::En), Lang(Language::Es));
+        let cases = [
+            (PasswordError::TooShort { min: 15, actual: 9 }, "at least 15", "al menos 15"),
+            (PasswordError::TooLong { max: 256 }, "at most 256", "como máximo 256"),
+            (PasswordError::Blocklisted, "too common", "demasiado común"),
+            (PasswordError::ContextWord { word: "amparo".into() }, "“amparo”", "«amparo»"),
+            (PasswordError::Repetitive, "repeated or sequential", "repetido o secuencial"),
+        ];
+        for (err, in_en, in_es) in cases {
+            let (english, spanish) = (en.password_problem(&err), es.password_problem(&err));
+            assert!(english.contains(in_en), "{english}");
+            assert!(spanish.contains(in_es), "{spanish}");
+            assert_eq!(english, err.to_string());
+            assert_ne!(english, spanish);
+        }
+        let context = amparo_trust::password_policy::PasswordContext::new(true);
+        let err = amparo_trust::password_policy::check("Password123!", &context).unwrap_err();
+        for lang in [&en, &es] {
+            assert!(!lang.password_problem(&err).to_lowercase().contains("password123"));
         }
     }
 

@@ -220,9 +220,9 @@ pub fn normalise_email(email: &str) -> CliResult<String> {
 
 /// NIST SP 800-63B: length, not composition; no common, breached-looking or context-derived passwords.
 fn check_password(password: &str, email: &str) -> CliResult {
-    use amparo_trust::password_policy::{Lang, PasswordContext, check};
+    use amparo_trust::password_policy::{PasswordContext, check};
     check(password, &PasswordContext::new(false).with_email(email))
-        .map_err(|e| CliError::Invalid(format!("password: {}", e.message(Lang::En))))
+        .map_err(|e| CliError::Invalid(format!("password: {e}")))
 }
 
 /// Twenty characters from an alphabet without look-alikes: about 110 bits.
