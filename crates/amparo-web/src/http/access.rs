@@ -5,7 +5,8 @@
 //!
 //! Two rules are about data rather than routes, and live with the data: a clinician sees only
 //! cases shared with them, and of those not the legal timeline (`cases::visibility`), and completes
-//! only their own tasks (`triage::actions`).
+//! only their own tasks; both are the store's data rules (`amparo_store::access`), checked inside the
+//! transaction of each write.
 
 use amparo_domain::org::UserRole;
 use axum::Router;
