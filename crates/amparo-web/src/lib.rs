@@ -25,6 +25,7 @@ pub use account::password_hash::{hash_password, verify_password};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use http::access::{Access, MATRIX, Permission, RouteAccess, allows};
 pub use http::error::WebError;
+pub use http::throttle::Throttle;
 
 /// What every handler can reach.
 #[derive(Clone)]

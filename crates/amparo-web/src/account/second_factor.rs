@@ -187,7 +187,8 @@ pub async fn submit_code(
     let lang = Lang(user.language);
     let keys = throttle::keys(&user.email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
     let now = state.clock.now();
-    if let Err(wait) = state.throttle.check(&keys, now) {
+    // Counted before the code is checked, and handed back below only for a right code.
+    if let Err(wait) = state.throttle.reserve(&keys, now) {
         tracing::warn!("second-factor code throttled");
         let minutes = (wait.num_seconds() + 59) / 60;
         let error = Some(lang.t1("login-throttled", "minutes", minutes));
@@ -197,11 +198,11 @@ pub async fn submit_code(
     let factor = state.with_store(move |store| store.second_factor(&org, &id)).await?;
     let Some(factor) = factor.filter(|f| f.confirmed) else {
         // Removed by an administrator since the password was typed: start again.
+        state.throttle.release(&keys);
         return Ok(Redirect::to("/login").into_response());
     };
     let Some(step) = secret_of(&factor.secret)?.verify(&form.code, unix_seconds(now), SKEW_STEPS) else {
         tracing::info!(user = %user.id, "second-factor code refused");
-        state.throttle.record_failure(&keys, now);
         let error = Some(lang.t("second-factor-wrong-code"));
         return Ok(code_page(lang, StatusCode::UNAUTHORIZED, &session, next, error));
     };
@@ -217,12 +218,13 @@ pub async fn submit_code(
     match accepted {
         Ok(()) => {}
         Err(WebError::Invalid(_)) => {
-            state.throttle.record_failure(&keys, now);
+            // A replayed code stays counted as a failure.
             let error = Some(lang.t("second-factor-code-used"));
             return Ok(code_page(lang, StatusCode::UNAUTHORIZED, &session, next, error));
         }
         Err(other) => return Err(other),
     }
+    state.throttle.release(&keys);
     state.throttle.record_success(&user.email);
     tracing::info!(user = %user.id, "signed in with a second factor");
     let headers = AppendHeaders([
@@ -363,7 +365,8 @@ async fn checked_step(
     let keys =
         throttle::keys(&signed_in.user.email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
     let now = state.clock.now();
-    if let Err(wait) = state.throttle.check(&keys, now) {
+    // Counted before the code is checked, and handed back below only for a right code.
+    if let Err(wait) = state.throttle.reserve(&keys, now) {
         let minutes = (wait.num_seconds() + 59) / 60;
         let error = Some(lang.t1("login-throttled", "minutes", minutes));
         let page = security_page(state, signed_in, StatusCode::TOO_MANY_REQUESTS, next, None, error).await?;
@@ -377,9 +380,11 @@ async fn checked_step(
         .transpose()?
         .and_then(|secret| secret.verify(&form.code, unix_seconds(now), SKEW_STEPS));
     match step {
-        Some(step) => Ok(Ok(step_i64(step)?)),
+        Some(step) => {
+            state.throttle.release(&keys);
+            Ok(Ok(step_i64(step)?))
+        }
         None => {
-            state.throttle.record_failure(&keys, now);
             let error = Some(lang.t("second-factor-wrong-code"));
             let page =
                 security_page(state, signed_in, StatusCode::UNPROCESSABLE_ENTITY, next, None, error).await?;

@@ -27,15 +27,8 @@ pub struct LoginQuery {
     reset: Option<String>,
 }
 
-/// Only local paths are followed after sign-in, so the form cannot be used to send people elsewhere.
-pub(crate) fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => String::from("/"),
-    }
-}
+/// Only paths of this site are followed after sign-in, so the form cannot send people elsewhere.
+pub(crate) use crate::http::next_path::safe_next;
 
 fn login_page(
     state: &AppState,
@@ -83,8 +76,10 @@ pub async fn login(
     let next = safe_next(form.next.as_deref());
     let throttle_keys = throttle::keys(&email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
     let started = state.clock.now();
-    // Refused before the password is looked at, right or wrong: a guessing loop learns nothing.
-    if let Err(wait) = state.throttle.check(&throttle_keys, started) {
+    // Refused before the password is looked at, right or wrong: a guessing loop learns nothing. The
+    // attempt is counted now, before the slow hash, and handed back only if the password is right,
+    // so a burst of parallel guesses gets no more checks than the limit.
+    if let Err(wait) = state.throttle.reserve(&throttle_keys, started) {
         tracing::warn!("sign-in throttled");
         let minutes = (wait.num_seconds() + 59) / 60;
         let error = Some(lang.t1("login-throttled", "minutes", minutes));
@@ -110,17 +105,16 @@ pub async fn login(
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let Some(user) = user.filter(|_| matches) else {
         tracing::info!("sign-in refused");
-        state.throttle.record_failure(&throttle_keys, started);
         let error = Some(lang.t("login-refused"));
         return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
     };
     // With a second factor to come, the account's failures are cleared only by a right code:
     // otherwise each retyped password would buy a fresh run of code guesses.
+    state.throttle.release(&throttle_keys);
     if stage != SessionStage::SecondFactor {
         state.throttle.record_success(&email);
     }
     let (token, session) = new_session(&user, stage, state.clock.now())?;
-    state.with_store(move |store| store.create_session(&session)).await?;
     let (max_age, next) = match stage {
         SessionStage::Complete => {
             tracing::info!(user = %user.id, "signed in");
@@ -145,6 +139,11 @@ pub async fn login(
         (SET_COOKIE, forgery::clear_sign_in_token(state.secure_cookies)),
         (SET_COOKIE, i18n::language_cookie(user.language, state.secure_cookies)),
     ]);
+    // Everything that could still fail is done before the session is stored: a refused request
+    // leaves no session behind.
+    axum::http::HeaderValue::from_str(&next)
+        .map_err(|e| WebError::Internal(format!("sign-in redirect: {e}")))?;
+    state.with_store(move |store| store.create_session(&session)).await?;
     Ok((headers, Redirect::to(&next)).into_response())
 }
 

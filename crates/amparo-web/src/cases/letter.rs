@@ -1,6 +1,7 @@
 //! The family letter: `/cases/{id}/letter?lang=es|en` (by default the family's own language), a page
 //! that prints on one sheet with its own print stylesheet. No script and no inline style: the CSP
-//! forbids both.
+//! forbids both. It recounts the legal timeline, so only those who read the timeline read it: never a
+//! clinician, even of a case shared with them (`cases::visibility::may_read_letter`).
 
 use amparo_domain::{Language, Problem};
 use amparo_notify::letter::{self, Letter, LetterInput};
@@ -38,11 +39,18 @@ pub async fn page(
             WebError::field("lang", Problem::UnknownValue { value: text.to_owned(), expected })
         })?),
     };
-    let org = signed_in.user.org_id.clone();
+    let user = signed_in.user.clone();
+    let org = user.org_id.clone();
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     let (case, derivation, assignments, organisation) = state
         .with_store(move |store| {
-            let Some(case) = store.case(&org, &CaseId(id.clone()))? else { return Ok(None) };
+            let id = CaseId(id);
+            // A letter someone may not read is "not found", as the case page answers for a case
+            // they may not see.
+            if !crate::cases::visibility::may_read_letter(store, &user, &id)? {
+                return Ok(None);
+            }
+            let Some(case) = store.case(&org, &id)? else { return Ok(None) };
             let policy = store.policy(&org)?;
             let derivation = amparo_domain::derive(&case.file, today, &policy, store.rules());
             let assignments = store.assignments(&org, &case.id)?;

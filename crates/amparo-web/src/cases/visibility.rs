@@ -1,6 +1,6 @@
 //! Which cases a person sees, as the store's data rules (`amparo_store::access`) say: all of the
 //! organisation's, except that a clinician sees only the cases shared with them, and of those not the
-//! legal timeline. A case someone may not see is "not found", as one of another organisation is, so
+//! legal timeline nor the family letter that recounts it. A case someone may not see is "not found", as one of another organisation is, so
 //! its existence is not revealed. Writes check the same rules inside their own transaction.
 
 use amparo_store::Actor;
@@ -35,4 +35,16 @@ pub(crate) fn visible_cases(
 /// What a clinician reads of a case: identity, medical facts and deadlines, not the legal timeline.
 pub(crate) fn sees_timeline(user: &amparo_store::User) -> bool {
     Actor::of(user).sees_timeline()
+}
+
+/// Whether `user` may read the family letter of a case. The letter recounts the legal timeline, so
+/// it is for those who read the timeline — the legal staff (admin, attorney, advocate) and, as the
+/// permission matrix lets viewers read timelines, viewers — and never for a clinician, even of a
+/// case shared with them; and only of a case they see at all.
+pub(crate) fn may_read_letter(
+    store: &amparo_store::Store,
+    user: &amparo_store::User,
+    case: &amparo_store::CaseId,
+) -> amparo_store::StoreResult<bool> {
+    Ok(sees_timeline(user) && may_see(store, user, case)?)
 }

@@ -9,5 +9,6 @@ pub mod forgery;
 pub mod headers;
 pub mod health;
 pub mod input;
+pub mod next_path;
 pub mod session;
 pub mod throttle;

@@ -131,10 +131,20 @@ pub fn import(settings: &Settings, database: &str, org: Option<&str>, paths: &[P
     Ok(())
 }
 
-/// A reference as a file name. '/' becomes "%2F": '%' cannot appear in a reference, so two
-/// references never share a file name (`A/1` and `A_1` stay apart).
+/// A reference as a file name that stays one file in the export folder. References are letters,
+/// digits, '-', '_', '.' and '/': '/' becomes "%2F", and a '.' at the start becomes "%2E", so that
+/// `.`, `..` and `.x` are neither the folder itself, its parent, nor a hidden file. '%' cannot appear
+/// in a reference, so two references never share a file name (`A/1` and `A_1` stay apart).
+///
+/// References are encoded here rather than narrowed at intake: '/' and '.' are in use in offices'
+/// own numbering (`LOCAL/2026.7`) and in stored cases, and the file system is the only place where a
+/// reference becomes a name with rules of its own.
 fn file_name(reference: &str) -> String {
-    format!("{}.json", reference.replace('/', "%2F"))
+    let encoded = reference.replace('/', "%2F");
+    match encoded.strip_prefix('.') {
+        Some(rest) => format!("%2E{rest}.json"),
+        None => format!("{encoded}.json"),
+    }
 }
 
 pub fn export(
@@ -175,7 +185,10 @@ pub fn export(
 
 /// Writes through a temporary file and a rename, so a crash never leaves half a case file.
 fn write_atomically(path: &Path, text: &str) -> CliResult {
-    let temporary = path.with_extension("json.partial");
+    // Appended rather than swapped for the extension: the name's own dots stay as they are.
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".partial");
+    let temporary = PathBuf::from(temporary);
     let fail = |e: std::io::Error| CliError::Failed(format!("{}: {e}", path.display()));
     let mut file = std::fs::File::create(&temporary).map_err(fail)?;
     file.write_all(text.as_bytes()).and_then(|()| file.write_all(b"\n")).map_err(fail)?;

@@ -214,6 +214,7 @@ amparo_store::on_both_backends!(
     bad_user_input_is_refused,
     export_import_export_is_byte_identical,
     exporting_one_case,
+    export_dir_writes_references_of_dots_as_files_of_their_own,
     bad_case_files_are_refused_and_nothing_is_written,
     bad_batches_are_refused_whole,
     importing_a_taken_reference_is_a_conflict,
@@ -460,6 +461,46 @@ fn export_import_export_is_byte_identical(db: &TestDatabase) {
     let d3 = amparo.path("d3");
     amparo.run(&["export", "--org", "clinic-b", "--dir", d3.to_str().unwrap()]).success();
     assert_eq!(read_dir_files(&d3), first);
+}
+
+/// References made of dots (`.`, `..`), starting with one (`.x`, a hidden file) or ending with one
+/// are each exported to a file of their own inside the folder, and come back on import.
+fn export_dir_writes_references_of_dots_as_files_of_their_own(db: &TestDatabase) {
+    let amparo = Amparo::new(db);
+    amparo.run(&["org", "add", "clinic-a", "--name", "Clinic A"]).success();
+    let dotted = [".", "..", "...", ".x", "a.", "x..y", "./1", "A/1"];
+    let files: Vec<PathBuf> = dotted
+        .iter()
+        .enumerate()
+        .map(|(n, reference)| amparo.write(&format!("case-{n}.json"), &pretty(&simple_case(reference))))
+        .collect();
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    amparo.import(None, &paths).success();
+    let dir = amparo.path("out");
+    let out = amparo.run(&["export", "--dir", dir.to_str().unwrap()]).success();
+    assert_eq!(out.stdout, format!("exported {} cases to {}\n", dotted.len(), dir.display()));
+    let exported = read_dir_files(&dir);
+    let names: Vec<&String> = exported.keys().collect();
+    assert_eq!(exported.len(), dotted.len(), "{names:?}");
+    for name in &names {
+        assert!(!name.starts_with('.') && name.ends_with(".json") && !name.contains('/'), "{name}");
+    }
+    assert!(exported.contains_key("%2E.json") && exported.contains_key("%2E%2F1.json"), "{names:?}");
+    let mut in_files: Vec<String> = exported
+        .values()
+        .map(|bytes| {
+            CaseFile::parse(std::str::from_utf8(bytes).unwrap()).unwrap().0.case.reference.as_str().to_owned()
+        })
+        .collect();
+    in_files.sort();
+    let mut expected: Vec<String> = dotted.iter().map(|r| (*r).to_owned()).collect();
+    expected.sort();
+    assert_eq!(in_files, expected);
+    let other = fresh_like(db);
+    let again = Amparo::new(&other);
+    again.run(&["org", "add", "clinic-z", "--name", "Clinic Z"]).success();
+    again.import(None, &[&dir]).success();
+    assert_eq!(references(&other, "clinic-z"), expected);
 }
 
 fn exporting_one_case(db: &TestDatabase) {

@@ -1,6 +1,8 @@
 //! The authorisation matrix through the router in process: every route of the router, for every role, an
-//! anonymous visitor and a member of another organisation. The expected table below is written out
-//! independently of the code's; a route added without an entry here fails the test.
+//! anonymous visitor and a member of another organisation; and the data rules of every route that
+//! takes a case or a task: which roles reach a case shared with the clinician and one not shared, a
+//! task of their own and one of someone else's. The expected tables below are written out
+//! independently of the code's; a route added without an entry in them fails the test.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +26,8 @@ const ALL: &[&str] = &["admin", "attorney", "advocate", "clinician", "viewer"];
 const WRITERS: &[&str] = &["admin", "attorney", "advocate"];
 const LEADS: &[&str] = &["admin", "attorney"];
 const TASK_WORKERS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
+/// Those who read the legal timeline: every role but the clinician.
+const TIMELINE_READERS: &[&str] = &["admin", "attorney", "advocate", "viewer"];
 
 fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
     use Expect::*;
@@ -71,6 +75,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/calendar/feeds"), Roles(ALL)),
         (("POST", "/calendar/feeds/{id}/revoke"), Roles(ALL)),
         (("GET", "/calendar/feed/{file}"), Anyone),
+        // Clinicians pass the route (they see shared cases) and are refused by the data rule below.
         (("GET", "/cases/{id}/letter"), Roles(ALL)),
         (("GET", "/static/letter.css"), Anyone),
         (("GET", "/api/v1/notifications"), AnySignedIn),
@@ -93,6 +98,76 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/api/v1/reviews/preview"), Roles(LEADS)),
         (("POST", "/api/v1/reviews"), Roles(LEADS)),
     ])
+}
+
+/// Which data a route that takes a case or a task lets each role reach.
+#[derive(Clone, Copy, Debug)]
+enum Data {
+    /// The roles that reach a case shared with the clinician, and a case not shared with them.
+    Case { shared: &'static [&'static str], unshared: &'static [&'static str] },
+    /// The roles that reach a task they own, and a task someone else owns.
+    Task { own: &'static [&'static str], others: &'static [&'static str] },
+}
+
+/// Whether a route takes a case or a task id, and so has a data rule.
+fn takes_case_or_task(path: &str) -> bool {
+    path.contains("/cases/{id}") || path.contains("/tasks/{id}")
+}
+
+fn expected_data() -> BTreeMap<(&'static str, &'static str), Data> {
+    use Data::*;
+    let every_case = |roles| Case { shared: roles, unshared: roles };
+    BTreeMap::from([
+        (("GET", "/cases/{id}"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("GET", "/cases/{id}/print"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        // The letter recounts the legal timeline: never a clinician's, shared or not.
+        (("GET", "/cases/{id}/letter"), every_case(TIMELINE_READERS)),
+        (("POST", "/cases/{id}/events"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/assignments"), every_case(LEADS)),
+        (("POST", "/cases/{id}/shares"), every_case(WRITERS)),
+        (("GET", "/api/v1/cases/{id}"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("POST", "/api/v1/cases/{id}/events"), every_case(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/escalations"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("POST", "/api/v1/cases/{id}/assignments"), every_case(LEADS)),
+        (("GET", "/api/v1/cases/{id}/shares"), every_case(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/shares"), every_case(WRITERS)),
+        (("POST", "/tasks/{id}/complete"), Task { own: TASK_WORKERS, others: WRITERS }),
+        (("POST", "/tasks/{id}/reassign"), Task { own: WRITERS, others: WRITERS }),
+        (("POST", "/api/v1/tasks/{id}/complete"), Task { own: TASK_WORKERS, others: WRITERS }),
+        (("POST", "/api/v1/tasks/{id}/reassign"), Task { own: WRITERS, others: WRITERS }),
+    ])
+}
+
+#[test]
+fn every_route_of_a_case_or_a_task_has_a_data_rule_within_its_route_rule() {
+    let data = expected_data();
+    let routes = expected();
+    let table = amparo_web::route_table();
+    let taking: Vec<_> = table.iter().filter(|r| takes_case_or_task(r.path)).collect();
+    for route in &taking {
+        let rule = data.get(&(route.method, route.path)).unwrap_or_else(|| {
+            panic!(
+                "{} {} takes a case or a task and has no data rule here: add one",
+                route.method, route.path
+            )
+        });
+        let Expect::Roles(allowed) = routes[&(route.method, route.path)] else {
+            panic!("{} {}: a route with data is for roles", route.method, route.path)
+        };
+        let (a, b) = match *rule {
+            Data::Case { shared, unshared } => (shared, unshared),
+            Data::Task { own, others } => (own, others),
+        };
+        for role in a.iter().chain(b) {
+            assert!(
+                allowed.contains(role),
+                "{} {}: {role} reaches data the route refuses",
+                route.method,
+                route.path
+            );
+        }
+    }
+    assert_eq!(taking.len(), data.len(), "a route of the data table is no longer in the router");
 }
 
 #[test]
@@ -162,6 +237,8 @@ amparo_store::on_both_backends!(
     clinicians_see_only_cases_shared_with_them,
     reads_are_audited_and_sign_out_everywhere_ends_every_session,
     an_admin_resets_a_password_with_a_one_time_link,
+    no_data_beyond_the_data_rules,
+    a_clinician_reads_no_family_letter,
 );
 
 fn no_access_beyond_the_matrix(db: &TestDatabase) {
@@ -458,4 +535,204 @@ fn an_admin_resets_a_password_with_a_one_time_link(db: &TestDatabase) {
             && actions.contains(&"password.reset".to_owned()),
         "{actions:?}"
     );
+}
+
+/// Whether a reply reached the data: neither refused (401, 403, sent to sign in) nor "not found".
+fn reached(reply: &Reply) -> bool {
+    refused(reply).is_none() && reply.status != 404 && reply.status != 403
+}
+
+/// A request to a route with data, with a body that the route accepts or refuses only after it has
+/// found the case or task (a stale version, a no-op assignment, a clinician already shared with):
+/// what it answers then says whether the data was reached, and nothing that matters is changed.
+fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Actor, ids: &Ids) -> Reply {
+    let (cookie, csrf) = actor.session.clone().unwrap_or_default();
+    let path = route.replace("{id}", id);
+    let owner = if id == ids.own_task { ids.user(&actor.name) } else { ids.other_clinician.clone() };
+    let termination = serde_json::json!({ "id": "x1", "type": "termination_notice", "on": "2026-02-27",
+                                          "served_by": "mail", "depart_by": "2026-03-27" });
+    let json = |body: serde_json::Value| app.post_json(&path, &cookie, &csrf, &body);
+    let form = |fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        app.post_form(&path, &cookie, &all)
+    };
+    match (method, route) {
+        ("GET", _) => app.get(&path, &cookie),
+        ("POST", "/cases/{id}/events") => form(&[("version", "0")]),
+        ("POST", "/api/v1/cases/{id}/events") => {
+            json(serde_json::json!({ "expected_version": 0, "event": termination }))
+        }
+        ("POST", "/cases/{id}/assignments") => form(&[("role", "attorney"), ("user", &ids.attorney)]),
+        ("POST", "/api/v1/cases/{id}/assignments") => {
+            json(serde_json::json!({ "role": "attorney", "user": ids.attorney }))
+        }
+        ("POST", "/cases/{id}/shares") => form(&[("clinician", &ids.other_clinician), ("shared", "true")]),
+        ("POST", "/api/v1/cases/{id}/shares") => {
+            json(serde_json::json!({ "clinician": ids.other_clinician, "shared": true }))
+        }
+        ("POST", "/tasks/{id}/complete") => form(&[]),
+        ("POST", "/api/v1/tasks/{id}/complete") => json(serde_json::json!({})),
+        ("POST", "/tasks/{id}/reassign") => form(&[("owner", &owner)]),
+        ("POST", "/api/v1/tasks/{id}/reassign") => json(serde_json::json!({ "owner": owner })),
+        _ => panic!("no data request for {method} {route}: add one"),
+    }
+}
+
+/// The ids the data rules are checked against.
+struct Ids {
+    shared_case: String,
+    unshared_case: String,
+    own_task: String,
+    others_task: String,
+    attorney: String,
+    other_clinician: String,
+    by_role: BTreeMap<String, String>,
+}
+
+impl Ids {
+    fn user(&self, role: &str) -> String {
+        self.by_role[role].clone()
+    }
+}
+
+fn no_data_beyond_the_data_rules(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    for role in ["admin", "advocate", "clinician", "viewer"] {
+        crate::support::add_user(db, "clinic-a", &format!("{role}@a.example.org"), "Staff", role);
+    }
+    crate::support::add_user(db, "clinic-a", "other@a.example.org", "Other", "clinician");
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let (file, _) = amparo_domain::CaseFile::parse(&crate::support::case_json("A-2", "Lucía")).unwrap();
+    store.import_cases(&org.id, &[file], None, app.transport.now).unwrap();
+    let case_of = |reference: &str| store.case_by_reference(&org.id, reference).unwrap().unwrap().id.0;
+    let users = store.users(&org.id).unwrap();
+    let user_id = |email: &str| users.iter().find(|u| u.email == email).unwrap().id.as_str().to_owned();
+
+    let mut actors = Vec::new();
+    let mut by_role = BTreeMap::new();
+    for (role, email) in [
+        ("admin", "admin@a.example.org"),
+        ("attorney", "ana@a.example.org"),
+        ("advocate", "advocate@a.example.org"),
+        ("clinician", "clinician@a.example.org"),
+        ("viewer", "viewer@a.example.org"),
+    ] {
+        actors.push(Actor { name: role.into(), session: Some(app.sign_in(email, PASSWORD)) });
+        by_role.insert(role.to_owned(), user_id(email));
+    }
+    let (attorney, attorney_csrf) = actors[1].session.clone().unwrap();
+    let (shared_case, unshared_case) = (case_of("A-1"), case_of("A-2"));
+    let share = serde_json::json!({ "clinician": by_role["clinician"], "shared": true });
+    let shared =
+        app.post_json(&format!("/api/v1/cases/{shared_case}/shares"), &attorney, &attorney_csrf, &share);
+    assert_eq!(shared.status, 200, "{}", shared.body);
+    // A termination notice on the critical case opens an escalation: its tasks are the ones probed.
+    let version = app.get(&format!("/api/v1/cases/{shared_case}"), &attorney).json()["version"].clone();
+    let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
+        "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
+    let recorded =
+        app.post_json(&format!("/api/v1/cases/{shared_case}/events"), &attorney, &attorney_csrf, &notice);
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let escalations = app.get(&format!("/api/v1/cases/{shared_case}/escalations"), &attorney).json();
+    let tasks: Vec<String> = escalations["escalations"][0]["tasks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no escalation: {escalations}"))
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(tasks.len() >= 2, "{escalations}");
+    let ids = Ids {
+        shared_case,
+        unshared_case,
+        own_task: tasks[0].clone(),
+        others_task: tasks[1].clone(),
+        attorney: by_role["attorney"].clone(),
+        other_clinician: user_id("other@a.example.org"),
+        by_role,
+    };
+    let give = |task: &str, owner: &str| {
+        let body = serde_json::json!({ "owner": owner });
+        let reply =
+            app.post_json(&format!("/api/v1/tasks/{task}/reassign"), &attorney, &attorney_csrf, &body);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    };
+
+    let data = expected_data();
+    let mut checked = 0;
+    for route in amparo_web::route_table().into_iter().filter(|r| takes_case_or_task(r.path)) {
+        let rule = data[&(route.method, route.path)];
+        for actor in &actors {
+            let probes: Vec<(&str, &str, &[&str])> = match rule {
+                Data::Case { shared, unshared } => {
+                    vec![
+                        ("shared case", &ids.shared_case, shared),
+                        ("unshared case", &ids.unshared_case, unshared),
+                    ]
+                }
+                Data::Task { own, others } => {
+                    give(&ids.own_task, &ids.user(&actor.name));
+                    give(&ids.others_task, &ids.other_clinician);
+                    vec![("own task", &ids.own_task, own), ("another's task", &ids.others_task, others)]
+                }
+            };
+            for (what, id, roles) in probes {
+                let reply = data_request(&app, route.method, route.path, id, actor, &ids);
+                let want = roles.contains(&actor.name.as_str());
+                assert_eq!(
+                    reached(&reply),
+                    want,
+                    "{} {} on the {what} as {}: {} {}",
+                    route.method,
+                    route.path,
+                    actor.name,
+                    reply.status,
+                    reply.body
+                );
+                if !want {
+                    assert!(
+                        matches!(reply.status, 403 | 404),
+                        "{} {}: {}",
+                        route.method,
+                        route.path,
+                        reply.status
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 150, "only {checked} checks ran");
+}
+
+/// A clinician opening the family letter — of a case shared with them or not — finds nothing, as the
+/// case page answers for a case they may not see; the legal staff and viewers read it.
+fn a_clinician_reads_no_family_letter(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    crate::support::add_user(db, "clinic-a", "dr@a.example.org", "Clinician", "clinician");
+    crate::support::add_user(db, "clinic-a", "viewer@a.example.org", "Viewer", "viewer");
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let clinician_id =
+        store.users(&org.id).unwrap().into_iter().find(|u| u.email == "dr@a.example.org").unwrap().id;
+    let (attorney, attorney_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (clinician, _) = app.sign_in("dr@a.example.org", PASSWORD);
+    let (viewer, _) = app.sign_in("viewer@a.example.org", PASSWORD);
+    let (case_id, _) = app.case_id(&attorney, "A-1");
+    let letter = format!("/cases/{case_id}/letter");
+
+    assert_eq!(app.get(&letter, &clinician).status, 404, "not shared");
+    let share = serde_json::json!({ "clinician": clinician_id.as_str(), "shared": true });
+    let shared = app.post_json(&format!("/api/v1/cases/{case_id}/shares"), &attorney, &attorney_csrf, &share);
+    assert_eq!(shared.status, 200, "{}", shared.body);
+    assert_eq!(app.get(&format!("/cases/{case_id}"), &clinician).status, 200, "the case page is theirs");
+    let refused = app.get(&letter, &clinician);
+    assert_eq!(refused.status, 404, "the letter is not: {}", refused.body);
+    assert!(!refused.body.contains("Ejemplo"), "{}", refused.body);
+    for reader in [&attorney, &viewer] {
+        let read = app.get(&letter, reader);
+        assert_eq!(read.status, 200, "{}", read.body);
+        assert!(read.body.contains("Ejemplo"), "{}", read.body);
+    }
 }

@@ -16,6 +16,7 @@ mod intake;
 mod notifications;
 mod problems;
 mod second_factor;
+mod sign_in_attacks;
 mod site;
 mod snapshots;
 mod triage;

@@ -29,6 +29,8 @@ pub struct InProcess {
     /// the real server's log would hold it; checked for personal data when the test ends.
     log: Log,
     dispatch: tracing::Dispatch,
+    /// The application's sign-in throttle, to count the passwords and codes it let through.
+    pub throttle: Arc<amparo_web::Throttle>,
 }
 
 /// A log kept in memory.
@@ -71,8 +73,9 @@ pub type RouterApp = Site<InProcess>;
 /// The peer address every in-process request claims, as the real server passes it on.
 const PEER: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 40000);
 
-impl Transport for InProcess {
-    fn send(&self, request: Request<'_>) -> Reply {
+impl InProcess {
+    /// `request` as the router takes it, from the peer address every in-process request claims.
+    fn http_request(request: Request<'_>) -> axum::http::Request<Body> {
         let mut builder = axum::http::Request::builder().method(request.method).uri(request.path);
         for (name, value) in request.headers {
             builder = builder.header(name, value);
@@ -86,18 +89,44 @@ impl Transport for InProcess {
         };
         let mut http_request = builder.body(body).unwrap();
         http_request.extensions_mut().insert(ConnectInfo(PEER));
+        http_request
+    }
+
+    async fn answer(router: axum::Router, http_request: axum::http::Request<Body>) -> Reply {
+        let response = router.oneshot(http_request).await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Reply { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+    }
+
+    /// Sends every request at once, as a burst of parallel clients would, and waits for all the
+    /// replies (in the order they came back).
+    pub fn send_all(&self, requests: Vec<Request<'_>>) -> Vec<Reply> {
         let _logging = tracing::dispatcher::set_default(&self.dispatch);
         self.runtime.block_on(async {
-            let response = self.router.clone().oneshot(http_request).await.unwrap();
-            let status = response.status().as_u16();
-            let headers = response
-                .headers()
-                .iter()
-                .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-                .collect();
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-            Reply { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+            let mut running = tokio::task::JoinSet::new();
+            for request in requests {
+                running.spawn(Self::answer(self.router.clone(), Self::http_request(request)));
+            }
+            let mut replies = Vec::new();
+            while let Some(reply) = running.join_next().await {
+                replies.push(reply.unwrap());
+            }
+            replies
         })
+    }
+}
+
+impl Transport for InProcess {
+    fn send(&self, request: Request<'_>) -> Reply {
+        let http_request = Self::http_request(request);
+        let _logging = tracing::dispatcher::set_default(&self.dispatch);
+        self.runtime.block_on(Self::answer(self.router.clone(), http_request))
     }
 }
 
@@ -129,6 +158,7 @@ impl Site<InProcess> {
     /// The application over a database already seeded, its clock fixed at `now`.
     pub fn at(db: &TestDatabase, dir: tempfile::TempDir, now: DateTime<Utc>) -> RouterApp {
         let state = AppState::new(db.store(), Arc::new(FixedClock(now)), false);
+        let throttle = state.throttle.clone();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let router = amparo_web::router(state);
         let seconds = u64::try_from(now.timestamp()).unwrap();
@@ -140,7 +170,7 @@ impl Site<InProcess> {
             .with_writer(move || writer.clone())
             .finish();
         let dispatch = tracing::Dispatch::new(subscriber);
-        Site::new(InProcess { router, runtime, now, dir, log, dispatch }, CodeTime::Fixed(seconds))
+        Site::new(InProcess { router, runtime, now, dir, log, dispatch, throttle }, CodeTime::Fixed(seconds))
     }
 
     /// Signs in as `persona` (adding the member first, for a role) and returns the session.
