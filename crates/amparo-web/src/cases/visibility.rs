@@ -1,7 +1,8 @@
 //! Which cases a person sees, as the store's data rules (`amparo_store::access`) say: all of the
 //! organisation's, except that a clinician sees only the cases shared with them, and of those not the
-//! legal timeline nor the family letter that recounts it. A case someone may not see is "not found", as one of another organisation is, so
-//! its existence is not revealed. Writes check the same rules inside their own transaction.
+//! legal timeline nor the family letter that recounts it. A case someone may not see is "not found",
+//! as one of another organisation is, so its existence is not revealed. Writes check the same rules
+//! inside their own transaction.
 
 use amparo_store::Actor;
 
