@@ -166,6 +166,11 @@ pub enum Problem {
     },
     /// Not a member of the organisation's staff.
     NoSuchStaff,
+    /// A viewer only reads: they cannot be given a task.
+    ViewerOwnsNoTasks,
+    /// A clinician can be given a task only on a case shared with them (or assigned to them, which
+    /// shares it), or they would own a task on a case they cannot open.
+    CaseNotSharedWithOwner,
     /// Text of `min` to `max` characters.
     LengthBetween {
         min: usize,
@@ -257,6 +262,8 @@ impl Problem {
             Problem::DuplicateField { .. } => "duplicate-field",
             Problem::Exclusive { .. } => "exclusive",
             Problem::NoSuchStaff => "no-such-staff",
+            Problem::ViewerOwnsNoTasks => "viewer-owns-no-tasks",
+            Problem::CaseNotSharedWithOwner => "case-not-shared-with-owner",
             Problem::LengthBetween { .. } => "length-between",
             Problem::NoCondition => "no-condition",
             Problem::NoSuchCase { .. } => "no-such-case",
@@ -319,6 +326,8 @@ impl Problem {
             Problem::DuplicateField { field: "on".into() },
             Problem::Exclusive { other: "after".into() },
             Problem::NoSuchStaff,
+            Problem::ViewerOwnsNoTasks,
+            Problem::CaseNotSharedWithOwner,
             Problem::LengthBetween { min: 1, max: 100 },
             Problem::NoCondition,
             Problem::NoSuchCase { reference: "A-404".into() },
@@ -468,6 +477,10 @@ impl fmt::Display for Problem {
             Problem::DuplicateField { field } => write!(f, "duplicate field `{field}`"),
             Problem::Exclusive { other } => write!(f, "give either this or {other}, not both"),
             Problem::NoSuchStaff => f.write_str("no such person in this organisation"),
+            Problem::ViewerOwnsNoTasks => f.write_str("a viewer cannot be given tasks"),
+            Problem::CaseNotSharedWithOwner => {
+                f.write_str("the case is not shared with this clinician; share it or assign them first")
+            }
             Problem::LengthBetween { min, max } => write!(f, "{min} to {max} characters"),
             Problem::NoCondition => f.write_str("give at least one condition"),
             Problem::NoSuchCase { reference } => write!(f, "no case {reference:?} here"),

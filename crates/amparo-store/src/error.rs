@@ -18,6 +18,9 @@ pub enum StoreError {
     /// The write was refused by a domain rule; the message names the field.
     #[error("{0}")]
     Invalid(String),
+    /// A write made on someone's behalf that the data rules do not allow them (`crate::access`).
+    #[error(transparent)]
+    Refused(#[from] crate::access::Refusal),
     /// A password-reset link that is used, expired or mistyped: one refusal for all three, so a
     /// link's state is not revealed.
     #[error("{}", crate::security::resets::INVALID_LINK)]

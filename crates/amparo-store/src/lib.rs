@@ -7,6 +7,7 @@
 //! based on a stale version is refused with [`StoreError::Conflict`] and nothing is merged. Every row
 //! carries its organisation id and every query is scoped by it.
 
+mod access;
 mod accounts;
 mod audit;
 mod case_list;
@@ -35,6 +36,7 @@ use std::sync::Arc;
 
 use amparo_domain::CaseFile;
 
+pub use access::{Actor, Refusal};
 pub use accounts::{LAST_ADMIN, RoleActor, RoleChange, parse_role};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};

@@ -4,6 +4,7 @@
 use amparo_domain::org::UserRole;
 use chrono::{DateTime, Utc};
 
+use crate::access::{self, Actor};
 use crate::columns::millis;
 use crate::db::{DbFailure, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -95,6 +96,23 @@ impl Store {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
             set_shared(tx, (org, case), clinician, shared, by, now)
+        })
+    }
+
+    /// As [`Store::set_case_shared`], on behalf of `actor`, who must see the case: checked in the
+    /// same transaction, before anything is written.
+    pub fn set_case_shared_as(
+        &self,
+        actor: &Actor,
+        case: &CaseId,
+        clinician: &UserId,
+        shared: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, actor.org.as_str())?;
+            access::check_sees_case(tx, actor, case)?;
+            set_shared(tx, (&actor.org, case), clinician, shared, Some(&actor.user), now)
         })
     }
 

@@ -6,6 +6,7 @@ use amparo_domain::Event;
 use chrono::{DateTime, Utc};
 
 use crate::Store;
+use crate::access::{self, Actor};
 use crate::cases::{self, identifiers, rows};
 use crate::columns::{legal_today, millis};
 use crate::db::{RowLock, Tx, Value};
@@ -122,6 +123,33 @@ impl Store {
             self.lock_row(tx, RowLock::Case, &[org.as_str().into(), case.as_str().into()])?;
             let at = (now, self.rule_set());
             append_event(tx, self.sealer(), (org, case), expected_version, event, actor, at)
+        })
+    }
+
+    /// As [`Store::append_event`], recorded by `actor`, whose role must record events and who must
+    /// see the case: checked in the write's transaction, before anything is written.
+    pub fn append_event_as(
+        &self,
+        actor: &Actor,
+        case: &CaseId,
+        expected_version: i64,
+        event: &Event,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        self.write(|tx| {
+            access::check_records_events(actor)?;
+            self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
+            access::check_sees_case(tx, actor, case)?;
+            let at = (now, self.rule_set());
+            append_event(
+                tx,
+                self.sealer(),
+                (&actor.org, case),
+                expected_version,
+                event,
+                Some(&actor.user),
+                at,
+            )
         })
     }
 }

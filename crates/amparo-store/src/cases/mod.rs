@@ -6,11 +6,14 @@ pub mod events;
 pub mod identifiers;
 pub mod rows;
 
-use crate::Store;
+use chrono::{DateTime, Utc};
+
+use crate::access::{self, Actor};
 use crate::db::{Row, Tx};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, StoredCase};
 use crate::security::seal::{self, Field, Sealer};
+use crate::{Store, audit};
 use rows::{CaseRow, PersonRow};
 
 const CASE_COLUMNS: &str = "id, org_id, reference, program, version, medical, created_at, updated_at";
@@ -107,6 +110,34 @@ fn case_by_reference(
 impl Store {
     pub fn case(&self, org: &OrgId, id: &CaseId) -> StoreResult<Option<StoredCase>> {
         self.read(|tx| case(tx, self.sealer(), org, id))
+    }
+
+    /// The case `id` as `actor` reads it (`via` the page, the print view or the API), with the read
+    /// written to the audit trail in the same transaction, after checking that they see it: a case
+    /// unshared a moment before is refused, and nothing is recorded.
+    pub fn read_case_as(
+        &self,
+        actor: &Actor,
+        id: &CaseId,
+        via: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredCase> {
+        self.write(|tx| {
+            // Sharing changes hold the chain too, so the check below sees the latest one.
+            self.lock_audit_chain(tx, actor.org.as_str())?;
+            access::check_sees_case(tx, actor, id)?;
+            let found = case(tx, self.sealer(), &actor.org, id)?
+                .ok_or_else(|| StoreError::NotFound("case".into()))?;
+            let entry = audit::Entry {
+                chain: actor.org.as_str(),
+                actor: Some(&actor.user),
+                action: "case.read",
+                target: id.as_str(),
+                detail: serde_json::json!({ "via": via }),
+            };
+            audit::append(tx, entry, now)?;
+            Ok(found)
+        })
     }
 
     pub fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::Store;
+use crate::access::Actor;
 use crate::columns::{from_millis, millis};
 use crate::db::Row;
 use crate::error::{StoreError, StoreResult};
@@ -58,6 +59,16 @@ impl Store {
                 .collect::<StoreResult<_>>()?;
             Ok(NotificationPage { items, unread })
         })
+    }
+
+    /// Marks `actor`'s own notice read, or all of them with `None` (see [`Store::mark_read`]).
+    pub fn mark_read_as(
+        &self,
+        actor: &Actor,
+        id: Option<&NotificationId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        self.mark_read(&actor.org, &actor.user, id, now)
     }
 
     /// Marks one of the person's notices read (`Some`), or all of them; another person's is not found.

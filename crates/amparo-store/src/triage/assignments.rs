@@ -6,6 +6,7 @@ use amparo_domain::Problem;
 use amparo_domain::org::UserRole;
 use chrono::{DateTime, Utc};
 
+use crate::access::{self, Actor};
 use crate::columns::{legal_today, millis};
 use crate::db::Tx;
 use crate::derivation::{self, DeriveContext};
@@ -99,19 +100,45 @@ impl Store {
         user: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
+        self.write(|tx| self.assign_in(tx, org, case, role, user, now))
+    }
+
+    /// As [`Store::assign`], on behalf of `actor`, who must see the case: checked in the same
+    /// transaction, before anything is written.
+    pub fn assign_as(
+        &self,
+        actor: &Actor,
+        case: &CaseId,
+        role: UserRole,
+        user: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         self.write(|tx| {
-            assign(tx, org, case, role, user, millis(now))?;
-            // The clinician a case is assigned to must be able to open it: the assignment shares it.
-            if let (UserRole::Clinician, Some(clinician)) = (role, user)
-                && !sharing::is_shared(tx, org, case, clinician)?
-            {
-                self.lock_audit_chain(tx, org.as_str())?;
-                sharing::set_shared(tx, (org, case), clinician, true, None, now)?;
-            }
-            let policy = load_policy(tx, org)?;
-            let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());
-            derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX).map(|_| ())
+            access::check_sees_case(tx, actor, case)?;
+            self.assign_in(tx, &actor.org, case, role, user, now)
         })
+    }
+
+    fn assign_in(
+        &self,
+        tx: &mut dyn Tx,
+        org: &OrgId,
+        case: &CaseId,
+        role: UserRole,
+        user: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        assign(tx, org, case, role, user, millis(now))?;
+        // The clinician a case is assigned to must be able to open it: the assignment shares it.
+        if let (UserRole::Clinician, Some(clinician)) = (role, user)
+            && !sharing::is_shared(tx, org, case, clinician)?
+        {
+            self.lock_audit_chain(tx, org.as_str())?;
+            sharing::set_shared(tx, (org, case), clinician, true, None, now)?;
+        }
+        let policy = load_policy(tx, org)?;
+        let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());
+        derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX).map(|_| ())
     }
 
     pub fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>> {

@@ -6,6 +6,7 @@ use amparo_domain::{Problem, Texts};
 use chrono::{DateTime, Utc};
 
 use crate::Store;
+use crate::access::Actor;
 use crate::columns::{millis, stored_date};
 use crate::conditions::Conditions;
 use crate::db::{Tx, Value};
@@ -145,6 +146,17 @@ impl Store {
     /// The cases a programme-wide change touches.
     pub fn select_cases(&self, org: &OrgId, selection: &CaseSelection) -> StoreResult<Vec<SelectedCase>> {
         self.read(|tx| select_cases(tx, org, selection))
+    }
+
+    /// As [`Store::open_review_tasks`], opened by `actor`.
+    pub fn open_review_tasks_as(
+        &self,
+        actor: &Actor,
+        selection: &CaseSelection,
+        review: &ReviewTask,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ReviewOutcome> {
+        self.open_review_tasks(&actor.org, selection, review, Some(&actor.user), now)
     }
 
     /// Opens `review` on every selected case that does not have it yet, in one transaction.

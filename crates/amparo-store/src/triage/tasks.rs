@@ -5,6 +5,7 @@
 use amparo_domain::{Language, Problem, Texts};
 use chrono::{DateTime, Utc};
 
+use crate::access::{self, Actor};
 use crate::columns::{from_millis, millis};
 use crate::db::{Row, RowLock, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -206,5 +207,56 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write(|tx| reassign_task(tx, org, task, to, millis(now)))
+    }
+
+    /// Completes `task` as `actor` (see [`Store::complete_task`]), checking in the same transaction,
+    /// once the task is locked, that they may: a clinician only a task they own, so one reassigned a
+    /// moment before is refused and left open. The task as it now is.
+    pub fn complete_task_as(
+        &self,
+        actor: &Actor,
+        task: &TaskId,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Task> {
+        let org = &actor.org;
+        let mut done = self.write(|tx| {
+            self.lock_row(tx, RowLock::Task, &[org.as_str().into(), task.as_str().into()])?;
+            let found = self::task(tx, org, task)?.ok_or_else(|| StoreError::NotFound("task".into()))?;
+            access::check_completes(actor, &found)?;
+            complete_task(tx, self.sealer(), org, task, &actor.user, note, millis(now))?;
+            self::task(tx, org, task)?.ok_or_else(|| StoreError::NotFound("task".into()))
+        })?;
+        open_notes(self.sealer(), org, std::slice::from_mut(&mut done))?;
+        Ok(done)
+    }
+
+    /// Gives `task` to `to` on behalf of `actor` (see [`Store::reassign_task`]), refused in the same
+    /// transaction when `actor` does not see the task's case or when `to` could not work it: a viewer,
+    /// or a clinician the case is not shared with. The task as it now is.
+    pub fn reassign_task_as(
+        &self,
+        actor: &Actor,
+        task: &TaskId,
+        to: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Task> {
+        let org = &actor.org;
+        let mut moved = self.write(|tx| {
+            self.lock_row(tx, RowLock::Task, &[org.as_str().into(), task.as_str().into()])?;
+            // Sharing changes hold the chain too, so the new owner's access is read as it now is.
+            self.lock_audit_chain(tx, org.as_str())?;
+            let found = self::task(tx, org, task)?.ok_or_else(|| StoreError::NotFound("task".into()))?;
+            if !access::sees_case(tx, actor, &found.case_id)? {
+                return Err(StoreError::NotFound("task".into()));
+            }
+            let owner = accounts::user(tx, org, to)?
+                .ok_or_else(|| StoreError::field("owner", Problem::NoSuchStaff))?;
+            access::check_may_own(tx, &owner, &found.case_id)?;
+            reassign_task(tx, org, task, to, millis(now))?;
+            self::task(tx, org, task)?.ok_or_else(|| StoreError::NotFound("task".into()))
+        })?;
+        open_notes(self.sealer(), org, std::slice::from_mut(&mut moved))?;
+        Ok(moved)
     }
 }

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod access;
 mod backends;
 mod bulk_import;
 mod contract;

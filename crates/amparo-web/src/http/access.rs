@@ -5,7 +5,8 @@
 //!
 //! Two rules are about data rather than routes, and live with the data: a clinician sees only
 //! cases shared with them, and of those not the legal timeline nor the family letter that recounts
-//! it (`cases::visibility`), and completes only their own tasks (`triage::actions`).
+//! it (`cases::visibility`), and completes only their own tasks; the store keeps these rules
+//! (`amparo_store::access`) and checks them inside the transaction of each write.
 
 use amparo_domain::org::UserRole;
 use axum::Router;

@@ -1,7 +1,7 @@
 //! How failures reach people. Client errors say what is wrong (which field); internal failures are
 //! logged in full under an opaque id and shown only as a generic message.
 
-use amparo_store::StoreError;
+use amparo_store::{Refusal, StoreError};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -40,6 +40,11 @@ impl From<StoreError> for WebError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound(what) => WebError::NotFound(what),
+            // What one may not touch is "not found", as another organisation's is, so that its
+            // existence is not revealed; a role that never does this is forbidden.
+            StoreError::Refused(Refusal::CaseHidden) => WebError::NotFound("case".into()),
+            StoreError::Refused(Refusal::TaskNotTheirs) => WebError::NotFound("task".into()),
+            StoreError::Refused(Refusal::RoleMayNot) => WebError::Forbidden,
             e @ StoreError::Conflict { .. } => WebError::Conflict(e.to_string()),
             StoreError::Duplicate(message) => WebError::Conflict(message),
             StoreError::ResetLinkInvalid => WebError::ResetLinkInvalid,

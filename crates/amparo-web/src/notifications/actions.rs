@@ -1,6 +1,6 @@
 //! Marking notices read, written once for the page and the API: only the reader's own notices.
 
-use amparo_store::{NotificationId, Store, StoreResult, User};
+use amparo_store::{Actor, NotificationId, Store, StoreResult, User};
 use chrono::{DateTime, Utc};
 
 /// Marks `notice` read for `user`, or every one of their notices when `notice` is `None`.
@@ -10,5 +10,5 @@ pub fn mark_read(
     notice: Option<&NotificationId>,
     now: DateTime<Utc>,
 ) -> StoreResult<u64> {
-    store.mark_read(&user.org_id, &user.id, notice, now)
+    store.mark_read_as(&Actor::of(user), notice, now)
 }

@@ -1,8 +1,8 @@
-//! Sharing or un-sharing a case with a clinician, written once for the case page and the API. It
-//! takes the store and the signed-in user, so any check and the write can later share one store
-//! transaction without touching the callers.
+//! Sharing or un-sharing a case with a clinician, written once for the case page and the API. The
+//! signed-in user is passed to the store as the acting person, which checks that they see the case
+//! in the transaction that writes.
 
-use amparo_store::{CaseId, Store, StoreResult, User, UserId};
+use amparo_store::{Actor, CaseId, Store, StoreResult, User, UserId};
 use chrono::{DateTime, Utc};
 
 /// Shares `case` with `clinician` (or stops sharing it, `shared` false) on behalf of `user`; the
@@ -15,5 +15,5 @@ pub fn set_shared(
     shared: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    store.set_case_shared(&user.org_id, case, clinician, shared, Some(&user.id), now)
+    store.set_case_shared_as(&Actor::of(user), case, clinician, shared, now)
 }

@@ -1,30 +1,14 @@
 //! What the triage pages and the triage API both do, written once: completing and reassigning a
-//! task, assigning someone to a case, and opening a programme-wide review. The data rule of tasks
-//! (a clinician completes only their own) is checked here and nowhere else. Each action takes the
-//! store and the signed-in user, so the check and the write can later share one store transaction
-//! without touching the callers.
+//! task, assigning someone to a case, and opening a programme-wide review. Each passes the signed-in
+//! user to the store as the acting person; the data rules of tasks (a clinician completes only their
+//! own; a task goes only to someone who can work it) are checked by the store in the transaction that
+//! writes (`amparo_store::access`).
 
 use amparo_domain::org::UserRole;
 use amparo_store::{
-    CaseId, CaseSelection, ReviewOutcome, ReviewTask, Store, StoreError, StoreResult, Task, TaskId, User,
-    UserId,
+    Actor, CaseId, CaseSelection, ReviewOutcome, ReviewTask, Store, StoreResult, Task, TaskId, User, UserId,
 };
 use chrono::{DateTime, Utc};
-
-fn not_found_task() -> StoreError {
-    StoreError::NotFound("task".into())
-}
-
-/// Refuses, as "not found", a task `user` may not complete: a clinician completes only their own.
-fn check_may_work_task(store: &Store, user: &User, task: &TaskId) -> StoreResult<()> {
-    if user.role != UserRole::Clinician {
-        return Ok(());
-    }
-    match store.task(&user.org_id, task)? {
-        Some(found) if found.owner_id.as_ref() == Some(&user.id) => Ok(()),
-        _ => Err(not_found_task()),
-    }
-}
 
 /// Completes `task` as `user`, with an optional note; the task as it now is.
 pub fn complete_task(
@@ -34,9 +18,7 @@ pub fn complete_task(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<Task> {
-    check_may_work_task(store, user, task)?;
-    store.complete_task(&user.org_id, task, &user.id, note, now)?;
-    store.task(&user.org_id, task)?.ok_or_else(not_found_task)
+    store.complete_task_as(&Actor::of(user), task, note, now)
 }
 
 /// Gives `task` to `owner`; the task as it now is.
@@ -47,8 +29,7 @@ pub fn reassign_task(
     owner: &UserId,
     now: DateTime<Utc>,
 ) -> StoreResult<Task> {
-    store.reassign_task(&user.org_id, task, owner, now)?;
-    store.task(&user.org_id, task)?.ok_or_else(not_found_task)
+    store.reassign_task_as(&Actor::of(user), task, owner, now)
 }
 
 /// Assigns `person` to `case` in `role`, or clears the role when `person` is `None`.
@@ -60,7 +41,7 @@ pub fn assign(
     person: Option<&UserId>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    store.assign(&user.org_id, case, role, person, now)
+    store.assign_as(&Actor::of(user), case, role, person, now)
 }
 
 /// Opens `review` on every case `selection` picks that does not have it yet, as `user`.
@@ -71,5 +52,5 @@ pub fn open_reviews(
     review: &ReviewTask,
     now: DateTime<Utc>,
 ) -> StoreResult<ReviewOutcome> {
-    store.open_review_tasks(&user.org_id, selection, review, Some(&user.id), now)
+    store.open_review_tasks_as(&Actor::of(user), selection, review, now)
 }

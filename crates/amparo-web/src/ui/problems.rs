@@ -33,6 +33,8 @@ impl Lang {
             | Problem::NotTrueFalse
             | Problem::UnknownParameter
             | Problem::NoSuchStaff
+            | Problem::ViewerOwnsNoTasks
+            | Problem::CaseNotSharedWithOwner
             | Problem::NoCondition => self.t(&id),
             Problem::Missing { field } => self.t1(&id, "field", field.as_str()),
             Problem::RequiredFor { event_type } | Problem::NotAFieldOf { event_type } => {

@@ -628,6 +628,16 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
     let shared =
         app.post_json(&format!("/api/v1/cases/{shared_case}/shares"), &attorney, &attorney_csrf, &share);
     assert_eq!(shared.status, 200, "{}", shared.body);
+    // Tasks go only to clinicians who see the case: the other clinician, who holds "another's task",
+    // sees the shared case too.
+    let share_other = serde_json::json!({ "clinician": user_id("other@a.example.org"), "shared": true });
+    let shared = app.post_json(
+        &format!("/api/v1/cases/{shared_case}/shares"),
+        &attorney,
+        &attorney_csrf,
+        &share_other,
+    );
+    assert_eq!(shared.status, 200, "{}", shared.body);
     // A termination notice on the critical case opens an escalation: its tasks are the ones probed.
     let version = app.get(&format!("/api/v1/cases/{shared_case}"), &attorney).json()["version"].clone();
     let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
@@ -672,7 +682,11 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
                     ]
                 }
                 Data::Task { own, others } => {
-                    give(&ids.own_task, &ids.user(&actor.name));
+                    // A viewer is given no task: the "own" one stays another's, and the probe still
+                    // expects the viewer refused.
+                    if actor.name != "viewer" {
+                        give(&ids.own_task, &ids.user(&actor.name));
+                    }
                     give(&ids.others_task, &ids.other_clinician);
                     vec![("own task", &ids.own_task, own), ("another's task", &ids.others_task, others)]
                 }

@@ -10,6 +10,7 @@ mod support;
 mod authorization;
 mod case_forms;
 mod case_list;
+mod guarded_writes;
 mod i18n;
 mod intake;
 mod notifications;

@@ -1,0 +1,109 @@
+//! Who may touch which data, written once: the rules every write made on someone's behalf checks
+//! inside its own transaction, before writing, and that the web layer asks for its reads.
+//!
+//! A clinician sees only the cases shared with them (assigning a clinician shares the case), never
+//! records events, and completes only the tasks they own; a viewer only reads; the other roles see
+//! every case of their organisation. Which routes a role reaches at all is the web layer's permission
+//! matrix; these are the rules about *which* case and *whose* task, which a route cannot know.
+
+use amparo_domain::Problem;
+use amparo_domain::org::UserRole;
+
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::model::{CaseId, OrgId, Task, User, UserId};
+use crate::{Store, sharing};
+
+/// The person a write is made for: their organisation, who they are and their role, as signed in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub org: OrgId,
+    pub user: UserId,
+    pub role: UserRole,
+}
+
+impl Actor {
+    /// The signed-in `user` acting.
+    pub fn of(user: &User) -> Actor {
+        Actor { org: user.org_id.clone(), user: user.id.clone(), role: user.role }
+    }
+
+    /// The clinician whose shared cases are all this person sees, or `None` when they see every case
+    /// of the organisation.
+    pub fn shared_only(&self) -> Option<&UserId> {
+        (self.role == UserRole::Clinician).then_some(&self.user)
+    }
+
+    /// Whether this person reads a case's legal timeline (a clinician reads identity, medical facts
+    /// and deadlines only).
+    pub fn sees_timeline(&self) -> bool {
+        self.role != UserRole::Clinician
+    }
+}
+
+/// Why a write on someone's behalf was refused. The web layer answers the first two as "not found",
+/// so that a case or task one may not touch is not revealed, and the last as "forbidden".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The case exists, but is not one this person sees.
+    #[error("case not found")]
+    CaseHidden,
+    /// A clinician working a task that is not (or no longer) theirs.
+    #[error("task not found")]
+    TaskNotTheirs,
+    /// The person's role never does this.
+    #[error("this role does not allow it")]
+    RoleMayNot,
+}
+
+/// Whether `actor` sees `case` (an unknown case is "seen": the caller reports it as not found).
+pub(crate) fn sees_case(tx: &mut dyn Tx, actor: &Actor, case: &CaseId) -> StoreResult<bool> {
+    match actor.shared_only() {
+        Some(clinician) => sharing::is_shared(tx, &actor.org, case, clinician),
+        None => Ok(true),
+    }
+}
+
+/// Refuses a case `actor` does not see; the write itself reports a case that does not exist, so that
+/// its own checks come in the order they always did.
+pub(crate) fn check_sees_case(tx: &mut dyn Tx, actor: &Actor, case: &CaseId) -> StoreResult<()> {
+    if !sees_case(tx, actor, case)? {
+        return Err(StoreError::Refused(Refusal::CaseHidden));
+    }
+    Ok(())
+}
+
+/// Refuses the roles that never record events on a timeline: clinicians and viewers.
+pub(crate) fn check_records_events(actor: &Actor) -> StoreResult<()> {
+    match actor.role {
+        UserRole::Clinician | UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
+        UserRole::Admin | UserRole::Attorney | UserRole::Advocate => Ok(()),
+    }
+}
+
+/// Refuses a clinician completing a task they do not own; the other roles complete any task.
+pub(crate) fn check_completes(actor: &Actor, task: &Task) -> StoreResult<()> {
+    if actor.role == UserRole::Clinician && task.owner_id.as_ref() != Some(&actor.user) {
+        return Err(StoreError::Refused(Refusal::TaskNotTheirs));
+    }
+    Ok(())
+}
+
+/// Refuses giving a task on `case` to `owner` when they could not work it: a viewer owns no tasks,
+/// and a clinician owns tasks only on cases they see (the `owner` field is named in the refusal).
+pub(crate) fn check_may_own(tx: &mut dyn Tx, owner: &User, case: &CaseId) -> StoreResult<()> {
+    if owner.role == UserRole::Viewer {
+        return Err(StoreError::field("owner", Problem::ViewerOwnsNoTasks));
+    }
+    if !sees_case(tx, &Actor::of(owner), case)? {
+        return Err(StoreError::field("owner", Problem::CaseNotSharedWithOwner));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Whether `actor` may see `case` at all (for reads; writes check it in their own transaction).
+    pub fn sees_case(&self, actor: &Actor, case: &CaseId) -> StoreResult<bool> {
+        self.read(|tx| sees_case(tx, actor, case))
+    }
+}
