@@ -39,6 +39,7 @@ use amparo_domain::CaseFile;
 pub use access::{Actor, Refusal};
 pub use accounts::{LAST_ADMIN, RoleActor, RoleChange, parse_role};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
+pub use cases::answers::AnswerableNotice;
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
 pub use db::Backend;
 pub use db::migrate::MigrationReport;
