@@ -10,6 +10,7 @@ mod answers;
 mod backends;
 mod bulk_import;
 mod contract;
+mod new_kinds;
 mod notices;
 mod schema;
 mod sealing;
