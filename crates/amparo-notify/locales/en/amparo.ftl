@@ -100,6 +100,7 @@ calendar-deadline = { $reference }: { $kind }
 calendar-task = { $reference }: { $title }
 
 ## Family letter.
+letter-in-english = This letter is in English because Amparo has no text yet in your language ({ $language }). Please ask us for help reading it.
 letter-title = Letter about your case
 letter-print = Print
 letter-date = Date: { $day }

@@ -100,6 +100,7 @@ calendar-deadline = { $reference }: { $kind }
 calendar-task = { $reference }: { $title }
 
 ## Carta a la familia.
+letter-in-english = Esta carta está en inglés porque Amparo aún no tiene textos en su idioma ({ $language }). Pídanos ayuda para leerla.
 letter-title = Carta sobre su caso
 letter-print = Imprimir
 letter-date = Fecha: { $day }
