@@ -77,13 +77,17 @@ fn family_tag(file: &CaseFile) -> Option<&LanguageTag> {
 /// The family's language when the letter falls back to English for want of text in it.
 fn untranslated_language(file: &CaseFile, letter: Language) -> Option<&LanguageTag> {
     let tag = family_tag(file)?;
-    (letter == Language::En && tag.language().is_none() && family_language(file) == Language::En).then_some(tag)
+    (letter == Language::En && tag.language().is_none() && family_language(file) == Language::En)
+        .then_some(tag)
 }
 
 /// Whether the family itself must act by a deadline of this kind (report an address, register at 14,
 /// leave by a notice's date): these come first in the letter, even when the day has passed.
 fn family_acts(kind: DeadlineKind) -> bool {
-    matches!(kind, DeadlineKind::AddressReportDue | DeadlineKind::RegistrationAt14Due | DeadlineKind::DepartBy)
+    matches!(
+        kind,
+        DeadlineKind::AddressReportDue | DeadlineKind::RegistrationAt14Due | DeadlineKind::DepartBy
+    )
 }
 
 /// The deadlines the letter lists, in the order it lists them: the family's own (open, whatever
@@ -161,9 +165,8 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
         })
         .collect();
     let organisation = || Arg::from(input.organisation);
-    let language_note = untranslated_language(input.file, language).map(|tag| {
-        texts.get(Language::En, "letter-in-english", &[("language", Arg::from(tag.as_str()))])
-    });
+    let language_note = untranslated_language(input.file, language)
+        .map(|tag| texts.get(Language::En, "letter-in-english", &[("language", Arg::from(tag.as_str()))]));
     Letter {
         language,
         language_note,

@@ -102,7 +102,9 @@ fn an_answer_linking_a_notice_of_another_case_is_refused_and_nothing_written(db:
     let notice = serde_json::json!(
         { "id": "r9", "type": "rfe_received", "on": "2026-02-01", "served_by": "mail" }
     );
-    desk.store.append_event_as(&desk.attorney, &desk.other_case, other.version, &event(notice), now()).unwrap();
+    desk.store
+        .append_event_as(&desk.attorney, &desk.other_case, other.version, &event(notice), now())
+        .unwrap();
     let before = desk.events();
     let (path, problem) = refusal(desk.append(serde_json::json!(
         { "id": "a1", "type": "rfe_answered", "on": "2026-02-20", "answers": "r9" }

@@ -12,6 +12,7 @@ mod bulk_import;
 mod contract;
 mod new_kinds;
 mod notices;
+mod policy;
 mod schema;
 mod sealing;
 mod second_factors;

@@ -55,7 +55,9 @@ fn staffed(db: &TestDatabase) -> Staffed {
     let advocate = user("advocate@example.org", UserRole::Advocate);
     let clinician = user("clinician@example.org", UserRole::Clinician);
     let case = store.import_cases(&org, &[family()], None, now()).unwrap().remove(0);
-    for (role, who) in [(UserRole::Attorney, &attorney), (UserRole::Advocate, &advocate), (UserRole::Clinician, &clinician)] {
+    for (role, who) in
+        [(UserRole::Attorney, &attorney), (UserRole::Advocate, &advocate), (UserRole::Clinician, &clinician)]
+    {
         store.assign(&org, &case, role, Some(who), now()).unwrap();
     }
     Staffed { store, org, case, attorney, advocate, clinician }
