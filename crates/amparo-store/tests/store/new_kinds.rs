@@ -1,6 +1,7 @@
 //! The deadlines of us-parole/2027.1 downstream of the rules, on both backends: an advisory deadline
-//! is listed with its *why* but raises no alarm (upcoming window, board, reminders, digest), and the
-//! new kinds reach the roles that act on them.
+//! is listed with its *why* but raises no alarm (upcoming window, board, reminders, digest), the
+//! new kinds reach the roles that act on them, and the board says when a critical-care patient's
+//! adult family member lost federal coverage.
 
 use amparo_domain::notice::NoticeKind;
 use amparo_domain::org::UserRole;
@@ -94,6 +95,7 @@ impl Staffed {
 amparo_store::on_both_backends!(
     an_advisory_deadline_is_listed_with_its_why_and_never_an_alarm,
     new_kinds_remind_the_roles_that_act_on_them,
+    the_board_says_when_a_critical_patients_parent_lost_federal_coverage,
 );
 
 fn an_advisory_deadline_is_listed_with_its_why_and_never_an_alarm(db: &TestDatabase) {
@@ -153,4 +155,33 @@ fn new_kinds_remind_the_roles_that_act_on_them(db: &TestDatabase) {
         assert!(advocate.contains(&kind.to_owned()), "{kind}: {advocate:?}");
     }
     assert!(s.reminded_of(&s.clinician).is_empty(), "no legal date is the clinician's");
+}
+
+fn the_board_says_when_a_critical_patients_parent_lost_federal_coverage(db: &TestDatabase) {
+    let store = db.store();
+    let org = org(&store, "coverage");
+    let text = serde_json::json!({
+        "format": "amparo.case/1",
+        "case": {
+            "reference": "COVER-1",
+            "program": "humanitarian",
+            "people": [
+                { "key": "p1", "role": "patient", "given_name": "Nina", "family_name": "Ejemplo", "birth_date": "2021-03-02" },
+                { "key": "m1", "role": "parent", "given_name": "Rosa", "family_name": "Ejemplo", "birth_date": "1990-05-05" }
+            ],
+            "medical": { "person": "p1", "condition": "short bowel syndrome", "days_to_critical_harm": 3,
+                         "available_in_origin_country": false, "attested_on": "2026-02-01" }
+        },
+        "events": [{ "id": "g1", "type": "parole_granted", "on": "2025-02-01", "valid_until": "2026-01-31" }]
+    })
+    .to_string();
+    let file = CaseFile::parse(&text).unwrap().0;
+    let case = store.import_cases(&org, &[file], None, now()).unwrap().remove(0);
+    let board = store.board(&org, &BoardFilter { limit: 10, ..BoardFilter::default() }).unwrap();
+    let entry = board.entries.iter().find(|e| e.case_id == case).unwrap();
+    let reason = entry.reasons.iter().find(|r| r.code == "family_coverage_lost");
+    let reason = reason.unwrap_or_else(|| panic!("{:#?}", entry.reasons));
+    assert!(reason.points > 0);
+    assert!(reason.text_en.contains("no federal Medicaid since 2026-02-01"), "{}", reason.text_en);
+    assert!(reason.text_es.contains("no tiene Medicaid federal desde el 2026-02-01"), "{}", reason.text_es);
 }
