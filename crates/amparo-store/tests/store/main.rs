@@ -18,3 +18,4 @@ mod sealing;
 mod second_factors;
 mod triage;
 mod trust_store;
+mod upgrade;
