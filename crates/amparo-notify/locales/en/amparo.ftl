@@ -97,6 +97,7 @@ calendar-revoke = Revoke
 calendar-revoked = revoked
 calendar-name = { -product }: deadlines and tasks
 calendar-deadline = { $reference }: { $kind }
+calendar-deadline-advisory = { $reference }: { $kind } (advisory, passed while parole continues)
 calendar-task = { $reference }: { $title }
 
 ## Family letter.

@@ -97,6 +97,7 @@ calendar-revoke = Revocar
 calendar-revoked = revocado
 calendar-name = { -product }: plazos y tareas
 calendar-deadline = { $reference }: { $kind }
+calendar-deadline-advisory = { $reference }: { $kind } (orientativa, vencida mientras sigue el permiso humanitario)
 calendar-task = { $reference }: { $title }
 
 ## Carta a la familia.

@@ -113,6 +113,13 @@ fn an_advisory_deadline_is_listed_with_its_why_and_never_an_alarm(db: &TestDatab
     assert!(!parole.advisory);
     assert!(serde_json::to_value(parole).unwrap().get("advisory").is_none(), "written only when true");
 
+    // The advocate's calendar lists it, marked advisory.
+    let feed = s.store.create_calendar_feed(&s.org, &s.advocate, None, "hash-advocate", now()).unwrap();
+    let entries = s.store.calendar_entries(&feed).unwrap();
+    let in_calendar: Vec<_> = entries.deadlines.iter().filter(|d| d.kind == "asylum_one_year").collect();
+    assert!(!in_calendar.is_empty() && in_calendar.iter().all(|d| d.advisory), "{in_calendar:?}");
+    assert!(entries.deadlines.iter().any(|d| d.kind == "parole_ends" && !d.advisory));
+
     // The dashboard's window, though it covers the advisory date, shows only the alarms.
     let window = ("2025-01-01".parse().unwrap(), "2027-12-31".parse().unwrap());
     let upcoming = s.store.upcoming_deadlines(&s.org, window, None, (100, 1000)).unwrap();

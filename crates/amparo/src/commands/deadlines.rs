@@ -84,7 +84,8 @@ pub fn due_within(settings: &Settings, database: &str, org: Option<&str>, query:
     }
     for d in &due {
         let person = d.person.as_deref().unwrap_or("case");
-        say!("{:<10}  {:<30}  {:<16}  {:<6}  {}", d.due, d.kind, d.reference, person, d.basis);
+        let advisory = if d.advisory { " (advisory)" } else { "" };
+        say!("{:<10}  {:<30}  {:<16}  {:<6}  {}{advisory}", d.due, d.kind, d.reference, person, d.basis);
         say!("            why: {}", d.why);
     }
     say!();
