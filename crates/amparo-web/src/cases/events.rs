@@ -1,11 +1,12 @@
 //! Recording an event from the case page: a termination notice, an RFE and its answer, a grant, a
-//! correction of an earlier entry. The form's fields become the same flat event the API and case
+//! correction of an earlier entry, and which open notice an answer answers. The form's fields become the same flat event the API and case
 //! files take (`RawEvent`), checked by the domain's rules for its type; the store refuses a write
 //! based on a version of the case someone else has since changed, and the page then shows the
 //! conflict with everything that was typed still in the form.
 
-use amparo_domain::event::EVENT_TYPES;
-use amparo_domain::{CaseFile, RawEvent};
+use amparo_domain::event::{ANSWERED_NOTICES, EVENT_TYPES};
+use amparo_domain::rules::answerable_notices;
+use amparo_domain::{CaseFile, Date, RawEvent};
 use amparo_store::CaseId;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -50,7 +51,27 @@ fn id(field: &str) -> String {
     format!("ev-{field}")
 }
 
-pub fn view(state: &EventFormState, file: &CaseFile, lang: Lang) -> EventFormView {
+/// The open notices an answer may name, each labelled by its kind, the people it concerns and its
+/// date: every kind at once, since the form does not know the answer's type until it is sent (a
+/// notice of the wrong kind is refused naming the field).
+fn answerable(file: &CaseFile, today: Date, lang: Lang) -> Vec<(String, String)> {
+    let name_of = |key: &str| file.case.person(key).map_or_else(|| key.to_owned(), |p| p.full_name());
+    ANSWERED_NOTICES
+        .iter()
+        .flat_map(|(_, answer)| answerable_notices(file, answer, today))
+        .filter_map(|notice| {
+            let id = notice.id.clone()?;
+            let persons = notice.persons.as_ref().map_or_else(
+                || lang.t("timeline-everyone"),
+                |keys| keys.iter().map(|k| name_of(k)).collect::<Vec<_>>().join(", "),
+            );
+            let kind = lang.event_type(notice.kind.type_name());
+            Some((id.clone(), format!("{kind} — {persons} — {} ({id})", lang.date(notice.on))))
+        })
+        .collect()
+}
+
+pub fn view(state: &EventFormState, file: &CaseFile, today: Date, lang: Lang) -> EventFormView {
     let value = |field: &str| state.params.get(&id(field)).unwrap_or_default().to_owned();
     let error = |field: &str| state.errors.iter().find(|e| e.id == id(field)).map(|e| e.message.clone());
     let select = |field: &str, label: String, blank: String, options: Vec<(String, String)>| {
@@ -111,6 +132,12 @@ pub fn view(state: &EventFormState, file: &CaseFile, lang: Lang) -> EventFormVie
     fields.push(input("days_to_critical_harm", lang.t("medical-days-to-harm"), FieldKind::Number));
     fields.push(input("note", lang.t("event-form-note"), FieldKind::Text));
     fields.push(select(
+        "answers",
+        lang.t("event-form-answers"),
+        lang.t("event-form-answers-latest"),
+        answerable(file, today, lang),
+    ));
+    fields.push(select(
         "supersedes",
         lang.t("event-form-supersedes"),
         lang.t("event-form-supersedes-none"),
@@ -126,8 +153,10 @@ fn parse(params: &Params, event_id: String, lang: Lang) -> Result<amparo_domain:
     let mut take = |field: &str, value: Value| {
         object.insert(field.into(), value);
     };
-    for field in
-        ["type", "served_by", "supersedes"].iter().chain(DATE_FIELDS.iter()).chain(TEXT_FIELDS.iter())
+    for field in ["type", "served_by", "supersedes", "answers"]
+        .iter()
+        .chain(DATE_FIELDS.iter())
+        .chain(TEXT_FIELDS.iter())
     {
         if let Some(text) = params.get(&id(field)) {
             take(field, json!(text));

@@ -1,6 +1,7 @@
 //! The case page and its print view: who the case is about, the medical profile, statuses and
 //! deadlines with their reasons, the timeline, triage, sharing and the event form.
 
+pub mod coverage;
 pub mod views;
 
 use amparo_domain::{Derivation, Event};
@@ -105,7 +106,7 @@ pub(crate) async fn render_case_with(
         lang,
         state.clock.now(),
     );
-    let event_form = events::view(&form, &case.file, lang);
+    let event_form = events::view(&form, &case.file, today, lang);
     let mut page =
         case_view(lang, viewer(signed_in), &case, (&derivation, state.store.rules()), section, event_form);
     page.sharing = sharing;
@@ -134,7 +135,7 @@ pub async fn case_print(
         other_tasks: Vec::new(),
         assignments: Vec::new(),
     };
-    let form = events::view(&EventFormState::empty(), &case.file, lang);
+    let form = events::view(&EventFormState::empty(), &case.file, today, lang);
     let page = views::CasePrintPage {
         lang,
         case: case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form),
@@ -193,6 +194,7 @@ fn case_view(
         attested_on: lang.date_or_dash(m.attested_on),
     });
     let events = &stored.file.events;
+    let unlinked = amparo_domain::rules::unlinked_answers(&stored.file);
     let superseded_by = |e: &Event| {
         let id = e.id.as_ref()?;
         events.iter().find(|other| other.supersedes.as_ref() == Some(id)).and_then(|c| c.id.clone())
@@ -212,6 +214,7 @@ fn case_view(
                 .unwrap_or_else(|| lang.t("timeline-everyone")),
             details: event_details(lang, e),
             superseded_by: superseded_by(e),
+            unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
         })
         .collect();
     let statuses = derivation
@@ -241,9 +244,12 @@ fn case_view(
             why: rules.deadline_why(lang.0, d),
             citation: d.citation.to_string(),
             rule: d.rule.as_str(),
-            past: d.due < derivation.today,
+            // An advisory date that has passed is shown, but never as overdue.
+            past: d.due < derivation.today && !d.advisory,
+            advisory: d.advisory,
         })
         .collect();
+    let coverage = coverage::coverage_views(lang, (derivation, rules), &name_of);
     CasePage {
         next_deadline,
         lang,
@@ -257,12 +263,14 @@ fn case_view(
         covered_until: lang.date_or_dash(derivation.covered_until),
         statuses,
         deadlines,
+        coverage,
         viewer,
         reference: case.reference.to_string(),
         program: lang.program(case.program),
         version: stored.version,
         people,
         medical,
+        unlinked_answers: !unlinked.is_empty(),
         events: timeline,
         sharing: None,
     }
