@@ -156,6 +156,7 @@ detail-valid-until = valid until { $date }
 detail-served-by = served by { $how }
 detail-effective = effective { $date }
 detail-depart-by = depart by { $date }
+detail-departure-moot = departure date of { $date } no longer applies
 detail-respond-by = respond by { $date }
 detail-pay-by = pay by { $date }
 detail-receipt = receipt { $receipt }

@@ -167,6 +167,7 @@ detail-valid-until = válido hasta el { $date }
 detail-served-by = notificado por { $how }
 detail-effective = con efecto el { $date }
 detail-depart-by = salir a más tardar el { $date }
+detail-departure-moot = la fecha de salida del { $date } ya no se aplica
 detail-respond-by = responder a más tardar el { $date }
 detail-pay-by = pagar a más tardar el { $date }
 detail-receipt = recibo { $receipt }

@@ -212,7 +212,7 @@ fn case_view(
                 .as_ref()
                 .map(|keys| keys.iter().map(|k| name_of(k)).collect::<Vec<_>>().join(", "))
                 .unwrap_or_else(|| lang.t("timeline-everyone")),
-            details: event_details(lang, e),
+            details: event_details(lang, e, derivation),
             superseded_by: superseded_by(e),
             unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
         })
@@ -276,10 +276,21 @@ fn case_view(
     }
 }
 
-/// The event's own facts in one short line.
-fn event_details(lang: Lang, event: &Event) -> String {
-    let raw = amparo_domain::RawEvent::from(event);
+/// Whether the rules still hold someone to the departure date `depart_by` a notice printed: a later
+/// grant (or a correction) makes it moot, and then no deadline carries it.
+fn depart_by_in_force(derivation: &Derivation, depart_by: amparo_domain::Date) -> bool {
+    derivation.deadlines.iter().any(|d| d.kind.as_str() == "depart_by" && d.due == depart_by)
+}
+
+/// The event's own facts in one short line; a departure date the rules no longer hold anyone to is
+/// said to no longer apply, so no superseded "depart by" reads as current.
+fn event_details(lang: Lang, event: &Event, derivation: &Derivation) -> String {
+    let mut raw = amparo_domain::RawEvent::from(event);
     let mut parts = Vec::new();
+    if let Some(day) = raw.depart_by.filter(|d| !depart_by_in_force(derivation, *d)) {
+        parts.push(lang.t1("detail-departure-moot", "date", lang.date(day)));
+        raw.depart_by = None;
+    }
     let mut date = |id: &str, value: Option<amparo_domain::Date>| {
         if let Some(d) = value {
             parts.push(lang.t1(id, "date", lang.date(d)));
