@@ -397,6 +397,7 @@ intake-error-unknown = The case could not be checked.
 event-form-title = Record an event
 event-form-hint = What happened, on which day, and the dates printed on the notice. The event applies to everyone on the case. To correct an earlier entry, record it again and choose the entry it corrects.
 event-form-pay-by = Pay by
+event-form-amount = Amount (US dollars, e.g. 630.00)
 event-form-note = Note
 event-form-supersedes = Corrects an earlier entry
 event-form-supersedes-none = No

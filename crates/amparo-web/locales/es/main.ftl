@@ -411,6 +411,7 @@ intake-error-unknown = No se pudo verificar el caso.
 event-form-title = Registrar un evento
 event-form-hint = Qué ocurrió, en qué fecha y las fechas que figuran en el aviso. El evento se aplica a todas las personas del caso. Para corregir una entrada anterior, regístrela de nuevo y elija la entrada que corrige.
 event-form-pay-by = Pagar a más tardar el
+event-form-amount = Importe (dólares estadounidenses, p. ej. 630.00)
 event-form-note = Nota
 event-form-supersedes = Corrige una entrada anterior
 event-form-supersedes-none = No

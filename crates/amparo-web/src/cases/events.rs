@@ -24,7 +24,8 @@ use crate::ui::i18n::Lang;
 
 /// The form's fields, by the event's field name; the element ids add `ev-`.
 const DATE_FIELDS: [&str; 6] = ["on", "valid_until", "effective", "depart_by", "respond_by", "pay_by"];
-const TEXT_FIELDS: [&str; 2] = ["receipt_number", "note"];
+/// Free text as typed; an amount too, which the case-file format reads as a decimal string.
+const TEXT_FIELDS: [&str; 3] = ["receipt_number", "amount", "note"];
 
 /// What the event form shows: what was typed, what is wrong, and whether the case moved on meanwhile.
 pub struct EventFormState {
@@ -129,6 +130,7 @@ pub fn view(state: &EventFormState, file: &CaseFile, today: Date, lang: Lang) ->
     fields.push(select("served_by", lang.t("intake-served-by"), lang.t("intake-not-applicable"), served));
     fields.extend(labels.iter().map(|(field, label)| input(field, lang.t(label), FieldKind::Date)));
     fields.push(input("receipt_number", lang.t("intake-receipt"), FieldKind::Text));
+    fields.push(input("amount", lang.t("event-form-amount"), FieldKind::Text));
     fields.push(input("days_to_critical_harm", lang.t("medical-days-to-harm"), FieldKind::Number));
     fields.push(input("note", lang.t("event-form-note"), FieldKind::Text));
     fields.push(select(

@@ -19,6 +19,7 @@ amparo_store::on_both_backends!(
     a_termination_without_an_effective_date_says_why,
     coverage_is_shown_per_person_in_both_languages,
     an_advisory_deadline_is_never_shown_as_overdue,
+    the_event_form_names_each_refused_field_in_both_languages,
 );
 
 /// The day the application's clock says in these tests.
@@ -316,4 +317,69 @@ fn an_advisory_deadline_is_never_shown_as_overdue(db: &TestDatabase) {
     assert!(li.ends_with("<li>\n      <strong>"), "not styled as past: {li}");
     let print = app.get(&format!("/cases/{}/print", case.id), &case.session).body;
     assert!(print.contains("[advisory: shown for its why, never overdue]"), "{print}");
+}
+
+fn the_event_form_names_each_refused_field_in_both_languages(db: &TestDatabase) {
+    let app = app_today(db);
+    let case = open_case(&app);
+    let long_note = "n".repeat(4_001);
+    // (fields typed, the field named, its English sentence, its Spanish one)
+    let cases: [(&[(&str, &str)], &str, &str, &str); 4] = [
+        (
+            &[
+                ("ev-type", "fee_notice"),
+                ("ev-on", "2026-11-02"),
+                ("ev-pay_by", "2026-12-02"),
+                ("ev-amount", "12.345"),
+            ],
+            "ev-amount",
+            "“12.345” is not an amount",
+            "«12.345» no es un importe",
+        ),
+        (
+            &[("ev-type", "departed"), ("ev-on", "1899-12-31")],
+            "ev-on",
+            "outside the dates accepted",
+            "fuera de las fechas aceptadas",
+        ),
+        (
+            &[("ev-type", "medical_attested"), ("ev-on", "2026-11-02"), ("ev-note", &long_note)],
+            "ev-note",
+            "At most 4,000 characters.",
+            "Como máximo 4000 caracteres.",
+        ),
+        (
+            &[
+                ("ev-type", "parole_granted"),
+                ("ev-on", "2025-06-03"),
+                ("ev-valid_until", "2026-08-02"),
+                ("ev-supersedes", "e1"),
+            ],
+            "ev-supersedes",
+            "Event “e1” is already corrected by another event",
+            "El evento «e1» ya está corregido",
+        ),
+    ];
+    for language in ["en", "es"] {
+        let switched =
+            app.post_form("/language", &case.session, &[("csrf", &case.csrf), ("language", language)]);
+        assert_eq!(switched.status, 303);
+        for (typed, field, english, spanish) in &cases {
+            let page = app.get(&format!("/cases/{}", case.id), &case.session).body;
+            let version = hidden_field(&page, "version");
+            let mut form = vec![("csrf", case.csrf.as_str()), ("version", version.as_str())];
+            form.extend(typed.iter().copied());
+            let refused = app.post_form(&format!("/cases/{}/events", case.id), &case.session, &form);
+            assert_eq!(refused.status, 422, "{field}: {}", refused.body);
+            assert!(
+                refused.body.contains(&format!("href=\"#{field}\"")),
+                "{field} is named: {}",
+                refused.body
+            );
+            let sentence = if language == "en" { english } else { spanish };
+            assert!(refused.body.contains(sentence), "{language} {field}: {}", refused.body);
+        }
+    }
+    let (_, version) = app.case_id(&case.session, "A-1");
+    assert_eq!(version, 1, "nothing was written");
 }
