@@ -179,10 +179,25 @@ fn case_view(
             citizenship: or_dash(p.citizenship.as_ref().map(|c| c.as_str().to_owned())),
             language: p.preferred_language.as_ref().map_or_else(
                 || String::from("—"),
-                |tag| tag.language().map_or_else(|| tag.as_str().to_owned(), |l| lang.language_name(l)),
+                |tag| {
+                    tag.language().map_or_else(
+                        || lang.t1("language-without-texts", "code", tag.as_str()),
+                        |l| lang.language_name(l),
+                    )
+                },
             ),
         })
         .collect();
+    // Languages of the family Amparo has no texts in: what the family reads from Amparo is English.
+    let mut untranslated: Vec<String> = case
+        .people
+        .iter()
+        .filter_map(|p| p.preferred_language.as_ref())
+        .filter(|tag| tag.language().is_none())
+        .map(|tag| tag.as_str().to_owned())
+        .collect();
+    untranslated.sort();
+    untranslated.dedup();
     let medical = case.medical.as_ref().map(|m| MedicalView {
         person: name_of(&m.person),
         condition: m.condition.clone(),
@@ -271,6 +286,7 @@ fn case_view(
         people,
         medical,
         unlinked_answers: !unlinked.is_empty(),
+        untranslated: untranslated.join(", "),
         events: timeline,
         sharing: None,
     }

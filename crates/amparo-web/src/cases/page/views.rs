@@ -90,6 +90,8 @@ pub struct CasePage {
     pub people: Vec<PersonView>,
     pub medical: Option<MedicalView>,
     pub events: Vec<EventView>,
+    /// The family's language codes Amparo has no texts in, comma-separated; empty when none.
+    pub untranslated: String,
     /// Whether some answer of the timeline names no notice.
     pub unlinked_answers: bool,
     /// Who the case is shared with and the form to change it, for people who may share cases.
