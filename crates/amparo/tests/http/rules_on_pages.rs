@@ -319,12 +319,14 @@ fn an_advisory_deadline_is_never_shown_as_overdue(db: &TestDatabase) {
     assert!(print.contains("[advisory: shown for its why, never overdue]"), "{print}");
 }
 
+/// Fields typed in the event form, the field the refusal names, its English sentence, its Spanish one.
+type Refusal<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a str);
+
 fn the_event_form_names_each_refused_field_in_both_languages(db: &TestDatabase) {
     let app = app_today(db);
     let case = open_case(&app);
     let long_note = "n".repeat(4_001);
-    // (fields typed, the field named, its English sentence, its Spanish one)
-    let cases: [(&[(&str, &str)], &str, &str, &str); 4] = [
+    let cases: [Refusal<'_>; 4] = [
         (
             &[
                 ("ev-type", "fee_notice"),

@@ -264,7 +264,7 @@ fn case_view(
             advisory: d.advisory,
         })
         .collect();
-    let coverage = coverage::coverage_views(lang, (derivation, rules), &name_of);
+    let coverage = coverage::coverage_views(lang, (derivation, rules), name_of);
     CasePage {
         next_deadline,
         lang,
