@@ -75,7 +75,7 @@ fn intake_creates_a_whole_case_or_nothing(db: &TestDatabase) {
     assert!(again.body.contains("Another case already has this reference."), "{}", again.body);
 }
 
-/// A family speaking Dari (`prs`): any language code is taken, a malformed one is refused naming its
+/// A family speaking Dari (`prs`) and Haitian Creole (`ht`): any language code is taken, a malformed one is refused naming its
 /// field, and the case page says the family's material is shown in English.
 fn intake_takes_any_language_code_and_the_case_page_says_english_is_shown(db: &TestDatabase) {
     let app = RouterApp::start(db);
@@ -95,7 +95,7 @@ fn intake_takes_any_language_code_and_the_case_page_says_english_is_shown(db: &T
         ("person-1-given_name", "Maryam"),
         ("person-1-family_name", "Ejemplo"),
         ("person-1-role", "parent"),
-        ("person-1-preferred_language", "es-MX"),
+        ("person-1-preferred_language", "ht"),
         ("medical-condition", "leukaemia"),
         ("event-0-type", "parole_granted"),
         ("event-0-on", "2026-03-02"),
@@ -112,13 +112,15 @@ fn intake_takes_any_language_code_and_the_case_page_says_english_is_shown(db: &T
     assert_eq!(created.status, 303, "{}", created.body);
     let location = created.header("location").unwrap().to_owned();
     let page = app.get(&location, &session).body;
-    assert!(page.contains("Amparo has no texts in prs, a preferred language of this family"), "{page}");
+    assert!(page.contains("Amparo has no texts in ht, prs, a preferred language on this case"), "{page}");
     assert!(page.contains("prs (no Amparo texts: English is shown)"), "{page}");
-    assert!(page.contains(">Spanish</td>"), "es-MX is Spanish: {page}");
     let switched = app.post_form("/language", &session, &[("csrf", &csrf), ("language", "es")]);
     assert_eq!(switched.status, 303);
     let spanish = app.get(&location, &session).body;
-    assert!(spanish.contains("Amparo no tiene textos en prs"), "{spanish}");
+    assert!(spanish.contains("Amparo no tiene textos en ht, prs"), "{spanish}");
+    let letter = app.get(&format!("{location}/letter"), &session).body;
+    assert!(letter.contains("<html lang=\"en\">"), "the letter falls back to English: {letter}");
+    assert!(letter.contains("lang=\"es\">Amparo no tiene textos en ht, prs"), "{letter}");
     let (a1, _) = app.case_id(&session, "A-1");
     assert!(!app.get(&format!("/cases/{a1}"), &session).body.contains("id=\"language-fallback\""));
 }

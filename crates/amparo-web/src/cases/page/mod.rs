@@ -144,6 +144,22 @@ pub async fn case_print(
     Ok(crate::ui::render(&page).into_response())
 }
 
+/// The family's preferred languages Amparo has no texts in, comma-separated (empty when none): what
+/// the family reads from Amparo is then in English, and the pages say so.
+pub(crate) fn languages_without_texts(file: &amparo_domain::CaseFile) -> String {
+    let mut codes: Vec<&str> = file
+        .case
+        .people
+        .iter()
+        .filter_map(|p| p.preferred_language.as_ref())
+        .filter(|tag| tag.language().is_none())
+        .map(|tag| tag.as_str())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes.join(", ")
+}
+
 /// What the case page shows of triage: escalations, tasks, who is assigned, and who could be.
 struct CaseTriageData {
     escalations: Vec<amparo_store::Escalation>,
@@ -188,16 +204,6 @@ fn case_view(
             ),
         })
         .collect();
-    // Languages of the family Amparo has no texts in: what the family reads from Amparo is English.
-    let mut untranslated: Vec<String> = case
-        .people
-        .iter()
-        .filter_map(|p| p.preferred_language.as_ref())
-        .filter(|tag| tag.language().is_none())
-        .map(|tag| tag.as_str().to_owned())
-        .collect();
-    untranslated.sort();
-    untranslated.dedup();
     let medical = case.medical.as_ref().map(|m| MedicalView {
         person: name_of(&m.person),
         condition: m.condition.clone(),
@@ -286,7 +292,7 @@ fn case_view(
         people,
         medical,
         unlinked_answers: !unlinked.is_empty(),
-        untranslated: untranslated.join(", "),
+        untranslated: languages_without_texts(&stored.file),
         events: timeline,
         sharing: None,
     }
