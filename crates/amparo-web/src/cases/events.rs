@@ -287,6 +287,19 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_names_the_notice_picked_and_only_an_answer_may() {
+        let picked = [("ev-type", "rfe_answered"), ("ev-on", "2026-11-20"), ("ev-answers", "e3")];
+        let event = parse(&params(&picked), "e9".into(), lang()).ok();
+        assert_eq!(event.and_then(|e| e.answers).as_deref(), Some("e3"));
+        let latest = [("ev-type", "rfe_answered"), ("ev-on", "2026-11-20"), ("ev-answers", "")];
+        let event = parse(&params(&latest), "e9".into(), lang()).ok();
+        assert_eq!(event.map(|e| e.answers), Some(None), "blank: the latest open notice");
+        let stray = [("ev-type", "departed"), ("ev-on", "2026-11-20"), ("ev-answers", "e3")];
+        let error = parse(&params(&stray), "e9".into(), lang()).err();
+        assert_eq!(error.map(|e| e.id).as_deref(), Some("ev-answers"));
+    }
+
+    #[test]
     fn the_wrong_field_is_named() {
         let missing_served = [("ev-type", "rfe_received"), ("ev-on", "2026-11-20")];
         let error = parse(&params(&missing_served), "e1".into(), lang()).err();

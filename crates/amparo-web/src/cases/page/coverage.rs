@@ -58,3 +58,33 @@ fn medicaid_id(medicaid: FederalMedicaid) -> &'static str {
         FederalMedicaid::NotAssessed => "not-assessed",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use amparo_domain::Language;
+
+    #[test]
+    fn every_medicaid_assessment_is_worded_in_both_languages() {
+        let all = [
+            FederalMedicaid::Eligible,
+            FederalMedicaid::ChildrenAndPregnancyOptionOnly,
+            FederalMedicaid::NotEligible,
+            FederalMedicaid::NotAssessed,
+        ];
+        for language in [Language::En, Language::Es] {
+            let lang = Lang(language);
+            let mut seen = Vec::new();
+            for medicaid in all {
+                let id = format!("coverage-medicaid-{}", medicaid_id(medicaid));
+                // A missing message shows its id.
+                let text = lang.t(&id);
+                assert_ne!(text, id, "{id} in {language:?}");
+                seen.push(text);
+            }
+            seen.sort();
+            seen.dedup();
+            assert_eq!(seen.len(), all.len(), "each reads differently in {language:?}");
+        }
+    }
+}
