@@ -106,6 +106,13 @@ fn settings_are_for_administrators(db: &TestDatabase) {
     let store = db.store();
     let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
     assert_eq!(store.policy(&org.id).unwrap().i94_check_days, 45);
+    let audit = app.get("/api/v1/audit", &admin).json();
+    let change =
+        audit["entries"].as_array().unwrap().iter().find(|e| e["action"] == "policy.changed").cloned();
+    let change = change.unwrap_or_else(|| panic!("the change is audited: {audit}"));
+    let detail: serde_json::Value = serde_json::from_str(change["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["before"]["i94_check_days"], 30, "{change}");
+    assert_eq!(detail["after"]["i94_check_days"], 45, "{change}");
     assert!(page.contains("2026-12-24\n2026-12-31"));
     let (id, _) = app.case_id(&admin, "A-1");
     assert!(

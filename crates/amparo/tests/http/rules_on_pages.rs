@@ -294,6 +294,15 @@ fn coverage_is_shown_per_person_in_both_languages(db: &TestDatabase) {
     crate::support::add_user(db, "clinic-a", "dr@a.example.org", "Clinician", "clinician");
     let (clinician, _) = app.sign_in("dr@a.example.org", PASSWORD);
     assert_eq!(app.get(&format!("/cases/{}", case.id), &clinician).status, 404);
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let dr = store.users(&org.id).unwrap().into_iter().find(|u| u.email == "dr@a.example.org").unwrap();
+    let share = json!({ "clinician": dr.id.as_str(), "shared": true });
+    let shared =
+        app.post_json(&format!("/api/v1/cases/{}/shares", case.id), &case.session, &case.csrf, &share);
+    assert_eq!(shared.status, 200, "{}", shared.body);
+    let seen = app.get(&format!("/cases/{}", case.id), &clinician).body;
+    assert!(section(&seen, "coverage-h").contains("<h3>Lucía Ejemplo</h3>"), "{seen}");
 }
 
 fn an_advisory_deadline_is_never_shown_as_overdue(db: &TestDatabase) {
