@@ -301,7 +301,7 @@ fn case_view(
 /// Whether the rules still hold someone to the departure date `depart_by` a notice printed: a later
 /// grant (or a correction) makes it moot, and then no deadline carries it.
 fn depart_by_in_force(derivation: &Derivation, depart_by: amparo_domain::Date) -> bool {
-    derivation.deadlines.iter().any(|d| d.kind.as_str() == "depart_by" && d.due == depart_by)
+    derivation.deadlines.iter().any(|d| d.kind == amparo_domain::DeadlineKind::DepartBy && d.due == depart_by)
 }
 
 /// The event's own facts in one short line; a departure date the rules no longer hold anyone to is
