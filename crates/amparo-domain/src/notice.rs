@@ -1,6 +1,7 @@
 //! Who is told about what. Notices go to the staff on a case by role: attorney and advocate for every
-//! legal date, the clinician only for medical ones (an attestation to refresh, a critical-care
-//! escalation). The decision is pure so that the store and its tests apply the same one.
+//! legal date (an EAD revocation's response among them), the advocate alone for what the family does
+//! themselves with the advocate's help (reporting an address, registering at 14), the clinician only
+//! for medical ones (an attestation to refresh, a critical-care escalation). The decision is pure so that the store and its tests apply the same one.
 
 use serde::{Deserialize, Serialize};
 
@@ -57,8 +58,15 @@ pub fn is_medical(kind: DeadlineKind) -> bool {
 pub fn deadline_recipients(kind: Option<DeadlineKind>) -> &'static [UserRole] {
     match kind {
         Some(kind) if is_medical(kind) => &[UserRole::Attorney, UserRole::Advocate, UserRole::Clinician],
+        Some(kind) if is_family_filing(kind) => &[UserRole::Advocate],
         _ => &[UserRole::Attorney, UserRole::Advocate],
     }
+}
+
+/// Whether a deadline of this kind is a filing the family makes with the advocate's help rather than
+/// one the attorney prepares: an address report (Form AR-11) or registration at 14.
+pub fn is_family_filing(kind: DeadlineKind) -> bool {
+    matches!(kind, DeadlineKind::AddressReportDue | DeadlineKind::RegistrationAt14Due)
 }
 
 /// The roles on a case told that an escalation opened; critical care is a medical matter too.
@@ -85,8 +93,19 @@ mod tests {
         assert!(escalation_recipients(true).contains(&UserRole::Clinician));
         assert!(!escalation_recipients(false).contains(&UserRole::Clinician));
         for kind in DeadlineKind::ALL {
-            assert!(deadline_recipients(Some(kind)).contains(&UserRole::Attorney), "{kind}");
+            let roles = deadline_recipients(Some(kind));
+            assert!(roles.contains(&UserRole::Advocate), "{kind}");
+            assert_eq!(roles.contains(&UserRole::Attorney), !is_family_filing(kind), "{kind}");
         }
+    }
+
+    #[test]
+    fn family_filings_go_to_the_advocate_and_a_revocation_response_to_both() {
+        for kind in [DeadlineKind::AddressReportDue, DeadlineKind::RegistrationAt14Due] {
+            assert_eq!(deadline_recipients(Some(kind)), [UserRole::Advocate], "{kind}");
+        }
+        let revocation = deadline_recipients(Some(DeadlineKind::EadRevocationResponseDue));
+        assert_eq!(revocation, [UserRole::Attorney, UserRole::Advocate]);
     }
 
     #[test]

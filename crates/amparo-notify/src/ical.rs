@@ -110,9 +110,10 @@ pub fn feed(texts: &Texts, language: Language, entries: &CalendarEntries, now: D
     line(&mut out, "METHOD:PUBLISH");
     line(&mut out, &format!("X-WR-CALNAME:{}", escape(&texts.get(language, "calendar-name", &[]))));
     for (deadline, uid) in entries.deadlines.iter().zip(deadline_uids(&entries.deadlines)) {
+        let message = if deadline.advisory { "calendar-deadline-advisory" } else { "calendar-deadline" };
         let summary = texts.get(
             language,
-            "calendar-deadline",
+            message,
             &[
                 ("reference", Arg::from(deadline.reference.as_str())),
                 ("kind", Arg::from(texts.kind(language, "kind", &deadline.kind))),
@@ -143,6 +144,7 @@ mod tests {
             person: Some("p1".into()),
             rule: "rfe.response".into(),
             due: due.parse().unwrap(),
+            advisory: false,
         }
     }
 
@@ -187,5 +189,16 @@ mod tests {
         assert!(feed.contains("DTEND;VALUE=DATE:20270101\r\n"));
         assert!(feed.contains("SUMMARY:HP-0001: el vencimiento del permiso de trabajo\r\n"));
         assert!(feed.starts_with("BEGIN:VCALENDAR\r\n") && feed.ends_with("END:VCALENDAR\r\n"));
+    }
+
+    #[test]
+    fn an_advisory_deadline_is_marked_in_its_summary() {
+        let texts = Texts::load().unwrap();
+        let asylum = CalendarDeadline { advisory: true, ..deadline("asylum_one_year", "2025-06-03") };
+        let entries = CalendarEntries { deadlines: vec![asylum], tasks: vec![] };
+        let now = DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z").unwrap().with_timezone(&Utc);
+        let feed = feed(&texts, Language::En, &entries, now);
+        let summary = feed.lines().find(|l| l.starts_with("SUMMARY:")).unwrap();
+        assert!(summary.starts_with("SUMMARY:HP-0001: the asylum one-year date (advisory"), "{summary}");
     }
 }

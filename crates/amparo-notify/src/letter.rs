@@ -1,7 +1,12 @@
 //! The family's status letter: in plain words and the family's language, where the case stands, what
-//! the next dates mean and whom to call. It fits one printed page, so it lists the next few dates only.
+//! the next dates mean and whom to call. It fits one printed page, so it lists the next few dates only,
+//! the dates where the family itself must act first. It says nothing of health coverage, and lists no
+//! advisory date (the rules say those raise no alarm) and no superseded one (the rules drop a
+//! "depart by" once a later grant covers the person).
 
+use amparo_domain::identifiers::LanguageTag;
 use amparo_domain::org::UserRole;
+use amparo_domain::rules::{Deadline, DeadlineKind};
 use amparo_domain::{CaseFile, Date, Derivation, Language, PersonRole, words};
 use amparo_store::Assignment;
 
@@ -30,6 +35,8 @@ pub struct LetterContact {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Letter {
     pub language: Language,
+    /// In English, when the letter is in English because Amparo has no text in the family's language.
+    pub language_note: Option<String>,
     pub title: String,
     pub print: String,
     pub date_line: String,
@@ -55,6 +62,44 @@ pub fn family_language(file: &CaseFile) -> Language {
         .and_then(|p| p.preferred_language.as_ref()?.language())
         .or_else(|| people.iter().find_map(|p| p.preferred_language.as_ref()?.language()))
         .unwrap_or(Language::En)
+}
+
+/// The language the family asked for: the patient's, else the first one given on the case.
+fn family_tag(file: &CaseFile) -> Option<&LanguageTag> {
+    let people = &file.case.people;
+    people
+        .iter()
+        .find(|p| p.role == PersonRole::Patient)
+        .and_then(|p| p.preferred_language.as_ref())
+        .or_else(|| people.iter().find_map(|p| p.preferred_language.as_ref()))
+}
+
+/// The family's language when the letter falls back to English for want of text in it.
+fn untranslated_language(file: &CaseFile, letter: Language) -> Option<&LanguageTag> {
+    let tag = family_tag(file)?;
+    (letter == Language::En && tag.language().is_none() && family_language(file) == Language::En)
+        .then_some(tag)
+}
+
+/// Whether the family itself must act by a deadline of this kind (report an address, register at 14,
+/// leave by a notice's date): these come first in the letter, even when the day has passed.
+fn family_acts(kind: DeadlineKind) -> bool {
+    matches!(
+        kind,
+        DeadlineKind::AddressReportDue | DeadlineKind::RegistrationAt14Due | DeadlineKind::DepartBy
+    )
+}
+
+/// The deadlines the letter lists, in the order it lists them: the family's own (open, whatever
+/// their day up to the horizon), then the others from today to the horizon, each soonest first.
+fn listed_deadlines(derivation: &Derivation, today: Date) -> impl Iterator<Item = &Deadline> {
+    let horizon = today.add_days(HORIZON_DAYS);
+    let alarms = || derivation.alarms().filter(move |d| d.due <= horizon);
+    let mut own: Vec<&Deadline> = alarms().filter(|d| family_acts(d.kind)).collect();
+    let mut others: Vec<&Deadline> = alarms().filter(|d| !family_acts(d.kind) && d.due >= today).collect();
+    own.sort_by_key(|d| d.due);
+    others.sort_by_key(|d| d.due);
+    own.into_iter().chain(others)
 }
 
 /// Whom the letter is addressed to: a parent or guardian where there is one, else the patient.
@@ -89,9 +134,8 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
         ),
         _ => t("letter-not-covered"),
     };
-    let horizon = input.today.add_days(HORIZON_DAYS);
     let mut dates: Vec<LetterDate> = Vec::new();
-    for deadline in input.derivation.deadlines.iter().filter(|d| d.due >= input.today && d.due <= horizon) {
+    for deadline in listed_deadlines(input.derivation, input.today) {
         let kind = deadline.kind.as_str();
         let when = texts.get(
             language,
@@ -121,8 +165,11 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
         })
         .collect();
     let organisation = || Arg::from(input.organisation);
+    let language_note = untranslated_language(input.file, language)
+        .map(|tag| texts.get(Language::En, "letter-in-english", &[("language", Arg::from(tag.as_str()))]));
     Letter {
         language,
+        language_note,
         title: t("letter-title"),
         print: t("letter-print"),
         date_line: texts.get(
@@ -149,5 +196,129 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
         },
         contacts,
         disclaimer: t("letter-disclaimer"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use amparo_domain::{Policy, RuleSet, derive};
+
+    use super::*;
+
+    fn file(people: serde_json::Value, events: serde_json::Value) -> CaseFile {
+        let text = serde_json::json!({
+            "format": "amparo.case/1",
+            "case": { "reference": "LETTER-1", "program": "humanitarian", "people": people },
+            "events": events
+        });
+        CaseFile::parse(&text.to_string()).unwrap().0
+    }
+
+    fn family(patient_language: &str, parent_language: Option<&str>) -> serde_json::Value {
+        let mut parent = serde_json::json!(
+            { "key": "m1", "role": "parent", "given_name": "Rosa", "family_name": "Ejemplo", "birth_date": "1990-05-05" }
+        );
+        if let Some(language) = parent_language {
+            parent["preferred_language"] = language.into();
+        }
+        serde_json::json!([
+            { "key": "p1", "role": "patient", "given_name": "Nina", "family_name": "Ejemplo",
+              "birth_date": "2012-03-20", "preferred_language": patient_language },
+            parent
+        ])
+    }
+
+    fn letter(file: &CaseFile, today: &str, language: Option<Language>) -> Letter {
+        let today: Date = today.parse().unwrap();
+        let rules = RuleSet::builtin().unwrap();
+        let derivation = derive(file, today, &Policy::default(), rules);
+        let input = LetterInput {
+            file,
+            derivation: &derivation,
+            assignments: &[],
+            organisation: "Legal aid",
+            language: language.unwrap_or_else(|| family_language(file)),
+            today,
+        };
+        build(&Texts::load().unwrap(), &input)
+    }
+
+    fn whole(letter: &Letter) -> String {
+        let dates = letter.dates.iter().map(|d| format!("{} {}", d.when, d.meaning));
+        [&letter.standing, &letter.intro, &letter.disclaimer]
+            .into_iter()
+            .cloned()
+            .chain(dates)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_familys_own_dates_come_first_and_no_advisory_or_coverage_is_said() {
+        let file = file(
+            family("en", None),
+            serde_json::json!([
+                { "id": "a1", "type": "arrived", "on": "2024-06-03" },
+                { "id": "g1", "type": "parole_granted", "on": "2024-06-03", "valid_until": "2026-06-02" },
+                { "id": "e1", "type": "ead_approved", "on": "2024-09-02", "valid_until": "2026-05-01", "persons": ["m1"] },
+                { "id": "r1", "type": "rfe_received", "on": "2026-02-02", "served_by": "mail" },
+                { "id": "c1", "type": "address_changed", "on": "2026-02-18" }
+            ]),
+        );
+        let letter = letter(&file, "2026-03-01", None);
+        let whens: Vec<&str> = letter.dates.iter().map(|d| d.when.as_str()).collect();
+        // The address report (due 2 March) and registration at 14 (due 20 April) come first.
+        assert!(whens[0].contains("address report"), "{whens:?}");
+        assert!(whens[1].contains("registration at 14"), "{whens:?}");
+        assert_eq!(letter.dates.len(), MAX_DATES, "{whens:?}");
+        let text = whole(&letter);
+        assert!(!text.contains("asylum"), "an advisory date is not listed: {text}");
+        for word in ["coverage", "Medicaid", "CHIP", "insurance"] {
+            assert!(!text.contains(word), "{word}: {text}");
+        }
+        assert_eq!(letter.language_note, None);
+    }
+
+    #[test]
+    fn a_depart_by_overtaken_by_a_later_grant_is_not_in_the_letter() {
+        let events = |regrant: bool| {
+            let mut events = vec![
+                serde_json::json!({ "id": "g1", "type": "parole_granted", "on": "2025-10-01", "valid_until": "2026-09-30" }),
+                serde_json::json!({ "id": "t1", "type": "termination_notice", "on": "2026-02-02", "served_by": "mail",
+                                    "depart_by": "2026-03-20" }),
+            ];
+            if regrant {
+                events.push(serde_json::json!(
+                    { "id": "g2", "type": "parole_granted", "on": "2026-02-20", "valid_until": "2027-02-19" }
+                ));
+            }
+            serde_json::Value::from(events)
+        };
+        let before = letter(&file(family("es", None), events(false)), "2026-03-01", None);
+        assert!(before.dates[0].when.contains("aviso de terminación"), "{:?}", before.dates);
+        let after = letter(&file(family("es", None), events(true)), "2026-03-01", None);
+        assert!(after.dates.iter().all(|d| !d.when.contains("aviso de terminación")), "{:?}", after.dates);
+        assert!(after.standing.contains("2027"), "{}", after.standing);
+    }
+
+    #[test]
+    fn a_language_without_texts_falls_back_to_english_and_says_so() {
+        let events = serde_json::json!([
+            { "id": "g1", "type": "parole_granted", "on": "2025-10-01", "valid_until": "2026-09-30" }
+        ]);
+        let ukrainian = file(family("uk", None), events.clone());
+        assert_eq!(family_language(&ukrainian), Language::En);
+        let letter_uk = letter(&ukrainian, "2026-03-01", None);
+        assert_eq!(letter_uk.language, Language::En);
+        let note = letter_uk.language_note.as_deref().unwrap();
+        assert!(note.starts_with("This letter is in English") && note.contains("(uk)"), "{note}");
+
+        // Someone on the case reads Spanish: the letter is in Spanish, nothing to excuse.
+        let mixed = file(family("uk", Some("es-MX")), events.clone());
+        let letter_mixed = letter(&mixed, "2026-03-01", None);
+        assert_eq!((letter_mixed.language, letter_mixed.language_note), (Language::Es, None));
+
+        // A family that reads English is told nothing about languages.
+        assert_eq!(letter(&file(family("en-US", None), events), "2026-03-01", None).language_note, None);
     }
 }

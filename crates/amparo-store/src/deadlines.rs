@@ -13,7 +13,8 @@ use crate::model::{CaseId, DeadlineQuery, DueDeadline, OrgId, UpcomingDeadline, 
 fn deadlines_due_sql(with_kind: bool) -> String {
     let kind = if with_kind { " AND d.kind = $4" } else { "" };
     format!(
-        "SELECT d.case_id, c.reference, d.kind, d.person, d.due, d.window_opens, d.rule, d.why_variant, d.why_facts \
+        "SELECT d.case_id, c.reference, d.kind, d.person, d.due, d.window_opens, d.rule, d.why_variant, d.why_facts, \
+         d.advisory \
          FROM deadlines d JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id \
          WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3{kind} \
          ORDER BY d.due, d.kind, c.reference, d.person"
@@ -36,7 +37,7 @@ fn upcoming_deadlines_sql(shared: bool) -> (String, String, String) {
     let last = if shared { 5 } else { 4 };
     let lines = format!(
         "SELECT DISTINCT d.due, d.case_id, d.kind FROM deadlines d \
-         WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3{share}"
+         WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3 AND d.advisory = 0{share}"
     );
     let cut = format!("{lines} ORDER BY d.due LIMIT 1 OFFSET ${last}");
     let count = format!("SELECT COUNT(*) FROM ({lines} LIMIT ${last}) l");
@@ -100,6 +101,7 @@ fn deadlines_due(
                 basis: text.basis.to_owned(),
                 citation: text.citation,
                 why: text.why,
+                advisory: r.int(9)? != 0,
             })
         })
         .collect()

@@ -40,6 +40,7 @@ pub use access::{Actor, Refusal};
 pub use accounts::{LAST_ADMIN, RoleActor, RoleChange, parse_role};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
+pub use cases::answers::AnswerableNotice;
 pub use db::Backend;
 pub use db::migrate::MigrationReport;
 pub use db::sqlite::path_from_url as sqlite_path_from_url;

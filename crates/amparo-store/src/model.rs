@@ -288,6 +288,10 @@ pub struct DueDeadline {
     pub basis: String,
     pub citation: String,
     pub why: String,
+    /// Listed with its *why* but never an overdue alarm (e.g. an asylum one-year date passed while
+    /// parole continues). Written only when true, as the domain's derivation writes it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub advisory: bool,
 }
 
 /// Deadlines due from `from` to `to`, both included, optionally of one kind.

@@ -1,7 +1,8 @@
-//! An organisation's policy (lead days, refresh days, critical-care threshold, closure days, its own
+//! An organisation's policy (lead days, refresh days, critical-care threshold, I-94 check days, closure days, its own
 //! escalation checklists): reading it and changing it, which re-derives every case under it.
 
-use amparo_domain::{EscalationTemplates, Policy};
+use amparo_domain::policy::PolicyError;
+use amparo_domain::{EscalationTemplates, Policy, Problem};
 use chrono::{DateTime, Utc};
 
 use crate::columns::legal_today;
@@ -30,6 +31,19 @@ fn save_policy(tx: &mut dyn Tx, org: &OrgId, policy: &Policy) -> StoreResult<()>
     Ok(())
 }
 
+/// A policy the rules cannot use, refused naming its field (worded in each language by the reader).
+fn check_policy(policy: &Policy) -> StoreResult<()> {
+    policy.validate().map_err(|error| match error {
+        PolicyError::I94CheckDays { min, max, .. } => {
+            StoreError::field("i94_check_days", Problem::Between { min: min.into(), max: max.into() })
+        }
+        PolicyError::ReminderTooFar(_) => StoreError::field(
+            "reminder_days",
+            Problem::AtMost { max: amparo_domain::policy::MAX_REMINDER_DAYS.into() },
+        ),
+    })
+}
+
 impl Store {
     /// The organisation's policy (lead days, refresh days, critical-care threshold, closure days).
     pub fn policy(&self, org: &OrgId) -> StoreResult<Policy> {
@@ -37,22 +51,40 @@ impl Store {
     }
 
     /// Replaces the policy and re-derives every case of the organisation in the same transaction;
-    /// returns how many cases were re-derived.
+    /// returns how many cases were re-derived. As [`Store::update_policy`] with no acting person.
     pub fn set_policy(&self, org: &OrgId, policy: &Policy, now: DateTime<Utc>) -> StoreResult<usize> {
+        self.update_policy(org, &|_| Ok(policy.clone()), None, now)
+    }
+
+    /// Changes the policy in one transaction: `change` is given the policy in force and returns the
+    /// new one (so a form that shows some settings keeps the others as they are now, not as they were
+    /// when it was read). A setting out of its bounds (`i94_check_days`, `reminder_days`) is refused
+    /// naming the field and nothing is written; otherwise the change is audited with the policy
+    /// before and after, and every case of the organisation is re-derived under the new one. Returns
+    /// how many cases were re-derived.
+    pub fn update_policy(
+        &self,
+        org: &OrgId,
+        change: &dyn Fn(Policy) -> StoreResult<Policy>,
+        actor: Option<&UserId>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
             let before = load_policy(tx, org)?;
-            save_policy(tx, org, policy)?;
+            let policy = change(before.clone())?;
+            check_policy(&policy)?;
+            save_policy(tx, org, &policy)?;
             let entry = audit::Entry {
                 chain: org.as_str(),
-                actor: None,
+                actor,
                 action: "policy.changed",
                 target: org.as_str(),
                 detail: serde_json::json!({ "before": before, "after": policy }),
             };
             audit::append(tx, entry, now)?;
             derivation::invalidate_organisation(tx, org)?;
-            let context = DeriveContext::new(legal_today(now), policy, self.rule_set(), now, self.sealer());
+            let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());
             derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX)
         })
     }

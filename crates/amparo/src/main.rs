@@ -150,6 +150,10 @@ enum Command {
         /// With --case-file: a rule-set file to use instead of the built-in one.
         #[arg(long, value_name = "FILE", requires = "case_file")]
         rules: Option<PathBuf>,
+        /// With --case-file: the organisation's settings as a JSON object (re_parole_lead_days,
+        /// medical_refresh_days, i94_check_days, closure_days, …); keys left out take their defaults.
+        #[arg(long, value_name = "FILE", requires = "case_file")]
+        policy: Option<PathBuf>,
         /// Language of each deadline's why: en or es (dates in the language's words).
         #[arg(long, default_value = "en")]
         language: String,
@@ -243,18 +247,14 @@ fn run(cli: Cli) -> CliResult {
         Command::Import { db, org, files } => {
             commands::data::import(&settings, &settings.database(db.database), org.org.as_deref(), &files)
         }
-        Command::Deadlines { db, org, case_file, due_within, kind, today, json, rules, language } => {
+        Command::Deadlines { db, org, case_file, due_within, kind, today, json, rules, policy, language } => {
             let language = commands::deadlines::parse_language(&language)?;
             match (case_file, due_within) {
                 (Some(case_file), _) => {
                     let output = commands::deadlines::Output { json, language };
-                    commands::deadlines::run(
-                        &settings,
-                        &case_file,
-                        today.as_deref(),
-                        output,
-                        rules.as_deref(),
-                    )
+                    let under =
+                        commands::deadlines::Under { rules: rules.as_deref(), policy: policy.as_deref() };
+                    commands::deadlines::run(&settings, &case_file, today.as_deref(), output, under)
                 }
                 (None, Some(days)) => {
                     let query = commands::deadlines::DueQuery { days, kind, today, json, language };

@@ -11,6 +11,11 @@
 //! - `patient_fragile`: not critical-care but days to critical harm ≤ `fragile_days`: `fragile`.
 //! - `care_unavailable_abroad`: the medical profile says the care does not exist in the country of
 //!   origin: `care_unavailable_abroad`.
+//! - `family_coverage_lost`: on a critical-care case, an adult family member (not the patient; 21 or
+//!   over, or without a birth date, as coverage counts adults) in the United States has lost federal
+//!   Medicaid (`rules.md`, Coverage): not eligible today because their parole ended (expired or
+//!   terminated: since the day after), or, paroled, a qualified alien from 2026-10-01 on (since
+//!   then): `family_coverage_lost`, once per case, the earliest loss.
 //!
 //! **Legal exposure** (from the derivation and the timeline)
 //! - Parole, for the person still in the United States who is worst off, one component:
@@ -48,11 +53,15 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
+use crate::case::{Person, PersonRole};
 use crate::case_file::CaseFile;
 use crate::date::Date;
 use crate::event::{Event, EventKind};
 use crate::policy::{DEFAULT_CRITICAL_CARE_THRESHOLD_DAYS, Policy};
-use crate::rules::{Deadline, DeadlineKind, Derivation, EndCause, Status, current_grant, live_events};
+use crate::rules::{
+    Deadline, DeadlineKind, Derivation, EndCause, FederalMedicaid, Status, coverage_cutoff, current_grant,
+    live_events,
+};
 
 use super::critical::CriticalCare;
 use super::reason::Reason;
@@ -111,7 +120,7 @@ impl Component {
 }
 
 /// Every component code the triage can produce.
-pub const COMPONENT_CODES: [&str; 17] = [
+pub const COMPONENT_CODES: [&str; 18] = [
     "patient_critical",
     "patient_fragile",
     "care_unavailable_abroad",
@@ -129,6 +138,7 @@ pub const COMPONENT_CODES: [&str; 17] = [
     "re_parole_overdue",
     "re_parole_due_soon",
     "new_request_not_filed",
+    "family_coverage_lost",
 ];
 
 /// A case's place on the triage board.
@@ -207,6 +217,9 @@ pub fn assess(
     let mut out = Builder { components: Vec::with_capacity(8) };
 
     medical(&mut out, file, &critical, weights);
+    if critical.critical {
+        family_coverage(&mut out, file, derivation, weights);
+    }
     let live = live_events(file);
     let future_grant = |e: &&Event| matches!(e.kind, EventKind::ParoleGranted { .. }) && e.on > today;
     let begun_storage: Vec<&Event>;
@@ -256,6 +269,40 @@ fn medical(out: &mut Builder, file: &CaseFile, critical: &CriticalCare, weights:
         file.case.medical.as_ref().is_some_and(|m| m.available_in_origin_country == Some(false));
     if unavailable {
         out.push(Category::Medical, w.care_unavailable_abroad, Reason::CareUnavailableAbroad);
+    }
+}
+
+/// The earliest day an adult family member in the United States lost federal Medicaid, if one did
+/// (see the scoring model above).
+fn family_coverage(out: &mut Builder, file: &CaseFile, derivation: &Derivation, weights: &TriageWeights) {
+    let today = derivation.today;
+    let cutoff = coverage_cutoff();
+    let adult = |person: &Person| person.birth_date.is_none_or(|born| born.add_years(21) <= today);
+    let lost = file
+        .case
+        .people
+        .iter()
+        .filter(|p| p.role != PersonRole::Patient && adult(p))
+        .filter_map(|p| {
+            let status = derivation.person(&p.key)?;
+            if status.coverage.federal_medicaid != FederalMedicaid::NotEligible {
+                return None;
+            }
+            match status.status {
+                Status::Expired | Status::Terminated => status.parole_ends.map(|end| end.add_days(1)),
+                Status::Paroled if today >= cutoff && status.coverage.qualified_alien == Some(true) => {
+                    Some(cutoff)
+                }
+                _ => None,
+            }
+        })
+        .min();
+    if let Some(since) = lost {
+        out.push(
+            Category::Medical,
+            weights.medical.family_coverage_lost,
+            Reason::FamilyCoverageLost { since },
+        );
     }
 }
 

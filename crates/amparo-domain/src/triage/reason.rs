@@ -15,23 +15,63 @@ use super::text::{days_en, days_es, when_en, when_es};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Reason {
-    PatientCritical { days: i64, threshold: i64 },
-    PatientFragile { days: i64 },
+    PatientCritical {
+        days: i64,
+        threshold: i64,
+    },
+    PatientFragile {
+        days: i64,
+    },
     CareUnavailableAbroad,
-    ParoleTerminated { end: Date },
-    ParoleExpired { end: Date },
-    ParoleEndsSoon { end: Date, by_termination: bool, filed: bool },
-    TerminationNotice { notice_on: Date, end: Date, depart_by: Option<Date> },
-    RfeOpen { due: Date },
-    NoidOpen { due: Date },
-    MotionOpen { due: Date },
-    FeeOpen { due: Date },
-    CriticalCareExposure { percent: i64 },
+    ParoleTerminated {
+        end: Date,
+    },
+    ParoleExpired {
+        end: Date,
+    },
+    ParoleEndsSoon {
+        end: Date,
+        by_termination: bool,
+        filed: bool,
+    },
+    TerminationNotice {
+        notice_on: Date,
+        end: Date,
+        depart_by: Option<Date>,
+    },
+    RfeOpen {
+        due: Date,
+    },
+    NoidOpen {
+        due: Date,
+    },
+    MotionOpen {
+        due: Date,
+    },
+    FeeOpen {
+        due: Date,
+    },
+    CriticalCareExposure {
+        percent: i64,
+    },
     NoAttorney,
-    AttestationStale { due: Date },
-    ReParoleOverdue { due: Date },
-    ReParoleDueSoon { due: Date },
-    NewRequestNotFiled { notice_on: Date },
+    AttestationStale {
+        due: Date,
+    },
+    ReParoleOverdue {
+        due: Date,
+    },
+    ReParoleDueSoon {
+        due: Date,
+    },
+    NewRequestNotFiled {
+        notice_on: Date,
+    },
+    /// On a critical-care case, an adult family member in the United States has had no federal
+    /// Medicaid since `since` (their parole ended, or the 2026-10-01 narrowing took it).
+    FamilyCoverageLost {
+        since: Date,
+    },
 }
 
 impl Reason {
@@ -55,6 +95,7 @@ impl Reason {
             Reason::ReParoleOverdue { .. } => "re_parole_overdue",
             Reason::ReParoleDueSoon { .. } => "re_parole_due_soon",
             Reason::NewRequestNotFiled { .. } => "new_request_not_filed",
+            Reason::FamilyCoverageLost { .. } => "family_coverage_lost",
         }
     }
 
@@ -118,6 +159,10 @@ impl Reason {
             }
             Reason::NewRequestNotFiled { notice_on } => format!(
                 "parole terminated; no new parole request filed since the termination notice of {notice_on}"
+            ),
+            Reason::FamilyCoverageLost { since } => format!(
+                "an adult family member of this critical-care patient has had no federal Medicaid since {since} ({})",
+                when(since)
             ),
         }
     }
@@ -197,6 +242,10 @@ impl Reason {
             ),
             Reason::NewRequestNotFiled { notice_on } => format!(
                 "el permiso humanitario (parole) fue terminado y no se ha presentado una nueva solicitud desde el aviso de terminación del {notice_on}"
+            ),
+            Reason::FamilyCoverageLost { since } => format!(
+                "un familiar adulto de este paciente en atención crítica no tiene Medicaid federal desde el {since} ({})",
+                when(since)
             ),
         }
     }

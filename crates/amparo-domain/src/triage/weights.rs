@@ -33,6 +33,9 @@ pub struct MedicalWeights {
     pub care_unavailable_abroad: i64,
     /// On a critical-care case, legal exposure counts this many percent more (50: one and a half times).
     pub critical_exposure_percent: i64,
+    /// On a critical-care case, points when an adult family member in the United States has lost
+    /// federal Medicaid: the person caring for the patient may lose their own care.
+    pub family_coverage_lost: i64,
 }
 
 impl Default for MedicalWeights {
@@ -44,6 +47,7 @@ impl Default for MedicalWeights {
             fragile: 60,
             care_unavailable_abroad: 40,
             critical_exposure_percent: 50,
+            family_coverage_lost: 40,
         }
     }
 }
@@ -185,6 +189,7 @@ impl TriageWeights {
             ("medical.critical_care_per_day", m.critical_care_per_day),
             ("medical.fragile", m.fragile),
             ("medical.care_unavailable_abroad", m.care_unavailable_abroad),
+            ("medical.family_coverage_lost", m.family_coverage_lost),
             ("legal.parole_expired", l.parole_expired),
             ("legal.parole_terminated", l.parole_terminated),
             ("legal.parole_ends_max", l.parole_ends_max),

@@ -316,6 +316,7 @@ fn every_component_code_has_english_and_spanish_text() {
             ),
             TODAY,
         ),
+        (case(Some(medical(3)), with(&[grant("2025-01-01", "2026-01-31")])), TODAY),
     ];
     let mut seen = BTreeSet::new();
     for (file, today) in &scenarios {
@@ -329,6 +330,52 @@ fn every_component_code_has_english_and_spanish_text() {
     }
     let all: BTreeSet<&str> = COMPONENT_CODES.into_iter().collect();
     assert_eq!(seen, all, "missing: {:?}", all.difference(&seen).collect::<Vec<_>>());
+}
+
+// ---- a family member's federal coverage -----------------------------------------------------------
+
+/// The patient, their mother (adult) and a brother of 19 (an adult for parole, a child for Medicaid).
+fn family(events: Value) -> CaseFile {
+    let people = json!([
+        { "key": "p1", "role": "patient", "given_name": "Lucía", "family_name": "Ejemplo", "birth_date": "2022-01-09" },
+        { "key": "b1", "role": "sibling", "given_name": "Tomás", "family_name": "Ejemplo", "birth_date": "2007-02-02" },
+        { "key": "m1", "role": "parent", "given_name": "Marta", "family_name": "Ejemplo", "birth_date": "1994-06-30" }
+    ]);
+    let record =
+        json!({ "reference": "T-COVER", "program": "humanitarian", "people": people, "medical": medical(3) });
+    let doc = json!({ "format": "amparo.case/1", "case": record, "events": events });
+    CaseFile::parse(&doc.to_string()).unwrap_or_else(|e| panic!("test file refused: {e}")).0
+}
+
+#[test]
+fn an_adult_family_member_whose_parole_ended_has_lost_federal_coverage() {
+    let file = case(Some(medical(3)), with(&[grant("2025-01-01", "2026-01-31")]));
+    let lost = component(&run(&file, TODAY, true), "family_coverage_lost").clone();
+    assert_eq!(lost.reason, amparo_domain::triage::Reason::FamilyCoverageLost { since: d("2026-02-01") });
+    assert_eq!(lost.points, RuleSet::builtin().unwrap().triage().medical.family_coverage_lost);
+    assert_eq!(
+        en(&lost),
+        "an adult family member of this critical-care patient has had no federal Medicaid since 2026-02-01 (28 days ago)"
+    );
+    assert!(es(&lost).starts_with("un familiar adulto de este paciente en atención crítica no tiene Medicaid federal desde el 2026-02-01"), "{}", es(&lost));
+    // The same facts on a case that is not critical-care give no such reason.
+    let fragile = case(Some(medical(20)), with(&[grant("2025-01-01", "2026-01-31")]));
+    assert!(!codes(&run(&fragile, TODAY, true)).contains(&"family_coverage_lost"));
+}
+
+#[test]
+fn the_2026_10_01_narrowing_takes_coverage_from_a_paroled_adult_not_from_a_young_one() {
+    // A two-year grant: a qualified alien, never past the five-year bar.
+    let only_young = json!([{ "id": "g1", "type": "parole_granted", "on": "2025-06-01", "valid_until": "2027-05-31",
+                               "persons": ["p1", "b1"] }]);
+    let everyone =
+        json!([{ "id": "g1", "type": "parole_granted", "on": "2025-06-01", "valid_until": "2027-05-31" }]);
+    assert!(!codes(&run(&family(everyone.clone()), "2026-09-30", true)).contains(&"family_coverage_lost"));
+    let after = run(&family(everyone), "2026-10-05", true);
+    let lost = component(&after, "family_coverage_lost");
+    assert_eq!(lost.reason, amparo_domain::triage::Reason::FamilyCoverageLost { since: d("2026-10-01") });
+    // The brother of 19 keeps the children's option; the mother has no grant, so no coverage to lose.
+    assert!(!codes(&run(&family(only_young), "2026-10-05", true)).contains(&"family_coverage_lost"));
 }
 
 #[test]

@@ -97,9 +97,11 @@ calendar-revoke = Revoke
 calendar-revoked = revoked
 calendar-name = { -product }: deadlines and tasks
 calendar-deadline = { $reference }: { $kind }
+calendar-deadline-advisory = { $reference }: { $kind } (advisory, passed while parole continues)
 calendar-task = { $reference }: { $title }
 
 ## Family letter.
+letter-in-english = This letter is in English because Amparo has no text yet in your language ({ $language }). Please ask us for help reading it.
 letter-title = Letter about your case
 letter-print = Print
 letter-date = Date: { $day }

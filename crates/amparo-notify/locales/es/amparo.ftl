@@ -97,9 +97,11 @@ calendar-revoke = Revocar
 calendar-revoked = revocado
 calendar-name = { -product }: plazos y tareas
 calendar-deadline = { $reference }: { $kind }
+calendar-deadline-advisory = { $reference }: { $kind } (orientativa, vencida mientras sigue el permiso humanitario)
 calendar-task = { $reference }: { $title }
 
 ## Carta a la familia.
+letter-in-english = Esta carta está en inglés porque Amparo aún no tiene textos en su idioma ({ $language }). Pídanos ayuda para leerla.
 letter-title = Carta sobre su caso
 letter-print = Imprimir
 letter-date = Fecha: { $day }

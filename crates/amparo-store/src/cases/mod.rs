@@ -2,6 +2,7 @@
 //! references, and appending to a timeline (`events`). Writing new cases is `import`; the list with
 //! search and paging is `case_list`.
 
+pub mod answers;
 pub mod events;
 pub mod identifiers;
 pub mod rows;

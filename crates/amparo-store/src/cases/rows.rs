@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use amparo_domain::case_file::validate_event;
+use amparo_domain::case_file::{validate_event, validate_links};
 use amparo_domain::identifiers::{ANumber, CaseReference, CountryCode};
 use amparo_domain::{CaseFile, CaseRecord, Event, MedicalProfile, Person, PersonRole, Program, RawEvent};
 
@@ -106,10 +106,13 @@ pub fn assemble_case(
     })
 }
 
-/// The same rules a case file's events obey, checked against the case as stored.
-pub fn check_new_event(people: &[String], event_ids: &[String], event: &Event) -> StoreResult<()> {
-    let people: HashSet<&str> = people.iter().map(String::as_str).collect();
-    let ids: HashSet<&str> = event_ids.iter().map(String::as_str).collect();
+/// The same rules a case file's events obey, checked against the case as stored: its people, the
+/// ids of its earlier events, and the links an event makes to them (one correction per event; an
+/// answer names an earlier notice of the type it answers, on this case's timeline).
+pub fn check_new_event(file: &CaseFile, event: &Event) -> StoreResult<()> {
+    let people: HashSet<&str> = file.case.people.iter().map(|p| p.key.as_str()).collect();
+    let ids: HashSet<&str> = file.events.iter().filter_map(|e| e.id.as_deref()).collect();
     validate_event(event, "event", &people, &ids)?;
+    validate_links(event, "event", &file.events)?;
     Ok(())
 }

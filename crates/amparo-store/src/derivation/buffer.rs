@@ -9,8 +9,8 @@ use crate::triage::{escalations, tasks};
 
 /// Multi-row INSERT head of deadlines (see [`RowBuffer`]), and its column count.
 const INSERT_DEADLINES: &str = "INSERT INTO deadlines (org_id, case_id, position, kind, person, due, \
-     window_opens, rule, why_variant, why_facts)";
-const DEADLINE_WIDTH: usize = 10;
+     window_opens, rule, why_variant, why_facts, advisory)";
+const DEADLINE_WIDTH: usize = 11;
 
 /// Derived rows of one or more cases waiting to be written: deadlines, and the escalations and
 /// checklist tasks a derivation opens.
@@ -42,6 +42,7 @@ impl DerivedRows {
                 d.rule.into(),
                 d.why_variant.into(),
                 d.why_facts.into(),
+                i64::from(d.advisory).into(),
             ]);
         }
     }

@@ -18,6 +18,8 @@ pub struct DeadlineRow {
     pub rule: &'static str,
     pub why_variant: &'static str,
     pub why_facts: String,
+    /// Shown with its *why* but never an alarm (overdue, reminders, board, dashboard).
+    pub advisory: bool,
 }
 
 /// The facts of a *why* as stored: a JSON object of placeholder name → printed text, or a
@@ -116,6 +118,7 @@ pub fn derive_rows(
             rule: d.rule.as_str(),
             why_variant: d.why_facts.variant,
             why_facts: why_facts_json(&d.why_facts),
+            advisory: d.advisory,
         })
         .collect();
     Ok(Derived {

@@ -13,6 +13,8 @@ use crate::{Store, audit, meta};
 /// The meta key under which the fingerprint of the rules behind stored deadlines is kept.
 const RULES_META_KEY: &str = "rule_set";
 const INVALIDATE_ALL_DERIVED: &str = "UPDATE cases SET derived_on = NULL";
+/// The id of the rule set adopted last, from the installation's audit trail (`$1`).
+const LAST_ADOPTED_ID: &str = "SELECT target FROM audit_log WHERE org_id = $1 AND action = 'rule_set.adopted' ORDER BY seq DESC LIMIT 1";
 
 #[derive(Clone)]
 pub struct Rules {
@@ -56,13 +58,25 @@ fn adopt(tx: &mut dyn Tx, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool
     }
     meta::delete(tx, RULES_META_KEY)?;
     meta::insert(tx, RULES_META_KEY, fingerprint)?;
+    // The entry names the rule sets before and after (us-parole/2026.1 → us-parole/2027.1); the one
+    // before is the target of the previous adoption, as the fingerprint alone does not say it.
+    let previous_id = match recorded {
+        Some(_) => {
+            tx.query_opt(LAST_ADOPTED_ID, &[audit::INSTALLATION.into()])?.map(|r| r.text(0)).transpose()?
+        }
+        None => None,
+    };
     // The weights of the triage live in the rule set, so this records every change to them.
     let entry = audit::Entry {
         chain: audit::INSTALLATION,
         actor: None,
         action: "rule_set.adopted",
         target: &rules.set.id,
-        detail: serde_json::json!({ "fingerprint": fingerprint, "previous": recorded }),
+        detail: serde_json::json!({
+            "fingerprint": fingerprint,
+            "previous": recorded,
+            "rule_set": { "before": previous_id, "after": rules.set.id },
+        }),
     };
     audit::append(tx, entry, now)?;
     // A database without a record has had no derivations under other rules; nothing to redo.

@@ -31,7 +31,7 @@ const DEADLINES_ON_WITH_STAFF: &str = "SELECT d.case_id, c.reference, d.kind, d.
      a.role, a.user_id FROM deadlines d \
      JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id \
      JOIN case_assignments a ON a.org_id = d.org_id AND a.case_id = d.case_id \
-     WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $2 AND c.is_open = 1";
+     WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $2 AND d.advisory = 0 AND c.is_open = 1";
 /// Open tasks with an owner whose due time has passed (tasks of closed escalations are not open).
 const OVERDUE_TASKS: &str = "SELECT t.id, t.case_id, c.reference, t.owner_id, t.title, t.due_at \
      FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
@@ -42,7 +42,7 @@ const OVERDUE_TASKS: &str = "SELECT t.id, t.case_id, c.reference, t.owner_id, t.
 const DIGEST_DEADLINES: &str = "SELECT a.user_id, d.case_id, c.reference, d.kind, d.due, a.role FROM case_assignments a \
      JOIN deadlines d ON d.org_id = a.org_id AND d.case_id = a.case_id \
      JOIN cases c ON c.org_id = a.org_id AND c.id = a.case_id \
-     WHERE a.org_id = $1 AND d.due >= $2 AND d.due <= $3 AND c.is_open = 1 \
+     WHERE a.org_id = $1 AND d.due >= $2 AND d.due <= $3 AND d.advisory = 0 AND c.is_open = 1 \
      ORDER BY a.user_id, d.due, c.reference, d.kind";
 /// Open and overdue tasks per owner.
 const DIGEST_TASKS: &str = "SELECT t.owner_id, COUNT(*), SUM(CASE WHEN t.due_at < $2 THEN 1 ELSE 0 END) \
@@ -52,7 +52,7 @@ const DIGEST_TASKS: &str = "SELECT t.owner_id, COUNT(*), SUM(CASE WHEN t.due_at 
 /// Open cases with nobody assigned that have a deadline in the coming days.
 const UNASSIGNED_DUE: &str = "SELECT COUNT(DISTINCT d.case_id) FROM deadlines d \
      JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id \
-     WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3 AND c.is_open = 1 \
+     WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3 AND d.advisory = 0 AND c.is_open = 1 \
      AND NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.org_id = d.org_id AND a.case_id = d.case_id)";
 const USERS_BY_ROLE: &str = "SELECT id, role FROM users WHERE org_id = $1";
 

@@ -33,10 +33,11 @@ fn select_feed_by_token() -> String {
 const REVOKE_FEED: &str = "UPDATE calendar_feeds SET revoked_at = $4 \
      WHERE org_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL";
 const FEED_OF_USER: &str = "SELECT id FROM calendar_feeds WHERE org_id = $1 AND user_id = $2 AND id = $3";
-const CASE_DEADLINES: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due FROM deadlines d \
+const CASE_DEADLINES: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due, d.advisory \
+     FROM deadlines d \
      JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id WHERE d.org_id = $1 AND d.case_id = $2 \
      ORDER BY d.position";
-const USER_DEADLINES: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due \
+const USER_DEADLINES: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due, d.advisory \
      FROM case_assignments a JOIN deadlines d ON d.org_id = a.org_id AND d.case_id = a.case_id \
      JOIN cases c ON c.org_id = a.org_id AND c.id = a.case_id \
      WHERE a.org_id = $1 AND a.user_id = $2 AND c.is_open = 1 ORDER BY c.reference, d.position";
@@ -155,6 +156,7 @@ impl Store {
                     person: row.opt_text(3)?,
                     rule: row.text(4)?,
                     due: stored_date(&row.text(5)?)?,
+                    advisory: row.int(6)? != 0,
                 };
                 // A person on a case in two roles would see its deadlines twice.
                 if seen.insert((

@@ -202,6 +202,9 @@ pub struct CalendarDeadline {
     pub person: Option<String>,
     pub rule: String,
     pub due: Date,
+    /// Shown, marked advisory, but never an alarm (an asylum one-year date passed while paroled).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub advisory: bool,
 }
 
 /// What a feed holds.

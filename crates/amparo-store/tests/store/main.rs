@@ -6,12 +6,16 @@
 mod support;
 
 mod access;
+mod answers;
 mod backends;
 mod bulk_import;
 mod contract;
+mod new_kinds;
 mod notices;
+mod policy;
 mod schema;
 mod sealing;
 mod second_factors;
 mod triage;
 mod trust_store;
+mod upgrade;

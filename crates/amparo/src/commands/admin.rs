@@ -2,6 +2,7 @@
 
 use amparo_domain::Language;
 use amparo_domain::org::validate_slug;
+use amparo_domain::policy::PolicyError;
 use amparo_store::{NewOrganisation, NewUser, parse_role};
 use clap::Subcommand;
 
@@ -42,6 +43,10 @@ pub enum OrgCommand {
         /// A case is critical-care at or below this many days to critical harm (default 7).
         #[arg(long, value_name = "DAYS")]
         critical_care_threshold_days: Option<u32>,
+        /// Days after a grant or the last I-94 check by which to look at the online I-94 again
+        /// (default 30, from 1 to 365).
+        #[arg(long, value_name = "DAYS")]
+        i94_check_days: Option<u32>,
         /// A day the office is closed (repeatable); internal targets move back past it.
         #[arg(long, value_name = "YYYY-MM-DD")]
         closure_day: Vec<String>,
@@ -106,6 +111,7 @@ pub fn org(command: OrgCommand, settings: &Settings) -> CliResult {
             re_parole_lead_days,
             medical_refresh_days,
             critical_care_threshold_days,
+            i94_check_days,
             closure_day,
             clear_closure_days,
             reminder_days,
@@ -127,6 +133,9 @@ pub fn org(command: OrgCommand, settings: &Settings) -> CliResult {
             if let Some(days) = critical_care_threshold_days {
                 policy.critical_care_threshold_days = days;
             }
+            if let Some(days) = i94_check_days {
+                policy.i94_check_days = days;
+            }
             if clear_closure_days {
                 policy.closure_days.clear();
             }
@@ -138,6 +147,13 @@ pub fn org(command: OrgCommand, settings: &Settings) -> CliResult {
                 policy.reminder_days = policy
                     .reminder_offsets()
                     .map_err(|e| CliError::Invalid(format!("--{}", e.replace('_', "-"))))?;
+            }
+            if let Err(error) = policy.validate() {
+                let flag = match error {
+                    PolicyError::I94CheckDays { .. } => "--i94-check-days",
+                    PolicyError::ReminderTooFar(_) => "--reminder-days",
+                };
+                return Err(CliError::Invalid(format!("{flag}: {error}")));
             }
             if policy != before {
                 let count = store.set_policy(&organisation.id, &policy, now())?;

@@ -1,9 +1,10 @@
-//! `amparo deadlines --case-file FILE`: every status and deadline the rules derive for one case file.
+//! `amparo deadlines --case-file FILE [--policy FILE]`: every status and deadline the rules derive for
+//! one case file, under the organisation settings given; `--due-within`: those due soon in the store.
 
 use std::path::Path;
 
 use amparo_domain::rules::DeadlineKind;
-use amparo_domain::{CaseFile, Date, Language, Policy, RuleSet, derive, render_text};
+use amparo_domain::{CaseFile, Date, Language, RuleSet, derive, render_text};
 use amparo_store::DeadlineQuery;
 
 use super::{now, open_store, resolve_org};
@@ -49,6 +50,13 @@ pub struct Output {
     pub language: Language,
 }
 
+/// What `--case-file` derives under besides the file: the rule set (`--rules`, else the built-in)
+/// and the organisation's settings (`--policy`, else the defaults).
+pub struct Under<'a> {
+    pub rules: Option<&'a Path>,
+    pub policy: Option<&'a Path>,
+}
+
 /// Deadlines due soon across the organisation's stored cases. Cases derived before `today` are
 /// brought up to date first, so that deadlines that appear with the passing days are included.
 pub fn due_within(settings: &Settings, database: &str, org: Option<&str>, query: &DueQuery) -> CliResult {
@@ -76,7 +84,8 @@ pub fn due_within(settings: &Settings, database: &str, org: Option<&str>, query:
     }
     for d in &due {
         let person = d.person.as_deref().unwrap_or("case");
-        say!("{:<10}  {:<30}  {:<16}  {:<6}  {}", d.due, d.kind, d.reference, person, d.basis);
+        let advisory = if d.advisory { " (advisory)" } else { "" };
+        say!("{:<10}  {:<30}  {:<16}  {:<6}  {}{advisory}", d.due, d.kind, d.reference, person, d.basis);
         say!("            why: {}", d.why);
     }
     say!();
@@ -89,7 +98,7 @@ pub fn run(
     case_file: &Path,
     today: Option<&str>,
     output: Output,
-    rules: Option<&Path>,
+    under: Under,
 ) -> CliResult {
     let today = parse_today(today)?;
     let shown = case_file.display();
@@ -98,8 +107,9 @@ pub fn run(
     for warning in warnings {
         eprintln!("warning: {shown}: {warning}");
     }
-    let rules = rule_set(settings, rules)?;
-    let mut derivation = derive(&file, today, &Policy::default(), &rules);
+    let rules = rule_set(settings, under.rules)?;
+    let policy = under.policy.map(super::policy_file::read).transpose()?.unwrap_or_default();
+    let mut derivation = derive(&file, today, &policy, &rules);
     if output.language != Language::En {
         for deadline in &mut derivation.deadlines {
             deadline.why = rules.deadline_why(output.language, deadline);

@@ -19,6 +19,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod key;
 pub mod notify;
+pub mod policy_file;
 pub mod serve;
 pub mod triage;
 

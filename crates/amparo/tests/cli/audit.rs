@@ -83,4 +83,30 @@ fn tampering_is_detected(db: &TestDatabase) {
     }
 }
 
-amparo_store::on_both_backends!(changes_are_recorded_and_the_chain_verifies, tampering_is_detected);
+fn i94_check_days_is_set_by_org_policy_checked_and_audited(db: &TestDatabase) {
+    stdout_of(&run_on(db, &["org", "add", "clinic", "--name", "Clinic"]));
+    let refused = run_on(db, &["org", "policy", "--i94-check-days", "0"]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert_eq!(
+        refused.stderr.trim(),
+        "amparo: --i94-check-days: i94_check_days must be from 1 to 365, found 0"
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&stdout_of(&run_on(db, &["org", "policy", "--i94-check-days", "45"]))).unwrap();
+    assert_eq!(shown["i94_check_days"], 45);
+    let org: serde_json::Value =
+        serde_json::from_str(&stdout_of(&run_on(db, &["audit", "list", "--json"]))).unwrap();
+    let entries = org.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "the refusal wrote nothing: {org}");
+    let detail: serde_json::Value = serde_json::from_str(entries[0]["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (detail["before"]["i94_check_days"].as_i64(), detail["after"]["i94_check_days"].as_i64()),
+        (Some(30), Some(45))
+    );
+}
+
+amparo_store::on_both_backends!(
+    changes_are_recorded_and_the_chain_verifies,
+    tampering_is_detected,
+    i94_check_days_is_set_by_org_policy_checked_and_audited,
+);

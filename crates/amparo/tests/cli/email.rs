@@ -168,6 +168,7 @@ impl Staffed {
 
 amparo_store::on_both_backends!(
     reminders_reach_the_right_inbox_in_the_right_language,
+    address_reports_remind_the_advocate_and_a_revocation_response_both,
     a_refused_or_dropped_connection_is_retried,
     a_worker_killed_mid_batch_sends_each_message_once,
 );
@@ -228,6 +229,54 @@ fn reminders_reach_the_right_inbox_in_the_right_language(db: &TestDatabase) {
     let again = amparo_with(db, &config, &["notify", "daily", "--today", &today]);
     assert!(again.contains("0 deadline reminders, 0 overdue tasks, 0 digests"), "{again}");
     assert_eq!(sink.messages().len(), messages.len());
+}
+
+fn address_reports_remind_the_advocate_and_a_revocation_response_both(db: &TestDatabase) {
+    if !python_ready() {
+        return;
+    }
+    let s = staffed(db, 1);
+    let case = s.store.case_references(&s.org).unwrap()[0].0.clone();
+    for event in [
+        serde_json::json!({ "id": "c1", "type": "address_changed", "on": "2026-11-02" }),
+        serde_json::json!({ "id": "v1", "type": "ead_revocation_notice", "on": "2026-11-16", "served_by": "personal",
+                            "respond_by": "2026-11-30" }),
+    ] {
+        let event = serde_json::from_value::<amparo_domain::RawEvent>(event).unwrap().into_event().unwrap();
+        let version = s.store.case(&s.org, &case).unwrap().unwrap().version;
+        s.store.append_event(&s.org, &case, version, &event, None, wall_clock()).unwrap();
+    }
+    let sink = Sink::start(s.dir.path(), "family-filings", &[]);
+    let config = config(s.dir.path(), sink.port, "");
+    // A week before each: the address report is due 2026-11-12, the revocation response 2026-11-30.
+    for today in ["2026-11-05", "2026-11-23"] {
+        amparo_with(db, &config, &["notify", "daily", "--today", today]);
+    }
+    amparo_with(db, &config, &["notify", "send"]);
+    let messages = sink.messages();
+    let texts = |address: &str| -> Vec<String> {
+        messages
+            .iter()
+            .filter(|m| m["to"] == address)
+            .map(|m| m["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let says = |address: &str, words: &str| texts(address).iter().any(|t| t.contains(words));
+    assert!(
+        says("advocate@a.example.org", "the address report date"),
+        "{:#?}",
+        texts("advocate@a.example.org")
+    );
+    assert!(says("advocate@a.example.org", "the work permit revocation response date"));
+    assert!(says("abogada@a.example.org", "la fecha para responder a la revocación del permiso de trabajo"));
+    assert!(
+        !says("abogada@a.example.org", "la fecha para notificar el domicilio"),
+        "the address report is the advocate's: {:#?}",
+        texts("abogada@a.example.org")
+    );
+    assert!(
+        !says("clinician@a.example.org", "address report") && !says("clinician@a.example.org", "revocation")
+    );
 }
 
 /// Runs `notify send` until the outbox is empty (the backoff is a second), at most 20 s.

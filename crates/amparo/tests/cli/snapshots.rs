@@ -48,6 +48,62 @@ fn deadlines_of_the_worked_examples() {
     insta::assert_json_snapshot!("deadlines_e2-rfe-mail_spanish", run(&spanish).json());
 }
 
+/// A family whose mother acquired another status (her federal coverage is then not assessed), with a
+/// grant whose I-94 recheck and re-parole target follow the organisation's settings.
+const OTHER_STATUS_FAMILY: &str = r#"{"format":"amparo.case/1","case":{"reference":"POLICY-1","program":"humanitarian",
+ "people":[{"key":"p1","role":"patient","given_name":"Nina","family_name":"Ejemplo","birth_date":"2019-04-02"},
+           {"key":"m1","role":"parent","given_name":"Rosa","family_name":"Ejemplo","birth_date":"1990-05-05"}]},
+ "events":[{"id":"g1","type":"parole_granted","on":"2026-01-05","valid_until":"2027-01-04"},
+           {"id":"s1","type":"status_granted","on":"2026-01-20","persons":["m1"],"status":"tps"}]}"#;
+
+#[test]
+fn deadlines_under_a_policy_file() {
+    let _redactions = redacted();
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("family.json");
+    std::fs::write(&case, OTHER_STATUS_FAMILY).unwrap();
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, r#"{ "i94_check_days": 14, "re_parole_lead_days": 120 }"#).unwrap();
+    let (case, policy) = (case.to_string_lossy().into_owned(), policy.to_string_lossy().into_owned());
+    let args = ["deadlines", "--case-file", &case, "--today", "2026-02-01", "--json"];
+    let defaults = run(&args).json();
+    let settled = run(&[&args[..], &["--policy", &policy]].concat()).json();
+    let due = |value: &serde_json::Value, kind: &str| {
+        let deadlines = value["deadlines"].as_array().unwrap();
+        deadlines.iter().find(|d| d["kind"] == kind).map(|d| d["due"].clone()).unwrap()
+    };
+    // The defaults (30 days, 90 days) and the file's (14, 120) give other dates; 14 days after the
+    // grant is Martin Luther King Jr. Day, so the check moves back to the Friday before.
+    assert_eq!(due(&defaults, "i94_recheck_by"), "2026-02-04");
+    assert_eq!(due(&settled, "i94_recheck_by"), "2026-01-16");
+    assert_ne!(due(&defaults, "re_parole_file_by"), due(&settled, "re_parole_file_by"));
+    insta::assert_json_snapshot!("deadlines_under_a_policy_file", settled);
+}
+
+#[test]
+fn refusals_of_policy_files_name_the_key() {
+    let _redactions = redacted();
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let cases = [
+        ("refused_policy_unknown_key", policy("misspelt.json", r#"{ "i94_check_day": 14 }"#)),
+        ("refused_policy_out_of_bounds", policy("bounds.json", r#"{ "i94_check_days": 400 }"#)),
+        ("refused_policy_wrong_type", policy("type.json", r#"{ "closure_days": ["2026-02-30"] }"#)),
+        ("refused_policy_not_an_object", policy("list.json", "[14]")),
+        ("refused_policy_missing_file", dir.path().join("missing.json").to_string_lossy().into_owned()),
+    ];
+    for (name, path) in cases {
+        let args = ["deadlines", "--case-file", &example("e1-regrant"), "--policy", &path, "--json"];
+        let outcome = Run::new(&args).cwd(dir.path()).outcome();
+        assert_eq!(outcome.code, 2, "{name}: {outcome:#?}");
+        insta::assert_snapshot!(name, refusal(&outcome, dir.path()));
+    }
+}
+
 fn deadlines_and_triage_across_stored_cases(db: &TestDatabase) {
     let _redactions = redacted();
     let files = ["e1-regrant", "e2-rfe-mail", "e3-expired-adult"].map(example);
