@@ -2,6 +2,7 @@
 //! un-sharing are explicit and written to the organisation's audit trail in the same transaction.
 
 use amparo_domain::org::UserRole;
+use amparo_trust::keyfile::KeySet;
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
@@ -22,6 +23,7 @@ const IS_SHARED: &str =
 /// Shares or un-shares a case with a clinician of the same organisation.
 pub(crate) fn set_shared(
     tx: &mut dyn Tx,
+    keys: &KeySet,
     (org, case): (&OrgId, &CaseId),
     clinician: &UserId,
     shared: bool,
@@ -67,7 +69,7 @@ pub(crate) fn set_shared(
         target: case.as_str(),
         detail: serde_json::json!({ "clinician": clinician.as_str() }),
     };
-    audit::append(tx, entry, now)
+    audit::append(tx, keys, entry, now)
 }
 
 fn shares(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
@@ -95,7 +97,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            set_shared(tx, (org, case), clinician, shared, by, now)
+            set_shared(tx, &self.sealer().keys(), (org, case), clinician, shared, by, now)
         })
     }
 
@@ -112,7 +114,15 @@ impl Store {
         self.write(|tx| {
             self.lock_audit_chain(tx, actor.org.as_str())?;
             access::check_sees_case(tx, actor, case)?;
-            set_shared(tx, (&actor.org, case), clinician, shared, Some(&actor.user), now)
+            set_shared(
+                tx,
+                &self.sealer().keys(),
+                (&actor.org, case),
+                clinician,
+                shared,
+                Some(&actor.user),
+                now,
+            )
         })
     }
 

@@ -4,6 +4,7 @@
 //! so two demotions racing each other are decided one after the other.
 
 use amparo_domain::org::UserRole;
+use amparo_trust::keyfile::KeySet;
 use chrono::{DateTime, Utc};
 
 use crate::accounts::{self, user};
@@ -42,6 +43,7 @@ pub struct RoleChange {
 /// role a member already has changes nothing and records nothing.
 fn change_role(
     tx: &mut dyn Tx,
+    keys: &KeySet,
     (org, member): (&OrgId, &UserId),
     role: UserRole,
     actor: RoleActor,
@@ -70,7 +72,7 @@ fn change_role(
             "sessions_ended": sessions_ended,
         }),
     };
-    audit::append(tx, entry, now)?;
+    audit::append(tx, keys, entry, now)?;
     Ok(RoleChange { old, new: role, sessions_ended })
 }
 
@@ -89,7 +91,7 @@ impl Store {
         self.write(|tx| {
             // The lock every role change holds: the last-administrator check cannot race.
             self.lock_audit_chain(tx, org.as_str())?;
-            change_role(tx, (org, member), role, actor, now)
+            change_role(tx, &self.sealer().keys(), (org, member), role, actor, now)
         })
     }
 }

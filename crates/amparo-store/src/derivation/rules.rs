@@ -1,6 +1,7 @@
 //! The rule set stored deadlines are derived under, with a fingerprint of its text so that a change
 //! is noticed and every case re-derived, and the checklists escalations open with.
 
+use amparo_trust::keyfile::KeySet;
 use std::sync::Arc;
 
 use amparo_domain::{EscalationTemplates, RuleSet};
@@ -48,7 +49,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// Records `rules` as the rules behind stored deadlines, in the installation's audit trail too; on a
 /// change, marks every case stale. Returns whether cases were marked. The caller holds the
 /// installation chain's lock.
-fn adopt(tx: &mut dyn Tx, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool> {
+fn adopt(tx: &mut dyn Tx, keys: &KeySet, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool> {
     let fingerprint = rules.fingerprint.as_str();
     let recorded = meta::get(tx, RULES_META_KEY)?;
     if recorded.as_deref() == Some(fingerprint) {
@@ -64,7 +65,7 @@ fn adopt(tx: &mut dyn Tx, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool
         target: &rules.set.id,
         detail: serde_json::json!({ "fingerprint": fingerprint, "previous": recorded }),
     };
-    audit::append(tx, entry, now)?;
+    audit::append(tx, keys, entry, now)?;
     // A database without a record has had no derivations under other rules; nothing to redo.
     if recorded.is_some() {
         tx.execute(INVALIDATE_ALL_DERIVED, &[])?;
@@ -79,7 +80,7 @@ impl Store {
         self.write(|tx| {
             self.lock_installation(tx)?;
             self.lock_audit_chain(tx, audit::INSTALLATION)?;
-            adopt(tx, self.rule_set(), self.clock())
+            adopt(tx, &self.sealer().keys(), self.rule_set(), self.clock())
         })
     }
 }

@@ -54,7 +54,7 @@ pub fn renew_canary(tx: &mut dyn Tx, sealer: &Sealer, now: chrono::DateTime<chro
         target: &key,
         detail: serde_json::json!({ "key_id": key }),
     };
-    crate::audit::append(tx, entry, now)
+    crate::audit::append(tx, &sealer.keys(), entry, now)
 }
 
 /// Where a pass over the cases resumes.

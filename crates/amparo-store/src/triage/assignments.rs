@@ -134,7 +134,7 @@ impl Store {
             && !sharing::is_shared(tx, org, case, clinician)?
         {
             self.lock_audit_chain(tx, org.as_str())?;
-            sharing::set_shared(tx, (org, case), clinician, true, None, now)?;
+            sharing::set_shared(tx, &self.sealer().keys(), (org, case), clinician, true, None, now)?;
         }
         let policy = load_policy(tx, org)?;
         let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());

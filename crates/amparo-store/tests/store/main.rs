@@ -6,6 +6,7 @@
 mod support;
 
 mod access;
+mod audit_chain;
 mod backends;
 mod bulk_import;
 mod contract;

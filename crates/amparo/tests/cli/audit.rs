@@ -1,9 +1,12 @@
 //! The audit trail through the real binary: changes of rules and policy are recorded, and editing,
-//! deleting or reordering an entry behind Amparo's back is detected by `amparo audit verify`.
+//! deleting or reordering an entry behind Amparo's back is detected by `amparo audit verify`, and so
+//! is cutting off the newest entries: against each chain's anchor, and against a checkpoint file
+//! when the anchors were cut back too or a backup was restored.
 
 use amparo_store::testing::TestDatabase;
 
-use crate::support::{run_on, stdout_of};
+use crate::support::snapshots::redact_uuids;
+use crate::support::{Outcome, run_on, stdout_of};
 
 fn seeded(db: &TestDatabase) {
     stdout_of(&run_on(db, &["org", "add", "clinic", "--name", "Clinic"]));
@@ -83,4 +86,143 @@ fn tampering_is_detected(db: &TestDatabase) {
     }
 }
 
-amparo_store::on_both_backends!(changes_are_recorded_and_the_chain_verifies, tampering_is_detected);
+fn fresh_like(db: &TestDatabase) -> TestDatabase {
+    match db.sqlite_path() {
+        Some(_) => TestDatabase::sqlite(),
+        None => TestDatabase::postgres().unwrap(),
+    }
+}
+
+/// An organisation `clinic` whose chain holds 12 entries.
+fn twelve_entries(db: &TestDatabase) {
+    stdout_of(&run_on(db, &["org", "add", "clinic", "--name", "Clinic"]));
+    for days in 100..112 {
+        stdout_of(&run_on(db, &["org", "policy", "--re-parole-lead-days", &days.to_string()]));
+    }
+}
+
+/// What the operator reads from a failed verification: exit code, standard output and error, ids
+/// redacted.
+fn failed(outcome: &Outcome) -> String {
+    redact_uuids(&format!("exit code: {}\n{}{}", outcome.code, outcome.stdout, outcome.stderr))
+}
+
+/// Finding 5: with the triggers dropped, deleting the newest 1, 10 or all of an organisation's
+/// entries left a consistent shorter chain that `amparo audit verify` passed.
+fn deleting_the_newest_audit_entries_is_detected(db: &TestDatabase) {
+    for (newest, snapshot) in [
+        (1, "audit_verify_newest_1_deleted"),
+        (10, "audit_verify_newest_10_deleted"),
+        (12, "audit_verify_all_deleted"),
+    ] {
+        let fresh = fresh_like(db);
+        twelve_entries(&fresh);
+        let kept = 12 - newest;
+        fresh.tamper_audit_log(&[&format!("DELETE FROM audit_log WHERE org_id <> '' AND seq > {kept}")]);
+        let output = run_on(&fresh, &["audit", "verify"]);
+        assert_eq!(output.code, 1, "{newest} newest deleted: verify must fail: {output:#?}");
+        assert!(
+            output.stdout.contains(&format!(
+                "clinic: {kept} entries, audit chain broken at seq {}: newest entries missing",
+                kept + 1
+            )),
+            "{output:#?}"
+        );
+        insta::assert_snapshot!(snapshot, failed(&output));
+    }
+}
+
+/// Finding 5, against a checkpoint: entries cut off with their anchor, and a backup restored from
+/// before the checkpoint (consistent with its own anchors), both fail `verify --against`.
+fn a_checkpoint_catches_what_the_anchor_cannot(db: &TestDatabase) {
+    let scratch = tempfile::tempdir().unwrap();
+    let checkpoint = scratch.path().join("checkpoint.json");
+    let path = checkpoint.to_str().unwrap();
+
+    let fresh = db;
+    twelve_entries(fresh);
+    // What a backup taken now holds of the anchors; the audit rows it holds are those up to seq 12.
+    fresh.tamper_audit_log(&["CREATE TABLE anchors_backup AS SELECT * FROM audit_anchors"]);
+    for days in 112..115 {
+        stdout_of(&run_on(fresh, &["org", "policy", "--re-parole-lead-days", &days.to_string()]));
+    }
+    let written = stdout_of(&run_on(fresh, &["audit", "checkpoint", "--output", path]));
+    assert_eq!(written.trim(), format!("checkpoint of 2 chains written to {path}"));
+    let against = stdout_of(&run_on(fresh, &["audit", "verify", "--against", path]));
+    assert!(against.contains("clinic: 15 entries, chain intact"), "{against}");
+    // The checkpoint is never written over.
+    run_on(fresh, &["audit", "checkpoint", "--output", path]).failure(1, &["cannot create"]);
+
+    // The backup restored: entries 13 to 15 gone, anchors as they were when it was taken.
+    fresh.tamper_audit_log(&[
+        "DELETE FROM audit_log WHERE org_id <> '' AND seq > 12",
+        "DELETE FROM audit_anchors",
+        "INSERT INTO audit_anchors SELECT * FROM anchors_backup",
+    ]);
+    let plain = stdout_of(&run_on(fresh, &["audit", "verify"]));
+    assert!(plain.contains("clinic: 12 entries, chain intact"), "a consistent backup passes alone: {plain}");
+    let output = run_on(fresh, &["audit", "verify", "--against", path]);
+    assert_eq!(output.code, 1, "{output:#?}");
+    insta::assert_snapshot!("audit_verify_against_restored_backup", failed(&output));
+
+    // Every entry and the anchors deleted: nothing left in the database to compare with.
+    fresh.tamper_audit_log(&[
+        "DELETE FROM audit_log WHERE org_id <> ''",
+        "DELETE FROM audit_anchors WHERE org_id <> ''",
+    ]);
+    let output = run_on(fresh, &["audit", "verify", "--against", path]);
+    assert_eq!(output.code, 1, "{output:#?}");
+    assert!(
+        output.stdout.contains("clinic: 0 entries, audit chain broken at seq 1: newest entries missing"),
+        "{output:#?}"
+    );
+}
+
+/// A checkpoint edited to ask for less (an earlier head) fails its MAC and is refused.
+fn an_edited_checkpoint_is_refused(db: &TestDatabase) {
+    let scratch = tempfile::tempdir().unwrap();
+    let fresh = db;
+    twelve_entries(fresh);
+    let text = stdout_of(&run_on(fresh, &["audit", "checkpoint"]));
+    let mut checkpoint: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(checkpoint["format"], "amparo-audit-checkpoint/v1");
+    let chains = checkpoint["chains"].as_array_mut().unwrap();
+    let clinic = chains.iter_mut().find(|c| c["chain"] != "").unwrap();
+    assert_eq!(clinic["seq"], 12);
+    clinic["seq"] = 2.into();
+    let edited = scratch.path().join("edited.json");
+    std::fs::write(&edited, checkpoint.to_string()).unwrap();
+    let outcome = run_on(fresh, &["audit", "verify", "--against", edited.to_str().unwrap()]);
+    let stderr = outcome.stderr.replace(&*scratch.path().to_string_lossy(), "[dir]");
+    assert_eq!(outcome.code, 2, "{outcome:#?}");
+    insta::assert_snapshot!("audit_verify_against_edited_checkpoint", stderr);
+}
+
+/// A forged anchor (moved back to hide the newest entries) fails its MAC.
+fn a_forged_anchor_is_detected(db: &TestDatabase) {
+    let fresh = db;
+    twelve_entries(fresh);
+    fresh.tamper_audit_log(&[
+        "DELETE FROM audit_log WHERE org_id <> '' AND seq > 10",
+        "UPDATE audit_anchors SET seq = 10, hash = (SELECT hash FROM audit_log WHERE org_id <> '' AND seq = 10) WHERE org_id <> ''",
+    ]);
+    let output = run_on(fresh, &["audit", "verify"]);
+    assert_eq!(output.code, 1, "{output:#?}");
+    assert!(
+        output.stdout.contains(
+            "clinic: 10 entries, audit chain broken: the anchor of its head does not match its MAC"
+        ),
+        "{output:#?}"
+    );
+    // Amparo writes nothing more on a chain it cannot trust: the next change is refused.
+    run_on(fresh, &["org", "policy", "--re-parole-lead-days", "120"]).failure(1, &["refuses appends"]);
+}
+
+amparo_store::on_both_backends!(
+    changes_are_recorded_and_the_chain_verifies,
+    tampering_is_detected,
+    deleting_the_newest_audit_entries_is_detected,
+    a_checkpoint_catches_what_the_anchor_cannot,
+    an_edited_checkpoint_is_refused,
+    a_forged_anchor_is_detected
+);
