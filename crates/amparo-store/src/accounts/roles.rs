@@ -61,6 +61,8 @@ fn change_role(
     // No stored token hash is empty, so without a session to keep every session ends.
     let keep = actor.session.unwrap_or_default();
     let sessions_ended = accounts::delete_other_sessions(tx, org, member, keep)?;
+    // Feed addresses handed out under the old role would keep showing what it saw.
+    let feeds_revoked = crate::notices::revoke_feeds_of(tx, org, member, now)?;
     let entry = audit::Entry {
         chain: org.as_str(),
         actor: actor.user,
@@ -70,6 +72,7 @@ fn change_role(
             "old_role": old.as_str(),
             "new_role": role.as_str(),
             "sessions_ended": sessions_ended,
+            "feeds_revoked": feeds_revoked,
         }),
     };
     audit::append(tx, keys, entry, now)?;

@@ -166,19 +166,8 @@ pub async fn logout_everywhere(
 ) -> Result<Response, WebError> {
     let user = signed_in.user.clone();
     let now = state.clock.now();
-    let ended = state
-        .with_store(move |store| {
-            let ended = store.delete_sessions_of(&user.org_id, &user.id)?;
-            let event = amparo_store::AuditEvent {
-                actor: Some(user.id.clone()),
-                action: "sessions.ended".into(),
-                target: user.id.as_str().to_owned(),
-                detail: serde_json::json!({ "sessions": ended }),
-            };
-            store.record_audit(&user.org_id, &event, now)?;
-            Ok(ended)
-        })
-        .await?;
+    let ended =
+        state.with_store(move |store| Ok(store.sign_out_everywhere(&user.org_id, &user.id, now)?.0)).await?;
     tracing::info!(user = %signed_in.user.id, sessions = ended, "signed out everywhere");
     let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
