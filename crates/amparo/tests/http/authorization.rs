@@ -240,6 +240,7 @@ amparo_store::on_both_backends!(
     no_data_beyond_the_data_rules,
     a_clinician_reads_no_family_letter,
     calendar_feeds_honour_sharing,
+    sign_ins_and_letter_reads_are_audited_by_id_only,
 );
 
 fn no_access_beyond_the_matrix(db: &TestDatabase) {
@@ -832,4 +833,39 @@ fn calendar_feeds_honour_sharing(db: &TestDatabase) {
     assert_eq!(count("feed.created"), 3, "{trail:#?}");
     assert_eq!(count("feed.read"), 4, "{trail:#?}");
     assert!(trail.iter().filter(|e| e.action.starts_with("feed.")).all(|e| e.target.starts_with("feed:")));
+}
+
+/// Finding 6: sign-ins, right or wrong, and reads of the family letter left no trace in the trail;
+/// what the trail holds is ids, never a seeded name or A-number.
+fn sign_ins_and_letter_reads_are_audited_by_id_only(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let ana = store.users(&org.id).unwrap().into_iter().find(|u| u.email == "ana@a.example.org").unwrap().id;
+    let form = app.get("/login", "");
+    let login_cookie = format!("amparo_login_csrf={}", form.cookie("amparo_login_csrf").unwrap());
+    let csrf = crate::support::hidden_field(&form.body, "csrf");
+    let wrong = app.post_form(
+        "/login",
+        &login_cookie,
+        &[("csrf", &csrf), ("email", "ana@a.example.org"), ("password", "not the right password at all")],
+    );
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    let (attorney, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (case_id, _) = app.case_id(&attorney, "A-1");
+    assert_eq!(app.get(&format!("/cases/{case_id}/letter"), &attorney).status, 200);
+
+    let trail = store.audit_log(Some(&org.id)).unwrap();
+    let find = |action: &str| trail.iter().filter(|e| e.action == action).collect::<Vec<_>>();
+    let failed = find("sign_in.failed");
+    assert!(failed.len() == 1 && failed[0].target == ana.as_str(), "{trail:#?}");
+    assert!(find("sign_in.succeeded").iter().any(|e| e.actor.as_ref() == Some(&ana.0)), "{trail:#?}");
+    let letter = find("letter.read");
+    assert!(letter.len() == 1 && letter[0].target == format!("case:{case_id}"), "{trail:#?}");
+    for entry in &trail {
+        let text = format!("{} {} {} {:?}", entry.action, entry.target, entry.detail, entry.actor);
+        for value in crate::support::SEEDED_PERSONAL_DATA {
+            assert!(!text.contains(value), "the trail holds {value:?}: {entry:?}");
+        }
+    }
 }
