@@ -2,7 +2,6 @@
 //! un-sharing are explicit and written to the organisation's audit trail in the same transaction.
 
 use amparo_domain::org::UserRole;
-use amparo_trust::keyfile::KeySet;
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
@@ -23,7 +22,7 @@ const IS_SHARED: &str =
 /// Shares or un-shares a case with a clinician of the same organisation.
 pub(crate) fn set_shared(
     tx: &mut dyn Tx,
-    keys: &KeySet,
+    signer: &audit::Signer,
     (org, case): (&OrgId, &CaseId),
     clinician: &UserId,
     shared: bool,
@@ -69,7 +68,7 @@ pub(crate) fn set_shared(
         target: case.as_str(),
         detail: serde_json::json!({ "clinician": clinician.as_str() }),
     };
-    audit::append(tx, keys, entry, now)
+    audit::append(tx, signer, entry, now)
 }
 
 fn shares(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
@@ -97,7 +96,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            set_shared(tx, &self.sealer().keys(), (org, case), clinician, shared, by, now)
+            set_shared(tx, &self.audit_signer(), (org, case), clinician, shared, by, now)
         })
     }
 
@@ -116,7 +115,7 @@ impl Store {
             access::check_sees_case(tx, actor, case)?;
             set_shared(
                 tx,
-                &self.sealer().keys(),
+                &self.audit_signer(),
                 (&actor.org, case),
                 clinician,
                 shared,

@@ -4,7 +4,6 @@
 //! so two demotions racing each other are decided one after the other.
 
 use amparo_domain::org::UserRole;
-use amparo_trust::keyfile::KeySet;
 use chrono::{DateTime, Utc};
 
 use crate::accounts::{self, user};
@@ -43,7 +42,7 @@ pub struct RoleChange {
 /// role a member already has changes nothing and records nothing.
 fn change_role(
     tx: &mut dyn Tx,
-    keys: &KeySet,
+    signer: &audit::Signer,
     (org, member): (&OrgId, &UserId),
     role: UserRole,
     actor: RoleActor,
@@ -75,7 +74,7 @@ fn change_role(
             "feeds_revoked": feeds_revoked,
         }),
     };
-    audit::append(tx, keys, entry, now)?;
+    audit::append(tx, signer, entry, now)?;
     Ok(RoleChange { old, new: role, sessions_ended })
 }
 
@@ -94,7 +93,7 @@ impl Store {
         self.write(|tx| {
             // The lock every role change holds: the last-administrator check cannot race.
             self.lock_audit_chain(tx, org.as_str())?;
-            change_role(tx, &self.sealer().keys(), (org, member), role, actor, now)
+            change_role(tx, &self.audit_signer(), (org, member), role, actor, now)
         })
     }
 }

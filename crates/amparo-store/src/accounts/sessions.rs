@@ -117,7 +117,7 @@ impl Store {
                 target: user.as_str(),
                 detail: serde_json::json!({ "sessions": sessions, "feeds_revoked": feeds }),
             };
-            crate::audit::append(tx, &self.sealer().keys(), entry, now)?;
+            crate::audit::append(tx, &self.audit_signer(), entry, now)?;
             Ok((sessions, feeds))
         })
     }

@@ -21,6 +21,7 @@ use crate::model::{AuditRecord, ChainReport, UserId};
 
 mod anchor;
 pub mod checkpoint;
+mod export;
 pub mod page;
 mod verify;
 
@@ -48,6 +49,32 @@ fn seq(n: i64) -> StoreResult<u64> {
     u64::try_from(n).map_err(|_| StoreError::Backend(format!("stored audit seq is not valid: {n}")))
 }
 
+/// What an append needs besides the entry: the keys to HMAC it under, and who acts when no member
+/// does (the operator on the command line, or the system).
+pub struct Signer {
+    keys: std::sync::Arc<KeySet>,
+    operator: Option<String>,
+}
+
+impl Signer {
+    pub(crate) fn new(keys: std::sync::Arc<KeySet>, operator: Option<String>) -> Signer {
+        Signer { keys, operator }
+    }
+
+    pub(crate) fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+}
+
+/// The actor recorded for the operator: `operator`, or `operator:<OS user>` when known. Members are
+/// recorded by their ids (UUIDs), so the two never meet.
+pub fn operator_actor(os_user: Option<&str>) -> String {
+    match os_user.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(user) => format!("operator:{user}"),
+        None => String::from("operator"),
+    }
+}
+
 /// What one audit entry records.
 pub struct Entry<'a> {
     pub chain: &'a str,
@@ -70,7 +97,8 @@ fn table_head(tx: &mut dyn Tx, chain: &str) -> StoreResult<Option<Checkpoint>> {
 /// end, the next one takes the number after the anchored head, so the gap stays visible. A chain
 /// whose anchor fails its MAC, or that has entries but no anchor, is refused (fail closed): writing
 /// on would overwrite the evidence.
-pub fn append(tx: &mut dyn Tx, keys: &KeySet, entry: Entry, now: DateTime<Utc>) -> StoreResult<()> {
+pub fn append(tx: &mut dyn Tx, signer: &Signer, entry: Entry, now: DateTime<Utc>) -> StoreResult<()> {
+    let keys = signer.keys();
     let broken =
         |why: String| StoreError::Backend(format!("audit chain {:?} refuses appends: {why}", entry.chain));
     let (head, keyed_from) = match anchor::load(tx, keys, entry.chain)? {
@@ -88,7 +116,7 @@ pub fn append(tx: &mut dyn Tx, keys: &KeySet, entry: Entry, now: DateTime<Utc>) 
             seq: chainer.next_seq(),
             at_ms: now.timestamp_millis(),
             org_id: entry.chain.to_owned(),
-            actor: entry.actor.map(|a| a.0.clone()),
+            actor: entry.actor.map(|a| a.0.clone()).or_else(|| signer.operator.clone()),
             action: entry.action.to_owned(),
             target: entry.target.to_owned(),
             detail: entry.detail.to_string(),
@@ -192,6 +220,11 @@ fn anchor_unkeyed_chains(tx: &mut dyn Tx, keys: &KeySet) -> StoreResult<()> {
 }
 
 impl Store {
+    /// What appends to the audit trail sign with: the current keys, and the operator when one acts.
+    pub(crate) fn audit_signer(&self) -> Signer {
+        Signer::new(self.sealer().keys(), self.operator().map(str::to_owned))
+    }
+
     /// The audit trail of an organisation, or of the installation with `None`, oldest first.
     pub fn audit_log(&self, org: Option<&OrgId>) -> StoreResult<Vec<AuditRecord>> {
         let chain = org.map_or(INSTALLATION, OrgId::as_str);
@@ -210,7 +243,7 @@ impl Store {
                 target: &event.target,
                 detail: event.detail.clone(),
             };
-            append(tx, &self.sealer().keys(), entry, now)
+            append(tx, &self.audit_signer(), entry, now)
         })
     }
 

@@ -1,7 +1,6 @@
 //! The rule set stored deadlines are derived under, with a fingerprint of its text so that a change
 //! is noticed and every case re-derived, and the checklists escalations open with.
 
-use amparo_trust::keyfile::KeySet;
 use std::sync::Arc;
 
 use amparo_domain::{EscalationTemplates, RuleSet};
@@ -49,7 +48,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// Records `rules` as the rules behind stored deadlines, in the installation's audit trail too; on a
 /// change, marks every case stale. Returns whether cases were marked. The caller holds the
 /// installation chain's lock.
-fn adopt(tx: &mut dyn Tx, keys: &KeySet, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool> {
+fn adopt(tx: &mut dyn Tx, signer: &audit::Signer, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool> {
     let fingerprint = rules.fingerprint.as_str();
     let recorded = meta::get(tx, RULES_META_KEY)?;
     if recorded.as_deref() == Some(fingerprint) {
@@ -65,7 +64,7 @@ fn adopt(tx: &mut dyn Tx, keys: &KeySet, rules: &Rules, now: DateTime<Utc>) -> S
         target: &rules.set.id,
         detail: serde_json::json!({ "fingerprint": fingerprint, "previous": recorded }),
     };
-    audit::append(tx, keys, entry, now)?;
+    audit::append(tx, signer, entry, now)?;
     // A database without a record has had no derivations under other rules; nothing to redo.
     if recorded.is_some() {
         tx.execute(INVALIDATE_ALL_DERIVED, &[])?;
@@ -80,7 +79,7 @@ impl Store {
         self.write(|tx| {
             self.lock_installation(tx)?;
             self.lock_audit_chain(tx, audit::INSTALLATION)?;
-            adopt(tx, &self.sealer().keys(), self.rule_set(), self.clock())
+            adopt(tx, &self.audit_signer(), self.rule_set(), self.clock())
         })
     }
 }

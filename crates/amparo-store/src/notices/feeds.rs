@@ -129,7 +129,7 @@ impl Store {
                 target: &format!("feed:{}", id.as_str()),
                 detail: serde_json::json!({ "case": case.map(CaseId::as_str) }),
             };
-            audit::append(tx, &self.sealer().keys(), entry, now)?;
+            audit::append(tx, &self.audit_signer(), entry, now)?;
             Ok(CalendarFeed {
                 id,
                 org_id: org.clone(),
@@ -200,7 +200,7 @@ impl Store {
                 target: &format!("feed:{}", feed.id.as_str()),
                 detail: serde_json::json!({ "case": feed.case_id.as_ref().map(CaseId::as_str) }),
             };
-            audit::append(tx, &self.sealer().keys(), entry, now)?;
+            audit::append(tx, &self.audit_signer(), entry, now)?;
             Ok(Some(entries))
         })
     }

@@ -2,7 +2,6 @@
 //! the new password, ends every session of the user, and is recorded in the audit trail, all in one
 //! transaction; a used, expired or unknown link is refused the same way.
 
-use amparo_trust::keyfile::KeySet;
 use chrono::{DateTime, Utc};
 
 use crate::columns::millis;
@@ -26,7 +25,7 @@ pub const INVALID_LINK: &str =
 
 fn issue(
     tx: &mut dyn Tx,
-    keys: &KeySet,
+    signer: &audit::Signer,
     (org, user): (&OrgId, &UserId),
     token_hash: &str,
     by: Option<&UserId>,
@@ -52,7 +51,7 @@ fn issue(
         target: user.as_str(),
         detail: serde_json::json!({ "expires_at": expires_at }),
     };
-    audit::append(tx, keys, entry, now)
+    audit::append(tx, signer, entry, now)
 }
 
 /// The user a still-valid link is for, without using it (to show the form).
@@ -68,7 +67,7 @@ fn peek(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Op
 /// Uses a link: sets the password hash, ends the user's sessions; returns the user.
 fn complete(
     tx: &mut dyn Tx,
-    keys: &KeySet,
+    signer: &audit::Signer,
     token_hash: &str,
     password_hash: &str,
     now: DateTime<Utc>,
@@ -86,7 +85,7 @@ fn complete(
         target: user.id.as_str(),
         detail: serde_json::json!({ "sessions_ended": ended }),
     };
-    audit::append(tx, keys, entry, now)?;
+    audit::append(tx, signer, entry, now)?;
     Ok(user)
 }
 
@@ -104,7 +103,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            issue(tx, &self.sealer().keys(), (org, user), token_hash, by, (now, expires_at))
+            issue(tx, &self.audit_signer(), (org, user), token_hash, by, (now, expires_at))
         })
     }
 
@@ -124,7 +123,7 @@ impl Store {
             // The chain is the user's organisation's, known only from the link: find it first.
             let user = peek(tx, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
             self.lock_audit_chain(tx, user.org_id.as_str())?;
-            complete(tx, &self.sealer().keys(), token_hash, password_hash, now)
+            complete(tx, &self.audit_signer(), token_hash, password_hash, now)
         })
     }
 }

@@ -8,7 +8,6 @@
 //! promotes in one transaction.
 
 use amparo_domain::org::UserRole;
-use amparo_trust::keyfile::KeySet;
 use chrono::{DateTime, Utc};
 
 use crate::columns::millis;
@@ -119,7 +118,7 @@ fn promote(tx: &mut dyn Tx, promotion: &Promotion) -> StoreResult<()> {
 /// other session of the user ends: they were opened with the password alone.
 fn confirm(
     tx: &mut dyn Tx,
-    keys: &KeySet,
+    signer: &audit::Signer,
     (org, user): (&OrgId, &UserId),
     step: i64,
     promotion: &Promotion,
@@ -138,7 +137,7 @@ fn confirm(
         target: user.as_str(),
         detail: serde_json::json!({ "other_sessions_ended": ended }),
     };
-    audit::append(tx, keys, entry, now)
+    audit::append(tx, signer, entry, now)
 }
 
 /// Accepts a sign-in code's step (checked by the caller) and completes the sign-in.
@@ -160,7 +159,7 @@ fn accept_code(
 /// there was a factor.
 fn remove(
     tx: &mut dyn Tx,
-    keys: &KeySet,
+    signer: &audit::Signer,
     (org, user): (&OrgId, &UserId),
     by: Option<&UserId>,
     now: DateTime<Utc>,
@@ -180,7 +179,7 @@ fn remove(
         target: user.as_str(),
         detail: serde_json::json!({ "had_factor": removed, "sessions_ended": ended }),
     };
-    audit::append(tx, keys, entry, now)?;
+    audit::append(tx, signer, entry, now)?;
     Ok(removed)
 }
 
@@ -200,7 +199,7 @@ fn required_of(tx: &mut dyn Tx, org: &OrgId, user: &UserId) -> StoreResult<bool>
 /// members without one until they set one up, rather than waiting for those sessions to expire.
 fn set_requirement(
     tx: &mut dyn Tx,
-    keys: &KeySet,
+    signer: &audit::Signer,
     org: &OrgId,
     required: bool,
     by: &UserId,
@@ -218,7 +217,7 @@ fn set_requirement(
         target: org.as_str(),
         detail: serde_json::json!({ "required": required, "sessions_held": held }),
     };
-    audit::append(tx, keys, entry, now)
+    audit::append(tx, signer, entry, now)
 }
 
 /// Re-seals every factor's secret under the current key (a key rotation); returns how many.
@@ -279,7 +278,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            confirm(tx, &self.sealer().keys(), (org, user), step, promotion, now)
+            confirm(tx, &self.audit_signer(), (org, user), step, promotion, now)
         })
     }
 
@@ -306,7 +305,7 @@ impl Store {
     ) -> StoreResult<bool> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            remove(tx, &self.sealer().keys(), (org, user), by, now)
+            remove(tx, &self.audit_signer(), (org, user), by, now)
         })
     }
 
@@ -325,7 +324,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            set_requirement(tx, &self.sealer().keys(), org, required, by, now)
+            set_requirement(tx, &self.audit_signer(), org, required, by, now)
         })
     }
 }

@@ -218,7 +218,47 @@ fn a_forged_anchor_is_detected(db: &TestDatabase) {
     run_on(fresh, &["org", "policy", "--re-parole-lead-days", "120"]).failure(1, &["refuses appends"]);
 }
 
+/// Finding 6: `amparo import` and `amparo export` (each decrypted case) left no trace; both are now
+/// recorded as the operator's, with the OS user's name, by id only.
+fn imports_and_exports_are_the_operators_in_the_trail(db: &TestDatabase) {
+    let scratch = tempfile::tempdir().unwrap();
+    let as_olga = |args: &[&str]| crate::support::Run::new(args).on(db).env("USER", "olga").outcome();
+    as_olga(&["org", "add", "clinic", "--name", "Clinic"]).success();
+    let files: Vec<String> = ["A-7", "A-8"]
+        .iter()
+        .map(|reference| {
+            let path = scratch.path().join(format!("{reference}.json"));
+            std::fs::write(&path, crate::support::case_json(reference, "Lucía")).unwrap();
+            path.to_string_lossy().into_owned()
+        })
+        .collect();
+    as_olga(&[&["import"][..], &files.iter().map(String::as_str).collect::<Vec<_>>()].concat()).success();
+    let out = scratch.path().join("out");
+    as_olga(&["export", "--dir", out.to_str().unwrap()]).success();
+    as_olga(&["export", "--case", "A-7"]).success();
+
+    let trail: serde_json::Value =
+        serde_json::from_str(&stdout_of(&run_on(db, &["audit", "list", "--json"]))).unwrap();
+    let entries = trail.as_array().unwrap();
+    let of = |action: &str| entries.iter().filter(|e| e["action"] == action).collect::<Vec<_>>();
+    let imported = of("cases.imported");
+    assert_eq!(imported.len(), 1, "{trail:#}");
+    assert_eq!(imported[0]["actor"], "operator:olga");
+    let detail: serde_json::Value = serde_json::from_str(imported[0]["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["count"], 2);
+    let exported = of("case.exported");
+    assert_eq!(exported.len(), 3, "two by --dir, one by --case: {trail:#}");
+    assert!(exported.iter().all(|e| e["actor"] == "operator:olga"));
+    let text = trail.to_string();
+    for value in ["Lucía", "Ejemplo", "Rosa", "A012345678", "012345678", "short bowel syndrome", "A-7", "A-8"]
+    {
+        assert!(!text.contains(value), "the trail holds {value:?}");
+    }
+    stdout_of(&run_on(db, &["audit", "verify"]));
+}
+
 amparo_store::on_both_backends!(
+    imports_and_exports_are_the_operators_in_the_trail,
     changes_are_recorded_and_the_chain_verifies,
     tampering_is_detected,
     deleting_the_newest_audit_entries_is_detected,

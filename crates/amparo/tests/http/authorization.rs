@@ -241,6 +241,7 @@ amparo_store::on_both_backends!(
     a_clinician_reads_no_family_letter,
     calendar_feeds_honour_sharing,
     sign_ins_and_letter_reads_are_audited_by_id_only,
+    writes_are_audited_with_their_ids,
 );
 
 fn no_access_beyond_the_matrix(db: &TestDatabase) {
@@ -868,4 +869,48 @@ fn sign_ins_and_letter_reads_are_audited_by_id_only(db: &TestDatabase) {
             assert!(!text.contains(value), "the trail holds {value:?}: {entry:?}");
         }
     }
+}
+
+/// Finding 6: events, assignments and task changes were written without a trace in the trail; each
+/// is now recorded in its own transaction, by id.
+fn writes_are_audited_with_their_ids(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let users = store.users(&org.id).unwrap();
+    let ana = users.iter().find(|u| u.email == "ana@a.example.org").unwrap().id.as_str().to_owned();
+    let (attorney, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (case_id, version) = app.case_id(&attorney, "A-1");
+    let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
+        "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
+    let recorded = app.post_json(&format!("/api/v1/cases/{case_id}/events"), &attorney, &csrf, &notice);
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let assign = serde_json::json!({ "role": "attorney", "user": ana });
+    let assigned = app.post_json(&format!("/api/v1/cases/{case_id}/assignments"), &attorney, &csrf, &assign);
+    assert!(assigned.status < 300, "{}", assigned.body);
+    let escalations = app.get(&format!("/api/v1/cases/{case_id}/escalations"), &attorney).json();
+    let task = escalations["escalations"][0]["tasks"][0]["id"].as_str().unwrap().to_owned();
+    let moved = app.post_json(
+        &format!("/api/v1/tasks/{task}/reassign"),
+        &attorney,
+        &csrf,
+        &serde_json::json!({ "owner": ana }),
+    );
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let done =
+        app.post_json(&format!("/api/v1/tasks/{task}/complete"), &attorney, &csrf, &serde_json::json!({}));
+    assert_eq!(done.status, 200, "{}", done.body);
+
+    let trail = store.audit_log(Some(&org.id)).unwrap();
+    let one = |action: &str, target: &str| {
+        let found: Vec<_> = trail.iter().filter(|e| e.action == action && e.target == target).collect();
+        assert_eq!(found.len(), 1, "{action} of {target}: {trail:#?}");
+        assert_eq!(found[0].actor.as_deref(), Some(ana.as_str()));
+        found[0].detail.clone()
+    };
+    one("event.recorded", &case_id);
+    assert!(one("case.assigned", &case_id).contains(&ana));
+    assert!(one("task.reassigned", &task).contains(&case_id));
+    one("task.completed", &task);
+    assert!(store.verify_audit().unwrap().iter().all(|r| r.outcome.is_ok()));
 }
