@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::columns::millis;
 use crate::db::{Tx, Value};
 use crate::error::StoreResult;
-use crate::model::{AuditRecord, OrgId, UserId};
+use crate::model::{AuditRecord, CaseId, OrgId, UserId};
 use crate::{Store, audit};
 
 use super::COLUMNS;
@@ -24,6 +24,8 @@ pub struct AuditQuery {
     pub action: Option<String>,
     /// Only entries by this member.
     pub actor: Option<UserId>,
+    /// Only entries about this case: done to it, or to one of its tasks.
+    pub case: Option<CaseId>,
     /// At or after this moment.
     pub from: Option<DateTime<Utc>>,
     /// Before this moment.
@@ -82,6 +84,13 @@ fn filters(query: &AuditQuery) -> (String, Vec<Value>) {
     }
     if let Some(until) = query.until {
         add("at_ms <", millis(until).into());
+    }
+    if let Some(case) = &query.case {
+        // An entry about a case names it as its target, or (a task's) in its detail's `case`.
+        params.push(case.as_str().into());
+        params.push(format!("%\"case\":\"{}\"%", case.as_str()).into());
+        let n = params.len() + 1;
+        sql.push_str(&format!(" AND (target = ${} OR detail LIKE ${n})", n - 1));
     }
     (sql, params)
 }

@@ -56,7 +56,7 @@ pub async fn page(
             let event = amparo_store::AuditEvent {
                 actor: Some(user.id.clone()),
                 action: "letter.read".into(),
-                target: format!("case:{}", id.as_str()),
+                target: id.as_str().to_owned(),
                 detail: serde_json::json!({}),
             };
             store.record_audit(&org, &event, now)?;
