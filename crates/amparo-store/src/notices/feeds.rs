@@ -219,54 +219,56 @@ impl Store {
 /// The deadlines and tasks a feed shows its `owner`: of the cases they see, and for a clinician only
 /// their own tasks.
 fn entries(tx: &mut dyn Tx, feed: &CalendarFeed, owner: &Actor) -> StoreResult<CalendarEntries> {
-    {
-        {
-            let org = &feed.org_id;
-            let (deadline_rows, mut tasks) = match &feed.case_id {
-                Some(case) => {
-                    let key = [org.as_str().into(), case.as_str().into()];
-                    let tasks = tasks::case_tasks(tx, org, case)?;
-                    (tx.query(CASE_DEADLINES, &key)?, tasks)
-                }
-                None => {
-                    let key = [org.as_str().into(), feed.user_id.as_str().into()];
-                    let tasks = tasks::open_tasks(tx, org, &feed.user_id)?;
-                    (tx.query(USER_DEADLINES, &key)?, tasks)
-                }
-            };
-            let mut seen = HashSet::new();
-            let mut deadlines = Vec::new();
-            for row in &deadline_rows {
-                let deadline = CalendarDeadline {
-                    case_id: CaseId(row.text(0)?),
-                    reference: row.text(1)?,
-                    kind: row.text(2)?,
-                    person: row.opt_text(3)?,
-                    rule: row.text(4)?,
-                    due: stored_date(&row.text(5)?)?,
-                };
-                // A person on a case in two roles would see its deadlines twice.
-                if seen.insert((
-                    deadline.case_id.clone(),
-                    deadline.kind.clone(),
-                    deadline.person.clone(),
-                    deadline.due,
-                )) {
-                    deadlines.push(deadline);
-                }
-            }
-            // A clinician's feed: the cases shared with them, and their own tasks only.
-            if owner.shared_only().is_some() {
-                let mut visible = Vec::new();
-                for deadline in deadlines {
-                    if access::sees_case(tx, owner, &deadline.case_id)? {
-                        visible.push(deadline);
-                    }
-                }
-                deadlines = visible;
-                tasks.retain(|task| task.owner_id.as_ref() == Some(&owner.user));
-            }
-            Ok(CalendarEntries { deadlines, tasks })
+    let org = &feed.org_id;
+    let (deadline_rows, mut tasks) = match &feed.case_id {
+        Some(case) => {
+            let key = [org.as_str().into(), case.as_str().into()];
+            let tasks = tasks::case_tasks(tx, org, case)?;
+            (tx.query(CASE_DEADLINES, &key)?, tasks)
+        }
+        None => {
+            let key = [org.as_str().into(), feed.user_id.as_str().into()];
+            let tasks = tasks::open_tasks(tx, org, &feed.user_id)?;
+            (tx.query(USER_DEADLINES, &key)?, tasks)
+        }
+    };
+    let mut seen = HashSet::new();
+    let mut deadlines = Vec::new();
+    for row in &deadline_rows {
+        let deadline = CalendarDeadline {
+            case_id: CaseId(row.text(0)?),
+            reference: row.text(1)?,
+            kind: row.text(2)?,
+            person: row.opt_text(3)?,
+            rule: row.text(4)?,
+            due: stored_date(&row.text(5)?)?,
+        };
+        // A person on a case in two roles would see its deadlines twice.
+        if seen.insert((
+            deadline.case_id.clone(),
+            deadline.kind.clone(),
+            deadline.person.clone(),
+            deadline.due,
+        )) {
+            deadlines.push(deadline);
         }
     }
+    // A clinician's feed: the cases shared with them now, and their own tasks on them only.
+    if owner.shared_only().is_some() {
+        let mut visible = Vec::new();
+        for deadline in deadlines {
+            if access::sees_case(tx, owner, &deadline.case_id)? {
+                visible.push(deadline);
+            }
+        }
+        deadlines = visible;
+        let mut own = Vec::new();
+        for task in tasks {
+            if task.owner_id.as_ref() == Some(&owner.user) && access::sees_case(tx, owner, &task.case_id)? {
+                own.push(task);
+            }
+        }
+        tasks = own;
+    }
+    Ok(CalendarEntries { deadlines, tasks })
 }

@@ -58,6 +58,31 @@ fn calendar_feeds_honour_sharing(db: &TestDatabase) {
         assert_eq!(app.get(path, "").status, 200, "{path}");
     }
 
+    // A clinician's feed of a case carries their own tasks, not the others' of the same case.
+    let (_, version) = app.case_id(&attorney, "A-1");
+    let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
+        "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
+    let recorded =
+        app.post_json(&format!("/api/v1/cases/{shared_case}/events"), &attorney, &attorney_csrf, &notice);
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let escalations = app.get(&format!("/api/v1/cases/{shared_case}/escalations"), &attorney).json();
+    let tasks: Vec<String> = escalations["escalations"][0]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    let ana = store.users(&org.id).unwrap().into_iter().find(|u| u.email == "ana@a.example.org").unwrap().id;
+    for (task, owner) in [(&tasks[0], clinician_id.as_str()), (&tasks[1], ana.as_str())] {
+        let body = serde_json::json!({ "owner": owner });
+        let reply =
+            app.post_json(&format!("/api/v1/tasks/{task}/reassign"), &attorney, &attorney_csrf, &body);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let calendar = app.get(&clinician_case_feed, "");
+    assert!(calendar.body.contains(&format!("UID:task-{}@", tasks[0])), "{}", calendar.body);
+    assert!(!calendar.body.contains(&format!("UID:task-{}@", tasks[1])), "{}", calendar.body);
+
     // Unshared: the clinician's feed of the case stops serving, like an unknown address.
     share(false);
     let gone = app.get(&clinician_case_feed, "");
@@ -74,8 +99,7 @@ fn calendar_feeds_honour_sharing(db: &TestDatabase) {
     }
 
     // A change of role revokes them too.
-    let attorney_id =
-        store.users(&org.id).unwrap().into_iter().find(|u| u.email == "ana@a.example.org").unwrap().id;
+    let attorney_id = ana;
     let actor = amparo_store::RoleActor { user: None, session: None };
     store
         .set_user_role(&org.id, &attorney_id, amparo_domain::org::UserRole::Viewer, actor, app.transport.now)
@@ -86,6 +110,6 @@ fn calendar_feeds_honour_sharing(db: &TestDatabase) {
     let trail = store.audit_log(Some(&org.id)).unwrap();
     let count = |action: &str| trail.iter().filter(|e| e.action == action).count();
     assert_eq!(count("feed.created"), 3, "{trail:#?}");
-    assert_eq!(count("feed.read"), 4, "{trail:#?}");
+    assert_eq!(count("feed.read"), 5, "{trail:#?}");
     assert!(trail.iter().filter(|e| e.action.starts_with("feed.")).all(|e| e.target.starts_with("feed:")));
 }
