@@ -17,6 +17,7 @@ mod i18n;
 mod intake;
 mod notifications;
 mod problems;
+mod rules_on_pages;
 mod second_factor;
 mod sign_in_attacks;
 mod site;
