@@ -39,6 +39,7 @@ use amparo_domain::CaseFile;
 pub use access::{Actor, Refusal};
 pub use accounts::{LAST_ADMIN, RoleActor, RoleChange, parse_role};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
+pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
 pub use cases::answers::AnswerableNotice;
 pub use db::Backend;
@@ -77,6 +78,7 @@ pub fn open_with_rules(url: &str, rules: Rules, sealer: Sealer) -> StoreResult<A
     };
     let store = store.with_rules(rules);
     store.migrate()?;
+    store.anchor_audit_chains()?;
     store.adopt_keys()?;
     store.adopt_rules()?;
     Ok(Arc::new(store))

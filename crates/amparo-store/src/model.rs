@@ -477,6 +477,10 @@ pub struct AuditRecord {
     /// JSON; ids and settings only, never sensitive values.
     pub detail: String,
     pub hash: String,
+    /// The key whose audit subkey HMAC'd this entry; `None` for entries from before the chain was
+    /// keyed (plain SHA-256). Not exported: it says nothing to a reader of the trail.
+    #[serde(skip_serializing)]
+    pub key_id: Option<String>,
 }
 
 /// The outcome of checking one chain of the audit trail.

@@ -82,7 +82,7 @@ impl Store {
                 target: org.as_str(),
                 detail: serde_json::json!({ "before": before, "after": policy }),
             };
-            audit::append(tx, entry, now)?;
+            audit::append(tx, &self.audit_signer(), entry, now)?;
             derivation::invalidate_organisation(tx, org)?;
             let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());
             derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX)
@@ -117,7 +117,7 @@ impl Store {
                 target: org.as_str(),
                 detail: serde_json::json!({ "before": id(&before), "after": id(&after) }),
             };
-            audit::append(tx, entry, now)
+            audit::append(tx, &self.audit_signer(), entry, now)
         })
     }
 }

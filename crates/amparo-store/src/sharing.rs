@@ -22,6 +22,7 @@ const IS_SHARED: &str =
 /// Shares or un-shares a case with a clinician of the same organisation.
 pub(crate) fn set_shared(
     tx: &mut dyn Tx,
+    signer: &audit::Signer,
     (org, case): (&OrgId, &CaseId),
     clinician: &UserId,
     shared: bool,
@@ -67,7 +68,7 @@ pub(crate) fn set_shared(
         target: case.as_str(),
         detail: serde_json::json!({ "clinician": clinician.as_str() }),
     };
-    audit::append(tx, entry, now)
+    audit::append(tx, signer, entry, now)
 }
 
 fn shares(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
@@ -95,7 +96,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            set_shared(tx, (org, case), clinician, shared, by, now)
+            set_shared(tx, &self.audit_signer(), (org, case), clinician, shared, by, now)
         })
     }
 
@@ -112,7 +113,15 @@ impl Store {
         self.write(|tx| {
             self.lock_audit_chain(tx, actor.org.as_str())?;
             access::check_sees_case(tx, actor, case)?;
-            set_shared(tx, (&actor.org, case), clinician, shared, Some(&actor.user), now)
+            set_shared(
+                tx,
+                &self.audit_signer(),
+                (&actor.org, case),
+                clinician,
+                shared,
+                Some(&actor.user),
+                now,
+            )
         })
     }
 

@@ -21,20 +21,32 @@ pub struct Store {
     engine: Box<dyn Engine>,
     rules: Rules,
     sealer: Sealer,
+    /// Who acts on the command line, recorded as the audit actor of what no member does.
+    operator: std::sync::OnceLock<String>,
 }
 
 impl Store {
     /// Opens (creating if needed) a SQLite file, with the built-in rules; migrations are not applied
     /// (see [`Store::migrate`], or [`crate::open`] which does everything).
     pub fn open_sqlite(path: impl AsRef<Path>, sealer: Sealer) -> StoreResult<Store> {
-        Ok(Store { engine: Box::new(SqliteEngine::open(path)?), rules: Rules::builtin()?, sealer })
+        Ok(Store {
+            engine: Box::new(SqliteEngine::open(path)?),
+            rules: Rules::builtin()?,
+            sealer,
+            operator: Default::default(),
+        })
     }
 
     /// Connects to the PostgreSQL database a `postgres://` URL names, with the built-in rules;
     /// migrations are not applied. Server settings ride in the URL as libpq does it, e.g.
     /// `?options=-c%20search_path%3Dtenant_a` to work inside one schema.
     pub fn open_postgres(url: &str, sealer: Sealer) -> StoreResult<Store> {
-        Ok(Store { engine: Box::new(PgEngine::open(url)?), rules: Rules::builtin()?, sealer })
+        Ok(Store {
+            engine: Box::new(PgEngine::open(url)?),
+            rules: Rules::builtin()?,
+            sealer,
+            operator: Default::default(),
+        })
     }
 
     /// Derive deadlines under `rules` instead of the built-in rule set.
@@ -75,6 +87,17 @@ impl Store {
 
     pub(crate) fn rule_set(&self) -> &Rules {
         &self.rules
+    }
+
+    /// Records what this store writes without a member acting (imports, exports, policy changes
+    /// made on the command line) as the operator's: `os_user` is the operating system's user name
+    /// when known. Set once; later calls change nothing.
+    pub fn act_as_operator(&self, os_user: Option<&str>) {
+        let _ = self.operator.set(crate::audit::operator_actor(os_user));
+    }
+
+    pub(crate) fn operator(&self) -> Option<&str> {
+        self.operator.get().map(String::as_str)
     }
 
     pub(crate) fn sealer(&self) -> &Sealer {

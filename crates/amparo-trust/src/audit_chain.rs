@@ -12,8 +12,9 @@
 //!   under a key kept outside the database) they cannot; an unkeyed chain (plain SHA-256)
 //!   only catches accidents and careless edits;
 //! - the newest entries are cut off (a tail truncation leaves a consistent shorter chain):
-//!   only caught against a [`Checkpoint`] kept outside the database (in the log, a
-//!   monitoring system, or a signed export) and passed as the expected head.
+//!   caught against the head remembered elsewhere and passed as the expected head — the
+//!   anchor beside the chain, or a checkpoint kept outside the database (see
+//!   [`crate::audit_head`]).
 //!
 //! The chain proves integrity, not confidentiality: `detail` is stored in clear and must
 //! hold ids and field names, never A-numbers, diagnoses or notes.
@@ -112,6 +113,10 @@ impl ChainKey {
     /// key hashed which stretch of the chain.
     pub fn key_id(&self) -> KeyId {
         self.id
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.key
     }
 }
 

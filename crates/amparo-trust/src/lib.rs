@@ -7,6 +7,7 @@
 //! | [`blind_index`] | keyed hashes for exact-match search over encrypted identifiers |
 //! | [`keyfile`] | key generation, the key-file format, permission-checked loading, atomic creation and rotation, key derivation |
 //! | [`audit_chain`] | tamper-evident hash chain over audit entries |
+//! | [`audit_head`] | MACs over chains' heads: the anchor beside each chain, exported checkpoints |
 //! | [`totp`] | RFC 6238 one-time codes for a second factor |
 //! | [`password_policy`] | NIST SP 800-63B password rules, blocklist, why a password was refused (as data) |
 //! | [`secret`] | `Secret<T>`: prints `***`, wiped on drop |
@@ -14,6 +15,7 @@
 //! `README.md` beside this crate describes the formats and the threat each module answers.
 
 pub mod audit_chain;
+pub mod audit_head;
 pub mod blind_index;
 pub mod cipher;
 pub mod keyfile;

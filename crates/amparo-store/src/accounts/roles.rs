@@ -42,6 +42,7 @@ pub struct RoleChange {
 /// role a member already has changes nothing and records nothing.
 fn change_role(
     tx: &mut dyn Tx,
+    signer: &audit::Signer,
     (org, member): (&OrgId, &UserId),
     role: UserRole,
     actor: RoleActor,
@@ -59,6 +60,8 @@ fn change_role(
     // No stored token hash is empty, so without a session to keep every session ends.
     let keep = actor.session.unwrap_or_default();
     let sessions_ended = accounts::delete_other_sessions(tx, org, member, keep)?;
+    // Feed addresses handed out under the old role would keep showing what it saw.
+    let feeds_revoked = crate::notices::revoke_feeds_of(tx, org, member, now)?;
     let entry = audit::Entry {
         chain: org.as_str(),
         actor: actor.user,
@@ -68,9 +71,10 @@ fn change_role(
             "old_role": old.as_str(),
             "new_role": role.as_str(),
             "sessions_ended": sessions_ended,
+            "feeds_revoked": feeds_revoked,
         }),
     };
-    audit::append(tx, entry, now)?;
+    audit::append(tx, signer, entry, now)?;
     Ok(RoleChange { old, new: role, sessions_ended })
 }
 
@@ -89,7 +93,7 @@ impl Store {
         self.write(|tx| {
             // The lock every role change holds: the last-administrator check cannot race.
             self.lock_audit_chain(tx, org.as_str())?;
-            change_role(tx, (org, member), role, actor, now)
+            change_role(tx, &self.audit_signer(), (org, member), role, actor, now)
         })
     }
 }

@@ -96,4 +96,29 @@ impl Store {
     pub fn delete_sessions_of(&self, org: &OrgId, user: &UserId) -> StoreResult<usize> {
         self.write(|tx| delete_sessions_of(tx, org, user))
     }
+
+    /// "Sign out everywhere": ends every session of the user and revokes their calendar feeds (an
+    /// address on a lost phone is as much a way in as its session), audited in the same transaction.
+    /// Returns (sessions ended, feeds revoked).
+    pub fn sign_out_everywhere(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(usize, usize)> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            let sessions = delete_sessions_of(tx, org, user)?;
+            let feeds = crate::notices::revoke_feeds_of(tx, org, user, now)?;
+            let entry = crate::audit::Entry {
+                chain: org.as_str(),
+                actor: Some(user),
+                action: "sessions.ended",
+                target: user.as_str(),
+                detail: serde_json::json!({ "sessions": sessions, "feeds_revoked": feeds }),
+            };
+            crate::audit::append(tx, &self.audit_signer(), entry, now)?;
+            Ok((sessions, feeds))
+        })
+    }
 }

@@ -1,22 +1,41 @@
-//! The audit trail: one hash chain per organisation, and one for the installation (chain `""`).
-//! Entries say who did what to which id, never the sensitive values themselves.
+//! The audit trail: one chain per organisation, and one for the installation (chain `""`), each
+//! link an HMAC under the audit key derived from the key file (entries from before the chain was
+//! keyed keep their plain SHA-256 links up to the boundary their anchor records), and each head
+//! anchored beside the table (`anchor`). Entries say who did what to which id, never the
+//! sensitive values themselves.
 
-use amparo_trust::audit_chain::{AuditEntry, ChainHash, ChainedEntry, Chainer, Checkpoint, verify};
+use std::collections::BTreeSet;
+
+use amparo_trust::audit_chain::{AuditEntry, ChainHash, ChainedEntry, Chainer, Checkpoint};
+use amparo_trust::audit_head::Anchor;
+use amparo_trust::keyfile::KeySet;
 use chrono::{DateTime, Utc};
 
 use crate::Store;
 use crate::columns::from_millis;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::meta;
 use crate::model::{AuditEvent, OrgId};
 use crate::model::{AuditRecord, ChainReport, UserId};
 
+mod anchor;
+pub mod checkpoint;
+mod export;
 pub mod page;
+mod verify;
+
+use checkpoint::AuditCheckpoint;
 
 const AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_log WHERE org_id = $1 ORDER BY seq DESC LIMIT 1";
-const INSERT_AUDIT: &str = "INSERT INTO audit_log (org_id, seq, at_ms, actor, action, target, detail, hash) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-const SELECT_AUDIT: &str = "SELECT org_id, seq, at_ms, actor, action, target, detail, hash FROM audit_log WHERE org_id = $1 ORDER BY seq";
+const INSERT_AUDIT: &str = "INSERT INTO audit_log (org_id, seq, at_ms, actor, action, target, detail, hash, key_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+/// The columns [`record`] reads, in its order.
+pub const COLUMNS: &str =
+    "SELECT org_id, seq, at_ms, actor, action, target, detail, hash, key_id FROM audit_log";
+const SELECT_AUDIT: &str = "SELECT org_id, seq, at_ms, actor, action, target, detail, hash, key_id FROM audit_log WHERE org_id = $1 ORDER BY seq";
+/// Set once the chains that existed before they were keyed are anchored (see [`Store::anchor_audit_chains`]).
+const ANCHORED_META_KEY: &str = "audit_chains_anchored";
 const SELECT_AUDIT_CHAINS: &str = "SELECT DISTINCT org_id FROM audit_log ORDER BY org_id";
 
 /// The chain of installation-wide entries (rule sets), apart from every organisation's.
@@ -30,6 +49,32 @@ fn seq(n: i64) -> StoreResult<u64> {
     u64::try_from(n).map_err(|_| StoreError::Backend(format!("stored audit seq is not valid: {n}")))
 }
 
+/// What an append needs besides the entry: the keys to HMAC it under, and who acts when no member
+/// does (the operator on the command line, or the system).
+pub struct Signer {
+    keys: std::sync::Arc<KeySet>,
+    operator: Option<String>,
+}
+
+impl Signer {
+    pub(crate) fn new(keys: std::sync::Arc<KeySet>, operator: Option<String>) -> Signer {
+        Signer { keys, operator }
+    }
+
+    pub(crate) fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+}
+
+/// The actor recorded for the operator: `operator`, or `operator:<OS user>` when known. Members are
+/// recorded by their ids (UUIDs), so the two never meet.
+pub fn operator_actor(os_user: Option<&str>) -> String {
+    match os_user.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(user) => format!("operator:{user}"),
+        None => String::from("operator"),
+    }
+}
+
 /// What one audit entry records.
 pub struct Entry<'a> {
     pub chain: &'a str,
@@ -39,19 +84,39 @@ pub struct Entry<'a> {
     pub detail: serde_json::Value,
 }
 
-/// Appends an entry to its chain. The caller holds the chain's lock for the transaction.
-pub fn append(tx: &mut dyn Tx, entry: Entry, now: DateTime<Utc>) -> StoreResult<()> {
-    let head = match tx.query_opt(AUDIT_HEAD, &[entry.chain.into()])? {
-        Some(row) => Checkpoint { seq: seq(row.int(0)?)?, hash: hash(&row.text(1)?)? },
-        None => Checkpoint::GENESIS,
+fn table_head(tx: &mut dyn Tx, chain: &str) -> StoreResult<Option<Checkpoint>> {
+    tx.query_opt(AUDIT_HEAD, &[chain.into()])?
+        .map(|row| Ok(Checkpoint { seq: seq(row.int(0)?)?, hash: hash(&row.text(1)?)? }))
+        .transpose()
+}
+
+/// Appends an entry to its chain, HMAC'd under the current audit key, and moves the chain's anchor
+/// to it. The caller holds the chain's lock for the transaction.
+///
+/// The entry follows the anchored head, not the table's newest row: after entries were cut off the
+/// end, the next one takes the number after the anchored head, so the gap stays visible. A chain
+/// whose anchor fails its MAC, or that has entries but no anchor, is refused (fail closed): writing
+/// on would overwrite the evidence.
+pub fn append(tx: &mut dyn Tx, signer: &Signer, entry: Entry, now: DateTime<Utc>) -> StoreResult<()> {
+    let keys = signer.keys();
+    let broken =
+        |why: String| StoreError::Backend(format!("audit chain {:?} refuses appends: {why}", entry.chain));
+    let (head, keyed_from) = match anchor::load(tx, keys, entry.chain)? {
+        Some(Ok(anchor)) => (anchor.head, anchor.keyed_from),
+        Some(Err(problem)) => return Err(broken(problem.to_string())),
+        None if table_head(tx, entry.chain)?.is_some() => {
+            return Err(broken(String::from("its head has no anchor")));
+        }
+        None => (Checkpoint::GENESIS, 1),
     };
-    let mut chainer = Chainer::new(None, head);
+    let key = keys.chain_key();
+    let mut chainer = Chainer::new(Some(key.clone()), head);
     let chained = chainer
         .append(AuditEntry {
             seq: chainer.next_seq(),
             at_ms: now.timestamp_millis(),
             org_id: entry.chain.to_owned(),
-            actor: entry.actor.map(|a| a.0.clone()),
+            actor: entry.actor.map(|a| a.0.clone()).or_else(|| signer.operator.clone()),
             action: entry.action.to_owned(),
             target: entry.target.to_owned(),
             detail: entry.detail.to_string(),
@@ -69,12 +134,13 @@ pub fn append(tx: &mut dyn Tx, entry: Entry, now: DateTime<Utc>) -> StoreResult<
             e.target.into(),
             e.detail.into(),
             chained.hash.to_hex().into(),
+            key.key_id().to_string().into(),
         ],
     )?;
-    Ok(())
+    anchor::store(tx, keys, &Anchor { chain: entry.chain.to_owned(), head: chainer.head(), keyed_from })
 }
 
-/// One stored entry from a row of `SELECT org_id, seq, at_ms, actor, action, target, detail, hash`.
+/// One stored entry from a row of [`COLUMNS`].
 pub fn record(r: &crate::db::Row) -> StoreResult<AuditRecord> {
     Ok(AuditRecord {
         chain: r.text(0)?,
@@ -85,6 +151,7 @@ pub fn record(r: &crate::db::Row) -> StoreResult<AuditRecord> {
         target: r.text(5)?,
         detail: r.text(6)?,
         hash: r.text(7)?,
+        key_id: r.opt_text(8)?,
     })
 }
 
@@ -113,23 +180,51 @@ fn entries(tx: &mut dyn Tx, chain: &str) -> StoreResult<Vec<AuditRecord>> {
     tx.query(SELECT_AUDIT, &[chain.into()])?.iter().map(record).collect()
 }
 
-/// Checks every chain from its first entry.
-fn verify_all(tx: &mut dyn Tx) -> StoreResult<Vec<ChainReport>> {
-    let chains =
-        tx.query(SELECT_AUDIT_CHAINS, &[])?.iter().map(|r| r.text(0)).collect::<StoreResult<Vec<_>>>()?;
-    chains
+/// Every chain with entries or an anchor, and those `also` names, once each.
+fn all_chains(tx: &mut dyn Tx, also: &[String]) -> StoreResult<BTreeSet<String>> {
+    let mut chains = tx
+        .query(SELECT_AUDIT_CHAINS, &[])?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<StoreResult<BTreeSet<_>>>()?;
+    chains.extend(anchor::anchored_chains(tx)?);
+    chains.extend(also.iter().cloned());
+    Ok(chains)
+}
+
+/// Checks every chain from its first entry against its anchor, and against `checkpoint`'s heads.
+fn verify_all(
+    tx: &mut dyn Tx,
+    keys: &KeySet,
+    checkpoint: &[(String, Checkpoint)],
+) -> StoreResult<Vec<ChainReport>> {
+    let named: Vec<String> = checkpoint.iter().map(|(chain, _)| chain.clone()).collect();
+    all_chains(tx, &named)?
         .into_iter()
         .map(|chain| {
-            let records = entries(tx, &chain)?;
-            let linked = records.iter().map(chained).collect::<StoreResult<Vec<_>>>()?;
-            let outcome =
-                verify(None, Checkpoint::GENESIS, &linked, None).map(|_| ()).map_err(|b| b.to_string());
-            Ok(ChainReport { chain, entries: records.len(), outcome })
+            let head = checkpoint.iter().find(|(c, _)| *c == chain).map(|(_, head)| *head);
+            verify::chain(tx, keys, &chain, head)
         })
         .collect()
 }
 
+/// Anchors every chain that has entries and no anchor, keyed links starting after its newest entry.
+fn anchor_unkeyed_chains(tx: &mut dyn Tx, keys: &KeySet) -> StoreResult<()> {
+    let anchored = anchor::anchored_chains(tx)?;
+    for chain in all_chains(tx, &[])?.into_iter().filter(|c| !anchored.contains(c)) {
+        if let Some(head) = table_head(tx, &chain)? {
+            anchor::store(tx, keys, &Anchor { chain, head, keyed_from: head.seq + 1 })?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
+    /// What appends to the audit trail sign with: the current keys, and the operator when one acts.
+    pub(crate) fn audit_signer(&self) -> Signer {
+        Signer::new(self.sealer().keys(), self.operator().map(str::to_owned))
+    }
+
     /// The audit trail of an organisation, or of the installation with `None`, oldest first.
     pub fn audit_log(&self, org: Option<&OrgId>) -> StoreResult<Vec<AuditRecord>> {
         let chain = org.map_or(INSTALLATION, OrgId::as_str);
@@ -148,12 +243,58 @@ impl Store {
                 target: &event.target,
                 detail: event.detail.clone(),
             };
-            append(tx, entry, now)
+            append(tx, &self.audit_signer(), entry, now)
         })
     }
 
-    /// Checks every chain of the audit trail; a report per chain.
+    /// Checks every chain of the audit trail against its anchor; a report per chain.
     pub fn verify_audit(&self) -> StoreResult<Vec<ChainReport>> {
-        self.read(verify_all)
+        self.read(|tx| verify_all(tx, &self.sealer().keys(), &[]))
+    }
+
+    /// Checks every chain as [`Store::verify_audit`] does and, besides, that each still reaches the
+    /// head `checkpoint` recorded for it with the same hash. A checkpoint that fails its MAC is
+    /// refused (`StoreError::Invalid`).
+    pub fn verify_audit_against(&self, checkpoint: &AuditCheckpoint) -> StoreResult<Vec<ChainReport>> {
+        let keys = self.sealer().keys();
+        let heads = checkpoint.checked_heads(&keys)?;
+        self.read(|tx| verify_all(tx, &keys, &heads))
+    }
+
+    /// A checkpoint of every chain's head, MAC'd under the current audit key, with the report of
+    /// each chain's check: a checkpoint is taken only of chains that verify (`Err` holds the
+    /// reports when any is broken).
+    pub fn audit_checkpoint(
+        &self,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<AuditCheckpoint, Vec<ChainReport>>> {
+        let keys = self.sealer().keys();
+        self.read(|tx| {
+            let reports = verify_all(tx, &keys, &[])?;
+            if reports.iter().any(|r| r.outcome.is_err()) {
+                return Ok(Err(reports));
+            }
+            let mut heads = Vec::new();
+            for report in &reports {
+                if let Some(head) = table_head(tx, &report.chain)? {
+                    heads.push((report.chain.clone(), head));
+                }
+            }
+            Ok(Ok(AuditCheckpoint::sign(&keys, now, heads)))
+        })
+    }
+
+    /// Anchors, once, the chains written before the audit trail was keyed: each keeps its plain
+    /// SHA-256 links up to its newest entry and is keyed from the next one on. Later, a chain with
+    /// entries and no anchor is a broken one, not a chain to adopt: its anchor was deleted.
+    pub fn anchor_audit_chains(&self) -> StoreResult<()> {
+        self.write(|tx| {
+            self.lock_installation(tx)?;
+            if meta::get(tx, ANCHORED_META_KEY)?.is_some() {
+                return Ok(());
+            }
+            anchor_unkeyed_chains(tx, &self.sealer().keys())?;
+            meta::insert(tx, ANCHORED_META_KEY, "1")
+        })
     }
 }

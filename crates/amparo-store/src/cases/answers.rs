@@ -61,7 +61,7 @@ impl Store {
                 target: case.as_str(),
                 detail: serde_json::json!({ "via": "answerable_notices", "answer_type": answer_type }),
             };
-            audit::append(tx, entry, now)?;
+            audit::append(tx, &self.audit_signer(), entry, now)?;
             Ok(stored.answerable_notices(answer_type, on))
         })
     }

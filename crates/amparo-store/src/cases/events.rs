@@ -136,10 +136,12 @@ impl Store {
     ) -> StoreResult<i64> {
         self.write(|tx| {
             access::check_records_events(actor)?;
+            // The chain first, then the case: the order every write holding both takes.
+            self.lock_audit_chain(tx, actor.org.as_str())?;
             self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
             access::check_sees_case(tx, actor, case)?;
             let at = (now, self.rule_set());
-            append_event(
+            let version = append_event(
                 tx,
                 self.sealer(),
                 (&actor.org, case),
@@ -147,7 +149,16 @@ impl Store {
                 event,
                 Some(&actor.user),
                 at,
-            )
+            )?;
+            let entry = crate::audit::Entry {
+                chain: actor.org.as_str(),
+                actor: Some(&actor.user),
+                action: "event.recorded",
+                target: case.as_str(),
+                detail: serde_json::json!({ "version": version }),
+            };
+            crate::audit::append(tx, &self.audit_signer(), entry, now)?;
+            Ok(version)
         })
     }
 }

@@ -136,7 +136,7 @@ impl Store {
                 target: id.as_str(),
                 detail: serde_json::json!({ "via": via }),
             };
-            audit::append(tx, entry, now)?;
+            audit::append(tx, &self.audit_signer(), entry, now)?;
             Ok(found)
         })
     }

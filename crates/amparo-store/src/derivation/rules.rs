@@ -50,7 +50,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// Records `rules` as the rules behind stored deadlines, in the installation's audit trail too; on a
 /// change, marks every case stale. Returns whether cases were marked. The caller holds the
 /// installation chain's lock.
-fn adopt(tx: &mut dyn Tx, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool> {
+fn adopt(tx: &mut dyn Tx, signer: &audit::Signer, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool> {
     let fingerprint = rules.fingerprint.as_str();
     let recorded = meta::get(tx, RULES_META_KEY)?;
     if recorded.as_deref() == Some(fingerprint) {
@@ -78,7 +78,7 @@ fn adopt(tx: &mut dyn Tx, rules: &Rules, now: DateTime<Utc>) -> StoreResult<bool
             "rule_set": { "before": previous_id, "after": rules.set.id },
         }),
     };
-    audit::append(tx, entry, now)?;
+    audit::append(tx, signer, entry, now)?;
     // A database without a record has had no derivations under other rules; nothing to redo.
     if recorded.is_some() {
         tx.execute(INVALIDATE_ALL_DERIVED, &[])?;
@@ -93,7 +93,7 @@ impl Store {
         self.write(|tx| {
             self.lock_installation(tx)?;
             self.lock_audit_chain(tx, audit::INSTALLATION)?;
-            adopt(tx, self.rule_set(), self.clock())
+            adopt(tx, &self.audit_signer(), self.rule_set(), self.clock())
         })
     }
 }

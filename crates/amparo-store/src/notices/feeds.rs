@@ -1,11 +1,19 @@
 //! Calendar feeds: secret URLs (only their token's hash is kept) that show a person's or a case's
 //! deadlines and tasks to a calendar application.
+//!
+//! A feed shows only what its owner may see *now*: creating one checks that the owner sees the case,
+//! and every fetch checks it again under the owner's current role (a case unshared, or the owner
+//! gone, and the feed answers nothing); a clinician's feed carries only their own tasks. Feeds are
+//! revoked outright where losing access is cheap to see: a change of role and "sign out
+//! everywhere". Creating a feed and every fetch are audited, ids only.
 
 use chrono::{DateTime, Utc};
 
 use crate::Store;
+use crate::access::{self, Actor};
+use crate::audit;
 use crate::columns::{from_millis, millis, stored_date};
-use crate::db::Row;
+use crate::db::{Row, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 use crate::notices::case_reference;
@@ -32,6 +40,8 @@ fn select_feed_by_token() -> String {
 
 const REVOKE_FEED: &str = "UPDATE calendar_feeds SET revoked_at = $4 \
      WHERE org_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL";
+const REVOKE_FEEDS_OF: &str = "UPDATE calendar_feeds SET revoked_at = $3 \
+     WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL";
 const FEED_OF_USER: &str = "SELECT id FROM calendar_feeds WHERE org_id = $1 AND user_id = $2 AND id = $3";
 const CASE_DEADLINES: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due, d.advisory \
      FROM deadlines d \
@@ -54,20 +64,51 @@ fn feed_from_row(r: &Row) -> StoreResult<CalendarFeed> {
     })
 }
 
+/// Revokes every live feed of a person (their role changed, they signed out everywhere); returns
+/// how many.
+pub(crate) fn revoke_feeds_of(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    user: &UserId,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    Ok(tx.execute(REVOKE_FEEDS_OF, &[org.as_str().into(), user.as_str().into(), millis(now).into()])?
+        as usize)
+}
+
+/// What a feed may still show under its owner's current rights: `None` when nothing (the owner is
+/// gone, or no longer sees the feed's case), else the owner as an actor.
+fn feed_owner(tx: &mut dyn Tx, feed: &CalendarFeed) -> StoreResult<Option<Actor>> {
+    let Some(owner) = crate::accounts::user(tx, &feed.org_id, &feed.user_id)? else { return Ok(None) };
+    let owner = Actor::of(&owner);
+    if let Some(case) = &feed.case_id
+        && !access::sees_case(tx, &owner, case)?
+    {
+        return Ok(None);
+    }
+    Ok(Some(owner))
+}
+
 impl Store {
-    /// A new calendar feed: the person's own (`case` `None`) or a case's; only the token's hash is
-    /// given and kept.
-    pub fn create_calendar_feed(
+    /// A new calendar feed of `actor`'s: their own (`case` `None`) or a case's they see (a case they
+    /// do not see is refused as one of another organisation); only the token's hash is given and
+    /// kept. Audited with the feed's and the case's ids.
+    pub fn create_calendar_feed_as(
         &self,
-        org: &OrgId,
-        user: &UserId,
+        actor: &Actor,
         case: Option<&CaseId>,
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<CalendarFeed> {
+        let (org, user) = (&actor.org, &actor.user);
         self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
             let reference = match case {
-                Some(case) => Some(case_reference(tx, org, case)?),
+                Some(case) => {
+                    let reference = case_reference(tx, org, case)?;
+                    access::check_sees_case(tx, actor, case)?;
+                    Some(reference)
+                }
                 None => None,
             };
             let id = FeedId::generate();
@@ -82,6 +123,14 @@ impl Store {
                     millis(now).into(),
                 ],
             )?;
+            let entry = audit::Entry {
+                chain: org.as_str(),
+                actor: Some(user),
+                action: "feed.created",
+                target: &format!("feed:{}", id.as_str()),
+                detail: serde_json::json!({ "case": case.map(CaseId::as_str) }),
+            };
+            audit::append(tx, &self.audit_signer(), entry, now)?;
             Ok(CalendarFeed {
                 id,
                 org_id: org.clone(),
@@ -130,45 +179,98 @@ impl Store {
         })
     }
 
-    /// The deadlines and tasks a feed shows.
-    pub fn calendar_entries(&self, feed: &CalendarFeed) -> StoreResult<CalendarEntries> {
-        self.read(|tx| {
-            let org = &feed.org_id;
-            let (deadline_rows, tasks) = match &feed.case_id {
-                Some(case) => {
-                    let key = [org.as_str().into(), case.as_str().into()];
-                    let tasks = tasks::case_tasks(tx, org, case)?;
-                    (tx.query(CASE_DEADLINES, &key)?, tasks)
-                }
-                None => {
-                    let key = [org.as_str().into(), feed.user_id.as_str().into()];
-                    let tasks = tasks::open_tasks(tx, org, &feed.user_id)?;
-                    (tx.query(USER_DEADLINES, &key)?, tasks)
-                }
+    /// What a live feed shows now, checked under its owner's current rights, with the fetch
+    /// audited; `None` when it shows nothing any more (the caller answers as for an unknown address,
+    /// without saying why).
+    pub fn fetch_calendar_feed(
+        &self,
+        feed: &CalendarFeed,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<CalendarEntries>> {
+        if feed.revoked_at.is_some() {
+            return Ok(None);
+        }
+        self.write(|tx| {
+            self.lock_audit_chain(tx, feed.org_id.as_str())?;
+            let Some(owner) = feed_owner(tx, feed)? else { return Ok(None) };
+            let entries = entries(tx, feed, &owner)?;
+            let entry = audit::Entry {
+                chain: feed.org_id.as_str(),
+                actor: Some(&feed.user_id),
+                action: "feed.read",
+                target: &format!("feed:{}", feed.id.as_str()),
+                detail: serde_json::json!({ "case": feed.case_id.as_ref().map(CaseId::as_str) }),
             };
-            let mut seen = HashSet::new();
-            let mut deadlines = Vec::new();
-            for row in &deadline_rows {
-                let deadline = CalendarDeadline {
-                    case_id: CaseId(row.text(0)?),
-                    reference: row.text(1)?,
-                    kind: row.text(2)?,
-                    person: row.opt_text(3)?,
-                    rule: row.text(4)?,
-                    due: stored_date(&row.text(5)?)?,
-                    advisory: row.int(6)? != 0,
-                };
-                // A person on a case in two roles would see its deadlines twice.
-                if seen.insert((
-                    deadline.case_id.clone(),
-                    deadline.kind.clone(),
-                    deadline.person.clone(),
-                    deadline.due,
-                )) {
-                    deadlines.push(deadline);
-                }
-            }
-            Ok(CalendarEntries { deadlines, tasks })
+            audit::append(tx, &self.audit_signer(), entry, now)?;
+            Ok(Some(entries))
         })
     }
+
+    /// Revokes every live feed of a person; returns how many.
+    pub fn revoke_calendar_feeds_of(
+        &self,
+        org: &OrgId,
+        user: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        self.write(|tx| revoke_feeds_of(tx, org, user, now))
+    }
+}
+
+/// The deadlines and tasks a feed shows its `owner`: of the cases they see, and for a clinician only
+/// their own tasks.
+fn entries(tx: &mut dyn Tx, feed: &CalendarFeed, owner: &Actor) -> StoreResult<CalendarEntries> {
+    let org = &feed.org_id;
+    let (deadline_rows, mut tasks) = match &feed.case_id {
+        Some(case) => {
+            let key = [org.as_str().into(), case.as_str().into()];
+            let tasks = tasks::case_tasks(tx, org, case)?;
+            (tx.query(CASE_DEADLINES, &key)?, tasks)
+        }
+        None => {
+            let key = [org.as_str().into(), feed.user_id.as_str().into()];
+            let tasks = tasks::open_tasks(tx, org, &feed.user_id)?;
+            (tx.query(USER_DEADLINES, &key)?, tasks)
+        }
+    };
+    let mut seen = HashSet::new();
+    let mut deadlines = Vec::new();
+    for row in &deadline_rows {
+        let deadline = CalendarDeadline {
+            case_id: CaseId(row.text(0)?),
+            reference: row.text(1)?,
+            kind: row.text(2)?,
+            person: row.opt_text(3)?,
+            rule: row.text(4)?,
+            due: stored_date(&row.text(5)?)?,
+            advisory: row.int(6)? != 0,
+        };
+        // A person on a case in two roles would see its deadlines twice.
+        if seen.insert((
+            deadline.case_id.clone(),
+            deadline.kind.clone(),
+            deadline.person.clone(),
+            deadline.due,
+        )) {
+            deadlines.push(deadline);
+        }
+    }
+    // A clinician's feed: the cases shared with them now, and their own tasks on them only.
+    if owner.shared_only().is_some() {
+        let mut visible = Vec::new();
+        for deadline in deadlines {
+            if access::sees_case(tx, owner, &deadline.case_id)? {
+                visible.push(deadline);
+            }
+        }
+        deadlines = visible;
+        let mut own = Vec::new();
+        for task in tasks {
+            if task.owner_id.as_ref() == Some(&owner.user) && access::sees_case(tx, owner, &task.case_id)? {
+                own.push(task);
+            }
+        }
+        tasks = own;
+    }
+    Ok(CalendarEntries { deadlines, tasks })
 }

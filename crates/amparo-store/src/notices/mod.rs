@@ -7,6 +7,7 @@
 
 mod daily;
 mod feeds;
+pub(crate) use feeds::revoke_feeds_of;
 mod inbox;
 pub mod model;
 mod outbox;

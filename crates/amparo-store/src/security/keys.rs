@@ -77,7 +77,7 @@ impl Store {
     pub fn renew_key_canary(&self) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, audit::INSTALLATION)?;
-            reseal::renew_canary(tx, self.sealer(), self.clock())
+            reseal::renew_canary(tx, self.sealer(), &self.audit_signer(), self.clock())
         })
     }
 }

@@ -44,7 +44,12 @@ pub fn adopt_keys(tx: &mut dyn Tx, sealer: &Sealer) -> StoreResult<()> {
 
 /// Rewrites the canary under the current key, once every value has been re-encrypted under it, so
 /// that dropping the older keys later cannot leave a database its own canary rejects.
-pub fn renew_canary(tx: &mut dyn Tx, sealer: &Sealer, now: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+pub fn renew_canary(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    signer: &crate::audit::Signer,
+    now: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<()> {
     meta::update(tx, CANARY_META_KEY, &sealer.canary()?)?;
     let key = sealer.current_key_id().to_string();
     let entry = crate::audit::Entry {
@@ -54,7 +59,7 @@ pub fn renew_canary(tx: &mut dyn Tx, sealer: &Sealer, now: chrono::DateTime<chro
         target: &key,
         detail: serde_json::json!({ "key_id": key }),
     };
-    crate::audit::append(tx, entry, now)
+    crate::audit::append(tx, signer, entry, now)
 }
 
 /// Where a pass over the cases resumes.

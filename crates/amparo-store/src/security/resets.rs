@@ -25,6 +25,7 @@ pub const INVALID_LINK: &str =
 
 fn issue(
     tx: &mut dyn Tx,
+    signer: &audit::Signer,
     (org, user): (&OrgId, &UserId),
     token_hash: &str,
     by: Option<&UserId>,
@@ -50,7 +51,7 @@ fn issue(
         target: user.as_str(),
         detail: serde_json::json!({ "expires_at": expires_at }),
     };
-    audit::append(tx, entry, now)
+    audit::append(tx, signer, entry, now)
 }
 
 /// The user a still-valid link is for, without using it (to show the form).
@@ -64,7 +65,13 @@ fn peek(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Op
 }
 
 /// Uses a link: sets the password hash, ends the user's sessions; returns the user.
-fn complete(tx: &mut dyn Tx, token_hash: &str, password_hash: &str, now: DateTime<Utc>) -> StoreResult<User> {
+fn complete(
+    tx: &mut dyn Tx,
+    signer: &audit::Signer,
+    token_hash: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<User> {
     let user = peek(tx, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
     if tx.execute(USE_RESET, &[token_hash.into(), millis(now).into()])? != 1 {
         return Err(StoreError::ResetLinkInvalid);
@@ -78,7 +85,7 @@ fn complete(tx: &mut dyn Tx, token_hash: &str, password_hash: &str, now: DateTim
         target: user.id.as_str(),
         detail: serde_json::json!({ "sessions_ended": ended }),
     };
-    audit::append(tx, entry, now)?;
+    audit::append(tx, signer, entry, now)?;
     Ok(user)
 }
 
@@ -96,7 +103,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            issue(tx, (org, user), token_hash, by, (now, expires_at))
+            issue(tx, &self.audit_signer(), (org, user), token_hash, by, (now, expires_at))
         })
     }
 
@@ -116,7 +123,7 @@ impl Store {
             // The chain is the user's organisation's, known only from the link: find it first.
             let user = peek(tx, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
             self.lock_audit_chain(tx, user.org_id.as_str())?;
-            complete(tx, token_hash, password_hash, now)
+            complete(tx, &self.audit_signer(), token_hash, password_hash, now)
         })
     }
 }

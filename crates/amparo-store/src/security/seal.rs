@@ -112,7 +112,7 @@ impl Sealer {
         Ok(Sealer::new(keys, None))
     }
 
-    fn keys(&self) -> Arc<KeySet> {
+    pub(crate) fn keys(&self) -> Arc<KeySet> {
         match self.keys.read() {
             Ok(keys) => keys.clone(),
             // A writer panicked mid-swap; the Arc it left is still a whole key set.

@@ -118,6 +118,7 @@ fn promote(tx: &mut dyn Tx, promotion: &Promotion) -> StoreResult<()> {
 /// other session of the user ends: they were opened with the password alone.
 fn confirm(
     tx: &mut dyn Tx,
+    signer: &audit::Signer,
     (org, user): (&OrgId, &UserId),
     step: i64,
     promotion: &Promotion,
@@ -136,7 +137,7 @@ fn confirm(
         target: user.as_str(),
         detail: serde_json::json!({ "other_sessions_ended": ended }),
     };
-    audit::append(tx, entry, now)
+    audit::append(tx, signer, entry, now)
 }
 
 /// Accepts a sign-in code's step (checked by the caller) and completes the sign-in.
@@ -158,6 +159,7 @@ fn accept_code(
 /// there was a factor.
 fn remove(
     tx: &mut dyn Tx,
+    signer: &audit::Signer,
     (org, user): (&OrgId, &UserId),
     by: Option<&UserId>,
     now: DateTime<Utc>,
@@ -177,7 +179,7 @@ fn remove(
         target: user.as_str(),
         detail: serde_json::json!({ "had_factor": removed, "sessions_ended": ended }),
     };
-    audit::append(tx, entry, now)?;
+    audit::append(tx, signer, entry, now)?;
     Ok(removed)
 }
 
@@ -197,6 +199,7 @@ fn required_of(tx: &mut dyn Tx, org: &OrgId, user: &UserId) -> StoreResult<bool>
 /// members without one until they set one up, rather than waiting for those sessions to expire.
 fn set_requirement(
     tx: &mut dyn Tx,
+    signer: &audit::Signer,
     org: &OrgId,
     required: bool,
     by: &UserId,
@@ -214,7 +217,7 @@ fn set_requirement(
         target: org.as_str(),
         detail: serde_json::json!({ "required": required, "sessions_held": held }),
     };
-    audit::append(tx, entry, now)
+    audit::append(tx, signer, entry, now)
 }
 
 /// Re-seals every factor's secret under the current key (a key rotation); returns how many.
@@ -275,7 +278,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            confirm(tx, (org, user), step, promotion, now)
+            confirm(tx, &self.audit_signer(), (org, user), step, promotion, now)
         })
     }
 
@@ -302,7 +305,7 @@ impl Store {
     ) -> StoreResult<bool> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            remove(tx, (org, user), by, now)
+            remove(tx, &self.audit_signer(), (org, user), by, now)
         })
     }
 
@@ -321,7 +324,7 @@ impl Store {
     ) -> StoreResult<()> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            set_requirement(tx, org, required, by, now)
+            set_requirement(tx, &self.audit_signer(), org, required, by, now)
         })
     }
 }

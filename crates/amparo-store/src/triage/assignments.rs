@@ -114,8 +114,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write(|tx| {
+            self.lock_audit_chain(tx, actor.org.as_str())?;
             access::check_sees_case(tx, actor, case)?;
-            self.assign_in(tx, &actor.org, case, role, user, now)
+            self.assign_in(tx, &actor.org, case, role, user, now)?;
+            let entry = crate::audit::Entry {
+                chain: actor.org.as_str(),
+                actor: Some(&actor.user),
+                action: "case.assigned",
+                target: case.as_str(),
+                detail: serde_json::json!({ "role": role.as_str(), "user": user.map(UserId::as_str) }),
+            };
+            crate::audit::append(tx, &self.audit_signer(), entry, now)
         })
     }
 
@@ -134,7 +143,7 @@ impl Store {
             && !sharing::is_shared(tx, org, case, clinician)?
         {
             self.lock_audit_chain(tx, org.as_str())?;
-            sharing::set_shared(tx, (org, case), clinician, true, None, now)?;
+            sharing::set_shared(tx, &self.audit_signer(), (org, case), clinician, true, None, now)?;
         }
         let policy = load_policy(tx, org)?;
         let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());

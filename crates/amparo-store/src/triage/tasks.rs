@@ -225,6 +225,15 @@ impl Store {
             let found = self::task(tx, org, task)?.ok_or_else(|| StoreError::NotFound("task".into()))?;
             access::check_completes(actor, &found)?;
             complete_task(tx, self.sealer(), org, task, &actor.user, note, millis(now))?;
+            self.lock_audit_chain(tx, org.as_str())?;
+            let entry = crate::audit::Entry {
+                chain: org.as_str(),
+                actor: Some(&actor.user),
+                action: "task.completed",
+                target: task.as_str(),
+                detail: serde_json::json!({ "case": found.case_id.as_str(), "note": note.is_some() }),
+            };
+            crate::audit::append(tx, &self.audit_signer(), entry, now)?;
             self::task(tx, org, task)?.ok_or_else(|| StoreError::NotFound("task".into()))
         })?;
         open_notes(self.sealer(), org, std::slice::from_mut(&mut done))?;
@@ -254,6 +263,18 @@ impl Store {
                 .ok_or_else(|| StoreError::field("owner", Problem::NoSuchStaff))?;
             access::check_may_own(tx, &owner, &found.case_id)?;
             reassign_task(tx, org, task, to, millis(now))?;
+            let entry = crate::audit::Entry {
+                chain: org.as_str(),
+                actor: Some(&actor.user),
+                action: "task.reassigned",
+                target: task.as_str(),
+                detail: serde_json::json!({
+                    "case": found.case_id.as_str(),
+                    "from": found.owner_id.as_ref().map(UserId::as_str),
+                    "to": to.as_str(),
+                }),
+            };
+            crate::audit::append(tx, &self.audit_signer(), entry, now)?;
             self::task(tx, org, task)?.ok_or_else(|| StoreError::NotFound("task".into()))
         })?;
         open_notes(self.sealer(), org, std::slice::from_mut(&mut moved))?;

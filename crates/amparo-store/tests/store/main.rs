@@ -7,6 +7,7 @@ mod support;
 
 mod access;
 mod answers;
+mod audit_chain;
 mod backends;
 mod bulk_import;
 mod contract;

@@ -114,8 +114,9 @@ fn an_advisory_deadline_is_listed_with_its_why_and_never_an_alarm(db: &TestDatab
     assert!(serde_json::to_value(parole).unwrap().get("advisory").is_none(), "written only when true");
 
     // The advocate's calendar lists it, marked advisory.
-    let feed = s.store.create_calendar_feed(&s.org, &s.advocate, None, "hash-advocate", now()).unwrap();
-    let entries = s.store.calendar_entries(&feed).unwrap();
+    let advocate = Actor { org: s.org.clone(), user: s.advocate.clone(), role: UserRole::Advocate };
+    let feed = s.store.create_calendar_feed_as(&advocate, None, "hash-advocate", now()).unwrap();
+    let entries = s.store.fetch_calendar_feed(&feed, now()).unwrap().expect("a live feed");
     let in_calendar: Vec<_> = entries.deadlines.iter().filter(|d| d.kind == "asylum_one_year").collect();
     assert!(!in_calendar.is_empty() && in_calendar.iter().all(|d| d.advisory), "{in_calendar:?}");
     assert!(entries.deadlines.iter().any(|d| d.kind == "parole_ends" && !d.advisory));

@@ -344,21 +344,21 @@ fn calendar_feeds_are_found_by_token_and_revoked(db: &TestDatabase) {
     let o = org(db);
     let ids = o.store.import_cases(&o.id, &[case("HP-0007", 30), case("HP-0008", 30)], None, now()).unwrap();
     o.staff(&ids[0]);
-    let mine = o.store.create_calendar_feed(&o.id, &o.attorney, None, "hash-mine", now()).unwrap();
-    let of_case =
-        o.store.create_calendar_feed(&o.id, &o.attorney, Some(&ids[1]), "hash-case", now()).unwrap();
+    let attorney = Actor { org: o.id.clone(), user: o.attorney.clone(), role: UserRole::Attorney };
+    let mine = o.store.create_calendar_feed_as(&attorney, None, "hash-mine", now()).unwrap();
+    let of_case = o.store.create_calendar_feed_as(&attorney, Some(&ids[1]), "hash-case", now()).unwrap();
     assert_eq!(of_case.reference.as_deref(), Some("HP-0008"));
     assert!(matches!(
-        o.store.create_calendar_feed(&o.id, &o.attorney, Some(&CaseId("nope".into())), "hash-x", now()),
+        o.store.create_calendar_feed_as(&attorney, Some(&CaseId("nope".into())), "hash-x", now()),
         Err(StoreError::NotFound(_))
     ));
 
     let found = o.store.calendar_feed_by_token("hash-mine").unwrap().unwrap();
     assert_eq!(found, mine);
-    let entries = o.store.calendar_entries(&found).unwrap();
+    let entries = o.store.fetch_calendar_feed(&found, now()).unwrap().unwrap();
     assert!(!entries.deadlines.is_empty());
     assert!(entries.deadlines.iter().all(|d| d.reference == "HP-0007"), "only the person's cases");
-    let case_entries = o.store.calendar_entries(&of_case).unwrap();
+    let case_entries = o.store.fetch_calendar_feed(&of_case, now()).unwrap().unwrap();
     assert!(case_entries.deadlines.iter().all(|d| d.reference == "HP-0008"));
 
     assert!(matches!(

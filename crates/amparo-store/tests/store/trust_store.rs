@@ -102,7 +102,7 @@ fn a_role_change_ends_the_members_sessions_and_is_audited(db: &TestDatabase) {
     let detail: serde_json::Value = serde_json::from_str(&entry.detail).unwrap();
     assert_eq!(
         detail,
-        serde_json::json!({ "old_role": "attorney", "new_role": "viewer", "sessions_ended": 2 })
+        serde_json::json!({ "old_role": "attorney", "new_role": "viewer", "sessions_ended": 2, "feeds_revoked": 0 })
     );
 
     // The same role again changes nothing and records nothing.

@@ -593,7 +593,7 @@ settings-role-error-last-admin = { $name } is the organisation's last administra
 
 nav-audit = Audit trail
 audit-title = Audit trail
-audit-intro = Who did what, and when: reads of cases, sharing, roles, policy and sign-in security. Entries hold ids and settings, never names, identifiers or medical facts.
+audit-intro = Who did what, and when: reads and changes of cases, letters, tasks and calendar feeds, imports and exports, sharing, roles, policy, sign-ins and their security. Entries hold ids and settings, never names, identifiers or medical facts.
 audit-caption = Audit entries, newest first
 audit-export = Download the whole trail (JSON)
 audit-filters = Filters
@@ -603,6 +603,7 @@ audit-filter-actor = Done by
 audit-filter-actor-any = Anyone
 audit-filter-from = From
 audit-filter-to = To
+audit-filter-case = Case reference
 audit-dates-hint = Days as YYYY-MM-DD, both included, in UTC.
 audit-filter-submit = Show entries
 audit-filter-clear = Clear the filters
@@ -617,6 +618,7 @@ audit-none = No entry matches these filters.
 audit-error-summary = The filters were not applied:
 audit-error-action = Choose an action from the list.
 audit-error-actor = Choose a member of your organisation from the list.
+audit-error-case = No case of your organisation has this reference.
 audit-error-date = Write the day as YYYY-MM-DD, for example 2026-11-23.
 audit-error-range = The last day comes before the first day.
 audit-chain-ok-whole = The chain is intact: all { $count } entries were checked, each against the one before.
@@ -635,6 +637,17 @@ audit-action-second-factor-reset = Second factor reset by an administrator
 audit-action-password-reset-issued = Password-reset link issued
 audit-action-password-reset = Password reset
 audit-action-sessions-ended = Signed out everywhere
+audit-action-sign-in-succeeded = Signed in
+audit-action-sign-in-failed = Sign-in refused (wrong password)
+audit-action-letter-read = Family letter read
+audit-action-event-recorded = Event recorded
+audit-action-case-assigned = Staff assigned to a case
+audit-action-cases-imported = Cases imported or taken in
+audit-action-case-exported = Case exported (command line)
+audit-action-task-completed = Task completed
+audit-action-task-reassigned = Task reassigned
+audit-action-feed-created = Calendar feed created
+audit-action-feed-read = Calendar feed fetched
 
 ## What is wrong with a field (forms, error pages)
 

@@ -607,7 +607,7 @@ settings-role-error-last-admin = { $name } es la última persona que administra 
 
 nav-audit = Registro de auditoría
 audit-title = Registro de auditoría
-audit-intro = Quién hizo qué y cuándo: consultas de casos, casos compartidos, roles, política y seguridad del inicio de sesión. Las entradas guardan identificadores internos y ajustes, nunca nombres, números de identificación ni datos médicos.
+audit-intro = Quién hizo qué y cuándo: consultas y cambios de casos, cartas, tareas y calendarios suscritos, importaciones y exportaciones, casos compartidos, roles, política, inicios de sesión y su seguridad. Las entradas guardan identificadores internos y ajustes, nunca nombres, números de identificación ni datos médicos.
 audit-caption = Entradas de auditoría, de la más reciente a la más antigua
 audit-export = Descargar el registro completo (JSON)
 audit-filters = Filtros
@@ -617,6 +617,7 @@ audit-filter-actor = Realizada por
 audit-filter-actor-any = Cualquier persona
 audit-filter-from = Desde
 audit-filter-to = Hasta
+audit-filter-case = Referencia del caso
 audit-dates-hint = Días en formato AAAA-MM-DD, ambos incluidos, en UTC.
 audit-filter-submit = Mostrar entradas
 audit-filter-clear = Quitar los filtros
@@ -631,6 +632,7 @@ audit-none = Ninguna entrada coincide con estos filtros.
 audit-error-summary = Los filtros no se aplicaron:
 audit-error-action = Elija una acción de la lista.
 audit-error-actor = Elija a una persona de su organización de la lista.
+audit-error-case = Ningún caso de su organización tiene esta referencia.
 audit-error-date = Escriba el día como AAAA-MM-DD, por ejemplo 2026-11-23.
 audit-error-range = El último día es anterior al primero.
 audit-chain-ok-whole = La cadena está intacta: se comprobaron las { $count } entradas, cada una con la anterior.
@@ -649,6 +651,17 @@ audit-action-second-factor-reset = Segundo factor restablecido por la administra
 audit-action-password-reset-issued = Enlace para restablecer la contraseña emitido
 audit-action-password-reset = Contraseña restablecida
 audit-action-sessions-ended = Cierre de sesión en todas partes
+audit-action-sign-in-succeeded = Inicio de sesión
+audit-action-sign-in-failed = Inicio de sesión rechazado (contraseña incorrecta)
+audit-action-letter-read = Consulta de la carta a la familia
+audit-action-event-recorded = Evento registrado
+audit-action-case-assigned = Personal asignado a un caso
+audit-action-cases-imported = Casos importados o registrados
+audit-action-case-exported = Caso exportado (línea de comandos)
+audit-action-task-completed = Tarea completada
+audit-action-task-reassigned = Tarea reasignada
+audit-action-feed-created = Calendario suscrito creado
+audit-action-feed-read = Calendario suscrito consultado
 
 ## Qué está mal en un dato (formularios, páginas de error)
 

@@ -103,10 +103,18 @@ pub async fn login(
     let matches = tokio::task::spawn_blocking(move || password_hash::verify_password(&password_text, &hash))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let Some(user) = user.filter(|_| matches) else {
-        tracing::info!("sign-in refused");
-        let error = Some(lang.t("login-refused"));
-        return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
+    let user = match user {
+        Some(user) if matches => user,
+        known => {
+            tracing::info!("sign-in refused");
+            // A wrong password for a known account goes in its organisation's trail (an unknown
+            // email belongs to no organisation: the log's line is all there is of it).
+            if let Some(user) = known {
+                record_sign_in(&state, &user, "sign_in.failed").await?;
+            }
+            let error = Some(lang.t("login-refused"));
+            return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
+        }
     };
     // With a second factor to come, the account's failures are cleared only by a right code:
     // otherwise each retyped password would buy a fresh run of code guesses.
@@ -144,7 +152,20 @@ pub async fn login(
     axum::http::HeaderValue::from_str(&next)
         .map_err(|e| WebError::Internal(format!("sign-in redirect: {e}")))?;
     state.with_store(move |store| store.create_session(&session)).await?;
+    record_sign_in(&state, &user, "sign_in.succeeded").await?;
     Ok((headers, Redirect::to(&next)).into_response())
+}
+
+/// Records a sign-in attempt on a known account in its organisation's trail, by id.
+async fn record_sign_in(state: &AppState, user: &amparo_store::User, action: &str) -> Result<(), WebError> {
+    let (org, now) = (user.org_id.clone(), state.clock.now());
+    let event = amparo_store::AuditEvent {
+        actor: Some(user.id.clone()),
+        action: action.to_owned(),
+        target: user.id.as_str().to_owned(),
+        detail: serde_json::json!({}),
+    };
+    state.with_store(move |store| store.record_audit(&org, &event, now)).await
 }
 
 pub async fn logout(
@@ -166,19 +187,8 @@ pub async fn logout_everywhere(
 ) -> Result<Response, WebError> {
     let user = signed_in.user.clone();
     let now = state.clock.now();
-    let ended = state
-        .with_store(move |store| {
-            let ended = store.delete_sessions_of(&user.org_id, &user.id)?;
-            let event = amparo_store::AuditEvent {
-                actor: Some(user.id.clone()),
-                action: "sessions.ended".into(),
-                target: user.id.as_str().to_owned(),
-                detail: serde_json::json!({ "sessions": ended }),
-            };
-            store.record_audit(&user.org_id, &event, now)?;
-            Ok(ended)
-        })
-        .await?;
+    let ended =
+        state.with_store(move |store| Ok(store.sign_out_everywhere(&user.org_id, &user.id, now)?.0)).await?;
     tracing::info!(user = %signed_in.user.id, sessions = ended, "signed out everywhere");
     let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())

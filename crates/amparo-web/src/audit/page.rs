@@ -1,10 +1,10 @@
 //! `GET /audit` (administrators, `ReadAudit`): the organisation's audit trail, newest first, 50
-//! entries a page, paged by key (`before` / `after` a sequence number), filtered by action, member
-//! and a range of days, with a link to the JSON export and the result of checking the chain's most
+//! entries a page, paged by key (`before` / `after` a sequence number), filtered by action, member,
+//! case (by reference) and a range of days, with a link to the JSON export and the result of checking the chain's most
 //! recent entries. Entries show who, when, what and on what, as recorded: ids and settings only.
 
 use amparo_domain::Date;
-use amparo_store::{AuditCursor, AuditQuery, AuditRecord, User, UserId};
+use amparo_store::{AuditCursor, AuditQuery, AuditRecord, CaseId, User, UserId};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -25,10 +25,25 @@ const PAGE_SIZE: i64 = 50;
 /// How many of the most recent entries the page checks; `amparo audit verify` checks them all.
 pub const CHECKED_ENTRIES: usize = 5_000;
 
+/// Actions whose target is a case's id.
+const CASE_TARGETS: &[&str] =
+    &["case.read", "letter.read", "event.recorded", "case.assigned", "case.exported"];
+
 /// The actions an organisation's trail records, offered by the action filter. Each has a name in
 /// `main.ftl` (`audit-action-` and the action with `.` and `_` as `-`).
 pub const ACTIONS: &[&str] = &[
     "case.read",
+    "letter.read",
+    "event.recorded",
+    "case.assigned",
+    "cases.imported",
+    "case.exported",
+    "task.completed",
+    "task.reassigned",
+    "feed.created",
+    "feed.read",
+    "sign_in.succeeded",
+    "sign_in.failed",
     "case.shared",
     "case.unshared",
     "user.role_changed",
@@ -56,11 +71,18 @@ fn action_name(lang: Lang, action: &str) -> String {
 struct Filters {
     action: Option<String>,
     actor: Option<UserId>,
+    case: Option<CaseId>,
     from: Option<Date>,
     to: Option<Date>,
 }
 
-fn parse_filters(params: &Params, users: &[User], lang: Lang) -> Result<Filters, Vec<FieldError>> {
+/// `case`: the case the `case` field's reference names, when it was given (`Some(None)`: no such case).
+fn parse_filters(
+    params: &Params,
+    users: &[User],
+    case: Option<Option<CaseId>>,
+    lang: Lang,
+) -> Result<Filters, Vec<FieldError>> {
     let mut errors = Vec::new();
     let action = params.get("action").map(str::to_owned);
     if action.as_deref().is_some_and(|a| !ACTIONS.contains(&a)) {
@@ -70,6 +92,14 @@ fn parse_filters(params: &Params, users: &[User], lang: Lang) -> Result<Filters,
     if actor.as_ref().is_some_and(|a| !users.iter().any(|u| &u.id == a)) {
         errors.push(FieldError { id: "actor".into(), message: lang.t("audit-error-actor") });
     }
+    let case = match case {
+        None => None,
+        Some(Some(case)) => Some(case),
+        Some(None) => {
+            errors.push(FieldError { id: "case".into(), message: lang.t("audit-error-case") });
+            None
+        }
+    };
     let mut day = |name: &str| match params.get(name).map(str::parse::<Date>) {
         None => None,
         Some(Ok(day)) => Some(day),
@@ -85,7 +115,7 @@ fn parse_filters(params: &Params, users: &[User], lang: Lang) -> Result<Filters,
     {
         errors.push(FieldError { id: "to".into(), message: lang.t("audit-error-range") });
     }
-    if errors.is_empty() { Ok(Filters { action, actor, from, to }) } else { Err(errors) }
+    if errors.is_empty() { Ok(Filters { action, actor, case, from, to }) } else { Err(errors) }
 }
 
 fn cursor(params: &Params) -> Result<Option<AuditCursor>, WebError> {
@@ -116,7 +146,7 @@ fn start_of(day: Date) -> DateTime<Utc> {
 fn row(lang: Lang, users: &[User], record: AuditRecord) -> AuditRow {
     let name = |id: &str| users.iter().find(|u| u.id.as_str() == id).map(|u| u.display_name.clone());
     let who = record.actor.as_deref().map(|id| name(id).unwrap_or_else(|| id.to_owned()));
-    let target = if record.action.starts_with("case.") && !record.target.is_empty() {
+    let target = if CASE_TARGETS.contains(&record.action.as_str()) && !record.target.is_empty() {
         TargetView::Case(record.target)
     } else if let Some(member) = name(&record.target) {
         TargetView::Member(member)
@@ -140,20 +170,28 @@ pub async fn page(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let params = Params(params);
-    params.only(&["action", "actor", "from", "to", "before", "after"])?;
+    params.only(&["action", "actor", "case", "from", "to", "before", "after"])?;
     let cursor = cursor(&params)?;
     let lang = signed_in.lang();
     let org = signed_in.user.org_id.clone();
-    let (users, chain) = state
-        .with_store(move |store| Ok((store.users(&org)?, store.check_recent_audit(&org, CHECKED_ENTRIES)?)))
+    let reference = params.get("case").map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    let (users, chain, case) = state
+        .with_store(move |store| {
+            let case = match reference {
+                Some(reference) => Some(store.case_by_reference(&org, &reference)?.map(|c| c.id)),
+                None => None,
+            };
+            Ok((store.users(&org)?, store.check_recent_audit(&org, CHECKED_ENTRIES)?, case))
+        })
         .await?;
-    let filters = parse_filters(&params, &users, lang);
+    let filters = parse_filters(&params, &users, case, lang);
     let (status, errors, page) = match filters {
         Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
         Ok(filters) => {
             let query = AuditQuery {
                 action: filters.action,
                 actor: filters.actor,
+                case: filters.case,
                 from: filters.from.map(start_of),
                 until: filters.to.map(|to| start_of(to.add_days(1))),
                 cursor,
@@ -166,7 +204,7 @@ pub async fn page(
     };
     // The filters as given, kept in the paging links.
     let mut kept = String::new();
-    for name in ["action", "actor", "from", "to"] {
+    for name in ["action", "actor", "case", "from", "to"] {
         if let Some(value) = params.get(name) {
             kept.push_str(&format!("{name}={}&", form_encode(value)));
         }
@@ -206,6 +244,7 @@ pub async fn page(
                 selected: selected_actor == Some(u.id.as_str()),
             })
             .collect(),
+        case: params.text("case"),
         from: params.text("from"),
         to: params.text("to"),
         active: !kept.is_empty(),

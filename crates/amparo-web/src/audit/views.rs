@@ -31,6 +31,8 @@ pub struct AuditRow {
 pub struct AuditFilters {
     pub actions: Vec<Choice>,
     pub actors: Vec<Choice>,
+    /// The case reference typed.
+    pub case: String,
     pub from: String,
     pub to: String,
     /// Any filter is set.

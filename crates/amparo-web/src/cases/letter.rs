@@ -45,7 +45,8 @@ pub async fn page(
     };
     let user = signed_in.user.clone();
     let org = user.org_id.clone();
-    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    let now = state.clock.now();
+    let today = amparo_domain::Date::from(now.date_naive());
     let (case, derivation, assignments, organisation) = state
         .with_store(move |store| {
             let id = CaseId(id);
@@ -55,6 +56,14 @@ pub async fn page(
                 return Ok(None);
             }
             let Some(case) = store.case(&org, &id)? else { return Ok(None) };
+            // Recorded before the letter is shown: a read that cannot be audited is not served.
+            let event = amparo_store::AuditEvent {
+                actor: Some(user.id.clone()),
+                action: "letter.read".into(),
+                target: id.as_str().to_owned(),
+                detail: serde_json::json!({}),
+            };
+            store.record_audit(&org, &event, now)?;
             let policy = store.policy(&org)?;
             let derivation = amparo_domain::derive(&case.file, today, &policy, store.rules());
             let assignments = store.assignments(&org, &case.id)?;

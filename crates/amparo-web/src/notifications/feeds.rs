@@ -1,6 +1,7 @@
 //! Calendar feeds: each person manages their own secret feed addresses (of their cases, or of one
 //! case) and revokes them; the feed itself is served to calendar programs without a session, found
-//! by the SHA-256 of the secret in its address. An unknown or revoked address answers 404.
+//! by the SHA-256 of the secret in its address. An unknown or revoked address answers 404, and so
+//! does one whose owner no longer sees what it shows (checked by the store at every fetch).
 
 use amparo_notify::ical;
 use amparo_store::{CalendarFeed, FeedId};
@@ -104,13 +105,14 @@ pub async fn create(
     let token =
         crate::http::cookies::random_token().map_err(|e| WebError::Internal(format!("random token: {e}")))?;
     let hash = token_hash(&token);
-    let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
+    let (actor, now) = (amparo_store::Actor::of(&signed_in.user), state.clock.now());
     state
         .with_store(move |store| {
+            let org = &actor.org;
             let case = match reference {
                 Some(reference) => Some(
                     store
-                        .case_by_reference(&org, &reference)?
+                        .case_by_reference(org, &reference)?
                         .ok_or_else(|| {
                             let problem = amparo_domain::Problem::NoSuchCase { reference: reference.clone() };
                             amparo_store::StoreError::field("reference", problem)
@@ -119,7 +121,7 @@ pub async fn create(
                 ),
                 None => None,
             };
-            store.create_calendar_feed(&org, &user, case.as_ref(), &hash, now)
+            store.create_calendar_feed_as(&actor, case.as_ref(), &hash, now)
         })
         .await?;
     tracing::info!(user = %signed_in.user.id, "calendar feed created");
@@ -138,19 +140,19 @@ pub async fn revoke(
     Ok(Redirect::to("/calendar/feeds").into_response())
 }
 
-/// The feed a calendar program fetches: `/calendar/feed/{secret}.ics`.
+/// The feed a calendar program fetches: `/calendar/feed/{secret}.ics`. What its owner may no longer
+/// see (revoked, the case unshared, the owner gone) answers 404 like an unknown address, whatever
+/// the reason.
 pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
     let not_found = || WebError::NotFound("calendar".into());
     let token = file.strip_suffix(".ics").ok_or_else(not_found)?.to_owned();
     let hash = token_hash(&token);
+    let now = state.clock.now();
     let found = state
         .with_store(move |store| {
             let Some(feed) = store.calendar_feed_by_token(&hash)? else { return Ok(None) };
-            if feed.revoked_at.is_some() {
-                return Ok(None);
-            }
             let Some(owner) = store.user(&feed.org_id, &feed.user_id)? else { return Ok(None) };
-            Ok(Some((store.calendar_entries(&feed)?, owner.language)))
+            Ok(store.fetch_calendar_feed(&feed, now)?.map(|entries| (entries, owner.language)))
         })
         .await?;
     let (entries, language) = found.ok_or_else(not_found)?;

@@ -158,9 +158,9 @@ pub fn export(
     let store = open_store(settings, database)?;
     let organisation = resolve_org(&store, org)?;
     if let Some(reference) = case {
-        let stored = store
-            .case_by_reference(&organisation.id, reference)?
-            .ok_or_else(|| CliError::Invalid(format!("--case: no case with reference {reference:?}")))?;
+        let missing = || CliError::Invalid(format!("--case: no case with reference {reference:?}"));
+        let id = store.case_by_reference(&organisation.id, reference)?.ok_or_else(missing)?.id;
+        let stored = store.export_case(&organisation.id, &id, now())?.ok_or_else(missing)?;
         let json = stored.file.to_json();
         return match output {
             Some(path) => write_atomically(path, &json),
@@ -175,7 +175,7 @@ pub fn export(
     let references = store.case_references(&organisation.id)?;
     for (id, reference) in &references {
         let stored = store
-            .case(&organisation.id, id)?
+            .export_case(&organisation.id, id, now())?
             .ok_or_else(|| CliError::Failed(format!("case {reference} vanished during export")))?;
         write_atomically(&dir.join(file_name(reference)), &stored.file.to_json())?;
     }

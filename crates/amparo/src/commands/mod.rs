@@ -100,8 +100,17 @@ pub fn rules(settings: &Settings) -> CliResult<Rules> {
     })
 }
 
+/// Opens the store for an operator's command: what it records in the audit trail without a member
+/// acting is recorded as the operator's (`operator:<OS user>`).
 pub fn open_store(settings: &Settings, url: &str) -> CliResult<Arc<Store>> {
-    open_store_keyed(settings, url).map(|(store, _)| store)
+    let (store, _) = open_store_keyed(settings, url)?;
+    store.act_as_operator(os_user().as_deref());
+    Ok(store)
+}
+
+/// The operating system's name for who runs the command, when the environment says.
+fn os_user() -> Option<String> {
+    ["USER", "LOGNAME", "USERNAME"].iter().find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
 }
 
 /// Opens the store with its keys, saying where the keys came from.

@@ -7,9 +7,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod audit_trail;
 mod authorization;
 mod case_forms;
 mod case_list;
+mod feed_access;
 mod guarded_writes;
 mod i18n;
 mod intake;

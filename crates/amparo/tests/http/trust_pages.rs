@@ -11,6 +11,7 @@ amparo_store::on_both_backends!(
     a_role_change_takes_effect_at_once_and_is_audited,
     the_last_administrator_cannot_be_demoted,
     the_audit_page_filters_and_pages_newest_first,
+    the_audit_page_filters_by_case_and_each_new_kind,
 );
 
 fn user_id(db: &TestDatabase, email: &str) -> String {
@@ -321,6 +322,8 @@ fn the_audit_page_filters_and_pages_newest_first(db: &TestDatabase) {
 
     // Non-admins have neither the page nor the link.
     let (ana, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    // That sign-in is in the trail too.
+    let total = audit_entries(&app, &admin).len();
     assert_eq!(app.get("/audit", &ana).status, 403);
     assert!(!app.get("/cases", &ana).body.contains("href=\"/audit\""));
 
@@ -398,4 +401,68 @@ fn the_audit_page_filters_and_pages_newest_first(db: &TestDatabase) {
     assert_eq!(theirs.status, 200);
     assert!(!theirs.body.contains(&case_id), "{}", theirs.body);
     assert_eq!(app.get(&format!("/audit?actor={ana_id}"), &other).status, 422, "not their member");
+}
+
+/// The audit page filters by case reference (what was done to the case and to its tasks) and by each
+/// kind of entry now recorded, named in both languages; an unknown reference is named on its field.
+fn the_audit_page_filters_by_case_and_each_new_kind(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    add_user(db, "clinic-a", "admin@a.example.org", "Admin Person", "admin");
+    let (ana, ana_csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (case_id, version) = app.case_id(&ana, "A-1");
+    let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
+        "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
+    let recorded = app.post_json(&format!("/api/v1/cases/{case_id}/events"), &ana, &ana_csrf, &notice);
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let escalations = app.get(&format!("/api/v1/cases/{case_id}/escalations"), &ana).json();
+    let task = escalations["escalations"][0]["tasks"][0]["id"].as_str().unwrap().to_owned();
+    let done =
+        app.post_json(&format!("/api/v1/tasks/{task}/complete"), &ana, &ana_csrf, &serde_json::json!({}));
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(app.get(&format!("/cases/{case_id}/letter"), &ana).status, 200);
+    let (admin, _) = app.sign_in("admin@a.example.org", PASSWORD);
+
+    let of_case = app.get("/audit?case=A-1", &admin);
+    assert_eq!(of_case.status, 200, "{}", of_case.body);
+    for (label, action) in [
+        ("Event recorded", "event.recorded"),
+        ("Task completed", "task.completed"),
+        ("Family letter read", "letter.read"),
+    ] {
+        assert!(
+            of_case.body.contains(&format!("{label} <code class=\"meta\">{action}</code>")),
+            "{action}: {}",
+            of_case.body
+        );
+    }
+    assert!(
+        !of_case.body.contains("<code class=\"meta\">sign_in.succeeded</code>"),
+        "only the case's entries"
+    );
+    assert!(of_case.body.contains("value=\"A-1\""), "the reference stays in its field");
+    let letters = app.get("/audit?case=A-1&action=letter.read", &admin);
+    assert_eq!(rows(&letters), 1);
+    let sign_ins = app.get("/audit?action=sign_in.succeeded", &admin);
+    assert_eq!(rows(&sign_ins), 2, "ana and the administrator");
+    assert!(app.get("/audit?case=B-1", &admin).body.contains("No entry matches these filters."), "");
+
+    let unknown = app.get("/audit?case=Z-9", &admin);
+    assert_eq!(unknown.status, 422);
+    assert!(
+        unknown.body.contains("href=\"#case\"")
+            && unknown.body.contains("No case of your organisation has this reference.")
+    );
+
+    let csrf = hidden_field(&of_case.body, "csrf");
+    let fields = [("csrf", csrf.as_str()), ("language", "es"), ("back", "/audit")];
+    assert_eq!(app.post_form("/language", &admin, &fields).status, 303);
+    let es = app.get("/audit?case=A-1&action=event.recorded", &admin);
+    assert!(es.body.contains("Evento registrado <code class=\"meta\">event.recorded</code>"), "{}", es.body);
+    assert!(es.body.contains("Referencia del caso"));
+    let unknown = app.get("/audit?case=Z-9", &admin);
+    assert!(
+        unknown.body.contains("Ningún caso de su organización tiene esta referencia."),
+        "{}",
+        unknown.body
+    );
 }

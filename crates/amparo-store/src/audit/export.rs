@@ -1,0 +1,33 @@
+//! Reads made outside any member's session, audited with the read: the operator exporting cases.
+
+use chrono::{DateTime, Utc};
+
+use crate::Store;
+use crate::error::StoreResult;
+use crate::model::{CaseId, OrgId, StoredCase};
+
+impl Store {
+    /// The case `id`, decrypted for export, with its export written to the audit trail in the same
+    /// transaction (by the operator when one acts, see [`Store::act_as_operator`]); `None` when there
+    /// is no such case, and nothing is recorded.
+    pub fn export_case(
+        &self,
+        org: &OrgId,
+        id: &CaseId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<StoredCase>> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            let Some(found) = crate::cases::case(tx, self.sealer(), org, id)? else { return Ok(None) };
+            let entry = super::Entry {
+                chain: org.as_str(),
+                actor: None,
+                action: "case.exported",
+                target: id.as_str(),
+                detail: serde_json::json!({}),
+            };
+            super::append(tx, &self.audit_signer(), entry, now)?;
+            Ok(Some(found))
+        })
+    }
+}
