@@ -21,7 +21,7 @@ use axum::Router;
 use axum::routing::get;
 use http::access::Routes;
 
-pub use account::password_hash::{hash_password, verify_password};
+pub use account::password_hash::{PasswordMatch, check_password, hash_password, verify_password};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use http::access::{Access, MATRIX, Permission, RouteAccess, allows};
 pub use http::error::WebError;

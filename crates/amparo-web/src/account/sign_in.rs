@@ -100,14 +100,41 @@ pub async fn login(
         }
         None => (password_hash::DUMMY_HASH.to_owned(), None, SessionStage::Complete),
     };
-    let matches = tokio::task::spawn_blocking(move || password_hash::verify_password(&password_text, &hash))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let Some(user) = user.filter(|_| matches) else {
+    let outcome = tokio::task::spawn_blocking(move || {
+        let outcome = password_hash::check_password(&password_text, &hash);
+        // A hash from before passwords were normalised: replaced by one of the normalised form,
+        // made here while the password is at hand (the only time it is).
+        let upgrade = match outcome {
+            password_hash::PasswordMatch::Raw => Some(password_hash::hash_password(&password_text)),
+            _ => None,
+        };
+        (outcome, upgrade)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    let (matched, upgrade) = outcome;
+    let Some(user) = user.filter(|_| matched != password_hash::PasswordMatch::No) else {
         tracing::info!("sign-in refused");
         let error = Some(lang.t("login-refused"));
         return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
     };
+    if let Some(new_hash) = upgrade {
+        let new_hash = new_hash.map_err(WebError::Internal)?;
+        let (org, id) = (user.org_id.clone(), user.id.clone());
+        state
+            .with_store(move |store| {
+                store.set_password(&org, &id, &new_hash)?;
+                let event = amparo_store::AuditEvent {
+                    actor: Some(id.clone()),
+                    action: "password.rehashed".into(),
+                    target: id.as_str().to_owned(),
+                    detail: serde_json::json!({ "form": "nfc" }),
+                };
+                store.record_audit(&org, &event, started)
+            })
+            .await?;
+        tracing::info!(user = %user.id, "password hash upgraded to the normalised form");
+    }
     // With a second factor to come, the account's failures are cleared only by a right code:
     // otherwise each retyped password would buy a fresh run of code guesses.
     state.throttle.release(&throttle_keys);
