@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod backends;
 mod bulk_import;
+mod connections;
 mod contract;
 mod notices;
 mod schema;
