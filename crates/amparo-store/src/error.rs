@@ -69,12 +69,10 @@ impl From<rusqlite::Error> for StoreError {
         match error.sqlite_error_code() {
             // The disk or the database's page limit is full, the file cannot be written, or the
             // disk fails: nothing the request did, and it passes when the operator acts.
-            Some(
-                ErrorCode::DiskFull
-                | ErrorCode::ReadOnly
-                | ErrorCode::SystemIoFailure
-                | ErrorCode::CannotOpen,
-            ) => StoreError::Unavailable(error.to_string()),
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(error.to_string()),
+            Some(ErrorCode::ReadOnly | ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => {
+                StoreError::Unavailable(error.to_string())
+            }
             _ => StoreError::Backend(error.to_string()),
         }
     }

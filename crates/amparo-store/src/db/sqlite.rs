@@ -140,6 +140,15 @@ impl SqliteEngine {
 }
 
 impl SqliteEngine {
+    fn release_reserve(&self, how: &str) {
+        if self.reserve.release() {
+            tracing::error!(
+                file = %self.reserve.path().display(),
+                "the database's disk is {how}: the room reserved for the audit trail was released; free space now"
+            );
+        }
+    }
+
     fn write_once(&self, work: &mut Work<'_>) -> StoreResult<()> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -201,20 +210,19 @@ impl Engine for SqliteEngine {
         // A writer that panicked left nothing half-written (its transaction rolled back), so a
         // poisoned queue is still a usable one.
         let _turn = self.writers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match self.write_once(work) {
-            // The disk is full: the reserve kept for this moment is given up and the write tried
-            // once more, so that reads (each recording its audit entry) and writes go on while the
-            // operator makes room.
-            Err(StoreError::DiskFull(detail)) if self.reserve.release() => {
-                tracing::error!(
-                    file = %self.reserve.path().display(),
-                    detail = %detail,
-                    "the database's disk is full: the room reserved for the audit trail was released; free space now"
-                );
-                self.write_once(work)
-            }
-            other => other,
+        // The disk is (nearly) full: the room reserved for this moment is given up before the
+        // write, so that reads (each recording its audit entry) and writes go on while the
+        // operator makes room.
+        if self.reserve.is_held() && free_bytes(&self.path).is_ok_and(|free| free < self.reserve.bytes() / 2)
+        {
+            self.release_reserve("nearly full");
         }
+        let written = self.write_once(work);
+        // Full all the same (the disk filled faster than checked): released for the next write.
+        if matches!(written, Err(StoreError::DiskFull(_))) && self.reserve.is_held() {
+            self.release_reserve("full");
+        }
+        written
     }
 
     // No `row_lock`: the write lock taken at `BEGIN IMMEDIATE` already serialises writers.

@@ -3,9 +3,10 @@
 //! Every read of a case writes an audit entry, so a full disk stops reads as well as writes (they
 //! fail closed: nothing is shown that could not be recorded). To give the operator time, a file of
 //! `audit_reserve_bytes` (`<database>.reserve`, allocated for real, not sparse) is kept beside the
-//! database. The first write refused for want of room deletes it and is tried once more, so work
-//! and its audit entries go on in the room it freed while the log says loudly what happened; the
-//! reserve is made again when the engine next opens or when space comes back.
+//! database. A write that finds less than half the reserve's size free (or is refused for want of
+//! room) deletes it, so work and its audit entries go on in the room it freed while the log says
+//! loudly what happened; the reserve is made again when the engine next opens or when the disk
+//! check (`Store::disk`, run by the server every minute) finds room again.
 
 use std::fs::OpenOptions;
 use std::io;
@@ -39,6 +40,11 @@ impl Reserve {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The room it holds.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
     }
 
     /// Whether the operator turned the reserve off (zero bytes).

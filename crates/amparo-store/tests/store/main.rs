@@ -10,6 +10,7 @@ mod backends;
 mod bulk_import;
 mod connections;
 mod contract;
+mod full_disk;
 mod notices;
 mod schema;
 mod sealing;
