@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use amparo_notify::{SmtpFileSettings, SmtpSettings};
 use amparo_trust::Secret;
 
+use super::database::DatabaseSettings;
 use super::file::{ConfigError, FileConfig};
 use super::source::{Setting, Source};
 
@@ -52,6 +53,10 @@ pub struct Settings {
     pub smtp_password: Option<Setting<Secret<String>>>,
     /// What the notification commands and the server use, resolved from the above.
     pub notify: NotifySettings,
+    /// The reverse proxies whose forwarding headers are believed, checked when resolved.
+    pub trusted_proxies: Setting<amparo_web::TrustedProxies>,
+    /// The `[database]` section: pool, timeouts, TLS, disk.
+    pub database: DatabaseSettings,
 }
 
 impl Settings {
@@ -75,6 +80,18 @@ impl Settings {
             }
             None => None,
         };
+        let proxies_from_env = env("AMPARO_TRUSTED_PROXIES")
+            .map(|text| text.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect());
+        let trusted_proxies = Setting::new(Vec::new(), Source::Default)
+            .overridden_by(file.trusted_proxies, in_file())
+            .overridden_by(proxies_from_env, Source::Environment("AMPARO_TRUSTED_PROXIES"));
+        let trusted_proxies = Setting::new(
+            amparo_web::TrustedProxies::parse(&trusted_proxies.value).map_err(|message| {
+                ConfigError::Value { name: format!("trusted_proxies ({})", trusted_proxies.source), message }
+            })?,
+            trusted_proxies.source,
+        );
+        let database = DatabaseSettings::resolve(file.database, &in_file(), env)?;
         let public_url = Setting::unset()
             .or_later(file.public_url, in_file())
             .or_later(env("AMPARO_PUBLIC_URL"), Source::Environment("AMPARO_PUBLIC_URL"));
@@ -111,6 +128,8 @@ impl Settings {
             smtp: file.smtp.map(|section| Setting::new(section, in_file())),
             smtp_password,
             config_file,
+            trusted_proxies,
+            database,
         })
     }
 

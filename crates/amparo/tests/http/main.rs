@@ -14,6 +14,7 @@ mod guarded_writes;
 mod i18n;
 mod intake;
 mod notifications;
+mod outages;
 mod password_forms;
 mod problems;
 mod second_factor;
