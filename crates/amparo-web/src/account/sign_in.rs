@@ -2,10 +2,8 @@
 //! out of this browser, and signing out everywhere at once.
 
 use amparo_store::SessionStage;
-use axum::Extension;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
@@ -14,6 +12,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::account::password_hash;
 use crate::account::views::LoginPage;
+use crate::http::client_address::ClientAddress;
 use crate::http::error::WebError;
 use crate::http::forgery::{self, GuardedForm};
 use crate::http::session::{SignedIn, new_session};
@@ -67,15 +66,19 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     GuardedForm(form): GuardedForm<LoginForm>,
 ) -> Result<Response, WebError> {
     let lang = i18n::from_request(&headers);
     let email = form.email.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
-    let throttle_keys = throttle::keys(&email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
     let started = state.clock.now();
+    // A browser this account signed in from before is throttled on its own, so that failures from
+    // elsewhere (or from everyone behind the same proxy) do not shut its owner out.
+    let device = cookies::get(&headers, throttle::DEVICE_COOKIE)
+        .and_then(|token| state.throttle.known_device(&token, &email, started));
+    let throttle_keys = throttle::keys(&email, address, device.as_ref());
     // Refused before the password is looked at, right or wrong: a guessing loop learns nothing. The
     // attempt is counted now, before the slow hash, and handed back only if the password is right,
     // so a burst of parallel guesses gets no more checks than the limit.
@@ -161,8 +164,17 @@ pub async fn login(
     };
     // Appended, not inserted: two cookies means two Set-Cookie headers.
     // The language cookie follows the user's own choice, so pages shown after sign-out stay in it.
+    let device_token = state
+        .throttle
+        .remember_device(&email, started)
+        .map_err(|e| WebError::Internal(format!("device cookie: {e}")))?;
+    let device_max_age = throttle::DEVICE_LIFETIME.num_seconds();
     let headers = AppendHeaders([
         (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
+        (
+            SET_COOKIE,
+            cookies::set(throttle::DEVICE_COOKIE, &device_token, device_max_age, state.secure_cookies),
+        ),
         (SET_COOKIE, forgery::clear_sign_in_token(state.secure_cookies)),
         (SET_COOKIE, i18n::language_cookie(user.language, state.secure_cookies)),
     ]);

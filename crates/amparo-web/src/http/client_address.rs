@@ -12,7 +12,24 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
+
+use crate::AppState;
+
+/// The client's address for this request (see the module's notes), where the server knows the
+/// connection's peer.
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| peer.ip());
+        Ok(ClientAddress(peer.map(|peer| state.trusted_proxies.client(peer, &parts.headers))))
+    }
+}
 
 /// One network block, `address/prefix-length`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -131,3 +131,48 @@ impl DatabaseSettings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn resolve(section: &str, env: &[(&str, &str)]) -> Result<DatabaseSettings, ConfigError> {
+        let file: DatabaseFileSettings = toml::from_str(section).unwrap();
+        let env: HashMap<String, String> =
+            env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        DatabaseSettings::resolve(Some(file), &Source::File("amparo.toml".into()), &|name| {
+            env.get(name).cloned()
+        })
+    }
+
+    #[test]
+    fn each_value_comes_from_the_file_or_the_environment_with_its_source() {
+        let settings = resolve(
+            "pool_size = 4\nsslmode = \"verify-full\"\nssl_root_cert = \"/etc/amparo/db-ca.pem\"\naudit_reserve_mib = 0\n",
+            &[("AMPARO_DATABASE_STATEMENT_TIMEOUT", "30"), ("AMPARO_DATABASE_SSLMODE", "require")],
+        )
+        .unwrap();
+        let options = settings.options();
+        assert_eq!(options.pool_size, 4);
+        assert_eq!(options.ssl_mode, Some(SslMode::Require), "the environment wins over the file");
+        assert_eq!(settings.sslmode.source, Source::Environment("AMPARO_DATABASE_SSLMODE"));
+        assert_eq!(options.statement_timeout, Duration::from_secs(30));
+        assert_eq!(options.connect_timeout, Duration::from_secs(5), "a default");
+        assert_eq!(options.ssl_root_cert, Some(PathBuf::from("/etc/amparo/db-ca.pem")));
+        assert_eq!(options.audit_reserve_bytes, 0);
+    }
+
+    #[test]
+    fn unusable_values_are_refused_naming_them() {
+        let bad = |section: &str, env: &[(&str, &str)]| match resolve(section, env) {
+            Err(error) => error.to_string(),
+            Ok(_) => panic!("{section} {env:?} was accepted"),
+        };
+        assert!(bad("sslmode = \"allow\"\n", &[]).starts_with("[database] sslmode: \"allow\" is not one of"));
+        assert!(bad("", &[("AMPARO_DATABASE_POOL_SIZE", "many")]).starts_with("AMPARO_DATABASE_POOL_SIZE:"));
+        assert!(bad("pool_size = 0\n", &[]).starts_with("pool_size:"));
+        assert!(bad("connect_timeout_seconds = 0\n", &[]).starts_with("connect_timeout_seconds:"));
+    }
+}

@@ -187,4 +187,18 @@ mod tests {
         let smtp = settings.notify.smtp.unwrap();
         assert_eq!(smtp.password.map(|p| p.0), Some("hunter2".to_owned()));
     }
+
+    #[test]
+    fn trusted_proxies_are_checked_when_resolved() {
+        let settings = resolve("trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.7\"]\n", &[]);
+        assert_eq!(settings.trusted_proxies.value.to_string(), "10.0.0.0/8, 192.0.2.7/32");
+        let settings = resolve("", &[("AMPARO_TRUSTED_PROXIES", "10.1.0.0/16, ::1")]);
+        assert_eq!(settings.trusted_proxies.value.to_string(), "10.1.0.0/16, ::1/128");
+        assert_eq!(settings.trusted_proxies.source, Source::Environment("AMPARO_TRUSTED_PROXIES"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("amparo.toml");
+        std::fs::write(&path, "trusted_proxies = [\"10.0.0.0/33\"]\n").unwrap();
+        let error = Settings::resolve(Some(path), &|_| None).err().unwrap().to_string();
+        assert!(error.starts_with("trusted_proxies (file ") && error.contains("10.0.0.0/33"), "{error}");
+    }
 }

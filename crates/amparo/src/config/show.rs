@@ -84,6 +84,9 @@ pub fn render(settings: &Settings) -> String {
                 }
                 (None, None) => {}
             }
+            if let Some(path) = &smtp.ca_file {
+                lines.push(line("smtp.ca_file", path.display().to_string(), from_file));
+            }
         }
     }
     lines.push(line(

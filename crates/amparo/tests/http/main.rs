@@ -17,6 +17,7 @@ mod notifications;
 mod outages;
 mod password_forms;
 mod problems;
+mod proxies;
 mod second_factor;
 mod sign_in_attacks;
 mod site;

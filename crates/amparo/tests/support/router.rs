@@ -150,6 +150,13 @@ impl Site<InProcess> {
         RouterApp::at(db, tempfile::tempdir().unwrap(), now)
     }
 
+    /// As [`RouterApp::start`], with the application's state set up by `configure`.
+    pub fn start_with(db: &TestDatabase, configure: impl FnOnce(AppState) -> AppState) -> RouterApp {
+        let now = now_to_the_second();
+        seed_two_clinics_in_store(db, now);
+        RouterApp::configured(db.store(), tempfile::tempdir().unwrap(), now, configure)
+    }
+
     /// The application over a database already seeded, its clock fixed now.
     pub fn over(db: &TestDatabase, dir: tempfile::TempDir) -> RouterApp {
         RouterApp::at(db, dir, now_to_the_second())
