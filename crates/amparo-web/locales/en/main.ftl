@@ -440,6 +440,8 @@ weekday-7 = Sunday
 ## Settings
 
 settings-title = Settings
+settings-disk-low = The disk under the database is nearly full ({ $free } MiB free). When it is full, case pages and sign-ins stop, because their audit entries cannot be written. Ask the operator to make room.
+settings-disk-reserve-spent = The disk under the database filled up and the room reserved for the audit trail is being used ({ $free } MiB free). Case pages and sign-ins will stop soon. Ask the operator to make room now.
 settings-saved = { $count ->
     [one] Policy saved; 1 case was recomputed.
    *[other] Policy saved; { $count } cases were recomputed.

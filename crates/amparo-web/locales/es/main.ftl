@@ -454,6 +454,8 @@ weekday-7 = domingo
 ## Configuración
 
 settings-title = Configuración
+settings-disk-low = El disco de la base de datos está casi lleno ({ $free } MiB libres). Cuando se llene, las páginas de casos y los inicios de sesión se detendrán, porque no se podrán registrar en la auditoría. Pida al operador que libere espacio.
+settings-disk-reserve-spent = El disco de la base de datos se llenó y se está usando el espacio reservado para la auditoría ({ $free } MiB libres). Las páginas de casos y los inicios de sesión se detendrán pronto. Pida al operador que libere espacio ya.
 settings-saved = { $count ->
     [one] Política guardada; se recalculó 1 caso.
    *[other] Política guardada; se recalcularon { $count } casos.

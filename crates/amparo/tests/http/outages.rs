@@ -161,3 +161,25 @@ fn finding_11_a_postgresql_outage_answers_503_fast_and_json_on_the_api() {
     let took = started.elapsed();
     assert!(took < std::time::Duration::from_secs(10), "three requests took {took:?}");
 }
+
+/// Administrators see low disk space under a SQLite database on the settings page before the disk
+/// is full (worded in English and Spanish like every page); PostgreSQL's disk is the database server's to watch.
+#[test]
+fn finding_7_administrators_see_low_disk_space_on_the_settings_page() {
+    let db = TestDatabase::sqlite();
+    let app = RouterApp::start(&db);
+    let admin = app.persona(&db, crate::support::Persona::Member(amparo_domain::org::UserRole::Admin));
+    let roomy = app.get("/settings", &admin.cookie);
+    assert_eq!(roomy.status, 200);
+    assert!(!roomy.body.contains("disk-warning"), "no warning with room to spare");
+
+    // The same database, with a threshold no disk reaches.
+    let options = DatabaseOptions { low_space_warning_bytes: u64::MAX, ..DatabaseOptions::default() };
+    let store = Store::open_sqlite_with(db.sqlite_path().unwrap(), db.sealer(), &options).unwrap();
+    let watched =
+        RouterApp::configured(Arc::new(store), tempfile::tempdir().unwrap(), app.transport.now, |s| s);
+    let page = watched.get("/settings", &admin.cookie);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"disk-warning\""), "{}", page.body);
+    assert!(page.body.contains("nearly full"), "{}", page.body);
+}
