@@ -164,20 +164,21 @@ pub async fn login(
     };
     // Appended, not inserted: two cookies means two Set-Cookie headers.
     // The language cookie follows the user's own choice, so pages shown after sign-out stay in it.
-    let device_token = state
-        .throttle
-        .remember_device(&email, started)
-        .map_err(|e| WebError::Internal(format!("device cookie: {e}")))?;
-    let device_max_age = throttle::DEVICE_LIFETIME.num_seconds();
-    let headers = AppendHeaders([
-        (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
-        (
-            SET_COOKIE,
-            cookies::set(throttle::DEVICE_COOKIE, &device_token, device_max_age, state.secure_cookies),
-        ),
-        (SET_COOKIE, forgery::clear_sign_in_token(state.secure_cookies)),
-        (SET_COOKIE, i18n::language_cookie(user.language, state.secure_cookies)),
-    ]);
+    let mut cookies_set = vec![
+        cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies),
+        forgery::clear_sign_in_token(state.secure_cookies),
+        i18n::language_cookie(user.language, state.secure_cookies),
+    ];
+    // A browser not yet known for this account becomes known (one already known keeps its cookie).
+    if device.is_none() {
+        let device_token = state
+            .throttle
+            .remember_device(&email, started)
+            .map_err(|e| WebError::Internal(format!("device cookie: {e}")))?;
+        let lifetime = throttle::DEVICE_LIFETIME.num_seconds();
+        cookies_set.push(cookies::set(throttle::DEVICE_COOKIE, &device_token, lifetime, state.secure_cookies));
+    }
+    let headers = AppendHeaders(cookies_set.into_iter().map(|cookie| (SET_COOKIE, cookie)));
     // Everything that could still fail is done before the session is stored: a refused request
     // leaves no session behind.
     axum::http::HeaderValue::from_str(&next)
