@@ -88,6 +88,12 @@ pub trait Engine: Send + Sync + 'static {
         None
     }
 
+    /// The statement that lifts the statement timeout for the rest of a transaction, for the few
+    /// whose size is the data's (migrations, bulk imports), where the engine has a timeout.
+    fn lift_statement_timeout(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Checks the database's own structures; an engine that checks them as it reads says so.
     fn integrity_check(&self) -> StoreResult<()>;
 

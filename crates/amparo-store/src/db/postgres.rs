@@ -141,6 +141,12 @@ impl Engine for PgEngine {
     fn installation_lock(&self) -> Option<&'static str> {
         Some(INSTALLATION_LOCK)
     }
+
+    /// A migration or an import may build an index over every row: its time is the data's, not a
+    /// sign of a stuck server, so the session's statement timeout does not apply to it.
+    fn lift_statement_timeout(&self) -> Option<&'static str> {
+        Some("SET LOCAL statement_timeout = 0")
+    }
 }
 
 impl From<postgres::Error> for DbFailure {

@@ -162,3 +162,26 @@ fn finding_10_verify_full_refuses_a_certificate_no_authority_signed() {
         assert!(took < Duration::from_secs(3), "took {took:?}");
     }
 }
+
+/// Migrations and imports take as long as the data needs: the statement timeout does not cut a
+/// migration that waits for another process's migration (the installation lock) longer than it.
+#[test]
+fn finding_11_the_statement_timeout_spares_migrations() {
+    let Some(db) = TestDatabase::postgres() else { return };
+    let (base, _) = db.postgres_schema().unwrap();
+    let mut holder = postgres::Client::connect(base, postgres::NoTls).unwrap();
+    let mut lock = holder.transaction().unwrap();
+    lock.batch_execute("SELECT pg_advisory_xact_lock(107122664764015)").unwrap();
+    let url = db.url.clone();
+    let sealer = db.sealer();
+    let opening = std::thread::spawn(move || {
+        let started = Instant::now();
+        let opened = open_with_options(&url, Rules::builtin().unwrap(), sealer, &quick()).map(|_| ());
+        (opened, started.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(2_500));
+    lock.rollback().unwrap();
+    let (opened, took) = opening.join().unwrap();
+    assert!(opened.is_ok(), "{opened:?}");
+    assert!(took >= Duration::from_secs(2), "it waited for the other migration: {took:?}");
+}

@@ -176,7 +176,12 @@ pub async fn login(
             .remember_device(&email, started)
             .map_err(|e| WebError::Internal(format!("device cookie: {e}")))?;
         let lifetime = throttle::DEVICE_LIFETIME.num_seconds();
-        cookies_set.push(cookies::set(throttle::DEVICE_COOKIE, &device_token, lifetime, state.secure_cookies));
+        cookies_set.push(cookies::set(
+            throttle::DEVICE_COOKIE,
+            &device_token,
+            lifetime,
+            state.secure_cookies,
+        ));
     }
     let headers = AppendHeaders(cookies_set.into_iter().map(|cookie| (SET_COOKIE, cookie)));
     // Everything that could still fail is done before the session is stored: a refused request
