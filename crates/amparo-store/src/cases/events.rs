@@ -91,6 +91,8 @@ fn append_event(
     let keys: Vec<String> = stored.file.case.people.iter().map(|p| p.key.clone()).collect();
     let ids: Vec<String> = stored.file.events.iter().filter_map(|e| e.id.clone()).collect();
     rows::check_new_event(&keys, &ids, event)?;
+    // An answer names an earlier notice of the kind it answers; an entry is corrected at most once.
+    amparo_domain::case_file::validate_links(event, "event", &stored.file.events)?;
     insert_event(tx, sealer, (org, case), event, stored.file.events.len() as i64 + 1, millis(now), actor)?;
     let bumped = tx.execute(
         BUMP_CASE_VERSION,

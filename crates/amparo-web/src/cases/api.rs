@@ -1,4 +1,5 @@
-//! The case API under `/api/v1`: the case list, one case, and recording an event. Reads need a
+//! The case API under `/api/v1`: the case list, one case, the open notices an answer may name, and
+//! recording an event. Reads need a
 //! session; writes also need the session's form token in a header (see [`crate::http::forgery`]),
 //! and the case version they were based on.
 
@@ -127,4 +128,59 @@ pub async fn append_event(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "version": version }))).into_response())
+}
+
+#[derive(Serialize)]
+struct AnswerableNotice {
+    id: String,
+    #[serde(rename = "type")]
+    event_type: &'static str,
+    on: String,
+    /// `null` when the notice concerns everyone on the case.
+    persons: Option<Vec<String>>,
+}
+
+/// `GET /api/v1/cases/{id}/answerable?type=rfe_answered`: the open notices an answer of that type
+/// may name in `answers` (of the kind it answers, dated today or earlier), in timeline order.
+pub async fn answerable_notices(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let params = Params(params);
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let case = state
+        .with_store(move |store| crate::cases::actions::read_case(store, &user, &CaseId(id), "api", now))
+        .await?
+        .ok_or_else(|| WebError::NotFound("case".into()))?;
+    // Checked after the case, so a case the reader may not see is "not found" whatever they ask.
+    let answer_type = params.get("type").unwrap_or_default().to_owned();
+    if amparo_domain::event::answered_type(&answer_type).is_none() {
+        let problem = if answer_type.is_empty() {
+            amparo_domain::Problem::Missing { field: "type".into() }
+        } else {
+            amparo_domain::Problem::UnknownEventType { value: answer_type }
+        };
+        return Err(WebError::field("type", problem).into());
+    }
+    // Someone who does not see the timeline is offered no notice from it.
+    let notices = if crate::cases::visibility::sees_timeline(&signed_in.user) {
+        let today = amparo_domain::Date::from(now.date_naive());
+        amparo_domain::rules::answerable_notices(&case.file, &answer_type, today)
+            .into_iter()
+            .filter_map(|notice| {
+                Some(AnswerableNotice {
+                    id: notice.id.clone()?,
+                    event_type: notice.kind.type_name(),
+                    on: notice.on.to_string(),
+                    persons: notice.persons.clone(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Json(serde_json::json!({ "answer_type": answer_type, "notices": notices })).into_response())
 }

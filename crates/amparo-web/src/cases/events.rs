@@ -1,11 +1,12 @@
 //! Recording an event from the case page: a termination notice, an RFE and its answer, a grant, a
-//! correction of an earlier entry. The form's fields become the same flat event the API and case
+//! correction of an earlier entry, and which open notice an answer answers. The form's fields become the same flat event the API and case
 //! files take (`RawEvent`), checked by the domain's rules for its type; the store refuses a write
 //! based on a version of the case someone else has since changed, and the page then shows the
 //! conflict with everything that was typed still in the form.
 
-use amparo_domain::event::EVENT_TYPES;
-use amparo_domain::{CaseFile, RawEvent};
+use amparo_domain::event::{ANSWERED_NOTICES, EVENT_TYPES};
+use amparo_domain::rules::answerable_notices;
+use amparo_domain::{CaseFile, Date, RawEvent};
 use amparo_store::CaseId;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -23,7 +24,8 @@ use crate::ui::i18n::Lang;
 
 /// The form's fields, by the event's field name; the element ids add `ev-`.
 const DATE_FIELDS: [&str; 6] = ["on", "valid_until", "effective", "depart_by", "respond_by", "pay_by"];
-const TEXT_FIELDS: [&str; 2] = ["receipt_number", "note"];
+/// Free text as typed; an amount too, which the case-file format reads as a decimal string.
+const TEXT_FIELDS: [&str; 3] = ["receipt_number", "amount", "note"];
 
 /// What the event form shows: what was typed, what is wrong, and whether the case moved on meanwhile.
 pub struct EventFormState {
@@ -50,7 +52,27 @@ fn id(field: &str) -> String {
     format!("ev-{field}")
 }
 
-pub fn view(state: &EventFormState, file: &CaseFile, lang: Lang) -> EventFormView {
+/// The open notices an answer may name, each labelled by its kind, the people it concerns and its
+/// date: every kind at once, since the form does not know the answer's type until it is sent (a
+/// notice of the wrong kind is refused naming the field).
+fn answerable(file: &CaseFile, today: Date, lang: Lang) -> Vec<(String, String)> {
+    let name_of = |key: &str| file.case.person(key).map_or_else(|| key.to_owned(), |p| p.full_name());
+    ANSWERED_NOTICES
+        .iter()
+        .flat_map(|(_, answer)| answerable_notices(file, answer, today))
+        .filter_map(|notice| {
+            let id = notice.id.clone()?;
+            let persons = notice.persons.as_ref().map_or_else(
+                || lang.t("timeline-everyone"),
+                |keys| keys.iter().map(|k| name_of(k)).collect::<Vec<_>>().join(", "),
+            );
+            let kind = lang.event_type(notice.kind.type_name());
+            Some((id.clone(), format!("{kind} — {persons} — {} ({id})", lang.date(notice.on))))
+        })
+        .collect()
+}
+
+pub fn view(state: &EventFormState, file: &CaseFile, today: Date, lang: Lang) -> EventFormView {
     let value = |field: &str| state.params.get(&id(field)).unwrap_or_default().to_owned();
     let error = |field: &str| state.errors.iter().find(|e| e.id == id(field)).map(|e| e.message.clone());
     let select = |field: &str, label: String, blank: String, options: Vec<(String, String)>| {
@@ -108,8 +130,15 @@ pub fn view(state: &EventFormState, file: &CaseFile, lang: Lang) -> EventFormVie
     fields.push(select("served_by", lang.t("intake-served-by"), lang.t("intake-not-applicable"), served));
     fields.extend(labels.iter().map(|(field, label)| input(field, lang.t(label), FieldKind::Date)));
     fields.push(input("receipt_number", lang.t("intake-receipt"), FieldKind::Text));
+    fields.push(input("amount", lang.t("event-form-amount"), FieldKind::Text));
     fields.push(input("days_to_critical_harm", lang.t("medical-days-to-harm"), FieldKind::Number));
     fields.push(input("note", lang.t("event-form-note"), FieldKind::Text));
+    fields.push(select(
+        "answers",
+        lang.t("event-form-answers"),
+        lang.t("event-form-answers-latest"),
+        answerable(file, today, lang),
+    ));
     fields.push(select(
         "supersedes",
         lang.t("event-form-supersedes"),
@@ -126,8 +155,10 @@ fn parse(params: &Params, event_id: String, lang: Lang) -> Result<amparo_domain:
     let mut take = |field: &str, value: Value| {
         object.insert(field.into(), value);
     };
-    for field in
-        ["type", "served_by", "supersedes"].iter().chain(DATE_FIELDS.iter()).chain(TEXT_FIELDS.iter())
+    for field in ["type", "served_by", "supersedes", "answers"]
+        .iter()
+        .chain(DATE_FIELDS.iter())
+        .chain(TEXT_FIELDS.iter())
     {
         if let Some(text) = params.get(&id(field)) {
             take(field, json!(text));
@@ -253,6 +284,19 @@ mod tests {
         };
         assert_eq!(event.kind.type_name(), "termination_notice");
         assert_eq!(event.id.as_deref(), Some("e9"));
+    }
+
+    #[test]
+    fn an_answer_names_the_notice_picked_and_only_an_answer_may() {
+        let picked = [("ev-type", "rfe_answered"), ("ev-on", "2026-11-20"), ("ev-answers", "e3")];
+        let event = parse(&params(&picked), "e9".into(), lang()).ok();
+        assert_eq!(event.and_then(|e| e.answers).as_deref(), Some("e3"));
+        let latest = [("ev-type", "rfe_answered"), ("ev-on", "2026-11-20"), ("ev-answers", "")];
+        let event = parse(&params(&latest), "e9".into(), lang()).ok();
+        assert_eq!(event.map(|e| e.answers), Some(None), "blank: the latest open notice");
+        let stray = [("ev-type", "departed"), ("ev-on", "2026-11-20"), ("ev-answers", "e3")];
+        let error = parse(&params(&stray), "e9".into(), lang()).err();
+        assert_eq!(error.map(|e| e.id).as_deref(), Some("ev-answers"));
     }
 
     #[test]

@@ -22,6 +22,10 @@ use crate::notifications::in_app::texts;
 struct LetterPage {
     case_id: String,
     letter: Letter,
+    /// For the staff reading it, in their language: the family's languages Amparo has no texts in.
+    fallback: Option<String>,
+    /// The staff reader's language code, which the note is written in.
+    reader_lang: &'static str,
 }
 
 pub async fn page(
@@ -69,7 +73,15 @@ pub async fn page(
         language,
         today,
     };
-    let view = LetterPage { case_id: case.id.0.clone(), letter: letter::build(texts()?, &input) };
+    let untranslated = crate::cases::page::languages_without_texts(&case.file);
+    let fallback = (!untranslated.is_empty())
+        .then(|| signed_in.lang().t1("case-language-fallback", "codes", untranslated.as_str()));
+    let view = LetterPage {
+        case_id: case.id.0.clone(),
+        letter: letter::build(texts()?, &input),
+        fallback,
+        reader_lang: signed_in.lang().code(),
+    };
     Ok(crate::ui::render(&view).into_response())
 }
 

@@ -31,5 +31,6 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/static/letter.css", Public, get(letter::stylesheet))
         .add("GET", "/api/v1/cases", Needs(ViewCases), get(api::list_cases))
         .add("GET", "/api/v1/cases/{id}", Needs(ViewCases), get(api::get_case))
+        .add("GET", "/api/v1/cases/{id}/answerable", Needs(ViewCases), get(api::answerable_notices))
         .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
 }

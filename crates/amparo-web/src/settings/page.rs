@@ -33,6 +33,7 @@ fn policy_form(policy: &Policy) -> PolicyForm {
         re_parole_lead_days: policy.re_parole_lead_days.to_string(),
         medical_refresh_days: policy.medical_refresh_days.to_string(),
         critical_care_threshold_days: policy.critical_care_threshold_days.to_string(),
+        i94_check_days: policy.i94_check_days.to_string(),
         closure_days: policy.closure_days.iter().map(Date::to_string).collect::<Vec<_>>().join("\n"),
     }
 }
@@ -129,19 +130,21 @@ pub async fn settings(
 /// The policy the form describes, or every field that is wrong.
 fn parse_policy(form: &Params, lang: Lang) -> Result<Policy, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut days = |name: &str, min: u32| -> u32 {
+    let mut days = |name: &str, min: u32, max: u32| -> u32 {
         match form.get(name).map(str::parse::<u32>) {
-            Some(Ok(n)) if (min..=MAX_DAYS).contains(&n) => n,
+            Some(Ok(n)) if (min..=max).contains(&n) => n,
             _ => {
-                let message = lang.t2("settings-error-days", "min", min, "max", MAX_DAYS);
+                let message = lang.t2("settings-error-days", "min", min, "max", max);
                 errors.push(FieldError { id: name.to_owned(), message });
                 0
             }
         }
     };
-    let re_parole_lead_days = days("re_parole_lead_days", 0);
-    let medical_refresh_days = days("medical_refresh_days", 1);
-    let critical_care_threshold_days = days("critical_care_threshold_days", 0);
+    let re_parole_lead_days = days("re_parole_lead_days", 0, MAX_DAYS);
+    let medical_refresh_days = days("medical_refresh_days", 1, MAX_DAYS);
+    let critical_care_threshold_days = days("critical_care_threshold_days", 0, MAX_DAYS);
+    let i94 = &amparo_domain::policy::I94_CHECK_DAYS_RANGE;
+    let i94_check_days = days("i94_check_days", *i94.start(), *i94.end());
     let mut closure_days = Vec::new();
     for line in form.get("closure_days").unwrap_or_default().lines().map(str::trim).filter(|l| !l.is_empty())
     {
@@ -162,6 +165,7 @@ fn parse_policy(form: &Params, lang: Lang) -> Result<Policy, Vec<FieldError>> {
             re_parole_lead_days,
             medical_refresh_days,
             critical_care_threshold_days,
+            i94_check_days,
             closure_days,
             ..Policy::default()
         })
@@ -184,6 +188,7 @@ pub async fn save_policy(
                 re_parole_lead_days: form.text("re_parole_lead_days"),
                 medical_refresh_days: form.text("medical_refresh_days"),
                 critical_care_threshold_days: form.text("critical_care_threshold_days"),
+                i94_check_days: form.text("i94_check_days"),
                 closure_days: form.text("closure_days"),
             };
             let view = page(&state, &signed_in, Some(typed), errors, None).await?;

@@ -21,6 +21,7 @@ pub struct PolicyForm {
     pub re_parole_lead_days: String,
     pub medical_refresh_days: String,
     pub critical_care_threshold_days: String,
+    pub i94_check_days: String,
     /// One day per line.
     pub closure_days: String,
 }

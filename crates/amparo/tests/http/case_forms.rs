@@ -66,6 +66,7 @@ fn settings_are_for_administrators(db: &TestDatabase) {
         ("re_parole_lead_days", "soon"),
         ("medical_refresh_days", "0"),
         ("critical_care_threshold_days", "7"),
+        ("i94_check_days", "400"),
         ("closure_days", "2026-12-24\nChristmas"),
     ];
     let refused = app.post_form("/settings/policy", &admin, &bad);
@@ -74,6 +75,8 @@ fn settings_are_for_administrators(db: &TestDatabase) {
         "href=\"#re_parole_lead_days\"",
         "href=\"#medical_refresh_days\"",
         "href=\"#closure_days\"",
+        "href=\"#i94_check_days\"",
+        "Enter a whole number of days from 1 to 365.",
         "aria-describedby=\"re_parole_lead_days-error\"",
         "value=\"soon\"",
     ] {
@@ -84,6 +87,7 @@ fn settings_are_for_administrators(db: &TestDatabase) {
         ("re_parole_lead_days", "120"),
         ("medical_refresh_days", "180"),
         ("critical_care_threshold_days", "7"),
+        ("i94_check_days", "45"),
         ("closure_days", "2026-12-24\n2026-12-31"),
     ];
     let saved = app.post_form("/settings/policy", &admin, &good);
@@ -95,6 +99,20 @@ fn settings_are_for_administrators(db: &TestDatabase) {
     );
     let page = app.get("/settings?saved=1", &admin).body;
     assert!(page.contains("Policy saved; 1 case was recomputed.") && page.contains("value=\"120\""));
+    assert!(
+        page.contains("id=\"i94_check_days\"") && page.contains("value=\"45\""),
+        "the I-94 check setting kept"
+    );
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    assert_eq!(store.policy(&org.id).unwrap().i94_check_days, 45);
+    let audit = app.get("/api/v1/audit", &admin).json();
+    let change =
+        audit["entries"].as_array().unwrap().iter().find(|e| e["action"] == "policy.changed").cloned();
+    let change = change.unwrap_or_else(|| panic!("the change is audited: {audit}"));
+    let detail: serde_json::Value = serde_json::from_str(change["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["before"]["i94_check_days"], 30, "{change}");
+    assert_eq!(detail["after"]["i94_check_days"], 45, "{change}");
     assert!(page.contains("2026-12-24\n2026-12-31"));
     let (id, _) = app.case_id(&admin, "A-1");
     assert!(
@@ -308,6 +326,7 @@ fn an_administrator_edits_an_escalation_checklist(db: &TestDatabase) {
         ("re_parole_lead_days", "90"),
         ("medical_refresh_days", "180"),
         ("critical_care_threshold_days", "7"),
+        ("i94_check_days", "30"),
         ("closure_days", ""),
     ];
     assert_eq!(app.post_form("/settings/policy", &admin, &policy).status, 303);

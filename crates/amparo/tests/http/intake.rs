@@ -4,7 +4,10 @@
 use crate::support::{PASSWORD, RouterApp};
 use amparo_store::testing::TestDatabase;
 
-amparo_store::on_both_backends!(intake_creates_a_whole_case_or_nothing);
+amparo_store::on_both_backends!(
+    intake_creates_a_whole_case_or_nothing,
+    intake_takes_any_language_code_and_the_case_page_says_english_is_shown
+);
 
 fn intake_creates_a_whole_case_or_nothing(db: &TestDatabase) {
     let app = RouterApp::start(db);
@@ -70,4 +73,54 @@ fn intake_creates_a_whole_case_or_nothing(db: &TestDatabase) {
     let again = app.post_form("/cases/new", &session, &fields);
     assert_eq!(again.status, 422);
     assert!(again.body.contains("Another case already has this reference."), "{}", again.body);
+}
+
+/// A family speaking Dari (`prs`) and Haitian Creole (`ht`): any language code is taken, a malformed one is refused naming its
+/// field, and the case page says the family's material is shown in English.
+fn intake_takes_any_language_code_and_the_case_page_says_english_is_shown(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let (session, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let form = app.get("/cases/new", &session).body;
+    assert!(form.contains(
+        "<input id=\"person-0-preferred_language\" name=\"person-0-preferred_language\" type=\"text\""
+    ));
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("people", "2"),
+        ("events", "1"),
+        ("reference", "INT-2"),
+        ("person-0-given_name", "Farid"),
+        ("person-0-family_name", "Ejemplo"),
+        ("person-0-preferred_language", "prs!"),
+        ("person-1-given_name", "Maryam"),
+        ("person-1-family_name", "Ejemplo"),
+        ("person-1-role", "parent"),
+        ("person-1-preferred_language", "ht"),
+        ("medical-condition", "leukaemia"),
+        ("event-0-type", "parole_granted"),
+        ("event-0-on", "2026-03-02"),
+        ("event-0-valid_until", "2027-03-01"),
+        ("action", "save"),
+    ];
+    let refused = app.post_form("/cases/new", &session, &fields);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("href=\"#person-0-preferred_language\""), "{}", refused.body);
+    assert_eq!(app.get("/api/v1/cases?q=INT-2", &session).json()["total"], 0, "nothing saved");
+
+    fields[6].1 = "prs";
+    let created = app.post_form("/cases/new", &session, &fields);
+    assert_eq!(created.status, 303, "{}", created.body);
+    let location = created.header("location").unwrap().to_owned();
+    let page = app.get(&location, &session).body;
+    assert!(page.contains("Amparo has no texts in ht, prs, a preferred language on this case"), "{page}");
+    assert!(page.contains("prs (no Amparo texts: English is shown)"), "{page}");
+    let switched = app.post_form("/language", &session, &[("csrf", &csrf), ("language", "es")]);
+    assert_eq!(switched.status, 303);
+    let spanish = app.get(&location, &session).body;
+    assert!(spanish.contains("Amparo no tiene textos en ht, prs"), "{spanish}");
+    let letter = app.get(&format!("{location}/letter"), &session).body;
+    assert!(letter.contains("<html lang=\"en\">"), "the letter falls back to English: {letter}");
+    assert!(letter.contains("lang=\"es\">Amparo no tiene textos en ht, prs"), "{letter}");
+    let (a1, _) = app.case_id(&session, "A-1");
+    assert!(!app.get(&format!("/cases/{a1}"), &session).body.contains("id=\"language-fallback\""));
 }

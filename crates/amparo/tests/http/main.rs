@@ -18,6 +18,7 @@ mod outages;
 mod password_forms;
 mod problems;
 mod proxies;
+mod rules_on_pages;
 mod second_factor;
 mod sign_in_attacks;
 mod site;

@@ -352,8 +352,6 @@ fn page(
         .iter()
         .map(|r| (*r, lang.t(&format!("person-role-{r}"))))
         .collect();
-    let languages: Vec<(&str, String)> =
-        ["en", "es"].iter().map(|l| (*l, lang.t(&format!("language-{l}")))).collect();
     for row in 0..form.people {
         let id = |f: &str| IntakeForm::person_id(row, f);
         let mut fields = vec![
@@ -367,13 +365,9 @@ fn page(
         fields.push(field(id("birth_date"), lang.t("col-born"), FieldKind::Date, false));
         fields.push(field(id("a_number"), lang.t("col-a-number"), FieldKind::Text, false));
         fields.push(field(id("citizenship"), lang.t("intake-citizenship"), FieldKind::Text, false));
-        let chosen = form.value(&id("preferred_language"));
-        let blank = Some(lang.t("intake-not-known"));
-        fields.push(select(
-            id("preferred_language"),
-            lang.t("col-language"),
-            choices(&languages, chosen, blank),
-        ));
+        // Any language code: families speak many languages Amparo has no texts in (letters for
+        // them fall back to English, and the case page says so).
+        fields.push(field(id("preferred_language"), lang.t("intake-language-code"), FieldKind::Text, false));
         let mut group = FieldGroup {
             id: format!("person-{row}"),
             legend: if row == 0 { lang.t("intake-patient") } else { lang.t1("intake-member", "number", row) },

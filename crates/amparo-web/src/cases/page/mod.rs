@@ -1,6 +1,7 @@
 //! The case page and its print view: who the case is about, the medical profile, statuses and
 //! deadlines with their reasons, the timeline, triage, sharing and the event form.
 
+pub mod coverage;
 pub mod views;
 
 use amparo_domain::{Derivation, Event};
@@ -105,7 +106,7 @@ pub(crate) async fn render_case_with(
         lang,
         state.clock.now(),
     );
-    let event_form = events::view(&form, &case.file, lang);
+    let event_form = events::view(&form, &case.file, today, lang);
     let mut page =
         case_view(lang, viewer(signed_in), &case, (&derivation, state.store.rules()), section, event_form);
     page.sharing = sharing;
@@ -134,13 +135,29 @@ pub async fn case_print(
         other_tasks: Vec::new(),
         assignments: Vec::new(),
     };
-    let form = events::view(&EventFormState::empty(), &case.file, lang);
+    let form = events::view(&EventFormState::empty(), &case.file, today, lang);
     let page = views::CasePrintPage {
         lang,
         case: case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form),
         printed: lang.moment(state.clock.now()),
     };
     Ok(crate::ui::render(&page).into_response())
+}
+
+/// The family's preferred languages Amparo has no texts in, comma-separated (empty when none): what
+/// the family reads from Amparo is then in English, and the pages say so.
+pub(crate) fn languages_without_texts(file: &amparo_domain::CaseFile) -> String {
+    let mut codes: Vec<&str> = file
+        .case
+        .people
+        .iter()
+        .filter_map(|p| p.preferred_language.as_ref())
+        .filter(|tag| tag.language().is_none())
+        .map(|tag| tag.as_str())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes.join(", ")
 }
 
 /// What the case page shows of triage: escalations, tasks, who is assigned, and who could be.
@@ -178,7 +195,12 @@ fn case_view(
             citizenship: or_dash(p.citizenship.as_ref().map(|c| c.as_str().to_owned())),
             language: p.preferred_language.as_ref().map_or_else(
                 || String::from("—"),
-                |tag| tag.language().map_or_else(|| tag.as_str().to_owned(), |l| lang.language_name(l)),
+                |tag| {
+                    tag.language().map_or_else(
+                        || lang.t1("language-without-texts", "code", tag.as_str()),
+                        |l| lang.language_name(l),
+                    )
+                },
             ),
         })
         .collect();
@@ -193,6 +215,7 @@ fn case_view(
         attested_on: lang.date_or_dash(m.attested_on),
     });
     let events = &stored.file.events;
+    let unlinked = amparo_domain::rules::unlinked_answers(&stored.file);
     let superseded_by = |e: &Event| {
         let id = e.id.as_ref()?;
         events.iter().find(|other| other.supersedes.as_ref() == Some(id)).and_then(|c| c.id.clone())
@@ -210,8 +233,9 @@ fn case_view(
                 .as_ref()
                 .map(|keys| keys.iter().map(|k| name_of(k)).collect::<Vec<_>>().join(", "))
                 .unwrap_or_else(|| lang.t("timeline-everyone")),
-            details: event_details(lang, e),
+            details: event_details(lang, e, derivation),
             superseded_by: superseded_by(e),
+            unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
         })
         .collect();
     let statuses = derivation
@@ -241,9 +265,12 @@ fn case_view(
             why: rules.deadline_why(lang.0, d),
             citation: d.citation.to_string(),
             rule: d.rule.as_str(),
-            past: d.due < derivation.today,
+            // An advisory date that has passed is shown, but never as overdue.
+            past: d.due < derivation.today && !d.advisory,
+            advisory: d.advisory,
         })
         .collect();
+    let coverage = coverage::coverage_views(lang, (derivation, rules), name_of);
     CasePage {
         next_deadline,
         lang,
@@ -257,21 +284,35 @@ fn case_view(
         covered_until: lang.date_or_dash(derivation.covered_until),
         statuses,
         deadlines,
+        coverage,
         viewer,
         reference: case.reference.to_string(),
         program: lang.program(case.program),
         version: stored.version,
         people,
         medical,
+        unlinked_answers: !unlinked.is_empty(),
+        untranslated: languages_without_texts(&stored.file),
         events: timeline,
         sharing: None,
     }
 }
 
-/// The event's own facts in one short line.
-fn event_details(lang: Lang, event: &Event) -> String {
-    let raw = amparo_domain::RawEvent::from(event);
+/// Whether the rules still hold someone to the departure date `depart_by` a notice printed: a later
+/// grant (or a correction) makes it moot, and then no deadline carries it.
+fn depart_by_in_force(derivation: &Derivation, depart_by: amparo_domain::Date) -> bool {
+    derivation.deadlines.iter().any(|d| d.kind == amparo_domain::DeadlineKind::DepartBy && d.due == depart_by)
+}
+
+/// The event's own facts in one short line; a departure date the rules no longer hold anyone to is
+/// said to no longer apply, so no superseded "depart by" reads as current.
+fn event_details(lang: Lang, event: &Event, derivation: &Derivation) -> String {
+    let mut raw = amparo_domain::RawEvent::from(event);
     let mut parts = Vec::new();
+    if let Some(day) = raw.depart_by.filter(|d| !depart_by_in_force(derivation, *d)) {
+        parts.push(lang.t1("detail-departure-moot", "date", lang.date(day)));
+        raw.depart_by = None;
+    }
     let mut date = |id: &str, value: Option<amparo_domain::Date>| {
         if let Some(d) = value {
             parts.push(lang.t1(id, "date", lang.date(d)));

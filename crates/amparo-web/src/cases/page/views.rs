@@ -34,6 +34,8 @@ pub struct EventView {
     pub persons: String,
     pub details: String,
     pub superseded_by: Option<String>,
+    /// An answer that names no notice: the rules took it to answer the latest open one of its kind.
+    pub unlinked: bool,
 }
 
 pub struct StatusView {
@@ -57,7 +59,10 @@ pub struct DeadlineView {
     pub why: String,
     pub citation: String,
     pub rule: &'static str,
+    /// Due before today and not advisory.
     pub past: bool,
+    /// Shown with its *why*, never an overdue alarm.
+    pub advisory: bool,
 }
 
 #[derive(Template)]
@@ -76,6 +81,8 @@ pub struct CasePage {
     pub covered_until: String,
     pub statuses: Vec<StatusView>,
     pub deadlines: Vec<DeadlineView>,
+    /// Each person's health coverage, in the order of the derivation.
+    pub coverage: Vec<super::coverage::CoverageView>,
     pub viewer: Viewer,
     pub reference: String,
     pub program: String,
@@ -83,6 +90,10 @@ pub struct CasePage {
     pub people: Vec<PersonView>,
     pub medical: Option<MedicalView>,
     pub events: Vec<EventView>,
+    /// The family's language codes Amparo has no texts in, comma-separated; empty when none.
+    pub untranslated: String,
+    /// Whether some answer of the timeline names no notice.
+    pub unlinked_answers: bool,
     /// Who the case is shared with and the form to change it, for people who may share cases.
     pub sharing: Option<crate::sharing::pages::SharingView>,
 }
