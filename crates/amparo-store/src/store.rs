@@ -152,8 +152,13 @@ impl Store {
         self.lock_row(tx, RowLock::AuditChain, &[chain.into()])
     }
 
-    /// Serialises an installation-wide change across processes, where the engine needs it.
+    /// Serialises an installation-wide change across processes, where the engine needs it. Waiting
+    /// for another process's change (and making one: every case may be re-derived) takes as long as
+    /// it takes, so the statement timeout is lifted for the transaction.
     pub(crate) fn lock_installation(&self, tx: &mut dyn Tx) -> StoreResult<()> {
+        if let Some(lift) = self.engine.lift_statement_timeout() {
+            tx.execute_batch(lift)?;
+        }
         if let Some(statement) = self.engine.installation_lock() {
             tx.execute(statement, &[])?;
         }
