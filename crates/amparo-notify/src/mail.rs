@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use serde::Deserialize;
 
@@ -65,6 +65,9 @@ pub struct SmtpFileSettings {
     pub lease_seconds: Option<u64>,
     /// Attempts before a message is given up (default 10).
     pub max_attempts: Option<u32>,
+    /// A PEM file of the authorities the relay's certificate is checked against, for a relay with
+    /// a private authority; without it, the public authorities are used.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Settings ready to connect with.
@@ -80,6 +83,8 @@ pub struct SmtpSettings {
     pub retry: Duration,
     pub lease: Duration,
     pub max_attempts: u32,
+    /// The relay's private authorities (PEM, read from `ca_file`), trusted instead of the public ones.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +97,8 @@ pub enum MailConfigError {
     Host(String),
     #[error("smtp: a username needs a password (smtp.password_file or AMPARO_SMTP_PASSWORD)")]
     MissingPassword,
+    #[error("smtp.ca_file {path}: {message}")]
+    CaFile { path: String, message: String },
 }
 
 impl SmtpFileSettings {
@@ -115,7 +122,23 @@ impl SmtpFileSettings {
         if self.host.trim().is_empty() {
             return Err(MailConfigError::Host("give the mail server's host name".into()));
         }
+        let ca_pem = match &self.ca_file {
+            Some(path) => {
+                let failed =
+                    |message: String| MailConfigError::CaFile { path: path.display().to_string(), message };
+                let pem = std::fs::read(path).map_err(|e| failed(e.to_string()))?;
+                // A file without any certificate parses as an empty list: refused as well.
+                let has_certificate = pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----");
+                Certificate::from_pem(&pem)
+                    .ok()
+                    .filter(|_| has_certificate)
+                    .ok_or_else(|| failed("not a PEM certificate".into()))?;
+                Some(pem)
+            }
+            None => None,
+        };
         Ok(SmtpSettings {
+            ca_pem,
             port: self.port.unwrap_or(self.security.default_port()),
             host: self.host,
             security: self.security,
@@ -169,8 +192,18 @@ impl SmtpMailer {
             .from
             .parse()
             .map_err(|e: lettre::address::AddressError| MailConfigError::From(e.to_string()))?;
-        let tls =
-            || TlsParameters::new(settings.host.clone()).map_err(|e| MailConfigError::Host(e.to_string()));
+        let tls = || {
+            let host = |e: lettre::transport::smtp::Error| MailConfigError::Host(e.to_string());
+            match &settings.ca_pem {
+                // Only the relay's own authorities: a public one could vouch for any name.
+                Some(pem) => TlsParameters::builder(settings.host.clone())
+                    .certificate_store(CertificateStore::None)
+                    .add_root_certificate(Certificate::from_pem(pem).map_err(host)?)
+                    .build()
+                    .map_err(host),
+                None => TlsParameters::new(settings.host.clone()).map_err(host),
+            }
+        };
         let mut builder = SmtpTransport::builder_dangerous(settings.host.as_str())
             .port(settings.port)
             .timeout(Some(settings.timeout));
@@ -223,7 +256,31 @@ mod tests {
             retry_seconds: None,
             lease_seconds: None,
             max_attempts: None,
+            ca_file: None,
         }
+    }
+
+    #[test]
+    fn finding_10_a_relay_with_a_private_authority_is_trusted_through_ca_file() {
+        let ca = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/relay-ca.pem");
+        let settings =
+            SmtpFileSettings { ca_file: Some(ca), ..file_settings() }.resolve(Some("x".into())).unwrap();
+        assert!(settings.ca_pem.as_ref().is_some_and(|pem| pem.starts_with(b"-----BEGIN CERTIFICATE-----")));
+        for security in [Security::Starttls, Security::Tls] {
+            assert!(SmtpMailer::new(&SmtpSettings { security, ..settings.clone() }).is_ok());
+        }
+
+        let missing = SmtpFileSettings { ca_file: Some("/nonexistent/ca.pem".into()), ..file_settings() };
+        let error = missing.resolve(Some("x".into())).unwrap_err().to_string();
+        assert!(error.starts_with("smtp.ca_file /nonexistent/ca.pem:"), "{error}");
+        let not_pem = std::env::temp_dir().join(format!("amparo-not-a-ca-{}.pem", std::process::id()));
+        std::fs::write(&not_pem, "not a certificate").unwrap();
+        let error = SmtpFileSettings { ca_file: Some(not_pem.clone()), ..file_settings() }
+            .resolve(Some("x".into()))
+            .unwrap_err()
+            .to_string();
+        std::fs::remove_file(&not_pem).unwrap();
+        assert!(error.contains("not a PEM certificate"), "{error}");
     }
 
     #[test]

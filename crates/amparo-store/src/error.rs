@@ -46,6 +46,14 @@ pub enum StoreError {
     Key(String),
     #[error("database error: {0}")]
     Backend(String),
+    /// The database cannot be reached, did not answer in time, or cannot write (a full disk, a
+    /// read-only database): a passing condition to retry later, not a fault of the request. The
+    /// detail is for the log.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// The disk under the database is full: nothing more can be written, audit entries included.
+    #[error("the database's disk is full: {0}")]
+    DiskFull(String),
 }
 
 impl StoreError {
@@ -57,7 +65,16 @@ impl StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
-        StoreError::Backend(error.to_string())
+        use rusqlite::ffi::ErrorCode;
+        match error.sqlite_error_code() {
+            // The disk or the database's page limit is full, the file cannot be written, or the
+            // disk fails: nothing the request did, and it passes when the operator acts.
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(error.to_string()),
+            Some(ErrorCode::ReadOnly | ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            _ => StoreError::Backend(error.to_string()),
+        }
     }
 }
 
@@ -65,15 +82,49 @@ impl From<postgres::Error> for StoreError {
     fn from(error: postgres::Error) -> Self {
         // The Display of a server error is only "db error"; the detail is what an operator needs.
         match error.as_db_error() {
-            Some(db) => StoreError::Backend(format!("{}: {}", db.code().code(), db.message())),
+            Some(db) => {
+                let detail = format!("{}: {}", db.code().code(), db.message());
+                if db.code().code() == "53100" {
+                    StoreError::DiskFull(detail)
+                } else if unavailable_state(db.code().code()) {
+                    StoreError::Unavailable(detail)
+                } else {
+                    StoreError::Backend(detail)
+                }
+            }
+            None if no_answer(&error) => StoreError::Unavailable(error.to_string()),
             None => StoreError::Backend(error.to_string()),
         }
     }
 }
 
+/// No answer from the server at all: a closed connection, a failed or timed-out connect, a broken
+/// socket. (A value that cannot be converted, or a refused TLS handshake, is a fault to fix instead.)
+fn no_answer(error: &postgres::Error) -> bool {
+    let text = error.to_string();
+    if text.starts_with("error performing TLS handshake") {
+        return false;
+    }
+    let io = std::error::Error::source(error).is_some_and(|source| source.is::<std::io::Error>());
+    error.is_closed() || io || text.starts_with("timeout")
+}
+
+/// SQLSTATEs that say the server cannot serve now rather than that the statement is wrong:
+/// connection exceptions (08), a read-only transaction (25006, a standby or a revoked write), no
+/// room (53: disk full, out of memory, too many connections), a cancelled statement (57014, the
+/// statement timeout) and a server shutting down (57P).
+fn unavailable_state(code: &str) -> bool {
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57P")
+        || code == "57014"
+        || code == "25006"
+}
+
 impl From<r2d2::Error> for StoreError {
     fn from(error: r2d2::Error) -> Self {
-        StoreError::Backend(format!("connection pool: {error}"))
+        // The pool gives up only when no connection could be made or freed in time.
+        StoreError::Unavailable(format!("connection pool: {error}"))
     }
 }
 

@@ -50,6 +50,9 @@ fn bulk_import<F: Borrow<CaseFile> + Send>(
     let engine = store.engine();
     engine.bulk_begin()?;
     let imported = store.write(|tx| {
+        if let Some(lift) = engine.lift_statement_timeout() {
+            tx.execute_batch(lift)?;
+        }
         store.lock_audit_chain(tx, org.as_str())?;
         let deferred = engine.defer_indexes(tx, expected)?;
         let ids = import(tx, &context, source)?;

@@ -42,9 +42,10 @@ pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
 pub use cases::answers::AnswerableNotice;
-pub use db::Backend;
 pub use db::migrate::MigrationReport;
+pub use db::options::{DatabaseOptions, SslMode};
 pub use db::sqlite::path_from_url as sqlite_path_from_url;
+pub use db::{Backend, DiskReport};
 pub use derivation::Rules;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
@@ -71,10 +72,20 @@ pub fn open(url: &str, sealer: Sealer) -> StoreResult<Arc<Store>> {
 /// As [`open`], deriving deadlines under `rules`; when they differ from the rules the stored
 /// deadlines were derived under, every case is marked for re-derivation.
 pub fn open_with_rules(url: &str, rules: Rules, sealer: Sealer) -> StoreResult<Arc<Store>> {
+    open_with_options(url, rules, sealer, &DatabaseOptions::default())
+}
+
+/// As [`open_with_rules`], connecting as `options` say (pool size, timeouts, TLS, disk).
+pub fn open_with_options(
+    url: &str,
+    rules: Rules,
+    sealer: Sealer,
+    options: &DatabaseOptions,
+) -> StoreResult<Arc<Store>> {
     let store = if is_postgres_url(url) {
-        Store::open_postgres(url, sealer)?
+        Store::open_postgres_with(url, sealer, options)?
     } else {
-        Store::open_sqlite(sqlite_path_from_url(url), sealer)?
+        Store::open_sqlite_with(sqlite_path_from_url(url), sealer, options)?
     };
     let store = store.with_rules(rules);
     store.migrate()?;

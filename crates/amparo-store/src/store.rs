@@ -7,7 +7,12 @@ use std::path::Path;
 use amparo_domain::{EscalationTemplates, RuleSet};
 use chrono::{DateTime, Utc};
 
+use crate::db::DiskReport;
 use crate::db::migrate::{self, MigrationReport};
+use crate::db::options::DatabaseOptions;
+
+/// The `amparo_meta` key the health check writes.
+const HEALTH_PROBE: &str = "health_probe";
 use crate::db::postgres::PgEngine;
 use crate::db::sqlite::SqliteEngine;
 use crate::db::{Backend, Engine, RowLock, Tx, Value, Work};
@@ -29,8 +34,17 @@ impl Store {
     /// Opens (creating if needed) a SQLite file, with the built-in rules; migrations are not applied
     /// (see [`Store::migrate`], or [`crate::open`] which does everything).
     pub fn open_sqlite(path: impl AsRef<Path>, sealer: Sealer) -> StoreResult<Store> {
+        Store::open_sqlite_with(path, sealer, &DatabaseOptions::default())
+    }
+
+    /// As [`Store::open_sqlite`], with the pool size and disk settings of `options`.
+    pub fn open_sqlite_with(
+        path: impl AsRef<Path>,
+        sealer: Sealer,
+        options: &DatabaseOptions,
+    ) -> StoreResult<Store> {
         Ok(Store {
-            engine: Box::new(SqliteEngine::open(path)?),
+            engine: Box::new(SqliteEngine::open(path, options)?),
             rules: Rules::builtin()?,
             sealer,
             operator: Default::default(),
@@ -41,8 +55,13 @@ impl Store {
     /// migrations are not applied. Server settings ride in the URL as libpq does it, e.g.
     /// `?options=-c%20search_path%3Dtenant_a` to work inside one schema.
     pub fn open_postgres(url: &str, sealer: Sealer) -> StoreResult<Store> {
+        Store::open_postgres_with(url, sealer, &DatabaseOptions::default())
+    }
+
+    /// As [`Store::open_postgres`], with the pool, timeouts and TLS of `options`.
+    pub fn open_postgres_with(url: &str, sealer: Sealer, options: &DatabaseOptions) -> StoreResult<Store> {
         Ok(Store {
-            engine: Box::new(PgEngine::open(url)?),
+            engine: Box::new(PgEngine::open(url, options)?),
             rules: Rules::builtin()?,
             sealer,
             operator: Default::default(),
@@ -62,6 +81,24 @@ impl Store {
     /// Answers when the database does (for health checks).
     pub fn ping(&self) -> StoreResult<()> {
         self.engine.ping()
+    }
+
+    /// Whether the database can write now: records the time of this check in `amparo_meta`, in a
+    /// transaction that commits, so that a full disk or a read-only database is found as a real
+    /// write would find it (a rolled-back write may never reach the disk).
+    pub fn probe_write(&self, now: DateTime<Utc>) -> StoreResult<()> {
+        let stamp = now.to_rfc3339();
+        self.write(|tx| {
+            if !crate::meta::update(tx, HEALTH_PROBE, &stamp)? {
+                crate::meta::insert(tx, HEALTH_PROBE, &stamp)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The room left on the disk under the database, where the engine can see it (SQLite).
+    pub fn disk(&self) -> Option<DiskReport> {
+        self.engine.disk()
     }
 
     /// Applies every embedded migration not yet applied; refuses a schema newer than this binary.
@@ -138,8 +175,13 @@ impl Store {
         self.lock_row(tx, RowLock::AuditChain, &[chain.into()])
     }
 
-    /// Serialises an installation-wide change across processes, where the engine needs it.
+    /// Serialises an installation-wide change across processes, where the engine needs it. Waiting
+    /// for another process's change (and making one: every case may be re-derived) takes as long as
+    /// it takes, so the statement timeout is lifted for the transaction.
     pub(crate) fn lock_installation(&self, tx: &mut dyn Tx) -> StoreResult<()> {
+        if let Some(lift) = self.engine.lift_statement_timeout() {
+            tx.execute_batch(lift)?;
+        }
         if let Some(statement) = self.engine.installation_lock() {
             tx.execute(statement, &[])?;
         }

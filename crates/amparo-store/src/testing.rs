@@ -158,3 +158,48 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A small file system of its own (tmpfs), to fill up as a disk fills. Mounting needs root, which
+/// CI and this project's machines have; elsewhere [`TinyDisk::mount`] says so and gives `None`.
+/// Unmounted when dropped.
+pub struct TinyDisk {
+    dir: tempfile::TempDir,
+}
+
+impl TinyDisk {
+    pub fn mount(bytes: u64) -> Option<TinyDisk> {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes},mode=0700"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status();
+        if status.is_ok_and(|s| s.success()) {
+            Some(TinyDisk { dir })
+        } else {
+            eprintln!("full-disk test skipped: mounting a small tmpfs needs root");
+            None
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a filler file until the disk refuses more; returns its path.
+    pub fn fill(&self) -> PathBuf {
+        use std::io::Write as _;
+        let path = self.dir.path().join(format!("filler-{}", uuid::Uuid::new_v4().simple()));
+        let mut file = std::fs::File::create(&path).expect("create the filler");
+        let block = vec![0u8; 4096];
+        while file.write_all(&block).and_then(|()| file.flush()).is_ok() {}
+        let _ = file.sync_all();
+        path
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(self.dir.path()).status();
+    }
+}

@@ -21,9 +21,10 @@ use axum::Router;
 use axum::routing::get;
 use http::access::Routes;
 
-pub use account::password_hash::{hash_password, verify_password};
+pub use account::password_hash::{PasswordMatch, check_password, hash_password, verify_password};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use http::access::{Access, MATRIX, Permission, RouteAccess, allows};
+pub use http::client_address::TrustedProxies;
 pub use http::error::WebError;
 pub use http::throttle::Throttle;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     /// Failed sign-ins per account and per address.
     pub throttle: Arc<http::throttle::Throttle>,
     pub notifications: NotificationSettings,
+    /// Reverse proxies whose forwarding headers name the client's address.
+    pub trusted_proxies: http::client_address::TrustedProxies,
 }
 
 /// What the notification pages need to know of the server's setup.
@@ -56,7 +59,14 @@ impl AppState {
             secure_cookies,
             throttle: Arc::default(),
             notifications: NotificationSettings::default(),
+            trusted_proxies: http::client_address::TrustedProxies::default(),
         }
+    }
+
+    /// Believes the forwarding headers of requests from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: http::client_address::TrustedProxies) -> AppState {
+        self.trusted_proxies = proxies;
+        self
     }
 
     pub fn with_notifications(mut self, email_configured: bool, public_url: Option<String>) -> AppState {

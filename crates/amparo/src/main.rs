@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod demo_data;
 mod error;
+mod private_file;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -46,6 +46,9 @@ pub fn apply(engine: &dyn Engine, now: DateTime<Utc>) -> StoreResult<MigrationRe
     let migrations = engine.migrations();
     let mut report = None;
     engine.write(&mut |tx| {
+        if let Some(lift) = engine.lift_statement_timeout() {
+            tx.execute_batch(lift)?;
+        }
         if let Some(lock) = engine.installation_lock() {
             tx.execute_batch(lock)?;
         }

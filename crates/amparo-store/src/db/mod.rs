@@ -3,8 +3,13 @@
 //! need explicit locks, the two engines, and the migrations that build their schemas.
 
 pub mod migrate;
+pub mod options;
+mod pg_tls;
+mod pg_url;
 pub mod postgres;
 pub mod sqlite;
+mod sqlite_disk;
+mod sqlite_files;
 mod tx;
 
 pub use tx::{DbFailure, DbResult, Row, Tx, Value};
@@ -28,6 +33,24 @@ pub enum RowLock {
     AuditChain,
 }
 
+/// Room on the disk under a database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiskReport {
+    /// Bytes free for the database's writer.
+    pub free_bytes: u64,
+    /// Under this many free bytes, administrators are warned.
+    pub warning_bytes: u64,
+    /// Whether the room reserved for the audit trail is still held (not yet released by a full disk).
+    pub reserve_held: bool,
+}
+
+impl DiskReport {
+    /// Whether administrators should be told: space under the threshold, or the reserve spent.
+    pub fn is_low(&self) -> bool {
+        self.free_bytes < self.warning_bytes || !self.reserve_held
+    }
+}
+
 /// Work run inside a connection or transaction; called exactly once.
 pub type Work<'a> = dyn FnMut(&mut dyn Tx) -> StoreResult<()> + 'a;
 
@@ -37,6 +60,11 @@ pub trait Engine: Send + Sync + 'static {
 
     /// Answers when the database does (for health checks).
     fn ping(&self) -> StoreResult<()>;
+
+    /// The room left on the disk under the database, where the engine can see it (SQLite).
+    fn disk(&self) -> Option<DiskReport> {
+        None
+    }
 
     /// Runs `work` on a connection, outside an explicit transaction. For reads only: every write
     /// goes through [`Engine::write`].
@@ -57,6 +85,12 @@ pub trait Engine: Send + Sync + 'static {
     /// The statement that serialises installation-wide changes (migrations, rule adoption) across
     /// processes, if one is needed.
     fn installation_lock(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The statement that lifts the statement timeout for the rest of a transaction, for the few
+    /// whose size is the data's (migrations, bulk imports), where the engine has a timeout.
+    fn lift_statement_timeout(&self) -> Option<&'static str> {
         None
     }
 

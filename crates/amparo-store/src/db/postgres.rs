@@ -1,9 +1,11 @@
 //! PostgreSQL, for deployments that outgrow one machine. Same SQL as SQLite where it can be; the
 //! differences (row locks with `FOR UPDATE`, advisory locks around migrations, error codes) live here.
 
-use postgres::{Client, NoTls};
+use postgres::Client;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::db::migrate::{self, Migration};
+use crate::db::options::{DatabaseOptions, SslMode};
 use crate::db::{Backend, DbFailure, DbResult, Engine, Row, RowLock, Tx, Value, Work};
 use crate::error::{StoreError, StoreResult};
 
@@ -13,13 +15,15 @@ struct PgConnection {
     statements: PgStatements,
 }
 
-const POOL_SIZE: u32 = 8;
 /// Serialises installation-wide changes (migrations, rule adoption) across processes; the number is
 /// arbitrary and fixed.
 const INSTALLATION_LOCK: &str = "SELECT pg_advisory_xact_lock(107122664764015)";
 
 struct Manager {
     config: postgres::Config,
+    tls: MakeRustlsConnect,
+    /// Set on each new connection, so that no statement holds a connection (and a request) longer.
+    statement_timeout: std::time::Duration,
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -27,7 +31,10 @@ impl r2d2::ManageConnection for Manager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<PgConnection, postgres::Error> {
-        Ok(PgConnection { client: self.config.connect(NoTls)?, statements: PgStatements::default() })
+        let mut client = self.config.connect(self.tls.clone())?;
+        let milliseconds = self.statement_timeout.as_millis();
+        client.batch_execute(&format!("SET statement_timeout = {milliseconds}"))?;
+        Ok(PgConnection { client, statements: PgStatements::default() })
     }
 
     fn is_valid(&self, connection: &mut PgConnection) -> Result<(), postgres::Error> {
@@ -46,15 +53,38 @@ pub struct PgEngine {
 
 impl PgEngine {
     /// Connects to the database a `postgres://` URL names. Server settings ride in the URL as libpq
-    /// does it, e.g. `?options=-c%20search_path%3Dtenant_a` to work inside one schema.
-    pub fn open(url: &str) -> StoreResult<PgEngine> {
-        let config: postgres::Config =
-            url.parse().map_err(|e| StoreError::Backend(format!("not a usable PostgreSQL URL: {e}")))?;
-        let manager = Manager { config };
+    /// does it, e.g. `?options=-c%20search_path%3Dtenant_a` to work inside one schema; so do
+    /// `sslmode` and `sslrootcert` (see `pg_tls`), which win over `options`.
+    pub fn open(url: &str, options: &DatabaseOptions) -> StoreResult<PgEngine> {
+        let tls = super::pg_url::split_tls(url)?;
+        let mut config: postgres::Config =
+            tls.rest.parse().map_err(|e| StoreError::Backend(format!("not a usable PostgreSQL URL: {e}")))?;
+        let mode = tls.ssl_mode.or(options.ssl_mode).unwrap_or(SslMode::Prefer);
+        let root_cert = tls.ssl_root_cert.or_else(|| options.ssl_root_cert.clone());
+        let (connector, negotiated) = super::pg_tls::connector(mode, root_cert.as_deref())?;
+        config.ssl_mode(negotiated).connect_timeout(options.connect_timeout);
+        // A server that stops answering mid-statement (a dropped route) is given up on once the
+        // statement could have finished, rather than after the kernel's many minutes.
+        config.tcp_user_timeout(options.connect_timeout + options.statement_timeout);
+        let manager = Manager { config, tls: connector, statement_timeout: options.statement_timeout };
         // Connect once up front so that a wrong URL fails now, with the server's reason.
-        r2d2::ManageConnection::connect(&manager)
-            .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
-        let pool = r2d2::Pool::builder().max_size(POOL_SIZE).min_idle(Some(1)).build(manager)?;
+        r2d2::ManageConnection::connect(&manager).map_err(|e| {
+            let reason = StoreError::from(e);
+            let detail = match &reason {
+                StoreError::Unavailable(detail) | StoreError::Backend(detail) => detail.clone(),
+                other => other.to_string(),
+            };
+            let message = format!("cannot connect to PostgreSQL (sslmode={}): {detail}", mode.as_str());
+            match reason {
+                StoreError::Unavailable(_) => StoreError::Unavailable(message),
+                _ => StoreError::Backend(message),
+            }
+        })?;
+        let pool = r2d2::Pool::builder()
+            .max_size(options.pool_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(options.connect_timeout)
+            .build(manager)?;
         Ok(PgEngine { pool })
     }
 
@@ -110,6 +140,12 @@ impl Engine for PgEngine {
 
     fn installation_lock(&self) -> Option<&'static str> {
         Some(INSTALLATION_LOCK)
+    }
+
+    /// A migration or an import may build an index over every row: its time is the data's, not a
+    /// sign of a stuck server, so the session's statement timeout does not apply to it.
+    fn lift_statement_timeout(&self) -> Option<&'static str> {
+        Some("SET LOCAL statement_timeout = 0")
     }
 }
 

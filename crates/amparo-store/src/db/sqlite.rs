@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::db::DiskReport;
 use crate::db::migrate::{self, Migration};
+use crate::db::options::DatabaseOptions;
+use crate::db::sqlite_disk::{Reserve, free_bytes};
 use crate::db::{Backend, DbFailure, DbResult, Engine, Row, Tx, Value, Work};
 use crate::error::{StoreError, StoreResult};
 
-const POOL_SIZE: u32 = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Imports smaller than this keep the secondary indexes: rebuilding them would cost more than it saves.
 const BULK_LOAD_MIN_CASES: i64 = 1_000;
@@ -77,6 +79,10 @@ impl r2d2::ManageConnection for Manager {
 /// SQLite behind a pool of connections, with the writers of this process queued.
 pub struct SqliteEngine {
     pool: r2d2::Pool<Manager>,
+    path: PathBuf,
+    /// Room kept for the audit trail, released when the disk fills up.
+    reserve: Reserve,
+    low_space_warning_bytes: u64,
     /// Writers of this process queue here rather than in SQLite's busy handler, which polls with
     /// sleeps and can starve one writer past the busy timeout while others keep winning.
     writers: std::sync::Mutex<()>,
@@ -85,7 +91,7 @@ pub struct SqliteEngine {
 impl SqliteEngine {
     /// Opens (creating if needed) the database file. Migrations are applied by
     /// [`crate::Store::migrate`].
-    pub fn open(path: impl AsRef<Path>) -> StoreResult<SqliteEngine> {
+    pub fn open(path: impl AsRef<Path>, options: &DatabaseOptions) -> StoreResult<SqliteEngine> {
         let path = path.as_ref().to_path_buf();
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
@@ -97,15 +103,28 @@ impl SqliteEngine {
                 parent.display()
             )));
         }
+        super::sqlite_files::make_private(&path).map_err(|e| {
+            StoreError::Backend(format!("cannot make the SQLite database {} private: {e}", path.display()))
+        })?;
         // Connect once outside the pool so that an unusable file is reported with its path.
         Manager { path: path.clone() }.connect_checked().map_err(|e| {
             StoreError::Backend(format!("cannot open the SQLite database {}: {e}", path.display()))
         })?;
         let pool = r2d2::Pool::builder()
-            .max_size(POOL_SIZE)
+            .max_size(options.pool_size.max(1))
             .min_idle(Some(1))
             .build(Manager { path: path.clone() })?;
-        Ok(SqliteEngine { pool, writers: std::sync::Mutex::new(()) })
+        let reserve = Reserve::beside(&path, options.audit_reserve_bytes);
+        if let Err(e) = reserve.make() {
+            tracing::warn!(file = %reserve.path().display(), error = %e, "cannot reserve room for the audit trail");
+        }
+        Ok(SqliteEngine {
+            pool,
+            path,
+            reserve,
+            low_space_warning_bytes: options.low_space_warning_bytes,
+            writers: std::sync::Mutex::new(()),
+        })
     }
 
     fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
@@ -116,6 +135,25 @@ impl SqliteEngine {
     /// most recently returned idle connection first, which is the one this call used.
     fn set_cache_size(&self, kib: i64) -> StoreResult<()> {
         self.conn()?.execute_batch(&format!("PRAGMA cache_size = {kib}"))?;
+        Ok(())
+    }
+}
+
+impl SqliteEngine {
+    fn release_reserve(&self, how: &str) {
+        if self.reserve.release() {
+            tracing::error!(
+                file = %self.reserve.path().display(),
+                "the database's disk is {how}: the room reserved for the audit trail was released; free space now"
+            );
+        }
+    }
+
+    fn write_once(&self, work: &mut Work<'_>) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        work(&mut SqliteTx(&tx))?;
+        tx.commit()?;
         Ok(())
     }
 }
@@ -142,6 +180,19 @@ impl Engine for SqliteEngine {
         migrate::SQLITE
     }
 
+    fn disk(&self) -> Option<DiskReport> {
+        let free_bytes = free_bytes(&self.path).ok()?;
+        // Space came back (the operator acted): hold the reserve again.
+        if !self.reserve.is_held()
+            && let Err(e) = self.reserve.make()
+        {
+            tracing::warn!(error = %e, "cannot reserve room for the audit trail");
+        }
+        // A reserve of zero bytes is one the operator turned off; it is never "spent".
+        let reserve_held = self.reserve.is_held() || self.reserve.is_disabled();
+        Some(DiskReport { free_bytes, warning_bytes: self.low_space_warning_bytes, reserve_held })
+    }
+
     fn integrity_check(&self) -> StoreResult<()> {
         let conn = self.conn()?;
         let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
@@ -159,11 +210,19 @@ impl Engine for SqliteEngine {
         // A writer that panicked left nothing half-written (its transaction rolled back), so a
         // poisoned queue is still a usable one.
         let _turn = self.writers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut conn = self.conn()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        work(&mut SqliteTx(&tx))?;
-        tx.commit()?;
-        Ok(())
+        // The disk is (nearly) full: the room reserved for this moment is given up before the
+        // write, so that reads (each recording its audit entry) and writes go on while the
+        // operator makes room.
+        if self.reserve.is_held() && free_bytes(&self.path).is_ok_and(|free| free < self.reserve.bytes() / 2)
+        {
+            self.release_reserve("nearly full");
+        }
+        let written = self.write_once(work);
+        // Full all the same (the disk filled faster than checked): released for the next write.
+        if matches!(written, Err(StoreError::DiskFull(_))) && self.reserve.is_held() {
+            self.release_reserve("full");
+        }
+        written
     }
 
     // No `row_lock`: the write lock taken at `BEGIN IMMEDIATE` already serialises writers.

@@ -50,10 +50,12 @@ error-heading-not-found = Not found
 error-heading-conflict = Conflict
 error-heading-forbidden = Not allowed
 error-heading-other = Something is wrong
+error-heading-unavailable = Temporarily unavailable
 error-back = Back to the start
 error-csrf = The form has expired. Reload the page and try again.
 error-not-found = What you asked for was not found.
 error-unauthenticated = You are not signed in.
+error-unavailable = The database cannot be reached or cannot record anything right now (incident { $incident }). Nothing was shown or changed: every look at a case is recorded first, and that record could not be written. Try again in a few minutes; if this persists, tell an administrator.
 error-internal = Something went wrong on our side (incident { $incident }). Nothing was changed.
 error-reset-link = This password-reset link is not valid: it was used, it expired or it was mistyped. Ask an administrator of your organisation for a new one.
 error-invalid = This could not be accepted:
@@ -460,6 +462,8 @@ weekday-7 = Sunday
 ## Settings
 
 settings-title = Settings
+settings-disk-low = The disk under the database is nearly full ({ $free } MiB free). When it is full, case pages and sign-ins stop, because their audit entries cannot be written. Ask the operator to make room.
+settings-disk-reserve-spent = The disk under the database filled up and the room reserved for the audit trail is being used ({ $free } MiB free). Case pages and sign-ins will stop soon. Ask the operator to make room now.
 settings-saved = { $count ->
     [one] Policy saved; 1 case was recomputed.
    *[other] Policy saved; { $count } cases were recomputed.

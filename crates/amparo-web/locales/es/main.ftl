@@ -61,10 +61,12 @@ error-heading-not-found = No encontrado
 error-heading-conflict = Conflicto
 error-heading-forbidden = No permitido
 error-heading-other = Algo no está bien
+error-heading-unavailable = No disponible por el momento
 error-back = Volver al inicio
 error-csrf = El formulario caducó. Vuelva a cargar la página e inténtelo de nuevo.
 error-not-found = No se encontró lo que buscaba.
 error-unauthenticated = No ha iniciado sesión.
+error-unavailable = No se puede acceder a la base de datos o no puede registrar nada en este momento (incidente { $incident }). No se mostró ni se modificó nada: cada consulta de un caso se registra primero, y ese registro no se pudo escribir. Inténtelo de nuevo en unos minutos; si sigue ocurriendo, avise a una persona que administre el sistema.
 error-internal = Algo falló de nuestro lado (incidente { $incident }). No se modificó nada.
 error-reset-link = Este enlace para restablecer la contraseña no es válido: ya se usó, caducó o está mal escrito. Pida uno nuevo a una persona que administre su organización.
 error-invalid = No se pudo aceptar:
@@ -474,6 +476,8 @@ weekday-7 = domingo
 ## Configuración
 
 settings-title = Configuración
+settings-disk-low = El disco de la base de datos está casi lleno ({ $free } MiB libres). Cuando se llene, las páginas de casos y los inicios de sesión se detendrán, porque no se podrán registrar en la auditoría. Pida al operador que libere espacio.
+settings-disk-reserve-spent = El disco de la base de datos se llenó y se está usando el espacio reservado para la auditoría ({ $free } MiB libres). Las páginas de casos y los inicios de sesión se detendrán pronto. Pida al operador que libere espacio ya.
 settings-saved = { $count ->
     [one] Política guardada; se recalculó 1 caso.
    *[other] Política guardada; se recalcularon { $count } casos.

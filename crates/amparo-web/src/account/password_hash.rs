@@ -1,11 +1,18 @@
 //! Argon2id password hashing. Both operations are deliberately slow; callers run them on the blocking
 //! pool, never on the async executor.
+//!
+//! What is hashed is the password in Unicode NFC ([`password_policy::normalise`]), so "ñ" typed as
+//! one code point or as "n" and a combining tilde is the same password. Hashes made before that were
+//! of the text as typed: [`check_password`] tries the normalised form first and then the raw one,
+//! and says which matched, so that sign-in can store a normalised hash in place of a raw one.
 
+use amparo_trust::password_policy;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-/// Hashes a password into a PHC string with a fresh random salt.
+/// Hashes a password, normalised, into a PHC string with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, String> {
+    let password = password_policy::normalise(password);
     let mut salt_bytes = [0u8; 16];
     getrandom::fill(&mut salt_bytes).map_err(|e| format!("random salt: {e}"))?;
     let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| format!("salt: {e}"))?;
@@ -15,10 +22,37 @@ pub fn hash_password(password: &str) -> Result<String, String> {
         .map_err(|e| format!("hash: {e}"))
 }
 
-/// Whether `password` matches the PHC string `hash`. A malformed hash never matches.
+/// How a password matched a stored hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordMatch {
+    /// It does not match.
+    No,
+    /// Its normalised form matches: the hash is of the current kind.
+    Normalised,
+    /// Only the text as typed matches: the hash was made before passwords were normalised, and
+    /// should be replaced by a hash of the normalised form.
+    Raw,
+}
+
+/// Whether `password` matches the PHC string `hash`, and in which form. A malformed hash never
+/// matches. The raw form is tried only when normalising changed the text, so a password that is
+/// already normalised costs one hash, as before.
+pub fn check_password(password: &str, hash: &str) -> PasswordMatch {
+    let Ok(parsed) = PasswordHash::new(hash) else { return PasswordMatch::No };
+    let matches = |text: &str| Argon2::default().verify_password(text.as_bytes(), &parsed).is_ok();
+    let normalised = password_policy::normalise(password);
+    if matches(&normalised) {
+        PasswordMatch::Normalised
+    } else if normalised != password && matches(password) {
+        PasswordMatch::Raw
+    } else {
+        PasswordMatch::No
+    }
+}
+
+/// Whether `password` matches the PHC string `hash` in either form.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    check_password(password, hash) != PasswordMatch::No
 }
 
 /// Checked against when the email is unknown, so that the answer takes as long as for a real user.
@@ -39,5 +73,25 @@ mod tests {
         assert!(!verify_password("a long enough passphrasE", &a));
         assert!(!verify_password("anything", "not a hash"));
         assert!(!verify_password("anything", DUMMY_HASH));
+    }
+
+    const COMPOSED: &str = "contrase\u{f1}a de la monta\u{f1}a";
+    const DECOMPOSED: &str = "contrasen\u{303}a de la montan\u{303}a";
+
+    #[test]
+    fn composed_and_decomposed_forms_are_one_password() {
+        let hash = hash_password(DECOMPOSED).unwrap();
+        assert_eq!(check_password(COMPOSED, &hash), PasswordMatch::Normalised);
+        assert_eq!(check_password(DECOMPOSED, &hash), PasswordMatch::Normalised);
+    }
+
+    #[test]
+    fn a_hash_of_the_raw_form_matches_and_asks_to_be_replaced() {
+        // A hash made before normalisation: of the decomposed text as typed.
+        let salt = SaltString::encode_b64(&[7u8; 16]).unwrap();
+        let raw = Argon2::default().hash_password(DECOMPOSED.as_bytes(), &salt).unwrap().to_string();
+        assert_eq!(check_password(DECOMPOSED, &raw), PasswordMatch::Raw);
+        assert_eq!(check_password(COMPOSED, &raw), PasswordMatch::No, "only what was typed then matches");
+        assert_eq!(check_password("another password entirely", &raw), PasswordMatch::No);
     }
 }

@@ -10,13 +10,11 @@
 //! - Removal: by the user with a current code, or by an administrator for someone who lost their
 //!   phone (which ends that person's sessions).
 
-use std::net::SocketAddr;
-
 use amparo_domain::org::UserRole;
 use amparo_store::{Enrolment, Promotion, SessionRecord, SessionStage, User, UserId};
 use amparo_trust::totp::TotpSecret;
 use askama::Template;
-use axum::extract::{ConnectInfo, Extension, FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -24,6 +22,7 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::http::client_address::ClientAddress;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedWrite;
 use crate::http::forgery::{self, FormRefused, GuardedForm};
@@ -169,7 +168,7 @@ pub struct CodeForm {
 
 pub async fn submit_code(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddress(address): ClientAddress,
     PendingSignIn(pending): PendingSignIn,
     form: Result<GuardedForm<CodeForm>, FormRefused<CodeForm>>,
 ) -> Result<Response, WebError> {
@@ -185,7 +184,7 @@ pub async fn submit_code(
         return Ok(refused.into_response());
     }
     let lang = Lang(user.language);
-    let keys = throttle::keys(&user.email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
+    let keys = throttle::keys(&user.email, address, None);
     let now = state.clock.now();
     // Counted before the code is checked, and handed back below only for a right code.
     if let Err(wait) = state.throttle.reserve(&keys, now) {
@@ -356,14 +355,13 @@ pub struct SecurityForm {
 async fn checked_step(
     state: &AppState,
     signed_in: &SignedIn,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    address: Option<std::net::IpAddr>,
     form: &SecurityForm,
     confirmed: bool,
 ) -> Result<Result<i64, Response>, WebError> {
     let lang = signed_in.lang();
     let next = crate::account::sign_in::safe_next(form.next.as_deref());
-    let keys =
-        throttle::keys(&signed_in.user.email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
+    let keys = throttle::keys(&signed_in.user.email, address, None);
     let now = state.clock.now();
     // Counted before the code is checked, and handed back below only for a right code.
     if let Err(wait) = state.throttle.reserve(&keys, now) {
@@ -397,10 +395,10 @@ async fn checked_step(
 pub async fn confirm(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddress(address): ClientAddress,
     GuardedForm(form): GuardedForm<SecurityForm>,
 ) -> Result<Response, WebError> {
-    let step = match checked_step(&state, &signed_in, peer, &form, false).await? {
+    let step = match checked_step(&state, &signed_in, address, &form, false).await? {
         Ok(step) => step,
         Err(page) => return Ok(page),
     };
@@ -432,11 +430,11 @@ pub async fn confirm(
 pub async fn remove(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddress(address): ClientAddress,
     GuardedForm(form): GuardedForm<SecurityForm>,
 ) -> Result<Response, WebError> {
     // The code only proves the phone is at hand; the secret it belongs to is deleted with the factor.
-    if let Err(page) = checked_step(&state, &signed_in, peer, &form, true).await? {
+    if let Err(page) = checked_step(&state, &signed_in, address, &form, true).await? {
         return Ok(page);
     }
     let now = state.clock.now();

@@ -2,10 +2,8 @@
 //! out of this browser, and signing out everywhere at once.
 
 use amparo_store::SessionStage;
-use axum::Extension;
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
@@ -14,6 +12,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::account::password_hash;
 use crate::account::views::LoginPage;
+use crate::http::client_address::ClientAddress;
 use crate::http::error::WebError;
 use crate::http::forgery::{self, GuardedForm};
 use crate::http::session::{SignedIn, new_session};
@@ -67,15 +66,19 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     GuardedForm(form): GuardedForm<LoginForm>,
 ) -> Result<Response, WebError> {
     let lang = i18n::from_request(&headers);
     let email = form.email.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
-    let throttle_keys = throttle::keys(&email, peer.map(|Extension(ConnectInfo(address))| address.ip()));
     let started = state.clock.now();
+    // A browser this account signed in from before is throttled on its own, so that failures from
+    // elsewhere (or from everyone behind the same proxy) do not shut its owner out.
+    let device = cookies::get(&headers, throttle::DEVICE_COOKIE)
+        .and_then(|token| state.throttle.known_device(&token, &email, started));
+    let throttle_keys = throttle::keys(&email, address, device.as_ref());
     // Refused before the password is looked at, right or wrong: a guessing loop learns nothing. The
     // attempt is counted now, before the slow hash, and handed back only if the password is right,
     // so a burst of parallel guesses gets no more checks than the limit.
@@ -100,11 +103,21 @@ pub async fn login(
         }
         None => (password_hash::DUMMY_HASH.to_owned(), None, SessionStage::Complete),
     };
-    let matches = tokio::task::spawn_blocking(move || password_hash::verify_password(&password_text, &hash))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let outcome = tokio::task::spawn_blocking(move || {
+        let outcome = password_hash::check_password(&password_text, &hash);
+        // A hash from before passwords were normalised: replaced by one of the normalised form,
+        // made here while the password is at hand (the only time it is).
+        let upgrade = match outcome {
+            password_hash::PasswordMatch::Raw => Some(password_hash::hash_password(&password_text)),
+            _ => None,
+        };
+        (outcome, upgrade)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    let (matched, upgrade) = outcome;
     let user = match user {
-        Some(user) if matches => user,
+        Some(user) if matched != password_hash::PasswordMatch::No => user,
         known => {
             tracing::info!("sign-in refused");
             // A wrong password for a known account goes in its organisation's trail (an unknown
@@ -116,6 +129,23 @@ pub async fn login(
             return login_page(&state, lang, StatusCode::UNAUTHORIZED, next, email, error, None);
         }
     };
+    if let Some(new_hash) = upgrade {
+        let new_hash = new_hash.map_err(WebError::Internal)?;
+        let (org, id) = (user.org_id.clone(), user.id.clone());
+        state
+            .with_store(move |store| {
+                store.set_password(&org, &id, &new_hash)?;
+                let event = amparo_store::AuditEvent {
+                    actor: Some(id.clone()),
+                    action: "password.rehashed".into(),
+                    target: id.as_str().to_owned(),
+                    detail: serde_json::json!({ "form": "nfc" }),
+                };
+                store.record_audit(&org, &event, started)
+            })
+            .await?;
+        tracing::info!(user = %user.id, "password hash upgraded to the normalised form");
+    }
     // With a second factor to come, the account's failures are cleared only by a right code:
     // otherwise each retyped password would buy a fresh run of code guesses.
     state.throttle.release(&throttle_keys);
@@ -142,11 +172,26 @@ pub async fn login(
     };
     // Appended, not inserted: two cookies means two Set-Cookie headers.
     // The language cookie follows the user's own choice, so pages shown after sign-out stay in it.
-    let headers = AppendHeaders([
-        (SET_COOKIE, cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies)),
-        (SET_COOKIE, forgery::clear_sign_in_token(state.secure_cookies)),
-        (SET_COOKIE, i18n::language_cookie(user.language, state.secure_cookies)),
-    ]);
+    let mut cookies_set = vec![
+        cookies::set(cookies::SESSION, &token, max_age, state.secure_cookies),
+        forgery::clear_sign_in_token(state.secure_cookies),
+        i18n::language_cookie(user.language, state.secure_cookies),
+    ];
+    // A browser not yet known for this account becomes known (one already known keeps its cookie).
+    if device.is_none() {
+        let device_token = state
+            .throttle
+            .remember_device(&email, started)
+            .map_err(|e| WebError::Internal(format!("device cookie: {e}")))?;
+        let lifetime = throttle::DEVICE_LIFETIME.num_seconds();
+        cookies_set.push(cookies::set(
+            throttle::DEVICE_COOKIE,
+            &device_token,
+            lifetime,
+            state.secure_cookies,
+        ));
+    }
+    let headers = AppendHeaders(cookies_set.into_iter().map(|cookie| (SET_COOKIE, cookie)));
     // Everything that could still fail is done before the session is stored: a refused request
     // leaves no session behind.
     axum::http::HeaderValue::from_str(&next)

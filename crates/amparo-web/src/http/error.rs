@@ -32,6 +32,9 @@ pub enum WebError {
     /// English wording the API and the logs carry.
     #[error("{path}: {message}")]
     Field { path: String, problem: Problem, message: String },
+    /// The database cannot be reached or cannot write now (the detail is for the log only).
+    #[error("the database is unavailable")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -58,6 +61,8 @@ impl From<StoreError> for WebError {
             | StoreError::Backend(_)
             | StoreError::WrongKey { .. }
             | StoreError::Key(_)) => WebError::Internal(e.to_string()),
+            StoreError::Unavailable(detail) => WebError::Unavailable(detail),
+            e @ StoreError::DiskFull(_) => WebError::Unavailable(e.to_string()),
         }
     }
 }
@@ -77,6 +82,7 @@ impl WebError {
             WebError::Invalid(_) | WebError::ResetLinkInvalid | WebError::Field { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -88,6 +94,14 @@ impl WebError {
                 let incident = uuid::Uuid::new_v4();
                 tracing::error!(%incident, detail = %detail, "internal error");
                 format!("Something went wrong on our side (incident {incident}). Nothing was changed.")
+            }
+            WebError::Unavailable(detail) => {
+                let incident = uuid::Uuid::new_v4();
+                tracing::error!(%incident, detail = %detail, "database unavailable");
+                format!(
+                    "The database cannot be reached or cannot record anything right now (incident {incident}). \
+                     Nothing was shown or changed; try again in a few minutes."
+                )
             }
             other => other.to_string(),
         }
@@ -116,6 +130,7 @@ impl WebError {
             WebError::NotFound(_) => "not_found",
             WebError::Conflict(_) => "conflict",
             WebError::Invalid(_) | WebError::ResetLinkInvalid | WebError::Field { .. } => "invalid",
+            WebError::Unavailable(_) => "unavailable",
             WebError::Internal(_) => "internal",
         };
         let mut body = serde_json::json!({ "error": code, "message": self.public_message() });
@@ -152,6 +167,7 @@ pub enum ShownError {
     Invalid(String),
     ResetLinkInvalid,
     Field { path: String, problem: Problem },
+    Unavailable { incident: String },
     Internal { incident: String },
 }
 
@@ -172,6 +188,11 @@ impl From<WebError> for ShownError {
                 tracing::error!(%incident, detail = %detail, "internal error");
                 ShownError::Internal { incident: incident.to_string() }
             }
+            WebError::Unavailable(detail) => {
+                let incident = uuid::Uuid::new_v4();
+                tracing::error!(%incident, detail = %detail, "database unavailable");
+                ShownError::Unavailable { incident: incident.to_string() }
+            }
         }
     }
 }
@@ -182,9 +203,17 @@ impl ShownError {
             StatusCode::NOT_FOUND => "error-heading-not-found",
             StatusCode::CONFLICT => "error-heading-conflict",
             StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "error-heading-forbidden",
+            StatusCode::SERVICE_UNAVAILABLE => "error-heading-unavailable",
             _ => "error-heading-other",
         });
-        let (message, detail) = match self {
+        let (message, detail) = self.message(lang);
+        let page = crate::ui::page::ErrorPage { lang, status: status.as_u16(), heading, message, detail };
+        crate::ui::page::render(&page)
+    }
+
+    /// What the page says (translated) and the specific detail after it, if any.
+    fn message(&self, lang: Lang) -> (String, Option<String>) {
+        match self {
             ShownError::Unauthenticated => (lang.t("error-unauthenticated"), None),
             ShownError::Csrf => (lang.t("error-csrf"), None),
             ShownError::Forbidden => (lang.t("error-forbidden"), None),
@@ -199,9 +228,10 @@ impl ShownError {
             ShownError::Internal { incident } => {
                 (lang.t1("error-internal", "incident", incident.as_str()), None)
             }
-        };
-        let page = crate::ui::page::ErrorPage { lang, status: status.as_u16(), heading, message, detail };
-        crate::ui::page::render(&page)
+            ShownError::Unavailable { incident } => {
+                (lang.t1("error-unavailable", "incident", incident.as_str()), None)
+            }
+        }
     }
 }
 
@@ -210,11 +240,49 @@ fn field_line(lang: Lang, path: &str, problem: &Problem) -> String {
     format!("{path}: {}", lang.problem(problem))
 }
 
+impl ShownError {
+    /// The API's code for this error.
+    fn code(&self) -> &'static str {
+        match self {
+            ShownError::Unauthenticated => "unauthenticated",
+            ShownError::Csrf => "csrf",
+            ShownError::Forbidden => "forbidden",
+            ShownError::SecondFactorRequired => "second_factor_required",
+            ShownError::NotFound => "not_found",
+            ShownError::Conflict(_) => "conflict",
+            ShownError::Invalid(_) | ShownError::ResetLinkInvalid | ShownError::Field { .. } => "invalid",
+            ShownError::Unavailable { .. } => "unavailable",
+            ShownError::Internal { .. } => "internal",
+        }
+    }
+
+    /// The JSON body the API gives for this error, in English as the API speaks.
+    fn json(&self, status: StatusCode) -> Response {
+        let lang = Lang(Language::En);
+        let message = match self.message(lang) {
+            (_, Some(detail)) => detail,
+            (message, None) => message,
+        };
+        (status, Json(serde_json::json!({ "error": self.code(), "message": message }))).into_response()
+    }
+}
+
 /// Writes error pages in the language of the request: the language cookie (which sign-in sets to the
-/// user's choice), else the browser's preference.
+/// user's choice), else the browser's preference. Under `/api/` an error page made before any API
+/// handler ran (a session that could not be read, a database that is down) becomes the API's JSON.
 pub async fn localize_error_pages(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let lang = crate::ui::i18n::from_request(request.headers());
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
+    if api && let Some(shown) = response.extensions_mut().remove::<ShownError>() {
+        let mut json = shown.json(response.status());
+        for name in [axum::http::header::RETRY_AFTER, axum::http::header::WWW_AUTHENTICATE] {
+            if let Some(value) = response.headers().get(&name) {
+                json.headers_mut().insert(name, value.clone());
+            }
+        }
+        return json;
+    }
     if lang.0 != Language::En
         && let Some(shown) = response.extensions_mut().remove::<ShownError>()
     {

@@ -52,6 +52,15 @@ pub(crate) async fn page(
             Ok((store.users(&org)?, store.policy(&org)?, store.org_requires_second_factor(&org)?))
         })
         .await?;
+    // Statvfs on the database's folder: cheap enough for an administrator's page.
+    let disk_warning = state.store.disk().filter(|disk| disk.is_low()).map(|disk| {
+        let free_mib = disk.free_bytes / (1024 * 1024);
+        if disk.reserve_held {
+            lang.t1("settings-disk-low", "free", free_mib)
+        } else {
+            lang.t1("settings-disk-reserve-spent", "free", free_mib)
+        }
+    });
     let own_checklists = policy.escalation_templates.is_some();
     let templates = policy.checklists(state.store.escalation_templates());
     let checklists = TriggerKind::ALL
@@ -93,6 +102,7 @@ pub(crate) async fn page(
         checklists,
         templates_id: templates.id.clone(),
         own_checklists,
+        disk_warning,
     })
 }
 

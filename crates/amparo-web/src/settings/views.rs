@@ -68,6 +68,8 @@ pub struct SettingsPage {
     pub templates_id: String,
     /// The organisation has checklists of its own (rather than the server's).
     pub own_checklists: bool,
+    /// Free space under the database is low (or the audit trail's reserve was spent).
+    pub disk_warning: Option<String>,
 }
 
 impl SettingsPage {

@@ -9,6 +9,7 @@ use amparo_domain::case_file::MAX_FILE_BYTES;
 use super::{now, open_store, resolve_org};
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
+use crate::private_file::write_atomically;
 
 pub fn migrate(settings: &Settings, database: &str) -> CliResult {
     // Opening applies the migrations; a second run reports what it found.
@@ -171,7 +172,7 @@ pub fn export(
         };
     }
     let dir = dir.ok_or_else(|| CliError::Invalid("say --case REFERENCE or --dir DIR".into()))?;
-    std::fs::create_dir_all(dir).map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
+    private_folder(dir).map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
     let references = store.case_references(&organisation.id)?;
     for (id, reference) in &references {
         let stored = store
@@ -183,14 +184,12 @@ pub fn export(
     Ok(())
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves half a case file.
-fn write_atomically(path: &Path, text: &str) -> CliResult {
-    // Appended rather than swapped for the extension: the name's own dots stay as they are.
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".partial");
-    let temporary = PathBuf::from(temporary);
-    let fail = |e: std::io::Error| CliError::Failed(format!("{}: {e}", path.display()));
-    let mut file = std::fs::File::create(&temporary).map_err(fail)?;
-    file.write_all(text.as_bytes()).and_then(|()| file.write_all(b"\n")).map_err(fail)?;
-    std::fs::rename(&temporary, path).map_err(fail)
+/// Creates the export folder (and any missing parents) for its owner only; a folder that exists
+/// keeps its mode, and each file in it is private anyway.
+fn private_folder(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }

@@ -113,7 +113,14 @@ pub fn run(settings: &Settings, options: &DemoOptions) -> CliResult {
         others.join(", ")
     );
     if options.serve {
-        super::serve::serve_store(store, &options.bind, false, Some(banner), &settings.notify)
+        super::serve::serve_store(
+            store,
+            &options.bind,
+            false,
+            Some(banner),
+            &settings.notify,
+            &settings.trusted_proxies.value,
+        )
     } else {
         say!("{banner}");
         Ok(())

@@ -119,7 +119,7 @@ pub fn open_store_keyed(settings: &Settings, url: &str) -> CliResult<(Arc<Store>
     let keys = &settings.keys;
     let text = keys.text.as_ref().map(|t| t.value.expose().as_str());
     let (sealer, origin) = keys_for_database(url, keys.file.value.as_deref(), text).map_err(failed)?;
-    match amparo_store::open_with_rules(url, rules(settings)?, sealer) {
+    match amparo_store::open_with_options(url, rules(settings)?, sealer, &settings.database.options()) {
         Ok(store) => Ok((store, origin)),
         Err(e) => {
             // A key file made a moment ago for a database written under another key is useless

@@ -23,7 +23,8 @@ pub fn run(settings: &Settings) -> CliResult {
              production keep the key elsewhere (amparo key generate --out PATH, then AMPARO_KEY_FILE=PATH)"
         );
     }
-    serve_store(store, &settings.bind.value, settings.secure_cookies.value, None, &settings.notify)
+    let proxies = &settings.trusted_proxies.value;
+    serve_store(store, &settings.bind.value, settings.secure_cookies.value, None, &settings.notify, proxies)
 }
 
 /// How often the server checks whether stored deadlines need re-deriving for a new day.
@@ -64,6 +65,33 @@ fn spawn_refresher(store: Arc<Store>) {
     }
 }
 
+/// How often the server looks at the free space under a SQLite database.
+const DISK_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Warns the log while free space under the database is below the `low_space_warning_mib`
+/// threshold or the audit trail's reserve has been spent (and holds the reserve again once space
+/// is back). Administrators see the same on the settings page and `/health`.
+fn spawn_disk_watcher(store: Arc<Store>) {
+    let spawned = std::thread::Builder::new().name("disk-watch".into()).spawn(move || {
+        loop {
+            if let Some(disk) = store.disk()
+                && disk.is_low()
+            {
+                tracing::warn!(
+                    free_mib = disk.free_bytes / (1024 * 1024),
+                    threshold_mib = disk.warning_bytes / (1024 * 1024),
+                    audit_reserve_held = disk.reserve_held,
+                    "low disk space under the database: once it is full, case pages and sign-ins stop (their audit entries cannot be written)"
+                );
+            }
+            std::thread::sleep(DISK_CHECK_EVERY);
+        }
+    });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "could not start the disk watcher");
+    }
+}
+
 /// How often the server re-reads its key file, so that a rotation by `amparo key rotate` is picked
 /// up: values are then written under the new key and those already re-encrypted can be read.
 const KEY_RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
@@ -91,12 +119,14 @@ pub fn serve_store(
     secure_cookies: bool,
     banner: Option<String>,
     notify: &NotifySettings,
+    proxies: &amparo_web::TrustedProxies,
 ) -> CliResult {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
     let notify = notify.clone();
+    let proxies = proxies.clone();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -104,6 +134,7 @@ pub fn serve_store(
         let address = listener.local_addr().map_err(|e| CliError::Failed(e.to_string()))?;
         spawn_refresher(store.clone());
         spawn_key_watcher(store.clone());
+        spawn_disk_watcher(store.clone());
         let delivery = super::notify::Delivery::configured(&notify, &address.to_string())?;
         let email = delivery.is_some();
         match delivery {
@@ -111,7 +142,8 @@ pub fn serve_store(
             None => tracing::warn!("email is not configured ([smtp]): notifications stay in the app"),
         }
         let state = AppState::new(store, Arc::new(SystemClock), secure_cookies)
-            .with_notifications(email, notify.public_url.clone());
+            .with_notifications(email, notify.public_url.clone())
+            .with_trusted_proxies(proxies);
         if let Some(banner) = banner {
             say!("{banner}");
         }

@@ -27,6 +27,11 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     /// Email delivery of notifications; without it they stay in the app.
     pub smtp: Option<amparo_notify::SmtpFileSettings>,
+    /// Reverse proxies (CIDRs such as `10.0.0.5/32`) whose `Forwarded` / `X-Forwarded-For` is
+    /// believed for the client's address.
+    pub trusted_proxies: Option<Vec<String>>,
+    /// The connection pool, timeouts, TLS to PostgreSQL and the disk under SQLite.
+    pub database: Option<super::database::DatabaseFileSettings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +43,9 @@ pub enum ConfigError {
     /// The `[smtp]` section parsed but cannot be used (a sender that is no address, say).
     #[error("the configuration file {} is not valid: {source}", path.display())]
     Smtp { path: std::path::PathBuf, source: amparo_notify::mail::MailConfigError },
+    /// A value that parsed but cannot be used, named by its key or variable.
+    #[error("{name}: {message}")]
+    Value { name: String, message: String },
 }
 
 impl FileConfig {

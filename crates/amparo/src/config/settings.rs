@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use amparo_notify::{SmtpFileSettings, SmtpSettings};
 use amparo_trust::Secret;
 
+use super::database::DatabaseSettings;
 use super::file::{ConfigError, FileConfig};
 use super::source::{Setting, Source};
 
@@ -52,6 +53,10 @@ pub struct Settings {
     pub smtp_password: Option<Setting<Secret<String>>>,
     /// What the notification commands and the server use, resolved from the above.
     pub notify: NotifySettings,
+    /// The reverse proxies whose forwarding headers are believed, checked when resolved.
+    pub trusted_proxies: Setting<amparo_web::TrustedProxies>,
+    /// The `[database]` section: pool, timeouts, TLS, disk.
+    pub database: DatabaseSettings,
 }
 
 impl Settings {
@@ -75,6 +80,18 @@ impl Settings {
             }
             None => None,
         };
+        let proxies_from_env = env("AMPARO_TRUSTED_PROXIES")
+            .map(|text| text.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect());
+        let trusted_proxies = Setting::new(Vec::new(), Source::Default)
+            .overridden_by(file.trusted_proxies, in_file())
+            .overridden_by(proxies_from_env, Source::Environment("AMPARO_TRUSTED_PROXIES"));
+        let trusted_proxies = Setting::new(
+            amparo_web::TrustedProxies::parse(&trusted_proxies.value).map_err(|message| {
+                ConfigError::Value { name: format!("trusted_proxies ({})", trusted_proxies.source), message }
+            })?,
+            trusted_proxies.source,
+        );
+        let database = DatabaseSettings::resolve(file.database, &in_file(), env)?;
         let public_url = Setting::unset()
             .or_later(file.public_url, in_file())
             .or_later(env("AMPARO_PUBLIC_URL"), Source::Environment("AMPARO_PUBLIC_URL"));
@@ -111,6 +128,8 @@ impl Settings {
             smtp: file.smtp.map(|section| Setting::new(section, in_file())),
             smtp_password,
             config_file,
+            trusted_proxies,
+            database,
         })
     }
 
@@ -167,5 +186,19 @@ mod tests {
         let settings = resolve(section, &[("AMPARO_SMTP_PASSWORD", "hunter2")]);
         let smtp = settings.notify.smtp.unwrap();
         assert_eq!(smtp.password.map(|p| p.0), Some("hunter2".to_owned()));
+    }
+
+    #[test]
+    fn trusted_proxies_are_checked_when_resolved() {
+        let settings = resolve("trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.7\"]\n", &[]);
+        assert_eq!(settings.trusted_proxies.value.to_string(), "10.0.0.0/8, 192.0.2.7/32");
+        let settings = resolve("", &[("AMPARO_TRUSTED_PROXIES", "10.1.0.0/16, ::1")]);
+        assert_eq!(settings.trusted_proxies.value.to_string(), "10.1.0.0/16, ::1/128");
+        assert_eq!(settings.trusted_proxies.source, Source::Environment("AMPARO_TRUSTED_PROXIES"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("amparo.toml");
+        std::fs::write(&path, "trusted_proxies = [\"10.0.0.0/33\"]\n").unwrap();
+        let error = Settings::resolve(Some(path), &|_| None).err().unwrap().to_string();
+        assert!(error.starts_with("trusted_proxies (file ") && error.contains("10.0.0.0/33"), "{error}");
     }
 }

@@ -84,8 +84,48 @@ pub fn render(settings: &Settings) -> String {
                 }
                 (None, None) => {}
             }
+            if let Some(path) = &smtp.ca_file {
+                lines.push(line("smtp.ca_file", path.display().to_string(), from_file));
+            }
         }
     }
+    lines.push(line(
+        "trusted_proxies",
+        settings.trusted_proxies.value.to_string(),
+        &settings.trusted_proxies.source,
+    ));
+    let database = &settings.database;
+    lines.push(line("database.pool_size", database.pool_size.value.to_string(), &database.pool_size.source));
+    lines.push(line(
+        "database.connect_timeout_seconds",
+        database.connect_timeout_seconds.value.to_string(),
+        &database.connect_timeout_seconds.source,
+    ));
+    lines.push(line(
+        "database.statement_timeout_seconds",
+        database.statement_timeout_seconds.value.to_string(),
+        &database.statement_timeout_seconds.source,
+    ));
+    lines.push(line(
+        "database.sslmode",
+        database.sslmode.value.map_or("(from the URL, else prefer)", |m| m.as_str()),
+        &database.sslmode.source,
+    ));
+    lines.push(line(
+        "database.ssl_root_cert",
+        path_or(&database.ssl_root_cert, "(public authorities)"),
+        &database.ssl_root_cert.source,
+    ));
+    lines.push(line(
+        "database.audit_reserve_mib",
+        database.audit_reserve_mib.value.to_string(),
+        &database.audit_reserve_mib.source,
+    ));
+    lines.push(line(
+        "database.low_space_warning_mib",
+        database.low_space_warning_mib.value.to_string(),
+        &database.low_space_warning_mib.source,
+    ));
     let name_width = lines.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
     let value_width = lines.iter().map(|l| l.value.chars().count()).max().unwrap_or(0);
     lines

@@ -11,6 +11,7 @@ mod audit;
 mod config;
 mod deadlines;
 mod email;
+mod file_modes;
 mod keys;
 mod operator;
 mod snapshots;

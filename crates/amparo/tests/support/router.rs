@@ -150,6 +150,13 @@ impl Site<InProcess> {
         RouterApp::at(db, tempfile::tempdir().unwrap(), now)
     }
 
+    /// As [`RouterApp::start`], with the application's state set up by `configure`.
+    pub fn start_with(db: &TestDatabase, configure: impl FnOnce(AppState) -> AppState) -> RouterApp {
+        let now = now_to_the_second();
+        seed_two_clinics_in_store(db, now);
+        RouterApp::configured(db.store(), tempfile::tempdir().unwrap(), now, configure)
+    }
+
     /// The application over a database already seeded, its clock fixed now.
     pub fn over(db: &TestDatabase, dir: tempfile::TempDir) -> RouterApp {
         RouterApp::at(db, dir, now_to_the_second())
@@ -157,7 +164,18 @@ impl Site<InProcess> {
 
     /// The application over a database already seeded, its clock fixed at `now`.
     pub fn at(db: &TestDatabase, dir: tempfile::TempDir, now: DateTime<Utc>) -> RouterApp {
-        let state = AppState::new(db.store(), Arc::new(FixedClock(now)), false);
+        RouterApp::configured(db.store(), dir, now, |state| state)
+    }
+
+    /// The application over `store` (a second one over the same database, opened another way),
+    /// its clock fixed at `now` and its state set up by `configure`.
+    pub fn configured(
+        store: Arc<amparo_store::Store>,
+        dir: tempfile::TempDir,
+        now: DateTime<Utc>,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> RouterApp {
+        let state = configure(AppState::new(store, Arc::new(FixedClock(now)), false));
         let throttle = state.throttle.clone();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let router = amparo_web::router(state);
