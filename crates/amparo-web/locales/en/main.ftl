@@ -125,6 +125,7 @@ col-person = Person
 col-status = Status
 col-parole-ends = Parole ends
 case-no-deadlines = No deadlines derived.
+deadline-overdue = overdue
 deadline-past = past
 deadline-advisory = advisory: shown for its why, never overdue
 deadline-whole-case = whole case
@@ -418,6 +419,12 @@ dashboard-whole-board = { $count ->
    *[other] The whole board ({ $count } open cases)
 }
 dashboard-whole-board-many = The whole board (more than { $count } open cases)
+dashboard-overdue = Overdue
+dashboard-no-overdue = No deadline is overdue.
+dashboard-days-late = { $days ->
+    [one] 1 day late
+   *[other] { $days } days late
+}
 dashboard-deadlines = Deadlines in the next 14 days
 dashboard-no-deadlines = Nothing is due in the next 14 days.
 dashboard-in-days = { $days ->
@@ -506,6 +513,8 @@ error-forbidden = Your role does not allow this; ask an administrator of your or
 ## Case page additions
 
 case-print = Print view
+case-overdue = Overdue:
+case-standing = Where each person stands
 case-next-deadline = Next deadline:
 timeline-superseded = corrected, no longer counts
 print-printed = printed { $when }

@@ -136,6 +136,7 @@ col-person = Persona
 col-status = Situación
 col-parole-ends = Fin del permiso humanitario (parole)
 case-no-deadlines = No se calculó ningún plazo.
+deadline-overdue = vencido
 deadline-past = vencido
 deadline-advisory = orientativo: se muestra por su motivo, nunca como vencido
 deadline-whole-case = todo el caso
@@ -432,6 +433,12 @@ dashboard-whole-board = { $count ->
    *[other] Todo el tablero ({ $count } casos abiertos)
 }
 dashboard-whole-board-many = Todo el tablero (más de { $count } casos abiertos)
+dashboard-overdue = Vencidos
+dashboard-no-overdue = No hay plazos vencidos.
+dashboard-days-late = { $days ->
+    [one] 1 día de retraso
+   *[other] { $days } días de retraso
+}
 dashboard-deadlines = Plazos de los próximos 14 días
 dashboard-no-deadlines = No vence nada en los próximos 14 días.
 dashboard-in-days = { $days ->
@@ -520,6 +527,8 @@ error-forbidden = Su función no le permite hacer esto; consulte a una persona q
 ## Añadidos a la página del caso
 
 case-print = Versión para imprimir
+case-overdue = Vencidos:
+case-standing = Situación de cada persona
 case-next-deadline = Próximo plazo:
 timeline-superseded = corregido, ya no cuenta
 print-printed = impreso el { $when }

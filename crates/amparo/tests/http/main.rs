@@ -13,6 +13,7 @@ mod case_list;
 mod guarded_writes;
 mod i18n;
 mod intake;
+mod late_deadlines;
 mod notifications;
 mod problems;
 mod rules_on_pages;

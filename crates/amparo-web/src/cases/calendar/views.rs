@@ -9,6 +9,8 @@ pub struct DayEntry {
     pub case_id: String,
     pub reference: String,
     pub kind: String,
+    /// Due before today and not met.
+    pub overdue: bool,
 }
 
 #[derive(Clone)]

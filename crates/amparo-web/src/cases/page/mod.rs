@@ -247,13 +247,15 @@ fn case_view(
             parole_ends: lang.date_or_dash(p.parole_ends),
         })
         .collect();
-    let next_deadline =
-        derivation.deadlines.iter().find(|d| d.due >= derivation.today).map(|d| NextDeadline {
-            due: lang.date(d.due),
-            in_days: derivation.today.days_until(d.due),
-            kind: lang.deadline_kind(d.kind.as_str()),
-            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
-        });
+    let banner_line = |d: &amparo_domain::Deadline| NextDeadline {
+        due: lang.date(d.due),
+        in_days: derivation.today.days_until(d.due),
+        kind: lang.deadline_kind(d.kind.as_str()),
+        person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
+    };
+    // What is late comes first: an advisory date is never an alarm, so never overdue.
+    let overdue = derivation.alarms().filter(|d| d.due < derivation.today).map(banner_line).collect();
+    let next_deadline = derivation.deadlines.iter().find(|d| d.due >= derivation.today).map(banner_line);
     let deadlines = derivation
         .deadlines
         .iter()
@@ -272,6 +274,7 @@ fn case_view(
         .collect();
     let coverage = coverage::coverage_views(lang, (derivation, rules), name_of);
     CasePage {
+        overdue,
         next_deadline,
         lang,
         event_form,
