@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod identifiers;
+pub mod recordings;
 pub mod rows;
 
 use chrono::{DateTime, Utc};

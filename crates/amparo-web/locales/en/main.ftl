@@ -99,6 +99,8 @@ escalation-closed-label = Closed escalation
 escalation-closed-heading = Closed
 escalation-opened = Opened { $when }
 escalation-closed-because = closed { $when }: { $why }
+escalation-resolved-by-timeline = resolved by the timeline
+escalation-checklist-done = every task of the checklist is done
 escalation-closed-at = closed { $when }
 case-other-tasks = Other tasks
 case-assigned = Assigned
@@ -154,6 +156,9 @@ timeline-empty = Nothing recorded yet.
 timeline-corrected-by = corrected by
 timeline-unlinked = names no notice
 timeline-unlinked-note = Some answers on this timeline name no notice: each was taken to answer only the latest open notice of its kind. To say which notice an answer answers, record it again, choose the notice it answers and the entry it corrects.
+timeline-recorded-by = recorded by { $name }, { $when }
+timeline-imported = imported, { $when }
+timeline-former-member = a former member
 timeline-everyone = everyone
 detail-valid-until = valid until { $date }
 detail-served-by = served by { $how }
@@ -446,6 +451,8 @@ dashboard-no-escalations = No escalation is open.
 
 ## Calendar
 
+calendar-feeds-link = Subscribe in your calendar app
+feeds-subscribe = Open in your calendar app (webcal)
 calendar-title = Calendar
 calendar-months = Months
 calendar-this-month = This month
@@ -521,6 +528,7 @@ print-printed = printed { $when }
 print-back = Back to the case
 case-letter-en = Family letter (English)
 case-letter-es = Family letter (Spanish)
+nav-unread = ({ $count } unread)
 nav-notifications = Notifications
 reset-title = Choose a new password
 reset-intro = For { $email }. At least { $min } characters; a few unrelated words make a good one.

@@ -110,6 +110,8 @@ escalation-closed-label = Escalamiento cerrado
 escalation-closed-heading = Cerrado
 escalation-opened = Abierto el { $when }
 escalation-closed-because = cerrado el { $when }: { $why }
+escalation-resolved-by-timeline = resuelto por la cronología
+escalation-checklist-done = todas las tareas de la lista están hechas
 escalation-closed-at = cerrado el { $when }
 case-other-tasks = Otras tareas
 case-assigned = Personas asignadas
@@ -165,6 +167,9 @@ timeline-empty = Aún no hay nada registrado.
 timeline-corrected-by = corregido por
 timeline-unlinked = no indica el aviso
 timeline-unlinked-note = Algunas respuestas de esta cronología no indican el aviso al que responden: cada una se tomó como respuesta solo al último aviso abierto de su tipo. Para indicar a qué aviso responde, regístrela de nuevo, elija el aviso al que responde y la entrada que corrige.
+timeline-recorded-by = registrado por { $name }, { $when }
+timeline-imported = importado, { $when }
+timeline-former-member = un antiguo miembro
 timeline-everyone = todas las personas
 detail-valid-until = válido hasta el { $date }
 detail-served-by = notificado por { $how }
@@ -460,6 +465,8 @@ dashboard-no-escalations = No hay escalamientos abiertos.
 
 ## Calendario
 
+calendar-feeds-link = Suscribirse desde su aplicación de calendario
+feeds-subscribe = Abrir en su aplicación de calendario (webcal)
 calendar-title = Calendario
 calendar-months = Meses
 calendar-this-month = Este mes
@@ -535,6 +542,7 @@ print-printed = impreso el { $when }
 print-back = Volver al caso
 case-letter-en = Carta a la familia (inglés)
 case-letter-es = Carta a la familia (español)
+nav-unread = ({ $count } sin leer)
 nav-notifications = Avisos
 reset-title = Elija una contraseña nueva
 reset-intro = Para { $email }. Al menos { $min } caracteres; unas cuantas palabras sin relación entre sí forman una buena contraseña.

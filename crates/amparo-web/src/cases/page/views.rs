@@ -36,6 +36,8 @@ pub struct EventView {
     pub superseded_by: Option<String>,
     /// An answer that names no notice: the rules took it to answer the latest open one of its kind.
     pub unlinked: bool,
+    /// Who recorded it and when, where the page shows it.
+    pub recorded: Option<String>,
 }
 
 pub struct StatusView {
