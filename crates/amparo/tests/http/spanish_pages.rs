@@ -1,5 +1,6 @@
 //! Pages read wholly in Spanish: an escalation's reason writes its dates as Spanish prose (never ISO
-//! next to "2 de julio de 2026"), why it closed is translated, and critical care has one name.
+//! next to "2 de julio de 2026"), its checklist does not say a long-ended parole ends soon, why it
+//! closed is translated, and critical care has one name.
 
 use amparo_store::testing::TestDatabase;
 use chrono::{DateTime, TimeZone, Utc};
@@ -35,6 +36,9 @@ fn an_escalation_reads_wholly_in_spanish_open_and_closed(db: &TestDatabase) {
     );
     assert!(!escalations.contains("2026-07-02"), "no ISO date in Spanish prose: {escalations}");
     assert!(!page.contains("atención crítica"), "critical care has one name: {page}");
+    // Its checklist does not say parole ends soon: it ended months ago.
+    assert!(escalations.contains("cuándo vence (o venció) su permiso humanitario (parole)"), "{escalations}");
+    assert!(!escalations.contains("vence pronto"), "{escalations}");
 
     let body =
         json!({ "expected_version": version, "event": { "type": "re_parole_filed", "on": "2026-11-19" } });

@@ -52,10 +52,15 @@ pub fn suggestions(language: Language) -> Vec<CountryChoice> {
         .collect()
 }
 
-/// The code as the case file writes it: trimmed and upper-cased (`" mx "` is `MX`); anything that is
-/// still not two letters is left for the format's own check to refuse by name.
+/// The code as the case file writes it: two letters trimmed and upper-cased (`" mx "` is `MX`);
+/// anything else is left as typed, for the format's own check to refuse quoting what was typed.
 pub fn normalised(typed: &str) -> String {
-    typed.trim().to_ascii_uppercase()
+    let trimmed = typed.trim();
+    if trimmed.len() == 2 && trimmed.bytes().all(|b| b.is_ascii_alphabetic()) {
+        trimmed.to_ascii_uppercase()
+    } else {
+        typed.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -66,7 +71,8 @@ mod tests {
     fn codes_are_upper_cased_and_suggestions_are_valid_codes_in_order() {
         assert_eq!(normalised(" mx "), "MX");
         assert_eq!(normalised("Gt"), "GT");
-        assert_eq!(normalised("mex"), "MEX", "left for the format to refuse");
+        assert_eq!(normalised("mex"), "mex", "left as typed for the format to refuse");
+        assert_eq!(normalised("Honduras"), "Honduras");
         let codes: Vec<&str> = suggestions(Language::En).iter().map(|c| c.code).collect();
         assert!(codes.is_sorted(), "{codes:?}");
         for code in codes {
