@@ -2,7 +2,7 @@
 // share: signing in, axe-core checks and screenshots.
 
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,36 @@ export async function launch() {
 /** A fresh browser context (no cookies) and a page in it. */
 export async function newPage(browser, viewport = DESKTOP, locale = 'en-US') {
   const context = await browser.newContext({ viewport, locale });
-  return context.newPage();
+  const page = await context.newPage();
+  keepVisitedHtml(page);
+  return page;
+}
+
+/** Pages saved so far, numbering the files of this run. */
+let saved = 0;
+
+/**
+ * With AMPARO_E2E_HTML_DIR set, saves the HTML of every page the browser is served (as the server
+ * sent it, before any script) into that folder, for the W3C Nu checker that .ci/run runs on it.
+ */
+function keepVisitedHtml(page) {
+  const dir = process.env.AMPARO_E2E_HTML_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  page.on('response', async (response) => {
+    const request = response.request();
+    const html = (response.headers()['content-type'] || '').startsWith('text/html');
+    if (!html || !request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+    if (response.status() >= 300 && response.status() < 400) return;
+    try {
+      const body = await response.text();
+      const path = new URL(response.url()).pathname.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'home';
+      saved += 1;
+      writeFileSync(join(dir, `${process.pid}-${String(saved).padStart(4, '0')}-${path.slice(0, 60)}.html`), body);
+    } catch {
+      // A page left before its body arrived has nothing to check.
+    }
+  });
 }
 
 /** The authenticator apps of the people who set up a second factor, by server and email. */

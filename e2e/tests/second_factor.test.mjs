@@ -55,6 +55,9 @@ test('an administrator sets up a second factor before anything else, then signs 
   assert.equal(await field.getAttribute('aria-describedby'), 'code-error');
 
   await enrol(page, app.base, STAFF.ada.email);
+  // Set up, Ada is taken where she was going when the setup stopped her.
+  assert.equal(new URL(page.url()).pathname, '/cases');
+  await page.goto(`${app.base}/account/security?enrolled=1`);
   assert.match(await page.getByRole('status').first().textContent(), /Your second factor is set up/);
   await page.goto(`${app.base}/settings`);
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Settings');

@@ -42,6 +42,7 @@ pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
 pub use cases::answers::AnswerableNotice;
+pub use cases::recordings::EventRecording;
 pub use db::migrate::MigrationReport;
 pub use db::options::{DatabaseOptions, SslMode};
 pub use db::sqlite::path_from_url as sqlite_path_from_url;
@@ -58,6 +59,7 @@ pub use security::second_factors::{
     CODE_ALREADY_USED, Enrolment, Promotion, SecondFactor, stage_after_password,
 };
 pub use store::Store;
+pub use triage::tasks::CHECKLIST_DONE;
 
 /// Cases to import, one at a time, read on another thread than the caller's.
 pub type CaseSource<'a> = dyn Iterator<Item = StoreResult<CaseFile>> + Send + 'a;

@@ -9,7 +9,7 @@ use crate::case::Language;
 use crate::date::Date;
 use crate::texts::Texts;
 
-use super::text::{days_en, days_es, when_en, when_es};
+use super::text::{days_en, days_es, fecha, when_en, when_es};
 
 /// The facts behind one component of a triage score; the tag is the component's code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +171,7 @@ impl Reason {
         let when = |date: Date| when_es(today, date);
         match *self {
             Reason::PatientCritical { days, threshold } => format!(
-                "paciente en estado crítico: {} hasta un daño grave si se interrumpe el tratamiento (umbral de atención crítica: {})",
+                "paciente en estado crítico: {} hasta un daño grave si se interrumpe el tratamiento (umbral de cuidados críticos: {})",
                 days_es(days),
                 days_es(threshold)
             ),
@@ -184,10 +184,11 @@ impl Reason {
             }
             Reason::ParoleTerminated { end } => format!(
                 "el permiso humanitario (parole) terminó el {end} por un aviso de terminación ({})",
-                when(end)
+                when(end),
+                end = fecha(end)
             ),
             Reason::ParoleExpired { end } => {
-                format!("el permiso humanitario (parole) venció el {end} ({})", when(end))
+                format!("el permiso humanitario (parole) venció el {end} ({})", when(end), end = fecha(end))
             }
             Reason::ParoleEndsSoon { end, by_termination, filed } => {
                 let (verb, by) =
@@ -197,17 +198,24 @@ impl Reason {
                 } else {
                     (" y", "no se ha presentado nada")
                 };
-                format!("el permiso humanitario (parole) {verb} {} ({end}){by}{sep} {filed}", when(end))
+                format!(
+                    "el permiso humanitario (parole) {verb} {} ({end}){by}{sep} {filed}",
+                    when(end),
+                    end = fecha(end)
+                )
             }
             Reason::TerminationNotice { notice_on, end, depart_by } => {
                 let ends = if end < today { "terminó" } else { "termina" };
                 let mut text = format!(
-                    "aviso de terminación del {notice_on}: el permiso humanitario (parole) {ends} el {end}"
+                    "aviso de terminación del {notice_on}: el permiso humanitario (parole) {ends} el {end}",
+                    end = fecha(end),
+                    notice_on = fecha(notice_on)
                 );
                 if let Some(depart_by) = depart_by {
                     text.push_str(&format!(
                         "; debe salir del país a más tardar el {depart_by} ({})",
-                        when(depart_by)
+                        when(depart_by),
+                        depart_by = fecha(depart_by)
                     ));
                 }
                 text
@@ -225,23 +233,27 @@ impl Reason {
             ),
             Reason::FeeOpen { due } => response_es("el pago de la tarifa", due, today),
             Reason::CriticalCareExposure { percent } => {
-                format!("caso de atención crítica: los riesgos legales cuentan un {percent} % más")
+                format!("caso de cuidados críticos: los riesgos legales cuentan un {percent} % más")
             }
             Reason::NoAttorney => "no se ha asignado un abogado".to_owned(),
             Reason::AttestationStale { due } => format!(
                 "la certificación médica está desactualizada: debía renovarse a más tardar el {due} ({})",
-                when(due)
+                when(due),
+                due = fecha(due)
             ),
             Reason::ReParoleOverdue { due } => format!(
                 "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole); la fecha prevista, el {due}, ya pasó ({})",
-                when(due)
+                when(due),
+                due = fecha(due)
             ),
             Reason::ReParoleDueSoon { due } => format!(
                 "no se ha presentado la solicitud de renovación del permiso humanitario (re-parole); la fecha prevista es el {due} ({})",
-                when(due)
+                when(due),
+                due = fecha(due)
             ),
             Reason::NewRequestNotFiled { notice_on } => format!(
-                "el permiso humanitario (parole) fue terminado y no se ha presentado una nueva solicitud desde el aviso de terminación del {notice_on}"
+                "el permiso humanitario (parole) fue terminado y no se ha presentado una nueva solicitud desde el aviso de terminación del {notice_on}",
+                notice_on = fecha(notice_on)
             ),
             Reason::FamilyCoverageLost { since } => format!(
                 "un familiar adulto de este paciente en atención crítica no tiene Medicaid federal desde el {since} ({})",
@@ -261,9 +273,9 @@ fn response_en(what: &str, due: Date, today: Date) -> String {
 
 fn response_es(what: &str, due: Date, today: Date) -> String {
     if due < today {
-        format!("{what} venció el {due} ({}) y sigue pendiente", when_es(today, due))
+        format!("{what} venció el {due} ({}) y sigue pendiente", when_es(today, due), due = fecha(due))
     } else {
-        format!("{what} vence el {due} ({})", when_es(today, due))
+        format!("{what} vence el {due} ({})", when_es(today, due), due = fecha(due))
     }
 }
 
@@ -331,41 +343,50 @@ impl TriggerReason {
         match self {
             TriggerReason::TerminationNotice { notice_on, harm_days, depart_by, as_of } => {
                 let mut text = format!(
-                    "aviso de terminación del {notice_on} en un caso de atención crítica ({} hasta un daño grave si se interrumpe el tratamiento)",
-                    days_es(*harm_days)
+                    "aviso de terminación del {notice_on} en un caso de cuidados críticos ({} hasta un daño grave si se interrumpe el tratamiento)",
+                    days_es(*harm_days),
+                    notice_on = fecha(notice_on)
                 );
                 if let Some(d) = depart_by {
                     text.push_str(&format!(
                         "; debe salir del país a más tardar el {d} ({})",
-                        when_es(*as_of, *d)
+                        when_es(*as_of, *d),
+                        d = fecha(d)
                     ));
                 }
                 text
             }
             TriggerReason::ParoleDenied { denied_on, harm_days } => format!(
-                "permiso humanitario (parole) denegado el {denied_on} en un caso de atención crítica ({} hasta un daño grave si se interrumpe el tratamiento)",
-                days_es(*harm_days)
+                "permiso humanitario (parole) denegado el {denied_on} en un caso de cuidados críticos ({} hasta un daño grave si se interrumpe el tratamiento)",
+                days_es(*harm_days),
+                denied_on = fecha(denied_on)
             ),
             TriggerReason::NoidReceived { received_on, respond_by, critical_care, as_of } => {
-                let mut text = format!("se recibió un aviso de intención de denegar (NOID) el {received_on}");
+                let mut text = format!(
+                    "se recibió un aviso de intención de denegar (NOID) el {received_on}",
+                    received_on = fecha(received_on)
+                );
                 if let Some(d) = respond_by {
                     text.push_str(&format!(
                         "; debe responderse a más tardar el {d} ({})",
-                        when_es(*as_of, *d)
+                        when_es(*as_of, *d),
+                        d = fecha(d)
                     ));
                 }
                 if *critical_care {
-                    text.push_str("; caso de atención crítica");
+                    text.push_str("; caso de cuidados críticos");
                 }
                 text
             }
             TriggerReason::ParoleExpiring { end, as_of } if end < as_of => format!(
-                "caso de atención crítica: el permiso humanitario (parole) venció el {end} ({}) y no se ha presentado la solicitud de renovación (re-parole)",
-                when_es(*as_of, *end)
+                "caso de cuidados críticos: el permiso humanitario (parole) venció el {end} ({}) y no se ha presentado la solicitud de renovación (re-parole)",
+                when_es(*as_of, *end),
+                end = fecha(end)
             ),
             TriggerReason::ParoleExpiring { end, as_of } => format!(
-                "caso de atención crítica: el permiso humanitario (parole) vence el {end} ({}) y no se ha presentado la solicitud de renovación (re-parole)",
-                when_es(*as_of, *end)
+                "caso de cuidados críticos: el permiso humanitario (parole) vence el {end} ({}) y no se ha presentado la solicitud de renovación (re-parole)",
+                when_es(*as_of, *end),
+                end = fecha(end)
             ),
             TriggerReason::Written { text } => text.get(Language::Es).to_owned(),
         }

@@ -1,6 +1,15 @@
 //! Small pieces of plain language shared by the triage texts, in English and Spanish.
 
+use std::borrow::Borrow;
+
+use crate::case::Language;
 use crate::date::Date;
+use crate::words::date_in_words;
+
+/// A day as Spanish prose writes it, "5 de diciembre de 2026", never ISO next to Spanish words.
+pub(crate) fn fecha(date: impl Borrow<Date>) -> String {
+    date_in_words(Language::Es, *date.borrow())
+}
 
 /// "1 day", "12 days".
 pub(crate) fn days_en(n: i64) -> String {

@@ -72,7 +72,7 @@ fn a_termination_notice_on_a_critical_case_opens_an_escalation() {
     );
     assert_eq!(
         t.reason.text(Language::Es),
-        "aviso de terminación del 2026-02-27 en un caso de atención crítica (3 días hasta un daño grave si se interrumpe el tratamiento); debe salir del país a más tardar el 2026-03-13 (en 12 días)"
+        "aviso de terminación del 27 de febrero de 2026 en un caso de cuidados críticos (3 días hasta un daño grave si se interrumpe el tratamiento); debe salir del país a más tardar el 13 de marzo de 2026 (en 12 días)"
     );
 }
 
@@ -103,7 +103,7 @@ fn a_denial_escalates_only_on_a_critical_case() {
         triggers[0]
             .reason
             .text(Language::Es)
-            .starts_with("permiso humanitario (parole) denegado el 2026-02-26")
+            .starts_with("permiso humanitario (parole) denegado el 26 de febrero de 2026")
     );
     assert!(opened(STABLE, &[request], &[denial]).is_empty());
 }
@@ -121,7 +121,7 @@ fn a_noid_escalates_on_any_case() {
     );
     assert_eq!(
         triggers[0].reason.text(Language::Es),
-        "se recibió un aviso de intención de denegar (NOID) el 2026-02-26; debe responderse a más tardar el 2026-03-30 (en 29 días)"
+        "se recibió un aviso de intención de denegar (NOID) el 26 de febrero de 2026; debe responderse a más tardar el 30 de marzo de 2026 (en 29 días)"
     );
     let critical = opened(CRITICAL, &[grant()], &[noid]);
     assert!(critical[0].critical_care);
@@ -144,7 +144,7 @@ fn a_critical_case_near_the_end_of_parole_with_nothing_filed_escalates() {
         open[0].reason.text(Language::En),
         "critical-care case: parole ends 2026-04-30 (in 60 days) and no re-parole has been filed"
     );
-    assert!(open[0].reason.text(Language::Es).contains("vence el 2026-04-30 (en 60 días)"));
+    assert!(open[0].reason.text(Language::Es).contains("vence el 30 de abril de 2026 (en 60 días)"));
     let outside = case(CRITICAL, events(&[ending("2026-05-01")]));
     assert!(open_triggers(&outside, d(TODAY), &policy, rules).is_empty());
     let stable = case(STABLE, events(&[ending("2026-04-30")]));

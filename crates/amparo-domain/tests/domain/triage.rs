@@ -231,7 +231,7 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     assert_eq!(en(c), "parole ends in 12 days (2026-03-13), nothing filed");
     assert_eq!(
         es(c),
-        "el permiso humanitario (parole) vence en 12 días (2026-03-13) y no se ha presentado nada"
+        "el permiso humanitario (parole) vence en 12 días (13 de marzo de 2026) y no se ha presentado nada"
     );
     let c = component(&a, "patient_critical");
     assert_eq!(
@@ -240,7 +240,7 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     );
     assert_eq!(
         es(c),
-        "paciente en estado crítico: 3 días hasta un daño grave si se interrumpe el tratamiento (umbral de atención crítica: 7 días)"
+        "paciente en estado crítico: 3 días hasta un daño grave si se interrumpe el tratamiento (umbral de cuidados críticos: 7 días)"
     );
     assert_eq!(es(component(&a, "no_attorney")), "no se ha asignado un abogado");
     let c = component(&a, "re_parole_overdue");
@@ -260,7 +260,7 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     assert_eq!(en(c), "parole ends in 12 days (2026-03-13), re-parole filed");
     assert_eq!(
         es(c),
-        "el permiso humanitario (parole) vence en 12 días (2026-03-13); ya se presentó la solicitud de renovación (re-parole)"
+        "el permiso humanitario (parole) vence en 12 días (13 de marzo de 2026); ya se presentó la solicitud de renovación (re-parole)"
     );
 
     let t = case(None, with(&[grant("2025-06-01", "2026-12-31"), termination("2026-02-25", "2026-03-10")]));
@@ -272,7 +272,7 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     );
     assert_eq!(
         es(c),
-        "aviso de terminación del 2026-02-25: el permiso humanitario (parole) termina el 2026-03-10; debe salir del país a más tardar el 2026-03-10 (en 9 días)"
+        "aviso de terminación del 25 de febrero de 2026: el permiso humanitario (parole) termina el 10 de marzo de 2026; debe salir del país a más tardar el 10 de marzo de 2026 (en 9 días)"
     );
     let c = component(&a, "parole_ends_soon");
     assert_eq!(en(c), "parole ends in 9 days (2026-03-10) by termination notice, nothing filed");
@@ -286,7 +286,7 @@ fn each_component_names_its_facts_in_english_and_spanish() {
     assert_eq!(en(c), "RFE response was due 2026-02-20 (9 days ago), still open");
     assert_eq!(
         es(c),
-        "la respuesta a la solicitud de evidencia (RFE) venció el 2026-02-20 (hace 9 días) y sigue pendiente"
+        "la respuesta a la solicitud de evidencia (RFE) venció el 20 de febrero de 2026 (hace 9 días) y sigue pendiente"
     );
 }
 

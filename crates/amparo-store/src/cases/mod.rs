@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod events;
 pub mod identifiers;
+pub mod recordings;
 pub mod rows;
 
 use chrono::{DateTime, Utc};

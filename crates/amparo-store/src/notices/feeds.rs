@@ -42,6 +42,9 @@ const REVOKE_FEED: &str = "UPDATE calendar_feeds SET revoked_at = $4 \
      WHERE org_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL";
 const REVOKE_FEEDS_OF: &str = "UPDATE calendar_feeds SET revoked_at = $3 \
      WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL";
+/// The escalations of a case that have closed: their tasks left undone are moot, not live events.
+const CLOSED_ESCALATIONS_OF_CASE: &str =
+    "SELECT id FROM escalations WHERE org_id = $1 AND case_id = $2 AND closed_at IS NOT NULL";
 const FEED_OF_USER: &str = "SELECT id FROM calendar_feeds WHERE org_id = $1 AND user_id = $2 AND id = $3";
 const CASE_DEADLINES: &str = "SELECT d.case_id, c.reference, d.kind, d.person, d.rule, d.due, d.advisory \
      FROM deadlines d \
@@ -224,7 +227,17 @@ fn entries(tx: &mut dyn Tx, feed: &CalendarFeed, owner: &Actor) -> StoreResult<C
     let (deadline_rows, mut tasks) = match &feed.case_id {
         Some(case) => {
             let key = [org.as_str().into(), case.as_str().into()];
-            let tasks = tasks::case_tasks(tx, org, case)?;
+            let mut tasks = tasks::case_tasks(tx, org, case)?;
+            let closed = tx
+                .query(CLOSED_ESCALATIONS_OF_CASE, &key)?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<StoreResult<HashSet<String>>>()?;
+            // A done task stays (shown cancelled); one its closed escalation left undone goes,
+            // as a person's feed leaves it out.
+            tasks.retain(|t| {
+                t.done_at.is_some() || t.escalation_id.as_ref().is_none_or(|e| !closed.contains(e.as_str()))
+            });
             (tx.query(CASE_DEADLINES, &key)?, tasks)
         }
         None => {

@@ -61,6 +61,11 @@ impl Store {
         })
     }
 
+    /// How many of a person's notices are unread, for the count beside the navigation's link.
+    pub fn unread_notifications(&self, org: &OrgId, user: &UserId) -> StoreResult<i64> {
+        self.read(|tx| tx.query_int(COUNT_UNREAD, &[org.as_str().into(), user.as_str().into()]))
+    }
+
     /// Marks `actor`'s own notice read, or all of them with `None` (see [`Store::mark_read`]).
     pub fn mark_read_as(
         &self,

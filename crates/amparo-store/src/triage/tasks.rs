@@ -126,7 +126,7 @@ fn complete_task(
             .transpose()?
             .unwrap_or(0);
         if open == 0 {
-            let reason = String::from("every task of the checklist is done");
+            let reason = String::from(CHECKLIST_DONE);
             tx.execute(
                 escalations::CLOSE_ESCALATION,
                 &[org.as_str().into(), escalation.0.into(), now_ms.into(), reason.into()],
@@ -135,6 +135,9 @@ fn complete_task(
     }
     Ok(())
 }
+
+/// Why an escalation closed when the last task of its checklist was done (pages word it per language).
+pub const CHECKLIST_DONE: &str = "every task of the checklist is done";
 
 fn reassign_task(tx: &mut dyn Tx, org: &OrgId, id: &TaskId, to: &UserId, now_ms: i64) -> StoreResult<()> {
     // The task first: an unknown task is "not found" whatever the owner given.

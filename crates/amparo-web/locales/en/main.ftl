@@ -101,6 +101,8 @@ escalation-closed-label = Closed escalation
 escalation-closed-heading = Closed
 escalation-opened = Opened { $when }
 escalation-closed-because = closed { $when }: { $why }
+escalation-resolved-by-timeline = resolved by the timeline
+escalation-checklist-done = every task of the checklist is done
 escalation-closed-at = closed { $when }
 case-other-tasks = Other tasks
 case-assigned = Assigned
@@ -127,6 +129,7 @@ col-person = Person
 col-status = Status
 col-parole-ends = Parole ends
 case-no-deadlines = No deadlines derived.
+deadline-overdue = overdue
 deadline-past = past
 deadline-advisory = advisory: shown for its why, never overdue
 deadline-whole-case = whole case
@@ -155,6 +158,9 @@ timeline-empty = Nothing recorded yet.
 timeline-corrected-by = corrected by
 timeline-unlinked = names no notice
 timeline-unlinked-note = Some answers on this timeline name no notice: each was taken to answer only the latest open notice of its kind. To say which notice an answer answers, record it again, choose the notice it answers and the entry it corrects.
+timeline-recorded-by = recorded by { $name }, { $when }
+timeline-imported = imported, { $when }
+timeline-former-member = a former member
 timeline-everyone = everyone
 detail-valid-until = valid until { $date }
 detail-served-by = served by { $how }
@@ -420,6 +426,12 @@ dashboard-whole-board = { $count ->
    *[other] The whole board ({ $count } open cases)
 }
 dashboard-whole-board-many = The whole board (more than { $count } open cases)
+dashboard-overdue = Overdue
+dashboard-no-overdue = No deadline is overdue.
+dashboard-days-late = { $days ->
+    [one] 1 day late
+   *[other] { $days } days late
+}
 dashboard-deadlines = Deadlines in the next 14 days
 dashboard-no-deadlines = Nothing is due in the next 14 days.
 dashboard-in-days = { $days ->
@@ -441,6 +453,8 @@ dashboard-no-escalations = No escalation is open.
 
 ## Calendar
 
+calendar-feeds-link = Subscribe in your calendar app
+feeds-subscribe = Open in your calendar app (webcal)
 calendar-title = Calendar
 calendar-months = Months
 calendar-this-month = This month
@@ -510,12 +524,15 @@ error-forbidden = Your role does not allow this; ask an administrator of your or
 ## Case page additions
 
 case-print = Print view
+case-overdue = Overdue:
+case-standing = Where each person stands
 case-next-deadline = Next deadline:
 timeline-superseded = corrected, no longer counts
 print-printed = printed { $when }
 print-back = Back to the case
 case-letter-en = Family letter (English)
 case-letter-es = Family letter (Spanish)
+nav-unread = ({ $count } unread)
 nav-notifications = Notifications
 reset-title = Choose a new password
 reset-intro = For { $email }. At least { $min } characters; a few unrelated words make a good one.

@@ -112,6 +112,8 @@ escalation-closed-label = Escalamiento cerrado
 escalation-closed-heading = Cerrado
 escalation-opened = Abierto el { $when }
 escalation-closed-because = cerrado el { $when }: { $why }
+escalation-resolved-by-timeline = resuelto por la cronología
+escalation-checklist-done = todas las tareas de la lista están hechas
 escalation-closed-at = cerrado el { $when }
 case-other-tasks = Otras tareas
 case-assigned = Personas asignadas
@@ -138,6 +140,7 @@ col-person = Persona
 col-status = Situación
 col-parole-ends = Fin del permiso humanitario (parole)
 case-no-deadlines = No se calculó ningún plazo.
+deadline-overdue = vencido
 deadline-past = vencido
 deadline-advisory = orientativo: se muestra por su motivo, nunca como vencido
 deadline-whole-case = todo el caso
@@ -166,6 +169,9 @@ timeline-empty = Aún no hay nada registrado.
 timeline-corrected-by = corregido por
 timeline-unlinked = no indica el aviso
 timeline-unlinked-note = Algunas respuestas de esta cronología no indican el aviso al que responden: cada una se tomó como respuesta solo al último aviso abierto de su tipo. Para indicar a qué aviso responde, regístrela de nuevo, elija el aviso al que responde y la entrada que corrige.
+timeline-recorded-by = registrado por { $name }, { $when }
+timeline-imported = importado, { $when }
+timeline-former-member = un antiguo miembro
 timeline-everyone = todas las personas
 detail-valid-until = válido hasta el { $date }
 detail-served-by = notificado por { $how }
@@ -434,6 +440,12 @@ dashboard-whole-board = { $count ->
    *[other] Todo el tablero ({ $count } casos abiertos)
 }
 dashboard-whole-board-many = Todo el tablero (más de { $count } casos abiertos)
+dashboard-overdue = Vencidos
+dashboard-no-overdue = No hay plazos vencidos.
+dashboard-days-late = { $days ->
+    [one] 1 día de retraso
+   *[other] { $days } días de retraso
+}
 dashboard-deadlines = Plazos de los próximos 14 días
 dashboard-no-deadlines = No vence nada en los próximos 14 días.
 dashboard-in-days = { $days ->
@@ -455,6 +467,8 @@ dashboard-no-escalations = No hay escalamientos abiertos.
 
 ## Calendario
 
+calendar-feeds-link = Suscribirse desde su aplicación de calendario
+feeds-subscribe = Abrir en su aplicación de calendario (webcal)
 calendar-title = Calendario
 calendar-months = Meses
 calendar-this-month = Este mes
@@ -524,12 +538,15 @@ error-forbidden = Su función no le permite hacer esto; consulte a una persona q
 ## Añadidos a la página del caso
 
 case-print = Versión para imprimir
+case-overdue = Vencidos:
+case-standing = Situación de cada persona
 case-next-deadline = Próximo plazo:
 timeline-superseded = corregido, ya no cuenta
 print-printed = impreso el { $when }
 print-back = Volver al caso
 case-letter-en = Carta a la familia (inglés)
 case-letter-es = Carta a la familia (español)
+nav-unread = ({ $count } sin leer)
 nav-notifications = Avisos
 reset-title = Elija una contraseña nueva
 reset-intro = Para { $email }. Al menos { $min } caracteres; unas cuantas palabras sin relación entre sí forman una buena contraseña.

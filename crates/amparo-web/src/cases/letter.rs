@@ -26,6 +26,8 @@ struct LetterPage {
     fallback: Option<String>,
     /// The staff reader's language code, which the note is written in.
     reader_lang: &'static str,
+    /// The link back to the case, in the staff reader's language.
+    back_label: String,
 }
 
 pub async fn page(
@@ -90,6 +92,7 @@ pub async fn page(
         letter: letter::build(texts()?, &input),
         fallback,
         reader_lang: signed_in.lang().code(),
+        back_label: signed_in.lang().t("print-back"),
     };
     Ok(crate::ui::render(&view).into_response())
 }

@@ -34,6 +34,8 @@ pub struct SignedIn {
     pub path: String,
     /// `Complete`, or `Enrolment` on the routes that set up a second factor.
     pub stage: SessionStage,
+    /// The person's unread notices, for the navigation (read with the session, pages only).
+    pub unread: i64,
 }
 
 impl SignedIn {
@@ -54,9 +56,10 @@ pub enum NotSignedIn {
     SecondFactor {
         next: String,
     },
-    /// Signed in, but a second factor must be set up first.
+    /// Signed in, but a second factor must be set up first; `next` is kept through the setup.
     MustEnrol {
         api: bool,
+        next: String,
     },
     /// Signed in, but the role does not hold the permission the route requires.
     Forbidden {
@@ -76,9 +79,10 @@ impl IntoResponse for NotSignedIn {
             NotSignedIn::SecondFactor { next } => {
                 Redirect::to(&format!("/login/second-factor?next={}", encode_next(&next))).into_response()
             }
-            NotSignedIn::MustEnrol { api: true } => WebError::SecondFactorRequired.into_json(),
-            NotSignedIn::MustEnrol { api: false } => {
-                Redirect::to("/account/security?required=1").into_response()
+            NotSignedIn::MustEnrol { api: true, .. } => WebError::SecondFactorRequired.into_json(),
+            NotSignedIn::MustEnrol { api: false, next } => {
+                Redirect::to(&format!("/account/security?required=1&next={}", encode_next(&next)))
+                    .into_response()
             }
             NotSignedIn::Forbidden { api: true } => WebError::Forbidden.into_json(),
             NotSignedIn::Forbidden { api: false } => WebError::Forbidden.into_response(),
@@ -113,12 +117,14 @@ impl FromRequestParts<AppState> for SignedIn {
         let found = state
             .with_store(move |store| {
                 let Some(session) = store.session(&lookup)? else { return Ok(None) };
-                let user = store.user(&session.org_id, &session.user_id)?;
-                Ok(user.map(|u| (session, u)))
+                let Some(user) = store.user(&session.org_id, &session.user_id)? else { return Ok(None) };
+                // Pages show the count in their navigation; the API has no navigation.
+                let unread = if is_api { 0 } else { store.unread_notifications(&user.org_id, &user.id)? };
+                Ok(Some((session, user, unread)))
             })
             .await
             .map_err(NotSignedIn::Failed)?;
-        let Some((session, user)) = found else { return Err(reject(false)) };
+        let Some((session, user, unread)) = found else { return Err(reject(false)) };
         if is_expired(&session, now)
             || session.stage == SessionStage::SecondFactor && is_stale_pending(&session, now)
         {
@@ -139,7 +145,7 @@ impl FromRequestParts<AppState> for SignedIn {
             SessionStage::SecondFactor => return Err(NotSignedIn::SecondFactor { next }),
             SessionStage::Enrolment => {
                 if parts.extensions.get::<crate::http::access::EnrolmentAllowed>().is_none() {
-                    return Err(NotSignedIn::MustEnrol { api: is_api });
+                    return Err(NotSignedIn::MustEnrol { api: is_api, next });
                 }
             }
         }
@@ -156,6 +162,7 @@ impl FromRequestParts<AppState> for SignedIn {
             token_hash: hash,
             path: next,
             stage: session.stage,
+            unread,
         })
     }
 }

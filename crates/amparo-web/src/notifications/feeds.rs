@@ -40,6 +40,9 @@ struct CalendarPage {
     revoked: String,
     created_label: String,
     created: Option<String>,
+    /// The new address with the `webcal://` scheme, which calendar programs open to subscribe.
+    subscribe: Option<String>,
+    subscribe_label: String,
     feeds: Vec<FeedView>,
 }
 
@@ -53,6 +56,12 @@ fn site(state: &AppState, headers: &HeaderMap) -> String {
             format!("{scheme}://{host}")
         }
     }
+}
+
+/// `https://host/…` as `webcal://host/…`: the same feed, opened by the calendar program.
+fn webcal(address: &str) -> String {
+    let rest = address.split_once("://").map_or(address, |(_, rest)| rest);
+    format!("webcal://{rest}")
 }
 
 async fn show(state: AppState, signed_in: SignedIn, created: Option<String>) -> Result<Response, WebError> {
@@ -75,6 +84,8 @@ async fn show(state: AppState, signed_in: SignedIn, created: Option<String>) -> 
         revoke: t("calendar-revoke"),
         revoked: t("calendar-revoked"),
         created_label: t("calendar-created"),
+        subscribe: created.as_deref().map(webcal),
+        subscribe_label: signed_in.lang().t("feeds-subscribe"),
         created,
         feeds: feeds
             .iter()

@@ -43,9 +43,13 @@ pub fn case_triage(
             opened: lang.moment(e.opened_at),
             critical_care: e.critical_care,
             closed: e.closed_at.map(|at| match &e.close_reason {
-                Some(why) => {
-                    lang.t2("escalation-closed-because", "when", lang.moment(at), "why", why.as_str())
-                }
+                Some(why) => lang.t2(
+                    "escalation-closed-because",
+                    "when",
+                    lang.moment(at),
+                    "why",
+                    close_reason(lang, why),
+                ),
                 None => lang.t1("escalation-closed-at", "when", lang.moment(at)),
             }),
             tasks: e.tasks.into_iter().map(|t| views.view(t, is_closed)).collect(),
@@ -67,6 +71,16 @@ pub fn case_triage(
         })
         .collect();
     CaseTriage { open, closed, other_tasks, assignments }
+}
+
+/// Why an escalation closed, in the reader's language. The store keeps the two reasons it writes as
+/// English text; any other (from an older version) is shown as written.
+fn close_reason(lang: Lang, why: &str) -> String {
+    match why {
+        amparo_domain::triage::RESOLVED_BY_TIMELINE => lang.t("escalation-resolved-by-timeline"),
+        amparo_store::CHECKLIST_DONE => lang.t("escalation-checklist-done"),
+        other => other.to_owned(),
+    }
 }
 
 pub async fn assign(

@@ -35,9 +35,14 @@ impl FieldView {
     pub fn input_type(&self) -> &'static str {
         match self.kind {
             FieldKind::Date => "date",
-            FieldKind::Number => "number",
-            FieldKind::Text | FieldKind::Select => "text",
+            // A number is typed in a text field: a number field would drop (and the HTML checker
+            // refuse) a wrong entry shown back with its error, such as "two".
+            FieldKind::Text | FieldKind::Number | FieldKind::Select => "text",
         }
+    }
+
+    pub fn is_number(&self) -> bool {
+        self.kind == FieldKind::Number
     }
 
     pub fn is_select(&self) -> bool {

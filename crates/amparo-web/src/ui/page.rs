@@ -27,6 +27,8 @@ pub struct Viewer {
     pub admin: bool,
     /// Whether the audit page is open to this person.
     pub audit: bool,
+    /// Unread notices, shown beside the navigation's link to them.
+    pub unread: i64,
 }
 
 /// The page header's view of who is signed in.
@@ -38,6 +40,7 @@ pub fn viewer(signed_in: &SignedIn) -> Viewer {
         back: signed_in.path.clone(),
         admin: signed_in.user.role == amparo_domain::org::UserRole::Admin,
         audit: crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ReadAudit),
+        unread: signed_in.unread,
     }
 }
 

@@ -58,9 +58,12 @@ fn an_administrator_sets_up_a_factor_before_anything_else(db: &TestDatabase) {
     assert_eq!(location, "/account/security?required=1&next=/cases");
 
     // Until a factor is set up, pages lead to the security page and the API refuses.
-    let blocked = app.get("/cases", &session);
+    let blocked = app.get("/calendar?month=2026-04", &session);
     assert_eq!(blocked.status, 303);
-    assert_eq!(blocked.header("location"), Some("/account/security?required=1"));
+    let to = "/account/security?required=1&next=/calendar%3Fmonth%3D2026-04";
+    assert_eq!(blocked.header("location"), Some(to), "where the person was going is kept");
+    let kept = app.get(to, &session).body;
+    assert!(kept.contains("name=\"next\" value=\"/calendar?month=2026-04\""), "{kept}");
     let api = app.get("/api/v1/cases", &session);
     assert_eq!(api.status, 403);
     assert_eq!(api.json()["error"], "second_factor_required");
@@ -199,7 +202,7 @@ fn the_organisation_can_require_a_factor_of_everyone(db: &TestDatabase) {
     // The attorney's open session is held until they set one up.
     let held = app.get("/cases", &attorney);
     assert_eq!(held.status, 303);
-    assert_eq!(held.header("location"), Some("/account/security?required=1"));
+    assert_eq!(held.header("location"), Some("/account/security?required=1&next=/cases"));
     let (_, location) = password_step(&app, ATTORNEY);
     assert!(location.starts_with("/account/security?required=1"), "{location}");
     let enrolled = app.enrol(ATTORNEY, &attorney);

@@ -542,7 +542,10 @@ fn pages_render_and_their_forms_need_the_csrf_token(db: &TestDatabase) {
     assert!(refused.body.contains("due_within: expected a whole number"), "{}", refused.body);
     let esme = t.sign_in("esme@a.example.org");
     let spanish = t.get(&esme, "/triage").body;
-    assert!(spanish.contains("aviso de terminación del 2026-02-27"), "reasons in the reader's language");
+    assert!(
+        spanish.contains("aviso de terminación del 27 de febrero de 2026"),
+        "reasons in the reader's language"
+    );
 
     // The case page: the escalation with its checklist, and the assignment forms.
     let id = t.case_id(&ana, "CRIT-TERM");

@@ -1,5 +1,5 @@
 //! The calendar: a month of deadlines across the organisation's cases (`/calendar?month=2026-11`),
-//! as a table of weeks, with links to the month before and after.
+//! as a table of weeks, overdue ones marked, with links to the month before and after.
 
 pub mod views;
 
@@ -45,6 +45,12 @@ fn previous_month(first: Date) -> Date {
     Date::from_ymd(year, month, 1).unwrap_or(first)
 }
 
+/// A stored deadline past its day: stored deadlines are those the timeline has not met, so one
+/// due before today is late, unless it is advisory (shown, never an alarm).
+fn is_overdue(deadline: &amparo_store::DueDeadline, today: Date) -> bool {
+    deadline.due < today && !deadline.advisory
+}
+
 pub async fn calendar(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -88,7 +94,13 @@ pub async fn calendar(
             if entries.iter().any(|e| e.case_id == d.case_id.0 && e.kind == kind) {
                 continue;
             }
-            entries.push(DayEntry { case_id: d.case_id.0.clone(), reference: d.reference.clone(), kind });
+            entries.push(DayEntry {
+                case_id: d.case_id.0.clone(),
+                reference: d.reference.clone(),
+                kind,
+                overdue: is_overdue(d, today),
+                advisory: d.advisory,
+            });
         }
         let more = entries.len().saturating_sub(PER_DAY);
         entries.truncate(PER_DAY);

@@ -9,6 +9,10 @@ pub struct DayEntry {
     pub case_id: String,
     pub reference: String,
     pub kind: String,
+    /// Due before today and not met.
+    pub overdue: bool,
+    /// Shown with its why on the case, never an alarm.
+    pub advisory: bool,
 }
 
 #[derive(Clone)]

@@ -11,6 +11,7 @@
 //! More rows come without JavaScript: "Add a family member" and "Add an event" are submit buttons that
 //! render the form again, with what was typed, and one more empty row.
 
+pub mod countries;
 pub mod views;
 
 use amparo_domain::org::UserRole;
@@ -121,7 +122,11 @@ fn build_document(form: &IntakeForm, lang: Lang) -> Document {
         person.insert("key".into(), json!(format!("p{}", people.len() + 1)));
         for field in PERSON_FIELDS {
             let value = form.value(&IntakeForm::person_id(row, field));
-            let value = if field == "role" && row == 0 { "patient" } else { value };
+            let value = match field {
+                "role" if row == 0 => "patient".to_owned(),
+                "citizenship" => countries::normalised(value),
+                _ => value.to_owned(),
+            };
             // Names are always sent, so an empty one is refused by the format's own rule.
             if !value.is_empty() || field.ends_with("_name") {
                 person.insert(field.into(), json!(value));
@@ -470,7 +475,8 @@ fn page(
         })
         .collect();
     summary.sort_by_key(|e| order.iter().position(|id| *id == e.id).unwrap_or(usize::MAX));
-    IntakePage { lang, viewer, groups, people: form.people, events: form.events, errors: summary }
+    let countries = countries::suggestions(lang.0);
+    IntakePage { lang, viewer, groups, people: form.people, events: form.events, errors: summary, countries }
 }
 
 pub async fn intake_form(

@@ -23,4 +23,6 @@ pub struct IntakePage {
     pub events: usize,
     /// Every problem, in the order of the form, for the summary at the top.
     pub errors: Vec<FieldError>,
+    /// Countries the citizenship fields suggest.
+    pub countries: Vec<super::countries::CountryChoice>,
 }

@@ -71,7 +71,7 @@ pub(crate) async fn render_case_with(
     let id = case.id.clone();
     let may_share =
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
-    let (policy, mut triage, shares) = state
+    let (policy, mut triage, shares, recordings) = state
         .with_store(move |store| {
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
@@ -80,7 +80,8 @@ pub(crate) async fn render_case_with(
                 users: store.users(&org)?,
             };
             let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
-            Ok((store.policy(&org)?, triage, shares))
+            let recordings = store.event_recordings(&org, &id)?;
+            Ok((store.policy(&org)?, triage, shares, recordings))
         })
         .await?;
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
@@ -98,6 +99,7 @@ pub(crate) async fn render_case_with(
         let me = &signed_in.user.id;
         triage.tasks.retain(|t| t.owner_id.as_ref() == Some(me));
     }
+    let recorded = recorded_lines(lang, &recordings, &triage.users);
     let section = crate::triage::case_section::case_triage(
         triage.escalations,
         triage.tasks,
@@ -107,8 +109,15 @@ pub(crate) async fn render_case_with(
         state.clock.now(),
     );
     let event_form = events::view(&form, &case.file, today, lang);
-    let mut page =
-        case_view(lang, viewer(signed_in), &case, (&derivation, state.store.rules()), section, event_form);
+    let mut page = case_view(
+        lang,
+        viewer(signed_in),
+        &case,
+        (&derivation, state.store.rules()),
+        section,
+        event_form,
+        &recorded,
+    );
     page.sharing = sharing;
     Ok((status, crate::ui::render(&page)).into_response())
 }
@@ -138,7 +147,15 @@ pub async fn case_print(
     let form = events::view(&EventFormState::empty(), &case.file, today, lang);
     let page = views::CasePrintPage {
         lang,
-        case: case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form),
+        case: case_view(
+            lang,
+            viewer(&signed_in),
+            &case,
+            (&derivation, state.store.rules()),
+            empty,
+            form,
+            &[],
+        ),
         printed: lang.moment(state.clock.now()),
     };
     Ok(crate::ui::render(&page).into_response())
@@ -168,6 +185,31 @@ struct CaseTriageData {
     users: Vec<amparo_store::User>,
 }
 
+/// Who recorded each event and when, in timeline order: "recorded by Ana Attorney, …", or
+/// "imported, …" for events that came with a case file or from the command line.
+fn recorded_lines(
+    lang: Lang,
+    recordings: &[amparo_store::EventRecording],
+    users: &[amparo_store::User],
+) -> Vec<String> {
+    recordings
+        .iter()
+        .map(|r| {
+            let when = lang.moment(r.recorded_at);
+            match &r.recorded_by {
+                Some(id) => {
+                    let name = users
+                        .iter()
+                        .find(|u| &u.id == id)
+                        .map_or_else(|| lang.t("timeline-former-member"), |u| u.display_name.clone());
+                    lang.t2("timeline-recorded-by", "name", name, "when", when)
+                }
+                None => lang.t1("timeline-imported", "when", when),
+            }
+        })
+        .collect()
+}
+
 fn or_dash(value: Option<String>) -> String {
     value.unwrap_or_else(|| String::from("—"))
 }
@@ -180,6 +222,8 @@ fn case_view(
     (derivation, rules): (&Derivation, &amparo_domain::RuleSet),
     triage: crate::triage::case_section::CaseTriage,
     event_form: EventFormView,
+    // Who recorded each event, in timeline order (empty where not shown).
+    recorded: &[String],
 ) -> CasePage {
     let case = &stored.file.case;
     let name_of = |key: &str| case.person(key).map(|p| p.full_name()).unwrap_or_else(|| key.to_owned());
@@ -236,6 +280,7 @@ fn case_view(
             details: event_details(lang, e, derivation),
             superseded_by: superseded_by(e),
             unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
+            recorded: recorded.get(index).cloned(),
         })
         .collect();
     let statuses = derivation
@@ -247,13 +292,15 @@ fn case_view(
             parole_ends: lang.date_or_dash(p.parole_ends),
         })
         .collect();
-    let next_deadline =
-        derivation.deadlines.iter().find(|d| d.due >= derivation.today).map(|d| NextDeadline {
-            due: lang.date(d.due),
-            in_days: derivation.today.days_until(d.due),
-            kind: lang.deadline_kind(d.kind.as_str()),
-            person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
-        });
+    let banner_line = |d: &amparo_domain::Deadline| NextDeadline {
+        due: lang.date(d.due),
+        in_days: derivation.today.days_until(d.due),
+        kind: lang.deadline_kind(d.kind.as_str()),
+        person: d.person.as_deref().map(&name_of).unwrap_or_else(|| lang.t("deadline-whole-case")),
+    };
+    // What is late comes first: an advisory date is never an alarm, so never overdue.
+    let overdue = derivation.alarms().filter(|d| d.due < derivation.today).map(banner_line).collect();
+    let next_deadline = derivation.deadlines.iter().find(|d| d.due >= derivation.today).map(banner_line);
     let deadlines = derivation
         .deadlines
         .iter()
@@ -272,6 +319,7 @@ fn case_view(
         .collect();
     let coverage = coverage::coverage_views(lang, (derivation, rules), name_of);
     CasePage {
+        overdue,
         next_deadline,
         lang,
         event_form,

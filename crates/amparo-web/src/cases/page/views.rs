@@ -36,6 +36,8 @@ pub struct EventView {
     pub superseded_by: Option<String>,
     /// An answer that names no notice: the rules took it to answer the latest open one of its kind.
     pub unlinked: bool,
+    /// Who recorded it and when, where the page shows it.
+    pub recorded: Option<String>,
 }
 
 pub struct StatusView {
@@ -44,8 +46,10 @@ pub struct StatusView {
     pub parole_ends: String,
 }
 
+/// A deadline in the case's banner: the next one, or one already overdue.
 pub struct NextDeadline {
     pub due: String,
+    /// Days from today to the due date: negative for an overdue one.
     pub in_days: i64,
     pub kind: String,
     pub person: String,
@@ -69,6 +73,8 @@ pub struct DeadlineView {
 #[template(path = "case.html")]
 pub struct CasePage {
     pub lang: Lang,
+    /// Deadlines due before today that can raise an alarm (no advisory one), shown first.
+    pub overdue: Vec<NextDeadline>,
     /// The first deadline from today on, shown at the top of the page.
     pub next_deadline: Option<NextDeadline>,
     pub event_form: crate::cases::events::EventFormView,

@@ -1,5 +1,6 @@
-//! The dashboard, where sign-in leads: the most urgent cases of the triage board, the deadlines of
-//! the next 14 days, my tasks and the open escalations, each a few lines with a link to the whole.
+//! The dashboard, where sign-in leads: the most urgent cases of the triage board, the deadlines
+//! already late, those of the next 14 days, my tasks and the open escalations, each a few lines with
+//! a link to the whole.
 
 pub mod views;
 
@@ -26,6 +27,9 @@ const ESCALATION_ROWS: i64 = 10;
 const BOARD_COUNT_CAP: i64 = 1000;
 /// The same for the deadlines of the next 14 days.
 const DEADLINE_COUNT_CAP: i64 = 1000;
+/// The first day the overdue section looks back to: far enough that no late deadline is hidden
+/// (stored deadlines are those of open matters: one the timeline met is no longer derived).
+const OVERDUE_SINCE: (i32, u32, u32) = (1900, 1, 1);
 
 pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, WebError> {
     let lang = signed_in.lang();
@@ -35,7 +39,7 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
     let org = signed_in.user.org_id.clone();
     let me = signed_in.user.id.clone();
     let user = signed_in.user.clone();
-    let (board, deadlines, tasks, escalations) = state
+    let (board, (overdue, deadlines), tasks, escalations) = state
         .with_store(move |store| {
             let shared_with = crate::cases::visibility::shared_only(&user);
             let filter = BoardFilter {
@@ -47,16 +51,28 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
             let window = (today, today.add_days(DEADLINE_DAYS));
             let rows = (DEADLINE_ROWS as i64, DEADLINE_COUNT_CAP);
             let deadlines = store.upcoming_deadlines(&org, window, shared_with.as_ref(), rows)?;
+            let since = Date::from_ymd(OVERDUE_SINCE.0, OVERDUE_SINCE.1, OVERDUE_SINCE.2).unwrap_or(today);
+            let late = (since, today.add_days(-1));
+            let overdue = store.upcoming_deadlines(&org, late, shared_with.as_ref(), rows)?;
             // A clinician sees no escalations here: their own checklist tasks are under "my tasks".
             let escalations = match shared_with {
                 Some(_) => Vec::new(),
                 None => store.open_escalations(&org, ESCALATION_ROWS)?,
             };
-            Ok((store.board(&org, &filter)?, deadlines, store.open_tasks(&org, &me)?, escalations))
+            Ok((store.board(&org, &filter)?, (overdue, deadlines), store.open_tasks(&org, &me)?, escalations))
         })
         .await?;
     let deadline_more = deadlines.total > DEADLINE_COUNT_CAP;
     let deadline_total = usize::try_from(deadlines.total.min(DEADLINE_COUNT_CAP)).unwrap_or(0);
+    let overdue_more = overdue.total > DEADLINE_COUNT_CAP;
+    let overdue_total = usize::try_from(overdue.total.min(DEADLINE_COUNT_CAP)).unwrap_or(0);
+    let row = |d: amparo_store::UpcomingDeadline| DeadlineRow {
+        case_id: d.case_id.0,
+        reference: d.reference,
+        due: lang.date(d.due),
+        in_days: today.days_until(d.due),
+        kind: lang.deadline_kind(&d.kind),
+    };
     let task_total = tasks.len();
     let page = DashboardPage {
         lang,
@@ -66,17 +82,10 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
         board: board.entries.into_iter().map(|e| crate::triage::board::board_row(e, lang)).collect(),
         deadline_total,
         deadline_more,
-        deadlines: deadlines
-            .first
-            .into_iter()
-            .map(|d| DeadlineRow {
-                case_id: d.case_id.0,
-                reference: d.reference,
-                due: lang.date(d.due),
-                in_days: today.days_until(d.due),
-                kind: lang.deadline_kind(&d.kind),
-            })
-            .collect(),
+        overdue_total,
+        overdue_more,
+        overdue: overdue.first.into_iter().map(row).collect(),
+        deadlines: deadlines.first.into_iter().map(row).collect(),
         task_total,
         tasks: tasks
             .into_iter()

@@ -9,6 +9,7 @@ pub struct DeadlineRow {
     pub case_id: String,
     pub reference: String,
     pub due: String,
+    /// Days from today to the due date: negative for an overdue one.
     pub in_days: i64,
     pub kind: String,
 }
@@ -38,6 +39,11 @@ pub struct DashboardPage {
     pub board_total: i64,
     /// More open cases than `board_total`, which is then the cap they were counted to.
     pub board_more: bool,
+    /// Deadlines due before today (advisory ones never are), the oldest first.
+    pub overdue: Vec<DeadlineRow>,
+    pub overdue_total: usize,
+    /// More overdue lines than were counted (`overdue_total` is the cap).
+    pub overdue_more: bool,
     pub deadlines: Vec<DeadlineRow>,
     pub deadline_total: usize,
     /// More lines than were counted (`deadline_total` is the cap).
