@@ -416,6 +416,14 @@ intake-error-whole-number = Escriba un número entero.
 intake-error-representative = Elija a uno de los abogados de la organización.
 intake-error-reference-taken = Ya existe otro caso con esta referencia.
 intake-error-unknown = No se pudo verificar el caso.
+intake-duplicate-title = Puede que este caso ya esté en Amparo
+intake-duplicate-intro = No se ha guardado nada. Abra el caso existente para comprobarlo, cambie el formulario o guarde el caso nuevo de todos modos.
+intake-duplicate-a-number = { $person } tiene el mismo número A que una persona de este caso.
+intake-duplicate-name-birth-date = { $person } tiene el mismo nombre y la misma fecha de nacimiento que una persona de este caso.
+intake-duplicate-save-anyway = Guardar de todos modos como caso nuevo
+intake-duplicate-go-back = Cambiar el formulario
+intake-reference-next = La siguiente referencia según el patrón de su organización es { $reference }.
+intake-reference-format = Las referencias suelen seguir el patrón PREFIJO-AÑO-NÚMERO, por ejemplo { $example }.
 
 ## Registro de un evento en la página del caso
 

@@ -8,15 +8,21 @@
 //! stand-in value when the format requires it) and the document parsed again, until it passes.
 //! Nothing is saved unless the first parse passes.
 //!
+//! Before saving, existing cases the new one may duplicate are shown and the case is saved only once
+//! confirmed ([`duplicates`]); the reference field is prefilled with the organisation's next
+//! reference when its references follow a pattern ([`reference`]).
+//!
 //! More rows come without JavaScript: "Add a family member" and "Add an event" are submit buttons that
 //! render the form again, with what was typed, and one more empty row.
 
 pub mod countries;
+pub mod duplicates;
+pub mod reference;
 pub mod views;
 
 use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, CaseFileError, Problem, Program};
-use amparo_store::{StoreError, User};
+use amparo_store::{Actor, StoreError, User};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,6 +38,7 @@ use crate::ui::form::{FieldError, FieldKind, FieldView};
 use crate::ui::i18n::Lang;
 use crate::ui::page::Viewer;
 use crate::ui::viewer;
+use duplicates::DuplicateWarning;
 use views::{FieldGroup, IntakePage};
 
 /// At most this many people and events on the form (the format allows more through import).
@@ -476,7 +483,34 @@ fn page(
         .collect();
     summary.sort_by_key(|e| order.iter().position(|id| *id == e.id).unwrap_or(usize::MAX));
     let countries = countries::suggestions(lang.0);
-    IntakePage { lang, viewer, groups, people: form.people, events: form.events, errors: summary, countries }
+    let duplicates = DuplicateWarning::default();
+    IntakePage {
+        lang,
+        viewer,
+        groups,
+        people: form.people,
+        events: form.events,
+        errors: summary,
+        countries,
+        duplicates,
+    }
+}
+
+/// The case group's hint: the organisation's next reference when its references of this year follow
+/// `PREFIX-YYYY-NNN` (which also prefills an empty reference field), or an example of the pattern.
+fn reference_hint(state: &AppState, references: &[String], form: &mut IntakeForm, lang: Lang) -> String {
+    use chrono::Datelike;
+    let year = state.clock.now().year();
+    match reference::next_reference(references.iter().map(String::as_str), year) {
+        Some(next) => {
+            if form.value("reference").is_empty() {
+                form.params.0.retain(|(k, _)| k != "reference");
+                form.params.0.push(("reference".into(), next.clone()));
+            }
+            lang.t1("intake-reference-next", "reference", next)
+        }
+        None => lang.t1("intake-reference-format", "example", reference::example(year)),
+    }
 }
 
 pub async fn intake_form(
@@ -484,10 +518,17 @@ pub async fn intake_form(
     signed_in: SignedIn,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    use chrono::Datelike;
     let org = signed_in.user.org_id.clone();
-    let staff = state.with_store(move |store| store.users(&org)).await?;
-    let form = IntakeForm::from_params(Params(params));
-    let view = page(&form, signed_in.lang(), viewer(&signed_in), &staff, Vec::new());
+    let pattern = reference::year_pattern(state.clock.now().year());
+    let (staff, references) = state
+        .with_store(move |store| Ok((store.users(&org)?, store.references_like(&org, &pattern)?)))
+        .await?;
+    let lang = signed_in.lang();
+    let mut form = IntakeForm::from_params(Params(params));
+    let hint = reference_hint(&state, &references, &mut form, lang);
+    let mut view = page(&form, lang, viewer(&signed_in), &staff, Vec::new());
+    view.groups[0].hint = Some(hint);
     Ok(crate::ui::render(&view).into_response())
 }
 
@@ -533,9 +574,18 @@ pub async fn intake(
         Ok(file) => file,
         Err(errors) => return Ok(rerender(&form, StatusCode::UNPROCESSABLE_ENTITY, errors)),
     };
+    let now = state.clock.now();
+    let confirmed = form.value(duplicates::CONFIRM_FIELD).to_owned();
+    let (checking, acting) = (file.clone(), Actor::of(&signed_in.user));
+    let found = state.with_store(move |store| store.possible_duplicates_as(&acting, &checking, now)).await?;
+    if !duplicates::all_confirmed(&found, &confirmed) {
+        tracing::info!(matches = found.len(), "intake shows possible duplicates before saving");
+        let mut view = page(&form, lang, viewer(&signed_in), &staff, Vec::new());
+        view.duplicates = DuplicateWarning::new(&found, lang);
+        return Ok((StatusCode::CONFLICT, crate::ui::render(&view)).into_response());
+    }
     let org = signed_in.user.org_id.clone();
     let actor = signed_in.user.id.clone();
-    let now = state.clock.now();
     let imported = state
         .with_store(move |store| {
             let ids = store.import_cases(&org, std::slice::from_ref(&file), Some(&actor), now)?;
