@@ -654,6 +654,7 @@ audit-chain-ok-whole = The chain is intact: all { $count } entries were checked,
 audit-chain-ok-recent = The chain is intact as far as this page checks: the { $count } most recent entries, each against the one before. The command `amparo audit verify` checks every entry.
 audit-chain-broken = The chain is broken ({ $detail }): the trail was changed outside Amparo. Tell the operator at once.
 audit-action-case-read = Case read
+audit-action-case-duplicate-shown = Case shown as a possible duplicate at intake
 audit-action-case-shared = Case shared with a clinician
 audit-action-case-unshared = Case no longer shared with a clinician
 audit-action-user-role-changed = Role changed

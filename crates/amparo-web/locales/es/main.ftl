@@ -668,6 +668,7 @@ audit-chain-ok-whole = La cadena está intacta: se comprobaron las { $count } en
 audit-chain-ok-recent = La cadena está intacta hasta donde esta página la comprueba: las { $count } entradas más recientes, cada una con la anterior. El comando `amparo audit verify` comprueba todas las entradas.
 audit-chain-broken = La cadena está rota ({ $detail }): el registro se modificó fuera de Amparo. Avise de inmediato a quien administra el servidor.
 audit-action-case-read = Consulta del caso
+audit-action-case-duplicate-shown = Caso mostrado como posible duplicado al abrir un caso
 audit-action-case-shared = Caso compartido con personal clínico
 audit-action-case-unshared = Caso que dejó de compartirse con personal clínico
 audit-action-user-role-changed = Cambio de función
