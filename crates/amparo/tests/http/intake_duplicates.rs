@@ -163,6 +163,10 @@ fn intake_offers_the_next_reference_of_the_year(db: &TestDatabase) {
     let offered = app.get("/cases/new", &session).body;
     assert!(offered.contains(&format!("value=\"{next}\"")), "{offered}");
     assert!(offered.contains(&format!("pattern is {next}.")), "{offered}");
+    let refused = app.post_form("/cases/new", &session, &intake(&csrf, "", ["", "Ejemplo", "", ""]));
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains(&format!("pattern is {next}.")), "the hint stays: {}", refused.body);
+    assert!(!refused.body.contains(&format!("value=\"{next}\"")), "an emptied field is not refilled");
     let typed = app.get("/cases/new?reference=MINE-1", &session).body;
     assert!(typed.contains("value=\"MINE-1\"") && !typed.contains(&format!("value=\"{next}\"")));
 }

@@ -496,21 +496,17 @@ fn page(
     }
 }
 
-/// The case group's hint: the organisation's next reference when its references of this year follow
-/// `PREFIX-YYYY-NNN` (which also prefills an empty reference field), or an example of the pattern.
-fn reference_hint(state: &AppState, references: &[String], form: &mut IntakeForm, lang: Lang) -> String {
+/// The staff (for the representative) and the organisation's references of this year (for the
+/// reference hint), read together.
+async fn load(state: &AppState, signed_in: &SignedIn) -> Result<(Vec<User>, reference::Hint), WebError> {
     use chrono::Datelike;
+    let org = signed_in.user.org_id.clone();
     let year = state.clock.now().year();
-    match reference::next_reference(references.iter().map(String::as_str), year) {
-        Some(next) => {
-            if form.value("reference").is_empty() {
-                form.params.0.retain(|(k, _)| k != "reference");
-                form.params.0.push(("reference".into(), next.clone()));
-            }
-            lang.t1("intake-reference-next", "reference", next)
-        }
-        None => lang.t1("intake-reference-format", "example", reference::example(year)),
-    }
+    let pattern = reference::year_pattern(year);
+    let (staff, references) = state
+        .with_store(move |store| Ok((store.users(&org)?, store.references_like(&org, &pattern)?)))
+        .await?;
+    Ok((staff, reference::Hint::new(&references, year, signed_in.lang())))
 }
 
 pub async fn intake_form(
@@ -518,17 +514,15 @@ pub async fn intake_form(
     signed_in: SignedIn,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    use chrono::Datelike;
-    let org = signed_in.user.org_id.clone();
-    let pattern = reference::year_pattern(state.clock.now().year());
-    let (staff, references) = state
-        .with_store(move |store| Ok((store.users(&org)?, store.references_like(&org, &pattern)?)))
-        .await?;
-    let lang = signed_in.lang();
+    let (staff, hint) = load(&state, &signed_in).await?;
     let mut form = IntakeForm::from_params(Params(params));
-    let hint = reference_hint(&state, &references, &mut form, lang);
-    let mut view = page(&form, lang, viewer(&signed_in), &staff, Vec::new());
-    view.groups[0].hint = Some(hint);
+    // An empty reference field starts with the next reference; one typed (or linked to) is kept.
+    if let Some(next) = hint.next.as_ref().filter(|_| form.value("reference").is_empty()) {
+        form.params.0.retain(|(k, _)| k != "reference");
+        form.params.0.push(("reference".into(), next.clone()));
+    }
+    let mut view = page(&form, signed_in.lang(), viewer(&signed_in), &staff, Vec::new());
+    view.groups[0].hint = Some(hint.text);
     Ok(crate::ui::render(&view).into_response())
 }
 
@@ -539,12 +533,15 @@ pub async fn intake(
 ) -> Result<Response, WebError> {
     let params = Params(params);
     let lang = signed_in.lang();
-    let org = signed_in.user.org_id.clone();
-    let staff = state.with_store(move |store| store.users(&org)).await?;
+    let (staff, hint) = load(&state, &signed_in).await?;
     let mut form = IntakeForm::from_params(params);
+    let view = |form: &IntakeForm, errors: Vec<FieldError>| {
+        let mut view = page(form, lang, viewer(&signed_in), &staff, errors);
+        view.groups[0].hint = Some(hint.text.clone());
+        view
+    };
     let rerender = |form: &IntakeForm, status: StatusCode, errors: Vec<FieldError>| {
-        let view = page(form, lang, viewer(&signed_in), &staff, errors);
-        (status, crate::ui::render(&view)).into_response()
+        (status, crate::ui::render(&view(form, errors))).into_response()
     };
     match form.params.get("action") {
         Some("add_person") => {
@@ -580,9 +577,9 @@ pub async fn intake(
     let found = state.with_store(move |store| store.possible_duplicates_as(&acting, &checking, now)).await?;
     if !duplicates::all_confirmed(&found, &confirmed) {
         tracing::info!(matches = found.len(), "intake shows possible duplicates before saving");
-        let mut view = page(&form, lang, viewer(&signed_in), &staff, Vec::new());
-        view.duplicates = DuplicateWarning::new(&found, lang);
-        return Ok((StatusCode::CONFLICT, crate::ui::render(&view)).into_response());
+        let mut warning = view(&form, Vec::new());
+        warning.duplicates = DuplicateWarning::new(&found, lang);
+        return Ok((StatusCode::CONFLICT, crate::ui::render(&warning)).into_response());
     }
     let org = signed_in.user.org_id.clone();
     let actor = signed_in.user.id.clone();

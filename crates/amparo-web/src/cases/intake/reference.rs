@@ -3,6 +3,26 @@
 //! the current year follow that pattern, the one after the highest is offered, with the same prefix
 //! and at least the same number of digits. Otherwise the form only hints at the pattern.
 
+use crate::ui::i18n::Lang;
+
+/// What the form says under the case group: the next reference (which also fills an empty field),
+/// or an example of the pattern when the organisation's references do not follow it.
+pub struct Hint {
+    pub text: String,
+    pub next: Option<String>,
+}
+
+impl Hint {
+    pub fn new(references: &[String], year: i32, lang: Lang) -> Hint {
+        let next = next_reference(references.iter().map(String::as_str), year);
+        let text = match &next {
+            Some(next) => lang.t1("intake-reference-next", "reference", next.clone()),
+            None => lang.t1("intake-reference-format", "example", example(year)),
+        };
+        Hint { text, next }
+    }
+}
+
 /// A reference read as `PREFIX-YYYY-NNN`.
 #[derive(Debug, PartialEq, Eq)]
 struct Numbered<'a> {
