@@ -16,6 +16,7 @@ mod first_use_defects;
 mod guarded_writes;
 mod i18n;
 mod intake;
+mod intake_duplicates;
 mod late_deadlines;
 mod notifications;
 mod outages;
