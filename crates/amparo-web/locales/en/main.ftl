@@ -730,3 +730,17 @@ expected-number = a number
 expected-true-false = true or false
 expected-list = a list
 expected-object = an object
+
+## CSV downloads
+export-download = Download CSV
+export-download-cases = Download these cases as CSV
+export-download-deadlines = Download these deadlines as CSV
+export-download-tasks = Download my tasks as CSV
+export-col-next-deadline-kind = Next deadline kind
+export-col-critical-care = Critical care
+export-col-due = Due
+export-col-deadline = Deadline
+export-col-overdue = Overdue
+export-col-advisory = Advisory only
+export-col-task = Task
+export-col-note = Note

@@ -744,3 +744,17 @@ expected-number = un número
 expected-true-false = verdadero o falso
 expected-list = una lista
 expected-object = un objeto
+
+## CSV downloads
+export-download = Descargar CSV
+export-download-cases = Descargar estos casos en CSV
+export-download-deadlines = Descargar estos plazos en CSV
+export-download-tasks = Descargar mis tareas en CSV
+export-col-next-deadline-kind = Tipo del próximo plazo
+export-col-critical-care = Cuidados críticos
+export-col-due = Vence
+export-col-deadline = Plazo
+export-col-overdue = Vencido
+export-col-advisory = Solo orientativo
+export-col-task = Tarea
+export-col-note = Nota
