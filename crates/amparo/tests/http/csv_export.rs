@@ -22,6 +22,7 @@ amparo_store::on_both_backends!(
     a_clinicians_download_holds_only_shared_cases,
     deadlines_and_tasks_download_as_their_pages_list_them,
     each_download_is_audited_with_counts_only,
+    a_list_longer_than_a_chunk_streams_whole_and_in_order,
 );
 
 const SUPPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support");
@@ -255,4 +256,24 @@ fn each_download_is_audited_with_counts_only(db: &TestDatabase) {
         assert!(!trail.contains(secret), "no value in the audit trail: {secret}");
     }
     assert!(!app.server_log().contains("Lucía"), "no name in the log");
+}
+
+/// 1,203 cases: the download is sent in chunks of 500 and holds each case once, in the list's order.
+fn a_list_longer_than_a_chunk_streams_whole_and_in_order(db: &TestDatabase) {
+    let app = start(db);
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap().id;
+    let files: Vec<CaseFile> =
+        (0..1200).map(|n| CaseFile::parse(&case_json(&format!("S-{n:04}"), "Iria")).unwrap().0).collect();
+    store.import_cases(&org, &files, None, today()).unwrap();
+    let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let all = rows(&app.get("/export/cases.csv?sort=reference&dir=desc", &session), "cases-");
+    let references = column(&all, 0);
+    let mut expected: Vec<String> = (0..1200).map(|n| format!("S-{n:04}")).collect();
+    expected.extend(["A-3", "A-2", "A-1"].map(String::from));
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(references, expected);
+    let entry =
+        store.audit_log(Some(&org)).unwrap().into_iter().rev().find(|e| e.action == "cases.export").unwrap();
+    assert_eq!(entry.detail, json!({ "format": "csv", "rows": 1203 }).to_string());
 }
