@@ -79,7 +79,7 @@ pub async fn cases_csv(
         .with_store(move |store| {
             let first: CasePage = store.list_cases(&user.org_id, &query)?;
             let rows = usize::try_from(first.total.min(MAX_ROWS)).unwrap_or(0);
-            store.record_audit(&user.org_id, &super::audit_event(&user, "cases", rows), now)?;
+            store.record_audit(&user.org_id, &super::audit_event(&user, "case_list", rows), now)?;
             Ok((first, query))
         })
         .await?;

@@ -28,7 +28,7 @@ pub(crate) fn routes() -> Routes {
 fn audit_event(user: &amparo_store::User, list: &str, rows: usize) -> amparo_store::AuditEvent {
     amparo_store::AuditEvent {
         actor: Some(user.id.clone()),
-        action: format!("{list}.export"),
+        action: format!("{list}.exported"),
         target: list.to_owned(),
         detail: serde_json::json!({ "format": "csv", "rows": rows }),
     }

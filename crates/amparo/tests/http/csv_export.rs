@@ -241,9 +241,9 @@ fn each_download_is_audited_with_counts_only(db: &TestDatabase) {
     let tasks = rows(&app.get("/export/tasks.csv", &session), "tasks-");
     let log = store.audit_log(Some(&org)).unwrap();
     for (action, target, count) in [
-        ("cases.export", "cases", cases.len() - 1),
-        ("deadlines.export", "deadlines", deadlines.len() - 1),
-        ("tasks.export", "tasks", tasks.len() - 1),
+        ("case_list.exported", "case_list", cases.len() - 1),
+        ("deadlines.exported", "deadlines", deadlines.len() - 1),
+        ("tasks.exported", "tasks", tasks.len() - 1),
     ] {
         let entry = log.iter().rev().find(|e| e.action == action).unwrap_or_else(|| panic!("no {action}"));
         assert_eq!(entry.actor.as_deref(), Some(ana.as_str()));
@@ -273,7 +273,12 @@ fn a_list_longer_than_a_chunk_streams_whole_and_in_order(db: &TestDatabase) {
     expected.extend(["A-3", "A-2", "A-1"].map(String::from));
     expected.sort_by(|a, b| b.cmp(a));
     assert_eq!(references, expected);
-    let entry =
-        store.audit_log(Some(&org)).unwrap().into_iter().rev().find(|e| e.action == "cases.export").unwrap();
+    let entry = store
+        .audit_log(Some(&org))
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|e| e.action == "case_list.exported")
+        .unwrap();
     assert_eq!(entry.detail, json!({ "format": "csv", "rows": 1203 }).to_string());
 }
