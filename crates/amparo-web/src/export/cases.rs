@@ -1,8 +1,9 @@
-//! `/export/cases.csv`: the case list with the filters and order of `/cases`, streamed a chunk of
-//! rows at a time so that a large organisation's list is never held whole in memory.
+//! `/export/cases.csv`: the case list with the filters and order of `/cases`, every row of it,
+//! streamed a chunk at a time (each continuing after the last row of the one before) so that a
+//! large organisation's list is never held whole in memory.
 
 use amparo_domain::Date;
-use amparo_store::{CASE_LIST_MAX_OFFSET, CasePage, CaseQuery, CaseSummary, Store};
+use amparo_store::{CaseChunk, CaseQuery, CaseSummary, Store};
 use axum::extract::{Query, State};
 use axum::response::Response;
 
@@ -19,9 +20,6 @@ use crate::ui::page::Lang;
 const CHUNK_ROWS: i64 = 500;
 /// Chunks waiting to be sent before the reader pauses for a slow client.
 const CHUNKS_IN_FLIGHT: usize = 4;
-/// The most rows a download holds: the case list's deepest page (its offset is bounded in the
-/// store) and one chunk beyond it.
-const MAX_ROWS: i64 = CASE_LIST_MAX_OFFSET + CHUNK_ROWS;
 
 const HEADERS: [&str; 9] = [
     "col-reference",
@@ -71,54 +69,54 @@ pub async fn cases_csv(
     let user = signed_in.user.clone();
     let mut query = params::parse(&params, &user.id, today)?.query;
     query.shared_with = crate::cases::visibility::shared_only(&user);
-    query.offset = 0;
     query.limit = CHUNK_ROWS;
-    // The first chunk is read and the download audited before anything is sent: an export that
-    // cannot be audited is not served.
+    // The list is counted and the download audited before anything is read or sent: an export
+    // that cannot be audited is not served.
     let (first, query) = state
         .with_store(move |store| {
-            let first: CasePage = store.list_cases(&user.org_id, &query)?;
-            let rows = usize::try_from(first.total.min(MAX_ROWS)).unwrap_or(0);
+            let count = CaseQuery { limit: 1, ..query.clone() };
+            let rows = usize::try_from(store.list_cases(&user.org_id, &count)?.total).unwrap_or(0);
             store.record_audit(&user.org_id, &super::audit_event(&user, "case_list", rows), now)?;
-            Ok((first, query))
+            Ok((store.case_list_chunk(&user.org_id, &query, None)?, query))
         })
         .await?;
     let mut head = String::from(BYTE_ORDER_MARK);
     push_row(&mut head, &HEADERS.map(|id| lang.t(id)));
-    let total = first.total.min(MAX_ROWS);
     head.push_str(&rows(lang, first.cases));
     let (sender, receiver) = tokio::sync::mpsc::channel::<Chunk>(CHUNKS_IN_FLIGHT);
     // The first chunk fits the channel, which is empty.
     let _ = sender.try_send(Ok(head));
-    let store = state.store.clone();
-    let org = signed_in.user.org_id.clone();
-    tokio::task::spawn_blocking(move || send_rest(&store, &org, query, total, lang, &sender));
+    if let Some(after) = first.next {
+        let store = state.store.clone();
+        let org = signed_in.user.org_id.clone();
+        tokio::task::spawn_blocking(move || send_rest(&store, &org, &query, after, lang, &sender));
+    }
     Ok(response::streamed(&format!("cases-{today}.csv"), receiver))
 }
 
-/// Reads and sends the chunks after the first until `total` rows are sent or the client is gone.
+/// Reads and sends the chunks after the first until the list ends or the client is gone.
 fn send_rest(
     store: &Store,
     org: &amparo_store::OrgId,
-    mut query: CaseQuery,
-    total: i64,
+    query: &CaseQuery,
+    mut after: amparo_store::CaseListCursor,
     lang: Lang,
     sender: &tokio::sync::mpsc::Sender<Chunk>,
 ) {
-    query.offset = CHUNK_ROWS;
-    while query.offset < total && query.offset <= CASE_LIST_MAX_OFFSET {
-        let chunk = match store.list_cases(org, &query) {
-            Ok(page) if page.cases.is_empty() => break,
-            Ok(page) => Ok(rows(lang, page.cases)),
+    loop {
+        let (chunk, next) = match store.case_list_chunk(org, query, Some(&after)) {
+            Ok(CaseChunk { cases, next }) => (Ok(rows(lang, cases)), next),
             Err(e) => {
                 tracing::error!(error = %e, "case list export stopped");
-                Err(std::io::Error::other("the case list could not be read"))
+                (Err(std::io::Error::other("the case list could not be read")), None)
             }
         };
-        let failed = chunk.is_err();
-        if sender.blocking_send(chunk).is_err() || failed {
-            break;
+        if sender.blocking_send(chunk).is_err() {
+            return;
         }
-        query.offset += CHUNK_ROWS;
+        match next {
+            Some(cursor) => after = cursor,
+            None => return,
+        }
     }
 }
