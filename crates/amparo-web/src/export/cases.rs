@@ -70,6 +70,14 @@ pub async fn cases_csv(
     let mut query = params::parse(&params, &user.id, today)?.query;
     query.shared_with = crate::cases::visibility::shared_only(&user);
     query.limit = CHUNK_ROWS;
+    if let Some(id) = query.assigned_to.clone() {
+        // As on the page: a person not of the organisation is named as wrong, not an empty file.
+        let org = user.org_id.clone();
+        let users = state.with_store(move |store| store.users(&org)).await?;
+        if !users.iter().any(|u| u.id == id) {
+            return Err(WebError::field("assigned", amparo_domain::Problem::NoSuchStaff));
+        }
+    }
     // The list is counted and the download audited before anything is read or sent: an export
     // that cannot be audited is not served.
     let (first, query) = state

@@ -129,6 +129,11 @@ fn case_list_csv_keeps_filters_and_speaks_the_readers_language(db: &TestDatabase
     assert!(bad.header("content-disposition").is_none());
     assert!(bad.body.contains("status:"), "{}", bad.body);
     assert_eq!(app.get("/export/cases.csv?page=2", &session).status, 422, "no paging: it is the whole list");
+    let nobody = app.get("/export/cases.csv?assigned=nobody", &session);
+    assert_eq!(nobody.status, 422);
+    assert!(nobody.body.contains("assigned:"), "{}", nobody.body);
+    let mine = rows(&app.get("/export/cases.csv?assigned=me", &session), "cases-");
+    assert_eq!(mine.len(), 1, "Ana is assigned to none: {mine:?}");
 
     in_spanish(&app, &session, &csrf);
     let spanish = rows(&app.get("/export/cases.csv", &session), "cases-");
