@@ -228,7 +228,18 @@ fn deadlines_and_tasks_download_as_their_pages_list_them(db: &TestDatabase) {
     assert_eq!(tasks[0], ["Reference", "Task", "Due", "Overdue", "Note"]);
     let api = app.get("/api/v1/tasks", &session).json();
     assert_eq!(tasks.len() - 1, api["tasks"].as_array().unwrap().len(), "{tasks:?}\n{api}");
+    let task_page = app.get("/tasks", &session).body;
+    assert_eq!(
+        task_page.contains("href=\"/export/tasks.csv\""),
+        tasks.len() > 1,
+        "linked when there are tasks"
+    );
     in_spanish(&app, &session, &csrf);
+    for page in ["/", "/calendar?month=2026-07"] {
+        let body = app.get(page, &session).body;
+        assert!(body.contains("Descargar estos plazos en CSV"), "{page}: {body}");
+    }
+    assert!(app.get("/cases", &session).body.contains("Descargar estos casos en CSV"));
     let spanish = rows(&app.get("/export/deadlines.csv", &session), "deadlines-");
     assert_eq!(spanish[0], ["Vence", "Referencia", "Plazo", "Vencido", "Solo orientativo", "Motivo"]);
     let tasks = rows(&app.get("/export/tasks.csv", &session), "tasks-");
