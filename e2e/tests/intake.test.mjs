@@ -2,21 +2,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, STAFF } from '../support/app.mjs';
-import { launch, newPage, signIn, seriousViolations, screenshot, PHONE } from '../support/browser.mjs';
+import { STAFF } from '../support/app.mjs';
+import { newPage, signIn, seriousViolations, screenshot, PHONE } from '../support/browser.mjs';
+import { startAppAndBrowser, stopAppAndBrowser } from '../support/suite.mjs';
 
 let app;
 let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+before(async () => ({ app, browser } = await startAppAndBrowser()));
+after(() => stopAppAndBrowser(app, browser));
 
 test('a critical-care case with a family of three; mistakes are listed, linked and kept', async () => {
   const page = await newPage(browser);
@@ -159,4 +152,35 @@ test('mistakes are explained in Spanish, at phone width', async () => {
   await screenshot(page, 'intake-errors-es-phone');
   assert.deepEqual(await seriousViolations(page), []);
   await page.context().close();
+});
+
+test('a case already in Amparo is shown before saving, in both languages and widths', async () => {
+  // CRIT-1's patient, Valentina Ejemplo, born 2019-03-14, holds A098765432.
+  for (const [viewport, locale, email, texts] of [
+    [undefined, 'en-US', STAFF.ana.email, { save: 'Create the case', anyway: 'Save anyway as a new case', title: /may already be in Amparo/, reason: /same name and birth date/ }],
+    [PHONE, 'es-ES', STAFF.beto.email, { save: 'Crear el caso', anyway: 'Guardar de todos modos como caso nuevo', title: /ya esté en Amparo/, reason: /mismo nombre y la misma fecha de nacimiento/ }],
+  ]) {
+    const page = await newPage(browser, viewport, locale);
+    await signIn(page, app.base, email);
+    await page.goto(`${app.base}/cases/new`);
+    const reference = `DUP-${locale}`;
+    await page.locator('#reference').fill(reference);
+    await page.locator('#person-0-given_name').fill('Valentina');
+    await page.locator('#person-0-family_name').fill('EJEMPLO');
+    await page.locator('#person-0-birth_date').fill('2019-03-14');
+    await page.getByRole('button', { name: texts.save }).click();
+
+    const warning = page.locator('#duplicates');
+    assert.match(await warning.getByRole('heading').textContent(), texts.title);
+    assert.match(await warning.textContent(), texts.reason);
+    assert.ok(await warning.getByRole('link', { name: /CRIT-1 — Valentina Ejemplo/ }).isVisible());
+    assert.equal(await page.locator('#person-0-family_name').inputValue(), 'EJEMPLO', 'what was typed is kept');
+    assert.deepEqual(await seriousViolations(page), []);
+    await screenshot(page, `intake-duplicate-${locale}`);
+
+    await warning.getByRole('button', { name: texts.anyway }).click();
+    await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    assert.match(await page.getByRole('heading', { level: 1 }).textContent(), new RegExp(reference));
+    await page.context().close();
+  }
 });

@@ -3,21 +3,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, STAFF, PASSWORD } from '../support/app.mjs';
-import { launch, newPage } from '../support/browser.mjs';
+import { STAFF, PASSWORD } from '../support/app.mjs';
+import { newPage } from '../support/browser.mjs';
+import { startAppAndBrowser, stopAppAndBrowser } from '../support/suite.mjs';
 
 let app;
 let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+before(async () => ({ app, browser } = await startAppAndBrowser()));
+after(() => stopAppAndBrowser(app, browser));
 
 /** What has the focus: its tag, name or id, and whether a focus outline is drawn. */
 function focused(page) {

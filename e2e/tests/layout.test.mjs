@@ -4,21 +4,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, STAFF } from '../support/app.mjs';
-import { launch, newPage, signIn, DESKTOP } from '../support/browser.mjs';
+import { STAFF } from '../support/app.mjs';
+import { newPage, signIn, DESKTOP } from '../support/browser.mjs';
+import { startAppAndBrowser, stopAppAndBrowser } from '../support/suite.mjs';
 
 let app;
 let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+before(async () => ({ app, browser } = await startAppAndBrowser()));
+after(() => stopAppAndBrowser(app, browser));
 
 /** The words of table cells on the page that the browser broke across lines. */
 function brokenWords(page) {

@@ -4,21 +4,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, STAFF } from '../support/app.mjs';
-import { launch, newPage, signIn, seriousViolations, screenshot, DESKTOP, PHONE } from '../support/browser.mjs';
+import { STAFF } from '../support/app.mjs';
+import { newPage, signIn, seriousViolations, screenshot, DESKTOP, PHONE } from '../support/browser.mjs';
+import { startAppAndBrowser, stopAppAndBrowser } from '../support/suite.mjs';
 
 let app;
 let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+before(async () => ({ app, browser } = await startAppAndBrowser()));
+after(() => stopAppAndBrowser(app, browser));
 
 /** The pages to visit, by name, as paths (the case page's is found from the list). */
 async function pagePaths(page) {

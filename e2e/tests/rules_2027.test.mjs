@@ -5,21 +5,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, STAFF } from '../support/app.mjs';
-import { launch, newPage, signIn, seriousViolations, screenshot } from '../support/browser.mjs';
+import { STAFF } from '../support/app.mjs';
+import { newPage, signIn, seriousViolations, screenshot } from '../support/browser.mjs';
+import { startAppAndBrowser, stopAppAndBrowser } from '../support/suite.mjs';
 
 let app;
 let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+before(async () => ({ app, browser } = await startAppAndBrowser()));
+after(() => stopAppAndBrowser(app, browser));
 
 /** The day `offset` days from today (UTC, as the server takes legal dates), as YYYY-MM-DD. */
 function day(offset) {

@@ -4,24 +4,17 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, STAFF, PASSWORD } from '../support/app.mjs';
+import { STAFF, PASSWORD } from '../support/app.mjs';
 import {
-  launch, newPage, enrol, authenticatorOf, seriousViolations, screenshot, PHONE,
+  newPage, enrol, authenticatorOf, seriousViolations, screenshot, PHONE,
 } from '../support/browser.mjs';
 import { codeAtStep, currentStep } from '../support/totp.mjs';
+import { startAppAndBrowser, stopAppAndBrowser } from '../support/suite.mjs';
 
 let app;
 let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+before(async () => ({ app, browser } = await startAppAndBrowser()));
+after(() => stopAppAndBrowser(app, browser));
 
 async function typePassword(page, email) {
   await page.goto(`${app.base}/login`);

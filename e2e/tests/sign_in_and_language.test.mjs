@@ -2,21 +2,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, STAFF, PASSWORD } from '../support/app.mjs';
-import { launch, newPage, signIn } from '../support/browser.mjs';
+import { STAFF, PASSWORD } from '../support/app.mjs';
+import { newPage, signIn } from '../support/browser.mjs';
+import { startAppAndBrowser, stopAppAndBrowser } from '../support/suite.mjs';
 
 let app;
 let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+before(async () => ({ app, browser } = await startAppAndBrowser()));
+after(() => stopAppAndBrowser(app, browser));
 
 test('a wrong password is refused with a message tied to the field, the right one signs in', async () => {
   const page = await newPage(browser);

@@ -24,6 +24,7 @@ const SELECT_PEOPLE: &str = "SELECT position, key, role, given_name, family_name
 pub(crate) const SELECT_EVENT_BODIES: &str =
     "SELECT body, seq FROM events WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
 const SELECT_CASE_REFERENCES: &str = "SELECT id, reference FROM cases WHERE org_id = $1 ORDER BY reference";
+const SELECT_REFERENCES_LIKE: &str = "SELECT reference FROM cases WHERE org_id = $1 AND reference LIKE $2";
 /// Whether a case exists: its version, or no row.
 const CASE_VERSION: &str = "SELECT version FROM cases WHERE org_id = $1 AND id = $2";
 pub(crate) const SELECT_CASE_ID_BY_REFERENCE: &str =
@@ -144,6 +145,17 @@ impl Store {
 
     pub fn case_by_reference(&self, org: &OrgId, reference: &str) -> StoreResult<Option<StoredCase>> {
         self.read(|tx| case_by_reference(tx, self.sealer(), org, reference))
+    }
+
+    /// The organisation's references matching the `LIKE` pattern, in no order (intake reads those of
+    /// the current year to offer the next one).
+    pub fn references_like(&self, org: &OrgId, pattern: &str) -> StoreResult<Vec<String>> {
+        self.read(|tx| {
+            tx.query(SELECT_REFERENCES_LIKE, &[org.as_str().into(), pattern.into()])?
+                .iter()
+                .map(|r| r.text(0))
+                .collect()
+        })
     }
 
     /// Every case of the organisation in reference order, for export.

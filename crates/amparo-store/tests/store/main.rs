@@ -12,6 +12,7 @@ mod backends;
 mod bulk_import;
 mod connections;
 mod contract;
+mod duplicates;
 mod full_disk;
 mod new_kinds;
 mod notices;

@@ -402,6 +402,14 @@ intake-error-whole-number = Enter a whole number.
 intake-error-representative = Choose one of the organisation's attorneys.
 intake-error-reference-taken = Another case already has this reference.
 intake-error-unknown = The case could not be checked.
+intake-duplicate-title = This case may already be in Amparo
+intake-duplicate-intro = Nothing has been saved. Open the existing case to check it, change the form below, or save the new case anyway.
+intake-duplicate-a-number = { $person } has the same A-number as a person on this case.
+intake-duplicate-name-birth-date = { $person } has the same name and birth date as a person on this case.
+intake-duplicate-save-anyway = Save anyway as a new case
+intake-duplicate-go-back = Change the form
+intake-reference-next = The next reference in your organisation's pattern is { $reference }.
+intake-reference-format = References often follow the pattern PREFIX-YEAR-NUMBER, such as { $example }.
 
 ## Recording an event on the case page
 
@@ -646,6 +654,7 @@ audit-chain-ok-whole = The chain is intact: all { $count } entries were checked,
 audit-chain-ok-recent = The chain is intact as far as this page checks: the { $count } most recent entries, each against the one before. The command `amparo audit verify` checks every entry.
 audit-chain-broken = The chain is broken ({ $detail }): the trail was changed outside Amparo. Tell the operator at once.
 audit-action-case-read = Case read
+audit-action-case-duplicate-shown = Case shown as a possible duplicate at intake
 audit-action-case-shared = Case shared with a clinician
 audit-action-case-unshared = Case no longer shared with a clinician
 audit-action-user-role-changed = Role changed

@@ -416,6 +416,14 @@ intake-error-whole-number = Escriba un número entero.
 intake-error-representative = Elija a uno de los abogados de la organización.
 intake-error-reference-taken = Ya existe otro caso con esta referencia.
 intake-error-unknown = No se pudo verificar el caso.
+intake-duplicate-title = Puede que este caso ya esté en Amparo
+intake-duplicate-intro = No se ha guardado nada. Abra el caso existente para comprobarlo, cambie el formulario o guarde el caso nuevo de todos modos.
+intake-duplicate-a-number = { $person } tiene el mismo número A que una persona de este caso.
+intake-duplicate-name-birth-date = { $person } tiene el mismo nombre y la misma fecha de nacimiento que una persona de este caso.
+intake-duplicate-save-anyway = Guardar de todos modos como caso nuevo
+intake-duplicate-go-back = Cambiar el formulario
+intake-reference-next = La siguiente referencia según el patrón de su organización es { $reference }.
+intake-reference-format = Las referencias suelen seguir el patrón PREFIJO-AÑO-NÚMERO, por ejemplo { $example }.
 
 ## Registro de un evento en la página del caso
 
@@ -660,6 +668,7 @@ audit-chain-ok-whole = La cadena está intacta: se comprobaron las { $count } en
 audit-chain-ok-recent = La cadena está intacta hasta donde esta página la comprueba: las { $count } entradas más recientes, cada una con la anterior. El comando `amparo audit verify` comprueba todas las entradas.
 audit-chain-broken = La cadena está rota ({ $detail }): el registro se modificó fuera de Amparo. Avise de inmediato a quien administra el servidor.
 audit-action-case-read = Consulta del caso
+audit-action-case-duplicate-shown = Caso mostrado como posible duplicado al abrir un caso
 audit-action-case-shared = Caso compartido con personal clínico
 audit-action-case-unshared = Caso que dejó de compartirse con personal clínico
 audit-action-user-role-changed = Cambio de función

@@ -27,12 +27,13 @@ pub const CHECKED_ENTRIES: usize = 5_000;
 
 /// Actions whose target is a case's id.
 const CASE_TARGETS: &[&str] =
-    &["case.read", "letter.read", "event.recorded", "case.assigned", "case.exported"];
+    &["case.read", "case.duplicate_shown", "letter.read", "event.recorded", "case.assigned", "case.exported"];
 
 /// The actions an organisation's trail records, offered by the action filter. Each has a name in
 /// `main.ftl` (`audit-action-` and the action with `.` and `_` as `-`).
 pub const ACTIONS: &[&str] = &[
     "case.read",
+    "case.duplicate_shown",
     "letter.read",
     "event.recorded",
     "case.assigned",

@@ -21,6 +21,11 @@ fn line(name: &str, value: impl Into<String>, source: &Source) -> Line {
     Line { name: name.to_owned(), value: value.into(), source: source.to_string() }
 }
 
+/// A setting shown as its value is written.
+fn plain<T: std::fmt::Display>(name: &str, setting: &Setting<T>) -> Line {
+    line(name, setting.value.to_string(), &setting.source)
+}
+
 fn path_or(setting: &Setting<Option<std::path::PathBuf>>, unset: &str) -> String {
     setting.value.as_deref().map(Path::display).map_or_else(|| unset.to_owned(), |p| p.to_string())
 }
@@ -95,17 +100,9 @@ pub fn render(settings: &Settings) -> String {
         &settings.trusted_proxies.source,
     ));
     let database = &settings.database;
-    lines.push(line("database.pool_size", database.pool_size.value.to_string(), &database.pool_size.source));
-    lines.push(line(
-        "database.connect_timeout_seconds",
-        database.connect_timeout_seconds.value.to_string(),
-        &database.connect_timeout_seconds.source,
-    ));
-    lines.push(line(
-        "database.statement_timeout_seconds",
-        database.statement_timeout_seconds.value.to_string(),
-        &database.statement_timeout_seconds.source,
-    ));
+    lines.push(plain("database.pool_size", &database.pool_size));
+    lines.push(plain("database.connect_timeout_seconds", &database.connect_timeout_seconds));
+    lines.push(plain("database.statement_timeout_seconds", &database.statement_timeout_seconds));
     lines.push(line(
         "database.sslmode",
         database.sslmode.value.map_or("(from the URL, else prefer)", |m| m.as_str()),
@@ -116,16 +113,8 @@ pub fn render(settings: &Settings) -> String {
         path_or(&database.ssl_root_cert, "(public authorities)"),
         &database.ssl_root_cert.source,
     ));
-    lines.push(line(
-        "database.audit_reserve_mib",
-        database.audit_reserve_mib.value.to_string(),
-        &database.audit_reserve_mib.source,
-    ));
-    lines.push(line(
-        "database.low_space_warning_mib",
-        database.low_space_warning_mib.value.to_string(),
-        &database.low_space_warning_mib.source,
-    ));
+    lines.push(plain("database.audit_reserve_mib", &database.audit_reserve_mib));
+    lines.push(plain("database.low_space_warning_mib", &database.low_space_warning_mib));
     let name_width = lines.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
     let value_width = lines.iter().map(|l| l.value.chars().count()).max().unwrap_or(0);
     lines

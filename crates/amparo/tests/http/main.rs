@@ -17,6 +17,7 @@ mod first_use_defects;
 mod guarded_writes;
 mod i18n;
 mod intake;
+mod intake_duplicates;
 mod late_deadlines;
 mod notifications;
 mod outages;

@@ -8,15 +8,21 @@
 //! stand-in value when the format requires it) and the document parsed again, until it passes.
 //! Nothing is saved unless the first parse passes.
 //!
+//! Before saving, existing cases the new one may duplicate are shown and the case is saved only once
+//! confirmed ([`duplicates`]); the reference field is prefilled with the organisation's next
+//! reference when its references follow a pattern ([`reference`]).
+//!
 //! More rows come without JavaScript: "Add a family member" and "Add an event" are submit buttons that
 //! render the form again, with what was typed, and one more empty row.
 
 pub mod countries;
+pub mod duplicates;
+pub mod reference;
 pub mod views;
 
 use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, CaseFileError, Problem, Program};
-use amparo_store::{StoreError, User};
+use amparo_store::{Actor, StoreError, User};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,6 +38,7 @@ use crate::ui::form::{FieldError, FieldKind, FieldView};
 use crate::ui::i18n::Lang;
 use crate::ui::page::Viewer;
 use crate::ui::viewer;
+use duplicates::DuplicateWarning;
 use views::{FieldGroup, IntakePage};
 
 /// At most this many people and events on the form (the format allows more through import).
@@ -476,7 +483,30 @@ fn page(
         .collect();
     summary.sort_by_key(|e| order.iter().position(|id| *id == e.id).unwrap_or(usize::MAX));
     let countries = countries::suggestions(lang.0);
-    IntakePage { lang, viewer, groups, people: form.people, events: form.events, errors: summary, countries }
+    let duplicates = DuplicateWarning::default();
+    IntakePage {
+        lang,
+        viewer,
+        groups,
+        people: form.people,
+        events: form.events,
+        errors: summary,
+        countries,
+        duplicates,
+    }
+}
+
+/// The staff (for the representative) and the organisation's references of this year (for the
+/// reference hint), read together.
+async fn load(state: &AppState, signed_in: &SignedIn) -> Result<(Vec<User>, reference::Hint), WebError> {
+    use chrono::Datelike;
+    let org = signed_in.user.org_id.clone();
+    let year = state.clock.now().year();
+    let pattern = reference::year_pattern(year);
+    let (staff, references) = state
+        .with_store(move |store| Ok((store.users(&org)?, store.references_like(&org, &pattern)?)))
+        .await?;
+    Ok((staff, reference::Hint::new(&references, year, signed_in.lang())))
 }
 
 pub async fn intake_form(
@@ -484,10 +514,15 @@ pub async fn intake_form(
     signed_in: SignedIn,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let org = signed_in.user.org_id.clone();
-    let staff = state.with_store(move |store| store.users(&org)).await?;
-    let form = IntakeForm::from_params(Params(params));
-    let view = page(&form, signed_in.lang(), viewer(&signed_in), &staff, Vec::new());
+    let (staff, hint) = load(&state, &signed_in).await?;
+    let mut form = IntakeForm::from_params(Params(params));
+    // An empty reference field starts with the next reference; one typed (or linked to) is kept.
+    if let Some(next) = hint.next.as_ref().filter(|_| form.value("reference").is_empty()) {
+        form.params.0.retain(|(k, _)| k != "reference");
+        form.params.0.push(("reference".into(), next.clone()));
+    }
+    let mut view = page(&form, signed_in.lang(), viewer(&signed_in), &staff, Vec::new());
+    view.groups[0].hint = Some(hint.text);
     Ok(crate::ui::render(&view).into_response())
 }
 
@@ -498,12 +533,15 @@ pub async fn intake(
 ) -> Result<Response, WebError> {
     let params = Params(params);
     let lang = signed_in.lang();
-    let org = signed_in.user.org_id.clone();
-    let staff = state.with_store(move |store| store.users(&org)).await?;
+    let (staff, hint) = load(&state, &signed_in).await?;
     let mut form = IntakeForm::from_params(params);
+    let view = |form: &IntakeForm, errors: Vec<FieldError>| {
+        let mut view = page(form, lang, viewer(&signed_in), &staff, errors);
+        view.groups[0].hint = Some(hint.text.clone());
+        view
+    };
     let rerender = |form: &IntakeForm, status: StatusCode, errors: Vec<FieldError>| {
-        let view = page(form, lang, viewer(&signed_in), &staff, errors);
-        (status, crate::ui::render(&view)).into_response()
+        (status, crate::ui::render(&view(form, errors))).into_response()
     };
     match form.params.get("action") {
         Some("add_person") => {
@@ -533,9 +571,18 @@ pub async fn intake(
         Ok(file) => file,
         Err(errors) => return Ok(rerender(&form, StatusCode::UNPROCESSABLE_ENTITY, errors)),
     };
+    let now = state.clock.now();
+    let confirmed = form.value(duplicates::CONFIRM_FIELD).to_owned();
+    let (checking, acting) = (file.clone(), Actor::of(&signed_in.user));
+    let found = state.with_store(move |store| store.possible_duplicates_as(&acting, &checking, now)).await?;
+    if !duplicates::all_confirmed(&found, &confirmed) {
+        tracing::info!(matches = found.len(), "intake shows possible duplicates before saving");
+        let mut warning = view(&form, Vec::new());
+        warning.duplicates = DuplicateWarning::new(&found, lang);
+        return Ok((StatusCode::CONFLICT, crate::ui::render(&warning)).into_response());
+    }
     let org = signed_in.user.org_id.clone();
     let actor = signed_in.user.id.clone();
-    let now = state.clock.now();
     let imported = state
         .with_store(move |store| {
             let ids = store.import_cases(&org, std::slice::from_ref(&file), Some(&actor), now)?;

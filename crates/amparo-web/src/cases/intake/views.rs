@@ -25,4 +25,6 @@ pub struct IntakePage {
     pub errors: Vec<FieldError>,
     /// Countries the citizenship fields suggest.
     pub countries: Vec<super::countries::CountryChoice>,
+    /// Existing cases this one may duplicate, shown before anything is saved (none most of the time).
+    pub duplicates: super::duplicates::DuplicateWarning,
 }
