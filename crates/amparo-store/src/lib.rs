@@ -42,6 +42,7 @@ pub use accounts::{LAST_ADMIN, RoleActor, RoleChange, parse_role};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
+pub use case_list::chunks::{CaseChunk, CaseListCursor};
 pub use cases::answers::AnswerableNotice;
 pub use cases::recordings::EventRecording;
 pub use db::migrate::MigrationReport;

@@ -7,6 +7,7 @@ mod account;
 mod audit;
 mod cases;
 mod clock;
+mod export;
 mod http;
 mod notifications;
 mod settings;
@@ -100,6 +101,7 @@ fn routes() -> Routes {
         .merge(settings::routes())
         .merge(notifications::routes())
         .merge(audit::routes())
+        .merge(export::routes())
 }
 
 /// Every route of the application and the access it declares, for the authorisation test.

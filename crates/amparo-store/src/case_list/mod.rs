@@ -1,6 +1,7 @@
 //! The case list: search, filters, order and bounded paging, chosen and ordered on the `cases` row
 //! alone (off the indexes of migration 0014) so that only a page's rows are joined to their patient.
 
+pub mod chunks;
 pub mod search_keys;
 
 use amparo_domain::{Program, Status};
@@ -23,20 +24,33 @@ fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) 
     let where_sql = conditions.sql();
     let total =
         tx.query_int(&format!("SELECT COUNT(*) FROM cases c WHERE {where_sql}"), &conditions.params)?;
-    let mut conditions = conditions;
-    let limit = conditions.next(query.limit.max(1));
-    let offset = conditions.next(query.offset);
     let order = order_by(query.sort, query.descending);
+    let rows = select(tx, conditions, &order, query.limit, query.offset)?;
+    let cases = rows.iter().map(summary).collect::<StoreResult<_>>()?;
+    Ok(CasePage { cases, total })
+}
+
+/// The rows of a list, chosen by `conditions`, in `order`: the columns [`summary`] reads, then the
+/// patient's and the deadline's sort keys (13 and 14) for [`chunks`] to continue after.
+fn select(
+    tx: &mut dyn Tx,
+    mut conditions: Conditions,
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<Vec<crate::db::Row>> {
+    let where_sql = conditions.sql();
+    let limit = conditions.next(limit.max(1));
+    let offset = conditions.next(offset);
     let list_sql = format!(
         "SELECT c.id, c.reference, c.program, c.version, c.updated_at, p.given_name, p.family_name, \
          (SELECT COUNT(*) FROM people q WHERE q.org_id = c.org_id AND q.case_id = c.id), c.critical_care, \
-         c.status, c.triage_score, c.next_due, c.next_kind \
+         c.status, c.triage_score, c.next_due, c.next_kind, c.patient_sort, c.due_sort \
          FROM (SELECT c.* FROM cases c WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}) c \
          JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
          ORDER BY {order}"
     );
-    let cases = tx.query(&list_sql, &conditions.params)?.iter().map(summary).collect::<StoreResult<_>>()?;
-    Ok(CasePage { cases, total })
+    Ok(tx.query(&list_sql, &conditions.params)?)
 }
 
 /// The query's filters as SQL conditions on `cases c`.

@@ -674,6 +674,9 @@ audit-action-event-recorded = Event recorded
 audit-action-case-assigned = Staff assigned to a case
 audit-action-cases-imported = Cases imported or taken in
 audit-action-case-exported = Case exported (command line)
+audit-action-case-list-exported = Case list downloaded (CSV)
+audit-action-deadlines-exported = Deadlines downloaded (CSV)
+audit-action-tasks-exported = Tasks downloaded (CSV)
 audit-action-task-completed = Task completed
 audit-action-task-reassigned = Task reassigned
 audit-action-feed-created = Calendar feed created
@@ -739,3 +742,17 @@ expected-number = a number
 expected-true-false = true or false
 expected-list = a list
 expected-object = an object
+
+## CSV downloads
+export-download = Download CSV
+export-download-cases = Download these cases as CSV
+export-download-deadlines = Download these deadlines as CSV
+export-download-tasks = Download my tasks as CSV
+export-col-next-deadline-kind = Next deadline kind
+export-col-critical-care = Critical care
+export-col-due = Due
+export-col-deadline = Deadline
+export-col-overdue = Overdue
+export-col-advisory = Advisory only
+export-col-task = Task
+export-col-note = Note

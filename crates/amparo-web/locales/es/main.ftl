@@ -688,6 +688,9 @@ audit-action-event-recorded = Evento registrado
 audit-action-case-assigned = Personal asignado a un caso
 audit-action-cases-imported = Casos importados o registrados
 audit-action-case-exported = Caso exportado (línea de comandos)
+audit-action-case-list-exported = Lista de casos descargada (CSV)
+audit-action-deadlines-exported = Plazos descargados (CSV)
+audit-action-tasks-exported = Tareas descargadas (CSV)
 audit-action-task-completed = Tarea completada
 audit-action-task-reassigned = Tarea reasignada
 audit-action-feed-created = Calendario suscrito creado
@@ -753,3 +756,17 @@ expected-number = un número
 expected-true-false = verdadero o falso
 expected-list = una lista
 expected-object = un objeto
+
+## CSV downloads
+export-download = Descargar CSV
+export-download-cases = Descargar estos casos en CSV
+export-download-deadlines = Descargar estos plazos en CSV
+export-download-tasks = Descargar mis tareas en CSV
+export-col-next-deadline-kind = Tipo del próximo plazo
+export-col-critical-care = Cuidados críticos
+export-col-due = Vence
+export-col-deadline = Plazo
+export-col-overdue = Vencido
+export-col-advisory = Solo orientativo
+export-col-task = Tarea
+export-col-note = Nota

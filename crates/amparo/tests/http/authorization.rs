@@ -56,6 +56,9 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/cases/{id}/events"), Roles(WRITERS)),
         (("GET", "/cases/{id}/print"), Roles(ALL)),
         (("GET", "/calendar"), Roles(ALL)),
+        (("GET", "/export/cases.csv"), Roles(ALL)),
+        (("GET", "/export/deadlines.csv"), Roles(ALL)),
+        (("GET", "/export/tasks.csv"), Roles(ALL)),
         (("GET", "/settings"), Roles(&["admin"])),
         (("POST", "/settings/policy"), Roles(&["admin"])),
         (("POST", "/cases/{id}/assignments"), Roles(LEADS)),
@@ -355,7 +358,15 @@ fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
     assert_eq!(app.get("/api/v1/triage", &clinician).json()["total"], 0);
     assert_eq!(app.get(&case_path, &clinician).status, 404);
     assert_eq!(app.get(&format!("/cases/{case_id}"), &clinician).status, 404);
-    for page in ["/", "/triage", "/calendar?month=2026-07", "/cases"] {
+    for page in [
+        "/",
+        "/triage",
+        "/calendar?month=2026-07",
+        "/cases",
+        "/export/cases.csv",
+        "/export/deadlines.csv?month=2026-07",
+        "/export/deadlines.csv",
+    ] {
         let body = app.get(page, &clinician).body;
         assert!(!body.contains("A-1") && !body.contains("Lucía"), "{page} shows an unshared case: {body}");
     }

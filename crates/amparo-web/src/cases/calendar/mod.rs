@@ -21,7 +21,7 @@ use crate::ui::viewer;
 const PER_DAY: usize = 6;
 
 /// The first day of the month `text` names (`YYYY-MM`).
-fn parse_month(text: &str) -> Option<Date> {
+pub(crate) fn parse_month(text: &str) -> Option<Date> {
     let (year, month) = text.split_once('-')?;
     if year.len() != 4 || month.len() != 2 {
         return None;
@@ -33,7 +33,7 @@ fn month_param(first: Date) -> String {
     format!("{:04}-{:02}", first.year(), first.month())
 }
 
-fn next_month(first: Date) -> Date {
+pub(crate) fn next_month(first: Date) -> Date {
     let (year, month) =
         if first.month() == 12 { (first.year() + 1, 1) } else { (first.year(), first.month() + 1) };
     Date::from_ymd(year, month, 1).unwrap_or(first)
@@ -47,7 +47,7 @@ fn previous_month(first: Date) -> Date {
 
 /// A stored deadline past its day: stored deadlines are those the timeline has not met, so one
 /// due before today is late, unless it is advisory (shown, never an alarm).
-fn is_overdue(deadline: &amparo_store::DueDeadline, today: Date) -> bool {
+pub(crate) fn is_overdue(deadline: &amparo_store::DueDeadline, today: Date) -> bool {
     deadline.due < today && !deadline.advisory
 }
 
@@ -128,6 +128,7 @@ pub async fn calendar(
         next: format!("/calendar?month={}", month_param(next_month(first))),
         next_label: lang.month_year(next_month(first).year(), next_month(first).month()),
         error,
+        csv_href: format!("/export/deadlines.csv?month={}", month_param(first)),
     };
     Ok((status, crate::ui::render(&page)).into_response())
 }

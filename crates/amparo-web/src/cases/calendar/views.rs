@@ -46,4 +46,6 @@ pub struct CalendarPage {
     pub next: String,
     pub next_label: String,
     pub error: Option<String>,
+    /// The month's deadlines as a CSV download.
+    pub csv_href: String,
 }

@@ -157,6 +157,10 @@ fn empty_view(lang: Lang, viewer: Viewer, params: &Params, users: &[User], me: &
         last: 0,
         previous: None,
         next: None,
+        csv_href: match params::query_string(params, None) {
+            kept if kept.is_empty() => String::from("/export/cases.csv"),
+            kept => format!("/export/cases.csv?{kept}"),
+        },
     }
 }
 

@@ -78,6 +78,11 @@ pub fn page_number(params: &Params) -> Result<i64, WebError> {
     Ok(params.int("page", 1, MAX_PAGE)?.unwrap_or(1))
 }
 
+/// A download's parameters: the filters alone, since it holds every row.
+pub fn filters_only(params: &Params) -> Result<(), WebError> {
+    params.only(&FILTERS)
+}
+
 /// The API's own parameters: the filters, `offset` (up to the store's bound) and `limit`.
 pub fn offset_limit(params: &Params) -> Result<(i64, i64), WebError> {
     params.only(&[&FILTERS[..], &["offset", "limit"]].concat())?;

@@ -54,4 +54,6 @@ pub struct CaseListPage {
     pub last: i64,
     pub previous: Option<String>,
     pub next: Option<String>,
+    /// The list with its filters and order as a CSV download.
+    pub csv_href: String,
 }
