@@ -652,20 +652,8 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
     );
     assert_eq!(shared.status, 200, "{}", shared.body);
     // A termination notice on the critical case opens an escalation: its tasks are the ones probed.
-    let version = app.get(&format!("/api/v1/cases/{shared_case}"), &attorney).json()["version"].clone();
-    let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
-        "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
-    let recorded =
-        app.post_json(&format!("/api/v1/cases/{shared_case}/events"), &attorney, &attorney_csrf, &notice);
-    assert_eq!(recorded.status, 201, "{}", recorded.body);
-    let escalations = app.get(&format!("/api/v1/cases/{shared_case}/escalations"), &attorney).json();
-    let tasks: Vec<String> = escalations["escalations"][0]["tasks"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no escalation: {escalations}"))
-        .iter()
-        .map(|t| t["id"].as_str().unwrap().to_owned())
-        .collect();
-    assert!(tasks.len() >= 2, "{escalations}");
+    let tasks = app.terminate_and_escalate(&shared_case, (&attorney, &attorney_csrf));
+    assert!(tasks.len() >= 2, "{tasks:?}");
     let ids = Ids {
         shared_case,
         unshared_case,

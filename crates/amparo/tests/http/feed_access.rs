@@ -59,19 +59,7 @@ fn calendar_feeds_honour_sharing(db: &TestDatabase) {
     }
 
     // A clinician's feed of a case carries their own tasks, not the others' of the same case.
-    let (_, version) = app.case_id(&attorney, "A-1");
-    let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
-        "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
-    let recorded =
-        app.post_json(&format!("/api/v1/cases/{shared_case}/events"), &attorney, &attorney_csrf, &notice);
-    assert_eq!(recorded.status, 201, "{}", recorded.body);
-    let escalations = app.get(&format!("/api/v1/cases/{shared_case}/escalations"), &attorney).json();
-    let tasks: Vec<String> = escalations["escalations"][0]["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap().to_owned())
-        .collect();
+    let tasks = app.terminate_and_escalate(&shared_case, (&attorney, &attorney_csrf));
     let ana = store.users(&org.id).unwrap().into_iter().find(|u| u.email == "ana@a.example.org").unwrap().id;
     for (task, owner) in [(&tasks[0], clinician_id.as_str()), (&tasks[1], ana.as_str())] {
         let body = serde_json::json!({ "owner": owner });

@@ -189,4 +189,21 @@ impl<T: Transport> Site<T> {
         let case = &list["cases"][0];
         (case["id"].as_str().unwrap().to_owned(), case["version"].as_i64().unwrap())
     }
+
+    /// Records a termination notice on `case` as the signed-in `(session, csrf)`, which opens an
+    /// escalation on a critical-care case; returns the ids of the escalation's tasks.
+    pub fn terminate_and_escalate(&self, case: &str, (session, csrf): (&str, &str)) -> Vec<String> {
+        let version = self.get(&format!("/api/v1/cases/{case}"), session).json()["version"].clone();
+        let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
+            "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
+        let recorded = self.post_json(&format!("/api/v1/cases/{case}/events"), session, csrf, &notice);
+        assert_eq!(recorded.status, 201, "{}", recorded.body);
+        let escalations = self.get(&format!("/api/v1/cases/{case}/escalations"), session).json();
+        escalations["escalations"][0]["tasks"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no escalation: {escalations}"))
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
 }
