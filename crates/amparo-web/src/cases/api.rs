@@ -80,7 +80,7 @@ pub async fn list_cases(
     Ok(Json(body).into_response())
 }
 
-fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {
+pub(crate) fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {
     let file: serde_json::Value =
         serde_json::from_str(&case.file.to_json()).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(serde_json::json!({ "id": case.id, "version": case.version, "file": file }))
