@@ -31,6 +31,7 @@ struct CaseListItem {
     triage_score: i64,
     next_due: Option<String>,
     next_kind: Option<String>,
+    closed: bool,
 }
 
 /// `GET /api/v1/cases`: the parameters of the case list page (see `list_params`), paged by `offset`
@@ -74,6 +75,7 @@ pub async fn list_cases(
             triage_score: c.triage_score,
             next_due: c.next_due.map(|d| d.to_string()),
             next_kind: c.next_kind,
+            closed: c.closed,
         })
         .collect();
     let body = serde_json::json!({ "total": page.total, "offset": offset, "limit": limit, "cases": cases });
