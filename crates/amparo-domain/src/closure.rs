@@ -119,7 +119,10 @@ mod tests {
         assert_eq!(checked_note(CloseReason::Other, Some("  "), 10), Err(Problem::Required));
         assert_eq!(checked_note(CloseReason::Moved, Some("  "), 10), Ok(None));
         assert_eq!(checked_note(CloseReason::Moved, Some(" to Ohio "), 10), Ok(Some("to Ohio".into())));
-        assert_eq!(checked_note(CloseReason::Moved, Some("far too long"), 10), Err(Problem::TooLong { max: 10 }));
+        assert_eq!(
+            checked_note(CloseReason::Moved, Some("far too long"), 10),
+            Err(Problem::TooLong { max: 10 })
+        );
         assert_eq!(checked_note(CloseReason::Other, Some("a\u{7}b"), 10), Err(Problem::ControlCharacter));
     }
 }

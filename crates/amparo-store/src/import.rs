@@ -208,7 +208,9 @@ impl NewCases {
             // A closure read from a file is recorded as closed by whoever imports it.
             closure.and(context.actor.map(UserId::as_str)).into(),
             closure.map(|c| c.reason.as_str()).into(),
-            sealer.seal_opt(Field::CaseCloseNote, org_id, id.as_str(), closure.and_then(|c| c.note.as_deref()))?.into(),
+            sealer
+                .seal_opt(Field::CaseCloseNote, org_id, id.as_str(), closure.and_then(|c| c.note.as_deref()))?
+                .into(),
         ]);
         for (position, person) in file.case.people.iter().enumerate() {
             self.people.push(person_values(sealer, (org, &case), (org_id, id.as_str()), person, position)?);
@@ -231,7 +233,8 @@ impl NewCases {
         }
         self.derived.add_deadlines(org, &case, derived.deadlines);
         // A case imported closed opens no escalation (as a closed case derives none).
-        let open = if closure.is_none() { plan_escalations(file, derive.plan(), &[]).open } else { Vec::new() };
+        let open =
+            if closure.is_none() { plan_escalations(file, derive.plan(), &[]).open } else { Vec::new() };
         // A new case has nobody assigned, so nobody to notify of what it opens.
         let sealing = (sealer, org_id);
         escalations::queue_escalations(&mut self.derived, (org, &case), sealing, open, &[], now)?;

@@ -12,7 +12,9 @@ use crate::columns::{from_millis, stored_date};
 use crate::conditions::Conditions;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::model::{CASE_LIST_MAX_OFFSET, CaseId, ClosedFilter, CasePage, CaseQuery, CaseSort, CaseSummary, OrgId};
+use crate::model::{
+    CASE_LIST_MAX_OFFSET, CaseId, CasePage, CaseQuery, CaseSort, CaseSummary, ClosedFilter, OrgId,
+};
 use crate::security::seal::Sealer;
 
 fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {

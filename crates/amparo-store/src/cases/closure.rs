@@ -45,7 +45,13 @@ pub struct CloseRequest {
 }
 
 /// The case, locked and checked to be at `expected_version`.
-fn current(tx: &mut dyn Tx, store: &Store, actor: &Actor, case: &CaseId, expected: i64) -> StoreResult<StoredCase> {
+fn current(
+    tx: &mut dyn Tx,
+    store: &Store,
+    actor: &Actor,
+    case: &CaseId,
+    expected: i64,
+) -> StoreResult<StoredCase> {
     access::check_records_events(actor)?;
     // The chain first, then the case: the order every write holding both takes.
     store.lock_audit_chain(tx, actor.org.as_str())?;
@@ -82,7 +88,11 @@ fn derive_and_audit(
 }
 
 fn bumped(count: u64) -> StoreResult<()> {
-    if count == 1 { Ok(()) } else { Err(StoreError::Backend(format!("case version bump touched {count} rows"))) }
+    if count == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Backend(format!("case version bump touched {count} rows")))
+    }
 }
 
 impl Store {
@@ -95,8 +105,9 @@ impl Store {
         request: &CloseRequest,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let note = amparo_domain::closure::checked_note(request.reason, request.note.as_deref(), MAX_NOTE_TEXT)
-            .map_err(|problem| StoreError::field("note", problem))?;
+        let note =
+            amparo_domain::closure::checked_note(request.reason, request.note.as_deref(), MAX_NOTE_TEXT)
+                .map_err(|problem| StoreError::field("note", problem))?;
         self.write(|tx| {
             let mut stored = current(tx, self, actor, case, request.expected_version)?;
             if stored.file.closure.is_some() {
@@ -117,8 +128,12 @@ impl Store {
                 ],
             )?;
             bumped(count)?;
-            tx.execute(SUSPEND_ESCALATIONS, &[org.into(), case.as_str().into(), now_ms.into(), CASE_CLOSED.into()])?;
-            stored.file.closure = Some(Closure { reason: request.reason, note: note.clone(), closed_at: now });
+            tx.execute(
+                SUSPEND_ESCALATIONS,
+                &[org.into(), case.as_str().into(), now_ms.into(), CASE_CLOSED.into()],
+            )?;
+            stored.file.closure =
+                Some(Closure { reason: request.reason, note: note.clone(), closed_at: now });
             let version = request.expected_version + 1;
             // The note is sealed personal text: the trail keeps the reason only.
             let detail = serde_json::json!({ "version": version, "reason": request.reason.as_str() });

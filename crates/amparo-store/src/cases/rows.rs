@@ -119,7 +119,8 @@ fn closure_from_row(
 ) -> StoreResult<Option<amparo_domain::Closure>> {
     let Some(closed_at) = closed_at else { return Ok(None) };
     let reason = reason.unwrap_or_default();
-    let reason = amparo_domain::CloseReason::parse(&reason).ok_or_else(|| corrupt("close reason", &reason))?;
+    let reason =
+        amparo_domain::CloseReason::parse(&reason).ok_or_else(|| corrupt("close reason", &reason))?;
     Ok(Some(amparo_domain::Closure { reason, note, closed_at: from_millis(closed_at) }))
 }
 

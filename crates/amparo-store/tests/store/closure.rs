@@ -46,7 +46,8 @@ fn fixture(db: &TestDatabase) -> Fixture {
     let attorney = Actor::of(&user("attorney@example.org", UserRole::Attorney));
     let case = store.import_cases(&org, &[critical_case("CL-1")], None, now()).unwrap().remove(0);
     store.assign(&org, &case, UserRole::Attorney, Some(&attorney.user), now()).unwrap();
-    let termination = event(serde_json::json!({ "id": "t1", "type": "termination_notice", "on": "2026-02-27",
+    let termination =
+        event(serde_json::json!({ "id": "t1", "type": "termination_notice", "on": "2026-02-27",
         "served_by": "mail", "depart_by": "2026-03-27" }));
     let version = store.case(&org, &case).unwrap().unwrap().version;
     store.append_event_as(&attorney, &case, version, &termination, now()).unwrap();
@@ -64,7 +65,11 @@ impl Fixture {
     }
 
     fn deadlines(&self) -> usize {
-        let query = DeadlineQuery { from: "2026-01-01".parse().unwrap(), to: "2027-12-31".parse().unwrap(), kind: None };
+        let query = DeadlineQuery {
+            from: "2026-01-01".parse().unwrap(),
+            to: "2027-12-31".parse().unwrap(),
+            kind: None,
+        };
         self.store.deadlines_due(&self.org, &query).unwrap().len()
     }
 
@@ -83,10 +88,22 @@ impl Fixture {
 
     fn listed(&self, closed: ClosedFilter) -> Vec<(String, bool)> {
         let query = CaseQuery { closed, ..CaseQuery::default() };
-        self.store.list_cases(&self.org, &query).unwrap().cases.into_iter().map(|c| (c.reference, c.closed)).collect()
+        self.store
+            .list_cases(&self.org, &query)
+            .unwrap()
+            .cases
+            .into_iter()
+            .map(|c| (c.reference, c.closed))
+            .collect()
     }
 
-    fn close(&self, actor: &Actor, version: i64, reason: CloseReason, note: Option<&str>) -> StoreResult<i64> {
+    fn close(
+        &self,
+        actor: &Actor,
+        version: i64,
+        reason: CloseReason,
+        note: Option<&str>,
+    ) -> StoreResult<i64> {
         let request = CloseRequest { expected_version: version, reason, note: note.map(str::to_owned) };
         self.store.close_case_as(actor, &self.case, &request, now())
     }
@@ -102,21 +119,32 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
     let f = fixture(db);
     let other = f.store.import_cases(&f.org, &[critical_case("CL-2")], None, now()).unwrap().remove(0);
     assert!(f.on_board());
-    let (deadlines, upcoming, escalations, tasks) = (f.deadlines(), f.upcoming(), f.open_escalations(), f.my_tasks());
-    assert!(deadlines > 0 && upcoming > 0 && escalations > 0 && tasks > 0, "{deadlines} {upcoming} {escalations} {tasks}");
+    let (deadlines, upcoming, escalations, tasks) =
+        (f.deadlines(), f.upcoming(), f.open_escalations(), f.my_tasks());
+    assert!(
+        deadlines > 0 && upcoming > 0 && escalations > 0 && tasks > 0,
+        "{deadlines} {upcoming} {escalations} {tasks}"
+    );
 
     let version = f.version();
-    let closed = f.close(&f.attorney, version, CloseReason::Moved, Some("  Moved to another state.  ")).unwrap();
+    let closed =
+        f.close(&f.attorney, version, CloseReason::Moved, Some("  Moved to another state.  ")).unwrap();
     assert_eq!(closed, version + 1);
     let stored = f.store.case(&f.org, &f.case).unwrap().unwrap();
     let closure = stored.file.closure.clone().unwrap();
-    assert_eq!((closure.reason, closure.note.as_deref()), (CloseReason::Moved, Some("Moved to another state.")));
+    assert_eq!(
+        (closure.reason, closure.note.as_deref()),
+        (CloseReason::Moved, Some("Moved to another state."))
+    );
     assert_eq!(closure.closed_at, now());
     assert_eq!(f.store.case_closed_by(&f.org, &f.case).unwrap(), Some(f.attorney.user.clone()));
 
     assert!(!f.on_board(), "a closed case leaves the board");
     assert!(f.deadlines() < deadlines, "its deadlines are no longer stored");
-    assert!(f.store.case(&f.org, &other).unwrap().unwrap().file.closure.is_none(), "other cases are untouched");
+    assert!(
+        f.store.case(&f.org, &other).unwrap().unwrap().file.closure.is_none(),
+        "other cases are untouched"
+    );
     assert!(f.upcoming() < upcoming, "the dashboard's window loses them");
     assert!(f.open_escalations() < escalations, "its escalations are suspended");
     assert_eq!(f.my_tasks(), 0, "its checklist leaves the attorney's tasks");
@@ -128,7 +156,8 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
     assert_eq!(f.listed(ClosedFilter::Open), [("CL-2".to_owned(), false)]);
     assert_eq!(f.listed(ClosedFilter::Closed), [("CL-1".to_owned(), true)]);
     assert_eq!(f.listed(ClosedFilter::All).len(), 2);
-    let search = CaseQuery { search: Some("CL-1".into()), closed: ClosedFilter::Closed, ..CaseQuery::default() };
+    let search =
+        CaseQuery { search: Some("CL-1".into()), closed: ClosedFilter::Closed, ..CaseQuery::default() };
     assert_eq!(f.store.list_cases(&f.org, &search).unwrap().total, 1, "a closed case stays searchable");
 
     let reopened = f.store.reopen_case_as(&f.attorney, &f.case, closed, now()).unwrap();
@@ -144,35 +173,50 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
     assert_eq!(f.listed(ClosedFilter::Open).len(), 2);
 
     let audit = f.store.audit_log(Some(&f.org)).unwrap();
-    let entry = |action: &str| audit.iter().find(|r| r.action == action && r.target == f.case.as_str()).cloned();
+    let entry =
+        |action: &str| audit.iter().find(|r| r.action == action && r.target == f.case.as_str()).cloned();
     let closing = entry("case.closed").unwrap();
     assert_eq!(closing.actor.as_deref(), Some(f.attorney.user.as_str()));
-    assert!(closing.detail.contains("\"moved\"") && !closing.detail.contains("Moved to"), "{}", closing.detail);
+    assert!(
+        closing.detail.contains("\"moved\"") && !closing.detail.contains("Moved to"),
+        "{}",
+        closing.detail
+    );
     assert!(entry("case.reopened").is_some());
 }
 
 fn closing_refuses_stale_versions_other_roles_a_second_close_and_a_missing_note(db: &TestDatabase) {
     let f = fixture(db);
-    let user = |email: &str, role| Actor::of(&f.store.create_user(&f.org, &new_user(email, role), now()).unwrap());
-    let (clinician, viewer) = (user("c@example.org", UserRole::Clinician), user("v@example.org", UserRole::Viewer));
+    let user =
+        |email: &str, role| Actor::of(&f.store.create_user(&f.org, &new_user(email, role), now()).unwrap());
+    let (clinician, viewer) =
+        (user("c@example.org", UserRole::Clinician), user("v@example.org", UserRole::Viewer));
     let version = f.version();
 
     let stale = f.close(&f.attorney, version - 1, CloseReason::Withdrew, None).unwrap_err();
-    assert!(matches!(stale, StoreError::Conflict { expected, actual } if expected == version - 1 && actual == version));
+    assert!(
+        matches!(stale, StoreError::Conflict { expected, actual } if expected == version - 1 && actual == version)
+    );
     for actor in [&clinician, &viewer] {
         let refused = f.close(actor, version, CloseReason::Withdrew, None).unwrap_err();
         assert!(matches!(refused, StoreError::Refused(Refusal::RoleMayNot)), "{refused:?}");
     }
     let missing = f.close(&f.attorney, version, CloseReason::Other, Some("   ")).unwrap_err();
-    assert!(matches!(missing, StoreError::Field { ref path, problem: amparo_domain::Problem::Required } if path == "note"));
+    assert!(
+        matches!(missing, StoreError::Field { ref path, problem: amparo_domain::Problem::Required } if path == "note")
+    );
     let long = "x".repeat(amparo_domain::case_file::MAX_NOTE_TEXT + 1);
-    assert!(matches!(f.close(&f.attorney, version, CloseReason::Other, Some(&long)), Err(StoreError::Field { .. })));
+    assert!(matches!(
+        f.close(&f.attorney, version, CloseReason::Other, Some(&long)),
+        Err(StoreError::Field { .. })
+    ));
     assert_eq!(f.version(), version, "nothing was written");
     assert!(f.on_board());
 
     let not_closed = f.store.reopen_case_as(&f.attorney, &f.case, version, now()).unwrap_err();
     assert!(matches!(not_closed, StoreError::WrongState(_)), "{not_closed:?}");
-    let closed = f.close(&f.attorney, version, CloseReason::Other, Some("Referred to partner clinic")).unwrap();
+    let closed =
+        f.close(&f.attorney, version, CloseReason::Other, Some("Referred to partner clinic")).unwrap();
     let again = f.close(&f.attorney, closed, CloseReason::Moved, None).unwrap_err();
     assert!(matches!(again, StoreError::WrongState(_)), "{again:?}");
     let stale_reopen = f.store.reopen_case_as(&f.attorney, &f.case, closed - 1, now()).unwrap_err();
@@ -184,7 +228,9 @@ fn closing_refuses_stale_versions_other_roles_a_second_close_and_a_missing_note(
 
 fn the_closure_survives_export_and_import_and_duplicates_mark_closed_cases(db: &TestDatabase) {
     let f = fixture(db);
-    let closed = f.close(&f.attorney, f.version(), CloseReason::Deceased, Some("Family informed the clinic.")).unwrap();
+    let closed = f
+        .close(&f.attorney, f.version(), CloseReason::Deceased, Some("Family informed the clinic."))
+        .unwrap();
     assert!(closed > 0);
     let exported = f.store.case(&f.org, &f.case).unwrap().unwrap().file.to_json();
     assert!(exported.contains("\"closure\""), "{exported}");

@@ -64,20 +64,25 @@ fn the_api_closes_and_reopens_for_the_roles_that_record_events(db: &TestDatabase
     for role in [UserRole::Admin, UserRole::Advocate] {
         let member = app.persona(db, Persona::Member(role));
         let v = version(&app, &member.cookie, &id);
-        let closed = close(&app, (&member.cookie, &member.csrf), &id, json!({ "version": v, "reason": "withdrew" }));
+        let closed =
+            close(&app, (&member.cookie, &member.csrf), &id, json!({ "version": v, "reason": "withdrew" }));
         assert_eq!(closed.status, 200, "{role:?}: {}", closed.body);
         assert_eq!(reopen(&app, (&member.cookie, &member.csrf), &id, v + 1).status, 200, "{role:?}");
     }
     for role in [UserRole::Clinician, UserRole::Viewer] {
         let member = app.persona(db, Persona::Member(role));
         let v = version(&app, &ana, &id);
-        let refused = close(&app, (&member.cookie, &member.csrf), &id, json!({ "version": v, "reason": "withdrew" }));
+        let refused =
+            close(&app, (&member.cookie, &member.csrf), &id, json!({ "version": v, "reason": "withdrew" }));
         assert_eq!(refused.status, 403, "{role:?}: {}", refused.body);
         assert_eq!(reopen(&app, (&member.cookie, &member.csrf), &id, v).status, 403, "{role:?}");
         assert_eq!(version(&app, &ana, &id), v, "nothing written for {role:?}");
     }
     let anonymous = app.persona(db, Persona::Anonymous);
-    assert_eq!(close(&app, (&anonymous.cookie, ""), &id, json!({ "version": 1, "reason": "moved" })).status, 401);
+    assert_eq!(
+        close(&app, (&anonymous.cookie, ""), &id, json!({ "version": 1, "reason": "moved" })).status,
+        401
+    );
     let without_token = close(&app, (&ana, ""), &id, json!({ "version": 1, "reason": "moved" }));
     assert_eq!(without_token.status, 403);
 
@@ -160,7 +165,12 @@ fn the_case_page_closes_and_reopens_and_keeps_the_form_on_a_conflict(db: &TestDa
 
     let v_text = v.to_string();
     let form = |version: &str, reason: &'static str, note: &'static str| {
-        vec![("csrf", csrf.clone()), ("version", version.to_owned()), ("close-reason", reason.into()), ("close-note", note.into())]
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", version.to_owned()),
+            ("close-reason", reason.into()),
+            ("close-note", note.into()),
+        ]
     };
     let send = |fields: Vec<(&str, String)>| {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -194,10 +204,12 @@ fn the_case_page_closes_and_reopens_and_keeps_the_form_on_a_conflict(db: &TestDa
     assert!(spanish.body.contains("por Ana Attorney. Motivo: La familia se mudó."), "{}", spanish.body);
     assert!(spanish.body.contains("Reabrir el caso"));
 
-    let stale_reopen = app.post_form(&format!("/cases/{id}/reopen"), &ana, &[("csrf", &csrf), ("version", &v_text)]);
+    let stale_reopen =
+        app.post_form(&format!("/cases/{id}/reopen"), &ana, &[("csrf", &csrf), ("version", &v_text)]);
     assert_eq!(stale_reopen.status, 409);
     let next = (v + 1).to_string();
-    let reopened = app.post_form(&format!("/cases/{id}/reopen"), &ana, &[("csrf", &csrf), ("version", &next)]);
+    let reopened =
+        app.post_form(&format!("/cases/{id}/reopen"), &ana, &[("csrf", &csrf), ("version", &next)]);
     assert_eq!(reopened.status, 303, "{}", reopened.body);
     assert!(!app.get(&format!("/cases/{id}"), &ana).body.contains("Este caso está cerrado"));
 }

@@ -29,13 +29,14 @@ fn answer(reply: &Reply) -> serde_json::Value {
 fn create(app: &RouterApp, (session, csrf): (&str, &str), query: &str, body: &str) -> Reply {
     let headers = vec![("cookie", session), ("x-csrf-token", csrf)];
     let path = format!("/api/v1/cases{query}");
-    app.transport.send_all(vec![crate::support::site::Request {
-        method: "POST",
-        path: &path,
-        headers,
-        body: Some(("application/json", body.to_owned())),
-    }])
-    .remove(0)
+    app.transport
+        .send_all(vec![crate::support::site::Request {
+            method: "POST",
+            path: &path,
+            headers,
+            body: Some(("application/json", body.to_owned())),
+        }])
+        .remove(0)
 }
 
 /// A new family nobody has seen: no A-number, the patient named `given` Nueva.
@@ -73,7 +74,11 @@ fn a_case_file_becomes_a_case_with_its_address(db: &TestDatabase) {
     let advocate = app.sign_in("ben@a.example.org", PASSWORD);
     assert_eq!(create(&app, (&advocate.0, &advocate.1), "", &new_family("NEW-2", "Julia")).status, 201);
     let (bo, bo_csrf) = app.sign_in("bo@b.example.org", PASSWORD);
-    assert_eq!(create(&app, (&bo, &bo_csrf), "", &new_family("NEW-1", "Marta")).status, 201, "references are per organisation");
+    assert_eq!(
+        create(&app, (&bo, &bo_csrf), "", &new_family("NEW-1", "Marta")).status,
+        201,
+        "references are per organisation"
+    );
 }
 
 fn possible_duplicates_are_listed_open_or_closed_until_confirmed(db: &TestDatabase) {

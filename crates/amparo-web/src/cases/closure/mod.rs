@@ -52,10 +52,8 @@ fn version(params: &Params) -> Result<i64, WebError> {
 /// The close form read: the reason must be one of the list; the note is checked by the store.
 fn read_form(params: &Params, lang: Lang) -> Result<CloseRequest, FieldError> {
     let reason = params.get(REASON_FIELD).unwrap_or_default();
-    let reason = CloseReason::parse(reason).ok_or_else(|| FieldError {
-        id: REASON_FIELD.into(),
-        message: lang.t("closure-error-reason"),
-    })?;
+    let reason = CloseReason::parse(reason)
+        .ok_or_else(|| FieldError { id: REASON_FIELD.into(), message: lang.t("closure-error-reason") })?;
     let note = params.get(NOTE_FIELD).map(str::to_owned);
     // The version is checked before the form is read, so it is always there.
     Ok(CloseRequest { expected_version: version(params).unwrap_or_default(), reason, note })

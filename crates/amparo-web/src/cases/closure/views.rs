@@ -85,7 +85,11 @@ pub fn section(
         note: typed(NOTE_FIELD),
         reason_error: error_for(REASON_FIELD),
         note_error: error_for(NOTE_FIELD),
-        errors: form.errors.iter().map(|e| FieldError { id: e.id.clone(), message: e.message.clone() }).collect(),
+        errors: form
+            .errors
+            .iter()
+            .map(|e| FieldError { id: e.id.clone(), message: e.message.clone() })
+            .collect(),
         conflict: form.conflict.clone(),
         open_form: form.params.is_some(),
     }

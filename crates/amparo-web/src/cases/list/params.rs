@@ -154,15 +154,23 @@ mod tests {
         assert_eq!(q.due_by.map(|d| d.to_string()).as_deref(), Some("2026-12-01"));
         assert_eq!((q.sort, q.descending), (CaseSort::NextDeadline, true));
         assert_eq!(q.closed, ClosedFilter::All);
-        assert_eq!(parse(&params(&[]), &UserId("u1".into()), today()).unwrap().query.closed, ClosedFilter::Open);
+        assert_eq!(
+            parse(&params(&[]), &UserId("u1".into()), today()).unwrap().query.closed,
+            ClosedFilter::Open
+        );
     }
 
     #[test]
     fn names_the_bad_parameter() {
         let me = UserId("u1".into());
-        for (name, value) in
-            [("due_within", "abc"), ("status", "lost"), ("sort", "age"), ("dir", "up"), ("critical", "maybe"), ("closed", "yes")]
-        {
+        for (name, value) in [
+            ("due_within", "abc"),
+            ("status", "lost"),
+            ("sort", "age"),
+            ("dir", "up"),
+            ("critical", "maybe"),
+            ("closed", "yes"),
+        ] {
             let error = parse(&params(&[(name, value)]), &me, today()).err().map(|e| e.to_string());
             assert!(error.as_deref().is_some_and(|e| e.starts_with(&format!("{name}:"))), "{error:?}");
         }

@@ -133,7 +133,8 @@ pub(crate) async fn case_page_view(
         &recorded,
     );
     page.sharing = sharing;
-    let closed_by = closed_by.and_then(|id| triage.users.iter().find(|u| u.id == id)).map(|u| u.display_name.clone());
+    let closed_by =
+        closed_by.and_then(|id| triage.users.iter().find(|u| u.id == id)).map(|u| u.display_name.clone());
     crate::cases::closure::show_on_page(&mut page, &signed_in.user, &case, closed_by, &Default::default());
     Ok(page)
 }
