@@ -4,9 +4,9 @@
 //! board, the dashboard, reminders and the calendar at once.
 //!
 //! Escalations are **suspended**, not resolved: closing closes the case's open escalations with the
-//! reason [`CASE_CLOSED`] (so their tasks leave everyone's task list, overdue notices, digests and
-//! feeds, which already skip a closed escalation's tasks), and reopening opens exactly those again
-//! before re-deriving, which then closes any the timeline resolved meanwhile and opens any new one.
+//! reason [`CASE_CLOSED`], and reopening opens exactly those again before re-deriving, which then
+//! closes any the timeline resolved meanwhile and opens any new one. Every open task of a closed case
+//! (a review's too) is left out of task lists, feeds, overdue notices and digests (`closed_at`).
 
 use amparo_domain::case_file::MAX_NOTE_TEXT;
 use amparo_domain::{CloseReason, Closure};

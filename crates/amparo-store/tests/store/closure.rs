@@ -160,6 +160,20 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
         CaseQuery { search: Some("CL-1".into()), closed: ClosedFilter::Closed, ..CaseQuery::default() };
     assert_eq!(f.store.list_cases(&f.org, &search).unwrap().total, 1, "a closed case stays searchable");
 
+    // A task opened on the closed case (a programme-wide review) waits with it, out of everyone's list.
+    let review = ReviewTask {
+        key: "closed-case-review".into(),
+        title_en: "Review the file".into(),
+        title_es: "Revisar el expediente".into(),
+        due_in_hours: 1,
+    };
+    let selection = CaseSelection { citizenship: Some("MX".into()), ..Default::default() };
+    f.store.open_review_tasks(&f.org, &selection, &review, None, now()).unwrap();
+    assert_eq!(f.my_tasks(), 0, "a review task of a closed case is not on the attorney's list");
+    let later = now() + chrono::Duration::days(2);
+    let overdue = f.store.record_daily_notices(&f.org, "2026-03-03".parse().unwrap(), later).unwrap();
+    assert_eq!(overdue.overdue_tasks, 0, "nor overdue");
+
     let reopened = f.store.reopen_case_as(&f.attorney, &f.case, closed, now()).unwrap();
     assert_eq!(reopened, closed + 1);
     assert!(f.store.case(&f.org, &f.case).unwrap().unwrap().file.closure.is_none());
@@ -167,8 +181,8 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
     assert!(f.on_board());
     assert_eq!(
         (f.deadlines(), f.upcoming(), f.open_escalations(), f.my_tasks()),
-        (deadlines, upcoming, escalations, tasks),
-        "everything comes back as it was"
+        (deadlines, upcoming, escalations, tasks + 1),
+        "everything comes back as it was, with the review task"
     );
     assert_eq!(f.listed(ClosedFilter::Open).len(), 2);
 

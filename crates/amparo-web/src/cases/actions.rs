@@ -1,6 +1,7 @@
 //! What the case pages and the case API both do, written once: reading a case (with the visibility
-//! rule and the audit entry), recording an event, and closing and reopening a case. Each passes the signed-in user to the store as
-//! the acting person, and the store checks the data rule in the transaction that writes.
+//! rule and the audit entry), recording an event, and closing and reopening a case. Each passes the
+//! signed-in user to the store as the acting person, and the store checks the data rule in the
+//! transaction that writes.
 
 use amparo_domain::Event;
 use amparo_store::{Actor, CaseId, Refusal, Store, StoreError, StoreResult, StoredCase, User};
