@@ -113,6 +113,7 @@ amparo_store::on_both_backends!(
     a_closed_case_leaves_every_live_view_and_comes_back_when_reopened,
     closing_refuses_stale_versions_other_roles_a_second_close_and_a_missing_note,
     the_closure_survives_export_and_import_and_duplicates_mark_closed_cases,
+    the_close_note_is_sealed_at_rest_and_under_the_new_key_after_a_rotation,
 );
 
 fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDatabase) {
@@ -261,4 +262,26 @@ fn the_closure_survives_export_and_import_and_duplicates_mark_closed_cases(db: &
     let found = f.store.possible_duplicates_as(&f.attorney, &critical_case("CL-NEW"), now()).unwrap();
     assert_eq!(found.len(), 1);
     assert!(found[0].closed, "a closed case is still reported, marked closed");
+}
+
+fn the_close_note_is_sealed_at_rest_and_under_the_new_key_after_a_rotation(db: &TestDatabase) {
+    use crate::sealing::{contains, database_bytes};
+    const NOTE: &str = "Cierre acordado con la familia Zarqueta";
+    let f = fixture(db);
+    f.close(&f.attorney, f.version(), CloseReason::Other, Some(NOTE)).unwrap();
+    let read = || f.store.case(&f.org, &f.case).unwrap().unwrap().file.closure.unwrap().note;
+    assert_eq!(read().as_deref(), Some(NOTE));
+    let bytes = database_bytes(db);
+    assert!(contains(&bytes, "CL-1"), "the dump is readable at all");
+    assert!(!contains(&bytes, NOTE), "the note is stored in clear");
+
+    let rotated = amparo_trust::keyfile::rotate(db.key_file()).unwrap();
+    assert!(f.store.reload_keys().unwrap());
+    assert!(f.store.reseal().unwrap() > 0);
+    f.store.renew_key_canary().unwrap();
+    let only_new = rotated.current().to_line();
+    let reopened = open(&db.url, Sealer::from_text(only_new.expose()).unwrap()).unwrap();
+    let note = reopened.case(&f.org, &f.case).unwrap().unwrap().file.closure.unwrap().note;
+    assert_eq!(note.as_deref(), Some(NOTE), "the new key alone reads the note");
+    assert!(!contains(&database_bytes(db), NOTE));
 }
