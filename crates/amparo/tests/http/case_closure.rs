@@ -197,6 +197,9 @@ fn the_case_page_closes_and_reopens_and_keeps_the_form_on_a_conflict(db: &TestDa
     assert!(page.body.contains("Moved to Texas"));
     assert!(page.body.contains(&format!("action=\"/cases/{id}/reopen\"")));
     assert!(!page.body.contains(&format!("action=\"/cases/{id}/close\"")));
+    let print = app.get(&format!("/cases/{id}/print"), &ana);
+    assert!(print.body.contains("This case is closed.</strong> Closed on"), "{}", print.body);
+    assert!(!print.body.contains("/reopen\""), "the print view has no form");
 
     app.choose_language(&ana, &csrf, "es");
     let spanish = app.get(&format!("/cases/{id}"), &ana);

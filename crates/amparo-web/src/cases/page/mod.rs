@@ -162,7 +162,7 @@ pub async fn case_print(
         assignments: Vec::new(),
     };
     let form = events::view(&EventFormState::empty(), &case.file, today, lang);
-    let page = views::CasePrintPage {
+    let mut page = views::CasePrintPage {
         lang,
         case: case_view(
             lang,
@@ -175,6 +175,8 @@ pub async fn case_print(
         ),
         printed: lang.moment(state.clock.now()),
     };
+    // A printed closed case says so (its page's controls are not printed).
+    crate::cases::closure::show_on_page(&mut page.case, &signed_in.user, &case, None, &Default::default());
     Ok(crate::ui::render(&page).into_response())
 }
 
