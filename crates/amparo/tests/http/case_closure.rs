@@ -15,6 +15,7 @@ amparo_store::on_both_backends!(
     a_closed_case_leaves_the_board_and_is_listed_under_closed,
     the_case_page_closes_and_reopens_and_keeps_the_form_on_a_conflict,
     the_close_controls_are_shown_only_to_roles_that_may_use_them,
+    intake_shows_a_closed_case_among_possible_duplicates_marked_closed,
 );
 
 fn app(db: &TestDatabase) -> RouterApp {
@@ -236,4 +237,33 @@ fn the_close_controls_are_shown_only_to_roles_that_may_use_them(db: &TestDatabas
     let closed_page = app.get(&format!("/cases/{id}"), &viewer.cookie);
     assert!(closed_page.body.contains("This case is closed"), "a viewer reads that it is closed");
     assert!(!closed_page.body.contains("/reopen\""), "but is offered no Reopen");
+}
+
+fn intake_shows_a_closed_case_among_possible_duplicates_marked_closed(db: &TestDatabase) {
+    let app = app(db);
+    let (ana, csrf) = app.sign_in("ana@a.example.org", PASSWORD);
+    let (id, v) = app.case_id(&ana, "A-1");
+    let intake = |csrf: &str| -> Reply {
+        // A-1's patient holds A012345678: the family comes back under a new reference.
+        let fields = [
+            ("csrf", csrf),
+            ("people", "1"),
+            ("events", "1"),
+            ("reference", "BACK-1"),
+            ("person-0-given_name", "Lucía"),
+            ("person-0-family_name", "Ejemplo"),
+            ("person-0-a_number", "A012345678"),
+            ("action", "save"),
+        ];
+        app.post_form("/cases/new", &ana, &fields)
+    };
+    let open = intake(&csrf);
+    assert_eq!(open.status, 409);
+    assert!(!open.body.contains("badge closed"), "an open case is not marked closed");
+    assert_eq!(close(&app, (&ana, &csrf), &id, json!({ "version": v, "reason": "moved" })).status, 200);
+    let closed = intake(&csrf);
+    assert_eq!(closed.status, 409, "a closed case is still a possible duplicate");
+    let marked =
+        format!("<a href=\"/cases/{id}\">A-1 — Lucía Ejemplo</a> <span class=\"badge closed\">closed</span>");
+    assert!(closed.body.contains(&marked), "{}", closed.body);
 }
