@@ -64,13 +64,12 @@ impl Fixture {
         self.store.board(&self.org, &filter).unwrap().entries.iter().any(|e| e.case_id == self.case)
     }
 
+    fn deadline_window(&self) -> DeadlineQuery {
+        DeadlineQuery { from: "2026-01-01".parse().unwrap(), to: "2027-12-31".parse().unwrap(), kind: None }
+    }
+
     fn deadlines(&self) -> usize {
-        let query = DeadlineQuery {
-            from: "2026-01-01".parse().unwrap(),
-            to: "2027-12-31".parse().unwrap(),
-            kind: None,
-        };
-        self.store.deadlines_due(&self.org, &query).unwrap().len()
+        self.store.deadlines_due(&self.org, &self.deadline_window()).unwrap().len()
     }
 
     fn upcoming(&self) -> usize {
@@ -127,6 +126,9 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
         "{deadlines} {upcoming} {escalations} {tasks}"
     );
 
+    // The case's last deadline: reminded 7 days and 1 day before (the default offsets).
+    let due = f.store.deadlines_due(&f.org, &f.deadline_window()).unwrap();
+    let last_due = due.iter().map(|d| d.due).max().unwrap();
     let version = f.version();
     let closed =
         f.close(&f.attorney, version, CloseReason::Moved, Some("  Moved to another state.  ")).unwrap();
@@ -151,8 +153,8 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
     assert_eq!(f.my_tasks(), 0, "its checklist leaves the attorney's tasks");
     let suspended = f.store.escalations(&f.org, &f.case).unwrap();
     assert!(suspended.iter().all(|e| e.close_reason.as_deref() == Some(CASE_CLOSED)), "{suspended:?}");
-    let reminders = f.store.record_daily_notices(&f.org, "2026-08-31".parse().unwrap(), now()).unwrap();
-    assert_eq!(reminders.deadline_reminders, 0, "no reminder of a closed case's parole");
+    let reminders = f.store.record_daily_notices(&f.org, last_due.add_days(-7), now()).unwrap();
+    assert_eq!(reminders.deadline_reminders, 0, "no reminder of a closed case's deadline");
 
     assert_eq!(f.listed(ClosedFilter::Open), [("CL-2".to_owned(), false)]);
     assert_eq!(f.listed(ClosedFilter::Closed), [("CL-1".to_owned(), true)]);
@@ -186,6 +188,8 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
         "everything comes back as it was, with the review task"
     );
     assert_eq!(f.listed(ClosedFilter::Open).len(), 2);
+    let reminders = f.store.record_daily_notices(&f.org, last_due.add_days(-1), now()).unwrap();
+    assert!(reminders.deadline_reminders > 0, "reopened, its deadlines are reminded again");
 
     let audit = f.store.audit_log(Some(&f.org)).unwrap();
     let entry =
