@@ -35,6 +35,8 @@ pub const MAX_DAYS_TO_CRITICAL_HARM: i64 = 36_500;
 pub struct CaseFile {
     pub case: CaseRecord,
     pub events: Vec<Event>,
+    /// Set while the case is closed (`docs/case-file-extensions.md`).
+    pub closure: Option<crate::closure::Closure>,
 }
 
 /// Something worth telling the person importing the file that does not make it invalid.
@@ -77,6 +79,8 @@ struct RawCaseFile {
     case: CaseRecord,
     #[serde(deserialize_with = "crate::objects::objects")]
     events: Vec<RawEvent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    closure: Option<crate::closure::Closure>,
 }
 
 impl CaseFile {
@@ -105,7 +109,7 @@ impl CaseFile {
                 .map_err(|e| CaseFileError::field(format!("events[{index}].{}", e.field), e.problem))?;
             events.push(event);
         }
-        let file = CaseFile { case: raw.case, events };
+        let file = CaseFile { case: raw.case, events, closure: raw.closure };
         let warnings = file.validate()?;
         Ok((file, warnings))
     }
@@ -116,6 +120,7 @@ impl CaseFile {
             format: FORMAT.to_owned(),
             case: self.case.clone(),
             events: self.events.iter().map(RawEvent::from).collect(),
+            closure: self.closure.clone(),
         };
         // Serialising plain data into a String cannot fail; fall back to an empty object rather than panic.
         serde_json::to_string_pretty(&raw).unwrap_or_else(|_| String::from("{}"))
@@ -138,6 +143,10 @@ impl CaseFile {
             if let Some(id) = &event.id {
                 earlier_ids.insert(id);
             }
+        }
+        if let Some(closure) = &self.closure {
+            crate::closure::checked_note(closure.reason, closure.note.as_deref(), MAX_NOTE_TEXT)
+                .map_err(|problem| CaseFileError::field("closure.note", problem))?;
         }
         Ok(warnings)
     }

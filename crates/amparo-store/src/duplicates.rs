@@ -1,6 +1,6 @@
 //! Cases a new case file may duplicate, looked for before intake saves it: a case holding the same
 //! A-number (found through its blind index, as exact search finds it), or a person of the same name
-//! and birth date. Names are stored in clear, birth dates sealed: the case row's folded search words
+//! and birth date, open or closed. Names are stored in clear, birth dates sealed: the case row's folded search words
 //! narrow the candidates by name, and only their birth dates are opened and compared.
 //!
 //! Only cases the acting person sees are reported, checked by the same data rule as every read, so a
@@ -32,7 +32,7 @@ const SELECT_NAMESAKES: &str = "SELECT p.case_id, p.position, p.given_name, p.fa
      FROM cases c JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id \
      WHERE c.org_id = $1 AND c.search_terms LIKE $2 AND c.search_terms LIKE $3 AND p.birth_date IS NOT NULL";
 
-const CASE_PATIENT: &str = "SELECT c.reference, p.given_name, p.family_name FROM cases c \
+const CASE_PATIENT: &str = "SELECT c.reference, p.given_name, p.family_name, c.closed_at FROM cases c \
      JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
      WHERE c.org_id = $1 AND c.id = $2";
 
@@ -52,6 +52,8 @@ pub struct PossibleDuplicate {
     pub reference: String,
     pub patient_name: String,
     pub reasons: Vec<DuplicateReason>,
+    /// Closed cases are reported too (marked so): a family coming back is the likeliest duplicate.
+    pub closed: bool,
 }
 
 fn full_name(person: &Person) -> String {
@@ -137,6 +139,7 @@ fn possible_duplicates(
                 reference: row.text(0)?,
                 patient_name,
                 reasons: vec![reason],
+                closed: row.opt_int(3)?.is_some(),
             });
         }
     }

@@ -15,6 +15,9 @@ pub enum StoreError {
     /// A unique value (case reference, email, slug) is already taken.
     #[error("{0}")]
     Duplicate(String),
+    /// The case is not in the state the write needs (closing a closed case, reopening an open one).
+    #[error("{0}")]
+    WrongState(String),
     /// The write was refused by a domain rule; the message names the field.
     #[error("{0}")]
     Invalid(String),

@@ -13,7 +13,7 @@ use crate::cases::identifiers::{
     IDENTIFIER_WIDTH, INSERT_IDENTIFIERS, event_identifiers, person_identifiers,
 };
 use crate::cases::{SELECT_CASE_ID_BY_REFERENCE, rows};
-use crate::columns::legal_today;
+use crate::columns::{legal_today, millis};
 use crate::db::{Tx, Value};
 use crate::derivation::buffer::DerivedRows;
 use crate::derivation::{self, DeriveContext, Rules};
@@ -29,8 +29,9 @@ use crate::{CaseSource, Store};
 /// found by the caller from the count), so that the error can name it on both backends.
 const INSERT_CASES: &str = "INSERT INTO cases (org_id, id, reference, program, version, medical, created_at, \
      updated_at, covered_until, derived_on, triage_score, critical_care, is_open, next_due, next_kind, \
-     class_of_admission, triage, status, patient_sort, due_sort, search_terms)";
-const CASE_WIDTH: usize = 21;
+     class_of_admission, triage, status, patient_sort, due_sort, search_terms, closed_at, closed_by, \
+     close_reason, close_note)";
+const CASE_WIDTH: usize = 25;
 const SKIP_TAKEN_REFERENCE: &str = " ON CONFLICT (org_id, reference) DO NOTHING";
 const INSERT_PEOPLE: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, \
      family_name, birth_date, a_number, citizenship, preferred_language)";
@@ -180,6 +181,7 @@ impl NewCases {
         // A new case has no assignments yet, so no attorney.
         let derived = derivation::rows::derive_rows(file, derive.today, derive.policy, derive.rules, false)?;
         let t = derived.triage;
+        let closure = file.closure.as_ref();
         self.cases.push([
             org.clone(),
             case.clone(),
@@ -202,6 +204,13 @@ impl NewCases {
             derived.list.patient_sort.into(),
             derived.list.due_sort.into(),
             derived.list.search_terms.into(),
+            closure.map(|c| millis(c.closed_at)).into(),
+            // A closure read from a file is recorded as closed by whoever imports it.
+            closure.and(context.actor.map(UserId::as_str)).into(),
+            closure.map(|c| c.reason.as_str()).into(),
+            sealer
+                .seal_opt(Field::CaseCloseNote, org_id, id.as_str(), closure.and_then(|c| c.note.as_deref()))?
+                .into(),
         ]);
         for (position, person) in file.case.people.iter().enumerate() {
             self.people.push(person_values(sealer, (org, &case), (org_id, id.as_str()), person, position)?);
@@ -223,10 +232,12 @@ impl NewCases {
             ]);
         }
         self.derived.add_deadlines(org, &case, derived.deadlines);
-        let plan = plan_escalations(file, derive.plan(), &[]);
+        // A case imported closed opens no escalation (as a closed case derives none).
+        let open =
+            if closure.is_none() { plan_escalations(file, derive.plan(), &[]).open } else { Vec::new() };
         // A new case has nobody assigned, so nobody to notify of what it opens.
         let sealing = (sealer, org_id);
-        escalations::queue_escalations(&mut self.derived, (org, &case), sealing, plan.open, &[], now)?;
+        escalations::queue_escalations(&mut self.derived, (org, &case), sealing, open, &[], now)?;
         Ok(id)
     }
 

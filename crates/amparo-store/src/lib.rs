@@ -44,6 +44,7 @@ pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
 pub use case_list::chunks::{CaseChunk, CaseListCursor};
 pub use cases::answers::AnswerableNotice;
+pub use cases::closure::{CASE_CLOSED, CloseRequest};
 pub use cases::recordings::EventRecording;
 pub use db::migrate::MigrationReport;
 pub use db::options::{DatabaseOptions, SslMode};

@@ -169,6 +169,8 @@ pub struct CaseSummary {
     pub triage_score: i64,
     pub next_due: Option<amparo_domain::Date>,
     pub next_kind: Option<String>,
+    /// The case is closed (it shows under the "closed" and "all" filters).
+    pub closed: bool,
 }
 
 /// The orders the case list comes in; every one ends with the reference, so that a page is the
@@ -227,11 +229,39 @@ pub struct CaseQuery {
     pub due_by: Option<amparo_domain::Date>,
     /// Only cases shared with this clinician.
     pub shared_with: Option<UserId>,
+    /// Open cases (the default), closed ones, or all.
+    pub closed: ClosedFilter,
     pub sort: CaseSort,
     pub descending: bool,
     /// At most [`CASE_LIST_MAX_OFFSET`].
     pub offset: i64,
     pub limit: i64,
+}
+
+/// Which cases a list shows by whether they are closed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClosedFilter {
+    #[default]
+    Open,
+    Closed,
+    All,
+}
+
+impl ClosedFilter {
+    pub const ALL: [ClosedFilter; 3] = [ClosedFilter::Open, ClosedFilter::Closed, ClosedFilter::All];
+
+    /// The filter as a query parameter writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClosedFilter::Open => "open",
+            ClosedFilter::Closed => "closed",
+            ClosedFilter::All => "all",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ClosedFilter> {
+        ClosedFilter::ALL.into_iter().find(|f| f.as_str() == text)
+    }
 }
 
 impl Default for CaseQuery {
@@ -244,6 +274,7 @@ impl Default for CaseQuery {
             assigned_to: None,
             due_by: None,
             shared_with: None,
+            closed: ClosedFilter::Open,
             sort: CaseSort::Reference,
             descending: false,
             offset: 0,

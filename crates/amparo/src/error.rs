@@ -38,7 +38,9 @@ impl From<StoreError> for CliError {
             e @ (StoreError::CaseFile(_) | StoreError::Field { .. } | StoreError::ResetLinkInvalid) => {
                 CliError::Invalid(e.to_string())
             }
-            e @ (StoreError::Duplicate(_) | StoreError::Conflict { .. }) => CliError::Conflict(e.to_string()),
+            e @ (StoreError::Duplicate(_) | StoreError::WrongState(_) | StoreError::Conflict { .. }) => {
+                CliError::Conflict(e.to_string())
+            }
             e => CliError::Failed(e.to_string()),
         }
     }

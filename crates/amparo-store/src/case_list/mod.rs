@@ -12,7 +12,9 @@ use crate::columns::{from_millis, stored_date};
 use crate::conditions::Conditions;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::model::{CASE_LIST_MAX_OFFSET, CaseId, CasePage, CaseQuery, CaseSort, CaseSummary, OrgId};
+use crate::model::{
+    CASE_LIST_MAX_OFFSET, CaseId, CasePage, CaseQuery, CaseSort, CaseSummary, ClosedFilter, OrgId,
+};
 use crate::security::seal::Sealer;
 
 fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
@@ -31,7 +33,8 @@ fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) 
 }
 
 /// The rows of a list, chosen by `conditions`, in `order`: the columns [`summary`] reads, then the
-/// patient's and the deadline's sort keys (13 and 14) for [`chunks`] to continue after.
+/// patient's and the deadline's sort keys (13 and 14) for [`chunks`] to continue after, then when the
+/// case closed (15).
 fn select(
     tx: &mut dyn Tx,
     mut conditions: Conditions,
@@ -45,7 +48,7 @@ fn select(
     let list_sql = format!(
         "SELECT c.id, c.reference, c.program, c.version, c.updated_at, p.given_name, p.family_name, \
          (SELECT COUNT(*) FROM people q WHERE q.org_id = c.org_id AND q.case_id = c.id), c.critical_care, \
-         c.status, c.triage_score, c.next_due, c.next_kind, c.patient_sort, c.due_sort \
+         c.status, c.triage_score, c.next_due, c.next_kind, c.patient_sort, c.due_sort, c.closed_at \
          FROM (SELECT c.* FROM cases c WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}) c \
          JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
          ORDER BY {order}"
@@ -56,6 +59,13 @@ fn select(
 /// The query's filters as SQL conditions on `cases c`.
 fn conditions(sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> Conditions {
     let mut conditions = Conditions::new(org.as_str());
+    // Closed cases are few: the open list tests the row it walks anyway, the closed one reads them
+    // off their partial index (migration 0020).
+    match query.closed {
+        ClosedFilter::Open => conditions.fixed("c.closed_at IS NULL"),
+        ClosedFilter::Closed => conditions.fixed("c.closed_at IS NOT NULL"),
+        ClosedFilter::All => {}
+    }
     if let Some(term) = query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         search(&mut conditions, sealer, term);
     }
@@ -144,6 +154,7 @@ fn summary(r: &crate::db::Row) -> StoreResult<CaseSummary> {
         triage_score: r.int(10)?,
         next_due: r.opt_text(11)?.as_deref().map(stored_date).transpose()?,
         next_kind: r.opt_text(12)?,
+        closed: r.opt_int(15)?.is_some(),
     })
 }
 

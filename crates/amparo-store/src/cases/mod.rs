@@ -3,6 +3,7 @@
 //! search and paging is `case_list`.
 
 pub mod answers;
+pub mod closure;
 pub mod events;
 pub mod identifiers;
 pub mod recordings;
@@ -18,7 +19,8 @@ use crate::security::seal::{self, Field, Sealer};
 use crate::{Store, audit};
 use rows::{CaseRow, PersonRow};
 
-const CASE_COLUMNS: &str = "id, org_id, reference, program, version, medical, created_at, updated_at";
+const CASE_COLUMNS: &str = "id, org_id, reference, program, version, medical, created_at, updated_at, \
+     closed_at, close_reason, close_note";
 const SELECT_PEOPLE: &str = "SELECT position, key, role, given_name, family_name, birth_date, a_number, \
      citizenship, preferred_language FROM people WHERE org_id = $1 AND case_id = $2 ORDER BY position";
 pub(crate) const SELECT_EVENT_BODIES: &str =
@@ -54,6 +56,9 @@ fn case_row(r: &Row) -> StoreResult<CaseRow> {
         medical: r.opt_text(5)?,
         created_at: r.int(6)?,
         updated_at: r.int(7)?,
+        closed_at: r.opt_int(8)?,
+        close_reason: r.opt_text(9)?,
+        close_note: r.opt_text(10)?,
     })
 }
 
@@ -62,6 +67,7 @@ fn assemble(tx: &mut dyn Tx, sealer: &Sealer, row: Option<Row>) -> StoreResult<O
     let mut case = case_row(&row)?;
     let (org, id) = (case.org_id.clone(), case.id.clone());
     case.medical = sealer.open_opt(Field::CaseMedical, &org, &id, case.medical.take())?;
+    case.close_note = sealer.open_opt(Field::CaseCloseNote, &org, &id, case.close_note.take())?;
     let key = [org.as_str().into(), id.as_str().into()];
     let people = tx
         .query(SELECT_PEOPLE, &key)?

@@ -20,6 +20,10 @@ pub struct CaseRow {
     pub medical: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// While the case is closed: when, why and the note (opened).
+    pub closed_at: Option<i64>,
+    pub close_reason: Option<String>,
+    pub close_note: Option<String>,
 }
 
 pub struct PersonRow {
@@ -96,14 +100,28 @@ pub fn assemble_case(
         medical: case.medical.as_deref().map(serde_json::from_str).transpose()?,
     };
     let events = event_bodies.iter().map(|b| event_from_body(b)).collect::<StoreResult<_>>()?;
+    let closure = closure_from_row(case.closed_at, case.close_reason, case.close_note)?;
     Ok(StoredCase {
         id: CaseId(case.id),
         org_id: OrgId(case.org_id),
         version: case.version,
-        file: CaseFile { case: record, events },
+        file: CaseFile { case: record, events, closure },
         created_at: from_millis(case.created_at),
         updated_at: from_millis(case.updated_at),
     })
+}
+
+/// A closed case's closure from its columns; `None` while the case is open.
+fn closure_from_row(
+    closed_at: Option<i64>,
+    reason: Option<String>,
+    note: Option<String>,
+) -> StoreResult<Option<amparo_domain::Closure>> {
+    let Some(closed_at) = closed_at else { return Ok(None) };
+    let reason = reason.unwrap_or_default();
+    let reason =
+        amparo_domain::CloseReason::parse(&reason).ok_or_else(|| corrupt("close reason", &reason))?;
+    Ok(Some(amparo_domain::Closure { reason, note, closed_at: from_millis(closed_at) }))
 }
 
 /// The same rules a case file's events obey, checked against the case as stored: its people, the

@@ -114,7 +114,10 @@ pub(crate) fn write_derivation(
             derived.list.search_terms.into(),
         ],
     )?;
-    escalations::sync_escalations(tx, (org, case), file, context, &mut rows)?;
+    // A closed case opens no escalation (its open ones were suspended when it closed).
+    if file.closure.is_none() {
+        escalations::sync_escalations(tx, (org, case), file, context, &mut rows)?;
+    }
     rows.flush(tx)
 }
 

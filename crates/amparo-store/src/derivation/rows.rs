@@ -91,8 +91,16 @@ pub fn derive_rows(
     rules: &amparo_domain::RuleSet,
     attorney_assigned: bool,
 ) -> StoreResult<Derived> {
-    let derivation = amparo_domain::derive(file, today, policy, rules);
-    let triage = triage_row(file, &derivation, policy, rules, attorney_assigned)?;
+    let mut derivation = amparo_domain::derive(file, today, policy, rules);
+    let mut triage = triage_row(file, &derivation, policy, rules, attorney_assigned)?;
+    if file.closure.is_some() {
+        // Nothing is due on a closed case: no deadline row, so it leaves the board, the dashboard,
+        // reminders, the calendar and its feeds at once; reopening derives them again.
+        derivation.deadlines.clear();
+        triage.is_open = 0;
+        triage.next_due = None;
+        triage.next_kind = None;
+    }
     let patient = file.case.people.iter().find(|p| p.role == amparo_domain::PersonRole::Patient);
     let status = derivation
         .people

@@ -32,12 +32,13 @@ const DEADLINES_ON_WITH_STAFF: &str = "SELECT d.case_id, c.reference, d.kind, d.
      JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id \
      JOIN case_assignments a ON a.org_id = d.org_id AND a.case_id = d.case_id \
      WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $2 AND d.advisory = 0 AND c.is_open = 1";
-/// Open tasks with an owner whose due time has passed (tasks of closed escalations are not open).
+/// Open tasks with an owner whose due time has passed (tasks of closed escalations and of closed
+/// cases are not open).
 const OVERDUE_TASKS: &str = "SELECT t.id, t.case_id, c.reference, t.owner_id, t.title, t.due_at \
      FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
      LEFT JOIN escalations e ON e.org_id = t.org_id AND e.id = t.escalation_id \
      WHERE t.org_id = $1 AND t.owner_id IS NOT NULL AND t.done_at IS NULL AND t.due_at < $2 \
-     AND e.closed_at IS NULL";
+     AND e.closed_at IS NULL AND c.closed_at IS NULL";
 /// Deadlines of the coming days on each person's open cases.
 const DIGEST_DEADLINES: &str = "SELECT a.user_id, d.case_id, c.reference, d.kind, d.due, a.role FROM case_assignments a \
      JOIN deadlines d ON d.org_id = a.org_id AND d.case_id = a.case_id \
@@ -46,9 +47,10 @@ const DIGEST_DEADLINES: &str = "SELECT a.user_id, d.case_id, c.reference, d.kind
      ORDER BY a.user_id, d.due, c.reference, d.kind";
 /// Open and overdue tasks per owner.
 const DIGEST_TASKS: &str = "SELECT t.owner_id, COUNT(*), SUM(CASE WHEN t.due_at < $2 THEN 1 ELSE 0 END) \
-     FROM tasks t LEFT JOIN escalations e ON e.org_id = t.org_id AND e.id = t.escalation_id \
+     FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
+     LEFT JOIN escalations e ON e.org_id = t.org_id AND e.id = t.escalation_id \
      WHERE t.org_id = $1 AND t.owner_id IS NOT NULL AND t.done_at IS NULL AND e.closed_at IS NULL \
-     GROUP BY t.owner_id";
+     AND c.closed_at IS NULL GROUP BY t.owner_id";
 /// Open cases with nobody assigned that have a deadline in the coming days.
 const UNASSIGNED_DUE: &str = "SELECT COUNT(DISTINCT d.case_id) FROM deadlines d \
      JOIN cases c ON c.org_id = d.org_id AND c.id = d.case_id \

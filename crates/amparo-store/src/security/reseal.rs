@@ -20,6 +20,8 @@ const SELECT_CASE_MEDICAL: &str = "SELECT medical FROM cases WHERE org_id = $1 A
 const UPDATE_CASE_MEDICAL: &str = "UPDATE cases SET medical = $3 WHERE org_id = $1 AND id = $2";
 const SELECT_CASE_TRIAGE: &str = "SELECT triage FROM cases WHERE org_id = $1 AND id = $2";
 const UPDATE_CASE_TRIAGE: &str = "UPDATE cases SET triage = $3 WHERE org_id = $1 AND id = $2";
+const SELECT_CASE_CLOSE_NOTE: &str = "SELECT close_note FROM cases WHERE org_id = $1 AND id = $2";
+const UPDATE_CASE_CLOSE_NOTE: &str = "UPDATE cases SET close_note = $3 WHERE org_id = $1 AND id = $2";
 const SELECT_ESCALATION_REASONS: &str =
     "SELECT id, reason FROM escalations WHERE org_id = $1 AND case_id = $2 ORDER BY id";
 const UPDATE_ESCALATION_REASON: &str = "UPDATE escalations SET reason = $3 WHERE org_id = $1 AND id = $2";
@@ -104,6 +106,16 @@ pub fn reseal_case(tx: &mut dyn Tx, sealer: &Sealer, at: &Cursor) -> StoreResult
         let plain = sealer.open(Field::CaseTriage, org, case, &stored)?;
         let sealed = sealer.seal(Field::CaseTriage, org, case, &plain)?;
         tx.execute(UPDATE_CASE_TRIAGE, &[org.into(), case.into(), sealed.into()])?;
+        rewritten += 1;
+    }
+
+    if let Some(row) = tx.query_opt(SELECT_CASE_CLOSE_NOTE, &key)?
+        && let Some(stored) = row.opt_text(0)?
+        && sealer.needs_reseal(&stored)
+    {
+        let plain = sealer.open(Field::CaseCloseNote, org, case, &stored)?;
+        let sealed = sealer.seal(Field::CaseCloseNote, org, case, &plain)?;
+        tx.execute(UPDATE_CASE_CLOSE_NOTE, &[org.into(), case.into(), sealed.into()])?;
         rewritten += 1;
     }
 

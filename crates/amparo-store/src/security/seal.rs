@@ -39,6 +39,8 @@ pub enum Field {
     EventBody,
     TaskNote,
     SecondFactorSecret,
+    /// Why a case was closed, in the closer's words.
+    CaseCloseNote,
 }
 
 impl Field {
@@ -52,6 +54,7 @@ impl Field {
             Field::EventBody => ("events", "body"),
             Field::TaskNote => ("tasks", "note"),
             Field::SecondFactorSecret => ("second_factors", "secret"),
+            Field::CaseCloseNote => ("cases", "close_note"),
         }
     }
 }

@@ -37,7 +37,7 @@ fn select_open_tasks() -> String {
         "SELECT {TASK_COLUMNS} FROM tasks t JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
          LEFT JOIN escalations e ON e.org_id = t.org_id AND e.id = t.escalation_id \
          WHERE t.org_id = $1 AND t.owner_id = $2 AND t.done_at IS NULL AND e.closed_at IS NULL \
-         ORDER BY t.due_at, c.reference, t.id"
+         AND c.closed_at IS NULL ORDER BY t.due_at, c.reference, t.id"
     )
 }
 const COMPLETE_TASK: &str = "UPDATE tasks SET done_at = $3, done_by = $4, note = $5 WHERE org_id = $1 AND id = $2 AND done_at IS NULL";

@@ -81,7 +81,7 @@ const SECRETS: [&str; 7] = [A_NUMBER, RECEIPT, I94, BIRTH_DATE, DIAGNOSIS, EVENT
 
 /// Everything the database holds, as bytes: the SQLite file with its write-ahead log, or a
 /// `pg_dump` of the schema.
-fn database_bytes(db: &TestDatabase) -> Vec<u8> {
+pub(crate) fn database_bytes(db: &TestDatabase) -> Vec<u8> {
     if let Some(path) = db.sqlite_path() {
         let mut bytes = std::fs::read(&path).unwrap();
         let mut wal = path.clone().into_os_string();
@@ -98,7 +98,7 @@ fn database_bytes(db: &TestDatabase) -> Vec<u8> {
     }
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 

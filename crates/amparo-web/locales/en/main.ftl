@@ -756,3 +756,27 @@ export-col-overdue = Overdue
 export-col-advisory = Advisory only
 export-col-task = Task
 export-col-note = Note
+
+## Closing and reopening a case
+closure-closed-heading = This case is closed
+closure-banner-by = Closed on { $when } by { $name }. Reason: { $reason }.
+closure-banner = Closed on { $when }. Reason: { $reason }.
+closure-reopen = Reopen the case
+closure-close-summary = Close this case
+closure-close-hint = A closed case leaves the board, the dashboard, reminders and the calendar, and its open escalations are suspended until it is reopened. It stays in the case list under “Closed”.
+closure-reason = Reason for closing
+closure-note = Note (required when the reason is “Other”)
+closure-close-submit = Close the case
+closure-error-reason = Choose why the case is closed.
+closure-conflict = Someone else changed this case after you opened it, so it was not closed or reopened. The page now shows the case as it is; what you typed is still in the form. Check the case, then try again.
+closure-reason-other-status = The family obtained another status
+closure-reason-moved = The family moved away
+closure-reason-withdrew = The family withdrew
+closure-reason-no-longer-represented = No longer represented
+closure-reason-deceased = The patient died
+closure-reason-other = Other
+badge-closed = closed
+filter-closed = Open or closed
+filter-closed-open = Open cases
+filter-closed-closed = Closed cases
+filter-closed-all = All cases

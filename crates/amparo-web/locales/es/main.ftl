@@ -770,3 +770,27 @@ export-col-overdue = Vencido
 export-col-advisory = Solo orientativo
 export-col-task = Tarea
 export-col-note = Nota
+
+## Cerrar y reabrir un caso
+closure-closed-heading = Este caso está cerrado
+closure-banner-by = Cerrado el { $when } por { $name }. Motivo: { $reason }.
+closure-banner = Cerrado el { $when }. Motivo: { $reason }.
+closure-reopen = Reabrir el caso
+closure-close-summary = Cerrar este caso
+closure-close-hint = Un caso cerrado sale del tablero, del panel, de los recordatorios y del calendario, y sus escalamientos abiertos quedan suspendidos hasta que se reabra. Sigue en la lista de casos, en «Cerrados».
+closure-reason = Motivo del cierre
+closure-note = Nota (obligatoria si el motivo es «Otro»)
+closure-close-submit = Cerrar el caso
+closure-error-reason = Elija por qué se cierra el caso.
+closure-conflict = Otra persona modificó este caso después de que usted lo abrió, por eso no se cerró ni se reabrió. La página muestra ahora el caso actualizado; lo que escribió sigue en el formulario. Revise el caso y vuelva a intentarlo.
+closure-reason-other-status = La familia obtuvo otro estatus
+closure-reason-moved = La familia se mudó
+closure-reason-withdrew = La familia desistió
+closure-reason-no-longer-represented = Ya no se la representa
+closure-reason-deceased = El paciente falleció
+closure-reason-other = Otro
+badge-closed = cerrado
+filter-closed = Abiertos o cerrados
+filter-closed-open = Casos abiertos
+filter-closed-closed = Casos cerrados
+filter-closed-all = Todos los casos

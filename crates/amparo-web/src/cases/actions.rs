@@ -1,6 +1,7 @@
 //! What the case pages and the case API both do, written once: reading a case (with the visibility
-//! rule and the audit entry) and recording an event. Each passes the signed-in user to the store as
-//! the acting person, and the store checks the data rule in the transaction that writes.
+//! rule and the audit entry), recording an event, and closing and reopening a case. Each passes the
+//! signed-in user to the store as the acting person, and the store checks the data rule in the
+//! transaction that writes.
 
 use amparo_domain::Event;
 use amparo_store::{Actor, CaseId, Refusal, Store, StoreError, StoreResult, StoredCase, User};
@@ -32,4 +33,26 @@ pub fn record_event(
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
     store.append_event_as(&Actor::of(user), case, expected_version, event, now)
+}
+
+/// Closes `case` as `user`, if it is still at the request's version; the new version.
+pub fn close_case(
+    store: &Store,
+    user: &User,
+    case: &CaseId,
+    request: &amparo_store::CloseRequest,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    store.close_case_as(&Actor::of(user), case, request, now)
+}
+
+/// Reopens `case` as `user`, if it is still at `expected_version`; the new version.
+pub fn reopen_case(
+    store: &Store,
+    user: &User,
+    case: &CaseId,
+    expected_version: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    store.reopen_case_as(&Actor::of(user), case, expected_version, now)
 }

@@ -31,6 +31,7 @@ struct CaseListItem {
     triage_score: i64,
     next_due: Option<String>,
     next_kind: Option<String>,
+    closed: bool,
 }
 
 /// `GET /api/v1/cases`: the parameters of the case list page (see `list_params`), paged by `offset`
@@ -74,13 +75,14 @@ pub async fn list_cases(
             triage_score: c.triage_score,
             next_due: c.next_due.map(|d| d.to_string()),
             next_kind: c.next_kind,
+            closed: c.closed,
         })
         .collect();
     let body = serde_json::json!({ "total": page.total, "offset": offset, "limit": limit, "cases": cases });
     Ok(Json(body).into_response())
 }
 
-fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {
+pub(crate) fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {
     let file: serde_json::Value =
         serde_json::from_str(&case.file.to_json()).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(serde_json::json!({ "id": case.id, "version": case.version, "file": file }))

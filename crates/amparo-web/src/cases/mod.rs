@@ -4,6 +4,8 @@
 pub mod actions;
 pub mod api;
 pub mod calendar;
+pub mod closure;
+pub mod create;
 pub mod events;
 pub mod intake;
 pub mod letter;
@@ -33,4 +35,17 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/api/v1/cases/{id}", Needs(ViewCases), get(api::get_case))
         .add("GET", "/api/v1/cases/{id}/answerable", Needs(ViewCases), get(api::answerable_notices))
         .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
+        .merge(closure_routes())
+}
+
+/// Creating a case through the API, and closing and reopening one (`closure`).
+fn closure_routes() -> Routes {
+    use Access::Needs;
+    use Permission::RecordEvents;
+    Routes::new()
+        .add("POST", "/api/v1/cases", Needs(RecordEvents), post(create::create_case))
+        .add("POST", "/cases/{id}/close", Needs(RecordEvents), post(closure::close_page))
+        .add("POST", "/cases/{id}/reopen", Needs(RecordEvents), post(closure::reopen_page))
+        .add("POST", "/api/v1/cases/{id}/close", Needs(RecordEvents), post(closure::api::close))
+        .add("POST", "/api/v1/cases/{id}/reopen", Needs(RecordEvents), post(closure::api::reopen))
 }

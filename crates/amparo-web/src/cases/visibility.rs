@@ -27,8 +27,12 @@ pub(crate) fn visible_cases(
     user: &amparo_store::User,
 ) -> amparo_store::StoreResult<Option<std::collections::HashSet<amparo_store::CaseId>>> {
     let Some(clinician) = shared_only(user) else { return Ok(None) };
-    let query =
-        amparo_store::CaseQuery { shared_with: Some(clinician), limit: 100_000, ..Default::default() };
+    let query = amparo_store::CaseQuery {
+        shared_with: Some(clinician),
+        closed: amparo_store::ClosedFilter::All,
+        limit: 100_000,
+        ..Default::default()
+    };
     let page = store.list_cases(&user.org_id, &query)?;
     Ok(Some(page.cases.into_iter().map(|c| c.id).collect()))
 }

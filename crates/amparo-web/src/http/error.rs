@@ -49,7 +49,7 @@ impl From<StoreError> for WebError {
             StoreError::Refused(Refusal::TaskNotTheirs) => WebError::NotFound("task".into()),
             StoreError::Refused(Refusal::RoleMayNot) => WebError::Forbidden,
             e @ StoreError::Conflict { .. } => WebError::Conflict(e.to_string()),
-            StoreError::Duplicate(message) => WebError::Conflict(message),
+            StoreError::Duplicate(message) | StoreError::WrongState(message) => WebError::Conflict(message),
             StoreError::ResetLinkInvalid => WebError::ResetLinkInvalid,
             StoreError::Invalid(message) => WebError::Invalid(message),
             StoreError::Field { path, problem } => WebError::field(path, problem),

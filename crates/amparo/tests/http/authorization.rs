@@ -54,6 +54,8 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/cases/new"), Roles(WRITERS)),
         (("GET", "/cases/{id}"), Roles(ALL)),
         (("POST", "/cases/{id}/events"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/close"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/reopen"), Roles(WRITERS)),
         (("GET", "/cases/{id}/print"), Roles(ALL)),
         (("GET", "/calendar"), Roles(ALL)),
         (("GET", "/export/cases.csv"), Roles(ALL)),
@@ -89,6 +91,9 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/api/v1/cases/{id}"), Roles(ALL)),
         (("GET", "/api/v1/cases/{id}/answerable"), Roles(ALL)),
         (("POST", "/api/v1/cases/{id}/events"), Roles(WRITERS)),
+        (("POST", "/api/v1/cases"), Roles(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/close"), Roles(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/reopen"), Roles(WRITERS)),
         (("GET", "/api/v1/cases/{id}/escalations"), Roles(ALL)),
         (("POST", "/api/v1/cases/{id}/assignments"), Roles(LEADS)),
         (("GET", "/api/v1/cases/{id}/shares"), Roles(WRITERS)),
@@ -132,6 +137,10 @@ fn expected_data() -> BTreeMap<(&'static str, &'static str), Data> {
         (("GET", "/api/v1/cases/{id}"), Case { shared: ALL, unshared: TIMELINE_READERS }),
         (("GET", "/api/v1/cases/{id}/answerable"), Case { shared: ALL, unshared: TIMELINE_READERS }),
         (("POST", "/api/v1/cases/{id}/events"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/close"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/reopen"), every_case(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/close"), every_case(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/reopen"), every_case(WRITERS)),
         (("GET", "/api/v1/cases/{id}/escalations"), Case { shared: ALL, unshared: TIMELINE_READERS }),
         (("POST", "/api/v1/cases/{id}/assignments"), every_case(LEADS)),
         (("GET", "/api/v1/cases/{id}/shares"), every_case(WRITERS)),
@@ -576,6 +585,11 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
         ("POST", "/api/v1/cases/{id}/events") => {
             json(serde_json::json!({ "expected_version": 0, "event": termination }))
         }
+        // Version 0 is stale: the case is reached and nothing is closed or reopened.
+        ("POST", "/cases/{id}/close") => form(&[("version", "0"), ("close-reason", "moved")]),
+        ("POST", "/cases/{id}/reopen") => form(&[("version", "0")]),
+        ("POST", "/api/v1/cases/{id}/close") => json(serde_json::json!({ "version": 0, "reason": "moved" })),
+        ("POST", "/api/v1/cases/{id}/reopen") => json(serde_json::json!({ "version": 0 })),
         ("POST", "/cases/{id}/assignments") => form(&[("role", "attorney"), ("user", &ids.attorney)]),
         ("POST", "/api/v1/cases/{id}/assignments") => {
             json(serde_json::json!({ "role": "attorney", "user": ids.attorney }))

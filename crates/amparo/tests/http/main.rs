@@ -9,6 +9,8 @@ mod support;
 
 mod audit_trail;
 mod authorization;
+mod case_closure;
+mod case_creation;
 mod case_forms;
 mod case_list;
 mod csv_export;

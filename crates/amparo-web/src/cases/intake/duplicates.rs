@@ -18,6 +18,8 @@ pub struct DuplicateView {
     pub patient_name: String,
     /// Why it looks like the same case, one sentence each, in the reader's language.
     pub reasons: Vec<String>,
+    /// The existing case is closed (a family coming back is shown like any other).
+    pub closed: bool,
 }
 
 /// What the form carries when duplicates were shown: the ids for the hidden field, and the cases.
@@ -37,6 +39,7 @@ impl DuplicateWarning {
                 reference: d.reference.clone(),
                 patient_name: d.patient_name.clone(),
                 reasons: d.reasons.iter().map(|r| reason(r, lang)).collect(),
+                closed: d.closed,
             })
             .collect();
         DuplicateWarning { confirm: ids.join(" "), cases }
@@ -72,6 +75,7 @@ mod tests {
             reference: "R".into(),
             patient_name: "Ana Ejemplo".into(),
             reasons: vec![DuplicateReason::SameANumber { person: "Ana Ejemplo".into() }],
+            closed: false,
         }
     }
 

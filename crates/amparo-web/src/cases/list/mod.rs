@@ -84,6 +84,7 @@ pub async fn case_list(
             next_kind: c.next_kind.map(|k| lang.deadline_kind(&k)).unwrap_or_default(),
             score: c.triage_score,
             critical_care: c.critical_care,
+            closed: c.closed,
         })
         .collect();
     Ok(crate::ui::render(&view).into_response())
@@ -121,6 +122,15 @@ fn empty_view(lang: Lang, viewer: Viewer, params: &Params, users: &[User], me: &
                 selected: status == Some(s.as_str()),
             })
             .collect(),
+        closed_filters: amparo_store::ClosedFilter::ALL
+            .into_iter()
+            .map(|f| Choice {
+                value: f.as_str().into(),
+                label: lang.t(&format!("filter-closed-{}", f.as_str())),
+                // Open is the default, so it is the one chosen when the parameter is absent.
+                selected: params.get("closed").unwrap_or("open") == f.as_str(),
+            })
+            .collect(),
         programs: crate::ui::form::program_choices(lang, params.get("program")),
         people,
         critical: params.flag("critical").unwrap_or(false),
@@ -141,7 +151,7 @@ fn empty_view(lang: Lang, viewer: Viewer, params: &Params, users: &[User], me: &
                 selected: params.get("dir") == Some(value),
             })
             .collect(),
-        filtered: ["q", "status", "program", "assigned", "due_within"]
+        filtered: ["q", "status", "program", "assigned", "due_within", "closed"]
             .iter()
             .any(|n| params.get(n).is_some())
             || params.flag("critical").unwrap_or(false),

@@ -1,11 +1,12 @@
 //! The case list's query string, shared by the page (`/cases`) and the API (`/api/v1/cases`):
 //! `q`, `status`, `program`, `critical`, `assigned` (a person's id, or `me`), `due_within` (days),
-//! `sort` (`reference`, `patient`, `next_deadline`, `score`) and `dir` (`asc`, `desc`); then `page`
+//! `sort` (`reference`, `patient`, `next_deadline`, `score`), `dir` (`asc`, `desc`) and `closed`
+//! (`open`, the default, `closed` or `all`); then `page`
 //! for the page, or `offset` and `limit` for the API. A bad value is refused with a message naming
 //! the parameter; the caller decides how to show it.
 
 use amparo_domain::{Date, Problem, Status};
-use amparo_store::{CASE_LIST_MAX_OFFSET, CaseQuery, CaseSort, UserId};
+use amparo_store::{CASE_LIST_MAX_OFFSET, CaseQuery, CaseSort, ClosedFilter, UserId};
 
 use crate::http::error::WebError;
 use crate::http::input::{MAX_DUE_WITHIN_DAYS, Params};
@@ -19,7 +20,8 @@ pub const MAX_PAGE: i64 = CASE_LIST_MAX_OFFSET / PAGE_SIZE + 1;
 pub const MAX_LIMIT: i64 = 500;
 
 /// Parameters every case list request may carry, besides the paging of each.
-const FILTERS: [&str; 8] = ["q", "status", "program", "critical", "assigned", "due_within", "sort", "dir"];
+const FILTERS: [&str; 9] =
+    ["q", "status", "program", "critical", "assigned", "due_within", "sort", "dir", "closed"];
 
 /// What a request asks of the case list: the store's query, without its paging.
 pub struct ListRequest {
@@ -52,6 +54,13 @@ pub fn parse(params: &Params, me: &UserId, today: Date) -> Result<ListRequest, W
             WebError::field("status", Problem::UnknownValue { value: text.to_owned(), expected })
         })?),
     };
+    let closed = match params.get("closed") {
+        None => ClosedFilter::default(),
+        Some(text) => ClosedFilter::parse(text).ok_or_else(|| {
+            let expected = ClosedFilter::ALL.iter().map(|f| f.as_str().to_owned()).collect();
+            WebError::field("closed", Problem::UnknownValue { value: text.to_owned(), expected })
+        })?,
+    };
     let assigned_to = match params.get("assigned") {
         None => None,
         Some("me") => Some(me.clone()),
@@ -65,6 +74,7 @@ pub fn parse(params: &Params, me: &UserId, today: Date) -> Result<ListRequest, W
         critical_only: params.flag("critical")?,
         assigned_to,
         due_by: params.int("due_within", 0, MAX_DUE_WITHIN_DAYS)?.map(|days| today.add_days(days)),
+        closed,
         sort,
         descending,
         ..CaseQuery::default()
@@ -134,6 +144,7 @@ mod tests {
             ("due_within", "30"),
             ("sort", "next_deadline"),
             ("dir", "desc"),
+            ("closed", "all"),
         ]);
         let q = parse(&p, &me, today()).unwrap().query;
         assert_eq!(q.search.as_deref(), Some("Peña"));
@@ -142,14 +153,24 @@ mod tests {
         assert_eq!(q.assigned_to, Some(me));
         assert_eq!(q.due_by.map(|d| d.to_string()).as_deref(), Some("2026-12-01"));
         assert_eq!((q.sort, q.descending), (CaseSort::NextDeadline, true));
+        assert_eq!(q.closed, ClosedFilter::All);
+        assert_eq!(
+            parse(&params(&[]), &UserId("u1".into()), today()).unwrap().query.closed,
+            ClosedFilter::Open
+        );
     }
 
     #[test]
     fn names_the_bad_parameter() {
         let me = UserId("u1".into());
-        for (name, value) in
-            [("due_within", "abc"), ("status", "lost"), ("sort", "age"), ("dir", "up"), ("critical", "maybe")]
-        {
+        for (name, value) in [
+            ("due_within", "abc"),
+            ("status", "lost"),
+            ("sort", "age"),
+            ("dir", "up"),
+            ("critical", "maybe"),
+            ("closed", "yes"),
+        ] {
             let error = parse(&params(&[(name, value)]), &me, today()).err().map(|e| e.to_string());
             assert!(error.as_deref().is_some_and(|e| e.starts_with(&format!("{name}:"))), "{error:?}");
         }

@@ -15,6 +15,7 @@ pub struct CaseListRow {
     pub next_kind: String,
     pub score: i64,
     pub critical_care: bool,
+    pub closed: bool,
 }
 
 /// A column header: a link that sorts by the column (or turns its order round), with the order in
@@ -33,6 +34,8 @@ pub struct CaseListPage {
     pub viewer: Viewer,
     pub search: String,
     pub statuses: Vec<Choice>,
+    /// Open cases (the default), closed ones, or all.
+    pub closed_filters: Vec<Choice>,
     pub programs: Vec<Choice>,
     pub people: Vec<Choice>,
     pub critical: bool,

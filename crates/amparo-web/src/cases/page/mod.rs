@@ -62,16 +62,29 @@ pub(crate) async fn render_case(
 pub(crate) async fn render_case_with(
     state: &AppState,
     signed_in: &SignedIn,
-    mut case: StoredCase,
+    case: StoredCase,
     form: EventFormState,
     share_form: ShareForm,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    let page = case_page_view(state, signed_in, case, form, share_form).await?;
+    Ok((status, crate::ui::render(&page)).into_response())
+}
+
+/// The case page's view, with the event form and the sharing form as given (the close form empty).
+pub(crate) async fn case_page_view(
+    state: &AppState,
+    signed_in: &SignedIn,
+    mut case: StoredCase,
+    form: EventFormState,
+    share_form: ShareForm,
+) -> Result<CasePage, WebError> {
     let org = signed_in.user.org_id.clone();
     let id = case.id.clone();
     let may_share =
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
-    let (policy, mut triage, shares, recordings) = state
+    let closed = case.file.closure.is_some();
+    let (policy, mut triage, shares, recordings, closed_by) = state
         .with_store(move |store| {
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
@@ -81,7 +94,8 @@ pub(crate) async fn render_case_with(
             };
             let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
             let recordings = store.event_recordings(&org, &id)?;
-            Ok((store.policy(&org)?, triage, shares, recordings))
+            let closed_by = if closed { store.case_closed_by(&org, &id)? } else { None };
+            Ok((store.policy(&org)?, triage, shares, recordings, closed_by))
         })
         .await?;
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
@@ -119,7 +133,10 @@ pub(crate) async fn render_case_with(
         &recorded,
     );
     page.sharing = sharing;
-    Ok((status, crate::ui::render(&page)).into_response())
+    let closed_by =
+        closed_by.and_then(|id| triage.users.iter().find(|u| u.id == id)).map(|u| u.display_name.clone());
+    crate::cases::closure::show_on_page(&mut page, &signed_in.user, &case, closed_by, &Default::default());
+    Ok(page)
 }
 
 /// The print view of a case: its facts, statuses, deadlines with their reasons, and timeline.
@@ -145,7 +162,7 @@ pub async fn case_print(
         assignments: Vec::new(),
     };
     let form = events::view(&EventFormState::empty(), &case.file, today, lang);
-    let page = views::CasePrintPage {
+    let mut page = views::CasePrintPage {
         lang,
         case: case_view(
             lang,
@@ -158,6 +175,8 @@ pub async fn case_print(
         ),
         printed: lang.moment(state.clock.now()),
     };
+    // A printed closed case says so (its page's controls are not printed).
+    crate::cases::closure::show_on_page(&mut page.case, &signed_in.user, &case, None, &Default::default());
     Ok(crate::ui::render(&page).into_response())
 }
 
@@ -343,6 +362,7 @@ fn case_view(
         untranslated: languages_without_texts(&stored.file),
         events: timeline,
         sharing: None,
+        closure: Default::default(),
     }
 }
 

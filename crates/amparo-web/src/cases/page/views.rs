@@ -102,6 +102,8 @@ pub struct CasePage {
     pub unlinked_answers: bool,
     /// Who the case is shared with and the form to change it, for people who may share cases.
     pub sharing: Option<crate::sharing::pages::SharingView>,
+    /// The closed banner with Reopen, or the close form.
+    pub closure: crate::cases::closure::views::ClosureSection,
 }
 
 /// The case page's print view: one clean page for the file, without forms or navigation. It wraps the

@@ -1,0 +1,145 @@
+//! `POST /api/v1/cases`: creates a case from an `amparo.case/1` document, as intake does from its form.
+//!
+//! The document is checked by the parser behind `amparo import` (a syntax error is a 400 with its line
+//! and column, a wrong field a 422 naming its JSON path). Existing cases with the same A-number, or a
+//! person of the same name and birth date, open or closed, are answered with a 409 listing them,
+//! unless the request confirms it has seen them (`?confirm_duplicate=true`, the intake form's
+//! confirmation); a reference already used is a 409 naming `case.reference`. On success: 201, the
+//! case as `GET /api/v1/cases/{id}` gives it, and its address in `Location`.
+
+use amparo_domain::{CaseFile, CaseFileError};
+use amparo_store::{Actor, CaseId, DuplicateReason, PossibleDuplicate, StoreError};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::http::error::{ApiError, WebError};
+use crate::http::forgery::GuardedWrite;
+use crate::http::input::Params;
+use crate::http::session::SignedIn;
+
+/// The query parameter confirming that the duplicates found were seen and the case is wanted anyway.
+const CONFIRM_PARAMETER: &str = "confirm_duplicate";
+
+#[derive(Serialize)]
+struct DuplicateItem {
+    id: String,
+    reference: String,
+    closed: bool,
+    reasons: Vec<DuplicateReasonItem>,
+}
+
+#[derive(Serialize)]
+struct DuplicateReasonItem {
+    reason: &'static str,
+    /// The person of the new document it concerns, as named there.
+    person: String,
+}
+
+fn duplicate_item(found: &PossibleDuplicate) -> DuplicateItem {
+    DuplicateItem {
+        id: found.id.0.clone(),
+        reference: found.reference.clone(),
+        closed: found.closed,
+        reasons: found
+            .reasons
+            .iter()
+            .map(|r| match r {
+                DuplicateReason::SameANumber { person } => {
+                    DuplicateReasonItem { reason: "same_a_number", person: person.clone() }
+                }
+                DuplicateReason::SameNameAndBirthDate { person } => {
+                    DuplicateReasonItem { reason: "same_name_and_birth_date", person: person.clone() }
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A refused document, as its kind of problem is answered.
+fn refused(error: CaseFileError) -> Response {
+    match error {
+        CaseFileError::Syntax { line, column, message } => {
+            let body = serde_json::json!({
+                "error": "syntax",
+                "message": format!("not valid JSON at line {line}, column {column}: {message}"),
+                "line": line,
+                "column": column,
+            });
+            (StatusCode::BAD_REQUEST, Json(body)).into_response()
+        }
+        e @ CaseFileError::TooLarge { .. } => {
+            let body = serde_json::json!({ "error": "too_large", "message": e.to_string() });
+            (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
+        }
+        CaseFileError::Field { path, problem, message } => {
+            ApiError(WebError::Field { path, problem, message }).into_response()
+        }
+    }
+}
+
+fn confirmed(params: &Params) -> Result<bool, WebError> {
+    match params.get(CONFIRM_PARAMETER) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(WebError::field(CONFIRM_PARAMETER, amparo_domain::Problem::NotTrueFalse)),
+    }
+}
+
+pub async fn create_case(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<Vec<(String, String)>>,
+    _guard: GuardedWrite,
+    body: String,
+) -> Result<Response, ApiError> {
+    let confirm = confirmed(&Params(params))?;
+    let file = match CaseFile::parse(&body) {
+        Ok((file, _warnings)) => file,
+        Err(error) => return Ok(refused(error)),
+    };
+    let (user, now) = (signed_in.user.clone(), state.clock.now());
+    let checking = file.clone();
+    let actor = Actor::of(&user);
+    let found = state.with_store(move |store| store.possible_duplicates_as(&actor, &checking, now)).await?;
+    if !found.is_empty() && !confirm {
+        let listed: Vec<DuplicateItem> = found.iter().map(duplicate_item).collect();
+        let body = serde_json::json!({
+            "error": "duplicate",
+            "message": format!(
+                "{} existing case(s) may be the same family; send again with ?{CONFIRM_PARAMETER}=true to create it anyway",
+                listed.len()
+            ),
+            "duplicates": listed,
+        });
+        return Ok((StatusCode::CONFLICT, Json(body)).into_response());
+    }
+    let reference = file.case.reference.to_string();
+    let created = state
+        .with_store(move |store| {
+            let ids = store.import_cases(&user.org_id, std::slice::from_ref(&file), Some(&user.id), now)?;
+            let id = ids.into_iter().next().ok_or_else(|| StoreError::NotFound("case".into()))?;
+            crate::cases::actions::read_case(store, &user, &id, "api", now)
+        })
+        .await;
+    let case = match created {
+        Ok(Some(case)) => case,
+        Ok(None) => return Err(WebError::NotFound("case".into()).into()),
+        Err(WebError::Conflict(_)) => {
+            let body = serde_json::json!({
+                "error": "conflict",
+                "message": format!("a case with reference {reference} already exists"),
+                "field": "case.reference",
+            });
+            return Ok((StatusCode::CONFLICT, Json(body)).into_response());
+        }
+        Err(other) => return Err(other.into()),
+    };
+    tracing::info!(case = %case.id, "case created through the API");
+    let location = format!("/api/v1/cases/{}", CaseId::as_str(&case.id));
+    let body = crate::cases::api::case_json(&case)?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response())
+}
