@@ -23,7 +23,8 @@
 //!   or `parole_ends_soon` (ends within `parole_ends_horizon_days`:
 //!   `parole_ends_max × (horizon − days) / horizon`, so the nearer the end the more points).
 //! - `termination_notice`: a termination notice cut someone's current grant short (effective date past
-//!   or to come): `termination_notice`. A later grant replaces the terminated one and ends it.
+//!   or to come), or a grant recorded ahead of its start: `termination_notice`. A later grant replaces
+//!   the terminated one and ends it.
 //! - `rfe_open`, `noid_open`, `motion_open`, `fee_open`: one per open response deadline of the
 //!   derivation (an answered RFE has none): the kind's base points plus
 //!   `response_due_max × (window − days) / window` when due within `response_window_days`, the whole
@@ -37,7 +38,8 @@
 //! - `re_parole_overdue` / `re_parole_due_soon`: no re-parole filed and the re-parole target
 //!   (`re_parole_file_by`) is past, or within `re_parole_due_within_days`.
 //! - `new_request_not_filed`: parole was terminated and no `re_parole_filed` since the latest
-//!   termination notice, scored as `re_parole_overdue`. One re-parole gap per case, the worst.
+//!   termination notice (of the current grant, or of one recorded ahead of its start), scored as
+//!   `re_parole_overdue`. One re-parole gap per case, the worst.
 //!
 //! Parole exposure reads the latest grant that has *begun*: a grant recorded ahead of its start does
 //! not cover the days before it, so an earlier grant that lapsed or was terminated still scores.
@@ -240,7 +242,7 @@ pub fn assess(
             out.push(Category::Legal, extra, Reason::CriticalCareExposure { percent });
         }
     }
-    gaps(&mut out, file, derivation, begun, context, weights);
+    gaps(&mut out, file, derivation, (&live, begun), context, weights);
 
     let mut components = out.components;
     components.sort_by_key(|c| std::cmp::Reverse(c.points));
@@ -356,13 +358,17 @@ fn parole(
         }
         // The latest grant that has begun: a grant recorded ahead of its start does not cover the days
         // before it, so a termination or expiry of the one before still exposes the person.
-        let Some(begun) = current_grant(begun_events, key) else { continue };
-        if begun.cause == EndCause::Termination
-            && let Some(n) = begun.notice
-            && notice.is_none_or(|(_, end)| begun.end < end)
+        let begun = current_grant(begun_events, key);
+        // A notice that cuts short a grant recorded ahead of its start counts too: the termination
+        // takes that grant's re-parole target away, and must not leave the case scored lower.
+        if let Some(cut) = begun.or_else(|| current_grant(live, key))
+            && cut.cause == EndCause::Termination
+            && let Some(n) = cut.notice
+            && notice.is_none_or(|(_, end)| cut.end < end)
         {
-            notice = Some((n, begun.end));
+            notice = Some((n, cut.end));
         }
+        let Some(begun) = begun else { continue };
         let exposure = match status {
             Status::Paroled => {
                 let grant = current_grant(live, key).unwrap_or(begun);
@@ -437,7 +443,7 @@ fn gaps(
     out: &mut Builder,
     file: &CaseFile,
     derivation: &Derivation,
-    begun: &[&Event],
+    (live, begun): (&[&Event], &[&Event]),
     context: &TriageContext,
     weights: &TriageWeights,
 ) {
@@ -465,10 +471,17 @@ fn gaps(
         if derivation.person(key).is_none_or(|p| p.status == Status::Departed) {
             continue;
         }
-        let Some(grant) = current_grant(begun, key) else { continue };
+        // As for the notice above: a grant recorded ahead of its start and terminated still needs a
+        // new request.
+        let Some((grant, events)) = current_grant(begun, key)
+            .map(|g| (g, begun))
+            .or_else(|| current_grant(live, key).map(|g| (g, live)))
+        else {
+            continue;
+        };
         if grant.cause == EndCause::Termination
-            && let Some(notice_on) = latest_notice(begun, key, grant.granted_on)
-            && !filed_since(begun, key, notice_on)
+            && let Some(notice_on) = latest_notice(events, key, grant.granted_on)
+            && !filed_since(events, key, notice_on)
         {
             let reason = Reason::NewRequestNotFiled { notice_on };
             consider(3, Component::new(Category::Gap, w.re_parole_overdue, reason));
