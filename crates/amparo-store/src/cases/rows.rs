@@ -100,7 +100,7 @@ pub fn assemble_case(
         id: CaseId(case.id),
         org_id: OrgId(case.org_id),
         version: case.version,
-        file: CaseFile { case: record, events },
+        file: CaseFile { case: record, events, notes: Vec::new(), contacts: None },
         created_at: from_millis(case.created_at),
         updated_at: from_millis(case.updated_at),
     })

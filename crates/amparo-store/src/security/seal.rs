@@ -39,6 +39,10 @@ pub enum Field {
     EventBody,
     TaskNote,
     SecondFactorSecret,
+    /// A case note's text.
+    CaseNoteBody,
+    /// A case's contacts: phone numbers, email and postal addresses, names.
+    CaseContacts,
 }
 
 impl Field {
@@ -52,6 +56,8 @@ impl Field {
             Field::EventBody => ("events", "body"),
             Field::TaskNote => ("tasks", "note"),
             Field::SecondFactorSecret => ("second_factors", "secret"),
+            Field::CaseNoteBody => ("case_notes", "body"),
+            Field::CaseContacts => ("case_contacts", "body"),
         }
     }
 }
@@ -229,6 +235,10 @@ pub fn person_row(case: &str, position: i64) -> String {
 }
 
 pub fn event_row(case: &str, seq: i64) -> String {
+    format!("{case}/{seq}")
+}
+
+pub fn note_row(case: &str, seq: i64) -> String {
     format!("{case}/{seq}")
 }
 
