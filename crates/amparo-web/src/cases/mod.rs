@@ -2,6 +2,7 @@
 //! the calendar of deadlines, and the case API.
 
 pub mod actions;
+pub mod activity;
 pub mod api;
 pub mod calendar;
 pub mod events;
@@ -33,4 +34,5 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/api/v1/cases/{id}", Needs(ViewCases), get(api::get_case))
         .add("GET", "/api/v1/cases/{id}/answerable", Needs(ViewCases), get(api::answerable_notices))
         .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
+        .merge(activity::routes())
 }

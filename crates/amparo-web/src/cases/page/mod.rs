@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::cases::activity::{ActivityForms, contacts, notes};
 use crate::cases::events::{self, EventFormState, EventFormView};
 use crate::http::error::WebError;
 use crate::http::session::SignedIn;
@@ -58,20 +59,44 @@ pub(crate) async fn render_case(
     render_case_with(state, signed_in, case, form, ShareForm::default(), status).await
 }
 
+/// The case page, with the note and contact forms as given (after a refusal).
+pub(crate) async fn render_case_activity(
+    state: &AppState,
+    signed_in: &SignedIn,
+    case: StoredCase,
+    forms: ActivityForms,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let empty = EventFormState::empty();
+    render_case_full(state, signed_in, case, (empty, ShareForm::default(), forms), status).await
+}
+
 /// The case page, with the event form and the sharing form as given.
 pub(crate) async fn render_case_with(
     state: &AppState,
     signed_in: &SignedIn,
-    mut case: StoredCase,
+    case: StoredCase,
     form: EventFormState,
     share_form: ShareForm,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    render_case_full(state, signed_in, case, (form, share_form, ActivityForms::default()), status).await
+}
+
+/// The case page, with every form as given.
+async fn render_case_full(
+    state: &AppState,
+    signed_in: &SignedIn,
+    mut case: StoredCase,
+    (form, share_form, activity_forms): (EventFormState, ShareForm, ActivityForms),
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let org = signed_in.user.org_id.clone();
     let id = case.id.clone();
     let may_share =
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
-    let (policy, mut triage, shares, recordings) = state
+    let actor = amparo_store::Actor::of(&signed_in.user);
+    let (policy, mut triage, shares, recordings, (case_notes, case_contacts)) = state
         .with_store(move |store| {
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
@@ -81,7 +106,8 @@ pub(crate) async fn render_case_with(
             };
             let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
             let recordings = store.event_recordings(&org, &id)?;
-            Ok((store.policy(&org)?, triage, shares, recordings))
+            let activity = (store.case_notes_for_page(&actor, &id)?, store.case_contacts_for_page(&actor, &id)?);
+            Ok((store.policy(&org)?, triage, shares, recordings, activity))
         })
         .await?;
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
@@ -119,6 +145,8 @@ pub(crate) async fn render_case_with(
         &recorded,
     );
     page.sharing = sharing;
+    page.notes = notes::section(&signed_in.user, lang, &case_notes, &case.file, &activity_forms.note);
+    page.contacts = contacts::section(&signed_in.user, lang, &case_contacts, activity_forms.contacts);
     Ok((status, crate::ui::render(&page)).into_response())
 }
 
@@ -130,7 +158,10 @@ pub async fn case_print(
 ) -> Result<Response, WebError> {
     let mut case = load_case(&state, &signed_in, id, "print").await?;
     let org = signed_in.user.org_id.clone();
-    let policy = state.with_store(move |store| store.policy(&org)).await?;
+    let (actor, case_id) = (amparo_store::Actor::of(&signed_in.user), case.id.clone());
+    let (policy, case_notes) = state
+        .with_store(move |store| Ok((store.policy(&org)?, store.case_notes_for_page(&actor, &case_id)?)))
+        .await?;
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
     let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
@@ -145,19 +176,15 @@ pub async fn case_print(
         assignments: Vec::new(),
     };
     let form = events::view(&EventFormState::empty(), &case.file, today, lang);
-    let page = views::CasePrintPage {
-        lang,
-        case: case_view(
-            lang,
-            viewer(&signed_in),
-            &case,
-            (&derivation, state.store.rules()),
-            empty,
-            form,
-            &[],
-        ),
-        printed: lang.moment(state.clock.now()),
+    let mut case_page =
+        case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form, &[]);
+    // The print view lists the notes without the forms.
+    case_page.notes = notes::NotesSection {
+        form: None,
+        may_pin: false,
+        ..notes::section(&signed_in.user, lang, &case_notes, &case.file, &Default::default())
     };
+    let page = views::CasePrintPage { lang, case: case_page, printed: lang.moment(state.clock.now()) };
     Ok(crate::ui::render(&page).into_response())
 }
 
@@ -281,6 +308,7 @@ fn case_view(
             superseded_by: superseded_by(e),
             unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
             recorded: recorded.get(index).cloned(),
+            note: e.note.clone(),
         })
         .collect();
     let statuses = derivation
@@ -343,6 +371,8 @@ fn case_view(
         untranslated: languages_without_texts(&stored.file),
         events: timeline,
         sharing: None,
+        notes: Default::default(),
+        contacts: Default::default(),
     }
 }
 

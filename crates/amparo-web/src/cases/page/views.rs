@@ -38,6 +38,8 @@ pub struct EventView {
     pub unlinked: bool,
     /// Who recorded it and when, where the page shows it.
     pub recorded: Option<String>,
+    /// The note written with it, of any type.
+    pub note: Option<String>,
 }
 
 pub struct StatusView {
@@ -102,6 +104,10 @@ pub struct CasePage {
     pub unlinked_answers: bool,
     /// Who the case is shared with and the form to change it, for people who may share cases.
     pub sharing: Option<crate::sharing::pages::SharingView>,
+    /// The case's notes, and the form for a reader who writes them.
+    pub notes: crate::cases::activity::notes::NotesSection,
+    /// The case's contacts, and the form for a reader who edits them.
+    pub contacts: crate::cases::activity::contacts::ContactsSection,
 }
 
 /// The case page's print view: one clean page for the file, without forms or navigation. It wraps the
