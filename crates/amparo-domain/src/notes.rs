@@ -134,7 +134,10 @@ pub fn validate_notes(notes: &[CaseNote], events: &[Event], path: &str) -> Resul
     for (index, note) in notes.iter().enumerate() {
         let at = |field: &str| format!("{path}[{index}].{field}");
         if note.id == 0 {
-            return Err(InvalidField::new(at("id"), Problem::WholeNumberBetween { min: 1, max: i64::from(u32::MAX) }));
+            return Err(InvalidField::new(
+                at("id"),
+                Problem::WholeNumberBetween { min: 1, max: i64::from(u32::MAX) },
+            ));
         }
         if !seen.insert(note.id) {
             return Err(InvalidField::new(at("id"), Problem::DuplicateNoteId { id: note.id }));

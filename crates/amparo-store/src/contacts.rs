@@ -43,7 +43,12 @@ pub(crate) fn contacts_values(
 }
 
 /// A case's contacts (empty when none were ever given).
-pub(crate) fn contacts(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, case: &CaseId) -> StoreResult<Contacts> {
+pub(crate) fn contacts(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    case: &CaseId,
+) -> StoreResult<Contacts> {
     match tx.query_opt(SELECT_CONTACTS, &[org.as_str().into(), case.as_str().into()])? {
         None => Ok(Contacts::default()),
         Some(row) => {

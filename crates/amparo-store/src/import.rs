@@ -15,12 +15,12 @@ use crate::cases::identifiers::{
 use crate::cases::{SELECT_CASE_ID_BY_REFERENCE, rows};
 use crate::columns::legal_today;
 use crate::contacts::{CONTACTS_WIDTH, INSERT_CONTACTS_HEAD, contacts_values};
-use crate::notes::{INSERT_NOTES, NOTE_WIDTH, note_values};
 use crate::db::{Tx, Value};
 use crate::derivation::buffer::DerivedRows;
 use crate::derivation::{self, DeriveContext, Rules};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, UserId};
+use crate::notes::{INSERT_NOTES, NOTE_WIDTH, note_values};
 use crate::policy::load_policy;
 use crate::row_buffer::RowBuffer;
 use crate::security::seal::{self, Field, Sealer};

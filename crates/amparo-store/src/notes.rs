@@ -31,7 +31,8 @@ const SELECT_NOTE: &str = "SELECT seq, kind, event_id, pinned, body, written_at,
 const SET_PINNED: &str = "UPDATE case_notes SET pinned = $4 WHERE org_id = $1 AND case_id = $2 AND seq = $3";
 const UPDATE_NOTE_BODY: &str =
     "UPDATE case_notes SET body = $4 WHERE org_id = $1 AND case_id = $2 AND seq = $3";
-const SELECT_NOTE_BODIES: &str = "SELECT seq, body FROM case_notes WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
+const SELECT_NOTE_BODIES: &str =
+    "SELECT seq, body FROM case_notes WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
 
 /// One note's row, for a single insert or an import's multi-row insert; the text sealed here.
 pub(crate) fn note_values(
@@ -58,7 +59,8 @@ pub(crate) fn note_values(
 
 fn note_row(sealer: &Sealer, (org, case): (&str, &str), r: &crate::db::Row) -> StoreResult<CaseNote> {
     let seq = r.int(0)?;
-    let kind = NoteKind::parse(&r.text(1)?).map_err(|p| StoreError::Backend(format!("case_notes.kind: {p}")))?;
+    let kind =
+        NoteKind::parse(&r.text(1)?).map_err(|p| StoreError::Backend(format!("case_notes.kind: {p}")))?;
     let id = u32::try_from(seq).map_err(|_| StoreError::Backend(format!("case_notes.seq {seq}")))?;
     Ok(CaseNote {
         id,
@@ -72,7 +74,12 @@ fn note_row(sealer: &Sealer, (org, case): (&str, &str), r: &crate::db::Row) -> S
 }
 
 /// A case's notes in the order they were written.
-pub(crate) fn notes(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, case: &CaseId) -> StoreResult<Vec<CaseNote>> {
+pub(crate) fn notes(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    case: &CaseId,
+) -> StoreResult<Vec<CaseNote>> {
     let key = (org.as_str(), case.as_str());
     tx.query(SELECT_NOTES, &[org.as_str().into(), case.as_str().into()])?
         .iter()
@@ -126,7 +133,9 @@ impl Store {
             check_exists(tx, &actor.org, case)?;
             // Only a linked note needs the timeline (and its events opened) to check the link against.
             let events = match &note.event {
-                Some(_) => cases::case(tx, self.sealer(), &actor.org, case)?.map(|c| c.file.events).unwrap_or_default(),
+                Some(_) => cases::case(tx, self.sealer(), &actor.org, case)?
+                    .map(|c| c.file.events)
+                    .unwrap_or_default(),
                 None => Vec::new(),
             };
             note.validate(&events).map_err(|e| StoreError::field(e.field, e.problem))?;
@@ -141,8 +150,12 @@ impl Store {
                 pinned: false,
                 text: note.text.clone(),
             };
-            let values =
-                note_values(self.sealer(), (actor.org.as_str(), case.as_str()), &stored, Some(actor.user.as_str()))?;
+            let values = note_values(
+                self.sealer(),
+                (actor.org.as_str(), case.as_str()),
+                &stored,
+                Some(actor.user.as_str()),
+            )?;
             tx.execute(INSERT_NOTE, &values)?;
             let entry = audit::Entry {
                 chain: actor.org.as_str(),

@@ -8,7 +8,13 @@ use amparo_store::{Actor, CaseId, Store, StoreResult, User};
 use chrono::{DateTime, Utc};
 
 /// Writes `note` on `case` as `user`.
-pub fn add_note(store: &Store, user: &User, case: &CaseId, note: &NewNote, now: DateTime<Utc>) -> StoreResult<CaseNote> {
+pub fn add_note(
+    store: &Store,
+    user: &User,
+    case: &CaseId,
+    note: &NewNote,
+    now: DateTime<Utc>,
+) -> StoreResult<CaseNote> {
     store.add_note_as(&Actor::of(user), case, note, now)
 }
 
@@ -25,12 +31,22 @@ pub fn pin_note(
 }
 
 /// The notes of `case` as `user` reads them through the API, the read audited.
-pub fn read_notes(store: &Store, user: &User, case: &CaseId, now: DateTime<Utc>) -> StoreResult<Vec<CaseNote>> {
+pub fn read_notes(
+    store: &Store,
+    user: &User,
+    case: &CaseId,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<CaseNote>> {
     store.case_notes_as(&Actor::of(user), case, "api", now)
 }
 
 /// The case's version and contacts as `user` reads them through the API, the read audited.
-pub fn read_contacts(store: &Store, user: &User, case: &CaseId, now: DateTime<Utc>) -> StoreResult<(i64, Contacts)> {
+pub fn read_contacts(
+    store: &Store,
+    user: &User,
+    case: &CaseId,
+    now: DateTime<Utc>,
+) -> StoreResult<(i64, Contacts)> {
     store.case_contacts_as(&Actor::of(user), case, "api", now)
 }
 

@@ -142,16 +142,24 @@ pub async fn save_contacts(
             let now = state.clock.now();
             let case = CaseId(case_id.clone());
             let written = state
-                .with_store(move |store| super::actions::save_contacts(store, &user, &case, expected, contacts, now))
+                .with_store(move |store| {
+                    super::actions::save_contacts(store, &user, &case, expected, contacts, now)
+                })
                 .await;
             match written {
                 Ok(_) => return Ok(Redirect::to(&format!("/cases/{case_id}#contacts")).into_response()),
                 Err(WebError::Conflict(_)) => {
                     let conflict = Some(lang.t("contacts-conflict"));
-                    (StatusCode::CONFLICT, ContactsFormState { typed: Some(params), errors: Vec::new(), conflict })
+                    (
+                        StatusCode::CONFLICT,
+                        ContactsFormState { typed: Some(params), errors: Vec::new(), conflict },
+                    )
                 }
                 Err(WebError::Field { path, problem, .. }) => {
-                    let error = FieldError { id: contacts_form::field_id(&path), message: lang.form_problem(&problem) };
+                    let error = FieldError {
+                        id: contacts_form::field_id(&path),
+                        message: lang.form_problem(&problem),
+                    };
                     let form = ContactsFormState { typed: Some(params), errors: vec![error], conflict: None };
                     (StatusCode::UNPROCESSABLE_ENTITY, form)
                 }

@@ -45,15 +45,14 @@ pub async fn put_contacts(
     Path(id): Path<String>,
     GuardedJson(request): GuardedJson<ContactsRequest>,
 ) -> Result<Response, ApiError> {
-    let contacts = request
-        .contacts
-        .validated("contacts")
-        .map_err(|e| WebError::field(e.field, e.problem))?;
+    let contacts = request.contacts.validated("contacts").map_err(|e| WebError::field(e.field, e.problem))?;
     let user = signed_in.user.clone();
     let now = state.clock.now();
     let expected = request.version;
     let version = state
-        .with_store(move |store| super::actions::save_contacts(store, &user, &CaseId(id), expected, contacts, now))
+        .with_store(move |store| {
+            super::actions::save_contacts(store, &user, &CaseId(id), expected, contacts, now)
+        })
         .await?;
     Ok(Json(serde_json::json!({ "version": version })).into_response())
 }

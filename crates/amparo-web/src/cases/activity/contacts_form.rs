@@ -79,10 +79,11 @@ pub fn field_id(path: &str) -> String {
     if let Some(field) = path.strip_prefix("family.") {
         return id("family", field);
     }
-    let parsed = path.strip_prefix("others[").and_then(|rest| rest.split_once("].")).and_then(|(index, field)| {
-        let role = ContactRole::ALL.get(index.parse::<usize>().ok()?)?;
-        Some(id(role.as_str(), field))
-    });
+    let parsed =
+        path.strip_prefix("others[").and_then(|rest| rest.split_once("].")).and_then(|(index, field)| {
+            let role = ContactRole::ALL.get(index.parse::<usize>().ok()?)?;
+            Some(id(role.as_str(), field))
+        });
     parsed.unwrap_or_else(|| id("family", "phone"))
 }
 
@@ -139,17 +140,19 @@ pub fn groups(params: &Params, errors: &[FieldError], lang: Lang, with_family: b
     let mut groups = Vec::new();
     if with_family {
         let mut methods = vec![(String::new(), lang.t("contacts-method-none"))];
-        methods.extend(
-            ContactMethod::ALL
-                .iter()
-                .map(|m| (m.as_str().to_owned(), lang.t(&format!("contacts-method-{}", m.as_str().replace('_', "-"))))),
-        );
+        methods.extend(ContactMethod::ALL.iter().map(|m| {
+            (m.as_str().to_owned(), lang.t(&format!("contacts-method-{}", m.as_str().replace('_', "-"))))
+        }));
         let yes_no = vec![("no".to_owned(), lang.yes_no(false)), ("yes".to_owned(), lang.yes_no(true))];
         let fields = FAMILY_FIELDS
             .iter()
             .map(|name| match *name {
-                "preferred_method" => field("family", name, FieldKind::Select, choices("family", name, methods.clone())),
-                "interpreter_needed" => field("family", name, FieldKind::Select, choices("family", name, yes_no.clone())),
+                "preferred_method" => {
+                    field("family", name, FieldKind::Select, choices("family", name, methods.clone()))
+                }
+                "interpreter_needed" => {
+                    field("family", name, FieldKind::Select, choices("family", name, yes_no.clone()))
+                }
                 _ => field("family", name, FieldKind::Text, Vec::new()),
             })
             .collect();
@@ -157,8 +160,12 @@ pub fn groups(params: &Params, errors: &[FieldError], lang: Lang, with_family: b
     }
     for role in ContactRole::ALL {
         let group = role.as_str();
-        let fields = PROFESSIONAL_FIELDS.iter().map(|name| field(group, name, FieldKind::Text, Vec::new())).collect();
-        groups.push(FieldGroup { legend: lang.t(&format!("contact-role-{}", group.replace('_', "-"))), fields });
+        let fields =
+            PROFESSIONAL_FIELDS.iter().map(|name| field(group, name, FieldKind::Text, Vec::new())).collect();
+        groups.push(FieldGroup {
+            legend: lang.t(&format!("contact-role-{}", group.replace('_', "-"))),
+            fields,
+        });
     }
     groups
 }
@@ -187,7 +194,8 @@ mod tests {
 
     #[test]
     fn stored_contacts_fill_the_form_back() {
-        let typed = params(&[("ct-family-email", "familia@example.org"), ("ct-facility-name", "Ejemplo Children's")]);
+        let typed =
+            params(&[("ct-family-email", "familia@example.org"), ("ct-facility-name", "Ejemplo Children's")]);
         let contacts = parse(&typed).ok().and_then(|c| c.validated("").ok()).unwrap_or_default();
         let again = params_of(&contacts);
         assert_eq!(again.get("ct-family-email"), Some("familia@example.org"));

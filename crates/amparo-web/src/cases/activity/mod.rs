@@ -26,7 +26,12 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/api/v1/cases/{id}/notes", Needs(WriteNotes), post(notes_api::add_note))
         .add("PATCH", "/api/v1/cases/{id}/notes/{note}", Needs(RecordEvents), patch(notes_api::pin_note))
         .add("GET", "/api/v1/cases/{id}/contacts", Needs(ViewCases), get(contacts_api::get_contacts))
-        .add("PUT", "/api/v1/cases/{id}/contacts", Needs(RecordEvents), axum::routing::put(contacts_api::put_contacts))
+        .add(
+            "PUT",
+            "/api/v1/cases/{id}/contacts",
+            Needs(RecordEvents),
+            axum::routing::put(contacts_api::put_contacts),
+        )
 }
 
 /// What the note and contact forms show when the case page is rendered again after a refusal: what

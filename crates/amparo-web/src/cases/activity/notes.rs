@@ -73,7 +73,13 @@ pub struct NotesSection {
 }
 
 /// The section for `user`, with `notes` already in reading order.
-pub fn section(user: &User, lang: Lang, notes: &[CaseNote], file: &CaseFile, form: &NoteFormState) -> NotesSection {
+pub fn section(
+    user: &User,
+    lang: Lang,
+    notes: &[CaseNote],
+    file: &CaseFile,
+    form: &NoteFormState,
+) -> NotesSection {
     let sees_timeline = crate::cases::visibility::sees_timeline(user);
     let notes = notes
         .iter()
@@ -106,7 +112,11 @@ pub fn section(user: &User, lang: Lang, notes: &[CaseNote], file: &CaseFile, for
         let chosen_event = form.params.get(EVENT).unwrap_or_default();
         let mut events = Vec::new();
         if sees_timeline {
-            events.push(Choice { value: String::new(), label: lang.t("notes-no-event"), selected: chosen_event.is_empty() });
+            events.push(Choice {
+                value: String::new(),
+                label: lang.t("notes-no-event"),
+                selected: chosen_event.is_empty(),
+            });
             events.extend(file.events.iter().rev().filter_map(|e| {
                 let id = e.id.clone()?;
                 let label = format!("{id} — {}, {}", lang.event_type(e.kind.type_name()), lang.date(e.on));
@@ -127,7 +137,8 @@ pub fn section(user: &User, lang: Lang, notes: &[CaseNote], file: &CaseFile, for
 fn parse(params: &Params) -> Result<NewNote, (&'static str, Problem)> {
     let kind = NoteKind::parse(params.get(KIND).unwrap_or("note")).map_err(|p| (KIND, p))?;
     // The text as typed: line breaks are the writer's, and a blank one is refused as blank.
-    let text = params.0.iter().rev().find(|(k, _)| k == TEXT).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+    let text =
+        params.0.iter().rev().find(|(k, _)| k == TEXT).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
     let note = NewNote { kind, event: params.get(EVENT).map(str::to_owned), text };
     amparo_domain::notes::check_note_text(&note.text).map_err(|p| (TEXT, p))?;
     Ok(note)
@@ -169,10 +180,17 @@ pub async fn add_note(
         Err(refused) => refused,
     };
     let error = FieldError { id: refused.0.to_owned(), message: lang.form_problem(&refused.1) };
-    let forms = ActivityForms { note: NoteFormState { params, errors: vec![error] }, ..ActivityForms::default() };
+    let forms =
+        ActivityForms { note: NoteFormState { params, errors: vec![error] }, ..ActivityForms::default() };
     let case = crate::cases::page::load_case(&state, &signed_in, case_id, "page").await?;
-    crate::cases::page::render_case_activity(&state, &signed_in, case, forms, StatusCode::UNPROCESSABLE_ENTITY)
-        .await
+    crate::cases::page::render_case_activity(
+        &state,
+        &signed_in,
+        case,
+        forms,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// `POST /cases/{id}/notes/{note}/pin` with `pinned=true|false`: pins or unpins the note.
@@ -209,7 +227,11 @@ mod tests {
         let note = parse(&params(&[(KIND, "call"), (TEXT, " Spoke with the mother.\n"), (EVENT, "e2")]));
         assert_eq!(
             note,
-            Ok(NewNote { kind: NoteKind::Call, event: Some("e2".into()), text: "Spoke with the mother.".into() })
+            Ok(NewNote {
+                kind: NoteKind::Call,
+                event: Some("e2".into()),
+                text: "Spoke with the mother.".into()
+            })
         );
     }
 

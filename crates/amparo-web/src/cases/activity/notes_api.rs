@@ -36,7 +36,8 @@ pub async fn list_notes(
 ) -> Result<Response, ApiError> {
     let user = signed_in.user.clone();
     let now = state.clock.now();
-    let notes = state.with_store(move |store| super::actions::read_notes(store, &user, &CaseId(id), now)).await?;
+    let notes =
+        state.with_store(move |store| super::actions::read_notes(store, &user, &CaseId(id), now)).await?;
     let sees = crate::cases::visibility::sees_timeline(&signed_in.user);
     let notes: Vec<serde_json::Value> = notes.into_iter().map(|n| note_json(n, sees)).collect();
     Ok(Json(serde_json::json!({ "notes": notes })).into_response())
@@ -62,8 +63,9 @@ pub async fn add_note(
     amparo_domain::notes::check_note_text(&note.text).map_err(|p| WebError::field("text", p))?;
     let user = signed_in.user.clone();
     let now = state.clock.now();
-    let written =
-        state.with_store(move |store| super::actions::add_note(store, &user, &CaseId(id), &note, now)).await?;
+    let written = state
+        .with_store(move |store| super::actions::add_note(store, &user, &CaseId(id), &note, now))
+        .await?;
     let sees = crate::cases::visibility::sees_timeline(&signed_in.user);
     Ok((StatusCode::CREATED, Json(note_json(written, sees))).into_response())
 }

@@ -106,7 +106,8 @@ async fn render_case_full(
             };
             let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
             let recordings = store.event_recordings(&org, &id)?;
-            let activity = (store.case_notes_for_page(&actor, &id)?, store.case_contacts_for_page(&actor, &id)?);
+            let activity =
+                (store.case_notes_for_page(&actor, &id)?, store.case_contacts_for_page(&actor, &id)?);
             Ok((store.policy(&org)?, triage, shares, recordings, activity))
         })
         .await?;
