@@ -70,6 +70,9 @@ pub fn section(user: &User, lang: Lang, contacts: &Contacts, form: ContactsFormS
     let sees_family = user.role != amparo_domain::org::UserRole::Clinician;
     let family = sees_family.then(|| {
         let f = &contacts.family;
+        if *f == Default::default() {
+            return Vec::new();
+        }
         let line = |name: &str, value: String| ContactLine {
             label: lang.t(&format!("contacts-field-{}", name.replace('_', "-"))),
             value,
