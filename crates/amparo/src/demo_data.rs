@@ -268,7 +268,7 @@ const NOTES: &[(&str, &str)] = &[
 /// numbers, example.org addresses).
 fn add_activity(document: &mut serde_json::Value, n: usize, today: Date) {
     let mut rng = Rng(0x0A11_CE5E ^ n as u64);
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         let count = 1 + rng.below(3) as usize;
         let notes: Vec<serde_json::Value> = (0..count)
             .map(|i| {
@@ -283,7 +283,7 @@ fn add_activity(document: &mut serde_json::Value, n: usize, today: Date) {
             .collect();
         document["notes"] = serde_json::json!(notes);
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         document["contacts"] = serde_json::json!({
             "family": {
                 "phone": format!("+1 555 01{:02} {:04}", rng.below(100), rng.below(10_000)),
