@@ -163,6 +163,12 @@ fn who_may_write_pin_and_read_notes_is_checked_in_the_store(db: &TestDatabase) {
     assert!(refused(t.store.case_notes_as(&t.clinician, &t.case, "api", now()).map(|_| ())));
     t.store.set_case_shared_as(&t.attorney, &t.case, &t.clinician.user, true, now()).unwrap();
     let written = t.store.add_note_as(&t.clinician, &t.case, &plain, now()).unwrap();
+    // A clinician, who does not read the timeline, links a note to none of its events.
+    let linked = note(NoteKind::Note, "about the grant", Some("g1"));
+    assert!(matches!(
+        t.store.add_note_as(&t.clinician, &t.case, &linked, now()),
+        Err(StoreError::Field { problem: Problem::NoSuchEvent { .. }, .. })
+    ));
     assert_eq!(t.store.case_notes_as(&t.clinician, &t.case, "api", now()).unwrap().len(), 1);
     assert_eq!(t.store.case_notes_as(&t.viewer, &t.case, "api", now()).unwrap().len(), 1);
     // Pinning is the case workers' own.
