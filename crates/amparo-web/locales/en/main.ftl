@@ -810,3 +810,4 @@ problem-no-such-event = This case has no event with the id “{ $id }”.
 problem-duplicate-note-id = Note number { $id } is given twice.
 problem-not-an-email = “{ $value }” is not an email address (for example name@example.org).
 problem-not-a-phone-number = “{ $value }” is not a phone number: 7 to 15 digits, optionally with +, spaces, dots, dashes or brackets.
+timeline-case-note = Note { $id }

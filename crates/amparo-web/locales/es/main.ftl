@@ -824,3 +824,4 @@ problem-no-such-event = Este caso no tiene ningún evento con el identificador �
 problem-duplicate-note-id = El número de nota { $id } aparece dos veces.
 problem-not-an-email = «{ $value }» no es una dirección de correo electrónico (por ejemplo nombre@example.org).
 problem-not-a-phone-number = «{ $value }» no es un número de teléfono: de 7 a 15 dígitos, con +, espacios, puntos, guiones o paréntesis si hace falta.
+timeline-case-note = Nota { $id }

@@ -169,6 +169,7 @@ fn notes_and_contacts_from_the_case_page(db: &TestDatabase) {
     let shown = app.get(&page, &session).body;
     assert!(shown.contains("Called Rosa.") && shown.contains("Ana Attorney"), "{shown}");
     assert!(shown.contains("href=\"#event-e2\""), "the note links its event");
+    assert!(shown.contains("<a href=\"#note-1\">Note 1</a>"), "and the event on the timeline links the note");
     let pin = app.post_form(&format!("{page}/notes/1/pin"), &session, &[("csrf", &csrf), ("pinned", "true")]);
     assert_eq!(pin.status, 303, "{}", pin.body);
     assert!(app.get(&page, &session).body.contains("note pinned"), "the pinned note is marked");

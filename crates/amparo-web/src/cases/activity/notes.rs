@@ -133,6 +133,19 @@ pub fn section(
     NotesSection { notes, form, may_pin: allows(user.role, Permission::RecordEvents) }
 }
 
+/// Marks each event of the timeline with the notes about it, so the timeline links to them.
+pub fn link_to_timeline(events: &mut [crate::cases::page::views::EventView], section: &NotesSection) {
+    for event in events {
+        event.case_notes = section
+            .notes
+            .iter()
+            .filter(|n| n.event.as_deref() == Some(event.id.as_str()))
+            .map(|n| n.id)
+            .collect();
+        event.case_notes.sort_unstable();
+    }
+}
+
 /// The note the form describes, or the field that is wrong (by its form id).
 fn parse(params: &Params) -> Result<NewNote, (&'static str, Problem)> {
     let kind = NoteKind::parse(params.get(KIND).unwrap_or("note")).map_err(|p| (KIND, p))?;

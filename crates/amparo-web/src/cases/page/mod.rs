@@ -147,6 +147,7 @@ async fn render_case_full(
     );
     page.sharing = sharing;
     page.notes = notes::section(&signed_in.user, lang, &case_notes, &case.file, &activity_forms.note);
+    notes::link_to_timeline(&mut page.events, &page.notes);
     page.contacts = contacts::section(&signed_in.user, lang, &case_contacts, activity_forms.contacts);
     Ok((status, crate::ui::render(&page)).into_response())
 }
@@ -310,6 +311,7 @@ fn case_view(
             unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
             recorded: recorded.get(index).cloned(),
             note: e.note.clone(),
+            case_notes: Vec::new(),
         })
         .collect();
     let statuses = derivation

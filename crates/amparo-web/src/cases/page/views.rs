@@ -40,6 +40,8 @@ pub struct EventView {
     pub recorded: Option<String>,
     /// The note written with it, of any type.
     pub note: Option<String>,
+    /// The numbers of the case notes about it.
+    pub case_notes: Vec<u32>,
 }
 
 pub struct StatusView {
