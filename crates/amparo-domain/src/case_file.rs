@@ -8,8 +8,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, PersonRole};
+use crate::contacts::Contacts;
 use crate::date::Date;
 use crate::event::{Event, EventKind, RawEvent, answered_type};
+use crate::notes::{CaseNote, InvalidField};
 use crate::problem::Problem;
 
 pub const FORMAT: &str = "amparo.case/1";
@@ -30,13 +32,20 @@ pub const LAST_DATE: (i32, u32, u32) = (2199, 12, 31);
 /// A hundred years: beyond it a number of days to critical harm is a typing slip.
 pub const MAX_DAYS_TO_CRITICAL_HARM: i64 = 36_500;
 
-/// A case with its timeline, in file order.
+/// A case with its timeline, in file order, and the optional sections kept beside it
+/// (`docs/case-file-extensions.md`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseFile {
     pub case: CaseRecord,
     pub events: Vec<Event>,
     /// Set while the case is closed (`docs/case-file-extensions.md`).
     pub closure: Option<crate::closure::Closure>,
+    /// Case notes, in the order they were written. Only export and import carry them: a case read
+    /// for its timeline leaves this empty.
+    pub notes: Vec<CaseNote>,
+    /// How to reach the family and the professionals around the case; as `notes`, only export and
+    /// import carry it.
+    pub contacts: Option<Contacts>,
 }
 
 /// Something worth telling the person importing the file that does not make it invalid.
@@ -81,6 +90,10 @@ struct RawCaseFile {
     events: Vec<RawEvent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     closure: Option<crate::closure::Closure>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<CaseNote>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contacts: Option<Contacts>,
 }
 
 impl CaseFile {
@@ -109,7 +122,11 @@ impl CaseFile {
                 .map_err(|e| CaseFileError::field(format!("events[{index}].{}", e.field), e.problem))?;
             events.push(event);
         }
-        let file = CaseFile { case: raw.case, events, closure: raw.closure };
+        let contacts = match raw.contacts {
+            Some(contacts) => Some(contacts.validated("contacts").map_err(from_invalid)?),
+            None => None,
+        };
+        let file = CaseFile { case: raw.case, events, closure: raw.closure, notes: raw.notes, contacts };
         let warnings = file.validate()?;
         Ok((file, warnings))
     }
@@ -121,6 +138,8 @@ impl CaseFile {
             case: self.case.clone(),
             events: self.events.iter().map(RawEvent::from).collect(),
             closure: self.closure.clone(),
+            notes: self.notes.clone(),
+            contacts: self.contacts.clone().filter(|c| !c.is_empty()),
         };
         // Serialising plain data into a String cannot fail; fall back to an empty object rather than panic.
         serde_json::to_string_pretty(&raw).unwrap_or_else(|_| String::from("{}"))
@@ -148,8 +167,13 @@ impl CaseFile {
             crate::closure::checked_note(closure.reason, closure.note.as_deref(), MAX_NOTE_TEXT)
                 .map_err(|problem| CaseFileError::field("closure.note", problem))?;
         }
+        crate::notes::validate_notes(&self.notes, &self.events, "notes").map_err(from_invalid)?;
         Ok(warnings)
     }
+}
+
+fn from_invalid(invalid: InvalidField) -> CaseFileError {
+    CaseFileError::field(invalid.field, invalid.problem)
 }
 
 fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> CaseFileError {
@@ -314,14 +338,14 @@ pub fn validate_event(
             return Err(CaseFileError::field(format!("{path}.{field}"), problem));
         }
     }
-    if let crate::event::EventKind::MedicalAttested { days_to_critical_harm, note } = &event.kind {
-        if days_to_critical_harm.is_some_and(|d| i64::from(d) > MAX_DAYS_TO_CRITICAL_HARM) {
-            let problem = Problem::AtMost { max: MAX_DAYS_TO_CRITICAL_HARM };
-            return Err(CaseFileError::field(format!("{path}.days_to_critical_harm"), problem));
-        }
-        if let Some(note) = note {
-            check_text(format!("{path}.note"), note, MAX_NOTE_TEXT)?;
-        }
+    if let crate::event::EventKind::MedicalAttested { days_to_critical_harm } = &event.kind
+        && days_to_critical_harm.is_some_and(|d| i64::from(d) > MAX_DAYS_TO_CRITICAL_HARM)
+    {
+        let problem = Problem::AtMost { max: MAX_DAYS_TO_CRITICAL_HARM };
+        return Err(CaseFileError::field(format!("{path}.days_to_critical_harm"), problem));
+    }
+    if let Some(note) = &event.note {
+        check_text(format!("{path}.note"), note, MAX_NOTE_TEXT)?;
     }
     let short_texts = match &event.kind {
         EventKind::ParoleGranted { class_of_admission: Some(text), .. } => Some(("class_of_admission", text)),

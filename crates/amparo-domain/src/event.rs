@@ -88,7 +88,6 @@ pub enum EventKind {
     Departed,
     MedicalAttested {
         days_to_critical_harm: Option<u32>,
-        note: Option<String>,
     },
     /// CBP changed the parole end shown in the online I-94 record, without a notice.
     I94Updated {
@@ -278,6 +277,9 @@ pub struct Event {
     /// notice of its kind dated on or before it.
     pub answers: Option<EventId>,
     pub kind: EventKind,
+    /// Free text about the event, of any type (at most 4,000 characters, `case-file.md`). It is never
+    /// read by the rules: nothing derived depends on it.
+    pub note: Option<String>,
 }
 
 impl Event {
@@ -376,7 +378,6 @@ impl RawEvent {
             ("pay_by", self.pay_by.is_some()),
             ("amount", self.amount.is_some()),
             ("days_to_critical_harm", self.days_to_critical_harm.is_some()),
-            ("note", self.note.is_some()),
         ];
         flags.into_iter().filter(|(_, present)| *present).map(|(name, _)| name).collect()
     }
@@ -392,7 +393,7 @@ impl RawEvent {
             "rfe_received" | "noid_received" | "ead_revocation_notice" => &["served_by", "respond_by"],
             "ead_approved" => &["valid_until", "card_number"],
             "fee_notice" => &["pay_by", "amount"],
-            "medical_attested" => &["days_to_critical_harm", "note"],
+            "medical_attested" => &["days_to_critical_harm"],
             "i94_updated" => &["valid_until"],
             "status_granted" => &["status"],
             "rfe_answered"
@@ -460,10 +461,9 @@ impl RawEvent {
             "address_reported" => EventKind::AddressReported,
             "registered_at_14" => EventKind::RegisteredAt14,
             "arrived" => EventKind::Arrived,
-            "medical_attested" => EventKind::MedicalAttested {
-                days_to_critical_harm: self.days_to_critical_harm,
-                note: self.note,
-            },
+            "medical_attested" => {
+                EventKind::MedicalAttested { days_to_critical_harm: self.days_to_critical_harm }
+            }
             "rfe_answered" => EventKind::RfeAnswered,
             "noid_answered" => EventKind::NoidAnswered,
             "motion_filed" => EventKind::MotionFiled,
@@ -477,6 +477,8 @@ impl RawEvent {
             supersedes: self.supersedes,
             answers: self.answers,
             kind,
+            // Every type takes a note.
+            note: self.note,
         })
     }
 }
@@ -490,6 +492,7 @@ impl From<&Event> for RawEvent {
             persons: event.persons.clone(),
             supersedes: event.supersedes.clone(),
             answers: event.answers.clone(),
+            note: event.note.clone(),
             ..RawEvent::default_on(event.on)
         };
         match &event.kind {
@@ -526,9 +529,8 @@ impl From<&Event> for RawEvent {
                 raw.pay_by = Some(*pay_by);
                 raw.amount = amount.map(Amount::from_dollars);
             }
-            EventKind::MedicalAttested { days_to_critical_harm, note } => {
+            EventKind::MedicalAttested { days_to_critical_harm } => {
                 raw.days_to_critical_harm = *days_to_critical_harm;
-                raw.note = note.clone();
             }
             EventKind::RfeAnswered
             | EventKind::NoidAnswered

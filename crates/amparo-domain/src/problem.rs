@@ -212,6 +212,22 @@ pub enum Problem {
         id: String,
         on: Date,
     },
+    /// A note links to an event the case's timeline does not have.
+    NoSuchEvent {
+        id: String,
+    },
+    /// Two notes of one case file have the same number.
+    DuplicateNoteId {
+        id: u32,
+    },
+    /// Not the shape of an email address.
+    NotAnEmail {
+        value: String,
+    },
+    /// Not the shape of a telephone number.
+    NotAPhoneNumber {
+        value: String,
+    },
     /// Anything serde reports that none of the above describes; its words are kept as they are.
     Unreadable {
         detail: String,
@@ -274,6 +290,10 @@ impl Problem {
             Problem::AlreadySuperseded { .. } => "already-superseded",
             Problem::NotAnswerable { .. } => "not-answerable",
             Problem::AnswerBeforeNotice { .. } => "answer-before-notice",
+            Problem::NoSuchEvent { .. } => "no-such-event",
+            Problem::DuplicateNoteId { .. } => "duplicate-note-id",
+            Problem::NotAnEmail { .. } => "not-an-email",
+            Problem::NotAPhoneNumber { .. } => "not-a-phone-number",
             Problem::Unreadable { .. } => "unreadable",
         }
     }
@@ -341,6 +361,10 @@ impl Problem {
             Problem::AlreadySuperseded { id: "e2".into() },
             Problem::NotAnswerable { id: "e2".into(), expected: "rfe_received".into() },
             Problem::AnswerBeforeNotice { id: "e2".into(), on: day(20) },
+            Problem::NoSuchEvent { id: "e9".into() },
+            Problem::DuplicateNoteId { id: 2 },
+            Problem::NotAnEmail { value: "maria.example.org".into() },
+            Problem::NotAPhoneNumber { value: "call me".into() },
             Problem::Unreadable { detail: "number out of range".into() },
         ]
     }
@@ -507,6 +531,15 @@ impl fmt::Display for Problem {
             Problem::AnswerBeforeNotice { id, on } => {
                 write!(f, "event {id:?} is dated {on}, after this answer")
             }
+            Problem::NoSuchEvent { id } => write!(f, "no event with id {id:?} on this case"),
+            Problem::DuplicateNoteId { id } => write!(f, "note number {id} is given twice"),
+            Problem::NotAnEmail { value } => {
+                write!(f, "{value:?} is not an email address (expected name@example.org)")
+            }
+            Problem::NotAPhoneNumber { value } => write!(
+                f,
+                "{value:?} is not a telephone number (expected 7 to 15 digits, optionally with +, spaces, dots, dashes or brackets)"
+            ),
             Problem::Unreadable { detail } => f.write_str(detail),
         }
     }

@@ -31,6 +31,23 @@ pub struct LetterContact {
     pub name: String,
 }
 
+/// The family's caseworker: who runs the case day to day, and how to reach them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LetterCaseworker {
+    /// "Your caseworker: Ana Advocate".
+    pub name_line: String,
+    /// "Email: ana@clinic.example", when they have one.
+    pub email_line: Option<String>,
+}
+
+/// The family's caseworker among the case's assignments: the advocate, who works with the family day
+/// to day, else the attorney.
+pub fn caseworker(assignments: &[Assignment]) -> Option<&Assignment> {
+    [UserRole::Advocate, UserRole::Attorney]
+        .into_iter()
+        .find_map(|role| assignments.iter().find(|a| a.role == role))
+}
+
 /// The letter's text, every line already in the family's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Letter {
@@ -48,6 +65,8 @@ pub struct Letter {
     pub dates: Vec<LetterDate>,
     pub no_dates: Option<String>,
     pub who_to_call_heading: String,
+    /// The caseworker, named first under "who to call"; `None` when nobody is assigned.
+    pub caseworker: Option<LetterCaseworker>,
     pub contacts: Vec<LetterContact>,
     pub office: String,
     pub disclaimer: String,
@@ -119,6 +138,8 @@ pub struct LetterInput<'a> {
     pub derivation: &'a Derivation,
     pub assignments: &'a [Assignment],
     pub organisation: &'a str,
+    /// The email address of the caseworker ([`caseworker`]), as their account gives it.
+    pub caseworker_email: Option<&'a str>,
     pub language: Language,
     pub today: Date,
 }
@@ -164,6 +185,12 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
             })
         })
         .collect();
+    let caseworker = caseworker(input.assignments).map(|a| LetterCaseworker {
+        name_line: texts.get(language, "letter-caseworker", &[("name", Arg::from(a.user_name.as_str()))]),
+        email_line: input
+            .caseworker_email
+            .map(|email| texts.get(language, "letter-caseworker-email", &[("email", Arg::from(email))])),
+    });
     let organisation = || Arg::from(input.organisation);
     let language_note = untranslated_language(input.file, language)
         .map(|tag| texts.get(Language::En, "letter-in-english", &[("language", Arg::from(tag.as_str()))]));
@@ -189,6 +216,7 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
         no_dates: dates.is_empty().then(|| t("letter-no-dates")),
         dates,
         who_to_call_heading: t("letter-who-to-call"),
+        caseworker,
         office: if contacts.is_empty() {
             texts.get(language, "letter-nobody", &[("organisation", organisation())])
         } else {
@@ -237,10 +265,43 @@ mod tests {
             derivation: &derivation,
             assignments: &[],
             organisation: "Legal aid",
+            caseworker_email: None,
             language: language.unwrap_or_else(|| family_language(file)),
             today,
         };
         build(&Texts::load().unwrap(), &input)
+    }
+
+    #[test]
+    fn the_caseworker_is_the_advocate_else_the_attorney_with_their_email() {
+        let file = file(family("es", None), serde_json::json!([]));
+        let today: Date = "2026-03-01".parse().unwrap();
+        let derivation = derive(&file, today, &Policy::default(), RuleSet::builtin().unwrap());
+        let assigned = |role, name: &str| Assignment {
+            role,
+            user_id: amparo_store::UserId(format!("u-{name}")),
+            user_name: name.to_owned(),
+        };
+        let attorney = assigned(UserRole::Attorney, "Alma Abogada");
+        let advocate = assigned(UserRole::Advocate, "Beto Gestor");
+        let build_with = |assignments: &[Assignment]| {
+            let input = LetterInput {
+                file: &file,
+                derivation: &derivation,
+                assignments,
+                organisation: "Legal aid",
+                caseworker_email: Some("caso@clinic.example"),
+                language: Language::Es,
+                today,
+            };
+            build(&Texts::load().unwrap(), &input).caseworker
+        };
+        let both = build_with(&[attorney.clone(), advocate]).unwrap();
+        assert!(both.name_line.contains("Beto Gestor"), "{both:?}");
+        assert_eq!(both.email_line.as_deref(), Some("Correo electrónico: caso@clinic.example"));
+        let only_attorney = build_with(&[attorney]).unwrap();
+        assert!(only_attorney.name_line.contains("Alma Abogada"), "{only_attorney:?}");
+        assert_eq!(build_with(&[]), None);
     }
 
     fn whole(letter: &Letter) -> String {

@@ -81,6 +81,21 @@ pub(crate) fn check_records_events(actor: &Actor) -> StoreResult<()> {
     }
 }
 
+/// Refuses a viewer writing a case note: every other role writes them (a clinician on the cases
+/// shared with them, which [`check_sees_case`] checks).
+pub(crate) fn check_writes_notes(actor: &Actor) -> StoreResult<()> {
+    match actor.role {
+        UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
+        UserRole::Admin | UserRole::Attorney | UserRole::Advocate | UserRole::Clinician => Ok(()),
+    }
+}
+
+/// Whether `actor` reads how to reach the family (phone, email, address): a clinician works with the
+/// professionals of a shared case, not with the family's legal representation, so does not.
+pub(crate) fn sees_family_contacts(actor: &Actor) -> bool {
+    actor.role != UserRole::Clinician
+}
+
 /// Refuses a clinician completing a task they do not own; the other roles complete any task.
 pub(crate) fn check_completes(actor: &Actor, task: &Task) -> StoreResult<()> {
     if actor.role == UserRole::Clinician && task.owner_id.as_ref() != Some(&actor.user) {

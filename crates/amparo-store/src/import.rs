@@ -14,11 +14,13 @@ use crate::cases::identifiers::{
 };
 use crate::cases::{SELECT_CASE_ID_BY_REFERENCE, rows};
 use crate::columns::{legal_today, millis};
+use crate::contacts::{CONTACTS_WIDTH, INSERT_CONTACTS_HEAD, contacts_values};
 use crate::db::{Tx, Value};
 use crate::derivation::buffer::DerivedRows;
 use crate::derivation::{self, DeriveContext, Rules};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, UserId};
+use crate::notes::{INSERT_NOTES, NOTE_WIDTH, note_values};
 use crate::policy::load_policy;
 use crate::row_buffer::RowBuffer;
 use crate::security::seal::{self, Field, Sealer};
@@ -136,6 +138,8 @@ struct NewCases {
     people: RowBuffer<{ PERSON_WIDTH }>,
     events: RowBuffer<{ EVENT_WIDTH }>,
     identifiers: RowBuffer<{ IDENTIFIER_WIDTH }>,
+    notes: RowBuffer<{ NOTE_WIDTH }>,
+    contacts: RowBuffer<{ CONTACTS_WIDTH }>,
     derived: DerivedRows,
 }
 
@@ -153,6 +157,8 @@ impl NewCases {
             people: RowBuffer::new(INSERT_PEOPLE),
             events: RowBuffer::new(INSERT_EVENTS),
             identifiers: RowBuffer::new(INSERT_IDENTIFIERS),
+            notes: RowBuffer::new(INSERT_NOTES),
+            contacts: RowBuffer::new(INSERT_CONTACTS_HEAD),
             derived: DerivedRows::new(),
         };
         let org = Value::Shared(context.org.as_str().into());
@@ -231,6 +237,15 @@ impl NewCases {
                 key_id.clone(),
             ]);
         }
+        // A file's notes keep their numbers, times and authors' names; who wrote them is not known
+        // here (the writer's id belongs to the organisation the file came from).
+        for note in &file.notes {
+            self.notes.push(note_values(sealer, (org_id, id.as_str()), note, None)?);
+        }
+        if let Some(contacts) = file.contacts.as_ref().filter(|c| !c.is_empty()) {
+            let by = context.actor.map(UserId::as_str);
+            self.contacts.push(contacts_values(sealer, (org_id, id.as_str()), contacts, context.now, by)?);
+        }
         self.derived.add_deadlines(org, &case, derived.deadlines);
         // A case imported closed opens no escalation (as a closed case derives none).
         let open =
@@ -251,6 +266,8 @@ impl NewCases {
         self.people.flush(tx)?;
         self.events.flush(tx)?;
         self.identifiers.flush(tx)?;
+        self.notes.flush(tx)?;
+        self.contacts.flush(tx)?;
         self.derived.flush(tx)?;
         Ok(())
     }

@@ -14,6 +14,7 @@ mod case_list;
 mod cases;
 mod columns;
 mod conditions;
+mod contacts;
 mod db;
 mod deadlines;
 mod derivation;
@@ -23,6 +24,7 @@ mod import;
 mod meta;
 #[macro_use]
 mod model;
+mod notes;
 mod notices;
 mod policy;
 mod row_buffer;

@@ -239,17 +239,64 @@ fn case(rng: &mut Rng, n: usize, width: usize, today: Date) -> CaseFile {
     // Timelines are written in date order, as a caseworker would enter them.
     b.events.sort_by(|x, y| x["on"].as_str().cmp(&y["on"].as_str()));
     let events: Vec<RawEvent> = b.events.into_iter().filter_map(|e| serde_json::from_value(e).ok()).collect();
-    let document = serde_json::json!({
+    let mut document = serde_json::json!({
         "format": "amparo.case/1",
         "case": { "reference": format!("DEMO-{:0width$}", n + 1), "program": if country == "UA" { "u4u" } else { "humanitarian" },
                   "people": people, "medical": medical },
         "events": events,
     });
+    add_activity(&mut document, n, today);
     let parsed = CaseFile::parse(&document.to_string());
     match parsed {
         Ok((file, _)) => file,
         // The generator only builds valid cases; a failure here is a bug caught by the tests below.
         Err(error) => unreachable_case(n, &error.to_string()),
+    }
+}
+
+/// What a few notes say, by kind.
+const NOTES: &[(&str, &str)] = &[
+    ("call", "Called the mother; she confirmed the new address and the pump supplier's delivery day."),
+    ("meeting", "Met the family with the hospital social worker to go over the renewal documents."),
+    ("email", "Sent the treating physician the attestation form to sign."),
+    ("message", "Reminded the family by message to bring the latest notice to the office."),
+    ("note", "Family prefers calls after 5 pm; the father works mornings."),
+];
+
+/// Notes for every third case and contacts for every other one, from their own generator so the
+/// cases' timelines stay what they were. Every name, number and address is invented (555-01xx
+/// numbers, example.org addresses).
+fn add_activity(document: &mut serde_json::Value, n: usize, today: Date) {
+    let mut rng = Rng(0x0A11_CE5E ^ n as u64);
+    if n.is_multiple_of(3) {
+        let count = 1 + rng.below(3) as usize;
+        let notes: Vec<serde_json::Value> = (0..count)
+            .map(|i| {
+                let (kind, text) = *rng.pick(NOTES);
+                let day = today.add_days(-rng.range(1, 60));
+                serde_json::json!({
+                    "id": i + 1, "type": kind, "at": format!("{day}T{:02}:{:02}:00Z", rng.range(14, 22), rng.range(0, 59)),
+                    "author": *rng.pick(&["Inés Muestra", "Tomás Ejemplar", "Rita Modelo"]), "pinned": i == 0 && rng.below(2) == 0,
+                    "text": text,
+                })
+            })
+            .collect();
+        document["notes"] = serde_json::json!(notes);
+    }
+    if n.is_multiple_of(2) {
+        document["contacts"] = serde_json::json!({
+            "family": {
+                "phone": format!("+1 555 01{:02} {:04}", rng.below(100), rng.below(10_000)),
+                "postal_address": format!("{} Calle Ejemplo, Apt {}, Springfield", 100 + rng.below(900), 1 + rng.below(30)),
+                "preferred_method": *rng.pick(&["phone", "message", "email"]),
+                "interpreter_needed": rng.below(2) == 0,
+            },
+            "others": [
+                { "role": "social_worker", "name": "Marta Ejemplo", "organisation": "Example Children's Hospital",
+                  "phone": format!("+1 555 0150 {:04}", rng.below(10_000)), "email": "social.work@hospital.example.org" },
+                { "role": "physician", "name": "Dr. Pablo Muestra", "organisation": "Example Children's Hospital" }
+            ],
+        });
     }
 }
 
@@ -278,6 +325,10 @@ mod tests {
         let families: usize = a.iter().filter(|f| f.case.people.len() >= 3).count();
         assert!(families > 20, "families of several people: {families}");
         assert!(a.iter().any(|f| f.events.iter().any(|e| e.kind.type_name() == "termination_notice")));
+        // Some cases carry notes (one pinned somewhere) and contacts, so the case page is measured with them.
+        assert!(a.iter().filter(|f| !f.notes.is_empty()).count() > 50);
+        assert!(a.iter().any(|f| f.notes.iter().any(|n| n.pinned)));
+        assert!(a.iter().filter(|f| f.contacts.is_some()).count() > 50);
     }
 
     #[test]

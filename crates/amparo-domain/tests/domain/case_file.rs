@@ -205,3 +205,81 @@ fn unknown_receipt_prefix_is_a_warning() {
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].path, "events[2].receipt_number");
 }
+
+#[test]
+fn notes_and_contacts_are_optional_sections_that_round_trip() {
+    let doc = with(
+        with(
+            base(),
+            "/notes",
+            json!([{ "id": 1, "type": "call", "at": "2025-03-21T10:00:00Z", "author": "Inés Muestra",
+                     "event": "e2", "pinned": true, "text": "Called the mother." }]),
+        ),
+        "/contacts",
+        json!({ "family": { "phone": "+1 555 0142 7781", "interpreter_needed": true },
+                "others": [{ "role": "physician", "name": "Dr. Muestra" }, { "role": "social_worker" }] }),
+    );
+    let (file, _) = CaseFile::parse(&doc.to_string()).unwrap();
+    assert_eq!(file.notes.len(), 1);
+    let contacts = file.contacts.as_ref().unwrap();
+    assert_eq!(contacts.others.len(), 1, "a contact with nothing but its role is dropped");
+    let exported = file.to_json();
+    let (again, _) = CaseFile::parse(&exported).unwrap();
+    assert_eq!((again.to_json(), again), (exported, file));
+    // Without them, a file writes neither section.
+    let (plain, _) = CaseFile::parse(&base().to_string()).unwrap();
+    assert!(!plain.to_json().contains("notes") && !plain.to_json().contains("contacts"));
+}
+
+#[test]
+fn every_event_type_takes_a_note_and_its_length_is_bounded() {
+    let (file, _) =
+        CaseFile::parse(&with(base(), "/events/0/note", json!("Seen in person.")).to_string()).unwrap();
+    assert_eq!(file.events[0].note.as_deref(), Some("Seen in person."));
+    let long = with(base(), "/events/2/note", json!("x".repeat(4_001)));
+    assert_eq!(error_of(&long), "events[2].note: at most 4000 characters");
+}
+
+#[test]
+fn notes_and_contacts_name_the_offending_field() {
+    let note = |fields: Value| {
+        let mut n = json!({ "id": 1, "type": "note", "at": "2025-03-21T10:00:00Z", "text": "x" });
+        for (k, v) in fields.as_object().unwrap() {
+            n[k] = v.clone();
+        }
+        with(base(), "/notes", json!([n]))
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (note(json!({ "event": "e9" })), "notes[0].event: no event with id \"e9\" on this case"),
+        (note(json!({ "text": " " })), "notes[0].text: must not be empty"),
+        (note(json!({ "id": 0 })), "notes[0].id"),
+        (note(json!({ "type": "fax" })), "notes[0].type"),
+        (
+            with(base(), "/contacts", json!({ "family": { "email": "rosa.example.org" } })),
+            "contacts.family.email: \"rosa.example.org\" is not an email address",
+        ),
+        (
+            with(base(), "/contacts", json!({ "others": [{ "role": "consulate", "phone": "ext" }] })),
+            "contacts.others[0].phone: \"ext\" is not a telephone number",
+        ),
+        (
+            with(
+                base(),
+                "/contacts",
+                json!({ "others": [{ "role": "consulate" }, { "role": "consulate" }] }),
+            ),
+            "contacts.others[1].role",
+        ),
+    ];
+    for (doc, expected) in cases {
+        let error = error_of(&doc);
+        assert!(error.starts_with(expected), "{error} does not start with {expected}");
+    }
+    let two = with(
+        base(),
+        "/notes",
+        json!([{ "id": 1, "type": "note", "at": "2025-03-21T10:00:00Z", "text": "a" },
+               { "id": 1, "type": "note", "at": "2025-03-21T10:00:00Z", "text": "b" }]),
+    );
+    assert_eq!(error_of(&two), "notes[1].id: note number 1 is given twice");
+}

@@ -137,5 +137,7 @@ letter-role-attorney = Your attorney
 letter-role-advocate = Your advocate
 letter-role-clinician = Your social worker at the hospital
 letter-office = { $organisation }
+letter-caseworker = Your caseworker: { $name }
+letter-caseworker-email = Email: { $email }
 letter-nobody = Call the office of { $organisation }.
 letter-disclaimer = These dates are computed from the papers you gave us. Bring any new letter from the government to us right away: it may change them.

@@ -137,5 +137,7 @@ letter-role-attorney = Su abogado/a
 letter-role-advocate = Su representante
 letter-role-clinician = Su trabajador/a social en el hospital
 letter-office = { $organisation }
+letter-caseworker = La persona encargada de su caso: { $name }
+letter-caseworker-email = Correo electrónico: { $email }
 letter-nobody = Llame a la oficina de { $organisation }.
 letter-disclaimer = Estas fechas se calculan con los documentos que usted nos dio. Tráiganos enseguida cualquier carta nueva del gobierno: puede cambiarlas.

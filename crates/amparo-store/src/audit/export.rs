@@ -7,7 +7,7 @@ use crate::error::StoreResult;
 use crate::model::{CaseId, OrgId, StoredCase};
 
 impl Store {
-    /// The case `id`, decrypted for export, with its export written to the audit trail in the same
+    /// The case `id`, decrypted for export with its notes and contacts, with its export written to the audit trail in the same
     /// transaction (by the operator when one acts, see [`Store::act_as_operator`]); `None` when there
     /// is no such case, and nothing is recorded.
     pub fn export_case(
@@ -18,7 +18,10 @@ impl Store {
     ) -> StoreResult<Option<StoredCase>> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            let Some(found) = crate::cases::case(tx, self.sealer(), org, id)? else { return Ok(None) };
+            let Some(mut found) = crate::cases::case(tx, self.sealer(), org, id)? else { return Ok(None) };
+            found.file.notes = crate::notes::notes(tx, self.sealer(), org, id)?;
+            let contacts = crate::contacts::contacts(tx, self.sealer(), org, id)?;
+            found.file.contacts = (!contacts.is_empty()).then_some(contacts);
             let entry = super::Entry {
                 chain: org.as_str(),
                 actor: None,

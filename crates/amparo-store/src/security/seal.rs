@@ -41,6 +41,10 @@ pub enum Field {
     SecondFactorSecret,
     /// Why a case was closed, in the closer's words.
     CaseCloseNote,
+    /// A case note's text.
+    CaseNoteBody,
+    /// A case's contacts: phone numbers, email and postal addresses, names.
+    CaseContacts,
 }
 
 impl Field {
@@ -55,6 +59,8 @@ impl Field {
             Field::TaskNote => ("tasks", "note"),
             Field::SecondFactorSecret => ("second_factors", "secret"),
             Field::CaseCloseNote => ("cases", "close_note"),
+            Field::CaseNoteBody => ("case_notes", "body"),
+            Field::CaseContacts => ("case_contacts", "body"),
         }
     }
 }
@@ -232,6 +238,10 @@ pub fn person_row(case: &str, position: i64) -> String {
 }
 
 pub fn event_row(case: &str, seq: i64) -> String {
+    format!("{case}/{seq}")
+}
+
+pub fn note_row(case: &str, seq: i64) -> String {
     format!("{case}/{seq}")
 }
 

@@ -16,6 +16,7 @@ mod contract;
 mod duplicates;
 mod full_disk;
 mod new_kinds;
+mod notes_contacts;
 mod notices;
 mod policy;
 mod schema;

@@ -49,7 +49,7 @@ pub async fn page(
     let org = user.org_id.clone();
     let now = state.clock.now();
     let today = amparo_domain::Date::from(now.date_naive());
-    let (case, derivation, assignments, organisation) = state
+    let (case, derivation, assignments, organisation, caseworker_email) = state
         .with_store(move |store| {
             let id = CaseId(id);
             // A letter someone may not read is "not found", as the case page answers for a case
@@ -71,7 +71,12 @@ pub async fn page(
             let assignments = store.assignments(&org, &case.id)?;
             let organisation =
                 store.organisations()?.into_iter().find(|o| o.id == org).map(|o| o.name).unwrap_or_default();
-            Ok(Some((case, derivation, assignments, organisation)))
+            // How the family reaches its caseworker: the address of their account.
+            let caseworker_email = match letter::caseworker(&assignments) {
+                Some(a) => store.user(&org, &a.user_id)?.map(|u| u.email),
+                None => None,
+            };
+            Ok(Some((case, derivation, assignments, organisation, caseworker_email)))
         })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
@@ -81,6 +86,7 @@ pub async fn page(
         derivation: &derivation,
         assignments: &assignments,
         organisation: &organisation,
+        caseworker_email: caseworker_email.as_deref(),
         language,
         today,
     };

@@ -2,6 +2,7 @@
 //! the calendar of deadlines, and the case API.
 
 pub mod actions;
+pub mod activity;
 pub mod api;
 pub mod calendar;
 pub mod closure;
@@ -36,6 +37,7 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/api/v1/cases/{id}/answerable", Needs(ViewCases), get(api::answerable_notices))
         .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
         .merge(closure_routes())
+        .merge(activity::routes())
 }
 
 /// Creating a case through the API, and closing and reopening one (`closure`).

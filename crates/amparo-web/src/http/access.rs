@@ -31,6 +31,8 @@ pub enum Permission {
     RunReviews,
     /// Share a case with a clinician, or stop sharing it.
     ShareCases,
+    /// Write case notes (a clinician on the cases shared with them).
+    WriteNotes,
     /// Users, roles and organisation policy.
     ManageOrganisation,
     /// Browse and export the audit trail.
@@ -49,6 +51,7 @@ pub const MATRIX: &[(Permission, &[UserRole])] = &[
     (ReassignTasks, &[Admin, Attorney, Advocate]),
     (RunReviews, &[Admin, Attorney]),
     (ShareCases, &[Admin, Attorney, Advocate]),
+    (WriteNotes, &[Admin, Attorney, Advocate, Clinician]),
     (ManageOrganisation, &[Admin]),
     (ReadAudit, &[Admin]),
 ];
@@ -148,6 +151,7 @@ mod tests {
             ReassignTasks,
             RunReviews,
             ShareCases,
+            WriteNotes,
             ManageOrganisation,
             ReadAudit,
         ];

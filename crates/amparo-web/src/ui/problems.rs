@@ -74,6 +74,11 @@ impl Lang {
             }
             Problem::WrongType { expected } => self.t1(&id, "expected", self.expected(expected)),
             Problem::Unreadable { detail } => self.t1(&id, "detail", detail.as_str()),
+            Problem::NoSuchEvent { id: event } => self.t1(&id, "id", event.as_str()),
+            Problem::DuplicateNoteId { id: note } => self.t1(&id, "id", i64::from(*note)),
+            Problem::NotAnEmail { value } | Problem::NotAPhoneNumber { value } => {
+                self.t1(&id, "value", value.as_str())
+            }
             Problem::NotAnAmount { value } => self.t1(&id, "value", value.as_str()),
             Problem::DateOutOfRange { date } => self.t1(&id, "date", self.date(*date)),
             Problem::AlreadySuperseded { id: event } => self.t1(&id, "id", event.as_str()),

@@ -172,8 +172,23 @@ fn rich_case(reference: &str) -> Value {
               "note": "Pump supplies unavailable locally.\nSee letter — «importante»." },
             { "type": "termination_notice", "on": "2026-01-05", "served_by": "mail",
               "effective": "2026-01-20", "depart_by": "2026-02-04", "persons": ["bro"] },
-            { "type": "departed", "on": "2026-02-01", "persons": ["bro"] }
-        ]
+            { "type": "departed", "on": "2026-02-01", "persons": ["bro"], "note": "Left with an aunt." }
+        ],
+        "notes": [
+            { "id": 1, "type": "call", "at": "2026-01-06T16:05:00Z", "author": "Inés Muestra", "event": "g2fix",
+              "text": "Called Ирина about the notice.\nShe will bring it on Monday." },
+            { "text": "Family prefers messages.", "pinned": true, "type": "note", "id": 2,
+              "at": "2026-01-07T09:00:00.250Z" }
+        ],
+        "contacts": {
+            "others": [
+                { "role": "pro_bono_counsel", "name": "Pro Bono Ejemplo", "email": "counsel@example.org" },
+                { "role": "social_worker", "phone": "+1 (555) 010-0199", "organisation": "Example Regional Children's Hospital" },
+                { "role": "consulate" }
+            ],
+            "family": { "postal_address": "12 Calle Ejemplo\nSpringfield", "interpreter_needed": true,
+                        "phone": "+1 555 0142 7781", "preferred_language": "uk", "preferred_method": "phone" }
+        }
     })
 }
 
@@ -446,6 +461,10 @@ fn export_import_export_is_byte_identical(db: &TestDatabase) {
         "identifiers normalised: {rich}"
     );
     assert!(rich.contains("Ирина") && rich.contains("«importante»"), "text kept as written");
+    assert!(
+        rich.contains("She will bring it on Monday") && rich.contains("+1 555 0142 7781"),
+        "notes and contacts"
+    );
 
     // Into a fresh database, and into a second organisation of this one.
     let other = fresh_like(db);

@@ -106,6 +106,14 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/api/v1/users/{id}/password-reset"), Roles(&["admin"])),
         (("GET", "/api/v1/reviews/preview"), Roles(LEADS)),
         (("POST", "/api/v1/reviews"), Roles(LEADS)),
+        (("POST", "/cases/{id}/notes"), Roles(TASK_WORKERS)),
+        (("POST", "/cases/{id}/notes/{note}/pin"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/contacts"), Roles(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/notes"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/notes"), Roles(TASK_WORKERS)),
+        (("PATCH", "/api/v1/cases/{id}/notes/{note}"), Roles(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/contacts"), Roles(ALL)),
+        (("PUT", "/api/v1/cases/{id}/contacts"), Roles(WRITERS)),
     ])
 }
 
@@ -145,6 +153,15 @@ fn expected_data() -> BTreeMap<(&'static str, &'static str), Data> {
         (("POST", "/api/v1/cases/{id}/assignments"), every_case(LEADS)),
         (("GET", "/api/v1/cases/{id}/shares"), every_case(WRITERS)),
         (("POST", "/api/v1/cases/{id}/shares"), every_case(WRITERS)),
+        // A clinician writes notes on a case shared with them, reads them there, and pins none.
+        (("POST", "/cases/{id}/notes"), Case { shared: TASK_WORKERS, unshared: WRITERS }),
+        (("POST", "/cases/{id}/notes/{note}/pin"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/contacts"), every_case(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/notes"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("POST", "/api/v1/cases/{id}/notes"), Case { shared: TASK_WORKERS, unshared: WRITERS }),
+        (("PATCH", "/api/v1/cases/{id}/notes/{note}"), every_case(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/contacts"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("PUT", "/api/v1/cases/{id}/contacts"), every_case(WRITERS)),
         (("POST", "/tasks/{id}/complete"), Task { own: TASK_WORKERS, others: WRITERS }),
         (("POST", "/tasks/{id}/reassign"), Task { own: WRITERS, others: WRITERS }),
         (("POST", "/api/v1/tasks/{id}/complete"), Task { own: TASK_WORKERS, others: WRITERS }),
@@ -242,8 +259,23 @@ fn request(app: &RouterApp, method: &str, path: &str, actor: &Actor) -> Reply {
         ("GET", _) => app.get(path, &cookie),
         ("POST", true) => app.post_json(path, &cookie, &csrf, &serde_json::json!({})),
         ("POST", false) => app.post_form(path, &cookie, &[("csrf", &csrf)]),
+        ("PATCH" | "PUT", true) => send_json(app, method, path, (&cookie, &csrf), &serde_json::json!({})),
         _ => panic!("no test request for method {method}"),
     }
+}
+
+/// A JSON request of any method, with the session's cookie and form token.
+fn send_json(
+    app: &RouterApp,
+    method: &str,
+    path: &str,
+    (cookie, csrf): (&str, &str),
+    body: &serde_json::Value,
+) -> Reply {
+    use crate::support::site::Transport;
+    let headers = vec![("cookie", cookie), ("x-csrf-token", csrf)];
+    let body = Some(("application/json", body.to_string()));
+    app.transport.send(crate::support::site::Request { method, path, headers, body })
 }
 
 amparo_store::on_both_backends!(
@@ -281,7 +313,7 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
 
     let mut checked = 0;
     for route in amparo_web::route_table() {
-        let path = route.path.replace("{id}", &case_id);
+        let path = route.path.replace("{id}", &case_id).replace("{note}", "1");
         let expect = expected()[&(route.method, route.path)];
         for actor in &actors {
             // Signing out ends the session the other checks need; it is checked last, below.
@@ -569,7 +601,7 @@ fn reached(reply: &Reply) -> bool {
 /// what it answers then says whether the data was reached, and nothing that matters is changed.
 fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Actor, ids: &Ids) -> Reply {
     let (cookie, csrf) = actor.session.clone().unwrap_or_default();
-    let path = route.replace("{id}", id);
+    let path = route.replace("{id}", id).replace("{note}", "1");
     let owner = if id == ids.own_task { ids.user(&actor.name) } else { ids.other_clinician.clone() };
     let termination = serde_json::json!({ "id": "x1", "type": "termination_notice", "on": "2026-02-27",
                                           "served_by": "mail", "depart_by": "2026-03-27" });
@@ -602,6 +634,24 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
         ("POST", "/api/v1/tasks/{id}/complete") => json(serde_json::json!({})),
         ("POST", "/tasks/{id}/reassign") => form(&[("owner", &owner)]),
         ("POST", "/api/v1/tasks/{id}/reassign") => json(serde_json::json!({ "owner": owner })),
+        // A link to an event the case does not have: refused (422) once the case is found.
+        ("POST", "/cases/{id}/notes") => form(&[("note-text", "probe"), ("note-event", "zz")]),
+        ("POST", "/api/v1/cases/{id}/notes") => {
+            json(serde_json::json!({ "type": "note", "text": "probe", "event": "zz" }))
+        }
+        ("POST", "/cases/{id}/notes/{note}/pin") => form(&[("pinned", "false")]),
+        ("PATCH", "/api/v1/cases/{id}/notes/{note}") => {
+            send_json(app, "PATCH", &path, (&cookie, &csrf), &serde_json::json!({ "pinned": false }))
+        }
+        // A stale version: refused (409) once the case is found.
+        ("POST", "/cases/{id}/contacts") => form(&[("version", "0")]),
+        ("PUT", "/api/v1/cases/{id}/contacts") => send_json(
+            app,
+            "PUT",
+            &path,
+            (&cookie, &csrf),
+            &serde_json::json!({ "version": 0, "contacts": {} }),
+        ),
         _ => panic!("no data request for {method} {route}: add one"),
     }
 }
@@ -677,6 +727,19 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
         other_clinician: user_id("other@a.example.org"),
         by_role,
     };
+    // Note 1 of each case, which the pin routes are probed on.
+    let attorney_actor =
+        amparo_store::Actor::of(users.iter().find(|u| u.email == "ana@a.example.org").unwrap());
+    for case in [&ids.shared_case, &ids.unshared_case] {
+        let note = amparo_domain::notes::NewNote {
+            kind: amparo_domain::notes::NoteKind::Note,
+            event: None,
+            text: "Probe".into(),
+        };
+        store
+            .add_note_as(&attorney_actor, &amparo_store::CaseId(case.clone()), &note, app.transport.now)
+            .unwrap();
+    }
     let give = |task: &str, owner: &str| {
         let body = serde_json::json!({ "owner": owner });
         let reply =

@@ -21,6 +21,7 @@ mod i18n;
 mod intake;
 mod intake_duplicates;
 mod late_deadlines;
+mod notes_contacts;
 mod notifications;
 mod outages;
 mod password_forms;

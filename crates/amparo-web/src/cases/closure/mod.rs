@@ -71,7 +71,13 @@ async fn rerender(
     let case = crate::cases::page::load_case(state, signed_in, id, "page").await?;
     let empty = crate::cases::events::EventFormState::empty();
     let shares = crate::sharing::pages::ShareForm::default();
-    let mut page = crate::cases::page::case_page_view(state, signed_in, case.clone(), empty, shares).await?;
+    let mut page = crate::cases::page::case_page_view(
+        state,
+        signed_in,
+        case.clone(),
+        (empty, shares, Default::default()),
+    )
+    .await?;
     let closed_by = page.closure.closed_by.take();
     show_on_page(&mut page, &signed_in.user, &case, closed_by, &form);
     Ok((status, crate::ui::render(&page)).into_response())

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::cases::activity::{ActivityForms, contacts, notes};
 use crate::cases::events::{self, EventFormState, EventFormView};
 use crate::http::error::WebError;
 use crate::http::session::SignedIn;
@@ -58,6 +59,18 @@ pub(crate) async fn render_case(
     render_case_with(state, signed_in, case, form, ShareForm::default(), status).await
 }
 
+/// The case page, with the note and contact forms as given (after a refusal).
+pub(crate) async fn render_case_activity(
+    state: &AppState,
+    signed_in: &SignedIn,
+    case: StoredCase,
+    forms: ActivityForms,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let empty = EventFormState::empty();
+    render_case_full(state, signed_in, case, (empty, ShareForm::default(), forms), status).await
+}
+
 /// The case page, with the event form and the sharing form as given.
 pub(crate) async fn render_case_with(
     state: &AppState,
@@ -67,24 +80,36 @@ pub(crate) async fn render_case_with(
     share_form: ShareForm,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let page = case_page_view(state, signed_in, case, form, share_form).await?;
+    render_case_full(state, signed_in, case, (form, share_form, ActivityForms::default()), status).await
+}
+
+/// The case page, with every form as given.
+async fn render_case_full(
+    state: &AppState,
+    signed_in: &SignedIn,
+    case: StoredCase,
+    forms: (EventFormState, ShareForm, ActivityForms),
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let page = case_page_view(state, signed_in, case, forms).await?;
     Ok((status, crate::ui::render(&page)).into_response())
 }
 
-/// The case page's view, with the event form and the sharing form as given (the close form empty).
+/// The case page's view, with the event, sharing, note and contact forms as given (the close form
+/// empty).
 pub(crate) async fn case_page_view(
     state: &AppState,
     signed_in: &SignedIn,
     mut case: StoredCase,
-    form: EventFormState,
-    share_form: ShareForm,
+    (form, share_form, activity_forms): (EventFormState, ShareForm, ActivityForms),
 ) -> Result<CasePage, WebError> {
     let org = signed_in.user.org_id.clone();
     let id = case.id.clone();
     let may_share =
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
     let closed = case.file.closure.is_some();
-    let (policy, mut triage, shares, recordings, closed_by) = state
+    let actor = amparo_store::Actor::of(&signed_in.user);
+    let (policy, mut triage, shares, recordings, closed_by, (case_notes, case_contacts)) = state
         .with_store(move |store| {
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
@@ -95,7 +120,9 @@ pub(crate) async fn case_page_view(
             let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
             let recordings = store.event_recordings(&org, &id)?;
             let closed_by = if closed { store.case_closed_by(&org, &id)? } else { None };
-            Ok((store.policy(&org)?, triage, shares, recordings, closed_by))
+            let activity =
+                (store.case_notes_for_page(&actor, &id)?, store.case_contacts_for_page(&actor, &id)?);
+            Ok((store.policy(&org)?, triage, shares, recordings, closed_by, activity))
         })
         .await?;
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
@@ -133,6 +160,9 @@ pub(crate) async fn case_page_view(
         &recorded,
     );
     page.sharing = sharing;
+    page.notes = notes::section(&signed_in.user, lang, &case_notes, &case.file, &activity_forms.note);
+    notes::link_to_timeline(&mut page.events, &page.notes);
+    page.contacts = contacts::section(&signed_in.user, lang, &case_contacts, activity_forms.contacts);
     let closed_by =
         closed_by.and_then(|id| triage.users.iter().find(|u| u.id == id)).map(|u| u.display_name.clone());
     crate::cases::closure::show_on_page(&mut page, &signed_in.user, &case, closed_by, &Default::default());
@@ -147,7 +177,10 @@ pub async fn case_print(
 ) -> Result<Response, WebError> {
     let mut case = load_case(&state, &signed_in, id, "print").await?;
     let org = signed_in.user.org_id.clone();
-    let policy = state.with_store(move |store| store.policy(&org)).await?;
+    let (actor, case_id) = (amparo_store::Actor::of(&signed_in.user), case.id.clone());
+    let (policy, case_notes) = state
+        .with_store(move |store| Ok((store.policy(&org)?, store.case_notes_for_page(&actor, &case_id)?)))
+        .await?;
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
     let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
@@ -162,21 +195,17 @@ pub async fn case_print(
         assignments: Vec::new(),
     };
     let form = events::view(&EventFormState::empty(), &case.file, today, lang);
-    let mut page = views::CasePrintPage {
-        lang,
-        case: case_view(
-            lang,
-            viewer(&signed_in),
-            &case,
-            (&derivation, state.store.rules()),
-            empty,
-            form,
-            &[],
-        ),
-        printed: lang.moment(state.clock.now()),
+    let mut case_page =
+        case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form, &[]);
+    // The print view lists the notes without the forms.
+    case_page.notes = notes::NotesSection {
+        form: None,
+        may_pin: false,
+        ..notes::section(&signed_in.user, lang, &case_notes, &case.file, &Default::default())
     };
     // A printed closed case says so (its page's controls are not printed).
-    crate::cases::closure::show_on_page(&mut page.case, &signed_in.user, &case, None, &Default::default());
+    crate::cases::closure::show_on_page(&mut case_page, &signed_in.user, &case, None, &Default::default());
+    let page = views::CasePrintPage { lang, case: case_page, printed: lang.moment(state.clock.now()) };
     Ok(crate::ui::render(&page).into_response())
 }
 
@@ -300,6 +329,8 @@ fn case_view(
             superseded_by: superseded_by(e),
             unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
             recorded: recorded.get(index).cloned(),
+            note: e.note.clone(),
+            case_notes: Vec::new(),
         })
         .collect();
     let statuses = derivation
@@ -363,6 +394,8 @@ fn case_view(
         events: timeline,
         sharing: None,
         closure: Default::default(),
+        notes: Default::default(),
+        contacts: Default::default(),
     }
 }
 

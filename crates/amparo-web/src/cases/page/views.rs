@@ -38,6 +38,10 @@ pub struct EventView {
     pub unlinked: bool,
     /// Who recorded it and when, where the page shows it.
     pub recorded: Option<String>,
+    /// The note written with it, of any type.
+    pub note: Option<String>,
+    /// The numbers of the case notes about it.
+    pub case_notes: Vec<u32>,
 }
 
 pub struct StatusView {
@@ -104,6 +108,10 @@ pub struct CasePage {
     pub sharing: Option<crate::sharing::pages::SharingView>,
     /// The closed banner with Reopen, or the close form.
     pub closure: crate::cases::closure::views::ClosureSection,
+    /// The case's notes, and the form for a reader who writes them.
+    pub notes: crate::cases::activity::notes::NotesSection,
+    /// The case's contacts, and the form for a reader who edits them.
+    pub contacts: crate::cases::activity::contacts::ContactsSection,
 }
 
 /// The case page's print view: one clean page for the file, without forms or navigation. It wraps the

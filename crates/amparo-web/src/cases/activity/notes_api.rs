@@ -1,0 +1,94 @@
+//! The notes API: `GET /api/v1/cases/{id}/notes` (pinned first, then newest first), `POST` to write
+//! one, and `PATCH /api/v1/cases/{id}/notes/{note}` with `{"pinned": bool}`. A note takes no case
+//! version (see the store's `notes` for why), so none of these answers 409.
+
+use amparo_domain::notes::{CaseNote, NewNote, NoteKind};
+use amparo_store::CaseId;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::http::error::{ApiError, WebError};
+use crate::http::forgery::GuardedJson;
+use crate::http::session::SignedIn;
+
+/// A note as the API answers it: the reader who does not see the timeline is not told which event it
+/// is about.
+fn note_json(note: CaseNote, sees_timeline: bool) -> serde_json::Value {
+    let CaseNote { event, .. } = &note;
+    let event = event.clone().filter(|_| sees_timeline);
+    let mut value = serde_json::to_value(CaseNote { event, ..note }).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        // Always present, so a client reads `false` rather than a missing field.
+        let pinned = object.get("pinned").cloned().unwrap_or(serde_json::Value::Bool(false));
+        object.insert("pinned".into(), pinned);
+    }
+    value
+}
+
+pub async fn list_notes(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let notes =
+        state.with_store(move |store| super::actions::read_notes(store, &user, &CaseId(id), now)).await?;
+    let sees = crate::cases::visibility::sees_timeline(&signed_in.user);
+    let notes: Vec<serde_json::Value> = notes.into_iter().map(|n| note_json(n, sees)).collect();
+    Ok(Json(serde_json::json!({ "notes": notes })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    #[serde(rename = "type")]
+    kind: NoteKind,
+    text: String,
+    #[serde(default)]
+    event: Option<String>,
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    GuardedJson(request): GuardedJson<NoteRequest>,
+) -> Result<Response, ApiError> {
+    let note = NewNote { kind: request.kind, event: request.event, text: request.text };
+    amparo_domain::notes::check_note_text(&note.text).map_err(|p| WebError::field("text", p))?;
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let written = state
+        .with_store(move |store| super::actions::add_note(store, &user, &CaseId(id), &note, now))
+        .await?;
+    let sees = crate::cases::visibility::sees_timeline(&signed_in.user);
+    Ok((StatusCode::CREATED, Json(note_json(written, sees))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinRequest {
+    pinned: bool,
+}
+
+pub async fn pin_note(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path((id, note)): Path<(String, String)>,
+    GuardedJson(request): GuardedJson<PinRequest>,
+) -> Result<Response, ApiError> {
+    let seq = note.parse::<i64>().map_err(|_| WebError::NotFound("note".into()))?;
+    let user = signed_in.user.clone();
+    let now = state.clock.now();
+    let pinned = request.pinned;
+    let note = state
+        .with_store(move |store| super::actions::pin_note(store, &user, &CaseId(id), seq, pinned, now))
+        .await?;
+    let sees = crate::cases::visibility::sees_timeline(&signed_in.user);
+    Ok(Json(note_json(note, sees)).into_response())
+}
