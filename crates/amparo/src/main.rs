@@ -106,6 +106,25 @@ enum Command {
         #[command(subcommand)]
         command: commands::audit::AuditCommand,
     },
+    /// A consistent copy of the database while it serves (`--out FILE`), or `verify FILE`.
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        #[command(subcommand)]
+        command: Option<commands::backup::BackupCommand>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The backup file to write (a tar archive: manifest.json and the database copy; never the key).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Put a backup into an empty place: a new SQLite file, or an empty PostgreSQL database or schema.
+    Restore {
+        /// The backup file (made by `amparo backup --out`).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Notifications: the day's reminders and digests, email delivery, the outbox.
     Notify {
         #[command(subcommand)]
@@ -245,6 +264,12 @@ fn run(cli: Cli) -> CliResult {
         Command::Config { command } => commands::config::run(command, settings),
         Command::Audit { command } => commands::audit::run(command, &settings),
         Command::Notify { command } => commands::notify::run(command, &settings),
+        Command::Backup { command: Some(command), .. } => commands::backup::run(command, &settings),
+        Command::Backup { command: None, db, out } => match out {
+            Some(out) => commands::backup::create(&settings, &settings.database(db.database), &out),
+            None => Err(error::CliError::Invalid("say --out FILE, or `amparo backup verify FILE`".into())),
+        },
+        Command::Restore { from, db } => commands::backup::restore(&from, &settings.database(db.database)),
         Command::Import { db, org, files } => {
             commands::data::import(&settings, &settings.database(db.database), org.org.as_deref(), &files)
         }

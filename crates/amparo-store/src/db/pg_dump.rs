@@ -73,8 +73,7 @@ pub fn dump(url: &str, snapshot: &str, out: &Path) -> StoreResult<()> {
     run("pg_dump", url, &args).map(|_| ())
 }
 
-const TABLES_IN_PATH: &str =
-    "SELECT COUNT(*) FROM pg_tables WHERE schemaname = ANY (current_schemas(false))";
+const TABLES_IN_PATH: &str = "SELECT COUNT(*) FROM pg_tables WHERE schemaname = ANY (current_schemas(false))";
 const SCHEMA_EXISTS: &str = "SELECT COUNT(*) FROM pg_namespace WHERE nspname = $1";
 
 /// Restores the archive `archive`, a dump of `schema` (or of the whole database), into the empty
@@ -82,7 +81,8 @@ const SCHEMA_EXISTS: &str = "SELECT COUNT(*) FROM pg_namespace WHERE nspname = $
 pub fn restore(url: &str, archive: &Path, schema: Option<&str>) -> StoreResult<()> {
     let target = schema_of(url);
     if target.as_deref() != schema {
-        let named = |s: Option<&str>| s.map_or("the database's default schema".to_owned(), |s| format!("schema {s}"));
+        let named =
+            |s: Option<&str>| s.map_or("the database's default schema".to_owned(), |s| format!("schema {s}"));
         return Err(StoreError::Invalid(format!(
             "this backup holds {}, but the target URL names {}: restore it into a URL whose \
              options=-c search_path names the same (and rename the schema afterwards if needed)",

@@ -91,6 +91,8 @@ pub fn restore(copy: &Path, target: &Path) -> StoreResult<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    // Checked where it is, before anything is written beside the target.
+    check_file(copy)?;
     let temporary = tempfile::Builder::new()
         .prefix(".amparo-restore-")
         .tempfile_in(folder)
@@ -98,7 +100,6 @@ pub fn restore(copy: &Path, target: &Path) -> StoreResult<()> {
     let mut source = std::fs::File::open(copy).map_err(|e| io_error("read", copy, e))?;
     io::copy(&mut source, &mut temporary.as_file()).map_err(|e| io_error("write", temporary.path(), e))?;
     temporary.as_file().sync_all().map_err(|e| io_error("write", temporary.path(), e))?;
-    check_file(temporary.path())?;
     // An empty target (made by an earlier, refused start) is taken away; anything else was refused.
     if target.exists() {
         std::fs::remove_file(target).map_err(|e| io_error("replace the empty", target, e))?;
