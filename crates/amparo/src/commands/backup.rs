@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use amparo_store::backup::{self, BackupFacts};
 use amparo_store::seal::Sealer;
 use amparo_store::{DatabaseOptions, Store};
+use amparo_trust::Secret;
 use clap::Subcommand;
 
 use super::backup_archive::{self, Manifest, Unpacked};
@@ -98,37 +99,58 @@ fn describe(manifest: &Manifest) -> CliResult {
     Ok(())
 }
 
-/// The keys a backup is opened with: the configured key (`AMPARO_KEY`, `AMPARO_KEY_FILE` or
-/// `key_file`), else the key file beside the configured SQLite database. Never one made up: a
-/// backup whose key is lost cannot be read.
-fn sealer_for_backup(settings: &Settings) -> CliResult<Sealer> {
-    let keys = &settings.keys;
-    if let Some(text) = keys.text.as_ref().filter(|t| !t.value.expose().trim().is_empty()) {
-        return Ok(Sealer::from_text(text.value.expose())?);
-    }
-    if let Some(path) = &keys.file.value {
-        return Ok(Sealer::from_file(path)?);
-    }
-    let database = &settings.database_url.value;
-    if !amparo_store::is_postgres_url(database) {
-        let mut beside = amparo_store::sqlite_path_from_url(database).into_os_string();
-        beside.push(".key");
-        let beside = PathBuf::from(beside);
-        if beside.is_file() {
-            return Ok(Sealer::from_file(&beside)?);
+/// Where the keys a backup is opened with come from: the configured key (`AMPARO_KEY`,
+/// `AMPARO_KEY_FILE` or `key_file`), else the key file beside the configured SQLite database.
+/// Never one made up: a backup whose key is lost cannot be read.
+pub struct BackupKeys {
+    pub(crate) text: Option<Secret<String>>,
+    pub(crate) file: Option<PathBuf>,
+    pub(crate) database_url: String,
+}
+
+impl BackupKeys {
+    pub fn of(settings: &Settings) -> BackupKeys {
+        BackupKeys {
+            text: settings
+                .keys
+                .text
+                .as_ref()
+                .map(|t| t.value.expose())
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| Secret::new(t.clone())),
+            file: settings.keys.file.value.clone(),
+            database_url: settings.database_url.value.clone(),
         }
     }
-    Err(CliError::Invalid(
-        "say which key file opens this backup: AMPARO_KEY_FILE=PATH (or key_file in the \
-         configuration); the key is never inside a backup"
-            .into(),
-    ))
+
+    /// The keys, read afresh (a rotated key file is seen).
+    pub fn sealer(&self) -> CliResult<Sealer> {
+        if let Some(text) = &self.text {
+            return Ok(Sealer::from_text(text.expose())?);
+        }
+        if let Some(path) = &self.file {
+            return Ok(Sealer::from_file(path)?);
+        }
+        if !amparo_store::is_postgres_url(&self.database_url) {
+            let mut beside = amparo_store::sqlite_path_from_url(&self.database_url).into_os_string();
+            beside.push(".key");
+            let beside = PathBuf::from(beside);
+            if beside.is_file() {
+                return Ok(Sealer::from_file(&beside)?);
+            }
+        }
+        Err(CliError::Invalid(
+            "say which key file opens this backup: AMPARO_KEY_FILE=PATH (or key_file in the \
+             configuration); the key is never inside a backup"
+                .into(),
+        ))
+    }
 }
 
 pub fn run(command: BackupCommand, settings: &Settings) -> CliResult {
     match command {
         BackupCommand::Verify { file, scratch } => {
-            let sealer = sealer_for_backup(settings)?;
+            let sealer = BackupKeys::of(settings).sealer()?;
             let unpacked = backup_archive::unpack(&file)?;
             let report = verify_unpacked(&unpacked, sealer, scratch.as_deref())?;
             say!("{}: backup verified", file.display());
