@@ -16,9 +16,13 @@ pub fn hash_password(password: &str) -> Result<String, String> {
     let password = password_policy::normalise(password);
     let mut salt_bytes = [0u8; 16];
     getrandom::fill(&mut salt_bytes).map_err(|e| format!("random salt: {e}"))?;
-    PasswordHasher::<PasswordHash>::hash_password_with_salt(&Argon2::default(), password.as_bytes(), &salt_bytes)
-        .map(|h| h.to_string())
-        .map_err(|e| format!("hash: {e}"))
+    PasswordHasher::<PasswordHash>::hash_password_with_salt(
+        &Argon2::default(),
+        password.as_bytes(),
+        &salt_bytes,
+    )
+    .map(|h| h.to_string())
+    .map_err(|e| format!("hash: {e}"))
 }
 
 /// How a password matched a stored hash.

@@ -54,6 +54,14 @@ pub fn spawn(store: Arc<Store>, settings: &Settings) {
                 Ok(path) => tracing::info!(file = %path.display(), "scheduled backup written and verified"),
                 Err(error) => {
                     tracing::error!(dir = %schedule.dir.display(), %error, "scheduled backup failed");
+                    match store.record_backup_failure(super::now()) {
+                        Ok(told) => {
+                            tracing::warn!(administrators = told, "administrators told of the failed backup")
+                        }
+                        Err(error) => {
+                            tracing::error!(%error, "could not tell administrators of the failed backup")
+                        }
+                    }
                 }
             }
             std::thread::sleep(schedule.every);
