@@ -11,7 +11,7 @@ use amparo_trust::Secret;
 use clap::Subcommand;
 
 use super::backup_archive::{self, Manifest, Unpacked};
-use super::{now, open_store};
+use super::now;
 use crate::config::{Settings, redact_url};
 use crate::error::{CliError, CliResult};
 
@@ -35,7 +35,7 @@ pub enum BackupCommand {
 
 /// `amparo backup --out FILE`: writes the backup and says what it holds.
 pub fn create(settings: &Settings, url: &str, out: &Path) -> CliResult {
-    let store = open_store(settings, url)?;
+    let store = open_for_backup(settings, url)?;
     let manifest = write_backup(&store, url, out)?;
     say!("backup written to {}", out.display());
     describe(&manifest)?;
@@ -46,6 +46,27 @@ pub fn create(settings: &Settings, url: &str, out: &Path) -> CliResult {
         )));
     }
     Ok(())
+}
+
+/// Opens the store for a backup without writing to it: no migration, no adoption of keys or
+/// rules. A backup copies the database as it is, and must never wait behind a busy server's writers
+/// (a SQLite writer of another process can be kept waiting past its timeout).
+fn open_for_backup(settings: &Settings, url: &str) -> CliResult<Store> {
+    let failed = |e: amparo_store::StoreError| CliError::Failed(format!("database {}: {e}", redact_url(url)));
+    let options = settings.database.options();
+    let store = if amparo_store::is_postgres_url(url) {
+        Store::open_postgres_with(url, BackupKeys::of(settings).sealer()?, &options).map_err(failed)?
+    } else {
+        let path = amparo_store::sqlite_path_from_url(url);
+        if !path.is_file() {
+            return Err(CliError::Invalid(format!("--database: there is no database at {}", path.display())));
+        }
+        let keys = BackupKeys { database_url: url.to_owned(), ..BackupKeys::of(settings) };
+        Store::open_sqlite_with(&path, keys.sealer()?, &options).map_err(failed)?
+    };
+    // A key that does not open what is stored would make a backup no one can verify.
+    store.open_sealed_sample(1).map_err(failed)?;
+    Ok(store)
 }
 
 /// Copies the database behind `store` into the new backup file `out`.

@@ -283,3 +283,27 @@ fn the_wording_of_backup_refusals() {
         shown(Run::new(&["backup", "verify", archive.to_str().unwrap()]).cwd(dir.path()).outcome())
     );
 }
+
+/// PostgreSQL backups need `pg_dump`; without it on PATH the operator is told what to install, and
+/// no backup file is left behind.
+#[test]
+fn a_postgres_backup_without_pg_dump_says_what_to_install() {
+    let Some(db) = TestDatabase::postgres() else {
+        eprintln!("PostgreSQL test skipped: set {}", amparo_store::testing::POSTGRES_URL_VAR);
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let archive = backup_path(dir.path());
+    let empty_path = dir.path().join("bin");
+    std::fs::create_dir(&empty_path).unwrap();
+    Run::new(&["backup", "--out", archive.to_str().unwrap()])
+        .on(&db)
+        .env("PATH", empty_path.to_string_lossy())
+        .outcome()
+        .failure(1, &["pg_dump was not found on PATH", "postgresql-client"]);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the empty bin folder: no partial file"
+    );
+}
