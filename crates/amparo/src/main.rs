@@ -22,7 +22,7 @@ use crate::error::CliResult;
     about = "Humanitarian-parole cases of medically fragile people, none lapsing unseen."
 )]
 struct Cli {
-    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, [smtp]); also AMPARO_CONFIG. `amparo config show` prints what is in force.
+    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, trusted_proxies, backup_dir, backup_every, backup_keep, [smtp], [database]); also AMPARO_CONFIG. `amparo config show` prints what is in force.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
