@@ -22,15 +22,18 @@ pub enum NoticeKind {
     TaskOverdue,
     /// One message a day per person: what is due on their cases.
     DailyDigest,
+    /// A scheduled backup failed (to administrators, at most once a day).
+    BackupFailed,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 5] = [
+    pub const ALL: [NoticeKind; 6] = [
         NoticeKind::DeadlineApproaching,
         NoticeKind::EscalationOpened,
         NoticeKind::TaskAssigned,
         NoticeKind::TaskOverdue,
         NoticeKind::DailyDigest,
+        NoticeKind::BackupFailed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl NoticeKind {
             NoticeKind::TaskAssigned => "task_assigned",
             NoticeKind::TaskOverdue => "task_overdue",
             NoticeKind::DailyDigest => "daily_digest",
+            NoticeKind::BackupFailed => "backup_failed",
         }
     }
 

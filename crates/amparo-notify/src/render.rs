@@ -75,6 +75,7 @@ fn subject(texts: &Texts, language: Language, kind: NoticeKind, facts: &NoticeFa
             let day = facts.digest.as_ref().and_then(|d| d.day).map(|d| d.to_string()).unwrap_or_default();
             texts.get(language, "subject-digest", &[("day", Arg::from(day))])
         }
+        NoticeKind::BackupFailed => texts.get(language, "subject-backup-failed", &[]),
     }
 }
 
@@ -134,6 +135,9 @@ fn lines(texts: &Texts, language: Language, kind: NoticeKind, facts: &NoticeFact
             )]
         }
         NoticeKind::DailyDigest => digest_lines(texts, language, facts),
+        NoticeKind::BackupFailed => {
+            vec![texts.get(language, "body-backup-failed", &[("day", Arg::from(due))])]
+        }
     }
 }
 
@@ -292,5 +296,17 @@ mod tests {
         assert!(rendered.text.contains("…y 2 más."));
         assert!(rendered.text.contains("Tareas pendientes: 2. Vencidas: 1."));
         assert!(rendered.link.ends_with("/notifications"));
+    }
+
+    #[test]
+    fn a_failed_backup_names_the_day_in_each_language() {
+        let facts = NoticeFacts { due: Some("2027-03-01".parse().unwrap()), ..NoticeFacts::default() };
+        let english = render(&texts(), Language::En, NoticeKind::BackupFailed, &facts, None, "http://x");
+        assert_eq!(english.subject, "Amparo: a scheduled backup failed");
+        assert!(english.text.contains("The scheduled backup of 2027-03-01 failed."), "{}", english.text);
+        let spanish = render(&texts(), Language::Es, NoticeKind::BackupFailed, &facts, None, "http://x");
+        assert_eq!(spanish.subject, "Amparo: falló una copia de seguridad programada");
+        assert!(spanish.text.contains("del 2027-03-01"), "{}", spanish.text);
+        assert!(spanish.link.ends_with("/notifications"));
     }
 }

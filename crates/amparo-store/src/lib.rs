@@ -10,6 +10,7 @@
 mod access;
 mod accounts;
 mod audit;
+pub mod backup;
 mod case_list;
 mod cases;
 mod columns;

@@ -22,7 +22,7 @@ use crate::error::CliResult;
     about = "Humanitarian-parole cases of medically fragile people, none lapsing unseen."
 )]
 struct Cli {
-    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, [smtp]); also AMPARO_CONFIG. `amparo config show` prints what is in force.
+    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, trusted_proxies, backup_dir, backup_every, backup_keep, [smtp], [database]); also AMPARO_CONFIG. `amparo config show` prints what is in force.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -105,6 +105,25 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: commands::audit::AuditCommand,
+    },
+    /// A consistent copy of the database while it serves (`--out FILE`), or `verify FILE`.
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        #[command(subcommand)]
+        command: Option<commands::backup::BackupCommand>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The backup file to write (a tar archive: manifest.json and the database copy; never the key).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Put a backup into an empty place: a new SQLite file, or an empty PostgreSQL database or schema.
+    Restore {
+        /// The backup file (made by `amparo backup --out`).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
     /// Notifications: the day's reminders and digests, email delivery, the outbox.
     Notify {
@@ -245,6 +264,12 @@ fn run(cli: Cli) -> CliResult {
         Command::Config { command } => commands::config::run(command, settings),
         Command::Audit { command } => commands::audit::run(command, &settings),
         Command::Notify { command } => commands::notify::run(command, &settings),
+        Command::Backup { command: Some(command), .. } => commands::backup::run(command, &settings),
+        Command::Backup { command: None, db, out } => match out {
+            Some(out) => commands::backup::create(&settings, &settings.database(db.database), &out),
+            None => Err(error::CliError::Invalid("say --out FILE, or `amparo backup verify FILE`".into())),
+        },
+        Command::Restore { from, db } => commands::backup::restore(&from, &settings.database(db.database)),
         Command::Import { db, org, files } => {
             commands::data::import(&settings, &settings.database(db.database), org.org.as_deref(), &files)
         }

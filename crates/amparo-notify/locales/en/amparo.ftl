@@ -141,3 +141,7 @@ letter-caseworker = Your caseworker: { $name }
 letter-caseworker-email = Email: { $email }
 letter-nobody = Call the office of { $organisation }.
 letter-disclaimer = These dates are computed from the papers you gave us. Bring any new letter from the government to us right away: it may change them.
+
+# Scheduled backups (to administrators)
+subject-backup-failed = Amparo: a scheduled backup failed
+body-backup-failed = The scheduled backup of { $day } failed. Read the server's log, check the backup folder and the free space on its disk, then take a backup by hand with amparo backup --out FILE and check it with amparo backup verify FILE.

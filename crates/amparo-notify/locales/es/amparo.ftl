@@ -141,3 +141,7 @@ letter-caseworker = La persona encargada de su caso: { $name }
 letter-caseworker-email = Correo electrónico: { $email }
 letter-nobody = Llame a la oficina de { $organisation }.
 letter-disclaimer = Estas fechas se calculan con los documentos que usted nos dio. Tráiganos enseguida cualquier carta nueva del gobierno: puede cambiarlas.
+
+# Scheduled backups (to administrators)
+subject-backup-failed = Amparo: falló una copia de seguridad programada
+body-backup-failed = Falló la copia de seguridad programada del { $day }. Lea el registro del servidor, revise la carpeta de copias y el espacio libre en su disco, y luego haga una copia a mano con amparo backup --out ARCHIVO y compruébela con amparo backup verify ARCHIVO.

@@ -208,6 +208,26 @@ fn verify_all(
         .collect()
 }
 
+/// A checkpoint of every chain's head as `tx` sees them, when every chain verifies (else the
+/// reports): [`Store::audit_checkpoint`], and a backup's manifest read in the backup's snapshot.
+pub(crate) fn checkpoint_in(
+    tx: &mut dyn Tx,
+    keys: &KeySet,
+    now: DateTime<Utc>,
+) -> StoreResult<Result<AuditCheckpoint, Vec<ChainReport>>> {
+    let reports = verify_all(tx, keys, &[])?;
+    if reports.iter().any(|r| r.outcome.is_err()) {
+        return Ok(Err(reports));
+    }
+    let mut heads = Vec::new();
+    for report in &reports {
+        if let Some(head) = table_head(tx, &report.chain)? {
+            heads.push((report.chain.clone(), head));
+        }
+    }
+    Ok(Ok(AuditCheckpoint::sign(keys, now, heads)))
+}
+
 /// Anchors every chain that has entries and no anchor, keyed links starting after its newest entry.
 fn anchor_unkeyed_chains(tx: &mut dyn Tx, keys: &KeySet) -> StoreResult<()> {
     let anchored = anchor::anchored_chains(tx)?;
@@ -269,19 +289,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Result<AuditCheckpoint, Vec<ChainReport>>> {
         let keys = self.sealer().keys();
-        self.read(|tx| {
-            let reports = verify_all(tx, &keys, &[])?;
-            if reports.iter().any(|r| r.outcome.is_err()) {
-                return Ok(Err(reports));
-            }
-            let mut heads = Vec::new();
-            for report in &reports {
-                if let Some(head) = table_head(tx, &report.chain)? {
-                    heads.push((report.chain.clone(), head));
-                }
-            }
-            Ok(Ok(AuditCheckpoint::sign(&keys, now, heads)))
-        })
+        self.read(|tx| checkpoint_in(tx, &keys, now))
     }
 
     /// Anchors, once, the chains written before the audit trail was keyed: each keeps its plain

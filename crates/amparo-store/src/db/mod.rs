@@ -4,15 +4,19 @@
 
 pub mod migrate;
 pub mod options;
+pub mod pg_dump;
 mod pg_tls;
 mod pg_url;
 pub mod postgres;
 pub mod sqlite;
+pub mod sqlite_backup;
 mod sqlite_disk;
 mod sqlite_files;
 mod tx;
 
 pub use tx::{DbFailure, DbResult, Row, Tx, Value};
+
+use std::path::Path;
 
 use crate::error::StoreResult;
 
@@ -93,6 +97,12 @@ pub trait Engine: Send + Sync + 'static {
     fn lift_statement_timeout(&self) -> Option<&'static str> {
         None
     }
+
+    /// Copies the whole database, as it is at one moment, into the new file `out`, having run
+    /// `facts` inside that same moment, so that what `facts` reads describes the copy exactly and
+    /// the copy holds every write committed before it began: SQLite writes a database file,
+    /// PostgreSQL has `pg_dump` write a custom-format archive. Writers carry on meanwhile.
+    fn backup(&self, out: &Path, facts: &mut Work<'_>) -> StoreResult<()>;
 
     /// Checks the database's own structures; an engine that checks them as it reads says so.
     fn integrity_check(&self) -> StoreResult<()>;

@@ -49,6 +49,8 @@ impl r2d2::ManageConnection for Manager {
 /// PostgreSQL behind a pool of connections.
 pub struct PgEngine {
     pool: r2d2::Pool<Manager>,
+    /// As given, for `pg_dump`.
+    url: String,
 }
 
 impl PgEngine {
@@ -85,7 +87,7 @@ impl PgEngine {
             .min_idle(Some(1))
             .connection_timeout(options.connect_timeout)
             .build(manager)?;
-        Ok(PgEngine { pool })
+        Ok(PgEngine { pool, url: url.to_owned() })
     }
 
     fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
@@ -105,6 +107,25 @@ impl Engine for PgEngine {
 
     fn migrations(&self) -> &'static [Migration] {
         migrate::POSTGRES
+    }
+
+    /// A read-only transaction at repeatable read exports its snapshot; `facts` reads in it and
+    /// `pg_dump` dumps that same snapshot while the transaction stays open.
+    fn backup(&self, out: &std::path::Path, facts: &mut Work<'_>) -> StoreResult<()> {
+        let mut connection = self.conn()?;
+        let PgConnection { client, statements } = &mut *connection;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        // Counting every row of a large installation is the data's time, not a stuck server.
+        tx.batch_execute("SET LOCAL statement_timeout = 0")?;
+        let snapshot: String = tx.query_one("SELECT pg_export_snapshot()", &[])?.get(0);
+        facts(&mut PgTx { client: &mut tx, statements })?;
+        super::pg_dump::dump(&self.url, &snapshot, out)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// PostgreSQL has no whole-database check to run from a client (`amcheck` is an extension an

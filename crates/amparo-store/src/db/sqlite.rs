@@ -193,6 +193,11 @@ impl Engine for SqliteEngine {
         Some(DiskReport { free_bytes, warning_bytes: self.low_space_warning_bytes, reserve_held })
     }
 
+    fn backup(&self, out: &Path, facts: &mut Work<'_>) -> StoreResult<()> {
+        let conn = self.conn()?;
+        super::sqlite_backup::copy_snapshot(&conn, out, facts)
+    }
+
     fn integrity_check(&self) -> StoreResult<()> {
         let conn = self.conn()?;
         let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
@@ -289,7 +294,7 @@ impl From<rusqlite::Error> for DbFailure {
 }
 
 /// SQLite: a connection or transaction (a `rusqlite::Transaction` dereferences to one).
-struct SqliteTx<'a>(&'a rusqlite::Connection);
+pub(super) struct SqliteTx<'a>(pub(super) &'a rusqlite::Connection);
 
 impl rusqlite::ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {

@@ -5,6 +5,7 @@
 //! (deadlines approaching, tasks overdue, the digest) are computed by [`Store::record_daily_notices`].
 //! Every notice carries a key unique per person, so writing it twice writes it once.
 
+mod backups;
 mod daily;
 mod feeds;
 pub(crate) use feeds::revoke_feeds_of;

@@ -9,6 +9,7 @@ mod access;
 mod answers;
 mod audit_chain;
 mod backends;
+mod backup_notices;
 mod bulk_import;
 mod closure;
 mod connections;

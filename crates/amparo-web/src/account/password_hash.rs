@@ -8,18 +8,21 @@
 
 use amparo_trust::password_policy;
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 /// Hashes a password, normalised, into a PHC string with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, String> {
     let password = password_policy::normalise(password);
     let mut salt_bytes = [0u8; 16];
     getrandom::fill(&mut salt_bytes).map_err(|e| format!("random salt: {e}"))?;
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| format!("salt: {e}"))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| format!("hash: {e}"))
+    PasswordHasher::<PasswordHash>::hash_password_with_salt(
+        &Argon2::default(),
+        password.as_bytes(),
+        &salt_bytes,
+    )
+    .map(|h| h.to_string())
+    .map_err(|e| format!("hash: {e}"))
 }
 
 /// How a password matched a stored hash.
@@ -88,8 +91,13 @@ mod tests {
     #[test]
     fn a_hash_of_the_raw_form_matches_and_asks_to_be_replaced() {
         // A hash made before normalisation: of the decomposed text as typed.
-        let salt = SaltString::encode_b64(&[7u8; 16]).unwrap();
-        let raw = Argon2::default().hash_password(DECOMPOSED.as_bytes(), &salt).unwrap().to_string();
+        let raw = PasswordHasher::<PasswordHash>::hash_password_with_salt(
+            &Argon2::default(),
+            DECOMPOSED.as_bytes(),
+            &[7u8; 16],
+        )
+        .unwrap()
+        .to_string();
         assert_eq!(check_password(DECOMPOSED, &raw), PasswordMatch::Raw);
         assert_eq!(check_password(COMPOSED, &raw), PasswordMatch::No, "only what was typed then matches");
         assert_eq!(check_password("another password entirely", &raw), PasswordMatch::No);

@@ -13,6 +13,9 @@ macro_rules! say {
 
 pub mod admin;
 pub mod audit;
+pub mod backup;
+pub mod backup_archive;
+pub mod backup_schedule;
 pub mod config;
 pub mod data;
 pub mod deadlines;

@@ -23,6 +23,7 @@ pub fn run(settings: &Settings) -> CliResult {
              production keep the key elsewhere (amparo key generate --out PATH, then AMPARO_KEY_FILE=PATH)"
         );
     }
+    super::backup_schedule::spawn(store.clone(), settings);
     let proxies = &settings.trusted_proxies.value;
     serve_store(store, &settings.bind.value, settings.secure_cookies.value, None, &settings.notify, proxies)
 }

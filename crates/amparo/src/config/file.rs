@@ -30,6 +30,11 @@ pub struct FileConfig {
     /// Reverse proxies (CIDRs such as `10.0.0.5/32`) whose `Forwarded` / `X-Forwarded-For` is
     /// believed for the client's address.
     pub trusted_proxies: Option<Vec<String>>,
+    /// `amparo serve` writes a verified backup into this folder every `backup_every` (e.g. `6h`),
+    /// keeping the newest `backup_keep`.
+    pub backup_dir: Option<std::path::PathBuf>,
+    pub backup_every: Option<String>,
+    pub backup_keep: Option<u32>,
     /// The connection pool, timeouts, TLS to PostgreSQL and the disk under SQLite.
     pub database: Option<super::database::DatabaseFileSettings>,
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use amparo_notify::{SmtpFileSettings, SmtpSettings};
 use amparo_trust::Secret;
 
+use super::backups::{BackupFileSettings, BackupSettings};
 use super::database::DatabaseSettings;
 use super::file::{ConfigError, FileConfig};
 use super::source::{Setting, Source};
@@ -57,6 +58,8 @@ pub struct Settings {
     pub trusted_proxies: Setting<amparo_web::TrustedProxies>,
     /// The `[database]` section: pool, timeouts, TLS, disk.
     pub database: DatabaseSettings,
+    /// Scheduled backups from `amparo serve`.
+    pub backups: BackupSettings,
 }
 
 impl Settings {
@@ -92,6 +95,9 @@ impl Settings {
             trusted_proxies.source,
         );
         let database = DatabaseSettings::resolve(file.database, &in_file(), env)?;
+        let backup_file =
+            BackupFileSettings { dir: file.backup_dir, every: file.backup_every, keep: file.backup_keep };
+        let backups = BackupSettings::resolve(backup_file, &in_file(), env)?;
         let public_url = Setting::unset()
             .or_later(file.public_url, in_file())
             .or_later(env("AMPARO_PUBLIC_URL"), Source::Environment("AMPARO_PUBLIC_URL"));
@@ -130,6 +136,7 @@ impl Settings {
             config_file,
             trusted_proxies,
             database,
+            backups,
         })
     }
 

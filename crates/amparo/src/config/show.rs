@@ -115,6 +115,14 @@ pub fn render(settings: &Settings) -> String {
     ));
     lines.push(plain("database.audit_reserve_mib", &database.audit_reserve_mib));
     lines.push(plain("database.low_space_warning_mib", &database.low_space_warning_mib));
+    let backups = &settings.backups;
+    lines.push(line(
+        "backup_dir",
+        path_or(&backups.dir, "(none: no scheduled backups)"),
+        &backups.dir.source,
+    ));
+    lines.push(line("backup_every", super::backups::show_every(backups.every.value), &backups.every.source));
+    lines.push(plain("backup_keep", &backups.keep));
     let name_width = lines.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
     let value_width = lines.iter().map(|l| l.value.chars().count()).max().unwrap_or(0);
     lines

@@ -8,6 +8,7 @@
 mod support;
 
 mod audit;
+mod backups;
 mod config;
 mod deadlines;
 mod email;

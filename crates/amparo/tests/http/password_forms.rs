@@ -2,7 +2,8 @@
 //! one password however its accented letters were typed, and hashes made before passwords were
 //! normalised keep working and are replaced by normalised ones.
 
-use argon2::password_hash::{PasswordHasher as _, SaltString};
+use argon2::password_hash::PasswordHasher;
+use argon2::password_hash::phc::PasswordHash;
 
 use crate::support::{RouterApp, hidden_field};
 use amparo_store::testing::TestDatabase;
@@ -53,8 +54,13 @@ fn finding_12_a_decomposed_password_signs_in_composed(db: &TestDatabase) {
 /// and the upgrade is logged without the password.
 fn finding_12_a_hash_of_the_raw_form_is_upgraded_at_sign_in(db: &TestDatabase) {
     let app = RouterApp::start(db);
-    let salt = SaltString::encode_b64(&[9u8; 16]).unwrap();
-    let legacy = argon2::Argon2::default().hash_password(DECOMPOSED.as_bytes(), &salt).unwrap().to_string();
+    let legacy = PasswordHasher::<PasswordHash>::hash_password_with_salt(
+        &argon2::Argon2::default(),
+        DECOMPOSED.as_bytes(),
+        &[9u8; 16],
+    )
+    .unwrap()
+    .to_string();
     set_hash(db, &legacy);
     assert_eq!(sign_in(&app, COMPOSED), 401, "the old hash knows only the form typed then");
     assert_eq!(stored_hash(db), legacy, "a refused attempt changes nothing");
