@@ -4,6 +4,7 @@
 pub mod amount;
 pub mod calendar;
 pub mod case;
+pub mod case_edit;
 pub mod case_file;
 pub mod date;
 pub mod event;

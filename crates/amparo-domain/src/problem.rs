@@ -212,6 +212,28 @@ pub enum Problem {
         id: String,
         on: Date,
     },
+    /// Another case of the organisation already has this reference.
+    ReferenceTaken {
+        reference: String,
+    },
+    /// The patient is the case's principal: they can be edited, never removed.
+    PatientNotRemovable,
+    /// A person the timeline or the medical profile names cannot be removed (`by` is the event's id,
+    /// or `medical`).
+    PersonStillNamed {
+        key: String,
+        by: String,
+    },
+    /// The event is already void.
+    AlreadyVoided {
+        id: String,
+    },
+    /// Another event links to this one (`by` supersedes or answers it), so voiding it would leave a
+    /// link to nothing: void `by` first.
+    EventLinked {
+        id: String,
+        by: String,
+    },
     /// Anything serde reports that none of the above describes; its words are kept as they are.
     Unreadable {
         detail: String,
@@ -274,6 +296,11 @@ impl Problem {
             Problem::AlreadySuperseded { .. } => "already-superseded",
             Problem::NotAnswerable { .. } => "not-answerable",
             Problem::AnswerBeforeNotice { .. } => "answer-before-notice",
+            Problem::ReferenceTaken { .. } => "reference-taken",
+            Problem::PatientNotRemovable => "patient-not-removable",
+            Problem::PersonStillNamed { .. } => "person-still-named",
+            Problem::AlreadyVoided { .. } => "already-voided",
+            Problem::EventLinked { .. } => "event-linked",
             Problem::Unreadable { .. } => "unreadable",
         }
     }
@@ -341,6 +368,11 @@ impl Problem {
             Problem::AlreadySuperseded { id: "e2".into() },
             Problem::NotAnswerable { id: "e2".into(), expected: "rfe_received".into() },
             Problem::AnswerBeforeNotice { id: "e2".into(), on: day(20) },
+            Problem::ReferenceTaken { reference: "HP-2026-001".into() },
+            Problem::PatientNotRemovable,
+            Problem::PersonStillNamed { key: "m1".into(), by: "e2".into() },
+            Problem::AlreadyVoided { id: "e2".into() },
+            Problem::EventLinked { id: "e2".into(), by: "e3".into() },
             Problem::Unreadable { detail: "number out of range".into() },
         ]
     }
@@ -506,6 +538,22 @@ impl fmt::Display for Problem {
             }
             Problem::AnswerBeforeNotice { id, on } => {
                 write!(f, "event {id:?} is dated {on}, after this answer")
+            }
+            Problem::ReferenceTaken { reference } => {
+                write!(f, "another case of this organisation already has the reference {reference:?}")
+            }
+            Problem::PatientNotRemovable => {
+                f.write_str("the patient cannot be removed from the case; edit their details instead")
+            }
+            Problem::PersonStillNamed { key, by } if by == "medical" => {
+                write!(f, "{key:?} is the person the medical profile is about; change the profile first")
+            }
+            Problem::PersonStillNamed { key, by } => {
+                write!(f, "{key:?} is named by event {by:?} on the timeline; void or correct that event first")
+            }
+            Problem::AlreadyVoided { id } => write!(f, "event {id:?} is already void"),
+            Problem::EventLinked { id, by } => {
+                write!(f, "event {by:?} links to event {id:?}; void {by:?} first")
             }
             Problem::Unreadable { detail } => f.write_str(detail),
         }

@@ -32,9 +32,9 @@ const INSERT_CASES: &str = "INSERT INTO cases (org_id, id, reference, program, v
      class_of_admission, triage, status, patient_sort, due_sort, search_terms)";
 const CASE_WIDTH: usize = 21;
 const SKIP_TAKEN_REFERENCE: &str = " ON CONFLICT (org_id, reference) DO NOTHING";
-const INSERT_PEOPLE: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, \
+pub(crate) const INSERT_PEOPLE: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, \
      family_name, birth_date, a_number, citizenship, preferred_language)";
-const PERSON_WIDTH: usize = 11;
+pub(crate) const PERSON_WIDTH: usize = 11;
 /// How many imported cases' ids the import's audit entry lists (the count is always there).
 const IMPORT_IDS_AUDITED: usize = 1000;
 /// One import transaction, with the engine's bulk-load tuning around it; `expected` is how many cases
@@ -264,7 +264,7 @@ fn taken_reference(
 }
 
 /// A person's row, with the birth date and A-number sealed.
-fn person_values(
+pub(crate) fn person_values(
     sealer: &Sealer,
     (org, case): (&Value, &Value),
     (org_id, case_id): (&str, &str),

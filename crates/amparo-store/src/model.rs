@@ -148,8 +148,17 @@ pub struct StoredCase {
     pub org_id: OrgId,
     pub version: i64,
     pub file: CaseFile,
+    /// The timeline's voided events (in timeline order); `file.events` still holds them as written.
+    pub voids: Vec<amparo_domain::case_edit::EventVoid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl StoredCase {
+    /// The case as derivation reads it: the timeline without its voided events.
+    pub fn in_force(&self) -> CaseFile {
+        amparo_domain::case_edit::in_force(&self.file, &self.voids)
+    }
 }
 
 /// One line of the case list.

@@ -101,6 +101,7 @@ pub fn assemble_case(
         org_id: OrgId(case.org_id),
         version: case.version,
         file: CaseFile { case: record, events },
+        voids: Vec::new(),
         created_at: from_millis(case.created_at),
         updated_at: from_millis(case.updated_at),
     })

@@ -163,6 +163,9 @@ pub fn reseal_case(tx: &mut dyn Tx, sealer: &Sealer, at: &Cursor) -> StoreResult
         }
     }
 
+    rewritten += cases::history::reseal(tx, sealer, org, case)?;
+    rewritten += cases::voids::reseal(tx, sealer, org, case)?;
+
     // Blind indexes cannot be re-keyed without the identifiers: rebuild them from the case itself.
     let current = sealer.current_key_id().to_string();
     let stale_index = tx.query_int(COUNT_STALE_IDENTIFIERS, &[org.into(), case.into(), current.into()])? > 0;

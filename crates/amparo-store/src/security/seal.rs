@@ -39,6 +39,11 @@ pub enum Field {
     EventBody,
     TaskNote,
     SecondFactorSecret,
+    /// A case history entry's fields before and after: they copy birth dates, A-numbers and
+    /// medical facts.
+    CaseHistoryChanges,
+    /// Why an event was voided (free text, as event bodies are).
+    EventVoidReason,
 }
 
 impl Field {
@@ -52,6 +57,8 @@ impl Field {
             Field::EventBody => ("events", "body"),
             Field::TaskNote => ("tasks", "note"),
             Field::SecondFactorSecret => ("second_factors", "secret"),
+            Field::CaseHistoryChanges => ("case_history", "changes"),
+            Field::EventVoidReason => ("event_voids", "reason"),
         }
     }
 }

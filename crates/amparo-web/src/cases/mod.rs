@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api;
 pub mod calendar;
+pub mod edit;
 pub mod events;
 pub mod intake;
 pub mod letter;
@@ -33,4 +34,5 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/api/v1/cases/{id}", Needs(ViewCases), get(api::get_case))
         .add("GET", "/api/v1/cases/{id}/answerable", Needs(ViewCases), get(api::answerable_notices))
         .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
+        .merge(edit::routes())
 }

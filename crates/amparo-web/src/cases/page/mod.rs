@@ -71,7 +71,7 @@ pub(crate) async fn render_case_with(
     let id = case.id.clone();
     let may_share =
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
-    let (policy, mut triage, shares, recordings) = state
+    let (policy, mut triage, shares, recordings, history) = state
         .with_store(move |store| {
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
@@ -81,7 +81,8 @@ pub(crate) async fn render_case_with(
             };
             let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
             let recordings = store.event_recordings(&org, &id)?;
-            Ok((store.policy(&org)?, triage, shares, recordings))
+            let history = store.case_history(&org, &id)?;
+            Ok((store.policy(&org)?, triage, shares, recordings, history))
         })
         .await?;
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
@@ -89,8 +90,15 @@ pub(crate) async fn render_case_with(
     // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
-    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    let derivation = amparo_domain::derive(&case.in_force(), today, &policy, state.store.rules());
     let lang = signed_in.lang();
+    let edits = crate::cases::edit::views::section(
+        lang,
+        &signed_in.user,
+        &case,
+        (&history, &triage.users),
+        form.edit.as_ref(),
+    );
     if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         // Statuses and deadlines are derived from the whole timeline above; the timeline itself,
         // escalations and other people's tasks are legal work a clinician does not read.
@@ -119,6 +127,9 @@ pub(crate) async fn render_case_with(
         &recorded,
     );
     page.sharing = sharing;
+    page.edits = edits;
+    crate::cases::edit::timeline::name_voiders(lang, &mut page.events, &case.voids, &triage.users);
+    page.may_void = crate::cases::edit::views::may_void(&signed_in.user);
     Ok((status, crate::ui::render(&page)).into_response())
 }
 
@@ -133,7 +144,7 @@ pub async fn case_print(
     let policy = state.with_store(move |store| store.policy(&org)).await?;
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
-    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    let derivation = amparo_domain::derive(&case.in_force(), today, &policy, state.store.rules());
     if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         case.file.events.clear();
     }
@@ -279,6 +290,7 @@ fn case_view(
                 .unwrap_or_else(|| lang.t("timeline-everyone")),
             details: event_details(lang, e, derivation),
             superseded_by: superseded_by(e),
+            voided: crate::cases::edit::timeline::void_line(lang, &stored.voids, index, None),
             unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
             recorded: recorded.get(index).cloned(),
         })
@@ -343,6 +355,8 @@ fn case_view(
         untranslated: languages_without_texts(&stored.file),
         events: timeline,
         sharing: None,
+        edits: Default::default(),
+        may_void: false,
     }
 }
 
