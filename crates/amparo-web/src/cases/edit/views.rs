@@ -59,6 +59,8 @@ pub struct PersonForm {
     pub fields: Vec<FieldView>,
     /// Whether the remove button is offered (never for the patient).
     pub removable: bool,
+    /// Open: a refused edit of this person came back.
+    pub open: bool,
 }
 
 /// Everything of editing the case page shows.
@@ -78,6 +80,20 @@ pub struct EditSection {
     pub open: Option<String>,
     pub errors: Vec<FieldError>,
     pub conflict: Option<String>,
+    /// The reason typed in a refused void, shown again in its form.
+    pub typed_reason: String,
+}
+
+impl EditSection {
+    /// Whether the form `form` came back refused, and so is shown open.
+    pub fn is_open(&self, form: &str) -> bool {
+        self.open.as_deref() == Some(form)
+    }
+
+    /// Whether the void form of the event `id` came back refused.
+    pub fn void_open(&self, id: &str) -> bool {
+        self.open.as_deref().and_then(|f| f.strip_prefix("void-")) == Some(id)
+    }
 }
 
 /// Who may void events shown on the timeline: the roles that record them.
@@ -104,6 +120,10 @@ pub fn section(
         open: refused.map(|r| r.form.clone()),
         errors: refused.map(|r| r.errors.clone()).unwrap_or_default(),
         conflict: refused.and_then(|r| r.conflict.clone()),
+        typed_reason: refused
+            .and_then(|r| r.form.strip_prefix("void-").and_then(|id| r.params.get(&format!("void-{id}-reason"))))
+            .unwrap_or_default()
+            .to_owned(),
         ..EditSection::default()
     };
     if may_edit {
@@ -119,6 +139,7 @@ pub fn section(
                     name: p.full_name(),
                     fields: person_fields(lang, &form, &current, typed(&form)),
                     removable: p.role != PersonRole::Patient,
+                    open: refused.is_some_and(|r| r.form == form),
                 }
             })
             .collect();
