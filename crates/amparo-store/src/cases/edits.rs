@@ -71,7 +71,7 @@ pub(crate) fn bump_and_derive(
 }
 
 /// A record error as a field error, so the web app words it in the reader's language.
-fn as_field(error: CaseFileError) -> StoreError {
+pub(crate) fn as_field(error: CaseFileError) -> StoreError {
     match error {
         CaseFileError::Field { path, problem, .. } => StoreError::Field { path, problem },
         other => StoreError::CaseFile(other),

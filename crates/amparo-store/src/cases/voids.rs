@@ -82,7 +82,7 @@ impl Store {
                 .position(|e| e.id.as_deref() == Some(event_id))
                 .map(|index| index as i64 + 1)
                 .ok_or_else(|| StoreError::NotFound("event".into()))?;
-            case_edit::check_void(&stored.file, &stored.voids, seq, reason)?;
+            case_edit::check_void(&stored.file, &stored.voids, seq, reason).map_err(edits::as_field)?;
             let void = EventVoid {
                 seq,
                 event: Some(event_id.to_owned()),

@@ -10,6 +10,7 @@ mod answers;
 mod audit_chain;
 mod backends;
 mod bulk_import;
+mod case_edits;
 mod connections;
 mod contract;
 mod duplicates;
