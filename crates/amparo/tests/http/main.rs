@@ -8,6 +8,7 @@
 mod support;
 
 mod audit_trail;
+mod case_edits;
 mod authorization;
 mod case_forms;
 mod case_list;
