@@ -76,7 +76,10 @@ impl CaseEdit {
                     return Err(field("key", Problem::PatientNotRemovable));
                 }
                 if record.medical.as_ref().is_some_and(|m| &m.person == key) {
-                    return Err(field("key", Problem::PersonStillNamed { key: key.clone(), by: "medical".into() }));
+                    return Err(field(
+                        "key",
+                        Problem::PersonStillNamed { key: key.clone(), by: "medical".into() },
+                    ));
                 }
                 let named_by = file.events.iter().enumerate().find(|(_, e)| {
                     e.persons.as_ref().is_some_and(|persons| persons.iter().any(|p| p == key))
@@ -177,8 +180,18 @@ pub fn record_changes(
 ) -> Vec<(HistoryAction, Option<PersonKey>, Vec<FieldChange>)> {
     let mut entries = Vec::new();
     let mut case_changes = Vec::new();
-    push_change(&mut case_changes, "reference", Some(before.reference.to_string()), Some(after.reference.to_string()));
-    push_change(&mut case_changes, "program", Some(before.program.as_str().into()), Some(after.program.as_str().into()));
+    push_change(
+        &mut case_changes,
+        "reference",
+        Some(before.reference.to_string()),
+        Some(after.reference.to_string()),
+    );
+    push_change(
+        &mut case_changes,
+        "program",
+        Some(before.program.as_str().into()),
+        Some(after.program.as_str().into()),
+    );
     case_changes.extend(object_changes("medical.", &to_value(&before.medical), &to_value(&after.medical)));
     if !case_changes.is_empty() {
         entries.push((HistoryAction::CaseUpdated, None, case_changes));
@@ -259,7 +272,8 @@ pub fn in_force(file: &CaseFile, voids: &[EventVoid]) -> CaseFile {
         .filter(|(index, _)| !voids.iter().any(|v| v.seq == *index as i64 + 1))
         .map(|(_, event)| event.clone())
         .collect();
-    CaseFile { case: file.case.clone(), events }
+    // The voids are spent: the events they name are gone.
+    CaseFile { case: file.case.clone(), events, extensions: Default::default() }
 }
 
 /// Whether the event at `seq` (from 1) may be voided with `reason`: it is not void already, no
@@ -275,9 +289,10 @@ pub fn check_void(file: &CaseFile, voids: &[EventVoid], seq: i64, reason: &str) 
     }
     if let Some(target) = &file.events[index].id {
         let live = in_force(file, voids);
-        let linking = live.events.iter().find(|e| {
-            e.supersedes.as_ref() == Some(target) || e.answers.as_ref() == Some(target)
-        });
+        let linking = live
+            .events
+            .iter()
+            .find(|e| e.supersedes.as_ref() == Some(target) || e.answers.as_ref() == Some(target));
         if let Some(by) = linking {
             let by = by.id.clone().unwrap_or_default();
             return Err(field("event", Problem::EventLinked { id: name, by }));

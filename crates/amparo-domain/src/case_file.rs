@@ -8,6 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, PersonRole};
+use crate::case_file_extensions::Extensions;
 use crate::date::Date;
 use crate::event::{Event, EventKind, RawEvent, answered_type};
 use crate::problem::Problem;
@@ -35,6 +36,8 @@ pub const MAX_DAYS_TO_CRITICAL_HARM: i64 = 36_500;
 pub struct CaseFile {
     pub case: CaseRecord,
     pub events: Vec<Event>,
+    /// The document's optional sections (`case_file_extensions`).
+    pub extensions: Extensions,
 }
 
 /// Something worth telling the person importing the file that does not make it invalid.
@@ -77,6 +80,10 @@ struct RawCaseFile {
     case: CaseRecord,
     #[serde(deserialize_with = "crate::objects::objects")]
     events: Vec<RawEvent>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    history: Vec<crate::case_edit::HistoryEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    voids: Vec<crate::case_edit::EventVoid>,
 }
 
 impl CaseFile {
@@ -105,7 +112,8 @@ impl CaseFile {
                 .map_err(|e| CaseFileError::field(format!("events[{index}].{}", e.field), e.problem))?;
             events.push(event);
         }
-        let file = CaseFile { case: raw.case, events };
+        let extensions = Extensions { history: raw.history, voids: raw.voids };
+        let file = CaseFile { case: raw.case, events, extensions };
         let warnings = file.validate()?;
         Ok((file, warnings))
     }
@@ -116,9 +124,16 @@ impl CaseFile {
             format: FORMAT.to_owned(),
             case: self.case.clone(),
             events: self.events.iter().map(RawEvent::from).collect(),
+            history: self.extensions.history.clone(),
+            voids: self.extensions.voids.clone(),
         };
         // Serialising plain data into a String cannot fail; fall back to an empty object rather than panic.
         serde_json::to_string_pretty(&raw).unwrap_or_else(|_| String::from("{}"))
+    }
+
+    /// The case as derivation reads it: the timeline without its voided events.
+    pub fn in_force(&self) -> CaseFile {
+        crate::case_edit::in_force(self, &self.extensions.voids)
     }
 
     /// Every rule of the format beyond types, in the order a reader would check them.
@@ -139,6 +154,7 @@ impl CaseFile {
                 earlier_ids.insert(id);
             }
         }
+        self.extensions.validate(&self.events)?;
         Ok(warnings)
     }
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod case;
 pub mod case_edit;
 pub mod case_file;
+pub mod case_file_extensions;
 pub mod date;
 pub mod event;
 pub mod identifiers;

@@ -549,7 +549,10 @@ impl fmt::Display for Problem {
                 write!(f, "{key:?} is the person the medical profile is about; change the profile first")
             }
             Problem::PersonStillNamed { key, by } => {
-                write!(f, "{key:?} is named by event {by:?} on the timeline; void or correct that event first")
+                write!(
+                    f,
+                    "{key:?} is named by event {by:?} on the timeline; void or correct that event first"
+                )
             }
             Problem::AlreadyVoided { id } => write!(f, "event {id:?} is already void"),
             Problem::EventLinked { id, by } => {

@@ -13,6 +13,7 @@ use crate::cases::identifiers::{
     IDENTIFIER_WIDTH, INSERT_IDENTIFIERS, event_identifiers, person_identifiers,
 };
 use crate::cases::{SELECT_CASE_ID_BY_REFERENCE, rows};
+use crate::cases::{history, voids};
 use crate::columns::legal_today;
 use crate::db::{Tx, Value};
 use crate::derivation::buffer::DerivedRows;
@@ -135,6 +136,9 @@ struct NewCases {
     people: RowBuffer<{ PERSON_WIDTH }>,
     events: RowBuffer<{ EVENT_WIDTH }>,
     identifiers: RowBuffer<{ IDENTIFIER_WIDTH }>,
+    /// The optional sections a file may carry: its history and its voided events.
+    history: RowBuffer<{ history::HISTORY_WIDTH }>,
+    voids: RowBuffer<{ voids::VOID_WIDTH }>,
     derived: DerivedRows,
 }
 
@@ -152,6 +156,8 @@ impl NewCases {
             people: RowBuffer::new(INSERT_PEOPLE),
             events: RowBuffer::new(INSERT_EVENTS),
             identifiers: RowBuffer::new(INSERT_IDENTIFIERS),
+            history: RowBuffer::new(history::INSERT_HISTORY),
+            voids: RowBuffer::new(voids::INSERT_VOIDS),
             derived: DerivedRows::new(),
         };
         let org = Value::Shared(context.org.as_str().into());
@@ -177,8 +183,16 @@ impl NewCases {
         let case = Value::Shared(id.as_str().into());
         let (sealer, org_id) = (context.sealer, context.org.as_str());
         let medical = rows::medical_to_json(&file.case.medical)?;
+        // Derivation leaves voided events out; a file without voids is read as it is (no copy).
+        let in_force;
+        let live = if file.extensions.voids.is_empty() {
+            file
+        } else {
+            in_force = file.in_force();
+            &in_force
+        };
         // A new case has no assignments yet, so no attorney.
-        let derived = derivation::rows::derive_rows(file, derive.today, derive.policy, derive.rules, false)?;
+        let derived = derivation::rows::derive_rows(live, derive.today, derive.policy, derive.rules, false)?;
         let t = derived.triage;
         self.cases.push([
             org.clone(),
@@ -211,6 +225,12 @@ impl NewCases {
             let body = seal_event_body(sealer, (org_id, id.as_str()), event, seq)?;
             self.events.push(event_values((org, &case), event, (seq, body), now, context.actor)?);
         }
+        for void in &file.extensions.voids {
+            self.voids.push(voids::void_values(sealer, (org_id, id.as_str()), void)?);
+        }
+        for (seq, entry) in (1..).zip(&file.extensions.history) {
+            self.history.push(history::history_values(sealer, (org_id, id.as_str()), seq, entry)?);
+        }
         let key_id: Value = sealer.current_key_id().to_string().into();
         let people = file.case.people.iter().filter_map(person_identifiers);
         for (kind, value) in people.chain(file.events.iter().flat_map(event_identifiers)) {
@@ -223,7 +243,7 @@ impl NewCases {
             ]);
         }
         self.derived.add_deadlines(org, &case, derived.deadlines);
-        let plan = plan_escalations(file, derive.plan(), &[]);
+        let plan = plan_escalations(live, derive.plan(), &[]);
         // A new case has nobody assigned, so nobody to notify of what it opens.
         let sealing = (sealer, org_id);
         escalations::queue_escalations(&mut self.derived, (org, &case), sealing, plan.open, &[], now)?;
@@ -239,6 +259,8 @@ impl NewCases {
         }
         self.people.flush(tx)?;
         self.events.flush(tx)?;
+        self.voids.flush(tx)?;
+        self.history.flush(tx)?;
         self.identifiers.flush(tx)?;
         self.derived.flush(tx)?;
         Ok(())

@@ -147,9 +147,9 @@ pub struct StoredCase {
     pub id: CaseId,
     pub org_id: OrgId,
     pub version: i64,
+    /// The record and timeline; `file.extensions.voids` lists the voided events (`file.events` still
+    /// holds them as written). The history is read apart, except by export.
     pub file: CaseFile,
-    /// The timeline's voided events (in timeline order); `file.events` still holds them as written.
-    pub voids: Vec<amparo_domain::case_edit::EventVoid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -157,7 +157,7 @@ pub struct StoredCase {
 impl StoredCase {
     /// The case as derivation reads it: the timeline without its voided events.
     pub fn in_force(&self) -> CaseFile {
-        amparo_domain::case_edit::in_force(&self.file, &self.voids)
+        self.file.in_force()
     }
 }
 

@@ -18,7 +18,10 @@ impl Store {
     ) -> StoreResult<Option<StoredCase>> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
-            let Some(found) = crate::cases::case(tx, self.sealer(), org, id)? else { return Ok(None) };
+            let Some(mut found) = crate::cases::case(tx, self.sealer(), org, id)? else { return Ok(None) };
+            // The export carries the case's history too (`docs/case-file-extensions.md`).
+            found.file.extensions.history =
+                crate::cases::history::history(tx, self.sealer(), org.as_str(), id.as_str())?;
             let entry = super::Entry {
                 chain: org.as_str(),
                 actor: None,

@@ -80,12 +80,7 @@ pub(crate) fn as_field(error: CaseFileError) -> StoreError {
 
 /// Writes the record's own fields and, when they changed, its people (rewritten whole, with their
 /// sealed fields sealed to their new places, and the case's blind indexes rebuilt).
-fn write_record(
-    store: &Store,
-    tx: &mut dyn Tx,
-    stored: &StoredCase,
-    record: &CaseRecord,
-) -> StoreResult<()> {
+fn write_record(store: &Store, tx: &mut dyn Tx, stored: &StoredCase, record: &CaseRecord) -> StoreResult<()> {
     let (org, case) = (stored.org_id.as_str(), stored.id.as_str());
     let medical = rows::medical_to_json(&record.medical)?;
     let sealed = store.sealer().seal_opt(Field::CaseMedical, org, case, medical.as_deref())?;
@@ -110,7 +105,8 @@ fn write_record(
     }
     people.flush(tx)?;
     tx.execute(identifiers::DELETE_IDENTIFIERS, &key)?;
-    let file = CaseFile { case: record.clone(), events: stored.file.events.clone() };
+    let file =
+        CaseFile { case: record.clone(), events: stored.file.events.clone(), extensions: Default::default() };
     identifiers::index_case_identifiers(tx, store.sealer(), (&stored.org_id, &stored.id), &file)
 }
 

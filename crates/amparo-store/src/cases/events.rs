@@ -76,7 +76,7 @@ fn insert_event(
 fn check_links_in_force(stored: &crate::model::StoredCase, event: &Event) -> StoreResult<()> {
     for (field, link) in [("supersedes", &event.supersedes), ("answers", &event.answers)] {
         if let Some(id) = link
-            && stored.voids.iter().any(|v| v.event.as_ref() == Some(id))
+            && stored.file.extensions.voids.iter().any(|v| v.event.as_ref() == Some(id))
         {
             let problem = amparo_domain::Problem::AlreadyVoided { id: id.clone() };
             return Err(StoreError::field(format!("event.{field}"), problem));

@@ -18,8 +18,7 @@ const SELECT_HISTORY: &str = "SELECT seq, version, action, subject, changes, cha
 const NEXT_HISTORY_SEQ: &str =
     "SELECT COALESCE(MAX(seq), 0) + 1 FROM case_history WHERE org_id = $1 AND case_id = $2";
 /// Multi-row INSERT head of history entries (see `RowBuffer`), and its column count.
-pub(crate) const INSERT_HISTORY: &str =
-    "INSERT INTO case_history (org_id, case_id, seq, version, action, subject, changes, changed_at, changed_by)";
+pub(crate) const INSERT_HISTORY: &str = "INSERT INTO case_history (org_id, case_id, seq, version, action, subject, changes, changed_at, changed_by)";
 pub(crate) const HISTORY_WIDTH: usize = 9;
 
 /// The row id a history entry's changes are sealed to.
@@ -57,24 +56,28 @@ pub(crate) fn append(
     entries: &[HistoryEntry],
 ) -> StoreResult<()> {
     let next = tx.query_opt(NEXT_HISTORY_SEQ, &[org.into(), case.into()])?.map(|r| r.int(0)).transpose()?;
-    let mut seq = next.unwrap_or(1);
     let mut rows = crate::row_buffer::RowBuffer::<{ HISTORY_WIDTH }>::new(INSERT_HISTORY);
-    for entry in entries {
+    for (seq, entry) in (next.unwrap_or(1)..).zip(entries) {
         rows.push(history_values(sealer, (org, case), seq, entry)?);
-        seq += 1;
     }
     rows.flush(tx)?;
     Ok(())
 }
 
 /// The case's history, oldest first, its changes opened.
-pub(crate) fn history(tx: &mut dyn Tx, sealer: &Sealer, org: &str, case: &str) -> StoreResult<Vec<HistoryEntry>> {
+pub(crate) fn history(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &str,
+    case: &str,
+) -> StoreResult<Vec<HistoryEntry>> {
     tx.query(SELECT_HISTORY, &[org.into(), case.into()])?
         .iter()
         .map(|r| {
             let seq = r.int(0)?;
             let action = r.text(2)?;
-            let changes = sealer.open(Field::CaseHistoryChanges, org, &history_row(case, seq), &r.text(4)?)?;
+            let changes =
+                sealer.open(Field::CaseHistoryChanges, org, &history_row(case, seq), &r.text(4)?)?;
             let changes: Vec<FieldChange> = serde_json::from_str(&changes)?;
             Ok(HistoryEntry {
                 version: r.int(1)?,
@@ -91,7 +94,12 @@ pub(crate) fn history(tx: &mut dyn Tx, sealer: &Sealer, org: &str, case: &str) -
 impl Store {
     /// The history of the case `id` as `actor` reads it, oldest first, with the read written to the
     /// audit trail in the same transaction; a case they do not see is refused.
-    pub fn case_history_as(&self, actor: &Actor, id: &CaseId, now: DateTime<Utc>) -> StoreResult<Vec<HistoryEntry>> {
+    pub fn case_history_as(
+        &self,
+        actor: &Actor,
+        id: &CaseId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<HistoryEntry>> {
         self.write(|tx| {
             self.lock_audit_chain(tx, actor.org.as_str())?;
             access::check_sees_case(tx, actor, id)?;
@@ -118,7 +126,8 @@ impl Store {
     }
 }
 
-const SELECT_HISTORY_SEALED: &str = "SELECT seq, changes FROM case_history WHERE org_id = $1 AND case_id = $2";
+const SELECT_HISTORY_SEALED: &str =
+    "SELECT seq, changes FROM case_history WHERE org_id = $1 AND case_id = $2";
 const UPDATE_HISTORY_CHANGES: &str =
     "UPDATE case_history SET changes = $4 WHERE org_id = $1 AND case_id = $2 AND seq = $3";
 

@@ -91,7 +91,7 @@ fn assemble(tx: &mut dyn Tx, sealer: &Sealer, row: Option<Row>) -> StoreResult<O
         .map(|r| sealer.open(Field::EventBody, &org, &seal::event_row(&id, r.int(1)?), &r.text(0)?))
         .collect::<StoreResult<Vec<_>>>()?;
     let mut stored = rows::assemble_case(case, people, events)?;
-    stored.voids = voids::voids(tx, sealer, &org, &id)?;
+    stored.file.extensions.voids = voids::voids(tx, sealer, &org, &id)?;
     Ok(Some(stored))
 }
 

@@ -100,8 +100,7 @@ pub fn assemble_case(
         id: CaseId(case.id),
         org_id: OrgId(case.org_id),
         version: case.version,
-        file: CaseFile { case: record, events },
-        voids: Vec::new(),
+        file: CaseFile { case: record, events, extensions: Default::default() },
         created_at: from_millis(case.created_at),
         updated_at: from_millis(case.updated_at),
     })

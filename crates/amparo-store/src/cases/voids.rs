@@ -82,7 +82,8 @@ impl Store {
                 .position(|e| e.id.as_deref() == Some(event_id))
                 .map(|index| index as i64 + 1)
                 .ok_or_else(|| StoreError::NotFound("event".into()))?;
-            case_edit::check_void(&stored.file, &stored.voids, seq, reason).map_err(edits::as_field)?;
+            case_edit::check_void(&stored.file, &stored.file.extensions.voids, seq, reason)
+                .map_err(edits::as_field)?;
             let void = EventVoid {
                 seq,
                 event: Some(event_id.to_owned()),
@@ -90,8 +91,11 @@ impl Store {
                 voided_at: now,
                 voided_by: Some(actor.user.as_str().to_owned()),
             };
-            tx.execute(INSERT_VOID, &void_values(self.sealer(), (actor.org.as_str(), case.as_str()), &void)?)?;
-            stored.voids.push(void);
+            tx.execute(
+                INSERT_VOID,
+                &void_values(self.sealer(), (actor.org.as_str(), case.as_str()), &void)?,
+            )?;
+            stored.file.extensions.voids.push(void);
             let version = edits::bump_and_derive(self, tx, &stored, now)?;
             let entry = audit::Entry {
                 chain: actor.org.as_str(),

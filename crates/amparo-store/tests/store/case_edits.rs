@@ -60,7 +60,8 @@ struct Team {
 fn team(db: &TestDatabase) -> Team {
     let store = db.store();
     let org = org(&store, "edits");
-    let actor = |email: &str, role| Actor::of(&store.create_user(&org, &new_user(email, role), now()).unwrap());
+    let actor =
+        |email: &str, role| Actor::of(&store.create_user(&org, &new_user(email, role), now()).unwrap());
     let attorney = actor("attorney@example.org", UserRole::Attorney);
     let clinician = actor("clinician@example.org", UserRole::Clinician);
     let viewer = actor("viewer@example.org", UserRole::Viewer);
@@ -125,6 +126,7 @@ amparo_store::on_both_backends!(
     people_are_added_and_removed_and_the_removed_stay_in_history,
     the_history_and_void_reasons_are_sealed_at_rest,
     a_voided_event_drops_out_of_derivation_and_is_shown_as_void,
+    export_carries_the_history_and_voids_and_import_reads_them_back,
 );
 
 fn a_birth_date_edit_moves_the_deadlines_and_is_kept_in_history(db: &TestDatabase) {
@@ -144,12 +146,18 @@ fn a_birth_date_edit_moves_the_deadlines_and_is_kept_in_history(db: &TestDatabas
     let history = t.store.case_history_as(&t.attorney, &t.case, now()).unwrap();
     assert_eq!(history.len(), 1);
     let entry = &history[0];
-    assert_eq!((entry.action, entry.person.as_deref(), entry.version), (HistoryAction::PersonUpdated, Some("p1"), new_version));
+    assert_eq!(
+        (entry.action, entry.person.as_deref(), entry.version),
+        (HistoryAction::PersonUpdated, Some("p1"), new_version)
+    );
     assert_eq!(entry.changed_by.as_deref(), Some(t.attorney.user.as_str()));
     assert_eq!(entry.changes.len(), 1);
     let change = &entry.changes[0];
     assert_eq!(change.field, "birth_date");
-    assert_eq!((change.before.as_deref(), change.after.as_deref()), (Some(OLD_BIRTH_DATE), Some(NEW_BIRTH_DATE)));
+    assert_eq!(
+        (change.before.as_deref(), change.after.as_deref()),
+        (Some(OLD_BIRTH_DATE), Some(NEW_BIRTH_DATE))
+    );
 
     let audited = t.audit("case.edited");
     assert_eq!(audited.len(), 1);
@@ -166,7 +174,8 @@ fn a_birth_date_edit_moves_the_deadlines_and_is_kept_in_history(db: &TestDatabas
 fn a_stale_or_forbidden_edit_writes_nothing(db: &TestDatabase) {
     let t = team(db);
     let version = t.stored().version;
-    let edit = CaseEdit::Record { reference: None, program: Some(amparo_domain::Program::U4u), medical: None };
+    let edit =
+        CaseEdit::Record { reference: None, program: Some(amparo_domain::Program::U4u), medical: None };
     let stale = t.store.edit_case_as(&t.attorney, &t.case, version - 1, &edit, now()).unwrap_err();
     assert!(matches!(stale, StoreError::Conflict { .. }), "{stale:?}");
     let viewer = t.edit(&t.viewer, &edit).unwrap_err();
@@ -209,7 +218,8 @@ fn a_clinician_edits_the_medical_profile_only_of_a_case_shared_with_them(db: &Te
     person.given_name = "Tomasito".into();
     let refused = t.edit(&t.clinician, &CaseEdit::UpdatePerson { key: "p1".into(), person }).unwrap_err();
     assert!(matches!(refused, StoreError::Refused(Refusal::RoleMayNot)), "{refused:?}");
-    let program = CaseEdit::Record { reference: None, program: Some(amparo_domain::Program::U4u), medical: Some(None) };
+    let program =
+        CaseEdit::Record { reference: None, program: Some(amparo_domain::Program::U4u), medical: Some(None) };
     let refused = t.edit(&t.clinician, &program).unwrap_err();
     assert!(matches!(refused, StoreError::Refused(Refusal::RoleMayNot)), "{refused:?}");
     assert_eq!(t.person("p1").given_name, "Tomás");
@@ -225,10 +235,15 @@ fn people_are_added_and_removed_and_the_removed_stay_in_history(db: &TestDatabas
     t.edit(&t.attorney, &CaseEdit::AddPerson(newborn)).unwrap();
     assert_eq!(t.stored().file.case.people.len(), 4);
 
-    let (path, problem) = field_problem(t.edit(&t.attorney, &CaseEdit::RemovePerson { key: "p1".into() }).unwrap_err());
+    let (path, problem) =
+        field_problem(t.edit(&t.attorney, &CaseEdit::RemovePerson { key: "p1".into() }).unwrap_err());
     assert_eq!((path.as_str(), problem), ("key", Problem::PatientNotRemovable));
-    let (path, problem) = field_problem(t.edit(&t.attorney, &CaseEdit::RemovePerson { key: "m1".into() }).unwrap_err());
-    assert_eq!((path.as_str(), problem), ("key", Problem::PersonStillNamed { key: "m1".into(), by: "r1".into() }));
+    let (path, problem) =
+        field_problem(t.edit(&t.attorney, &CaseEdit::RemovePerson { key: "m1".into() }).unwrap_err());
+    assert_eq!(
+        (path.as_str(), problem),
+        ("key", Problem::PersonStillNamed { key: "m1".into(), by: "r1".into() })
+    );
     let second_patient = CaseEdit::UpdatePerson {
         key: "s1".into(),
         person: Person { role: amparo_domain::PersonRole::Patient, ..t.person("s1") },
@@ -241,9 +256,16 @@ fn people_are_added_and_removed_and_the_removed_stay_in_history(db: &TestDatabas
     assert_eq!(keys, ["p1", "m1", "s2"]);
     let history = t.store.case_history(&t.org, &t.case).unwrap();
     let actions: Vec<_> = history.iter().map(|e| (e.action, e.person.clone().unwrap_or_default())).collect();
-    assert_eq!(actions, [(HistoryAction::PersonAdded, "s2".to_owned()), (HistoryAction::PersonRemoved, "s1".to_owned())]);
+    assert_eq!(
+        actions,
+        [(HistoryAction::PersonAdded, "s2".to_owned()), (HistoryAction::PersonRemoved, "s1".to_owned())]
+    );
     let removed = &history[1].changes;
-    assert!(removed.iter().any(|c| c.field == "given_name" && c.before.as_deref() == Some("Iván") && c.after.is_none()));
+    assert!(
+        removed
+            .iter()
+            .any(|c| c.field == "given_name" && c.before.as_deref() == Some("Iván") && c.after.is_none())
+    );
 }
 
 fn database_bytes(db: &TestDatabase) -> Vec<u8> {
@@ -278,7 +300,7 @@ fn the_history_and_void_reasons_are_sealed_at_rest(db: &TestDatabase) {
     // They read back …
     let history = t.store.case_history(&t.org, &t.case).unwrap();
     assert_eq!(history[0].changes[0].before.as_deref(), Some(OLD_BIRTH_DATE));
-    assert_eq!(t.stored().voids[0].reason, VOID_REASON);
+    assert_eq!(t.stored().file.extensions.voids[0].reason, VOID_REASON);
     // … and are nowhere in the database in clear.
     let bytes = database_bytes(db);
     assert!(contains(&bytes, "Ejemplo"), "the dump is readable at all");
@@ -289,20 +311,29 @@ fn the_history_and_void_reasons_are_sealed_at_rest(db: &TestDatabase) {
 
 fn a_voided_event_drops_out_of_derivation_and_is_shown_as_void(db: &TestDatabase) {
     let t = team(db);
-    let has_depart_by = |t: &Team| t.deadlines().iter().any(|(kind, due)| kind == "depart_by" && due == "2026-05-20");
+    let has_depart_by =
+        |t: &Team| t.deadlines().iter().any(|(kind, due)| kind == "depart_by" && due == "2026-05-20");
     assert!(has_depart_by(&t), "{:?}", t.deadlines());
     let version = t.stored().version;
 
-    let stale = t.store.void_event_as(&t.attorney, &t.case, version - 1, "t1", VOID_REASON, now()).unwrap_err();
+    let stale =
+        t.store.void_event_as(&t.attorney, &t.case, version - 1, "t1", VOID_REASON, now()).unwrap_err();
     assert!(matches!(stale, StoreError::Conflict { .. }), "{stale:?}");
-    let clinician = t.store.void_event_as(&t.clinician, &t.case, version, "t1", VOID_REASON, now()).unwrap_err();
+    let clinician =
+        t.store.void_event_as(&t.clinician, &t.case, version, "t1", VOID_REASON, now()).unwrap_err();
     assert!(matches!(clinician, StoreError::Refused(Refusal::RoleMayNot)), "{clinician:?}");
-    let (path, problem) = field_problem(t.store.void_event_as(&t.attorney, &t.case, version, "t1", "  ", now()).unwrap_err());
+    let (path, problem) =
+        field_problem(t.store.void_event_as(&t.attorney, &t.case, version, "t1", "  ", now()).unwrap_err());
     assert_eq!((path.as_str(), problem), ("reason", Problem::Required));
     let missing = t.store.void_event_as(&t.attorney, &t.case, version, "zz", VOID_REASON, now()).unwrap_err();
     assert!(matches!(missing, StoreError::NotFound(_)), "{missing:?}");
-    let (path, problem) = field_problem(t.store.void_event_as(&t.attorney, &t.case, version, "r1", VOID_REASON, now()).unwrap_err());
-    assert_eq!((path.as_str(), problem), ("event", Problem::EventLinked { id: "r1".into(), by: "a1".into() }));
+    let (path, problem) = field_problem(
+        t.store.void_event_as(&t.attorney, &t.case, version, "r1", VOID_REASON, now()).unwrap_err(),
+    );
+    assert_eq!(
+        (path.as_str(), problem),
+        ("event", Problem::EventLinked { id: "r1".into(), by: "a1".into() })
+    );
     assert_eq!(t.stored().version, version, "nothing refused was written");
 
     let new_version = t.store.void_event_as(&t.attorney, &t.case, version, "t1", VOID_REASON, now()).unwrap();
@@ -310,14 +341,18 @@ fn a_voided_event_drops_out_of_derivation_and_is_shown_as_void(db: &TestDatabase
     assert!(!has_depart_by(&t), "{:?}", t.deadlines());
     let stored = t.stored();
     assert_eq!(stored.file.events.len(), 4, "the event stays on the timeline as written");
-    assert_eq!(stored.voids.len(), 1);
-    assert_eq!((stored.voids[0].seq, stored.voids[0].event.as_deref()), (4, Some("t1")));
-    assert_eq!(stored.voids[0].voided_by.as_deref(), Some(t.attorney.user.as_str()));
+    assert_eq!(stored.file.extensions.voids.len(), 1);
+    assert_eq!(
+        (stored.file.extensions.voids[0].seq, stored.file.extensions.voids[0].event.as_deref()),
+        (4, Some("t1"))
+    );
+    assert_eq!(stored.file.extensions.voids[0].voided_by.as_deref(), Some(t.attorney.user.as_str()));
     assert_eq!(stored.in_force().events.len(), 3);
     assert_eq!(t.audit("event.voided").len(), 1);
 
-    let (path, problem) =
-        field_problem(t.store.void_event_as(&t.attorney, &t.case, new_version, "t1", VOID_REASON, now()).unwrap_err());
+    let (path, problem) = field_problem(
+        t.store.void_event_as(&t.attorney, &t.case, new_version, "t1", VOID_REASON, now()).unwrap_err(),
+    );
     assert_eq!((path.as_str(), problem), ("event", Problem::AlreadyVoided { id: "t1".into() }));
     // Once the answer is void, the notice it answered may be voided too.
     let v = t.store.void_event_as(&t.attorney, &t.case, new_version, "a1", "duplicate entry", now()).unwrap();
@@ -327,6 +362,46 @@ fn a_voided_event_drops_out_of_derivation_and_is_shown_as_void(db: &TestDatabase
         "id": "t2", "type": "termination_notice", "on": "2026-02-21", "served_by": "mail", "supersedes": "t1"
     }));
     let version = t.stored().version;
-    let (path, problem) = field_problem(t.store.append_event_as(&t.attorney, &t.case, version, &correction, now()).unwrap_err());
+    let (path, problem) = field_problem(
+        t.store.append_event_as(&t.attorney, &t.case, version, &correction, now()).unwrap_err(),
+    );
     assert_eq!((path.as_str(), problem), ("event.supersedes", Problem::AlreadyVoided { id: "t1".into() }));
+}
+
+fn export_carries_the_history_and_voids_and_import_reads_them_back(db: &TestDatabase) {
+    let t = team(db);
+    let mut person = t.person("p1");
+    person.birth_date = Some(NEW_BIRTH_DATE.parse().unwrap());
+    t.edit(&t.attorney, &CaseEdit::UpdatePerson { key: "p1".into(), person }).unwrap();
+    let version = t.stored().version;
+    t.store.void_event_as(&t.attorney, &t.case, version, "t1", VOID_REASON, now()).unwrap();
+
+    let exported = t.store.export_case(&t.org, &t.case, now()).unwrap().unwrap().file.to_json();
+    let document: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(document["history"][0]["changes"][0]["after"], NEW_BIRTH_DATE);
+    assert_eq!(document["voids"][0]["event"], "t1");
+    assert_eq!(document["voids"][0]["seq"], 4);
+
+    let (file, _) = CaseFile::parse(&exported).unwrap();
+    let copy = org(&t.store, "edits-copy");
+    let id = t.store.import_cases(&copy, &[file], None, now()).unwrap().remove(0);
+    let again = t.store.export_case(&copy, &id, now()).unwrap().unwrap().file.to_json();
+    assert_eq!(again, exported, "export, import, export gives the same document");
+    let query =
+        DeadlineQuery { from: "2020-01-01".parse().unwrap(), to: "2040-01-01".parse().unwrap(), kind: None };
+    let copied: Vec<String> =
+        t.store.deadlines_due(&copy, &query).unwrap().into_iter().map(|d| d.kind).collect();
+    assert!(!copied.iter().any(|k| k == "depart_by"), "the voided notice is out of force: {copied:?}");
+
+    // A file whose void names no event of its timeline is refused, naming the field.
+    let mut wrong = document.clone();
+    wrong["voids"][0]["seq"] = serde_json::json!(9);
+    let refused = CaseFile::parse(&wrong.to_string()).unwrap_err();
+    assert!(refused.to_string().starts_with("voids[0].seq"), "{refused}");
+    // Nor may an event in force correct a voided one.
+    let mut linked = document;
+    linked["events"][1]["supersedes"] = serde_json::json!("t1");
+    linked["events"][1]["id"] = serde_json::json!("r1");
+    let refused = CaseFile::parse(&linked.to_string()).unwrap_err();
+    assert!(refused.to_string().contains("supersedes") || refused.to_string().contains("void"), "{refused}");
 }

@@ -99,6 +99,7 @@ pub async fn get_case(
         .ok_or_else(|| WebError::NotFound("case".into()))?;
     if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         case.file.events.clear();
+        case.file.extensions.voids.clear();
     }
     Ok(Json(case_json(&case)?).into_response())
 }

@@ -617,14 +617,21 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
         ("POST", "/tasks/{id}/reassign") => form(&[("owner", &owner)]),
         ("POST", "/api/v1/tasks/{id}/reassign") => json(serde_json::json!({ "owner": owner })),
         // Edits and voids at version 0: refused as stale once the case is reached.
-        ("POST", "/cases/{id}/record") => form(&[("version", "0"), ("case-reference", "A-9"), ("case-program", "u4u")]),
+        ("POST", "/cases/{id}/record") => {
+            form(&[("version", "0"), ("case-reference", "A-9"), ("case-program", "u4u")])
+        }
         ("POST", "/cases/{id}/medical") => form(&[("version", "0")]),
         ("POST", "/cases/{id}/people") => form(&[("version", "0")]),
         ("POST", "/cases/{id}/people/{key}" | "/cases/{id}/people/{key}/remove") => form(&[("version", "0")]),
-        ("POST", "/cases/{id}/events/{event_id}/void") => form(&[("version", "0"), ("void-e2-reason", "mistake")]),
-        ("PATCH", "/api/v1/cases/{id}") => {
-            app.send_json("PATCH", &path, (&cookie, &csrf), &serde_json::json!({ "version": 0, "medical": null }))
+        ("POST", "/cases/{id}/events/{event_id}/void") => {
+            form(&[("version", "0"), ("void-e2-reason", "mistake")])
         }
+        ("PATCH", "/api/v1/cases/{id}") => app.send_json(
+            "PATCH",
+            &path,
+            (&cookie, &csrf),
+            &serde_json::json!({ "version": 0, "medical": null }),
+        ),
         ("POST", "/api/v1/cases/{id}/people") => json(serde_json::json!({ "version": 0, "person": {
             "key": "s9", "role": "sibling", "given_name": "Luz", "family_name": "Ejemplo" } })),
         ("PATCH", "/api/v1/cases/{id}/people/{key}") => app.send_json(

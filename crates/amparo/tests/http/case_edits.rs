@@ -62,7 +62,12 @@ fn the_api_edits_people_and_the_case_and_keeps_the_history(db: &TestDatabase) {
         "key": "s1", "role": "sibling", "given_name": "Luz", "family_name": "Ejemplo", "birth_date": "2026-02-14" } });
     let added = app.post_json(&format!("/api/v1/cases/{id}/people"), &ana, &csrf, &newborn);
     assert_eq!(added.status, 201, "{}", added.body);
-    let duplicate = app.post_json(&format!("/api/v1/cases/{id}/people"), &ana, &csrf, &json!({ "version": version + 2, "person": newborn["person"] }));
+    let duplicate = app.post_json(
+        &format!("/api/v1/cases/{id}/people"),
+        &ana,
+        &csrf,
+        &json!({ "version": version + 2, "person": newborn["person"] }),
+    );
     assert_eq!(duplicate.status, 422, "{}", duplicate.body);
     assert_eq!(duplicate.json()["field"], "person.key");
 
@@ -70,15 +75,23 @@ fn the_api_edits_people_and_the_case_and_keeps_the_history(db: &TestDatabase) {
     assert_eq!(patient.status, 422, "{}", patient.body);
     assert_eq!(patient.json()["problem"], "patient-not-removable");
     insta::assert_json_snapshot!("api_refused_patient_removal", answer(&patient));
-    let removed =
-        app.send_json("DELETE", &format!("/api/v1/cases/{id}/people/s1"), session, &json!({ "version": version + 2 }));
+    let removed = app.send_json(
+        "DELETE",
+        &format!("/api/v1/cases/{id}/people/s1"),
+        session,
+        &json!({ "version": version + 2 }),
+    );
     assert_eq!(removed.status, 200, "{}", removed.body);
 
     let case_patch = json!({ "version": version + 3, "program": "u4u", "reference": "A-1b" });
     let patched = app.send_json("PATCH", &format!("/api/v1/cases/{id}"), session, &case_patch);
     assert_eq!(patched.status, 200, "{}", patched.body);
     let taken = json!({ "version": version + 4, "reference": "A-1b" });
-    assert_eq!(app.send_json("PATCH", &format!("/api/v1/cases/{id}"), session, &taken).status, 200, "unchanged");
+    assert_eq!(
+        app.send_json("PATCH", &format!("/api/v1/cases/{id}"), session, &taken).status,
+        200,
+        "unchanged"
+    );
     // B-1 is another organisation's: A's references are its own.
     let (bo, bo_csrf) = app.sign_in("bo@b.example.org", PASSWORD);
     let (b_id, b_version) = app.case_id(&bo, "B-1");
@@ -116,7 +129,8 @@ fn clinicians_change_the_medical_profile_only_and_viewers_nothing(db: &TestDatab
     drop(clinician_id);
     let store = db.store();
     let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
-    let dr = store.users(&org.id).unwrap().into_iter().find(|u| u.email == "clinician@a.example.org").unwrap();
+    let dr =
+        store.users(&org.id).unwrap().into_iter().find(|u| u.email == "clinician@a.example.org").unwrap();
     let share = json!({ "clinician": dr.id.as_str(), "shared": true });
     assert_eq!(app.post_json(&format!("{path}/shares"), &ana, &ana_csrf, &share).status, 200);
 
@@ -128,7 +142,8 @@ fn clinicians_change_the_medical_profile_only_and_viewers_nothing(db: &TestDatab
     let refused = app.send_json("PATCH", &path, (&clinician.cookie, &clinician.csrf), &programme);
     assert_eq!(refused.status, 403, "{}", refused.body);
     let person = json!({ "version": version + 1, "person": { "given_name": "Lu" } });
-    let refused = app.send_json("PATCH", &format!("{path}/people/p1"), (&clinician.cookie, &clinician.csrf), &person);
+    let refused =
+        app.send_json("PATCH", &format!("{path}/people/p1"), (&clinician.cookie, &clinician.csrf), &person);
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert_eq!(app.get(&path, &ana).json()["file"]["case"]["program"], "humanitarian");
 
@@ -176,11 +191,13 @@ fn the_api_voids_an_event_and_refuses_a_second_void(db: &TestDatabase) {
 
     let viewer = app.persona(db, Persona::Member(UserRole::Viewer));
     let body = json!({ "version": version + 1, "reason": "mistake" });
-    let refused = app.post_json(&format!("/api/v1/cases/{id}/events/e1/void"), &viewer.cookie, &viewer.csrf, &body);
+    let refused =
+        app.post_json(&format!("/api/v1/cases/{id}/events/e1/void"), &viewer.cookie, &viewer.csrf, &body);
     assert_eq!(refused.status, 403);
     let audit = db.store();
     let org = audit.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
-    let actions: Vec<String> = audit.audit_log(Some(&org.id)).unwrap().into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> =
+        audit.audit_log(Some(&org.id)).unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions.iter().filter(|a| *a == "event.voided").count(), 1);
     let page = app.get(&format!("/cases/{id}"), &ana).body;
     assert!(page.contains("Voided by Ana Attorney"), "the timeline names who voided it");
@@ -216,7 +233,8 @@ fn the_case_page_edits_a_birth_date_and_voids_an_event(db: &TestDatabase) {
     let refused = app.post_form(&format!("/cases/{id}/events/e2/void"), &ana, &bad);
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(refused.body.contains("href=\"#void-e2-reason\""), "the summary links the field");
-    let void = [("csrf", csrf.as_str()), ("version", new_version.as_str()), ("void-e2-reason", "Typed twice")];
+    let void =
+        [("csrf", csrf.as_str()), ("version", new_version.as_str()), ("void-e2-reason", "Typed twice")];
     let voided = app.post_form(&format!("/cases/{id}/events/e2/void"), &ana, &void);
     assert_eq!(voided.status, 303, "{}", voided.body);
     let page = app.get(&format!("/cases/{id}"), &ana).body;
@@ -225,7 +243,9 @@ fn the_case_page_edits_a_birth_date_and_voids_an_event(db: &TestDatabase) {
 
     app.choose_language(&ana, &csrf, "es");
     let page = app.get(&format!("/cases/{id}"), &ana).body;
-    for expected in ["Historial de cambios", "Lucía Ejemplo cambiado", "Anulado por Ana Attorney", "Typed twice"] {
+    for expected in
+        ["Historial de cambios", "Lucía Ejemplo cambiado", "Anulado por Ana Attorney", "Typed twice"]
+    {
         assert!(page.contains(expected), "the Spanish page lacks {expected:?}");
     }
 }

@@ -8,8 +8,8 @@
 mod support;
 
 mod audit_trail;
-mod case_edits;
 mod authorization;
+mod case_edits;
 mod case_forms;
 mod case_list;
 mod csv_export;

@@ -118,7 +118,13 @@ impl<T: Transport> Site<T> {
     }
 
     /// A JSON request of any method (`PATCH`, `DELETE`, …) with the session's CSRF token.
-    pub fn send_json(&self, method: &str, path: &str, (cookie, csrf): (&str, &str), body: &serde_json::Value) -> Reply {
+    pub fn send_json(
+        &self,
+        method: &str,
+        path: &str,
+        (cookie, csrf): (&str, &str),
+        body: &serde_json::Value,
+    ) -> Reply {
         let headers = vec![("cookie", cookie), ("x-csrf-token", csrf)];
         let body = Some(("application/json", body.to_string()));
         self.transport.send(Request { method, path, headers, body })

@@ -33,7 +33,10 @@ fn tidy(mut value: Value) -> Value {
 /// A person from a JSON object (for a new person, or a whole replacement).
 pub fn person(value: Value) -> Result<Person, WebError> {
     if !value.is_object() {
-        return Err(WebError::field("person", Problem::WrongType { expected: amparo_domain::Expected::Object }));
+        return Err(WebError::field(
+            "person",
+            Problem::WrongType { expected: amparo_domain::Expected::Object },
+        ));
     }
     read("person", tidy(value))
 }
@@ -41,7 +44,10 @@ pub fn person(value: Value) -> Result<Person, WebError> {
 /// `current` with the fields of `patch` laid over it (`null` clears a field); the key stays.
 pub fn patched_person(current: &Person, patch: Value) -> Result<Person, WebError> {
     let Value::Object(patch) = patch else {
-        return Err(WebError::field("person", Problem::WrongType { expected: amparo_domain::Expected::Object }));
+        return Err(WebError::field(
+            "person",
+            Problem::WrongType { expected: amparo_domain::Expected::Object },
+        ));
     };
     let mut merged = serde_json::to_value(current).map_err(|e| WebError::Internal(e.to_string()))?;
     if let Some(object) = merged.as_object_mut() {

@@ -149,7 +149,11 @@ pub async fn edit_record(
     submit(state, signed_in, id, form, Params(params), |params, _| {
         let reference = input::reference(params.get("case-reference").unwrap_or_default())?;
         let program = input::program(params.get("case-program").unwrap_or_default())?;
-        Ok(Write::Edit(CaseEdit::Record { reference: Some(reference), program: Some(program), medical: None }))
+        Ok(Write::Edit(CaseEdit::Record {
+            reference: Some(reference),
+            program: Some(program),
+            medical: None,
+        }))
     })
     .await
 }
@@ -207,7 +211,8 @@ pub async fn edit_person(
     GuardedForm(params): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let prefix = format!("p-{key}");
-    let form = Submitted { form: prefix.clone(), first_field: format!("{prefix}-given_name"), anchor: "family" };
+    let form =
+        Submitted { form: prefix.clone(), first_field: format!("{prefix}-given_name"), anchor: "family" };
     submit(state, signed_in, id, form, Params(params), move |params, _| {
         let mut object = object_of(params, &prefix, &PERSON_FIELDS);
         object.insert("key".into(), Value::String(key.clone()));
@@ -224,7 +229,8 @@ pub async fn remove_person(
     GuardedForm(params): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let prefix = format!("p-{key}");
-    let form = Submitted { form: prefix.clone(), first_field: format!("{prefix}-given_name"), anchor: "family" };
+    let form =
+        Submitted { form: prefix.clone(), first_field: format!("{prefix}-given_name"), anchor: "family" };
     submit(state, signed_in, id, form, Params(params), move |_, _| {
         Ok(Write::Edit(CaseEdit::RemovePerson { key }))
     })
@@ -238,7 +244,8 @@ pub async fn void_event(
     GuardedForm(params): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let prefix = format!("void-{event}");
-    let form = Submitted { form: prefix.clone(), first_field: format!("{prefix}-reason"), anchor: "timeline" };
+    let form =
+        Submitted { form: prefix.clone(), first_field: format!("{prefix}-reason"), anchor: "timeline" };
     submit(state, signed_in, id, form, Params(params), move |params, _| {
         let reason = params.get(&format!("{prefix}-reason")).unwrap_or_default().to_owned();
         Ok(Write::Void { event, reason })

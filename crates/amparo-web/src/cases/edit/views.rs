@@ -121,7 +121,9 @@ pub fn section(
         errors: refused.map(|r| r.errors.clone()).unwrap_or_default(),
         conflict: refused.and_then(|r| r.conflict.clone()),
         typed_reason: refused
-            .and_then(|r| r.form.strip_prefix("void-").and_then(|id| r.params.get(&format!("void-{id}-reason"))))
+            .and_then(|r| {
+                r.form.strip_prefix("void-").and_then(|id| r.params.get(&format!("void-{id}-reason")))
+            })
             .unwrap_or_default()
             .to_owned(),
         ..EditSection::default()
@@ -155,7 +157,12 @@ pub fn section(
 }
 
 /// A form's value of `field`: as typed when the form came back, else as stored.
-fn value_of(current: &[(String, String)], typed: Option<(&Params, &[FieldError])>, id: &str, field: &str) -> String {
+fn value_of(
+    current: &[(String, String)],
+    typed: Option<(&Params, &[FieldError])>,
+    id: &str,
+    field: &str,
+) -> String {
     match typed {
         Some((params, _)) => params.get(id).unwrap_or_default().to_owned(),
         None => current.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()).unwrap_or_default(),
@@ -170,7 +177,13 @@ fn text_field(id: String, label: String, kind: FieldKind, value: String, error: 
     FieldView { id, label, kind, value, options: Vec::new(), error, required: false }
 }
 
-fn select_field(id: String, label: String, chosen: &str, options: Vec<(String, String)>, error: Option<String>) -> FieldView {
+fn select_field(
+    id: String,
+    label: String,
+    chosen: &str,
+    options: Vec<(String, String)>,
+    error: Option<String>,
+) -> FieldView {
     let options = options
         .into_iter()
         .map(|(value, label)| Choice { selected: value == chosen, value, label })
@@ -179,8 +192,10 @@ fn select_field(id: String, label: String, chosen: &str, options: Vec<(String, S
 }
 
 fn record_fields(lang: Lang, record: &CaseRecord, typed: Option<(&Params, &[FieldError])>) -> Vec<FieldView> {
-    let current =
-        vec![("reference".to_owned(), record.reference.to_string()), ("program".to_owned(), record.program.as_str().to_owned())];
+    let current = vec![
+        ("reference".to_owned(), record.reference.to_string()),
+        ("program".to_owned(), record.program.as_str().to_owned()),
+    ];
     let programs = Program::ALL.iter().map(|p| (p.as_str().to_owned(), lang.program(*p))).collect();
     let mut reference = text_field(
         "case-reference".into(),
@@ -206,10 +221,7 @@ fn record_fields(lang: Lang, record: &CaseRecord, typed: Option<(&Params, &[Fiel
 fn person_values(person: &amparo_domain::Person) -> Vec<(String, String)> {
     let value = serde_json::to_value(person).unwrap_or_default();
     let object = value.as_object().cloned().unwrap_or_default();
-    object
-        .into_iter()
-        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
-        .collect()
+    object.into_iter().map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned))).collect()
 }
 
 fn person_label(lang: Lang, field: &str) -> String {
@@ -231,10 +243,16 @@ fn person_fields(
     current: &[(String, String)],
     typed: Option<(&Params, &[FieldError])>,
 ) -> Vec<FieldView> {
-    let roles = [PersonRole::Patient, PersonRole::Parent, PersonRole::Guardian, PersonRole::Sibling, PersonRole::Other]
-        .iter()
-        .map(|r| (r.as_str().to_owned(), lang.person_role(*r)))
-        .collect::<Vec<_>>();
+    let roles = [
+        PersonRole::Patient,
+        PersonRole::Parent,
+        PersonRole::Guardian,
+        PersonRole::Sibling,
+        PersonRole::Other,
+    ]
+    .iter()
+    .map(|r| (r.as_str().to_owned(), lang.person_role(*r)))
+    .collect::<Vec<_>>();
     let new = form == "np";
     let names = if new { vec!["key"] } else { Vec::new() };
     names
@@ -256,7 +274,11 @@ fn person_fields(
         .collect()
 }
 
-fn medical_fields(lang: Lang, record: &CaseRecord, typed: Option<(&Params, &[FieldError])>) -> Vec<FieldView> {
+fn medical_fields(
+    lang: Lang,
+    record: &CaseRecord,
+    typed: Option<(&Params, &[FieldError])>,
+) -> Vec<FieldView> {
     let current = record
         .medical
         .as_ref()
@@ -291,7 +313,8 @@ fn medical_fields(lang: Lang, record: &CaseRecord, typed: Option<(&Params, &[Fie
                 }
                 "attested_on" => text_field(id, lang.t("medical-attested"), FieldKind::Date, value, error),
                 "hours_per_day" | "days_to_critical_harm" => {
-                    let label = if *field == "hours_per_day" { "medical-hours" } else { "medical-days-to-harm" };
+                    let label =
+                        if *field == "hours_per_day" { "medical-hours" } else { "medical-days-to-harm" };
                     text_field(id, lang.t(label), FieldKind::Number, value, error)
                 }
                 other => {

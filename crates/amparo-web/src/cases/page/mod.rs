@@ -103,6 +103,7 @@ pub(crate) async fn render_case_with(
         // Statuses and deadlines are derived from the whole timeline above; the timeline itself,
         // escalations and other people's tasks are legal work a clinician does not read.
         case.file.events.clear();
+        case.file.extensions.voids.clear();
         triage.escalations.clear();
         let me = &signed_in.user.id;
         triage.tasks.retain(|t| t.owner_id.as_ref() == Some(me));
@@ -128,7 +129,12 @@ pub(crate) async fn render_case_with(
     );
     page.sharing = sharing;
     page.edits = edits;
-    crate::cases::edit::timeline::name_voiders(lang, &mut page.events, &case.voids, &triage.users);
+    crate::cases::edit::timeline::name_voiders(
+        lang,
+        &mut page.events,
+        &case.file.extensions.voids,
+        &triage.users,
+    );
     page.may_void = crate::cases::edit::views::may_void(&signed_in.user);
     Ok((status, crate::ui::render(&page)).into_response())
 }
@@ -290,7 +296,7 @@ fn case_view(
                 .unwrap_or_else(|| lang.t("timeline-everyone")),
             details: event_details(lang, e, derivation),
             superseded_by: superseded_by(e),
-            voided: crate::cases::edit::timeline::void_line(lang, &stored.voids, index, None),
+            voided: crate::cases::edit::timeline::void_line(lang, &stored.file.extensions.voids, index, None),
             unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
             recorded: recorded.get(index).cloned(),
         })
