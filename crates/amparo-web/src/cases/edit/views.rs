@@ -364,7 +364,20 @@ fn removed_name(changes: &[FieldChange], key: &str) -> String {
 }
 
 fn change_line(lang: Lang, change: &FieldChange) -> ChangeLine {
-    let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| String::from("—"));
+    // Values of a fixed list are named in the reader's language; anything else is shown as kept.
+    let shown = |value: &Option<String>| {
+        let Some(text) = value else { return String::from("—") };
+        match change.field.as_str() {
+            "program" => Program::parse(text).map_or_else(|| text.clone(), |p| lang.program(p)),
+            "role" => PersonRole::parse(text).map_or_else(|| text.clone(), |r| lang.person_role(r)),
+            "medical.available_in_origin_country" => match text.as_str() {
+                "true" => lang.yes_no(true),
+                "false" => lang.yes_no(false),
+                _ => text.clone(),
+            },
+            _ => text.clone(),
+        }
+    };
     let label = match change.field.as_str() {
         "reference" => lang.t("intake-reference"),
         "program" => lang.t("col-programme"),
