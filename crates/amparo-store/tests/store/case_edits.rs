@@ -127,6 +127,7 @@ amparo_store::on_both_backends!(
     the_history_and_void_reasons_are_sealed_at_rest,
     a_voided_event_drops_out_of_derivation_and_is_shown_as_void,
     export_carries_the_history_and_voids_and_import_reads_them_back,
+    the_history_and_voids_stay_append_only_and_follow_a_key_rotation,
 );
 
 fn a_birth_date_edit_moves_the_deadlines_and_is_kept_in_history(db: &TestDatabase) {
@@ -404,4 +405,50 @@ fn export_carries_the_history_and_voids_and_import_reads_them_back(db: &TestData
     linked["events"][1]["id"] = serde_json::json!("r1");
     let refused = CaseFile::parse(&linked.to_string()).unwrap_err();
     assert!(refused.to_string().contains("supersedes") || refused.to_string().contains("void"), "{refused}");
+}
+
+fn the_history_and_voids_stay_append_only_and_follow_a_key_rotation(db: &TestDatabase) {
+    let t = team(db);
+    let mut person = t.person("p1");
+    person.birth_date = Some(NEW_BIRTH_DATE.parse().unwrap());
+    t.edit(&t.attorney, &CaseEdit::UpdatePerson { key: "p1".into(), person }).unwrap();
+    let version = t.stored().version;
+    t.store.void_event_as(&t.attorney, &t.case, version, "t1", VOID_REASON, now()).unwrap();
+    let history = t.store.case_history(&t.org, &t.case).unwrap();
+    let voids = t.stored().file.extensions.voids;
+
+    let attempt = |sql: String| -> Result<(), String> {
+        match db.postgres_schema() {
+            None => rusqlite::Connection::open(db.sqlite_path().unwrap())
+                .unwrap()
+                .execute_batch(&sql)
+                .map_err(|e| e.to_string()),
+            Some(_) => ::postgres::Client::connect(&db.url, ::postgres::NoTls)
+                .unwrap()
+                .batch_execute(&sql)
+                .map_err(|e| format!("{e:?}")),
+        }
+    };
+    let scope = format!("WHERE org_id = '{}' AND case_id = '{}' AND seq = 1", t.org, t.case);
+    let void_scope = format!("WHERE org_id = '{}' AND case_id = '{}'", t.org, t.case);
+    for sql in [
+        format!("UPDATE case_history SET action = 'case_updated' {scope}"),
+        format!("UPDATE case_history SET changes = '[]' {scope}"),
+        format!("DELETE FROM case_history {scope}"),
+        format!("UPDATE event_voids SET reason = 'nothing' {void_scope}"),
+        format!("DELETE FROM event_voids {void_scope}"),
+    ] {
+        let refused = attempt(sql.clone()).expect_err(&sql);
+        assert!(refused.contains("append-only"), "{sql}: {refused}");
+    }
+
+    // A key rotation re-encrypts them; the new key alone then reads them.
+    let rotated = amparo_trust::keyfile::rotate(db.key_file()).unwrap();
+    assert!(t.store.reload_keys().unwrap());
+    t.store.reseal().unwrap();
+    t.store.renew_key_canary().unwrap();
+    let only_new = rotated.current().to_line();
+    let reopened = open(&db.url, Sealer::from_text(only_new.expose()).unwrap()).unwrap();
+    assert_eq!(reopened.case_history(&t.org, &t.case).unwrap(), history);
+    assert_eq!(reopened.case(&t.org, &t.case).unwrap().unwrap().file.extensions.voids, voids);
 }

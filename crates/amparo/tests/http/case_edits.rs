@@ -101,6 +101,21 @@ fn the_api_edits_people_and_the_case_and_keeps_the_history(db: &TestDatabase) {
     let outsider = app.send_json("PATCH", &format!("/api/v1/cases/{id}"), (&bo, &bo_csrf), &taken);
     assert_eq!(outsider.status, 404, "{}", outsider.body);
 
+    // Every write refuses a version the case has moved on from, and writes nothing.
+    for (method, path, body) in [
+        ("PATCH", format!("/api/v1/cases/{id}"), json!({ "version": version, "program": "oaw" })),
+        (
+            "POST",
+            format!("/api/v1/cases/{id}/people"),
+            json!({ "version": version, "person": newborn["person"] }),
+        ),
+        ("DELETE", format!("/api/v1/cases/{id}/people/m1"), json!({ "version": version })),
+    ] {
+        let reply = app.send_json(method, &path, session, &body);
+        assert_eq!(reply.status, 409, "{method} {path}: {}", reply.body);
+    }
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}"), &ana).json()["file"]["case"]["program"], "u4u");
+
     let history = app.get(&format!("/api/v1/cases/{id}/history"), &ana);
     assert_eq!(history.status, 200);
     let entries = history.json()["history"].as_array().unwrap().clone();
