@@ -803,3 +803,6 @@ problem-person-still-named = “{ $key }” is named by event “{ $id }” on t
 problem-person-still-named-medical = “{ $key }” is the person the medical profile is about; change the profile first.
 problem-already-voided = Event “{ $id }” is already void.
 problem-event-linked = Event “{ $by }” corrects or answers event “{ $id }”; void “{ $by }” first.
+audit-action-case-edited = Case edited after intake
+audit-action-case-history-read = Case history read
+audit-action-event-voided = Event voided

@@ -817,3 +817,6 @@ problem-person-still-named = «{ $key }» aparece en el evento «{ $id }» de la
 problem-person-still-named-medical = «{ $key }» es la persona del perfil médico; cambie el perfil primero.
 problem-already-voided = El evento «{ $id }» ya está anulado.
 problem-event-linked = El evento «{ $by }» corrige o responde al evento «{ $id }»; anule «{ $by }» primero.
+audit-action-case-edited = Caso cambiado después de la admisión
+audit-action-case-history-read = Historial del caso leído
+audit-action-event-voided = Evento anulado
