@@ -8,6 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, PersonRole};
+use crate::case_file_extensions::Extensions;
 use crate::contacts::Contacts;
 use crate::date::Date;
 use crate::event::{Event, EventKind, RawEvent, answered_type};
@@ -46,6 +47,8 @@ pub struct CaseFile {
     /// How to reach the family and the professionals around the case; as `notes`, only export and
     /// import carry it.
     pub contacts: Option<Contacts>,
+    /// The document's optional sections (`case_file_extensions`).
+    pub extensions: Extensions,
 }
 
 /// Something worth telling the person importing the file that does not make it invalid.
@@ -94,6 +97,10 @@ struct RawCaseFile {
     notes: Vec<CaseNote>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     contacts: Option<Contacts>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    history: Vec<crate::case_edit::HistoryEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    voids: Vec<crate::case_edit::EventVoid>,
 }
 
 impl CaseFile {
@@ -126,7 +133,9 @@ impl CaseFile {
             Some(contacts) => Some(contacts.validated("contacts").map_err(from_invalid)?),
             None => None,
         };
-        let file = CaseFile { case: raw.case, events, closure: raw.closure, notes: raw.notes, contacts };
+        let extensions = Extensions { history: raw.history, voids: raw.voids };
+        let file =
+            CaseFile { case: raw.case, events, closure: raw.closure, notes: raw.notes, contacts, extensions };
         let warnings = file.validate()?;
         Ok((file, warnings))
     }
@@ -140,9 +149,16 @@ impl CaseFile {
             closure: self.closure.clone(),
             notes: self.notes.clone(),
             contacts: self.contacts.clone().filter(|c| !c.is_empty()),
+            history: self.extensions.history.clone(),
+            voids: self.extensions.voids.clone(),
         };
         // Serialising plain data into a String cannot fail; fall back to an empty object rather than panic.
         serde_json::to_string_pretty(&raw).unwrap_or_else(|_| String::from("{}"))
+    }
+
+    /// The case as derivation reads it: the timeline without its voided events.
+    pub fn in_force(&self) -> CaseFile {
+        crate::case_edit::in_force(self, &self.extensions.voids)
     }
 
     /// Every rule of the format beyond types, in the order a reader would check them.
@@ -168,6 +184,7 @@ impl CaseFile {
                 .map_err(|problem| CaseFileError::field("closure.note", problem))?;
         }
         crate::notes::validate_notes(&self.notes, &self.events, "notes").map_err(from_invalid)?;
+        self.extensions.validate(&self.events)?;
         Ok(warnings)
     }
 }

@@ -4,7 +4,9 @@
 pub mod amount;
 pub mod calendar;
 pub mod case;
+pub mod case_edit;
 pub mod case_file;
+pub mod case_file_extensions;
 pub mod closure;
 pub mod contacts;
 pub mod date;

@@ -228,6 +228,28 @@ pub enum Problem {
     NotAPhoneNumber {
         value: String,
     },
+    /// Another case of the organisation already has this reference.
+    ReferenceTaken {
+        reference: String,
+    },
+    /// The patient is the case's principal: they can be edited, never removed.
+    PatientNotRemovable,
+    /// A person the timeline or the medical profile names cannot be removed (`by` is the event's id,
+    /// or `medical`).
+    PersonStillNamed {
+        key: String,
+        by: String,
+    },
+    /// The event is already void.
+    AlreadyVoided {
+        id: String,
+    },
+    /// Another event links to this one (`by` supersedes or answers it), so voiding it would leave a
+    /// link to nothing: void `by` first.
+    EventLinked {
+        id: String,
+        by: String,
+    },
     /// Anything serde reports that none of the above describes; its words are kept as they are.
     Unreadable {
         detail: String,
@@ -294,6 +316,11 @@ impl Problem {
             Problem::DuplicateNoteId { .. } => "duplicate-note-id",
             Problem::NotAnEmail { .. } => "not-an-email",
             Problem::NotAPhoneNumber { .. } => "not-a-phone-number",
+            Problem::ReferenceTaken { .. } => "reference-taken",
+            Problem::PatientNotRemovable => "patient-not-removable",
+            Problem::PersonStillNamed { .. } => "person-still-named",
+            Problem::AlreadyVoided { .. } => "already-voided",
+            Problem::EventLinked { .. } => "event-linked",
             Problem::Unreadable { .. } => "unreadable",
         }
     }
@@ -365,6 +392,11 @@ impl Problem {
             Problem::DuplicateNoteId { id: 2 },
             Problem::NotAnEmail { value: "maria.example.org".into() },
             Problem::NotAPhoneNumber { value: "call me".into() },
+            Problem::ReferenceTaken { reference: "HP-2026-001".into() },
+            Problem::PatientNotRemovable,
+            Problem::PersonStillNamed { key: "m1".into(), by: "e2".into() },
+            Problem::AlreadyVoided { id: "e2".into() },
+            Problem::EventLinked { id: "e2".into(), by: "e3".into() },
             Problem::Unreadable { detail: "number out of range".into() },
         ]
     }
@@ -540,6 +572,25 @@ impl fmt::Display for Problem {
                 f,
                 "{value:?} is not a telephone number (expected 7 to 15 digits, optionally with +, spaces, dots, dashes or brackets)"
             ),
+            Problem::ReferenceTaken { reference } => {
+                write!(f, "another case of this organisation already has the reference {reference:?}")
+            }
+            Problem::PatientNotRemovable => {
+                f.write_str("the patient cannot be removed from the case; edit their details instead")
+            }
+            Problem::PersonStillNamed { key, by } if by == "medical" => {
+                write!(f, "{key:?} is the person the medical profile is about; change the profile first")
+            }
+            Problem::PersonStillNamed { key, by } => {
+                write!(
+                    f,
+                    "{key:?} is named by event {by:?} on the timeline; void or correct that event first"
+                )
+            }
+            Problem::AlreadyVoided { id } => write!(f, "event {id:?} is already void"),
+            Problem::EventLinked { id, by } => {
+                write!(f, "event {by:?} links to event {id:?}; void {by:?} first")
+            }
             Problem::Unreadable { detail } => f.write_str(detail),
         }
     }

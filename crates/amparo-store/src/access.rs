@@ -2,7 +2,7 @@
 //! inside its own transaction, before writing, and that the web layer asks for its reads.
 //!
 //! A clinician sees only the cases shared with them (assigning a clinician shares the case), never
-//! records events, and completes only the tasks they own; a viewer only reads; the other roles see
+//! records events, edits only the medical profile of a case, and completes only the tasks they own; a viewer only reads; the other roles see
 //! every case of their organisation. Which routes a role reaches at all is the web layer's permission
 //! matrix; these are the rules about *which* case and *whose* task, which a route cannot know.
 
@@ -94,6 +94,17 @@ pub(crate) fn check_writes_notes(actor: &Actor) -> StoreResult<()> {
 /// professionals of a shared case, not with the family's legal representation, so does not.
 pub(crate) fn sees_family_contacts(actor: &Actor) -> bool {
     actor.role != UserRole::Clinician
+}
+
+/// Refuses an edit of a case's record that `actor`'s role may not make: the roles that record events
+/// edit everything, a clinician (on a case shared with them, checked apart) the medical profile only,
+/// and a viewer nothing.
+pub(crate) fn check_edits_case(actor: &Actor, edit: &amparo_domain::case_edit::CaseEdit) -> StoreResult<()> {
+    match actor.role {
+        UserRole::Admin | UserRole::Attorney | UserRole::Advocate => Ok(()),
+        UserRole::Clinician if edit.medical_only() => Ok(()),
+        UserRole::Clinician | UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
+    }
 }
 
 /// Refuses a clinician completing a task they do not own; the other roles complete any task.

@@ -13,6 +13,7 @@ use crate::cases::identifiers::{
     IDENTIFIER_WIDTH, INSERT_IDENTIFIERS, event_identifiers, person_identifiers,
 };
 use crate::cases::{SELECT_CASE_ID_BY_REFERENCE, rows};
+use crate::cases::{history, voids};
 use crate::columns::{legal_today, millis};
 use crate::contacts::{CONTACTS_WIDTH, INSERT_CONTACTS_HEAD, contacts_values};
 use crate::db::{Tx, Value};
@@ -35,9 +36,9 @@ const INSERT_CASES: &str = "INSERT INTO cases (org_id, id, reference, program, v
      close_reason, close_note)";
 const CASE_WIDTH: usize = 25;
 const SKIP_TAKEN_REFERENCE: &str = " ON CONFLICT (org_id, reference) DO NOTHING";
-const INSERT_PEOPLE: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, \
+pub(crate) const INSERT_PEOPLE: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, \
      family_name, birth_date, a_number, citizenship, preferred_language)";
-const PERSON_WIDTH: usize = 11;
+pub(crate) const PERSON_WIDTH: usize = 11;
 /// How many imported cases' ids the import's audit entry lists (the count is always there).
 const IMPORT_IDS_AUDITED: usize = 1000;
 /// One import transaction, with the engine's bulk-load tuning around it; `expected` is how many cases
@@ -140,6 +141,9 @@ struct NewCases {
     identifiers: RowBuffer<{ IDENTIFIER_WIDTH }>,
     notes: RowBuffer<{ NOTE_WIDTH }>,
     contacts: RowBuffer<{ CONTACTS_WIDTH }>,
+    /// The optional sections a file may carry: its history and its voided events.
+    history: RowBuffer<{ history::HISTORY_WIDTH }>,
+    voids: RowBuffer<{ voids::VOID_WIDTH }>,
     derived: DerivedRows,
 }
 
@@ -159,6 +163,8 @@ impl NewCases {
             identifiers: RowBuffer::new(INSERT_IDENTIFIERS),
             notes: RowBuffer::new(INSERT_NOTES),
             contacts: RowBuffer::new(INSERT_CONTACTS_HEAD),
+            history: RowBuffer::new(history::INSERT_HISTORY),
+            voids: RowBuffer::new(voids::INSERT_VOIDS),
             derived: DerivedRows::new(),
         };
         let org = Value::Shared(context.org.as_str().into());
@@ -184,8 +190,16 @@ impl NewCases {
         let case = Value::Shared(id.as_str().into());
         let (sealer, org_id) = (context.sealer, context.org.as_str());
         let medical = rows::medical_to_json(&file.case.medical)?;
+        // Derivation leaves voided events out; a file without voids is read as it is (no copy).
+        let in_force;
+        let live = if file.extensions.voids.is_empty() {
+            file
+        } else {
+            in_force = file.in_force();
+            &in_force
+        };
         // A new case has no assignments yet, so no attorney.
-        let derived = derivation::rows::derive_rows(file, derive.today, derive.policy, derive.rules, false)?;
+        let derived = derivation::rows::derive_rows(live, derive.today, derive.policy, derive.rules, false)?;
         let t = derived.triage;
         let closure = file.closure.as_ref();
         self.cases.push([
@@ -226,6 +240,12 @@ impl NewCases {
             let body = seal_event_body(sealer, (org_id, id.as_str()), event, seq)?;
             self.events.push(event_values((org, &case), event, (seq, body), now, context.actor)?);
         }
+        for void in &file.extensions.voids {
+            self.voids.push(voids::void_values(sealer, (org_id, id.as_str()), void)?);
+        }
+        for (seq, entry) in (1..).zip(&file.extensions.history) {
+            self.history.push(history::history_values(sealer, (org_id, id.as_str()), seq, entry)?);
+        }
         let key_id: Value = sealer.current_key_id().to_string().into();
         let people = file.case.people.iter().filter_map(person_identifiers);
         for (kind, value) in people.chain(file.events.iter().flat_map(event_identifiers)) {
@@ -249,7 +269,7 @@ impl NewCases {
         self.derived.add_deadlines(org, &case, derived.deadlines);
         // A case imported closed opens no escalation (as a closed case derives none).
         let open =
-            if closure.is_none() { plan_escalations(file, derive.plan(), &[]).open } else { Vec::new() };
+            if closure.is_none() { plan_escalations(live, derive.plan(), &[]).open } else { Vec::new() };
         // A new case has nobody assigned, so nobody to notify of what it opens.
         let sealing = (sealer, org_id);
         escalations::queue_escalations(&mut self.derived, (org, &case), sealing, open, &[], now)?;
@@ -265,6 +285,8 @@ impl NewCases {
         }
         self.people.flush(tx)?;
         self.events.flush(tx)?;
+        self.voids.flush(tx)?;
+        self.history.flush(tx)?;
         self.identifiers.flush(tx)?;
         self.notes.flush(tx)?;
         self.contacts.flush(tx)?;
@@ -292,7 +314,7 @@ fn taken_reference(
 }
 
 /// A person's row, with the birth date and A-number sealed.
-fn person_values(
+pub(crate) fn person_values(
     sealer: &Sealer,
     (org, case): (&Value, &Value),
     (org_id, case_id): (&str, &str),

@@ -147,9 +147,18 @@ pub struct StoredCase {
     pub id: CaseId,
     pub org_id: OrgId,
     pub version: i64,
+    /// The record and timeline; `file.extensions.voids` lists the voided events (`file.events` still
+    /// holds them as written). The history is read apart, except by export.
     pub file: CaseFile,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl StoredCase {
+    /// The case as derivation reads it: the timeline without its voided events.
+    pub fn in_force(&self) -> CaseFile {
+        self.file.in_force()
+    }
 }
 
 /// One line of the case list.

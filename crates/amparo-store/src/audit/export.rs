@@ -22,6 +22,9 @@ impl Store {
             found.file.notes = crate::notes::notes(tx, self.sealer(), org, id)?;
             let contacts = crate::contacts::contacts(tx, self.sealer(), org, id)?;
             found.file.contacts = (!contacts.is_empty()).then_some(contacts);
+            // The export carries the case's history too (`docs/case-file-extensions.md`).
+            found.file.extensions.history =
+                crate::cases::history::history(tx, self.sealer(), org.as_str(), id.as_str())?;
             let entry = super::Entry {
                 chain: org.as_str(),
                 actor: None,

@@ -25,7 +25,7 @@ impl StoredCase {
     /// The open notices an answer of `answer_type` dated `on` may answer, in timeline order; none for
     /// a type that answers nothing. Notices without an id cannot be named, so they are left out.
     pub fn answerable_notices(&self, answer_type: &str, on: Date) -> Vec<AnswerableNotice> {
-        amparo_domain::rules::answerable_notices(&self.file, answer_type, on)
+        amparo_domain::rules::answerable_notices(&self.in_force(), answer_type, on)
             .into_iter()
             .filter_map(|notice| {
                 Some(AnswerableNotice {

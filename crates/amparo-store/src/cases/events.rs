@@ -22,7 +22,7 @@ pub(crate) const INSERT_EVENTS: &str =
 pub(crate) const EVENT_WIDTH: usize = 9;
 const INSERT_EVENT: &str = "INSERT INTO events (org_id, case_id, seq, event_id, type, on_date, body, \
      recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-const BUMP_CASE_VERSION: &str =
+pub(crate) const BUMP_CASE_VERSION: &str =
     "UPDATE cases SET version = version + 1, updated_at = $4 WHERE org_id = $1 AND id = $2 AND version = $3";
 
 /// An event's body as stored: its JSON, sealed.
@@ -72,6 +72,19 @@ fn insert_event(
     identifiers::index_identifiers(tx, sealer, (org, case), identifiers::event_identifiers(event))
 }
 
+/// Refuses an event that corrects or answers a voided event: the voided one is out of force.
+fn check_links_in_force(stored: &crate::model::StoredCase, event: &Event) -> StoreResult<()> {
+    for (field, link) in [("supersedes", &event.supersedes), ("answers", &event.answers)] {
+        if let Some(id) = link
+            && stored.file.extensions.voids.iter().any(|v| v.event.as_ref() == Some(id))
+        {
+            let problem = amparo_domain::Problem::AlreadyVoided { id: id.clone() };
+            return Err(StoreError::field(format!("event.{field}"), problem));
+        }
+    }
+    Ok(())
+}
+
 /// Appends one event if the case is at `expected_version`, and refreshes its derivation. The caller
 /// holds whatever lock its backend needs on the case for the whole transaction.
 fn append_event(
@@ -89,6 +102,7 @@ fn append_event(
         return Err(StoreError::Conflict { expected: expected_version, actual: stored.version });
     }
     rows::check_new_event(&stored.file, event)?;
+    check_links_in_force(&stored, event)?;
     insert_event(tx, sealer, (org, case), event, stored.file.events.len() as i64 + 1, millis(now), actor)?;
     let bumped = tx.execute(
         BUMP_CASE_VERSION,
@@ -100,7 +114,7 @@ fn append_event(
     stored.file.events.push(event.clone());
     let policy = load_policy(tx, org)?;
     let context = DeriveContext::new(legal_today(now), &policy, rules, now, sealer);
-    derivation::write_derivation(tx, (org, case), &stored.file, &context)?;
+    derivation::write_derivation(tx, (org, case), &stored.in_force(), &context)?;
     Ok(expected_version + 1)
 }
 

@@ -4,10 +4,13 @@
 
 pub mod answers;
 pub mod closure;
+pub mod edits;
 pub mod events;
+pub mod history;
 pub mod identifiers;
 pub mod recordings;
 pub mod rows;
+pub mod voids;
 
 use chrono::{DateTime, Utc};
 
@@ -93,7 +96,9 @@ fn assemble(tx: &mut dyn Tx, sealer: &Sealer, row: Option<Row>) -> StoreResult<O
         .iter()
         .map(|r| sealer.open(Field::EventBody, &org, &seal::event_row(&id, r.int(1)?), &r.text(0)?))
         .collect::<StoreResult<Vec<_>>>()?;
-    rows::assemble_case(case, people, events).map(Some)
+    let mut stored = rows::assemble_case(case, people, events)?;
+    stored.file.extensions.voids = voids::voids(tx, sealer, &org, &id)?;
+    Ok(Some(stored))
 }
 
 pub(crate) fn case(

@@ -105,7 +105,14 @@ pub fn assemble_case(
         id: CaseId(case.id),
         org_id: OrgId(case.org_id),
         version: case.version,
-        file: CaseFile { case: record, events, closure, notes: Vec::new(), contacts: None },
+        file: CaseFile {
+            case: record,
+            events,
+            closure,
+            notes: Vec::new(),
+            contacts: None,
+            extensions: Default::default(),
+        },
         created_at: from_millis(case.created_at),
         updated_at: from_millis(case.updated_at),
     })

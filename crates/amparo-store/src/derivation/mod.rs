@@ -136,7 +136,7 @@ pub(crate) fn refresh_stale(
         .collect::<StoreResult<Vec<_>>>()?;
     for id in &stale {
         if let Some(case) = cases::case(tx, sealer, org, &CaseId(id.clone()))? {
-            write_derivation(tx, (org, &case.id), &case.file, context)?;
+            write_derivation(tx, (org, &case.id), &case.in_force(), context)?;
         }
     }
     Ok(stale.len())

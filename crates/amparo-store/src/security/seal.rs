@@ -45,6 +45,11 @@ pub enum Field {
     CaseNoteBody,
     /// A case's contacts: phone numbers, email and postal addresses, names.
     CaseContacts,
+    /// A case history entry's fields before and after: they copy birth dates, A-numbers and
+    /// medical facts.
+    CaseHistoryChanges,
+    /// Why an event was voided (free text, as event bodies are).
+    EventVoidReason,
 }
 
 impl Field {
@@ -61,6 +66,8 @@ impl Field {
             Field::CaseCloseNote => ("cases", "close_note"),
             Field::CaseNoteBody => ("case_notes", "body"),
             Field::CaseContacts => ("case_contacts", "body"),
+            Field::CaseHistoryChanges => ("case_history", "changes"),
+            Field::EventVoidReason => ("event_voids", "reason"),
         }
     }
 }

@@ -11,6 +11,7 @@ mod audit_chain;
 mod backends;
 mod backup_notices;
 mod bulk_import;
+mod case_edits;
 mod closure;
 mod connections;
 mod contract;

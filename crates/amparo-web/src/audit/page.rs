@@ -26,8 +26,17 @@ const PAGE_SIZE: i64 = 50;
 pub const CHECKED_ENTRIES: usize = 5_000;
 
 /// Actions whose target is a case's id.
-const CASE_TARGETS: &[&str] =
-    &["case.read", "case.duplicate_shown", "letter.read", "event.recorded", "case.assigned", "case.exported"];
+const CASE_TARGETS: &[&str] = &[
+    "case.read",
+    "case.duplicate_shown",
+    "letter.read",
+    "event.recorded",
+    "case.assigned",
+    "case.exported",
+    "case.edited",
+    "case.history.read",
+    "event.voided",
+];
 
 /// The actions an organisation's trail records, offered by the action filter. Each has a name in
 /// `main.ftl` (`audit-action-` and the action with `.` and `_` as `-`).
@@ -36,6 +45,9 @@ pub const ACTIONS: &[&str] = &[
     "case.duplicate_shown",
     "letter.read",
     "event.recorded",
+    "case.edited",
+    "case.history.read",
+    "event.voided",
     "case.assigned",
     "cases.imported",
     "case.exported",

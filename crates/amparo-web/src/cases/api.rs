@@ -101,6 +101,7 @@ pub async fn get_case(
         .ok_or_else(|| WebError::NotFound("case".into()))?;
     if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         case.file.events.clear();
+        case.file.extensions.voids.clear();
     }
     Ok(Json(case_json(&case)?).into_response())
 }
@@ -170,7 +171,7 @@ pub async fn answerable_notices(
     // Someone who does not see the timeline is offered no notice from it.
     let notices = if crate::cases::visibility::sees_timeline(&signed_in.user) {
         let today = amparo_domain::Date::from(now.date_naive());
-        amparo_domain::rules::answerable_notices(&case.file, &answer_type, today)
+        amparo_domain::rules::answerable_notices(&case.file.in_force(), &answer_type, today)
             .into_iter()
             .filter_map(|notice| {
                 Some(AnswerableNotice {

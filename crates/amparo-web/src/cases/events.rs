@@ -33,11 +33,13 @@ pub struct EventFormState {
     pub errors: Vec<FieldError>,
     /// The conflict notice, when someone else changed the case since the form was opened.
     pub conflict: Option<String>,
+    /// A refused edit of the case (`cases::edit`), shown again in its own form.
+    pub edit: Option<crate::cases::edit::views::EditFormState>,
 }
 
 impl EventFormState {
     pub fn empty() -> EventFormState {
-        EventFormState { params: Params(Vec::new()), errors: Vec::new(), conflict: None }
+        EventFormState { params: Params(Vec::new()), errors: Vec::new(), conflict: None, edit: None }
     }
 }
 
@@ -214,7 +216,7 @@ pub async fn record_event(
     let event = match parse(&params, free_id(&stored.file), lang) {
         Ok(event) => event,
         Err(error) => {
-            let form = EventFormState { params, errors: vec![error], conflict: None };
+            let form = EventFormState { params, errors: vec![error], conflict: None, edit: None };
             return crate::cases::page::render_case(
                 &state,
                 &signed_in,
@@ -240,11 +242,12 @@ pub async fn record_event(
         }
         Err(WebError::Conflict(_)) => {
             let conflict = Some(lang.t("event-form-conflict"));
-            (StatusCode::CONFLICT, EventFormState { params, errors: Vec::new(), conflict })
+            (StatusCode::CONFLICT, EventFormState { params, errors: Vec::new(), conflict, edit: None })
         }
         Err(WebError::Field { path, problem, .. }) => {
             let error = FieldError { id: id(form_field(&path)), message: lang.form_problem(&problem) };
-            (StatusCode::UNPROCESSABLE_ENTITY, EventFormState { params, errors: vec![error], conflict: None })
+            let form = EventFormState { params, errors: vec![error], conflict: None, edit: None };
+            (StatusCode::UNPROCESSABLE_ENTITY, form)
         }
         Err(other) => return Err(other),
     };

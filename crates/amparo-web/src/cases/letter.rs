@@ -67,7 +67,7 @@ pub async fn page(
             };
             store.record_audit(&org, &event, now)?;
             let policy = store.policy(&org)?;
-            let derivation = amparo_domain::derive(&case.file, today, &policy, store.rules());
+            let derivation = amparo_domain::derive(&case.in_force(), today, &policy, store.rules());
             let assignments = store.assignments(&org, &case.id)?;
             let organisation =
                 store.organisations()?.into_iter().find(|o| o.id == org).map(|o| o.name).unwrap_or_default();

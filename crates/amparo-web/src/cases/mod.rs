@@ -7,6 +7,7 @@ pub mod api;
 pub mod calendar;
 pub mod closure;
 pub mod create;
+pub mod edit;
 pub mod events;
 pub mod intake;
 pub mod letter;
@@ -38,6 +39,7 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
         .merge(closure_routes())
         .merge(activity::routes())
+        .merge(edit::routes())
 }
 
 /// Creating a case through the API, and closing and reopening one (`closure`).

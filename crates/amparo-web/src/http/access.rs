@@ -21,6 +21,9 @@ pub enum Permission {
     ViewCases,
     /// Record events on a case's timeline.
     RecordEvents,
+    /// Change a case's medical profile (a clinician only on a case shared with them); the other
+    /// edits of a case need `RecordEvents`.
+    EditMedical,
     /// Assign staff to cases.
     AssignStaff,
     /// Complete tasks (a clinician only their own).
@@ -46,6 +49,7 @@ use UserRole::{Admin, Advocate, Attorney, Clinician, Viewer};
 pub const MATRIX: &[(Permission, &[UserRole])] = &[
     (ViewCases, &[Admin, Attorney, Advocate, Clinician, Viewer]),
     (RecordEvents, &[Admin, Attorney, Advocate]),
+    (EditMedical, &[Admin, Attorney, Advocate, Clinician]),
     (AssignStaff, &[Admin, Attorney]),
     (WorkTasks, &[Admin, Attorney, Advocate, Clinician]),
     (ReassignTasks, &[Admin, Attorney, Advocate]),
@@ -146,6 +150,7 @@ mod tests {
         let all = [
             ViewCases,
             RecordEvents,
+            EditMedical,
             AssignStaff,
             WorkTasks,
             ReassignTasks,

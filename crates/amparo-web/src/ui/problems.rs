@@ -35,7 +35,8 @@ impl Lang {
             | Problem::NoSuchStaff
             | Problem::ViewerOwnsNoTasks
             | Problem::CaseNotSharedWithOwner
-            | Problem::NoCondition => self.t(&id),
+            | Problem::NoCondition
+            | Problem::PatientNotRemovable => self.t(&id),
             Problem::Missing { field } => self.t1(&id, "field", field.as_str()),
             Problem::RequiredFor { event_type } | Problem::NotAFieldOf { event_type } => {
                 self.t1(&id, "type", self.event_type(event_type))
@@ -79,6 +80,13 @@ impl Lang {
             Problem::NotAnEmail { value } | Problem::NotAPhoneNumber { value } => {
                 self.t1(&id, "value", value.as_str())
             }
+            Problem::ReferenceTaken { reference } => self.t1(&id, "reference", reference.as_str()),
+            Problem::PersonStillNamed { key, by } if by == "medical" => {
+                self.t1("problem-person-still-named-medical", "key", key.as_str())
+            }
+            Problem::PersonStillNamed { key, by } => self.t2(&id, "key", key.as_str(), "id", by.as_str()),
+            Problem::AlreadyVoided { id: event } => self.t1(&id, "id", event.as_str()),
+            Problem::EventLinked { id: event, by } => self.t2(&id, "id", event.as_str(), "by", by.as_str()),
             Problem::NotAnAmount { value } => self.t1(&id, "value", value.as_str()),
             Problem::DateOutOfRange { date } => self.t1(&id, "date", self.date(*date)),
             Problem::AlreadySuperseded { id: event } => self.t1(&id, "id", event.as_str()),

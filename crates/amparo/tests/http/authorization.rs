@@ -26,6 +26,8 @@ const ALL: &[&str] = &["admin", "attorney", "advocate", "clinician", "viewer"];
 const WRITERS: &[&str] = &["admin", "attorney", "advocate"];
 const LEADS: &[&str] = &["admin", "attorney"];
 const TASK_WORKERS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
+/// Those who change a case's medical profile: the writers and clinicians (on cases shared with them).
+const MEDICAL_EDITORS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
 /// Those who read the legal timeline: every role but the clinician.
 const TIMELINE_READERS: &[&str] = &["admin", "attorney", "advocate", "viewer"];
 
@@ -105,6 +107,18 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/api/v1/audit"), Roles(&["admin"])),
         (("POST", "/api/v1/users/{id}/password-reset"), Roles(&["admin"])),
         (("GET", "/api/v1/reviews/preview"), Roles(LEADS)),
+        (("POST", "/cases/{id}/record"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/medical"), Roles(MEDICAL_EDITORS)),
+        (("POST", "/cases/{id}/people"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/people/{key}"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/people/{key}/remove"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/events/{event_id}/void"), Roles(WRITERS)),
+        (("PATCH", "/api/v1/cases/{id}"), Roles(MEDICAL_EDITORS)),
+        (("POST", "/api/v1/cases/{id}/people"), Roles(WRITERS)),
+        (("PATCH", "/api/v1/cases/{id}/people/{key}"), Roles(WRITERS)),
+        (("DELETE", "/api/v1/cases/{id}/people/{key}"), Roles(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/history"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/events/{event_id}/void"), Roles(WRITERS)),
         (("POST", "/api/v1/reviews"), Roles(LEADS)),
         (("POST", "/cases/{id}/notes"), Roles(TASK_WORKERS)),
         (("POST", "/cases/{id}/notes/{note}/pin"), Roles(WRITERS)),
@@ -162,6 +176,18 @@ fn expected_data() -> BTreeMap<(&'static str, &'static str), Data> {
         (("PATCH", "/api/v1/cases/{id}/notes/{note}"), every_case(WRITERS)),
         (("GET", "/api/v1/cases/{id}/contacts"), Case { shared: ALL, unshared: TIMELINE_READERS }),
         (("PUT", "/api/v1/cases/{id}/contacts"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/record"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/medical"), Case { shared: MEDICAL_EDITORS, unshared: WRITERS }),
+        (("POST", "/cases/{id}/people"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/people/{key}"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/people/{key}/remove"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/events/{event_id}/void"), every_case(WRITERS)),
+        (("PATCH", "/api/v1/cases/{id}"), Case { shared: MEDICAL_EDITORS, unshared: WRITERS }),
+        (("POST", "/api/v1/cases/{id}/people"), every_case(WRITERS)),
+        (("PATCH", "/api/v1/cases/{id}/people/{key}"), every_case(WRITERS)),
+        (("DELETE", "/api/v1/cases/{id}/people/{key}"), every_case(WRITERS)),
+        (("GET", "/api/v1/cases/{id}/history"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("POST", "/api/v1/cases/{id}/events/{event_id}/void"), every_case(WRITERS)),
         (("POST", "/tasks/{id}/complete"), Task { own: TASK_WORKERS, others: WRITERS }),
         (("POST", "/tasks/{id}/reassign"), Task { own: WRITERS, others: WRITERS }),
         (("POST", "/api/v1/tasks/{id}/complete"), Task { own: TASK_WORKERS, others: WRITERS }),
@@ -259,23 +285,11 @@ fn request(app: &RouterApp, method: &str, path: &str, actor: &Actor) -> Reply {
         ("GET", _) => app.get(path, &cookie),
         ("POST", true) => app.post_json(path, &cookie, &csrf, &serde_json::json!({})),
         ("POST", false) => app.post_form(path, &cookie, &[("csrf", &csrf)]),
-        ("PATCH" | "PUT", true) => send_json(app, method, path, (&cookie, &csrf), &serde_json::json!({})),
+        ("PATCH" | "PUT" | "DELETE", true) => {
+            app.send_json(method, path, (&cookie, &csrf), &serde_json::json!({}))
+        }
         _ => panic!("no test request for method {method}"),
     }
-}
-
-/// A JSON request of any method, with the session's cookie and form token.
-fn send_json(
-    app: &RouterApp,
-    method: &str,
-    path: &str,
-    (cookie, csrf): (&str, &str),
-    body: &serde_json::Value,
-) -> Reply {
-    use crate::support::site::Transport;
-    let headers = vec![("cookie", cookie), ("x-csrf-token", csrf)];
-    let body = Some(("application/json", body.to_string()));
-    app.transport.send(crate::support::site::Request { method, path, headers, body })
 }
 
 amparo_store::on_both_backends!(
@@ -601,7 +615,9 @@ fn reached(reply: &Reply) -> bool {
 /// what it answers then says whether the data was reached, and nothing that matters is changed.
 fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Actor, ids: &Ids) -> Reply {
     let (cookie, csrf) = actor.session.clone().unwrap_or_default();
-    let path = route.replace("{id}", id).replace("{note}", "1");
+    // A person and an event every case of the test has (see `case_json`), and its first note.
+    let path =
+        route.replace("{id}", id).replace("{key}", "m1").replace("{event_id}", "e2").replace("{note}", "1");
     let owner = if id == ids.own_task { ids.user(&actor.name) } else { ids.other_clinician.clone() };
     let termination = serde_json::json!({ "id": "x1", "type": "termination_notice", "on": "2026-02-27",
                                           "served_by": "mail", "depart_by": "2026-03-27" });
@@ -641,17 +657,46 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
         }
         ("POST", "/cases/{id}/notes/{note}/pin") => form(&[("pinned", "false")]),
         ("PATCH", "/api/v1/cases/{id}/notes/{note}") => {
-            send_json(app, "PATCH", &path, (&cookie, &csrf), &serde_json::json!({ "pinned": false }))
+            app.send_json("PATCH", &path, (&cookie, &csrf), &serde_json::json!({ "pinned": false }))
         }
         // A stale version: refused (409) once the case is found.
         ("POST", "/cases/{id}/contacts") => form(&[("version", "0")]),
-        ("PUT", "/api/v1/cases/{id}/contacts") => send_json(
-            app,
+        ("PUT", "/api/v1/cases/{id}/contacts") => app.send_json(
             "PUT",
             &path,
             (&cookie, &csrf),
             &serde_json::json!({ "version": 0, "contacts": {} }),
         ),
+        // Edits and voids at version 0: refused as stale once the case is reached.
+        ("POST", "/cases/{id}/record") => {
+            form(&[("version", "0"), ("case-reference", "A-9"), ("case-program", "u4u")])
+        }
+        ("POST", "/cases/{id}/medical") => form(&[("version", "0")]),
+        ("POST", "/cases/{id}/people") => form(&[("version", "0")]),
+        ("POST", "/cases/{id}/people/{key}" | "/cases/{id}/people/{key}/remove") => form(&[("version", "0")]),
+        ("POST", "/cases/{id}/events/{event_id}/void") => {
+            form(&[("version", "0"), ("void-e2-reason", "mistake")])
+        }
+        ("PATCH", "/api/v1/cases/{id}") => app.send_json(
+            "PATCH",
+            &path,
+            (&cookie, &csrf),
+            &serde_json::json!({ "version": 0, "medical": null }),
+        ),
+        ("POST", "/api/v1/cases/{id}/people") => json(serde_json::json!({ "version": 0, "person": {
+            "key": "s9", "role": "sibling", "given_name": "Luz", "family_name": "Ejemplo" } })),
+        ("PATCH", "/api/v1/cases/{id}/people/{key}") => app.send_json(
+            "PATCH",
+            &path,
+            (&cookie, &csrf),
+            &serde_json::json!({ "version": 0, "person": { "given_name": "Rosa María" } }),
+        ),
+        ("DELETE", "/api/v1/cases/{id}/people/{key}") => {
+            app.send_json("DELETE", &path, (&cookie, &csrf), &serde_json::json!({ "version": 0 }))
+        }
+        ("POST", "/api/v1/cases/{id}/events/{event_id}/void") => {
+            json(serde_json::json!({ "version": 0, "reason": "mistake" }))
+        }
         _ => panic!("no data request for {method} {route}: add one"),
     }
 }

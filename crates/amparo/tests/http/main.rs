@@ -11,6 +11,7 @@ mod audit_trail;
 mod authorization;
 mod case_closure;
 mod case_creation;
+mod case_edits;
 mod case_forms;
 mod case_list;
 mod csv_export;

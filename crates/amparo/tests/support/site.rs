@@ -117,6 +117,19 @@ impl<T: Transport> Site<T> {
         self.transport.send(Request { method: "POST", path, headers, body })
     }
 
+    /// A JSON request of any method (`PATCH`, `DELETE`, …) with the session's CSRF token.
+    pub fn send_json(
+        &self,
+        method: &str,
+        path: &str,
+        (cookie, csrf): (&str, &str),
+        body: &serde_json::Value,
+    ) -> Reply {
+        let headers = vec![("cookie", cookie), ("x-csrf-token", csrf)];
+        let body = Some(("application/json", body.to_string()));
+        self.transport.send(Request { method, path, headers, body })
+    }
+
     /// Signs in and returns the session cookie and the CSRF token of the session.
     pub fn sign_in(&self, email: &str, password: &str) -> (String, String) {
         let form = self.get("/login", "");

@@ -109,7 +109,7 @@ pub(crate) async fn case_page_view(
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
     let closed = case.file.closure.is_some();
     let actor = amparo_store::Actor::of(&signed_in.user);
-    let (policy, mut triage, shares, recordings, closed_by, (case_notes, case_contacts)) = state
+    let (policy, mut triage, shares, recordings, closed_by, (case_notes, case_contacts), history) = state
         .with_store(move |store| {
             let triage = CaseTriageData {
                 escalations: store.escalations(&org, &id)?,
@@ -122,7 +122,8 @@ pub(crate) async fn case_page_view(
             let closed_by = if closed { store.case_closed_by(&org, &id)? } else { None };
             let activity =
                 (store.case_notes_for_page(&actor, &id)?, store.case_contacts_for_page(&actor, &id)?);
-            Ok((store.policy(&org)?, triage, shares, recordings, closed_by, activity))
+            let history = store.case_history(&org, &id)?;
+            Ok((store.policy(&org)?, triage, shares, recordings, closed_by, activity, history))
         })
         .await?;
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
@@ -130,12 +131,20 @@ pub(crate) async fn case_page_view(
     // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
-    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    let derivation = amparo_domain::derive(&case.in_force(), today, &policy, state.store.rules());
     let lang = signed_in.lang();
+    let edits = crate::cases::edit::views::section(
+        lang,
+        &signed_in.user,
+        &case,
+        (&history, &triage.users),
+        form.edit.as_ref(),
+    );
     if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         // Statuses and deadlines are derived from the whole timeline above; the timeline itself,
         // escalations and other people's tasks are legal work a clinician does not read.
         case.file.events.clear();
+        case.file.extensions.voids.clear();
         triage.escalations.clear();
         let me = &signed_in.user.id;
         triage.tasks.retain(|t| t.owner_id.as_ref() == Some(me));
@@ -149,7 +158,7 @@ pub(crate) async fn case_page_view(
         lang,
         state.clock.now(),
     );
-    let event_form = events::view(&form, &case.file, today, lang);
+    let event_form = events::view(&form, &case.in_force(), today, lang);
     let mut page = case_view(
         lang,
         viewer(signed_in),
@@ -163,6 +172,14 @@ pub(crate) async fn case_page_view(
     page.notes = notes::section(&signed_in.user, lang, &case_notes, &case.file, &activity_forms.note);
     notes::link_to_timeline(&mut page.events, &page.notes);
     page.contacts = contacts::section(&signed_in.user, lang, &case_contacts, activity_forms.contacts);
+    page.edits = edits;
+    crate::cases::edit::timeline::name_voiders(
+        lang,
+        &mut page.events,
+        &case.file.extensions.voids,
+        &triage.users,
+    );
+    page.may_void = crate::cases::edit::views::may_void(&signed_in.user);
     let closed_by =
         closed_by.and_then(|id| triage.users.iter().find(|u| u.id == id)).map(|u| u.display_name.clone());
     crate::cases::closure::show_on_page(&mut page, &signed_in.user, &case, closed_by, &Default::default());
@@ -183,7 +200,7 @@ pub async fn case_print(
         .await?;
     let today = amparo_domain::Date::from(state.clock.now().date_naive());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
-    let derivation = amparo_domain::derive(&case.file, today, &policy, state.store.rules());
+    let derivation = amparo_domain::derive(&case.in_force(), today, &policy, state.store.rules());
     if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         case.file.events.clear();
     }
@@ -194,7 +211,7 @@ pub async fn case_print(
         other_tasks: Vec::new(),
         assignments: Vec::new(),
     };
-    let form = events::view(&EventFormState::empty(), &case.file, today, lang);
+    let form = events::view(&EventFormState::empty(), &case.in_force(), today, lang);
     let mut case_page =
         case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form, &[]);
     // The print view lists the notes without the forms.
@@ -327,6 +344,7 @@ fn case_view(
                 .unwrap_or_else(|| lang.t("timeline-everyone")),
             details: event_details(lang, e, derivation),
             superseded_by: superseded_by(e),
+            voided: crate::cases::edit::timeline::void_line(lang, &stored.file.extensions.voids, index, None),
             unlinked: unlinked.iter().any(|answer| std::ptr::eq(*answer, e)),
             recorded: recorded.get(index).cloned(),
             note: e.note.clone(),
@@ -396,6 +414,8 @@ fn case_view(
         closure: Default::default(),
         notes: Default::default(),
         contacts: Default::default(),
+        edits: Default::default(),
+        may_void: false,
     }
 }
 

@@ -34,6 +34,9 @@ pub struct EventView {
     pub persons: String,
     pub details: String,
     pub superseded_by: Option<String>,
+    /// Taken out of force (`cases::edit`): struck through, with why (and who and when, where the
+    /// page names staff).
+    pub voided: Option<String>,
     /// An answer that names no notice: the rules took it to answer the latest open one of its kind.
     pub unlinked: bool,
     /// Who recorded it and when, where the page shows it.
@@ -112,6 +115,10 @@ pub struct CasePage {
     pub notes: crate::cases::activity::notes::NotesSection,
     /// The case's contacts, and the form for a reader who edits them.
     pub contacts: crate::cases::activity::contacts::ContactsSection,
+    /// The history and edit forms (`cases::edit`).
+    pub edits: crate::cases::edit::views::EditSection,
+    /// Whether the timeline offers to void its events.
+    pub may_void: bool,
 }
 
 /// The case page's print view: one clean page for the file, without forms or navigation. It wraps the
