@@ -21,6 +21,7 @@ mod intake_duplicates;
 mod late_deadlines;
 mod notifications;
 mod outages;
+mod page_controls;
 mod password_forms;
 mod problems;
 mod proxies;

@@ -108,7 +108,7 @@ pub(crate) async fn render_case_with(
         lang,
         state.clock.now(),
     );
-    let event_form = events::view(&form, &case.file, today, lang);
+    let event_form = events::view(&form, &case.file, today, lang, events::EventScope::of(&signed_in.user));
     let mut page = case_view(
         lang,
         viewer(signed_in),
@@ -144,7 +144,7 @@ pub async fn case_print(
         other_tasks: Vec::new(),
         assignments: Vec::new(),
     };
-    let form = events::view(&EventFormState::empty(), &case.file, today, lang);
+    let form = events::view(&EventFormState::empty(), &case.file, today, lang, events::EventScope::Nothing);
     let page = views::CasePrintPage {
         lang,
         case: case_view(
