@@ -11,6 +11,7 @@ mod audit_trail;
 mod authorization;
 mod case_forms;
 mod case_list;
+mod clinician_attestations;
 mod csv_export;
 mod feed_access;
 mod first_use_defects;
