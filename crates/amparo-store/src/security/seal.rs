@@ -39,6 +39,8 @@ pub enum Field {
     EventBody,
     TaskNote,
     SecondFactorSecret,
+    /// A form kept across a new sign-in: whatever the person typed.
+    FormDraftFields,
 }
 
 impl Field {
@@ -52,6 +54,7 @@ impl Field {
             Field::EventBody => ("events", "body"),
             Field::TaskNote => ("tasks", "note"),
             Field::SecondFactorSecret => ("second_factors", "secret"),
+            Field::FormDraftFields => ("form_drafts", "fields"),
         }
     }
 }

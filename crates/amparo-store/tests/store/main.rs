@@ -13,6 +13,7 @@ mod bulk_import;
 mod connections;
 mod contract;
 mod duplicates;
+mod form_drafts;
 mod full_disk;
 mod new_kinds;
 mod notices;

@@ -33,11 +33,19 @@ pub struct EventFormState {
     pub errors: Vec<FieldError>,
     /// The conflict notice, when someone else changed the case since the form was opened.
     pub conflict: Option<String>,
+    /// Said when the form comes back filled after a new sign-in, as it was typed before.
+    pub notice: Option<String>,
 }
 
 impl EventFormState {
     pub fn empty() -> EventFormState {
-        EventFormState { params: Params(Vec::new()), errors: Vec::new(), conflict: None }
+        EventFormState { params: Params(Vec::new()), errors: Vec::new(), conflict: None, notice: None }
+    }
+
+    /// The form as it was sent when the session had ended, to check and send again.
+    pub fn kept(fields: Vec<(String, String)>, lang: Lang) -> EventFormState {
+        let notice = Some(lang.t("form-kept-notice"));
+        EventFormState { params: Params(fields), errors: Vec::new(), conflict: None, notice }
     }
 }
 
@@ -84,6 +92,7 @@ pub struct EventFormView {
     pub fields: Vec<FieldView>,
     pub errors: Vec<FieldError>,
     pub conflict: Option<String>,
+    pub notice: Option<String>,
 }
 
 impl EventFormView {
@@ -181,6 +190,7 @@ pub fn view(
             fields,
             errors: state.errors.clone(),
             conflict: state.conflict.clone(),
+            notice: state.notice.clone(),
         };
     }
     let types = EVENT_TYPES.iter().map(|t| ((*t).to_owned(), lang.event_type(t))).collect();
@@ -226,7 +236,13 @@ pub fn view(
         lang.t("event-form-supersedes-none"),
         earlier,
     ));
-    EventFormView { scope, fields, errors: state.errors.clone(), conflict: state.conflict.clone() }
+    EventFormView {
+        scope,
+        fields,
+        errors: state.errors.clone(),
+        conflict: state.conflict.clone(),
+        notice: state.notice.clone(),
+    }
 }
 
 /// The event the form describes, or the field that is wrong.
@@ -311,7 +327,7 @@ pub async fn record_event(
     let event = match parsed {
         Ok(event) => event,
         Err(error) => {
-            let form = EventFormState { params, errors: vec![error], conflict: None };
+            let form = EventFormState { params, errors: vec![error], conflict: None, notice: None };
             return crate::cases::page::render_case(
                 &state,
                 &signed_in,
@@ -337,11 +353,14 @@ pub async fn record_event(
         }
         Err(WebError::Conflict(_)) => {
             let conflict = Some(lang.t("event-form-conflict"));
-            (StatusCode::CONFLICT, EventFormState { params, errors: Vec::new(), conflict })
+            (StatusCode::CONFLICT, EventFormState { params, errors: Vec::new(), conflict, notice: None })
         }
         Err(WebError::Field { path, problem, .. }) => {
             let error = FieldError { id: id(form_field(&path)), message: lang.form_problem(&problem) };
-            (StatusCode::UNPROCESSABLE_ENTITY, EventFormState { params, errors: vec![error], conflict: None })
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                EventFormState { params, errors: vec![error], conflict: None, notice: None },
+            )
         }
         Err(other) => return Err(other),
     };

@@ -19,6 +19,7 @@ mod guarded_writes;
 mod i18n;
 mod intake;
 mod intake_duplicates;
+mod kept_forms;
 mod late_deadlines;
 mod notifications;
 mod outages;

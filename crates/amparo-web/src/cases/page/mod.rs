@@ -23,12 +23,21 @@ use views::{CasePage, DeadlineView, EventView, MedicalView, NextDeadline, Person
 pub async fn case_page(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let case = load_case(&state, &signed_in, id, "page").await?;
     let sharing = ShareForm::after_redirect(&crate::http::input::Params(params), signed_in.lang());
-    render_case_with(&state, &signed_in, case, EventFormState::empty(), sharing, StatusCode::OK).await
+    // The event form sent after the session ended comes back filled in, to be sent again.
+    let page = format!("/cases/{}", case.id.0);
+    let event_form = |page: &str, action: &str| action.strip_prefix(page) == Some("/events");
+    let (kept, forget) =
+        crate::http::kept_forms::take(&state, &headers, &signed_in.user, event_form, page).await?;
+    let form = kept.map_or_else(EventFormState::empty, |k| EventFormState::kept(k.fields, signed_in.lang()));
+    let mut response = render_case_with(&state, &signed_in, case, form, sharing, StatusCode::OK).await?;
+    crate::http::kept_forms::set_cookie(&mut response, forget);
+    Ok(response)
 }
 
 /// A case the signed-in person may see (a clinician: only one shared with them), with the read
