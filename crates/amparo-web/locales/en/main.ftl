@@ -764,3 +764,6 @@ attestation-form-submit = Record the attestation
 event-form-attestation-only = Your role records medical attestations only.
 login-form-kept = Your session ended, so your form was not sent. Sign in to return to your form: what you typed is kept for 30 minutes.
 form-kept-notice = Your session ended before this form was sent. It is filled in with what you typed: check it, then send it again.
+filters-summary = Filters and order
+filters-active = filtered
+task-actions = Act on this task

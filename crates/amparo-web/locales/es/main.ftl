@@ -778,3 +778,6 @@ attestation-form-submit = Registrar la certificación
 event-form-attestation-only = Su función solo registra certificaciones médicas.
 login-form-kept = Su sesión terminó, así que su formulario no se envió. Inicie sesión para volver a su formulario: lo que escribió se guarda durante 30 minutos.
 form-kept-notice = Su sesión terminó antes de enviar este formulario. Está completado con lo que escribió: revíselo y envíelo de nuevo.
+filters-summary = Filtros y orden
+filters-active = con filtros
+task-actions = Actuar sobre esta tarea
