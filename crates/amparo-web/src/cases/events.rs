@@ -349,7 +349,9 @@ pub async fn record_event(
     let (status, form) = match written {
         Ok(_) => {
             tracing::info!(case = %case_id, "event recorded");
-            return Ok(Redirect::to(&format!("/cases/{case_id}#timeline")).into_response());
+            // A clinician reads no timeline: their attestation shows in the medical facts.
+            let anchor = if scope == EventScope::Attestation { "medical-h" } else { "timeline" };
+            return Ok(Redirect::to(&format!("/cases/{case_id}#{anchor}")).into_response());
         }
         Err(WebError::Conflict(_)) => {
             let conflict = Some(lang.t("event-form-conflict"));
