@@ -4,11 +4,13 @@
 
 use amparo_store::testing::TestDatabase;
 
+use crate::support::snapshots::{redacted, uuids_redacted};
 use crate::support::{PASSWORD, RouterApp, add_user, hidden_field};
 
 amparo_store::on_both_backends!(a_clinician_records_an_attestation_and_nothing_else);
 
 fn a_clinician_records_an_attestation_and_nothing_else(db: &TestDatabase) {
+    let _redactions = redacted();
     let app = RouterApp::start(db);
     add_user(db, "clinic-a", "dr@a.example.org", "Clinician", "clinician");
     add_user(db, "clinic-a", "viewer@a.example.org", "Viewer", "viewer");
@@ -51,7 +53,9 @@ fn a_clinician_records_an_attestation_and_nothing_else(db: &TestDatabase) {
     ];
     let refused = app.post_form(&events, &clinician, &fields);
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(refused.body.contains("Your role records medical attestations only"), "{}", refused.body);
+    let summary = &refused.body[refused.body.find("id=\"event-errors-h\"").unwrap()..];
+    let wording = summary[summary.find("<ul>").unwrap()..summary.find("</ul>").unwrap() + 5].to_owned();
+    insta::assert_snapshot!("page_refused_clinician_legal_event", wording);
     assert!(refused.body.contains("value=\"2026-03-02\""), "the date typed is kept");
 
     // A number that is not one: the form says which field, and keeps the note.
@@ -82,7 +86,9 @@ fn a_clinician_records_an_attestation_and_nothing_else(db: &TestDatabase) {
     };
     let termination = serde_json::json!({ "expected_version": current, "event": {
         "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
-    assert_eq!(api(termination).status, 403);
+    let refused = api(termination);
+    let answer = serde_json::json!({ "status": refused.status, "body": uuids_redacted(&refused.json()) });
+    insta::assert_json_snapshot!("api_refused_clinician_legal_event", answer);
     let attestation = serde_json::json!({ "expected_version": current, "event": {
         "type": "medical_attested", "on": "2026-03-03", "days_to_critical_harm": 5 } });
     let created = api(attestation);
