@@ -74,6 +74,8 @@ test('the case list in Spanish on a phone', async () => {
   await signIn(page, app.base, STAFF.beto.email);
   await page.goto(`${app.base}/cases?sort=score`);
   assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+  // On a phone the filters are folded, so that the first case is on the first screen.
+  await page.getByText('Filtros y orden', { exact: true }).click();
   await page.getByLabel('Buscar por referencia, nombre, número A o número de recibo').fill('ejemplo');
   await page.getByRole('button', { name: 'Buscar' }).click();
   assert.match(page.url(), /sort=score/, 'the order chosen stays with the search');

@@ -1,12 +1,14 @@
 //! Who may touch which data, written once: the rules every write made on someone's behalf checks
 //! inside its own transaction, before writing, and that the web layer asks for its reads.
 //!
-//! A clinician sees only the cases shared with them (assigning a clinician shares the case), never
-//! records events, edits only the medical profile of a case, and completes only the tasks they own; a viewer only reads; the other roles see
+//! A clinician sees only the cases shared with them (assigning a clinician shares the case), records
+//! on their timelines only medical attestations, edits only the medical profile of a case, and
+//! completes only the tasks they own; a viewer only reads; the other roles see
 //! every case of their organisation. Which routes a role reaches at all is the web layer's permission
 //! matrix; these are the rules about *which* case and *whose* task, which a route cannot know.
 
 use amparo_domain::Problem;
+use amparo_domain::event::{Event, EventKind};
 use amparo_domain::org::UserRole;
 
 use crate::db::Tx;
@@ -73,11 +75,24 @@ pub(crate) fn check_sees_case(tx: &mut dyn Tx, actor: &Actor, case: &CaseId) -> 
     Ok(())
 }
 
-/// Refuses the roles that never record events on a timeline: clinicians and viewers.
+/// Refuses the roles that do not keep a case's legal record (close and reopen it, void its events,
+/// edit its contacts, pin its notes): clinicians and viewers. Recording one event is
+/// [`check_records_event`], which lets a clinician record a medical attestation.
 pub(crate) fn check_records_events(actor: &Actor) -> StoreResult<()> {
     match actor.role {
         UserRole::Clinician | UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
         UserRole::Admin | UserRole::Attorney | UserRole::Advocate => Ok(()),
+    }
+}
+
+/// Refuses an event `actor`'s role never records: a viewer records none, and a clinician only a
+/// medical attestation (`medical_attested`) that corrects nothing, since the legal timeline is not
+/// theirs to change; the other roles record every type.
+pub(crate) fn check_records_event(actor: &Actor, event: &Event) -> StoreResult<()> {
+    match actor.role {
+        UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
+        UserRole::Clinician if !is_attestation(event) => Err(StoreError::Refused(Refusal::RoleMayNot)),
+        UserRole::Clinician | UserRole::Admin | UserRole::Attorney | UserRole::Advocate => Ok(()),
     }
 }
 
@@ -105,6 +120,13 @@ pub(crate) fn check_edits_case(actor: &Actor, edit: &amparo_domain::case_edit::C
         UserRole::Clinician if edit.medical_only() => Ok(()),
         UserRole::Clinician | UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
     }
+}
+
+/// A clinician's own fact: a medical attestation that neither corrects nor answers another entry.
+fn is_attestation(event: &Event) -> bool {
+    matches!(event.kind, EventKind::MedicalAttested { .. })
+        && event.supersedes.is_none()
+        && event.answers.is_none()
 }
 
 /// Refuses a clinician completing a task they do not own; the other roles complete any task.

@@ -21,6 +21,7 @@ mod deadlines;
 mod derivation;
 mod duplicates;
 mod error;
+mod form_drafts;
 mod import;
 mod meta;
 #[macro_use]
@@ -56,6 +57,7 @@ pub use db::{Backend, DiskReport};
 pub use derivation::Rules;
 pub use duplicates::{DuplicateReason, PossibleDuplicate};
 pub use error::{StoreError, StoreResult};
+pub use form_drafts::{KeptForm, NewFormDraft};
 pub use model::*;
 pub use notices::DIGEST_DAYS;
 pub use notices::model::*;

@@ -112,6 +112,9 @@ pub fn route_table() -> Vec<RouteAccess> {
 /// The whole application: pages, API and health check.
 pub fn router(state: AppState) -> Router {
     let (routes, _) = routes().into_parts();
+    // A case form sent after its session ended is kept for its person to find after signing in.
+    let routes =
+        routes.layer(axum::middleware::from_fn_with_state(state.clone(), http::kept_forms::keep_forms));
     let routes = routes.layer(axum::middleware::from_fn(http::error::localize_error_pages));
     let routes = if state.secure_cookies {
         routes.layer(axum::middleware::map_response(http::headers::strict_transport_security))

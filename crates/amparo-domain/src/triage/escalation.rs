@@ -7,9 +7,13 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::case::Language;
+use crate::date::Date;
 use crate::org::UserRole;
 use crate::texts::Texts;
+use crate::words::date_in_words;
 
+use super::reason::TriggerReason;
 use super::trigger::{Trigger, TriggerKind};
 
 /// The templates Amparo ships, compiled into the binary.
@@ -73,6 +77,10 @@ pub enum EscalationTemplateError {
         "template.{trigger} task {task}: due_hours_critical ({critical}) must not be more than due_hours ({normal}); a critical-care case is never given longer"
     )]
     CriticalSlower { trigger: &'static str, task: usize, critical: i64, normal: i64 },
+    #[error(
+        "template.{trigger} task {task}: `{field}` uses {{parole_end}}, which only a parole_expiring checklist can fill"
+    )]
+    ParoleEndOutOfPlace { trigger: &'static str, task: usize, field: &'static str },
 }
 
 fn known_kinds() -> String {
@@ -158,6 +166,9 @@ fn load_task(
     for (field, text) in [("title_en", &raw.title_en), ("title_es", &raw.title_es)] {
         if text.trim().is_empty() {
             return Err(EscalationTemplateError::EmptyTitle { trigger, task, field });
+        }
+        if text.contains(PAROLE_END) && trigger != TriggerKind::ParoleExpiring.as_str() {
+            return Err(EscalationTemplateError::ParoleEndOutOfPlace { trigger, task, field });
         }
     }
     let owner_role = match UserRole::parse(&raw.owner) {
@@ -260,6 +271,31 @@ impl EscalationTemplates {
     /// The tasks `trigger` starts: its kind's checklist, due in the critical-care hours when the case
     /// was critical-care as the trigger was found.
     pub fn plan_for(&self, trigger: &Trigger) -> Vec<PlannedTask> {
-        self.plan(trigger.kind, trigger.critical_care)
+        let mut planned = self.plan(trigger.kind, trigger.critical_care);
+        if let TriggerReason::ParoleExpiring { end, as_of } = trigger.reason {
+            for task in &mut planned {
+                let filled = |language| {
+                    task.title.get(language).replace(PAROLE_END, &parole_end(language, end, as_of))
+                };
+                task.title = Texts::en_es(filled(Language::En), filled(Language::Es));
+            }
+        }
+        planned
+    }
+}
+
+/// The placeholder a `parole_expiring` task title may carry, filled with when parole ends — or ended:
+/// a checklist opened after the end must not read as if parole were about to end.
+pub const PAROLE_END: &str = "{parole_end}";
+
+/// "parole ended on March 13, 2026" once the day has passed, "parole ends on …" before; in Spanish
+/// "el permiso humanitario (parole) venció el 13 de marzo de 2026" or "vence el …".
+fn parole_end(language: Language, end: Date, today: Date) -> String {
+    let day = date_in_words(language, end);
+    match (language, end < today) {
+        (Language::En, true) => format!("parole ended on {day}"),
+        (Language::En, false) => format!("parole ends on {day}"),
+        (Language::Es, true) => format!("el permiso humanitario (parole) venció el {day}"),
+        (Language::Es, false) => format!("el permiso humanitario (parole) vence el {day}"),
     }
 }

@@ -128,7 +128,9 @@ impl Reason {
             Reason::ParoleEndsSoon { end, by_termination, filed } => {
                 let by = if by_termination { " by termination notice" } else { "" };
                 let filed = if filed { "re-parole filed" } else { "nothing filed" };
-                format!("parole ends {} ({end}){by}, {filed}", when(end))
+                // Scored on a later day, the end may have passed: never "ends" of a past day.
+                let ends = if end < today { "ended" } else { "ends" };
+                format!("parole {ends} {} ({end}){by}, {filed}", when(end))
             }
             Reason::TerminationNotice { notice_on, end, depart_by } => {
                 let ends = if end < today { "ended" } else { "ends" };
@@ -191,8 +193,13 @@ impl Reason {
                 format!("el permiso humanitario (parole) venció el {end} ({})", when(end), end = fecha(end))
             }
             Reason::ParoleEndsSoon { end, by_termination, filed } => {
-                let (verb, by) =
-                    if by_termination { ("termina", " por un aviso de terminación") } else { ("vence", "") };
+                let past = end < today;
+                let (verb, by) = match (by_termination, past) {
+                    (true, false) => ("termina", " por un aviso de terminación"),
+                    (true, true) => ("terminó", " por un aviso de terminación"),
+                    (false, false) => ("vence", ""),
+                    (false, true) => ("venció", ""),
+                };
                 let (sep, filed) = if filed {
                     (";", "ya se presentó la solicitud de renovación (re-parole)")
                 } else {
@@ -413,6 +420,24 @@ mod tests {
         assert_eq!(reason.text(Language::En, today), "parole ends in 12 days (2026-03-13), nothing filed");
         let read: Reason = serde_json::from_str(&serde_json::to_string(&reason).unwrap()).unwrap();
         assert_eq!(read, reason);
+    }
+
+    #[test]
+    fn a_parole_end_already_past_is_said_to_have_ended() {
+        let reason = Reason::ParoleEndsSoon { end: day("2026-03-13"), by_termination: false, filed: false };
+        let later = day("2026-12-05");
+        assert_eq!(reason.text(Language::En, later), "parole ended 267 days ago (2026-03-13), nothing filed");
+        assert_eq!(
+            reason.text(Language::Es, later),
+            "el permiso humanitario (parole) venció hace 267 días (13 de marzo de 2026) y no se ha presentado nada"
+        );
+        let ahead = day("2026-03-01");
+        assert!(
+            reason.text(Language::Es, ahead).starts_with("el permiso humanitario (parole) vence en 12 días")
+        );
+        let terminated = Reason::ParoleEndsSoon { end: day("2026-03-13"), by_termination: true, filed: true };
+        assert!(terminated.text(Language::Es, later).contains("terminó hace 267 días"));
+        assert!(terminated.text(Language::En, later).starts_with("parole ended 267 days ago"));
     }
 
     #[test]

@@ -432,3 +432,61 @@ fn checklists_given_kind_by_kind_are_checked_like_a_document() {
         Err(EscalationTemplateError::BadOwner { .. })
     ));
 }
+
+#[test]
+fn a_checklist_opened_after_parole_ended_says_it_ended() {
+    let rules = RuleSet::builtin().unwrap();
+    let templates = EscalationTemplates::builtin().unwrap();
+    let title_of = |until: &str, today: &str, language| {
+        let file = case(CRITICAL, events(&[ending(until)]));
+        let open = open_triggers(&file, d(today), &Policy::default(), rules);
+        let plan = templates.plan_for(&open[0]);
+        let family = plan.iter().find(|t| t.title.get(Language::En).starts_with("Tell the family")).unwrap();
+        family.title.get(language).to_owned()
+    };
+    // Long past: the checklist does not read as if parole were about to end.
+    assert_eq!(
+        title_of("2025-09-30", TODAY, Language::En),
+        "Tell the family, in their language, that parole ended on September 30, 2025, and what is being done"
+    );
+    assert_eq!(
+        title_of("2025-09-30", TODAY, Language::Es),
+        "Explicar a la familia, en su idioma, que el permiso humanitario (parole) venció el 30 de septiembre de 2025, y qué se está haciendo"
+    );
+    // Still ahead.
+    assert!(title_of("2026-04-30", TODAY, Language::En).contains("that parole ends on April 30, 2026,"));
+    assert!(
+        title_of("2026-04-30", TODAY, Language::Es)
+            .contains("que el permiso humanitario (parole) vence el 30 de abril de 2026,")
+    );
+    // No title keeps the placeholder.
+    let file = case(CRITICAL, events(&[ending("2026-04-30")]));
+    let open = open_triggers(&file, d(TODAY), &Policy::default(), rules);
+    for task in templates.plan_for(&open[0]) {
+        for language in [Language::En, Language::Es] {
+            assert!(!task.title.get(language).contains('{'), "{}", task.title.get(language));
+        }
+    }
+}
+
+#[test]
+fn the_parole_end_placeholder_is_refused_where_nothing_fills_it() {
+    let text = BUILTIN_ESCALATION_TOML.replacen(
+        "Read the termination notice: effective date",
+        "Read the termination notice ({parole_end}): effective date",
+        1,
+    );
+    let refused = EscalationTemplates::from_toml(&text).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            EscalationTemplateError::ParoleEndOutOfPlace {
+                trigger: "termination_notice",
+                task: 1,
+                field: "title_en"
+            }
+        ),
+        "{refused:?}"
+    );
+    assert!(refused.to_string().contains("only a parole_expiring checklist can fill"), "{refused}");
+}

@@ -138,8 +138,9 @@ impl Store {
         })
     }
 
-    /// As [`Store::append_event`], recorded by `actor`, whose role must record events and who must
-    /// see the case: checked in the write's transaction, before anything is written.
+    /// As [`Store::append_event`], recorded by `actor`, whose role must record this event (a clinician
+    /// only a medical attestation) and who must see the case: checked in the write's transaction,
+    /// before anything is written.
     pub fn append_event_as(
         &self,
         actor: &Actor,
@@ -149,7 +150,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
         self.write(|tx| {
-            access::check_records_events(actor)?;
+            access::check_records_event(actor, event)?;
             // The chain first, then the case: the order every write holding both takes.
             self.lock_audit_chain(tx, actor.org.as_str())?;
             self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;

@@ -50,6 +50,8 @@ pub enum Field {
     CaseHistoryChanges,
     /// Why an event was voided (free text, as event bodies are).
     EventVoidReason,
+    /// A form kept across a new sign-in: whatever the person typed.
+    FormDraftFields,
 }
 
 impl Field {
@@ -68,6 +70,7 @@ impl Field {
             Field::CaseContacts => ("case_contacts", "body"),
             Field::CaseHistoryChanges => ("case_history", "changes"),
             Field::EventVoidReason => ("event_voids", "reason"),
+            Field::FormDraftFields => ("form_drafts", "fields"),
         }
     }
 }

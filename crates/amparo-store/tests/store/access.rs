@@ -77,6 +77,7 @@ amparo_store::on_both_backends!(
     a_task_reassigned_before_it_is_completed_is_refused_and_left_open,
     a_task_goes_only_to_someone_who_can_work_its_case,
     clinicians_and_viewers_record_no_events,
+    a_clinician_records_only_attestations_and_only_on_a_shared_case,
 );
 
 fn a_case_unshared_before_it_is_read_is_refused_and_the_read_not_recorded(db: &TestDatabase) {
@@ -165,4 +166,36 @@ fn clinicians_and_viewers_record_no_events(db: &TestDatabase) {
     let next = t.store.append_event_as(&t.attorney, &t.case, version, &fee, now()).unwrap();
     assert_eq!(next, version + 1);
     assert_eq!(t.store.case(&t.org, &t.case).unwrap().unwrap().file.events.len(), events + 1);
+}
+
+fn a_clinician_records_only_attestations_and_only_on_a_shared_case(db: &TestDatabase) {
+    let t = team(db);
+    let version = t.store.case(&t.org, &t.case).unwrap().unwrap().version;
+    let attestation = event(serde_json::json!({
+        "type": "medical_attested", "on": "2026-03-02", "days_to_critical_harm": 2, "note": "reviewed"
+    }));
+    // Not shared: the case is hidden, as one of another organisation is, and nothing is written.
+    let hidden = t.store.append_event_as(&t.clinician, &t.case, version, &attestation, now()).unwrap_err();
+    assert!(matches!(hidden, StoreError::Refused(Refusal::CaseHidden)), "{hidden:?}");
+    assert_eq!(t.store.case(&t.org, &t.case).unwrap().unwrap().version, version);
+
+    t.share(&t.clinician, true);
+    let version = t.store.case(&t.org, &t.case).unwrap().unwrap().version;
+    // An attestation that corrects a legal entry is not the clinician's to record.
+    let correcting = event(serde_json::json!({
+        "type": "medical_attested", "on": "2026-03-02", "days_to_critical_harm": 2, "supersedes": "t1"
+    }));
+    let refused = t.store.append_event_as(&t.clinician, &t.case, version, &correcting, now()).unwrap_err();
+    assert!(matches!(refused, StoreError::Refused(Refusal::RoleMayNot)), "{refused:?}");
+
+    let next = t.store.append_event_as(&t.clinician, &t.case, version, &attestation, now()).unwrap();
+    assert_eq!(next, version + 1);
+    let stored = t.store.case(&t.org, &t.case).unwrap().unwrap();
+    let last = stored.file.events.last().unwrap();
+    assert_eq!(last.kind.type_name(), "medical_attested");
+    // Recorded as the clinician, and stale versions are refused for them as for anyone.
+    let recordings = t.store.event_recordings(&t.org, &t.case).unwrap();
+    assert_eq!(recordings.last().unwrap().recorded_by.as_ref(), Some(&t.clinician.user));
+    let stale = t.store.append_event_as(&t.clinician, &t.case, version, &attestation, now()).unwrap_err();
+    assert!(matches!(stale, StoreError::Conflict { .. }), "{stale:?}");
 }

@@ -16,6 +16,7 @@ mod closure;
 mod connections;
 mod contract;
 mod duplicates;
+mod form_drafts;
 mod full_disk;
 mod new_kinds;
 mod notes_contacts;

@@ -883,3 +883,13 @@ problem-event-linked = Event “{ $by }” corrects or answers event “{ $id }�
 audit-action-case-edited = Case edited after intake
 audit-action-case-history-read = Case history read
 audit-action-event-voided = Event voided
+# Roles that fit the work: a clinician's medical attestation, and a form kept across a new sign-in
+attestation-form-title = Record a medical attestation
+attestation-form-hint = Confirm the medical facts as of the day you reviewed them: how many days until critical harm if care stops, and a note. The legal timeline is kept by the legal team.
+attestation-form-submit = Record the attestation
+event-form-attestation-only = Your role records medical attestations only.
+login-form-kept = Your session ended, so your form was not sent. Sign in to return to your form: what you typed is kept for 30 minutes.
+form-kept-notice = Your session ended before this form was sent. It is filled in with what you typed: check it, then send it again.
+filters-summary = Filters and order
+filters-active = filtered
+task-actions = Act on this task

@@ -897,3 +897,13 @@ problem-event-linked = El evento «{ $by }» corrige o responde al evento «{ $i
 audit-action-case-edited = Caso cambiado después de la admisión
 audit-action-case-history-read = Historial del caso leído
 audit-action-event-voided = Evento anulado
+# Funciones según el trabajo: la certificación médica del personal clínico, y un formulario guardado al volver a iniciar sesión
+attestation-form-title = Registrar una certificación médica
+attestation-form-hint = Confirme los datos médicos a la fecha en que los revisó: cuántos días faltan para un daño crítico si se interrumpe la atención, y una nota. La cronología legal la lleva el equipo legal.
+attestation-form-submit = Registrar la certificación
+event-form-attestation-only = Su función solo registra certificaciones médicas.
+login-form-kept = Su sesión terminó, así que su formulario no se envió. Inicie sesión para volver a su formulario: lo que escribió se guarda durante 30 minutos.
+form-kept-notice = Su sesión terminó antes de enviar este formulario. Está completado con lo que escribió: revíselo y envíelo de nuevo.
+filters-summary = Filtros y orden
+filters-active = con filtros
+task-actions = Actuar sobre esta tarea

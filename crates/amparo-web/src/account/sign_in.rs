@@ -24,6 +24,8 @@ pub struct LoginQuery {
     next: Option<String>,
     expired: Option<String>,
     reset: Option<String>,
+    /// A form sent after the session ended was kept: the page says so.
+    kept: Option<String>,
 }
 
 /// Only paths of this site are followed after sign-in, so the form cannot send people elsewhere.
@@ -49,10 +51,11 @@ pub async fn login_form(
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, WebError> {
     let lang = i18n::from_request(&headers);
-    let notice = match (query.expired, query.reset) {
-        (_, Some(_)) => Some(lang.t("login-password-changed")),
-        (Some(_), None) => Some(lang.t("login-expired")),
-        (None, None) => None,
+    let notice = match (query.expired, query.reset, query.kept) {
+        (_, Some(_), _) => Some(lang.t("login-password-changed")),
+        (_, None, Some(_)) => Some(lang.t("login-form-kept")),
+        (Some(_), None, None) => Some(lang.t("login-expired")),
+        (None, None, None) => None,
     };
     login_page(&state, lang, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
 }
@@ -152,6 +155,9 @@ pub async fn login(
     if stage != SessionStage::SecondFactor {
         state.throttle.record_success(&email);
     }
+    // A form this browser sent after its last session ended becomes this person's, or is dropped
+    // when it was someone else's.
+    crate::http::kept_forms::claim(&state, &headers, &user).await?;
     let (token, session) = new_session(&user, stage, state.clock.now())?;
     let (max_age, next) = match stage {
         SessionStage::Complete => {

@@ -35,19 +35,84 @@ pub struct EventFormState {
     pub conflict: Option<String>,
     /// A refused edit of the case (`cases::edit`), shown again in its own form.
     pub edit: Option<crate::cases::edit::views::EditFormState>,
+    /// Said when the form comes back filled after a new sign-in, as it was typed before.
+    pub notice: Option<String>,
 }
 
 impl EventFormState {
     pub fn empty() -> EventFormState {
-        EventFormState { params: Params(Vec::new()), errors: Vec::new(), conflict: None, edit: None }
+        EventFormState {
+            params: Params(Vec::new()),
+            errors: Vec::new(),
+            conflict: None,
+            edit: None,
+            notice: None,
+        }
+    }
+
+    /// The form as it was sent when the session had ended, to check and send again.
+    pub fn kept(fields: Vec<(String, String)>, lang: Lang) -> EventFormState {
+        let notice = Some(lang.t("form-kept-notice"));
+        EventFormState { params: Params(fields), errors: Vec::new(), conflict: None, edit: None, notice }
+    }
+}
+
+/// Which events the reader's form offers: every type to those who record events, a medical
+/// attestation alone to a clinician (the store refuses them anything else).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventScope {
+    Every,
+    Attestation,
+    /// No form at all: a viewer records nothing.
+    Nothing,
+}
+
+/// The event type a clinician records.
+const ATTESTATION: &str = "medical_attested";
+
+impl EventScope {
+    /// What `user`'s role may record from the case page.
+    pub fn of(user: &amparo_store::User) -> EventScope {
+        use crate::http::access::{Permission, allows};
+        if allows(user.role, Permission::RecordEvents) {
+            EventScope::Every
+        } else if allows(user.role, Permission::RecordAttestations) {
+            EventScope::Attestation
+        } else {
+            EventScope::Nothing
+        }
+    }
+
+    /// Whether this scope lets the reader record an event of `event_type`.
+    fn allows(self, event_type: &str) -> bool {
+        match self {
+            EventScope::Every => true,
+            EventScope::Attestation => event_type == ATTESTATION,
+            EventScope::Nothing => false,
+        }
     }
 }
 
 /// The event form as the case page renders it.
 pub struct EventFormView {
+    /// Which events the form offers; the page shows no form for [`EventScope::Nothing`].
+    pub scope: EventScope,
     pub fields: Vec<FieldView>,
     pub errors: Vec<FieldError>,
     pub conflict: Option<String>,
+    pub notice: Option<String>,
+}
+
+impl EventFormView {
+    /// Whether the page shows the form at all.
+    pub fn shown(&self) -> bool {
+        self.scope != EventScope::Nothing
+    }
+
+    /// Whether the form records a medical attestation and nothing else.
+    pub fn attestation_only(&self) -> bool {
+        self.scope == EventScope::Attestation
+    }
 }
 
 fn id(field: &str) -> String {
@@ -74,7 +139,13 @@ fn answerable(file: &CaseFile, today: Date, lang: Lang) -> Vec<(String, String)>
         .collect()
 }
 
-pub fn view(state: &EventFormState, file: &CaseFile, today: Date, lang: Lang) -> EventFormView {
+pub fn view(
+    state: &EventFormState,
+    file: &CaseFile,
+    today: Date,
+    lang: Lang,
+    scope: EventScope,
+) -> EventFormView {
     let value = |field: &str| state.params.get(&id(field)).unwrap_or_default().to_owned();
     let error = |field: &str| state.errors.iter().find(|e| e.id == id(field)).map(|e| e.message.clone());
     let select = |field: &str, label: String, blank: String, options: Vec<(String, String)>| {
@@ -104,6 +175,32 @@ pub fn view(state: &EventFormState, file: &CaseFile, today: Date, lang: Lang) ->
         error: error(field),
         required: field == "on",
     };
+    if scope != EventScope::Every {
+        // A clinician's attestation: the day, the days to critical harm and a note, nothing legal.
+        let only =
+            Choice { value: ATTESTATION.to_owned(), label: lang.event_type(ATTESTATION), selected: true };
+        let kind = FieldView {
+            options: vec![only],
+            ..select("type", lang.t("intake-event-type"), String::new(), Vec::new())
+        };
+        let fields = if scope == EventScope::Attestation {
+            vec![
+                kind,
+                input("on", lang.t("intake-event-on"), FieldKind::Date),
+                input("days_to_critical_harm", lang.t("medical-days-to-harm"), FieldKind::Number),
+                input("note", lang.t("event-form-note"), FieldKind::Text),
+            ]
+        } else {
+            Vec::new()
+        };
+        return EventFormView {
+            scope,
+            fields,
+            errors: state.errors.clone(),
+            conflict: state.conflict.clone(),
+            notice: state.notice.clone(),
+        };
+    }
     let types = EVENT_TYPES.iter().map(|t| ((*t).to_owned(), lang.event_type(t))).collect();
     let served = ["mail", "email", "personal", "online"]
         .iter()
@@ -147,7 +244,13 @@ pub fn view(state: &EventFormState, file: &CaseFile, today: Date, lang: Lang) ->
         lang.t("event-form-supersedes-none"),
         earlier,
     ));
-    EventFormView { fields, errors: state.errors.clone(), conflict: state.conflict.clone() }
+    EventFormView {
+        scope,
+        fields,
+        errors: state.errors.clone(),
+        conflict: state.conflict.clone(),
+        notice: state.notice.clone(),
+    }
 }
 
 /// The event the form describes, or the field that is wrong.
@@ -209,14 +312,31 @@ pub async fn record_event(
     })?;
     let org = signed_in.user.org_id.clone();
     let lookup = CaseId(case_id.clone());
+    let reader = signed_in.user.clone();
+    // A case the person may not see is "not found" before anything of it is shown or parsed.
     let stored = state
-        .with_store(move |store| store.case(&org, &lookup))
+        .with_store(move |store| {
+            if !crate::cases::visibility::may_see(store, &reader, &lookup)? {
+                return Ok(None);
+            }
+            store.case(&org, &lookup)
+        })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
-    let event = match parse(&params, free_id(&stored.file), lang) {
+    let scope = EventScope::of(&signed_in.user);
+    let parsed = parse(&params, free_id(&stored.file), lang).and_then(|event| {
+        if scope.allows(event.kind.type_name()) {
+            Ok(event)
+        } else {
+            // Said on the form, with what was typed kept, rather than a bare refusal.
+            Err(FieldError { id: id("type"), message: lang.t("event-form-attestation-only") })
+        }
+    });
+    let event = match parsed {
         Ok(event) => event,
         Err(error) => {
-            let form = EventFormState { params, errors: vec![error], conflict: None, edit: None };
+            let form =
+                EventFormState { params, errors: vec![error], conflict: None, edit: None, notice: None };
             return crate::cases::page::render_case(
                 &state,
                 &signed_in,
@@ -238,16 +358,23 @@ pub async fn record_event(
     let (status, form) = match written {
         Ok(_) => {
             tracing::info!(case = %case_id, "event recorded");
-            return Ok(Redirect::to(&format!("/cases/{case_id}#timeline")).into_response());
+            // A clinician reads no timeline: their attestation shows in the medical facts.
+            let anchor = if scope == EventScope::Attestation { "medical-h" } else { "timeline" };
+            return Ok(Redirect::to(&format!("/cases/{case_id}#{anchor}")).into_response());
         }
         Err(WebError::Conflict(_)) => {
             let conflict = Some(lang.t("event-form-conflict"));
-            (StatusCode::CONFLICT, EventFormState { params, errors: Vec::new(), conflict, edit: None })
+            (
+                StatusCode::CONFLICT,
+                EventFormState { params, errors: Vec::new(), conflict, edit: None, notice: None },
+            )
         }
         Err(WebError::Field { path, problem, .. }) => {
             let error = FieldError { id: id(form_field(&path)), message: lang.form_problem(&problem) };
-            let form = EventFormState { params, errors: vec![error], conflict: None, edit: None };
-            (StatusCode::UNPROCESSABLE_ENTITY, form)
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                EventFormState { params, errors: vec![error], conflict: None, edit: None, notice: None },
+            )
         }
         Err(other) => return Err(other),
     };

@@ -22,13 +22,13 @@ use crate::http::access::{Access, Permission, Routes};
 /// The case pages and the case API.
 pub(crate) fn routes() -> Routes {
     use Access::{Needs, Public};
-    use Permission::{RecordEvents, ViewCases};
+    use Permission::{RecordAttestations, RecordEvents, ViewCases};
     Routes::new()
         .add("GET", "/cases", Needs(ViewCases), get(list::case_list))
         .add("GET", "/cases/new", Needs(RecordEvents), get(intake::intake_form))
         .add("POST", "/cases/new", Needs(RecordEvents), post(intake::intake))
         .add("GET", "/cases/{id}", Needs(ViewCases), get(page::case_page))
-        .add("POST", "/cases/{id}/events", Needs(RecordEvents), post(events::record_event))
+        .add("POST", "/cases/{id}/events", Needs(RecordAttestations), post(events::record_event))
         .add("GET", "/cases/{id}/print", Needs(ViewCases), get(page::case_print))
         .add("GET", "/calendar", Needs(ViewCases), get(calendar::calendar))
         .add("GET", "/cases/{id}/letter", Needs(ViewCases), get(letter::page))
@@ -36,7 +36,7 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/api/v1/cases", Needs(ViewCases), get(api::list_cases))
         .add("GET", "/api/v1/cases/{id}", Needs(ViewCases), get(api::get_case))
         .add("GET", "/api/v1/cases/{id}/answerable", Needs(ViewCases), get(api::answerable_notices))
-        .add("POST", "/api/v1/cases/{id}/events", Needs(RecordEvents), post(api::append_event))
+        .add("POST", "/api/v1/cases/{id}/events", Needs(RecordAttestations), post(api::append_event))
         .merge(closure_routes())
         .merge(activity::routes())
         .merge(edit::routes())

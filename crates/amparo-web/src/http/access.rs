@@ -3,9 +3,9 @@
 //! extractor enforces, so a route cannot exist without a stated rule. `route_table` lists them all
 //! for the authorisation test, which checks every route against every role.
 //!
-//! Two rules are about data rather than routes, and live with the data: a clinician sees only
+//! Some rules are about data rather than routes, and live with the data: a clinician sees only
 //! cases shared with them, and of those not the legal timeline nor the family letter that recounts
-//! it (`cases::visibility`), and completes only their own tasks; the store keeps these rules
+//! it (`cases::visibility`), records only medical attestations, and completes only their own tasks; the store keeps these rules
 //! (`amparo_store::access`) and checks them inside the transaction of each write.
 
 use amparo_domain::org::UserRole;
@@ -19,11 +19,15 @@ use crate::AppState;
 pub enum Permission {
     /// Read the case list, case pages, the triage board and one's own tasks.
     ViewCases,
-    /// Record events on a case's timeline.
+    /// Record events of every type on a case's timeline, and open new cases.
     RecordEvents,
     /// Change a case's medical profile (a clinician only on a case shared with them); the other
     /// edits of a case need `RecordEvents`.
     EditMedical,
+    /// Reach the event form and its API at all: those who record events, and a clinician, who on a
+    /// case shared with them records medical attestations and nothing else (the store checks the
+    /// event's type and the case inside the write).
+    RecordAttestations,
     /// Assign staff to cases.
     AssignStaff,
     /// Complete tasks (a clinician only their own).
@@ -50,6 +54,7 @@ pub const MATRIX: &[(Permission, &[UserRole])] = &[
     (ViewCases, &[Admin, Attorney, Advocate, Clinician, Viewer]),
     (RecordEvents, &[Admin, Attorney, Advocate]),
     (EditMedical, &[Admin, Attorney, Advocate, Clinician]),
+    (RecordAttestations, &[Admin, Attorney, Advocate, Clinician]),
     (AssignStaff, &[Admin, Attorney]),
     (WorkTasks, &[Admin, Attorney, Advocate, Clinician]),
     (ReassignTasks, &[Admin, Attorney, Advocate]),
@@ -151,6 +156,7 @@ mod tests {
             ViewCases,
             RecordEvents,
             EditMedical,
+            RecordAttestations,
             AssignStaff,
             WorkTasks,
             ReassignTasks,
@@ -167,10 +173,11 @@ mod tests {
     }
 
     #[test]
-    fn viewers_only_read_and_clinicians_never_record_events() {
+    fn viewers_only_read_and_clinicians_record_only_attestations() {
         assert!(allows(Viewer, ViewCases));
         assert!(MATRIX.iter().filter(|(_, roles)| roles.contains(&Viewer)).count() == 1);
         assert!(!allows(Clinician, RecordEvents));
+        assert!(allows(Clinician, RecordAttestations) && !allows(Viewer, RecordAttestations));
         assert!(allows(Clinician, WorkTasks));
         assert!(allows(Admin, ReadAudit) && !allows(Attorney, ReadAudit));
     }

@@ -10,6 +10,7 @@ pub mod forgery;
 pub mod headers;
 pub mod health;
 pub mod input;
+pub mod kept_forms;
 pub mod next_path;
 pub mod session;
 pub mod throttle;

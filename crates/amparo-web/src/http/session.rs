@@ -50,6 +50,8 @@ pub enum NotSignedIn {
     Page {
         next: String,
         expired: bool,
+        /// The session that just ended, if the cookie still named one: for keeping a form it sent.
+        ended: Option<crate::http::kept_forms::SessionEnded>,
     },
     Api,
     /// The password was right; the second-factor code is still to come.
@@ -71,9 +73,13 @@ pub enum NotSignedIn {
 impl IntoResponse for NotSignedIn {
     fn into_response(self) -> Response {
         match self {
-            NotSignedIn::Page { next, expired } => {
+            NotSignedIn::Page { next, expired, ended } => {
                 let expired = if expired { "&expired=1" } else { "" };
-                Redirect::to(&format!("/login?next={}{expired}", encode_next(&next))).into_response()
+                let mut response =
+                    Redirect::to(&format!("/login?next={}{expired}", encode_next(&next))).into_response();
+                // Marks the redirect for the layer that keeps a form sent without a session.
+                response.extensions_mut().insert(ended.unwrap_or_default());
+                response
             }
             NotSignedIn::Api => WebError::Unauthenticated.into_json(),
             NotSignedIn::SecondFactor { next } => {
@@ -107,10 +113,12 @@ impl FromRequestParts<AppState> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let is_api = parts.uri.path().starts_with("/api/");
         let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
-        let reject = |expired| {
-            if is_api { NotSignedIn::Api } else { NotSignedIn::Page { next: next.clone(), expired } }
+        let reject = |expired, ended| {
+            if is_api { NotSignedIn::Api } else { NotSignedIn::Page { next: next.clone(), expired, ended } }
         };
-        let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else { return Err(reject(false)) };
+        let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
+            return Err(reject(false, None));
+        };
         let hash = token_hash(&token);
         let now = state.clock.now();
         let lookup = hash.clone();
@@ -124,13 +132,15 @@ impl FromRequestParts<AppState> for SignedIn {
             })
             .await
             .map_err(NotSignedIn::Failed)?;
-        let Some((session, user, unread)) = found else { return Err(reject(false)) };
+        let Some((session, user, unread)) = found else { return Err(reject(false, None)) };
         if is_expired(&session, now)
             || session.stage == SessionStage::SecondFactor && is_stale_pending(&session, now)
         {
             let stale = hash.clone();
             let _ = state.with_store(move |store| store.delete_session(&stale)).await;
-            return Err(reject(true));
+            let ended = (session.stage == SessionStage::Complete)
+                .then(|| crate::http::kept_forms::SessionEnded::of(&session));
+            return Err(reject(true, ended));
         }
         if now - session.last_seen_at > TOUCH_EVERY {
             let touched = hash.clone();

@@ -29,6 +29,46 @@ pub struct Viewer {
     pub audit: bool,
     /// Unread notices, shown beside the navigation's link to them.
     pub unread: i64,
+    /// The role itself, which decides the controls a page shows (see [`Viewer::may`]).
+    pub role_kind: amparo_domain::org::UserRole,
+}
+
+impl Viewer {
+    /// Whether this person's role holds `permission`: a page shows a control only when it does.
+    pub fn may(&self, permission: crate::http::access::Permission) -> bool {
+        crate::http::access::allows(self.role_kind, permission)
+    }
+
+    /// Whether the intake form (a new case) is open to this person.
+    pub fn opens_cases(&self) -> bool {
+        self.may(crate::http::access::Permission::RecordEvents)
+    }
+
+    /// Whether programme-wide reviews are open to this person.
+    pub fn runs_reviews(&self) -> bool {
+        self.may(crate::http::access::Permission::RunReviews)
+    }
+
+    /// Whether this person completes tasks (a clinician only their own, the only ones they are shown).
+    pub fn works_tasks(&self) -> bool {
+        self.may(crate::http::access::Permission::WorkTasks)
+    }
+
+    /// Whether this person hands tasks to others.
+    pub fn reassigns_tasks(&self) -> bool {
+        self.may(crate::http::access::Permission::ReassignTasks)
+    }
+
+    /// Whether this person changes who is assigned to a case.
+    pub fn assigns_staff(&self) -> bool {
+        self.may(crate::http::access::Permission::AssignStaff)
+    }
+
+    /// Whether this person reads the legal timeline and the family letter that recounts it: everyone
+    /// but a clinician (the data rule of `amparo_store::access`).
+    pub fn reads_timeline(&self) -> bool {
+        self.role_kind != amparo_domain::org::UserRole::Clinician
+    }
 }
 
 /// The page header's view of who is signed in.
@@ -41,6 +81,7 @@ pub fn viewer(signed_in: &SignedIn) -> Viewer {
         admin: signed_in.user.role == amparo_domain::org::UserRole::Admin,
         audit: crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ReadAudit),
         unread: signed_in.unread,
+        role_kind: signed_in.user.role,
     }
 }
 

@@ -89,6 +89,8 @@ pub fn daily(
         store.refresh_derived(&org.id, today, now())?;
         done.push((org.slug, store.record_daily_notices(&org.id, today, now())?));
     }
+    // Forms kept across a sign-in that nobody came back for.
+    store.delete_expired_form_drafts(now())?;
     Ok(done)
 }
 

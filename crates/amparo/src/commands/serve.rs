@@ -58,6 +58,12 @@ fn spawn_refresher(store: Arc<Store>) {
                 }
                 Err(error) => tracing::error!(%error, "deadline refresh could not list organisations"),
             }
+            // Forms kept across a sign-in live half an hour; those never fetched again go here.
+            match store.delete_expired_form_drafts(now) {
+                Ok(0) => {}
+                Ok(count) => tracing::debug!(count, "expired kept forms deleted"),
+                Err(error) => tracing::error!(%error, "expired kept forms could not be deleted"),
+            }
             std::thread::sleep(REFRESH_EVERY);
         }
     });

@@ -28,6 +28,8 @@ const LEADS: &[&str] = &["admin", "attorney"];
 const TASK_WORKERS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
 /// Those who change a case's medical profile: the writers and clinicians (on cases shared with them).
 const MEDICAL_EDITORS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
+/// Those who reach the event form and its API: the writers, and a clinician for medical attestations.
+const ATTESTERS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
 /// Those who read the legal timeline: every role but the clinician.
 const TIMELINE_READERS: &[&str] = &["admin", "attorney", "advocate", "viewer"];
 
@@ -55,7 +57,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/cases/new"), Roles(WRITERS)),
         (("POST", "/cases/new"), Roles(WRITERS)),
         (("GET", "/cases/{id}"), Roles(ALL)),
-        (("POST", "/cases/{id}/events"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/events"), Roles(ATTESTERS)),
         (("POST", "/cases/{id}/close"), Roles(WRITERS)),
         (("POST", "/cases/{id}/reopen"), Roles(WRITERS)),
         (("GET", "/cases/{id}/print"), Roles(ALL)),
@@ -92,7 +94,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/api/v1/cases"), Roles(ALL)),
         (("GET", "/api/v1/cases/{id}"), Roles(ALL)),
         (("GET", "/api/v1/cases/{id}/answerable"), Roles(ALL)),
-        (("POST", "/api/v1/cases/{id}/events"), Roles(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/events"), Roles(ATTESTERS)),
         (("POST", "/api/v1/cases"), Roles(WRITERS)),
         (("POST", "/api/v1/cases/{id}/close"), Roles(WRITERS)),
         (("POST", "/api/v1/cases/{id}/reopen"), Roles(WRITERS)),
@@ -153,12 +155,13 @@ fn expected_data() -> BTreeMap<(&'static str, &'static str), Data> {
         (("GET", "/cases/{id}/print"), Case { shared: ALL, unshared: TIMELINE_READERS }),
         // The letter recounts the legal timeline: never a clinician's, shared or not.
         (("GET", "/cases/{id}/letter"), every_case(TIMELINE_READERS)),
-        (("POST", "/cases/{id}/events"), every_case(WRITERS)),
+        // A clinician records attestations on a case shared with them, and on no other.
+        (("POST", "/cases/{id}/events"), Case { shared: ATTESTERS, unshared: WRITERS }),
         (("POST", "/cases/{id}/assignments"), every_case(LEADS)),
         (("POST", "/cases/{id}/shares"), every_case(WRITERS)),
         (("GET", "/api/v1/cases/{id}"), Case { shared: ALL, unshared: TIMELINE_READERS }),
         (("GET", "/api/v1/cases/{id}/answerable"), Case { shared: ALL, unshared: TIMELINE_READERS }),
-        (("POST", "/api/v1/cases/{id}/events"), every_case(WRITERS)),
+        (("POST", "/api/v1/cases/{id}/events"), Case { shared: ATTESTERS, unshared: WRITERS }),
         (("POST", "/cases/{id}/close"), every_case(WRITERS)),
         (("POST", "/cases/{id}/reopen"), every_case(WRITERS)),
         (("POST", "/api/v1/cases/{id}/close"), every_case(WRITERS)),
@@ -619,8 +622,10 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
     let path =
         route.replace("{id}", id).replace("{key}", "m1").replace("{event_id}", "e2").replace("{note}", "1");
     let owner = if id == ids.own_task { ids.user(&actor.name) } else { ids.other_clinician.clone() };
-    let termination = serde_json::json!({ "id": "x1", "type": "termination_notice", "on": "2026-02-27",
-                                          "served_by": "mail", "depart_by": "2026-03-27" });
+    // An event every role that reaches the case may record (a clinician: an attestation), at a
+    // stale version: refused as stale once the case is found, so nothing is written.
+    let attestation = serde_json::json!({ "type": "medical_attested", "on": "2026-02-27",
+                                          "days_to_critical_harm": 3 });
     let json = |body: serde_json::Value| app.post_json(&path, &cookie, &csrf, &body);
     let form = |fields: &[(&str, &str)]| {
         let mut all = vec![("csrf", csrf.as_str())];
@@ -631,7 +636,7 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
         ("GET", _) => app.get(&path, &cookie),
         ("POST", "/cases/{id}/events") => form(&[("version", "0")]),
         ("POST", "/api/v1/cases/{id}/events") => {
-            json(serde_json::json!({ "expected_version": 0, "event": termination }))
+            json(serde_json::json!({ "expected_version": 0, "event": attestation }))
         }
         // Version 0 is stale: the case is reached and nothing is closed or reopened.
         ("POST", "/cases/{id}/close") => form(&[("version", "0"), ("close-reason", "moved")]),

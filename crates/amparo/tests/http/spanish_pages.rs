@@ -37,7 +37,12 @@ fn an_escalation_reads_wholly_in_spanish_open_and_closed(db: &TestDatabase) {
     assert!(!escalations.contains("2026-07-02"), "no ISO date in Spanish prose: {escalations}");
     assert!(!page.contains("atención crítica"), "critical care has one name: {page}");
     // Its checklist does not say parole ends soon: it ended months ago.
-    assert!(escalations.contains("cuándo vence (o venció) su permiso humanitario (parole)"), "{escalations}");
+    assert!(
+        escalations.contains(
+            "que el permiso humanitario (parole) venció el 2 de julio de 2026, y qué se está haciendo"
+        ),
+        "{escalations}"
+    );
     assert!(!escalations.contains("vence pronto"), "{escalations}");
 
     let body =

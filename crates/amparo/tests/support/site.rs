@@ -111,6 +111,20 @@ impl<T: Transport> Site<T> {
         self.transport.send(Request { method: "POST", path, headers: vec![("cookie", cookie)], body })
     }
 
+    /// A form post with extra request headers (`Sec-Fetch-Site`, `Origin`), as a browser sends them.
+    pub fn post_form_with(
+        &self,
+        path: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut all = vec![("cookie", cookie)];
+        all.extend_from_slice(headers);
+        let body = Some(("application/x-www-form-urlencoded", form_encode(form)));
+        self.transport.send(Request { method: "POST", path, headers: all, body })
+    }
+
     pub fn post_json(&self, path: &str, cookie: &str, csrf: &str, body: &serde_json::Value) -> Reply {
         let headers = vec![("cookie", cookie), ("x-csrf-token", csrf)];
         let body = Some(("application/json", body.to_string()));

@@ -229,6 +229,7 @@ fn page(
         errors: summary,
         countries,
         duplicates,
+        kept: None,
     }
 }
 
@@ -248,10 +249,21 @@ async fn load(state: &AppState, signed_in: &SignedIn) -> Result<(Vec<User>, refe
 pub async fn intake_form(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    headers: axum::http::HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let (staff, hint) = load(&state, &signed_in).await?;
-    let mut form = IntakeForm::from_params(Params(params));
+    // The intake sent after the session ended comes back filled in, to be sent again.
+    let (kept, forget) = crate::http::kept_forms::take(
+        &state,
+        &headers,
+        &signed_in.user,
+        crate::http::kept_forms::shown_on,
+        String::from("/cases/new"),
+    )
+    .await?;
+    let was_kept = kept.is_some();
+    let mut form = IntakeForm::from_params(Params(kept.map_or(params, |k| k.fields)));
     // An empty reference field starts with the next reference; one typed (or linked to) is kept.
     if let Some(next) = hint.next.as_ref().filter(|_| form.value("reference").is_empty()) {
         form.params.0.retain(|(k, _)| k != "reference");
@@ -259,7 +271,10 @@ pub async fn intake_form(
     }
     let mut view = page(&form, signed_in.lang(), viewer(&signed_in), &staff, Vec::new());
     view.groups[0].hint = Some(hint.text);
-    Ok(crate::ui::render(&view).into_response())
+    view.kept = was_kept.then(|| signed_in.lang().t("form-kept-notice"));
+    let mut response = crate::ui::render(&view).into_response();
+    crate::http::kept_forms::set_cookie(&mut response, forget);
+    Ok(response)
 }
 
 pub async fn intake(

@@ -27,4 +27,6 @@ pub struct IntakePage {
     pub countries: Vec<super::countries::CountryChoice>,
     /// Existing cases this one may duplicate, shown before anything is saved (none most of the time).
     pub duplicates: super::duplicates::DuplicateWarning,
+    /// Said when the form comes back filled after a new sign-in, as it was typed before.
+    pub kept: Option<String>,
 }

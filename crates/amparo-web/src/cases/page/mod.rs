@@ -24,12 +24,21 @@ use views::{CasePage, DeadlineView, EventView, MedicalView, NextDeadline, Person
 pub async fn case_page(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let case = load_case(&state, &signed_in, id, "page").await?;
     let sharing = ShareForm::after_redirect(&crate::http::input::Params(params), signed_in.lang());
-    render_case_with(&state, &signed_in, case, EventFormState::empty(), sharing, StatusCode::OK).await
+    // The event form sent after the session ended comes back filled in, to be sent again.
+    let page = format!("/cases/{}", case.id.0);
+    let event_form = |page: &str, action: &str| action.strip_prefix(page) == Some("/events");
+    let (kept, forget) =
+        crate::http::kept_forms::take(&state, &headers, &signed_in.user, event_form, page).await?;
+    let form = kept.map_or_else(EventFormState::empty, |k| EventFormState::kept(k.fields, signed_in.lang()));
+    let mut response = render_case_with(&state, &signed_in, case, form, sharing, StatusCode::OK).await?;
+    crate::http::kept_forms::set_cookie(&mut response, forget);
+    Ok(response)
 }
 
 /// A case the signed-in person may see (a clinician: only one shared with them), with the read
@@ -158,7 +167,8 @@ pub(crate) async fn case_page_view(
         lang,
         state.clock.now(),
     );
-    let event_form = events::view(&form, &case.in_force(), today, lang);
+    let scope = events::EventScope::of(&signed_in.user);
+    let event_form = events::view(&form, &case.in_force(), today, lang, scope);
     let mut page = case_view(
         lang,
         viewer(signed_in),
@@ -211,7 +221,8 @@ pub async fn case_print(
         other_tasks: Vec::new(),
         assignments: Vec::new(),
     };
-    let form = events::view(&EventFormState::empty(), &case.in_force(), today, lang);
+    let form =
+        events::view(&EventFormState::empty(), &case.in_force(), today, lang, events::EventScope::Nothing);
     let mut case_page =
         case_view(lang, viewer(&signed_in), &case, (&derivation, state.store.rules()), empty, form, &[]);
     // The print view lists the notes without the forms.
