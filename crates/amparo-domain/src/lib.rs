@@ -15,6 +15,7 @@ pub mod policy;
 pub mod problem;
 pub mod rules;
 pub mod texts;
+pub mod time_zone;
 pub mod triage;
 pub mod words;
 
@@ -31,6 +32,7 @@ pub use rules::{
     is_critical_care, render_text,
 };
 pub use texts::Texts;
+pub use time_zone::TimeZone;
 pub use triage::{
     Assessment, Component, EscalationTemplates, PlannedTask, TriageContext, TriageWeights, Trigger,
     TriggerKind, assess, escalation_triggers, trigger_resolved,

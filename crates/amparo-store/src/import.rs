@@ -13,7 +13,7 @@ use crate::cases::identifiers::{
     IDENTIFIER_WIDTH, INSERT_IDENTIFIERS, event_identifiers, person_identifiers,
 };
 use crate::cases::{SELECT_CASE_ID_BY_REFERENCE, rows};
-use crate::columns::legal_today;
+use crate::accounts::today_for;
 use crate::db::{Tx, Value};
 use crate::derivation::buffer::DerivedRows;
 use crate::derivation::{self, DeriveContext, Rules};
@@ -100,7 +100,7 @@ fn import<F: Borrow<CaseFile> + Send>(
     // Loading the policy also proves the organisation exists.
     let policy = load_policy(tx, context.org)?;
     let derive =
-        DeriveContext::new(legal_today(context.now), &policy, context.rules, context.now, context.sealer);
+        DeriveContext::new(today_for(tx, context.org, context.now)?, &policy, context.rules, context.now, context.sealer);
     let mut ids = Vec::new();
     std::thread::scope(|scope| {
         // One chunk derived ahead is enough to keep the writer busy.

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use crate::Store;
 use crate::access::{self, Actor};
 use crate::cases::{self, identifiers, rows};
-use crate::columns::{legal_today, millis};
+use crate::accounts::today_for;
+use crate::columns::millis;
 use crate::db::{RowLock, Tx, Value};
 use crate::derivation::{self, DeriveContext, Rules};
 use crate::error::{StoreError, StoreResult};
@@ -99,7 +100,7 @@ fn append_event(
     }
     stored.file.events.push(event.clone());
     let policy = load_policy(tx, org)?;
-    let context = DeriveContext::new(legal_today(now), &policy, rules, now, sealer);
+    let context = DeriveContext::new(today_for(tx, org, now)?, &policy, rules, now, sealer);
     derivation::write_derivation(tx, (org, case), &stored.file, &context)?;
     Ok(expected_version + 1)
 }

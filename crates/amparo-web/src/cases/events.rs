@@ -267,7 +267,7 @@ mod tests {
     }
 
     fn lang() -> Lang {
-        Lang(amparo_domain::Language::En)
+        Lang::new(amparo_domain::Language::En)
     }
 
     #[test]

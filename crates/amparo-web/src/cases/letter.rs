@@ -48,7 +48,7 @@ pub async fn page(
     let user = signed_in.user.clone();
     let org = user.org_id.clone();
     let now = state.clock.now();
-    let today = amparo_domain::Date::from(now.date_naive());
+    let today = signed_in.today(now);
     let (case, derivation, assignments, organisation) = state
         .with_store(move |store| {
             let id = CaseId(id);

@@ -42,5 +42,5 @@ pub async fn tasks_csv(State(state): State<AppState>, signed_in: SignedIn) -> Re
     for task in tasks {
         push_row(&mut text, &row(lang, task, now));
     }
-    Ok(super::response::whole(&format!("tasks-{}.csv", now.date_naive()), text))
+    Ok(super::response::whole(&format!("tasks-{}.csv", lang.today(now)), text))
 }

@@ -92,7 +92,7 @@ async fn show(state: AppState, signed_in: SignedIn, created: Option<String>) -> 
             .map(|f| FeedView {
                 id: f.id.0.clone(),
                 label: label(f),
-                created_at: amparo_notify::render::moment(f.created_at),
+                created_at: amparo_notify::render::moment(f.created_at, signed_in.zone),
                 revoked: f.revoked_at.is_some(),
             })
             .collect(),
