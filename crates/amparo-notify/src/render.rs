@@ -1,8 +1,8 @@
 //! Turns a notice's stored facts into a message in its reader's language: a subject that names the
 //! case by reference only, a plain-text body and an HTML body, each with a link to the case.
 
-use amparo_domain::{Language, TimeZone};
 use amparo_domain::notice::NoticeKind;
+use amparo_domain::{Language, TimeZone};
 use amparo_store::{CaseId, NoticeFacts};
 use chrono::{DateTime, Timelike, Utc};
 
@@ -87,7 +87,13 @@ fn task_title(language: Language, facts: &NoticeFacts) -> String {
     }
 }
 
-fn lines(texts: &Texts, language: Language, zone: TimeZone, kind: NoticeKind, facts: &NoticeFacts) -> Vec<String> {
+fn lines(
+    texts: &Texts,
+    language: Language,
+    zone: TimeZone,
+    kind: NoticeKind,
+    facts: &NoticeFacts,
+) -> Vec<String> {
     let reference = || Arg::from(text_or(&facts.reference));
     let due = facts.due.map(|d| d.to_string()).unwrap_or_default();
     match kind {
@@ -241,7 +247,10 @@ mod tests {
             ..NoticeFacts::default()
         };
         let case = CaseId("c-1".into());
-        let es = render(&texts(), Language::Es, TimeZone::UTC,
+        let es = render(
+            &texts(),
+            Language::Es,
+            TimeZone::UTC,
             NoticeKind::DeadlineApproaching,
             &facts,
             Some(&case),
@@ -251,7 +260,10 @@ mod tests {
         assert!(es.text.contains("el vencimiento del permiso de trabajo es el 2026-04-30"), "{}", es.text);
         assert!(es.text.contains("https://a.example/cases/c-1"));
         assert!(es.html.contains("<a href=\"https://a.example/cases/c-1\">Abra el caso</a>"), "{}", es.html);
-        let en = render(&texts(), Language::En, TimeZone::UTC,
+        let en = render(
+            &texts(),
+            Language::En,
+            TimeZone::UTC,
             NoticeKind::DeadlineApproaching,
             &facts,
             Some(&case),
@@ -268,7 +280,8 @@ mod tests {
             reference: Some("HP-1".into()),
             ..NoticeFacts::default()
         };
-        let rendered = render(&texts(), Language::En, TimeZone::UTC, NoticeKind::TaskAssigned, &facts, None, "http://x");
+        let rendered =
+            render(&texts(), Language::En, TimeZone::UTC, NoticeKind::TaskAssigned, &facts, None, "http://x");
         assert!(rendered.html.contains("Call &lt;the&gt; family &amp; clinic"));
         assert!(rendered.text.contains("Call <the> family & clinic"));
 
@@ -286,7 +299,8 @@ mod tests {
             unassigned_due: 0,
         };
         let facts = NoticeFacts { digest: Some(digest), ..NoticeFacts::default() };
-        let rendered = render(&texts(), Language::Es, TimeZone::UTC, NoticeKind::DailyDigest, &facts, None, "http://x");
+        let rendered =
+            render(&texts(), Language::Es, TimeZone::UTC, NoticeKind::DailyDigest, &facts, None, "http://x");
         assert_eq!(rendered.subject, "Amparo: su resumen del día, 2026-03-01");
         assert!(rendered.text.contains("HP-7: el fin del permiso humanitario (parole), 2026-03-05"));
         assert!(rendered.text.contains("…y 2 más."));

@@ -22,4 +22,3 @@ pub fn corrupt(what: &str, value: &str) -> StoreError {
 pub fn stored_date(text: &str) -> StoreResult<amparo_domain::Date> {
     text.parse().map_err(|_| corrupt("date", text))
 }
-

@@ -84,7 +84,8 @@ impl Store {
             };
             audit::append(tx, &self.audit_signer(), entry, now)?;
             derivation::invalidate_organisation(tx, org)?;
-            let context = DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
+            let context =
+                DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
             derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX)
         })
     }

@@ -9,12 +9,13 @@ mod sessions;
 pub(crate) mod staff;
 mod users;
 
+pub(crate) use profile::today_for;
+pub use profile::{OrganisationProfile, ProfileInput, check_profile};
 pub use roles::{LAST_ADMIN, RoleActor, RoleChange};
 pub(crate) use sessions::{create_session, delete_other_sessions, delete_session, delete_sessions_of};
-pub use users::parse_role;
-pub use profile::{OrganisationProfile, ProfileInput, check_profile};
 pub use staff::{
-    Acceptance, Deactivation, INVALID_INVITATION, Invitation, LAST_ACTIVE_ADMIN, NewInvitation, SELF_DEACTIVATION,
+    Acceptance, Deactivation, INVALID_INVITATION, Invitation, LAST_ACTIVE_ADMIN, NewInvitation,
+    SELF_DEACTIVATION,
 };
-pub(crate) use profile::today_for;
+pub use users::parse_role;
 pub(crate) use users::{insert_user, set_password, user};

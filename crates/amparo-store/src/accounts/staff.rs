@@ -192,7 +192,12 @@ impl Store {
     }
 
     /// Deactivates a member for the operator on the command line; the same refusals but oneself.
-    pub fn deactivate_user(&self, org: &OrgId, member: &UserId, now: DateTime<Utc>) -> StoreResult<Deactivation> {
+    pub fn deactivate_user(
+        &self,
+        org: &OrgId,
+        member: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Deactivation> {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
             deactivate(tx, &self.audit_signer(), (org, member), None, now)
@@ -201,7 +206,12 @@ impl Store {
 
     /// Lets a deactivated member sign in again, for an administrator; audited. Returns whether the
     /// member was inactive.
-    pub fn reactivate_user_as(&self, actor: &Actor, member: &UserId, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub fn reactivate_user_as(
+        &self,
+        actor: &Actor,
+        member: &UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         self.write(|tx| {
             self.lock_audit_chain(tx, actor.org.as_str())?;
             require_admin(tx, actor)?;
@@ -212,7 +222,12 @@ impl Store {
     /// Invites a person to the administrator's organisation with a role, by a one-time link kept as
     /// `token_hash`; an earlier unused invitation to the same address is retired. Refused for an
     /// address that is not an email or already belongs to someone. Audited.
-    pub fn invite_user_as(&self, actor: &Actor, new: &NewInvitation<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+    pub fn invite_user_as(
+        &self,
+        actor: &Actor,
+        new: &NewInvitation<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let email = new.email.trim().to_lowercase();
         self.write(|tx| {
             self.lock_audit_chain(tx, actor.org.as_str())?;

@@ -70,7 +70,12 @@ pub(crate) fn set_password(
 }
 
 /// Adds a member to `org`; `Duplicate` for an email anyone on the installation already has.
-pub(crate) fn insert_user(tx: &mut dyn Tx, org: &OrgId, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
+pub(crate) fn insert_user(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    new: &NewUser,
+    now: DateTime<Utc>,
+) -> StoreResult<User> {
     let id = UserId::generate();
     let params = [
         org.as_str().into(),

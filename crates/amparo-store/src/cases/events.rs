@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::Store;
 use crate::access::{self, Actor};
-use crate::cases::{self, identifiers, rows};
 use crate::accounts::today_for;
+use crate::cases::{self, identifiers, rows};
 use crate::columns::millis;
 use crate::db::{RowLock, Tx, Value};
 use crate::derivation::{self, DeriveContext, Rules};

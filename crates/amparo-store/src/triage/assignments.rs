@@ -147,7 +147,8 @@ impl Store {
             sharing::set_shared(tx, &self.audit_signer(), (org, case), clinician, true, None, now)?;
         }
         let policy = load_policy(tx, org)?;
-        let context = DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
+        let context =
+            DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
         derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX).map(|_| ())
     }
 

@@ -50,7 +50,8 @@ pub struct NoticeView {
 }
 
 fn notice_view(texts: &Texts, (user, zone): (&User, TimeZone), notice: Notification) -> NoticeView {
-    let rendered = render(texts, user.language, zone, notice.kind, &notice.facts, notice.case_id.as_ref(), "");
+    let rendered =
+        render(texts, user.language, zone, notice.kind, &notice.facts, notice.case_id.as_ref(), "");
     NoticeView {
         id: notice.id.0,
         kind: notice.kind.as_str(),

@@ -4,8 +4,8 @@
 pub mod params;
 pub mod views;
 
-use amparo_domain::org::UserRole;
 use amparo_domain::Status;
+use amparo_domain::org::UserRole;
 use amparo_store::{CasePage, CaseSort, User, UserId};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
