@@ -3,6 +3,7 @@
 //! Second factors and password resets, which guard these, are in `security`.
 
 mod organisations;
+mod password_change;
 pub(crate) mod profile;
 mod roles;
 mod sessions;

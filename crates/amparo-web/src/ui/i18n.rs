@@ -433,6 +433,17 @@ mod tests {
     }
 
     #[test]
+    fn moments_are_written_in_the_organisations_zone_with_its_abbreviation() {
+        use chrono::TimeZone as _;
+        let at = chrono::Utc.with_ymd_and_hms(2026, 12, 6, 3, 0, 0).single().unwrap_or_default();
+        assert_eq!(Lang::new(Language::En).moment(at), "December 6, 2026, 03:00 UTC");
+        let Ok(zone) = TimeZone::parse("America/Los_Angeles") else { panic!("a known zone") };
+        let lang = Lang::in_zone(Language::Es, zone);
+        assert_eq!(lang.moment(at), "5 de diciembre de 2026, 19:00 PST");
+        assert_eq!(lang.today(at).to_string(), "2026-12-05");
+    }
+
+    #[test]
     fn numbers_are_grouped_as_each_language_groups_them() {
         assert_eq!(group_digits(50_000, Language::En), "50,000");
         assert_eq!(group_digits(50_000, Language::Es), "50.000");
