@@ -822,3 +822,5 @@ invite-error-summary = Not yet:
 invite-error-name = Name: enter the name your team sees you by (up to { $max } characters).
 invite-invalid-heading = This invitation cannot be used
 invite-invalid = This invitation link is not valid (used, expired or mistyped). Ask an administrator for a new one.
+letter-org-phone = Phone: { $value }
+letter-org-email = Email: { $value }

@@ -836,3 +836,5 @@ invite-error-summary = Todavía no:
 invite-error-name = Nombre: escriba el nombre con el que le conoce su equipo (hasta { $max } caracteres).
 invite-invalid-heading = Esta invitación no se puede usar
 invite-invalid = Este enlace de invitación no es válido (usado, vencido o mal escrito). Pida uno nuevo a un administrador.
+letter-org-phone = Teléfono: { $value }
+letter-org-email = Correo electrónico: { $value }

@@ -28,6 +28,8 @@ struct LetterPage {
     reader_lang: &'static str,
     /// The link back to the case, in the staff reader's language.
     back_label: String,
+    /// Who writes: the organisation's name, address, phone and signature.
+    org: crate::cases::letter_organisation::LetterOrganisation,
 }
 
 pub async fn page(
@@ -69,8 +71,7 @@ pub async fn page(
             let policy = store.policy(&org)?;
             let derivation = amparo_domain::derive(&case.file, today, &policy, store.rules());
             let assignments = store.assignments(&org, &case.id)?;
-            let organisation =
-                store.organisations()?.into_iter().find(|o| o.id == org).map(|o| o.name).unwrap_or_default();
+            let organisation = store.organisation_profile(&org)?;
             Ok(Some((case, derivation, assignments, organisation)))
         })
         .await?
@@ -80,7 +81,7 @@ pub async fn page(
         file: &case.file,
         derivation: &derivation,
         assignments: &assignments,
-        organisation: &organisation,
+        organisation: &organisation.name,
         language,
         today,
     };
@@ -93,6 +94,7 @@ pub async fn page(
         fallback,
         reader_lang: signed_in.lang().code(),
         back_label: signed_in.lang().t("print-back"),
+        org: crate::cases::letter_organisation::LetterOrganisation::new(&organisation, language),
     };
     Ok(crate::ui::render(&view).into_response())
 }

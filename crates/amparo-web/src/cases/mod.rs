@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod events;
 pub mod intake;
 pub mod letter;
+pub mod letter_organisation;
 pub mod list;
 pub mod page;
 pub mod visibility;
