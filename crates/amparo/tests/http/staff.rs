@@ -18,6 +18,7 @@ amparo_store::on_both_backends!(
     an_administrator_cannot_deactivate_themself,
     changing_ones_password_ends_the_other_sessions,
     the_organisations_time_zone_moves_times_and_today,
+    refusals_read_the_same_snapshot,
 );
 
 const ANA: &str = "ana@a.example.org";
@@ -283,4 +284,61 @@ fn the_organisations_time_zone_moves_times_and_today(db: &TestDatabase) {
     assert!(letter.contains("December 5, 2026"), "today is the organisation's day: {letter}");
     assert!(letter.contains("Phone: +1 555 0100") && letter.contains("The Clinic A team"), "{letter}");
     assert!(letter.contains("100 Example Street<br>Springfield"), "{letter}");
+}
+
+/// The text of a page's error summary (or, for a refused link, its main message), tags dropped.
+fn refusal_text(reply: &crate::support::Reply) -> String {
+    let html = &reply.body;
+    let opening = html.find("class=\"error-summary\"").or_else(|| html.find("<main")).unwrap_or(0);
+    let start = opening + html[opening..].find('>').map_or(0, |i| i + 1);
+    let end = start + html[start..].find("</div>").or_else(|| html[start..].find("</main>")).unwrap_or(0);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    format!("{}: {}", reply.status, words.join(" "))
+}
+
+/// How every refusal of these pages reads, in English and Spanish.
+fn refusals_read_the_same_snapshot(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let admin = app.persona(db, Persona::Member(UserRole::Admin));
+    let me = member_id(db, "admin@a.example.org");
+    let mut lines = Vec::new();
+    for language in ["en", "es"] {
+        app.choose_language(&admin.cookie, &admin.csrf, language);
+        let csrf = ("csrf", admin.csrf.as_str());
+        let invite = |email: &str| {
+            app.post_form(
+                "/settings/staff/invite",
+                &admin.cookie,
+                &[csrf, ("email", email), ("role", "advocate")],
+            )
+        };
+        lines.push(refusal_text(&invite("")));
+        lines.push(refusal_text(&invite("rosa")));
+        lines.push(refusal_text(&invite(ANA)));
+        lines.push(refusal_text(&app.post_form(
+            &format!("/settings/staff/{me}/deactivate"),
+            &admin.cookie,
+            &[csrf],
+        )));
+        let profile = [csrf, ("name", ""), ("email", "office"), ("time_zone", "Pacific Time")];
+        lines.push(refusal_text(&app.post_form("/settings/organisation", &admin.cookie, &profile)));
+        let password = [csrf, ("current", "not it"), ("password", "x"), ("confirm", "x")];
+        lines.push(refusal_text(&app.post_form("/account/password", &admin.cookie, &password)));
+        let link = app.get_with("/invite/not-a-token", "", &[("accept-language", language)]);
+        lines.push(refusal_text(&link));
+    }
+    insta::assert_snapshot!("staff_refusals", lines.join("\n"));
 }
