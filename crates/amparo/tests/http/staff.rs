@@ -19,6 +19,7 @@ amparo_store::on_both_backends!(
     changing_ones_password_ends_the_other_sessions,
     the_organisations_time_zone_moves_times_and_today,
     refusals_read_the_same_snapshot,
+    a_deadline_due_on_the_organisations_day_is_not_overdue,
 );
 
 const ANA: &str = "ana@a.example.org";
@@ -341,4 +342,40 @@ fn refusals_read_the_same_snapshot(db: &TestDatabase) {
         lines.push(refusal_text(&link));
     }
     insta::assert_snapshot!("staff_refusals", lines.join("\n"));
+}
+
+/// The dashboard's block of overdue deadlines, or nothing when it has none.
+fn overdue_block(page: &str) -> &str {
+    let Some(start) = page.find("id=\"overdue-h\"") else { return "" };
+    let rest = &page[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+/// A-1's re-parole filing date is April 3, 2026. At 03:00 UTC on April 4 it is one day late in
+/// UTC, but in Los Angeles it is still the evening of April 3: due today, not overdue.
+fn a_deadline_due_on_the_organisations_day_is_not_overdue(db: &TestDatabase) {
+    let now = Utc.with_ymd_and_hms(2026, 4, 4, 3, 0, 0).unwrap();
+    crate::support::snapshots::seed_at(db, now);
+    let app = RouterApp::at(db, tempfile::tempdir().unwrap(), now);
+    let (ana, _) = app.sign_in(ANA, PASSWORD);
+    let utc = app.get("/", &ana).body;
+    assert!(overdue_block(&utc).contains("April 3, 2026"), "late in UTC: {}", overdue_block(&utc));
+
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap().id;
+    let new = amparo_store::NewUser {
+        email: "zone-admin@a.example.org".into(),
+        display_name: "Zone Admin".into(),
+        role: UserRole::Admin,
+        language: amparo_domain::Language::En,
+        password_hash: "$argon2id$unused".into(),
+    };
+    let admin = amparo_store::Actor::of(&store.create_user(&org, &new, now).unwrap());
+    let mut profile = store.organisation_profile(&org).unwrap();
+    profile.time_zone = amparo_domain::TimeZone::parse("America/Los_Angeles").unwrap();
+    store.set_organisation_profile_as(&admin, &profile, now).unwrap();
+
+    let los_angeles = app.get("/", &ana).body;
+    assert!(!overdue_block(&los_angeles).contains("April 3, 2026"), "{}", overdue_block(&los_angeles));
+    assert!(los_angeles.contains("April 3, 2026"), "listed among today's and the next days' deadlines");
 }
