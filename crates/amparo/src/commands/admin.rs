@@ -237,7 +237,7 @@ pub fn user(command: UserCommand, settings: &Settings) -> CliResult {
                 .user;
             let done = store.deactivate_user(&user.org_id, &user.id, now())?;
             say!(
-                "deactivated {email}: {} sessions ended, {} calendar feeds revoked",
+                "deactivated {email} (sessions ended: {}, calendar feeds revoked: {})",
                 done.sessions_ended,
                 done.feeds_revoked
             );

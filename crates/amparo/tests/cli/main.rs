@@ -15,4 +15,5 @@ mod file_modes;
 mod keys;
 mod operator;
 mod snapshots;
+mod staff;
 mod triage;
