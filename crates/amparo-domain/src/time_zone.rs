@@ -49,6 +49,12 @@ impl TimeZone {
         (local.naive_local(), local.offset().to_string())
     }
 
+    /// `at` as RFC 3339 to the second, with this zone's offset then (`2026-12-05T19:00:00-08:00`;
+    /// `Z` in UTC): for files read by programs, such as CSV downloads.
+    pub fn rfc3339(self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.0).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
     /// The instant a calendar day begins in this zone (midnight, or the first moment after a gap).
     pub fn start_of(self, day: Date) -> DateTime<Utc> {
         let midnight = day.as_naive().and_time(chrono::NaiveTime::MIN);
@@ -96,6 +102,13 @@ mod tests {
         let (winter, abbr) = la.local(at("2026-12-06T03:00:00Z"));
         assert_eq!((winter.to_string().as_str(), abbr.as_str()), ("2026-12-05 19:00:00", "PST"));
         assert_eq!(la.local(at("2026-07-01T12:00:00Z")).1, "PDT");
+    }
+
+    #[test]
+    fn rfc3339_carries_the_offset_and_z_in_utc() {
+        let Ok(la) = TimeZone::parse("America/Los_Angeles") else { panic!("a known zone") };
+        assert_eq!(la.rfc3339(at("2026-12-06T03:00:00Z")), "2026-12-05T19:00:00-08:00");
+        assert_eq!(TimeZone::UTC.rfc3339(at("2026-12-06T03:00:00Z")), "2026-12-06T03:00:00Z");
     }
 
     #[test]
