@@ -20,6 +20,7 @@ pub mod policy;
 pub mod problem;
 pub mod rules;
 pub mod texts;
+pub mod time_zone;
 pub mod triage;
 pub mod words;
 
@@ -37,6 +38,7 @@ pub use rules::{
     is_critical_care, render_text,
 };
 pub use texts::Texts;
+pub use time_zone::TimeZone;
 pub use triage::{
     Assessment, Component, EscalationTemplates, PlannedTask, TriageContext, TriageWeights, Trigger,
     TriggerKind, assess, escalation_triggers, trigger_resolved,

@@ -100,8 +100,14 @@ fn task_summary(texts: &Texts, language: Language, task: &Task) -> String {
     )
 }
 
-/// The whole feed. `now` stamps the events (DTSTAMP); nothing else depends on it.
-pub fn feed(texts: &Texts, language: Language, entries: &CalendarEntries, now: DateTime<Utc>) -> String {
+/// The whole feed, in the owner's language; a task falls on its due day in the organisation's
+/// `zone`. `now` stamps the events (DTSTAMP); nothing else depends on it.
+pub fn feed(
+    texts: &Texts,
+    (language, zone): (Language, amparo_domain::TimeZone),
+    entries: &CalendarEntries,
+    now: DateTime<Utc>,
+) -> String {
     let mut out = String::new();
     line(&mut out, "BEGIN:VCALENDAR");
     line(&mut out, "VERSION:2.0");
@@ -123,7 +129,7 @@ pub fn feed(texts: &Texts, language: Language, entries: &CalendarEntries, now: D
     }
     for task in &entries.tasks {
         let uid = format!("task-{}@{UID_DOMAIN}", task.id);
-        let day = Date::from(task.due_at.date_naive());
+        let day = zone.today(task.due_at);
         event(&mut out, &uid, day, &task_summary(texts, language, task), now, task.done_at.is_some());
     }
     line(&mut out, "END:VCALENDAR");
@@ -184,7 +190,7 @@ mod tests {
         let texts = Texts::load().unwrap();
         let entries = CalendarEntries { deadlines: vec![deadline("ead_ends", "2026-12-31")], tasks: vec![] };
         let now = DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z").unwrap().with_timezone(&Utc);
-        let feed = feed(&texts, Language::Es, &entries, now);
+        let feed = feed(&texts, (Language::Es, amparo_domain::TimeZone::UTC), &entries, now);
         assert!(feed.contains("DTSTART;VALUE=DATE:20261231\r\n"));
         assert!(feed.contains("DTEND;VALUE=DATE:20270101\r\n"));
         assert!(feed.contains("SUMMARY:HP-0001: el vencimiento del permiso de trabajo\r\n"));
@@ -197,7 +203,7 @@ mod tests {
         let asylum = CalendarDeadline { advisory: true, ..deadline("asylum_one_year", "2025-06-03") };
         let entries = CalendarEntries { deadlines: vec![asylum], tasks: vec![] };
         let now = DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z").unwrap().with_timezone(&Utc);
-        let feed = feed(&texts, Language::En, &entries, now);
+        let feed = feed(&texts, (Language::En, amparo_domain::TimeZone::UTC), &entries, now);
         let summary = feed.lines().find(|l| l.starts_with("SUMMARY:")).unwrap();
         assert!(summary.starts_with("SUMMARY:HP-0001: the asylum one-year date (advisory"), "{summary}");
     }

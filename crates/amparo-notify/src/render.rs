@@ -1,8 +1,8 @@
 //! Turns a notice's stored facts into a message in its reader's language: a subject that names the
 //! case by reference only, a plain-text body and an HTML body, each with a link to the case.
 
-use amparo_domain::Language;
 use amparo_domain::notice::NoticeKind;
+use amparo_domain::{Language, TimeZone};
 use amparo_store::{CaseId, NoticeFacts};
 use chrono::{DateTime, Timelike, Utc};
 
@@ -19,9 +19,11 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// A moment as people read it: day, hour and minute, in UTC.
-pub fn moment(at: DateTime<Utc>) -> String {
-    format!("{} {:02}:{:02} UTC", at.date_naive(), at.hour(), at.minute())
+/// A moment as people read it: day, hour and minute, in the organisation's time zone with its
+/// abbreviation then ("2026-12-05 19:00 PST").
+pub fn moment(at: DateTime<Utc>, zone: TimeZone) -> String {
+    let (local, abbreviation) = zone.local(at);
+    format!("{} {:02}:{:02} {abbreviation}", local.date(), local.hour(), local.minute())
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -86,7 +88,13 @@ fn task_title(language: Language, facts: &NoticeFacts) -> String {
     }
 }
 
-fn lines(texts: &Texts, language: Language, kind: NoticeKind, facts: &NoticeFacts) -> Vec<String> {
+fn lines(
+    texts: &Texts,
+    language: Language,
+    zone: TimeZone,
+    kind: NoticeKind,
+    facts: &NoticeFacts,
+) -> Vec<String> {
     let reference = || Arg::from(text_or(&facts.reference));
     let due = facts.due.map(|d| d.to_string()).unwrap_or_default();
     match kind {
@@ -123,7 +131,7 @@ fn lines(texts: &Texts, language: Language, kind: NoticeKind, facts: &NoticeFact
         NoticeKind::TaskAssigned | NoticeKind::TaskOverdue => {
             let id =
                 if kind == NoticeKind::TaskAssigned { "body-task-assigned" } else { "body-task-overdue" };
-            let due = facts.task_due_at.map(moment).unwrap_or_default();
+            let due = facts.task_due_at.map(|at| moment(at, zone)).unwrap_or_default();
             vec![texts.get(
                 language,
                 id,
@@ -178,17 +186,19 @@ fn digest_lines(texts: &Texts, language: Language, facts: &NoticeFacts) -> Vec<S
     lines
 }
 
-/// Renders a notice for its reader.
+/// Renders a notice for its reader, with times of day in their organisation's `zone`.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     texts: &Texts,
     language: Language,
+    zone: TimeZone,
     kind: NoticeKind,
     facts: &NoticeFacts,
     case: Option<&CaseId>,
     base_url: &str,
 ) -> Rendered {
     let subject = subject(texts, language, kind, facts);
-    let lines = lines(texts, language, kind, facts);
+    let lines = lines(texts, language, zone, kind, facts);
     let link = link(base_url, case);
     let open_id = if case.is_some() { "body-open-case" } else { "body-open-app" };
     let open = texts.get(language, open_id, &[("link", Arg::from(link.as_str()))]);
@@ -244,6 +254,7 @@ mod tests {
         let es = render(
             &texts(),
             Language::Es,
+            TimeZone::UTC,
             NoticeKind::DeadlineApproaching,
             &facts,
             Some(&case),
@@ -256,6 +267,7 @@ mod tests {
         let en = render(
             &texts(),
             Language::En,
+            TimeZone::UTC,
             NoticeKind::DeadlineApproaching,
             &facts,
             Some(&case),
@@ -272,7 +284,8 @@ mod tests {
             reference: Some("HP-1".into()),
             ..NoticeFacts::default()
         };
-        let rendered = render(&texts(), Language::En, NoticeKind::TaskAssigned, &facts, None, "http://x");
+        let rendered =
+            render(&texts(), Language::En, TimeZone::UTC, NoticeKind::TaskAssigned, &facts, None, "http://x");
         assert!(rendered.html.contains("Call &lt;the&gt; family &amp; clinic"));
         assert!(rendered.text.contains("Call <the> family & clinic"));
 
@@ -290,7 +303,8 @@ mod tests {
             unassigned_due: 0,
         };
         let facts = NoticeFacts { digest: Some(digest), ..NoticeFacts::default() };
-        let rendered = render(&texts(), Language::Es, NoticeKind::DailyDigest, &facts, None, "http://x");
+        let rendered =
+            render(&texts(), Language::Es, TimeZone::UTC, NoticeKind::DailyDigest, &facts, None, "http://x");
         assert_eq!(rendered.subject, "Amparo: su resumen del día, 2026-03-01");
         assert!(rendered.text.contains("HP-7: el fin del permiso humanitario (parole), 2026-03-05"));
         assert!(rendered.text.contains("…y 2 más."));
@@ -301,10 +315,12 @@ mod tests {
     #[test]
     fn a_failed_backup_names_the_day_in_each_language() {
         let facts = NoticeFacts { due: Some("2027-03-01".parse().unwrap()), ..NoticeFacts::default() };
-        let english = render(&texts(), Language::En, NoticeKind::BackupFailed, &facts, None, "http://x");
+        let english =
+            render(&texts(), Language::En, TimeZone::UTC, NoticeKind::BackupFailed, &facts, None, "http://x");
         assert_eq!(english.subject, "Amparo: a scheduled backup failed");
         assert!(english.text.contains("The scheduled backup of 2027-03-01 failed."), "{}", english.text);
-        let spanish = render(&texts(), Language::Es, NoticeKind::BackupFailed, &facts, None, "http://x");
+        let spanish =
+            render(&texts(), Language::Es, TimeZone::UTC, NoticeKind::BackupFailed, &facts, None, "http://x");
         assert_eq!(spanish.subject, "Amparo: falló una copia de seguridad programada");
         assert!(spanish.text.contains("del 2027-03-01"), "{}", spanish.text);
         assert!(spanish.link.ends_with("/notifications"));

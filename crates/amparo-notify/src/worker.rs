@@ -95,12 +95,13 @@ fn attempt_one(
     mailer: &dyn Mailer,
     texts: &Texts,
     options: &DeliveryOptions,
-    message: &OutboxMessage,
+    (message, zone): (&OutboxMessage, amparo_domain::TimeZone),
     now: DateTime<Utc>,
 ) -> DeliveryResult {
     let rendered = render(
         texts,
         message.language,
+        zone,
         message.kind,
         &message.facts,
         message.case_id.as_ref(),
@@ -136,6 +137,8 @@ pub fn deliver_due(
 ) -> Result<DeliveryReport, StoreError> {
     let mut report = DeliveryReport::default();
     for org in store.organisations()? {
+        // Times of day in a message are the organisation's.
+        let zone = store.time_zone(&org.id)?;
         loop {
             let now = clock();
             let claim = OutboxClaim {
@@ -158,7 +161,7 @@ pub fn deliver_due(
                         "an earlier attempt was interrupted; sending again with the same Message-ID"
                     );
                 }
-                let result = attempt_one(mailer, texts, options, &message, now);
+                let result = attempt_one(mailer, texts, options, (&message, zone), now);
                 match &result {
                     DeliveryResult::Sent => report.sent += 1,
                     DeliveryResult::Deferred { error, .. } => {

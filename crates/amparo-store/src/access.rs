@@ -138,8 +138,13 @@ pub(crate) fn check_completes(actor: &Actor, task: &Task) -> StoreResult<()> {
 }
 
 /// Refuses giving a task on `case` to `owner` when they could not work it: a viewer owns no tasks,
-/// and a clinician owns tasks only on cases they see (the `owner` field is named in the refusal).
+/// a clinician owns tasks only on cases they see, and a deactivated member none (the `owner` field is
+/// named in the refusal).
 pub(crate) fn check_may_own(tx: &mut dyn Tx, owner: &User, case: &CaseId) -> StoreResult<()> {
+    // A deactivated member is no longer on the staff that works cases.
+    if owner.deactivated_at.is_some() {
+        return Err(StoreError::field("owner", Problem::NoSuchStaff));
+    }
     if owner.role == UserRole::Viewer {
         return Err(StoreError::field("owner", Problem::ViewerOwnsNoTasks));
     }

@@ -22,8 +22,3 @@ pub fn corrupt(what: &str, value: &str) -> StoreError {
 pub fn stored_date(text: &str) -> StoreResult<amparo_domain::Date> {
     text.parse().map_err(|_| corrupt("date", text))
 }
-
-/// Legal dates are calendar days. Until organisations carry a time zone, the day is taken in UTC.
-pub fn legal_today(now: DateTime<Utc>) -> amparo_domain::Date {
-    amparo_domain::Date::from(now.date_naive())
-}

@@ -8,13 +8,14 @@ use amparo_domain::triage::plan_escalations;
 use amparo_domain::{CaseFile, Person};
 use chrono::{DateTime, Utc};
 
+use crate::accounts::today_for;
 use crate::cases::events::{EVENT_WIDTH, INSERT_EVENTS, event_values, seal_event_body};
 use crate::cases::identifiers::{
     IDENTIFIER_WIDTH, INSERT_IDENTIFIERS, event_identifiers, person_identifiers,
 };
 use crate::cases::{SELECT_CASE_ID_BY_REFERENCE, rows};
 use crate::cases::{history, voids};
-use crate::columns::{legal_today, millis};
+use crate::columns::millis;
 use crate::contacts::{CONTACTS_WIDTH, INSERT_CONTACTS_HEAD, contacts_values};
 use crate::db::{Tx, Value};
 use crate::derivation::buffer::DerivedRows;
@@ -103,8 +104,13 @@ fn import<F: Borrow<CaseFile> + Send>(
 ) -> StoreResult<Vec<CaseId>> {
     // Loading the policy also proves the organisation exists.
     let policy = load_policy(tx, context.org)?;
-    let derive =
-        DeriveContext::new(legal_today(context.now), &policy, context.rules, context.now, context.sealer);
+    let derive = DeriveContext::new(
+        today_for(tx, context.org, context.now)?,
+        &policy,
+        context.rules,
+        context.now,
+        context.sealer,
+    );
     let mut ids = Vec::new();
     std::thread::scope(|scope| {
         // One chunk derived ahead is enough to keep the writer busy.

@@ -42,7 +42,10 @@ use std::sync::Arc;
 use amparo_domain::CaseFile;
 
 pub use access::{Actor, Refusal};
-pub use accounts::{LAST_ADMIN, RoleActor, RoleChange, parse_role};
+pub use accounts::{
+    Acceptance, Deactivation, INVALID_INVITATION, Invitation, LAST_ACTIVE_ADMIN, LAST_ADMIN, NewInvitation,
+    OrganisationProfile, ProfileInput, RoleActor, RoleChange, SELF_DEACTIVATION, check_profile, parse_role,
+};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};

@@ -67,6 +67,8 @@ pub struct User {
     pub role: UserRole,
     pub language: Language,
     pub created_at: DateTime<Utc>,
+    /// When an administrator deactivated the member; `None` while they may sign in.
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 /// What sign-in needs: the user and their password hash, kept out of [`User`] so that it is never

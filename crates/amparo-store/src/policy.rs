@@ -5,7 +5,7 @@ use amparo_domain::policy::PolicyError;
 use amparo_domain::{EscalationTemplates, Policy, Problem};
 use chrono::{DateTime, Utc};
 
-use crate::columns::legal_today;
+use crate::accounts::today_for;
 use crate::db::Tx;
 use crate::derivation::{self, DeriveContext};
 use crate::error::{StoreError, StoreResult};
@@ -84,7 +84,8 @@ impl Store {
             };
             audit::append(tx, &self.audit_signer(), entry, now)?;
             derivation::invalidate_organisation(tx, org)?;
-            let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());
+            let context =
+                DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
             derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX)
         })
     }

@@ -1,12 +1,22 @@
-//! Who uses Amparo: organisations, their members and roles, and the sessions members sign in with.
+//! Who uses Amparo: organisations (their profile and time zone), their members and roles, inviting
+//! and deactivating members, and the sessions members sign in with.
 //! Second factors and password resets, which guard these, are in `security`.
 
 mod organisations;
+mod password_change;
+pub(crate) mod profile;
 mod roles;
 mod sessions;
+pub(crate) mod staff;
 mod users;
 
+pub(crate) use profile::today_for;
+pub use profile::{OrganisationProfile, ProfileInput, check_profile};
 pub use roles::{LAST_ADMIN, RoleActor, RoleChange};
 pub(crate) use sessions::{create_session, delete_other_sessions, delete_session, delete_sessions_of};
+pub use staff::{
+    Acceptance, Deactivation, INVALID_INVITATION, Invitation, LAST_ACTIVE_ADMIN, NewInvitation,
+    SELF_DEACTIVATION,
+};
 pub use users::parse_role;
-pub(crate) use users::{set_password, user};
+pub(crate) use users::{insert_user, set_password, user};

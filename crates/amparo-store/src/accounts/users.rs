@@ -1,5 +1,5 @@
 //! Members of an organisation: creating them, reading them, the credentials sign-in checks, and the
-//! password and language each keeps.
+//! password and language each keeps. Deactivating and inviting members is in `staff`.
 
 use amparo_domain::Language;
 use amparo_domain::org::UserRole;
@@ -14,7 +14,7 @@ use crate::model::{Credentials, NewUser, OrgId, User, UserId};
 const INSERT_USER: &str = "INSERT INTO users (org_id, id, email, display_name, role, language, password_hash, \
      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 /// The columns [`user_row`] reads, first in every user query.
-const USER_COLUMNS: &str = "id, org_id, email, display_name, role, language, created_at";
+const USER_COLUMNS: &str = "id, org_id, email, display_name, role, language, created_at, deactivated_at";
 const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $3 WHERE org_id = $1 AND id = $2";
 const UPDATE_USER_LANGUAGE: &str = "UPDATE users SET language = $3 WHERE org_id = $1 AND id = $2";
 
@@ -32,7 +32,7 @@ fn select_credentials() -> String {
          (SELECT COUNT(*) FROM second_factors f WHERE f.org_id = users.org_id AND f.user_id = users.id \
           AND f.confirmed_at IS NOT NULL), \
          (SELECT o.require_second_factor FROM organisations o WHERE o.id = users.org_id) \
-         FROM users WHERE email = $1"
+         FROM users WHERE email = $1 AND deactivated_at IS NULL"
     )
 }
 
@@ -48,6 +48,7 @@ fn user_row(r: &Row) -> StoreResult<User> {
         email: r.text(2)?,
         display_name: r.text(3)?,
         created_at: from_millis(r.int(6)?),
+        deactivated_at: r.opt_int(7)?.map(from_millis),
     })
 }
 
@@ -68,6 +69,34 @@ pub(crate) fn set_password(
     if changed == 1 { Ok(()) } else { Err(StoreError::NotFound("user".into())) }
 }
 
+/// Adds a member to `org`; `Duplicate` for an email anyone on the installation already has.
+pub(crate) fn insert_user(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    new: &NewUser,
+    now: DateTime<Utc>,
+) -> StoreResult<User> {
+    let id = UserId::generate();
+    let params = [
+        org.as_str().into(),
+        id.as_str().into(),
+        new.email.as_str().into(),
+        new.display_name.as_str().into(),
+        new.role.as_str().into(),
+        new.language.as_str().into(),
+        new.password_hash.as_str().into(),
+        millis(now).into(),
+    ];
+    match tx.execute(INSERT_USER, &params) {
+        Err(DbFailure::UniqueViolation) => {
+            return Err(StoreError::Duplicate(format!("a user with email {} already exists", new.email)));
+        }
+        Err(DbFailure::ForeignKeyViolation) => return Err(StoreError::NotFound("organisation".into())),
+        other => other?,
+    };
+    user(tx, org, &id)?.ok_or_else(|| StoreError::NotFound("user".into()))
+}
+
 /// Checks a role string coming from outside (CLI, forms).
 pub fn parse_role(text: &str) -> StoreResult<UserRole> {
     UserRole::parse(text).ok_or_else(|| {
@@ -78,32 +107,7 @@ pub fn parse_role(text: &str) -> StoreResult<UserRole> {
 
 impl Store {
     pub fn create_user(&self, org: &OrgId, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
-        self.write(|tx| {
-            let id = UserId::generate();
-            let params = [
-                org.as_str().into(),
-                id.as_str().into(),
-                new.email.as_str().into(),
-                new.display_name.as_str().into(),
-                new.role.as_str().into(),
-                new.language.as_str().into(),
-                new.password_hash.as_str().into(),
-                millis(now).into(),
-            ];
-            match tx.execute(INSERT_USER, &params) {
-                Err(DbFailure::UniqueViolation) => {
-                    return Err(StoreError::Duplicate(format!(
-                        "a user with email {} already exists",
-                        new.email
-                    )));
-                }
-                Err(DbFailure::ForeignKeyViolation) => {
-                    return Err(StoreError::NotFound("organisation".into()));
-                }
-                other => other?,
-            };
-            user(tx, org, &id)?.ok_or_else(|| StoreError::NotFound("user".into()))
-        })
+        self.write(|tx| insert_user(tx, org, new, now))
     }
 
     pub fn user(&self, org: &OrgId, id: &UserId) -> StoreResult<Option<User>> {
@@ -114,16 +118,17 @@ impl Store {
         self.read(|tx| tx.query(&select_users(), &[org.as_str().into()])?.iter().map(user_row).collect())
     }
 
-    /// Sign-in looks a user up by email across organisations: an email belongs to one person.
+    /// Sign-in looks a user up by email across organisations: an email belongs to one person. A
+    /// deactivated member has no credentials, so sign-in refuses them as it refuses an unknown email.
     pub fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
         self.read(|tx| {
             tx.query_opt(&select_credentials(), &[email.into()])?
                 .map(|r| {
                     Ok(Credentials {
                         user: user_row(&r)?,
-                        password_hash: r.text(7)?,
-                        second_factor: r.int(8)? > 0,
-                        org_requires_second_factor: r.int(9)? != 0,
+                        password_hash: r.text(8)?,
+                        second_factor: r.int(9)? > 0,
+                        org_requires_second_factor: r.int(10)? != 0,
                     })
                 })
                 .transpose()

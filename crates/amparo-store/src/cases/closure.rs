@@ -13,8 +13,9 @@ use amparo_domain::{CloseReason, Closure};
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
+use crate::accounts::today_for;
 use crate::cases;
-use crate::columns::{legal_today, millis};
+use crate::columns::millis;
 use crate::db::{RowLock, Tx};
 use crate::derivation::{self, DeriveContext};
 use crate::error::{StoreError, StoreResult};
@@ -75,8 +76,10 @@ fn derive_and_audit(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let policy = load_policy(tx, &actor.org)?;
-    let context = DeriveContext::new(legal_today(now), &policy, store.rule_set(), now, store.sealer());
-    derivation::write_derivation(tx, (&actor.org, case), &stored.file, &context)?;
+    let today = today_for(tx, &actor.org, now)?;
+    let context = DeriveContext::new(today, &policy, store.rule_set(), now, store.sealer());
+    // Voided events are out of force here as everywhere a case is derived.
+    derivation::write_derivation(tx, (&actor.org, case), &stored.in_force(), &context)?;
     let entry = audit::Entry {
         chain: actor.org.as_str(),
         actor: Some(&actor.user),

@@ -10,9 +10,10 @@ use amparo_domain::{CaseFile, CaseRecord, Problem};
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
+use crate::accounts::today_for;
 use crate::cases::events::BUMP_CASE_VERSION;
 use crate::cases::{self, history, identifiers, rows};
-use crate::columns::{legal_today, millis};
+use crate::columns::millis;
 use crate::db::{RowLock, Tx, Value};
 use crate::derivation::{self, DeriveContext};
 use crate::error::{StoreError, StoreResult};
@@ -65,7 +66,8 @@ pub(crate) fn bump_and_derive(
         return Err(StoreError::Backend(format!("case version bump touched {bumped} rows")));
     }
     let policy = load_policy(tx, org)?;
-    let context = DeriveContext::new(legal_today(now), &policy, store.rule_set(), now, store.sealer());
+    let context =
+        DeriveContext::new(today_for(tx, org, now)?, &policy, store.rule_set(), now, store.sealer());
     derivation::write_derivation(tx, (org, case), &stored.in_force(), &context)?;
     Ok(stored.version + 1)
 }

@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::Store;
 use crate::access::{self, Actor};
+use crate::accounts::today_for;
 use crate::cases::{self, identifiers, rows};
-use crate::columns::{legal_today, millis};
+use crate::columns::millis;
 use crate::db::{RowLock, Tx, Value};
 use crate::derivation::{self, DeriveContext, Rules};
 use crate::error::{StoreError, StoreResult};
@@ -113,7 +114,7 @@ fn append_event(
     }
     stored.file.events.push(event.clone());
     let policy = load_policy(tx, org)?;
-    let context = DeriveContext::new(legal_today(now), &policy, rules, now, sealer);
+    let context = DeriveContext::new(today_for(tx, org, now)?, &policy, rules, now, sealer);
     derivation::write_derivation(tx, (org, case), &stored.in_force(), &context)?;
     Ok(expected_version + 1)
 }

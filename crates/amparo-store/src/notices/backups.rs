@@ -11,7 +11,9 @@ use crate::error::StoreResult;
 use crate::model::OrgId;
 use crate::notices::model::NoticeFacts;
 
-const ADMINISTRATORS: &str = "SELECT org_id, id FROM users WHERE role = 'admin' ORDER BY org_id, id";
+/// Active administrators only: a deactivated account reads nothing.
+const ADMINISTRATORS: &str =
+    "SELECT org_id, id FROM users WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY org_id, id";
 
 impl Store {
     /// Writes a "scheduled backup failed" notice for every administrator not yet told today;

@@ -61,7 +61,8 @@ fn peek(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Op
     if used_at.is_some() || expires_at <= millis(now) {
         return Ok(None);
     }
-    accounts::user(tx, &OrgId(org), &UserId(user))
+    // A member deactivated since the link was issued cannot use it to come back.
+    Ok(accounts::user(tx, &OrgId(org), &UserId(user))?.filter(|u| u.deactivated_at.is_none()))
 }
 
 /// Uses a link: sets the password hash, ends the user's sessions; returns the user.

@@ -7,7 +7,8 @@ use amparo_domain::org::UserRole;
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
-use crate::columns::{legal_today, millis};
+use crate::accounts::today_for;
+use crate::columns::millis;
 use crate::db::Tx;
 use crate::derivation::{self, DeriveContext};
 use crate::error::{StoreError, StoreResult};
@@ -146,7 +147,8 @@ impl Store {
             sharing::set_shared(tx, &self.audit_signer(), (org, case), clinician, true, None, now)?;
         }
         let policy = load_policy(tx, org)?;
-        let context = DeriveContext::new(legal_today(now), &policy, self.rule_set(), now, self.sealer());
+        let context =
+            DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
         derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX).map(|_| ())
     }
 

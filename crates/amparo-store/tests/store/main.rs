@@ -25,6 +25,7 @@ mod policy;
 mod schema;
 mod sealing;
 mod second_factors;
+mod staff;
 mod triage;
 mod trust_store;
 mod upgrade;

@@ -1,6 +1,9 @@
-//! The account: signing in and out, the second factor, password resets and the interface language.
+//! The account: signing in and out, the second factor, password resets, changing one's password,
+//! accepting an invitation and the interface language.
 
+pub mod invitation;
 pub mod language;
+pub mod password_change;
 pub mod password_hash;
 pub mod password_reset;
 pub mod second_factor;
@@ -20,6 +23,10 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/login", Public, post(sign_in::login))
         .add("GET", "/reset/{token}", Public, get(password_reset::form))
         .add("POST", "/reset/{token}", Public, post(password_reset::submit))
+        .add("GET", "/invite/{token}", Public, get(invitation::form))
+        .add("POST", "/invite/{token}", Public, post(invitation::accept))
+        .add("GET", "/account/password", SignedIn, get(password_change::form))
+        .add("POST", "/account/password", SignedIn, post(password_change::submit))
         .add("GET", "/login/second-factor", Public, get(second_factor::code_form))
         .add("POST", "/login/second-factor", Public, post(second_factor::submit_code))
         .add("GET", "/account/security", Enrolling, get(second_factor::security))

@@ -154,7 +154,7 @@ pub async fn code_form(
     let next = crate::account::sign_in::safe_next(query.next.as_deref());
     let Pending::Waiting(waiting) = pending else { return Ok(pending.elsewhere(&next)) };
     let (session, user) = *waiting;
-    Ok(code_page(Lang(user.language), StatusCode::OK, &session, next, None))
+    Ok(code_page(Lang::new(user.language), StatusCode::OK, &session, next, None))
 }
 
 /// Fields default to empty so that a post without a waiting sign-in is sent on like any other,
@@ -183,7 +183,7 @@ pub async fn submit_code(
     if let Some(refused) = forged {
         return Ok(refused.into_response());
     }
-    let lang = Lang(user.language);
+    let lang = Lang::new(user.language);
     let keys = throttle::keys(&user.email, address, None);
     let now = state.clock.now();
     // Counted before the code is checked, and handed back below only for a right code.

@@ -8,7 +8,6 @@ use amparo_store::{AuditCursor, AuditQuery, AuditRecord, CaseId, User, UserId};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveTime, Utc};
 
 use crate::AppState;
 use crate::audit::views::{AuditFilters, AuditPageView, AuditRow, ChainView, TargetView};
@@ -154,11 +153,6 @@ fn cursor(params: &Params) -> Result<Option<AuditCursor>, WebError> {
     }
 }
 
-/// The start of a day, in UTC like every legal date until organisations carry a time zone.
-fn start_of(day: Date) -> DateTime<Utc> {
-    day.as_naive().and_time(NaiveTime::MIN).and_utc()
-}
-
 fn row(lang: Lang, users: &[User], record: AuditRecord) -> AuditRow {
     let name = |id: &str| users.iter().find(|u| u.id.as_str() == id).map(|u| u.display_name.clone());
     let who = record.actor.as_deref().map(|id| name(id).unwrap_or_else(|| id.to_owned()));
@@ -208,8 +202,9 @@ pub async fn page(
                 action: filters.action,
                 actor: filters.actor,
                 case: filters.case,
-                from: filters.from.map(start_of),
-                until: filters.to.map(|to| start_of(to.add_days(1))),
+                // Days are the organisation's: each starts at its midnight.
+                from: filters.from.map(|day| signed_in.zone.start_of(day)),
+                until: filters.to.map(|to| signed_in.zone.start_of(to.add_days(1))),
                 cursor,
                 limit: PAGE_SIZE,
             };

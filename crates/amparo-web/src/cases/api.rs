@@ -43,8 +43,7 @@ pub async fn list_cases(
 ) -> Result<Response, ApiError> {
     let params = Params(params);
     let (offset, limit) = params::offset_limit(&params)?;
-    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
-    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    let today = signed_in.today(state.clock.now());
     let mut query = params::parse(&params, &signed_in.user.id, today)?.query;
     query.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     query.offset = offset;
@@ -170,7 +169,7 @@ pub async fn answerable_notices(
     }
     // Someone who does not see the timeline is offered no notice from it.
     let notices = if crate::cases::visibility::sees_timeline(&signed_in.user) {
-        let today = amparo_domain::Date::from(now.date_naive());
+        let today = signed_in.today(now);
         amparo_domain::rules::answerable_notices(&case.file.in_force(), &answer_type, today)
             .into_iter()
             .filter_map(|notice| {

@@ -397,7 +397,7 @@ mod tests {
     }
 
     fn lang() -> Lang {
-        Lang(amparo_domain::Language::En)
+        Lang::new(amparo_domain::Language::En)
     }
 
     #[test]

@@ -28,6 +28,8 @@ struct LetterPage {
     reader_lang: &'static str,
     /// The link back to the case, in the staff reader's language.
     back_label: String,
+    /// Who writes: the organisation's name, address, phone and signature.
+    org: crate::cases::letter_organisation::LetterOrganisation,
 }
 
 pub async fn page(
@@ -48,7 +50,7 @@ pub async fn page(
     let user = signed_in.user.clone();
     let org = user.org_id.clone();
     let now = state.clock.now();
-    let today = amparo_domain::Date::from(now.date_naive());
+    let today = signed_in.today(now);
     let (case, derivation, assignments, organisation, caseworker_email) = state
         .with_store(move |store| {
             let id = CaseId(id);
@@ -69,8 +71,7 @@ pub async fn page(
             let policy = store.policy(&org)?;
             let derivation = amparo_domain::derive(&case.in_force(), today, &policy, store.rules());
             let assignments = store.assignments(&org, &case.id)?;
-            let organisation =
-                store.organisations()?.into_iter().find(|o| o.id == org).map(|o| o.name).unwrap_or_default();
+            let organisation = store.organisation_profile(&org)?;
             // How the family reaches its caseworker: the address of their account.
             let caseworker_email = match letter::caseworker(&assignments) {
                 Some(a) => store.user(&org, &a.user_id)?.map(|u| u.email),
@@ -85,7 +86,7 @@ pub async fn page(
         file: &case.file,
         derivation: &derivation,
         assignments: &assignments,
-        organisation: &organisation,
+        organisation: &organisation.name,
         caseworker_email: caseworker_email.as_deref(),
         language,
         today,
@@ -99,6 +100,7 @@ pub async fn page(
         fallback,
         reader_lang: signed_in.lang().code(),
         back_label: signed_in.lang().t("print-back"),
+        org: crate::cases::letter_organisation::LetterOrganisation::new(&organisation, language),
     };
     Ok(crate::ui::render(&view).into_response())
 }

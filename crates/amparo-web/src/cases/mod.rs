@@ -11,6 +11,7 @@ pub mod edit;
 pub mod events;
 pub mod intake;
 pub mod letter;
+pub mod letter_organisation;
 pub mod list;
 pub mod page;
 pub mod visibility;

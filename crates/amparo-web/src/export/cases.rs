@@ -2,7 +2,6 @@
 //! streamed a chunk at a time (each continuing after the last row of the one before) so that a
 //! large organisation's list is never held whole in memory.
 
-use amparo_domain::Date;
 use amparo_store::{CaseChunk, CaseQuery, CaseSummary, Store};
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -64,8 +63,7 @@ pub async fn cases_csv(
     params::filters_only(&params)?;
     let lang = signed_in.lang();
     let now = state.clock.now();
-    // Legal dates are calendar dates, taken in UTC as the case list takes them.
-    let today = Date::from(now.date_naive());
+    let today = signed_in.today(now);
     let user = signed_in.user.clone();
     let mut query = params::parse(&params, &user.id, today)?.query;
     query.shared_with = crate::cases::visibility::shared_only(&user);

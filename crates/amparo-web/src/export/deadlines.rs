@@ -64,7 +64,7 @@ pub async fn deadlines_csv(
 ) -> Result<Response, WebError> {
     let lang = signed_in.lang();
     let now = state.clock.now();
-    let today = Date::from(now.date_naive());
+    let today = signed_in.today(now);
     let (query, file_name) = window(&Params(pairs), today)?;
     let user = signed_in.user.clone();
     let deadlines = state

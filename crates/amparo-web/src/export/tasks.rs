@@ -4,7 +4,7 @@
 use amparo_store::Task;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use super::csv::{BYTE_ORDER_MARK, push_row};
 use crate::AppState;
@@ -20,7 +20,8 @@ fn row(lang: Lang, task: Task, now: DateTime<Utc>) -> [String; 5] {
     [
         task.reference,
         pick(lang.0, &task.title_en, &task.title_es).to_owned(),
-        task.due_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        // For spreadsheets: the exact instant, with the organisation's offset.
+        lang.1.rfc3339(task.due_at),
         lang.yes_no(task.due_at <= now),
         task.note.unwrap_or_default(),
     ]
@@ -42,5 +43,5 @@ pub async fn tasks_csv(State(state): State<AppState>, signed_in: SignedIn) -> Re
     for task in tasks {
         push_row(&mut text, &row(lang, task, now));
     }
-    Ok(super::response::whole(&format!("tasks-{}.csv", now.date_naive()), text))
+    Ok(super::response::whole(&format!("tasks-{}.csv", lang.today(now)), text))
 }

@@ -148,7 +148,7 @@ impl IntoResponse for WebError {
         let status = self.status();
         let shown = ShownError::from(self);
         // Rendered in English here; `localize_error_pages` renders it again in the reader's language.
-        let mut response = (status, shown.render(Lang(Language::En), status)).into_response();
+        let mut response = (status, shown.render(Lang::new(Language::En), status)).into_response();
         response.extensions_mut().insert(shown);
         response
     }
@@ -258,7 +258,7 @@ impl ShownError {
 
     /// The JSON body the API gives for this error, in English as the API speaks.
     fn json(&self, status: StatusCode) -> Response {
-        let lang = Lang(Language::En);
+        let lang = Lang::new(Language::En);
         let message = match self.message(lang) {
             (_, Some(detail)) => detail,
             (message, None) => message,

@@ -36,12 +36,19 @@ pub struct SignedIn {
     pub stage: SessionStage,
     /// The person's unread notices, for the navigation (read with the session, pages only).
     pub unread: i64,
+    /// The organisation's time zone: every time of day is shown in it, and "today" is its day.
+    pub zone: amparo_domain::TimeZone,
 }
 
 impl SignedIn {
-    /// The language the user chose to read the interface in.
+    /// The language the user chose to read the interface in, with times in the organisation's zone.
     pub fn lang(&self) -> crate::ui::i18n::Lang {
-        crate::ui::i18n::Lang(self.user.language)
+        crate::ui::i18n::Lang::in_zone(self.user.language, self.zone)
+    }
+
+    /// "Today" for the reader: the organisation's calendar day at `now`.
+    pub fn today(&self, now: chrono::DateTime<chrono::Utc>) -> amparo_domain::Date {
+        self.zone.today(now)
     }
 }
 
@@ -126,13 +133,18 @@ impl FromRequestParts<AppState> for SignedIn {
             .with_store(move |store| {
                 let Some(session) = store.session(&lookup)? else { return Ok(None) };
                 let Some(user) = store.user(&session.org_id, &session.user_id)? else { return Ok(None) };
+                // Deactivation ends every session; a session that slipped past it still ends here.
+                if user.deactivated_at.is_some() {
+                    return Ok(None);
+                }
                 // Pages show the count in their navigation; the API has no navigation.
                 let unread = if is_api { 0 } else { store.unread_notifications(&user.org_id, &user.id)? };
-                Ok(Some((session, user, unread)))
+                let zone = store.time_zone(&user.org_id)?;
+                Ok(Some((session, user, unread, zone)))
             })
             .await
             .map_err(NotSignedIn::Failed)?;
-        let Some((session, user, unread)) = found else { return Err(reject(false, None)) };
+        let Some((session, user, unread, zone)) = found else { return Err(reject(false, None)) };
         if is_expired(&session, now)
             || session.stage == SessionStage::SecondFactor && is_stale_pending(&session, now)
         {
@@ -173,6 +185,7 @@ impl FromRequestParts<AppState> for SignedIn {
             path: next,
             stage: session.stage,
             unread,
+            zone,
         })
     }
 }

@@ -92,7 +92,7 @@ async fn show(state: AppState, signed_in: SignedIn, created: Option<String>) -> 
             .map(|f| FeedView {
                 id: f.id.0.clone(),
                 label: label(f),
-                created_at: amparo_notify::render::moment(f.created_at),
+                created_at: amparo_notify::render::moment(f.created_at, signed_in.zone),
                 revoked: f.revoked_at.is_some(),
             })
             .collect(),
@@ -163,10 +163,11 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Re
         .with_store(move |store| {
             let Some(feed) = store.calendar_feed_by_token(&hash)? else { return Ok(None) };
             let Some(owner) = store.user(&feed.org_id, &feed.user_id)? else { return Ok(None) };
-            Ok(store.fetch_calendar_feed(&feed, now)?.map(|entries| (entries, owner.language)))
+            let zone = store.time_zone(&feed.org_id)?;
+            Ok(store.fetch_calendar_feed(&feed, now)?.map(|entries| (entries, (owner.language, zone))))
         })
         .await?;
-    let (entries, language) = found.ok_or_else(not_found)?;
-    let body = ical::feed(texts()?, language, &entries, state.clock.now());
+    let (entries, reader) = found.ok_or_else(not_found)?;
+    let body = ical::feed(texts()?, reader, &entries, state.clock.now());
     Ok((StatusCode::OK, [(CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response())
 }

@@ -2,6 +2,7 @@
 //! session's form token), and the same under `/api/v1/notifications`. Each person sees only their
 //! own notices, rendered in their language; admins are warned when email is not configured.
 
+use amparo_domain::TimeZone;
 use std::sync::OnceLock;
 
 use amparo_domain::org::UserRole;
@@ -48,8 +49,9 @@ pub struct NoticeView {
     pub read: bool,
 }
 
-fn notice_view(texts: &Texts, user: &User, notice: Notification) -> NoticeView {
-    let rendered = render(texts, user.language, notice.kind, &notice.facts, notice.case_id.as_ref(), "");
+fn notice_view(texts: &Texts, (user, zone): (&User, TimeZone), notice: Notification) -> NoticeView {
+    let rendered =
+        render(texts, user.language, zone, notice.kind, &notice.facts, notice.case_id.as_ref(), "");
     NoticeView {
         id: notice.id.0,
         kind: notice.kind.as_str(),
@@ -57,7 +59,7 @@ fn notice_view(texts: &Texts, user: &User, notice: Notification) -> NoticeView {
         subject: rendered.subject,
         lines: rendered.lines,
         link: rendered.link,
-        created_at: amparo_notify::render::moment(notice.created_at),
+        created_at: amparo_notify::render::moment(notice.created_at, zone),
         read: notice.read_at.is_some(),
     }
 }
@@ -114,7 +116,7 @@ pub async fn page(State(state): State<AppState>, signed_in: SignedIn) -> Result<
         mark_read: t("notifications-mark-read"),
         mark_all_read: t("notifications-mark-all-read"),
         warnings: warnings(&state, user, texts, outbox),
-        items: page.items.into_iter().map(|n| notice_view(texts, user, n)).collect(),
+        items: page.items.into_iter().map(|n| notice_view(texts, (user, signed_in.zone), n)).collect(),
     };
     Ok(crate::ui::render(&view).into_response())
 }
@@ -145,7 +147,7 @@ pub async fn api_list(State(state): State<AppState>, signed_in: SignedIn) -> Res
     let (org, user) = (signed_in.user.org_id.clone(), signed_in.user.id.clone());
     let page = state.with_store(move |store| store.notifications(&org, &user, PAGE_SIZE)).await?;
     let items: Vec<NoticeView> =
-        page.items.into_iter().map(|n| notice_view(texts, &signed_in.user, n)).collect();
+        page.items.into_iter().map(|n| notice_view(texts, (&signed_in.user, signed_in.zone), n)).collect();
     Ok(Json(serde_json::json!({
         "unread": page.unread,
         "email_configured": state.notifications.email_configured,

@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn blank_rows_are_dropped_and_every_wrong_field_is_named() {
-        let lang = Lang(amparo_domain::Language::En);
+        let lang = Lang::new(amparo_domain::Language::En);
         let kind = TriggerKind::TerminationNotice;
         let id = |row, field| field_id(kind, row, field);
         let ok = form(&[

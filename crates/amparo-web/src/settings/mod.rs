@@ -1,10 +1,13 @@
 //! Settings, for administrators: the organisation's policy, its staff and their roles, whether a
-//! second factor is required, and the escalation checklists.
+//! second factor is required, the escalation checklists, staff administration (inviting,
+//! deactivating, reset links) and the organisation's profile and time zone.
 
 pub mod checklists;
 pub mod page;
+pub mod profile;
 pub mod roles;
 pub mod second_factor;
+pub mod staff;
 pub mod views;
 
 use axum::routing::{get, post};
@@ -27,4 +30,20 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/settings/users/{id}/role", Needs(ManageOrganisation), post(roles::set_role))
         .add("POST", "/settings/checklists/{kind}", Needs(ManageOrganisation), post(checklists::save))
         .add("POST", "/settings/checklists/reset", Needs(ManageOrganisation), post(checklists::reset))
+        .merge(staff_routes())
+}
+
+/// Staff administration and the organisation's profile.
+fn staff_routes() -> Routes {
+    use Access::Needs;
+    use Permission::ManageOrganisation;
+    Routes::new()
+        .add("GET", "/settings/staff", Needs(ManageOrganisation), get(staff::staff))
+        .add("POST", "/settings/staff/invite", Needs(ManageOrganisation), post(staff::invite))
+        .add("POST", "/settings/staff/{id}/deactivate", Needs(ManageOrganisation), post(staff::deactivate))
+        .add("POST", "/settings/staff/{id}/reactivate", Needs(ManageOrganisation), post(staff::reactivate))
+        .add("POST", "/settings/staff/{id}/reset-link", Needs(ManageOrganisation), post(staff::reset_link))
+        .add("GET", "/settings/staff/{id}/tasks", Needs(ManageOrganisation), get(staff::member_tasks))
+        .add("GET", "/settings/organisation", Needs(ManageOrganisation), get(profile::form))
+        .add("POST", "/settings/organisation", Needs(ManageOrganisation), post(profile::save))
 }

@@ -19,9 +19,9 @@ use crate::http::input::{self, MAX_DUE_IN_HOURS, Params};
 use crate::http::session::SignedIn;
 use crate::triage::actions;
 
-fn today(state: &AppState) -> Date {
-    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
-    Date::from(state.clock.now().date_naive())
+/// Legal dates are calendar dates, taken in the organisation's time zone.
+fn today(state: &AppState, signed_in: &SignedIn) -> Date {
+    signed_in.today(state.clock.now())
 }
 
 /// A task as the API shows it: the stored task plus whether it is overdue.
@@ -43,7 +43,7 @@ pub async fn board(
 ) -> Result<Response, ApiError> {
     let params = Params(params);
     params.only(&["critical", "mine", "program", "due_within", "offset", "limit"])?;
-    let mut filter = input::board_filter(&params, &signed_in.user.id, today(&state))?;
+    let mut filter = input::board_filter(&params, &signed_in.user.id, today(&state, &signed_in))?;
     filter.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     filter.offset = params.int("offset", 0, i64::MAX)?.unwrap_or(0);
     filter.limit = params.int("limit", 1, 500)?.unwrap_or(50);

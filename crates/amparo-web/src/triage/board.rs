@@ -19,9 +19,9 @@ use crate::ui::viewer;
 
 const PAGE_SIZE: i64 = 50;
 
-fn today(state: &AppState) -> Date {
-    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
-    Date::from(state.clock.now().date_naive())
+/// Legal dates are calendar dates, taken in the organisation's time zone.
+fn today(state: &AppState, signed_in: &SignedIn) -> Date {
+    signed_in.today(state.clock.now())
 }
 
 /// One board entry as the board and the dashboard show it.
@@ -64,7 +64,7 @@ pub async fn board(
         programs: program_choices(lang, params.get("program")),
         error: None,
     };
-    let mut filter = match input::board_filter(&params, &signed_in.user.id, today(&state)) {
+    let mut filter = match input::board_filter(&params, &signed_in.user.id, today(&state, &signed_in)) {
         Ok(filter) => filter,
         Err(e) => {
             view.error = Some(e.to_string());

@@ -26,11 +26,11 @@ fn user_label(lang: Lang, user: &User) -> String {
     lang.t2("task-owner", "name", user.display_name.as_str(), "role", lang.user_role(user.role))
 }
 
-/// Everyone a task or a case can be given to: staff who work cases (not viewers).
+/// Everyone a task or a case can be given to: active staff who work cases (not viewers).
 pub(crate) fn owner_choices(lang: Lang, users: &[User], current: Option<&UserId>) -> Vec<Choice> {
     users
         .iter()
-        .filter(|u| u.role != UserRole::Viewer)
+        .filter(|u| u.role != UserRole::Viewer && u.deactivated_at.is_none())
         .map(|u| Choice {
             value: u.id.0.clone(),
             label: user_label(lang, u),
@@ -120,9 +120,12 @@ pub async fn my_tasks(
     Ok(crate::ui::render(&page).into_response())
 }
 
-/// Where a task form returns to: the case page it was posted from, or my tasks.
+/// Where a task form returns to: the case page or a member's task list it was posted from, or my
+/// tasks.
 fn after_task(params: &Params, task: &Task, notice: &str) -> Redirect {
-    if params.get("back") == Some("case") {
+    if let Some(list) = params.get("back").and_then(crate::settings::staff::back_to_member) {
+        Redirect::to(&list)
+    } else if params.get("back") == Some("case") {
         Redirect::to(&format!("/cases/{}#escalations", task.case_id))
     } else {
         Redirect::to(&format!("/tasks?notice={notice}"))

@@ -11,7 +11,7 @@
 use std::sync::OnceLock;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{Basis, Date, Language, PersonRole, Program, ServedBy, Status};
+use amparo_domain::{Basis, Date, Language, PersonRole, Program, ServedBy, Status, TimeZone};
 use axum::http::HeaderMap;
 use chrono::{DateTime, Timelike, Utc};
 use fluent_bundle::concurrent::FluentBundle;
@@ -97,11 +97,22 @@ pub fn group_digits(value: i64, language: Language) -> String {
     out
 }
 
-/// One language's messages and formats. Small and `Copy`, so every view carries one.
+/// One language's messages and formats, and the time zone its times of day are shown in (the
+/// reader's organisation's). Small and `Copy`, so every view carries one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Lang(pub Language);
+pub struct Lang(pub Language, pub TimeZone);
 
 impl Lang {
+    /// The language, with times shown in UTC (pages read before anyone is signed in).
+    pub const fn new(language: Language) -> Lang {
+        Lang(language, TimeZone::UTC)
+    }
+
+    /// The language, with times shown in `zone`.
+    pub const fn in_zone(language: Language, zone: TimeZone) -> Lang {
+        Lang(language, zone)
+    }
+
     fn bundle(self) -> &'static Bundle {
         match self.0 {
             Language::En => &bundles().en,
@@ -191,9 +202,16 @@ impl Lang {
         amparo_domain::words::month_year(self.0, year, month)
     }
 
-    /// A moment, to the minute, in UTC: "November 23, 2026, 14:05 UTC".
+    /// A moment, to the minute, in the organisation's time zone with its abbreviation then:
+    /// "November 23, 2026, 06:05 PST". Every time of day a page shows is written here.
     pub fn moment(&self, at: DateTime<Utc>) -> String {
-        format!("{}, {:02}:{:02} UTC", self.date(Date::from(at.date_naive())), at.hour(), at.minute())
+        let (local, zone) = self.1.local(at);
+        format!("{}, {:02}:{:02} {zone}", self.date(Date::from(local.date())), local.hour(), local.minute())
+    }
+
+    /// The calendar day it is in the organisation's time zone at `at`: "today" for pages.
+    pub fn today(&self, at: DateTime<Utc>) -> Date {
+        self.1.today(at)
     }
 
     /// A whole number with the language's digit grouping.
@@ -257,9 +275,9 @@ pub fn language_cookie(language: Language, secure: bool) -> String {
 /// language the browser asks for, else English.
 pub fn from_request(headers: &HeaderMap) -> Lang {
     if let Some(language) = cookies::get(headers, LANGUAGE_COOKIE).and_then(|v| Language::parse(&v)) {
-        return Lang(language);
+        return Lang::new(language);
     }
-    Lang(accept_language(headers).unwrap_or_default())
+    Lang::new(accept_language(headers).unwrap_or_default())
 }
 
 /// The most preferred of English and Spanish in `Accept-Language` (`es-MX,es;q=0.9,en;q=0.8`).
@@ -322,7 +340,7 @@ mod tests {
     #[test]
     fn every_message_formats_without_errors_in_both_languages() {
         for (language, source) in SOURCES {
-            let bundle = Lang(language).bundle();
+            let bundle = Lang::new(language).bundle();
             for id in ids(source) {
                 let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) else {
                     panic!("{id} has no value in {}", language.as_str());
@@ -408,10 +426,21 @@ mod tests {
     #[test]
     fn dates_are_written_as_each_language_writes_them() {
         let Some(day) = Date::from_ymd(2026, 11, 23) else { panic!("valid date") };
-        assert_eq!(Lang(Language::En).date(day), "November 23, 2026");
-        assert_eq!(Lang(Language::Es).date(day), "23 de noviembre de 2026");
-        assert_eq!(Lang(Language::Es).month_year(2026, 1), "enero de 2026");
-        assert_eq!(Lang(Language::En).month_year(2026, 11), "November 2026");
+        assert_eq!(Lang::new(Language::En).date(day), "November 23, 2026");
+        assert_eq!(Lang::new(Language::Es).date(day), "23 de noviembre de 2026");
+        assert_eq!(Lang::new(Language::Es).month_year(2026, 1), "enero de 2026");
+        assert_eq!(Lang::new(Language::En).month_year(2026, 11), "November 2026");
+    }
+
+    #[test]
+    fn moments_are_written_in_the_organisations_zone_with_its_abbreviation() {
+        use chrono::TimeZone as _;
+        let at = chrono::Utc.with_ymd_and_hms(2026, 12, 6, 3, 0, 0).single().unwrap_or_default();
+        assert_eq!(Lang::new(Language::En).moment(at), "December 6, 2026, 03:00 UTC");
+        let Ok(zone) = TimeZone::parse("America/Los_Angeles") else { panic!("a known zone") };
+        let lang = Lang::in_zone(Language::Es, zone);
+        assert_eq!(lang.moment(at), "5 de diciembre de 2026, 19:00 PST");
+        assert_eq!(lang.today(at).to_string(), "2026-12-05");
     }
 
     #[test]
@@ -428,11 +457,11 @@ mod tests {
     fn accept_language_picks_the_most_preferred_supported_language() {
         let mut headers = HeaderMap::new();
         headers.insert(axum::http::header::ACCEPT_LANGUAGE, "fr-FR, es-MX;q=0.9, en;q=0.8".parse().unwrap());
-        assert_eq!(from_request(&headers), Lang(Language::Es));
+        assert_eq!(from_request(&headers), Lang::new(Language::Es));
         headers.insert(axum::http::header::ACCEPT_LANGUAGE, "en-GB,es;q=0.5".parse().unwrap());
-        assert_eq!(from_request(&headers), Lang(Language::En));
+        assert_eq!(from_request(&headers), Lang::new(Language::En));
         headers.insert(axum::http::header::COOKIE, "amparo_lang=es".parse().unwrap());
-        assert_eq!(from_request(&headers), Lang(Language::Es), "the cookie wins");
-        assert_eq!(from_request(&HeaderMap::new()), Lang(Language::En));
+        assert_eq!(from_request(&headers), Lang::new(Language::Es), "the cookie wins");
+        assert_eq!(from_request(&HeaderMap::new()), Lang::new(Language::En));
     }
 }

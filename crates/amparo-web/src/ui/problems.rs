@@ -144,8 +144,8 @@ mod tests {
     /// filled in, and the Spanish is not the English.
     #[test]
     fn every_problem_is_worded_in_english_and_spanish() {
-        let en = Lang(Language::En);
-        let es = Lang(Language::Es);
+        let en = Lang::new(Language::En);
+        let es = Lang::new(Language::Es);
         for problem in Problem::one_of_each() {
             let english = en.problem(&problem);
             let spanish = es.problem(&problem);
@@ -162,7 +162,7 @@ mod tests {
     /// policy's own, and no wording repeats the password.
     #[test]
     fn password_problems_in_english_and_spanish() {
-        let (en, es) = (Lang(Language::En), Lang(Language::Es));
+        let (en, es) = (Lang::new(Language::En), Lang::new(Language::Es));
         let cases = [
             (PasswordError::TooShort { min: 15, actual: 9 }, "at least 15", "al menos 15"),
             (PasswordError::TooLong { max: 256 }, "at most 256", "como máximo 256"),
@@ -186,7 +186,7 @@ mod tests {
 
     #[test]
     fn particulars_are_written_the_languages_way() {
-        let es = Lang(Language::Es);
+        let es = Lang::new(Language::Es);
         let before = Problem::BeforeEventDate {
             date: "2026-03-01".parse().unwrap(),
             on: "2026-03-20".parse().unwrap(),

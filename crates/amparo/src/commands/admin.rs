@@ -90,6 +90,15 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Deactivate a person (they left, or their account is not safe): their sessions end and their
+    /// calendar feeds are revoked at once, and sign-in refuses them. The organisation's last active
+    /// administrator cannot be deactivated.
+    Deactivate {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 pub fn org(command: OrgCommand, settings: &Settings) -> CliResult {
@@ -217,6 +226,21 @@ pub fn user(command: UserCommand, settings: &Settings) -> CliResult {
             } else {
                 say!("{email} had no second factor; their sessions have ended");
             }
+            Ok(())
+        }
+        UserCommand::Deactivate { db, email } => {
+            let email = normalise_email(&email)?;
+            let store = open_store(settings, &settings.database(db.database))?;
+            let user = store
+                .credentials_by_email(&email)?
+                .ok_or_else(|| CliError::Invalid(format!("--email: no active user has the email {email:?}")))?
+                .user;
+            let done = store.deactivate_user(&user.org_id, &user.id, now())?;
+            say!(
+                "deactivated {email} (sessions ended: {}, calendar feeds revoked: {})",
+                done.sessions_ended,
+                done.feeds_revoked
+            );
             Ok(())
         }
     }

@@ -60,7 +60,8 @@ pub struct Under<'a> {
 /// Deadlines due soon across the organisation's stored cases. Cases derived before `today` are
 /// brought up to date first, so that deadlines that appear with the passing days are included.
 pub fn due_within(settings: &Settings, database: &str, org: Option<&str>, query: &DueQuery) -> CliResult {
-    let today = parse_today(query.today.as_deref())?;
+    // Checked before the database is opened; without one, today is the organisation's day.
+    let given = query.today.as_deref().map(|text| parse_today(Some(text))).transpose()?;
     if let Some(kind) = &query.kind
         && DeadlineKind::parse(kind).is_none()
     {
@@ -68,6 +69,10 @@ pub fn due_within(settings: &Settings, database: &str, org: Option<&str>, query:
     }
     let store = open_store(settings, database)?;
     let organisation = resolve_org(&store, org)?;
+    let today = match given {
+        Some(day) => day,
+        None => store.today_for(&organisation.id, now())?,
+    };
     store.refresh_derived(&organisation.id, today, now())?;
     let to = today.add_days(i64::from(query.days));
     let window = DeadlineQuery { from: today, to, kind: query.kind.clone() };

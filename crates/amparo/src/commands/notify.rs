@@ -101,7 +101,8 @@ pub fn run(command: NotifyCommand, settings: &Settings) -> CliResult {
             let org = resolve_org(&store, org.org.as_deref())?;
             let today = match today {
                 Some(text) => text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}")))?,
-                None => Date::from(now().date_naive()),
+                // The organisation's day, in its time zone.
+                None => store.today_for(&org.id, now())?,
             };
             for (slug, written) in daily(&store, Some(&org.id), today)? {
                 say!(

@@ -38,10 +38,17 @@ fn spawn_refresher(store: Arc<Store>) {
     let spawned = std::thread::Builder::new().name("deadline-refresh".into()).spawn(move || {
         loop {
             let now = super::now();
-            let today = amparo_domain::Date::from(now.date_naive());
             match store.organisations() {
                 Ok(organisations) => {
                     for org in organisations {
+                        // Each organisation's day turns at its own midnight.
+                        let today = match store.today_for(&org.id, now) {
+                            Ok(today) => today,
+                            Err(error) => {
+                                tracing::error!(org = %org.id, %error, "the organisation's day is unknown");
+                                continue;
+                            }
+                        };
                         match store.refresh_derived(&org.id, today, now) {
                             Ok(0) => {}
                             Ok(count) => {

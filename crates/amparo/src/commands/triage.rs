@@ -19,10 +19,12 @@ pub struct TriageOptions {
 }
 
 pub fn run(settings: &Settings, database: &str, org: Option<&str>, options: &TriageOptions) -> CliResult {
-    let today = match &options.today {
-        Some(text) => text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}")))?,
-        None => Date::from(now().date_naive()),
-    };
+    // Checked before the database is opened; without one, today is the organisation's day.
+    let given = options
+        .today
+        .as_deref()
+        .map(|text| text.parse::<Date>().map_err(|e| CliError::Invalid(format!("--today: {e}"))))
+        .transpose()?;
     let program = options
         .program
         .as_deref()
@@ -37,6 +39,10 @@ pub fn run(settings: &Settings, database: &str, org: Option<&str>, options: &Tri
     }
     let store = open_store(settings, database)?;
     let organisation = resolve_org(&store, org)?;
+    let today = match given {
+        Some(day) => day,
+        None => store.today_for(&organisation.id, now())?,
+    };
     let assigned_to = match &options.assigned_to {
         Some(email) => {
             let email = super::admin::normalise_email(email)?;

@@ -16,4 +16,5 @@ mod file_modes;
 mod keys;
 mod operator;
 mod snapshots;
+mod staff;
 mod triage;

@@ -37,5 +37,6 @@ mod sign_in_attacks;
 mod site;
 mod snapshots;
 mod spanish_pages;
+mod staff;
 mod triage;
 mod trust_pages;

@@ -58,7 +58,7 @@ pub async fn calendar(
 ) -> Result<Response, WebError> {
     let params = Params(params);
     let lang = signed_in.lang();
-    let today = Date::from(state.clock.now().date_naive());
+    let today = signed_in.today(state.clock.now());
     let this_month = Date::from_ymd(today.year(), today.month(), 1).unwrap_or(today);
     let (first, status, error) = match params.get("month") {
         None => (this_month, StatusCode::OK, None),

@@ -286,7 +286,7 @@ mod tests {
     }
 
     fn errors(fields: &[(&str, &str)]) -> Vec<FieldError> {
-        let lang = Lang(amparo_domain::Language::En);
+        let lang = Lang::new(amparo_domain::Language::En);
         match check(build_document(&form(fields), lang), lang) {
             Ok(_) => Vec::new(),
             Err(errors) => errors,
@@ -295,7 +295,7 @@ mod tests {
 
     #[test]
     fn a_whole_case_passes_and_blank_rows_are_left_out() {
-        let lang = Lang(amparo_domain::Language::En);
+        let lang = Lang::new(amparo_domain::Language::En);
         let fields = [
             ("reference", "INT-1"),
             ("person-0-given_name", "Ana"),
@@ -358,7 +358,7 @@ mod tests {
                 ("person-2-given_name", "C"),
                 ("event-1-type", "fee_paid"),
             ]),
-            Lang(amparo_domain::Language::En),
+            Lang::new(amparo_domain::Language::En),
         );
         assert_eq!(field_id(&document, "case.people[1].birth_date").as_deref(), Some("person-2-birth_date"));
         assert_eq!(field_id(&document, "events[0].on").as_deref(), Some("event-1-on"));

@@ -89,7 +89,7 @@ mod tests {
 
     #[test]
     fn the_reasons_are_said_in_the_readers_language() {
-        let es = DuplicateWarning::new(&[found("c1")], Lang(amparo_domain::Language::Es));
+        let es = DuplicateWarning::new(&[found("c1")], Lang::new(amparo_domain::Language::Es));
         assert_eq!(es.confirm, "c1");
         assert_eq!(es.cases[0].href, "/cases/c1");
         assert!(es.cases[0].reasons[0].contains("mismo número A"), "{:?}", es.cases[0].reasons);

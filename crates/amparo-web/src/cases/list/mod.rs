@@ -4,8 +4,8 @@
 pub mod params;
 pub mod views;
 
+use amparo_domain::Status;
 use amparo_domain::org::UserRole;
-use amparo_domain::{Date, Status};
 use amparo_store::{CasePage, CaseSort, User, UserId};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -28,8 +28,7 @@ pub async fn case_list(
 ) -> Result<Response, WebError> {
     let params = Params(params);
     let lang = signed_in.lang();
-    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
-    let today = Date::from(state.clock.now().date_naive());
+    let today = signed_in.today(state.clock.now());
     let me = signed_in.user.id.clone();
     let org = signed_in.user.org_id.clone();
     let users = state.with_store(move |store| store.users(&org)).await?;

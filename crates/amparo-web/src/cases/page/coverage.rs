@@ -73,7 +73,7 @@ mod tests {
             FederalMedicaid::NotAssessed,
         ];
         for language in [Language::En, Language::Es] {
-            let lang = Lang(language);
+            let lang = Lang::new(language);
             let mut seen = Vec::new();
             for medicaid in all {
                 let id = format!("coverage-medicaid-{}", medicaid_id(medicaid));

@@ -137,8 +137,8 @@ pub(crate) async fn case_page_view(
         .await?;
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
     tracing::debug!(case = %case.id, "case page");
-    // Legal dates are calendar dates; until organisations carry a time zone, the day is taken in UTC.
-    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    // Legal dates are calendar dates, taken in the organisation's time zone.
+    let today = signed_in.today(state.clock.now());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
     let derivation = amparo_domain::derive(&case.in_force(), today, &policy, state.store.rules());
     let lang = signed_in.lang();
@@ -208,7 +208,7 @@ pub async fn case_print(
     let (policy, case_notes) = state
         .with_store(move |store| Ok((store.policy(&org)?, store.case_notes_for_page(&actor, &case_id)?)))
         .await?;
-    let today = amparo_domain::Date::from(state.clock.now().date_naive());
+    let today = signed_in.today(state.clock.now());
     // The store's rules: the built-in set or the operator's file, as the stored deadlines are.
     let derivation = amparo_domain::derive(&case.in_force(), today, &policy, state.store.rules());
     if !crate::cases::visibility::sees_timeline(&signed_in.user) {

@@ -34,8 +34,7 @@ const OVERDUE_SINCE: (i32, u32, u32) = (1900, 1, 1);
 pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, WebError> {
     let lang = signed_in.lang();
     let now = state.clock.now();
-    // Legal dates are calendar dates, taken in UTC until organisations carry a time zone.
-    let today = Date::from(now.date_naive());
+    let today = signed_in.today(now);
     let org = signed_in.user.org_id.clone();
     let me = signed_in.user.id.clone();
     let user = signed_in.user.clone();
