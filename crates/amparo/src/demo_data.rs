@@ -246,6 +246,7 @@ fn case(rng: &mut Rng, n: usize, width: usize, today: Date) -> CaseFile {
         "events": events,
     });
     add_activity(&mut document, n, today);
+    add_history(&mut document, n, today);
     let parsed = CaseFile::parse(&document.to_string());
     match parsed {
         Ok((file, _)) => file,
@@ -300,6 +301,37 @@ fn add_activity(document: &mut serde_json::Value, n: usize, today: Date) {
     }
 }
 
+/// A history for every fourth case: the patient's given name corrected after intake (a letter
+/// swapped) and, on some, the facility updated, so the case page is measured with its history.
+fn add_history(document: &mut serde_json::Value, n: usize, today: Date) {
+    if !n.is_multiple_of(4) {
+        return;
+    }
+    let mut rng = Rng(0x4157_0E1E ^ n as u64);
+    let given = document["case"]["people"][0]["given_name"].as_str().unwrap_or_default().to_owned();
+    let mut letters: Vec<char> = given.chars().collect();
+    if letters.len() > 2 {
+        letters.swap(1, 2);
+    }
+    let misspelt: String = letters.into_iter().collect();
+    let day = today.add_days(-rng.range(30, 90));
+    let mut history = vec![serde_json::json!({
+        "version": 2, "action": "person_updated", "person": "p1",
+        "changes": [{ "field": "given_name", "before": misspelt, "after": given }],
+        "changed_at": format!("{day}T{:02}:{:02}:00Z", rng.range(14, 22), rng.range(0, 59)),
+    })];
+    if rng.below(2) == 0 {
+        let facility = document["case"]["medical"]["facility"].as_str().unwrap_or_default().to_owned();
+        let later = day.add_days(rng.range(1, 20));
+        history.push(serde_json::json!({
+            "version": 3, "action": "case_updated",
+            "changes": [{ "field": "medical.facility", "before": "Example Regional Clinic", "after": facility }],
+            "changed_at": format!("{later}T{:02}:{:02}:00Z", rng.range(14, 22), rng.range(0, 59)),
+        }));
+    }
+    document["history"] = serde_json::json!(history);
+}
+
 #[allow(clippy::panic)]
 fn unreachable_case(n: usize, error: &str) -> CaseFile {
     panic!("demo case {n} is invalid: {error}")
@@ -328,6 +360,8 @@ mod tests {
         // Some cases carry notes (one pinned somewhere) and contacts, so the case page is measured with them.
         assert!(a.iter().filter(|f| !f.notes.is_empty()).count() > 50);
         assert!(a.iter().any(|f| f.notes.iter().any(|n| n.pinned)));
+        // Every fourth case has a history of corrections.
+        assert_eq!(a.iter().filter(|f| !f.extensions.history.is_empty()).count(), 50);
         assert!(a.iter().filter(|f| f.contacts.is_some()).count() > 50);
     }
 
