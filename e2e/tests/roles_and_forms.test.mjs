@@ -57,7 +57,8 @@ test('a clinician records an attestation on a shared case and sees no control sh
     // Her own attestation, her language, her sign-out: nothing of the legal team's.
     for (const form of forms) {
       assert.ok(
-        [`POST ${id}/events`, 'POST /language', 'POST /logout', 'GET /cases'].includes(form),
+        // Notes are hers to write on a shared case, the medical profile hers to keep.
+        [`POST ${id}/events`, `POST ${id}/notes`, `POST ${id}/medical`, 'POST /language', 'POST /logout', 'GET /cases'].includes(form),
         `a clinician is shown ${form}`,
       );
     }
@@ -147,6 +148,14 @@ test('at 360 px the case list filters fold away and the first case is on the fir
     (items) => items.map((item) => Math.round(item.getBoundingClientRect().bottom)),
   );
   assert.ok(Math.max(...tops) - Math.min(...tops) <= 4, `the filters sit on one row: ${tops.join(', ')}`);
+  // ... and none covers another (a control under another cannot be clicked).
+  const spans = await page.locator('.filter-row select, .filter-row input, .filter-row button').evaluateAll(
+    (items) => items.map((item) => item.getBoundingClientRect()).map((r) => [Math.round(r.left), Math.round(r.right)]),
+  );
+  spans.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++) {
+    assert.ok(spans[i][0] >= spans[i - 1][1], `filter controls overlap: ${JSON.stringify(spans)}`);
+  }
   assert.deepEqual(await seriousViolations(page), []);
   await page.context().close();
 });
