@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::case::{CaseRecord, MedicalProfile, Person, PersonKey, PersonRole, Program};
 use crate::case_file::{CaseFile, CaseFileError, MAX_NOTE_TEXT, validate_record};
+use crate::case_file_extensions::Extensions;
 use crate::identifiers::CaseReference;
 use crate::problem::Problem;
 
@@ -272,16 +273,9 @@ pub fn in_force(file: &CaseFile, voids: &[EventVoid]) -> CaseFile {
         .filter(|(index, _)| !voids.iter().any(|v| v.seq == *index as i64 + 1))
         .map(|(_, event)| event.clone())
         .collect();
-    // The voids are spent: the events they name are gone.
-    CaseFile {
-        case: file.case.clone(),
-        events,
-        // A closed case derives nothing, voids or not.
-        closure: file.closure.clone(),
-        notes: file.notes.clone(),
-        contacts: file.contacts.clone(),
-        extensions: Default::default(),
-    }
+    // A closed case derives nothing, voids or not: the closure stays; the voids are spent.
+    let extensions = Extensions { voids: Vec::new(), ..file.extensions.clone() };
+    CaseFile { case: file.case.clone(), events, extensions }
 }
 
 /// Whether the event at `seq` (from 1) may be voided with `reason`: it is not void already, no

@@ -39,14 +39,6 @@ pub const MAX_DAYS_TO_CRITICAL_HARM: i64 = 36_500;
 pub struct CaseFile {
     pub case: CaseRecord,
     pub events: Vec<Event>,
-    /// Set while the case is closed (`docs/case-file-extensions.md`).
-    pub closure: Option<crate::closure::Closure>,
-    /// Case notes, in the order they were written. Only export and import carry them: a case read
-    /// for its timeline leaves this empty.
-    pub notes: Vec<CaseNote>,
-    /// How to reach the family and the professionals around the case; as `notes`, only export and
-    /// import carry it.
-    pub contacts: Option<Contacts>,
     /// The document's optional sections (`case_file_extensions`).
     pub extensions: Extensions,
 }
@@ -133,9 +125,14 @@ impl CaseFile {
             Some(contacts) => Some(contacts.validated("contacts").map_err(from_invalid)?),
             None => None,
         };
-        let extensions = Extensions { history: raw.history, voids: raw.voids };
-        let file =
-            CaseFile { case: raw.case, events, closure: raw.closure, notes: raw.notes, contacts, extensions };
+        let extensions = Extensions {
+            closure: raw.closure,
+            notes: raw.notes,
+            contacts,
+            history: raw.history,
+            voids: raw.voids,
+        };
+        let file = CaseFile { case: raw.case, events, extensions };
         let warnings = file.validate()?;
         Ok((file, warnings))
     }
@@ -146,9 +143,9 @@ impl CaseFile {
             format: FORMAT.to_owned(),
             case: self.case.clone(),
             events: self.events.iter().map(RawEvent::from).collect(),
-            closure: self.closure.clone(),
-            notes: self.notes.clone(),
-            contacts: self.contacts.clone().filter(|c| !c.is_empty()),
+            closure: self.extensions.closure.clone(),
+            notes: self.extensions.notes.clone(),
+            contacts: self.extensions.contacts.clone().filter(|c| !c.is_empty()),
             history: self.extensions.history.clone(),
             voids: self.extensions.voids.clone(),
         };
@@ -179,11 +176,11 @@ impl CaseFile {
                 earlier_ids.insert(id);
             }
         }
-        if let Some(closure) = &self.closure {
+        if let Some(closure) = &self.extensions.closure {
             crate::closure::checked_note(closure.reason, closure.note.as_deref(), MAX_NOTE_TEXT)
                 .map_err(|problem| CaseFileError::field("closure.note", problem))?;
         }
-        crate::notes::validate_notes(&self.notes, &self.events, "notes").map_err(from_invalid)?;
+        crate::notes::validate_notes(&self.extensions.notes, &self.events, "notes").map_err(from_invalid)?;
         self.extensions.validate(&self.events)?;
         Ok(warnings)
     }

@@ -1,7 +1,8 @@
 //! The optional sections of an `amparo.case/1` document beyond the case and its timeline, which
-//! `amparo export` writes and `amparo import` reads back: the case's history of edits after intake
-//! (`history`) and the events voided (`voids`). A document without them is as valid as before, and
-//! one with them round-trips unchanged (`docs/case-file-extensions.md`).
+//! `amparo export` writes and `amparo import` reads back: the case's closure while it is closed
+//! (`closure`), its notes (`notes`), how to reach its people (`contacts`), its history of edits after
+//! intake (`history`) and the events voided (`voids`). A document without them is as valid as
+//! before, and one with them round-trips unchanged (`docs/case-file-extensions.md`).
 
 use std::collections::HashSet;
 
@@ -9,12 +10,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::case_edit::{EventVoid, HistoryEntry};
 use crate::case_file::{CaseFileError, MAX_NOTE_TEXT, MAX_SHORT_TEXT};
+use crate::closure::Closure;
+use crate::contacts::Contacts;
 use crate::event::Event;
+use crate::notes::CaseNote;
 use crate::problem::Problem;
 
 /// The optional sections of a case file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extensions {
+    /// Set while the case is closed. Every read of a case carries it: a closed case derives nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure: Option<Closure>,
+    /// Case notes, in the order they were written. Only export and import carry them: a case read
+    /// for its timeline leaves this empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<CaseNote>,
+    /// How to reach the family and the professionals around the case; as `notes`, only export and
+    /// import carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Contacts>,
     /// Every edit of the case's record after intake, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryEntry>,

@@ -207,7 +207,7 @@ impl NewCases {
         // A new case has no assignments yet, so no attorney.
         let derived = derivation::rows::derive_rows(live, derive.today, derive.policy, derive.rules, false)?;
         let t = derived.triage;
-        let closure = file.closure.as_ref();
+        let closure = file.extensions.closure.as_ref();
         self.cases.push([
             org.clone(),
             case.clone(),
@@ -265,10 +265,10 @@ impl NewCases {
         }
         // A file's notes keep their numbers, times and authors' names; who wrote them is not known
         // here (the writer's id belongs to the organisation the file came from).
-        for note in &file.notes {
+        for note in &file.extensions.notes {
             self.notes.push(note_values(sealer, (org_id, id.as_str()), note, None)?);
         }
-        if let Some(contacts) = file.contacts.as_ref().filter(|c| !c.is_empty()) {
+        if let Some(contacts) = file.extensions.contacts.as_ref().filter(|c| !c.is_empty()) {
             let by = context.actor.map(UserId::as_str);
             self.contacts.push(contacts_values(sealer, (org_id, id.as_str()), contacts, context.now, by)?);
         }

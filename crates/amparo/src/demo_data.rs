@@ -358,11 +358,11 @@ mod tests {
         assert!(families > 20, "families of several people: {families}");
         assert!(a.iter().any(|f| f.events.iter().any(|e| e.kind.type_name() == "termination_notice")));
         // Some cases carry notes (one pinned somewhere) and contacts, so the case page is measured with them.
-        assert!(a.iter().filter(|f| !f.notes.is_empty()).count() > 50);
-        assert!(a.iter().any(|f| f.notes.iter().any(|n| n.pinned)));
+        assert!(a.iter().filter(|f| !f.extensions.notes.is_empty()).count() > 50);
+        assert!(a.iter().any(|f| f.extensions.notes.iter().any(|n| n.pinned)));
         // Every fourth case has a history of corrections.
         assert_eq!(a.iter().filter(|f| !f.extensions.history.is_empty()).count(), 50);
-        assert!(a.iter().filter(|f| f.contacts.is_some()).count() > 50);
+        assert!(a.iter().filter(|f| f.extensions.contacts.is_some()).count() > 50);
     }
 
     #[test]

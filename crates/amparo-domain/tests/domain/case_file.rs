@@ -220,8 +220,8 @@ fn notes_and_contacts_are_optional_sections_that_round_trip() {
                 "others": [{ "role": "physician", "name": "Dr. Muestra" }, { "role": "social_worker" }] }),
     );
     let (file, _) = CaseFile::parse(&doc.to_string()).unwrap();
-    assert_eq!(file.notes.len(), 1);
-    let contacts = file.contacts.as_ref().unwrap();
+    assert_eq!(file.extensions.notes.len(), 1);
+    let contacts = file.extensions.contacts.as_ref().unwrap();
     assert_eq!(contacts.others.len(), 1, "a contact with nothing but its role is dropped");
     let exported = file.to_json();
     let (again, _) = CaseFile::parse(&exported).unwrap();

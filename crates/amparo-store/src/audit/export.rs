@@ -19,9 +19,9 @@ impl Store {
         self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
             let Some(mut found) = crate::cases::case(tx, self.sealer(), org, id)? else { return Ok(None) };
-            found.file.notes = crate::notes::notes(tx, self.sealer(), org, id)?;
+            found.file.extensions.notes = crate::notes::notes(tx, self.sealer(), org, id)?;
             let contacts = crate::contacts::contacts(tx, self.sealer(), org, id)?;
-            found.file.contacts = (!contacts.is_empty()).then_some(contacts);
+            found.file.extensions.contacts = (!contacts.is_empty()).then_some(contacts);
             // The export carries the case's history too (`docs/case-file-extensions.md`).
             found.file.extensions.history =
                 crate::cases::history::history(tx, self.sealer(), org.as_str(), id.as_str())?;

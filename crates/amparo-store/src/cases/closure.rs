@@ -113,7 +113,7 @@ impl Store {
                 .map_err(|problem| StoreError::field("note", problem))?;
         self.write(|tx| {
             let mut stored = current(tx, self, actor, case, request.expected_version)?;
-            if stored.file.closure.is_some() {
+            if stored.file.extensions.closure.is_some() {
                 return Err(StoreError::WrongState("the case is already closed".into()));
             }
             let (org, now_ms) = (actor.org.as_str(), millis(now));
@@ -135,7 +135,7 @@ impl Store {
                 SUSPEND_ESCALATIONS,
                 &[org.into(), case.as_str().into(), now_ms.into(), CASE_CLOSED.into()],
             )?;
-            stored.file.closure =
+            stored.file.extensions.closure =
                 Some(Closure { reason: request.reason, note: note.clone(), closed_at: now });
             let version = request.expected_version + 1;
             // The note is sealed personal text: the trail keeps the reason only.
@@ -156,7 +156,7 @@ impl Store {
     ) -> StoreResult<i64> {
         self.write(|tx| {
             let mut stored = current(tx, self, actor, case, expected_version)?;
-            let Some(closure) = stored.file.closure.take() else {
+            let Some(closure) = stored.file.extensions.closure.take() else {
                 return Err(StoreError::WrongState("the case is not closed".into()));
             };
             let org = actor.org.as_str();

@@ -108,14 +108,8 @@ fn write_record(store: &Store, tx: &mut dyn Tx, stored: &StoredCase, record: &Ca
     people.flush(tx)?;
     tx.execute(identifiers::DELETE_IDENTIFIERS, &key)?;
     // Only the people and the timeline are indexed.
-    let file = CaseFile {
-        case: record.clone(),
-        events: stored.file.events.clone(),
-        closure: None,
-        notes: Vec::new(),
-        contacts: None,
-        extensions: Default::default(),
-    };
+    let file =
+        CaseFile { case: record.clone(), events: stored.file.events.clone(), extensions: Default::default() };
     identifiers::index_case_identifiers(tx, store.sealer(), (&stored.org_id, &stored.id), &file)
 }
 

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use amparo_domain::case_file::{validate_event, validate_links};
+use amparo_domain::case_file_extensions::Extensions;
 use amparo_domain::identifiers::{ANumber, CaseReference, CountryCode};
 use amparo_domain::{CaseFile, CaseRecord, Event, MedicalProfile, Person, PersonRole, Program, RawEvent};
 
@@ -105,14 +106,7 @@ pub fn assemble_case(
         id: CaseId(case.id),
         org_id: OrgId(case.org_id),
         version: case.version,
-        file: CaseFile {
-            case: record,
-            events,
-            closure,
-            notes: Vec::new(),
-            contacts: None,
-            extensions: Default::default(),
-        },
+        file: CaseFile { case: record, events, extensions: Extensions { closure, ..Default::default() } },
         created_at: from_millis(case.created_at),
         updated_at: from_millis(case.updated_at),
     })

@@ -115,7 +115,7 @@ pub(crate) fn write_derivation(
         ],
     )?;
     // A closed case opens no escalation (its open ones were suspended when it closed).
-    if file.closure.is_none() {
+    if file.extensions.closure.is_none() {
         escalations::sync_escalations(tx, (org, case), file, context, &mut rows)?;
     }
     rows.flush(tx)

@@ -93,7 +93,7 @@ pub fn derive_rows(
 ) -> StoreResult<Derived> {
     let mut derivation = amparo_domain::derive(file, today, policy, rules);
     let mut triage = triage_row(file, &derivation, policy, rules, attorney_assigned)?;
-    if file.closure.is_some() {
+    if file.extensions.closure.is_some() {
         // Nothing is due on a closed case: no deadline row, so it leaves the board, the dashboard,
         // reminders, the calendar and its feeds at once; reopening derives them again.
         derivation.deadlines.clear();

@@ -134,7 +134,7 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
         f.close(&f.attorney, version, CloseReason::Moved, Some("  Moved to another state.  ")).unwrap();
     assert_eq!(closed, version + 1);
     let stored = f.store.case(&f.org, &f.case).unwrap().unwrap();
-    let closure = stored.file.closure.clone().unwrap();
+    let closure = stored.file.extensions.closure.clone().unwrap();
     assert_eq!(
         (closure.reason, closure.note.as_deref()),
         (CloseReason::Moved, Some("Moved to another state."))
@@ -145,7 +145,7 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
     assert!(!f.on_board(), "a closed case leaves the board");
     assert!(f.deadlines() < deadlines, "its deadlines are no longer stored");
     assert!(
-        f.store.case(&f.org, &other).unwrap().unwrap().file.closure.is_none(),
+        f.store.case(&f.org, &other).unwrap().unwrap().file.extensions.closure.is_none(),
         "other cases are untouched"
     );
     assert!(f.upcoming() < upcoming, "the dashboard's window loses them");
@@ -179,7 +179,7 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
 
     let reopened = f.store.reopen_case_as(&f.attorney, &f.case, closed, now()).unwrap();
     assert_eq!(reopened, closed + 1);
-    assert!(f.store.case(&f.org, &f.case).unwrap().unwrap().file.closure.is_none());
+    assert!(f.store.case(&f.org, &f.case).unwrap().unwrap().file.extensions.closure.is_none());
     assert_eq!(f.store.case_closed_by(&f.org, &f.case).unwrap(), None);
     assert!(f.on_board());
     assert_eq!(
@@ -273,7 +273,7 @@ fn the_close_note_is_sealed_at_rest_and_under_the_new_key_after_a_rotation(db: &
     const NOTE: &str = "Cierre acordado con la familia Zarqueta";
     let f = fixture(db);
     f.close(&f.attorney, f.version(), CloseReason::Other, Some(NOTE)).unwrap();
-    let read = || f.store.case(&f.org, &f.case).unwrap().unwrap().file.closure.unwrap().note;
+    let read = || f.store.case(&f.org, &f.case).unwrap().unwrap().file.extensions.closure.unwrap().note;
     assert_eq!(read().as_deref(), Some(NOTE));
     let bytes = database_bytes(db);
     assert!(contains(&bytes, "CL-1"), "the dump is readable at all");
@@ -285,7 +285,7 @@ fn the_close_note_is_sealed_at_rest_and_under_the_new_key_after_a_rotation(db: &
     f.store.renew_key_canary().unwrap();
     let only_new = rotated.current().to_line();
     let reopened = open(&db.url, Sealer::from_text(only_new.expose()).unwrap()).unwrap();
-    let note = reopened.case(&f.org, &f.case).unwrap().unwrap().file.closure.unwrap().note;
+    let note = reopened.case(&f.org, &f.case).unwrap().unwrap().file.extensions.closure.unwrap().note;
     assert_eq!(note.as_deref(), Some(NOTE), "the new key alone reads the note");
     assert!(!contains(&database_bytes(db), NOTE));
 }

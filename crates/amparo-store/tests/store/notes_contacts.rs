@@ -289,8 +289,8 @@ fn note_text_phone_numbers_and_addresses_are_not_stored_in_clear(db: &TestDataba
     let mut file = case_file();
     file.case.reference = amparo_domain::identifiers::CaseReference::parse("NOTES-2").unwrap();
     let exported = t.store.export_case(&t.org, &t.case, now()).unwrap().unwrap().file;
-    file.notes = exported.notes.clone();
-    file.contacts = exported.contacts.clone();
+    file.extensions.notes = exported.extensions.notes.clone();
+    file.extensions.contacts = exported.extensions.contacts.clone();
     t.store.import_cases(&t.org, &[file], None, now()).unwrap();
     let bytes = database_bytes(db);
     assert!(contains(&bytes, "NOTES-2"), "the check reads the data it looks in");
@@ -317,8 +317,8 @@ fn export_and_import_carry_notes_and_contacts_unchanged(db: &TestDatabase) {
     // A file without the sections stays valid and imports with none.
     let plain = t.store.export_case(&t.org, &t.case, now()).unwrap().unwrap();
     let mut bare = plain.file.clone();
-    bare.notes.clear();
-    bare.contacts = None;
+    bare.extensions.notes.clear();
+    bare.extensions.contacts = None;
     assert!(!bare.to_json().contains("\"notes\""));
 }
 

@@ -34,7 +34,7 @@ pub(crate) fn show_on_page(
     closed_by: Option<String>,
     form: &CloseFormState,
 ) {
-    let closure = case.file.closure.as_ref();
+    let closure = case.file.extensions.closure.as_ref();
     if closure.is_some() {
         page.overdue.clear();
         page.next_deadline = None;

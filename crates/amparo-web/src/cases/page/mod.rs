@@ -116,7 +116,7 @@ pub(crate) async fn case_page_view(
     let id = case.id.clone();
     let may_share =
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
-    let closed = case.file.closure.is_some();
+    let closed = case.file.extensions.closure.is_some();
     let actor = amparo_store::Actor::of(&signed_in.user);
     let (policy, mut triage, shares, recordings, closed_by, (case_notes, case_contacts), history) = state
         .with_store(move |store| {
