@@ -159,6 +159,14 @@ fn a_closed_case_leaves_every_live_view_and_comes_back_when_reopened(db: &TestDa
     assert_eq!(f.listed(ClosedFilter::Open), [("CL-2".to_owned(), false)]);
     assert_eq!(f.listed(ClosedFilter::Closed), [("CL-1".to_owned(), true)]);
     assert_eq!(f.listed(ClosedFilter::All).len(), 2);
+    // The counts agree with the rows: the unfiltered open list counts the organisation's cases less
+    // the closed ones, a filtered one counts what it reads.
+    for (closed, total) in [(ClosedFilter::Open, 1), (ClosedFilter::Closed, 1), (ClosedFilter::All, 2)] {
+        let query = CaseQuery { closed, ..CaseQuery::default() };
+        assert_eq!(f.store.list_cases(&f.org, &query).unwrap().total, total, "{closed:?}");
+        let narrowed = CaseQuery { closed, search: Some("CL".into()), ..CaseQuery::default() };
+        assert_eq!(f.store.list_cases(&f.org, &narrowed).unwrap().total, total, "{closed:?}, searched");
+    }
     let search =
         CaseQuery { search: Some("CL-1".into()), closed: ClosedFilter::Closed, ..CaseQuery::default() };
     assert_eq!(f.store.list_cases(&f.org, &search).unwrap().total, 1, "a closed case stays searchable");
