@@ -27,6 +27,9 @@ async function deadline(page, kind) {
 
 /** Edits the birth date of the person `key` from the case page. */
 async function editBirthDate(page, key, date, save) {
+  // The edit forms open from a link, so that the page read every day stays small.
+  await page.locator('#edit a[href$="?edit#edit"]').click();
+  await page.waitForURL(/\?edit#edit$/);
   const details = page.locator(`#edit-person-${key}`);
   await details.locator('summary').click();
   await page.locator(`#p-${key}-birth_date`).fill(date);

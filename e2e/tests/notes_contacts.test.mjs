@@ -51,7 +51,8 @@ test('a call note pinned, the family phone edited, the caseworker on the letter;
   assert.match(await page.locator('#note-1').textContent(), /Pinned/);
   assert.equal(await page.locator('ol.notes > li').first().getAttribute('id'), 'note-1', 'the pinned note is on top');
 
-  await page.locator('#contacts summary').click();
+  await page.locator('#contacts a[href$="?edit#contacts"]').click();
+  await page.waitForURL(/\?edit#contacts$/);
   await page.locator('#ct-family-phone').fill('call her after five');
   await page.getByRole('button', { name: 'Save contacts' }).click();
   assert.match(await page.locator('#contacts .error-summary').textContent(), /not a phone number/);
@@ -86,7 +87,8 @@ test('the same in Spanish at 360 px', async () => {
   await page.waitForURL(/#note-1$/);
   assert.match(await page.locator('#note-1').textContent(), /Llamada.*Fijada.*confirma la nueva dirección/s);
 
-  await page.locator('#contacts summary').click();
+  await page.locator('#contacts a[href$="?edit#contacts"]').click();
+  await page.waitForURL(/\?edit#contacts$/);
   await page.locator('#ct-family-phone').fill('+52 55 0100 2233');
   await page.getByRole('button', { name: 'Guardar contactos' }).click();
   await page.waitForURL(/#contacts$/);

@@ -836,6 +836,8 @@ problem-not-a-phone-number = “{ $value }” is not a phone number: 7 to 15 dig
 timeline-case-note = Note { $id }
 ## Editing a case after intake, its history, and voided events
 edit-heading = Change the case
+edit-open = Change the case’s details, its people or its medical profile
+edit-open-medical = Update the medical profile
 edit-case-summary = Reference and programme
 edit-medical-summary = Medical profile
 edit-person-summary = { $name }: change details

@@ -850,6 +850,8 @@ problem-not-a-phone-number = «{ $value }» no es un número de teléfono: de 7 
 timeline-case-note = Nota { $id }
 ## Editing a case after intake, its history, and voided events
 edit-heading = Cambiar el caso
+edit-open = Cambiar los datos del caso, sus personas o su perfil médico
+edit-open-medical = Actualizar el perfil médico
 edit-case-summary = Referencia y programa
 edit-medical-summary = Perfil médico
 edit-person-summary = { $name }: cambiar datos

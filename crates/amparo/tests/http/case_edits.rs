@@ -162,8 +162,14 @@ fn clinicians_change_the_medical_profile_only_and_viewers_nothing(db: &TestDatab
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert_eq!(app.get(&path, &ana).json()["file"]["case"]["program"], "humanitarian");
 
-    // The case page offers each role only the forms it can use.
-    let page = |session: &str| app.get(&format!("/cases/{id}"), session).body;
+    // The case page links to the edit forms for a role that can use them, and shows them, each only to
+    // a role that can use it, once opened (`?edit`): the page read every day stays small.
+    let closed = app.get(&format!("/cases/{id}"), &ana).body;
+    assert!(!closed.contains("/record\""), "the forms wait behind a link");
+    assert!(closed.contains(&format!("href=\"/cases/{id}?edit#edit\"")), "the link to them");
+    assert!(app.get(&format!("/cases/{id}"), &clinician.cookie).body.contains("?edit#edit"), "hers too");
+    assert!(!app.get(&format!("/cases/{id}"), &viewer.cookie).body.contains("?edit"), "not a viewer's");
+    let page = |session: &str| app.get(&format!("/cases/{id}?edit"), session).body;
     let clinician_page = page(&clinician.cookie);
     assert!(clinician_page.contains(&format!("action=\"/cases/{id}/medical\"")), "the medical form");
     for absent in ["/record\"", "/people\"", "/remove\"", "/void\""] {

@@ -237,6 +237,14 @@ fn each_role_sees_only_the_controls_it_can_use(db: &TestDatabase) {
     let pin_form = format!("action=\"/cases/{id}/notes/1/pin\"");
     let contacts_form = format!("action=\"/cases/{id}/contacts\"");
 
+    // The contacts form waits behind a link until the case's edit forms are opened (`?edit`).
+    let daily = app.get(&page, &ana.0).body;
+    assert!(
+        daily.contains(&note_form) && !daily.contains(&contacts_form),
+        "notes at once, contacts behind a link"
+    );
+    assert!(daily.contains(&format!("href=\"/cases/{id}?edit#contacts\"")));
+    let page = format!("{page}?edit");
     let attorney = app.get(&page, &ana.0).body;
     for control in [&note_form, &pin_form, &contacts_form] {
         assert!(attorney.contains(control.as_str()), "the attorney has {control}");
@@ -255,8 +263,11 @@ fn each_role_sees_only_the_controls_it_can_use(db: &TestDatabase) {
     assert!(!clinician.contains("id=\"note-event\""), "a clinician is offered no event of the timeline");
     assert!(!clinician.contains(">The family</h3>"), "a clinician does not read the family's contacts");
     let csrf = hidden_field(&clinician, "csrf");
-    let written =
-        app.post_form(&format!("{page}/notes"), &dr.0, &[("csrf", &csrf), ("note-text", "Seen in clinic.")]);
+    let written = app.post_form(
+        &format!("/cases/{id}/notes"),
+        &dr.0,
+        &[("csrf", &csrf), ("note-text", "Seen in clinic.")],
+    );
     assert_eq!(written.status, 303, "{}", written.body);
 }
 

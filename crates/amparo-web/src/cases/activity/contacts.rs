@@ -47,8 +47,6 @@ pub struct ContactsFormView {
     pub groups: Vec<FieldGroup>,
     pub errors: Vec<FieldError>,
     pub conflict: Option<String>,
-    /// Open the form at once: it was sent back with a problem.
-    pub open: bool,
 }
 
 /// The contacts section of the case page.
@@ -57,7 +55,9 @@ pub struct ContactsSection {
     /// `None` for a reader who does not read the family's contacts (a clinician).
     pub family: Option<Vec<ContactLine>>,
     pub others: Vec<ProfessionalView>,
-    /// `None` for a reader who may not edit contacts.
+    /// Whether the reader may edit the contacts: the form when editing, else a link to it.
+    pub editable: bool,
+    /// `None` for a reader who may not edit contacts, or while the case's edit forms are closed.
     pub form: Option<ContactsFormView>,
 }
 
@@ -66,7 +66,13 @@ fn dash(value: Option<&str>) -> String {
 }
 
 /// The section for `user`, from the contacts as the store let them read them.
-pub fn section(user: &User, lang: Lang, contacts: &Contacts, form: ContactsFormState) -> ContactsSection {
+pub fn section(
+    user: &User,
+    lang: Lang,
+    contacts: &Contacts,
+    form: ContactsFormState,
+    editing: bool,
+) -> ContactsSection {
     let sees_family = user.role != amparo_domain::org::UserRole::Clinician;
     let family = sees_family.then(|| {
         let f = &contacts.family;
@@ -106,17 +112,17 @@ pub fn section(user: &User, lang: Lang, contacts: &Contacts, form: ContactsFormS
         })
         .collect();
     let editable = allows(user.role, Permission::RecordEvents);
-    let form = editable.then(|| {
-        let open = form.conflict.is_some() || !form.errors.is_empty();
+    // A refused form comes back open, whatever the address said.
+    let refused = form.conflict.is_some() || !form.errors.is_empty();
+    let form = (editable && (editing || refused)).then(|| {
         let params = form.typed.unwrap_or_else(|| contacts_form::params_of(contacts));
         ContactsFormView {
             groups: contacts_form::groups(&params, &form.errors, lang, sees_family),
             errors: form.errors,
             conflict: form.conflict,
-            open,
         }
     });
-    ContactsSection { family, others, form }
+    ContactsSection { family, others, editable, form }
 }
 
 /// `POST /cases/{id}/contacts`: replaces the case's contacts at the version the form was opened at.

@@ -71,6 +71,8 @@ pub struct EditSection {
     pub may_edit: bool,
     /// The medical profile form: those roles and clinicians.
     pub may_edit_medical: bool,
+    /// Whether the forms are shown (`?edit`, or a refused edit); otherwise a link opens them.
+    pub editing: bool,
     pub record_fields: Vec<FieldView>,
     pub medical_fields: Vec<FieldView>,
     pub people: Vec<PersonForm>,
@@ -108,7 +110,10 @@ pub fn section(
     stored: &StoredCase,
     (history, users): (&[HistoryEntry], &[User]),
     refused: Option<&EditFormState>,
+    editing: bool,
 ) -> EditSection {
+    // A refused edit comes back with its form, whatever the address said.
+    let editing = editing || refused.is_some();
     let may_edit = allows(user.role, Permission::RecordEvents);
     let may_edit_medical = allows(user.role, Permission::EditMedical);
     let record = &stored.file.case;
@@ -117,6 +122,7 @@ pub fn section(
         history: history.iter().rev().map(|e| history_line(lang, record, users, e)).collect(),
         may_edit,
         may_edit_medical,
+        editing,
         open: refused.map(|r| r.form.clone()),
         errors: refused.map(|r| r.errors.clone()).unwrap_or_default(),
         conflict: refused.and_then(|r| r.conflict.clone()),
@@ -128,6 +134,9 @@ pub fn section(
             .to_owned(),
         ..EditSection::default()
     };
+    if !editing {
+        return section;
+    }
     if may_edit {
         section.record_fields = record_fields(lang, record, typed("case"));
         section.people = record

@@ -29,14 +29,17 @@ pub async fn case_page(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let case = load_case(&state, &signed_in, id, "page").await?;
-    let sharing = ShareForm::after_redirect(&crate::http::input::Params(params), signed_in.lang());
+    let params = crate::http::input::Params(params);
+    let sharing = ShareForm::after_redirect(&params, signed_in.lang());
     // The event form sent after the session ended comes back filled in, to be sent again.
     let page = format!("/cases/{}", case.id.0);
     let event_form = |page: &str, action: &str| action.strip_prefix(page) == Some("/events");
     let (kept, forget) =
         crate::http::kept_forms::take(&state, &headers, &signed_in.user, event_form, page).await?;
     let form = kept.map_or_else(EventFormState::empty, |k| EventFormState::kept(k.fields, signed_in.lang()));
-    let mut response = render_case_with(&state, &signed_in, case, form, sharing, StatusCode::OK).await?;
+    let editing = params.0.iter().any(|(name, _)| name == "edit");
+    let forms = (form, sharing, ActivityForms { editing, ..ActivityForms::default() });
+    let mut response = render_case_full(&state, &signed_in, case, forms, StatusCode::OK).await?;
     crate::http::kept_forms::set_cookie(&mut response, forget);
     Ok(response)
 }
@@ -148,6 +151,7 @@ pub(crate) async fn case_page_view(
         &case,
         (&history, &triage.users),
         form.edit.as_ref(),
+        activity_forms.editing,
     );
     if !crate::cases::visibility::sees_timeline(&signed_in.user) {
         // Statuses and deadlines are derived from the whole timeline above; the timeline itself,
@@ -181,7 +185,13 @@ pub(crate) async fn case_page_view(
     page.sharing = sharing;
     page.notes = notes::section(&signed_in.user, lang, &case_notes, &case.file, &activity_forms.note);
     notes::link_to_timeline(&mut page.events, &page.notes);
-    page.contacts = contacts::section(&signed_in.user, lang, &case_contacts, activity_forms.contacts);
+    page.contacts = contacts::section(
+        &signed_in.user,
+        lang,
+        &case_contacts,
+        activity_forms.contacts,
+        activity_forms.editing,
+    );
     page.edits = edits;
     crate::cases::edit::timeline::name_voiders(
         lang,
