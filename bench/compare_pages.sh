@@ -4,6 +4,7 @@
 # turns twice so that a noisy minute hurts both. Prints each build's figures and the ratio of the new
 # build's p99 to the earlier build's.
 # Usage: bench/compare_pages.sh EARLIER_BIN NEW_BIN [CASES] [REQUESTS]   (defaults 50000, 2000)
+# With AMPARO_BENCH_REUSE=1 the demo databases of the last run are served again (same builds' schema).
 # The earlier binary is typically built from an older commit:
 #   git worktree add /tmp/earlier <commit> && (cd /tmp/earlier && cargo build --release -p amparo)
 set -euo pipefail
@@ -13,13 +14,14 @@ new="$2"
 cases="${3:-50000}"
 requests="${4:-2000}"
 out=bench/out/compare
-rm -rf "$out" && mkdir -p "$out"
-
-for build in earlier new; do
-  bin="${!build}"
-  echo "== $build: generating the $cases-case demo organisation"
-  "$bin" demo --cases "$cases" --database "$out/$build.db" --today 2026-11-23 --no-serve > "$out/$build-demo.txt"
-done
+if [ "${AMPARO_BENCH_REUSE:-}" != 1 ]; then
+  rm -rf "$out" && mkdir -p "$out"
+  for build in earlier new; do
+    bin="${!build}"
+    echo "== $build: generating the $cases-case demo organisation"
+    "$bin" demo --cases "$cases" --database "$out/$build.db" --today 2026-11-23 --no-serve > "$out/$build-demo.txt"
+  done
+fi
 
 measure() {
   local build="$1" round="$2" bin="${!1}"
