@@ -3,7 +3,7 @@
 //! and forbidden edits write nothing; a clinician changes the medical profile only; a voided event
 //! drops out of derivation and cannot be voided twice or while another event links to it.
 
-use std::process::Command;
+use crate::sealing::{contains, database_bytes};
 
 use amparo_domain::case_edit::{CaseEdit, HistoryAction};
 use amparo_domain::org::UserRole;
@@ -267,27 +267,6 @@ fn people_are_added_and_removed_and_the_removed_stay_in_history(db: &TestDatabas
             .iter()
             .any(|c| c.field == "given_name" && c.before.as_deref() == Some("Iván") && c.after.is_none())
     );
-}
-
-fn database_bytes(db: &TestDatabase) -> Vec<u8> {
-    if let Some(path) = db.sqlite_path() {
-        let mut bytes = std::fs::read(&path).unwrap();
-        let mut wal = path.into_os_string();
-        wal.push("-wal");
-        if let Ok(more) = std::fs::read(&wal) {
-            bytes.extend(more);
-        }
-        bytes
-    } else {
-        let (base, schema) = db.postgres_schema().unwrap();
-        let out = Command::new("pg_dump").args(["--dbname", base, "--schema", schema]).output().unwrap();
-        assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
-        out.stdout
-    }
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 fn the_history_and_void_reasons_are_sealed_at_rest(db: &TestDatabase) {

@@ -3,7 +3,7 @@
 //! one, that every read and write is audited, that the text, phone numbers and addresses are never in
 //! the database's bytes in clear, and that export and import carry them unchanged.
 
-use std::process::Command;
+use crate::sealing::{contains, database_bytes};
 
 use amparo_domain::contacts::{CaseContact, ContactMethod, ContactRole, Contacts, FamilyContact};
 use amparo_domain::notes::{NewNote, NoteKind};
@@ -256,29 +256,6 @@ fn clinicians_do_not_read_the_familys_contacts_and_only_case_workers_edit_them(d
         assert!(matches!(written, Err(StoreError::Refused(Refusal::RoleMayNot))), "{:?}", actor.role);
     }
     assert_eq!(t.store.case_contacts_for_page(&t.attorney, &t.case).unwrap(), contacts());
-}
-
-/// Everything the database holds, as bytes: the SQLite file with its write-ahead log, or a
-/// `pg_dump` of the schema.
-fn database_bytes(db: &TestDatabase) -> Vec<u8> {
-    if let Some(path) = db.sqlite_path() {
-        let mut bytes = std::fs::read(&path).unwrap();
-        let mut wal = path.clone().into_os_string();
-        wal.push("-wal");
-        if let Ok(more) = std::fs::read(&wal) {
-            bytes.extend(more);
-        }
-        bytes
-    } else {
-        let (base, schema) = db.postgres_schema().unwrap();
-        let out = Command::new("pg_dump").args(["--dbname", base, "--schema", schema]).output().unwrap();
-        assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
-        out.stdout
-    }
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 fn note_text_phone_numbers_and_addresses_are_not_stored_in_clear(db: &TestDatabase) {
