@@ -7,6 +7,8 @@
 //! as written, and a void says who removed it from force, when and why. Derivation reads the
 //! timeline without its voided events ([`in_force`]).
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -261,10 +263,11 @@ pub struct EventVoid {
     pub voided_by: Option<String>,
 }
 
-/// The case as derivation reads it: its timeline without the voided events.
-pub fn in_force(file: &CaseFile, voids: &[EventVoid]) -> CaseFile {
+/// The case as derivation reads it: its timeline without the voided events. Most cases have none,
+/// and are read as they are, without a copy.
+pub fn in_force<'a>(file: &'a CaseFile, voids: &[EventVoid]) -> Cow<'a, CaseFile> {
     if voids.is_empty() {
-        return file.clone();
+        return Cow::Borrowed(file);
     }
     let events = file
         .events
@@ -275,7 +278,7 @@ pub fn in_force(file: &CaseFile, voids: &[EventVoid]) -> CaseFile {
         .collect();
     // A closed case derives nothing, voids or not: the closure stays; the voids are spent.
     let extensions = Extensions { voids: Vec::new(), ..file.extensions.clone() };
-    CaseFile { case: file.case.clone(), events, extensions }
+    Cow::Owned(CaseFile { case: file.case.clone(), events, extensions })
 }
 
 /// Whether the event at `seq` (from 1) may be voided with `reason`: it is not void already, no

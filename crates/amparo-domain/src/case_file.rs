@@ -154,7 +154,7 @@ impl CaseFile {
     }
 
     /// The case as derivation reads it: the timeline without its voided events.
-    pub fn in_force(&self) -> CaseFile {
+    pub fn in_force(&self) -> std::borrow::Cow<'_, CaseFile> {
         crate::case_edit::in_force(self, &self.extensions.voids)
     }
 

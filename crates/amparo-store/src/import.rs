@@ -196,14 +196,9 @@ impl NewCases {
         let case = Value::Shared(id.as_str().into());
         let (sealer, org_id) = (context.sealer, context.org.as_str());
         let medical = rows::medical_to_json(&file.case.medical)?;
-        // Derivation leaves voided events out; a file without voids is read as it is (no copy).
-        let in_force;
-        let live = if file.extensions.voids.is_empty() {
-            file
-        } else {
-            in_force = file.in_force();
-            &in_force
-        };
+        // Derivation leaves voided events out.
+        let live = file.in_force();
+        let live = live.as_ref();
         // A new case has no assignments yet, so no attorney.
         let derived = derivation::rows::derive_rows(live, derive.today, derive.policy, derive.rules, false)?;
         let t = derived.triage;

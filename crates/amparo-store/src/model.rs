@@ -158,7 +158,7 @@ pub struct StoredCase {
 
 impl StoredCase {
     /// The case as derivation reads it: the timeline without its voided events.
-    pub fn in_force(&self) -> CaseFile {
+    pub fn in_force(&self) -> std::borrow::Cow<'_, CaseFile> {
         self.file.in_force()
     }
 }
