@@ -35,6 +35,14 @@ struct Submitted {
     anchor: &'static str,
 }
 
+impl Submitted {
+    /// The form of the person `key`, which both changes and removes them (`p-{key}`).
+    fn person(key: &str) -> Submitted {
+        let form = format!("p-{key}");
+        Submitted { first_field: format!("{form}-given_name"), form, anchor: "family" }
+    }
+}
+
 /// The form field a store path points at (`person.birth_date` → `np-birth_date`).
 fn field_id(form: &Submitted, path: &str) -> String {
     let last = path.rsplit('.').next().unwrap_or(path);
@@ -210,9 +218,8 @@ pub async fn edit_person(
     Path((id, key)): Path<(String, String)>,
     GuardedForm(params): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let prefix = format!("p-{key}");
-    let form =
-        Submitted { form: prefix.clone(), first_field: format!("{prefix}-given_name"), anchor: "family" };
+    let form = Submitted::person(&key);
+    let prefix = form.form.clone();
     submit(state, signed_in, id, form, Params(params), move |params, _| {
         let mut object = object_of(params, &prefix, &PERSON_FIELDS);
         object.insert("key".into(), Value::String(key.clone()));
@@ -228,9 +235,7 @@ pub async fn remove_person(
     Path((id, key)): Path<(String, String)>,
     GuardedForm(params): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let prefix = format!("p-{key}");
-    let form =
-        Submitted { form: prefix.clone(), first_field: format!("{prefix}-given_name"), anchor: "family" };
+    let form = Submitted::person(&key);
     submit(state, signed_in, id, form, Params(params), move |_, _| {
         Ok(Write::Edit(CaseEdit::RemovePerson { key }))
     })
