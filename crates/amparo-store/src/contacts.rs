@@ -72,7 +72,7 @@ pub(crate) fn reseal(tx: &mut dyn Tx, sealer: &Sealer, (org, case): (&str, &str)
 }
 
 /// The contacts as `actor` may read them: a clinician does not read how to reach the family.
-fn as_seen_by(actor: &Actor, mut found: Contacts) -> Contacts {
+pub(crate) fn as_seen_by(actor: &Actor, mut found: Contacts) -> Contacts {
     if !access::sees_family_contacts(actor) {
         found.family = Default::default();
     }

@@ -44,7 +44,8 @@ use amparo_domain::CaseFile;
 pub use access::{Actor, Refusal};
 pub use accounts::{
     Acceptance, Deactivation, INVALID_INVITATION, Invitation, LAST_ACTIVE_ADMIN, LAST_ADMIN, NewInvitation,
-    OrganisationProfile, ProfileInput, RoleActor, RoleChange, SELF_DEACTIVATION, check_profile, parse_role,
+    OrganisationProfile, ProfileInput, RoleActor, RoleChange, SELF_DEACTIVATION, SessionReads, check_profile,
+    parse_role,
 };
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
@@ -52,6 +53,7 @@ pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
 pub use case_list::chunks::{CaseChunk, CaseListCursor};
 pub use cases::answers::AnswerableNotice;
 pub use cases::closure::{CASE_CLOSED, CloseRequest};
+pub use cases::page_reads::{CasePageAsks, CasePageReads};
 pub use cases::recordings::EventRecording;
 pub use db::migrate::MigrationReport;
 pub use db::options::{DatabaseOptions, SslMode};

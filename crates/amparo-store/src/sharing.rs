@@ -71,7 +71,7 @@ pub(crate) fn set_shared(
     audit::append(tx, signer, entry, now)
 }
 
-fn shares(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
+pub(crate) fn shares(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<UserId>> {
     tx.query(SELECT_SHARES, &[org.as_str().into(), case.as_str().into()])?
         .iter()
         .map(|r| Ok(UserId(r.text(0)?)))

@@ -8,11 +8,12 @@ pub(crate) mod profile;
 mod roles;
 mod sessions;
 pub(crate) mod staff;
-mod users;
+pub(crate) mod users;
 
 pub(crate) use profile::today_for;
 pub use profile::{OrganisationProfile, ProfileInput, check_profile};
 pub use roles::{LAST_ADMIN, RoleActor, RoleChange};
+pub use sessions::SessionReads;
 pub(crate) use sessions::{create_session, delete_other_sessions, delete_session, delete_sessions_of};
 pub use staff::{
     Acceptance, Deactivation, INVALID_INVITATION, Invitation, LAST_ACTIVE_ADMIN, NewInvitation,

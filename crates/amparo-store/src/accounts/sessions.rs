@@ -6,7 +6,9 @@ use crate::Store;
 use crate::columns::{from_millis, millis};
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::model::{OrgId, SessionRecord, SessionStage, UserId};
+use amparo_domain::TimeZone;
+
+use crate::model::{OrgId, SessionRecord, SessionStage, User, UserId};
 
 const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, org_id, user_id, csrf_token, created_at, \
      last_seen_at, stage) VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -62,22 +64,22 @@ impl Store {
     }
 
     pub fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        self.read(|tx| session(tx, token_hash))
+    }
+
+    /// What every signed-in request reads first, in one pass: the session of `token_hash`, its
+    /// person (`None` when either is gone), the person's unread notices when `count_unread` (pages
+    /// show the count; the API does not), and the organisation's time zone.
+    pub fn session_reads(&self, token_hash: &str, count_unread: bool) -> StoreResult<Option<SessionReads>> {
         self.read(|tx| {
-            tx.query_opt(SELECT_SESSION, &[token_hash.into()])?
-                .map(|r| {
-                    let stage = r.text(6)?;
-                    Ok(SessionRecord {
-                        token_hash: r.text(0)?,
-                        org_id: OrgId(r.text(1)?),
-                        user_id: UserId(r.text(2)?),
-                        csrf_token: r.text(3)?,
-                        created_at: from_millis(r.int(4)?),
-                        last_seen_at: from_millis(r.int(5)?),
-                        stage: SessionStage::parse(&stage)
-                            .ok_or_else(|| StoreError::Backend(format!("unknown session stage {stage:?}")))?,
-                    })
-                })
-                .transpose()
+            let Some(session) = session(tx, token_hash)? else { return Ok(None) };
+            let Some(user) = super::users::user(tx, &session.org_id, &session.user_id)? else {
+                return Ok(None);
+            };
+            let unread =
+                if count_unread { crate::notices::count_unread(tx, &user.org_id, &user.id)? } else { 0 };
+            let zone = super::profile::time_zone(tx, &user.org_id)?;
+            Ok(Some(SessionReads { session, user, unread, zone }))
         })
     }
 
@@ -121,4 +123,31 @@ impl Store {
             Ok((sessions, feeds))
         })
     }
+}
+
+/// A session with what a request needs of its person and organisation (`Store::session_reads`).
+#[derive(Clone, Debug)]
+pub struct SessionReads {
+    pub session: SessionRecord,
+    pub user: User,
+    pub unread: i64,
+    pub zone: TimeZone,
+}
+
+fn session(tx: &mut dyn Tx, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+    tx.query_opt(SELECT_SESSION, &[token_hash.into()])?
+        .map(|r| {
+            let stage = r.text(6)?;
+            Ok(SessionRecord {
+                token_hash: r.text(0)?,
+                org_id: OrgId(r.text(1)?),
+                user_id: UserId(r.text(2)?),
+                csrf_token: r.text(3)?,
+                created_at: from_millis(r.int(4)?),
+                last_seen_at: from_millis(r.int(5)?),
+                stage: SessionStage::parse(&stage)
+                    .ok_or_else(|| StoreError::Backend(format!("unknown session stage {stage:?}")))?,
+            })
+        })
+        .transpose()
 }

@@ -22,7 +22,7 @@ fn select_user() -> String {
     format!("SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 AND id = $2")
 }
 
-fn select_users() -> String {
+pub(crate) fn select_users() -> String {
     format!("SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 ORDER BY display_name, email")
 }
 
@@ -37,7 +37,7 @@ fn select_credentials() -> String {
 }
 
 /// A user from the [`USER_COLUMNS`] at the start of a row.
-fn user_row(r: &Row) -> StoreResult<User> {
+pub(crate) fn user_row(r: &Row) -> StoreResult<User> {
     let role = r.text(4)?;
     let language = r.text(5)?;
     Ok(User {
@@ -115,7 +115,7 @@ impl Store {
     }
 
     pub fn users(&self, org: &OrgId) -> StoreResult<Vec<User>> {
-        self.read(|tx| tx.query(&select_users(), &[org.as_str().into()])?.iter().map(user_row).collect())
+        self.read(|tx| users(tx, org))
     }
 
     /// Sign-in looks a user up by email across organisations: an email belongs to one person. A
@@ -147,4 +147,9 @@ impl Store {
             if changed == 1 { Ok(()) } else { Err(StoreError::NotFound("user".into())) }
         })
     }
+}
+
+/// The organisation's people, read in `tx`.
+pub(crate) fn users(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Vec<User>> {
+    tx.query(&select_users(), &[org.as_str().into()])?.iter().map(user_row).collect()
 }

@@ -172,9 +172,12 @@ impl Store {
 
     /// Who closed `case`, while it is closed.
     pub fn case_closed_by(&self, org: &OrgId, case: &CaseId) -> StoreResult<Option<UserId>> {
-        self.read(|tx| {
-            let row = tx.query_opt(CLOSED_BY, &[org.as_str().into(), case.as_str().into()])?;
-            Ok(row.map(|r| r.opt_text(0)).transpose()?.flatten().map(UserId))
-        })
+        self.read(|tx| closed_by(tx, org, case))
     }
+}
+
+/// Who closed `case`, while it is closed, read in `tx`.
+pub(crate) fn closed_by(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Option<UserId>> {
+    let row = tx.query_opt(CLOSED_BY, &[org.as_str().into(), case.as_str().into()])?;
+    Ok(row.map(|r| r.opt_text(0)).transpose()?.flatten().map(UserId))
 }

@@ -8,6 +8,7 @@ pub mod edits;
 pub mod events;
 pub mod history;
 pub mod identifiers;
+pub mod page_reads;
 pub mod recordings;
 pub mod rows;
 pub mod voids;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::Store;
 use crate::columns::from_millis;
+use crate::db::Tx;
 use crate::error::StoreResult;
 use crate::model::{CaseId, OrgId, UserId};
 
@@ -24,17 +25,19 @@ pub struct EventRecording {
 impl Store {
     /// Who recorded each event of the case and when, in timeline order.
     pub fn event_recordings(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<EventRecording>> {
-        self.read(|tx| {
-            tx.query(SELECT_RECORDINGS, &[org.as_str().into(), case.as_str().into()])?
-                .iter()
-                .map(|r| {
-                    Ok(EventRecording {
-                        seq: r.int(0)?,
-                        recorded_at: from_millis(r.int(1)?),
-                        recorded_by: r.opt_text(2)?.map(UserId),
-                    })
-                })
-                .collect()
-        })
+        self.read(|tx| recordings(tx, org, case))
     }
+}
+
+pub(crate) fn recordings(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<Vec<EventRecording>> {
+    tx.query(SELECT_RECORDINGS, &[org.as_str().into(), case.as_str().into()])?
+        .iter()
+        .map(|r| {
+            Ok(EventRecording {
+                seq: r.int(0)?,
+                recorded_at: from_millis(r.int(1)?),
+                recorded_by: r.opt_text(2)?.map(UserId),
+            })
+        })
+        .collect()
 }

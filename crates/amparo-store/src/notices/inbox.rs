@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::Store;
 use crate::access::Actor;
 use crate::columns::{from_millis, millis};
-use crate::db::Row;
+use crate::db::{Row, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 use crate::notices::model::*;
@@ -63,7 +63,7 @@ impl Store {
 
     /// How many of a person's notices are unread, for the count beside the navigation's link.
     pub fn unread_notifications(&self, org: &OrgId, user: &UserId) -> StoreResult<i64> {
-        self.read(|tx| tx.query_int(COUNT_UNREAD, &[org.as_str().into(), user.as_str().into()]))
+        self.read(|tx| count_unread(tx, org, user))
     }
 
     /// Marks `actor`'s own notice read, or all of them with `None` (see [`Store::mark_read`]).
@@ -100,4 +100,9 @@ impl Store {
             ),
         })
     }
+}
+
+/// How many of a person's notices are unread, read in `tx`.
+pub(crate) fn count_unread(tx: &mut dyn Tx, org: &OrgId, user: &UserId) -> StoreResult<i64> {
+    tx.query_int(COUNT_UNREAD, &[org.as_str().into(), user.as_str().into()])
 }

@@ -138,7 +138,12 @@ fn stored_escalations(
         .collect()
 }
 
-fn escalations(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Escalation>> {
+pub(crate) fn escalations(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    case: &CaseId,
+) -> StoreResult<Vec<Escalation>> {
     let key = [org.as_str().into(), case.as_str().into()];
     let tasks: Vec<Task> =
         tasks::case_tasks(tx, org, case)?.into_iter().map(Ok).collect::<StoreResult<_>>()?;

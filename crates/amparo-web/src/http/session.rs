@@ -129,21 +129,14 @@ impl FromRequestParts<AppState> for SignedIn {
         let hash = token_hash(&token);
         let now = state.clock.now();
         let lookup = hash.clone();
+        // Pages show the unread count in their navigation; the API has no navigation.
         let found = state
-            .with_store(move |store| {
-                let Some(session) = store.session(&lookup)? else { return Ok(None) };
-                let Some(user) = store.user(&session.org_id, &session.user_id)? else { return Ok(None) };
-                // Deactivation ends every session; a session that slipped past it still ends here.
-                if user.deactivated_at.is_some() {
-                    return Ok(None);
-                }
-                // Pages show the count in their navigation; the API has no navigation.
-                let unread = if is_api { 0 } else { store.unread_notifications(&user.org_id, &user.id)? };
-                let zone = store.time_zone(&user.org_id)?;
-                Ok(Some((session, user, unread, zone)))
-            })
+            .with_store(move |store| store.session_reads(&lookup, !is_api))
             .await
-            .map_err(NotSignedIn::Failed)?;
+            .map_err(NotSignedIn::Failed)?
+            // Deactivation ends every session; a session that slipped past it still ends here.
+            .filter(|found| found.user.deactivated_at.is_none())
+            .map(|found| (found.session, found.user, found.unread, found.zone));
         let Some((session, user, unread, zone)) = found else { return Err(reject(false, None)) };
         if is_expired(&session, now)
             || session.stage == SessionStage::SecondFactor && is_stale_pending(&session, now)

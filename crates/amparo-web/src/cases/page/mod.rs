@@ -115,29 +115,27 @@ pub(crate) async fn case_page_view(
     mut case: StoredCase,
     (form, share_form, activity_forms): (EventFormState, ShareForm, ActivityForms),
 ) -> Result<CasePage, WebError> {
-    let org = signed_in.user.org_id.clone();
     let id = case.id.clone();
     let may_share =
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
     let closed = case.file.extensions.closure.is_some();
     let actor = amparo_store::Actor::of(&signed_in.user);
-    let (policy, mut triage, shares, recordings, closed_by, (case_notes, case_contacts), history) = state
-        .with_store(move |store| {
-            let triage = CaseTriageData {
-                escalations: store.escalations(&org, &id)?,
-                tasks: store.case_tasks(&org, &id)?,
-                assignments: store.assignments(&org, &id)?,
-                users: store.users(&org)?,
-            };
-            let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
-            let recordings = store.event_recordings(&org, &id)?;
-            let closed_by = if closed { store.case_closed_by(&org, &id)? } else { None };
-            let activity =
-                (store.case_notes_for_page(&actor, &id)?, store.case_contacts_for_page(&actor, &id)?);
-            let history = store.case_history(&org, &id)?;
-            Ok((store.policy(&org)?, triage, shares, recordings, closed_by, activity, history))
-        })
-        .await?;
+    let asks = amparo_store::CasePageAsks { shares: may_share, closed_by: closed };
+    let reads = state.with_store(move |store| store.case_page_reads(&actor, &id, asks)).await?;
+    let amparo_store::CasePageReads {
+        policy,
+        escalations,
+        tasks,
+        assignments,
+        users,
+        shares,
+        recordings,
+        closed_by,
+        notes: case_notes,
+        contacts: case_contacts,
+        history,
+    } = reads;
+    let mut triage = CaseTriageData { escalations, tasks, assignments, users };
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
     tracing::debug!(case = %case.id, "case page");
     // Legal dates are calendar dates, taken in the organisation's time zone.
