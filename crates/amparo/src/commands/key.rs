@@ -1,4 +1,4 @@
-//! `amparo key generate` and `amparo key rotate`.
+//! `amparo key generate` (also as a service's first-start step, `--if-missing`) and `amparo key rotate`.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +22,10 @@ pub enum KeyCommand {
         /// Where to write it [default: AMPARO_KEY_FILE or `key_file`].
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// When the file is already there, check that it is a private, readable key file and keep
+        /// it (a service's first start makes its key this way; later starts change nothing).
+        #[arg(long)]
+        if_missing: bool,
     },
     /// Add a new current key to the key file and re-encrypt every sensitive value under it; servers
     /// keep reading throughout (older keys stay in the file).
@@ -33,20 +37,41 @@ pub enum KeyCommand {
 
 pub fn run(command: KeyCommand, settings: &Settings) -> CliResult {
     match command {
-        KeyCommand::Generate { out } => {
+        KeyCommand::Generate { out, if_missing } => {
             let path = out.or_else(|| settings.keys.file.value.clone()).ok_or_else(|| {
                 CliError::Invalid(
                     "say where to write the key file: --out FILE (or set AMPARO_KEY_FILE)".into(),
                 )
             })?;
-            let keys =
-                amparo_trust::keyfile::write_new(&path).map_err(|e| CliError::Failed(e.to_string()))?;
+            let keys = match amparo_trust::keyfile::write_new(&path) {
+                Ok(keys) => keys,
+                // Already there (or made a moment ago by another start): check it and keep it.
+                Err(amparo_trust::keyfile::KeyFileError::AlreadyExists { .. }) if if_missing => {
+                    return keep_existing(&path);
+                }
+                Err(e) => return Err(CliError::Failed(e.to_string())),
+            };
             say!("wrote key file {} (key {}, mode 0600)", path.display(), keys.current().key_id());
             say!("keep it apart from the database and its backups; point AMPARO_KEY_FILE at it");
             Ok(())
         }
         KeyCommand::Rotate { db } => rotate(settings, &settings.database(db.database)),
     }
+}
+
+/// `--if-missing` with the file there: it must be a key file this process may read and nobody else
+/// may (the same checks as every start), or the step fails naming what is wrong with it.
+fn keep_existing(path: &Path) -> CliResult {
+    use amparo_trust::keyfile::KeyFileError;
+    let keys = amparo_trust::keyfile::load(path).map_err(|e| match e {
+        // These already name the file.
+        KeyFileError::Io { .. } | KeyFileError::TooOpen { .. } | KeyFileError::NotAFile { .. } => {
+            CliError::Failed(e.to_string())
+        }
+        other => CliError::Failed(format!("key file {}: {other}", path.display())),
+    })?;
+    say!("key file {} is already there (key {}); kept as it is", path.display(), keys.current().key_id());
+    Ok(())
 }
 
 fn rotate(settings: &Settings, url: &str) -> CliResult {

@@ -75,3 +75,55 @@ fn with_nothing_configured_every_value_is_a_default() {
     let _redactions = crate::support::snapshots::redacted();
     insta::assert_snapshot!("config_show_defaults", shown);
 }
+
+/// The settings file and the unit the Debian package installs (`packaging/debian/`) agree: the real
+/// binary accepts the file (an unknown key would stop the service), the key lies outside the
+/// database's and the backups' folders, and the unit lets the service write exactly there.
+#[test]
+fn the_packaged_settings_file_is_accepted_and_matches_the_unit() {
+    let packaging = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packaging/debian");
+    let config = packaging.join("amparo.toml");
+    let shown = Run::new(&["config", "show", "--config", config.to_str().unwrap()]).outcome().stdout();
+    let from_file = format!("file {}", config.display());
+    let value = |setting: &str| {
+        let line = columns(&shown, setting);
+        assert_eq!(line[2], from_file, "{setting} comes from the packaged file:\n{shown}");
+        line[1].to_owned()
+    };
+    let database = value("database_url");
+    let key = value("key_file");
+    let backups = value("backup_dir");
+    assert_eq!(value("secure_cookies"), "true");
+    assert_eq!(value("trusted_proxies"), "127.0.0.1/32, ::1/128");
+
+    let folder = |path: &str| std::path::Path::new(path).parent().unwrap().to_path_buf();
+    let key_folder = folder(&key);
+    assert_ne!(key_folder, folder(&database), "the key is not beside the database");
+    assert!(!key_folder.starts_with(&backups), "the key is not among the backups");
+    assert!(
+        !std::path::Path::new(&backups).starts_with(&key_folder),
+        "the backups are not in the key's folder"
+    );
+
+    let unit = std::fs::read_to_string(packaging.join("amparo.service")).unwrap();
+    let setting = |name: &str| {
+        unit.lines()
+            .filter_map(|l| l.strip_prefix(&format!("{name}=")))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(setting("ExecStart"), ["/usr/bin/amparo serve --config /etc/amparo/amparo.toml"]);
+    assert_eq!(
+        setting("ExecStartPre"),
+        ["/usr/bin/amparo key generate --if-missing --config /etc/amparo/amparo.toml"]
+    );
+    assert_eq!(setting("User"), ["amparo"]);
+    assert_eq!(setting("ProtectSystem"), ["strict"]);
+    assert_eq!(setting("NoNewPrivileges"), ["yes"]);
+    // The database's folder is the unit's state folder; the key's folder and the backups' are the
+    // only other places it may write.
+    assert_eq!(folder(&database), std::path::Path::new("/var/lib").join(&setting("StateDirectory")[0]));
+    let writable = setting("ReadWritePaths").join(" ");
+    let writable: Vec<&str> = writable.split_whitespace().collect();
+    assert_eq!(writable, [key_folder.to_str().unwrap(), backups.as_str()]);
+}

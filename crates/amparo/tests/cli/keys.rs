@@ -72,6 +72,44 @@ fn key_generate_writes_a_private_file_and_never_overwrites() {
 }
 
 #[test]
+fn key_generate_if_missing_makes_the_key_once_and_then_keeps_it() {
+    // The service's first-start step: the key file named by the configuration, made on the first
+    // start and kept on every later one.
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let path = keys.join("amparo.key");
+    let config = dir.path().join("amparo.toml");
+    std::fs::write(&config, format!("key_file = {:?}\n", path.to_str().unwrap())).unwrap();
+    let first_start = ["--config", config.to_str().unwrap(), "key", "generate", "--if-missing"];
+
+    let made = stdout_of(&run_env(&[], &first_start));
+    assert!(made.contains("wrote key file"), "{made}");
+    assert_eq!(mode(&path), 0o600);
+    let text = std::fs::read_to_string(&path).unwrap();
+
+    let kept = stdout_of(&run_env(&[], &first_start));
+    assert!(kept.contains("is already there"), "{kept}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "the key file is left as it was");
+
+    // A key file others may read is not kept quietly: the start fails, saying how to fix it.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open = stderr_of_failure(&run_env(&[], &first_start));
+    assert!(open.contains("chmod 600"), "{open}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+
+    // Nor is a file that holds no key.
+    let junk = keys.join("junk.key");
+    std::fs::write(&junk, "not a key\n").unwrap();
+    std::fs::set_permissions(&junk, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let bad = stderr_of_failure(&run_env(
+        &[],
+        &["key", "generate", "--if-missing", "--out", junk.to_str().unwrap()],
+    ));
+    assert!(bad.contains("junk.key: key line 1"), "{bad}");
+}
+
+#[test]
 fn postgres_requires_a_configured_key() {
     let Some(db) = TestDatabase::postgres() else { return };
     let refused = run_env(&[], &["org", "list", "--database", &db.url]);
