@@ -30,10 +30,17 @@ fn before(text: &str, at: usize, span: usize) -> String {
     text[from..at].to_ascii_lowercase()
 }
 
+/// How a scanner's text recognition misreads the online filing prefix `IOE` (a one or a zero for
+/// the letters); read back only when ten digits follow, as a receipt number has.
+const MISREAD_IOE: [&str; 4] = ["10E", "1OE", "I0E", "l0E"];
+
 /// Every distinct receipt number printed (three letters of a known service centre, ten digits).
 pub fn receipt_numbers(text: &str) -> Vec<Found<ReceiptNumber>> {
     let mut out: Vec<Found<ReceiptNumber>> = Vec::new();
     for (at, word) in words(text) {
+        let misread =
+            MISREAD_IOE.iter().find(|m| word.starts_with(*m)).map(|m| format!("IOE{}", &word[m.len()..]));
+        let word = misread.as_deref().unwrap_or(word);
         let known = word.len() >= 13 && KNOWN_RECEIPT_PREFIXES.iter().any(|p| word.starts_with(p));
         if let Some(number) = known.then(|| ReceiptNumber::parse(word).ok()).flatten()
             && !out.iter().any(|f| f.value == number)
@@ -101,6 +108,8 @@ mod tests {
         assert_eq!(a_numbers(text)[0].value.as_str(), "A012345678");
         assert_eq!(i94_number(text).map(|f| f.value.as_str().to_owned()).as_deref(), Some("123456789A1"));
         assert_eq!(a_numbers("Beneficiary A-098-765-432")[0].value.as_str(), "A098765432");
+        assert_eq!(receipt_numbers("Receipt Number: 10E0917263548")[0].value.as_str(), "IOE0917263548");
+        assert!(receipt_numbers("10E09172635").is_empty());
     }
 
     #[test]
