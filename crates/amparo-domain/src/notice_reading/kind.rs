@@ -91,7 +91,7 @@ const SIGNS: &[Sign] = &[
     Sign { kind: NoticeKind::ParoleReceipt, all: &[RECEIVED], any: &["i-131", "i131"] },
 ];
 
-/// The kind of notice `lower` (the text in ASCII lower case) is and the phrase that decided it, or
+/// The kind of notice `lower` (the text in ASCII lower case) is and the phrase to show for it, or
 /// `None` when no kind's words are all there. `ead_revocation` says whether the rule set in force
 /// knows EAD revocation notices; without it such a notice is not proposed as one.
 pub fn classify(lower: &str, ead_revocation: bool) -> Option<(NoticeKind, &'static str)> {
@@ -100,7 +100,10 @@ pub fn classify(lower: &str, ead_revocation: bool) -> Option<(NoticeKind, &'stat
             return None;
         }
         let decisive = sign.any.iter().find(|p| contains_phrase(lower, p))?;
-        Some((sign.kind, *decisive))
+        // The words shown for the kind: what the notice calls itself (`Approval Notice`) where the
+        // sign asks for it, else the phrase that decided.
+        let named = sign.all.first().and_then(|term| term.split('|').find(|p| contains_phrase(lower, p)));
+        Some((sign.kind, named.unwrap_or(decisive)))
     })
 }
 
