@@ -14,6 +14,7 @@ pub mod event;
 pub mod identifiers;
 pub mod notes;
 pub mod notice;
+pub mod notice_reading;
 pub mod objects;
 pub mod org;
 pub mod policy;

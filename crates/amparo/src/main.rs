@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod demo_data;
 mod error;
+mod notice_text;
 mod private_file;
 
 use std::path::PathBuf;
@@ -124,6 +125,11 @@ enum Command {
         from: PathBuf,
         #[command(flatten)]
         db: DatabaseArgs,
+    },
+    /// Notices received: read one and propose the event it reports (nothing is recorded).
+    Notice {
+        #[command(subcommand)]
+        command: commands::notice::NoticeCommand,
     },
     /// Notifications: the day's reminders and digests, email delivery, the outbox.
     Notify {
@@ -263,6 +269,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Key { command } => commands::key::run(command, &settings),
         Command::Config { command } => commands::config::run(command, settings),
         Command::Audit { command } => commands::audit::run(command, &settings),
+        Command::Notice { command } => commands::notice::run(command, &settings),
         Command::Notify { command } => commands::notify::run(command, &settings),
         Command::Backup { command: Some(command), .. } => commands::backup::run(command, &settings),
         Command::Backup { command: None, db, out } => match out {

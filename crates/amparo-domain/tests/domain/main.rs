@@ -6,6 +6,7 @@ mod calendar;
 mod case_file;
 mod escalation;
 mod examples;
+mod notices;
 mod rule_set;
 mod rules;
 mod rules_props;

@@ -1,4 +1,5 @@
-//! Reads made outside any member's session, audited with the read: the operator exporting cases.
+//! Reads made outside any member's session, audited with the read: the operator exporting cases or
+//! reading a notice against one.
 
 use chrono::{DateTime, Utc};
 
@@ -31,6 +32,31 @@ impl Store {
                 action: "case.exported",
                 target: id.as_str(),
                 detail: serde_json::json!({}),
+            };
+            super::append(tx, &self.audit_signer(), entry, now)?;
+            Ok(Some(found))
+        })
+    }
+
+    /// The case `id` as the operator reads it from the command line (`via` names the command), with
+    /// the read written to the audit trail in the same transaction; `None` when there is no such
+    /// case, and nothing is recorded.
+    pub fn operator_read_case(
+        &self,
+        org: &OrgId,
+        id: &CaseId,
+        via: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<StoredCase>> {
+        self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            let Some(found) = crate::cases::case(tx, self.sealer(), org, id)? else { return Ok(None) };
+            let entry = super::Entry {
+                chain: org.as_str(),
+                actor: None,
+                action: "case.read",
+                target: id.as_str(),
+                detail: serde_json::json!({ "via": via }),
             };
             super::append(tx, &self.audit_signer(), entry, now)?;
             Ok(Some(found))

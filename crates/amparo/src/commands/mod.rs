@@ -21,6 +21,7 @@ pub mod data;
 pub mod deadlines;
 pub mod demo;
 pub mod key;
+pub mod notice;
 pub mod notify;
 pub mod policy_file;
 pub mod serve;

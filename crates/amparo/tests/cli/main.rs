@@ -14,6 +14,7 @@ mod deadlines;
 mod email;
 mod file_modes;
 mod keys;
+mod notices;
 mod operator;
 mod snapshots;
 mod staff;
