@@ -256,9 +256,8 @@ fn check_store(store: &Store, manifest: &BackupFacts) -> CliResult<Verified> {
 
 /// `amparo restore --from FILE --database URL`.
 pub fn restore(from: &Path, url: &str) -> CliResult {
-    let stage = Stage::uncounted("restore", "unpacking the archive");
+    let stage = Stage::uncounted("restore", "unpacking the archive and writing the database");
     let unpacked = backup_archive::unpack(from)?;
-    stage.done();
     let facts = &unpacked.manifest.facts;
     let target_is_postgres = amparo_store::is_postgres_url(url);
     if target_is_postgres != (facts.backend == "postgres") {
@@ -269,7 +268,6 @@ pub fn restore(from: &Path, url: &str) -> CliResult {
             redact_url(url)
         )));
     }
-    let stage = Stage::uncounted("restore", "writing the database");
     backup::restore_into(url, &unpacked.database, facts.pg_schema.as_deref())?;
     stage.done();
     say!("restored {} into {}", from.display(), redact_url(url));

@@ -129,11 +129,11 @@ pub fn import(settings: &Settings, database: &str, org: Option<&str>, paths: &[P
     let mut reader = CaseReader::new(&files, &stage);
     let imported = store.import_stream(&organisation.id, &mut reader, None, now());
     reader.finish();
-    stage.done();
     if let Some(failure) = reader.failure {
         return Err(failure);
     }
     let ids = imported?;
+    stage.done();
     let seconds = started.elapsed().as_secs_f64();
     say!("imported {} cases into {} in {:.2}s", ids.len(), organisation.slug, seconds);
     Ok(())

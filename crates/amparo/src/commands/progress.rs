@@ -1,8 +1,10 @@
 //! Progress of the long commands (import, export, backup, restore, key rotation, re-derivation),
 //! on standard error so that standard output keeps only the result. On a terminal, a bar with the
 //! count done, the total and the time left (or a spinner where there is no count); anywhere else (a
-//! pipe, a log, a test), one plain line as each stage begins: `import: writing 120 case files`.
-//! Stage lines say what is done to how many, never which case or person.
+//! pipe, a log, a test), one plain line as each stage ends: `import: checking and writing 120 case
+//! files: done`. A stage that fails prints nothing of its own, so standard error then holds only the
+//! error, which starts with the program's name. Stage lines say what is done to how many, never
+//! which case or person.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::time::Duration;
@@ -14,8 +16,10 @@ const TICK: Duration = Duration::from_millis(120);
 
 /// One stage of a command, shown while it runs.
 pub struct Stage {
-    /// `None` where standard error is no terminal: the stage's line was printed, and that is all.
+    /// `None` where standard error is no terminal: the stage's line is printed when it is done.
     bar: Option<ProgressBar>,
+    /// The plain line's beginning: the command and what the stage does.
+    line: String,
 }
 
 /// Whether progress is drawn: standard error is a terminal.
@@ -23,17 +27,12 @@ fn on_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// The stage's line where there is no terminal.
-fn plain(command: &str, what: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{command}: {what}");
-}
-
 impl Stage {
     /// A stage of `total` steps (files, cases): a bar with counts and time left.
     pub fn counted(command: &str, what: &str, total: u64) -> Stage {
+        let line = format!("{command}: {what}");
         if !on_terminal() {
-            plain(command, what);
-            return Stage { bar: None };
+            return Stage { bar: None, line };
         }
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template("{prefix}: {msg} [{bar:30}] {pos}/{len} ({eta} left)")
@@ -42,15 +41,15 @@ impl Stage {
         bar.set_style(style);
         bar.set_prefix(command.to_owned());
         bar.set_message(what.to_owned());
-        Stage { bar: Some(bar) }
+        Stage { bar: Some(bar), line }
     }
 
     /// A stage with no count (a database copy, a pass of re-encryption): a spinner with the time
     /// it has taken.
     pub fn uncounted(command: &str, what: &str) -> Stage {
+        let line = format!("{command}: {what}");
         if !on_terminal() {
-            plain(command, what);
-            return Stage { bar: None };
+            return Stage { bar: None, line };
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template("{prefix}: {msg} {spinner} {elapsed}")
@@ -59,7 +58,7 @@ impl Stage {
         bar.set_prefix(command.to_owned());
         bar.set_message(what.to_owned());
         bar.enable_steady_tick(TICK);
-        Stage { bar: Some(bar) }
+        Stage { bar: Some(bar), line }
     }
 
     /// One more step done.
@@ -69,10 +68,14 @@ impl Stage {
         }
     }
 
-    /// The stage is over: the bar is cleared (the command's result follows on standard output).
+    /// The stage is over: the bar is cleared (the command's result follows on standard output), or,
+    /// off a terminal, the stage's one line is written.
     pub fn done(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        match &self.bar {
+            Some(bar) => bar.finish_and_clear(),
+            None => {
+                let _ = writeln!(std::io::stderr().lock(), "{}: done", self.line);
+            }
         }
     }
 }
