@@ -101,6 +101,11 @@ impl Store {
         self.engine.disk()
     }
 
+    /// How the pool of database connections is used now (for `GET /metrics`).
+    pub fn pool_use(&self) -> crate::db::PoolUse {
+        self.engine.pool_use()
+    }
+
     /// Applies every embedded migration not yet applied; refuses a schema newer than this binary.
     pub fn migrate(&self) -> StoreResult<MigrationReport> {
         migrate::apply(&*self.engine, self.clock())

@@ -9,6 +9,7 @@ mod cases;
 mod clock;
 mod export;
 mod http;
+mod metrics;
 mod notifications;
 mod settings;
 mod sharing;
@@ -28,6 +29,8 @@ pub use http::access::{Access, MATRIX, Permission, RouteAccess, allows};
 pub use http::client_address::TrustedProxies;
 pub use http::error::WebError;
 pub use http::throttle::Throttle;
+pub use metrics::Metrics;
+pub use metrics::access::MetricsAccess;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -41,6 +44,10 @@ pub struct AppState {
     pub notifications: NotificationSettings,
     /// Reverse proxies whose forwarding headers name the client's address.
     pub trusted_proxies: http::client_address::TrustedProxies,
+    /// What the server measures of itself, served at `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// Who is served `/metrics`.
+    pub metrics_access: MetricsAccess,
 }
 
 /// What the notification pages need to know of the server's setup.
@@ -61,7 +68,17 @@ impl AppState {
             throttle: Arc::default(),
             notifications: NotificationSettings::default(),
             trusted_proxies: http::client_address::TrustedProxies::default(),
+            metrics: Arc::default(),
+            metrics_access: MetricsAccess::default(),
         }
+    }
+
+    /// Keeps measurements in `metrics` (shared with the server's scheduled jobs) and serves them
+    /// to whom `access` admits.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>, access: MetricsAccess) -> AppState {
+        self.metrics = metrics;
+        self.metrics_access = access;
+        self
     }
 
     /// Believes the forwarding headers of requests from these proxies.
@@ -82,10 +99,12 @@ impl AppState {
         F: FnOnce(&Store) -> Result<T, amparo_store::StoreError> + Send + 'static,
     {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(&store))
-            .await
-            .map_err(|e| WebError::Internal(format!("store task: {e}")))?
-            .map_err(WebError::from)
+        // The store's own log lines belong to the request too (its id rides in the span).
+        let span = tracing::Span::current();
+        let started = std::time::Instant::now();
+        let answer = tokio::task::spawn_blocking(move || span.in_scope(|| work(&store))).await;
+        self.metrics.record_database_call(started.elapsed());
+        answer.map_err(|e| WebError::Internal(format!("store task: {e}")))?.map_err(WebError::from)
     }
 }
 
@@ -94,6 +113,7 @@ fn routes() -> Routes {
     Routes::new()
         .add("GET", "/health", Access::Public, get(http::health::health))
         .add("GET", "/static/app.css", Access::Public, get(ui::assets::stylesheet))
+        .add("GET", "/metrics", Access::Metrics, get(metrics::metrics))
         .merge(account::routes())
         .merge(cases::routes())
         .merge(triage::routes())
@@ -124,6 +144,8 @@ pub fn router(state: AppState) -> Router {
     routes
         .layer(axum::middleware::map_response(http::headers::security_headers))
         .layer(axum::middleware::from_fn(http::headers::server_timing))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::layer::measure))
+        .layer(axum::middleware::from_fn(http::request_id::request_id))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .with_state(state)
 }

@@ -23,7 +23,7 @@ use crate::error::CliResult;
     about = "Humanitarian-parole cases of medically fragile people, none lapsing unseen."
 )]
 struct Cli {
-    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, trusted_proxies, backup_dir, backup_every, backup_keep, [smtp], [database]); also AMPARO_CONFIG. `amparo config show` prints what is in force.
+    /// A TOML settings file (keys: database_url, bind, secure_cookies, log, rules_file, escalation_templates_file, key_file, public_url, trusted_proxies, backup_dir, backup_every, backup_keep, log_format, metrics_allow, metrics_token, [smtp], [database]); also AMPARO_CONFIG. `amparo config show` prints what is in force.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -255,7 +255,10 @@ fn run(cli: Cli) -> CliResult {
     // An empty variable counts as unset, as it did when the command-line parser read them.
     let process_environment = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     let settings = Settings::resolve(cli.config, &process_environment)?;
-    commands::logging(&settings.log_filter(default_log_level(&cli.command)));
+    commands::logging(
+        &settings.log_filter(default_log_level(&cli.command)),
+        settings.observability.log_format.value,
+    );
     match cli.command {
         Command::Serve { db, bind } => commands::serve::run(&settings.with_flags(db.database, bind)),
         Command::Demo { database, bind, cases, seed, today, no_serve } => {

@@ -55,6 +55,24 @@ impl DiskReport {
     }
 }
 
+/// How the engine's pool of connections is used at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolUse {
+    /// The most connections the pool opens.
+    pub max: u32,
+    /// Connections open now, busy or idle.
+    pub open: u32,
+    /// Open connections waiting for work.
+    pub idle: u32,
+}
+
+impl PoolUse {
+    pub(crate) fn of<M: r2d2::ManageConnection>(pool: &r2d2::Pool<M>) -> PoolUse {
+        let state = pool.state();
+        PoolUse { max: pool.max_size(), open: state.connections, idle: state.idle_connections }
+    }
+}
+
 /// Work run inside a connection or transaction; called exactly once.
 pub type Work<'a> = dyn FnMut(&mut dyn Tx) -> StoreResult<()> + 'a;
 
@@ -64,6 +82,9 @@ pub trait Engine: Send + Sync + 'static {
 
     /// Answers when the database does (for health checks).
     fn ping(&self) -> StoreResult<()>;
+
+    /// How many connections the pool holds and how many are busy.
+    fn pool_use(&self) -> PoolUse;
 
     /// The room left on the disk under the database, where the engine can see it (SQLite).
     fn disk(&self) -> Option<DiskReport> {

@@ -6,7 +6,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::db::migrate::{self, Migration};
 use crate::db::options::{DatabaseOptions, SslMode};
-use crate::db::{Backend, DbFailure, DbResult, Engine, Row, RowLock, Tx, Value, Work};
+use crate::db::{Backend, DbFailure, DbResult, Engine, PoolUse, Row, RowLock, Tx, Value, Work};
 use crate::error::{StoreError, StoreResult};
 
 /// A pooled connection with the statements prepared on it.
@@ -98,6 +98,10 @@ impl PgEngine {
 impl Engine for PgEngine {
     fn backend(&self) -> Backend {
         Backend::Postgres
+    }
+
+    fn pool_use(&self) -> PoolUse {
+        PoolUse::of(&self.pool)
     }
 
     fn ping(&self) -> StoreResult<()> {

@@ -11,7 +11,7 @@ use crate::db::DiskReport;
 use crate::db::migrate::{self, Migration};
 use crate::db::options::DatabaseOptions;
 use crate::db::sqlite_disk::{Reserve, free_bytes};
-use crate::db::{Backend, DbFailure, DbResult, Engine, Row, Tx, Value, Work};
+use crate::db::{Backend, DbFailure, DbResult, Engine, PoolUse, Row, Tx, Value, Work};
 use crate::error::{StoreError, StoreResult};
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -169,6 +169,10 @@ impl Manager {
 impl Engine for SqliteEngine {
     fn backend(&self) -> Backend {
         Backend::Sqlite
+    }
+
+    fn pool_use(&self) -> PoolUse {
+        PoolUse::of(&self.pool)
     }
 
     fn ping(&self) -> StoreResult<()> {

@@ -82,6 +82,9 @@ pub enum Access {
     Enrolling,
     /// A signed-in member whose role holds the permission.
     Needs(Permission),
+    /// No session: the operator's metrics scraper, by address (`metrics_allow`) or by the metrics
+    /// token (see `metrics::access`).
+    Metrics,
 }
 
 /// One route and the access it declares.
@@ -122,7 +125,7 @@ impl Routes {
         let handler = match access {
             Access::Needs(permission) => handler.route_layer(axum::Extension(Required(permission))),
             Access::Enrolling => handler.route_layer(axum::Extension(EnrolmentAllowed)),
-            Access::Public | Access::SignedIn => handler,
+            Access::Public | Access::SignedIn | Access::Metrics => handler,
         };
         self.entries.push((RouteAccess { method, path, access }, handler));
         self

@@ -12,5 +12,6 @@ pub mod health;
 pub mod input;
 pub mod kept_forms;
 pub mod next_path;
+pub mod request_id;
 pub mod session;
 pub mod throttle;

@@ -165,7 +165,10 @@ pub fn org(command: OrgCommand, settings: &Settings) -> CliResult {
                 return Err(CliError::Invalid(format!("{flag}: {error}")));
             }
             if policy != before {
+                let what = format!("re-deriving the cases of {}", organisation.slug);
+                let stage = super::progress::Stage::uncounted("org policy", &what);
                 let count = store.set_policy(&organisation.id, &policy, now())?;
+                stage.done();
                 eprintln!("policy of {} changed; {count} cases re-derived", organisation.slug);
             }
             let text = serde_json::to_string_pretty(&policy).map_err(|e| CliError::Failed(e.to_string()))?;

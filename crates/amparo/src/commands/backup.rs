@@ -12,6 +12,7 @@ use clap::Subcommand;
 
 use super::backup_archive::{self, Manifest, Unpacked};
 use super::now;
+use super::progress::Stage;
 use crate::config::{Settings, redact_url};
 use crate::error::{CliError, CliResult};
 
@@ -36,7 +37,9 @@ pub enum BackupCommand {
 /// `amparo backup --out FILE`: writes the backup and says what it holds.
 pub fn create(settings: &Settings, url: &str, out: &Path) -> CliResult {
     let store = open_for_backup(settings, url)?;
+    let stage = Stage::uncounted("backup", "copying the database into the archive");
     let manifest = write_backup(&store, url, out)?;
+    stage.done();
     say!("backup written to {}", out.display());
     describe(&manifest)?;
     if !manifest.facts.broken_chains.is_empty() {
@@ -253,6 +256,7 @@ fn check_store(store: &Store, manifest: &BackupFacts) -> CliResult<Verified> {
 
 /// `amparo restore --from FILE --database URL`.
 pub fn restore(from: &Path, url: &str) -> CliResult {
+    let stage = Stage::uncounted("restore", "unpacking the archive and writing the database");
     let unpacked = backup_archive::unpack(from)?;
     let facts = &unpacked.manifest.facts;
     let target_is_postgres = amparo_store::is_postgres_url(url);
@@ -265,6 +269,7 @@ pub fn restore(from: &Path, url: &str) -> CliResult {
         )));
     }
     backup::restore_into(url, &unpacked.database, facts.pg_schema.as_deref())?;
+    stage.done();
     say!("restored {} into {}", from.display(), redact_url(url));
     describe(&unpacked.manifest)?;
     say!("next: `amparo audit verify` with the key file the backup was taken under");

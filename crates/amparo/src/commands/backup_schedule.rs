@@ -31,7 +31,7 @@ struct Schedule {
 }
 
 /// Starts the schedule when `backup_dir` is set.
-pub fn spawn(store: Arc<Store>, settings: &Settings) {
+pub fn spawn(store: Arc<Store>, settings: &Settings, metrics: Arc<amparo_web::Metrics>) {
     let Some(dir) = settings.backups.dir.value.clone() else { return };
     let schedule = Schedule {
         dir,
@@ -51,7 +51,10 @@ pub fn spawn(store: Arc<Store>, settings: &Settings) {
         std::thread::sleep(FIRST_AFTER);
         loop {
             match run_once(&store, &schedule, &keys) {
-                Ok(path) => tracing::info!(file = %path.display(), "scheduled backup written and verified"),
+                Ok(path) => {
+                    metrics.record_backup(super::now());
+                    tracing::info!(file = %path.display(), "scheduled backup written and verified")
+                }
                 Err(error) => {
                     tracing::error!(dir = %schedule.dir.display(), %error, "scheduled backup failed");
                     match store.record_backup_failure(super::now()) {

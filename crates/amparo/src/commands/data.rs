@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use amparo_domain::CaseFile;
 use amparo_domain::case_file::MAX_FILE_BYTES;
 
+use super::progress::Stage;
 use super::{now, open_store, resolve_org};
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
@@ -58,14 +59,16 @@ fn read_case_file(path: &Path) -> CliResult<CaseFile> {
 /// failure is kept for the command to report; the store is only told to stop.
 struct CaseReader<'a> {
     files: std::slice::Iter<'a, PathBuf>,
+    /// Shows the files read so far.
+    stage: &'a Stage,
     /// Each reference seen, with the file it came from: two files of one import may not share one.
     references: std::collections::HashMap<String, &'a Path>,
     failure: Option<CliError>,
 }
 
 impl<'a> CaseReader<'a> {
-    fn new(files: &'a [PathBuf]) -> Self {
-        CaseReader { files: files.iter(), references: std::collections::HashMap::new(), failure: None }
+    fn new(files: &'a [PathBuf], stage: &'a Stage) -> Self {
+        CaseReader { files: files.iter(), stage, references: std::collections::HashMap::new(), failure: None }
     }
 
     fn read(&mut self, path: &'a Path) -> CliResult<CaseFile> {
@@ -96,6 +99,7 @@ impl Iterator for CaseReader<'_> {
             return None;
         }
         let path = self.files.next()?;
+        self.stage.step();
         match self.read(path) {
             Ok(case) => Some(Ok(case)),
             Err(error) => {
@@ -120,13 +124,16 @@ pub fn import(settings: &Settings, database: &str, org: Option<&str>, paths: &[P
     let store = open_store(settings, database)?;
     let organisation = resolve_org(&store, org)?;
     let started = std::time::Instant::now();
-    let mut reader = CaseReader::new(&files);
+    let what = format!("checking and writing {} case files", files.len());
+    let stage = Stage::counted("import", &what, files.len() as u64);
+    let mut reader = CaseReader::new(&files, &stage);
     let imported = store.import_stream(&organisation.id, &mut reader, None, now());
     reader.finish();
     if let Some(failure) = reader.failure {
         return Err(failure);
     }
     let ids = imported?;
+    stage.done();
     let seconds = started.elapsed().as_secs_f64();
     say!("imported {} cases into {} in {:.2}s", ids.len(), organisation.slug, seconds);
     Ok(())
@@ -174,12 +181,16 @@ pub fn export(
     let dir = dir.ok_or_else(|| CliError::Invalid("say --case REFERENCE or --dir DIR".into()))?;
     private_folder(dir).map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
     let references = store.case_references(&organisation.id)?;
+    let what = format!("writing {} case files", references.len());
+    let stage = Stage::counted("export", &what, references.len() as u64);
     for (id, reference) in &references {
         let stored = store
             .export_case(&organisation.id, id, now())?
             .ok_or_else(|| CliError::Failed(format!("case {reference} vanished during export")))?;
         write_atomically(&dir.join(file_name(reference)), &stored.file.to_json())?;
+        stage.step();
     }
+    stage.done();
     say!("exported {} cases to {}", references.len(), dir.display());
     Ok(())
 }

@@ -6,6 +6,7 @@ use amparo_store::seal::KeyOrigin;
 use clap::Subcommand;
 
 use super::open_store_keyed;
+use super::progress::Stage;
 use crate::DatabaseArgs;
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
@@ -90,7 +91,9 @@ fn rotate(settings: &Settings, url: &str) -> CliResult {
     store.reload_keys()?;
     say!("key file {}: new current key {}", path.display(), keys.current().key_id());
     for pass in 1..=MAX_PASSES {
+        let stage = Stage::uncounted("key rotate", &format!("re-encrypting stored values, pass {pass}"));
         let rewritten = store.reseal()?;
+        stage.done();
         say!("pass {pass}: re-encrypted {rewritten} values");
         if rewritten == 0 {
             store.renew_key_canary()?;

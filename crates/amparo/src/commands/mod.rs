@@ -24,6 +24,7 @@ pub mod key;
 pub mod notice;
 pub mod notify;
 pub mod policy_file;
+pub mod progress;
 pub mod serve;
 pub mod triage;
 
@@ -34,19 +35,32 @@ use amparo_store::seal::{KeyOrigin, keys_for_database};
 use amparo_store::{Organisation, Rules, Store};
 use chrono::{DateTime, Utc};
 
-use crate::config::{Settings, redact_url};
+use crate::config::{LogFormat, Settings, redact_url};
 use crate::error::{CliError, CliResult};
 
-/// Logs go to standard error, filtered by `filter` (the `log` setting or the command's own level).
-/// Set up once per run, in `main`.
-pub fn logging(filter: &str) {
-    // Colours only on a terminal: a log file or journal gets plain text it can search.
-    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_ansi(colour)
-        .with_writer(std::io::stderr)
-        .try_init();
+/// Logs go to standard error, filtered by `filter` (the `log` setting or the command's own level),
+/// as text or, with `log_format = "json"`, one JSON object a line whose `span` holds the request's
+/// `request_id` while a request is handled. Set up once per run, in `main`.
+pub fn logging(filter: &str, format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::new(filter);
+    let _ = match format {
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .try_init(),
+        LogFormat::Text => {
+            // Colours only on a terminal: a log file or journal gets plain text it can search.
+            let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_ansi(colour)
+                .with_writer(std::io::stderr)
+                .try_init()
+        }
+    };
 }
 
 /// Writes one line to standard output.

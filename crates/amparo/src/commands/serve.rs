@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use amparo_store::Store;
-use amparo_web::{AppState, SystemClock};
+use amparo_web::{AppState, Metrics, MetricsAccess, SystemClock};
 
 use amparo_store::seal::KeyOrigin;
 
@@ -23,9 +23,31 @@ pub fn run(settings: &Settings) -> CliResult {
              production keep the key elsewhere (amparo key generate --out PATH, then AMPARO_KEY_FILE=PATH)"
         );
     }
-    super::backup_schedule::spawn(store.clone(), settings);
+    let watch = Watch::of(settings);
+    super::backup_schedule::spawn(store.clone(), settings, watch.metrics.clone());
     let proxies = &settings.trusted_proxies.value;
-    serve_store(store, &settings.bind.value, settings.secure_cookies.value, None, &settings.notify, proxies)
+    serve_store(
+        store,
+        &settings.bind.value,
+        settings.secure_cookies.value,
+        None,
+        &settings.notify,
+        proxies,
+        &watch,
+    )
+}
+
+/// What the server measures of itself and who is served it (`GET /metrics`).
+pub struct Watch {
+    pub metrics: Arc<Metrics>,
+    pub access: MetricsAccess,
+}
+
+impl Watch {
+    /// Fresh measurements, served as the settings say.
+    pub fn of(settings: &Settings) -> Watch {
+        Watch { metrics: Arc::default(), access: settings.observability.metrics_access.clone() }
+    }
 }
 
 /// How often the server checks whether stored deadlines need re-deriving for a new day.
@@ -34,9 +56,10 @@ const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 6
 /// Keeps stored deadlines current as days pass (some, like days of unlawful presence, appear only
 /// with time). Runs once at start and then every few minutes; a day's work is done once, since
 /// only cases derived before today are touched.
-fn spawn_refresher(store: Arc<Store>) {
+fn spawn_refresher(store: Arc<Store>, metrics: Arc<Metrics>) {
     let spawned = std::thread::Builder::new().name("deadline-refresh".into()).spawn(move || {
         loop {
+            let started = std::time::Instant::now();
             let now = super::now();
             match store.organisations() {
                 Ok(organisations) => {
@@ -65,6 +88,7 @@ fn spawn_refresher(store: Arc<Store>) {
                 }
                 Err(error) => tracing::error!(%error, "deadline refresh could not list organisations"),
             }
+            metrics.record_daily_job(super::now(), started.elapsed());
             // Forms kept across a sign-in live half an hour; those never fetched again go here.
             match store.delete_expired_form_drafts(now) {
                 Ok(0) => {}
@@ -134,6 +158,7 @@ pub fn serve_store(
     banner: Option<String>,
     notify: &NotifySettings,
     proxies: &amparo_web::TrustedProxies,
+    watch: &Watch,
 ) -> CliResult {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -141,12 +166,13 @@ pub fn serve_store(
         .map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
     let notify = notify.clone();
     let proxies = proxies.clone();
+    let (metrics, access) = (watch.metrics.clone(), watch.access.clone());
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .map_err(|e| CliError::Failed(format!("cannot listen on {bind}: {e}")))?;
         let address = listener.local_addr().map_err(|e| CliError::Failed(e.to_string()))?;
-        spawn_refresher(store.clone());
+        spawn_refresher(store.clone(), metrics.clone());
         spawn_key_watcher(store.clone());
         spawn_disk_watcher(store.clone());
         let delivery = super::notify::Delivery::configured(&notify, &address.to_string())?;
@@ -157,7 +183,8 @@ pub fn serve_store(
         }
         let state = AppState::new(store, Arc::new(SystemClock), secure_cookies)
             .with_notifications(email, notify.public_url.clone())
-            .with_trusted_proxies(proxies);
+            .with_trusted_proxies(proxies)
+            .with_metrics(metrics, access);
         if let Some(banner) = banner {
             say!("{banner}");
         }

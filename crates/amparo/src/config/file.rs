@@ -37,6 +37,12 @@ pub struct FileConfig {
     pub backup_keep: Option<u32>,
     /// The connection pool, timeouts, TLS to PostgreSQL and the disk under SQLite.
     pub database: Option<super::database::DatabaseFileSettings>,
+    /// `text` (the default) or `json`: one JSON object a line.
+    pub log_format: Option<String>,
+    /// Address blocks (`10.0.0.0/8`, `127.0.0.1`) served `GET /metrics` without a token.
+    pub metrics_allow: Option<Vec<String>>,
+    /// A bearer token that is served `GET /metrics` from anywhere (a secret).
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -6,12 +6,14 @@
 mod backups;
 mod database;
 mod file;
+mod observability;
 mod redact;
 mod settings;
 mod show;
 mod source;
 
 pub use file::ConfigError;
+pub use observability::LogFormat;
 pub use redact::redact_url;
 pub use settings::{DEFAULT_BIND, NotifySettings, Settings};
 pub use show::render;

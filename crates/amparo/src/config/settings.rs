@@ -9,6 +9,7 @@ use amparo_trust::Secret;
 use super::backups::{BackupFileSettings, BackupSettings};
 use super::database::DatabaseSettings;
 use super::file::{ConfigError, FileConfig};
+use super::observability::{ObservabilityFileSettings, ObservabilitySettings};
 use super::source::{Setting, Source};
 
 pub const DEFAULT_DATABASE: &str = "./amparo.db";
@@ -60,6 +61,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Scheduled backups from `amparo serve`.
     pub backups: BackupSettings,
+    /// The log's format and who is served `/metrics`.
+    pub observability: ObservabilitySettings,
 }
 
 impl Settings {
@@ -98,6 +101,12 @@ impl Settings {
         let backup_file =
             BackupFileSettings { dir: file.backup_dir, every: file.backup_every, keep: file.backup_keep };
         let backups = BackupSettings::resolve(backup_file, &in_file(), env)?;
+        let observability_file = ObservabilityFileSettings {
+            log_format: file.log_format,
+            metrics_allow: file.metrics_allow,
+            metrics_token: file.metrics_token,
+        };
+        let observability = ObservabilitySettings::resolve(observability_file, &in_file(), env)?;
         let public_url = Setting::unset()
             .or_later(file.public_url, in_file())
             .or_later(env("AMPARO_PUBLIC_URL"), Source::Environment("AMPARO_PUBLIC_URL"));
@@ -137,6 +146,7 @@ impl Settings {
             trusted_proxies,
             database,
             backups,
+            observability,
         })
     }
 

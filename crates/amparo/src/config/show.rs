@@ -123,6 +123,15 @@ pub fn render(settings: &Settings) -> String {
     ));
     lines.push(line("backup_every", super::backups::show_every(backups.every.value), &backups.every.source));
     lines.push(plain("backup_keep", &backups.keep));
+    let observability = &settings.observability;
+    lines.push(line("log_format", observability.log_format.value.as_str(), &observability.log_format.source));
+    lines.push(line(
+        "metrics_allow",
+        observability.metrics_access.allowed_blocks(),
+        &observability.metrics_allow.source,
+    ));
+    let token = if observability.metrics_token.value.is_some() { REDACTED } else { "(none)" };
+    lines.push(line("metrics_token", token, &observability.metrics_token.source));
     let name_width = lines.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
     let value_width = lines.iter().map(|l| l.value.chars().count()).max().unwrap_or(0);
     lines
@@ -140,11 +149,21 @@ mod tests {
         let env = |name: &str| match name {
             "AMPARO_KEY" => Some("k1 0123".to_owned()),
             "AMPARO_DATABASE_URL" => Some("postgres://amparo:s3cret@db/amparo".to_owned()),
+            "AMPARO_METRICS_TOKEN" => Some("m3trics".to_owned()),
             _ => None,
         };
         let settings = Settings::resolve(None, &env).unwrap().with_flags(None, Some("0.0.0.0:9".into()));
         let shown = render(&settings);
-        assert!(!shown.contains("s3cret") && !shown.contains("0123"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("0123") && !shown.contains("m3trics"),
+            "{shown}"
+        );
+        assert!(
+            shown.lines().any(|l| l.starts_with("metrics_token ")
+                && l.contains("***")
+                && l.ends_with("environment AMPARO_METRICS_TOKEN")),
+            "{shown}"
+        );
         let database = shown.lines().find(|l| l.starts_with("database_url ")).unwrap();
         let columns: Vec<&str> = database.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Snapshots of what operators read: `amparo deadlines --json` for the worked examples and across
 //! stored cases, `amparo triage --json` in both languages, and the wording of refusals. Paths of
 //! the test's scratch folders are redacted, and so are ids and versions (see `support::snapshots`).
+//! The long commands' progress off a terminal (one line per stage) is snapshotted too.
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,7 @@ use amparo_store::testing::TestDatabase;
 use crate::support::snapshots::{import_at, redacted, snapshot_time, uuids_redacted};
 use crate::support::{Outcome, Run, run, run_on};
 
-amparo_store::on_both_backends!(deadlines_and_triage_across_stored_cases);
+amparo_store::on_both_backends!(deadlines_and_triage_across_stored_cases, progress_off_a_terminal);
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../amparo-domain/tests/data/examples-2027.1")
@@ -127,6 +128,33 @@ fn deadlines_and_triage_across_stored_cases(db: &TestDatabase) {
     ] {
         insta::assert_snapshot!(name, refusal(&run_on(db, args), dir.path()));
     }
+}
+
+/// Off a terminal (as here, where standard error is a pipe), each stage of a long command writes one
+/// line on standard error when it is done, and standard output keeps the result alone.
+fn progress_off_a_terminal(db: &TestDatabase) {
+    let _redactions = redacted();
+    let files = ["e1-regrant", "e2-rfe-mail", "e3-expired-adult"].map(example);
+    let out = tempfile::tempdir().unwrap();
+    let export_dir = out.path().join("export");
+    let export_dir = export_dir.to_str().unwrap();
+    let mut lines = String::new();
+    let steps: [(&str, Vec<&str>); 4] = [
+        ("org add demo", vec!["org", "add", "demo", "--name", "Demo"]),
+        (
+            "import (3 files)",
+            [&["import"][..], &files.iter().map(String::as_str).collect::<Vec<_>>()].concat(),
+        ),
+        ("export --dir", vec!["export", "--dir", export_dir]),
+        ("org policy --re-parole-lead-days 100", vec!["org", "policy", "--re-parole-lead-days", "100"]),
+    ];
+    for (shown, args) in &steps {
+        let outcome = run_on(db, args);
+        assert_eq!(outcome.code, 0, "{outcome:#?}");
+        assert!(!outcome.stdout.contains(": done"), "progress stays off standard output: {outcome:#?}");
+        lines.push_str(&format!("$ amparo {shown}\n{}", outcome.stderr));
+    }
+    insta::assert_snapshot!("progress_off_a_terminal", lines);
 }
 
 #[test]

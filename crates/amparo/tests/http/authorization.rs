@@ -20,6 +20,9 @@ enum Expect {
     /// without one is sent to sign in, a signed-in member onwards.
     PendingSignIn,
     Roles(&'static [&'static str]),
+    /// Nobody with a session or without: only the metrics scraper, by address or token (none of
+    /// which this test's application admits).
+    Scraper,
 }
 
 const ALL: &[&str] = &["admin", "attorney", "advocate", "clinician", "viewer"];
@@ -38,6 +41,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
     BTreeMap::from([
         (("GET", "/health"), Anyone),
         (("GET", "/static/app.css"), Anyone),
+        (("GET", "/metrics"), Scraper),
         (("GET", "/login"), Anyone),
         (("POST", "/login"), Anyone),
         (("GET", "/"), AnySignedIn),
@@ -255,6 +259,7 @@ fn every_route_has_an_expected_rule_and_the_same_one_as_the_code() {
             (Expect::AnySignedIn, amparo_web::Access::SignedIn) => true,
             (Expect::Enrolling, amparo_web::Access::Enrolling) => true,
             (Expect::PendingSignIn, amparo_web::Access::Public) => true,
+            (Expect::Scraper, amparo_web::Access::Metrics) => true,
             (Expect::Roles(roles), amparo_web::Access::Needs(permission)) => {
                 let allowed: Vec<&str> = ALL
                     .iter()
@@ -350,11 +355,17 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
                 continue;
             }
             let reply = request(&app, route.method, &path, actor);
+            if let Expect::Scraper = expect {
+                assert_eq!(reply.status, 403, "{} {path} as {}: {}", route.method, actor.name, reply.body);
+                checked += 1;
+                continue;
+            }
             let outcome = refused(&reply);
             let allowed = match expect {
                 Expect::Anyone => true,
                 Expect::AnySignedIn | Expect::Enrolling | Expect::PendingSignIn => actor.session.is_some(),
                 Expect::Roles(roles) => roles.contains(&actor.name.as_str()),
+                Expect::Scraper => false,
             };
             if allowed {
                 assert_eq!(

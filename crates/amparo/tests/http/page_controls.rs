@@ -106,6 +106,7 @@ fn may_use(role: UserRole, access: amparo_web::Access) -> bool {
     match access {
         amparo_web::Access::Public | amparo_web::Access::SignedIn | amparo_web::Access::Enrolling => true,
         amparo_web::Access::Needs(permission) => amparo_web::allows(role, permission),
+        amparo_web::Access::Metrics => false,
     }
 }
 

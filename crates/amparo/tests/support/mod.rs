@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod fixtures;
+pub mod log_scan;
 pub mod reply;
 pub mod router;
 pub mod server;

@@ -13,7 +13,7 @@ use axum::extract::ConnectInfo;
 use chrono::{DateTime, Utc};
 use tower::ServiceExt as _;
 
-use super::fixtures::{PASSWORD, SEEDED_PERSONAL_DATA, add_user, seed_two_clinics_in_store};
+use super::fixtures::{PASSWORD, add_user, seed_two_clinics_in_store};
 use super::reply::Reply;
 use super::site::{CodeTime, Request, Site, Transport, unix_now};
 
@@ -60,10 +60,7 @@ impl Drop for InProcess {
         if std::thread::panicking() {
             return;
         }
-        let log = self.log();
-        for value in SEEDED_PERSONAL_DATA {
-            assert!(!log.contains(value), "the application logged personal data ({value}):\n{log}");
-        }
+        super::log_scan::assert_no_personal_data("the application", &self.log());
     }
 }
 

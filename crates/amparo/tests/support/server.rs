@@ -7,7 +7,7 @@ use std::process::{Child, Stdio};
 use amparo_store::testing::TestDatabase;
 
 use super::cli::command;
-use super::fixtures::{SEEDED_PERSONAL_DATA, seed_two_clinics};
+use super::fixtures::seed_two_clinics;
 use super::reply::Reply;
 use super::site::{CodeTime, Request, Site, Transport};
 
@@ -130,9 +130,6 @@ impl Drop for Server {
         if std::thread::panicking() {
             return;
         }
-        let log = self.server_log();
-        for value in SEEDED_PERSONAL_DATA {
-            assert!(!log.contains(value), "the server logged personal data ({value}):\n{log}");
-        }
+        super::log_scan::assert_no_personal_data("the server", &self.server_log());
     }
 }
