@@ -51,7 +51,12 @@ pub fn caseworker(assignments: &[Assignment]) -> Option<&Assignment> {
 /// The letter's text, every line already in the family's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Letter {
+    /// The staff language nearest to the letter's (English for a family language staff pages lack).
     pub language: Language,
+    /// The BCP 47 tag of the language the letter is written in (`es`, `uk`, `prs`).
+    pub lang: &'static str,
+    /// Whether that language is written right to left.
+    pub rtl: bool,
     /// In English, when the letter is in English because Amparo has no text in the family's language.
     pub language_note: Option<String>,
     pub title: String,
@@ -144,33 +149,89 @@ pub struct LetterInput<'a> {
     pub today: Date,
 }
 
+/// The words a letter is written with: its messages and how it writes a day, in one language.
+pub trait LetterWords {
+    /// The message `id` with `args`.
+    fn text(&self, id: &str, args: &[(&str, Arg)]) -> String;
+    /// Whether the language has the message `id`.
+    fn has(&self, id: &str) -> bool;
+    /// A calendar day in words.
+    fn date(&self, date: Date) -> String;
+    /// The language's BCP 47 tag.
+    fn tag(&self) -> &'static str;
+    /// Whether the language is written right to left.
+    fn rtl(&self) -> bool;
+
+    /// A message chosen by a stored kind, falling back to `{prefix}-other` for a kind without words.
+    fn kind(&self, prefix: &str, kind: &str) -> String {
+        let id = format!("{prefix}-{kind}");
+        if self.has(&id) { self.text(&id, &[]) } else { self.text(&format!("{prefix}-other"), &[]) }
+    }
+}
+
+/// The staff languages' words (English, Spanish), from the notices' catalogues.
+pub struct StaffWords<'a> {
+    pub texts: &'a Texts,
+    pub language: Language,
+}
+
+impl LetterWords for StaffWords<'_> {
+    fn text(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        self.texts.get(self.language, id, args)
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.texts.has(self.language, id)
+    }
+
+    fn date(&self, date: Date) -> String {
+        words::date_in_words(self.language, date)
+    }
+
+    fn tag(&self) -> &'static str {
+        self.language.as_str()
+    }
+
+    fn rtl(&self) -> bool {
+        false
+    }
+}
+
+/// The letter in a staff language (English or Spanish), as the letter page shows it; a family
+/// language without texts falls back to English and says so.
 pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
+    let language_note = untranslated_language(input.file, input.language)
+        .map(|tag| texts.get(Language::En, "letter-in-english", &[("language", Arg::from(tag.as_str()))]));
+    compose(&StaffWords { texts, language: input.language }, input, language_note)
+}
+
+/// The letter in any language whose words `words` gives (the family languages of
+/// [`crate::family_texts`]); `input.language` is the staff language nearest to it.
+pub fn build_with(words: &dyn LetterWords, input: &LetterInput) -> Letter {
+    compose(words, input, None)
+}
+
+fn compose(words: &dyn LetterWords, input: &LetterInput, language_note: Option<String>) -> Letter {
     let language = input.language;
-    let t = |id: &str| texts.get(language, id, &[]);
+    let t = |id: &str| words.text(id, &[]);
     let standing = match input.derivation.covered_until {
-        Some(until) if until >= input.today => texts.get(
-            language,
-            "letter-covered",
-            &[("until", Arg::from(words::date_in_words(language, until)))],
-        ),
+        Some(until) if until >= input.today => {
+            words.text("letter-covered", &[("until", Arg::from(words.date(until)))])
+        }
         _ => t("letter-not-covered"),
     };
     let mut dates: Vec<LetterDate> = Vec::new();
     for deadline in listed_deadlines(input.derivation, input.today) {
         let kind = deadline.kind.as_str();
-        let when = texts.get(
-            language,
+        let when = words.text(
             "letter-when",
-            &[
-                ("due", Arg::from(words::date_in_words(language, deadline.due))),
-                ("kind", Arg::from(texts.kind(language, "kind", kind))),
-            ],
+            &[("due", Arg::from(words.date(deadline.due))), ("kind", Arg::from(words.kind("kind", kind)))],
         );
         // One line per date and kind: the same deadline for each family member reads once.
         if dates.iter().any(|d| d.when == when) {
             continue;
         }
-        dates.push(LetterDate { when, meaning: texts.kind(language, "letter-meaning", kind) });
+        dates.push(LetterDate { when, meaning: words.kind("letter-meaning", kind) });
         if dates.len() == MAX_DATES {
             break;
         }
@@ -186,30 +247,23 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
         })
         .collect();
     let caseworker = caseworker(input.assignments).map(|a| LetterCaseworker {
-        name_line: texts.get(language, "letter-caseworker", &[("name", Arg::from(a.user_name.as_str()))]),
+        name_line: words.text("letter-caseworker", &[("name", Arg::from(a.user_name.as_str()))]),
         email_line: input
             .caseworker_email
-            .map(|email| texts.get(language, "letter-caseworker-email", &[("email", Arg::from(email))])),
+            .map(|email| words.text("letter-caseworker-email", &[("email", Arg::from(email))])),
     });
     let organisation = || Arg::from(input.organisation);
-    let language_note = untranslated_language(input.file, language)
-        .map(|tag| texts.get(Language::En, "letter-in-english", &[("language", Arg::from(tag.as_str()))]));
     Letter {
         language,
+        lang: words.tag(),
+        rtl: words.rtl(),
         language_note,
         title: t("letter-title"),
         print: t("letter-print"),
-        date_line: texts.get(
-            language,
-            "letter-date",
-            &[("day", Arg::from(words::date_in_words(language, input.today)))],
-        ),
-        case_line: texts.get(
-            language,
-            "letter-case",
-            &[("reference", Arg::from(input.file.case.reference.to_string()))],
-        ),
-        dear: texts.get(language, "letter-dear", &[("name", Arg::from(addressee(input.file)))]),
+        date_line: words.text("letter-date", &[("day", Arg::from(words.date(input.today)))]),
+        case_line: words
+            .text("letter-case", &[("reference", Arg::from(input.file.case.reference.to_string()))]),
+        dear: words.text("letter-dear", &[("name", Arg::from(addressee(input.file)))]),
         intro: t("letter-intro"),
         standing,
         next_dates_heading: t("letter-next-dates"),
@@ -218,9 +272,9 @@ pub fn build(texts: &Texts, input: &LetterInput) -> Letter {
         who_to_call_heading: t("letter-who-to-call"),
         caseworker,
         office: if contacts.is_empty() {
-            texts.get(language, "letter-nobody", &[("organisation", organisation())])
+            words.text("letter-nobody", &[("organisation", organisation())])
         } else {
-            texts.get(language, "letter-office", &[("organisation", organisation())])
+            words.text("letter-office", &[("organisation", organisation())])
         },
         contacts,
         disclaimer: t("letter-disclaimer"),

@@ -102,6 +102,7 @@ calendar-task = { $reference }: { $title }
 
 ## Family letter.
 letter-in-english = This letter is in English because Amparo has no text yet in your language ({ $language }). Please ask us for help reading it.
+letter-unreviewed = This translation has not yet been reviewed by a qualified translator. The English text is printed beside it and is the one that counts.
 letter-title = Letter about your case
 letter-print = Print
 letter-date = Date: { $day }

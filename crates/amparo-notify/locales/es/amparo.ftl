@@ -102,6 +102,7 @@ calendar-task = { $reference }: { $title }
 
 ## Carta a la familia.
 letter-in-english = Esta carta está en inglés porque Amparo aún no tiene textos en su idioma ({ $language }). Pídanos ayuda para leerla.
+letter-unreviewed = Esta traducción aún no ha sido revisada por un traductor calificado. El texto en inglés está impreso al lado y es el que vale.
 letter-title = Carta sobre su caso
 letter-print = Imprimir
 letter-date = Fecha: { $day }
