@@ -38,6 +38,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed sign-ins per account and per address.
     pub throttle: Arc<http::throttle::Throttle>,
+    /// Requests per API token per minute.
+    pub token_limits: Arc<http::token_limit::TokenLimits>,
     pub notifications: NotificationSettings,
     /// Reverse proxies whose forwarding headers name the client's address.
     pub trusted_proxies: http::client_address::TrustedProxies,
@@ -59,9 +61,16 @@ impl AppState {
             clock,
             secure_cookies,
             throttle: Arc::default(),
+            token_limits: Arc::default(),
             notifications: NotificationSettings::default(),
             trusted_proxies: http::client_address::TrustedProxies::default(),
         }
+    }
+
+    /// Allows each API token at most `per_minute` requests a minute.
+    pub fn with_token_rate(mut self, per_minute: u32) -> AppState {
+        self.token_limits = Arc::new(http::token_limit::TokenLimits::new(per_minute));
+        self
     }
 
     /// Believes the forwarding headers of requests from these proxies.

@@ -24,6 +24,7 @@ pub mod key;
 pub mod notify;
 pub mod policy_file;
 pub mod serve;
+pub mod token;
 pub mod triage;
 
 use std::path::PathBuf;
