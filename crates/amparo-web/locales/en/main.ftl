@@ -992,3 +992,7 @@ tokens-revoke = Revoke
 tokens-error-scope = Scope: choose read only, or read and write.
 tokens-error-expires = Expires: choose one of the lifetimes offered.
 tokens-error-name = Name: give the token a name of at most { $max } characters, such as what it is for.
+audit-action-api-token-created = API token made
+audit-action-api-token-used = API token used
+audit-action-api-token-refused = API token refused
+audit-action-api-token-revoked = API token revoked

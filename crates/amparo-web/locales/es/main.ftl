@@ -1006,3 +1006,7 @@ tokens-revoke = Revocar
 tokens-error-scope = Alcance: elija solo lectura, o lectura y escritura.
 tokens-error-expires = Vence: elija uno de los plazos ofrecidos.
 tokens-error-name = Nombre: dé al token un nombre de hasta { $max } caracteres, como para qué sirve.
+audit-action-api-token-created = Token de la API creado
+audit-action-api-token-used = Token de la API usado
+audit-action-api-token-refused = Token de la API rechazado
+audit-action-api-token-revoked = Token de la API revocado
