@@ -9,6 +9,7 @@
 
 mod access;
 mod accounts;
+mod api_tokens;
 mod audit;
 pub mod backup;
 mod case_list;
@@ -47,6 +48,10 @@ pub use accounts::{
     Acceptance, Deactivation, INVALID_INVITATION, Invitation, LAST_ACTIVE_ADMIN, LAST_ADMIN, NewInvitation,
     OrganisationProfile, ProfileInput, RoleActor, RoleChange, SELF_DEACTIVATION, SessionReads, check_profile,
     parse_role,
+};
+pub use api_tokens::{
+    ApiToken, ApiTokenId, MAX_NAME_CHARS as MAX_TOKEN_NAME_CHARS, NewApiToken, TokenRefusal, TokenScope,
+    TokenUse, check_name as check_token_name,
 };
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};

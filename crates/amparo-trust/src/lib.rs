@@ -3,6 +3,7 @@
 //!
 //! | module | job |
 //! | --- | --- |
+//! | [`api_token`] | API tokens' text (a recognisable prefix, the organisation, a 256-bit secret), their hash, constant-time comparison |
 //! | [`cipher`] | field encryption at rest (XChaCha20-Poly1305 envelopes bound to their row), keyring for rotation, canary |
 //! | [`blind_index`] | keyed hashes for exact-match search over encrypted identifiers |
 //! | [`keyfile`] | key generation, the key-file format, permission-checked loading, atomic creation and rotation, key derivation |
@@ -14,6 +15,7 @@
 //!
 //! `README.md` beside this crate describes the formats and the threat each module answers.
 
+pub mod api_token;
 pub mod audit_chain;
 pub mod audit_head;
 pub mod blind_index;

@@ -41,6 +41,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed sign-ins per account and per address.
     pub throttle: Arc<http::throttle::Throttle>,
+    /// Requests per API token per minute.
+    pub token_limits: Arc<http::token_limit::TokenLimits>,
     pub notifications: NotificationSettings,
     /// Reverse proxies whose forwarding headers name the client's address.
     pub trusted_proxies: http::client_address::TrustedProxies,
@@ -66,6 +68,7 @@ impl AppState {
             clock,
             secure_cookies,
             throttle: Arc::default(),
+            token_limits: Arc::default(),
             notifications: NotificationSettings::default(),
             trusted_proxies: http::client_address::TrustedProxies::default(),
             metrics: Arc::default(),
@@ -78,6 +81,12 @@ impl AppState {
     pub fn with_metrics(mut self, metrics: Arc<Metrics>, access: MetricsAccess) -> AppState {
         self.metrics = metrics;
         self.metrics_access = access;
+        self
+    }
+
+    /// Allows each API token at most `per_minute` requests a minute.
+    pub fn with_token_rate(mut self, per_minute: u32) -> AppState {
+        self.token_limits = Arc::new(http::token_limit::TokenLimits::new(per_minute));
         self
     }
 

@@ -92,6 +92,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::admin::UserCommand,
     },
+    /// API tokens for the JSON API: make one (printed once), list them, revoke one.
+    Token {
+        #[command(subcommand)]
+        command: commands::token::TokenCommand,
+    },
     /// Encryption keys: generate a key file, or rotate to a new key and re-encrypt everything.
     Key {
         #[command(subcommand)]
@@ -270,6 +275,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Org { command } => commands::admin::org(command, &settings),
         Command::User { command } => commands::admin::user(command, &settings),
         Command::Key { command } => commands::key::run(command, &settings),
+        Command::Token { command } => commands::token::run(command, &settings),
         Command::Config { command } => commands::config::run(command, settings),
         Command::Audit { command } => commands::audit::run(command, &settings),
         Command::Notice { command } => commands::notice::run(command, &settings),

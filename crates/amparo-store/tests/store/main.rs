@@ -7,6 +7,7 @@ mod support;
 
 mod access;
 mod answers;
+mod api_tokens;
 mod audit_chain;
 mod backends;
 mod backup_notices;

@@ -962,3 +962,37 @@ invite-invalid-heading = This invitation cannot be used
 invite-invalid = This invitation link is not valid (used, expired or mistyped). Ask an administrator for a new one.
 letter-org-phone = Phone: { $value }
 letter-org-email = Email: { $value }
+tokens-link = API tokens
+tokens-title = API tokens
+tokens-intro = A token lets a program use the JSON API as you, with your role, sending it as "Authorization: Bearer" followed by the token. A read token only reads. Every use is recorded in the audit trail.
+tokens-created = Your new token is below. Copy it now: it is shown only this once.
+tokens-name = Name
+tokens-scope = Scope
+tokens-scope-read = Read only
+tokens-scope-write = Read and write
+tokens-expires = Expires
+tokens-days = { $days ->
+    [3650] In ten years
+   *[other] In { $days } days
+}
+tokens-never = Never (until revoked)
+tokens-unused = Not yet
+tokens-create = Make a token
+tokens-mine = Your tokens
+tokens-organisation = Other tokens of the organisation
+tokens-none = You have no tokens.
+tokens-person = Acts as
+tokens-made = Made
+tokens-last-used = Last used
+tokens-state = State
+tokens-state-live = Live
+tokens-state-expired = Expired
+tokens-state-revoked = Revoked
+tokens-revoke = Revoke
+tokens-error-scope = Scope: choose read only, or read and write.
+tokens-error-expires = Expires: choose one of the lifetimes offered.
+tokens-error-name = Name: give the token a name of at most { $max } characters, such as what it is for.
+audit-action-api-token-created = API token made
+audit-action-api-token-used = API token used
+audit-action-api-token-refused = API token refused
+audit-action-api-token-revoked = API token revoked

@@ -976,3 +976,37 @@ invite-invalid-heading = Esta invitación no se puede usar
 invite-invalid = Este enlace de invitación no es válido (usado, vencido o mal escrito). Pida uno nuevo a un administrador.
 letter-org-phone = Teléfono: { $value }
 letter-org-email = Correo electrónico: { $value }
+tokens-link = Tokens de la API
+tokens-title = Tokens de la API
+tokens-intro = Un token permite que un programa use la API JSON en su nombre, con su rol, enviándolo como "Authorization: Bearer" seguido del token. Un token de lectura solo lee. Cada uso queda registrado en la auditoría.
+tokens-created = Su nuevo token está abajo. Cópielo ahora: solo se muestra esta vez.
+tokens-name = Nombre
+tokens-scope = Alcance
+tokens-scope-read = Solo lectura
+tokens-scope-write = Lectura y escritura
+tokens-expires = Vence
+tokens-days = { $days ->
+    [3650] En diez años
+   *[other] En { $days } días
+}
+tokens-never = Nunca (hasta revocarlo)
+tokens-unused = Todavía no
+tokens-create = Crear un token
+tokens-mine = Sus tokens
+tokens-organisation = Otros tokens de la organización
+tokens-none = No tiene tokens.
+tokens-person = Actúa como
+tokens-made = Creado
+tokens-last-used = Último uso
+tokens-state = Estado
+tokens-state-live = Vigente
+tokens-state-expired = Vencido
+tokens-state-revoked = Revocado
+tokens-revoke = Revocar
+tokens-error-scope = Alcance: elija solo lectura, o lectura y escritura.
+tokens-error-expires = Vence: elija uno de los plazos ofrecidos.
+tokens-error-name = Nombre: dé al token un nombre de hasta { $max } caracteres, como para qué sirve.
+audit-action-api-token-created = Token de la API creado
+audit-action-api-token-used = Token de la API usado
+audit-action-api-token-refused = Token de la API rechazado
+audit-action-api-token-revoked = Token de la API revocado

@@ -1,6 +1,7 @@
 //! The account: signing in and out, the second factor, password resets, changing one's password,
-//! accepting an invitation and the interface language.
+//! accepting an invitation, the interface language and one's API tokens.
 
+pub mod api_tokens;
 pub mod invitation;
 pub mod language;
 pub mod password_change;
@@ -27,6 +28,9 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/invite/{token}", Public, post(invitation::accept))
         .add("GET", "/account/password", SignedIn, get(password_change::form))
         .add("POST", "/account/password", SignedIn, post(password_change::submit))
+        .add("GET", "/account/tokens", SignedIn, get(api_tokens::page))
+        .add("POST", "/account/tokens", SignedIn, post(api_tokens::create))
+        .add("POST", "/account/tokens/{id}/revoke", SignedIn, post(api_tokens::revoke))
         .add("GET", "/login/second-factor", Public, get(second_factor::code_form))
         .add("POST", "/login/second-factor", Public, post(second_factor::submit_code))
         .add("GET", "/account/security", Enrolling, get(second_factor::security))

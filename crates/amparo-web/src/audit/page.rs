@@ -71,6 +71,10 @@ pub const ACTIONS: &[&str] = &[
     "password.reset_issued",
     "password.reset",
     "sessions.ended",
+    "api_token.created",
+    "api_token.used",
+    "api_token.refused",
+    "api_token.revoked",
 ];
 
 /// The message id naming an action.

@@ -6,6 +6,7 @@
 //! Handlers never compare tokens themselves: they take [`GuardedForm`], [`GuardedJson`] or
 //! [`GuardedWrite`], which refuse a request whose token does not match before the handler runs. The
 //! token expected is the one the sign-in extractor (or the second-factor step) left in the request.
+//! An API write signed in by a token (`Authorization: Bearer`, never with a cookie) needs none.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -30,6 +31,21 @@ const SIGN_IN_TOKEN_SECONDS: i64 = 3600;
 /// The token this request must echo, left by whatever found its session.
 #[derive(Clone)]
 struct ExpectedToken(String);
+
+/// Marks a request signed in by an API token (`crate::http::bearer`), which carries no session
+/// cookie for another site to ride on and so needs no forgery token.
+#[derive(Clone)]
+struct SignedInByToken;
+
+/// Records that this request was signed in by an API token.
+pub(crate) fn bearer(extensions: &mut Extensions) {
+    extensions.insert(SignedInByToken);
+}
+
+/// Whether the request was signed in by an API token.
+fn by_token(parts: &Parts) -> bool {
+    parts.extensions.get::<SignedInByToken>().is_some()
+}
 
 /// Records `token` as the one this request must echo.
 pub(crate) fn expect(extensions: &mut Extensions, token: &str) {
@@ -130,7 +146,9 @@ where
         let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(IntoResponse::into_response)?;
-        if parts.extensions.get::<ExpectedToken>().is_none() || !matches(&parts, header_token(&parts)) {
+        let echoed =
+            parts.extensions.get::<ExpectedToken>().is_some() && matches(&parts, header_token(&parts));
+        if !echoed && !by_token(&parts) {
             return Err(ApiError(WebError::Csrf).into_response());
         }
         crate::http::input::json(&bytes).map(GuardedJson).map_err(|e| ApiError(e).into_response())
@@ -144,7 +162,9 @@ impl FromRequestParts<AppState> for GuardedWrite {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
-        if parts.extensions.get::<ExpectedToken>().is_some() && matches(parts, header_token(parts)) {
+        if by_token(parts)
+            || parts.extensions.get::<ExpectedToken>().is_some() && matches(parts, header_token(parts))
+        {
             Ok(GuardedWrite)
         } else {
             Err(ApiError(WebError::Csrf))

@@ -1,8 +1,10 @@
-//! What every request goes through before and after a feature handles it: the sign-in session, the
+//! What every request goes through before and after a feature handles it: the sign-in session (or API
+//! token, with its rate limit), the
 //! access each route declares, cookies, security headers, sign-in throttling, reading input, and
 //! turning errors into pages or JSON.
 
 pub mod access;
+pub mod bearer;
 pub mod client_address;
 pub mod cookies;
 pub mod error;
@@ -15,3 +17,4 @@ pub mod next_path;
 pub mod request_id;
 pub mod session;
 pub mod throttle;
+pub mod token_limit;

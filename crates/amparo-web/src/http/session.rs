@@ -1,6 +1,7 @@
 //! Sessions: a random token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored. Each
 //! session carries its own CSRF token, which every form post and API write must echo; the sign-in
-//! extractor leaves it in the request for [`crate::http::forgery`] to check.
+//! extractor leaves it in the request for [`crate::http::forgery`] to check. A request with an
+//! `Authorization` header is signed in by its API token instead ([`crate::http::bearer`]).
 
 use amparo_store::{SessionRecord, SessionStage, User};
 use axum::extract::FromRequestParts;
@@ -75,6 +76,8 @@ pub enum NotSignedIn {
         api: bool,
     },
     Failed(WebError),
+    /// An API token was refused (see [`crate::http::bearer`]): the answer is ready.
+    Refused(Response),
 }
 
 impl IntoResponse for NotSignedIn {
@@ -100,6 +103,7 @@ impl IntoResponse for NotSignedIn {
             NotSignedIn::Forbidden { api: true } => WebError::Forbidden.into_json(),
             NotSignedIn::Forbidden { api: false } => WebError::Forbidden.into_response(),
             NotSignedIn::Failed(e) => e.into_response(),
+            NotSignedIn::Refused(response) => response,
         }
     }
 }
@@ -118,6 +122,9 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = NotSignedIn;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if crate::http::bearer::presented(parts) {
+            return crate::http::bearer::signed_in(parts, state).await;
+        }
         let is_api = parts.uri.path().starts_with("/api/");
         let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
         let reject = |expired, ended| {

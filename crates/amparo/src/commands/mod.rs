@@ -26,6 +26,7 @@ pub mod notify;
 pub mod policy_file;
 pub mod progress;
 pub mod serve;
+pub mod token;
 pub mod triage;
 
 use std::path::PathBuf;

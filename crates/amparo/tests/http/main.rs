@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod api_tokens;
 mod audit_trail;
 mod authorization;
 mod case_closure;
@@ -16,6 +17,7 @@ mod case_forms;
 mod case_list;
 mod clinician_attestations;
 mod csv_export;
+mod curl_alone;
 mod feed_access;
 mod first_use_defects;
 mod guarded_writes;
