@@ -3,6 +3,7 @@
 //! turning errors into pages or JSON.
 
 pub mod access;
+pub mod answers;
 pub mod client_address;
 pub mod cookies;
 pub mod error;

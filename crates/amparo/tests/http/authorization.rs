@@ -38,6 +38,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
     BTreeMap::from([
         (("GET", "/health"), Anyone),
         (("GET", "/static/app.css"), Anyone),
+        (("GET", "/api/v1/openapi.json"), Anyone),
         (("GET", "/login"), Anyone),
         (("POST", "/login"), Anyone),
         (("GET", "/"), AnySignedIn),

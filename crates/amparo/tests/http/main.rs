@@ -26,6 +26,7 @@ mod kept_forms;
 mod late_deadlines;
 mod notes_contacts;
 mod notifications;
+mod openapi;
 mod outages;
 mod page_controls;
 mod password_forms;
