@@ -53,6 +53,25 @@ pub(crate) struct DuplicateAnswer {
     duplicates: Vec<DuplicateItem>,
 }
 
+/// A 409: the document may repeat existing cases, or its reference is taken (`field` names it).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub(crate) enum CreateConflict {
+    Duplicates(DuplicateAnswer),
+    ReferenceTaken(ReferenceTaken),
+}
+
+/// The 409 for a reference another case already has.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReferenceTaken {
+    /// Always `conflict`.
+    error: &'static str,
+    message: String,
+    /// Always `case.reference`.
+    field: &'static str,
+}
+
 /// The 400 for a body that is not JSON.
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({ "error": "syntax", "line": 1, "column": 2,
@@ -103,6 +122,15 @@ fn refused(error: CaseFileError) -> Response {
     }
 }
 
+/// The 400 for a body that is not UTF-8 text, at the first byte that is not.
+fn not_utf8(body: &[u8], valid_up_to: usize) -> Response {
+    let before = body.get(..valid_up_to).unwrap_or_default();
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = valid_up_to - before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1) + 1;
+    let message = format!("not valid JSON at line {line}, column {column}: not UTF-8 text");
+    (StatusCode::BAD_REQUEST, Json(SyntaxAnswer { error: "syntax", message, line, column })).into_response()
+}
+
 fn confirmed(params: &Params) -> Result<bool, WebError> {
     match params.get(CONFIRM_PARAMETER) {
         None | Some("false") => Ok(false),
@@ -116,9 +144,13 @@ pub async fn create_case(
     signed_in: SignedIn,
     Query(params): Query<Vec<(String, String)>>,
     _guard: GuardedWrite,
-    body: String,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let confirm = confirmed(&Params(params))?;
+    let body = match std::str::from_utf8(&body) {
+        Ok(text) => text,
+        Err(e) => return Ok(not_utf8(&body, e.valid_up_to())),
+    };
     let file = match CaseFile::parse(&body) {
         Ok((file, _warnings)) => file,
         Err(error) => return Ok(refused(error)),
@@ -133,7 +165,7 @@ pub async fn create_case(
             "{} existing case(s) may be the same family; send again with ?{CONFIRM_PARAMETER}=true to create it anyway",
             listed.len()
         );
-        let body = DuplicateAnswer { error: "duplicate", message, duplicates: listed };
+        let body = CreateConflict::Duplicates(DuplicateAnswer { error: "duplicate", message, duplicates: listed });
         return Ok((StatusCode::CONFLICT, Json(body)).into_response());
     }
     let reference = file.case.reference.to_string();
@@ -148,12 +180,11 @@ pub async fn create_case(
         Ok(Some(case)) => case,
         Ok(None) => return Err(WebError::NotFound("case".into()).into()),
         Err(WebError::Conflict(_)) => {
-            let body = ErrorAnswer {
+            let body = CreateConflict::ReferenceTaken(ReferenceTaken {
                 error: "conflict",
                 message: format!("a case with reference {reference} already exists"),
-                field: Some("case.reference".into()),
-                problem: None,
-            };
+                field: "case.reference",
+            });
             return Ok((StatusCode::CONFLICT, Json(body)).into_response());
         }
         Err(other) => return Err(other.into()),

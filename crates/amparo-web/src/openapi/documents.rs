@@ -67,3 +67,18 @@ impl ToSchema for DocumentAnswer {
         Cow::Borrowed("OpenApiDocument")
     }
 }
+
+/// A string that is one of `values`.
+fn one_of(values: impl IntoIterator<Item = &'static str>) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values))
+}
+
+/// The kinds of note (`type` of a note), from the domain's list.
+pub fn note_kinds() -> ObjectBuilder {
+    one_of(amparo_domain::notes::NoteKind::ALL.map(|kind| kind.as_str()))
+}
+
+/// The reasons for closing a case, from the domain's list.
+pub fn close_reasons() -> ObjectBuilder {
+    one_of(amparo_domain::CloseReason::ALL.map(|reason| reason.as_str()))
+}

@@ -17,7 +17,7 @@ use utoipa::openapi::path::Paths;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder};
 
-pub use documents::{CaseDocument, DocumentAnswer};
+pub use documents::{CaseDocument, DocumentAnswer, close_reasons, note_kinds};
 
 use crate::http::access::{Access, Routes};
 

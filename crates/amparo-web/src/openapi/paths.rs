@@ -12,7 +12,7 @@ use crate::cases::activity::contacts_api::{ContactsAnswer, ContactsRequest};
 use crate::cases::activity::notes_api::{NoteAnswer, NoteRequest, NotesAnswer, PinRequest};
 use crate::cases::api::{AnswerableAnswer, AppendRequest, CaseAnswer, CaseListAnswer};
 use crate::cases::closure::api::{CloseBody, ReopenBody};
-use crate::cases::create::{DuplicateAnswer, SyntaxAnswer};
+use crate::cases::create::{CreateConflict, SyntaxAnswer};
 use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody, VoidBody};
 use crate::http::answers::{ErrorAnswer, VersionAnswer};
 use crate::notifications::in_app::{NoticesAnswer, UnreadAnswer};
@@ -103,7 +103,7 @@ fn cases() -> Vec<Op> {
     .body::<CaseDocument>()
     .answers::<CaseAnswer>(201, "Created; its address is in `Location`")
     .refuses_with::<SyntaxAnswer>(400, "Not valid JSON")
-    .refuses_with::<DuplicateAnswer>(409, "Existing cases may be the same family, or the reference is taken")
+    .refuses_with::<CreateConflict>(409, "Existing cases may be the same family, or the reference is taken")
     .refuses_with::<ErrorAnswer>(413, "The document is too large")
     .refuses(&[422]);
     let close = Op::new("POST", "/api/v1/cases/{id}/close", "closeCase", "cases", "Closes a case")

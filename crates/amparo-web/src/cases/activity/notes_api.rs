@@ -29,9 +29,8 @@ pub(crate) struct NotesAnswer {
     "pinned": false, "text": "Called the family about the hearing." }))]
 pub(crate) struct NoteAnswer {
     id: u32,
-    /// `call`, `meeting`, `email` or `message`.
     #[serde(rename = "type")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::openapi::note_kinds)]
     kind: NoteKind,
     #[schema(value_type = String, format = DateTime)]
     at: DateTime<Utc>,
@@ -69,9 +68,8 @@ pub async fn list_notes(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({ "type": "call", "text": "Called the family about the hearing.", "event": "e3" }))]
 pub struct NoteRequest {
-    /// `call`, `meeting`, `email` or `message`.
     #[serde(rename = "type")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::openapi::note_kinds)]
     kind: NoteKind,
     text: String,
     #[serde(default)]

@@ -24,7 +24,7 @@ pub struct CloseBody {
     version: i64,
     /// `other_status`, `moved`, `withdrew`, `no_longer_represented`, `deceased` or `other` (which
     /// needs a `note`).
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::openapi::close_reasons)]
     reason: CloseReason,
     /// At most 4,000 characters.
     #[serde(default)]
