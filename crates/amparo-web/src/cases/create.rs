@@ -151,7 +151,7 @@ pub async fn create_case(
         Ok(text) => text,
         Err(e) => return Ok(not_utf8(&body, e.valid_up_to())),
     };
-    let file = match CaseFile::parse(&body) {
+    let file = match CaseFile::parse(body) {
         Ok((file, _warnings)) => file,
         Err(error) => return Ok(refused(error)),
     };
@@ -165,7 +165,8 @@ pub async fn create_case(
             "{} existing case(s) may be the same family; send again with ?{CONFIRM_PARAMETER}=true to create it anyway",
             listed.len()
         );
-        let body = CreateConflict::Duplicates(DuplicateAnswer { error: "duplicate", message, duplicates: listed });
+        let body =
+            CreateConflict::Duplicates(DuplicateAnswer { error: "duplicate", message, duplicates: listed });
         return Ok((StatusCode::CONFLICT, Json(body)).into_response());
     }
     let reference = file.case.reference.to_string();

@@ -11,6 +11,7 @@ use crate::audit::export::AuditAnswer;
 use crate::cases::activity::contacts_api::{ContactsAnswer, ContactsRequest};
 use crate::cases::activity::notes_api::{NoteAnswer, NoteRequest, NotesAnswer, PinRequest};
 use crate::cases::api::{AnswerableAnswer, AppendRequest, CaseAnswer, CaseListAnswer};
+use crate::cases::calendar::api::MonthAnswer;
 use crate::cases::closure::api::{CloseBody, ReopenBody};
 use crate::cases::create::{CreateConflict, SyntaxAnswer};
 use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody, VoidBody};
@@ -106,6 +107,16 @@ fn cases() -> Vec<Op> {
     .refuses_with::<CreateConflict>(409, "Existing cases may be the same family, or the reference is taken")
     .refuses_with::<ErrorAnswer>(413, "The document is too large")
     .refuses(&[422]);
+    let calendar = Op::new(
+        "GET",
+        "/api/v1/calendar",
+        "calendar",
+        "cases",
+        "A month of deadlines, as the calendar shows it",
+    )
+    .query("month", text().pattern(Some("^[0-9]{4}-[0-9]{2}$")), "`YYYY-MM`; this month by default")
+    .answers::<MonthAnswer>(200, "The month's deadlines on the cases the reader may see")
+    .refuses(&[422]);
     let close = Op::new("POST", "/api/v1/cases/{id}/close", "closeCase", "cases", "Closes a case")
         .body::<CloseBody>()
         .answers::<VersionAnswer>(200, "Closed; the case's new version")
@@ -114,7 +125,7 @@ fn cases() -> Vec<Op> {
         .body::<ReopenBody>()
         .answers::<VersionAnswer>(200, "Reopened; the case's new version")
         .refuses(&[404, 409, 422]);
-    vec![list, get, answerable, append, create, close, reopen]
+    vec![list, get, answerable, append, create, calendar, close, reopen]
 }
 
 fn case_edits() -> Vec<Op> {
