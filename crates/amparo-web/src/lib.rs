@@ -11,6 +11,7 @@ mod export;
 mod http;
 mod metrics;
 mod notifications;
+mod openapi;
 mod settings;
 mod sharing;
 mod triage;
@@ -131,6 +132,12 @@ fn routes() -> Routes {
         .merge(notifications::routes())
         .merge(audit::routes())
         .merge(export::routes())
+        .merge(openapi::routes())
+}
+
+/// The OpenAPI document of the JSON API, as `/api/v1/openapi.json` serves it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    openapi::document()
 }
 
 /// Every route of the application and the access it declares, for the authorisation test.

@@ -22,6 +22,15 @@ use crate::http::session::{SignedIn, token_hash};
 /// How long a reset link works.
 const LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
 
+/// A one-time link for the person to set a new password, and when it expires.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct ResetLinkAnswer {
+    /// Site-relative: `/reset/{token}`.
+    link: String,
+    #[schema(value_type = String, format = DateTime)]
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
 pub async fn issue(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -39,8 +48,7 @@ pub async fn issue(
         .with_store(move |store| store.issue_password_reset(&org, &user, &hash, Some(&by), now, expires_at))
         .await?;
     tracing::info!(by = %signed_in.user.id, "password reset link issued");
-    Ok(Json(serde_json::json!({ "link": format!("/reset/{token}"), "expires_at": expires_at }))
-        .into_response())
+    Ok(Json(ResetLinkAnswer { link: format!("/reset/{token}"), expires_at }).into_response())
 }
 
 fn invalid_link() -> WebError {

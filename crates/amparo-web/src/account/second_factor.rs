@@ -450,6 +450,12 @@ pub async fn remove(
 
 /// An administrator removes someone's factor (a lost phone): their sessions end, and if a factor is
 /// required of them they set up a new one at their next sign-in.
+/// Whether the person had a second factor that was removed.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct SecondFactorResetAnswer {
+    removed: bool,
+}
+
 pub async fn reset(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -461,5 +467,5 @@ pub async fn reset(
     let removed =
         state.with_store(move |store| store.remove_second_factor(&org, &user, Some(&by), now)).await?;
     tracing::info!(by = %signed_in.user.id, removed, "second factor reset");
-    Ok(axum::Json(serde_json::json!({ "removed": removed })).into_response())
+    Ok(axum::Json(SecondFactorResetAnswer { removed }).into_response())
 }

@@ -3,14 +3,23 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::http::error::ApiError;
 use crate::http::session::SignedIn;
 
+/// The organisation's audit trail, oldest first.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AuditAnswer {
+    #[schema(value_type = Vec<Object>)]
+    entries: Vec<amparo_store::AuditRecord>,
+}
+
 /// The organisation's audit trail, oldest first, for admins to keep or inspect elsewhere.
 pub async fn audit_export(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
     let org = signed_in.user.org_id.clone();
     let entries = state.with_store(move |store| store.audit_log(Some(&org))).await?;
-    Ok(Json(serde_json::json!({ "entries": entries })).into_response())
+    Ok(Json(AuditAnswer { entries }).into_response())
 }

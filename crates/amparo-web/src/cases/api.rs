@@ -10,16 +10,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::cases::list::params;
+use crate::http::answers::VersionAnswer;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedJson;
 use crate::http::input::Params;
 use crate::http::session::SignedIn;
 
-#[derive(Serialize)]
-struct CaseListItem {
+/// One case of the list.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CaseListItem {
     id: String,
     reference: String,
     program: &'static str,
@@ -29,9 +32,29 @@ struct CaseListItem {
     critical_care: bool,
     status: &'static str,
     triage_score: i64,
+    /// The next deadline's date (`YYYY-MM-DD`), if the case has one.
     next_due: Option<String>,
     next_kind: Option<String>,
     closed: bool,
+}
+
+/// A page of the case list: `total` matching cases, `cases` from `offset`, at most `limit` of them.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CaseListAnswer {
+    total: i64,
+    offset: i64,
+    limit: i64,
+    cases: Vec<CaseListItem>,
+}
+
+/// One case: its id, version (send it with the next write) and its `amparo.case/1` document.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CaseAnswer {
+    id: String,
+    version: i64,
+    /// The case as an `amparo.case/1` document (`docs/case-file.md`).
+    #[schema(value_type = Object)]
+    file: serde_json::Value,
 }
 
 /// `GET /api/v1/cases`: the parameters of the case list page (see `list_params`), paged by `offset`
@@ -77,14 +100,13 @@ pub async fn list_cases(
             closed: c.closed,
         })
         .collect();
-    let body = serde_json::json!({ "total": page.total, "offset": offset, "limit": limit, "cases": cases });
-    Ok(Json(body).into_response())
+    Ok(Json(CaseListAnswer { total: page.total, offset, limit, cases }).into_response())
 }
 
-pub(crate) fn case_json(case: &StoredCase) -> Result<serde_json::Value, WebError> {
+pub(crate) fn case_json(case: &StoredCase) -> Result<CaseAnswer, WebError> {
     let file: serde_json::Value =
         serde_json::from_str(&case.file.to_json()).map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(serde_json::json!({ "id": case.id, "version": case.version, "file": file }))
+    Ok(CaseAnswer { id: case.id.0.clone(), version: case.version, file })
 }
 
 pub async fn get_case(
@@ -105,10 +127,15 @@ pub async fn get_case(
     Ok(Json(case_json(&case)?).into_response())
 }
 
-#[derive(Deserialize)]
+/// An event to record on the case's timeline, at the case version it was based on.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "expected_version": 3, "event": {
+    "type": "termination_notice", "on": "2026-03-01", "served_by": "personal", "depart_by": "2026-03-08" } }))]
 pub struct AppendRequest {
     expected_version: i64,
+    /// The event, as in the `events` of an `amparo.case/1` document.
+    #[schema(value_type = Object)]
     #[serde(deserialize_with = "amparo_domain::objects::object")]
     event: RawEvent,
 }
@@ -129,17 +156,25 @@ pub async fn append_event(
             crate::cases::actions::record_event(store, &user, &case, request.expected_version, &event, now)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "version": version }))).into_response())
+    Ok((StatusCode::CREATED, Json(VersionAnswer { version })).into_response())
 }
 
-#[derive(Serialize)]
-struct AnswerableNotice {
+/// An open notice an answer may name in its `answers` field.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AnswerableNotice {
     id: String,
     #[serde(rename = "type")]
     event_type: &'static str,
     on: String,
     /// `null` when the notice concerns everyone on the case.
     persons: Option<Vec<String>>,
+}
+
+/// The open notices an answer of `answer_type` may name.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AnswerableAnswer {
+    answer_type: String,
+    notices: Vec<AnswerableNotice>,
 }
 
 /// `GET /api/v1/cases/{id}/answerable?type=rfe_answered`: the open notices an answer of that type
@@ -184,5 +219,5 @@ pub async fn answerable_notices(
     } else {
         Vec::new()
     };
-    Ok(Json(serde_json::json!({ "answer_type": answer_type, "notices": notices })).into_response())
+    Ok(Json(AnswerableAnswer { answer_type, notices }).into_response())
 }

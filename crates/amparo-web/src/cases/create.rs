@@ -14,8 +14,10 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::http::answers::ErrorAnswer;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedWrite;
 use crate::http::input::Params;
@@ -24,19 +26,62 @@ use crate::http::session::SignedIn;
 /// The query parameter confirming that the duplicates found were seen and the case is wanted anyway.
 const CONFIRM_PARAMETER: &str = "confirm_duplicate";
 
-#[derive(Serialize)]
-struct DuplicateItem {
+/// An existing case that may be the same family.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DuplicateItem {
     id: String,
     reference: String,
     closed: bool,
     reasons: Vec<DuplicateReasonItem>,
 }
 
-#[derive(Serialize)]
-struct DuplicateReasonItem {
+/// Why a case may be the same family.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DuplicateReasonItem {
+    /// `same_a_number` or `same_name_and_birth_date`.
     reason: &'static str,
     /// The person of the new document it concerns, as named there.
     person: String,
+}
+
+/// The 409 for a document that may repeat existing cases.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DuplicateAnswer {
+    /// Always `duplicate`.
+    error: &'static str,
+    message: String,
+    duplicates: Vec<DuplicateItem>,
+}
+
+/// A 409: the document may repeat existing cases, or its reference is taken (`field` names it).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub(crate) enum CreateConflict {
+    Duplicates(DuplicateAnswer),
+    ReferenceTaken(ReferenceTaken),
+}
+
+/// The 409 for a reference another case already has.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReferenceTaken {
+    /// Always `conflict`.
+    error: &'static str,
+    message: String,
+    /// Always `case.reference`.
+    field: &'static str,
+}
+
+/// The 400 for a body that is not JSON.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({ "error": "syntax", "line": 1, "column": 2,
+    "message": "not valid JSON at line 1, column 2: expected value" }))]
+pub(crate) struct SyntaxAnswer {
+    /// Always `syntax`.
+    error: &'static str,
+    message: String,
+    line: usize,
+    column: usize,
 }
 
 fn duplicate_item(found: &PossibleDuplicate) -> DuplicateItem {
@@ -63,22 +108,27 @@ fn duplicate_item(found: &PossibleDuplicate) -> DuplicateItem {
 fn refused(error: CaseFileError) -> Response {
     match error {
         CaseFileError::Syntax { line, column, message } => {
-            let body = serde_json::json!({
-                "error": "syntax",
-                "message": format!("not valid JSON at line {line}, column {column}: {message}"),
-                "line": line,
-                "column": column,
-            });
+            let message = format!("not valid JSON at line {line}, column {column}: {message}");
+            let body = SyntaxAnswer { error: "syntax", message, line, column };
             (StatusCode::BAD_REQUEST, Json(body)).into_response()
         }
         e @ CaseFileError::TooLarge { .. } => {
-            let body = serde_json::json!({ "error": "too_large", "message": e.to_string() });
+            let body = ErrorAnswer { error: "too_large", message: e.to_string(), field: None, problem: None };
             (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
         }
         CaseFileError::Field { path, problem, message } => {
             ApiError(WebError::Field { path, problem, message }).into_response()
         }
     }
+}
+
+/// The 400 for a body that is not UTF-8 text, at the first byte that is not.
+fn not_utf8(body: &[u8], valid_up_to: usize) -> Response {
+    let before = body.get(..valid_up_to).unwrap_or_default();
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = valid_up_to - before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1) + 1;
+    let message = format!("not valid JSON at line {line}, column {column}: not UTF-8 text");
+    (StatusCode::BAD_REQUEST, Json(SyntaxAnswer { error: "syntax", message, line, column })).into_response()
 }
 
 fn confirmed(params: &Params) -> Result<bool, WebError> {
@@ -94,10 +144,14 @@ pub async fn create_case(
     signed_in: SignedIn,
     Query(params): Query<Vec<(String, String)>>,
     _guard: GuardedWrite,
-    body: String,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let confirm = confirmed(&Params(params))?;
-    let file = match CaseFile::parse(&body) {
+    let body = match std::str::from_utf8(&body) {
+        Ok(text) => text,
+        Err(e) => return Ok(not_utf8(&body, e.valid_up_to())),
+    };
+    let file = match CaseFile::parse(body) {
         Ok((file, _warnings)) => file,
         Err(error) => return Ok(refused(error)),
     };
@@ -107,14 +161,12 @@ pub async fn create_case(
     let found = state.with_store(move |store| store.possible_duplicates_as(&actor, &checking, now)).await?;
     if !found.is_empty() && !confirm {
         let listed: Vec<DuplicateItem> = found.iter().map(duplicate_item).collect();
-        let body = serde_json::json!({
-            "error": "duplicate",
-            "message": format!(
-                "{} existing case(s) may be the same family; send again with ?{CONFIRM_PARAMETER}=true to create it anyway",
-                listed.len()
-            ),
-            "duplicates": listed,
-        });
+        let message = format!(
+            "{} existing case(s) may be the same family; send again with ?{CONFIRM_PARAMETER}=true to create it anyway",
+            listed.len()
+        );
+        let body =
+            CreateConflict::Duplicates(DuplicateAnswer { error: "duplicate", message, duplicates: listed });
         return Ok((StatusCode::CONFLICT, Json(body)).into_response());
     }
     let reference = file.case.reference.to_string();
@@ -129,10 +181,10 @@ pub async fn create_case(
         Ok(Some(case)) => case,
         Ok(None) => return Err(WebError::NotFound("case".into()).into()),
         Err(WebError::Conflict(_)) => {
-            let body = serde_json::json!({
-                "error": "conflict",
-                "message": format!("a case with reference {reference} already exists"),
-                "field": "case.reference",
+            let body = CreateConflict::ReferenceTaken(ReferenceTaken {
+                error: "conflict",
+                message: format!("a case with reference {reference} already exists"),
+                field: "case.reference",
             });
             return Ok((StatusCode::CONFLICT, Json(body)).into_response());
         }

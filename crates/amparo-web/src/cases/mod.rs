@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/cases/{id}/events", Needs(RecordAttestations), post(events::record_event))
         .add("GET", "/cases/{id}/print", Needs(ViewCases), get(page::case_print))
         .add("GET", "/calendar", Needs(ViewCases), get(calendar::calendar))
+        .add("GET", "/api/v1/calendar", Needs(ViewCases), get(calendar::api::month))
         .add("GET", "/cases/{id}/letter", Needs(ViewCases), get(letter::page))
         .add("GET", "/static/letter.css", Public, get(letter::stylesheet))
         .add("GET", "/api/v1/cases", Needs(ViewCases), get(api::list_cases))

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::http::answers::ErrorAnswer;
 use crate::ui::i18n::Lang;
 use amparo_domain::{CaseFileError, Language, Problem};
 
@@ -133,12 +134,12 @@ impl WebError {
             WebError::Unavailable(_) => "unavailable",
             WebError::Internal(_) => "internal",
         };
-        let mut body = serde_json::json!({ "error": code, "message": self.public_message() });
         // Clients that word errors themselves get the field and the kind of problem as data.
-        if let (WebError::Field { path, problem, .. }, Some(object)) = (&self, body.as_object_mut()) {
-            object.insert("field".into(), path.clone().into());
-            object.insert("problem".into(), problem.code().into());
-        }
+        let (field, problem) = match &self {
+            WebError::Field { path, problem, .. } => (Some(path.clone()), Some(problem.code())),
+            _ => (None, None),
+        };
+        let body = ErrorAnswer { error: code, message: self.public_message(), field, problem };
         (status, Json(body)).into_response()
     }
 }
@@ -263,7 +264,8 @@ impl ShownError {
             (_, Some(detail)) => detail,
             (message, None) => message,
         };
-        (status, Json(serde_json::json!({ "error": self.code(), "message": message }))).into_response()
+        let body = ErrorAnswer { error: self.code(), message, field: None, problem: None };
+        (status, Json(body)).into_response()
     }
 }
 

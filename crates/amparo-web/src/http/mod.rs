@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod bearer;
+pub mod answers;
 pub mod client_address;
 pub mod cookies;
 pub mod error;

@@ -36,7 +36,7 @@ pub fn texts() -> Result<&'static Texts, WebError> {
 }
 
 /// A notice as its reader sees it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct NoticeView {
     pub id: String,
     pub kind: &'static str,
@@ -142,18 +142,29 @@ pub async fn mark_all_read(
     Ok(Redirect::to("/notifications").into_response())
 }
 
+/// The reader's latest notices and how many are unread.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct NoticesAnswer {
+    unread: i64,
+    /// Whether notices are also emailed.
+    email_configured: bool,
+    items: Vec<NoticeView>,
+}
+
+/// How many notices are still unread.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct UnreadAnswer {
+    unread: i64,
+}
+
 pub async fn api_list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
     let texts = texts()?;
     let (org, user) = (signed_in.user.org_id.clone(), signed_in.user.id.clone());
     let page = state.with_store(move |store| store.notifications(&org, &user, PAGE_SIZE)).await?;
     let items: Vec<NoticeView> =
         page.items.into_iter().map(|n| notice_view(texts, (&signed_in.user, signed_in.zone), n)).collect();
-    Ok(Json(serde_json::json!({
-        "unread": page.unread,
-        "email_configured": state.notifications.email_configured,
-        "items": items,
-    }))
-    .into_response())
+    let email_configured = state.notifications.email_configured;
+    Ok(Json(NoticesAnswer { unread: page.unread, email_configured, items }).into_response())
 }
 
 pub async fn api_mark_read(
@@ -169,5 +180,5 @@ pub async fn api_mark_read(
             Ok(store.notifications(&user.org_id, &user.id, 1)?.unread)
         })
         .await?;
-    Ok(Json(serde_json::json!({ "unread": unread })).into_response())
+    Ok(Json(UnreadAnswer { unread }).into_response())
 }

@@ -6,18 +6,30 @@ use amparo_store::{CaseId, UserId};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedJson;
 use crate::http::session::SignedIn;
 
-#[derive(Deserialize)]
+/// Shares a case with a clinician of the organisation, or stops sharing it.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "clinician": "0190b6a8-0000-7000-8000-000000000001", "shared": true }))]
 pub struct ShareRequest {
+    /// The clinician's staff id.
+    #[schema(value_type = String)]
     clinician: UserId,
     shared: bool,
+}
+
+/// The clinicians a case is shared with, by staff id.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SharesAnswer {
+    #[schema(value_type = Vec<String>)]
+    shared_with: Vec<UserId>,
 }
 
 pub async fn set_shared(
@@ -42,7 +54,7 @@ pub async fn set_shared(
             store.case_shares(&user.org_id, &case)
         })
         .await?;
-    Ok(Json(serde_json::json!({ "shared_with": shares })).into_response())
+    Ok(Json(SharesAnswer { shared_with: shares }).into_response())
 }
 
 pub async fn shares(
@@ -61,5 +73,5 @@ pub async fn shares(
         })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
-    Ok(Json(serde_json::json!({ "shared_with": shares })).into_response())
+    Ok(Json(SharesAnswer { shared_with: shares }).into_response())
 }

@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
@@ -36,6 +37,65 @@ fn task_json(task: Task, now: DateTime<Utc>) -> TaskJson {
     TaskJson { overdue: task.done_at.is_none() && task.due_at <= now, task }
 }
 
+/// A page of the triage board: open cases, most urgent first, with the reasons.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct BoardAnswer {
+    total: i64,
+    #[schema(value_type = Vec<Object>)]
+    entries: Vec<amparo_store::BoardEntry>,
+}
+
+/// A case's escalations with their checklists (each task with `overdue`).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct EscalationsAnswer {
+    #[schema(value_type = Vec<Object>)]
+    escalations: Vec<serde_json::Value>,
+}
+
+/// Tasks, each with whether it is overdue.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TasksAnswer {
+    #[schema(value_type = Vec<Object>)]
+    tasks: Vec<TaskJson>,
+}
+
+/// A completed task, and whether its escalation closed with it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CompletedAnswer {
+    #[schema(value_type = Object)]
+    task: TaskJson,
+    escalation_closed: bool,
+}
+
+/// A task as it stands after a change.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TaskAnswer {
+    #[schema(value_type = Object)]
+    task: TaskJson,
+}
+
+/// A case's assignments after a change.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AssignmentsAnswer {
+    #[schema(value_type = Vec<Object>)]
+    assignments: Vec<amparo_store::Assignment>,
+}
+
+/// The cases a programme-wide review would open a task on.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReviewPreviewAnswer {
+    selected: usize,
+    #[schema(value_type = Vec<Object>)]
+    cases: Vec<amparo_store::SelectedCase>,
+}
+
+/// How many cases a review selected and how many tasks it opened.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReviewAnswer {
+    selected: usize,
+    created: usize,
+}
+
 pub async fn board(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -49,7 +109,7 @@ pub async fn board(
     filter.limit = params.int("limit", 1, 500)?.unwrap_or(50);
     let org = signed_in.user.org_id.clone();
     let page = state.with_store(move |store| store.board(&org, &filter)).await?;
-    Ok(Json(serde_json::json!({ "total": page.total, "entries": page.entries })).into_response())
+    Ok(Json(BoardAnswer { total: page.total, entries: page.entries }).into_response())
 }
 
 pub async fn case_escalations(
@@ -89,7 +149,7 @@ pub async fn case_escalations(
             Ok(value)
         })
         .collect::<Result<_, WebError>>()?;
-    Ok(Json(serde_json::json!({ "escalations": escalations })).into_response())
+    Ok(Json(EscalationsAnswer { escalations }).into_response())
 }
 
 pub async fn my_tasks(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
@@ -98,10 +158,11 @@ pub async fn my_tasks(State(state): State<AppState>, signed_in: SignedIn) -> Res
     let now = state.clock.now();
     let tasks = state.with_store(move |store| store.open_tasks(&org, &me)).await?;
     let tasks: Vec<TaskJson> = tasks.into_iter().map(|t| task_json(t, now)).collect();
-    Ok(Json(serde_json::json!({ "tasks": tasks })).into_response())
+    Ok(Json(TasksAnswer { tasks }).into_response())
 }
 
-#[derive(Deserialize)]
+/// Completes a task, with an optional note.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
     #[serde(default)]
@@ -130,13 +191,15 @@ pub async fn complete_task(
         })
         .await?;
     tracing::info!(task = %task.id, case = %task.case_id, "task completed");
-    Ok(Json(serde_json::json!({ "task": task_json(task, now), "escalation_closed": escalation_closed }))
-        .into_response())
+    Ok(Json(CompletedAnswer { task: task_json(task, now), escalation_closed }).into_response())
 }
 
-#[derive(Deserialize)]
+/// Hands a task to another staff member.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReassignRequest {
+    /// The staff member's id.
+    #[schema(value_type = String)]
     owner: UserId,
 }
 
@@ -152,7 +215,7 @@ pub async fn reassign_task(
         .with_store(move |store| actions::reassign_task(store, &user, &TaskId(id), &request.owner, now))
         .await?;
     tracing::info!(task = %task.id, "task reassigned");
-    Ok(Json(serde_json::json!({ "task": task_json(task, now) })).into_response())
+    Ok(Json(TaskAnswer { task: task_json(task, now) }).into_response())
 }
 
 /// `user` must be given: a user id to assign, or `null` to clear the role.
@@ -160,11 +223,16 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<UserId>,
     Option::<UserId>::deserialize(deserializer)
 }
 
-#[derive(Deserialize)]
+/// Assigns a staff member to a case in a role, or clears the role (`"user": null`).
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "role": "attorney", "user": "0190b6a8-0000-7000-8000-000000000001" }))]
 pub struct AssignRequest {
+    /// The assignment role (`attorney`, `advocate` or `clinician`).
     role: String,
+    /// A staff member's id, or `null` to clear the role.
     #[serde(deserialize_with = "present")]
+    #[schema(value_type = Option<String>, required = true)]
     user: Option<UserId>,
 }
 
@@ -186,7 +254,7 @@ pub async fn assign(
         })
         .await?;
     tracing::info!(case = %logged, role = role.as_str(), "assignment changed");
-    Ok(Json(serde_json::json!({ "assignments": assignments })).into_response())
+    Ok(Json(AssignmentsAnswer { assignments }).into_response())
 }
 
 pub async fn review_preview(
@@ -199,13 +267,16 @@ pub async fn review_preview(
     let selection = input::selection(&params)?;
     let org = signed_in.user.org_id.clone();
     let cases = state.with_store(move |store| store.select_cases(&org, &selection)).await?;
-    Ok(Json(serde_json::json!({ "selected": cases.len(), "cases": cases })).into_response())
+    Ok(Json(ReviewPreviewAnswer { selected: cases.len(), cases }).into_response())
 }
 
-#[derive(Deserialize)]
+/// Opens a review task on every case the selection picks.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
+    /// `{"program"?, "class_of_admission"?, "citizenship"?, "parole_ends_before"?}`.
     #[serde(deserialize_with = "amparo_domain::objects::object")]
+    #[schema(value_type = Object)]
     selection: CaseSelection,
     key: String,
     title_en: String,
@@ -234,5 +305,5 @@ pub async fn open_reviews(
     let outcome =
         state.with_store(move |store| actions::open_reviews(store, &user, &selection, &review, now)).await?;
     tracing::info!(selected = outcome.selected, created = outcome.created, "programme review opened");
-    Ok(Json(outcome).into_response())
+    Ok(Json(ReviewAnswer { selected: outcome.selected, created: outcome.created }).into_response())
 }

@@ -8,6 +8,7 @@ use amparo_store::testing::TestDatabase;
 amparo_store::on_both_backends!(
     recording_events_from_the_case_page,
     the_calendar_shows_a_month_of_deadlines,
+    the_calendar_api_lists_the_same_month,
     settings_are_for_administrators,
     the_print_view_is_one_clean_page,
     the_dashboard_counts_open_cases_up_to_a_thousand,
@@ -118,6 +119,35 @@ fn settings_are_for_administrators(db: &TestDatabase) {
     assert!(
         app.get(&format!("/cases/{id}"), &admin).body.contains("March 4, 2026</strong> — File re-parole by")
     );
+}
+
+fn the_calendar_api_lists_the_same_month(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let july = app.get("/api/v1/calendar?month=2026-07", &session);
+    assert_eq!(july.status, 200, "{}", july.body);
+    let july = july.json();
+    assert_eq!(july["month"], "2026-07");
+    let deadlines = july["deadlines"].as_array().unwrap();
+    // The family's parole ends on the day the page shows, once per person, with its rule and why.
+    let parole_ends: Vec<_> =
+        deadlines.iter().filter(|d| d["reference"] == "A-1" && d["due"] == "2026-07-02").collect();
+    assert!(!parole_ends.is_empty(), "{july}");
+    for deadline in &parole_ends {
+        for field in ["case_id", "kind", "rule", "basis", "citation", "why"] {
+            assert!(deadline[field].as_str().is_some_and(|v| !v.is_empty()), "{field}: {deadline}");
+        }
+        assert!(deadline["overdue"].is_boolean(), "{deadline}");
+    }
+    assert!(deadlines.iter().all(|d| d["due"].as_str().unwrap().starts_with("2026-07-")), "{july}");
+    // Another organisation sees none of them; a bad month or parameter is refused naming it.
+    let (bo, _) = app.sign_in("bo@b.example.org", PASSWORD);
+    let other = app.get("/api/v1/calendar?month=2026-07", &bo).json();
+    assert!(other["deadlines"].as_array().unwrap().iter().all(|d| d["reference"] != "A-1"), "{other}");
+    let bad = app.get("/api/v1/calendar?month=2026-13", &session);
+    assert_eq!((bad.status, bad.json()["field"].clone()), (422, serde_json::json!("month")), "{}", bad.body);
+    let unknown = app.get("/api/v1/calendar?mont=2026-07", &session);
+    assert_eq!((unknown.status, unknown.json()["field"].clone()), (422, serde_json::json!("mont")));
 }
 
 fn the_calendar_shows_a_month_of_deadlines(db: &TestDatabase) {

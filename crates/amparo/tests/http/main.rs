@@ -29,6 +29,7 @@ mod late_deadlines;
 mod notes_contacts;
 mod notifications;
 mod observability;
+mod openapi;
 mod outages;
 mod page_controls;
 mod password_forms;

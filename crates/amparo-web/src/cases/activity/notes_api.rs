@@ -8,25 +8,45 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedJson;
 use crate::http::session::SignedIn;
 
+/// A case's notes, pinned first, then newest first.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct NotesAnswer {
+    notes: Vec<NoteAnswer>,
+}
+
+/// A note of a case (`at` is when it was written; `event`, the timeline event it is about).
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({ "id": 1, "type": "call", "at": "2026-03-01T15:00:00Z", "author": "Ana Example",
+    "pinned": false, "text": "Called the family about the hearing." }))]
+pub(crate) struct NoteAnswer {
+    id: u32,
+    #[serde(rename = "type")]
+    #[schema(schema_with = crate::openapi::note_kinds)]
+    kind: NoteKind,
+    #[schema(value_type = String, format = DateTime)]
+    at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<String>,
+    pinned: bool,
+    text: String,
+}
+
 /// A note as the API answers it: the reader who does not see the timeline is not told which event it
 /// is about.
-fn note_json(note: CaseNote, sees_timeline: bool) -> serde_json::Value {
-    let CaseNote { event, .. } = &note;
-    let event = event.clone().filter(|_| sees_timeline);
-    let mut value = serde_json::to_value(CaseNote { event, ..note }).unwrap_or_default();
-    if let Some(object) = value.as_object_mut() {
-        // Always present, so a client reads `false` rather than a missing field.
-        let pinned = object.get("pinned").cloned().unwrap_or(serde_json::Value::Bool(false));
-        object.insert("pinned".into(), pinned);
-    }
-    value
+fn note_json(note: CaseNote, sees_timeline: bool) -> NoteAnswer {
+    let CaseNote { id, kind, at, author, event, pinned, text } = note;
+    NoteAnswer { id, kind, at, author, event: event.filter(|_| sees_timeline), pinned, text }
 }
 
 pub async fn list_notes(
@@ -39,14 +59,17 @@ pub async fn list_notes(
     let notes =
         state.with_store(move |store| super::actions::read_notes(store, &user, &CaseId(id), now)).await?;
     let sees = crate::cases::visibility::sees_timeline(&signed_in.user);
-    let notes: Vec<serde_json::Value> = notes.into_iter().map(|n| note_json(n, sees)).collect();
-    Ok(Json(serde_json::json!({ "notes": notes })).into_response())
+    let notes: Vec<NoteAnswer> = notes.into_iter().map(|n| note_json(n, sees)).collect();
+    Ok(Json(NotesAnswer { notes }).into_response())
 }
 
-#[derive(Deserialize)]
+/// A note to write on a case.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "type": "call", "text": "Called the family about the hearing.", "event": "e3" }))]
 pub struct NoteRequest {
     #[serde(rename = "type")]
+    #[schema(schema_with = crate::openapi::note_kinds)]
     kind: NoteKind,
     text: String,
     #[serde(default)]
@@ -70,7 +93,8 @@ pub async fn add_note(
     Ok((StatusCode::CREATED, Json(note_json(written, sees))).into_response())
 }
 
-#[derive(Deserialize)]
+/// Pins or unpins a note.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PinRequest {
     pinned: bool,

@@ -1,6 +1,7 @@
 //! The calendar: a month of deadlines across the organisation's cases (`/calendar?month=2026-11`),
 //! as a table of weeks, overdue ones marked, with links to the month before and after.
 
+pub mod api;
 pub mod views;
 
 use amparo_domain::Date;
@@ -29,7 +30,7 @@ pub(crate) fn parse_month(text: &str) -> Option<Date> {
     Date::from_ymd(year.parse().ok()?, month.parse().ok()?, 1)
 }
 
-fn month_param(first: Date) -> String {
+pub(crate) fn month_param(first: Date) -> String {
     format!("{:04}-{:02}", first.year(), first.month())
 }
 
@@ -51,6 +52,21 @@ pub(crate) fn is_overdue(deadline: &amparo_store::DueDeadline, today: Date) -> b
     deadline.due < today && !deadline.advisory
 }
 
+/// The deadlines due in `window` on the cases `user` may see, each *why* in `language`: what the
+/// calendar page and its API list.
+pub(crate) fn window_deadlines(
+    store: &amparo_store::Store,
+    user: &amparo_store::User,
+    window: &DeadlineQuery,
+    language: amparo_domain::Language,
+) -> amparo_store::StoreResult<Vec<amparo_store::DueDeadline>> {
+    let mut deadlines = store.deadlines_due_in(&user.org_id, window, language)?;
+    if let Some(visible) = crate::cases::visibility::visible_cases(store, user)? {
+        deadlines.retain(|d| visible.contains(&d.case_id));
+    }
+    Ok(deadlines)
+}
+
 pub async fn calendar(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -68,18 +84,9 @@ pub async fn calendar(
         },
     };
     let last = next_month(first).add_days(-1);
-    let org = signed_in.user.org_id.clone();
     let window = DeadlineQuery { from: first, to: last, kind: None };
     let user = signed_in.user.clone();
-    let deadlines = state
-        .with_store(move |store| {
-            let mut deadlines = store.deadlines_due_in(&org, &window, lang.0)?;
-            if let Some(visible) = crate::cases::visibility::visible_cases(store, &user)? {
-                deadlines.retain(|d| visible.contains(&d.case_id));
-            }
-            Ok(deadlines)
-        })
-        .await?;
+    let deadlines = state.with_store(move |store| window_deadlines(store, &user, &window, lang.0)).await?;
     // Weeks start on Monday; days outside the month are empty cells.
     let lead = first.as_naive().weekday().num_days_from_monday() as usize;
     let days = usize::try_from(first.days_until(last) + 1).unwrap_or(0);

@@ -8,22 +8,31 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::http::answers::VersionAnswer;
 use crate::http::error::ApiError;
 use crate::http::forgery::GuardedJson;
 use crate::http::session::SignedIn;
 
-#[derive(Deserialize)]
+/// Why a case is closed, at the case version the closure was based on.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "version": 3, "reason": "moved", "note": "The family moved to another state." }))]
 pub struct CloseBody {
     version: i64,
+    /// `other_status`, `moved`, `withdrew`, `no_longer_represented`, `deceased` or `other` (which
+    /// needs a `note`).
+    #[schema(schema_with = crate::openapi::close_reasons)]
     reason: CloseReason,
+    /// At most 4,000 characters.
     #[serde(default)]
     note: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// The case version a reopening was based on.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReopenBody {
     version: i64,
@@ -40,7 +49,7 @@ pub async fn close(
     let version = state
         .with_store(move |store| crate::cases::actions::close_case(store, &user, &case, &request, now))
         .await?;
-    Ok(Json(serde_json::json!({ "version": version })).into_response())
+    Ok(Json(VersionAnswer { version }).into_response())
 }
 
 pub async fn reopen(
@@ -53,5 +62,5 @@ pub async fn reopen(
     let version = state
         .with_store(move |store| crate::cases::actions::reopen_case(store, &user, &case, body.version, now))
         .await?;
-    Ok(Json(serde_json::json!({ "version": version })).into_response())
+    Ok(Json(VersionAnswer { version }).into_response())
 }

@@ -8,11 +8,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::cases::edit::{actions, input};
+use crate::http::answers::VersionAnswer;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedJson;
 use crate::http::session::SignedIn;
@@ -22,37 +24,54 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
     Value::deserialize(deserializer).map(Some)
 }
 
-#[derive(Deserialize)]
+/// Changes to a case's record: only the fields given change.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "version": 3, "program": "humanitarian" }))]
 pub struct CasePatch {
     version: i64,
     #[serde(default)]
     reference: Option<String>,
+    /// `humanitarian`, `u4u`, `oaw`, `chnv`, `cbp_one` or `other`.
     #[serde(default)]
     program: Option<String>,
     /// The whole profile, or `null` to remove it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Object>)]
     medical: Option<Value>,
 }
 
-#[derive(Deserialize)]
+/// A person of the case (as in an `amparo.case/1` document), or the fields of one to change.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonBody {
     version: i64,
+    #[schema(value_type = Object)]
     person: Value,
 }
 
-#[derive(Deserialize)]
+/// The case version a write was based on.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "version": 3 }))]
 pub struct VersionBody {
     version: i64,
 }
 
-#[derive(Deserialize)]
+/// Why an event is voided, at the case version the void was based on.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "version": 3, "reason": "recorded on the wrong case" }))]
 pub struct VoidBody {
     version: i64,
     reason: String,
+}
+
+/// Every change of a case, oldest first, with who made it, when, and each field before and after.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct HistoryAnswer {
+    #[schema(value_type = Vec<Object>)]
+    history: Vec<HistoryEntry>,
 }
 
 /// Writes `edit` and answers the new version with `status`.
@@ -69,7 +88,7 @@ async fn write(
     let version = state
         .with_store(move |store| actions::edit_case(store, &user, &CaseId(id), version, &edit, now))
         .await?;
-    Ok((status, Json(serde_json::json!({ "version": version }))).into_response())
+    Ok((status, Json(VersionAnswer { version })).into_response())
 }
 
 /// `PATCH /api/v1/cases/{id}`: `{"version": 3, "reference"?, "program"?, "medical"?}`.
@@ -141,7 +160,7 @@ pub async fn history(
         .with_store(move |store| actions::history(store, &user, &CaseId(id), now))
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
-    Ok(Json(serde_json::json!({ "history": entries })).into_response())
+    Ok(Json(HistoryAnswer { history: entries }).into_response())
 }
 
 /// `POST /api/v1/cases/{id}/events/{event_id}/void`: `{"version": 3, "reason": "..."}`.
@@ -159,5 +178,5 @@ pub async fn void_event(
             actions::void_event(store, &user, &case, body.version, (&event_id, &body.reason), now)
         })
         .await?;
-    Ok(Json(serde_json::json!({ "version": version })).into_response())
+    Ok(Json(VersionAnswer { version }).into_response())
 }

@@ -1,0 +1,326 @@
+//! Every operation under `/api/v1`, feature by feature, with the types its handler reads and
+//! answers. A test checks this list against the routes the application serves, both ways.
+
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+
+use super::CaseDocument;
+use super::operation::Op;
+use crate::account::password_reset::ResetLinkAnswer;
+use crate::account::second_factor::SecondFactorResetAnswer;
+use crate::audit::export::AuditAnswer;
+use crate::cases::activity::contacts_api::{ContactsAnswer, ContactsRequest};
+use crate::cases::activity::notes_api::{NoteAnswer, NoteRequest, NotesAnswer, PinRequest};
+use crate::cases::api::{AnswerableAnswer, AppendRequest, CaseAnswer, CaseListAnswer};
+use crate::cases::calendar::api::MonthAnswer;
+use crate::cases::closure::api::{CloseBody, ReopenBody};
+use crate::cases::create::{CreateConflict, SyntaxAnswer};
+use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody, VoidBody};
+use crate::http::answers::{ErrorAnswer, VersionAnswer};
+use crate::notifications::in_app::{NoticesAnswer, UnreadAnswer};
+use crate::sharing::api::{ShareRequest, SharesAnswer};
+use crate::triage::api::{
+    AssignRequest, AssignmentsAnswer, BoardAnswer, CompleteRequest, CompletedAnswer, EscalationsAnswer,
+    ReassignRequest, ReviewAnswer, ReviewPreviewAnswer, ReviewRequest, TaskAnswer, TasksAnswer,
+};
+
+fn text() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+fn one_of(values: &[&str]) -> ObjectBuilder {
+    text().enum_values(Some(values.iter().copied()))
+}
+
+fn whole(min: i64, max: i64) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(min)).maximum(Some(max))
+}
+
+fn flag() -> ObjectBuilder {
+    one_of(&["true", "false"])
+}
+
+const PROGRAMS: &[&str] = &["humanitarian", "u4u", "oaw", "chnv", "cbp_one", "other"];
+
+/// The document's operations, in the order the routes are declared.
+pub fn operations() -> Vec<Op> {
+    let mut ops = Vec::new();
+    ops.extend(cases());
+    ops.extend(case_edits());
+    ops.extend(activity());
+    ops.extend(triage());
+    ops.extend(sharing_and_people());
+    ops.push(
+        Op::new("GET", super::DOCUMENT_PATH, "openapi", "document", "This document")
+            .public()
+            .answers::<super::DocumentAnswer>(200, "The OpenAPI document"),
+    );
+    ops
+}
+
+fn cases() -> Vec<Op> {
+    let list = Op::new("GET", "/api/v1/cases", "listCases", "cases", "The case list, searched, filtered and paged")
+        .query("q", text(), "words that start a word of the reference or of a person's names; a whole A-number, receipt or I-94 number")
+        .query("status", one_of(&["paroled", "requested", "terminated", "expired", "departed", "none"]), "the patient's status")
+        .query("program", one_of(PROGRAMS), "the programme")
+        .query("critical", flag(), "critical-care cases only")
+        .query("assigned", text(), "a staff member's id, or `me`")
+        .query("due_within", whole(0, 3650), "days: cases whose next deadline falls within them (overdue included)")
+        .query("sort", one_of(&["reference", "patient", "next_deadline", "score"]), "the order")
+        .query("dir", one_of(&["asc", "desc"]), "the direction")
+        .query("closed", one_of(&["open", "closed", "all"]), "open cases (the default), closed ones, or all")
+        .query("offset", whole(0, 10_000), "paging: the first row")
+        .query("limit", whole(1, 500), "paging: at most this many rows (50 by default)")
+        .answers::<CaseListAnswer>(200, "A page of cases")
+        .refuses(&[422]);
+    let get = Op::new("GET", "/api/v1/cases/{id}", "getCase", "cases", "One case")
+        .answers::<CaseAnswer>(200, "The case and its version")
+        .refuses(&[404]);
+    let answerable = Op::new(
+        "GET",
+        "/api/v1/cases/{id}/answerable",
+        "answerableNotices",
+        "cases",
+        "The open notices an answer of a type may name",
+    )
+    .query("type", text(), "the answer's event type, e.g. `rfe_answered`")
+    .answers::<AnswerableAnswer>(200, "The notices")
+    .refuses(&[404, 422]);
+    let append = Op::new("POST", "/api/v1/cases/{id}/events", "recordEvent", "cases", "Records an event")
+        .body::<AppendRequest>()
+        .answers::<VersionAnswer>(201, "Recorded; the case's new version")
+        .refuses(&[404, 409, 422]);
+    let create = Op::new(
+        "POST",
+        "/api/v1/cases",
+        "createCase",
+        "cases",
+        "Opens a case from an amparo.case/1 document",
+    )
+    .query(
+        "confirm_duplicate",
+        flag(),
+        "`true`: create the case even though existing cases may be the same family",
+    )
+    .body::<CaseDocument>()
+    .answers::<CaseAnswer>(201, "Created; its address is in `Location`")
+    .refuses_with::<SyntaxAnswer>(400, "Not valid JSON")
+    .refuses_with::<CreateConflict>(409, "Existing cases may be the same family, or the reference is taken")
+    .refuses_with::<ErrorAnswer>(413, "The document is too large")
+    .refuses(&[422]);
+    let calendar = Op::new(
+        "GET",
+        "/api/v1/calendar",
+        "calendar",
+        "cases",
+        "A month of deadlines, as the calendar shows it",
+    )
+    .query("month", text().pattern(Some("^[0-9]{4}-[0-9]{2}$")), "`YYYY-MM`; this month by default")
+    .answers::<MonthAnswer>(200, "The month's deadlines on the cases the reader may see")
+    .refuses(&[422]);
+    let close = Op::new("POST", "/api/v1/cases/{id}/close", "closeCase", "cases", "Closes a case")
+        .body::<CloseBody>()
+        .answers::<VersionAnswer>(200, "Closed; the case's new version")
+        .refuses(&[404, 409, 422]);
+    let reopen = Op::new("POST", "/api/v1/cases/{id}/reopen", "reopenCase", "cases", "Reopens a closed case")
+        .body::<ReopenBody>()
+        .answers::<VersionAnswer>(200, "Reopened; the case's new version")
+        .refuses(&[404, 409, 422]);
+    vec![list, get, answerable, append, create, calendar, close, reopen]
+}
+
+fn case_edits() -> Vec<Op> {
+    let write = |op: Op, status: u16| {
+        op.answers::<VersionAnswer>(status, "Changed; the case's new version").refuses(&[404, 409, 422])
+    };
+    vec![
+        write(
+            Op::new(
+                "PATCH",
+                "/api/v1/cases/{id}",
+                "editCase",
+                "cases",
+                "Changes a case's reference, programme or medical profile",
+            )
+            .body::<CasePatch>(),
+            200,
+        ),
+        write(
+            Op::new("POST", "/api/v1/cases/{id}/people", "addPerson", "cases", "Adds a person")
+                .body::<PersonBody>(),
+            201,
+        ),
+        write(
+            Op::new(
+                "PATCH",
+                "/api/v1/cases/{id}/people/{key}",
+                "editPerson",
+                "cases",
+                "Changes a person's fields",
+            )
+            .body::<PersonBody>(),
+            200,
+        ),
+        write(
+            Op::new("DELETE", "/api/v1/cases/{id}/people/{key}", "removePerson", "cases", "Removes a person")
+                .body::<VersionBody>(),
+            200,
+        ),
+        Op::new("GET", "/api/v1/cases/{id}/history", "caseHistory", "cases", "Every change of the case")
+            .answers::<HistoryAnswer>(200, "The history, oldest first")
+            .refuses(&[404]),
+        write(
+            Op::new(
+                "POST",
+                "/api/v1/cases/{id}/events/{event_id}/void",
+                "voidEvent",
+                "cases",
+                "Voids an event",
+            )
+            .body::<VoidBody>(),
+            200,
+        ),
+    ]
+}
+
+fn activity() -> Vec<Op> {
+    vec![
+        Op::new("GET", "/api/v1/cases/{id}/notes", "listNotes", "notes", "A case's notes")
+            .answers::<NotesAnswer>(200, "Pinned first, then newest first")
+            .refuses(&[404]),
+        Op::new("POST", "/api/v1/cases/{id}/notes", "addNote", "notes", "Writes a note")
+            .body::<NoteRequest>()
+            .answers::<NoteAnswer>(201, "The note written")
+            .refuses(&[404, 422]),
+        Op::new("PATCH", "/api/v1/cases/{id}/notes/{note}", "pinNote", "notes", "Pins or unpins a note")
+            .body::<PinRequest>()
+            .answers::<NoteAnswer>(200, "The note")
+            .refuses(&[404, 422]),
+        Op::new("GET", "/api/v1/cases/{id}/contacts", "getContacts", "contacts", "A case's contacts")
+            .answers::<ContactsAnswer>(200, "The contacts and the case's version")
+            .refuses(&[404]),
+        Op::new(
+            "PUT",
+            "/api/v1/cases/{id}/contacts",
+            "putContacts",
+            "contacts",
+            "Replaces a case's contacts",
+        )
+        .body::<ContactsRequest>()
+        .answers::<VersionAnswer>(200, "Saved; the case's new version")
+        .refuses(&[404, 409, 422]),
+    ]
+}
+
+fn triage() -> Vec<Op> {
+    vec![
+        Op::new("GET", "/api/v1/cases/{id}/escalations", "caseEscalations", "triage", "A case's escalations")
+            .answers::<EscalationsAnswer>(200, "The escalations with their tasks")
+            .refuses(&[404]),
+        Op::new("POST", "/api/v1/cases/{id}/assignments", "assign", "triage", "Assigns staff to a case")
+            .body::<AssignRequest>()
+            .answers::<AssignmentsAnswer>(200, "The case's assignments")
+            .refuses(&[404, 409, 422]),
+        Op::new("GET", "/api/v1/triage", "board", "triage", "The triage board")
+            .query("critical", flag(), "critical-care cases only")
+            .query("mine", flag(), "cases assigned to the reader only")
+            .query("program", one_of(PROGRAMS), "the programme")
+            .query("due_within", whole(0, 3650), "days: cases with a deadline within them")
+            .query("offset", whole(0, 10_000), "paging: the first row")
+            .query("limit", whole(1, 500), "paging: at most this many rows (50 by default)")
+            .answers::<BoardAnswer>(200, "A page of the board")
+            .refuses(&[422]),
+        Op::new("GET", "/api/v1/tasks", "myTasks", "triage", "The reader's open tasks")
+            .answers::<TasksAnswer>(200, "The tasks"),
+        Op::new("POST", "/api/v1/tasks/{id}/complete", "completeTask", "triage", "Completes a task")
+            .body::<CompleteRequest>()
+            .answers::<CompletedAnswer>(200, "The task, and whether its escalation closed")
+            .refuses(&[404, 409, 422]),
+        Op::new(
+            "POST",
+            "/api/v1/tasks/{id}/reassign",
+            "reassignTask",
+            "triage",
+            "Hands a task to someone else",
+        )
+        .body::<ReassignRequest>()
+        .answers::<TaskAnswer>(200, "The task")
+        .refuses(&[404, 409, 422]),
+        Op::new(
+            "GET",
+            "/api/v1/reviews/preview",
+            "reviewPreview",
+            "reviews",
+            "The cases a review would select",
+        )
+        .query("program", one_of(PROGRAMS), "the programme")
+        .query("class_of_admission", text(), "a class of admission")
+        .query("citizenship", text(), "a country of citizenship")
+        .query(
+            "parole_ends_before",
+            text()
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date))),
+            "a date",
+        )
+        .answers::<ReviewPreviewAnswer>(200, "The cases selected")
+        .refuses(&[422]),
+        Op::new(
+            "POST",
+            "/api/v1/reviews",
+            "openReviews",
+            "reviews",
+            "Opens a review task on every case selected",
+        )
+        .body::<ReviewRequest>()
+        .answers::<ReviewAnswer>(200, "How many cases were selected and tasks opened")
+        .refuses(&[409, 422]),
+    ]
+}
+
+fn sharing_and_people() -> Vec<Op> {
+    vec![
+        Op::new("GET", "/api/v1/cases/{id}/shares", "caseShares", "sharing", "Who a case is shared with")
+            .answers::<SharesAnswer>(200, "The clinicians")
+            .refuses(&[404]),
+        Op::new(
+            "POST",
+            "/api/v1/cases/{id}/shares",
+            "setShared",
+            "sharing",
+            "Shares a case, or stops sharing it",
+        )
+        .body::<ShareRequest>()
+        .answers::<SharesAnswer>(200, "The clinicians")
+        .refuses(&[404, 409, 422]),
+        Op::new("GET", "/api/v1/notifications", "notifications", "notifications", "The reader's notices")
+            .answers::<NoticesAnswer>(200, "The latest notices"),
+        Op::new(
+            "POST",
+            "/api/v1/notifications/{id}/read",
+            "markRead",
+            "notifications",
+            "Marks a notice read",
+        )
+        .answers::<UnreadAnswer>(200, "How many are unread")
+        .refuses(&[404]),
+        Op::new("GET", "/api/v1/audit", "auditExport", "audit", "The organisation's audit trail")
+            .answers::<AuditAnswer>(200, "Every entry, oldest first"),
+        Op::new(
+            "POST",
+            "/api/v1/users/{id}/password-reset",
+            "passwordReset",
+            "staff",
+            "A password-reset link for a staff member",
+        )
+        .answers::<ResetLinkAnswer>(200, "The link")
+        .refuses(&[404, 409, 422]),
+        Op::new(
+            "POST",
+            "/api/v1/users/{id}/second-factor/reset",
+            "secondFactorReset",
+            "staff",
+            "Removes a staff member's second factor",
+        )
+        .answers::<SecondFactorResetAnswer>(200, "Whether one was removed")
+        .refuses(&[404, 409]),
+    ]
+}
