@@ -9,6 +9,7 @@
 
 mod access;
 mod accounts;
+pub mod archive;
 mod audit;
 pub mod backup;
 mod case_list;

@@ -15,6 +15,7 @@ mod email;
 mod file_modes;
 mod keys;
 mod operator;
+mod org_archive;
 mod snapshots;
 mod staff;
 mod triage;
