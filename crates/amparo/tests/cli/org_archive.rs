@@ -24,6 +24,24 @@ amparo_store::on_both_backends!(
     a_restore_refuses_a_non_empty_organisation_and_an_edited_archive
 );
 
+/// An archive made on SQLite restores into PostgreSQL and exports the same members again: the
+/// archive says nothing of the backend it came from.
+#[test]
+fn an_archive_crosses_from_sqlite_to_postgres() {
+    let Some(target) = TestDatabase::postgres() else {
+        eprintln!("PostgreSQL test skipped: set {}", amparo_store::testing::POSTGRES_URL_VAR);
+        return;
+    };
+    let source = TestDatabase::sqlite();
+    seed(&source);
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("first.tar"), dir.path().join("second.tar"));
+    export(&source, &first);
+    restore(&target, &first).stdout();
+    export(&target, &second);
+    assert_eq!(normalised(&members(&second)), normalised(&members(&first)));
+}
+
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
 }
@@ -147,6 +165,9 @@ fn an_archive_round_trip_is_identical_but_for_manifest_and_trail(db: &TestDataba
     let dir = tempfile::tempdir().unwrap();
     let (first, second) = (dir.path().join("first.tar"), dir.path().join("second.tar"));
     assert!(export(db, &first).contains("exported clinic-a: 3 cases, 3 staff"));
+    // The export itself is audited, after the trail it carries was read.
+    let audit = db.store().audit_log(Some(&db.store().organisations().unwrap()[0].id)).unwrap();
+    assert_eq!(audit.last().unwrap().action, "organisation.exported");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
