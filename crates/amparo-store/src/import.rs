@@ -82,12 +82,12 @@ fn bulk_import<F: Borrow<CaseFile> + Send>(
 }
 
 /// Everything an import writes under.
-struct ImportContext<'a> {
-    org: &'a OrgId,
-    sealer: &'a Sealer,
-    actor: Option<&'a UserId>,
-    now: DateTime<Utc>,
-    rules: &'a Rules,
+pub(crate) struct ImportContext<'a> {
+    pub org: &'a OrgId,
+    pub sealer: &'a Sealer,
+    pub actor: Option<&'a UserId>,
+    pub now: DateTime<Utc>,
+    pub rules: &'a Rules,
 }
 
 /// Cases written per round of multi-row INSERTs: enough rows per statement to make each count,
@@ -97,7 +97,7 @@ const IMPORT_CHUNK: usize = 512;
 /// Writes whole cases with their derivations in the caller's transaction, as `source` yields them.
 /// Deriving a case is pure work and writing it is the database's, so a second thread takes the cases
 /// from `source` and derives the next chunk while this one writes the last.
-fn import<F: Borrow<CaseFile> + Send>(
+pub(crate) fn import<F: Borrow<CaseFile> + Send>(
     tx: &mut dyn Tx,
     context: &ImportContext,
     source: impl Iterator<Item = StoreResult<F>> + Send,

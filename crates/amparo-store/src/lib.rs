@@ -10,6 +10,7 @@
 mod access;
 mod accounts;
 mod api_tokens;
+pub mod archive;
 mod audit;
 pub mod backup;
 mod case_list;

@@ -32,7 +32,7 @@ fn save_policy(tx: &mut dyn Tx, org: &OrgId, policy: &Policy) -> StoreResult<()>
 }
 
 /// A policy the rules cannot use, refused naming its field (worded in each language by the reader).
-fn check_policy(policy: &Policy) -> StoreResult<()> {
+pub(crate) fn check_policy(policy: &Policy) -> StoreResult<()> {
     policy.validate().map_err(|error| match error {
         PolicyError::I94CheckDays { min, max, .. } => {
             StoreError::field("i94_check_days", Problem::Between { min: min.into(), max: max.into() })

@@ -141,14 +141,18 @@ enum Command {
         #[command(subcommand)]
         command: commands::notify::NotifyCommand,
     },
-    /// Import case files (amparo.case/1); all or nothing.
+    /// Import case files (amparo.case/1), or restore an organisation archive; all or nothing.
     Import {
         #[command(flatten)]
         db: DatabaseArgs,
         #[command(flatten)]
         org: OrgArgs,
+        /// An organisation archive (made by `amparo export --out`) to restore into an empty
+        /// organisation: the archive's own slug, or --org.
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        org_archive: Option<PathBuf>,
         /// Case files, or folders of them (*.json).
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required_unless_present = "org_archive", value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Statuses and deadlines: of one case file (--case-file), or due soon across the organisation's
@@ -218,21 +222,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export cases as amparo.case/1 files.
+    /// Export cases as amparo.case/1 files, or everything the organisation owns as one archive.
     Export {
         #[command(flatten)]
         db: DatabaseArgs,
         #[command(flatten)]
         org: OrgArgs,
         /// One case, by reference, to standard output (or --output).
-        #[arg(long, value_name = "REFERENCE", conflicts_with = "dir")]
+        #[arg(long, value_name = "REFERENCE", conflicts_with_all = ["dir", "out"])]
         case: Option<String>,
         /// With --case: write to this file instead of standard output.
         #[arg(long, value_name = "FILE", requires = "case")]
         output: Option<PathBuf>,
         /// Every case, one file each, into this folder.
-        #[arg(long, value_name = "DIR", required_unless_present = "case")]
+        #[arg(long, value_name = "DIR", required_unless_present_any = ["case", "out"], conflicts_with = "out")]
         dir: Option<PathBuf>,
+        /// The whole organisation as one archive (a tar; see docs/org-archive.md), which must not exist.
+        #[arg(long, value_name = "FILE.tar")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -286,7 +293,13 @@ fn run(cli: Cli) -> CliResult {
             None => Err(error::CliError::Invalid("say --out FILE, or `amparo backup verify FILE`".into())),
         },
         Command::Restore { from, db } => commands::backup::restore(&from, &settings.database(db.database)),
-        Command::Import { db, org, files } => {
+        Command::Import { db, org, org_archive: Some(archive), .. } => commands::org_archive::import(
+            &settings,
+            &settings.database(db.database),
+            org.org.as_deref(),
+            &archive,
+        ),
+        Command::Import { db, org, org_archive: None, files } => {
             commands::data::import(&settings, &settings.database(db.database), org.org.as_deref(), &files)
         }
         Command::Deadlines { db, org, case_file, due_within, kind, today, json, rules, policy, language } => {
@@ -336,7 +349,13 @@ fn run(cli: Cli) -> CliResult {
             };
             commands::triage::run(&settings, &settings.database(db.database), org.org.as_deref(), &options)
         }
-        Command::Export { db, org, case, output, dir } => commands::data::export(
+        Command::Export { db, org, out: Some(out), .. } => commands::org_archive::export(
+            &settings,
+            &settings.database(db.database),
+            org.org.as_deref(),
+            &out,
+        ),
+        Command::Export { db, org, case, output, dir, out: None } => commands::data::export(
             &settings,
             &settings.database(db.database),
             org.org.as_deref(),

@@ -21,7 +21,7 @@ use crate::model::{AuditRecord, ChainReport, UserId};
 
 mod anchor;
 pub mod checkpoint;
-mod export;
+pub(crate) mod export;
 pub mod page;
 mod verify;
 
@@ -176,7 +176,7 @@ pub fn parse_hash(text: &str) -> StoreResult<ChainHash> {
     hash(text)
 }
 
-fn entries(tx: &mut dyn Tx, chain: &str) -> StoreResult<Vec<AuditRecord>> {
+pub(crate) fn entries(tx: &mut dyn Tx, chain: &str) -> StoreResult<Vec<AuditRecord>> {
     tx.query(SELECT_AUDIT, &[chain.into()])?.iter().map(record).collect()
 }
 

@@ -22,6 +22,7 @@ mod full_disk;
 mod new_kinds;
 mod notes_contacts;
 mod notices;
+mod org_archive;
 mod policy;
 mod schema;
 mod sealing;

@@ -1,4 +1,5 @@
-//! `amparo migrate`, `amparo import`, `amparo export`.
+//! `amparo migrate`, `amparo import`, `amparo export` of case files (the whole organisation's archive
+//! is `org_archive`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -147,7 +148,7 @@ pub fn import(settings: &Settings, database: &str, org: Option<&str>, paths: &[P
 /// References are encoded here rather than narrowed at intake: '/' and '.' are in use in offices'
 /// own numbering (`LOCAL/2026.7`) and in stored cases, and the file system is the only place where a
 /// reference becomes a name with rules of its own.
-fn file_name(reference: &str) -> String {
+pub fn file_name(reference: &str) -> String {
     let encoded = reference.replace('/', "%2F");
     match encoded.strip_prefix('.') {
         Some(rest) => format!("%2E{rest}.json"),

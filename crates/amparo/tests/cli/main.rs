@@ -16,6 +16,7 @@ mod file_modes;
 mod keys;
 mod notices;
 mod operator;
+mod org_archive;
 mod snapshots;
 mod staff;
 mod triage;
