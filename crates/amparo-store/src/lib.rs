@@ -9,6 +9,7 @@
 
 mod access;
 mod accounts;
+pub mod attachments;
 mod audit;
 pub mod backup;
 mod case_list;
@@ -46,6 +47,7 @@ pub use accounts::{
     Acceptance, Deactivation, INVALID_INVITATION, Invitation, LAST_ACTIVE_ADMIN, LAST_ADMIN, NewInvitation,
     OrganisationProfile, ProfileInput, RoleActor, RoleChange, SELF_DEACTIVATION, check_profile, parse_role,
 };
+pub use attachments::{Attachment, AttachmentFile, NewAttachment, Objects};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
@@ -101,7 +103,20 @@ pub fn open_with_options(
     } else {
         Store::open_sqlite_with(sqlite_path_from_url(url), sealer, options)?
     };
-    let store = store.with_rules(rules);
+    let objects = match &options.attachments_url {
+        Some(url) => Some(attachments::Objects::from_url(url)?),
+        // An embedded database keeps its attachments in a folder beside it.
+        None if !is_postgres_url(url) => {
+            let mut dir = sqlite_path_from_url(url).into_os_string();
+            dir.push(".attachments");
+            Some(attachments::Objects::folder(std::path::Path::new(&dir))?)
+        }
+        None => None,
+    };
+    let mut store = store.with_rules(rules).with_attachment_limit(options.attachment_max_bytes);
+    if let Some(objects) = objects {
+        store = store.with_objects(objects);
+    }
     store.migrate()?;
     store.anchor_audit_chains()?;
     store.adopt_keys()?;

@@ -7,6 +7,7 @@ mod support;
 
 mod access;
 mod answers;
+mod attachments;
 mod audit_chain;
 mod backends;
 mod backup_notices;

@@ -14,3 +14,4 @@ pub mod kept_forms;
 pub mod next_path;
 pub mod session;
 pub mod throttle;
+pub mod upload;

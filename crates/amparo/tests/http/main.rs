@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attachments;
 mod audit_trail;
 mod authorization;
 mod case_closure;

@@ -121,23 +121,27 @@ pub(crate) async fn case_page_view(
         crate::http::access::allows(signed_in.user.role, crate::http::access::Permission::ShareCases);
     let closed = case.file.extensions.closure.is_some();
     let actor = amparo_store::Actor::of(&signed_in.user);
-    let (policy, mut triage, shares, recordings, closed_by, (case_notes, case_contacts), history) = state
-        .with_store(move |store| {
-            let triage = CaseTriageData {
-                escalations: store.escalations(&org, &id)?,
-                tasks: store.case_tasks(&org, &id)?,
-                assignments: store.assignments(&org, &id)?,
-                users: store.users(&org)?,
-            };
-            let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
-            let recordings = store.event_recordings(&org, &id)?;
-            let closed_by = if closed { store.case_closed_by(&org, &id)? } else { None };
-            let activity =
-                (store.case_notes_for_page(&actor, &id)?, store.case_contacts_for_page(&actor, &id)?);
-            let history = store.case_history(&org, &id)?;
-            Ok((store.policy(&org)?, triage, shares, recordings, closed_by, activity, history))
-        })
-        .await?;
+    let (policy, mut triage, shares, recordings, closed_by, (case_notes, case_contacts, files), history) =
+        state
+            .with_store(move |store| {
+                let triage = CaseTriageData {
+                    escalations: store.escalations(&org, &id)?,
+                    tasks: store.case_tasks(&org, &id)?,
+                    assignments: store.assignments(&org, &id)?,
+                    users: store.users(&org)?,
+                };
+                let shares = if may_share { store.case_shares(&org, &id)? } else { Vec::new() };
+                let recordings = store.event_recordings(&org, &id)?;
+                let closed_by = if closed { store.case_closed_by(&org, &id)? } else { None };
+                let activity = (
+                    store.case_notes_for_page(&actor, &id)?,
+                    store.case_contacts_for_page(&actor, &id)?,
+                    store.case_attachments_for_page(&actor, &id)?,
+                );
+                let history = store.case_history(&org, &id)?;
+                Ok((store.policy(&org)?, triage, shares, recordings, closed_by, activity, history))
+            })
+            .await?;
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
     tracing::debug!(case = %case.id, "case page");
     // Legal dates are calendar dates, taken in the organisation's time zone.
@@ -185,6 +189,15 @@ pub(crate) async fn case_page_view(
     page.sharing = sharing;
     page.notes = notes::section(&signed_in.user, lang, &case_notes, &case.file, &activity_forms.note);
     notes::link_to_timeline(&mut page.events, &page.notes);
+    page.evidence = crate::cases::evidence::views::section(
+        &signed_in.user,
+        lang,
+        (case.id.as_str(), &case.file),
+        &files,
+        &activity_forms.evidence,
+        state.store.attachment_max_bytes(),
+    );
+    crate::cases::evidence::views::link_to_timeline(&mut page.events, &page.evidence);
     page.contacts = contacts::section(
         &signed_in.user,
         lang,
@@ -370,6 +383,7 @@ fn case_view(
             recorded: recorded.get(index).cloned(),
             note: e.note.clone(),
             case_notes: Vec::new(),
+            attachments: Vec::new(),
         })
         .collect();
     let statuses = derivation
@@ -434,6 +448,7 @@ fn case_view(
         sharing: None,
         closure: Default::default(),
         notes: Default::default(),
+        evidence: Default::default(),
         contacts: Default::default(),
         edits: Default::default(),
         may_void: false,
