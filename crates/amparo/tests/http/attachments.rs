@@ -114,7 +114,7 @@ fn a_file_uploaded_from_the_page_is_viewed_and_downloaded_unchanged(db: &TestDat
     let form_token = hidden_field(&app.get(&page, &ana.0).body, "csrf");
     let fields = [("csrf", form_token.as_str()), ("kind", "notice"), ("title", "Kept title")];
     let headers = vec![("cookie", ana.0.as_str())];
-    let body = multipart(&fields, Some(("notice.pdf", "MZ this is an executable named .pdf")));
+    let body = multipart(&fields, Some(("notice.pdf", "MZ\u{0}\u{1} an executable named .pdf")));
     let refused = app.transport.send(Request {
         method: "POST",
         path: &format!("{page}/attachments"),
