@@ -155,7 +155,6 @@ pub fn section(
             label: lang.t("attachment-choose-kind"),
             selected: chosen_kind.is_empty(),
         })
-        .filter(|_| !clinician)
         .chain(AttachmentKind::ALL.iter().filter(|k| !clinician || k.is_medical()).map(|k| Choice {
             value: k.as_str().to_owned(),
             label: kind_label(lang, *k),
