@@ -2,6 +2,7 @@
 //! from it without I/O. Nothing here reads a clock, a file or a database; time comes in as a parameter.
 
 pub mod amount;
+pub mod attachments;
 pub mod calendar;
 pub mod case;
 pub mod case_edit;

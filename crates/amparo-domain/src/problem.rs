@@ -250,6 +250,15 @@ pub enum Problem {
         id: String,
         by: String,
     },
+    /// An uploaded file with no bytes.
+    FileEmpty,
+    /// An uploaded file larger than the server accepts.
+    FileTooLarge {
+        max_bytes: u64,
+    },
+    /// An uploaded file whose bytes are none of the accepted types (PDF, JPEG, PNG, HEIC, DOCX, plain
+    /// text), whatever its name or the type the client claimed.
+    FileTypeNotAccepted,
     /// Anything serde reports that none of the above describes; its words are kept as they are.
     Unreadable {
         detail: String,
@@ -321,6 +330,9 @@ impl Problem {
             Problem::PersonStillNamed { .. } => "person-still-named",
             Problem::AlreadyVoided { .. } => "already-voided",
             Problem::EventLinked { .. } => "event-linked",
+            Problem::FileEmpty => "file-empty",
+            Problem::FileTooLarge { .. } => "file-too-large",
+            Problem::FileTypeNotAccepted => "file-type-not-accepted",
             Problem::Unreadable { .. } => "unreadable",
         }
     }
@@ -397,6 +409,9 @@ impl Problem {
             Problem::PersonStillNamed { key: "m1".into(), by: "e2".into() },
             Problem::AlreadyVoided { id: "e2".into() },
             Problem::EventLinked { id: "e2".into(), by: "e3".into() },
+            Problem::FileEmpty,
+            Problem::FileTooLarge { max_bytes: 25 * 1024 * 1024 },
+            Problem::FileTypeNotAccepted,
             Problem::Unreadable { detail: "number out of range".into() },
         ]
     }
@@ -591,6 +606,13 @@ impl fmt::Display for Problem {
             Problem::EventLinked { id, by } => {
                 write!(f, "event {by:?} links to event {id:?}; void {by:?} first")
             }
+            Problem::FileEmpty => f.write_str("the file is empty"),
+            Problem::FileTooLarge { max_bytes } => {
+                write!(f, "the file is larger than the {} MiB accepted", max_bytes.div_ceil(1024 * 1024))
+            }
+            Problem::FileTypeNotAccepted => f.write_str(
+                "the file is not one of the accepted types (PDF, JPEG, PNG, HEIC, Word DOCX or plain text)",
+            ),
             Problem::Unreadable { detail } => f.write_str(detail),
         }
     }

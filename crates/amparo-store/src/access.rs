@@ -8,6 +8,7 @@
 //! matrix; these are the rules about *which* case and *whose* task, which a route cannot know.
 
 use amparo_domain::Problem;
+use amparo_domain::attachments::AttachmentKind;
 use amparo_domain::event::{Event, EventKind};
 use amparo_domain::org::UserRole;
 
@@ -103,6 +104,22 @@ pub(crate) fn check_writes_notes(actor: &Actor) -> StoreResult<()> {
         UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
         UserRole::Admin | UserRole::Attorney | UserRole::Advocate | UserRole::Clinician => Ok(()),
     }
+}
+
+/// Refuses an attachment `actor`'s role never adds: a viewer adds none, and a clinician only a
+/// medical letter (on a case shared with them, which [`check_sees_case`] checks).
+pub(crate) fn check_adds_attachment(actor: &Actor, kind: AttachmentKind) -> StoreResult<()> {
+    match actor.role {
+        UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
+        UserRole::Clinician if !kind.is_medical() => Err(StoreError::Refused(Refusal::RoleMayNot)),
+        UserRole::Clinician | UserRole::Admin | UserRole::Attorney | UserRole::Advocate => Ok(()),
+    }
+}
+
+/// Whether `actor` sees an attachment of this kind on a case they see: a clinician only the medical
+/// ones, everyone else every kind.
+pub(crate) fn sees_attachment(actor: &Actor, kind: AttachmentKind) -> bool {
+    actor.role != UserRole::Clinician || kind.is_medical()
 }
 
 /// Whether `actor` reads how to reach the family (phone, email, address): a clinician works with the

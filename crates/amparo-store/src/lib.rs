@@ -11,6 +11,7 @@ mod access;
 mod accounts;
 mod api_tokens;
 pub mod archive;
+pub mod attachments;
 mod audit;
 pub mod backup;
 mod case_list;
@@ -54,6 +55,7 @@ pub use api_tokens::{
     ApiToken, ApiTokenId, MAX_NAME_CHARS as MAX_TOKEN_NAME_CHARS, NewApiToken, TokenRefusal, TokenScope,
     TokenUse, check_name as check_token_name,
 };
+pub use attachments::{Attachment, AttachmentFile, NewAttachment, Objects};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
@@ -111,7 +113,20 @@ pub fn open_with_options(
     } else {
         Store::open_sqlite_with(sqlite_path_from_url(url), sealer, options)?
     };
-    let store = store.with_rules(rules);
+    let objects = match &options.attachments_url {
+        Some(url) => Some(attachments::Objects::from_url(url)?),
+        // An embedded database keeps its attachments in a folder beside it.
+        None if !is_postgres_url(url) => {
+            let mut dir = sqlite_path_from_url(url).into_os_string();
+            dir.push(".attachments");
+            Some(attachments::Objects::folder(std::path::Path::new(&dir))?)
+        }
+        None => None,
+    };
+    let mut store = store.with_rules(rules).with_attachment_limit(options.attachment_max_bytes);
+    if let Some(objects) = objects {
+        store = store.with_objects(objects);
+    }
     store.migrate()?;
     store.anchor_audit_chains()?;
     store.adopt_keys()?;

@@ -7,6 +7,9 @@ use std::path::Path;
 use amparo_domain::{EscalationTemplates, RuleSet};
 use chrono::{DateTime, Utc};
 
+use amparo_domain::attachments::DEFAULT_MAX_BYTES;
+
+use crate::attachments::Objects;
 use crate::db::DiskReport;
 use crate::db::migrate::{self, MigrationReport};
 use crate::db::options::DatabaseOptions;
@@ -28,6 +31,10 @@ pub struct Store {
     sealer: Sealer,
     /// Who acts on the command line, recorded as the audit actor of what no member does.
     operator: std::sync::OnceLock<String>,
+    /// Where attachments' sealed bytes are kept; `None` until configured (see `crate::open`).
+    objects: Option<Objects>,
+    /// The largest attachment accepted, in bytes.
+    attachment_max_bytes: u64,
 }
 
 impl Store {
@@ -48,6 +55,8 @@ impl Store {
             rules: Rules::builtin()?,
             sealer,
             operator: Default::default(),
+            objects: None,
+            attachment_max_bytes: DEFAULT_MAX_BYTES,
         })
     }
 
@@ -65,7 +74,38 @@ impl Store {
             rules: Rules::builtin()?,
             sealer,
             operator: Default::default(),
+            objects: None,
+            attachment_max_bytes: DEFAULT_MAX_BYTES,
         })
+    }
+
+    /// Keep attachments in `objects`.
+    pub fn with_objects(mut self, objects: Objects) -> Store {
+        self.objects = Some(objects);
+        self
+    }
+
+    /// Accept attachments of at most `bytes`.
+    pub fn with_attachment_limit(mut self, bytes: u64) -> Store {
+        self.attachment_max_bytes = bytes;
+        self
+    }
+
+    /// Where attachments are kept, or a clear refusal when no storage is configured.
+    pub(crate) fn objects(&self) -> StoreResult<&Objects> {
+        self.objects.as_ref().ok_or_else(|| {
+            StoreError::Invalid(
+                "no attachment storage is configured: set `attachments_url` to a folder".into(),
+            )
+        })
+    }
+
+    pub(crate) fn objects_if_any(&self) -> Option<&Objects> {
+        self.objects.as_ref()
+    }
+
+    pub(crate) fn attachment_limit(&self) -> u64 {
+        self.attachment_max_bytes
     }
 
     /// Derive deadlines under `rules` instead of the built-in rule set.

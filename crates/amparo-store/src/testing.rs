@@ -48,7 +48,14 @@ impl TestDatabase {
         let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
         let dir = tempfile::tempdir().expect("temporary folder");
         let key_file = dir.path().join("amparo.key");
-        let store = open(&url, new_key_file(&key_file)).expect("open PostgreSQL");
+        // PostgreSQL keeps no files of its own: attachments go to a folder of the test's.
+        let options = crate::DatabaseOptions {
+            attachments_url: Some(dir.path().join("attachments").to_string_lossy().into_owned()),
+            ..crate::DatabaseOptions::default()
+        };
+        let rules = crate::Rules::builtin().expect("built-in rules");
+        let store = crate::open_with_options(&url, rules, new_key_file(&key_file), &options)
+            .expect("open PostgreSQL");
         Some(TestDatabase { url, store, dir, key_file, pg_schema: Some((base, schema)) })
     }
 
@@ -59,6 +66,14 @@ impl TestDatabase {
     /// The SQLite file's path, for tests that inspect the file itself.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         self.pg_schema.is_none().then(|| self.dir.path().join("amparo.db"))
+    }
+
+    /// The folder attachments are kept in.
+    pub fn attachments_dir(&self) -> PathBuf {
+        match self.pg_schema {
+            Some(_) => self.dir.path().join("attachments"),
+            None => self.dir.path().join("amparo.db.attachments"),
+        }
     }
 
     /// The PostgreSQL server URL and schema of this database, for tests that dump it.

@@ -211,7 +211,7 @@ impl FieldKey {
         self.id
     }
 
-    fn aead(&self) -> XChaCha20Poly1305 {
+    pub(crate) fn aead(&self) -> XChaCha20Poly1305 {
         XChaCha20Poly1305::new(&(*self.key).into())
     }
 
@@ -329,6 +329,11 @@ impl Keyring {
         Self { current, older: map }
     }
 
+    /// The key new values are written under.
+    pub(crate) fn current_key(&self) -> &FieldKey {
+        &self.current
+    }
+
     /// The id of the key new values are written under.
     pub fn current_key_id(&self) -> KeyId {
         self.current.id
@@ -339,7 +344,7 @@ impl Keyring {
         std::iter::once(self.current.id).chain(self.older.keys().copied()).collect()
     }
 
-    fn key_for(&self, id: KeyId) -> Option<&FieldKey> {
+    pub(crate) fn key_for(&self, id: KeyId) -> Option<&FieldKey> {
         if id == self.current.id { Some(&self.current) } else { self.older.get(&id) }
     }
 

@@ -5,6 +5,7 @@
 //! | --- | --- |
 //! | [`api_token`] | API tokens' text (a recognisable prefix, the organisation, a 256-bit secret), their hash, constant-time comparison |
 //! | [`cipher`] | field encryption at rest (XChaCha20-Poly1305 envelopes bound to their row), keyring for rotation, canary |
+//! | [`stream`] | files at rest: the same keys in a chunked STREAM construction, so a truncated, reordered or moved object fails to open |
 //! | [`blind_index`] | keyed hashes for exact-match search over encrypted identifiers |
 //! | [`keyfile`] | key generation, the key-file format, permission-checked loading, atomic creation and rotation, key derivation |
 //! | [`audit_chain`] | tamper-evident hash chain over audit entries |
@@ -25,6 +26,7 @@ mod mac;
 pub mod password_policy;
 mod random;
 pub mod secret;
+pub mod stream;
 pub mod totp;
 
 pub use random::RandomError;

@@ -1,7 +1,7 @@
 //! What a case page reads beside the case itself — the policy, triage (escalations, tasks,
 //! assignments), the organisation's people, shares, who recorded each event, who closed it, notes,
-//! contacts and history — in one pass on one connection. Taken one by one these were eleven trips
-//! to the pool (and on PostgreSQL eleven validity round trips); the page is read far more often
+//! contacts and history — in one pass on one connection. Taken one by one these were twelve trips
+//! to the pool (and on PostgreSQL twelve validity round trips); the page is read far more often
 //! than anything else, so it asks once.
 
 use amparo_domain::Policy;
@@ -10,6 +10,7 @@ use amparo_domain::contacts::Contacts;
 use amparo_domain::notes::{CaseNote, in_reading_order};
 
 use crate::access::{self, Actor};
+use crate::attachments::{self, Attachment};
 use crate::error::StoreResult;
 use crate::model::{Assignment, CaseId, Escalation, Task, User, UserId};
 use crate::{Store, accounts, contacts, notes, policy, sharing, triage};
@@ -42,6 +43,8 @@ pub struct CasePageReads {
     pub contacts: Contacts,
     /// Oldest first.
     pub history: Vec<HistoryEntry>,
+    /// The files `actor` sees, oldest first.
+    pub attachments: Vec<Attachment>,
 }
 
 impl Store {
@@ -69,6 +72,7 @@ impl Store {
                 notes: notes::notes(tx, self.sealer(), org, case)?,
                 contacts: contacts::as_seen_by(actor, contacts::contacts(tx, self.sealer(), org, case)?),
                 history: super::history::history(tx, self.sealer(), org.as_str(), case.as_str())?,
+                attachments: attachments::visible_in(self, tx, actor, case)?,
             })
         })?;
         // Task notes are opened outside the connection, as `Store::case_tasks` does.

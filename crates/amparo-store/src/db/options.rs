@@ -25,6 +25,11 @@ pub struct DatabaseOptions {
     /// SQLite: free space on the database's file system under which the log and the administrators
     /// are warned.
     pub low_space_warning_bytes: u64,
+    /// Where attachments are kept: a folder or `file://` URL; `None` for a folder beside a SQLite file
+    /// (PostgreSQL then has no attachment storage).
+    pub attachments_url: Option<String>,
+    /// The largest attachment accepted, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 /// Default size of the pool of connections.
@@ -49,6 +54,8 @@ impl Default for DatabaseOptions {
             ssl_root_cert: None,
             audit_reserve_bytes: DEFAULT_AUDIT_RESERVE_BYTES,
             low_space_warning_bytes: DEFAULT_LOW_SPACE_WARNING_BYTES,
+            attachments_url: None,
+            attachment_max_bytes: amparo_domain::attachments::DEFAULT_MAX_BYTES,
         }
     }
 }

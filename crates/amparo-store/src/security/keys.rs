@@ -64,6 +64,7 @@ impl Store {
                 Some(last) => cursor = last,
                 None => {
                     rewritten += self.write(|tx| second_factors::reseal_all(tx, self.sealer()))?;
+                    rewritten += self.reseal_attachments()?;
                     if rewritten > 0 {
                         self.engine().after_reseal()?;
                     }

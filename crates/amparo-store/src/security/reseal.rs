@@ -179,6 +179,7 @@ pub fn reseal_case(tx: &mut dyn Tx, sealer: &Sealer, at: &Cursor) -> StoreResult
     rewritten += crate::contacts::reseal(tx, sealer, (org, case))?;
     rewritten += cases::history::reseal(tx, sealer, org, case)?;
     rewritten += cases::voids::reseal(tx, sealer, org, case)?;
+    rewritten += crate::attachments::rows::reseal(tx, sealer, (org, case))?;
 
     // Blind indexes cannot be re-keyed without the identifiers: rebuild them from the case itself.
     let current = sealer.current_key_id().to_string();

@@ -52,6 +52,10 @@ pub enum Field {
     EventVoidReason,
     /// A form kept across a new sign-in: whatever the person typed.
     FormDraftFields,
+    /// What an attached file is, in the uploader's words.
+    AttachmentTitle,
+    /// An attached file's name on the uploader's computer.
+    AttachmentFileName,
 }
 
 impl Field {
@@ -71,6 +75,8 @@ impl Field {
             Field::CaseHistoryChanges => ("case_history", "changes"),
             Field::EventVoidReason => ("event_voids", "reason"),
             Field::FormDraftFields => ("form_drafts", "fields"),
+            Field::AttachmentTitle => ("attachments", "title"),
+            Field::AttachmentFileName => ("attachments", "file_name"),
         }
     }
 }
@@ -249,6 +255,10 @@ pub fn person_row(case: &str, position: i64) -> String {
 
 pub fn event_row(case: &str, seq: i64) -> String {
     format!("{case}/{seq}")
+}
+
+pub fn attachment_row(case: &str, id: &str) -> String {
+    format!("{case}/{id}")
 }
 
 pub fn note_row(case: &str, seq: i64) -> String {

@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod answers;
 mod api_tokens;
+mod attachments;
 mod audit_chain;
 mod backends;
 mod backup_notices;

@@ -9,6 +9,7 @@ pub mod closure;
 pub mod create;
 pub mod edit;
 pub mod events;
+pub mod evidence;
 pub mod intake;
 pub mod letter;
 pub mod letter_organisation;
@@ -42,6 +43,7 @@ pub(crate) fn routes() -> Routes {
         .merge(closure_routes())
         .merge(activity::routes())
         .merge(edit::routes())
+        .merge(evidence::routes())
 }
 
 /// Creating a case through the API, and closing and reopening one (`closure`).

@@ -3,8 +3,8 @@
 //! token of the sign-in page, kept in a cookie beside it (a double-submit cookie). Forms send it as
 //! the hidden field `csrf`; API writes in the `X-CSRF-Token` header.
 //!
-//! Handlers never compare tokens themselves: they take [`GuardedForm`], [`GuardedJson`] or
-//! [`GuardedWrite`], which refuse a request whose token does not match before the handler runs. The
+//! Handlers never compare tokens themselves: they take [`GuardedForm`], [`GuardedJson`],
+//! [`GuardedWrite`] or `upload::GuardedUpload` (a file sent as `multipart/form-data`), which refuse a request whose token does not match before the handler runs. The
 //! token expected is the one the sign-in extractor (or the second-factor step) left in the request.
 //! An API write signed in by a token (`Authorization: Bearer`, never with a cookie) needs none.
 
@@ -20,7 +20,7 @@ use crate::http::cookies;
 use crate::http::error::{ApiError, WebError};
 
 /// The form field that carries the token.
-const FORM_FIELD: &str = "csrf";
+pub(crate) const FORM_FIELD: &str = "csrf";
 /// The header that carries the token on API writes.
 const HEADER: &str = "x-csrf-token";
 /// The cookie holding the sign-in page's token, for the forms shown before there is a session.
@@ -66,7 +66,7 @@ pub(crate) fn clear_sign_in_token(secure: bool) -> String {
 
 /// Whether `submitted` is the token this request must echo: the session's, or without a session
 /// the sign-in page's (which must then be there at all).
-fn matches(parts: &Parts, submitted: &str) -> bool {
+pub(crate) fn matches(parts: &Parts, submitted: &str) -> bool {
     match parts.extensions.get::<ExpectedToken>() {
         Some(ExpectedToken(expected)) => cookies::constant_time_eq(expected, submitted),
         None => {
@@ -127,7 +127,7 @@ where
 }
 
 /// The token of an API write, from its header.
-fn header_token(parts: &Parts) -> &str {
+pub(crate) fn header_token(parts: &Parts) -> &str {
     parts.headers.get(HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 

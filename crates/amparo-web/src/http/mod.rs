@@ -4,8 +4,8 @@
 //! turning errors into pages or JSON.
 
 pub mod access;
-pub mod bearer;
 pub mod answers;
+pub mod bearer;
 pub mod client_address;
 pub mod cookies;
 pub mod error;
@@ -19,3 +19,4 @@ pub mod request_id;
 pub mod session;
 pub mod throttle;
 pub mod token_limit;
+pub mod upload;

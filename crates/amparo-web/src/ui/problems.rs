@@ -36,7 +36,14 @@ impl Lang {
             | Problem::ViewerOwnsNoTasks
             | Problem::CaseNotSharedWithOwner
             | Problem::NoCondition
-            | Problem::PatientNotRemovable => self.t(&id),
+            | Problem::PatientNotRemovable
+            | Problem::FileEmpty
+            | Problem::FileTypeNotAccepted => self.t(&id),
+            Problem::FileTooLarge { max_bytes } => self.t1(
+                &id,
+                "max",
+                count(usize::try_from(max_bytes.div_ceil(1024 * 1024)).unwrap_or(usize::MAX)),
+            ),
             Problem::Missing { field } => self.t1(&id, "field", field.as_str()),
             Problem::RequiredFor { event_type } | Problem::NotAFieldOf { event_type } => {
                 self.t1(&id, "type", self.event_type(event_type))

@@ -26,6 +26,11 @@ pub struct DatabaseFileSettings {
     pub audit_reserve_mib: Option<u64>,
     /// SQLite: warn the log and the administrators when free space falls under this, in MiB.
     pub low_space_warning_mib: Option<u64>,
+    /// Where attachments are kept: a folder or `file:///folder`; by default a folder beside a SQLite
+    /// database.
+    pub attachments_url: Option<String>,
+    /// The largest attachment accepted, in MiB.
+    pub attachment_max_mib: Option<u64>,
 }
 
 /// The section resolved, each value with its source.
@@ -37,6 +42,8 @@ pub struct DatabaseSettings {
     pub ssl_root_cert: Setting<Option<PathBuf>>,
     pub audit_reserve_mib: Setting<u64>,
     pub low_space_warning_mib: Setting<u64>,
+    pub attachments_url: Setting<Option<String>>,
+    pub attachment_max_mib: Setting<u64>,
 }
 
 const MIB: u64 = 1024 * 1024;
@@ -102,7 +109,22 @@ impl DatabaseSettings {
                 .overridden_by(file.audit_reserve_mib, in_file.clone()),
             low_space_warning_mib: Setting::new(defaults.low_space_warning_bytes / MIB, Source::Default)
                 .overridden_by(file.low_space_warning_mib, in_file.clone()),
+            attachments_url: Setting::unset()
+                .or_later(file.attachments_url, in_file.clone())
+                .or_later(env("AMPARO_ATTACHMENTS_URL"), env_source("AMPARO_ATTACHMENTS_URL")),
+            attachment_max_mib: Setting::new(defaults.attachment_max_bytes / MIB, Source::Default)
+                .overridden_by(file.attachment_max_mib, in_file.clone())
+                .overridden_by(
+                    number(env, "AMPARO_ATTACHMENT_MAX_MIB")?,
+                    env_source("AMPARO_ATTACHMENT_MAX_MIB"),
+                ),
         };
+        if settings.attachment_max_mib.value == 0 {
+            return Err(ConfigError::Value {
+                name: "attachment_max_mib".into(),
+                message: "must be at least 1".into(),
+            });
+        }
         if settings.pool_size.value == 0 {
             return Err(ConfigError::Value {
                 name: "pool_size".into(),
@@ -128,6 +150,8 @@ impl DatabaseSettings {
             ssl_root_cert: self.ssl_root_cert.value.clone(),
             audit_reserve_bytes: self.audit_reserve_mib.value.saturating_mul(MIB),
             low_space_warning_bytes: self.low_space_warning_mib.value.saturating_mul(MIB),
+            attachments_url: self.attachments_url.value.clone(),
+            attachment_max_bytes: self.attachment_max_mib.value.saturating_mul(MIB),
         }
     }
 }

@@ -115,6 +115,12 @@ pub fn render(settings: &Settings) -> String {
     ));
     lines.push(plain("database.audit_reserve_mib", &database.audit_reserve_mib));
     lines.push(plain("database.low_space_warning_mib", &database.low_space_warning_mib));
+    lines.push(line(
+        "database.attachments_url",
+        database.attachments_url.value.as_deref().unwrap_or("(a folder beside a SQLite database)"),
+        &database.attachments_url.source,
+    ));
+    lines.push(plain("database.attachment_max_mib", &database.attachment_max_mib));
     let backups = &settings.backups;
     lines.push(line(
         "backup_dir",

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::support::site::Transport;
 use crate::support::{PASSWORD, Reply, RouterApp, amparo};
 use amparo_store::testing::TestDatabase;
 
@@ -142,6 +143,12 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("DELETE", "/api/v1/cases/{id}/people/{key}"), Roles(WRITERS)),
         (("GET", "/api/v1/cases/{id}/history"), Roles(ALL)),
         (("POST", "/api/v1/cases/{id}/events/{event_id}/void"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/attachments"), Roles(ATTESTERS)),
+        (("GET", "/cases/{id}/attachments/{attachment}"), Roles(ALL)),
+        (("GET", "/cases/{id}/attachments/{attachment}/download"), Roles(ALL)),
+        (("GET", "/api/v1/cases/{id}/attachments"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/attachments"), Roles(ATTESTERS)),
+        (("GET", "/api/v1/cases/{id}/attachments/{attachment}"), Roles(ALL)),
         (("POST", "/api/v1/reviews"), Roles(LEADS)),
         (("POST", "/cases/{id}/notes"), Roles(TASK_WORKERS)),
         (("POST", "/cases/{id}/notes/{note}/pin"), Roles(WRITERS)),
@@ -207,6 +214,19 @@ fn expected_data() -> BTreeMap<(&'static str, &'static str), Data> {
         (("POST", "/cases/{id}/people/{key}/remove"), every_case(WRITERS)),
         (("POST", "/cases/{id}/events/{event_id}/void"), every_case(WRITERS)),
         (("PATCH", "/api/v1/cases/{id}"), Case { shared: MEDICAL_EDITORS, unshared: WRITERS }),
+        // A clinician adds and reads medical letters on a case shared with them, and on no other.
+        (("POST", "/cases/{id}/attachments"), Case { shared: ATTESTERS, unshared: WRITERS }),
+        (("POST", "/api/v1/cases/{id}/attachments"), Case { shared: ATTESTERS, unshared: WRITERS }),
+        (("GET", "/cases/{id}/attachments/{attachment}"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (
+            ("GET", "/cases/{id}/attachments/{attachment}/download"),
+            Case { shared: ALL, unshared: TIMELINE_READERS },
+        ),
+        (("GET", "/api/v1/cases/{id}/attachments"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (
+            ("GET", "/api/v1/cases/{id}/attachments/{attachment}"),
+            Case { shared: ALL, unshared: TIMELINE_READERS },
+        ),
         (("POST", "/api/v1/cases/{id}/people"), every_case(WRITERS)),
         (("PATCH", "/api/v1/cases/{id}/people/{key}"), every_case(WRITERS)),
         (("DELETE", "/api/v1/cases/{id}/people/{key}"), every_case(WRITERS)),
@@ -352,7 +372,11 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
 
     let mut checked = 0;
     for route in amparo_web::route_table() {
-        let path = route.path.replace("{id}", &case_id).replace("{note}", "1");
+        let path = route
+            .path
+            .replace("{id}", &case_id)
+            .replace("{note}", "1")
+            .replace("{attachment}", "0190aaaa-0000-7000-8000-000000000000");
         let expect = expected()[&(route.method, route.path)];
         for actor in &actors {
             // Signing out ends the session the other checks need; it is checked last, below.
@@ -648,8 +672,13 @@ fn reached(reply: &Reply) -> bool {
 fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Actor, ids: &Ids) -> Reply {
     let (cookie, csrf) = actor.session.clone().unwrap_or_default();
     // A person and an event every case of the test has (see `case_json`), and its first note.
-    let path =
-        route.replace("{id}", id).replace("{key}", "m1").replace("{event_id}", "e2").replace("{note}", "1");
+    let attachment = ids.attachments.get(id).cloned().unwrap_or_default();
+    let path = route
+        .replace("{id}", id)
+        .replace("{key}", "m1")
+        .replace("{event_id}", "e2")
+        .replace("{note}", "1")
+        .replace("{attachment}", &attachment);
     let owner = if id == ids.own_task { ids.user(&actor.name) } else { ids.other_clinician.clone() };
     // An event every role that reaches the case may record (a clinician: an attestation), at a
     // stale version: refused as stale once the case is found, so nothing is written.
@@ -731,6 +760,25 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
         ("POST", "/api/v1/cases/{id}/events/{event_id}/void") => {
             json(serde_json::json!({ "version": 0, "reason": "mistake" }))
         }
+        // A medical letter (which a clinician may add) linked to an event the case does not have:
+        // refused (422) once the case is found.
+        ("POST", "/cases/{id}/attachments" | "/api/v1/cases/{id}/attachments") => {
+            const BOUNDARY: &str = "AmparoProbeBoundary";
+            let mut body = String::new();
+            let fields =
+                [("csrf", csrf.as_str()), ("kind", "medical_letter"), ("title", "Probe"), ("event", "zz")];
+            for (name, value) in fields {
+                body.push_str(&format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                ));
+            }
+            body.push_str(&format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n\r\n%PDF-1.4 probe\r\n--{BOUNDARY}--\r\n"
+            ));
+            let headers = vec![("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+            let body = Some(("multipart/form-data; boundary=AmparoProbeBoundary", body));
+            app.transport.send(crate::support::site::Request { method: "POST", path: &path, headers, body })
+        }
         _ => panic!("no data request for {method} {route}: add one"),
     }
 }
@@ -744,6 +792,8 @@ struct Ids {
     attorney: String,
     other_clinician: String,
     by_role: BTreeMap<String, String>,
+    /// A medical letter of each case, by case id, which the attachment routes are probed on.
+    attachments: BTreeMap<String, String>,
 }
 
 impl Ids {
@@ -797,7 +847,7 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
     // A termination notice on the critical case opens an escalation: its tasks are the ones probed.
     let tasks = app.terminate_and_escalate(&shared_case, (&attorney, &attorney_csrf));
     assert!(tasks.len() >= 2, "{tasks:?}");
-    let ids = Ids {
+    let mut ids = Ids {
         shared_case,
         unshared_case,
         own_task: tasks[0].clone(),
@@ -805,6 +855,7 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
         attorney: by_role["attorney"].clone(),
         other_clinician: user_id("other@a.example.org"),
         by_role,
+        attachments: BTreeMap::new(),
     };
     // Note 1 of each case, which the pin routes are probed on.
     let attorney_actor =
@@ -818,6 +869,22 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
         store
             .add_note_as(&attorney_actor, &amparo_store::CaseId(case.clone()), &note, app.transport.now)
             .unwrap();
+    }
+    for case in [ids.shared_case.clone(), ids.unshared_case.clone()] {
+        let letter = amparo_store::NewAttachment {
+            details: amparo_domain::attachments::AttachmentDetails {
+                kind: amparo_domain::attachments::AttachmentKind::MedicalLetter,
+                title: "Probe".into(),
+                dated: None,
+                event: None,
+                person: None,
+                file_name: None,
+            },
+            bytes: b"%PDF-1.4 probe".to_vec(),
+        };
+        let case_id = amparo_store::CaseId(case.clone());
+        let added = store.add_attachment_as(&attorney_actor, &case_id, &letter, app.transport.now).unwrap();
+        ids.attachments.insert(case, added.id);
     }
     let give = |task: &str, owner: &str| {
         let body = serde_json::json!({ "owner": owner });

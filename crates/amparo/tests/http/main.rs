@@ -8,6 +8,7 @@
 mod support;
 
 mod api_tokens;
+mod attachments;
 mod audit_trail;
 mod authorization;
 mod case_closure;

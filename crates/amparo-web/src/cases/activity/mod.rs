@@ -40,6 +40,8 @@ pub(crate) fn routes() -> Routes {
 pub struct ActivityForms {
     pub note: notes::NoteFormState,
     pub contacts: contacts::ContactsFormState,
+    /// The upload form of the evidence list (`cases::evidence`).
+    pub evidence: crate::cases::evidence::views::EvidenceFormState,
     /// Whether the forms that change the case's record and contacts are open (`/cases/{id}?edit`):
     /// closed, the page shows a link to them, and stays small enough to read on a phone.
     pub editing: bool,

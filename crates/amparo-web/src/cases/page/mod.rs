@@ -134,6 +134,7 @@ pub(crate) async fn case_page_view(
         notes: case_notes,
         contacts: case_contacts,
         history,
+        attachments: files,
     } = reads;
     let mut triage = CaseTriageData { escalations, tasks, assignments, users };
     let sharing = crate::sharing::pages::view(&signed_in.user, &shares, &triage.users, share_form);
@@ -183,6 +184,15 @@ pub(crate) async fn case_page_view(
     page.sharing = sharing;
     page.notes = notes::section(&signed_in.user, lang, &case_notes, &case.file, &activity_forms.note);
     notes::link_to_timeline(&mut page.events, &page.notes);
+    page.evidence = crate::cases::evidence::views::section(
+        &signed_in.user,
+        lang,
+        (case.id.as_str(), &case.file),
+        &files,
+        &activity_forms.evidence,
+        state.store.attachment_max_bytes(),
+    );
+    crate::cases::evidence::views::link_to_timeline(&mut page.events, &page.evidence);
     page.contacts = contacts::section(
         &signed_in.user,
         lang,
@@ -368,6 +378,7 @@ fn case_view(
             recorded: recorded.get(index).cloned(),
             note: e.note.clone(),
             case_notes: Vec::new(),
+            attachments: Vec::new(),
         })
         .collect();
     let statuses = derivation
@@ -432,6 +443,7 @@ fn case_view(
         sharing: None,
         closure: Default::default(),
         notes: Default::default(),
+        evidence: Default::default(),
         contacts: Default::default(),
         edits: Default::default(),
         may_void: false,

@@ -45,6 +45,8 @@ pub struct EventView {
     pub note: Option<String>,
     /// The numbers of the case notes about it.
     pub case_notes: Vec<u32>,
+    /// The files attached to it (`cases::evidence`).
+    pub attachments: Vec<crate::cases::evidence::views::AttachmentLink>,
 }
 
 pub struct StatusView {
@@ -113,6 +115,8 @@ pub struct CasePage {
     pub closure: crate::cases::closure::views::ClosureSection,
     /// The case's notes, and the form for a reader who writes them.
     pub notes: crate::cases::activity::notes::NotesSection,
+    /// The case's files by kind, and the upload form for a reader who adds them.
+    pub evidence: crate::cases::evidence::views::EvidenceSection,
     /// The case's contacts, and the form for a reader who edits them.
     pub contacts: crate::cases::activity::contacts::ContactsSection,
     /// The history and edit forms (`cases::edit`).
