@@ -72,7 +72,8 @@ pub(crate) struct ReferenceTaken {
     field: &'static str,
 }
 
-/// The 400 for a body that is not JSON.
+/// The 400 for a body that is not JSON (with where it stops being JSON), or for a request that
+/// carries a session cookie and an API token together (`error` then says so, with no position).
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({ "error": "syntax", "line": 1, "column": 2,
     "message": "not valid JSON at line 1, column 2: expected value" }))]
@@ -80,8 +81,10 @@ pub(crate) struct SyntaxAnswer {
     /// Always `syntax`.
     error: &'static str,
     message: String,
-    line: usize,
-    column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
 }
 
 fn duplicate_item(found: &PossibleDuplicate) -> DuplicateItem {
@@ -109,7 +112,7 @@ fn refused(error: CaseFileError) -> Response {
     match error {
         CaseFileError::Syntax { line, column, message } => {
             let message = format!("not valid JSON at line {line}, column {column}: {message}");
-            let body = SyntaxAnswer { error: "syntax", message, line, column };
+            let body = SyntaxAnswer { error: "syntax", message, line: Some(line), column: Some(column) };
             (StatusCode::BAD_REQUEST, Json(body)).into_response()
         }
         e @ CaseFileError::TooLarge { .. } => {
@@ -128,7 +131,11 @@ fn not_utf8(body: &[u8], valid_up_to: usize) -> Response {
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = valid_up_to - before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1) + 1;
     let message = format!("not valid JSON at line {line}, column {column}: not UTF-8 text");
-    (StatusCode::BAD_REQUEST, Json(SyntaxAnswer { error: "syntax", message, line, column })).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Json(SyntaxAnswer { error: "syntax", message, line: Some(line), column: Some(column) }),
+    )
+        .into_response()
 }
 
 fn confirmed(params: &Params) -> Result<bool, WebError> {

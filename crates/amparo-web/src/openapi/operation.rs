@@ -32,6 +32,9 @@ pub struct Op {
     operation: OperationBuilder,
     schemas: Schemas,
     public: bool,
+    /// Whether a 400 of the operation's own is declared (a signed-in operation otherwise gets the
+    /// shared one: a session cookie and an API token sent together).
+    declares_400: bool,
 }
 
 /// The schema of `T` by reference, with `T` and every schema it refers to added to `schemas`.
@@ -60,7 +63,7 @@ fn http_method(method: &str) -> HttpMethod {
 /// What a refusal with `status` means, for the document.
 fn refusal_description(status: u16) -> &'static str {
     match status {
-        400 => "Not valid JSON",
+        400 => "Not valid JSON, or a session cookie and an API token sent together",
         401 => "Not signed in",
         403 => "The role may not do this, or the write came without the session's form token",
         404 => "No such record among those the reader may see",
@@ -84,7 +87,7 @@ impl Op {
                 .schema(Some(ObjectBuilder::new().schema_type(Type::String)));
             operation = operation.parameter(parameter);
         }
-        Op { method, path, operation, schemas: Schemas::new(), public: false }
+        Op { method, path, operation, schemas: Schemas::new(), public: false, declares_400: false }
     }
 
     /// Open to anyone, signed in or not.
@@ -116,6 +119,29 @@ impl Op {
         self
     }
 
+    /// A `multipart/form-data` body whose parts are the properties of `form`.
+    pub fn multipart_body(mut self, form: ObjectBuilder) -> Op {
+        let schema = RefOr::T(Schema::Object(form.build()));
+        let body = RequestBodyBuilder::new()
+            .content("multipart/form-data", json_content(schema))
+            .required(Some(Required::True))
+            .build();
+        self.operation = self.operation.request_body(Some(body));
+        self
+    }
+
+    /// The answer with `status` when all goes well: a file's bytes, of the type read from them.
+    pub fn answers_file(mut self, status: u16, description: &str) -> Op {
+        let bytes =
+            ObjectBuilder::new().schema_type(Type::String).content_media_type("application/octet-stream");
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content("application/octet-stream", json_content(RefOr::T(Schema::Object(bytes.build()))))
+            .build();
+        self.operation = self.operation.response(status.to_string(), response);
+        self
+    }
+
     /// The answer with `status` when all goes well, of `T`.
     pub fn answers<T: ToSchema>(mut self, status: u16, description: &str) -> Op {
         let schema = reference::<T>(&mut self.schemas);
@@ -129,6 +155,7 @@ impl Op {
 
     /// The refusal with `status`, of `T` (a refusal of its own kind).
     pub fn refuses_with<T: ToSchema>(mut self, status: u16, description: &str) -> Op {
+        self.declares_400 |= status == 400;
         self = self.answers::<T>(status, description);
         self
     }
@@ -136,6 +163,7 @@ impl Op {
     /// Refusals with `statuses`, each an [`ErrorAnswer`].
     pub fn refuses(mut self, statuses: &[u16]) -> Op {
         for &status in statuses {
+            self.declares_400 |= status == 400;
             self = self.answers::<ErrorAnswer>(status, refusal_description(status));
         }
         self
@@ -156,6 +184,9 @@ impl Op {
             let bearer = SecurityRequirement::new(BEARER, Vec::<String>::new());
             self.operation = self.operation.securities(Some([session, bearer]));
             self = self.refuses(&[401, 403]);
+            if !self.declares_400 {
+                self = self.refuses(&[400]);
+            }
         }
         self = self.refuses(&[500, 503]);
         (http_method(self.method), self.operation.build(), self.schemas)

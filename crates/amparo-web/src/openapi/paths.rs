@@ -15,6 +15,7 @@ use crate::cases::calendar::api::MonthAnswer;
 use crate::cases::closure::api::{CloseBody, ReopenBody};
 use crate::cases::create::{CreateConflict, SyntaxAnswer};
 use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody, VoidBody};
+use crate::cases::evidence::api::{AttachmentAnswer, AttachmentsAnswer};
 use crate::http::answers::{ErrorAnswer, VersionAnswer};
 use crate::notifications::in_app::{NoticesAnswer, UnreadAnswer};
 use crate::sharing::api::{ShareRequest, SharesAnswer};
@@ -47,6 +48,7 @@ pub fn operations() -> Vec<Op> {
     ops.extend(cases());
     ops.extend(case_edits());
     ops.extend(activity());
+    ops.extend(evidence());
     ops.extend(triage());
     ops.extend(sharing_and_people());
     ops.push(
@@ -103,7 +105,7 @@ fn cases() -> Vec<Op> {
     )
     .body::<CaseDocument>()
     .answers::<CaseAnswer>(201, "Created; its address is in `Location`")
-    .refuses_with::<SyntaxAnswer>(400, "Not valid JSON")
+    .refuses_with::<SyntaxAnswer>(400, "Not valid JSON, or a session cookie and an API token sent together")
     .refuses_with::<CreateConflict>(409, "Existing cases may be the same family, or the reference is taken")
     .refuses_with::<ErrorAnswer>(413, "The document is too large")
     .refuses(&[422]);
@@ -273,6 +275,55 @@ fn triage() -> Vec<Op> {
         .body::<ReviewRequest>()
         .answers::<ReviewAnswer>(200, "How many cases were selected and tasks opened")
         .refuses(&[409, 422]),
+    ]
+}
+
+fn evidence() -> Vec<Op> {
+    let kinds: Vec<&str> =
+        amparo_domain::attachments::AttachmentKind::ALL.iter().map(|k| k.as_str()).collect();
+    let upload = ObjectBuilder::new()
+        .property("kind", one_of(&kinds))
+        .property("title", text().max_length(Some(200)))
+        .property(
+            "dated",
+            text()
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date))),
+        )
+        .property("event", text())
+        .property("person", text())
+        .property("file", text().content_media_type("application/octet-stream"))
+        .required("kind")
+        .required("title")
+        .required("file");
+    vec![
+        Op::new(
+            "GET",
+            "/api/v1/cases/{id}/attachments",
+            "caseAttachments",
+            "attachments",
+            "The files of a case the reader sees",
+        )
+        .answers::<AttachmentsAnswer>(200, "The files, oldest first")
+        .refuses(&[404]),
+        Op::new(
+            "POST",
+            "/api/v1/cases/{id}/attachments",
+            "addAttachment",
+            "attachments",
+            "Adds a file to a case",
+        )
+        .multipart_body(upload)
+        .answers::<AttachmentAnswer>(201, "The file's details")
+        .refuses(&[400, 404, 413, 422]),
+        Op::new(
+            "GET",
+            "/api/v1/cases/{id}/attachments/{attachment}",
+            "attachmentContent",
+            "attachments",
+            "A file's bytes, as a download",
+        )
+        .answers_file(200, "The file")
+        .refuses(&[404]),
     ]
 }
 

@@ -9,6 +9,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
@@ -16,21 +18,65 @@ use crate::http::session::SignedIn;
 use crate::http::upload::GuardedUpload;
 
 /// A file's details as the API answers them.
-pub fn attachment_json(case: &str, a: &Attachment) -> serde_json::Value {
-    serde_json::json!({
-        "id": a.id,
-        "kind": a.kind.as_str(),
-        "title": a.title,
-        "file_name": a.file_name,
-        "content_type": a.content_type.mime(),
-        "bytes": a.byte_size,
-        "dated": a.dated.map(|d| d.to_string()),
-        "event": a.event,
-        "person": a.person,
-        "uploaded_at": a.uploaded_at.to_rfc3339(),
-        "uploaded_by": a.uploaded_by.as_ref().map(|u| u.as_str()),
-        "content": format!("/api/v1/cases/{case}/attachments/{}", a.id),
-    })
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0190f0e2-7c1a-7000-8000-000000000001",
+    "kind": "notice",
+    "title": "Termination notice",
+    "file_name": "notice.pdf",
+    "content_type": "application/pdf",
+    "bytes": 48213,
+    "dated": "2026-04-10",
+    "event": "e3",
+    "person": null,
+    "uploaded_at": "2026-04-11T15:02:00+00:00",
+    "uploaded_by": "u2",
+    "content": "/api/v1/cases/c1/attachments/0190f0e2-7c1a-7000-8000-000000000001"
+}))]
+pub struct AttachmentAnswer {
+    pub id: String,
+    /// `notice`, `i94`, `medical_letter`, `identity`, `evidence`, `filing`, `correspondence` or `other`.
+    pub kind: &'static str,
+    pub title: String,
+    pub file_name: Option<String>,
+    /// The type read from the file's bytes.
+    pub content_type: &'static str,
+    pub bytes: u64,
+    /// The date written on the document (YYYY-MM-DD).
+    pub dated: Option<String>,
+    /// The timeline event it belongs to.
+    pub event: Option<String>,
+    /// The person of the case it is about.
+    pub person: Option<String>,
+    pub uploaded_at: String,
+    pub uploaded_by: Option<String>,
+    /// Where its bytes are read.
+    pub content: String,
+}
+
+/// The files of a case the reader sees, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentsAnswer {
+    pub attachments: Vec<AttachmentAnswer>,
+}
+
+impl AttachmentAnswer {
+    pub fn of(case: &str, a: &Attachment) -> AttachmentAnswer {
+        AttachmentAnswer {
+            id: a.id.clone(),
+            kind: a.kind.as_str(),
+            title: a.title.clone(),
+            file_name: a.file_name.clone(),
+            content_type: a.content_type.mime(),
+            bytes: a.byte_size,
+            dated: a.dated.map(|d| d.to_string()),
+            event: a.event.clone(),
+            person: a.person.clone(),
+            uploaded_at: a.uploaded_at.to_rfc3339(),
+            uploaded_by: a.uploaded_by.as_ref().map(|u| u.as_str().to_owned()),
+            content: format!("/api/v1/cases/{case}/attachments/{}", a.id),
+        }
+    }
 }
 
 pub async fn list(
@@ -42,8 +88,8 @@ pub async fn list(
     let now = state.clock.now();
     let case = id.clone();
     let found = state.with_store(move |store| super::actions::list(store, &user, &CaseId(case), now)).await?;
-    let found: Vec<_> = found.iter().map(|a| attachment_json(&id, a)).collect();
-    Ok(Json(serde_json::json!({ "attachments": found })).into_response())
+    let attachments = found.iter().map(|a| AttachmentAnswer::of(&id, a)).collect();
+    Ok(Json(AttachmentsAnswer { attachments }).into_response())
 }
 
 pub async fn upload(
@@ -61,7 +107,7 @@ pub async fn upload(
     let case = id.clone();
     let added =
         state.with_store(move |store| super::actions::add(store, &user, &CaseId(case), &new, now)).await?;
-    Ok((StatusCode::CREATED, Json(attachment_json(&id, &added))).into_response())
+    Ok((StatusCode::CREATED, Json(AttachmentAnswer::of(&id, &added))).into_response())
 }
 
 pub async fn content(
