@@ -132,21 +132,7 @@ fn reviewed_by(language: FamilyLanguage, source: &str) -> Result<Option<String>,
 }
 
 fn catalogue(language: FamilyLanguage, source: &str) -> Result<Catalogue, TextsError> {
-    let name = language.as_str();
-    let resource = FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| TextsError::Syntax {
-        language: name,
-        detail: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
-    })?;
-    let id: unic_langid::LanguageIdentifier = name
-        .parse()
-        .map_err(|e| TextsError::Bundle { language: name, detail: format!("language tag: {e}") })?;
-    let mut bundle = FluentBundle::new_concurrent(vec![id]);
-    // The letter is typeset, which handles direction itself; isolation marks would be noise.
-    bundle.set_use_isolating(false);
-    bundle.add_resource(resource).map_err(|errors| TextsError::Bundle {
-        language: name,
-        detail: errors.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>().join("; "),
-    })?;
+    let bundle = crate::texts::bundle_named(language.as_str(), source)?;
     Ok(Catalogue { language, bundle, reviewed_by: reviewed_by(language, source)? })
 }
 

@@ -31,7 +31,15 @@ impl std::fmt::Debug for Texts {
 }
 
 fn bundle(language: Language, source: &str) -> Result<FluentBundle<FluentResource>, TextsError> {
-    let name = language.as_str();
+    bundle_named(language.as_str(), source)
+}
+
+/// The Fluent bundle of the catalogue `source` in the language tagged `name`, without isolation
+/// marks: messages go to email, plain text and typeset letters, where they would show as noise.
+pub(crate) fn bundle_named(
+    name: &'static str,
+    source: &str,
+) -> Result<FluentBundle<FluentResource>, TextsError> {
     let resource = FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| TextsError::Syntax {
         language: name,
         detail: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
@@ -40,7 +48,6 @@ fn bundle(language: Language, source: &str) -> Result<FluentBundle<FluentResourc
         .parse()
         .map_err(|e| TextsError::Bundle { language: name, detail: format!("language tag: {e}") })?;
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
-    // Messages go to email and plain text, where Unicode isolation marks would show as noise.
     bundle.set_use_isolating(false);
     bundle.add_resource(resource).map_err(|errors| TextsError::Bundle {
         language: name,

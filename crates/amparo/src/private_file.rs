@@ -34,3 +34,31 @@ pub fn write_atomically(path: &Path, text: &str) -> CliResult {
     file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
+
+/// A refusal naming the file and what could not be done to it.
+pub fn cannot(path: &Path, what: &str, e: impl std::fmt::Display) -> CliError {
+    CliError::Failed(format!("{}: cannot {what}: {e}", path.display()))
+}
+
+/// The header of one member of the archives the command line writes (backups, organisation
+/// archives): a regular file readable by its owner only.
+pub fn tar_header(size: u64, mtime: u64) -> tar::Header {
+    let mut header = tar::Header::new_ustar();
+    header.set_size(size);
+    header.set_mode(0o600);
+    header.set_mtime(mtime);
+    header.set_entry_type(tar::EntryType::Regular);
+    header
+}
+
+/// Puts a finished private temporary file (made in `folder`) in place at `out`: flushed to disk,
+/// then renamed, never over an existing file (an older archive is worth keeping), and the folder's
+/// entry flushed too.
+pub fn persist_new(temporary: tempfile::NamedTempFile, out: &Path, folder: &Path) -> CliResult {
+    temporary.as_file().sync_all().map_err(|e| cannot(temporary.path(), "write", e))?;
+    temporary.persist_noclobber(out).map_err(|e| cannot(out, "create", e.error))?;
+    if let Ok(dir) = std::fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}

@@ -18,6 +18,7 @@ use amparo_store::backup::BackupFacts;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CliError, CliResult};
+use crate::private_file::{cannot as failed, persist_new, tar_header as header};
 
 /// The first field of every manifest.
 pub const FORMAT: &str = "amparo-backup/v1";
@@ -52,19 +53,6 @@ impl Manifest {
     }
 }
 
-fn failed(path: &Path, what: &str, e: impl std::fmt::Display) -> CliError {
-    CliError::Failed(format!("{}: cannot {what}: {e}", path.display()))
-}
-
-fn header(size: u64, mtime: u64) -> tar::Header {
-    let mut header = tar::Header::new_ustar();
-    header.set_size(size);
-    header.set_mode(0o600);
-    header.set_mtime(mtime);
-    header.set_entry_type(tar::EntryType::Regular);
-    header
-}
-
 /// Writes the archive `out` (which must not exist) from the manifest and the database copy:
 /// complete or not at all, readable by its owner only.
 pub fn write(out: &Path, manifest: &Manifest, database: &Path) -> CliResult {
@@ -93,13 +81,7 @@ pub fn write(out: &Path, manifest: &Manifest, database: &Path) -> CliResult {
     })();
     written.map_err(|e| failed(temporary.path(), "write", e))?;
     drop(builder);
-    temporary.as_file().sync_all().map_err(|e| failed(temporary.path(), "write", e))?;
-    // Never over an existing file: an older backup is worth keeping.
-    temporary.persist_noclobber(out).map_err(|e| failed(out, "create", e.error))?;
-    if let Ok(dir) = std::fs::File::open(folder) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    persist_new(temporary, out, folder)
 }
 
 /// An archive unpacked into a private temporary folder, removed when dropped.

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{CliError, CliResult};
+use crate::private_file::{cannot as failed, persist_new, tar_header as header};
 
 pub const FORMAT: &str = "amparo.org-archive/1";
 pub const MANIFEST: &str = "manifest.json";
@@ -144,19 +145,6 @@ impl Member {
     }
 }
 
-fn failed(path: &Path, what: &str, e: impl std::fmt::Display) -> CliError {
-    CliError::Failed(format!("{}: cannot {what}: {e}", path.display()))
-}
-
-fn header(size: u64, mtime: u64) -> tar::Header {
-    let mut header = tar::Header::new_ustar();
-    header.set_size(size);
-    header.set_mode(0o600);
-    header.set_mtime(mtime);
-    header.set_entry_type(tar::EntryType::Regular);
-    header
-}
-
 /// The manifest for `members`, which it lists in order.
 pub fn manifest(organisation: &str, counts: Counts, members: &[Member], created_at: &str) -> Manifest {
     Manifest {
@@ -198,12 +186,7 @@ pub fn write(out: &Path, manifest: &Manifest, members: &[Member], mtime: u64) ->
     })();
     written.map_err(|e| failed(temporary.path(), "write", e))?;
     drop(tar);
-    temporary.as_file().sync_all().map_err(|e| failed(temporary.path(), "write", e))?;
-    temporary.persist_noclobber(out).map_err(|e| failed(out, "create", e.error))?;
-    if let Ok(dir) = std::fs::File::open(folder) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    persist_new(temporary, out, folder)
 }
 
 /// An archive read and checked against its manifest: every member's bytes by name.
