@@ -57,12 +57,17 @@ test('a clinician records an attestation on a shared case and sees no control sh
     // Her own attestation, her language, her sign-out: nothing of the legal team's.
     for (const form of forms) {
       assert.ok(
-        // Notes are hers to write on a shared case, the medical profile hers to keep.
-        [`POST ${id}/events`, `POST ${id}/notes`, `POST ${id}/medical`, 'POST /language', 'POST /logout', 'GET /cases'].includes(form),
+        // Notes are hers to write on a shared case, the medical profile hers to keep, and medical
+        // letters hers to add (the upload form offers no other kind).
+        [`POST ${id}/events`, `POST ${id}/notes`, `POST ${id}/medical`, `POST ${id}/attachments`, 'POST /language', 'POST /logout', 'GET /cases'].includes(form),
         `a clinician is shown ${form}`,
       );
     }
     assert.ok(forms.includes(`POST ${id}/events`), 'the attestation form is there');
+    const kinds = await page.locator('form[action$="/attachments"] select[name="kind"] option').evaluateAll(
+      (options) => options.map((o) => o.value).filter((v) => v !== ''),
+    );
+    assert.deepEqual(kinds, ['medical_letter'], 'a clinician adds medical letters only');
     for (const link of links) {
       assert.ok(!/\/letter$|^\/cases\/new$|^\/reviews$|^\/settings$|^\/audit$/.test(link), `a clinician is shown a link to ${link}`);
     }
