@@ -7,8 +7,8 @@
 //! reviewed it (`none`), a letter in that language prints the English text beside it and says so.
 
 use amparo_domain::{CaseFile, Date, Language, PersonRole};
+use fluent_bundle::FluentResource;
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 use crate::letter::{LetterWords, StaffWords};
 use crate::texts::{Arg, Texts, TextsError};
@@ -179,26 +179,7 @@ struct CatalogueWords<'a> {
 
 impl LetterWords for CatalogueWords<'_> {
     fn text(&self, id: &str, args: &[(&str, Arg)]) -> String {
-        let bundle = &self.catalogue.bundle;
-        let language = self.catalogue.language.as_str();
-        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
-            tracing::warn!(id, language, "missing family text");
-            return id.to_owned();
-        };
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            let value = match value {
-                Arg::Text(text) => FluentValue::from(text.to_string()),
-                Arg::Number(number) => FluentValue::from(*number),
-            };
-            fluent_args.set(*name, value);
-        }
-        let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-        if !errors.is_empty() {
-            tracing::warn!(id, language, ?errors, "family text formatted with errors");
-        }
-        text.into_owned()
+        crate::texts::format_message(&self.catalogue.bundle, self.catalogue.language.as_str(), id, args)
     }
 
     fn has(&self, id: &str) -> bool {

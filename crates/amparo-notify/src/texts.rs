@@ -106,24 +106,7 @@ impl Texts {
     /// rather than silent); the parity test keeps that from happening.
     pub fn get(&self, language: Language, id: &str, args: &[(&str, Arg)]) -> String {
         let bundle = self.bundle(language);
-        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
-            tracing::warn!(id, language = language.as_str(), "missing text");
-            return id.to_owned();
-        };
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            let value = match value {
-                Arg::Text(text) => FluentValue::from(text.to_string()),
-                Arg::Number(number) => FluentValue::from(*number),
-            };
-            fluent_args.set(*name, value);
-        }
-        let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-        if !errors.is_empty() {
-            tracing::warn!(id, language = language.as_str(), ?errors, "text formatted with errors");
-        }
-        text.into_owned()
+        format_message(bundle, language.as_str(), id, args)
     }
 
     /// A message chosen by a stored kind (`kind-parole_ends`), falling back to `{prefix}-other` for a
@@ -145,6 +128,34 @@ pub fn message_ids(source: &str) -> Vec<String> {
         .filter(|line| line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '-'))
         .filter_map(|line| line.split_once('=').map(|(id, _)| id.trim().to_owned()))
         .collect()
+}
+
+/// The message `id` of `bundle` (the catalogue of the language tagged `language`) with `args`. A
+/// missing message shows its id, so a gap is visible rather than silent, and is logged.
+pub(crate) fn format_message(
+    bundle: &FluentBundle<FluentResource>,
+    language: &'static str,
+    id: &str,
+    args: &[(&str, Arg)],
+) -> String {
+    let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+        tracing::warn!(id, language, "missing text");
+        return id.to_owned();
+    };
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        let value = match value {
+            Arg::Text(text) => FluentValue::from(text.to_string()),
+            Arg::Number(number) => FluentValue::from(*number),
+        };
+        fluent_args.set(*name, value);
+    }
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+    if !errors.is_empty() {
+        tracing::warn!(id, language, ?errors, "text formatted with errors");
+    }
+    text.into_owned()
 }
 
 #[cfg(test)]
