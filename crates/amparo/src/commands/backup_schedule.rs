@@ -3,13 +3,16 @@
 //! chains checked against the manifest, a sample of sealed fields opened with the key; PostgreSQL:
 //! the archive and manifest read back), then the oldest beyond `backup_keep` removed. A failure is
 //! logged without personal data and the backup is tried again at the next turn; older backups are
-//! never removed after a failure.
+//! never removed after a failure. At start, the time of the newest verified backup already in
+//! `backup_dir` (from its manifest) is the metrics' last successful backup, so a restart does not
+//! read as a missed backup.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use amparo_store::Store;
+use chrono::{DateTime, Utc};
 
 use super::backup::{BackupKeys, verify_unpacked, write_backup};
 use super::backup_archive;
@@ -39,6 +42,11 @@ pub fn spawn(store: Arc<Store>, settings: &Settings, metrics: Arc<amparo_web::Me
         keep: settings.backups.keep.value,
         url: settings.database_url.value.clone(),
     };
+    match newest_verified(&schedule.dir) {
+        Ok(Some(at)) => metrics.record_backup(at),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(dir = %schedule.dir.display(), %error, "cannot read the backup folder"),
+    }
     // The keys are read again before each verification: a rotation may have happened meanwhile.
     let keys = BackupKeys::of(settings);
     tracing::info!(
@@ -100,8 +108,9 @@ fn verify(path: &Path, keys: &BackupKeys) -> CliResult {
     Ok(())
 }
 
-/// Removes the oldest scheduled backups beyond `keep`; names sort by time.
-fn prune(dir: &Path, keep: u32) -> CliResult {
+/// The scheduled backups in `dir`, oldest first (their names sort by time). A backup that failed
+/// its verification was renamed `….unverified` and is not among them.
+fn scheduled_backups(dir: &Path) -> CliResult<Vec<PathBuf>> {
     let failed = |e: std::io::Error| CliError::Failed(format!("{}: {e}", dir.display()));
     let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(failed)?
@@ -114,6 +123,34 @@ fn prune(dir: &Path, keep: u32) -> CliResult {
         })
         .collect();
     backups.sort();
+    Ok(backups)
+}
+
+/// When the newest verified backup in `dir` was taken, read from its manifest; a file whose
+/// manifest cannot be read is passed over for the next older. `None` when there is none (or no
+/// folder yet).
+pub fn newest_verified(dir: &Path) -> CliResult<Option<DateTime<Utc>>> {
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    for path in scheduled_backups(dir)?.iter().rev() {
+        match backup_archive::read_manifest(path) {
+            Ok(manifest) => match DateTime::parse_from_rfc3339(&manifest.created_at) {
+                Ok(at) => return Ok(Some(at.with_timezone(&Utc))),
+                Err(error) => {
+                    tracing::warn!(file = %path.display(), %error, "a backup's manifest has no time")
+                }
+            },
+            Err(error) => tracing::warn!(%error, "a backup's manifest cannot be read"),
+        }
+    }
+    Ok(None)
+}
+
+/// Removes the oldest scheduled backups beyond `keep`; names sort by time.
+fn prune(dir: &Path, keep: u32) -> CliResult {
+    let failed = |e: std::io::Error| CliError::Failed(format!("{}: {e}", dir.display()));
+    let backups = scheduled_backups(dir)?;
     let excess = backups.len().saturating_sub(keep as usize);
     for old in &backups[..excess] {
         std::fs::remove_file(old).map_err(failed)?;
