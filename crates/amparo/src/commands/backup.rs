@@ -285,9 +285,8 @@ fn check_store(store: &Store, manifest: &BackupFacts) -> CliResult<Verified> {
 /// store (`attachments_url`, else beside a SQLite file), then the database; when the database cannot
 /// be written, the objects written are removed again.
 pub fn restore(from: &Path, url: &str, attachments_url: Option<&str>) -> CliResult {
-    let stage = Stage::uncounted("restore", "unpacking the archive");
+    let unpacking = Stage::uncounted("restore", "unpacking the archive");
     let unpacked = backup_archive::unpack(from)?;
-    stage.done();
     let facts = &unpacked.manifest.facts;
     let target_is_postgres = amparo_store::is_postgres_url(url);
     if target_is_postgres != (facts.backend == "postgres") {
@@ -298,7 +297,17 @@ pub fn restore(from: &Path, url: &str, attachments_url: Option<&str>) -> CliResu
             redact_url(url)
         )));
     }
-    let written = backup_attachments::restore(&unpacked, url, attachments_url)?;
+    let written = match backup_attachments::target(&unpacked, url, attachments_url)? {
+        Some(objects) => {
+            unpacking.done();
+            backup_attachments::write(&unpacked, objects)?
+        }
+        // Nothing more to say of the unpacking: a refusal of the database is then the only line.
+        None => {
+            drop(unpacking);
+            backup_attachments::Written::none()
+        }
+    };
     let stage = Stage::uncounted("restore", "writing the database");
     if let Err(error) = backup::restore_into(url, &unpacked.database, facts.pg_schema.as_deref()) {
         written.remove();

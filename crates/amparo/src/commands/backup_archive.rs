@@ -156,6 +156,17 @@ fn object_key(member: &str) -> Option<&str> {
     (parts.len() == 3 && parts.iter().all(plain)).then_some(key)
 }
 
+/// Whether `member` names the attachments' folder or one of its organisation or case folders.
+fn attachment_folder(member: &str) -> bool {
+    let path = member.trim_end_matches('/');
+    let mut parts = path.split('/');
+    parts.next() == Some(ATTACHMENTS)
+        && parts.clone().count() <= 2
+        && parts.all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
 /// Writes `reader` into the new private file `path`.
 fn unpack_file(reader: &mut impl Read, path: &Path) -> CliResult {
     let mut options = std::fs::OpenOptions::new();
@@ -205,6 +216,9 @@ pub fn unpack(archive: &Path) -> CliResult<Unpacked> {
                 unpack_file(&mut entry, &path)?;
                 database = Some((name, path));
             }
+            // A folder entry (as `tar -c` writes them) holds nothing; only plain names are let by.
+            other if entry.header().entry_type() == tar::EntryType::Directory && attachment_folder(other) => {
+            }
             other if other.starts_with(&format!("{ATTACHMENTS}/")) => {
                 let key = object_key(other)
                     .filter(|_| entry.header().entry_type() == tar::EntryType::Regular)
@@ -232,7 +246,17 @@ pub fn unpack(archive: &Path) -> CliResult<Unpacked> {
 
 #[cfg(test)]
 mod tests {
-    use super::object_key;
+    use super::{attachment_folder, object_key};
+
+    #[test]
+    fn only_plain_folders_of_attachments_are_let_by() {
+        for folder in ["attachments/", "attachments", "attachments/org-1/", "attachments/org-1/case_2/"] {
+            assert!(attachment_folder(folder), "{folder}");
+        }
+        for refused in ["attachments/../", "attachments/org/case/id/", "attachments//org/", "database/", "x/"] {
+            assert!(!attachment_folder(refused), "{refused}");
+        }
+    }
 
     #[test]
     fn only_three_plain_ids_name_an_object() {

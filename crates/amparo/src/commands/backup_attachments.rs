@@ -107,11 +107,19 @@ impl Written {
     }
 }
 
-/// Writes the backup's objects into the object store of the database `url` names (`attachments_url`,
-/// else the folder beside a SQLite file), which must hold none.
-pub fn restore(unpacked: &Unpacked, url: &str, attachments_url: Option<&str>) -> CliResult<Written> {
+impl Written {
+    /// Nothing written (a backup without attachments).
+    pub fn none() -> Written {
+        Written { objects: None, keys: Vec::new() }
+    }
+}
+
+/// Where the backup's objects go: the object store of the database `url` names (`attachments_url`,
+/// else the folder beside a SQLite file), which must hold none; `None` when the backup has no
+/// objects.
+pub fn target(unpacked: &Unpacked, url: &str, attachments_url: Option<&str>) -> CliResult<Option<Objects>> {
     if unpacked.objects.is_empty() {
-        return Ok(Written { objects: None, keys: Vec::new() });
+        return Ok(None);
     }
     let objects = objects_for(url, attachments_url)?.ok_or_else(|| {
         CliError::Invalid(format!(
@@ -127,6 +135,11 @@ pub fn restore(unpacked: &Unpacked, url: &str, attachments_url: Option<&str>) ->
             objects.describe()
         )));
     }
+    Ok(Some(objects))
+}
+
+/// Writes the backup's objects into `objects`; on a failure, those written are removed again.
+pub fn write(unpacked: &Unpacked, objects: Objects) -> CliResult<Written> {
     let stage = Stage::counted("restore", "writing the attachments", unpacked.objects.len() as u64);
     let mut written =
         Written { objects: Some(objects.clone()), keys: Vec::with_capacity(unpacked.objects.len()) };
