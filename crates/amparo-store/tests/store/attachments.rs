@@ -288,9 +288,13 @@ fn orphan_objects_are_swept_and_rows_kept(db: &TestDatabase) {
         .add_attachment_as(&t.attorney, &t.case, &new(AttachmentKind::Notice, pdf()), now())
         .unwrap();
     let dir = object_files(db)[0].parent().unwrap().to_path_buf();
-    std::fs::write(dir.join("0190aaaa-0000-7000-8000-000000000000"), b"left by a failed upload").unwrap();
+    let orphan = dir.join("0190aaaa-0000-7000-8000-000000000000");
+    std::fs::write(&orphan, b"left by a failed upload").unwrap();
     assert_eq!(object_files(db).len(), 2);
-    let hours = |h: i64| chrono::Utc::now() + chrono::Duration::hours(h);
+    // Times counted from when the orphan was written, as the object store reports it.
+    let written =
+        chrono::DateTime::<chrono::Utc>::from(std::fs::metadata(&orphan).unwrap().modified().unwrap());
+    let hours = |h: i64| written + chrono::Duration::hours(h);
     let swept = |sweep: Sweep, at| t.db_store.sweep_attachment_orphans(&sweep, at).unwrap();
 
     // Within the grace period (a day by default) an orphan may be an upload about to commit.

@@ -253,7 +253,8 @@ mod tests {
         for folder in ["attachments/", "attachments", "attachments/org-1/", "attachments/org-1/case_2/"] {
             assert!(attachment_folder(folder), "{folder}");
         }
-        for refused in ["attachments/../", "attachments/org/case/id/", "attachments//org/", "database/", "x/"] {
+        for refused in ["attachments/../", "attachments/org/case/id/", "attachments//org/", "database/", "x/"]
+        {
             assert!(!attachment_folder(refused), "{refused}");
         }
     }
