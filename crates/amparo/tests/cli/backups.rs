@@ -385,6 +385,36 @@ fn verify_names_an_attachment_whose_object_was_taken_out() {
     );
 }
 
+/// A file lost from the attachments folder before the backup: the copy is still written, the
+/// command fails naming the attachment, and the backup does not verify.
+#[test]
+fn a_backup_says_which_attachments_it_found_missing() {
+    let db = TestDatabase::sqlite();
+    let store = db.store();
+    let org = store
+        .create_organisation(&NewOrganisation { slug: "clinic".into(), name: "Clinic".into() }, now())
+        .unwrap();
+    let case = store.import_cases(&org.id, &[case_file()], None, now()).unwrap().remove(0);
+    let uploader = attorney(&store, &org.id);
+    store.add_attachment_as(&uploader, &case, &upload(1), now()).unwrap();
+    let lost = store.add_attachment_as(&uploader, &case, &upload(2), now()).unwrap();
+    let lost_key = format!("{}/{}/{}", org.id.as_str(), case.as_str(), lost.id);
+    std::fs::remove_file(db.attachments_dir().join(&lost_key)).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let archive = backup_path(dir.path());
+    // The stages that ran say so first; the failure comes after them.
+    let taken = backup(&db, &archive);
+    assert_eq!(taken.code, 1, "{taken:#?}");
+    for fragment in ["amparo: the stored files of 1 attachments were missing", &lost_key, "the copy is kept"]
+    {
+        assert!(taken.stderr.contains(fragment), "{fragment:?}: {taken:#?}");
+    }
+    assert!(archive.is_file(), "the copy is kept");
+    verify(&db, &archive, db.key_file())
+        .failure(1, &[&format!("attachment {} of case", lost.id), "missing from the backup"]);
+}
+
 #[test]
 fn verify_refuses_a_wrong_key() {
     let (db, dir, archive) = backed_up();
