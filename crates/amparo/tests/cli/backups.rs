@@ -176,6 +176,14 @@ fn a_backup_under_writes_holds_every_write_acknowledged_before_it_began(db: &Tes
             let files_dir = dir.path().join("restored-attachments");
             let mut admin = ::postgres::Client::connect(base, ::postgres::NoTls).unwrap();
             admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema}_live CASCADE; ALTER SCHEMA {schema} RENAME TO {schema}_live")).unwrap();
+            // A PostgreSQL backup is checked by restoring it into an empty scratch schema first.
+            let checked = Run::new(&["backup", "verify", archive.to_str().unwrap(), "--scratch", &db.url])
+                .envs(&db.key_env())
+                .outcome();
+            admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).unwrap();
+            let checked = checked.stdout();
+            assert!(checked.contains("backup verified"), "{checked}");
+            assert!(checked.contains("attachments present with their sizes"), "{checked}");
             let outcome = Run::new(&["restore", "--from", archive.to_str().unwrap(), "--database", &db.url])
                 .envs(&db.key_env())
                 .env("AMPARO_ATTACHMENTS_URL", files_dir.to_string_lossy())
