@@ -23,6 +23,16 @@ const COUNTS: &str = "SELECT o.id, o.slug, \
      (SELECT COUNT(*) FROM attachments f WHERE f.org_id = o.id), \
      (SELECT CAST(COALESCE(SUM(f.byte_size), 0) AS BIGINT) FROM attachments f WHERE f.org_id = o.id) \
      FROM organisations o ORDER BY o.slug";
+/// The counts of a copy from before attachments, which has no table of them.
+const COUNTS_BEFORE_ATTACHMENTS: &str = "SELECT o.id, o.slug, \
+     (SELECT COUNT(*) FROM cases c WHERE c.org_id = o.id), \
+     (SELECT COUNT(*) FROM events e WHERE e.org_id = o.id), \
+     (SELECT COUNT(*) FROM audit_log a WHERE a.org_id = o.id), \
+     CAST(0 AS BIGINT), CAST(0 AS BIGINT) \
+     FROM organisations o ORDER BY o.slug";
+/// The migration that made the attachments table: a copy at an older version (a backup taken
+/// before it, being verified) has none.
+pub const ATTACHMENTS_SINCE: i64 = 23;
 const SCHEMA_VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM amparo_migrations";
 const SAMPLE_MEDICAL: &str =
     "SELECT org_id, id, medical FROM cases WHERE medical IS NOT NULL ORDER BY org_id, id LIMIT $1";
@@ -140,8 +150,10 @@ impl Store {
     /// The facts of the database as `tx` sees it.
     fn facts_in(&self, tx: &mut dyn Tx, now: DateTime<Utc>) -> StoreResult<BackupFacts> {
         let keys = self.sealer().keys();
+        let schema_version = tx.query_int(SCHEMA_VERSION, &[])?;
+        let counts = if schema_version < ATTACHMENTS_SINCE { COUNTS_BEFORE_ATTACHMENTS } else { COUNTS };
         let organisations = tx
-            .query(COUNTS, &[])?
+            .query(counts, &[])?
             .iter()
             .map(|r| {
                 Ok(OrganisationCounts {
@@ -165,7 +177,7 @@ impl Store {
                 Backend::Postgres => "postgres",
             }
             .to_owned(),
-            schema_version: tx.query_int(SCHEMA_VERSION, &[])?,
+            schema_version,
             key_ids: keys.keys().map(|k| k.key_id().to_string()).collect(),
             organisations,
             audit,

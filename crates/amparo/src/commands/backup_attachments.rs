@@ -43,7 +43,12 @@ pub struct Checked {
 
 /// Checks the objects of `unpacked` against the rows of its database copy, opened as `store`.
 pub fn check(store: &Store, unpacked: &Unpacked) -> Result<Checked, String> {
-    let named = store.stored_objects().map_err(|e| e.to_string())?;
+    // A copy from before attachments names none (and has no table to ask).
+    let named = if unpacked.manifest.facts.schema_version < amparo_store::backup::ATTACHMENTS_SINCE {
+        Vec::new()
+    } else {
+        store.stored_objects().map_err(|e| e.to_string())?
+    };
     let stage = Stage::counted("verify", "checking the attachments", named.len() as u64);
     let mut problems = Vec::new();
     let mut checked = Checked::default();

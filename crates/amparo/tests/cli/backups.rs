@@ -423,6 +423,33 @@ fn a_backup_says_which_attachments_it_found_missing() {
         .failure(1, &[&format!("attachment {} of case", lost.id), "missing from the backup"]);
 }
 
+/// A backup taken before attachments existed (its copy has no table of them) still verifies.
+#[test]
+fn verify_passes_a_backup_from_before_attachments() {
+    let (db, dir, archive) = backed_up();
+    let unpacked = dir.path().join("unpacked");
+    std::fs::create_dir(&unpacked).unwrap();
+    untar(&archive, &unpacked);
+    let copy = rusqlite::Connection::open(unpacked.join("database/amparo.sqlite3")).unwrap();
+    copy.execute_batch("DROP TABLE attachments; DELETE FROM amparo_migrations WHERE version >= 23").unwrap();
+    drop(copy);
+    let path = unpacked.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    manifest["schema_version"] = serde_json::json!(22);
+    for org in manifest["organisations"].as_array_mut().unwrap() {
+        let org = org.as_object_mut().unwrap();
+        org.remove("attachments");
+        org.remove("attachment_bytes");
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+    let older = dir.path().join("older.tar");
+    retar(&unpacked, &older);
+    let verified = verify(&db, &older, db.key_file()).stdout();
+    assert!(verified.contains("backup verified"), "{verified}");
+    assert!(verified.contains("0 attachments present"), "{verified}");
+}
+
 #[test]
 fn verify_refuses_a_wrong_key() {
     let (db, dir, archive) = backed_up();
