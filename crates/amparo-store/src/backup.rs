@@ -1,5 +1,6 @@
 //! Backups: what a backup's manifest says of the copy (counts per organisation, schema version,
-//! key ids, every audit chain's head), read in the very snapshot the engine copies; checks of a
+//! key ids, every audit chain's head, attachments and their bytes), read in the very snapshot the
+//! engine copies, with the attachment objects that snapshot names; checks of a
 //! copy against its manifest (the facts again, a sample of sealed fields opened with the key); and
 //! putting a copy into an empty place.
 
@@ -8,6 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::attachments::StoredObject;
 use crate::audit::checkpoint::AuditCheckpoint;
 use crate::db::{Backend, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -17,8 +19,20 @@ use crate::{ChainReport, Store, meta};
 const COUNTS: &str = "SELECT o.id, o.slug, \
      (SELECT COUNT(*) FROM cases c WHERE c.org_id = o.id), \
      (SELECT COUNT(*) FROM events e WHERE e.org_id = o.id), \
-     (SELECT COUNT(*) FROM audit_log a WHERE a.org_id = o.id) \
+     (SELECT COUNT(*) FROM audit_log a WHERE a.org_id = o.id), \
+     (SELECT COUNT(*) FROM attachments f WHERE f.org_id = o.id), \
+     (SELECT CAST(COALESCE(SUM(f.byte_size), 0) AS BIGINT) FROM attachments f WHERE f.org_id = o.id) \
      FROM organisations o ORDER BY o.slug";
+/// The counts of a copy from before attachments, which has no table of them.
+const COUNTS_BEFORE_ATTACHMENTS: &str = "SELECT o.id, o.slug, \
+     (SELECT COUNT(*) FROM cases c WHERE c.org_id = o.id), \
+     (SELECT COUNT(*) FROM events e WHERE e.org_id = o.id), \
+     (SELECT COUNT(*) FROM audit_log a WHERE a.org_id = o.id), \
+     CAST(0 AS BIGINT), CAST(0 AS BIGINT) \
+     FROM organisations o ORDER BY o.slug";
+/// The migration that made the attachments table: a copy at an older version (a backup taken
+/// before it, being verified) has none.
+pub const ATTACHMENTS_SINCE: i64 = 23;
 const SCHEMA_VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM amparo_migrations";
 const SAMPLE_MEDICAL: &str =
     "SELECT org_id, id, medical FROM cases WHERE medical IS NOT NULL ORDER BY org_id, id LIMIT $1";
@@ -37,6 +51,22 @@ pub struct OrganisationCounts {
     pub cases: i64,
     pub events: i64,
     pub audit_entries: i64,
+    /// Attachments, and the bytes of their files (before sealing). Absent from manifests written
+    /// before backups carried attachments.
+    #[serde(default)]
+    pub attachments: i64,
+    #[serde(default)]
+    pub attachment_bytes: i64,
+}
+
+impl OrganisationCounts {
+    /// The counts in words, as `amparo backup` prints them.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} cases, {} events, {} audit entries, {} attachments ({} bytes)",
+            self.cases, self.events, self.audit_entries, self.attachments, self.attachment_bytes
+        )
+    }
 }
 
 /// What a backup holds, read in the snapshot it copies: never a value of a case, never key material.
@@ -59,6 +89,19 @@ pub struct BackupFacts {
     /// PostgreSQL: the schema the dump holds, when the database URL named one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pg_schema: Option<String>,
+    /// The attachments whose rows are in the copy but whose objects were missing from the object
+    /// store when it was taken (each as `org/case/attachment`); the copy is kept without them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_attachments: Vec<String>,
+}
+
+/// A database copy's facts and the attachment objects its rows name, both read in its snapshot.
+#[derive(Clone, Debug)]
+pub struct BackupCopy {
+    pub facts: BackupFacts,
+    /// Every attachment's object the copy's rows name; the caller copies them after the database,
+    /// so each one named was written (objects come before their rows) and none is without its row.
+    pub objects: Vec<StoredObject>,
 }
 
 impl BackupFacts {
@@ -77,8 +120,10 @@ impl BackupFacts {
             match copy.organisations.iter().find(|o| o.id == org.id) {
                 None => found.push(format!("organisation {} is missing from the copy", org.slug)),
                 Some(other) if other != org => found.push(format!(
-                    "organisation {}: the manifest counts {} cases, {} events, {} audit entries; the copy {}, {}, {}",
-                    org.slug, org.cases, org.events, org.audit_entries, other.cases, other.events, other.audit_entries
+                    "organisation {}: the manifest counts {}; the copy {}",
+                    org.slug,
+                    org.summary(),
+                    other.summary()
                 )),
                 Some(_) => {}
             }
@@ -105,8 +150,10 @@ impl Store {
     /// The facts of the database as `tx` sees it.
     fn facts_in(&self, tx: &mut dyn Tx, now: DateTime<Utc>) -> StoreResult<BackupFacts> {
         let keys = self.sealer().keys();
+        let schema_version = tx.query_int(SCHEMA_VERSION, &[])?;
+        let counts = if schema_version < ATTACHMENTS_SINCE { COUNTS_BEFORE_ATTACHMENTS } else { COUNTS };
         let organisations = tx
-            .query(COUNTS, &[])?
+            .query(counts, &[])?
             .iter()
             .map(|r| {
                 Ok(OrganisationCounts {
@@ -115,6 +162,8 @@ impl Store {
                     cases: r.int(2)?,
                     events: r.int(3)?,
                     audit_entries: r.int(4)?,
+                    attachments: r.int(5)?,
+                    attachment_bytes: r.int(6)?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -128,25 +177,28 @@ impl Store {
                 Backend::Postgres => "postgres",
             }
             .to_owned(),
-            schema_version: tx.query_int(SCHEMA_VERSION, &[])?,
+            schema_version,
             key_ids: keys.keys().map(|k| k.key_id().to_string()).collect(),
             organisations,
             audit,
             broken_chains,
             pg_schema: None,
+            missing_attachments: Vec::new(),
         })
     }
 
     /// Copies the whole database into the new file `out` while writers carry on (SQLite: a database
-    /// file; PostgreSQL: a `pg_dump` custom-format archive) and returns the facts of that copy,
-    /// read in the same snapshot. `pg_schema` is filled in by the caller, who knows the URL.
-    pub fn backup_to(&self, out: &Path, now: DateTime<Utc>) -> StoreResult<BackupFacts> {
-        let mut facts = None;
+    /// file; PostgreSQL: a `pg_dump` custom-format archive) and returns the facts of that copy and
+    /// the attachment objects its rows name, read in the same snapshot. `pg_schema` is filled in by
+    /// the caller, who knows the URL.
+    pub fn backup_to(&self, out: &Path, now: DateTime<Utc>) -> StoreResult<BackupCopy> {
+        let mut copy = None;
         self.engine().backup(out, &mut |tx| {
-            facts = Some(self.facts_in(tx, now)?);
+            let facts = self.facts_in(tx, now)?;
+            copy = Some(BackupCopy { facts, objects: crate::attachments::stored::all_in(tx)? });
             Ok(())
         })?;
-        facts.ok_or_else(|| StoreError::Backend("the backup's snapshot was not read".into()))
+        copy.ok_or_else(|| StoreError::Backend("the backup's snapshot was not read".into()))
     }
 
     /// The facts of this database as it is now (of a restored copy, to compare with its manifest).

@@ -113,16 +113,8 @@ pub fn open_with_options(
     } else {
         Store::open_sqlite_with(sqlite_path_from_url(url), sealer, options)?
     };
-    let objects = match &options.attachments_url {
-        Some(url) => Some(attachments::Objects::from_url(url)?),
-        // An embedded database keeps its attachments in a folder beside it.
-        None if !is_postgres_url(url) => {
-            let mut dir = sqlite_path_from_url(url).into_os_string();
-            dir.push(".attachments");
-            Some(attachments::Objects::folder(std::path::Path::new(&dir))?)
-        }
-        None => None,
-    };
+    // An embedded database keeps its attachments in a folder beside it unless told otherwise.
+    let objects = attachments::objects_for(url, options.attachments_url.as_deref())?;
     let mut store = store.with_rules(rules).with_attachment_limit(options.attachment_max_bytes);
     if let Some(objects) = objects {
         store = store.with_objects(objects);

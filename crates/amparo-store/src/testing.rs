@@ -118,12 +118,16 @@ impl TestDatabase {
         Sealer::from_file(&self.key_file).expect("read the key file")
     }
 
-    /// What another process (the `amparo` binary) needs in its environment to use the database's key:
-    /// nothing for SQLite, whose key file lies where `amparo` looks by default; `AMPARO_KEY_FILE`
-    /// for PostgreSQL, which requires a configured key.
+    /// What another process (the `amparo` binary) needs in its environment to use the database's key
+    /// and attachments: nothing for SQLite, whose key file and attachments folder lie where `amparo`
+    /// looks by default; `AMPARO_KEY_FILE` and `AMPARO_ATTACHMENTS_URL` for PostgreSQL, which
+    /// requires a configured key and keeps no files of its own.
     pub fn key_env(&self) -> Vec<(&'static str, String)> {
         match self.pg_schema {
-            Some(_) => vec![("AMPARO_KEY_FILE", self.key_file.to_string_lossy().into_owned())],
+            Some(_) => vec![
+                ("AMPARO_KEY_FILE", self.key_file.to_string_lossy().into_owned()),
+                ("AMPARO_ATTACHMENTS_URL", self.attachments_dir().to_string_lossy().into_owned()),
+            ],
             None => Vec::new(),
         }
     }

@@ -186,6 +186,15 @@ impl<'k> StreamSealer<'k> {
     }
 }
 
+/// How long the sealed object of a `plaintext_len`-byte file is: the header, the bytes, and one tag
+/// per chunk (an empty file still has its one, final chunk). A backup checks each object's size
+/// against its row with it, without the key.
+pub fn sealed_len(plaintext_len: u64) -> u64 {
+    let chunk = CHUNK_LEN as u64;
+    let chunks = plaintext_len.div_ceil(chunk).max(1);
+    HEADER_LEN as u64 + plaintext_len + chunks * TAG_LEN as u64
+}
+
 /// Seals a whole file under the keyring's current key.
 pub fn seal(keyring: &Keyring, plaintext: &[u8], associated_data: &[u8]) -> Result<Vec<u8>, EncryptError> {
     seal_with(keyring.current_key(), plaintext, associated_data)
@@ -261,6 +270,15 @@ mod tests {
 
     fn ring() -> Keyring {
         Keyring::new(FieldKey::new(KeyId::from_bytes([7; 8]), [3u8; 32]), [])
+    }
+
+    #[test]
+    fn sealed_len_is_the_length_seal_writes() {
+        let ring = ring();
+        for len in [0, 1, CHUNK_LEN - 1, CHUNK_LEN, CHUNK_LEN + 1, 2 * CHUNK_LEN, 3 * CHUNK_LEN + 7] {
+            let sealed = seal(&ring, &vec![7u8; len], b"ad").unwrap();
+            assert_eq!(sealed_len(len as u64), sealed.len() as u64, "{len} bytes");
+        }
     }
 
     #[test]

@@ -107,6 +107,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::config::ConfigCommand,
     },
+    /// Attachments' stored files: sweep away those no attachment names.
+    Attachments {
+        #[command(subcommand)]
+        command: commands::attachments::AttachmentsCommand,
+    },
     /// The tamper-evident audit trail.
     Audit {
         #[command(subcommand)]
@@ -119,7 +124,8 @@ enum Command {
         command: Option<commands::backup::BackupCommand>,
         #[command(flatten)]
         db: DatabaseArgs,
-        /// The backup file to write (a tar archive: manifest.json and the database copy; never the key).
+        /// The backup file to write (a tar archive: manifest.json, the database copy and the
+        /// attachments' sealed files; never the key).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -285,6 +291,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Token { command } => commands::token::run(command, &settings),
         Command::Config { command } => commands::config::run(command, settings),
         Command::Audit { command } => commands::audit::run(command, &settings),
+        Command::Attachments { command } => commands::attachments::run(command, &settings),
         Command::Notice { command } => commands::notice::run(command, &settings),
         Command::Notify { command } => commands::notify::run(command, &settings),
         Command::Backup { command: Some(command), .. } => commands::backup::run(command, &settings),
@@ -292,7 +299,11 @@ fn run(cli: Cli) -> CliResult {
             Some(out) => commands::backup::create(&settings, &settings.database(db.database), &out),
             None => Err(error::CliError::Invalid("say --out FILE, or `amparo backup verify FILE`".into())),
         },
-        Command::Restore { from, db } => commands::backup::restore(&from, &settings.database(db.database)),
+        Command::Restore { from, db } => commands::backup::restore(
+            &from,
+            &settings.database(db.database),
+            settings.database.attachments_url.value.as_deref(),
+        ),
         Command::Import { db, org, org_archive: Some(archive), .. } => commands::org_archive::import(
             &settings,
             &settings.database(db.database),

@@ -42,7 +42,8 @@ fn role(path: String, text: &str, allowed: &[&str]) -> StoreResult<()> {
     }
 }
 
-pub(super) fn archive(archive: &OrgArchive) -> StoreResult<()> {
+/// `max_attachment_bytes`: the largest file this installation accepts.
+pub(super) fn archive(archive: &OrgArchive, max_attachment_bytes: u64) -> StoreResult<()> {
     let organisation = &archive.organisation;
     validate_slug(&organisation.slug).map_err(|e| refused("organisation.slug".into(), e))?;
     if organisation.name.trim().is_empty() {
@@ -117,6 +118,7 @@ pub(super) fn archive(archive: &OrgArchive) -> StoreResult<()> {
             known_opt(&staff, format!("tasks[{i}].{field}"), "staff member with id", who.as_ref())?;
         }
     }
+    super::attachments::check(&archive.attachments, &archive.cases, &staff, max_attachment_bytes)?;
     for (i, pair) in archive.audit.windows(2).enumerate() {
         if let [before, after] = pair
             && after.seq != before.seq + 1

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::attachments;
 use super::{
     ArchivedAssignment, ArchivedAuditEntry, ArchivedEscalation, ArchivedMember, ArchivedOrganisation,
     ArchivedShare, ArchivedTask, OrgArchive,
@@ -74,17 +75,27 @@ fn staff(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Vec<ArchivedMember>> {
     Ok(staff)
 }
 
-fn cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId) -> StoreResult<Vec<amparo_domain::CaseFile>> {
+/// The organisation's cases, `(reference, id)`, sorted here by bytes of the reference, so that both
+/// backends (and every collation) give the same order.
+fn case_ids(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Vec<(String, CaseId)>> {
     let mut references = tx
         .query(SELECT_CASES, &[org.as_str().into()])?
         .iter()
         .map(|r| Ok((r.text(1)?, CaseId(r.text(0)?))))
         .collect::<StoreResult<Vec<_>>>()?;
-    // Sorted here, by bytes, so that both backends (and every collation) give the same order.
     references.sort();
+    Ok(references)
+}
+
+fn cases(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    references: &[(String, CaseId)],
+) -> StoreResult<Vec<amparo_domain::CaseFile>> {
     let mut files = Vec::with_capacity(references.len());
     for (reference, id) in references {
-        let found = crate::audit::export::case_for_export(tx, sealer, org, &id)?
+        let found = crate::audit::export::case_for_export(tx, sealer, org, id)?
             .ok_or_else(|| StoreError::Backend(format!("case {reference} vanished during export")))?;
         files.push(found.file);
     }
@@ -203,19 +214,26 @@ impl Store {
     /// Everything the organisation owns, decrypted, as one moment's copy; the export is written to
     /// its audit trail in the same transaction (by the operator when one acts), after the trail was
     /// read, so the archive's trail ends just before its own export.
+    ///
+    /// The attachments' rows are read in that transaction and their files fetched and opened after
+    /// it, so the database is not held while files are read (an object is written before its row
+    /// and only ever replaced by the same bytes sealed anew).
     pub fn export_organisation(&self, org: &OrgId, now: DateTime<Utc>) -> StoreResult<OrgArchive> {
-        self.write(|tx| {
+        let (mut archive, listed) = self.write(|tx| {
             self.lock_audit_chain(tx, org.as_str())?;
             let sealer = self.sealer();
+            let references = case_ids(tx, org)?;
+            let listed = attachments::listed(tx, sealer, org, &references)?;
             let archive = OrgArchive {
                 organisation: organisation(tx, org)?,
                 staff: staff(tx, org)?,
-                cases: cases(tx, sealer, org)?,
+                cases: cases(tx, sealer, org, &references)?,
                 assignments: assignments(tx, org)?,
                 shares: shares(tx, org)?,
                 escalations: escalations(tx, sealer, org)?,
                 tasks: tasks(tx, sealer, org)?,
                 audit: audit(tx, org)?,
+                attachments: Vec::new(),
             };
             let entry = crate::audit::Entry {
                 chain: org.as_str(),
@@ -226,10 +244,13 @@ impl Store {
                     "cases": archive.cases.len(),
                     "staff": archive.staff.len(),
                     "audit_entries": archive.audit.len(),
+                    "attachments": listed.len(),
                 }),
             };
             crate::audit::append(tx, &self.audit_signer(), entry, now)?;
-            Ok(archive)
-        })
+            Ok((archive, listed))
+        })?;
+        archive.attachments = attachments::files(self, org, listed)?;
+        Ok(archive)
     }
 }

@@ -9,10 +9,14 @@ use amparo_domain::{CaseFile, Policy};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod attachments;
 mod check;
 mod export;
 mod restore;
 
+pub use attachments::{
+    ArchivedAttachment, ArchivedFile, FOLDER as ATTACHMENTS_FOLDER, member_name, sha256_hex,
+};
 pub use restore::NO_PASSWORD;
 
 /// Everything an organisation owns, section by section, each in a stable order.
@@ -33,6 +37,9 @@ pub struct OrgArchive {
     pub tasks: Vec<ArchivedTask>,
     /// The organisation's audit chain, oldest first, as it stood when the archive was read.
     pub audit: Vec<ArchivedAuditEntry>,
+    /// The cases' attachments with their files in clear, ordered by case reference, then when
+    /// uploaded, then id.
+    pub attachments: Vec<ArchivedFile>,
 }
 
 /// The organisation's profile and settings: `organisation.json` (`amparo.organisation/1`).
@@ -165,4 +172,5 @@ pub struct RestoreReport {
     pub organisation: crate::Organisation,
     pub cases: usize,
     pub staff: usize,
+    pub attachments: usize,
 }

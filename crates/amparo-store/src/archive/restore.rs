@@ -1,7 +1,8 @@
 //! Writing an archive into an empty organisation, all or nothing: its profile and policy, its staff
 //! (without passwords: each sets one through a reset link), its cases through the import path (so
 //! they are sealed and derived as any import is), then what derivation cannot know — assignments,
-//! shares, and the escalations and tasks as they stood, in place of those the import opened afresh.
+//! shares, and the escalations and tasks as they stood, in place of those the import opened afresh —
+//! and the attachments, each file sealed anew under this installation's keys.
 //! The archive's own audit trail is not written back: a new chain starts with one entry naming the
 //! archive by its SHA-256 and the head of the trail it carries (`SECURITY.md`).
 
@@ -239,8 +240,10 @@ impl Store {
         archive_sha256: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<RestoreReport> {
-        super::check::archive(archive)?;
-        self.write(|tx| {
+        super::check::archive(archive, self.attachment_limit())?;
+        // Objects are written before their rows; should the transaction fail, they are removed.
+        let mut written = Vec::new();
+        let restored = self.write(|tx| {
             let organisation = empty_organisation(self, tx, slug, archive)?;
             let org = &organisation.id;
             profile(tx, org, archive)?;
@@ -251,6 +254,7 @@ impl Store {
             let ids: BTreeMap<&str, CaseId> =
                 archive.cases.iter().map(|c| c.case.reference.as_str()).zip(imported).collect();
             case_rows(self, tx, org, &ids, archive)?;
+            super::attachments::restore(self, tx, org, &ids, &archive.attachments, &mut written)?;
             let head = archive.audit.last();
             let entry = crate::audit::Entry {
                 chain: org.as_str(),
@@ -264,10 +268,26 @@ impl Store {
                     "trail_entries": archive.audit.len(),
                     "trail_head_seq": head.map(|e| e.seq),
                     "trail_head_hash": head.map(|e| e.hash.as_str()),
+                    "attachments": archive.attachments.len(),
                 }),
             };
             crate::audit::append(tx, &self.audit_signer(), entry, now)?;
-            Ok(RestoreReport { organisation, cases: archive.cases.len(), staff: archive.staff.len() })
-        })
+            Ok(RestoreReport {
+                organisation,
+                cases: archive.cases.len(),
+                staff: archive.staff.len(),
+                attachments: archive.attachments.len(),
+            })
+        });
+        if restored.is_err()
+            && let Some(objects) = self.objects_if_any()
+        {
+            for key in &written {
+                if let Err(error) = objects.delete(key) {
+                    tracing::warn!(%error, "a restored attachment's object was left behind");
+                }
+            }
+        }
+        restored
     }
 }

@@ -3,7 +3,7 @@
 //! (`amparo_trust::stream`, bound to organisation, case and attachment) and kept in the object store
 //! (`objects`). An object is written first and its row after, with the audit entry, in one
 //! transaction: a row is never acknowledged without its object, and an object whose row never came
-//! is an orphan `Store::sweep_attachment_orphans` removes.
+//! is an orphan `Store::sweep_attachment_orphans` removes once older than its grace period.
 //!
 //! | file | job |
 //! | --- | --- |
@@ -12,14 +12,18 @@
 //! | `rows` | the table's SQL, row mapping and re-sealing of the sealed columns |
 //! | `add` | adding a file on someone's behalf |
 //! | `read` | listing a case's attachments and reading one's bytes, audited |
-//! | `upkeep` | bringing objects under a new key, sweeping orphans |
+//! | `upkeep` | bringing objects under a new key |
+//! | `sweep` | removing orphans older than a grace period |
+//! | `stored` | every object the rows name, for backups and their checks; where a database keeps them |
 
 mod add;
 pub mod objects;
 mod read;
 pub(crate) use read::visible_in;
 pub(crate) mod rows;
-mod sealed;
+pub(crate) mod sealed;
+pub(crate) mod stored;
+mod sweep;
 mod upkeep;
 
 use amparo_domain::Date;
@@ -29,7 +33,9 @@ use chrono::{DateTime, Utc};
 use crate::model::{CaseId, UserId};
 
 pub use add::NewAttachment;
-pub use objects::Objects;
+pub use objects::{ObjectEntry, Objects};
+pub use stored::{StoredObject, objects_for};
+pub use sweep::{DEFAULT_SWEEP_GRACE, Sweep, SweepReport};
 
 /// An attachment's details as stored (its bytes are read with `Store::attachment_file_as`).
 #[derive(Clone, Debug, PartialEq, Eq)]

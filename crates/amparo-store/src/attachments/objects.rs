@@ -31,6 +31,14 @@ impl std::fmt::Debug for Objects {
     }
 }
 
+/// One object as listed: its key, size and when it was last written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectEntry {
+    pub key: String,
+    pub size: u64,
+    pub written_at: chrono::DateTime<chrono::Utc>,
+}
+
 fn failed(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(format!("attachment storage: {what}: {e}"))
 }
@@ -141,6 +149,39 @@ impl Objects {
                 .filter_map(|m| {
                     let parts = m.location.prefix_match(&prefix)?;
                     Some(parts.map(|p| p.as_ref().to_owned()).collect::<Vec<_>>().join("/"))
+                })
+                .collect())
+        })
+    }
+
+    /// An object's size in bytes; `None` when there is none.
+    pub fn size(&self, key: &str) -> StoreResult<Option<u64>> {
+        let path = self.key(key);
+        match self.runtime.block_on(self.inner.head(&path)) {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(failed("cannot read an object's size", e)),
+        }
+    }
+
+    /// Every object under `under` with its size and when it was last written, keys relative to the
+    /// store's prefix (as [`Objects::keys`]).
+    pub fn entries(&self, under: &str) -> StoreResult<Vec<ObjectEntry>> {
+        let base = self.key(under);
+        let prefix = self.prefix.clone();
+        self.runtime.block_on(async {
+            let metas: Vec<_> = self
+                .inner
+                .list(Some(&base))
+                .try_collect()
+                .await
+                .map_err(|e| failed("cannot list objects", e))?;
+            Ok(metas
+                .into_iter()
+                .filter_map(|m| {
+                    let parts = m.location.prefix_match(&prefix)?;
+                    let key = parts.map(|p| p.as_ref().to_owned()).collect::<Vec<_>>().join("/");
+                    Some(ObjectEntry { key, size: m.size, written_at: m.last_modified })
                 })
                 .collect())
         })

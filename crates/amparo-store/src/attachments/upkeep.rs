@@ -1,9 +1,6 @@
 //! Keeping the object store in step with the table: re-sealing objects under the current key after
 //! `amparo key rotate` (each object replaced whole by the same bytes sealed anew, then its row's
-//! `key_id` updated), and sweeping orphans (objects whose row was never written, after a failed
-//! upload).
-
-use std::collections::HashSet;
+//! `key_id` updated). Orphans are swept in `sweep`.
 
 use super::{rows, sealed};
 use crate::Store;
@@ -44,21 +41,5 @@ impl Store {
                 })?;
             }
         }
-    }
-
-    /// Deletes the objects that have no row (uploads whose row was never written); returns how many.
-    /// Objects of uploads still in progress may look like orphans: run it when none is.
-    pub fn sweep_attachment_orphans(&self) -> StoreResult<usize> {
-        let Some(objects) = self.objects_if_any() else { return Ok(0) };
-        let known: HashSet<String> =
-            self.read(|tx| tx.query(rows::SELECT_ALL_OBJECT_KEYS, &[])?.iter().map(|r| r.text(0)).collect())?;
-        let mut swept = 0;
-        for key in objects.keys("")? {
-            if !known.contains(&key) {
-                objects.delete(&key)?;
-                swept += 1;
-            }
-        }
-        Ok(swept)
     }
 }

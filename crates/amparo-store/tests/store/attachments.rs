@@ -7,6 +7,7 @@
 use amparo_domain::attachments::{AttachmentDetails, AttachmentKind, ContentType};
 use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, Problem};
+use amparo_store::attachments::{Sweep, SweepReport};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
 
@@ -287,10 +288,33 @@ fn orphan_objects_are_swept_and_rows_kept(db: &TestDatabase) {
         .add_attachment_as(&t.attorney, &t.case, &new(AttachmentKind::Notice, pdf()), now())
         .unwrap();
     let dir = object_files(db)[0].parent().unwrap().to_path_buf();
-    std::fs::write(dir.join("0190aaaa-0000-7000-8000-000000000000"), b"left by a failed upload").unwrap();
+    let orphan = dir.join("0190aaaa-0000-7000-8000-000000000000");
+    std::fs::write(&orphan, b"left by a failed upload").unwrap();
     assert_eq!(object_files(db).len(), 2);
-    assert_eq!(t.db_store.sweep_attachment_orphans().unwrap(), 1);
+    // Times counted from when the orphan was written, as the object store reports it.
+    let written =
+        chrono::DateTime::<chrono::Utc>::from(std::fs::metadata(&orphan).unwrap().modified().unwrap());
+    let hours = |h: i64| written + chrono::Duration::hours(h);
+    let swept = |sweep: Sweep, at| t.db_store.sweep_attachment_orphans(&sweep, at).unwrap();
+
+    // Within the grace period (a day by default) an orphan may be an upload about to commit.
+    let young = swept(Sweep::default(), hours(1));
+    assert_eq!(young, SweepReport { objects: 2, too_young: 1, ..SweepReport::default() });
+    // A dry run counts what would go and removes nothing.
+    let dry = swept(Sweep { dry_run: true, ..Sweep::default() }, hours(25));
+    assert_eq!((dry.orphans, dry.orphan_bytes, dry.removed), (1, 23, 0));
+    assert_eq!(object_files(db).len(), 2);
+    assert!(t.db_store.audit_log(None).unwrap().iter().all(|e| e.action != "attachments.swept"));
+
+    let done = swept(Sweep::default(), hours(25));
+    assert_eq!((done.orphans, done.removed, done.too_young), (1, 1, 0));
     assert_eq!(object_files(db).len(), 1);
     let file = t.db_store.attachment_file_as(&t.attorney, &t.case, &kept.id, "view", now()).unwrap();
     assert_eq!(file.bytes, pdf());
+    // The removal is in the installation's audit trail, with counts.
+    let trail = t.db_store.audit_log(None).unwrap();
+    let entry = trail.iter().find(|e| e.action == "attachments.swept").unwrap();
+    assert!(entry.detail.contains("\"removed\":1"), "{}", entry.detail);
+    // Nothing is left to sweep.
+    assert_eq!(swept(Sweep::default(), hours(25)).removed, 0);
 }

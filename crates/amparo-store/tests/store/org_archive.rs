@@ -1,19 +1,22 @@
 //! An organisation's archive through the store, on both backends: a restore brings back sealed
 //! values (a task's note, an escalation's reason, a closed case) readable under the new database's
 //! key, with an audit chain that verifies; an archive that names what it does not define is refused
-//! naming the field; and a restore refused half-way (an email already in use) leaves nothing.
+//! naming the field; a restore refused half-way (an email already in use) leaves nothing; and
+//! attachments come back byte for byte under the new database's key, each checked against its entry.
 
 use amparo_domain::CaseFile;
+use amparo_domain::attachments::{AttachmentDetails, AttachmentKind};
 use amparo_domain::org::UserRole;
 use amparo_store::testing::TestDatabase;
-use amparo_store::{CaseQuery, ClosedFilter, OrgId, Store, StoreError};
+use amparo_store::{Actor, CaseQuery, ClosedFilter, NewAttachment, OrgId, Store, StoreError};
 
 use crate::support::{new_user, now, org};
 
 amparo_store::on_both_backends!(
     a_restore_brings_back_sealed_values_and_a_chain_that_verifies,
     an_archive_naming_what_it_does_not_define_is_refused,
-    a_restore_refused_half_way_leaves_nothing
+    a_restore_refused_half_way_leaves_nothing,
+    attachments_come_back_sealed_anew_and_checked_against_their_entries
 );
 
 fn case(reference: &str, closed: bool) -> CaseFile {
@@ -106,4 +109,66 @@ fn a_restore_refused_half_way_leaves_nothing(db: &TestDatabase) {
     assert!(matches!(&refused, StoreError::Duplicate(m) if m.starts_with("staff[0].email")), "{refused:?}");
     let slugs: Vec<String> = store.organisations().unwrap().into_iter().map(|o| o.slug).collect();
     assert_eq!(slugs, ["other"], "the organisation made for the restore is gone with the rest");
+}
+
+fn attachments_come_back_sealed_anew_and_checked_against_their_entries(db: &TestDatabase) {
+    let store = db.store();
+    let org = org(&store, "clinic");
+    let attorney = store.create_user(&org, &new_user("ana@example.org", UserRole::Attorney), now()).unwrap();
+    let ids = store.import_cases(&org, &[case("A-1", false)], None, now()).unwrap();
+    store.assign(&org, &ids[0], UserRole::Attorney, Some(&attorney.id), now()).unwrap();
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.resize(100_000, b'x');
+    let details = AttachmentDetails {
+        kind: AttachmentKind::Notice,
+        title: "Termination notice".into(),
+        dated: Some("2026-02-27".parse().unwrap()),
+        event: Some("t1".into()),
+        person: Some("p1".into()),
+        file_name: Some("notice.pdf".into()),
+    };
+    let added = store
+        .add_attachment_as(
+            &Actor::of(&attorney),
+            &ids[0],
+            &NewAttachment { details, bytes: bytes.clone() },
+            now(),
+        )
+        .unwrap();
+    let archive = store.export_organisation(&org, now()).unwrap();
+    assert_eq!(archive.attachments.len(), 1);
+    assert_eq!(archive.attachments[0].bytes, bytes, "the archive holds the file in clear");
+    assert_eq!(archive.attachments[0].attachment.case, "A-1");
+
+    let target = elsewhere(db);
+    let refused_with = |edit: &dyn Fn(&mut amparo_store::archive::ArchivedFile)| {
+        let mut edited = archive.clone();
+        edit(&mut edited.attachments[0]);
+        let refused = target.store().restore_organisation("clinic", &edited, "x", now()).unwrap_err();
+        assert!(target.store().organisations().unwrap().is_empty(), "nothing was written");
+        refused.to_string()
+    };
+    let no_event = refused_with(&|f| f.attachment.event = Some("t9".into()));
+    assert!(no_event.starts_with("attachments[0].event: "), "{no_event}");
+    let not_a_pdf = refused_with(&|f| f.bytes = b"plain words".to_vec());
+    assert!(not_a_pdf.starts_with("attachments[0].media_type: the file is text/plain"), "{not_a_pdf}");
+    let bad_digest = refused_with(&|f| f.attachment.sha256 = "0".repeat(64));
+    assert!(bad_digest.starts_with("attachments[0].sha256: "), "{bad_digest}");
+
+    let restored = target.store();
+    let report = restored.restore_organisation("clinic", &archive, &"0".repeat(64), now()).unwrap();
+    assert_eq!(report.attachments, 1);
+    let ana = Actor::of(&restored.credentials_by_email("ana@example.org").unwrap().unwrap().user);
+    let case = restored.case_by_reference(&report.organisation.id, "A-1").unwrap().unwrap().id;
+    let file = restored.attachment_file_as(&ana, &case, &added.id, "download", now()).unwrap();
+    assert_eq!(file.bytes, bytes);
+    assert_eq!(
+        (file.attachment.title.as_str(), file.attachment.event.as_deref(), file.attachment.person.as_deref()),
+        ("Termination notice", Some("t1"), Some("p1"))
+    );
+    // Sealed under the new database's key: the source's key does not open it.
+    let object = restored.stored_objects().unwrap().remove(0);
+    let sealed = restored.stored_object(&object).unwrap();
+    assert!(store.open_stored_object(&object, &sealed).is_err(), "opened with the source's key");
+    restored.open_stored_object(&object, &sealed).unwrap();
 }

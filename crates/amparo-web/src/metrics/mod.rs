@@ -135,7 +135,7 @@ impl Metrics {
         text.family(
             "amparo_backup_last_success_timestamp_seconds",
             Kind::Gauge,
-            "When the last scheduled backup was written and verified (Unix time); 0 when none yet since start.",
+            "When the last scheduled backup was written and verified (Unix time), or of the newest one found in backup_dir at start; 0 when none is known.",
         );
         let last_backup = jobs.last_backup.map_or(0.0, |at| at.timestamp() as f64);
         text.sample("amparo_backup_last_success_timestamp_seconds", &[], last_backup);

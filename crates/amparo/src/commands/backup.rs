@@ -1,6 +1,8 @@
 //! `amparo backup --out FILE`, `amparo backup verify FILE` and `amparo restore --from FILE`: a
-//! consistent copy of a live database with its manifest (see `backup_archive` for the file), the
-//! checks that a copy is whole and opens with the key, and putting a copy into an empty place.
+//! consistent copy of a live database with its manifest and the sealed objects of the attachments
+//! its rows name (see `backup_archive` for the file), the checks that a copy is whole and opens with
+//! the key, and putting a copy into an empty place. The attachments' side of each is in
+//! `backup_attachments`.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +13,7 @@ use amparo_trust::Secret;
 use clap::Subcommand;
 
 use super::backup_archive::{self, Manifest, Unpacked};
+use super::backup_attachments;
 use super::now;
 use super::progress::Stage;
 use crate::config::{Settings, redact_url};
@@ -37,15 +40,21 @@ pub enum BackupCommand {
 /// `amparo backup --out FILE`: writes the backup and says what it holds.
 pub fn create(settings: &Settings, url: &str, out: &Path) -> CliResult {
     let store = open_for_backup(settings, url)?;
-    let stage = Stage::uncounted("backup", "copying the database into the archive");
     let manifest = write_backup(&store, url, out)?;
-    stage.done();
     say!("backup written to {}", out.display());
     describe(&manifest)?;
     if !manifest.facts.broken_chains.is_empty() {
         return Err(CliError::Failed(format!(
             "the audit trail was already broken when the backup was taken ({}); the copy is kept",
             manifest.facts.broken_chains.join("; ")
+        )));
+    }
+    if !manifest.facts.missing_attachments.is_empty() {
+        return Err(CliError::Failed(format!(
+            "the stored files of {} attachments were missing when the backup was taken ({}); the copy \
+             is kept without them",
+            manifest.facts.missing_attachments.len(),
+            manifest.facts.missing_attachments.join(", ")
         )));
     }
     Ok(())
@@ -66,6 +75,11 @@ fn open_for_backup(settings: &Settings, url: &str) -> CliResult<Store> {
         }
         let keys = BackupKeys { database_url: url.to_owned(), ..BackupKeys::of(settings) };
         Store::open_sqlite_with(&path, keys.sealer()?, &options).map_err(failed)?
+    };
+    // The attachments' objects are read where the server keeps them.
+    let store = match amparo_store::attachments::objects_for(url, options.attachments_url.as_deref())? {
+        Some(objects) => store.with_objects(objects),
+        None => store,
     };
     // A key that does not open what is stored would make a backup no one can verify.
     store.open_sealed_sample(1).map_err(failed)?;
@@ -94,12 +108,23 @@ pub fn write_backup(store: &Store, url: &str, out: &Path) -> CliResult<Manifest>
         .map_err(|e| CliError::Failed(format!("{}: cannot create a folder: {e}", folder.display())))?;
     let taken_at = now();
     let copy = work.path().join("database");
-    let mut facts = store
+    let stage = Stage::uncounted("backup", "copying the database");
+    let backup::BackupCopy { mut facts, objects } = store
         .backup_to(&copy, taken_at)
         .map_err(|e| CliError::Failed(format!("backup of {} failed: {e}", redact_url(url))))?;
+    stage.done();
     facts.pg_schema = backup::postgres_schema_of(url);
+    let (present, missing) = backup_attachments::present(store, objects)?;
+    facts.missing_attachments = missing;
     let manifest = Manifest::new(facts, taken_at);
-    backup_archive::write(out, &manifest, &copy)?;
+    let stage = Stage::counted("backup", "copying the attachments", present.len() as u64);
+    let fetch = |object: &amparo_store::attachments::StoredObject| {
+        store.stored_object(object).map_err(|e| CliError::Failed(format!("{object}: {e}")))
+    };
+    let step = || stage.step();
+    let sealed = backup_archive::SealedObjects { objects: &present, fetch: &fetch, written: &step };
+    backup_archive::write(out, &manifest, &copy, &sealed)?;
+    stage.done();
     Ok(manifest)
 }
 
@@ -112,13 +137,7 @@ fn describe(manifest: &Manifest) -> CliResult {
         facts.key_ids.join(", ")
     );
     for org in &facts.organisations {
-        say!(
-            "  {}: {} cases, {} events, {} audit entries",
-            org.slug,
-            org.cases,
-            org.events,
-            org.audit_entries
-        );
+        say!("  {}: {}", org.slug, org.summary());
     }
     Ok(())
 }
@@ -180,6 +199,11 @@ pub fn run(command: BackupCommand, settings: &Settings) -> CliResult {
             say!("{}: backup verified", file.display());
             describe(&unpacked.manifest)?;
             say!("  {} sealed values opened with key {}", report.opened, report.key_id);
+            say!(
+                "  {} attachments present with their sizes, {} of them opened with the key",
+                report.attachments.present,
+                report.attachments.opened
+            );
             Ok(())
         }
     }
@@ -189,6 +213,7 @@ pub fn run(command: BackupCommand, settings: &Settings) -> CliResult {
 pub struct Verified {
     pub opened: usize,
     pub key_id: String,
+    pub attachments: backup_attachments::Checked,
 }
 
 fn broken(why: impl std::fmt::Display) -> CliError {
@@ -218,7 +243,9 @@ pub fn verify_unpacked(unpacked: &Unpacked, sealer: Sealer, scratch: Option<&str
         }
         other => return Err(broken(format!("unknown backend {other:?} in the manifest"))),
     };
-    check_store(&store, &manifest.facts)
+    let mut verified = check_store(&store, &manifest.facts)?;
+    verified.attachments = backup_attachments::check(&store, unpacked).map_err(broken)?;
+    Ok(verified)
 }
 
 fn check_store(store: &Store, manifest: &BackupFacts) -> CliResult<Verified> {
@@ -251,12 +278,14 @@ fn check_store(store: &Store, manifest: &BackupFacts) -> CliResult<Verified> {
     if !differences.is_empty() {
         return Err(broken(differences.join("; ")));
     }
-    Ok(Verified { opened, key_id: store.current_key_id() })
+    Ok(Verified { opened, key_id: store.current_key_id(), attachments: Default::default() })
 }
 
-/// `amparo restore --from FILE --database URL`.
-pub fn restore(from: &Path, url: &str) -> CliResult {
-    let stage = Stage::uncounted("restore", "unpacking the archive and writing the database");
+/// `amparo restore --from FILE --database URL`: the attachments' objects into the target's object
+/// store (`attachments_url`, else beside a SQLite file), then the database; when the database cannot
+/// be written, the objects written are removed again.
+pub fn restore(from: &Path, url: &str, attachments_url: Option<&str>) -> CliResult {
+    let unpacking = Stage::uncounted("restore", "unpacking the archive");
     let unpacked = backup_archive::unpack(from)?;
     let facts = &unpacked.manifest.facts;
     let target_is_postgres = amparo_store::is_postgres_url(url);
@@ -268,9 +297,27 @@ pub fn restore(from: &Path, url: &str) -> CliResult {
             redact_url(url)
         )));
     }
-    backup::restore_into(url, &unpacked.database, facts.pg_schema.as_deref())?;
+    let written = match backup_attachments::target(&unpacked, url, attachments_url)? {
+        Some(objects) => {
+            unpacking.done();
+            backup_attachments::write(&unpacked, objects)?
+        }
+        // Nothing more to say of the unpacking: a refusal of the database is then the only line.
+        None => {
+            drop(unpacking);
+            backup_attachments::Written::none()
+        }
+    };
+    let stage = Stage::uncounted("restore", "writing the database");
+    if let Err(error) = backup::restore_into(url, &unpacked.database, facts.pg_schema.as_deref()) {
+        written.remove();
+        return Err(error.into());
+    }
     stage.done();
     say!("restored {} into {}", from.display(), redact_url(url));
+    if let Some(place) = written.place() {
+        say!("  {} attachments written to {place}", unpacked.objects.len());
+    }
     describe(&unpacked.manifest)?;
     say!("next: `amparo audit verify` with the key file the backup was taken under");
     Ok(())

@@ -12,9 +12,11 @@ macro_rules! say {
 }
 
 pub mod admin;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod backup_archive;
+pub mod backup_attachments;
 pub mod backup_schedule;
 pub mod config;
 pub mod data;

@@ -7,14 +7,14 @@ use std::path::Path;
 
 use amparo_domain::CaseFile;
 use amparo_domain::case_file::MAX_FILE_BYTES;
-use amparo_store::archive::OrgArchive;
+use amparo_store::archive::{ArchivedFile, OrgArchive};
 use amparo_store::{Organisation, Store, UserId};
 use chrono::SecondsFormat;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::org_archive_csv as csv;
-use super::org_archive_file::{self as file, Counts, Member};
+use super::org_archive_file::{self as file, Counts, Member, Members};
 use super::{now, open_store, resolve_org};
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
@@ -28,8 +28,11 @@ fn json<T: Serialize>(value: &T) -> CliResult<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The format of `attachments/index.json`.
+const ATTACHMENT_INDEX_FORMAT: &str = "amparo.attachments/1";
+
 /// The archive's members, in archive order.
-fn members(archive: &OrgArchive) -> CliResult<Vec<Member>> {
+fn members(archive: &OrgArchive) -> CliResult<Members> {
     let organisation = file::OrganisationDoc {
         format: "amparo.organisation/1".into(),
         organisation: archive.organisation.clone(),
@@ -83,7 +86,26 @@ fn members(archive: &OrgArchive) -> CliResult<Vec<Member>> {
         format: "amparo.audit-trail/1",
         bytes: json(&trail)?,
     });
-    Ok(members)
+    let index = file::AttachmentIndexDoc {
+        format: ATTACHMENT_INDEX_FORMAT.into(),
+        attachments: archive.attachments.iter().map(|f| f.attachment.clone()).collect(),
+    };
+    members.push(Member {
+        path: file::ATTACHMENT_INDEX.into(),
+        format: ATTACHMENT_INDEX_FORMAT,
+        bytes: json(&index)?,
+    });
+    let files = archive
+        .attachments
+        .iter()
+        .map(|f| Member {
+            path: f.attachment.file.clone(),
+            format: amparo_domain::attachments::ContentType::from_mime(&f.attachment.media_type)
+                .map_or("application/octet-stream", |t| t.mime()),
+            bytes: f.bytes.clone(),
+        })
+        .collect();
+    Ok(Members { documents: members, files })
 }
 
 fn counts(archive: &OrgArchive) -> Counts {
@@ -95,6 +117,7 @@ fn counts(archive: &OrgArchive) -> Counts {
         escalations: archive.escalations.len(),
         tasks: archive.tasks.len(),
         audit_entries: archive.audit.len(),
+        attachments: archive.attachments.len(),
     }
 }
 
@@ -111,11 +134,12 @@ pub fn export(settings: &Settings, database: &str, org: Option<&str>, out: &Path
     say!("writing {}", out.display());
     file::write(out, &manifest, &members, u64::try_from(at.timestamp()).unwrap_or(0))?;
     say!(
-        "exported {}: {} cases, {} staff, {} audit entries to {}",
+        "exported {}: {} cases, {} staff, {} audit entries, {} attachments to {}",
         organisation.slug,
         archive.cases.len(),
         archive.staff.len(),
         archive.audit.len(),
+        archive.attachments.len(),
         out.display()
     );
     Ok(())
@@ -169,6 +193,46 @@ fn cases(read: &file::CheckedArchive) -> CliResult<Vec<CaseFile>> {
     Ok(cases)
 }
 
+/// The attachments the index lists, each with its file; a file no entry names is refused. An
+/// archive written before archives carried attachments has no index, and no attachments.
+fn attachments(read: &file::CheckedArchive) -> CliResult<Vec<ArchivedFile>> {
+    let files: Vec<&String> = read.manifest.attachments.iter().map(|m| &m.path).collect();
+    if !read.members.contains_key(file::ATTACHMENT_INDEX) {
+        return match files.first() {
+            Some(path) => {
+                Err(CliError::Invalid(format!("{path}: the archive has no {}", file::ATTACHMENT_INDEX)))
+            }
+            None => Ok(Vec::new()),
+        };
+    }
+    let index: file::AttachmentIndexDoc = document(read, file::ATTACHMENT_INDEX, ATTACHMENT_INDEX_FORMAT)?;
+    let named: std::collections::BTreeSet<&str> = index.attachments.iter().map(|a| a.file.as_str()).collect();
+    if let Some(stray) = files.iter().find(|path| !named.contains(path.as_str())) {
+        return Err(CliError::Invalid(format!("{stray}: no entry of {} names it", file::ATTACHMENT_INDEX)));
+    }
+    let listed: std::collections::BTreeSet<&str> = files.iter().map(|p| p.as_str()).collect();
+    index
+        .attachments
+        .into_iter()
+        .enumerate()
+        .map(|(i, attachment)| {
+            // Only a member the manifest lists as an attachment's file may be one.
+            let bytes = listed
+                .contains(attachment.file.as_str())
+                .then(|| read.members.get(&attachment.file))
+                .flatten()
+                .ok_or_else(|| {
+                    CliError::Invalid(format!(
+                        "{}: attachments[{i}].file: {} is not an attachment file of the archive",
+                        file::ATTACHMENT_INDEX,
+                        attachment.file
+                    ))
+                })?;
+            Ok(ArchivedFile { bytes: bytes.clone(), attachment })
+        })
+        .collect()
+}
+
 /// Every section of a checked archive, parsed.
 fn parse(read: &file::CheckedArchive) -> CliResult<OrgArchive> {
     let organisation: file::OrganisationDoc = document(read, file::ORGANISATION, "amparo.organisation/1")?;
@@ -194,6 +258,7 @@ fn parse(read: &file::CheckedArchive) -> CliResult<OrgArchive> {
         escalations: escalations.escalations,
         tasks: tasks.tasks,
         audit: trail.entries,
+        attachments: attachments(read)?,
     })
 }
 
@@ -233,10 +298,11 @@ pub fn import(settings: &Settings, database: &str, org: Option<&str>, path: &Pat
     say!("restoring {} cases into {slug}", archive.cases.len());
     let report = store.restore_organisation(&slug, &archive, &read.sha256, now())?;
     say!(
-        "restored {}: {} cases, {} staff (archive sha256 {})",
+        "restored {}: {} cases, {} staff, {} attachments (archive sha256 {})",
         report.organisation.slug,
         report.cases,
         report.staff,
+        report.attachments,
         read.sha256
     );
     say!("staff have no passwords yet; administrators set theirs through these links:");

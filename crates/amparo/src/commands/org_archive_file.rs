@@ -12,7 +12,8 @@
 //! escalations.json       amparo.escalations/1
 //! tasks.json             amparo.tasks/1
 //! audit/trail.json       amparo.audit-trail/1: the organisation's audit chain at export
-//! attachments/           reserved for case attachments, listed in the manifest
+//! attachments/index.json amparo.attachments/1: each case attachment's details, size and SHA-256
+//! attachments/ID.EXT     each attachment's file, in clear, listed under the manifest's `attachments`
 //! ```
 //!
 //! Members are written in that order, with sorted contents, so two exports of the same data differ
@@ -41,6 +42,7 @@ pub const ESCALATIONS: &str = "escalations.json";
 pub const TASKS: &str = "tasks.json";
 pub const AUDIT_TRAIL: &str = "audit/trail.json";
 pub const ATTACHMENTS: &str = "attachments/";
+pub const ATTACHMENT_INDEX: &str = "attachments/index.json";
 /// The most a member other than a case file may hold (a case file has its own bound).
 pub const MAX_MEMBER_BYTES: u64 = 1 << 30;
 
@@ -68,8 +70,8 @@ pub struct Manifest {
     pub counts: Counts,
     /// Every member but the manifest, in archive order.
     pub members: Vec<ManifestMember>,
-    /// Attachment members (under `attachments/`), listed as the others are; empty until Amparo
-    /// keeps attachments.
+    /// The attachments' files (under `attachments/`), listed as the other members are, in archive
+    /// order; their details are in `attachments/index.json`.
     pub attachments: Vec<ManifestMember>,
 }
 
@@ -83,6 +85,9 @@ pub struct Counts {
     pub escalations: usize,
     pub tasks: usize,
     pub audit_entries: usize,
+    /// Absent from archives written before they carried attachments.
+    #[serde(default)]
+    pub attachments: usize,
 }
 
 /// `organisation.json`: the format tag and the organisation's section.
@@ -117,6 +122,13 @@ pub struct TasksDoc {
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct AttachmentIndexDoc {
+    pub format: String,
+    pub attachments: Vec<amparo_store::archive::ArchivedAttachment>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuditTrailDoc {
     pub format: String,
     pub organisation: String,
@@ -145,23 +157,29 @@ impl Member {
     }
 }
 
+/// The archive's members: the documents, then the attachments' files.
+pub struct Members {
+    pub documents: Vec<Member>,
+    pub files: Vec<Member>,
+}
+
 /// The manifest for `members`, which it lists in order.
-pub fn manifest(organisation: &str, counts: Counts, members: &[Member], created_at: &str) -> Manifest {
+pub fn manifest(organisation: &str, counts: Counts, members: &Members, created_at: &str) -> Manifest {
     Manifest {
         format: FORMAT.to_owned(),
         amparo_version: env!("CARGO_PKG_VERSION").to_owned(),
         created_at: created_at.to_owned(),
         organisation: organisation.to_owned(),
         counts,
-        members: members.iter().map(Member::listed).collect(),
-        attachments: Vec::new(),
+        members: members.documents.iter().map(Member::listed).collect(),
+        attachments: members.files.iter().map(Member::listed).collect(),
     }
 }
 
 /// Writes the archive `out` (which must not exist): the manifest first, then `members` in order;
 /// complete or not at all, readable by its owner only (a private temporary file beside it, made
 /// with `O_EXCL`, renamed into place without replacing anything).
-pub fn write(out: &Path, manifest: &Manifest, members: &[Member], mtime: u64) -> CliResult {
+pub fn write(out: &Path, manifest: &Manifest, members: &Members, mtime: u64) -> CliResult {
     let folder = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -178,7 +196,7 @@ pub fn write(out: &Path, manifest: &Manifest, members: &[Member], mtime: u64) ->
     let mut tar = tar::Builder::new(temporary.as_file());
     let written = (|| -> std::io::Result<()> {
         tar.append_data(&mut header(text.len() as u64, mtime), MANIFEST, text.as_slice())?;
-        for member in members {
+        for member in members.documents.iter().chain(&members.files) {
             let mut member_header = header(member.bytes.len() as u64, mtime);
             tar.append_data(&mut member_header, &member.path, member.bytes.as_slice())?;
         }

@@ -1,17 +1,20 @@
 //! Backups through the real binary: `amparo backup` taken while another thread keeps recording
-//! events holds every event acknowledged before it began, and `amparo restore` brings them back (on
-//! both backends); a restore refuses a place that is not empty; `amparo backup verify` finds an
-//! edited audit row, a manifest whose heads were changed and a wrong key file; and the wording of
-//! the refusals, as snapshots.
+//! events and uploading files holds every event and every file acknowledged before it began, and
+//! `amparo restore` brings them back, files byte for byte (on both backends); a restore refuses a
+//! place that is not empty; `amparo backup verify` finds an edited audit row, a manifest whose heads
+//! were changed, a wrong key file and an attachment's object taken out; and the wording of the
+//! refusals, as snapshots.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use amparo_domain::{CaseFile, Event, RawEvent};
+use amparo_domain::attachments::{AttachmentDetails, AttachmentKind};
+use amparo_domain::org::UserRole;
+use amparo_domain::{CaseFile, Event, Language, RawEvent};
 use amparo_store::testing::TestDatabase;
-use amparo_store::{NewOrganisation, Store, StoreError};
+use amparo_store::{Actor, NewAttachment, NewOrganisation, NewUser, Objects, Store, StoreError};
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::support::{Outcome, Run, run_on};
@@ -46,6 +49,40 @@ fn event(n: usize) -> Event {
     serde_json::from_value::<RawEvent>(json).unwrap().into_event().unwrap()
 }
 
+/// The `n`th file of a stream of uploads: a PDF of one to three chunks that names its round.
+fn pdf(n: usize) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    let size = 1000 + (n % 3) * 40_000;
+    while bytes.len() < size {
+        bytes.extend_from_slice(format!("% upload round {n}, line {}\n", bytes.len()).as_bytes());
+    }
+    bytes
+}
+
+fn upload(n: usize) -> NewAttachment {
+    let details = AttachmentDetails {
+        kind: AttachmentKind::Evidence,
+        title: format!("Evidence, round {n}"),
+        dated: None,
+        event: None,
+        person: Some("p1".into()),
+        file_name: Some(format!("round-{n}.pdf")),
+    };
+    NewAttachment { details, bytes: pdf(n) }
+}
+
+/// An attorney of `org`, who uploads.
+fn attorney(store: &Store, org: &amparo_store::OrgId) -> Actor {
+    let new = NewUser {
+        email: "attorney@clinic.example.org".into(),
+        display_name: "Test Attorney".into(),
+        role: UserRole::Attorney,
+        language: Language::Es,
+        password_hash: "$argon2id$fake".into(),
+    };
+    Actor::of(&store.create_user(org, &new, now()).unwrap())
+}
+
 /// The place a test backup goes, and the file itself.
 fn backup_path(dir: &Path) -> PathBuf {
     dir.join("amparo-backup.tar")
@@ -68,11 +105,21 @@ fn a_backup_under_writes_holds_every_write_acknowledged_before_it_began(db: &Tes
         .create_organisation(&NewOrganisation { slug: "clinic".into(), name: "Clinic".into() }, now())
         .unwrap();
     let case = store.import_cases(&org.id, &[case_file()], None, now()).unwrap().remove(0);
+    let uploader = attorney(&store, &org.id);
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    // Each upload acknowledged: its attachment's id and its round.
+    let uploaded = Arc::new(Mutex::new(Vec::<(String, usize)>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {
-        let (store, acknowledged, stop, org, case) =
-            (store.clone(), acknowledged.clone(), stop.clone(), org.id.clone(), case.clone());
+        let (store, acknowledged, uploaded, stop, org, case, uploader) = (
+            store.clone(),
+            acknowledged.clone(),
+            uploaded.clone(),
+            stop.clone(),
+            org.id.clone(),
+            case.clone(),
+            uploader.clone(),
+        );
         std::thread::spawn(move || {
             let mut version = 1;
             let mut n = 0;
@@ -87,6 +134,10 @@ fn a_backup_under_writes_holds_every_write_acknowledged_before_it_began(db: &Tes
                 }
                 // Only now, after the commit, is the write acknowledged.
                 acknowledged.lock().unwrap().push(format!("w{n}"));
+                if n % 2 == 0 {
+                    let added = store.add_attachment_as(&uploader, &case, &upload(n), now()).unwrap();
+                    uploaded.lock().unwrap().push((added.id, n));
+                }
                 n += 1;
             }
         })
@@ -96,6 +147,7 @@ fn a_backup_under_writes_holds_every_write_acknowledged_before_it_began(db: &Tes
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let before: Vec<String> = acknowledged.lock().unwrap().clone();
+    let files_before: Vec<(String, usize)> = uploaded.lock().unwrap().clone();
     let dir = tempfile::tempdir().unwrap();
     let archive = backup_path(dir.path());
     let taken = backup(db, &archive).success();
@@ -105,23 +157,43 @@ fn a_backup_under_writes_holds_every_write_acknowledged_before_it_began(db: &Tes
     assert!(during > 0, "the writer kept writing while the backup ran");
     assert!(taken.stdout.contains("clinic: 1 cases"), "{}", taken.stdout);
 
-    // The live database goes out of the way; the backup comes back in its place.
-    let restored = match db.postgres_schema() {
+    assert!(!files_before.is_empty(), "files were uploaded before the backup began");
+    if db.postgres_schema().is_none() {
+        let verified = verify(db, &archive, db.key_file()).stdout();
+        assert!(verified.contains("attachments present with their sizes"), "{verified}");
+    }
+
+    // The live database goes out of the way; the backup comes back in its place, its files in an
+    // empty folder.
+    let (restored, files_dir) = match db.postgres_schema() {
         None => {
             let target = dir.path().join("restored.db");
             restore(db, &archive, target.to_str().unwrap()).success();
-            Store::open_sqlite(&target, db.sealer()).unwrap()
+            (Store::open_sqlite(&target, db.sealer()).unwrap(), dir.path().join("restored.db.attachments"))
         }
         Some((base, schema)) => {
             drop(store);
+            let files_dir = dir.path().join("restored-attachments");
             let mut admin = ::postgres::Client::connect(base, ::postgres::NoTls).unwrap();
             admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema}_live CASCADE; ALTER SCHEMA {schema} RENAME TO {schema}_live")).unwrap();
-            let outcome = restore(db, &archive, &db.url);
+            // A PostgreSQL backup is checked by restoring it into an empty scratch schema first.
+            let checked = Run::new(&["backup", "verify", archive.to_str().unwrap(), "--scratch", &db.url])
+                .envs(&db.key_env())
+                .outcome();
+            admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).unwrap();
+            let checked = checked.stdout();
+            assert!(checked.contains("backup verified"), "{checked}");
+            assert!(checked.contains("attachments present with their sizes"), "{checked}");
+            let outcome = Run::new(&["restore", "--from", archive.to_str().unwrap(), "--database", &db.url])
+                .envs(&db.key_env())
+                .env("AMPARO_ATTACHMENTS_URL", files_dir.to_string_lossy())
+                .outcome();
             let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema}_live CASCADE"));
             outcome.success();
-            Store::open_postgres(&db.url, db.sealer()).unwrap()
+            (Store::open_postgres(&db.url, db.sealer()).unwrap(), files_dir)
         }
     };
+    let restored = restored.with_objects(Objects::folder(&files_dir).unwrap());
     restored.migrate().unwrap();
     let events: Vec<String> = restored
         .case(&org.id, &case)
@@ -139,6 +211,26 @@ fn a_backup_under_writes_holds_every_write_acknowledged_before_it_began(db: &Tes
     let stream = acknowledged.lock().unwrap().clone();
     assert_eq!(&stream[..in_copy], &events[1..], "the copy holds the stream's first writes, in order");
     assert!(restored.verify_audit().unwrap().iter().all(|r| r.outcome.is_ok()));
+
+    // Every file acknowledged before the backup began comes back through the store, byte for byte.
+    for (id, n) in &files_before {
+        let file = restored.attachment_file_as(&uploader, &case, id, "download", now()).unwrap();
+        assert_eq!(file.bytes, pdf(*n), "upload of round {n}");
+    }
+    // The copy holds a prefix of the uploads, and the folder exactly the objects its rows name.
+    let rows = restored.stored_objects().unwrap();
+    let stream = uploaded.lock().unwrap().clone();
+    let ids: Vec<&str> = stream[..rows.len()].iter().map(|(id, _)| id.as_str()).collect();
+    let mut in_copy: Vec<&str> = rows.iter().map(|o| o.id.as_str()).collect();
+    in_copy.sort_unstable();
+    let mut expected = ids.clone();
+    expected.sort_unstable();
+    assert_eq!(in_copy, expected, "the copy holds the stream's first uploads");
+    assert_eq!(
+        Objects::folder(&files_dir).unwrap().keys("").unwrap().len(),
+        rows.len(),
+        "no object without its row"
+    );
 }
 
 fn a_restore_refuses_a_place_that_is_not_empty(db: &TestDatabase) {
@@ -245,6 +337,117 @@ fn verify_finds_a_manifest_whose_heads_were_changed() {
     retar(&unpacked, &tampered);
     verify(&db, &tampered, db.key_file())
         .failure(1, &["the manifest's audit heads", "does not match its MAC"]);
+}
+
+#[test]
+fn verify_names_an_attachment_whose_object_was_taken_out() {
+    let db = TestDatabase::sqlite();
+    let store = db.store();
+    let org = store
+        .create_organisation(&NewOrganisation { slug: "clinic".into(), name: "Clinic".into() }, now())
+        .unwrap();
+    let case = store.import_cases(&org.id, &[case_file()], None, now()).unwrap().remove(0);
+    let uploader = attorney(&store, &org.id);
+    let kept = store.add_attachment_as(&uploader, &case, &upload(1), now()).unwrap();
+    let lost = store.add_attachment_as(&uploader, &case, &upload(2), now()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = backup_path(dir.path());
+    let taken = backup(&db, &archive).stdout;
+    assert!(taken.contains("clinic: 1 cases, 1 events, "), "{taken}");
+    assert!(taken.contains(&format!("2 attachments ({} bytes)", pdf(1).len() + pdf(2).len())), "{taken}");
+    // The objects travel sealed: no byte of a file is in the archive in clear.
+    let bytes = std::fs::read(&archive).unwrap();
+    assert!(!bytes.windows(14).any(|w| w == b"upload round 1"), "a file's text is in the backup in clear");
+
+    let unpacked = dir.path().join("unpacked");
+    std::fs::create_dir(&unpacked).unwrap();
+    untar(&archive, &unpacked);
+    let objects: Vec<String> = Command::new("tar")
+        .arg("-tf")
+        .arg(&archive)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().map(str::to_owned).collect())
+        .unwrap();
+    let attachment_members: Vec<&String> = objects.iter().filter(|m| m.starts_with("attachments/")).collect();
+    assert_eq!(attachment_members.len(), 2, "{objects:?}");
+    assert!(attachment_members.iter().any(|m| m.ends_with(&kept.id)));
+    let lost_member = attachment_members.iter().find(|m| m.ends_with(&lost.id)).unwrap();
+    std::fs::remove_file(unpacked.join(lost_member.as_str())).unwrap();
+    let tampered = dir.path().join("tampered.tar");
+    let status = Command::new("tar")
+        .arg("-cf")
+        .arg(&tampered)
+        .arg("-C")
+        .arg(&unpacked)
+        .args(["manifest.json", "database/amparo.sqlite3", "attachments"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    verify(&db, &tampered, db.key_file()).failure(
+        1,
+        &[
+            "the backup does not verify",
+            &format!("attachment {} of case", lost.id),
+            "missing from the backup",
+        ],
+    );
+}
+
+/// A file lost from the attachments folder before the backup: the copy is still written, the
+/// command fails naming the attachment, and the backup does not verify.
+#[test]
+fn a_backup_says_which_attachments_it_found_missing() {
+    let db = TestDatabase::sqlite();
+    let store = db.store();
+    let org = store
+        .create_organisation(&NewOrganisation { slug: "clinic".into(), name: "Clinic".into() }, now())
+        .unwrap();
+    let case = store.import_cases(&org.id, &[case_file()], None, now()).unwrap().remove(0);
+    let uploader = attorney(&store, &org.id);
+    store.add_attachment_as(&uploader, &case, &upload(1), now()).unwrap();
+    let lost = store.add_attachment_as(&uploader, &case, &upload(2), now()).unwrap();
+    let lost_key = format!("{}/{}/{}", org.id.as_str(), case.as_str(), lost.id);
+    std::fs::remove_file(db.attachments_dir().join(&lost_key)).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let archive = backup_path(dir.path());
+    // The stages that ran say so first; the failure comes after them.
+    let taken = backup(&db, &archive);
+    assert_eq!(taken.code, 1, "{taken:#?}");
+    for fragment in ["amparo: the stored files of 1 attachments were missing", &lost_key, "the copy is kept"]
+    {
+        assert!(taken.stderr.contains(fragment), "{fragment:?}: {taken:#?}");
+    }
+    assert!(archive.is_file(), "the copy is kept");
+    verify(&db, &archive, db.key_file())
+        .failure(1, &[&format!("attachment {} of case", lost.id), "missing from the backup"]);
+}
+
+/// A backup taken before attachments existed (its copy has no table of them) still verifies.
+#[test]
+fn verify_passes_a_backup_from_before_attachments() {
+    let (db, dir, archive) = backed_up();
+    let unpacked = dir.path().join("unpacked");
+    std::fs::create_dir(&unpacked).unwrap();
+    untar(&archive, &unpacked);
+    let copy = rusqlite::Connection::open(unpacked.join("database/amparo.sqlite3")).unwrap();
+    copy.execute_batch("DROP TABLE attachments; DELETE FROM amparo_migrations WHERE version >= 23").unwrap();
+    drop(copy);
+    let path = unpacked.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    manifest["schema_version"] = serde_json::json!(22);
+    for org in manifest["organisations"].as_array_mut().unwrap() {
+        let org = org.as_object_mut().unwrap();
+        org.remove("attachments");
+        org.remove("attachment_bytes");
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+    let older = dir.path().join("older.tar");
+    retar(&unpacked, &older);
+    let verified = verify(&db, &older, db.key_file()).stdout();
+    assert!(verified.contains("backup verified"), "{verified}");
+    assert!(verified.contains("0 attachments present"), "{verified}");
 }
 
 #[test]

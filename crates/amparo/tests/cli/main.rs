@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attachments;
 mod audit;
 mod backups;
 mod config;

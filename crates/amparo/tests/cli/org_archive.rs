@@ -1,19 +1,21 @@
 //! `amparo export --out` and `amparo import --org-archive` through the real binary, on both
 //! backends: an organisation with staff, cases (notes, contacts, a closure), assignments, a share,
-//! an escalation with a task done, its own policy and time zone goes out to an archive, into an
-//! empty database, and out again with every member identical but the manifest and the audit trail
-//! (the documented normalisation); the new chain starts by naming the archive; staff come without
-//! passwords; a non-empty organisation and an edited archive are refused; and every JSON member
-//! passes its JSON Schema under `docs/schemas/`.
+//! an escalation with a task done, attachments, its own policy and time zone goes out to an archive,
+//! into an empty database, and out again with every member identical but the manifest and the audit
+//! trail (the documented normalisation); attachments travel in clear and are sealed again on
+//! import; the new chain starts by naming the archive; staff come without passwords; a non-empty
+//! organisation, an edited archive and an attachment that is not the file its index describes are
+//! refused; and every JSON member passes its JSON Schema under `docs/schemas/`.
 
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use amparo_domain::attachments::{AttachmentDetails, AttachmentKind};
 use amparo_domain::org::UserRole;
 use amparo_domain::{CaseFile, Language};
 use amparo_store::testing::TestDatabase;
-use amparo_store::{Actor, NewOrganisation, NewUser, OrganisationProfile, Store};
+use amparo_store::{Actor, NewAttachment, NewOrganisation, NewUser, OrganisationProfile, Store};
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::Digest;
 
@@ -84,6 +86,17 @@ fn member(store: &Store, org: &amparo_store::OrgId, email: &str, role: UserRole)
     store.create_user(org, &new, now()).unwrap()
 }
 
+/// The notice's file: a PDF of two chunks.
+fn notice_pdf() -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    while bytes.len() < 70_000 {
+        bytes.extend_from_slice(format!("% ARCHIVE-NOTICE-MARKER line {}\n", bytes.len()).as_bytes());
+    }
+    bytes
+}
+
+const LETTER: &str = "To whom it may concern: ARCHIVE-LETTER-MARKER. The patient needs daily care.\n";
+
 /// An organisation with something in every section of the archive.
 fn seed(db: &TestDatabase) {
     let store = db.store();
@@ -116,6 +129,43 @@ fn seed(db: &TestDatabase) {
     let tasks = store.case_tasks(&org.id, &ids[2]).unwrap();
     assert!(!tasks.is_empty(), "the critical case's termination notice opens an escalation");
     store.complete_task(&org.id, &tasks[0].id, &attorney.id, Some("Filed on the portal."), now()).unwrap();
+    let notice = NewAttachment {
+        details: AttachmentDetails {
+            kind: AttachmentKind::Notice,
+            title: "Termination notice".into(),
+            dated: Some("2026-02-27".parse().unwrap()),
+            event: Some("t1".into()),
+            person: Some("p1".into()),
+            file_name: Some("notice.pdf".into()),
+        },
+        bytes: notice_pdf(),
+    };
+    store.add_attachment_as(&Actor::of(&admin), &ids[2], &notice, now()).unwrap();
+    let letter = NewAttachment {
+        details: AttachmentDetails {
+            kind: AttachmentKind::MedicalLetter,
+            title: "Letter from the clinic".into(),
+            dated: None,
+            event: None,
+            person: None,
+            file_name: None,
+        },
+        bytes: LETTER.as_bytes().to_vec(),
+    };
+    store.add_attachment_as(&Actor::of(&admin), &ids[0], &letter, now()).unwrap();
+}
+
+/// Every byte of every file under `dir`.
+fn folder_bytes(dir: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { stack.push(path) } else { out.extend(std::fs::read(&path).unwrap()) }
+        }
+    }
+    out
 }
 
 /// The members of a tar file by name.
@@ -174,7 +224,8 @@ fn an_archive_round_trip_is_identical_but_for_manifest_and_trail(db: &TestDataba
         assert_eq!(std::fs::metadata(&first).unwrap().permissions().mode() & 0o777, 0o600);
     }
     let original = members(&first);
-    let names: Vec<&str> = original.keys().map(String::as_str).collect();
+    let names: Vec<&str> =
+        original.keys().map(String::as_str).filter(|n| !n.starts_with("attachments/")).collect();
     assert_eq!(
         names,
         [
@@ -191,6 +242,29 @@ fn an_archive_round_trip_is_identical_but_for_manifest_and_trail(db: &TestDataba
             "tasks.json"
         ]
     );
+    // The attachments: their index, and each file in clear under the name the index gives it.
+    let index: serde_json::Value = serde_json::from_slice(&original["attachments/index.json"]).unwrap();
+    let entries = index["attachments"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{index}");
+    let (letter, notice) = (&entries[0], &entries[1]);
+    assert_eq!((letter["case"].as_str(), letter["kind"].as_str()), (Some("A-1"), Some("medical_letter")));
+    assert_eq!(letter["media_type"], "text/plain; charset=utf-8");
+    assert_eq!(original[letter["file"].as_str().unwrap()], LETTER.as_bytes());
+    assert_eq!(notice["case"], "A-3/x");
+    assert_eq!((notice["event"].as_str(), notice["person"].as_str()), (Some("t1"), Some("p1")));
+    assert_eq!(
+        (notice["title"].as_str(), notice["dated"].as_str()),
+        (Some("Termination notice"), Some("2026-02-27"))
+    );
+    assert_eq!(notice["bytes"], notice_pdf().len());
+    assert_eq!(notice["sha256"], hex::encode(sha2::Sha256::digest(notice_pdf())));
+    let notice_file = notice["file"].as_str().unwrap();
+    assert_eq!(notice_file, format!("attachments/{}.pdf", notice["id"].as_str().unwrap()));
+    assert_eq!(original[notice_file], notice_pdf());
+    assert_eq!(original.keys().filter(|n| n.starts_with("attachments/")).count(), 3);
+    let manifest: serde_json::Value = serde_json::from_slice(&original["manifest.json"]).unwrap();
+    assert_eq!(manifest["counts"]["attachments"], 2);
+    assert_eq!(manifest["attachments"].as_array().unwrap().len(), 2);
     let staff = String::from_utf8(original["staff.json"].clone()).unwrap();
     assert!(!staff.contains("argon2") && !staff.contains("password"), "no password hash leaves: {staff}");
     let tasks: serde_json::Value = serde_json::from_slice(&original["tasks.json"]).unwrap();
@@ -205,7 +279,12 @@ fn an_archive_round_trip_is_identical_but_for_manifest_and_trail(db: &TestDataba
 
     let target = empty_like(db);
     let restored = restore(&target, &first).stdout();
-    assert!(restored.contains("restored clinic-a: 3 cases, 3 staff"), "{restored}");
+    assert!(restored.contains("restored clinic-a: 3 cases, 3 staff, 2 attachments"), "{restored}");
+    // Sealed again under the importing installation's key: no file is kept in clear.
+    let kept = folder_bytes(&target.attachments_dir());
+    for marker in [&b"ARCHIVE-NOTICE-MARKER"[..], b"ARCHIVE-LETTER-MARKER"] {
+        assert!(!kept.windows(marker.len()).any(|w| w == marker), "a file is kept in clear");
+    }
     assert!(restored.contains("admin@a.example.org: http://127.0.0.1:8080/reset/"), "{restored}");
     assert!(!restored.contains("ana@a.example.org"), "only administrators get a link: {restored}");
     export(&target, &second);
@@ -255,6 +334,40 @@ fn a_restore_refuses_a_non_empty_organisation_and_an_edited_archive(db: &TestDat
     let target = empty_like(db);
     restore(&target, &tampered).failure(2, &["staff.json differs from its digest in manifest.json"]);
     assert!(target.store().organisations().unwrap().is_empty(), "nothing was written");
+
+    // An attachment's file swapped for another, the manifest made to agree: the index still
+    // describes the first file, and the import names the entry.
+    let mut swapped = members(&archive);
+    let index: serde_json::Value = serde_json::from_slice(&swapped["attachments/index.json"]).unwrap();
+    let letter_file = index["attachments"][0]["file"].as_str().unwrap().to_owned();
+    let other = b"Another letter altogether.\n".to_vec();
+    let mut manifest: serde_json::Value = serde_json::from_slice(&swapped["manifest.json"]).unwrap();
+    for listed in manifest["attachments"].as_array_mut().unwrap() {
+        if listed["path"] == letter_file.as_str() {
+            listed["bytes"] = other.len().into();
+            listed["sha256"] = hex::encode(sha2::Sha256::digest(&other)).into();
+        }
+    }
+    swapped.insert("manifest.json".into(), serde_json::to_vec(&manifest).unwrap());
+    swapped.insert(letter_file.clone(), other);
+    let tampered = dir.path().join("swapped.tar");
+    write_tar(&tampered, &swapped);
+    restore(&target, &tampered).failure(2, &["attachments[0].sha256", &letter_file, "does not match"]);
+    assert!(target.store().organisations().unwrap().is_empty(), "nothing was written");
+    assert!(folder_bytes(&target.attachments_dir()).is_empty(), "no object was left behind");
+}
+
+/// Writes `members` as a tar, the manifest first.
+fn write_tar(path: &Path, members: &BTreeMap<String, Vec<u8>>) {
+    let mut builder = tar::Builder::new(std::fs::File::create(path).unwrap());
+    let manifest = members.iter().filter(|(n, _)| *n == "manifest.json");
+    for (name, bytes) in manifest.chain(members.iter().filter(|(n, _)| *n != "manifest.json")) {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o600);
+        builder.append_data(&mut header, name, bytes.as_slice()).unwrap();
+    }
+    builder.finish().unwrap();
 }
 
 /// Each JSON member against its schema under `docs/schemas/`, by Python's `jsonschema` (an
@@ -276,6 +389,7 @@ fn check_schemas(members: &BTreeMap<String, Vec<u8>>) {
             "escalations.json" => "escalations.schema.json",
             "tasks.json" => "tasks.schema.json",
             "audit/trail.json" => "audit-trail.schema.json",
+            "attachments/index.json" => "attachments-index.schema.json",
             n if n.starts_with("cases/") => "case.schema.json",
             _ => continue,
         };

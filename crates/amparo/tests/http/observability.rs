@@ -1,7 +1,8 @@
 //! Watching the server: `GET /metrics` served only to `metrics_allow` or the metrics token, and
 //! read by an independent parser (Python's `prometheus_client`); request counts by route template,
 //! never by the path a request named; JSON log lines that carry the request's id, returned as
-//! `X-Request-Id`, and hold no personal data (the log scan reads JSON back before scanning it).
+//! `X-Request-Id`, and hold no personal data (the log scan reads JSON back before scanning it); the
+//! last successful backup is known again after a restart, from the newest verified backup's manifest.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -18,6 +19,7 @@ amparo_store::on_both_backends!(
     metrics_are_read_by_an_independent_parser_and_labelled_by_route_template,
     metrics_are_refused_without_an_allowed_address_or_the_token,
     json_log_lines_carry_the_request_id_and_no_personal_data,
+    the_last_backup_is_known_again_after_a_restart,
 );
 
 /// Parses an exposition with `prometheus_client`'s `text_string_to_metric_families` and prints each
@@ -206,4 +208,38 @@ fn the_log_scan_reads_json_back_before_scanning() {
     assert_eq!(personal_data_in("{\"fields\":{\"message\":\"Luc\\u00eda\"}}\n"), Some("Lucía"));
     assert_eq!(personal_data_in("{\"fields\":{\"message\":\"case opened\"}}\n"), None);
     assert_eq!(personal_data_in("plain text about Rosa\n"), Some("Rosa"));
+}
+
+/// The value of an unlabelled sample, read straight from the exposition.
+fn sample(exposition: &str, name: &str) -> Option<f64> {
+    exposition.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
+fn the_last_backup_is_known_again_after_a_restart(db: &TestDatabase) {
+    let dir = crate::support::fixtures::seed_two_clinics(db);
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    // A backup taken before the server (re)starts, named as the schedule names them.
+    let taken = backups.join("amparo-20261101T020000.000Z.tar");
+    crate::support::Run::new(&["backup", "--out", taken.to_str().unwrap()]).on(db).outcome().success();
+    let manifest = Command::new("tar").arg("-xOf").arg(&taken).arg("manifest.json").output().unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest.stdout).unwrap();
+    let created = chrono::DateTime::parse_from_rfc3339(manifest["created_at"].as_str().unwrap()).unwrap();
+    // Newer files that are no verified backup: one set apart by a failed verification, and one
+    // that is not a backup at all. Neither counts.
+    std::fs::copy(&taken, backups.join("amparo-20991231T000000.000Z.tar.unverified")).unwrap();
+    std::fs::write(backups.join("amparo-20991230T000000.000Z.tar"), "not a backup").unwrap();
+
+    let app = TestApp::serve_with_env(
+        db,
+        dir,
+        &[
+            ("AMPARO_METRICS_ALLOW", "127.0.0.1".to_owned()),
+            ("AMPARO_BACKUP_DIR", backups.to_string_lossy().into_owned()),
+        ],
+    );
+    let reply = app.get("/metrics", "");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let last = sample(&reply.body, "amparo_backup_last_success_timestamp_seconds");
+    assert_eq!(last, Some(created.timestamp() as f64), "{}", reply.body);
 }
