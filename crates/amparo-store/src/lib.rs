@@ -55,7 +55,7 @@ pub use api_tokens::{
     ApiToken, ApiTokenId, MAX_NAME_CHARS as MAX_TOKEN_NAME_CHARS, NewApiToken, TokenRefusal, TokenScope,
     TokenUse, check_name as check_token_name,
 };
-pub use attachments::{Attachment, AttachmentFile, NewAttachment, Objects};
+pub use attachments::{Attachment, AttachmentFile, NewAttachment, Objects, S3Settings};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
@@ -114,7 +114,7 @@ pub fn open_with_options(
         Store::open_sqlite_with(sqlite_path_from_url(url), sealer, options)?
     };
     let objects = match &options.attachments_url {
-        Some(url) => Some(attachments::Objects::from_url(url)?),
+        Some(url) => Some(attachments::Objects::open(url, &options.attachments_s3)?),
         // An embedded database keeps its attachments in a folder beside it.
         None if !is_postgres_url(url) => {
             let mut dir = sqlite_path_from_url(url).into_os_string();

@@ -8,6 +8,7 @@
 //! | file | job |
 //! | --- | --- |
 //! | `objects` | the object store (a folder, or S3) behind a blocking API |
+//! | `s3` | an `s3://` URL's bucket, reached as the settings and the AWS variables say |
 //! | `sealed` | sealing and opening an object's bytes under the store's keys |
 //! | `rows` | the table's SQL, row mapping and re-sealing of the sealed columns |
 //! | `add` | adding a file on someone's behalf |
@@ -19,6 +20,7 @@ pub mod objects;
 mod read;
 pub(crate) use read::visible_in;
 pub(crate) mod rows;
+mod s3;
 mod sealed;
 mod upkeep;
 
@@ -30,6 +32,7 @@ use crate::model::{CaseId, UserId};
 
 pub use add::NewAttachment;
 pub use objects::Objects;
+pub use s3::S3Settings;
 
 /// An attachment's details as stored (its bytes are read with `Store::attachment_file_as`).
 #[derive(Clone, Debug, PartialEq, Eq)]
