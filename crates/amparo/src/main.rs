@@ -5,7 +5,6 @@ mod commands;
 mod config;
 mod demo_data;
 mod error;
-mod notice_text;
 mod private_file;
 
 use std::path::PathBuf;
