@@ -28,6 +28,7 @@ mod intake_duplicates;
 mod kept_forms;
 mod late_deadlines;
 mod notes_contacts;
+mod notice_reading;
 mod notifications;
 mod observability;
 mod openapi;
