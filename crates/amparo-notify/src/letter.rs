@@ -98,11 +98,12 @@ fn family_tag(file: &CaseFile) -> Option<&LanguageTag> {
         .or_else(|| people.iter().find_map(|p| p.preferred_language.as_ref()))
 }
 
-/// The family's language when the letter falls back to English for want of text in it.
+/// The family's language when the letter falls back to English for want of text in it (neither a
+/// staff language nor one of [`crate::family_texts`]).
 fn untranslated_language(file: &CaseFile, letter: Language) -> Option<&LanguageTag> {
     let tag = family_tag(file)?;
-    (letter == Language::En && tag.language().is_none() && family_language(file) == Language::En)
-        .then_some(tag)
+    let has_texts = crate::family_texts::FamilyLanguage::parse(tag.as_str()).is_some();
+    (letter == Language::En && !has_texts && family_language(file) == Language::En).then_some(tag)
 }
 
 /// Whether the family itself must act by a deadline of this kind (report an address, register at 14,
@@ -421,15 +422,19 @@ mod tests {
         let events = serde_json::json!([
             { "id": "g1", "type": "parole_granted", "on": "2025-10-01", "valid_until": "2026-09-30" }
         ]);
+        let german = file(family("de", None), events.clone());
+        assert_eq!(family_language(&german), Language::En);
+        let letter_de = letter(&german, "2026-03-01", None);
+        assert_eq!(letter_de.language, Language::En);
+        let note = letter_de.language_note.as_deref().unwrap();
+        assert!(note.starts_with("This letter is in English") && note.contains("(de)"), "{note}");
+
+        // A family language has its own letter (`family_letter`): nothing to excuse in English.
         let ukrainian = file(family("uk", None), events.clone());
-        assert_eq!(family_language(&ukrainian), Language::En);
-        let letter_uk = letter(&ukrainian, "2026-03-01", None);
-        assert_eq!(letter_uk.language, Language::En);
-        let note = letter_uk.language_note.as_deref().unwrap();
-        assert!(note.starts_with("This letter is in English") && note.contains("(uk)"), "{note}");
+        assert_eq!(letter(&ukrainian, "2026-03-01", None).language_note, None);
 
         // Someone on the case reads Spanish: the letter is in Spanish, nothing to excuse.
-        let mixed = file(family("uk", Some("es-MX")), events.clone());
+        let mixed = file(family("de", Some("es-MX")), events.clone());
         let letter_mixed = letter(&mixed, "2026-03-01", None);
         assert_eq!((letter_mixed.language, letter_mixed.language_note), (Language::Es, None));
 

@@ -5,6 +5,7 @@
 //! What is notified, to whom and when is decided in the store, in the same transaction as its cause
 //! (see the notices of `amparo_store::Store`); this crate only says it and delivers it.
 
+pub mod family_letter;
 pub mod family_texts;
 pub mod ical;
 pub mod letter;

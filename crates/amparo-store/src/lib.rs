@@ -55,7 +55,7 @@ pub use api_tokens::{
     ApiToken, ApiTokenId, MAX_NAME_CHARS as MAX_TOKEN_NAME_CHARS, NewApiToken, TokenRefusal, TokenScope,
     TokenUse, check_name as check_token_name,
 };
-pub use attachments::{Attachment, AttachmentFile, NewAttachment, Objects};
+pub use attachments::{Attachment, AttachmentFile, NewAttachment, Objects, S3Settings};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
@@ -114,7 +114,7 @@ pub fn open_with_options(
         Store::open_sqlite_with(sqlite_path_from_url(url), sealer, options)?
     };
     // An embedded database keeps its attachments in a folder beside it unless told otherwise.
-    let objects = attachments::objects_for(url, options.attachments_url.as_deref())?;
+    let objects = attachments::objects_for(url, options.attachments_url.as_deref(), &options.attachments_s3)?;
     let mut store = store.with_rules(rules).with_attachment_limit(options.attachment_max_bytes);
     if let Some(objects) = objects {
         store = store.with_objects(objects);

@@ -10,6 +10,7 @@ mod clock;
 mod export;
 mod http;
 mod metrics;
+pub mod notice_text;
 mod notifications;
 mod openapi;
 mod settings;

@@ -5,7 +5,6 @@ mod commands;
 mod config;
 mod demo_data;
 mod error;
-mod notice_text;
 mod private_file;
 
 use std::path::PathBuf;
@@ -302,7 +301,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Restore { from, db } => commands::backup::restore(
             &from,
             &settings.database(db.database),
-            settings.database.attachments_url.value.as_deref(),
+            &settings.database.options(),
         ),
         Command::Import { db, org, org_archive: Some(archive), .. } => commands::org_archive::import(
             &settings,

@@ -8,6 +8,7 @@
 //! | file | job |
 //! | --- | --- |
 //! | `objects` | the object store (a folder, or S3) behind a blocking API |
+//! | `s3` | an `s3://` URL's bucket, reached as the settings and the AWS variables say |
 //! | `sealed` | sealing and opening an object's bytes under the store's keys |
 //! | `rows` | the table's SQL, row mapping and re-sealing of the sealed columns |
 //! | `add` | adding a file on someone's behalf |
@@ -21,6 +22,7 @@ pub mod objects;
 mod read;
 pub(crate) use read::visible_in;
 pub(crate) mod rows;
+mod s3;
 pub(crate) mod sealed;
 pub(crate) mod stored;
 mod sweep;
@@ -34,6 +36,7 @@ use crate::model::{CaseId, UserId};
 
 pub use add::NewAttachment;
 pub use objects::{ObjectEntry, Objects};
+pub use s3::S3Settings;
 pub use stored::{StoredObject, objects_for};
 pub use sweep::{DEFAULT_SWEEP_GRACE, Sweep, SweepReport};
 

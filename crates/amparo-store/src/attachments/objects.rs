@@ -1,7 +1,7 @@
 //! Where attachments' sealed bytes live: an `object_store` — a folder beside the SQLite file by
-//! default, or the folder `attachments_url` names. (`s3://` URLs are recognised and refused for now:
-//! the S3 backend is the same `ObjectStore` trait behind another constructor.) Only sealed objects
-//! ever reach it: this module moves opaque bytes and knows nothing of keys or cases.
+//! default, the folder `attachments_url` names, or the S3-compatible bucket an `s3://bucket/prefix`
+//! URL names (`super::s3`). Only sealed objects ever reach it: this module moves opaque bytes and
+//! knows nothing of keys or cases.
 //!
 //! `object_store` is asynchronous and the store blocks, so the backend owns a small runtime of its
 //! own and waits on it; callers are already on a blocking thread (see [`crate::Store`]).
@@ -13,6 +13,7 @@ use futures_util::TryStreamExt;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
+use super::s3::S3Settings;
 use crate::error::{StoreError, StoreResult};
 
 /// The object store attachments are kept in.
@@ -68,8 +69,14 @@ impl Objects {
         })
     }
 
-    /// The store a URL names: `file:///path` or a bare path for a folder.
+    /// The store a URL names: `file:///path` or a bare path for a folder, `s3://bucket/prefix` for S3
+    /// signed in as the AWS environment variables say.
     pub fn from_url(url: &str) -> StoreResult<Objects> {
+        Objects::open(url, &S3Settings::default())
+    }
+
+    /// As [`Objects::from_url`], an `s3://` URL reached as `s3` says (then the AWS variables).
+    pub fn open(url: &str, s3: &S3Settings) -> StoreResult<Objects> {
         if !url.contains("://") {
             return Objects::folder(&PathBuf::from(url));
         }
@@ -83,11 +90,23 @@ impl Objects {
                 })?;
                 Objects::folder(&dir)
             }
-            "s3" => s3(&parsed),
+            "s3" => Objects::s3(&parsed, s3),
             other => Err(StoreError::Invalid(format!(
                 "attachments_url: unsupported scheme {other:?} (expected a folder, file:// or s3://)"
             ))),
         }
+    }
+
+    /// The bucket and prefix `url` names, reached as `settings` say.
+    fn s3(url: &url::Url, settings: &S3Settings) -> StoreResult<Objects> {
+        let location = super::s3::location(url)?;
+        let bucket = super::s3::open(&location, settings)?;
+        Ok(Objects {
+            inner: Arc::new(bucket),
+            description: format!("s3://{}/{}", location.bucket, location.prefix),
+            prefix: location.prefix,
+            runtime: runtime()?,
+        })
     }
 
     fn key(&self, key: &str) -> Path {
@@ -200,12 +219,4 @@ fn create_private_dir(dir: &FsPath) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)
-}
-
-/// S3-compatible storage is not built in yet: the URL is refused with what works instead.
-fn s3(_url: &url::Url) -> StoreResult<Objects> {
-    Err(StoreError::Invalid(
-        "attachments_url: S3 storage is not available in this version; give a folder (or file:///folder)"
-            .into(),
-    ))
 }

@@ -90,9 +90,13 @@ impl Store {
 /// The object store a database keeps its attachments in: the one `attachments_url` names, else, for
 /// SQLite, the folder beside the database file (`FILE.attachments`); PostgreSQL without
 /// `attachments_url` has none.
-pub fn objects_for(database_url: &str, attachments_url: Option<&str>) -> StoreResult<Option<Objects>> {
+pub fn objects_for(
+    database_url: &str,
+    attachments_url: Option<&str>,
+    s3: &super::S3Settings,
+) -> StoreResult<Option<Objects>> {
     match attachments_url {
-        Some(url) => Objects::from_url(url).map(Some),
+        Some(url) => Objects::open(url, s3).map(Some),
         None if !crate::is_postgres_url(database_url) => {
             let mut dir = crate::sqlite_path_from_url(database_url).into_os_string();
             dir.push(".attachments");

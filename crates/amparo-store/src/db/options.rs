@@ -25,9 +25,11 @@ pub struct DatabaseOptions {
     /// SQLite: free space on the database's file system under which the log and the administrators
     /// are warned.
     pub low_space_warning_bytes: u64,
-    /// Where attachments are kept: a folder or `file://` URL; `None` for a folder beside a SQLite file
-    /// (PostgreSQL then has no attachment storage).
+    /// Where attachments are kept: a folder, a `file://` URL or `s3://bucket/prefix`; `None` for a
+    /// folder beside a SQLite file (PostgreSQL then has no attachment storage).
     pub attachments_url: Option<String>,
+    /// How an `s3://` `attachments_url` is reached (unset values from the AWS variables).
+    pub attachments_s3: crate::S3Settings,
     /// The largest attachment accepted, in bytes.
     pub attachment_max_bytes: u64,
 }
@@ -55,6 +57,7 @@ impl Default for DatabaseOptions {
             audit_reserve_bytes: DEFAULT_AUDIT_RESERVE_BYTES,
             low_space_warning_bytes: DEFAULT_LOW_SPACE_WARNING_BYTES,
             attachments_url: None,
+            attachments_s3: crate::S3Settings::default(),
             attachment_max_bytes: amparo_domain::attachments::DEFAULT_MAX_BYTES,
         }
     }

@@ -9,6 +9,7 @@ mod access;
 mod answers;
 mod api_tokens;
 mod attachments;
+mod attachments_s3;
 mod audit_chain;
 mod backends;
 mod backup_notices;

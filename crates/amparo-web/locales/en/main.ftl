@@ -1027,3 +1027,50 @@ audit-action-api-token-created = API token made
 audit-action-api-token-used = API token used
 audit-action-api-token-refused = API token refused
 audit-action-api-token-revoked = API token revoked
+
+## Reading a notice (cases::notice_reading)
+notice-read-link = Read a notice
+notice-read-title = Read a notice for case { $reference }
+notice-read-intro = Paste the notice's text, or choose one of the case's notices or PDFs. Amparo proposes the event it reports, each value beside the words it came from; nothing is recorded until you record the event yourself.
+notice-read-text = The notice's text
+notice-read-text-hint = Paste the whole notice, an email or a letter, as it is.
+notice-read-file = Or one of the case's notices and PDFs
+notice-read-no-file = None: I pasted the text
+notice-read-submit = Read the notice
+notice-read-nothing = Paste the notice's text, or choose one of the case's notices or PDFs.
+notice-read-both = Paste the text or choose a file, not both: clear the text to read the file.
+notice-read-too-long = The text is longer than { $max } characters: paste the notice alone.
+notice-read-no-such-file = That file is not one of this case's notices or PDFs.
+notice-read-no-ocr = This file is a scanned image and Tesseract, which reads scans, is not installed on the server: type the notice's text into the box instead.
+notice-read-no-text = This PDF holds no text and no scanned page that can be read: type the notice's text into the box instead.
+notice-read-unreadable = This file cannot be read as a notice: type the notice's text into the box instead.
+notice-read-proposal-title = Proposed event for case { $reference }
+notice-read-not-recorded = Nothing has been recorded. Check each value against the notice, then record the event.
+notice-read-from-text = Read from the text you pasted.
+notice-read-from-pdf = Read from the PDF's text.
+notice-read-from-ocr = Read from a scanned image by Tesseract: check every value against the paper.
+notice-read-missing-count = { $count ->
+    [one] One value was not found in the notice: it is left empty.
+   *[other] { $count } values were not found in the notice: they are left empty.
+}
+notice-read-values = What the notice says
+notice-read-col-field = Field
+notice-read-col-value = Proposed value
+notice-read-col-source = The notice's words
+notice-read-event-type = Event
+notice-read-notice-date = Notice date
+notice-read-received-date = Received date
+notice-read-i94 = I-94 number
+notice-read-missing = Missing
+notice-read-not-found = Not found in the notice
+notice-read-people = People the notice names
+notice-read-no-people = The notice names nobody the reader recognised.
+notice-read-matched-a-number = { $name } on this case (matched by A-number)
+notice-read-matched-name = { $name } on this case (matched by name)
+notice-read-unmatched = nobody on this case fits
+notice-read-no-event = The kind of notice could not be told, so no event is proposed.
+notice-read-by-hand = Record the event by hand
+notice-read-record-hint = The event form opens filled with these values. Check them there, then record the event.
+notice-read-record = Record this event
+notice-read-again = Read another notice
+notice-read-prefilled = Filled from a notice you read: check each value against the notice, then record the event.

@@ -1041,3 +1041,50 @@ audit-action-api-token-created = Token de la API creado
 audit-action-api-token-used = Token de la API usado
 audit-action-api-token-refused = Token de la API rechazado
 audit-action-api-token-revoked = Token de la API revocado
+
+## Leer un aviso (cases::notice_reading)
+notice-read-link = Leer un aviso
+notice-read-title = Leer un aviso del caso { $reference }
+notice-read-intro = Pegue el texto del aviso o elija uno de los avisos o PDF del caso. Amparo propone el evento que informa, cada valor junto a las palabras de donde salió; no se registra nada hasta que usted mismo registre el evento.
+notice-read-text = El texto del aviso
+notice-read-text-hint = Pegue el aviso entero, un correo o una carta, tal como está.
+notice-read-file = O uno de los avisos y PDF del caso
+notice-read-no-file = Ninguno: pegué el texto
+notice-read-submit = Leer el aviso
+notice-read-nothing = Pegue el texto del aviso o elija uno de los avisos o PDF del caso.
+notice-read-both = Pegue el texto o elija un archivo, no ambos: borre el texto para leer el archivo.
+notice-read-too-long = El texto tiene más de { $max } caracteres: pegue solo el aviso.
+notice-read-no-such-file = Ese archivo no es uno de los avisos o PDF de este caso.
+notice-read-no-ocr = Este archivo es una imagen escaneada y Tesseract, que lee los escaneos, no está instalado en el servidor: escriba el texto del aviso en el cuadro.
+notice-read-no-text = Este PDF no tiene texto ni páginas escaneadas que se puedan leer: escriba el texto del aviso en el cuadro.
+notice-read-unreadable = Este archivo no se puede leer como aviso: escriba el texto del aviso en el cuadro.
+notice-read-proposal-title = Evento propuesto para el caso { $reference }
+notice-read-not-recorded = No se ha registrado nada. Compare cada valor con el aviso y luego registre el evento.
+notice-read-from-text = Leído del texto que pegó.
+notice-read-from-pdf = Leído del texto del PDF.
+notice-read-from-ocr = Leído de una imagen escaneada con Tesseract: compare cada valor con el papel.
+notice-read-missing-count = { $count ->
+    [one] No se encontró un valor en el aviso: queda vacío.
+   *[other] No se encontraron { $count } valores en el aviso: quedan vacíos.
+}
+notice-read-values = Lo que dice el aviso
+notice-read-col-field = Campo
+notice-read-col-value = Valor propuesto
+notice-read-col-source = Las palabras del aviso
+notice-read-event-type = Evento
+notice-read-notice-date = Fecha del aviso
+notice-read-received-date = Fecha de recepción
+notice-read-i94 = Número de I-94
+notice-read-missing = Falta
+notice-read-not-found = No está en el aviso
+notice-read-people = Personas que nombra el aviso
+notice-read-no-people = El aviso no nombra a nadie que el lector reconozca.
+notice-read-matched-a-number = { $name } en este caso (por número A)
+notice-read-matched-name = { $name } en este caso (por nombre)
+notice-read-unmatched = no corresponde a nadie de este caso
+notice-read-no-event = No se pudo saber qué tipo de aviso es, así que no se propone ningún evento.
+notice-read-by-hand = Registrar el evento a mano
+notice-read-record-hint = El formulario del evento se abre con estos valores. Compruébelos allí y luego registre el evento.
+notice-read-record = Registrar este evento
+notice-read-again = Leer otro aviso
+notice-read-prefilled = Rellenado con un aviso que leyó: compare cada valor con el aviso y luego registre el evento.

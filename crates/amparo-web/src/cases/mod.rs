@@ -1,4 +1,5 @@
-//! Cases: the list, intake, the case page and its print view, recording events, the family letter,
+//! Cases: the list, intake, the case page and its print view, recording events, reading a notice
+//! into a proposed event, the family letter,
 //! the calendar of deadlines, and the case API.
 
 pub mod actions;
@@ -14,6 +15,7 @@ pub mod intake;
 pub mod letter;
 pub mod letter_organisation;
 pub mod list;
+pub mod notice_reading;
 pub mod page;
 pub mod visibility;
 
@@ -44,6 +46,7 @@ pub(crate) fn routes() -> Routes {
         .merge(activity::routes())
         .merge(edit::routes())
         .merge(evidence::routes())
+        .merge(notice_reading::routes())
 }
 
 /// Creating a case through the API, and closing and reopening one (`closure`).

@@ -77,7 +77,11 @@ fn open_for_backup(settings: &Settings, url: &str) -> CliResult<Store> {
         Store::open_sqlite_with(&path, keys.sealer()?, &options).map_err(failed)?
     };
     // The attachments' objects are read where the server keeps them.
-    let store = match amparo_store::attachments::objects_for(url, options.attachments_url.as_deref())? {
+    let store = match amparo_store::attachments::objects_for(
+        url,
+        options.attachments_url.as_deref(),
+        &options.attachments_s3,
+    )? {
         Some(objects) => store.with_objects(objects),
         None => store,
     };
@@ -284,7 +288,7 @@ fn check_store(store: &Store, manifest: &BackupFacts) -> CliResult<Verified> {
 /// `amparo restore --from FILE --database URL`: the attachments' objects into the target's object
 /// store (`attachments_url`, else beside a SQLite file), then the database; when the database cannot
 /// be written, the objects written are removed again.
-pub fn restore(from: &Path, url: &str, attachments_url: Option<&str>) -> CliResult {
+pub fn restore(from: &Path, url: &str, options: &DatabaseOptions) -> CliResult {
     let unpacking = Stage::uncounted("restore", "unpacking the archive");
     let unpacked = backup_archive::unpack(from)?;
     let facts = &unpacked.manifest.facts;
@@ -297,7 +301,7 @@ pub fn restore(from: &Path, url: &str, attachments_url: Option<&str>) -> CliResu
             redact_url(url)
         )));
     }
-    let written = match backup_attachments::target(&unpacked, url, attachments_url)? {
+    let written = match backup_attachments::target(&unpacked, url, options)? {
         Some(objects) => {
             unpacking.done();
             backup_attachments::write(&unpacked, objects)?

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use amparo_store::DatabaseOptions;
 use amparo_store::Store;
 use amparo_store::attachments::{Objects, StoredObject, objects_for};
 
@@ -122,11 +123,11 @@ impl Written {
 /// Where the backup's objects go: the object store of the database `url` names (`attachments_url`,
 /// else the folder beside a SQLite file), which must hold none; `None` when the backup has no
 /// objects.
-pub fn target(unpacked: &Unpacked, url: &str, attachments_url: Option<&str>) -> CliResult<Option<Objects>> {
+pub fn target(unpacked: &Unpacked, url: &str, options: &DatabaseOptions) -> CliResult<Option<Objects>> {
     if unpacked.objects.is_empty() {
         return Ok(None);
     }
-    let objects = objects_for(url, attachments_url)?.ok_or_else(|| {
+    let objects = objects_for(url, options.attachments_url.as_deref(), &options.attachments_s3)?.ok_or_else(|| {
         CliError::Invalid(format!(
             "the backup holds {} attachments and {} keeps none: say where they go with attachments_url \
              (AMPARO_ATTACHMENTS_URL)",

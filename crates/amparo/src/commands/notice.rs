@@ -12,8 +12,8 @@ use clap::Subcommand;
 use super::{now, open_store, resolve_org};
 use crate::config::Settings;
 use crate::error::{CliError, CliResult};
-use crate::notice_text::{TextSource, notice_text};
 use crate::{DatabaseArgs, OrgArgs};
+use amparo_web::notice_text::{TextSource, notice_text};
 
 /// The largest notice file read: a notice is a few pages.
 const MAX_NOTICE_BYTES: u64 = 20 * 1024 * 1024;

@@ -26,9 +26,19 @@ pub struct DatabaseFileSettings {
     pub audit_reserve_mib: Option<u64>,
     /// SQLite: warn the log and the administrators when free space falls under this, in MiB.
     pub low_space_warning_mib: Option<u64>,
-    /// Where attachments are kept: a folder or `file:///folder`; by default a folder beside a SQLite
-    /// database.
+    /// Where attachments are kept: a folder, `file:///folder` or `s3://bucket/prefix`; by default a
+    /// folder beside a SQLite database.
     pub attachments_url: Option<String>,
+    /// S3: the service's address (AWS itself when unset, or `AWS_ENDPOINT`).
+    pub attachments_s3_endpoint: Option<String>,
+    /// S3: the region (else `AWS_REGION`).
+    pub attachments_s3_region: Option<String>,
+    /// S3: the access key id (else `AWS_ACCESS_KEY_ID`).
+    pub attachments_s3_access_key_id: Option<String>,
+    /// S3: the secret access key (else `AWS_SECRET_ACCESS_KEY`); shown as `***`.
+    pub attachments_s3_secret_access_key: Option<String>,
+    /// S3: whether a plain `http://` endpoint is allowed (a service on the same machine).
+    pub attachments_s3_allow_http: Option<bool>,
     /// The largest attachment accepted, in MiB.
     pub attachment_max_mib: Option<u64>,
 }
@@ -43,6 +53,11 @@ pub struct DatabaseSettings {
     pub audit_reserve_mib: Setting<u64>,
     pub low_space_warning_mib: Setting<u64>,
     pub attachments_url: Setting<Option<String>>,
+    pub attachments_s3_endpoint: Setting<Option<String>>,
+    pub attachments_s3_region: Setting<Option<String>>,
+    pub attachments_s3_access_key_id: Setting<Option<String>>,
+    pub attachments_s3_secret_access_key: Setting<Option<String>>,
+    pub attachments_s3_allow_http: Setting<Option<bool>>,
     pub attachment_max_mib: Setting<u64>,
 }
 
@@ -56,6 +71,20 @@ fn number<T: std::str::FromStr>(env: Environment<'_>, name: &'static str) -> Res
                 name: name.to_owned(),
                 message: format!("{text:?} is not a whole number"),
             })
+        })
+        .transpose()
+}
+
+/// A yes or no from the environment (`true`/`false`, `1`/`0`), refused with the variable's name.
+fn flag(env: Environment<'_>, name: &'static str) -> Result<Option<bool>, ConfigError> {
+    env(name)
+        .map(|text| match text.trim() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            other => Err(ConfigError::Value {
+                name: name.to_owned(),
+                message: format!("{other:?} is not true or false"),
+            }),
         })
         .transpose()
 }
@@ -112,6 +141,33 @@ impl DatabaseSettings {
             attachments_url: Setting::unset()
                 .or_later(file.attachments_url, in_file.clone())
                 .or_later(env("AMPARO_ATTACHMENTS_URL"), env_source("AMPARO_ATTACHMENTS_URL")),
+            attachments_s3_endpoint: Setting::unset()
+                .or_later(file.attachments_s3_endpoint, in_file.clone())
+                .or_later(
+                    env("AMPARO_ATTACHMENTS_S3_ENDPOINT"),
+                    env_source("AMPARO_ATTACHMENTS_S3_ENDPOINT"),
+                ),
+            attachments_s3_region: Setting::unset()
+                .or_later(file.attachments_s3_region, in_file.clone())
+                .or_later(env("AMPARO_ATTACHMENTS_S3_REGION"), env_source("AMPARO_ATTACHMENTS_S3_REGION")),
+            attachments_s3_access_key_id: Setting::unset()
+                .or_later(file.attachments_s3_access_key_id, in_file.clone())
+                .or_later(
+                    env("AMPARO_ATTACHMENTS_S3_ACCESS_KEY_ID"),
+                    env_source("AMPARO_ATTACHMENTS_S3_ACCESS_KEY_ID"),
+                ),
+            attachments_s3_secret_access_key: Setting::unset()
+                .or_later(file.attachments_s3_secret_access_key, in_file.clone())
+                .or_later(
+                    env("AMPARO_ATTACHMENTS_S3_SECRET_ACCESS_KEY"),
+                    env_source("AMPARO_ATTACHMENTS_S3_SECRET_ACCESS_KEY"),
+                ),
+            attachments_s3_allow_http: Setting::unset()
+                .or_later(file.attachments_s3_allow_http, in_file.clone())
+                .or_later(
+                    flag(env, "AMPARO_ATTACHMENTS_S3_ALLOW_HTTP")?,
+                    env_source("AMPARO_ATTACHMENTS_S3_ALLOW_HTTP"),
+                ),
             attachment_max_mib: Setting::new(defaults.attachment_max_bytes / MIB, Source::Default)
                 .overridden_by(file.attachment_max_mib, in_file.clone())
                 .overridden_by(
@@ -151,6 +207,13 @@ impl DatabaseSettings {
             audit_reserve_bytes: self.audit_reserve_mib.value.saturating_mul(MIB),
             low_space_warning_bytes: self.low_space_warning_mib.value.saturating_mul(MIB),
             attachments_url: self.attachments_url.value.clone(),
+            attachments_s3: amparo_store::S3Settings {
+                endpoint: self.attachments_s3_endpoint.value.clone(),
+                region: self.attachments_s3_region.value.clone(),
+                access_key_id: self.attachments_s3_access_key_id.value.clone(),
+                secret_access_key: self.attachments_s3_secret_access_key.value.clone(),
+                allow_http: self.attachments_s3_allow_http.value,
+            },
             attachment_max_bytes: self.attachment_max_mib.value.saturating_mul(MIB),
         }
     }

@@ -120,6 +120,41 @@ pub fn render(settings: &Settings) -> String {
         database.attachments_url.value.as_deref().unwrap_or("(a folder beside a SQLite database)"),
         &database.attachments_url.source,
     ));
+    let s3_or_aws = |setting: &super::source::Setting<Option<String>>, name: &str, variable: &str| {
+        line(
+            name,
+            setting.value.clone().unwrap_or_else(|| format!("(from {variable}, if set)")),
+            &setting.source,
+        )
+    };
+    lines.push(s3_or_aws(
+        &database.attachments_s3_endpoint,
+        "database.attachments_s3_endpoint",
+        "AWS_ENDPOINT",
+    ));
+    lines.push(s3_or_aws(&database.attachments_s3_region, "database.attachments_s3_region", "AWS_REGION"));
+    lines.push(s3_or_aws(
+        &database.attachments_s3_access_key_id,
+        "database.attachments_s3_access_key_id",
+        "AWS_ACCESS_KEY_ID",
+    ));
+    lines.push(line(
+        "database.attachments_s3_secret_access_key",
+        database
+            .attachments_s3_secret_access_key
+            .value
+            .as_ref()
+            .map_or("(from AWS_SECRET_ACCESS_KEY, if set)", |_| REDACTED),
+        &database.attachments_s3_secret_access_key.source,
+    ));
+    lines.push(line(
+        "database.attachments_s3_allow_http",
+        database
+            .attachments_s3_allow_http
+            .value
+            .map_or("(from AWS_ALLOW_HTTP, else false)".into(), |a| a.to_string()),
+        &database.attachments_s3_allow_http.source,
+    ));
     lines.push(plain("database.attachment_max_mib", &database.attachment_max_mib));
     let backups = &settings.backups;
     lines.push(line(
@@ -156,12 +191,20 @@ mod tests {
             "AMPARO_KEY" => Some("k1 0123".to_owned()),
             "AMPARO_DATABASE_URL" => Some("postgres://amparo:s3cret@db/amparo".to_owned()),
             "AMPARO_METRICS_TOKEN" => Some("m3trics".to_owned()),
+            "AMPARO_ATTACHMENTS_S3_SECRET_ACCESS_KEY" => Some("bucketS3cr3t".to_owned()),
             _ => None,
         };
         let settings = Settings::resolve(None, &env).unwrap().with_flags(None, Some("0.0.0.0:9".into()));
         let shown = render(&settings);
         assert!(
             !shown.contains("s3cret") && !shown.contains("0123") && !shown.contains("m3trics"),
+            "{shown}"
+        );
+        assert!(!shown.contains("bucketS3cr3t"), "{shown}");
+        assert!(
+            shown.lines().any(|l| l.starts_with("database.attachments_s3_secret_access_key ")
+                && l.contains("***")
+                && l.ends_with("environment AMPARO_ATTACHMENTS_S3_SECRET_ACCESS_KEY")),
             "{shown}"
         );
         assert!(

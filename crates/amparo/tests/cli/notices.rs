@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use amparo_store::testing::TestDatabase;
 use serde_json::Value;
 
+use crate::support::pdf::{scanned_pdf, text_pdf};
 use crate::support::{Run, run, run_on, stdout_of};
 
 fn notices() -> PathBuf {
@@ -61,87 +62,6 @@ fn every_fixture_gets_its_type_and_every_printed_date() {
         let got = type_and_dates(&read);
         assert!(same_fields(&got, &expected(&notices().join(format!("{name}.json")))), "{name}: {got}");
     }
-}
-
-/// A one-page PDF showing `text` line by line in Helvetica, each line placed with `Td`, as word
-/// processors write them.
-fn text_pdf(text: &str) -> Vec<u8> {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{Document, Object, Stream, dictionary};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-    });
-    let mut operations = vec![
-        Operation::new("BT", vec![]),
-        Operation::new("Tf", vec!["F1".into(), 10.into()]),
-        Operation::new("Td", vec![50.into(), 770.into()]),
-    ];
-    for line in text.lines() {
-        operations.push(Operation::new("Tj", vec![Object::string_literal(latin1(line))]));
-        operations.push(Operation::new("Td", vec![0.into(), (-12).into()]));
-    }
-    operations.push(Operation::new("ET", vec![]));
-    let content = Content { operations };
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
-        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).unwrap();
-    bytes
-}
-
-/// The text in WinAnsi (Latin-1 for the letters the fixtures use).
-fn latin1(line: &str) -> Vec<u8> {
-    line.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
-}
-
-/// A one-page PDF holding nothing but the JPEG `image`, as a scanner writes one.
-fn scanned_pdf(image: &[u8], width: i64, height: i64) -> Vec<u8> {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{Document, Object, Stream, dictionary};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let image_id = doc.add_object(Stream::new(
-        dictionary! {
-            "Type" => "XObject", "Subtype" => "Image", "Width" => width, "Height" => height,
-            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
-        },
-        image.to_vec(),
-    ));
-    let draw = Content {
-        operations: vec![
-            Operation::new("q", vec![]),
-            Operation::new("cm", vec![612.into(), 0.into(), 0.into(), 792.into(), 0.into(), 0.into()]),
-            Operation::new("Do", vec!["Im1".into()]),
-            Operation::new("Q", vec![]),
-        ],
-    };
-    let content_id = doc.add_object(Stream::new(dictionary! {}, draw.encode().unwrap()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
-        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).unwrap();
-    bytes
 }
 
 #[test]

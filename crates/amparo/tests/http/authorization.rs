@@ -108,6 +108,9 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/calendar/feed/{file}"), Anyone),
         // Clinicians pass the route (they see shared cases) and are refused by the data rule below.
         (("GET", "/cases/{id}/letter"), Roles(ALL)),
+        (("GET", "/cases/{id}/notice"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/notice"), Roles(WRITERS)),
+        (("POST", "/cases/{id}/notice/event"), Roles(WRITERS)),
         (("GET", "/static/letter.css"), Anyone),
         (("GET", "/api/v1/notifications"), AnySignedIn),
         (("POST", "/api/v1/notifications/{id}/read"), AnySignedIn),
@@ -192,6 +195,9 @@ fn expected_data() -> BTreeMap<(&'static str, &'static str), Data> {
         (("POST", "/api/v1/cases/{id}/events"), Case { shared: ATTESTERS, unshared: WRITERS }),
         (("POST", "/cases/{id}/close"), every_case(WRITERS)),
         (("POST", "/cases/{id}/reopen"), every_case(WRITERS)),
+        (("GET", "/cases/{id}/notice"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/notice"), every_case(WRITERS)),
+        (("POST", "/cases/{id}/notice/event"), every_case(WRITERS)),
         (("POST", "/api/v1/cases/{id}/close"), every_case(WRITERS)),
         (("POST", "/api/v1/cases/{id}/reopen"), every_case(WRITERS)),
         (("GET", "/api/v1/cases/{id}/escalations"), Case { shared: ALL, unshared: TIMELINE_READERS }),
@@ -699,6 +705,8 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
         // Version 0 is stale: the case is reached and nothing is closed or reopened.
         ("POST", "/cases/{id}/close") => form(&[("version", "0"), ("close-reason", "moved")]),
         ("POST", "/cases/{id}/reopen") => form(&[("version", "0")]),
+        ("POST", "/cases/{id}/notice") => form(&[("notice-text", "NOTICE OF ACTION"), ("notice-file", "")]),
+        ("POST", "/cases/{id}/notice/event") => form(&[("ev-type", "rfe_received")]),
         ("POST", "/api/v1/cases/{id}/close") => json(serde_json::json!({ "version": 0, "reason": "moved" })),
         ("POST", "/api/v1/cases/{id}/reopen") => json(serde_json::json!({ "version": 0 })),
         ("POST", "/cases/{id}/assignments") => form(&[("role", "attorney"), ("user", &ids.attorney)]),

@@ -119,8 +119,14 @@ fn intake_takes_any_language_code_and_the_case_page_says_english_is_shown(db: &T
     let spanish = app.get(&location, &session).body;
     assert!(spanish.contains("Amparo no tiene textos en ht, prs"), "{spanish}");
     let letter = app.get(&format!("{location}/letter"), &session).body;
-    assert!(letter.contains("<html lang=\"en\">"), "the letter falls back to English: {letter}");
-    assert!(letter.contains("lang=\"es\">Amparo no tiene textos en ht, prs"), "{letter}");
+    // The family letter has texts in Dari, the patient's language: it is written in it, right to
+    // left, with the English beside each part, and no language of the case lacks a letter.
+    assert!(
+        letter.contains("<html lang=\"prs\" dir=\"rtl\">"),
+        "the letter is in the patient's language: {letter}"
+    );
+    assert!(letter.contains("id=\"unreviewed\""), "{letter}");
+    assert!(!letter.contains("id=\"language-fallback\""), "{letter}");
     let (a1, _) = app.case_id(&session, "A-1");
     assert!(!app.get(&format!("/cases/{a1}"), &session).body.contains("id=\"language-fallback\""));
 }

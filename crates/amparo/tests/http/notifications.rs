@@ -224,7 +224,7 @@ fn the_family_letter_is_plain_and_in_the_familys_language(db: &TestDatabase) {
     assert!(english.body.contains("Letter about your case"));
     let when = first_date(&english.body);
     assert!(when.contains(", 20") && !when.contains('-'), "{when}");
-    assert_eq!(app.get(&format!("/cases/{case_id}/letter?lang=fr"), &session).status, 422);
+    assert_eq!(app.get(&format!("/cases/{case_id}/letter?lang=de"), &session).status, 422);
     let (other, _) = app.sign_in("bo@b.example.org", PASSWORD);
     assert_eq!(app.get(&format!("/cases/{case_id}/letter"), &other).status, 404);
 }

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod fixtures;
 pub mod log_scan;
+pub mod pdf;
 pub mod reply;
 pub mod router;
 pub mod server;

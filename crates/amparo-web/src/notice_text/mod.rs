@@ -1,4 +1,5 @@
-//! A notice's text from the file it came in: plain text or an email as it is, a PDF's text layer read
+//! A notice's text from the file it came in (for `amparo notice read` and the case's "Read a notice"
+//! page): plain text or an email as it is, a PDF's text layer read
 //! in process ([`pdf`]), a scanned image or an image-only PDF read by Tesseract when it is installed
 //! ([`ocr`]). What cannot be read is said so, with what to do instead: never an empty notice.
 
