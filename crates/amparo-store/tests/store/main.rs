@@ -32,3 +32,4 @@ mod staff;
 mod triage;
 mod trust_store;
 mod upgrade;
+mod webhooks;
