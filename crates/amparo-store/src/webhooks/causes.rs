@@ -10,9 +10,9 @@ use crate::db::Tx;
 use crate::error::StoreResult;
 use crate::model::{CaseId, OrgId};
 
-/// Escalations opened by the transaction writing at `now`: an import's are opened in it.
-const OPENED_AT: &str = "SELECT id, case_id, trigger_kind, critical_care FROM escalations \
-     WHERE org_id = $1 AND opened_at = $2 AND closed_at IS NULL ORDER BY id";
+/// The escalations of a case: for a case just imported, those its import opened.
+const ESCALATIONS_OF_CASE: &str = "SELECT id, trigger_kind, critical_care FROM escalations \
+     WHERE org_id = $1 AND case_id = $2 ORDER BY id";
 /// Open tasks past their due time, owned or not, of open escalations and open cases.
 const OVERDUE_TASKS: &str = "SELECT t.id, t.case_id, t.due_at FROM tasks t \
      JOIN cases c ON c.org_id = t.org_id AND c.id = t.case_id \
@@ -26,7 +26,7 @@ const DEADLINES_ON: &str = "SELECT d.case_id, d.kind, d.person, d.due FROM deadl
      WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $2 AND d.advisory = 0 AND c.is_open = 1 \
      ORDER BY d.case_id, d.kind, d.person";
 
-/// Tells endpoints of the cases an import wrote at `now_ms`, and of the escalations they opened.
+/// Tells endpoints of the cases an import wrote, and of the escalations their import opened.
 pub(crate) fn cases_created(
     tx: &mut dyn Tx,
     org: &OrgId,
@@ -43,15 +43,17 @@ pub(crate) fn cases_created(
             Cause::new(WebhookEvent::CaseCreated, case.as_str(), data)
         })
         .collect();
-    for row in tx.query(OPENED_AT, &[org.as_str().into(), now_ms.into()])? {
-        let id = row.text(0)?;
-        let data = serde_json::json!({
-            "escalation_id": id,
-            "case_id": row.text(1)?,
-            "trigger": row.text(2)?,
-            "critical_care": row.int(3)? != 0,
-        });
-        causes.push(Cause::new(WebhookEvent::EscalationOpened, &id, data));
+    for case in cases {
+        for row in tx.query(ESCALATIONS_OF_CASE, &[org.as_str().into(), case.as_str().into()])? {
+            let id = row.text(0)?;
+            let data = serde_json::json!({
+                "escalation_id": id,
+                "case_id": case.as_str(),
+                "trigger": row.text(1)?,
+                "critical_care": row.int(2)? != 0,
+            });
+            causes.push(Cause::new(WebhookEvent::EscalationOpened, &id, data));
+        }
     }
     queue(tx, org, &causes, now_ms)
 }

@@ -75,6 +75,10 @@ pub const ACTIONS: &[&str] = &[
     "api_token.used",
     "api_token.refused",
     "api_token.revoked",
+    "webhook.created",
+    "webhook.paused",
+    "webhook.resumed",
+    "webhook.removed",
 ];
 
 /// The message id naming an action.

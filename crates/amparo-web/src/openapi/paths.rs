@@ -23,6 +23,9 @@ use crate::triage::api::{
     AssignRequest, AssignmentsAnswer, BoardAnswer, CompleteRequest, CompletedAnswer, EscalationsAnswer,
     ReassignRequest, ReviewAnswer, ReviewPreviewAnswer, ReviewRequest, TaskAnswer, TasksAnswer,
 };
+use crate::webhooks::api::{
+    CreatedWebhookAnswer, DeliveriesAnswer, RemovedAnswer, WebhookRequest, WebhooksAnswer,
+};
 
 fn text() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -51,6 +54,7 @@ pub fn operations() -> Vec<Op> {
     ops.extend(evidence());
     ops.extend(triage());
     ops.extend(sharing_and_people());
+    ops.extend(webhooks());
     ops.push(
         Op::new("GET", super::DOCUMENT_PATH, "openapi", "document", "This document")
             .public()
@@ -373,5 +377,29 @@ fn sharing_and_people() -> Vec<Op> {
         )
         .answers::<SecondFactorResetAnswer>(200, "Whether one was removed")
         .refuses(&[404, 409]),
+    ]
+}
+
+fn webhooks() -> Vec<Op> {
+    vec![
+        Op::new("GET", "/api/v1/webhooks", "webhooks", "webhooks", "The organisation's webhook endpoints")
+            .answers::<WebhooksAnswer>(200, "The endpoints, oldest first"),
+        Op::new("POST", "/api/v1/webhooks", "addWebhook", "webhooks", "Registers a webhook endpoint")
+            .body::<WebhookRequest>()
+            .answers::<CreatedWebhookAnswer>(201, "The endpoint, with its secret shown this once")
+            .refuses(&[422]),
+        Op::new("DELETE", "/api/v1/webhooks/{id}", "removeWebhook", "webhooks", "Removes a webhook endpoint")
+            .answers::<RemovedAnswer>(200, "Removed; its history stays")
+            .refuses(&[404]),
+        Op::new(
+            "GET",
+            "/api/v1/webhooks/{id}/deliveries",
+            "webhookDeliveries",
+            "webhooks",
+            "A webhook endpoint's latest deliveries",
+        )
+        .query("limit", whole(1, 500), "at most this many (50 by default)")
+        .answers::<DeliveriesAnswer>(200, "The deliveries, newest first")
+        .refuses(&[404, 422]),
     ]
 }

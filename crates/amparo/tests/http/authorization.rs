@@ -158,6 +158,14 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("PATCH", "/api/v1/cases/{id}/notes/{note}"), Roles(WRITERS)),
         (("GET", "/api/v1/cases/{id}/contacts"), Roles(ALL)),
         (("PUT", "/api/v1/cases/{id}/contacts"), Roles(WRITERS)),
+        (("GET", "/settings/webhooks"), Roles(&["admin"])),
+        (("POST", "/settings/webhooks"), Roles(&["admin"])),
+        (("GET", "/settings/webhooks/{id}"), Roles(&["admin"])),
+        (("POST", "/settings/webhooks/{id}/remove"), Roles(&["admin"])),
+        (("GET", "/api/v1/webhooks"), Roles(&["admin"])),
+        (("POST", "/api/v1/webhooks"), Roles(&["admin"])),
+        (("DELETE", "/api/v1/webhooks/{id}"), Roles(&["admin"])),
+        (("GET", "/api/v1/webhooks/{id}/deliveries"), Roles(&["admin"])),
     ])
 }
 

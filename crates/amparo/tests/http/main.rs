@@ -45,3 +45,4 @@ mod spanish_pages;
 mod staff;
 mod triage;
 mod trust_pages;
+mod webhooks;
