@@ -70,6 +70,7 @@ fn refusal_description(status: u16) -> &'static str {
         409 => "The case moved on since the version sent, or the change is refused by what exists",
         413 => "The body is too large",
         422 => "A value is wrong: `field` names it and `problem` says how",
+        429 => "Too many requests with this API token this minute: wait the seconds `Retry-After` says",
         503 => "The database cannot be reached or cannot write now",
         _ => "Something went wrong on the server's side; nothing was changed",
     }
@@ -183,7 +184,7 @@ impl Op {
             };
             let bearer = SecurityRequirement::new(BEARER, Vec::<String>::new());
             self.operation = self.operation.securities(Some([session, bearer]));
-            self = self.refuses(&[401, 403]);
+            self = self.refuses(&[401, 403, 429]);
             if !self.declares_400 {
                 self = self.refuses(&[400]);
             }
