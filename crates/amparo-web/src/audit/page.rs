@@ -75,6 +75,7 @@ pub const ACTIONS: &[&str] = &[
     "api_token.used",
     "api_token.refused",
     "api_token.revoked",
+    "service_account.created",
     "webhook.created",
     "webhook.paused",
     "webhook.resumed",

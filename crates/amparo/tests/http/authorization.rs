@@ -56,6 +56,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/account/tokens"), AnySignedIn),
         (("POST", "/account/tokens"), AnySignedIn),
         (("POST", "/account/tokens/{id}/revoke"), AnySignedIn),
+        (("POST", "/account/tokens/organisation"), Roles(&["admin"])),
         (("POST", "/logout"), Enrolling),
         (("GET", "/login/second-factor"), PendingSignIn),
         (("POST", "/login/second-factor"), PendingSignIn),
