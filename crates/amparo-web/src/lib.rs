@@ -7,6 +7,7 @@ mod account;
 mod audit;
 mod cases;
 mod clock;
+mod deadlines;
 mod export;
 mod http;
 mod metrics;
@@ -144,6 +145,7 @@ fn routes() -> Routes {
         .merge(audit::routes())
         .merge(export::routes())
         .merge(webhooks::routes())
+        .merge(deadlines::routes())
         .merge(openapi::routes())
 }
 

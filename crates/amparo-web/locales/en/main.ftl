@@ -1069,3 +1069,4 @@ tokens-role = Role
 tokens-create-organisation = Make an organisation token
 tokens-error-role = Role: choose one of the roles offered.
 audit-action-service-account-created = Service account made
+audit-action-deadlines-read = Deadlines read through the API

@@ -1083,3 +1083,4 @@ tokens-role = Rol
 tokens-create-organisation = Crear un token de la organización
 tokens-error-role = Rol: elija uno de los roles ofrecidos.
 audit-action-service-account-created = Cuenta de servicio creada
+audit-action-deadlines-read = Plazos leídos por la API

@@ -52,6 +52,7 @@ pub const ACTIONS: &[&str] = &[
     "case.exported",
     "case_list.exported",
     "deadlines.exported",
+    "deadlines.read",
     "tasks.exported",
     "task.completed",
     "task.reassigned",

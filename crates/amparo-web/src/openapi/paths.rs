@@ -55,6 +55,7 @@ pub fn operations() -> Vec<Op> {
     ops.extend(triage());
     ops.extend(sharing_and_people());
     ops.extend(webhooks());
+    ops.push(deadlines());
     ops.push(
         Op::new("GET", super::DOCUMENT_PATH, "openapi", "document", "This document")
             .public()
@@ -402,4 +403,27 @@ fn webhooks() -> Vec<Op> {
         .answers::<DeliveriesAnswer>(200, "The deliveries, newest first")
         .refuses(&[404, 422]),
     ]
+}
+
+fn deadlines() -> Op {
+    let date = || {
+        text().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date)))
+    };
+    Op::new(
+        "GET",
+        "/api/v1/deadlines",
+        "deadlines",
+        "deadlines",
+        "The deadlines due in a window, soonest first",
+    )
+    .query("from", date(), "the window's first day (today by default)")
+    .query("to", date(), "its last day, at most 366 days after `from` (14 days after it by default)")
+    .query("kind", text(), "one kind of deadline only")
+    .query("page", whole(1, 100_000), "paging: the page, from 1")
+    .query("per_page", whole(1, 500), "paging: deadlines per page (100 by default)")
+    .answers::<crate::deadlines::api::DeadlinesAnswer>(
+        200,
+        "A page of deadlines of the cases the reader sees",
+    )
+    .refuses(&[422])
 }

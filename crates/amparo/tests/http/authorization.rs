@@ -163,6 +163,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/settings/webhooks"), Roles(&["admin"])),
         (("GET", "/settings/webhooks/{id}"), Roles(&["admin"])),
         (("POST", "/settings/webhooks/{id}/remove"), Roles(&["admin"])),
+        (("GET", "/api/v1/deadlines"), Roles(ALL)),
         (("GET", "/api/v1/webhooks"), Roles(&["admin"])),
         (("POST", "/api/v1/webhooks"), Roles(&["admin"])),
         (("DELETE", "/api/v1/webhooks/{id}"), Roles(&["admin"])),

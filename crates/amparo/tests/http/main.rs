@@ -19,6 +19,7 @@ mod case_list;
 mod clinician_attestations;
 mod csv_export;
 mod curl_alone;
+mod deadlines_api;
 mod feed_access;
 mod first_use_defects;
 mod guarded_writes;
