@@ -131,14 +131,16 @@ impl Op {
         self
     }
 
-    /// The answer with `status` when all goes well: a file's bytes, of the type read from them.
-    pub fn answers_file(mut self, status: u16, description: &str) -> Op {
-        let bytes =
-            ObjectBuilder::new().schema_type(Type::String).content_media_type("application/octet-stream");
-        let response = ResponseBuilder::new()
-            .description(description)
-            .content("application/octet-stream", json_content(RefOr::T(Schema::Object(bytes.build()))))
-            .build();
+    /// The answer with `status` when all goes well: a file's bytes, served as one of `media_types`
+    /// (the type read from them; parameters such as `charset` are left out of the document's keys).
+    pub fn answers_file(mut self, status: u16, description: &str, media_types: &[&str]) -> Op {
+        let mut response = ResponseBuilder::new().description(description);
+        for media_type in media_types {
+            let essence = media_type.split(';').next().unwrap_or(media_type).trim();
+            let bytes = ObjectBuilder::new().schema_type(Type::String).content_media_type(essence);
+            response = response.content(essence, json_content(RefOr::T(Schema::Object(bytes.build()))));
+        }
+        let response = response.build();
         self.operation = self.operation.response(status.to_string(), response);
         self
     }

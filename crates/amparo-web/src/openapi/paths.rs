@@ -284,6 +284,8 @@ fn triage() -> Vec<Op> {
 }
 
 fn evidence() -> Vec<Op> {
+    let served_types: Vec<&str> =
+        amparo_domain::attachments::ContentType::ALL.iter().map(|t| t.mime()).collect();
     let kinds: Vec<&str> =
         amparo_domain::attachments::AttachmentKind::ALL.iter().map(|k| k.as_str()).collect();
     let upload = ObjectBuilder::new()
@@ -327,7 +329,7 @@ fn evidence() -> Vec<Op> {
             "attachments",
             "A file's bytes, as a download",
         )
-        .answers_file(200, "The file")
+        .answers_file(200, "The file, as the type read from its bytes", &served_types)
         .refuses(&[404]),
     ]
 }
