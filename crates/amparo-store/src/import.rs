@@ -64,6 +64,7 @@ fn bulk_import<F: Borrow<CaseFile> + Send>(
         for index in &deferred {
             tx.execute(index, &[])?;
         }
+        crate::webhooks::cases_created(tx, org, &ids, millis(now))?;
         // One entry per import: the cases' ids up to a bound, so that a bulk load of a whole
         // programme does not write a row, a MAC and an anchor per case.
         let listed: Vec<&str> = ids.iter().take(IMPORT_IDS_AUDITED).map(CaseId::as_str).collect();

@@ -40,6 +40,7 @@ mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod triage;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -84,6 +85,10 @@ pub use security::second_factors::{
 };
 pub use store::Store;
 pub use triage::tasks::CHECKLIST_DONE;
+pub use webhooks::{
+    NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryId, WebhookEndpoint, WebhookEndpointId, WebhookEvent,
+    WebhookState,
+};
 
 /// Cases to import, one at a time, read on another thread than the caller's.
 pub type CaseSource<'a> = dyn Iterator<Item = StoreResult<CaseFile>> + Send + 'a;

@@ -7,6 +7,7 @@ mod account;
 mod audit;
 mod cases;
 mod clock;
+mod deadlines;
 mod export;
 mod http;
 mod metrics;
@@ -17,6 +18,7 @@ mod settings;
 mod sharing;
 mod triage;
 mod ui;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -31,6 +33,7 @@ pub use http::access::{Access, MATRIX, Permission, RouteAccess, allows};
 pub use http::client_address::TrustedProxies;
 pub use http::error::WebError;
 pub use http::throttle::Throttle;
+pub use http::token_limit::DEFAULT_PER_MINUTE as DEFAULT_TOKEN_RATE_PER_MINUTE;
 pub use metrics::Metrics;
 pub use metrics::access::MetricsAccess;
 
@@ -52,6 +55,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Who is served `/metrics`.
     pub metrics_access: MetricsAccess,
+    /// Which addresses webhook endpoints may have.
+    pub webhook_addresses: webhooks::address::AddressPolicy,
 }
 
 /// What the notification pages need to know of the server's setup.
@@ -75,6 +80,7 @@ impl AppState {
             trusted_proxies: http::client_address::TrustedProxies::default(),
             metrics: Arc::default(),
             metrics_access: MetricsAccess::default(),
+            webhook_addresses: webhooks::address::AddressPolicy::default(),
         }
     }
 
@@ -89,6 +95,12 @@ impl AppState {
     /// Allows each API token at most `per_minute` requests a minute.
     pub fn with_token_rate(mut self, per_minute: u32) -> AppState {
         self.token_limits = Arc::new(http::token_limit::TokenLimits::new(per_minute));
+        self
+    }
+
+    /// Accepts webhook endpoints at the addresses `policy` allows.
+    pub fn with_webhook_addresses(mut self, policy: webhooks::address::AddressPolicy) -> AppState {
+        self.webhook_addresses = policy;
         self
     }
 
@@ -133,6 +145,8 @@ fn routes() -> Routes {
         .merge(notifications::routes())
         .merge(audit::routes())
         .merge(export::routes())
+        .merge(webhooks::routes())
+        .merge(deadlines::routes())
         .merge(openapi::routes())
 }
 

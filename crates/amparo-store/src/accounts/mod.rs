@@ -20,4 +20,4 @@ pub use staff::{
     SELF_DEACTIVATION,
 };
 pub use users::parse_role;
-pub(crate) use users::{insert_user, set_password, user};
+pub(crate) use users::{USER_COLUMNS, insert_user, set_password, user, user_row};

@@ -14,7 +14,8 @@ use crate::model::{Credentials, NewUser, OrgId, User, UserId};
 const INSERT_USER: &str = "INSERT INTO users (org_id, id, email, display_name, role, language, password_hash, \
      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 /// The columns [`user_row`] reads, first in every user query.
-const USER_COLUMNS: &str = "id, org_id, email, display_name, role, language, created_at, deactivated_at";
+pub(crate) const USER_COLUMNS: &str =
+    "id, org_id, email, display_name, role, language, created_at, deactivated_at";
 const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $3 WHERE org_id = $1 AND id = $2";
 const UPDATE_USER_LANGUAGE: &str = "UPDATE users SET language = $3 WHERE org_id = $1 AND id = $2";
 
@@ -32,7 +33,7 @@ fn select_credentials() -> String {
          (SELECT COUNT(*) FROM second_factors f WHERE f.org_id = users.org_id AND f.user_id = users.id \
           AND f.confirmed_at IS NOT NULL), \
          (SELECT o.require_second_factor FROM organisations o WHERE o.id = users.org_id) \
-         FROM users WHERE email = $1 AND deactivated_at IS NULL"
+         FROM users WHERE email = $1 AND deactivated_at IS NULL AND kind = 'person'"
     )
 }
 
@@ -119,7 +120,8 @@ impl Store {
     }
 
     /// Sign-in looks a user up by email across organisations: an email belongs to one person. A
-    /// deactivated member has no credentials, so sign-in refuses them as it refuses an unknown email.
+    /// deactivated member has no credentials, so sign-in refuses them as it refuses an unknown email;
+    /// nor has a service account (it acts only through organisation tokens).
     pub fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
         self.read(|tx| {
             tx.query_opt(&select_credentials(), &[email.into()])?

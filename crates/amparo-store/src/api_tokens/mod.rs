@@ -1,10 +1,11 @@
 //! API tokens: what a token is (its kind, scope, expiry, last use, creator) as the store keeps it.
 //! Only a token's hash is ever given to the store (`amparo_trust::api_token` makes and reads the
 //! text). `records` makes, lists and revokes them; `presented` checks one a request presents, and
-//! audits every use.
+//! audits every use; `service_accounts` makes the named members organisation tokens act as.
 
 mod presented;
 mod records;
+mod service_accounts;
 
 use amparo_trust::api_token::TokenKind;
 use chrono::{DateTime, Utc};

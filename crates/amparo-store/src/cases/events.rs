@@ -16,6 +16,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, UserId};
 use crate::policy::load_policy;
 use crate::security::seal::{self, Field, Sealer};
+use crate::webhooks::{self, WebhookEvent};
 
 /// Multi-row INSERT head of events (see `RowBuffer`), and its column count.
 pub(crate) const INSERT_EVENTS: &str =
@@ -104,7 +105,8 @@ fn append_event(
     }
     rows::check_new_event(&stored.file, event)?;
     check_links_in_force(&stored, event)?;
-    insert_event(tx, sealer, (org, case), event, stored.file.events.len() as i64 + 1, millis(now), actor)?;
+    let seq = stored.file.events.len() as i64 + 1;
+    insert_event(tx, sealer, (org, case), event, seq, millis(now), actor)?;
     let bumped = tx.execute(
         BUMP_CASE_VERSION,
         &[org.as_str().into(), case.as_str().into(), expected_version.into(), millis(now).into()],
@@ -116,6 +118,17 @@ fn append_event(
     let policy = load_policy(tx, org)?;
     let context = DeriveContext::new(today_for(tx, org, now)?, &policy, rules, now, sealer);
     derivation::write_derivation(tx, (org, case), &stored.in_force(), &context)?;
+    let recorded = webhooks::Cause::new(
+        WebhookEvent::EventRecorded,
+        &format!("{case}:{seq}"),
+        serde_json::json!({
+            "case_id": case.as_str(),
+            "event_id": event.id,
+            "event_type": event.kind.type_name(),
+            "version": expected_version + 1,
+        }),
+    );
+    webhooks::queue(tx, org, &[recorded], millis(now))?;
     Ok(expected_version + 1)
 }
 

@@ -192,6 +192,8 @@ impl Store {
         self.write(|tx| {
             let policy = load_policy(tx, org)?;
             let offsets = policy.reminder_offsets().map_err(StoreError::Invalid)?;
+            // Endpoints are told of the same days' reminders and overdue tasks, in the same pass.
+            crate::webhooks::daily(tx, org, today, &offsets, millis(now))?;
             Ok(DailyNotices {
                 deadline_reminders: deadline_reminders(tx, org, today, &offsets, millis(now))?,
                 overdue_tasks: overdue_tasks(tx, org, millis(now))?,

@@ -65,6 +65,7 @@ impl Store {
                 None => {
                     rewritten += self.write(|tx| second_factors::reseal_all(tx, self.sealer()))?;
                     rewritten += self.reseal_attachments()?;
+                    rewritten += self.write(|tx| crate::webhooks::reseal_all(tx, self.sealer()))?;
                     if rewritten > 0 {
                         self.engine().after_reseal()?;
                     }

@@ -56,6 +56,8 @@ pub enum Field {
     AttachmentTitle,
     /// An attached file's name on the uploader's computer.
     AttachmentFileName,
+    /// A webhook endpoint's signing secret: the worker signs with it, so it cannot be a hash.
+    WebhookSecret,
 }
 
 impl Field {
@@ -77,6 +79,7 @@ impl Field {
             Field::FormDraftFields => ("form_drafts", "fields"),
             Field::AttachmentTitle => ("attachments", "title"),
             Field::AttachmentFileName => ("attachments", "file_name"),
+            Field::WebhookSecret => ("webhook_endpoints", "secret"),
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::model::{Assignment, CaseId, Escalation, EscalationId, OpenEscalation, OrgId, Task, TaskId};
 use crate::security::seal::Sealer;
 use crate::triage::{assignments::assignments, reasons, tasks};
+use crate::webhooks::{self, WebhookEvent};
 use crate::{Store, notices};
 
 /// Multi-row INSERT head of escalations (see `RowBuffer`), and its column count.
@@ -44,15 +45,40 @@ pub(crate) fn sync_escalations(
         let owners = assignments(tx, org, case)?;
         let key = (&Value::from(org.as_str()), &Value::from(case.as_str()));
         let sealing = (context.sealer, org.as_str());
+        let mut told = Vec::new();
         for opened in queue_escalations(rows, key, sealing, plan.open, &owners, now_ms)? {
             let (id, trigger, roles) = (&opened.id, &opened.trigger, &opened.task_roles);
             notices::escalation_opened(tx, (org, case), id, trigger, &owners, roles, now_ms)?;
+            told.push(escalation_opened(case, &opened));
+        }
+        webhooks::queue(tx, org, &told, now_ms)?;
+    }
+    let mut closed = Vec::new();
+    for (id, reason) in plan.close {
+        let params = [org.as_str().into(), id.as_str().into(), now_ms.into(), reason.into()];
+        if tx.execute(CLOSE_ESCALATION, &params)? > 0 {
+            closed.push(escalation_closed(case, &id));
         }
     }
-    for (id, reason) in plan.close {
-        tx.execute(CLOSE_ESCALATION, &[org.as_str().into(), id.into(), now_ms.into(), reason.into()])?;
-    }
+    webhooks::queue(tx, org, &closed, now_ms)?;
     Ok(())
+}
+
+/// What a webhook is told of an escalation opened: ids and the trigger's kind.
+fn escalation_opened(case: &CaseId, opened: &Opened) -> webhooks::Cause {
+    let data = serde_json::json!({
+        "escalation_id": opened.id.as_str(),
+        "case_id": case.as_str(),
+        "trigger": opened.trigger.kind.as_str(),
+        "critical_care": opened.trigger.critical_care,
+    });
+    webhooks::Cause::new(WebhookEvent::EscalationOpened, opened.id.as_str(), data)
+}
+
+/// What a webhook is told of an escalation closed: its id and its case's.
+pub(crate) fn escalation_closed(case: &CaseId, escalation: &str) -> webhooks::Cause {
+    let data = serde_json::json!({ "escalation_id": escalation, "case_id": case.as_str() });
+    webhooks::Cause::new(WebhookEvent::EscalationClosed, escalation, data)
 }
 
 /// Queues an escalation per trigger, with its checklist's tasks given to whoever holds each role.

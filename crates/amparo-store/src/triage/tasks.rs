@@ -127,10 +127,14 @@ fn complete_task(
             .unwrap_or(0);
         if open == 0 {
             let reason = String::from(CHECKLIST_DONE);
-            tx.execute(
+            let closed = tx.execute(
                 escalations::CLOSE_ESCALATION,
-                &[org.as_str().into(), escalation.0.into(), now_ms.into(), reason.into()],
+                &[org.as_str().into(), escalation.as_str().into(), now_ms.into(), reason.into()],
             )?;
+            if closed > 0 {
+                let told = escalations::escalation_closed(&existing.case_id, escalation.as_str());
+                crate::webhooks::queue(tx, org, &[told], now_ms)?;
+            }
         }
     }
     Ok(())

@@ -33,3 +33,4 @@ mod staff;
 mod triage;
 mod trust_store;
 mod upgrade;
+mod webhooks;

@@ -1,8 +1,10 @@
 //! API tokens in the settings (`/account/tokens`): each person makes their own personal tokens
 //! (shown once, as made), sees them with their scope, expiry and last use, and revokes them; an
 //! administrator also sees every token of the organisation, with whom it acts as and who made it,
-//! and revokes any of them. Only sessions reach these pages: a token cannot make another.
+//! and revokes any of them, and makes organisation tokens for integrations, each acting as a named
+//! service account with a role. Only sessions reach these pages: a token cannot make another.
 
+use amparo_domain::org::UserRole;
 use amparo_store::{ApiToken, ApiTokenId, NewApiToken, TokenScope};
 use amparo_trust::api_token::{self, TokenKind};
 use askama::Template;
@@ -46,6 +48,9 @@ struct TokensPage {
     created: Option<String>,
     error: Option<String>,
     lifetimes: Vec<u32>,
+    /// The roles an organisation token's service account may have, with their names (for an
+    /// administrator's form; empty for others).
+    roles: Vec<(&'static str, String)>,
     /// The person's own tokens, then (for an administrator) the organisation's others.
     sections: Vec<Section>,
 }
@@ -110,6 +115,14 @@ async fn show(
         created,
         error,
         lifetimes: LIFETIMES.to_vec(),
+        roles: if admin {
+            ["viewer", "advocate", "attorney", "clinician", "admin"]
+                .into_iter()
+                .map(|role| (role, lang.t(&format!("role-{role}"))))
+                .collect()
+        } else {
+            Vec::new()
+        },
         sections: vec![],
     };
     let mut page = page;
@@ -140,23 +153,10 @@ pub async fn create(
     GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = Params(form);
-    let lang = signed_in.lang();
-    let name = form.text("name");
-    let scope = match form.get("scope").and_then(TokenScope::parse) {
-        Some(scope) => scope,
-        None => return show(&state, &signed_in, None, Some(lang.t("tokens-error-scope"))).await,
+    let (name, scope, days) = match terms(&form, signed_in.lang()) {
+        Ok(terms) => terms,
+        Err(message) => return show(&state, &signed_in, None, Some(message)).await,
     };
-    let days = match form.get("expires") {
-        None => None,
-        Some(days) => match days.parse::<u32>() {
-            Ok(days) if LIFETIMES.contains(&days) => Some(days),
-            _ => return show(&state, &signed_in, None, Some(lang.t("tokens-error-expires"))).await,
-        },
-    };
-    if amparo_store::check_token_name(&name).is_err() {
-        let max = amparo_store::MAX_TOKEN_NAME_CHARS;
-        return show(&state, &signed_in, None, Some(lang.t1("tokens-error-name", "max", max))).await;
-    }
     let issued = api_token::issue(TokenKind::Personal, signed_in.user.org_id.as_str())
         .map_err(|e| WebError::Internal(format!("random token: {e}")))?;
     let (user, now) = (signed_in.user.clone(), state.clock.now());
@@ -176,6 +176,68 @@ pub async fn create(
         .await?;
     tracing::info!(user = %signed_in.user.id, "API token created");
     show(&state, &signed_in, Some(issued.text.expose().clone()), None).await
+}
+
+/// A token's name, scope and lifetime (days) from its form, or the message saying what is wrong.
+fn terms(form: &Params, lang: Lang) -> Result<(String, TokenScope, Option<u32>), String> {
+    let name = form.text("name");
+    let scope = form.get("scope").and_then(TokenScope::parse).ok_or_else(|| lang.t("tokens-error-scope"))?;
+    let days = match form.get("expires") {
+        None => None,
+        Some(days) => match days.parse::<u32>() {
+            Ok(days) if LIFETIMES.contains(&days) => Some(days),
+            _ => return Err(lang.t("tokens-error-expires")),
+        },
+    };
+    if amparo_store::check_token_name(&name).is_err() {
+        return Err(lang.t1("tokens-error-name", "max", amparo_store::MAX_TOKEN_NAME_CHARS));
+    }
+    Ok((name, scope, days))
+}
+
+/// Makes an organisation token, for an administrator: it acts as the service account named in the
+/// form, made with the chosen role the first time its name is used; its text is shown once.
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    GuardedForm(form): GuardedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = Params(form);
+    let lang = signed_in.lang();
+    let (name, scope, days) = match terms(&form, lang) {
+        Ok(terms) => terms,
+        Err(message) => return show(&state, &signed_in, None, Some(message)).await,
+    };
+    let Some(role) = form.get("role").and_then(UserRole::parse) else {
+        return show(&state, &signed_in, None, Some(lang.t("tokens-error-role"))).await;
+    };
+    let service = form.text("service");
+    let issued = api_token::issue(TokenKind::Organisation, signed_in.user.org_id.as_str())
+        .map_err(|e| WebError::Internal(format!("random token: {e}")))?;
+    let (admin, now) = (signed_in.user.clone(), state.clock.now());
+    let hash = issued.hash.clone();
+    let made = state
+        .with_store(move |store| {
+            let account = store.service_account(&admin.org_id, &service, role, Some(&admin.id), now)?;
+            let new = NewApiToken {
+                token_hash: &hash,
+                kind: TokenKind::Organisation,
+                user: &account,
+                name: &name,
+                scope,
+                expires_at: days.map(|d| now + Duration::days(i64::from(d))),
+            };
+            store.create_api_token(&new, Some(&admin.id), now)
+        })
+        .await;
+    match made {
+        Ok(_) => {
+            tracing::info!(user = %signed_in.user.id, "organisation API token created");
+            show(&state, &signed_in, Some(issued.text.expose().clone()), None).await
+        }
+        Err(WebError::Invalid(message)) => show(&state, &signed_in, None, Some(message)).await,
+        Err(other) => Err(other),
+    }
 }
 
 /// Revokes one of the person's tokens, or, for an administrator, any of the organisation's.

@@ -31,6 +31,12 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/account/tokens", SignedIn, get(api_tokens::page))
         .add("POST", "/account/tokens", SignedIn, post(api_tokens::create))
         .add("POST", "/account/tokens/{id}/revoke", SignedIn, post(api_tokens::revoke))
+        .add(
+            "POST",
+            "/account/tokens/organisation",
+            Needs(Permission::ManageOrganisation),
+            post(api_tokens::create_organisation),
+        )
         .add("GET", "/login/second-factor", Public, get(second_factor::code_form))
         .add("POST", "/login/second-factor", Public, post(second_factor::submit_code))
         .add("GET", "/account/security", Enrolling, get(second_factor::security))

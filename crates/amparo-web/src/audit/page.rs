@@ -52,6 +52,7 @@ pub const ACTIONS: &[&str] = &[
     "case.exported",
     "case_list.exported",
     "deadlines.exported",
+    "deadlines.read",
     "tasks.exported",
     "task.completed",
     "task.reassigned",
@@ -75,6 +76,11 @@ pub const ACTIONS: &[&str] = &[
     "api_token.used",
     "api_token.refused",
     "api_token.revoked",
+    "service_account.created",
+    "webhook.created",
+    "webhook.paused",
+    "webhook.resumed",
+    "webhook.removed",
 ];
 
 /// The message id naming an action.

@@ -42,8 +42,9 @@ pub(crate) fn bearer(extensions: &mut Extensions) {
     extensions.insert(SignedInByToken);
 }
 
-/// Whether the request was signed in by an API token.
-fn by_token(parts: &Parts) -> bool {
+/// Whether the request was signed in by an API token (nothing a browser sends on its own carries
+/// one, so it needs no forgery token).
+pub(crate) fn by_token(parts: &Parts) -> bool {
     parts.extensions.get::<SignedInByToken>().is_some()
 }
 

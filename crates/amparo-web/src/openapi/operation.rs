@@ -70,6 +70,7 @@ fn refusal_description(status: u16) -> &'static str {
         409 => "The case moved on since the version sent, or the change is refused by what exists",
         413 => "The body is too large",
         422 => "A value is wrong: `field` names it and `problem` says how",
+        429 => "Too many requests with this API token this minute: wait the seconds `Retry-After` says",
         503 => "The database cannot be reached or cannot write now",
         _ => "Something went wrong on the server's side; nothing was changed",
     }
@@ -130,14 +131,16 @@ impl Op {
         self
     }
 
-    /// The answer with `status` when all goes well: a file's bytes, of the type read from them.
-    pub fn answers_file(mut self, status: u16, description: &str) -> Op {
-        let bytes =
-            ObjectBuilder::new().schema_type(Type::String).content_media_type("application/octet-stream");
-        let response = ResponseBuilder::new()
-            .description(description)
-            .content("application/octet-stream", json_content(RefOr::T(Schema::Object(bytes.build()))))
-            .build();
+    /// The answer with `status` when all goes well: a file's bytes, served as one of `media_types`
+    /// (the type read from them; parameters such as `charset` are left out of the document's keys).
+    pub fn answers_file(mut self, status: u16, description: &str, media_types: &[&str]) -> Op {
+        let mut response = ResponseBuilder::new().description(description);
+        for media_type in media_types {
+            let essence = media_type.split(';').next().unwrap_or(media_type).trim();
+            let bytes = ObjectBuilder::new().schema_type(Type::String).content_media_type(essence);
+            response = response.content(essence, json_content(RefOr::T(Schema::Object(bytes.build()))));
+        }
+        let response = response.build();
         self.operation = self.operation.response(status.to_string(), response);
         self
     }
@@ -183,7 +186,7 @@ impl Op {
             };
             let bearer = SecurityRequirement::new(BEARER, Vec::<String>::new());
             self.operation = self.operation.securities(Some([session, bearer]));
-            self = self.refuses(&[401, 403]);
+            self = self.refuses(&[401, 403, 429]);
             if !self.declares_400 {
                 self = self.refuses(&[400]);
             }

@@ -23,6 +23,9 @@ use crate::triage::api::{
     AssignRequest, AssignmentsAnswer, BoardAnswer, CompleteRequest, CompletedAnswer, EscalationsAnswer,
     ReassignRequest, ReviewAnswer, ReviewPreviewAnswer, ReviewRequest, TaskAnswer, TasksAnswer,
 };
+use crate::webhooks::api::{
+    CreatedWebhookAnswer, DeliveriesAnswer, RemovedAnswer, WebhookRequest, WebhooksAnswer,
+};
 
 fn text() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -51,6 +54,8 @@ pub fn operations() -> Vec<Op> {
     ops.extend(evidence());
     ops.extend(triage());
     ops.extend(sharing_and_people());
+    ops.extend(webhooks());
+    ops.push(deadlines());
     ops.push(
         Op::new("GET", super::DOCUMENT_PATH, "openapi", "document", "This document")
             .public()
@@ -279,6 +284,8 @@ fn triage() -> Vec<Op> {
 }
 
 fn evidence() -> Vec<Op> {
+    let served_types: Vec<&str> =
+        amparo_domain::attachments::ContentType::ALL.iter().map(|t| t.mime()).collect();
     let kinds: Vec<&str> =
         amparo_domain::attachments::AttachmentKind::ALL.iter().map(|k| k.as_str()).collect();
     let upload = ObjectBuilder::new()
@@ -322,7 +329,7 @@ fn evidence() -> Vec<Op> {
             "attachments",
             "A file's bytes, as a download",
         )
-        .answers_file(200, "The file")
+        .answers_file(200, "The file, as the type read from its bytes", &served_types)
         .refuses(&[404]),
     ]
 }
@@ -374,4 +381,51 @@ fn sharing_and_people() -> Vec<Op> {
         .answers::<SecondFactorResetAnswer>(200, "Whether one was removed")
         .refuses(&[404, 409]),
     ]
+}
+
+fn webhooks() -> Vec<Op> {
+    vec![
+        Op::new("GET", "/api/v1/webhooks", "webhooks", "webhooks", "The organisation's webhook endpoints")
+            .answers::<WebhooksAnswer>(200, "The endpoints, oldest first"),
+        Op::new("POST", "/api/v1/webhooks", "addWebhook", "webhooks", "Registers a webhook endpoint")
+            .body::<WebhookRequest>()
+            .answers::<CreatedWebhookAnswer>(201, "The endpoint, with its secret shown this once")
+            .refuses(&[422]),
+        Op::new("DELETE", "/api/v1/webhooks/{id}", "removeWebhook", "webhooks", "Removes a webhook endpoint")
+            .answers::<RemovedAnswer>(200, "Removed; its history stays")
+            .refuses(&[404]),
+        Op::new(
+            "GET",
+            "/api/v1/webhooks/{id}/deliveries",
+            "webhookDeliveries",
+            "webhooks",
+            "A webhook endpoint's latest deliveries",
+        )
+        .query("limit", whole(1, 500), "at most this many (50 by default)")
+        .answers::<DeliveriesAnswer>(200, "The deliveries, newest first")
+        .refuses(&[404, 422]),
+    ]
+}
+
+fn deadlines() -> Op {
+    let date = || {
+        text().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date)))
+    };
+    Op::new(
+        "GET",
+        "/api/v1/deadlines",
+        "deadlines",
+        "deadlines",
+        "The deadlines due in a window, soonest first",
+    )
+    .query("from", date(), "the window's first day (today by default)")
+    .query("to", date(), "its last day, at most 366 days after `from` (14 days after it by default)")
+    .query("kind", text(), "one kind of deadline only")
+    .query("page", whole(1, 100_000), "paging: the page, from 1")
+    .query("per_page", whole(1, 500), "paging: deadlines per page (100 by default)")
+    .answers::<crate::deadlines::api::DeadlinesAnswer>(
+        200,
+        "A page of deadlines of the cases the reader sees",
+    )
+    .refuses(&[422])
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use amparo_store::Store;
+use amparo_web::webhooks::address::AddressPolicy;
 use amparo_web::{AppState, Metrics, MetricsAccess, SystemClock};
 
 use amparo_store::seal::KeyOrigin;
@@ -37,16 +38,24 @@ pub fn run(settings: &Settings) -> CliResult {
     )
 }
 
-/// What the server measures of itself and who is served it (`GET /metrics`).
+/// What the server measures of itself and who is served it (`GET /metrics`), with the limits the
+/// settings put on the API: each token's rate and the addresses webhooks may be posted to.
 pub struct Watch {
     pub metrics: Arc<Metrics>,
     pub access: MetricsAccess,
+    pub token_rate_per_minute: u32,
+    pub webhook_addresses: AddressPolicy,
 }
 
 impl Watch {
     /// Fresh measurements, served as the settings say.
     pub fn of(settings: &Settings) -> Watch {
-        Watch { metrics: Arc::default(), access: settings.observability.metrics_access.clone() }
+        Watch {
+            metrics: Arc::default(),
+            access: settings.observability.metrics_access.clone(),
+            token_rate_per_minute: settings.api.rate_per_minute.value,
+            webhook_addresses: AddressPolicy::allowing_private(settings.api.webhooks_allow_private.value),
+        }
     }
 }
 
@@ -167,6 +176,7 @@ pub fn serve_store(
     let notify = notify.clone();
     let proxies = proxies.clone();
     let (metrics, access) = (watch.metrics.clone(), watch.access.clone());
+    let (token_rate, webhook_addresses) = (watch.token_rate_per_minute, watch.webhook_addresses);
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -175,6 +185,7 @@ pub fn serve_store(
         spawn_refresher(store.clone(), metrics.clone());
         spawn_key_watcher(store.clone());
         spawn_disk_watcher(store.clone());
+        amparo_web::webhooks::worker::spawn(store.clone(), webhook_addresses, Arc::new(SystemClock));
         let delivery = super::notify::Delivery::configured(&notify, &address.to_string())?;
         let email = delivery.is_some();
         match delivery {
@@ -184,7 +195,9 @@ pub fn serve_store(
         let state = AppState::new(store, Arc::new(SystemClock), secure_cookies)
             .with_notifications(email, notify.public_url.clone())
             .with_trusted_proxies(proxies)
-            .with_metrics(metrics, access);
+            .with_metrics(metrics, access)
+            .with_token_rate(token_rate)
+            .with_webhook_addresses(webhook_addresses);
         if let Some(banner) = banner {
             say!("{banner}");
         }

@@ -18,13 +18,23 @@ const MAX_DAYS: u32 = 3650;
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
-    /// Make a personal API token acting as a staff member; prints it once.
+    /// Make an API token, printed once: a personal one acting as a staff member (`--email`), or an
+    /// organisation one for an integration, acting as a named service account (`--service` and
+    /// `--role`; the account is made on first use of its name).
     Create {
         #[command(flatten)]
         db: DatabaseArgs,
+        #[command(flatten)]
+        org: OrgArgs,
         /// The person the token acts as.
-        #[arg(long)]
-        email: String,
+        #[arg(long, required_unless_present = "service", conflicts_with_all = ["service", "role"])]
+        email: Option<String>,
+        /// The service account an organisation token acts as, by name.
+        #[arg(long, requires = "role")]
+        service: Option<String>,
+        /// The service account's role: admin, attorney, advocate, clinician or viewer.
+        #[arg(long, requires = "service")]
+        role: Option<String>,
         /// read (GET only) or write.
         #[arg(long)]
         scope: String,
@@ -60,7 +70,7 @@ pub enum TokenCommand {
 
 pub fn run(command: TokenCommand, settings: &Settings) -> CliResult {
     match command {
-        TokenCommand::Create { db, email, scope, expires, name } => {
+        TokenCommand::Create { db, org, email, service, role, scope, expires, name } => {
             let scope = TokenScope::parse(&scope)
                 .ok_or_else(|| CliError::Invalid(format!("--scope: {scope:?} is not read or write")))?;
             if expires.is_some_and(|days| days == 0 || days > MAX_DAYS) {
@@ -69,18 +79,34 @@ pub fn run(command: TokenCommand, settings: &Settings) -> CliResult {
             if name.trim().is_empty() {
                 return Err(CliError::Invalid("--name: must not be empty".into()));
             }
-            let email = normalise_email(&email)?;
             let store = open_store(settings, &settings.database(db.database))?;
-            let user = store
-                .credentials_by_email(&email)?
-                .ok_or_else(|| CliError::Invalid(format!("--email: no active user has the email {email:?}")))?
-                .user;
-            let issued = api_token::issue(TokenKind::Personal, user.org_id.as_str())
-                .map_err(|e| CliError::Failed(e.to_string()))?;
             let at = now();
+            let (kind, user, whom) = match (email, service, role) {
+                (Some(email), _, _) => {
+                    let email = normalise_email(&email)?;
+                    let user = store
+                        .credentials_by_email(&email)?
+                        .ok_or_else(|| {
+                            CliError::Invalid(format!("--email: no active user has the email {email:?}"))
+                        })?
+                        .user;
+                    (TokenKind::Personal, user, email)
+                }
+                (None, Some(service), Some(role)) => {
+                    let role = amparo_store::parse_role(&role)
+                        .map_err(|_| CliError::Invalid(format!("--role: {role:?} is not a role")))?;
+                    let organisation = resolve_org(&store, org.org.as_deref())?;
+                    let user = store.service_account(&organisation.id, &service, role, None, at)?;
+                    let whom = format!("the service account {:?} ({})", user.display_name, role.as_str());
+                    (TokenKind::Organisation, user, whom)
+                }
+                _ => return Err(CliError::Invalid("give --email, or --service with --role".into())),
+            };
+            let issued =
+                api_token::issue(kind, user.org_id.as_str()).map_err(|e| CliError::Failed(e.to_string()))?;
             let new = NewApiToken {
                 token_hash: &issued.hash,
-                kind: TokenKind::Personal,
+                kind,
                 user: &user,
                 name: &name,
                 scope,
@@ -88,7 +114,7 @@ pub fn run(command: TokenCommand, settings: &Settings) -> CliResult {
             };
             let token = store.create_api_token(&new, None, at)?;
             eprintln!(
-                "made {} token {} for {email}{}; it is shown once, keep it now:",
+                "made {} token {} for {whom}{}; it is shown once, keep it now:",
                 token.scope.as_str(),
                 token.id.as_str(),
                 token

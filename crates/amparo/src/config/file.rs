@@ -43,6 +43,10 @@ pub struct FileConfig {
     pub metrics_allow: Option<Vec<String>>,
     /// A bearer token that is served `GET /metrics` from anywhere (a secret).
     pub metrics_token: Option<String>,
+    /// Requests each API token may make a minute (600 by default).
+    pub api_rate_per_minute: Option<u32>,
+    /// Whether webhook endpoints may be at loopback or private addresses (off by default).
+    pub webhooks_allow_private: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -3,6 +3,7 @@
 //! one [`Settings`] value that remembers where each value came from, resolved once in `main` and
 //! passed down to the commands; `amparo config show` prints it with secrets redacted.
 
+mod api;
 mod backups;
 mod database;
 mod file;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use amparo_notify::{SmtpFileSettings, SmtpSettings};
 use amparo_trust::Secret;
 
+use super::api::{ApiFileSettings, ApiSettings};
 use super::backups::{BackupFileSettings, BackupSettings};
 use super::database::DatabaseSettings;
 use super::file::{ConfigError, FileConfig};
@@ -63,6 +64,8 @@ pub struct Settings {
     pub backups: BackupSettings,
     /// The log's format and who is served `/metrics`.
     pub observability: ObservabilitySettings,
+    /// API tokens' rate and webhook endpoints' addresses.
+    pub api: ApiSettings,
 }
 
 impl Settings {
@@ -107,6 +110,11 @@ impl Settings {
             metrics_token: file.metrics_token,
         };
         let observability = ObservabilitySettings::resolve(observability_file, &in_file(), env)?;
+        let api_file = ApiFileSettings {
+            api_rate_per_minute: file.api_rate_per_minute,
+            webhooks_allow_private: file.webhooks_allow_private,
+        };
+        let api = ApiSettings::resolve(api_file, &in_file(), env)?;
         let public_url = Setting::unset()
             .or_later(file.public_url, in_file())
             .or_later(env("AMPARO_PUBLIC_URL"), Source::Environment("AMPARO_PUBLIC_URL"));
@@ -147,6 +155,7 @@ impl Settings {
             database,
             backups,
             observability,
+            api,
         })
     }
 

@@ -173,6 +173,8 @@ pub fn render(settings: &Settings) -> String {
     ));
     let token = if observability.metrics_token.value.is_some() { REDACTED } else { "(none)" };
     lines.push(line("metrics_token", token, &observability.metrics_token.source));
+    lines.push(plain("api_rate_per_minute", &settings.api.rate_per_minute));
+    lines.push(plain("webhooks_allow_private", &settings.api.webhooks_allow_private));
     let name_width = lines.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
     let value_width = lines.iter().map(|l| l.value.chars().count()).max().unwrap_or(0);
     lines

@@ -1,8 +1,8 @@
 //! API tokens against the router: a token made on the command line reads and writes the JSON API
 //! with no session and no forgery token, as its person and no more; a read token only reads; a
 //! token never rides with a cookie nor opens a page; revoked, it stops at once; every use is in
-//! the audit trail; each token has its own rate; and the settings page makes, lists and revokes
-//! personal tokens.
+//! the audit trail; each token has its own rate; the settings page makes, lists and revokes
+//! personal tokens, and an administrator's makes organisation tokens acting as service accounts.
 
 use crate::support::reply::Reply;
 use crate::support::site::{Request, Transport};
@@ -13,7 +13,8 @@ amparo_store::on_both_backends!(
     a_token_acts_as_its_person_through_the_api_alone,
     a_token_is_refused_with_a_cookie_on_a_page_or_once_revoked,
     each_token_has_its_own_rate,
-    the_settings_page_makes_lists_and_revokes_personal_tokens
+    the_settings_page_makes_lists_and_revokes_personal_tokens,
+    an_administrator_makes_organisation_tokens_acting_as_service_accounts
 );
 
 /// A request with `Authorization: Bearer TOKEN` and nothing else of a browser's.
@@ -161,4 +162,53 @@ fn the_settings_page_makes_lists_and_revokes_personal_tokens(db: &TestDatabase) 
     let (bo, bo_csrf) = app.sign_in("bo@b.example.org", PASSWORD);
     let other = app.post_form(&format!("/account/tokens/{id}/revoke"), &bo, &[("csrf", &bo_csrf)]);
     assert_eq!(other.status, 404, "{}", other.body);
+}
+
+fn an_administrator_makes_organisation_tokens_acting_as_service_accounts(db: &TestDatabase) {
+    use amparo_domain::org::UserRole;
+    let app = RouterApp::start(db);
+    let admin = app.persona(db, crate::support::Persona::Member(UserRole::Admin));
+    let page = app.get("/account/tokens", &admin.cookie);
+    assert!(page.body.contains("/account/tokens/organisation"), "{}", page.body);
+    let (ana, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let attorney_page = app.get("/account/tokens", &ana);
+    assert!(!attorney_page.body.contains("/account/tokens/organisation"), "only for administrators");
+
+    let form = |service: &str, role: &str| {
+        let fields = [
+            ("csrf", admin.csrf.as_str()),
+            ("service", service),
+            ("role", role),
+            ("name", "intake sync"),
+            ("scope", "write"),
+            ("expires", "30"),
+        ];
+        app.post_form("/account/tokens/organisation", &admin.cookie, &fields)
+    };
+    let made = form("Intake sync", "advocate");
+    assert_eq!(made.status, 200, "{}", made.body);
+    let token = element_text(&made.body, "new-token");
+    assert!(token.starts_with("amparo_oat_"), "{}", made.body);
+
+    // It acts as the service account: an advocate's rights, in the organisation's data.
+    let cases = bearer(&app, "GET", "/api/v1/cases", &token, None);
+    assert_eq!(cases.status, 200, "{}", cases.body);
+    assert!(cases.body.contains("A-1") && !cases.body.contains("B-1"), "{}", cases.body);
+    assert_eq!(bearer(&app, "GET", "/api/v1/audit", &token, None).status, 403, "an advocate reads no audit");
+    let staff = app.get("/settings/staff", &admin.cookie);
+    assert!(staff.body.contains("Intake sync"), "the service account is listed among the staff");
+
+    // The same name keeps its role; no name, or no role, is refused with the field named.
+    let other_role = form("Intake sync", "admin");
+    assert!(element_text(&other_role.body, "token-error").starts_with("role: "), "{}", other_role.body);
+    let unnamed = form(" ", "viewer");
+    assert!(element_text(&unnamed.body, "token-error").starts_with("service: "), "{}", unnamed.body);
+    let no_role = form("Reports", "owner");
+    assert!(element_text(&no_role.body, "token-error").starts_with("Role:"), "{}", no_role.body);
+
+    // The listing names whom it acts as; the making is audited.
+    let listed = app.get("/account/tokens", &admin.cookie);
+    assert!(listed.body.contains("Intake sync") && !listed.body.contains(&token), "{}", listed.body);
+    let trail = app.get("/api/v1/audit", &admin.cookie).body;
+    assert!(trail.contains("service_account.created") && trail.contains("api_token.created"));
 }

@@ -56,6 +56,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/account/tokens"), AnySignedIn),
         (("POST", "/account/tokens"), AnySignedIn),
         (("POST", "/account/tokens/{id}/revoke"), AnySignedIn),
+        (("POST", "/account/tokens/organisation"), Roles(&["admin"])),
         (("POST", "/logout"), Enrolling),
         (("GET", "/login/second-factor"), PendingSignIn),
         (("POST", "/login/second-factor"), PendingSignIn),
@@ -161,6 +162,15 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("PATCH", "/api/v1/cases/{id}/notes/{note}"), Roles(WRITERS)),
         (("GET", "/api/v1/cases/{id}/contacts"), Roles(ALL)),
         (("PUT", "/api/v1/cases/{id}/contacts"), Roles(WRITERS)),
+        (("GET", "/settings/webhooks"), Roles(&["admin"])),
+        (("POST", "/settings/webhooks"), Roles(&["admin"])),
+        (("GET", "/settings/webhooks/{id}"), Roles(&["admin"])),
+        (("POST", "/settings/webhooks/{id}/remove"), Roles(&["admin"])),
+        (("GET", "/api/v1/deadlines"), Roles(ALL)),
+        (("GET", "/api/v1/webhooks"), Roles(&["admin"])),
+        (("POST", "/api/v1/webhooks"), Roles(&["admin"])),
+        (("DELETE", "/api/v1/webhooks/{id}"), Roles(&["admin"])),
+        (("GET", "/api/v1/webhooks/{id}/deliveries"), Roles(&["admin"])),
     ])
 }
 
