@@ -63,6 +63,9 @@ pub(super) fn archive(archive: &OrgArchive, max_attachment_bytes: u64) -> StoreR
         if member.id.trim().is_empty() {
             return Err(refused(format!("staff[{i}].id"), "must not be blank"));
         }
+        if let Some(kind) = &member.kind {
+            role(format!("staff[{i}].kind"), kind, &["person", "service"])?;
+        }
     }
     let staff =
         unique(archive.staff.iter().enumerate().map(|(i, m)| (format!("staff[{i}].id"), m.id.as_str())))?;

@@ -17,8 +17,8 @@ use crate::security::seal::{Field, Sealer};
 
 const SELECT_ORGANISATION: &str = "SELECT slug, name, settings, require_second_factor, time_zone, address, \
      phone, email, letter_signature, created_at FROM organisations WHERE id = $1";
-const SELECT_STAFF: &str = "SELECT id, email, display_name, role, language, created_at, deactivated_at \
-     FROM users WHERE org_id = $1";
+const SELECT_STAFF: &str = "SELECT id, email, display_name, role, language, created_at, deactivated_at, \
+     kind FROM users WHERE org_id = $1";
 const SELECT_CASES: &str = "SELECT id, reference FROM cases WHERE org_id = $1";
 const SELECT_ASSIGNMENTS: &str = "SELECT c.reference, a.role, a.user_id, a.assigned_at FROM case_assignments a \
      JOIN cases c ON c.org_id = a.org_id AND c.id = a.case_id WHERE a.org_id = $1";
@@ -68,6 +68,8 @@ fn staff(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Vec<ArchivedMember>> {
                 language: r.text(4)?,
                 created_at: from_millis(r.int(5)?),
                 deactivated_at: opt_time(r, 6)?,
+                // A person is the default and says nothing; only a service account is marked.
+                kind: Some(r.text(7)?).filter(|kind| kind != "person"),
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;

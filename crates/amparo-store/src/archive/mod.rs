@@ -74,6 +74,10 @@ pub struct ArchivedMember {
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<DateTime<Utc>>,
+    /// `service` for a service account (an integration that holds organisation tokens and never
+    /// signs in); absent for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// Who holds a role on a case: a row of `assignments.csv`.

@@ -32,7 +32,7 @@ const UPDATE_ORGANISATION: &str = "UPDATE organisations SET name = $2, settings 
      require_second_factor = $4, time_zone = $5, address = $6, phone = $7, email = $8, \
      letter_signature = $9 WHERE id = $1";
 const INSERT_MEMBER: &str = "INSERT INTO users (org_id, id, email, display_name, role, language, \
-     password_hash, created_at, deactivated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+     password_hash, created_at, deactivated_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 /// What the import opened and told afresh, cleared before the archive's own rows are written: the
 /// organisation was empty, so everything here came from this restore.
 const CLEAR_DERIVED: [&str; 4] = [
@@ -135,6 +135,7 @@ fn staff(tx: &mut dyn Tx, org: &OrgId, archive: &OrgArchive) -> StoreResult<()> 
             NO_PASSWORD.into(),
             millis(m.created_at).into(),
             opt_millis(m.deactivated_at),
+            m.kind.as_deref().unwrap_or("person").into(),
         ];
         match tx.execute(INSERT_MEMBER, &params) {
             Err(DbFailure::UniqueViolation) => {

@@ -1,7 +1,7 @@
 //! An organisation's archive through the store, on both backends: a restore brings back sealed
 //! values (a task's note, an escalation's reason, a closed case) readable under the new database's
-//! key, with an audit chain that verifies; an archive that names what it does not define is refused
-//! naming the field; a restore refused half-way (an email already in use) leaves nothing; and
+//! key, with an audit chain that verifies, and a service account as one; an archive that names
+//! what it does not define is refused naming the field; a restore refused half-way (an email already in use) leaves nothing; and
 //! attachments come back byte for byte under the new database's key, each checked against its entry.
 
 use amparo_domain::CaseFile;
@@ -47,6 +47,7 @@ fn archived(store: &Store) -> (OrgId, amparo_store::archive::OrgArchive) {
     store.assign(&org, &ids[0], UserRole::Attorney, Some(&attorney.id), now()).unwrap();
     let task = store.case_tasks(&org, &ids[0]).unwrap().remove(0);
     store.complete_task(&org, &task.id, &attorney.id, Some("Filed on the portal."), now()).unwrap();
+    store.service_account(&org, "Hospital EHR", UserRole::Clinician, None, now()).unwrap();
     let archive = store.export_organisation(&org, now()).unwrap();
     (org, archive)
 }
@@ -68,6 +69,10 @@ fn a_restore_brings_back_sealed_values_and_a_chain_that_verifies(db: &TestDataba
     assert!(tasks.iter().any(|t| t.note.as_deref() == Some("Filed on the portal.") && t.done_at.is_some()));
     let escalations = store.escalations(&org, &a1.id).unwrap();
     assert_eq!(escalations.len(), 1);
+    // A service account comes back as one (it never signs in), not as a person without a password.
+    let services = store.service_accounts(&org).unwrap();
+    assert_eq!(services.iter().map(|u| u.display_name.as_str()).collect::<Vec<_>>(), ["Hospital EHR"]);
+    assert_eq!(archive.staff.iter().filter(|m| m.kind.as_deref() == Some("service")).count(), 1);
     assert_eq!(escalations[0].id.as_str(), archive.escalations[0].id);
     let closed = CaseQuery { closed: ClosedFilter::Closed, ..CaseQuery::default() };
     let page = store.list_cases(&org, &closed).unwrap();
