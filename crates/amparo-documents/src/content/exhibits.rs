@@ -36,6 +36,9 @@ pub struct Exhibit {
     pub pages: Vec<PageSize>,
 }
 
+/// A file the template places: its path in the document's world and its bytes.
+pub type PlacedFile = (String, Vec<u8>);
+
 /// The exhibit letter of the `index`th exhibit (0 → A, 25 → Z, 26 → AA).
 pub fn exhibit_letter(index: usize) -> String {
     let mut n = index + 1;
@@ -49,7 +52,7 @@ pub fn exhibit_letter(index: usize) -> String {
 }
 
 /// The exhibits and the files the template places, in the order `files` are given.
-pub fn prepare(files: &[AttachmentFile]) -> Result<(Vec<Exhibit>, Vec<(String, Vec<u8>)>), DocumentError> {
+pub fn prepare(files: &[AttachmentFile]) -> Result<(Vec<Exhibit>, Vec<PlacedFile>), DocumentError> {
     let mut exhibits = Vec::with_capacity(files.len());
     let mut placed = Vec::with_capacity(files.len());
     for (index, file) in files.iter().enumerate() {
