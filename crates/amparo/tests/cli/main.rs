@@ -11,6 +11,7 @@ mod audit;
 mod backups;
 mod config;
 mod deadlines;
+mod documents;
 mod email;
 mod file_modes;
 mod keys;
