@@ -46,8 +46,15 @@ pub(crate) fn typeset(job: Job) -> Result<Vec<u8>, DocumentError> {
         messages: errors.iter().map(|e| e.message.to_string()).collect(),
     })?;
     let options = PdfOptions { ident: Smart::Custom(job.ident), ..PdfOptions::default() };
-    typst_pdf::pdf(&document, &options).map_err(|errors| DocumentError::Typeset {
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| DocumentError::Typeset {
         template: templates.main.name.clone(),
         messages: errors.iter().map(|e| e.message.to_string()).collect(),
-    })
+    });
+    // typst memoizes across compiles in a process-wide cache; a server keeps only what the last few
+    // documents used, so memory does not grow with every case's exhibits.
+    typst::comemo::evict(KEEP_COMPILES);
+    pdf
 }
+
+/// How many compiles' memoized results stay cached.
+const KEEP_COMPILES: usize = 2;
