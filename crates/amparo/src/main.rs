@@ -136,6 +136,33 @@ enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// A document from a case's record as PDF: the medical letter, the re-parole cover letter, the
+    /// filing packet or the family letter; records which data and template it came from.
+    Document {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        org: OrgArgs,
+        /// The case's reference.
+        #[arg(long, value_name = "REFERENCE")]
+        case: String,
+        /// medical-letter, cover-letter, packet or family-letter.
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        /// The family letter's language (en es ht uk ru prs ps pt fr); the family's own by default.
+        #[arg(long, value_name = "LANGUAGE")]
+        language: Option<String>,
+        /// An attachment's id to enclose as the next exhibit (repeat it; the order is the exhibits'
+        /// order); every attachment of the case when none is named.
+        #[arg(long = "exhibit", value_name = "ATTACHMENT")]
+        exhibits: Vec<String>,
+        /// The file to write: a PDF, or for a letter a DOCX when its name ends in `.docx`.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Notices received: read one and propose the event it reports (nothing is recorded).
     Notice {
         #[command(subcommand)]
@@ -291,6 +318,19 @@ fn run(cli: Cli) -> CliResult {
         Command::Config { command } => commands::config::run(command, settings),
         Command::Audit { command } => commands::audit::run(command, &settings),
         Command::Attachments { command } => commands::attachments::run(command, &settings),
+        Command::Document { db, org, case, kind, language, exhibits, out, json } => {
+            let args = commands::document::DocumentArgs {
+                database: settings.database(db.database),
+                org: org.org,
+                case,
+                kind,
+                language,
+                exhibits,
+                out,
+                json,
+            };
+            commands::document::run(&settings, &args)
+        }
         Command::Notice { command } => commands::notice::run(command, &settings),
         Command::Notify { command } => commands::notify::run(command, &settings),
         Command::Backup { command: Some(command), .. } => commands::backup::run(command, &settings),

@@ -14,6 +14,11 @@ use crate::error::{CliError, CliResult};
 /// there already) and mode 0600 from the first moment. It is flushed to disk and then renamed over
 /// `path`; a rename replaces a link at `path` itself rather than writing where it points.
 pub fn write_atomically(path: &Path, text: &str) -> CliResult {
+    write_bytes_atomically(path, format!("{text}\n").as_bytes())
+}
+
+/// Writes `bytes` to `path` as [`write_atomically`] does: complete or not at all, owner-only.
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> CliResult {
     let fail = |e: std::io::Error| CliError::Failed(format!("{}: {e}", path.display()));
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -29,7 +34,7 @@ pub fn write_atomically(path: &Path, text: &str) -> CliResult {
         builder.permissions(std::fs::Permissions::from_mode(0o600));
     }
     let mut file = builder.tempfile_in(folder).map_err(fail)?;
-    file.write_all(text.as_bytes()).and_then(|()| file.write_all(b"\n")).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
     file.as_file().sync_all().map_err(fail)?;
     file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())

@@ -28,6 +28,14 @@ impl std::fmt::Debug for NewAttachment {
     }
 }
 
+/// A file whose object is written and whose row is still to be.
+pub(crate) struct PreparedAttachment {
+    pub(crate) stored: Attachment,
+    details: AttachmentDetails,
+    key: String,
+    key_id: String,
+}
+
 /// The data rules and the details' rules, checked inside a transaction.
 fn check(
     store: &Store,
@@ -62,6 +70,26 @@ impl Store {
         new: &NewAttachment,
         now: DateTime<Utc>,
     ) -> StoreResult<Attachment> {
+        let prepared = self.prepare_attachment(actor, case, new, now)?;
+        let written = self.write(|tx| {
+            self.lock_audit_chain(tx, actor.org.as_str())?;
+            self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
+            self.insert_attachment(tx, actor, &prepared, now)
+        });
+        self.settle_attachment(prepared, written)
+    }
+
+    /// The first step of adding a file: its type read and the data rules checked (so a refused file
+    /// leaves no object behind), then its bytes sealed and written to the object store. The row is
+    /// [`Store::insert_attachment`]'s to write, in the caller's transaction; then
+    /// [`Store::settle_attachment`] removes the object if that transaction failed.
+    pub(crate) fn prepare_attachment(
+        &self,
+        actor: &Actor,
+        case: &CaseId,
+        new: &NewAttachment,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PreparedAttachment> {
         let objects = self.objects()?;
         let content_type =
             check_file(&new.bytes, self.attachment_limit()).map_err(|p| StoreError::field("file", p))?;
@@ -76,7 +104,7 @@ impl Store {
 
         let details = &new.details;
         let stored = Attachment {
-            id: id.clone(),
+            id,
             case: case.clone(),
             kind: details.kind,
             title: details.title.trim().to_owned(),
@@ -89,59 +117,81 @@ impl Store {
             uploaded_at: now,
             uploaded_by: Some(actor.user.clone()),
         };
-        let written = self.write(|tx| {
-            self.lock_audit_chain(tx, org)?;
-            self.lock_row(tx, RowLock::Case, &[org.into(), case_str.into()])?;
-            check(self, tx, actor, case, details)?;
-            let row_id = seal::attachment_row(case_str, &id);
-            let title = self.sealer().seal(Field::AttachmentTitle, org, &row_id, &stored.title)?;
-            let file_name = self.sealer().seal_opt(
-                Field::AttachmentFileName,
-                org,
-                &row_id,
-                stored.file_name.as_deref(),
-            )?;
-            let size = i64::try_from(stored.byte_size).unwrap_or(i64::MAX);
-            tx.execute(
-                rows::INSERT,
-                &[
-                    org.into(),
-                    case_str.into(),
-                    id.as_str().into(),
-                    stored.kind.as_str().into(),
-                    title.into(),
-                    file_name.into(),
-                    content_type.mime().into(),
-                    size.into(),
-                    stored.dated.map(|d| d.to_string()).into(),
-                    stored.event.clone().into(),
-                    stored.person.clone().into(),
-                    key.as_str().into(),
-                    key_id.as_str().into(),
-                    millis(now).into(),
-                    actor.user.as_str().into(),
-                ],
-            )?;
-            let entry = audit::Entry {
-                chain: org,
-                actor: Some(&actor.user),
-                action: "attachment.added",
-                target: case_str,
-                detail: serde_json::json!({
-                    "attachment": id, "kind": stored.kind.as_str(), "bytes": size,
-                    "type": content_type.extension(),
-                }),
-            };
-            audit::append(tx, &self.audit_signer(), entry, now)
-        });
-        if let Err(e) = written {
-            // The row was not written: the object is nobody's. A failure to delete it leaves an orphan
-            // that the sweep removes.
-            if let Err(cleanup) = objects.delete(&key) {
-                tracing::warn!(attachment = %id, error = %cleanup, "an unsaved attachment's object was left behind");
+        Ok(PreparedAttachment { stored, details: details.clone(), key, key_id })
+    }
+
+    /// The row of a prepared file and its audit entry, in `tx`, which holds the audit chain and the
+    /// case's row lock; the data rules are checked again here.
+    pub(crate) fn insert_attachment(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        prepared: &PreparedAttachment,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let stored = &prepared.stored;
+        let (org, case_str, id) = (actor.org.as_str(), stored.case.as_str(), stored.id.as_str());
+        check(self, tx, actor, &stored.case, &prepared.details)?;
+        let row_id = seal::attachment_row(case_str, id);
+        let title = self.sealer().seal(Field::AttachmentTitle, org, &row_id, &stored.title)?;
+        let file_name =
+            self.sealer().seal_opt(Field::AttachmentFileName, org, &row_id, stored.file_name.as_deref())?;
+        let size = i64::try_from(stored.byte_size).unwrap_or(i64::MAX);
+        tx.execute(
+            rows::INSERT,
+            &[
+                org.into(),
+                case_str.into(),
+                id.into(),
+                stored.kind.as_str().into(),
+                title.into(),
+                file_name.into(),
+                stored.content_type.mime().into(),
+                size.into(),
+                stored.dated.map(|d| d.to_string()).into(),
+                stored.event.clone().into(),
+                stored.person.clone().into(),
+                prepared.key.as_str().into(),
+                prepared.key_id.as_str().into(),
+                millis(now).into(),
+                actor.user.as_str().into(),
+            ],
+        )?;
+        let entry = audit::Entry {
+            chain: org,
+            actor: Some(&actor.user),
+            action: "attachment.added",
+            target: case_str,
+            detail: serde_json::json!({
+                "attachment": id, "kind": stored.kind.as_str(), "bytes": size,
+                "type": stored.content_type.extension(),
+            }),
+        };
+        audit::append(tx, &self.audit_signer(), entry, now)
+    }
+
+    /// The prepared file as stored once its row's transaction committed; if it failed, its object is
+    /// nobody's and is deleted.
+    pub(crate) fn settle_attachment<T>(
+        &self,
+        prepared: PreparedAttachment,
+        written: StoreResult<T>,
+    ) -> StoreResult<Attachment> {
+        match written {
+            Ok(_) => Ok(prepared.stored),
+            Err(e) => {
+                self.discard_attachment(&prepared);
+                Err(e)
             }
-            return Err(e);
         }
-        Ok(stored)
+    }
+
+    /// Deletes the object of a file whose row was not written (a failure to delete it leaves an
+    /// orphan that the sweep removes).
+    pub(crate) fn discard_attachment(&self, prepared: &PreparedAttachment) {
+        if let Err(cleanup) = self.objects().and_then(|objects| objects.delete(&prepared.key)) {
+            let id = &prepared.stored.id;
+            tracing::warn!(attachment = %id, error = %cleanup, "an unsaved attachment's object was left behind");
+        }
     }
 }

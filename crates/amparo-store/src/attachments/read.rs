@@ -9,7 +9,7 @@ use super::{Attachment, AttachmentFile, object_key, rows, sealed};
 use crate::access::{self, Actor};
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::model::CaseId;
+use crate::model::{CaseId, OrgId};
 use crate::{Store, audit, cases};
 
 /// The attachments of `case` that `actor` sees, oldest first.
@@ -107,5 +107,66 @@ impl Store {
                 .filter(|a| access::sees_attachment(actor, a.kind))
                 .ok_or_else(|| StoreError::NotFound("attachment".into()))
         })
+    }
+
+    /// The attachments `ids` of `case` with their bytes, in the order asked, read by the operator on
+    /// the command line (the packet built by `amparo document`); the read is written to the audit
+    /// trail, naming every file, before any byte is fetched. No ids means every attachment, oldest
+    /// first; an id the case does not have is refused.
+    pub fn operator_attachment_files(
+        &self,
+        org: &OrgId,
+        case: &CaseId,
+        ids: &[String],
+        via: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<AttachmentFile>> {
+        let objects = self.objects()?;
+        let chosen = self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
+            if !cases::exists(tx, org, case)? {
+                return Err(StoreError::NotFound("case".into()));
+            }
+            let all = rows::of_case(tx, self.sealer(), org, case)?;
+            if ids.is_empty() {
+                let every: Vec<&str> = all.iter().map(|a| a.id.as_str()).collect();
+                let entry = audit::Entry {
+                    chain: org.as_str(),
+                    actor: None,
+                    action: "attachment.read",
+                    target: case.as_str(),
+                    detail: serde_json::json!({ "attachments": every, "via": via }),
+                };
+                audit::append(tx, &self.audit_signer(), entry, now)?;
+                return Ok(all);
+            }
+            let chosen = ids
+                .iter()
+                .map(|id| {
+                    all.iter()
+                        .find(|a| &a.id == id)
+                        .cloned()
+                        .ok_or_else(|| StoreError::NotFound(format!("attachment {id}")))
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            let entry = audit::Entry {
+                chain: org.as_str(),
+                actor: None,
+                action: "attachment.read",
+                target: case.as_str(),
+                detail: serde_json::json!({ "attachments": ids, "via": via }),
+            };
+            audit::append(tx, &self.audit_signer(), entry, now)?;
+            Ok(chosen)
+        })?;
+        chosen
+            .into_iter()
+            .map(|attachment| {
+                let (org, case_str) = (org.as_str(), case.as_str());
+                let object = objects.get(&object_key(org, case_str, &attachment.id))?;
+                let bytes = sealed::open(self.sealer(), (org, case_str, &attachment.id), &object)?;
+                Ok(AttachmentFile { attachment, bytes })
+            })
+            .collect()
     }
 }

@@ -89,7 +89,7 @@ fn check_links_in_force(stored: &crate::model::StoredCase, event: &Event) -> Sto
 
 /// Appends one event if the case is at `expected_version`, and refreshes its derivation. The caller
 /// holds whatever lock its backend needs on the case for the whole transaction.
-fn append_event(
+pub(crate) fn append_event(
     tx: &mut dyn Tx,
     sealer: &Sealer,
     (org, case): (&OrgId, &CaseId),

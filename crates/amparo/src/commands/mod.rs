@@ -22,6 +22,7 @@ pub mod config;
 pub mod data;
 pub mod deadlines;
 pub mod demo;
+pub mod document;
 pub mod key;
 pub mod notice;
 pub mod notify;

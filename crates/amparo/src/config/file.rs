@@ -19,6 +19,9 @@ pub struct FileConfig {
     pub rules_file: Option<std::path::PathBuf>,
     /// Escalation checklists to use instead of the built-in ones.
     pub escalation_templates_file: Option<std::path::PathBuf>,
+    /// A folder of document templates (`medical-letter.typ`, `letterhead.typ`…) replacing the
+    /// built-in ones of the same name.
+    pub templates_dir: Option<std::path::PathBuf>,
     /// The key file sensitive fields are encrypted under (made by `amparo key generate`). Without
     /// one, a SQLite database uses `<database>.key` beside it; PostgreSQL requires one.
     pub key_file: Option<std::path::PathBuf>,

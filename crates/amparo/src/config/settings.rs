@@ -48,6 +48,8 @@ pub struct Settings {
     pub rules_file: Setting<Option<PathBuf>>,
     /// Escalation checklists to use instead of the built-in ones.
     pub escalation_templates_file: Setting<Option<PathBuf>>,
+    /// A folder of document templates replacing the built-in ones of the same name.
+    pub templates_dir: Setting<Option<PathBuf>>,
     pub keys: KeySettings,
     pub public_url: Setting<Option<String>>,
     /// The `[smtp]` section as written in the file.
@@ -139,6 +141,9 @@ impl Settings {
                     env_path("AMPARO_ESCALATION_TEMPLATES_FILE"),
                     Source::Environment("AMPARO_ESCALATION_TEMPLATES_FILE"),
                 ),
+            templates_dir: Setting::unset()
+                .or_later(file.templates_dir, in_file())
+                .or_later(env_path("AMPARO_TEMPLATES_DIR"), Source::Environment("AMPARO_TEMPLATES_DIR")),
             keys: KeySettings {
                 file: Setting::unset()
                     .or_later(file.key_file, in_file())

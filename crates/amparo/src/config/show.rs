@@ -52,6 +52,7 @@ pub fn render(settings: &Settings) -> String {
             path_or(&settings.escalation_templates_file, "(built in)"),
             &settings.escalation_templates_file.source,
         ),
+        line("templates_dir", path_or(&settings.templates_dir, "(built in)"), &settings.templates_dir.source),
         line(
             "key_file",
             path_or(&settings.keys.file, "(beside a SQLite database; PostgreSQL needs one)"),

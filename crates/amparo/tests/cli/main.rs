@@ -12,6 +12,7 @@ mod audit;
 mod backups;
 mod config;
 mod deadlines;
+mod documents;
 mod email;
 mod file_modes;
 mod keys;
