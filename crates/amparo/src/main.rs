@@ -338,11 +338,9 @@ fn run(cli: Cli) -> CliResult {
             Some(out) => commands::backup::create(&settings, &settings.database(db.database), &out),
             None => Err(error::CliError::Invalid("say --out FILE, or `amparo backup verify FILE`".into())),
         },
-        Command::Restore { from, db } => commands::backup::restore(
-            &from,
-            &settings.database(db.database),
-            &settings.database.options(),
-        ),
+        Command::Restore { from, db } => {
+            commands::backup::restore(&from, &settings.database(db.database), &settings.database.options())
+        }
         Command::Import { db, org, org_archive: Some(archive), .. } => commands::org_archive::import(
             &settings,
             &settings.database(db.database),

@@ -127,14 +127,15 @@ pub fn target(unpacked: &Unpacked, url: &str, options: &DatabaseOptions) -> CliR
     if unpacked.objects.is_empty() {
         return Ok(None);
     }
-    let objects = objects_for(url, options.attachments_url.as_deref(), &options.attachments_s3)?.ok_or_else(|| {
-        CliError::Invalid(format!(
-            "the backup holds {} attachments and {} keeps none: say where they go with attachments_url \
+    let objects =
+        objects_for(url, options.attachments_url.as_deref(), &options.attachments_s3)?.ok_or_else(|| {
+            CliError::Invalid(format!(
+                "the backup holds {} attachments and {} keeps none: say where they go with attachments_url \
              (AMPARO_ATTACHMENTS_URL)",
-            unpacked.objects.len(),
-            redact_url(url)
-        ))
-    })?;
+                unpacked.objects.len(),
+                redact_url(url)
+            ))
+        })?;
     if !objects.keys("")?.is_empty() {
         return Err(CliError::Invalid(format!(
             "the attachment storage {} is not empty: a backup is restored only into an empty place",
