@@ -154,23 +154,7 @@ impl Objects {
 
     /// Every object's key under `under` (a key prefix, `org/case`), relative to the store's prefix.
     pub fn keys(&self, under: &str) -> StoreResult<Vec<String>> {
-        let base = self.key(under);
-        let prefix = self.prefix.clone();
-        self.runtime.block_on(async {
-            let metas: Vec<_> = self
-                .inner
-                .list(Some(&base))
-                .try_collect()
-                .await
-                .map_err(|e| failed("cannot list objects", e))?;
-            Ok(metas
-                .into_iter()
-                .filter_map(|m| {
-                    let parts = m.location.prefix_match(&prefix)?;
-                    Some(parts.map(|p| p.as_ref().to_owned()).collect::<Vec<_>>().join("/"))
-                })
-                .collect())
-        })
+        Ok(self.entries(under)?.into_iter().map(|entry| entry.key).collect())
     }
 
     /// An object's size in bytes; `None` when there is none.
