@@ -2,7 +2,7 @@
 //! direction, with the English beside it while the catalogue is unreviewed; a Dari letter's text
 //! extracts in logical order.
 
-use amparo_documents::{DocumentError, Request, Sources, Templates, generate};
+use amparo_documents::{DocumentError, Request, Templates, generate};
 use amparo_notify::Texts;
 use amparo_notify::family_texts::{FamilyLanguage, FamilyTexts};
 
@@ -77,14 +77,7 @@ fn an_unknown_language_is_refused_by_name() {
     let case = stored_case("uk");
     let derivation = derivation(&case);
     let profile = profile();
-    let sources = Sources {
-        case: &case,
-        derivation: &derivation,
-        organisation: &profile,
-        assignments: &[],
-        caseworker_email: None,
-        today: today(),
-    };
+    let sources = sources(&case, &derivation, &profile);
     let error = generate(&Templates::builtin(), &sources, Request::FamilyLetter { language: Some("tlh") })
         .unwrap_err();
     assert!(matches!(error, DocumentError::Language(ref tag) if tag == "tlh"), "{error}");

@@ -1,7 +1,7 @@
 //! The medical-necessity letter and the re-parole cover letter: valid PDFs (`qpdf --check`) whose
 //! text carries the record's names, dates and facts, every font embedded.
 
-use amparo_documents::{Attestation, DocumentError, Request, Sources, Templates, generate};
+use amparo_documents::{Attestation, DocumentError, Request, Templates, generate};
 use amparo_domain::attachments::ContentType;
 
 use crate::support::*;
@@ -95,14 +95,7 @@ fn a_case_without_a_medical_profile_has_no_medical_letter_and_says_which_field()
     case.file.case.medical = None;
     let derivation = derivation(&case);
     let profile = profile();
-    let sources = Sources {
-        case: &case,
-        derivation: &derivation,
-        organisation: &profile,
-        assignments: &[],
-        caseworker_email: None,
-        today: today(),
-    };
+    let sources = sources(&case, &derivation, &profile);
     let error =
         generate(&Templates::builtin(), &sources, Request::MedicalLetter { attestation: None }).unwrap_err();
     assert!(matches!(error, DocumentError::Missing { ref field, .. } if field == "medical"), "{error}");

@@ -2,7 +2,7 @@
 //! they are, an image on a page of its own — numbered through, stamped with the exhibit's letter,
 //! one bookmark per exhibit; one valid PDF.
 
-use amparo_documents::{DocumentError, Request, Sources, Templates, generate};
+use amparo_documents::{DocumentError, Request, Templates, generate};
 use amparo_domain::attachments::ContentType;
 
 use crate::support::*;
@@ -78,14 +78,7 @@ fn an_exhibit_that_cannot_be_placed_refuses_the_packet_naming_it() {
     let case = stored_case("uk");
     let derivation = derivation(&case);
     let profile = profile();
-    let sources = Sources {
-        case: &case,
-        derivation: &derivation,
-        organisation: &profile,
-        assignments: &[],
-        caseworker_email: None,
-        today: today(),
-    };
+    let sources = sources(&case, &derivation, &profile);
     let exhibits = [
         attachment("a1", "Approval notice", ContentType::Pdf, exhibit_pdf("Approval", 1)),
         attachment("a2", "Phone photo", ContentType::Heic, b"....ftypheic".to_vec()),

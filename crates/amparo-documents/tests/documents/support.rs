@@ -86,15 +86,16 @@ pub fn generated(case: &StoredCase, request: Request) -> Generated {
 pub fn generated_with(templates: &Templates, case: &StoredCase, request: Request) -> Generated {
     let derivation = derivation(case);
     let profile = profile();
-    let sources = Sources {
-        case,
-        derivation: &derivation,
-        organisation: &profile,
-        assignments: &[],
-        caseworker_email: None,
-        today: today(),
-    };
-    generate(templates, &sources, request).unwrap()
+    generate(templates, &sources(case, &derivation, &profile), request).unwrap()
+}
+
+/// What a document is made from: `case` as of [`today`], with no one assigned and no caseworker.
+pub fn sources<'a>(
+    case: &'a StoredCase,
+    derivation: &'a Derivation,
+    organisation: &'a OrganisationProfile,
+) -> Sources<'a> {
+    Sources { case, derivation, organisation, assignments: &[], caseworker_email: None, today: today() }
 }
 
 /// A real PDF of `pages` Letter pages, each printing `label` and its page number in Helvetica.

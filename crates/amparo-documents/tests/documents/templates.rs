@@ -1,7 +1,7 @@
 //! Templates are data: an organisation's folder replaces a built-in file of the same name, the
 //! document records the new version, and a template typst refuses is a clear error.
 
-use amparo_documents::{DocumentError, Request, Sources, Templates, generate};
+use amparo_documents::{DocumentError, Request, Templates, generate};
 
 use crate::support::*;
 
@@ -35,14 +35,7 @@ fn a_template_typst_refuses_is_an_error_naming_the_template() {
     let case = stored_case("uk");
     let derivation = derivation(&case);
     let profile = profile();
-    let sources = Sources {
-        case: &case,
-        derivation: &derivation,
-        organisation: &profile,
-        assignments: &[],
-        caseworker_email: None,
-        today: today(),
-    };
+    let sources = sources(&case, &derivation, &profile);
     let error = generate(&templates, &sources, Request::MedicalLetter { attestation: None }).unwrap_err();
     assert!(
         matches!(error, DocumentError::Typeset { ref template, .. } if template == "medical-letter.typ"),
