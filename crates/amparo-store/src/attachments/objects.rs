@@ -69,13 +69,8 @@ impl Objects {
         })
     }
 
-    /// The store a URL names: `file:///path` or a bare path for a folder, `s3://bucket/prefix` for S3
-    /// signed in as the AWS environment variables say.
-    pub fn from_url(url: &str) -> StoreResult<Objects> {
-        Objects::open(url, &S3Settings::default())
-    }
-
-    /// As [`Objects::from_url`], an `s3://` URL reached as `s3` says (then the AWS variables).
+    /// The store a URL names: `file:///path` or a bare path for a folder, `s3://bucket/prefix` for S3,
+    /// reached and signed in as `s3` says (then as the AWS environment variables say).
     pub fn open(url: &str, s3: &S3Settings) -> StoreResult<Objects> {
         if !url.contains("://") {
             return Objects::folder(&PathBuf::from(url));

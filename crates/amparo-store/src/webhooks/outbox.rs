@@ -26,7 +26,7 @@ const CLAIMABLE: &str = "SELECT d.id FROM webhook_deliveries d JOIN webhook_endp
 const TAKE_LEASE: &str = "UPDATE webhook_deliveries SET lease_owner = $3, lease_until = $4, \
      attempts = attempts + 1 WHERE org_id = $1 AND id = $2 AND state = 'pending' \
      AND (lease_until IS NULL OR lease_until < $5)";
-const CLAIMED: &str = "SELECT d.id, d.endpoint_id, e.url, e.secret, d.payload, d.attempts \
+const CLAIMED: &str = "SELECT d.id, d.endpoint_id, e.url, e.secret, d.payload, d.attempts, d.event_type \
      FROM webhook_deliveries d JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id \
      WHERE d.org_id = $1 AND d.id = $2";
 const SETTLE: &str = "UPDATE webhook_deliveries SET state = $4, next_attempt_at = $5, finished_at = $6, \
@@ -58,6 +58,8 @@ pub struct ClaimedDelivery {
     pub secret: Secret<String>,
     /// The JSON body to post, as queued.
     pub payload: String,
+    /// The event it tells of (`case.created`…), as the payload's `type` says.
+    pub event_type: String,
     /// Which attempt this is, from 1.
     pub attempt: i64,
 }
@@ -132,6 +134,7 @@ impl Store {
                     secret: Secret::new(secret),
                     payload: row.text(4)?,
                     attempt: row.int(5)?,
+                    event_type: row.text(6)?,
                 });
             }
             Ok(claimed)

@@ -89,16 +89,12 @@ impl WebhookWorker {
             Ok(signed) => signed,
             Err(e) => return WebhookAttempt::Refused { error: format!("cannot sign: {e}") },
         };
-        let event = serde_json::from_str::<serde_json::Value>(&delivery.payload)
-            .ok()
-            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
-            .unwrap_or_default();
         let sent = self
             .agent
             .post(url.as_str())
             .header("Content-Type", "application/json")
             .header(signature::HEADER, &signed)
-            .header("Amparo-Event", &event)
+            .header("Amparo-Event", &delivery.event_type)
             .header("Amparo-Delivery", delivery.id.as_str())
             .send(body);
         match sent {
