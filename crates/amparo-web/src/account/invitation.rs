@@ -131,7 +131,7 @@ pub async fn accept(
         return form_page(&state, lang, status, (token, &invitation), name, errors);
     }
     let password = form.password;
-    let new_hash = tokio::task::spawn_blocking(move || password_hash::hash_password(&password))
+    let new_hash = password_hash::off_executor(move || password_hash::hash_password(&password))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(WebError::Internal)?;

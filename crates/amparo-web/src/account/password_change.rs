@@ -86,7 +86,7 @@ pub async fn submit(
     let lang = signed_in.lang();
     let (hash, second_factor) = current(&state, &signed_in).await?;
     let typed = form.current;
-    let matches = tokio::task::spawn_blocking(move || password_hash::verify_password(&typed, &hash))
+    let matches = password_hash::off_executor(move || password_hash::verify_password(&typed, &hash))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let error = |id: &str, message: String| vec![FieldError { id: id.to_owned(), message }];
@@ -105,7 +105,7 @@ pub async fn submit(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::ui::render(&view)).into_response());
     }
     let password = form.password;
-    let new_hash = tokio::task::spawn_blocking(move || password_hash::hash_password(&password))
+    let new_hash = password_hash::off_executor(move || password_hash::hash_password(&password))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(WebError::Internal)?;

@@ -11,6 +11,22 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
+/// At most this many hashes are computed at once, the rest wait their turn: each one holds 19 MiB
+/// for its duration, so a burst of sign-ins would otherwise raise the server's memory by that much
+/// a request, and two keep both of a small server's cores busy.
+const HASHES_AT_ONCE: usize = 2;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
+
+/// Runs `work` (which hashes or checks passwords) on the blocking pool, once one of the
+/// [`HASHES_AT_ONCE`] turns is free.
+pub(crate) async fn off_executor<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    // The semaphore is never closed, so the permit always comes.
+    let _turn = HASHING.acquire().await.ok();
+    tokio::task::spawn_blocking(work).await
+}
+
 /// Hashes a password, normalised, into a PHC string with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, String> {
     let password = password_policy::normalise(password);

@@ -124,7 +124,7 @@ pub async fn submit(
         return form_page(&state, lang, StatusCode::UNPROCESSABLE_ENTITY, token, shown, Some(error));
     }
     let password_text = form.password;
-    let new_hash = tokio::task::spawn_blocking(move || password_hash::hash_password(&password_text))
+    let new_hash = password_hash::off_executor(move || password_hash::hash_password(&password_text))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(WebError::Internal)?;

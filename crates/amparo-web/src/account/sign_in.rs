@@ -106,7 +106,7 @@ pub async fn login(
         }
         None => (password_hash::DUMMY_HASH.to_owned(), None, SessionStage::Complete),
     };
-    let outcome = tokio::task::spawn_blocking(move || {
+    let outcome = password_hash::off_executor(move || {
         let outcome = password_hash::check_password(&password_text, &hash);
         // A hash from before passwords were normalised: replaced by one of the normalised form,
         // made here while the password is at hand (the only time it is).

@@ -2,7 +2,7 @@
 //! streamed a chunk at a time (each continuing after the last row of the one before) so that a
 //! large organisation's list is never held whole in memory.
 
-use amparo_store::{CaseChunk, CaseQuery, CaseSummary, Store};
+use amparo_store::{CaseChunk, CaseQuery, CaseSummary};
 use axum::extract::{Query, State};
 use axum::response::Response;
 
@@ -93,31 +93,33 @@ pub async fn cases_csv(
     // The first chunk fits the channel, which is empty.
     let _ = sender.try_send(Ok(head));
     if let Some(after) = first.next {
-        let store = state.store.clone();
-        let org = signed_in.user.org_id.clone();
-        tokio::task::spawn_blocking(move || send_rest(&store, &org, &query, after, lang, &sender));
+        tokio::spawn(send_rest(state, signed_in.user.org_id.clone(), query, after, lang, sender));
     }
     Ok(response::streamed(&format!("cases-{today}.csv"), receiver))
 }
 
-/// Reads and sends the chunks after the first until the list ends or the client is gone.
-fn send_rest(
-    store: &Store,
-    org: &amparo_store::OrgId,
-    query: &CaseQuery,
+/// Reads and sends the chunks after the first until the list ends or the client is gone. Each chunk is
+/// read on the blocking pool and sent from the executor, so a slow client holds no blocking thread
+/// (the pool is bounded to what the database can serve: see `amparo serve`).
+async fn send_rest(
+    state: AppState,
+    org: amparo_store::OrgId,
+    query: CaseQuery,
     mut after: amparo_store::CaseListCursor,
     lang: Lang,
-    sender: &tokio::sync::mpsc::Sender<Chunk>,
+    sender: tokio::sync::mpsc::Sender<Chunk>,
 ) {
     loop {
-        let (chunk, next) = match store.case_list_chunk(org, query, Some(&after)) {
+        let (org, query, cursor) = (org.clone(), query.clone(), after.clone());
+        let read = state.with_store(move |store| store.case_list_chunk(&org, &query, Some(&cursor))).await;
+        let (chunk, next) = match read {
             Ok(CaseChunk { cases, next }) => (Ok(rows(lang, cases)), next),
             Err(e) => {
                 tracing::error!(error = %e, "case list export stopped");
                 (Err(std::io::Error::other("the case list could not be read")), None)
             }
         };
-        if sender.blocking_send(chunk).is_err() {
+        if sender.send(chunk).await.is_err() {
             return;
         }
         match next {
