@@ -66,6 +66,10 @@ enum Command {
         /// How many cases to generate (for benchmarks, e.g. 50000).
         #[arg(long, default_value_t = 25)]
         cases: usize,
+        /// How many organisations, each with `--cases` cases of its own (for benchmarks at scale);
+        /// the staff and their sign-in belong to the first.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
+        orgs: u16,
         /// Seed of the generator: the same seed and date give the same organisation.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -305,9 +309,9 @@ fn run(cli: Cli) -> CliResult {
     );
     match cli.command {
         Command::Serve { db, bind } => commands::serve::run(&settings.with_flags(db.database, bind)),
-        Command::Demo { database, bind, cases, seed, today, no_serve } => {
+        Command::Demo { database, bind, cases, orgs, seed, today, no_serve } => {
             let options =
-                commands::demo::DemoOptions { database, bind, cases, seed, today, serve: !no_serve };
+                commands::demo::DemoOptions { database, bind, cases, orgs, seed, today, serve: !no_serve };
             commands::demo::run(&settings, &options)
         }
         Command::Migrate { db } => commands::data::migrate(&settings, &settings.database(db.database)),

@@ -44,10 +44,36 @@ fn assign_staff(
     Ok(())
 }
 
+/// The organisations after the first (`--orgs`), made once each, with the same number of cases from
+/// seeds of their own, so that a database holds many tenants as a large deployment's does.
+fn add_organisations(store: &amparo_store::Store, options: &DemoOptions, today: Date) -> CliResult {
+    let known: Vec<String> = store.organisations()?.into_iter().map(|o| o.slug).collect();
+    for n in 2..=options.orgs {
+        let slug = format!("{DEMO_SLUG}-{n}");
+        if known.contains(&slug) {
+            continue;
+        }
+        let name = format!("Demo Legal Aid {n} (fictional)");
+        let org = store.create_organisation(&NewOrganisation { slug, name }, now())?;
+        let started = std::time::Instant::now();
+        let cases = demo_data::generate(options.seed + u64::from(n) - 1, options.cases, today);
+        store.import_cases(&org.id, &cases, None, now())?;
+        say!(
+            "created {} fictional cases in {} in {:.1}s",
+            cases.len(),
+            org.slug,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
 pub struct DemoOptions {
     pub database: String,
     pub bind: String,
     pub cases: usize,
+    /// Organisations to make: the demo's own, then `demo-2`, `demo-3`… with cases of their own.
+    pub orgs: u16,
     pub seed: u64,
     pub today: Option<String>,
     pub serve: bool,
@@ -104,6 +130,7 @@ pub fn run(settings: &Settings, options: &DemoOptions) -> CliResult {
     if created {
         assign_staff(&store, &org.id, &staff)?;
     }
+    add_organisations(&store, options, today)?;
     let others: Vec<&str> = DEMO_STAFF.iter().skip(2).map(|(email, ..)| *email).collect();
     // The attorney comes first: administrators must set up an authenticator app before anything else,
     // which is right for an administrator and too much to ask of a first look.

@@ -112,3 +112,27 @@ fn the_demo_is_created_once_staffed_and_escalated() {
         "some cases lack an attorney: {assigned}"
     );
 }
+
+#[test]
+fn the_demo_makes_more_organisations_each_with_its_own_cases_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("demo.db");
+    let db = database.to_str().unwrap();
+    let demo = || {
+        run(&["demo", "--no-serve", "--today", "2026-11-23", "--cases", "6", "--orgs", "3", "--database", db])
+            .stdout()
+    };
+    let first = demo();
+    assert!(first.contains("created 6 fictional cases in demo-2"), "{first}");
+    assert!(first.contains("created 6 fictional cases in demo-3"), "{first}");
+    let again = demo();
+    assert!(!again.contains("created"), "each organisation is made once: {again}");
+    for org in ["demo", "demo-2", "demo-3"] {
+        let board =
+            run(&["triage", "--json", "--today", "2026-11-23", "--org", org, "--database", db]).json();
+        let total = board["total"].as_i64().unwrap();
+        assert!((1..=6).contains(&total), "{org} has its own open cases: {total}");
+    }
+    let refused = run(&["demo", "--no-serve", "--orgs", "0", "--database", db]).stderr_of_failure();
+    assert!(refused.contains("--orgs"), "{refused}");
+}
