@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Signs in to a running Amparo and requests case pages, the dashboard and the case list, reading the server's own
+"""Signs in to a running Amparo and requests case pages, the dashboard, the case list and the board, reading the server's own
 `Server-Timing`, and weighs each page with its stylesheet (the pages have no script).
 
 Usage: pages.py BASE_URL EMAIL PASSWORD [REQUESTS]
@@ -67,8 +67,10 @@ def main():
     lists = ["/cases", "/cases?sort=patient", "/cases?sort=next_deadline", "/cases?sort=score",
              "/cases?status=paroled&critical=true&due_within=30", "/cases?q=ma"]
     case_list = measure([lists[i % len(lists)] for i in range(max(1, requests // 4))])
+    board = measure(["/triage", "/triage?critical=true"] * max(1, requests // 8))
     # The first result keeps the fields earlier scripts read.
-    result = dict(case_page, css_bytes=len(css), case_page=case_page, dashboard=dashboard, case_list=case_list)
+    result = dict(case_page, css_bytes=len(css), case_page=case_page, dashboard=dashboard, case_list=case_list,
+                  board=board)
     print(json.dumps(result))
 
 

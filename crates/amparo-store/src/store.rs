@@ -207,6 +207,15 @@ impl Store {
         run_once(work, |work| self.engine.write(work))
     }
 
+    /// As [`Store::write`], flushed to disk with the next write that is (see
+    /// [`crate::db::Engine::write_flushed_with_next`]).
+    pub(crate) fn write_flushed_with_next<T>(
+        &self,
+        work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        run_once(work, |work| self.engine.write_flushed_with_next(work))
+    }
+
     /// Locks a row for the rest of the transaction, where the engine needs it.
     pub(crate) fn lock_row(&self, tx: &mut dyn Tx, lock: RowLock, key: &[Value]) -> StoreResult<()> {
         if let Some(statement) = self.engine.row_lock(lock) {

@@ -1,6 +1,7 @@
 //! A token presented with a request: found by its organisation and hash, checked (live, its person
 //! active), its last use stamped and the use audited, all in one transaction. A refused token that
-//! exists (revoked, expired, its person deactivated) is audited too: it may have leaked.
+//! exists (revoked, expired, its person deactivated) is audited too: it may have leaked. The record
+//! reaches the disk with the request's own commit (see [`crate::db::Engine::write_flushed_with_next`]).
 
 use chrono::{DateTime, Utc};
 
@@ -56,7 +57,9 @@ impl Store {
         path: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Result<TokenUse, TokenRefusal>> {
-        self.write(|tx| {
+        // The request's own write or audited read commits right after this and flushes both at
+        // once: one wait for the disk per request, not two.
+        self.write_flushed_with_next(|tx| {
             let found = tx.query_opt(&select_by_hash(), &[org.as_str().into(), token_hash.into()])?;
             let Some(row) = found else { return Ok(Err(TokenRefusal::Unknown)) };
             // The lookup was by hash; the comparison that decides is made again in constant time.

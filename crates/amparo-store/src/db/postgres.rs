@@ -155,6 +155,18 @@ impl Engine for PgEngine {
         Ok(())
     }
 
+    fn write_flushed_with_next(&self, work: &mut Work<'_>) -> StoreResult<()> {
+        let mut connection = self.conn()?;
+        let PgConnection { client, statements } = &mut *connection;
+        let mut tx = client.transaction()?;
+        // An asynchronous commit: its log record is flushed by the next synchronous commit of any
+        // session (the log is flushed in order) or by the WAL writer within three of its delays.
+        tx.batch_execute("SET LOCAL synchronous_commit = off")?;
+        work(&mut PgTx { client: &mut tx, statements })?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn row_lock(&self, lock: RowLock) -> Option<&'static str> {
         Some(match lock {
             RowLock::Case => "SELECT version FROM cases WHERE org_id = $1 AND id = $2 FOR UPDATE",

@@ -145,6 +145,32 @@ impl SqliteEngine {
     }
 }
 
+/// Whether a commit waits for the disk (see [`Engine::write_flushed_with_next`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flush {
+    Now,
+    WithNext,
+}
+
+/// A connection whose commits skip the sync until it is dropped, which sets FULL again before it
+/// returns to the pool, even when the work panicked.
+struct SyncedWithNext(r2d2::PooledConnection<Manager>);
+
+impl Drop for SyncedWithNext {
+    fn drop(&mut self) {
+        if let Err(error) = self.0.execute_batch("PRAGMA synchronous = FULL") {
+            tracing::error!(%error, "could not set a connection's commits back to syncing");
+        }
+    }
+}
+
+fn write_in_transaction(conn: &mut rusqlite::Connection, work: &mut Work<'_>) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    work(&mut SqliteTx(&tx))?;
+    tx.commit()?;
+    Ok(())
+}
+
 impl SqliteEngine {
     fn release_reserve(&self, how: &str) {
         if self.reserve.release() {
@@ -155,12 +181,38 @@ impl SqliteEngine {
         }
     }
 
-    fn write_once(&self, work: &mut Work<'_>) -> StoreResult<()> {
+    fn write_once(&self, work: &mut Work<'_>, flush: Flush) -> StoreResult<()> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        work(&mut SqliteTx(&tx))?;
-        tx.commit()?;
-        Ok(())
+        match flush {
+            Flush::Now => write_in_transaction(&mut conn, work),
+            Flush::WithNext => {
+                // In WAL mode, NORMAL appends the commit to the log without syncing it; the next
+                // FULL commit syncs the log, this one's frames with its own.
+                conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+                let mut relaxed = SyncedWithNext(conn);
+                write_in_transaction(&mut relaxed.0, work)
+            }
+        }
+    }
+
+    /// The writer path: the writers of this process queued, room kept for the audit trail.
+    fn write_with(&self, work: &mut Work<'_>, flush: Flush) -> StoreResult<()> {
+        // A writer that panicked left nothing half-written (its transaction rolled back), so a
+        // poisoned queue is still a usable one.
+        let _turn = self.writers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The disk is (nearly) full: the room reserved for this moment is given up before the
+        // write, so that reads (each recording its audit entry) and writes go on while the
+        // operator makes room.
+        if self.reserve.is_held() && free_bytes(&self.path).is_ok_and(|free| free < self.reserve.bytes() / 2)
+        {
+            self.release_reserve("nearly full");
+        }
+        let written = self.write_once(work, flush);
+        // Full all the same (the disk filled faster than checked): released for the next write.
+        if matches!(written, Err(StoreError::DiskFull(_))) && self.reserve.is_held() {
+            self.release_reserve("full");
+        }
+        written
     }
 }
 
@@ -222,22 +274,11 @@ impl Engine for SqliteEngine {
 
     /// Runs `work` in one transaction that takes the write lock up front and commits only on success.
     fn write(&self, work: &mut Work<'_>) -> StoreResult<()> {
-        // A writer that panicked left nothing half-written (its transaction rolled back), so a
-        // poisoned queue is still a usable one.
-        let _turn = self.writers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // The disk is (nearly) full: the room reserved for this moment is given up before the
-        // write, so that reads (each recording its audit entry) and writes go on while the
-        // operator makes room.
-        if self.reserve.is_held() && free_bytes(&self.path).is_ok_and(|free| free < self.reserve.bytes() / 2)
-        {
-            self.release_reserve("nearly full");
-        }
-        let written = self.write_once(work);
-        // Full all the same (the disk filled faster than checked): released for the next write.
-        if matches!(written, Err(StoreError::DiskFull(_))) && self.reserve.is_held() {
-            self.release_reserve("full");
-        }
-        written
+        self.write_with(work, Flush::Now)
+    }
+
+    fn write_flushed_with_next(&self, work: &mut Work<'_>) -> StoreResult<()> {
+        self.write_with(work, Flush::WithNext)
     }
 
     // No `row_lock`: the write lock taken at `BEGIN IMMEDIATE` already serialises writers.
@@ -357,6 +398,42 @@ impl Tx for SqliteTx<'_> {
 #[cfg(test)]
 mod tests {
     use super::numbered;
+    use crate::db::options::DatabaseOptions;
+    use crate::db::{Engine, Tx};
+
+    fn synchronous(tx: &mut dyn Tx) -> i64 {
+        tx.query("PRAGMA synchronous", &[]).unwrap()[0].int(0).unwrap()
+    }
+
+    /// A commit flushed with the next one skips the sync itself, and leaves its connection syncing
+    /// every commit again, even when its work failed; every other write syncs.
+    #[test]
+    fn a_write_flushed_with_the_next_leaves_its_connection_syncing_again() {
+        const FULL: i64 = 2;
+        const NORMAL: i64 = 1;
+        let dir = tempfile::tempdir().unwrap();
+        let options = DatabaseOptions { pool_size: 1, ..DatabaseOptions::default() };
+        let engine = super::SqliteEngine::open(dir.path().join("a.db"), &options).unwrap();
+        let mut seen = Vec::new();
+        engine
+            .write_flushed_with_next(&mut |tx| {
+                seen.push(synchronous(tx));
+                Ok(())
+            })
+            .unwrap();
+        let failed = engine.write_flushed_with_next(&mut |tx| {
+            seen.push(synchronous(tx));
+            Err(crate::StoreError::Invalid("refused".into()))
+        });
+        assert!(failed.is_err());
+        engine
+            .write(&mut |tx| {
+                seen.push(synchronous(tx));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, [NORMAL, NORMAL, FULL]);
+    }
 
     #[test]
     fn dollar_placeholders_become_question_marks_with_their_number() {

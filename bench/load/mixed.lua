@@ -1,0 +1,60 @@
+-- wrk script: a mix of what people do at once — three case pages (HTML, signed in by cookie) and
+-- one API read for every recorded event (by token) — over the cases in CASES_FILE, each thread on
+-- its own share so that event versions stay right. Environment: AMPARO_TOKEN, AMPARO_COOKIE,
+-- CASES_FILE, EVENT_DATE, WRK_THREADS.
+local counter = 0
+
+function setup(thread)
+  thread:set("index", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  cases = {}
+  local line_number = 0
+  for line in io.lines(os.getenv("CASES_FILE")) do
+    local id, version = line:match("^(%S+)%s+(%d+)$")
+    if id and line_number % tonumber(os.getenv("WRK_THREADS")) == index then
+      table.insert(cases, { id = id, version = tonumber(version) })
+    end
+    line_number = line_number + 1
+  end
+  token = os.getenv("AMPARO_TOKEN")
+  cookie = os.getenv("AMPARO_COOKIE")
+  event_date = os.getenv("EVENT_DATE")
+  step = 0
+  writing = false
+end
+
+function request()
+  step = step + 1
+  current = cases[(step * 7919) % #cases + 1]
+  local kind = step % 5
+  writing = kind == 0
+  if writing then
+    local body = string.format(
+      '{"expected_version":%d,"event":{"type":"i94_checked","on":"%s"}}', current.version, event_date)
+    return wrk.format("POST", "/api/v1/cases/" .. current.id .. "/events", {
+      ["Authorization"] = "Bearer " .. token,
+      ["Content-Type"] = "application/json",
+    }, body)
+  elseif kind == 1 then
+    return wrk.format("GET", "/api/v1/cases/" .. current.id, { ["Authorization"] = "Bearer " .. token })
+  else
+    return wrk.format("GET", "/cases/" .. current.id, { ["Cookie"] = cookie })
+  end
+end
+
+function response(status, headers, body)
+  if writing and status == 201 then
+    current.version = tonumber(body:match('"version":(%d+)')) or current.version + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT requests=%d seconds=%.3f errors=%d p50_ms=%.2f p99_ms=%.2f\n",
+    summary.requests, summary.duration / 1e6, errors,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
