@@ -171,6 +171,22 @@ pub async fn api_list(State(state): State<AppState>, signed_in: SignedIn) -> Res
     Ok(Json(NoticesAnswer { unread: page.unread, email_configured, items, paging }).into_response())
 }
 
+/// Marks every notice of the reader read, as the page's button does.
+pub async fn api_mark_all_read(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    _: GuardedWrite,
+) -> Result<Response, ApiError> {
+    let (user, now) = (signed_in.user.clone(), state.clock.now());
+    let unread = state
+        .with_store(move |store| {
+            actions::mark_read(store, &user, None, now)?;
+            Ok(store.notifications(&user.org_id, &user.id, 1)?.unread)
+        })
+        .await?;
+    Ok(Json(UnreadAnswer { unread }).into_response())
+}
+
 pub async fn api_mark_read(
     State(state): State<AppState>,
     signed_in: SignedIn,

@@ -20,7 +20,7 @@ use crate::http::answers::{ErrorAnswer, VersionAnswer};
 use crate::notifications::in_app::{NoticesAnswer, UnreadAnswer};
 use crate::settings::api::{
     InvitationAnswer, InvitationRequest, MemberAnswer, MemberPatch, OrganisationAnswer, PolicyChanged,
-    PolicyPatch, ProfilePatch, StaffAnswer,
+    PolicyPatch, ProfilePatch, SecondFactorRule, StaffAnswer,
 };
 use crate::sharing::api::{ShareRequest, SharesAnswer};
 use crate::triage::api::{
@@ -367,6 +367,14 @@ fn sharing_and_people() -> Vec<Op> {
         )
         .answers::<UnreadAnswer>(200, "How many are unread")
         .refuses(&[404]),
+        Op::new(
+            "POST",
+            "/api/v1/notifications/read-all",
+            "markAllRead",
+            "notifications",
+            "Marks every notice of the reader read",
+        )
+        .answers::<UnreadAnswer>(200, "How many are unread (none)"),
         Op::new("GET", "/api/v1/audit", "auditExport", "audit", "The organisation's audit trail")
             .answers::<AuditAnswer>(200, "Every entry, oldest first"),
         Op::new(
@@ -457,6 +465,16 @@ fn organisation() -> Vec<Op> {
         )
         .body::<PolicyPatch>()
         .answers::<PolicyChanged>(200, "The policy in force and how many cases were derived again")
+        .refuses(&[422]),
+        Op::new(
+            "PUT",
+            "/api/v1/organisation/second-factor",
+            "setSecondFactorRule",
+            "organisation",
+            "Sets whether every member must sign in with a second factor",
+        )
+        .body::<SecondFactorRule>()
+        .answers::<OrganisationAnswer>(200, "The organisation as it now is")
         .refuses(&[422]),
         Op::new(
             "GET",

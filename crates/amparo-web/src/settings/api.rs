@@ -1,6 +1,6 @@
 //! The settings an administrator has on the pages, through the API: the organisation's profile,
 //! second-factor rule and policy (`/api/v1/organisation`, `PATCH` the profile,
-//! `PATCH /api/v1/organisation/policy`), and its staff (`/api/v1/users`: the list, a member's role,
+//! `PUT /api/v1/organisation/second-factor`, `PATCH /api/v1/organisation/policy`), and its staff (`/api/v1/users`: the list, a member's role,
 //! deactivating and reactivating, and invitations). Each write goes through the same store call
 //! as its form, which checks in its transaction that the person acting is an administrator of
 //! the organisation, audits it, and refuses what the form refuses (the last administrator, one's
@@ -159,6 +159,14 @@ pub struct PolicyPatch {
 pub struct PolicyChanged {
     policy: PolicyAnswer,
     cases_rederived: usize,
+}
+
+/// Whether every member must sign in with a second factor.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({ "required": true }))]
+pub struct SecondFactorRule {
+    required: bool,
 }
 
 /// A staff member.
@@ -338,6 +346,19 @@ pub async fn edit_policy(
         .await?;
     tracing::info!(user = %signed_in.user.id, cases = count, "policy changed");
     Ok(Json(PolicyChanged { policy: policy_json(&policy), cases_rederived: count }).into_response())
+}
+
+/// Sets whether every member needs a second factor, as the settings page's checkbox does.
+pub async fn second_factor(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    GuardedJson(Object(rule)): GuardedJson<Object<SecondFactorRule>>,
+) -> Result<Response, ApiError> {
+    let (org, by, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
+    let required = rule.required;
+    state.with_store(move |store| store.set_second_factor_requirement(&org, required, &by, now)).await?;
+    tracing::info!(by = %signed_in.user.id, required, "second-factor requirement set");
+    Ok(Json(organisation_of(&state, &signed_in).await?).into_response())
 }
 
 pub async fn staff(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {

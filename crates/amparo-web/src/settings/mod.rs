@@ -12,7 +12,7 @@ pub mod second_factor;
 pub mod staff;
 pub mod views;
 
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 
 use crate::http::access::{Access, Permission, Routes};
 
@@ -44,6 +44,7 @@ fn api_routes() -> Routes {
         .add("GET", "/api/v1/organisation", Needs(ManageOrganisation), get(api::organisation))
         .add("PATCH", "/api/v1/organisation", Needs(ManageOrganisation), patch(api::edit_organisation))
         .add("PATCH", "/api/v1/organisation/policy", Needs(ManageOrganisation), patch(api::edit_policy))
+        .add("PUT", "/api/v1/organisation/second-factor", Needs(ManageOrganisation), put(api::second_factor))
         .add("GET", "/api/v1/users", Needs(ManageOrganisation), get(api::staff))
         .add("POST", "/api/v1/users/invitations", Needs(ManageOrganisation), post(api::invite))
         .add("PATCH", "/api/v1/users/{id}", Needs(ManageOrganisation), patch(api::edit_member))

@@ -82,6 +82,27 @@ fn an_administrator_reads_and_changes_the_organisation_through_the_api(db: &Test
     let blank = patch("/api/v1/organisation", json!({ "name": "  " }));
     assert_eq!((blank.status, blank.json()["field"].as_str()), (422, Some("name")), "{}", blank.body);
 
+    // The second-factor rule, as the settings page's checkbox sets it.
+    let rule = app.send_json(
+        "PUT",
+        "/api/v1/organisation/second-factor",
+        (&admin.cookie, &admin.csrf),
+        &json!({ "required": true }),
+    );
+    assert_eq!(
+        (rule.status, rule.json()["second_factor_required"].as_bool()),
+        (200, Some(true)),
+        "{}",
+        rule.body
+    );
+    let wrong = app.send_json(
+        "PUT",
+        "/api/v1/organisation/second-factor",
+        (&admin.cookie, &admin.csrf),
+        &json!({ "required": "yes" }),
+    );
+    assert_eq!((wrong.status, wrong.json()["field"].as_str()), (422, Some("required")), "{}", wrong.body);
+
     // A token of the administrator's reads the same, with no session.
     let out = amparo(db, &["token", "create", "--email", "admin@a.example.org", "--scope", "read"], None);
     let authorization = format!("Bearer {}", out.trim());
