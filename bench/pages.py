@@ -43,7 +43,7 @@ def main():
         for offset in (0, 2500, 5000, 7500, 10000):
             response, body = request("GET", f"/api/v1/cases?{order}&limit=100&offset={offset}", headers=headers)
             assert response.status == 200, (order, offset, response.status, body[:200])
-            ids.extend(c["id"] for c in json.loads(body)["cases"])
+            ids.extend(c["id"] for c in json.loads(body)["items"])
     ids = sorted(set(ids))
     rng = random.Random(1)
     _, css = request("GET", "/static/app.css", headers=headers)

@@ -99,7 +99,7 @@ test('deactivating a member ends their session at once and lists their open task
     const event = { id: 'staff-t1', type: 'termination_notice', on: '2026-02-27', served_by: 'mail', depart_by: '2026-03-27' };
     await fetch(`/api/v1/cases/${id}/events`, { method: 'POST', headers, body: JSON.stringify({ expected_version: version, event }) });
     const escalations = await (await fetch(`/api/v1/cases/${id}/escalations`)).json();
-    const task = escalations.escalations[0].tasks[0].id;
+    const task = escalations.items[0].tasks[0].id;
     await fetch(`/api/v1/tasks/${task}/reassign`, { method: 'POST', headers, body: JSON.stringify({ owner }) });
     return task;
   }, anaId);

@@ -100,6 +100,12 @@ enum Command {
         #[command(subcommand)]
         command: commands::token::TokenCommand,
     },
+    /// Webhook endpoints: list, add (its secret printed once), pause, resume, remove, and each
+    /// one's deliveries.
+    Webhook {
+        #[command(subcommand)]
+        command: commands::webhook::WebhookCommand,
+    },
     /// Encryption keys: generate a key file, or rotate to a new key and re-encrypt everything.
     Key {
         #[command(subcommand)]
@@ -319,6 +325,7 @@ fn run(cli: Cli) -> CliResult {
         Command::User { command } => commands::admin::user(command, &settings),
         Command::Key { command } => commands::key::run(command, &settings),
         Command::Token { command } => commands::token::run(command, &settings),
+        Command::Webhook { command } => commands::webhook::run(command, &settings),
         Command::Config { command } => commands::config::run(command, settings),
         Command::Audit { command } => commands::audit::run(command, &settings),
         Command::Attachments { command } => commands::attachments::run(command, &settings),

@@ -31,6 +31,8 @@ const CLOSE_CASE: &str = "UPDATE cases SET closed_at = $4, closed_by = $5, close
      version = version + 1, updated_at = $4 WHERE org_id = $1 AND id = $2 AND version = $3";
 const REOPEN_CASE: &str = "UPDATE cases SET closed_at = NULL, closed_by = NULL, close_reason = NULL, \
      close_note = NULL, version = version + 1, updated_at = $4 WHERE org_id = $1 AND id = $2 AND version = $3";
+const OPEN_ESCALATIONS: &str = "SELECT id FROM escalations \
+     WHERE org_id = $1 AND case_id = $2 AND closed_at IS NULL ORDER BY id";
 const SUSPEND_ESCALATIONS: &str = "UPDATE escalations SET closed_at = $3, close_reason = $4 \
      WHERE org_id = $1 AND case_id = $2 AND closed_at IS NULL";
 const RESUME_ESCALATIONS: &str = "UPDATE escalations SET closed_at = NULL, close_reason = NULL \
@@ -90,6 +92,26 @@ fn derive_and_audit(
     audit::append(tx, &store.audit_signer(), entry, now)
 }
 
+/// Closes the case's open escalations with [`CASE_CLOSED`] and queues an `escalation.closed`
+/// delivery for each, in the closing's transaction (the case row is locked, so the ones read are
+/// the ones closed).
+fn suspend_escalations(tx: &mut dyn Tx, (org, case): (&OrgId, &CaseId), now_ms: i64) -> StoreResult<()> {
+    let key = [org.as_str().into(), case.as_str().into()];
+    let open =
+        tx.query(OPEN_ESCALATIONS, &key)?.iter().map(|r| r.text(0)).collect::<StoreResult<Vec<_>>>()?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        SUSPEND_ESCALATIONS,
+        &[org.as_str().into(), case.as_str().into(), now_ms.into(), CASE_CLOSED.into()],
+    )?;
+    let told: Vec<_> =
+        open.iter().map(|id| crate::triage::escalations::escalation_suspended(case, id, now_ms)).collect();
+    crate::webhooks::queue(tx, org, &told, now_ms)?;
+    Ok(())
+}
+
 fn bumped(count: u64) -> StoreResult<()> {
     if count == 1 {
         Ok(())
@@ -131,10 +153,7 @@ impl Store {
                 ],
             )?;
             bumped(count)?;
-            tx.execute(
-                SUSPEND_ESCALATIONS,
-                &[org.into(), case.as_str().into(), now_ms.into(), CASE_CLOSED.into()],
-            )?;
+            suspend_escalations(tx, (&actor.org, case), now_ms)?;
             stored.file.extensions.closure =
                 Some(Closure { reason: request.reason, note: note.clone(), closed_at: now });
             let version = request.expected_version + 1;

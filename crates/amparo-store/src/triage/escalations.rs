@@ -81,6 +81,18 @@ pub(crate) fn escalation_closed(case: &CaseId, escalation: &str) -> webhooks::Ca
     webhooks::Cause::new(WebhookEvent::EscalationClosed, escalation, data)
 }
 
+/// What a webhook is told of an escalation suspended because its case closed: its id, its case's
+/// and the reason. A case closed, reopened and closed again suspends the same escalation twice,
+/// so the closing's time keeps each one a delivery of its own.
+pub(crate) fn escalation_suspended(case: &CaseId, escalation: &str, now_ms: i64) -> webhooks::Cause {
+    let data = serde_json::json!({
+        "escalation_id": escalation,
+        "case_id": case.as_str(),
+        "reason": crate::cases::closure::CASE_CLOSED,
+    });
+    webhooks::Cause::new(WebhookEvent::EscalationClosed, &format!("{escalation}@{now_ms}"), data)
+}
+
 /// Queues an escalation per trigger, with its checklist's tasks given to whoever holds each role.
 /// An escalation just opened, for the notices it causes.
 pub(crate) struct Opened {

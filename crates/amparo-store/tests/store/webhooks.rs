@@ -1,7 +1,7 @@
 //! Webhooks on both backends: deliveries queued in the transaction of what caused them, with ids
 //! only; the daily pass's causes told once however often it runs; leases, retries with backoff,
-//! giving up after the last attempt; paused and removed endpoints told nothing; every change
-//! audited and the secret sealed.
+//! giving up after the last attempt; paused and removed endpoints told nothing; closing a case
+//! tells of the escalations it closes; every change audited and the secret sealed.
 
 use amparo_domain::CaseFile;
 use amparo_store::testing::TestDatabase;
@@ -9,13 +9,14 @@ use amparo_store::webhooks::{DeliveryClaim, MAX_ATTEMPTS, WebhookAttempt, backof
 use amparo_store::*;
 use chrono::{DateTime, Duration, Utc};
 
-use crate::support::{event, now, org};
+use crate::support::{event, new_user, now, org};
 
 amparo_store::on_both_backends!(
     writes_queue_deliveries_with_ids_only_for_subscribed_endpoints,
     the_daily_pass_tells_endpoints_of_overdue_tasks_and_reminders_once,
     leases_retries_and_giving_up,
-    registrations_are_checked_audited_and_removals_abandon_what_waits
+    registrations_are_checked_audited_and_removals_abandon_what_waits,
+    closing_a_case_tells_of_each_escalation_it_closes_in_its_transaction
 );
 
 const SECRET: &str = "whsec_0123456789abcdef0123456789abcdef";
@@ -250,4 +251,57 @@ fn registrations_are_checked_audited_and_removals_abandon_what_waits(db: &TestDa
     assert!(trail.contains(&"webhook.created".to_owned()) && trail.contains(&"webhook.removed".to_owned()));
     let text = format!("{:?}", store.audit_log(Some(&org)).unwrap());
     assert!(!text.contains(SECRET), "the secret is never audited");
+}
+
+fn closing_a_case_tells_of_each_escalation_it_closes_in_its_transaction(db: &TestDatabase) {
+    let store = db.store();
+    let org = org(&store, "closing-hooks");
+    let attorney = Actor::of(
+        &store
+            .create_user(
+                &org,
+                &new_user("attorney@example.org", amparo_domain::org::UserRole::Attorney),
+                now(),
+            )
+            .unwrap(),
+    );
+    let id = store.import_cases(&org, &[case("HK-8")], None, now()).unwrap().remove(0);
+    store.append_event(&org, &id, 1, &termination(), None, now()).unwrap();
+    store.assign(&org, &id, amparo_domain::org::UserRole::Attorney, Some(&attorney.user), now()).unwrap();
+    let current = store.case(&org, &id).unwrap().unwrap().version;
+    let escalation = store.open_escalations(&org, 10).unwrap().remove(0).id;
+    let hook = endpoint(&store, &org, &[WebhookEvent::EscalationClosed]);
+    let closed = |store: &Store| -> Vec<serde_json::Value> {
+        store
+            .webhook_deliveries(&org, &hook.id, 100)
+            .unwrap()
+            .iter()
+            .map(|d| serde_json::from_str(&d.payload).unwrap())
+            .collect()
+    };
+    let close = |version: i64| {
+        let request =
+            CloseRequest { expected_version: version, reason: amparo_domain::CloseReason::Moved, note: None };
+        store.close_case_as(&attorney, &id, &request, now())
+    };
+
+    // A stale closing is refused and tells nothing.
+    assert!(matches!(close(current - 1), Err(StoreError::Conflict { .. })));
+    assert!(closed(&store).is_empty());
+
+    let version = close(current).unwrap();
+    let told = closed(&store);
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["type"], "escalation.closed");
+    assert_eq!(told[0]["data"]["escalation_id"], escalation.as_str());
+    assert_eq!(told[0]["data"]["case_id"], id.as_str());
+    assert_eq!(told[0]["data"]["reason"], "case_closed");
+
+    // Reopened and closed again, the same escalation closes again and is told again.
+    let reopened = store.reopen_case_as(&attorney, &id, version, now()).unwrap();
+    let later = now() + Duration::minutes(5);
+    let request =
+        CloseRequest { expected_version: reopened, reason: amparo_domain::CloseReason::Moved, note: None };
+    store.close_case_as(&attorney, &id, &request, later).unwrap();
+    assert_eq!(closed(&store).len(), 2);
 }

@@ -18,6 +18,7 @@ use crate::http::answers::VersionAnswer;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedJson;
 use crate::http::input::Params;
+use crate::http::paging::Paging;
 use crate::http::session::SignedIn;
 
 /// One case of the list.
@@ -38,13 +39,12 @@ pub(crate) struct CaseListItem {
     closed: bool,
 }
 
-/// A page of the case list: `total` matching cases, `cases` from `offset`, at most `limit` of them.
+/// A page of the case list: at most `limit` cases from `offset`, `total` matching in all.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct CaseListAnswer {
-    total: i64,
-    offset: i64,
-    limit: i64,
-    cases: Vec<CaseListItem>,
+    items: Vec<CaseListItem>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 /// One case: its id, version (send it with the next write) and its `amparo.case/1` document.
@@ -100,7 +100,9 @@ pub async fn list_cases(
             closed: c.closed,
         })
         .collect();
-    Ok(Json(CaseListAnswer { total: page.total, offset, limit, cases }).into_response())
+    let more = offset + limit < page.total;
+    let paging = Paging::of("/api/v1/cases", &params, ("offset", offset + limit), more, page.total);
+    Ok(Json(CaseListAnswer { items: cases, paging }).into_response())
 }
 
 pub(crate) fn case_json(case: &StoredCase) -> Result<CaseAnswer, WebError> {

@@ -1,7 +1,8 @@
 //! `GET /api/v1/deadlines?from=YYYY-MM-DD&to=YYYY-MM-DD&kind=K&page=N&per_page=M`: the deadlines
 //! due in a window of at most a year (by default the dashboard's: today and the next 14 days), of
 //! the cases the reader sees, soonest first, one per case, kind and day, each with its *why* in the
-//! reader's language; paged as `{items, page, per_page, total}`. The read is audited.
+//! reader's language; paged by `page` and `per_page` as every list is (`{items, total, next}`). The
+//! read is audited.
 
 use amparo_domain::Date;
 use amparo_store::{DeadlineQuery, DueDeadline};
@@ -14,6 +15,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::http::error::{ApiError, WebError};
 use crate::http::input::Params;
+use crate::http::paging::Paging;
 use crate::http::session::SignedIn;
 use crate::triage::dashboard::DEADLINE_DAYS;
 
@@ -49,11 +51,8 @@ pub struct DeadlineAnswer {
 #[derive(Serialize, ToSchema)]
 pub struct DeadlinesAnswer {
     items: Vec<DeadlineAnswer>,
-    /// This page, from 1.
-    page: i64,
-    per_page: i64,
-    /// Deadlines in the whole window.
-    total: i64,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 fn answer(deadline: &DueDeadline, today: Date) -> DeadlineAnswer {
@@ -125,5 +124,7 @@ pub async fn deadlines(
         .await?;
     let items = deadlines.iter().map(|d| answer(d, today)).collect();
     let total = i64::try_from(total).unwrap_or(i64::MAX);
-    Ok(Json(DeadlinesAnswer { items, page, per_page, total }).into_response())
+    let more = page.saturating_mul(per_page) < total;
+    let paging = Paging::of("/api/v1/deadlines", &params, ("page", page + 1), more, total);
+    Ok(Json(DeadlinesAnswer { items, paging }).into_response())
 }

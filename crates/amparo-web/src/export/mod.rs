@@ -2,8 +2,10 @@
 //! deadlines of the dashboard's window or a calendar month (`/export/deadlines.csv`) and my open
 //! tasks (`/export/tasks.csv`). Each reads under the same data rules as its page (a clinician only
 //! the cases shared with them), writes its headers in the reader's language, and is audited (what
-//! was exported and how many rows, never a value) before its first byte is sent.
+//! was exported and how many rows, never a value) before its first byte is sent. The API serves
+//! the same three under `/api/v1/exports/` (`api`).
 
+mod api;
 mod cases;
 mod csv;
 mod deadlines;
@@ -22,6 +24,9 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/export/cases.csv", Needs(ViewCases), get(cases::cases_csv))
         .add("GET", "/export/deadlines.csv", Needs(ViewCases), get(deadlines::deadlines_csv))
         .add("GET", "/export/tasks.csv", Needs(ViewCases), get(tasks::tasks_csv))
+        .add("GET", "/api/v1/exports/cases.csv", Needs(ViewCases), get(api::cases))
+        .add("GET", "/api/v1/exports/deadlines.csv", Needs(ViewCases), get(api::deadlines))
+        .add("GET", "/api/v1/exports/tasks.csv", Needs(ViewCases), get(api::tasks))
 }
 
 /// The audit entry of one download: who, which list, how many rows.

@@ -15,6 +15,7 @@ pub mod health;
 pub mod input;
 pub mod kept_forms;
 pub mod next_path;
+pub mod paging;
 pub mod request_id;
 pub mod session;
 pub mod throttle;

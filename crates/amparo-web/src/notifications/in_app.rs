@@ -148,7 +148,10 @@ pub(crate) struct NoticesAnswer {
     unread: i64,
     /// Whether notices are also emailed.
     email_configured: bool,
+    /// The latest notices (a page of them).
     items: Vec<NoticeView>,
+    #[serde(flatten)]
+    paging: crate::http::paging::Paging,
 }
 
 /// How many notices are still unread.
@@ -164,7 +167,24 @@ pub async fn api_list(State(state): State<AppState>, signed_in: SignedIn) -> Res
     let items: Vec<NoticeView> =
         page.items.into_iter().map(|n| notice_view(texts, (&signed_in.user, signed_in.zone), n)).collect();
     let email_configured = state.notifications.email_configured;
-    Ok(Json(NoticesAnswer { unread: page.unread, email_configured, items }).into_response())
+    let paging = crate::http::paging::Paging::whole(items.len());
+    Ok(Json(NoticesAnswer { unread: page.unread, email_configured, items, paging }).into_response())
+}
+
+/// Marks every notice of the reader read, as the page's button does.
+pub async fn api_mark_all_read(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    _: GuardedWrite,
+) -> Result<Response, ApiError> {
+    let (user, now) = (signed_in.user.clone(), state.clock.now());
+    let unread = state
+        .with_store(move |store| {
+            actions::mark_read(store, &user, None, now)?;
+            Ok(store.notifications(&user.org_id, &user.id, 1)?.unread)
+        })
+        .await?;
+    Ok(Json(UnreadAnswer { unread }).into_response())
 }
 
 pub async fn api_mark_read(

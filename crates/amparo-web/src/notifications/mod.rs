@@ -22,4 +22,5 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/calendar/feed/{file}", Public, get(feeds::feed))
         .add("GET", "/api/v1/notifications", SignedIn, get(in_app::api_list))
         .add("POST", "/api/v1/notifications/{id}/read", SignedIn, post(in_app::api_mark_read))
+        .add("POST", "/api/v1/notifications/read-all", SignedIn, post(in_app::api_mark_all_read))
 }

@@ -7,6 +7,7 @@
 mod documents;
 mod operation;
 mod paths;
+pub(crate) mod shapes;
 
 use std::sync::LazyLock;
 
@@ -46,7 +47,12 @@ pub fn document() -> OpenApi {
             components = components.schema(name, schema);
         }
     }
+    // Every list answer flattens this in beside its `items`: one envelope, described once.
     let components = components
+        .schema(
+            <crate::http::paging::Paging as utoipa::ToSchema>::name(),
+            <crate::http::paging::Paging as utoipa::PartialSchema>::schema(),
+        )
         .security_scheme(
             operation::SESSION,
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
@@ -69,7 +75,9 @@ pub fn document() -> OpenApi {
         .description(Some(
             "The JSON API of Amparo: humanitarian-parole cases of medically fragile people. Writes \
              that change a case take the case's `version` (409 when it moved on since); a refused \
-             value is a 422 naming its `field`, with a stable `problem` code and an English `message`.",
+             value is a 422 naming its `field`, with a stable `problem` code and an English `message`. \
+             Every list is `{\"items\": [...], \"total\": n, \"next\": link or null}` (`Paging`): \
+             follow `next` until it is null.",
         ))
         .build();
     OpenApiBuilder::new().info(info).paths(paths).components(Some(components)).build()

@@ -18,13 +18,18 @@ use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody,
 use crate::cases::evidence::api::{AttachmentAnswer, AttachmentsAnswer};
 use crate::http::answers::{ErrorAnswer, VersionAnswer};
 use crate::notifications::in_app::{NoticesAnswer, UnreadAnswer};
+use crate::settings::api::{
+    InvitationAnswer, InvitationRequest, MemberAnswer, MemberPatch, OrganisationAnswer, PolicyChanged,
+    PolicyPatch, ProfilePatch, SecondFactorRule, StaffAnswer,
+};
 use crate::sharing::api::{ShareRequest, SharesAnswer};
 use crate::triage::api::{
     AssignRequest, AssignmentsAnswer, BoardAnswer, CompleteRequest, CompletedAnswer, EscalationsAnswer,
     ReassignRequest, ReviewAnswer, ReviewPreviewAnswer, ReviewRequest, TaskAnswer, TasksAnswer,
 };
 use crate::webhooks::api::{
-    CreatedWebhookAnswer, DeliveriesAnswer, RemovedAnswer, WebhookRequest, WebhooksAnswer,
+    CreatedWebhookAnswer, DeliveriesAnswer, RemovedAnswer, WebhookAnswer, WebhookChange, WebhookRequest,
+    WebhooksAnswer,
 };
 
 fn text() -> ObjectBuilder {
@@ -55,7 +60,9 @@ pub fn operations() -> Vec<Op> {
     ops.extend(triage());
     ops.extend(sharing_and_people());
     ops.extend(webhooks());
+    ops.extend(organisation());
     ops.push(deadlines());
+    ops.extend(exports());
     ops.push(
         Op::new("GET", super::DOCUMENT_PATH, "openapi", "document", "This document")
             .public()
@@ -360,6 +367,14 @@ fn sharing_and_people() -> Vec<Op> {
         )
         .answers::<UnreadAnswer>(200, "How many are unread")
         .refuses(&[404]),
+        Op::new(
+            "POST",
+            "/api/v1/notifications/read-all",
+            "markAllRead",
+            "notifications",
+            "Marks every notice of the reader read",
+        )
+        .answers::<UnreadAnswer>(200, "How many are unread (none)"),
         Op::new("GET", "/api/v1/audit", "auditExport", "audit", "The organisation's audit trail")
             .answers::<AuditAnswer>(200, "Every entry, oldest first"),
         Op::new(
@@ -391,6 +406,19 @@ fn webhooks() -> Vec<Op> {
             .body::<WebhookRequest>()
             .answers::<CreatedWebhookAnswer>(201, "The endpoint, with its secret shown this once")
             .refuses(&[422]),
+        Op::new("GET", "/api/v1/webhooks/{id}", "getWebhook", "webhooks", "One webhook endpoint")
+            .answers::<WebhookAnswer>(200, "The endpoint")
+            .refuses(&[404]),
+        Op::new(
+            "PATCH",
+            "/api/v1/webhooks/{id}",
+            "setWebhookActive",
+            "webhooks",
+            "Pauses or resumes a webhook endpoint",
+        )
+        .body::<WebhookChange>()
+        .answers::<WebhookAnswer>(200, "The endpoint as it now is")
+        .refuses(&[404, 422]),
         Op::new("DELETE", "/api/v1/webhooks/{id}", "removeWebhook", "webhooks", "Removes a webhook endpoint")
             .answers::<RemovedAnswer>(200, "Removed; its history stays")
             .refuses(&[404]),
@@ -405,6 +433,146 @@ fn webhooks() -> Vec<Op> {
         .answers::<DeliveriesAnswer>(200, "The deliveries, newest first")
         .refuses(&[404, 422]),
     ]
+}
+
+/// The organisation's settings and its staff, for administrators.
+fn organisation() -> Vec<Op> {
+    vec![
+        Op::new(
+            "GET",
+            "/api/v1/organisation",
+            "organisation",
+            "organisation",
+            "The organisation's profile, sign-in rule and policy",
+        )
+        .answers::<OrganisationAnswer>(200, "The organisation"),
+        Op::new(
+            "PATCH",
+            "/api/v1/organisation",
+            "editOrganisation",
+            "organisation",
+            "Changes the organisation's profile",
+        )
+        .body::<ProfilePatch>()
+        .answers::<OrganisationAnswer>(200, "The organisation as it now is")
+        .refuses(&[422]),
+        Op::new(
+            "PATCH",
+            "/api/v1/organisation/policy",
+            "editPolicy",
+            "organisation",
+            "Changes the policy; every case is derived again",
+        )
+        .body::<PolicyPatch>()
+        .answers::<PolicyChanged>(200, "The policy in force and how many cases were derived again")
+        .refuses(&[422]),
+        Op::new(
+            "PUT",
+            "/api/v1/organisation/second-factor",
+            "setSecondFactorRule",
+            "organisation",
+            "Sets whether every member must sign in with a second factor",
+        )
+        .body::<SecondFactorRule>()
+        .answers::<OrganisationAnswer>(200, "The organisation as it now is")
+        .refuses(&[422]),
+        Op::new(
+            "GET",
+            "/api/v1/users",
+            "staff",
+            "staff",
+            "The organisation's staff, deactivated members included",
+        )
+        .answers::<StaffAnswer>(200, "The members"),
+        Op::new(
+            "POST",
+            "/api/v1/users/invitations",
+            "invite",
+            "staff",
+            "Invites a person by a one-time link",
+        )
+        .body::<InvitationRequest>()
+        .answers::<InvitationAnswer>(201, "The link, shown this once")
+        .refuses(&[409, 422]),
+        Op::new(
+            "PATCH",
+            "/api/v1/users/{id}",
+            "setRole",
+            "staff",
+            "Changes a member's role; their sessions end",
+        )
+        .body::<MemberPatch>()
+        .answers::<MemberAnswer>(200, "The member")
+        .refuses(&[404, 409, 422]),
+        Op::new(
+            "POST",
+            "/api/v1/users/{id}/deactivate",
+            "deactivateMember",
+            "staff",
+            "Deactivates a member: their sessions, tokens and feeds end",
+        )
+        .answers::<MemberAnswer>(200, "The member")
+        .refuses(&[404, 409]),
+        Op::new(
+            "POST",
+            "/api/v1/users/{id}/reactivate",
+            "reactivateMember",
+            "staff",
+            "Lets a deactivated member sign in again",
+        )
+        .answers::<MemberAnswer>(200, "The member")
+        .refuses(&[404]),
+    ]
+}
+
+/// The CSV downloads: what the list pages offer, every row, headers in the reader's language.
+fn exports() -> Vec<Op> {
+    const CSV: &[&str] = &["text/csv; charset=utf-8"];
+    let cases = Op::new(
+        "GET",
+        "/api/v1/exports/cases.csv",
+        "exportCases",
+        "exports",
+        "The case list as CSV, with the list's filters",
+    )
+    .query("q", text(), "words that start a word of the reference or of a person's names")
+    .query(
+        "status",
+        one_of(&["paroled", "requested", "terminated", "expired", "departed", "none"]),
+        "the patient's status",
+    )
+    .query("program", one_of(PROGRAMS), "the programme")
+    .query("critical", flag(), "critical-care cases only")
+    .query("assigned", text(), "a staff member's id, or `me`")
+    .query("due_within", whole(0, 3650), "days: cases whose next deadline falls within them")
+    .query("sort", one_of(&["reference", "patient", "next_deadline", "score"]), "the order")
+    .query("dir", one_of(&["asc", "desc"]), "the direction")
+    .query("closed", one_of(&["open", "closed", "all"]), "open cases (the default), closed ones, or all")
+    .answers_file(200, "Every case of the list the reader sees, one row each", CSV)
+    .refuses(&[422]);
+    let deadlines = Op::new(
+        "GET",
+        "/api/v1/exports/deadlines.csv",
+        "exportDeadlines",
+        "exports",
+        "Deadlines as CSV: the dashboard's window, or a month",
+    )
+    .query(
+        "month",
+        text().pattern(Some("^[0-9]{4}-[0-9]{2}$")),
+        "`YYYY-MM`; without it, overdue ones and the next weeks",
+    )
+    .answers_file(200, "The deadlines of the cases the reader sees", CSV)
+    .refuses(&[422]);
+    let tasks = Op::new(
+        "GET",
+        "/api/v1/exports/tasks.csv",
+        "exportTasks",
+        "exports",
+        "The reader's open tasks as CSV",
+    )
+    .answers_file(200, "The reader's open tasks", CSV);
+    vec![cases, deadlines, tasks]
 }
 
 fn deadlines() -> Op {

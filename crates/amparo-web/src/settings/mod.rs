@@ -1,7 +1,9 @@
 //! Settings, for administrators: the organisation's policy, its staff and their roles, whether a
 //! second factor is required, the escalation checklists, staff administration (inviting,
-//! deactivating, reset links) and the organisation's profile and time zone.
+//! deactivating, reset links) and the organisation's profile and time zone; and the same through
+//! the API (`api`).
 
+pub mod api;
 pub mod checklists;
 pub mod page;
 pub mod profile;
@@ -10,7 +12,7 @@ pub mod second_factor;
 pub mod staff;
 pub mod views;
 
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post, put};
 
 use crate::http::access::{Access, Permission, Routes};
 
@@ -31,6 +33,23 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/settings/checklists/{kind}", Needs(ManageOrganisation), post(checklists::save))
         .add("POST", "/settings/checklists/reset", Needs(ManageOrganisation), post(checklists::reset))
         .merge(staff_routes())
+        .merge(api_routes())
+}
+
+/// The organisation and its staff through the API, for administrators.
+fn api_routes() -> Routes {
+    use Access::Needs;
+    use Permission::ManageOrganisation;
+    Routes::new()
+        .add("GET", "/api/v1/organisation", Needs(ManageOrganisation), get(api::organisation))
+        .add("PATCH", "/api/v1/organisation", Needs(ManageOrganisation), patch(api::edit_organisation))
+        .add("PATCH", "/api/v1/organisation/policy", Needs(ManageOrganisation), patch(api::edit_policy))
+        .add("PUT", "/api/v1/organisation/second-factor", Needs(ManageOrganisation), put(api::second_factor))
+        .add("GET", "/api/v1/users", Needs(ManageOrganisation), get(api::staff))
+        .add("POST", "/api/v1/users/invitations", Needs(ManageOrganisation), post(api::invite))
+        .add("PATCH", "/api/v1/users/{id}", Needs(ManageOrganisation), patch(api::edit_member))
+        .add("POST", "/api/v1/users/{id}/deactivate", Needs(ManageOrganisation), post(api::deactivate))
+        .add("POST", "/api/v1/users/{id}/reactivate", Needs(ManageOrganisation), post(api::reactivate))
 }
 
 /// Staff administration and the organisation's profile.

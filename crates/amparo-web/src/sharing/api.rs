@@ -29,7 +29,9 @@ pub struct ShareRequest {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct SharesAnswer {
     #[schema(value_type = Vec<String>)]
-    shared_with: Vec<UserId>,
+    items: Vec<UserId>,
+    #[serde(flatten)]
+    paging: crate::http::paging::Paging,
 }
 
 pub async fn set_shared(
@@ -54,7 +56,8 @@ pub async fn set_shared(
             store.case_shares(&user.org_id, &case)
         })
         .await?;
-    Ok(Json(SharesAnswer { shared_with: shares }).into_response())
+    Ok(Json(SharesAnswer { paging: crate::http::paging::Paging::whole(shares.len()), items: shares })
+        .into_response())
 }
 
 pub async fn shares(
@@ -73,5 +76,6 @@ pub async fn shares(
         })
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
-    Ok(Json(SharesAnswer { shared_with: shares }).into_response())
+    Ok(Json(SharesAnswer { paging: crate::http::paging::Paging::whole(shares.len()), items: shares })
+        .into_response())
 }

@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedJson;
 use crate::http::input::{self, MAX_DUE_IN_HOURS, Params};
+use crate::http::paging::Paging;
 use crate::http::session::SignedIn;
 use crate::triage::actions;
 
@@ -40,29 +41,34 @@ fn task_json(task: Task, now: DateTime<Utc>) -> TaskJson {
 /// A page of the triage board: open cases, most urgent first, with the reasons.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct BoardAnswer {
-    total: i64,
-    #[schema(value_type = Vec<Object>)]
-    entries: Vec<amparo_store::BoardEntry>,
+    #[schema(value_type = Vec<crate::openapi::shapes::BoardEntry>)]
+    items: Vec<amparo_store::BoardEntry>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 /// A case's escalations with their checklists (each task with `overdue`).
 #[derive(Serialize, ToSchema)]
 pub(crate) struct EscalationsAnswer {
-    #[schema(value_type = Vec<Object>)]
-    escalations: Vec<serde_json::Value>,
+    #[schema(value_type = Vec<crate::openapi::shapes::Escalation>)]
+    items: Vec<serde_json::Value>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 /// Tasks, each with whether it is overdue.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct TasksAnswer {
-    #[schema(value_type = Vec<Object>)]
-    tasks: Vec<TaskJson>,
+    #[schema(value_type = Vec<crate::openapi::shapes::Task>)]
+    items: Vec<TaskJson>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 /// A completed task, and whether its escalation closed with it.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct CompletedAnswer {
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::shapes::Task)]
     task: TaskJson,
     escalation_closed: bool,
 }
@@ -70,23 +76,24 @@ pub(crate) struct CompletedAnswer {
 /// A task as it stands after a change.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct TaskAnswer {
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::shapes::Task)]
     task: TaskJson,
 }
 
 /// A case's assignments after a change.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct AssignmentsAnswer {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<crate::openapi::shapes::Assignment>)]
     assignments: Vec<amparo_store::Assignment>,
 }
 
 /// The cases a programme-wide review would open a task on.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct ReviewPreviewAnswer {
-    selected: usize,
-    #[schema(value_type = Vec<Object>)]
-    cases: Vec<amparo_store::SelectedCase>,
+    #[schema(value_type = Vec<crate::openapi::shapes::SelectedCase>)]
+    items: Vec<amparo_store::SelectedCase>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 /// How many cases a review selected and how many tasks it opened.
@@ -107,9 +114,12 @@ pub async fn board(
     filter.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     filter.offset = params.int("offset", 0, i64::MAX)?.unwrap_or(0);
     filter.limit = params.int("limit", 1, 500)?.unwrap_or(50);
+    let filter_end = filter.offset.saturating_add(filter.limit);
     let org = signed_in.user.org_id.clone();
     let page = state.with_store(move |store| store.board(&org, &filter)).await?;
-    Ok(Json(BoardAnswer { total: page.total, entries: page.entries }).into_response())
+    let more = filter_end < page.total;
+    let paging = Paging::of("/api/v1/triage", &params, ("offset", filter_end), more, page.total);
+    Ok(Json(BoardAnswer { items: page.entries, paging }).into_response())
 }
 
 pub async fn case_escalations(
@@ -149,7 +159,8 @@ pub async fn case_escalations(
             Ok(value)
         })
         .collect::<Result<_, WebError>>()?;
-    Ok(Json(EscalationsAnswer { escalations }).into_response())
+    Ok(Json(EscalationsAnswer { paging: Paging::whole(escalations.len()), items: escalations })
+        .into_response())
 }
 
 pub async fn my_tasks(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
@@ -158,7 +169,7 @@ pub async fn my_tasks(State(state): State<AppState>, signed_in: SignedIn) -> Res
     let now = state.clock.now();
     let tasks = state.with_store(move |store| store.open_tasks(&org, &me)).await?;
     let tasks: Vec<TaskJson> = tasks.into_iter().map(|t| task_json(t, now)).collect();
-    Ok(Json(TasksAnswer { tasks }).into_response())
+    Ok(Json(TasksAnswer { paging: Paging::whole(tasks.len()), items: tasks }).into_response())
 }
 
 /// Completes a task, with an optional note.
@@ -267,7 +278,7 @@ pub async fn review_preview(
     let selection = input::selection(&params)?;
     let org = signed_in.user.org_id.clone();
     let cases = state.with_store(move |store| store.select_cases(&org, &selection)).await?;
-    Ok(Json(ReviewPreviewAnswer { selected: cases.len(), cases }).into_response())
+    Ok(Json(ReviewPreviewAnswer { paging: Paging::whole(cases.len()), items: cases }).into_response())
 }
 
 /// Opens a review task on every case the selection picks.

@@ -1,7 +1,8 @@
 //! The operations the settings page and the API share: registering an endpoint (its address
-//! checked against the server's policy, its secret made here and handed back once).
+//! checked against the server's policy, its secret made here and handed back once), and pausing
+//! or resuming one.
 
-use amparo_store::webhooks::{WebhookEndpoint, WebhookEvent, check_url};
+use amparo_store::webhooks::{WebhookEndpoint, WebhookEndpointId, WebhookEvent, check_url};
 use amparo_store::{NewWebhookEndpoint, User};
 
 use super::signature;
@@ -27,4 +28,23 @@ pub async fn register(
         })
         .await?;
     Ok((endpoint, secret))
+}
+
+/// Pauses (`active` false) or resumes an endpoint of `user`'s organisation, by `user`; answers it as
+/// it now is. Another organisation's, or a removed one, is not found.
+pub async fn set_active(
+    state: &AppState,
+    user: &User,
+    id: String,
+    active: bool,
+) -> Result<WebhookEndpoint, WebError> {
+    let (user, now) = (user.clone(), state.clock.now());
+    state
+        .with_store(move |store| {
+            let id = WebhookEndpointId(id);
+            store.set_webhook_active(&user.org_id, &id, active, Some(&user.id), now)?;
+            store.webhook_endpoint(&user.org_id, &id)
+        })
+        .await?
+        .ok_or_else(|| WebError::NotFound("webhook endpoint".into()))
 }

@@ -7,8 +7,14 @@
 //! is refused: when it is registered, if the host is written as such an address or as `localhost`,
 //! and again before every delivery, on every address its name resolves to. Redirects are never
 //! followed, so a public endpoint cannot bounce a delivery inward.
+//!
+//! Before a delivery the name is resolved once ([`AddressPolicy::resolve`]) and the connection is
+//! made to exactly the addresses checked (the worker's resolver hands them back, never asking DNS
+//! again), so a name that answers a public address to the check and a private one a moment later
+//! (DNS rebinding) cannot turn a delivery inward.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, ToSocketAddrs};
+use std::fmt::Debug;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 
 use url::{Host, Url};
 
@@ -53,23 +59,45 @@ impl AddressPolicy {
         Ok(())
     }
 
-    /// Checks an address before a delivery: every address its host resolves to must be public.
-    pub fn check_resolved(&self, url: &Url) -> Result<(), AddressRefusal> {
+    /// Resolves an address before a delivery, once, and checks every address its host has: all
+    /// must be public (unless private ones are allowed). The answer is what the delivery connects
+    /// to, and nothing else.
+    pub fn resolve(&self, url: &Url, lookup: &dyn Lookup) -> Result<Vec<SocketAddr>, AddressRefusal> {
         self.check_written(url)?;
-        if self.allow_private {
-            return Ok(());
-        }
-        let host = url.host_str().unwrap_or_default().to_owned();
         let port = url.port_or_known_default().unwrap_or(443);
-        let addresses = (host.trim_start_matches('[').trim_end_matches(']'), port)
-            .to_socket_addrs()
-            .map_err(|e| AddressRefusal::Unresolved { host: host.clone(), why: e.to_string() })?;
-        for address in addresses {
-            if !is_public(address.ip()) {
-                return Err(AddressRefusal::NotPublic(format!("{host} ({})", address.ip())));
-            }
+        let addresses = match url.host() {
+            Some(Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
+            Some(Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
+            Some(Host::Domain(name)) => lookup
+                .lookup(name, port)
+                .map_err(|e| AddressRefusal::Unresolved { host: name.to_owned(), why: e.to_string() })?,
+            None => return Err(AddressRefusal::NotPublic(String::new())),
+        };
+        let host = url.host_str().unwrap_or_default();
+        if addresses.is_empty() {
+            return Err(AddressRefusal::Unresolved { host: host.to_owned(), why: "no address".into() });
         }
-        Ok(())
+        if !self.allow_private
+            && let Some(private) = addresses.iter().find(|a| !is_public(a.ip()))
+        {
+            return Err(AddressRefusal::NotPublic(format!("{host} ({})", private.ip())));
+        }
+        Ok(addresses)
+    }
+}
+
+/// Finds the addresses a host name has (the system's resolver, or a stub in tests).
+pub trait Lookup: Debug + Send + Sync {
+    fn lookup(&self, host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>>;
+}
+
+/// The system's resolver (`getaddrinfo`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemLookup;
+
+impl Lookup for SystemLookup {
+    fn lookup(&self, host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+        Ok((host, port).to_socket_addrs()?.collect())
     }
 }
 
@@ -150,11 +178,36 @@ mod tests {
         }
     }
 
+    /// A name server that answers what it is told to.
+    #[derive(Debug)]
+    struct Answers(Vec<IpAddr>);
+
+    impl Lookup for Answers {
+        fn lookup(&self, _: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+            Ok(self.0.iter().map(|ip| SocketAddr::new(*ip, port)).collect())
+        }
+    }
+
     #[test]
     fn before_delivery_an_unresolvable_name_and_a_loopback_address_are_refused() {
-        let refusal = AddressPolicy::default().check_resolved(&url("http://hooks.example.invalid/"));
+        let refusal = AddressPolicy::default().resolve(&url("http://hooks.example.invalid/"), &SystemLookup);
         assert!(matches!(refusal, Err(AddressRefusal::Unresolved { .. })), "{refusal:?}");
-        let loopback = AddressPolicy::default().check_resolved(&url("http://127.0.0.1:9/"));
+        let loopback = AddressPolicy::default().resolve(&url("http://127.0.0.1:9/"), &SystemLookup);
         assert!(matches!(loopback, Err(AddressRefusal::NotPublic(_))));
+    }
+
+    #[test]
+    fn a_name_with_any_private_address_is_refused_and_a_public_one_is_pinned() {
+        let public: IpAddr = "93.184.216.34".parse().unwrap();
+        let private: IpAddr = "10.0.0.7".parse().unwrap();
+        let hook = url("https://hooks.example.org:8443/amparo");
+        let mixed = AddressPolicy::default().resolve(&hook, &Answers(vec![public, private]));
+        assert_eq!(mixed, Err(AddressRefusal::NotPublic("hooks.example.org (10.0.0.7)".into())));
+        let pinned = AddressPolicy::default().resolve(&hook, &Answers(vec![public]));
+        assert_eq!(pinned, Ok(vec![SocketAddr::new(public, 8443)]));
+        let none = AddressPolicy::default().resolve(&hook, &Answers(vec![]));
+        assert!(matches!(none, Err(AddressRefusal::Unresolved { .. })), "{none:?}");
+        let allowed = AddressPolicy::allowing_private(true).resolve(&hook, &Answers(vec![private]));
+        assert_eq!(allowed, Ok(vec![SocketAddr::new(private, 8443)]));
     }
 }

@@ -1,6 +1,7 @@
 //! Webhooks through the API, for administrators: `GET /api/v1/webhooks` lists the endpoints,
-//! `POST` registers one (its secret in the answer, this once), `DELETE /api/v1/webhooks/{id}`
-//! removes one, and `GET /api/v1/webhooks/{id}/deliveries` is its delivery history.
+//! `POST` registers one (its secret in the answer, this once), `GET /api/v1/webhooks/{id}` reads
+//! one, `PATCH` pauses or resumes it, `DELETE` removes it, and
+//! `GET /api/v1/webhooks/{id}/deliveries` is its delivery history.
 
 use amparo_domain::objects::Object;
 use amparo_store::webhooks::{WebhookDelivery, WebhookEndpoint, WebhookEndpointId, WebhookEvent};
@@ -16,6 +17,7 @@ use crate::AppState;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::{GuardedJson, GuardedWrite};
 use crate::http::input::Params;
+use crate::http::paging::Paging;
 use crate::http::session::SignedIn;
 
 /// An event an endpoint may be told of.
@@ -72,6 +74,16 @@ pub struct WebhookRequest {
     events: Vec<EventName>,
 }
 
+/// A change to an endpoint: pause it (`false`) or resume it (`true`).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({ "active": false }))]
+pub struct WebhookChange {
+    /// Whether deliveries are queued for it; a paused endpoint is told nothing of what happens
+    /// while paused, and keeps its history.
+    active: bool,
+}
+
 /// A registered endpoint (its secret is never shown again).
 #[derive(Serialize, ToSchema)]
 pub struct WebhookAnswer {
@@ -97,6 +109,8 @@ pub struct CreatedWebhookAnswer {
 #[derive(Serialize, ToSchema)]
 pub struct WebhooksAnswer {
     items: Vec<WebhookAnswer>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 /// One delivery of an endpoint.
@@ -123,6 +137,8 @@ pub struct DeliveryAnswer {
 #[derive(Serialize, ToSchema)]
 pub struct DeliveriesAnswer {
     items: Vec<DeliveryAnswer>,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 /// An endpoint removed.
@@ -164,7 +180,8 @@ fn delivery_json(delivery: &WebhookDelivery) -> DeliveryAnswer {
 pub async fn list(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
     let org = signed_in.user.org_id.clone();
     let endpoints = state.with_store(move |store| store.webhook_endpoints(&org)).await?;
-    Ok(Json(WebhooksAnswer { items: endpoints.iter().map(webhook_json).collect() }).into_response())
+    let paging = Paging::whole(endpoints.len());
+    Ok(Json(WebhooksAnswer { items: endpoints.iter().map(webhook_json).collect(), paging }).into_response())
 }
 
 pub async fn create(
@@ -176,6 +193,29 @@ pub async fn create(
     let (endpoint, secret) = super::actions::register(&state, &signed_in.user, &request.url, &events).await?;
     let answer = CreatedWebhookAnswer { webhook: webhook_json(&endpoint), secret };
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+pub async fn one(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let org = signed_in.user.org_id.clone();
+    let endpoint = state
+        .with_store(move |store| store.webhook_endpoint(&org, &WebhookEndpointId(id)))
+        .await?
+        .ok_or_else(|| WebError::NotFound("webhook endpoint".into()))?;
+    Ok(Json(webhook_json(&endpoint)).into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    GuardedJson(Object(change)): GuardedJson<Object<WebhookChange>>,
+) -> Result<Response, ApiError> {
+    let endpoint = super::actions::set_active(&state, &signed_in.user, id, change.active).await?;
+    Ok(Json(webhook_json(&endpoint)).into_response())
 }
 
 pub async fn remove(
@@ -214,5 +254,7 @@ pub async fn deliveries(
         })
         .await?
         .ok_or_else(|| WebError::NotFound("webhook endpoint".into()))?;
-    Ok(Json(DeliveriesAnswer { items: found.iter().map(delivery_json).collect() }).into_response())
+    // The latest `limit`: one page, newest first (older deliveries are not paged through here).
+    let paging = Paging::whole(found.len());
+    Ok(Json(DeliveriesAnswer { items: found.iter().map(delivery_json).collect(), paging }).into_response())
 }

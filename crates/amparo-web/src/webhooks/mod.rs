@@ -12,7 +12,7 @@ pub mod page;
 pub mod signature;
 pub mod worker;
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::http::access::{Access, Permission, Routes};
 
@@ -24,8 +24,12 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/settings/webhooks", Needs(ManageOrganisation), post(page::add))
         .add("GET", "/settings/webhooks/{id}", Needs(ManageOrganisation), get(page::history))
         .add("POST", "/settings/webhooks/{id}/remove", Needs(ManageOrganisation), post(page::remove))
+        .add("POST", "/settings/webhooks/{id}/pause", Needs(ManageOrganisation), post(page::pause))
+        .add("POST", "/settings/webhooks/{id}/resume", Needs(ManageOrganisation), post(page::resume))
         .add("GET", "/api/v1/webhooks", Needs(ManageOrganisation), get(api::list))
         .add("POST", "/api/v1/webhooks", Needs(ManageOrganisation), post(api::create))
+        .add("GET", "/api/v1/webhooks/{id}", Needs(ManageOrganisation), get(api::one))
+        .add("PATCH", "/api/v1/webhooks/{id}", Needs(ManageOrganisation), patch(api::update))
         .add("DELETE", "/api/v1/webhooks/{id}", Needs(ManageOrganisation), delete(api::remove))
         .add("GET", "/api/v1/webhooks/{id}/deliveries", Needs(ManageOrganisation), get(api::deliveries))
 }

@@ -1,6 +1,6 @@
 //! Webhooks in the settings (`/settings/webhooks`), for administrators: the endpoints with their
-//! events, a form to register one (its secret shown once, as made), removal, and each endpoint's
-//! delivery history (`/settings/webhooks/{id}`).
+//! events, a form to register one (its secret shown once, as made), pausing and resuming one,
+//! removal, and each endpoint's delivery history (`/settings/webhooks/{id}`).
 
 use amparo_store::webhooks::{
     WebhookDelivery, WebhookEndpoint, WebhookEndpointId, WebhookEvent, WebhookState,
@@ -26,6 +26,8 @@ pub struct EndpointView {
     pub url: String,
     pub events: String,
     pub created: String,
+    /// Whether deliveries are queued for it (a paused one is told nothing until resumed).
+    pub active: bool,
 }
 
 /// One event the form offers.
@@ -86,6 +88,7 @@ fn endpoint_view(lang: Lang, endpoint: &WebhookEndpoint) -> EndpointView {
         url: endpoint.url.clone(),
         events: events.join(", "),
         created: lang.moment(endpoint.created_at),
+        active: endpoint.active,
     }
 }
 
@@ -166,6 +169,37 @@ pub async fn remove(
             store.remove_webhook_endpoint(&org, &WebhookEndpointId(id), Some(&user), now)
         })
         .await?;
+    Ok(Redirect::to("/settings/webhooks").into_response())
+}
+
+/// Pauses an endpoint: nothing is queued for it until it is resumed; its history stays.
+pub async fn pause(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    form: GuardedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    set_active(state, signed_in, id, form, false).await
+}
+
+/// Resumes a paused endpoint: what happens from now on is queued for it again.
+pub async fn resume(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    form: GuardedForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    set_active(state, signed_in, id, form, true).await
+}
+
+async fn set_active(
+    state: AppState,
+    signed_in: SignedIn,
+    id: String,
+    _: GuardedForm<Vec<(String, String)>>,
+    active: bool,
+) -> Result<Response, WebError> {
+    super::actions::set_active(&state, &signed_in.user, id, active).await?;
     Ok(Redirect::to("/settings/webhooks").into_response())
 }
 

@@ -1,17 +1,20 @@
-//! The delivery worker: leases due deliveries from the store's outbox, checks the endpoint's
-//! address against the server's policy, posts the payload signed, and settles each attempt. A
-//! 2xx answer delivers it; any other answer, a timeout or a refused connection is retried with
-//! the store's backoff; an address the policy refuses fails at once. Time is a parameter, so a
-//! test drives retries by passing later times.
+//! The delivery worker: leases due deliveries from the store's outbox, resolves the endpoint's
+//! host once and checks those addresses against the server's policy, posts the payload signed to
+//! exactly those addresses, and settles each attempt. A 2xx answer delivers it; any other answer,
+//! a timeout or a refused connection is retried with the store's backoff; an address the policy
+//! refuses fails at once. Time is a parameter, so a test drives retries by passing later times.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use amparo_store::webhooks::{ClaimedDelivery, DeliveryClaim, WebhookAttempt};
 use amparo_store::{Store, StoreResult};
 use chrono::{DateTime, Duration, Utc};
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
-use super::address::AddressPolicy;
+use super::address::{AddressPolicy, Lookup, SystemLookup};
 use super::signature;
 
 /// How long one attempt may take, connecting included.
@@ -34,20 +37,51 @@ pub struct Pass {
 pub struct WebhookWorker {
     store: Arc<Store>,
     policy: AddressPolicy,
-    agent: ureq::Agent,
+    lookup: Arc<dyn Lookup>,
+    config: ureq::config::Config,
     name: String,
+}
+
+/// A resolver that answers the addresses already resolved and checked, never asking DNS again:
+/// the connection goes where the check looked.
+#[derive(Debug)]
+struct Pinned(Vec<SocketAddr>);
+
+impl Resolver for Pinned {
+    fn resolve(
+        &self,
+        _uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut addresses = self.empty();
+        for address in &self.0 {
+            // Sixteen at most, as ureq keeps; the rest are checked but never tried.
+            if addresses.try_push(*address).is_err() {
+                break;
+            }
+        }
+        if addresses.is_empty() { Err(ureq::Error::HostNotFound) } else { Ok(addresses) }
+    }
 }
 
 impl WebhookWorker {
     pub fn new(store: Arc<Store>, policy: AddressPolicy) -> WebhookWorker {
+        WebhookWorker::with_lookup(store, policy, Arc::new(SystemLookup))
+    }
+
+    /// A worker that finds hosts' addresses with `lookup` (a stub name server in tests).
+    pub fn with_lookup(store: Arc<Store>, policy: AddressPolicy, lookup: Arc<dyn Lookup>) -> WebhookWorker {
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(ATTEMPT_TIMEOUT))
             .max_redirects(0)
             .http_status_as_error(false)
+            // Straight to the checked address: a proxy would resolve the name again itself.
+            .proxy(None)
             .user_agent("Amparo-Webhooks/1")
             .build();
         let name = format!("webhooks-{}", uuid::Uuid::now_v7());
-        WebhookWorker { store, policy, agent: config.into(), name }
+        WebhookWorker { store, policy, lookup, config, name }
     }
 
     /// Leases and attempts every delivery due at `now`, organisation by organisation.
@@ -81,16 +115,18 @@ impl WebhookWorker {
             Ok(url) => url,
             Err(e) => return WebhookAttempt::Refused { error: e.to_string() },
         };
-        if let Err(refusal) = self.policy.check_resolved(&url) {
-            return WebhookAttempt::Refused { error: refusal.to_string() };
-        }
+        let addresses = match self.policy.resolve(&url, self.lookup.as_ref()) {
+            Ok(addresses) => addresses,
+            Err(refusal) => return WebhookAttempt::Refused { error: refusal.to_string() },
+        };
+        // An agent per attempt, bound to the addresses just checked (TLS still names the host).
+        let agent = ureq::Agent::with_parts(self.config.clone(), DefaultConnector::new(), Pinned(addresses));
         let body = delivery.payload.as_bytes();
         let signed = match signature::sign(delivery.secret.expose(), now.timestamp(), body) {
             Ok(signed) => signed,
             Err(e) => return WebhookAttempt::Refused { error: format!("cannot sign: {e}") },
         };
-        let sent = self
-            .agent
+        let sent = agent
             .post(url.as_str())
             .header("Content-Type", "application/json")
             .header(signature::HEADER, &signed)

@@ -34,6 +34,7 @@ pub mod progress;
 pub mod serve;
 pub mod token;
 pub mod triage;
+pub mod webhook;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -22,3 +22,4 @@ mod org_archive;
 mod snapshots;
 mod staff;
 mod triage;
+mod webhooks;

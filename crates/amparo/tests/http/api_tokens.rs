@@ -35,7 +35,7 @@ fn make_token(db: &TestDatabase, email: &str, scope: &str) -> String {
 fn case_of(app: &RouterApp, token: &str, reference: &str) -> (String, i64) {
     let listed = bearer(app, "GET", &format!("/api/v1/cases?q={reference}"), token, None);
     assert_eq!(listed.status, 200, "{}", listed.body);
-    let case = &listed.json()["cases"][0];
+    let case = &listed.json()["items"][0];
     (case["id"].as_str().unwrap().to_owned(), case["version"].as_i64().unwrap())
 }
 

@@ -143,7 +143,7 @@ fn the_api_adds_lists_and_serves_files_and_names_what_it_refuses(db: &TestDataba
     assert_eq!(added["content_type"], "text/plain; charset=utf-8");
     assert_eq!(added["bytes"], text.len());
     let listed = app.get(&api, &ana.0).json();
-    assert_eq!(listed["attachments"][0]["title"], "Clinic letter");
+    assert_eq!(listed["items"][0]["title"], "Clinic letter");
     let content = app.get(added["content"].as_str().unwrap(), &ana.0);
     assert_eq!(content.body, text);
     assert!(content.header("content-disposition").unwrap().starts_with("attachment;"));
@@ -174,7 +174,7 @@ fn the_api_adds_lists_and_serves_files_and_names_what_it_refuses(db: &TestDataba
     // Without the token, nothing is written.
     let forged = upload(&app, &api, (&ana.0, "wrong"), multipart(&base, Some(("a.pdf", &pdf()))));
     assert_eq!(forged.status, 403, "{}", forged.body);
-    assert_eq!(app.get(&api, &ana.0).json()["attachments"].as_array().map(Vec::len), Some(1));
+    assert_eq!(app.get(&api, &ana.0).json()["items"].as_array().map(Vec::len), Some(1));
 }
 
 fn clinicians_and_other_organisations_see_only_what_they_may(db: &TestDatabase) {
@@ -206,7 +206,7 @@ fn clinicians_and_other_organisations_see_only_what_they_may(db: &TestDatabase) 
     let share = serde_json::json!({ "clinician": clinician.id.as_str(), "shared": true });
     assert_eq!(app.post_json(&format!("/api/v1/cases/{id}/shares"), &ana.0, &ana.1, &share).status, 200);
     let seen = app.get(&api, &dr.0).json();
-    let titles: Vec<_> = seen["attachments"].as_array().unwrap().iter().map(|a| a["title"].clone()).collect();
+    let titles: Vec<_> = seen["items"].as_array().unwrap().iter().map(|a| a["title"].clone()).collect();
     assert_eq!(titles, ["Letter"]);
     assert_eq!(app.get(notice["content"].as_str().unwrap(), &dr.0).status, 404);
     assert_eq!(app.get(letter["content"].as_str().unwrap(), &dr.0).status, 200);

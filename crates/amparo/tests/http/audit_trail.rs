@@ -62,7 +62,7 @@ fn writes_are_audited_with_their_ids(db: &TestDatabase) {
     let assigned = app.post_json(&format!("/api/v1/cases/{case_id}/assignments"), &attorney, &csrf, &assign);
     assert!(assigned.status < 300, "{}", assigned.body);
     let escalations = app.get(&format!("/api/v1/cases/{case_id}/escalations"), &attorney).json();
-    let task = escalations["escalations"][0]["tasks"][0]["id"].as_str().unwrap().to_owned();
+    let task = escalations["items"][0]["tasks"][0]["id"].as_str().unwrap().to_owned();
     let moved = app.post_json(
         &format!("/api/v1/tasks/{task}/reassign"),
         &attorney,

@@ -80,6 +80,9 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/export/cases.csv"), Roles(ALL)),
         (("GET", "/export/deadlines.csv"), Roles(ALL)),
         (("GET", "/export/tasks.csv"), Roles(ALL)),
+        (("GET", "/api/v1/exports/cases.csv"), Roles(ALL)),
+        (("GET", "/api/v1/exports/deadlines.csv"), Roles(ALL)),
+        (("GET", "/api/v1/exports/tasks.csv"), Roles(ALL)),
         (("GET", "/settings"), Roles(&["admin"])),
         (("POST", "/settings/policy"), Roles(&["admin"])),
         (("POST", "/cases/{id}/assignments"), Roles(LEADS)),
@@ -115,6 +118,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("GET", "/static/letter.css"), Anyone),
         (("GET", "/api/v1/notifications"), AnySignedIn),
         (("POST", "/api/v1/notifications/{id}/read"), AnySignedIn),
+        (("POST", "/api/v1/notifications/read-all"), AnySignedIn),
         (("GET", "/reviews"), Roles(LEADS)),
         (("POST", "/reviews"), Roles(LEADS)),
         (("GET", "/api/v1/cases"), Roles(ALL)),
@@ -166,9 +170,22 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/settings/webhooks"), Roles(&["admin"])),
         (("GET", "/settings/webhooks/{id}"), Roles(&["admin"])),
         (("POST", "/settings/webhooks/{id}/remove"), Roles(&["admin"])),
+        (("POST", "/settings/webhooks/{id}/pause"), Roles(&["admin"])),
+        (("POST", "/settings/webhooks/{id}/resume"), Roles(&["admin"])),
         (("GET", "/api/v1/deadlines"), Roles(ALL)),
+        (("GET", "/api/v1/organisation"), Roles(&["admin"])),
+        (("PATCH", "/api/v1/organisation"), Roles(&["admin"])),
+        (("PATCH", "/api/v1/organisation/policy"), Roles(&["admin"])),
+        (("PUT", "/api/v1/organisation/second-factor"), Roles(&["admin"])),
+        (("GET", "/api/v1/users"), Roles(&["admin"])),
+        (("POST", "/api/v1/users/invitations"), Roles(&["admin"])),
+        (("PATCH", "/api/v1/users/{id}"), Roles(&["admin"])),
+        (("POST", "/api/v1/users/{id}/deactivate"), Roles(&["admin"])),
+        (("POST", "/api/v1/users/{id}/reactivate"), Roles(&["admin"])),
         (("GET", "/api/v1/webhooks"), Roles(&["admin"])),
         (("POST", "/api/v1/webhooks"), Roles(&["admin"])),
+        (("GET", "/api/v1/webhooks/{id}"), Roles(&["admin"])),
+        (("PATCH", "/api/v1/webhooks/{id}"), Roles(&["admin"])),
         (("DELETE", "/api/v1/webhooks/{id}"), Roles(&["admin"])),
         (("GET", "/api/v1/webhooks/{id}/deliveries"), Roles(&["admin"])),
     ])
@@ -508,7 +525,7 @@ fn clinicians_see_only_cases_shared_with_them(db: &TestDatabase) {
     };
     let shared = share(true, clinician_id.as_str());
     assert_eq!(shared.status, 200, "{}", shared.body);
-    assert_eq!(shared.json()["shared_with"], serde_json::json!([clinician_id.as_str()]));
+    assert_eq!(shared.json()["items"], serde_json::json!([clinician_id.as_str()]));
     assert_eq!(share(true, clinician_id.as_str()).status, 409, "sharing twice is refused");
     let not_clinician = share(true, attorney_id.as_str());
     assert_eq!(not_clinician.status, 422);
@@ -570,7 +587,7 @@ fn reads_are_audited_and_sign_out_everywhere_ends_every_session(db: &TestDatabas
     let (admin, _) = app.sign_in("admin@a.example.org", PASSWORD);
     let export = app.get("/api/v1/audit", &admin).json();
     let reads: Vec<&serde_json::Value> =
-        export["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "case.read").collect();
+        export["items"].as_array().unwrap().iter().filter(|e| e["action"] == "case.read").collect();
     assert_eq!(reads.len(), 2, "{export}");
     assert!(reads.iter().all(|e| e["target"] == case_id.as_str() && e["actor"].is_string()));
     assert_eq!(reads[0]["detail"], r#"{"via":"page"}"#);
@@ -587,8 +604,7 @@ fn reads_are_audited_and_sign_out_everywhere_ends_every_session(db: &TestDatabas
     }
     assert_eq!(refused(&app.get("/cases", &admin)), None, "other people stay signed in");
     let export = app.get("/api/v1/audit", &admin).json();
-    let ended =
-        export["entries"].as_array().unwrap().iter().find(|e| e["action"] == "sessions.ended").unwrap();
+    let ended = export["items"].as_array().unwrap().iter().find(|e| e["action"] == "sessions.ended").unwrap();
     assert_eq!(ended["detail"], r#"{"feeds_revoked":0,"sessions":2}"#);
     let stdout = amparo(db, &["audit", "verify"], None);
     assert!(stdout.contains("chain intact"), "{stdout}");

@@ -141,7 +141,7 @@ fn a_closed_case_leaves_the_board_and_is_listed_under_closed(db: &TestDatabase) 
     let listed = |query: &str| app.get(&format!("/api/v1/cases{query}"), &ana).json();
     assert_eq!(listed("")["total"], 0, "the list shows open cases by default");
     let closed = listed("?closed=closed");
-    assert_eq!((closed["total"].as_i64(), closed["cases"][0]["closed"].as_bool()), (Some(1), Some(true)));
+    assert_eq!((closed["total"].as_i64(), closed["items"][0]["closed"].as_bool()), (Some(1), Some(true)));
     assert_eq!(listed("?closed=all&q=lucia")["total"], 1, "a closed case is still found by name");
     let bad = app.get("/api/v1/cases?closed=maybe", &ana);
     assert_eq!((bad.status, bad.json()["field"].as_str()), (422, Some("closed")));

@@ -118,7 +118,7 @@ fn the_api_edits_people_and_the_case_and_keeps_the_history(db: &TestDatabase) {
 
     let history = app.get(&format!("/api/v1/cases/{id}/history"), &ana);
     assert_eq!(history.status, 200);
-    let entries = history.json()["history"].as_array().unwrap().clone();
+    let entries = history.json()["items"].as_array().unwrap().clone();
     let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["person_updated", "person_added", "person_removed", "case_updated"]);
     insta::assert_json_snapshot!("api_case_history", answer(&history));

@@ -108,8 +108,7 @@ fn settings_are_for_administrators(db: &TestDatabase) {
     let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
     assert_eq!(store.policy(&org.id).unwrap().i94_check_days, 45);
     let audit = app.get("/api/v1/audit", &admin).json();
-    let change =
-        audit["entries"].as_array().unwrap().iter().find(|e| e["action"] == "policy.changed").cloned();
+    let change = audit["items"].as_array().unwrap().iter().find(|e| e["action"] == "policy.changed").cloned();
     let change = change.unwrap_or_else(|| panic!("the change is audited: {audit}"));
     let detail: serde_json::Value = serde_json::from_str(change["detail"].as_str().unwrap()).unwrap();
     assert_eq!(detail["before"]["i94_check_days"], 30, "{change}");
@@ -128,7 +127,7 @@ fn the_calendar_api_lists_the_same_month(db: &TestDatabase) {
     assert_eq!(july.status, 200, "{}", july.body);
     let july = july.json();
     assert_eq!(july["month"], "2026-07");
-    let deadlines = july["deadlines"].as_array().unwrap();
+    let deadlines = july["items"].as_array().unwrap();
     // The family's parole ends on the day the page shows, once per person, with its rule and why.
     let parole_ends: Vec<_> =
         deadlines.iter().filter(|d| d["reference"] == "A-1" && d["due"] == "2026-07-02").collect();
@@ -143,7 +142,7 @@ fn the_calendar_api_lists_the_same_month(db: &TestDatabase) {
     // Another organisation sees none of them; a bad month or parameter is refused naming it.
     let (bo, _) = app.sign_in("bo@b.example.org", PASSWORD);
     let other = app.get("/api/v1/calendar?month=2026-07", &bo).json();
-    assert!(other["deadlines"].as_array().unwrap().iter().all(|d| d["reference"] != "A-1"), "{other}");
+    assert!(other["items"].as_array().unwrap().iter().all(|d| d["reference"] != "A-1"), "{other}");
     let bad = app.get("/api/v1/calendar?month=2026-13", &session);
     assert_eq!((bad.status, bad.json()["field"].clone()), (422, serde_json::json!("month")), "{}", bad.body);
     let unknown = app.get("/api/v1/calendar?mont=2026-07", &session);
@@ -368,7 +367,7 @@ fn an_administrator_edits_an_escalation_checklist(db: &TestDatabase) {
     let recorded = app.post_json(&format!("/api/v1/cases/{id}/events"), &attorney, &attorney_csrf, &notice);
     assert_eq!(recorded.status, 201, "{}", recorded.body);
     let escalations = app.get(&format!("/api/v1/cases/{id}/escalations"), &attorney).json();
-    let termination = escalations["escalations"]
+    let termination = escalations["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -382,7 +381,7 @@ fn an_administrator_edits_an_escalation_checklist(db: &TestDatabase) {
 
     let audit = app.get("/api/v1/audit", &admin).json();
     assert!(
-        audit["entries"].as_array().unwrap().iter().any(|e| e["action"] == "escalation_templates.changed"),
+        audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "escalation_templates.changed"),
         "{audit}"
     );
     let restored = app.post_form("/settings/checklists/reset", &admin, &[("csrf", csrf.as_str())]);

@@ -190,7 +190,7 @@ impl List {
     }
 
     fn references(&self, user: &User, query: &str) -> Vec<String> {
-        self.api(user, query)["cases"]
+        self.api(user, query)["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -199,7 +199,7 @@ impl List {
     }
 
     fn id(&self, user: &User, reference: &str) -> String {
-        self.api(user, &format!("q={reference}"))["cases"][0]["id"].as_str().unwrap().to_owned()
+        self.api(user, &format!("q={reference}"))["items"][0]["id"].as_str().unwrap().to_owned()
     }
 
     /// A person's id, from the options of the list's "assigned to" filter.
@@ -261,7 +261,7 @@ fn filters_sorts_and_pages(db: &TestDatabase) {
     assert_eq!(list.references(&abel, "critical=true"), ["L-002"]);
     assert_eq!(list.references(&abel, "due_within=30"), ["L-002"], "the answer to the RFE in 10 days");
     assert!(list.references(&abel, "due_within=5").is_empty());
-    let l002 = &list.api(&abel, "q=L-002")["cases"][0];
+    let l002 = &list.api(&abel, "q=L-002")["items"][0];
     assert_eq!(l002["status"], "paroled");
     assert_eq!(l002["next_due"], today().add_days(10).to_string());
     assert_eq!(l002["critical_care"], true);
@@ -299,7 +299,7 @@ fn filters_sorts_and_pages(db: &TestDatabase) {
     );
     assert_eq!(first("sort=next_deadline")[0], "L-002");
     assert_eq!(first("sort=score")[0], "L-002", "the critical case with an RFE to answer is most urgent");
-    let scores: Vec<i64> = list.api(&abel, "sort=score")["cases"]
+    let scores: Vec<i64> = list.api(&abel, "sort=score")["items"]
         .as_array()
         .unwrap()
         .iter()

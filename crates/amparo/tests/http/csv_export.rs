@@ -1,7 +1,8 @@
 //! CSV downloads of the case list, deadlines and tasks, on both backends, read back with Python's
 //! `csv` module: headers in the reader's language, the list's filters kept, a clinician's download
 //! holding only the cases shared with them, a formula in a name neutralised, attachment headers,
-//! and an audit entry (ids and counts, no values) for each download.
+//! and an audit entry (ids and counts, no values) for each download; the API serves the same files
+//! to a token, refusing a wrong parameter as JSON.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -13,8 +14,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
 
 use crate::support::fixtures::{add_user, case_json};
+use crate::support::site::{Request, Transport};
 use crate::support::snapshots::seed_at;
-use crate::support::{PASSWORD, Reply, RouterApp};
+use crate::support::{PASSWORD, Reply, RouterApp, amparo};
 
 amparo_store::on_both_backends!(
     case_list_csv_keeps_filters_and_speaks_the_readers_language,
@@ -23,6 +25,7 @@ amparo_store::on_both_backends!(
     deadlines_and_tasks_download_as_their_pages_list_them,
     each_download_is_audited_with_counts_only,
     a_list_longer_than_a_chunk_streams_whole_and_in_order,
+    a_token_downloads_the_same_files_through_the_api,
 );
 
 const SUPPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support");
@@ -118,7 +121,7 @@ fn case_list_csv_keeps_filters_and_speaks_the_readers_language(db: &TestDatabase
     let by_score = rows(&app.get("/export/cases.csv?sort=score", &session), "cases-");
     let api = app.get("/api/v1/cases?sort=score", &session).json();
     let listed: Vec<&str> =
-        api["cases"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap()).collect();
+        api["items"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap()).collect();
     assert_eq!(column(&by_score, 0), listed, "the list's own order");
     let searched = rows(&app.get("/export/cases.csv?q=lucia", &session), "cases-");
     assert_eq!(column(&searched, 0), ["A-1"]);
@@ -227,7 +230,7 @@ fn deadlines_and_tasks_download_as_their_pages_list_them(db: &TestDatabase) {
     let tasks = rows(&app.get("/export/tasks.csv", &session), "tasks-2026-11-20");
     assert_eq!(tasks[0], ["Reference", "Task", "Due", "Overdue", "Note"]);
     let api = app.get("/api/v1/tasks", &session).json();
-    assert_eq!(tasks.len() - 1, api["tasks"].as_array().unwrap().len(), "{tasks:?}\n{api}");
+    assert_eq!(tasks.len() - 1, api["items"].as_array().unwrap().len(), "{tasks:?}\n{api}");
     let task_page = app.get("/tasks", &session).body;
     assert_eq!(
         task_page.contains("href=\"/export/tasks.csv\""),
@@ -297,7 +300,7 @@ fn a_list_longer_than_a_chunk_streams_whole_and_in_order(db: &TestDatabase) {
         for offset in (0..1203).step_by(500) {
             let page = app.get(&format!("/api/v1/cases?{order}&offset={offset}&limit=500"), &session).json();
             paged.extend(
-                page["cases"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap().to_owned()),
+                page["items"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap().to_owned()),
             );
         }
         let downloaded = rows(&app.get(&format!("/export/cases.csv?{order}"), &session), "cases-");
@@ -311,4 +314,52 @@ fn a_list_longer_than_a_chunk_streams_whole_and_in_order(db: &TestDatabase) {
         .find(|e| e.action == "case_list.exported")
         .unwrap();
     assert_eq!(entry.detail, json!({ "format": "csv", "rows": 1203 }).to_string());
+}
+
+fn a_token_downloads_the_same_files_through_the_api(db: &TestDatabase) {
+    let app = start(db);
+    let (session, _) = app.sign_in("ana@a.example.org", PASSWORD);
+    let out = amparo(db, &["token", "create", "--email", "ana@a.example.org", "--scope", "read"], None);
+    let token = format!("Bearer {}", out.trim());
+    let with_token = |path: &str| {
+        let headers = vec![("authorization", token.as_str())];
+        app.transport.send(Request { method: "GET", path, headers, body: None })
+    };
+    for (api, page, prefix) in [
+        ("/api/v1/exports/cases.csv?program=u4u", "/export/cases.csv?program=u4u", "cases-2026-11-20"),
+        (
+            "/api/v1/exports/cases.csv?sort=reference&dir=desc",
+            "/export/cases.csv?sort=reference&dir=desc",
+            "cases-",
+        ),
+        ("/api/v1/exports/deadlines.csv", "/export/deadlines.csv", "deadlines-2026-11-20"),
+        (
+            "/api/v1/exports/deadlines.csv?month=2026-07",
+            "/export/deadlines.csv?month=2026-07",
+            "deadlines-2026-07",
+        ),
+        ("/api/v1/exports/tasks.csv", "/export/tasks.csv", "tasks-2026-11-20"),
+    ] {
+        let through_api = rows(&with_token(api), prefix);
+        assert_eq!(through_api, rows(&app.get(page, &session), prefix), "{api}");
+        assert!(through_api.len() > 1 || api.contains("tasks"), "{api}: {through_api:?}");
+    }
+    assert_eq!(column(&rows(&with_token("/api/v1/exports/cases.csv"), "cases-"), 0), ["A-1", "A-2", "A-3"]);
+
+    // A wrong parameter is the API's JSON refusal, naming it; without a token or a session, 401.
+    let bad = with_token("/api/v1/exports/deadlines.csv?month=july");
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert_eq!(bad.json()["field"], "month", "{}", bad.body);
+    let unknown = with_token("/api/v1/exports/cases.csv?colour=red");
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+    assert!(unknown.header("content-type").unwrap().starts_with("application/json"));
+    assert_eq!(app.get("/api/v1/exports/tasks.csv", "").status, 401);
+
+    // Each download through the API is audited as the page's are (refusals write nothing).
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap().id;
+    let log = store.audit_log(Some(&org)).unwrap();
+    for (action, downloads) in [("case_list.exported", 5), ("deadlines.exported", 4), ("tasks.exported", 2)] {
+        assert_eq!(log.iter().filter(|e| e.action == action).count(), downloads, "{action}");
+    }
 }

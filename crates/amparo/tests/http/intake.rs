@@ -68,7 +68,7 @@ fn intake_creates_a_whole_case_or_nothing(db: &TestDatabase) {
     let page = app.get(&location, &session).body;
     assert!(page.contains("Case INT-1") && page.contains("Marta Ejemplar") && page.contains("March 1, 2027"));
     let list = app.get("/api/v1/cases?q=INT-1", &session).json();
-    assert_eq!(list["cases"][0]["critical_care"], true, "2 days to harm");
+    assert_eq!(list["items"][0]["critical_care"], true, "2 days to harm");
 
     let again = app.post_form("/cases/new", &session, &fields);
     assert_eq!(again.status, 422);

@@ -34,6 +34,7 @@ mod notice_reading;
 mod notifications;
 mod observability;
 mod openapi;
+mod organisation_api;
 mod outages;
 mod page_controls;
 mod password_forms;

@@ -86,7 +86,7 @@ fn notes_through_the_api(db: &TestDatabase) {
     assert!(refused.body.contains("type"), "{}", refused.body);
     let missing = send(&app, "PATCH", &format!("{notes}/9"), (&ana.0, &ana.1), &json!({ "pinned": true }));
     assert_eq!(missing.status, 404);
-    assert_eq!(app.get(&notes, &ana.0).json()["notes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(app.get(&notes, &ana.0).json()["items"].as_array().map(Vec::len), Some(2));
 
     // A viewer reads and writes nothing; a clinician writes on a shared case and reads no event link.
     let viewer = app.sign_in("vi@a.example.org", PASSWORD);
@@ -100,7 +100,7 @@ fn notes_through_the_api(db: &TestDatabase) {
     assert_eq!(written.status, 201, "{}", written.body);
     assert_eq!(written.json()["author"], "Dora Clinician");
     let read = app.get(&notes, &dr.0).json();
-    assert!(read["notes"].as_array().unwrap().iter().all(|n| n.get("event").is_none()), "{read}");
+    assert!(read["items"].as_array().unwrap().iter().all(|n| n.get("event").is_none()), "{read}");
     let pin = send(&app, "PATCH", &format!("{notes}/1"), (&dr.0, &dr.1), &json!({ "pinned": false }));
     assert_eq!(pin.status, 403);
     // Another organisation's case is not found.

@@ -93,6 +93,12 @@ fn notifications_are_listed_counted_and_marked_read_by_their_owner(db: &TestData
     assert_eq!(app.get("/api/v1/notifications", &other).json()["unread"], 0);
     assert_eq!(app.post_json(&path, &other, &other_csrf, &serde_json::json!({})).status, 404);
 
+    // Every notice at once, through the API, as the page's button does below.
+    let all = app.post_json("/api/v1/notifications/read-all", &session, &csrf, &serde_json::json!({}));
+    assert_eq!((all.status, all.json()["unread"].as_i64()), (200, Some(0)), "{}", all.body);
+    assert_eq!(app.get("/api/v1/notifications", &session).json()["unread"], 0);
+    assert_eq!(app.get("/api/v1/notifications", &other).json()["unread"], 0, "only the reader's");
+
     let page = app.get("/notifications", &session);
     assert_eq!(page.status, 200);
     assert!(page.body.contains("[A-1]"), "{}", page.body);

@@ -48,7 +48,7 @@ fn stale_code(secret: &str) -> String {
 
 fn audit_actions(app: &RouterApp, admin: &str) -> Vec<String> {
     let export = app.get("/api/v1/audit", admin).json();
-    export["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect()
+    export["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect()
 }
 
 fn an_administrator_sets_up_a_factor_before_anything_else(db: &TestDatabase) {

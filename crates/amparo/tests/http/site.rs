@@ -143,7 +143,7 @@ fn signed_in_user_reads_cases(db: &TestDatabase) {
     assert!(list.body.contains("A-1") && list.body.contains("Lucía Ejemplo"), "{}", list.body);
     assert!(list.body.contains("critical care"), "3 days to harm: marked critical care in the list");
     let api_list = app.get("/api/v1/cases", &session).json();
-    assert_eq!(api_list["cases"][0]["critical_care"], true);
+    assert_eq!(api_list["items"][0]["critical_care"], true);
     let empty = app.get("/cases?q=zzz", &session);
     assert!(empty.body.contains("No case matches this search and these filters."));
     let (id, version) = app.case_id(&session, "A-1");
@@ -208,7 +208,7 @@ fn organisations_cannot_see_each_other(db: &TestDatabase) {
     );
     let b_list = app.get("/api/v1/cases", &b_session).json();
     assert_eq!(b_list["total"], 1);
-    assert_eq!(b_list["cases"][0]["reference"], "B-1");
+    assert_eq!(b_list["items"][0]["reference"], "B-1");
 }
 
 fn signing_out_ends_the_session(db: &TestDatabase) {

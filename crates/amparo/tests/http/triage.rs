@@ -129,7 +129,7 @@ impl Triage {
     fn board(&self, user: &User, query: &str) -> Vec<Value> {
         let reply = self.get(user, &format!("/api/v1/triage{query}"));
         assert_eq!(reply.status, 200, "{}", reply.body);
-        reply.json()["entries"].as_array().unwrap().clone()
+        reply.json()["items"].as_array().unwrap().clone()
     }
 
     fn references(&self, user: &User, query: &str) -> Vec<String> {
@@ -139,11 +139,11 @@ impl Triage {
     fn escalations(&self, user: &User, case: &str) -> Vec<Value> {
         let reply = self.get(user, &format!("/api/v1/cases/{case}/escalations"));
         assert_eq!(reply.status, 200, "{}", reply.body);
-        reply.json()["escalations"].as_array().unwrap().clone()
+        reply.json()["items"].as_array().unwrap().clone()
     }
 
     fn my_tasks(&self, user: &User) -> Vec<Value> {
-        self.get(user, "/api/v1/tasks").json()["tasks"].as_array().unwrap().clone()
+        self.get(user, "/api/v1/tasks").json()["items"].as_array().unwrap().clone()
     }
 
     /// The ids of clinic A's staff, read from the options of the case page's assignment form.
@@ -259,10 +259,7 @@ fn a_termination_on_a_critical_case_escalates_and_tops_the_board(db: &TestDataba
     let esme = t.sign_in("esme@a.example.org");
     assert!(t.references(&esme, "?mine=true").is_empty());
     let paged = t.get(&ana, "/api/v1/triage?offset=1&limit=1").json();
-    assert_eq!(
-        (paged["total"].as_i64(), paged["entries"][0]["reference"].as_str()),
-        (Some(2), Some("TERM-1"))
-    );
+    assert_eq!((paged["total"].as_i64(), paged["items"][0]["reference"].as_str()), (Some(2), Some("TERM-1")));
     let mine = t.my_tasks(&ana);
     assert!(!mine.is_empty() && mine.iter().all(|task| task["reference"] == "CRIT-1"));
 }
@@ -400,11 +397,11 @@ fn a_programme_review_opens_one_task_per_case_once(db: &TestDatabase) {
     t.staff(&ana, &ua1, &ids);
     let preview = t.get(&ana, "/api/v1/reviews/preview?citizenship=UA").json();
     let selected: Vec<&str> =
-        preview["cases"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap()).collect();
-    assert_eq!((preview["selected"].as_i64(), selected), (Some(2), vec!["UA-1", "UA-2"]));
+        preview["items"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap()).collect();
+    assert_eq!((preview["total"].as_i64(), selected), (Some(2), vec!["UA-1", "UA-2"]));
     let preview = t
         .get(&ana, "/api/v1/reviews/preview?program=u4u&class_of_admission=dt&parole_ends_before=2031-01-01");
-    assert_eq!(preview.json()["selected"], 2, "{}", preview.body);
+    assert_eq!(preview.json()["total"], 2, "{}", preview.body);
     let review = json!({ "selection": { "citizenship": "UA" }, "key": "u4u-ended-2026",
                          "title_en": "Review: programme ended by notice", "title_es": "Revisar: el programa terminó por aviso",
                          "due_in_hours": 72 });

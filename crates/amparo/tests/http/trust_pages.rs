@@ -32,7 +32,7 @@ fn role_of(db: &TestDatabase, email: &str) -> String {
 }
 
 fn audit_entries(app: &RouterApp, admin: &str) -> Vec<serde_json::Value> {
-    app.get("/api/v1/audit", admin).json()["entries"].as_array().unwrap().clone()
+    app.get("/api/v1/audit", admin).json()["items"].as_array().unwrap().clone()
 }
 
 fn rows(reply: &Reply) -> usize {
@@ -415,7 +415,7 @@ fn the_audit_page_filters_by_case_and_each_new_kind(db: &TestDatabase) {
     let recorded = app.post_json(&format!("/api/v1/cases/{case_id}/events"), &ana, &ana_csrf, &notice);
     assert_eq!(recorded.status, 201, "{}", recorded.body);
     let escalations = app.get(&format!("/api/v1/cases/{case_id}/escalations"), &ana).json();
-    let task = escalations["escalations"][0]["tasks"][0]["id"].as_str().unwrap().to_owned();
+    let task = escalations["items"][0]["tasks"][0]["id"].as_str().unwrap().to_owned();
     let done =
         app.post_json(&format!("/api/v1/tasks/{task}/complete"), &ana, &ana_csrf, &serde_json::json!({}));
     assert_eq!(done.status, 200, "{}", done.body);

@@ -3,15 +3,20 @@
 //! Python with its standard library (`support/webhook_receiver.py`), which checks every signature
 //! as an integrator would; no payload names anyone or carries an A-number; a receiver that fails
 //! gets retries after the backoff until it answers; the history says so. Addresses the server's
-//! policy refuses, and wrong fields, are refused with the field named.
+//! policy refuses, and wrong fields, are refused with the field named. A name is resolved once per
+//! attempt and the connection goes to that address (a name resolving to loopback is refused when
+//! private addresses are not allowed).
 
 use std::io::{BufRead, BufReader};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use amparo_domain::org::UserRole;
 use amparo_store::testing::TestDatabase;
-use amparo_web::webhooks::address::AddressPolicy;
+use amparo_web::webhooks::address::{AddressPolicy, Lookup};
 use amparo_web::webhooks::worker::WebhookWorker;
 use chrono::Duration;
 
@@ -19,7 +24,9 @@ use crate::support::{Persona, RouterApp, SEEDED_PERSONAL_DATA, Session, case_jso
 
 amparo_store::on_both_backends!(
     deliveries_are_signed_carry_ids_only_and_are_retried_until_answered,
-    endpoints_at_refused_addresses_or_with_wrong_fields_are_refused
+    endpoints_at_refused_addresses_or_with_wrong_fields_are_refused,
+    a_delivery_connects_to_the_address_it_checked_and_a_private_one_is_refused,
+    an_endpoint_paused_on_the_page_or_through_the_api_is_told_nothing_until_resumed
 );
 
 const SUPPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support");
@@ -275,4 +282,154 @@ fn endpoints_at_refused_addresses_or_with_wrong_fields_are_refused(db: &TestData
     let history = app.get(&format!("{path}/deliveries"), &other);
     assert_eq!(history.status, 404, "{}", history.body);
     assert_eq!(app.get("/api/v1/webhooks", &admin.cookie).json()["items"].as_array().unwrap().len(), 1);
+}
+
+/// A name server that answers loopback for every name (a rebinding attacker's, or a stub for a
+/// receiver on this machine), counting the questions it is asked.
+#[derive(Debug, Default)]
+struct Loopback {
+    asked: AtomicUsize,
+}
+
+impl Lookup for Loopback {
+    fn lookup(&self, _host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        Ok(vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port)])
+    }
+}
+
+fn a_delivery_connects_to_the_address_it_checked_and_a_private_one_is_refused(db: &TestDatabase) {
+    // Registered under the default policy: the name passes (it is not written as a private
+    // address), and only resolving it tells where it leads.
+    let app = RouterApp::start(db);
+    let now = app.transport.now;
+    let admin = app.persona(db, Persona::Member(UserRole::Admin));
+    let receiver = Receiver::start(app.transport.dir.path(), &[]);
+    // `.test` names never resolve in public DNS: a delivery reaching the receiver went where the
+    // stub said, not where the system resolver would.
+    let url = format!("http://hooks.rebind.test:{}/pinned", receiver.port);
+    let (endpoint, secret) = register(&app, &admin, &url, &["case.created"]);
+    receiver.hand_secret("pinned", &secret);
+    let document = case_json("W-3", "Marisol").replace("A012345678", "A024680135");
+    let created =
+        app.post_json("/api/v1/cases", &admin.cookie, &admin.csrf, &serde_json::from_str(&document).unwrap());
+    assert_eq!(created.status, 201, "{}", created.body);
+
+    // Private addresses not allowed: the name resolves to loopback, so nothing is sent and the
+    // delivery fails at once, saying why.
+    let lookup = Arc::new(Loopback::default());
+    let strict = WebhookWorker::with_lookup(db.store(), AddressPolicy::default(), lookup.clone());
+    let pass = strict.deliver_due(now).unwrap();
+    assert_eq!((pass.delivered, pass.retried_or_failed), (0, 1), "{pass:?}");
+    assert_eq!(lookup.asked.load(Ordering::SeqCst), 1, "resolved once");
+    assert!(receiver.received().is_empty(), "nothing reached the loopback receiver");
+    let refused = history(&app, &admin, &endpoint);
+    assert_eq!(refused[0]["state"], "failed", "{refused:?}");
+    let error = refused[0]["last_error"].as_str().unwrap();
+    assert!(error.contains("not a public address") && error.contains("127.0.0.1"), "{error}");
+
+    // Allowed (a receiver on the same network), the next delivery goes to the address the one
+    // lookup answered, and the receiver checks its signature.
+    let again = case_json("W-4", "Noor").replace("A012345678", "A035791357");
+    let created =
+        app.post_json("/api/v1/cases", &admin.cookie, &admin.csrf, &serde_json::from_str(&again).unwrap());
+    assert_eq!(created.status, 201, "{}", created.body);
+    let open = WebhookWorker::with_lookup(db.store(), AddressPolicy::allowing_private(true), lookup.clone());
+    let pass = open.deliver_due(now).unwrap();
+    assert_eq!((pass.delivered, pass.retried_or_failed), (1, 0), "{pass:?}");
+    assert_eq!(lookup.asked.load(Ordering::SeqCst), 2, "one question per attempt");
+    let received = receiver.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0]["path"], "/pinned");
+    assert_eq!(received[0]["signature_valid"], true);
+}
+
+fn an_endpoint_paused_on_the_page_or_through_the_api_is_told_nothing_until_resumed(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let admin = app.persona(db, Persona::Member(UserRole::Admin));
+    let (id, _) = register(&app, &admin, "https://hooks.example.org/paused", &["case.created"]);
+    let open_case = |reference: &str, a_number: &str| {
+        let document = case_json(reference, "Marisol").replace("A012345678", a_number);
+        let created = app.post_json(
+            "/api/v1/cases",
+            &admin.cookie,
+            &admin.csrf,
+            &serde_json::from_str(&document).unwrap(),
+        );
+        assert_eq!(created.status, 201, "{}", created.body);
+    };
+    let row = |page: &str| -> String {
+        let start = page.find(&format!("id=\"webhook-{id}\"")).expect("the endpoint's row");
+        page[start..start + page[start..].find("</tr>").unwrap()].to_owned()
+    };
+
+    // The page shows it active, with a button to pause it.
+    let page = app.get("/settings/webhooks", &admin.cookie);
+    assert_eq!(page.status, 200);
+    let listed = row(&page.body);
+    assert!(
+        listed.contains(">Active<") && listed.contains(&format!("/settings/webhooks/{id}/pause")),
+        "{listed}"
+    );
+
+    // Paused from the page: the page says so and offers to resume; a case opened meanwhile is
+    // queued nothing for it.
+    let paused =
+        app.post_form(&format!("/settings/webhooks/{id}/pause"), &admin.cookie, &[("csrf", &admin.csrf)]);
+    assert_eq!((paused.status, paused.header("location")), (303, Some("/settings/webhooks")));
+    let listed = row(&app.get("/settings/webhooks", &admin.cookie).body);
+    assert!(
+        listed.contains(">Paused<") && listed.contains(&format!("/settings/webhooks/{id}/resume")),
+        "{listed}"
+    );
+    let read = app.get(&format!("/api/v1/webhooks/{id}"), &admin.cookie);
+    assert_eq!((read.status, read.json()["active"].as_bool()), (200, Some(false)), "{}", read.body);
+    open_case("P-1", "A011223344");
+    assert!(history(&app, &admin, &id).is_empty(), "a paused endpoint is queued nothing");
+
+    // In Spanish the page says the same.
+    let fields = [("csrf", admin.csrf.as_str()), ("language", "es"), ("back", "/")];
+    assert_eq!(app.post_form("/language", &admin.cookie, &fields).status, 303);
+    let listed = row(&app.get("/settings/webhooks", &admin.cookie).body);
+    assert!(listed.contains(">En pausa<") && listed.contains(">Reanudar<"), "{listed}");
+
+    // Resumed through the API: what happens from now on is queued again.
+    let path = format!("/api/v1/webhooks/{id}");
+    let resumed =
+        app.send_json("PATCH", &path, (&admin.cookie, &admin.csrf), &serde_json::json!({ "active": true }));
+    assert_eq!(resumed.status, 200, "{}", resumed.body);
+    assert_eq!(resumed.json()["active"], true);
+    let listed = row(&app.get("/settings/webhooks", &admin.cookie).body);
+    assert!(listed.contains(">Activo<") && listed.contains(">Pausar<"), "{listed}");
+    open_case("P-2", "A022334455");
+    let told = history(&app, &admin, &id);
+    assert_eq!(told.len(), 1, "{told:?}");
+
+    // A wrong value is refused naming the field; an unknown endpoint is not found; another
+    // organisation's administrator cannot read, pause or resume it.
+    let wrong =
+        app.send_json("PATCH", &path, (&admin.cookie, &admin.csrf), &serde_json::json!({ "active": "no" }));
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert_eq!(wrong.json()["field"], "active", "{}", wrong.body);
+    let unknown = app.send_json(
+        "PATCH",
+        "/api/v1/webhooks/0190aaaa-0000-7000-8000-000000000000",
+        (&admin.cookie, &admin.csrf),
+        &serde_json::json!({ "active": false }),
+    );
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    crate::support::add_user(db, "clinic-b", "admin@b.example.org", "Test Admin", "admin");
+    let (other, other_csrf) = app.sign_in("admin@b.example.org", crate::support::PASSWORD);
+    assert_eq!(app.get(&path, &other).status, 404);
+    let foreign =
+        app.send_json("PATCH", &path, (&other, &other_csrf), &serde_json::json!({ "active": false }));
+    assert_eq!(foreign.status, 404, "{}", foreign.body);
+    let foreign_page =
+        app.post_form(&format!("/settings/webhooks/{id}/pause"), &other, &[("csrf", &other_csrf)]);
+    assert_eq!(foreign_page.status, 404, "{}", foreign_page.body);
+    assert_eq!(app.get(&path, &admin.cookie).json()["active"], true, "untouched by the other organisation");
+
+    // Each change is audited.
+    let audit = app.get("/api/v1/audit", &admin.cookie).body;
+    assert!(audit.contains("webhook.paused") && audit.contains("webhook.resumed"), "{audit}");
 }

@@ -213,7 +213,7 @@ impl<T: Transport> Site<T> {
 
     pub fn case_id(&self, session: &str, reference: &str) -> (String, i64) {
         let list = self.get(&format!("/api/v1/cases?q={reference}"), session).json();
-        let case = &list["cases"][0];
+        let case = &list["items"][0];
         (case["id"].as_str().unwrap().to_owned(), case["version"].as_i64().unwrap())
     }
 
@@ -226,7 +226,7 @@ impl<T: Transport> Site<T> {
         let recorded = self.post_json(&format!("/api/v1/cases/{case}/events"), session, csrf, &notice);
         assert_eq!(recorded.status, 201, "{}", recorded.body);
         let escalations = self.get(&format!("/api/v1/cases/{case}/escalations"), session).json();
-        escalations["escalations"][0]["tasks"]
+        escalations["items"][0]["tasks"]
             .as_array()
             .unwrap_or_else(|| panic!("no escalation: {escalations}"))
             .iter()

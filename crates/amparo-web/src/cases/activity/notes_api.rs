@@ -20,7 +20,9 @@ use crate::http::session::SignedIn;
 /// A case's notes, pinned first, then newest first.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct NotesAnswer {
-    notes: Vec<NoteAnswer>,
+    items: Vec<NoteAnswer>,
+    #[serde(flatten)]
+    paging: crate::http::paging::Paging,
 }
 
 /// A note of a case (`at` is when it was written; `event`, the timeline event it is about).
@@ -60,7 +62,8 @@ pub async fn list_notes(
         state.with_store(move |store| super::actions::read_notes(store, &user, &CaseId(id), now)).await?;
     let sees = crate::cases::visibility::sees_timeline(&signed_in.user);
     let notes: Vec<NoteAnswer> = notes.into_iter().map(|n| note_json(n, sees)).collect();
-    Ok(Json(NotesAnswer { notes }).into_response())
+    Ok(Json(NotesAnswer { paging: crate::http::paging::Paging::whole(notes.len()), items: notes })
+        .into_response())
 }
 
 /// A note to write on a case.

@@ -21,7 +21,9 @@ use crate::http::session::SignedIn;
 pub(crate) struct MonthAnswer {
     /// `YYYY-MM`.
     month: String,
-    deadlines: Vec<DeadlineAnswer>,
+    items: Vec<DeadlineAnswer>,
+    #[serde(flatten)]
+    paging: crate::http::paging::Paging,
 }
 
 /// A deadline of a case: what is due and when, the rule and citation behind it, why, and whether it
@@ -97,6 +99,7 @@ pub async fn month(
     let user = signed_in.user.clone();
     let deadlines =
         state.with_store(move |store| window_deadlines(store, &user, &window, Language::En)).await?;
-    let deadlines = deadlines.into_iter().map(|d| deadline_answer(d, today)).collect();
-    Ok(Json(MonthAnswer { month: month_param(first), deadlines }).into_response())
+    let deadlines: Vec<DeadlineAnswer> = deadlines.into_iter().map(|d| deadline_answer(d, today)).collect();
+    let paging = crate::http::paging::Paging::whole(deadlines.len());
+    Ok(Json(MonthAnswer { month: month_param(first), items: deadlines, paging }).into_response())
 }

@@ -71,7 +71,9 @@ pub struct VoidBody {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct HistoryAnswer {
     #[schema(value_type = Vec<Object>)]
-    history: Vec<HistoryEntry>,
+    items: Vec<HistoryEntry>,
+    #[serde(flatten)]
+    paging: crate::http::paging::Paging,
 }
 
 /// Writes `edit` and answers the new version with `status`.
@@ -160,7 +162,8 @@ pub async fn history(
         .with_store(move |store| actions::history(store, &user, &CaseId(id), now))
         .await?
         .ok_or_else(|| WebError::NotFound("case".into()))?;
-    Ok(Json(HistoryAnswer { history: entries }).into_response())
+    Ok(Json(HistoryAnswer { paging: crate::http::paging::Paging::whole(entries.len()), items: entries })
+        .into_response())
 }
 
 /// `POST /api/v1/cases/{id}/events/{event_id}/void`: `{"version": 3, "reason": "..."}`.

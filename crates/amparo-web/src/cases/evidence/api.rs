@@ -57,7 +57,9 @@ pub struct AttachmentAnswer {
 /// The files of a case the reader sees, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttachmentsAnswer {
-    pub attachments: Vec<AttachmentAnswer>,
+    pub items: Vec<AttachmentAnswer>,
+    #[serde(flatten)]
+    pub paging: crate::http::paging::Paging,
 }
 
 impl AttachmentAnswer {
@@ -88,8 +90,9 @@ pub async fn list(
     let now = state.clock.now();
     let case = id.clone();
     let found = state.with_store(move |store| super::actions::list(store, &user, &CaseId(case), now)).await?;
-    let attachments = found.iter().map(|a| AttachmentAnswer::of(&id, a)).collect();
-    Ok(Json(AttachmentsAnswer { attachments }).into_response())
+    let attachments: Vec<AttachmentAnswer> = found.iter().map(|a| AttachmentAnswer::of(&id, a)).collect();
+    let paging = crate::http::paging::Paging::whole(attachments.len());
+    Ok(Json(AttachmentsAnswer { items: attachments, paging }).into_response())
 }
 
 pub async fn upload(
