@@ -16,6 +16,7 @@ pub mod input;
 pub mod kept_forms;
 pub mod next_path;
 pub mod request_id;
+pub mod scoped_token;
 pub mod session;
 pub mod throttle;
 pub mod token_limit;

@@ -177,8 +177,8 @@ pub async fn invite(
         let view = page(&state, &signed_in, (email, role), errors, (None, None)).await?;
         return Ok(shown(StatusCode::UNPROCESSABLE_ENTITY, &view));
     };
-    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let hash = token_hash(&token);
+    let (token, scoped) = crate::http::scoped_token::issue(&signed_in.user.org_id)?;
+    let hash = scoped.hash;
     let actor = Actor::of(&signed_in.user);
     let now = state.clock.now();
     let expires_at = now + INVITATION_LIFETIME;
@@ -276,8 +276,8 @@ pub async fn reset_link(
         .await?
         .filter(|u| u.deactivated_at.is_none())
         .ok_or_else(|| WebError::NotFound("user".into()))?;
-    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let hash = token_hash(&token);
+    let (token, scoped) = crate::http::scoped_token::issue(&signed_in.user.org_id)?;
+    let hash = scoped.hash;
     let by = signed_in.user.id.clone();
     let now = state.clock.now();
     let expires_at = now + RESET_LIFETIME;
