@@ -111,7 +111,9 @@ impl TestDatabase {
     pub fn application_client(&self) -> Option<postgres::Client> {
         self.pg_schema.as_ref()?;
         let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
-        client.batch_execute(crate::db::pg_roles::ENTER_APPLICATION_ROLE).expect("enter the application's role");
+        client
+            .batch_execute(crate::db::pg_roles::ENTER_APPLICATION_ROLE)
+            .expect("enter the application's role");
         Some(client)
     }
 

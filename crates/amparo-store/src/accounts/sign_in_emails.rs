@@ -30,4 +30,3 @@ pub(crate) fn account(tx: &mut dyn Tx, email: &str) -> StoreResult<Option<(OrgId
 pub(crate) fn taken(tx: &mut dyn Tx, email: &str) -> StoreResult<bool> {
     Ok(tx.query_int(COUNT_EMAIL, &[email.into()])? > 0)
 }
-

@@ -298,7 +298,8 @@ impl Store {
                 Err(StoreError::Duplicate(_)) => return Err(invalid()),
                 other => other?,
             };
-            let used = [org.as_str().into(), token_hash.into(), millis(now).into(), created.id.as_str().into()];
+            let used =
+                [org.as_str().into(), token_hash.into(), millis(now).into(), created.id.as_str().into()];
             if tx.execute(USE_INVITATION, &used)? != 1 {
                 return Err(invalid());
             }

@@ -57,8 +57,12 @@ pub const TENANT_TABLES: &[&str] = &[
 /// Tables that are written once and never changed: the application's role may insert into them and
 /// read them but neither update nor delete, apart from the one sealed column it re-encrypts after a
 /// key rotation (named here; a check constraint keeps that column sealed).
-pub const APPEND_ONLY_TABLES: &[(&str, Option<&str>)] =
-    &[("events", Some("body")), ("audit_log", None), ("case_history", Some("changes")), ("event_voids", Some("reason"))];
+pub const APPEND_ONLY_TABLES: &[(&str, Option<&str>)] = &[
+    ("events", Some("body")),
+    ("audit_log", None),
+    ("case_history", Some("changes")),
+    ("event_voids", Some("reason")),
+];
 
 /// The declared placement of `table`, if it has one.
 pub fn placement(table: &str) -> Option<Placement> {

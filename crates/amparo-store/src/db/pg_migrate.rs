@@ -23,10 +23,15 @@ pub fn citus_present(tx: &mut dyn Tx) -> StoreResult<bool> {
 /// Runs `sql` (one migration file, named `label` in errors) one statement at a time; with `citus`,
 /// places each table a statement creates.
 pub fn run(tx: &mut dyn Tx, label: &str, sql: &str, citus: bool) -> StoreResult<()> {
-    let statements = statements::split(sql).map_err(|e| StoreError::Backend(format!("migration {label}: {e}")))?;
+    let statements =
+        statements::split(sql).map_err(|e| StoreError::Backend(format!("migration {label}: {e}")))?;
     for (index, statement) in statements.iter().enumerate() {
         tx.execute_batch(statement).map_err(|e| {
-            StoreError::Backend(format!("migration {label}, statement {}: {}", index + 1, StoreError::from(e)))
+            StoreError::Backend(format!(
+                "migration {label}, statement {}: {}",
+                index + 1,
+                StoreError::from(e)
+            ))
         })?;
         if citus && let Some(table) = distribution::created_table(statement) {
             place(tx, label, table)?;

@@ -129,7 +129,10 @@ mod tests {
 
     #[test]
     fn an_unclosed_quote_or_body_is_refused_with_its_line() {
-        assert_eq!(split("SELECT 1;\nSELECT 'open").unwrap_err(), "a string opened on line 2 is never closed");
+        assert_eq!(
+            split("SELECT 1;\nSELECT 'open").unwrap_err(),
+            "a string opened on line 2 is never closed"
+        );
         assert!(split("DO $$ BEGIN END;").unwrap_err().contains("dollar-quoted body"));
     }
 }

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeSet;
 
+use amparo_domain::org::UserRole;
 use amparo_store::distribution::{APPEND_ONLY_TABLES, REFERENCE_TABLES, TENANT_TABLES};
 use amparo_store::testing::{POSTGRES_URL_VAR, TestDatabase, postgres_url};
-use amparo_domain::org::UserRole;
 use amparo_store::{APPLICATION_ROLE, POSTGRES_MIGRATIONS, statements};
 
 use crate::support::now;
@@ -137,7 +137,10 @@ fn the_application_role_may_append_to_the_history_but_never_rewrite_it() {
         let qualified = format!("{schema}.{table}");
         let may = |client: &mut postgres::Client, privilege: &str| -> bool {
             client
-                .query_one("SELECT has_table_privilege($1, $2, $3)", &[&APPLICATION_ROLE, &qualified, &privilege])
+                .query_one(
+                    "SELECT has_table_privilege($1, $2, $3)",
+                    &[&APPLICATION_ROLE, &qualified, &privilege],
+                )
                 .unwrap()
                 .get(0)
         };
@@ -159,7 +162,8 @@ fn the_application_role_may_append_to_the_history_but_never_rewrite_it() {
     // And through a connection of the application's, on an organisation with an audit trail.
     let store = db.store();
     let org = crate::support::org(&store, "rules");
-    let ana = store.create_user(&org, &crate::support::new_user("ana@rules.example", UserRole::Attorney), now());
+    let ana =
+        store.create_user(&org, &crate::support::new_user("ana@rules.example", UserRole::Attorney), now());
     store.sign_out_everywhere(&org, &ana.unwrap().id, now()).unwrap();
     let mut app = db.application_client().unwrap();
     let role: String = app.query_one("SELECT current_user::TEXT", &[]).unwrap().get(0);
@@ -167,7 +171,9 @@ fn the_application_role_may_append_to_the_history_but_never_rewrite_it() {
     let scope = format!("WHERE org_id = '{org}'");
     let entries: i64 = app.query_one(&format!("SELECT COUNT(*) FROM audit_log {scope}"), &[]).unwrap().get(0);
     assert!(entries > 0, "the application reads the trail");
-    for sql in [format!("UPDATE audit_log SET detail = '{{}}' {scope}"), format!("DELETE FROM audit_log {scope}")] {
+    for sql in
+        [format!("UPDATE audit_log SET detail = '{{}}' {scope}"), format!("DELETE FROM audit_log {scope}")]
+    {
         let refused = app.batch_execute(&sql).unwrap_err();
         assert!(format!("{refused:?}").contains("permission denied"), "{sql}: {refused:?}");
     }

@@ -149,9 +149,33 @@ fn tokens(sql: &str) -> Vec<String> {
 }
 
 const NOT_ALIASES: &[&str] = &[
-    "where", "on", "join", "left", "right", "inner", "outer", "cross", "group", "order", "limit", "using",
-    "set", "values", "natural", "full", "union", "except", "intersect", "having", "returning", "for",
-    "select", "offset", "window", "and", "or",
+    "where",
+    "on",
+    "join",
+    "left",
+    "right",
+    "inner",
+    "outer",
+    "cross",
+    "group",
+    "order",
+    "limit",
+    "using",
+    "set",
+    "values",
+    "natural",
+    "full",
+    "union",
+    "except",
+    "intersect",
+    "having",
+    "returning",
+    "for",
+    "select",
+    "offset",
+    "window",
+    "and",
+    "or",
 ];
 
 /// A tenant table named in a query, under its alias (the table's name when it has none).
@@ -176,9 +200,9 @@ fn refs_of(tokens: &[String], wanted: impl Fn(&str) -> bool) -> Vec<TableRef> {
         if tokens.get(next).is_some_and(|t| t == "as") {
             next += 1;
         }
-        let alias = tokens
-            .get(next)
-            .filter(|t| t.chars().all(|c| c.is_alphanumeric() || c == '_') && !NOT_ALIASES.contains(&t.as_str()));
+        let alias = tokens.get(next).filter(|t| {
+            t.chars().all(|c| c.is_alphanumeric() || c == '_') && !NOT_ALIASES.contains(&t.as_str())
+        });
         refs.push(TableRef {
             table: table.clone(),
             alias: alias.cloned().unwrap_or_else(|| table.clone()),
@@ -295,7 +319,12 @@ fn every_multi_table_query_ties_each_tenant_table_to_the_organisation() {
         }
     }
     assert!(checked > 20, "the store's multi-table queries were found ({checked})");
-    assert!(failures.is_empty(), "{} queries leave a tenant table loose:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} queries leave a tenant table loose:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -305,7 +334,8 @@ fn the_reader_sees_joins_subqueries_and_loose_tables() {
     assert!(loose_tables(tied).is_empty(), "{:?}", loose_tables(tied));
     let loose = "SELECT c.id FROM cases c JOIN deadlines d ON d.case_id = c.id WHERE c.org_id = $1";
     assert_eq!(loose_tables(loose), vec!["deadlines d"]);
-    let per_organisation = "SELECT o.id, (SELECT COUNT(*) FROM cases c WHERE c.org_id = o.id) FROM organisations o";
+    let per_organisation =
+        "SELECT o.id, (SELECT COUNT(*) FROM cases c WHERE c.org_id = o.id) FROM organisations o";
     assert!(loose_tables(per_organisation).is_empty(), "each count is of one organisation's rows");
     let built = "SELECT c.id, p.given_name FROM (SELECT c.* FROM cases c WHERE {where_sql}) c \
                  JOIN people p ON p.org_id = $1 AND p.case_id = c.id";
@@ -313,7 +343,8 @@ fn the_reader_sees_joins_subqueries_and_loose_tables() {
     let unaliased = "SELECT id FROM users WHERE org_id = $1 AND id IN (SELECT user_id FROM sessions)";
     assert_eq!(loose_tables(unaliased), Vec::<String>::new(), "unqualified org_id binds unaliased tables");
     let file = std::env::temp_dir().join(format!("literals-{}.rs", std::process::id()));
-    std::fs::write(&file, "const A: &str = \"SELECT a \\\n     FROM b\";\nlet c = '\"'; let d = r#\"x\"#;\n").unwrap();
+    std::fs::write(&file, "const A: &str = \"SELECT a \\\n     FROM b\";\nlet c = '\"'; let d = r#\"x\"#;\n")
+        .unwrap();
     let found: Vec<String> = literals(&file).into_iter().map(|l| l.text).collect();
     std::fs::remove_file(&file).unwrap();
     assert_eq!(found, vec!["SELECT a FROM b", "x"]);

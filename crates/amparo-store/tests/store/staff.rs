@@ -92,7 +92,9 @@ fn an_invitation_works_once_and_not_after_it_expires(db: &TestDatabase) {
     invite(&store, &admin, "late@example.org", "hash-2").unwrap();
     let late = now() + Duration::days(7);
     assert!(store.invitation(&org, "hash-2", late).unwrap().is_none());
-    assert!(matches!(accept(&store, &org, "hash-2", late), Err(StoreError::Invalid(m)) if m == INVALID_INVITATION));
+    assert!(
+        matches!(accept(&store, &org, "hash-2", late), Err(StoreError::Invalid(m)) if m == INVALID_INVITATION)
+    );
 
     // A second invitation to the same address retires the first.
     invite(&store, &admin, "twice@example.org", "hash-3").unwrap();

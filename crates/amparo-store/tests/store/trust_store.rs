@@ -92,7 +92,10 @@ fn a_role_change_ends_the_members_sessions_and_is_audited(db: &TestDatabase) {
     assert_eq!(org.role(&ana), UserRole::Viewer);
     assert!(org.store.session(&org.org, "ana-laptop").unwrap().is_none());
     assert!(org.store.session(&org.org, "ana-phone").unwrap().is_none());
-    assert!(org.store.session(&org.org, "admin-desk").unwrap().is_some(), "the administrator stays signed in");
+    assert!(
+        org.store.session(&org.org, "admin-desk").unwrap().is_some(),
+        "the administrator stays signed in"
+    );
 
     let log = org.store.audit_log(Some(&org.org)).unwrap();
     let entry = log.last().unwrap();

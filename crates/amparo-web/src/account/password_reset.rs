@@ -14,11 +14,10 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::account::password_hash;
 use crate::account::views::ResetPage;
-use crate::http::cookies;
 use crate::http::error::{ApiError, WebError};
-use crate::http::scoped_token::{self, Scoped};
 use crate::http::forgery::{self, GuardedForm, GuardedWrite};
-use crate::http::session::{SignedIn, token_hash};
+use crate::http::scoped_token::{self, Scoped};
+use crate::http::session::SignedIn;
 
 /// How long a reset link works.
 const LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(24);

@@ -135,7 +135,8 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(reject(false, None));
         };
         // A cookie of the older form (no organisation) names no session: its holder signs in again.
-        let Some(crate::http::scoped_token::Scoped { org, hash }) = crate::http::scoped_token::read(&token) else {
+        let Some(crate::http::scoped_token::Scoped { org, hash }) = crate::http::scoped_token::read(&token)
+        else {
             return Err(reject(false, None));
         };
         let now = state.clock.now();

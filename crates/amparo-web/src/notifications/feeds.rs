@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
-use crate::http::session::{SignedIn, token_hash};
+use crate::http::session::SignedIn;
 use crate::notifications::in_app::texts;
 use crate::ui::page::Viewer;
 use crate::ui::viewer;
@@ -161,7 +161,9 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Re
     let now = state.clock.now();
     let found = state
         .with_store(move |store| {
-            let Some(feed) = store.calendar_feed_by_token(&scoped.org, &scoped.hash)? else { return Ok(None) };
+            let Some(feed) = store.calendar_feed_by_token(&scoped.org, &scoped.hash)? else {
+                return Ok(None);
+            };
             let Some(owner) = store.user(&feed.org_id, &feed.user_id)? else { return Ok(None) };
             let zone = store.time_zone(&feed.org_id)?;
             Ok(store.fetch_calendar_feed(&feed, now)?.map(|entries| (entries, (owner.language, zone))))

@@ -12,11 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::AppState;
-use crate::http::cookies;
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
-use crate::http::session::{SignedIn, token_hash};
+use crate::http::session::SignedIn;
 use crate::triage::tasks::TaskViews;
 use crate::triage::views::TaskView;
 use crate::ui::form::{Choice, FieldError};
