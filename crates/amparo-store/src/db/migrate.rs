@@ -57,7 +57,11 @@ pub fn apply(engine: &dyn Engine, now: DateTime<Utc>) -> StoreResult<MigrationRe
         if let Some(lock) = engine.installation_lock() {
             tx.execute_batch(lock)?;
         }
-        engine.apply_migration(tx, "amparo_migrations", CREATE_MIGRATIONS_TABLE)?;
+        // Made only when missing: a login that may read but not create (the application's own, on
+        // PostgreSQL) starts on an up-to-date schema without needing more.
+        if tx.query_int(engine.migrations_table_count(), &[])? == 0 {
+            engine.apply_migration(tx, "amparo_migrations", CREATE_MIGRATIONS_TABLE)?;
+        }
         let done =
             tx.query(SELECT_APPLIED, &[])?.iter().map(|r| r.int(0)).collect::<StoreResult<Vec<i64>>>()?;
         let from = done.iter().copied().max().unwrap_or(0);

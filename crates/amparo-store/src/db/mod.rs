@@ -113,6 +113,11 @@ pub trait Engine: Send + Sync + 'static {
         Ok(())
     }
 
+    /// A query counting the migrations' bookkeeping table (1 when it exists, else 0).
+    fn migrations_table_count(&self) -> &'static str {
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'amparo_migrations'"
+    }
+
     /// The statement that makes a migration's transaction work as the schema's owner, where the
     /// engine's connections otherwise work as a narrower role.
     fn migration_role(&self) -> Option<&'static str> {

@@ -42,6 +42,10 @@ const ENSURE_ROLE: &str = "DO $$ BEGIN \
      END IF; \
      END $$";
 
+/// Whether the login owns the schema's tables (the bookkeeping table stands for them).
+const LOGIN_OWNS_SCHEMA: &str = "SELECT COUNT(*) FROM pg_tables \
+     WHERE schemaname = current_schema() AND tablename = 'amparo_migrations' AND tableowner = session_user";
+
 /// Whether the role exists (made now or before).
 const ROLE_EXISTS: &str = "SELECT COUNT(*) FROM pg_roles WHERE rolname = 'amparo_app'";
 
@@ -59,6 +63,10 @@ const KEEP_MIGRATIONS_READ_ONLY: &str = "REVOKE INSERT, UPDATE, DELETE ON amparo
 /// not make roles, on a server where nobody made it) nothing is granted and the server works as
 /// its login.
 pub fn grant_application_role(tx: &mut dyn Tx) -> StoreResult<bool> {
+    if tx.query_int(LOGIN_OWNS_SCHEMA, &[])? == 0 {
+        // A login that owns nothing here (the application's own) has nothing to grant.
+        return Ok(false);
+    }
     tx.execute_batch(ENSURE_ROLE)?;
     if tx.query(ROLE_EXISTS, &[])?.first().map(|row| row.int(0)).transpose()?.unwrap_or(0) == 0 {
         return Ok(false);

@@ -163,6 +163,10 @@ impl Engine for PgEngine {
         super::pg_migrate::run(tx, label, sql, citus)
     }
 
+    fn migrations_table_count(&self) -> &'static str {
+        "SELECT COUNT(*) FROM pg_class WHERE oid = to_regclass('amparo_migrations')"
+    }
+
     /// Migrations run as the schema's owner: the login, out of the application's role.
     fn migration_role(&self) -> Option<&'static str> {
         Some(super::pg_roles::LEAVE_APPLICATION_ROLE)

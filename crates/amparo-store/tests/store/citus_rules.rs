@@ -212,3 +212,39 @@ fn every_migration_applies_statement_by_statement() {
     let count = applied.unwrap();
     assert!(count > 100, "every file was split into its statements ({count})");
 }
+
+/// A server that logs in as a member of the application's role that owns nothing: it starts on the
+/// migrated schema without migrating, writes, and cannot leave the role to rewrite history.
+#[test]
+fn a_server_logging_in_as_the_application_starts_and_writes_but_cannot_rewrite_history() {
+    let Some((db, mut owner, schema)) = catalogue() else { return };
+    let login = "amparo_app_login";
+    owner
+        .batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {login} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; \
+             GRANT {APPLICATION_ROLE} TO {login}"
+        ))
+        .unwrap();
+    let mut url = url::Url::parse(&db.url).unwrap();
+    url.set_username(login).unwrap();
+    let store = amparo_store::open(url.as_str(), db.sealer()).expect("the application's login opens the store");
+    let org = crate::support::org(&store, "app-login");
+    let ana = store.create_user(&org, &crate::support::new_user("ana@app-login.example", UserRole::Advocate), now());
+    store.sign_out_everywhere(&org, &ana.unwrap().id, now()).unwrap();
+
+    let mut app = postgres::Client::connect(url.as_str(), postgres::NoTls).unwrap();
+    for sql in [
+        format!("RESET ROLE; UPDATE audit_log SET detail = '{{}}' WHERE org_id = '{org}'"),
+        format!("RESET ROLE; DELETE FROM audit_log WHERE org_id = '{org}'"),
+        "RESET ROLE; DROP TABLE events".to_owned(),
+    ] {
+        let refused = app.batch_execute(&sql).unwrap_err();
+        let message = format!("{refused:?}");
+        assert!(message.contains("permission denied") || message.contains("must be owner"), "{sql}: {message}");
+    }
+    let kept: i64 = owner
+        .query_one(&format!("SELECT COUNT(*) FROM {schema}.audit_log WHERE org_id = $1"), &[&org.as_str()])
+        .unwrap()
+        .get(0);
+    assert!(kept > 0, "the trail is whole");
+}
