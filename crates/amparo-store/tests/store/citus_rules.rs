@@ -227,9 +227,14 @@ fn a_server_logging_in_as_the_application_starts_and_writes_but_cannot_rewrite_h
         .unwrap();
     let mut url = url::Url::parse(&db.url).unwrap();
     url.set_username(login).unwrap();
-    let store = amparo_store::open(url.as_str(), db.sealer()).expect("the application's login opens the store");
+    let store =
+        amparo_store::open(url.as_str(), db.sealer()).expect("the application's login opens the store");
     let org = crate::support::org(&store, "app-login");
-    let ana = store.create_user(&org, &crate::support::new_user("ana@app-login.example", UserRole::Advocate), now());
+    let ana = store.create_user(
+        &org,
+        &crate::support::new_user("ana@app-login.example", UserRole::Advocate),
+        now(),
+    );
     store.sign_out_everywhere(&org, &ana.unwrap().id, now()).unwrap();
 
     let mut app = postgres::Client::connect(url.as_str(), postgres::NoTls).unwrap();
@@ -240,7 +245,10 @@ fn a_server_logging_in_as_the_application_starts_and_writes_but_cannot_rewrite_h
     ] {
         let refused = app.batch_execute(&sql).unwrap_err();
         let message = format!("{refused:?}");
-        assert!(message.contains("permission denied") || message.contains("must be owner"), "{sql}: {message}");
+        assert!(
+            message.contains("permission denied") || message.contains("must be owner"),
+            "{sql}: {message}"
+        );
     }
     let kept: i64 = owner
         .query_one(&format!("SELECT COUNT(*) FROM {schema}.audit_log WHERE org_id = $1"), &[&org.as_str()])
