@@ -242,7 +242,14 @@ impl Store {
 /// written then, nor when the restore fails.
 pub fn restore_into(url: &str, copy: &Path, pg_schema: Option<&str>) -> StoreResult<()> {
     if crate::is_postgres_url(url) {
-        crate::db::pg_dump::restore(url, copy, pg_schema)
+        crate::db::pg_dump::restore(url, copy, pg_schema)?;
+        // The copy is restored without its privileges (another server's roles may differ): the
+        // application's role is granted its own here, as `amparo migrate` grants them.
+        let engine = crate::db::postgres::PgEngine::open(url, &crate::DatabaseOptions::default())?;
+        crate::db::Engine::write(&engine, &mut |tx| {
+            tx.execute_batch(crate::db::pg_roles::LEAVE_APPLICATION_ROLE)?;
+            crate::db::pg_roles::grant_application_role(tx).map(|_| ())
+        })
     } else {
         crate::db::sqlite_backup::restore(copy, &crate::sqlite_path_from_url(url))
     }

@@ -81,8 +81,8 @@ impl TestDatabase {
         self.pg_schema.as_ref().map(|(base, schema)| (base.as_str(), schema.as_str()))
     }
 
-    /// Runs SQL on the audit trail as someone with direct access to the database would: its
-    /// append-only triggers dropped, Amparo bypassed. For tests that the tampering is detected.
+    /// Runs SQL on the audit trail as someone with direct access to the database would: on SQLite
+    /// its append-only triggers dropped, on PostgreSQL as the schema's owner; Amparo bypassed. For tests that the tampering is detected.
     pub fn tamper_audit_log(&self, statements: &[&str]) {
         match self.sqlite_path() {
             Some(path) => {
@@ -97,15 +97,24 @@ impl TestDatabase {
                 }
             }
             None => {
+                // The owner's connection: the application's role may not update or delete the trail.
                 let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
-                client
-                    .batch_execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
-                    .expect("drop the trigger");
                 for statement in statements {
                     client.batch_execute(statement).expect("tamper");
                 }
             }
         }
+    }
+
+    /// A connection to the PostgreSQL schema working as the server's own connections do (in the
+    /// application's role, see `db::pg_roles`); `None` on SQLite.
+    pub fn application_client(&self) -> Option<postgres::Client> {
+        self.pg_schema.as_ref()?;
+        let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
+        client
+            .batch_execute(crate::db::pg_roles::ENTER_APPLICATION_ROLE)
+            .expect("enter the application's role");
+        Some(client)
     }
 
     /// The key file the database's sensitive fields are encrypted under.

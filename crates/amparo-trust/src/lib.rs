@@ -25,6 +25,7 @@ pub mod keyfile;
 mod mac;
 pub mod password_policy;
 mod random;
+pub mod scoped_secret;
 pub mod secret;
 pub mod stream;
 pub mod totp;

@@ -7,6 +7,7 @@ mod password_change;
 pub(crate) mod profile;
 mod roles;
 mod sessions;
+pub(crate) mod sign_in_emails;
 pub(crate) mod staff;
 pub(crate) mod users;
 

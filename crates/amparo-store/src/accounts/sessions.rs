@@ -1,4 +1,5 @@
-//! Signed-in sessions, kept by the hash of their token: opening, reading, touching and ending them.
+//! Signed-in sessions, kept by their organisation and the hash of their token (the cookie names the
+//! organisation, so each lookup reads one organisation's rows): opening, reading, touching and ending them.
 
 use chrono::{DateTime, Utc};
 
@@ -13,9 +14,9 @@ use crate::model::{OrgId, SessionRecord, SessionStage, User, UserId};
 const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, org_id, user_id, csrf_token, created_at, \
      last_seen_at, stage) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 const SELECT_SESSION: &str = "SELECT token_hash, org_id, user_id, csrf_token, created_at, last_seen_at, stage \
-     FROM sessions WHERE token_hash = $1";
-const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1";
-const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+     FROM sessions WHERE org_id = $1 AND token_hash = $2";
+const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $3 WHERE org_id = $1 AND token_hash = $2";
+const DELETE_SESSION: &str = "DELETE FROM sessions WHERE org_id = $1 AND token_hash = $2";
 const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2";
 const DELETE_OTHER_SESSIONS: &str =
     "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND token_hash <> $3";
@@ -36,8 +37,8 @@ pub(crate) fn create_session(tx: &mut dyn Tx, s: &SessionRecord) -> StoreResult<
     Ok(())
 }
 
-pub(crate) fn delete_session(tx: &mut dyn Tx, token_hash: &str) -> StoreResult<()> {
-    tx.execute(DELETE_SESSION, &[token_hash.into()])?;
+pub(crate) fn delete_session(tx: &mut dyn Tx, org: &OrgId, token_hash: &str) -> StoreResult<()> {
+    tx.execute(DELETE_SESSION, &[org.as_str().into(), token_hash.into()])?;
     Ok(())
 }
 
@@ -63,16 +64,21 @@ impl Store {
         self.write(|tx| create_session(tx, session))
     }
 
-    pub fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        self.read(|tx| session(tx, token_hash))
+    pub fn session(&self, org: &OrgId, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        self.read(|tx| session(tx, org, token_hash))
     }
 
-    /// What every signed-in request reads first, in one pass: the session of `token_hash`, its
+    /// What every signed-in request reads first, in one pass: the session of `token_hash` in `org`, its
     /// person (`None` when either is gone), the person's unread notices when `count_unread` (pages
     /// show the count; the API does not), and the organisation's time zone.
-    pub fn session_reads(&self, token_hash: &str, count_unread: bool) -> StoreResult<Option<SessionReads>> {
+    pub fn session_reads(
+        &self,
+        org: &OrgId,
+        token_hash: &str,
+        count_unread: bool,
+    ) -> StoreResult<Option<SessionReads>> {
         self.read(|tx| {
-            let Some(session) = session(tx, token_hash)? else { return Ok(None) };
+            let Some(session) = session(tx, org, token_hash)? else { return Ok(None) };
             let Some(user) = super::users::user(tx, &session.org_id, &session.user_id)? else {
                 return Ok(None);
             };
@@ -83,15 +89,15 @@ impl Store {
         })
     }
 
-    pub fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    pub fn touch_session(&self, org: &OrgId, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
         self.write(|tx| {
-            tx.execute(TOUCH_SESSION, &[token_hash.into(), millis(now).into()])?;
+            tx.execute(TOUCH_SESSION, &[org.as_str().into(), token_hash.into(), millis(now).into()])?;
             Ok(())
         })
     }
 
-    pub fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        self.write(|tx| delete_session(tx, token_hash))
+    pub fn delete_session(&self, org: &OrgId, token_hash: &str) -> StoreResult<()> {
+        self.write(|tx| delete_session(tx, org, token_hash))
     }
 
     /// Ends every session of a user ("sign out everywhere", a password reset); returns how many.
@@ -134,8 +140,8 @@ pub struct SessionReads {
     pub zone: TimeZone,
 }
 
-fn session(tx: &mut dyn Tx, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
-    tx.query_opt(SELECT_SESSION, &[token_hash.into()])?
+fn session(tx: &mut dyn Tx, org: &OrgId, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+    tx.query_opt(SELECT_SESSION, &[org.as_str().into(), token_hash.into()])?
         .map(|r| {
             let stage = r.text(6)?;
             Ok(SessionRecord {

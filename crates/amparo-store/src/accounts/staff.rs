@@ -21,16 +21,15 @@ use crate::{Store, audit};
 const COUNT_ACTIVE_ADMINS: &str =
     "SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin' AND deactivated_at IS NULL";
 const SET_DEACTIVATED: &str = "UPDATE users SET deactivated_at = $3 WHERE org_id = $1 AND id = $2";
-const SELECT_EMAIL_TAKEN: &str = "SELECT COUNT(*) FROM users WHERE email = $1";
 const INSERT_INVITATION: &str = "INSERT INTO invitations (token_hash, org_id, email, role, created_by, \
      created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 /// A new invitation to the same address retires the organisation's earlier unused ones.
 const RETIRE_INVITATIONS: &str =
     "UPDATE invitations SET used_at = $3 WHERE org_id = $1 AND email = $2 AND used_at IS NULL";
 const SELECT_INVITATION: &str =
-    "SELECT org_id, email, role, expires_at, used_at FROM invitations WHERE token_hash = $1";
-const USE_INVITATION: &str =
-    "UPDATE invitations SET used_at = $2, user_id = $3 WHERE token_hash = $1 AND used_at IS NULL";
+    "SELECT org_id, email, role, expires_at, used_at FROM invitations WHERE org_id = $1 AND token_hash = $2";
+const USE_INVITATION: &str = "UPDATE invitations SET used_at = $3, user_id = $4 \
+     WHERE org_id = $1 AND token_hash = $2 AND used_at IS NULL";
 
 /// Why deactivating oneself is refused: an administrator would lock themself out.
 pub const SELF_DEACTIVATION: &str =
@@ -144,8 +143,15 @@ pub struct Acceptance<'a> {
 }
 
 /// The invitation a token is for while it is unused and unexpired.
-fn open_invitation(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Invitation>> {
-    let Some(row) = tx.query_opt(SELECT_INVITATION, &[token_hash.into()])? else { return Ok(None) };
+fn open_invitation(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Invitation>> {
+    let Some(row) = tx.query_opt(SELECT_INVITATION, &[org.as_str().into(), token_hash.into()])? else {
+        return Ok(None);
+    };
     let (expires_at, used_at) = (row.int(3)?, row.opt_int(4)?);
     if used_at.is_some() || expires_at <= millis(now) {
         return Ok(None);
@@ -168,7 +174,7 @@ fn check_invitee(tx: &mut dyn Tx, email: &str) -> StoreResult<()> {
             amparo_domain::Problem::WrongFormat { expected, found: email.to_owned() },
         ));
     }
-    if tx.query_int(SELECT_EMAIL_TAKEN, &[email.into()])? > 0 {
+    if super::sign_in_emails::taken(tx, email)? {
         return Err(StoreError::Duplicate(format!("a user with email {email} already exists")));
     }
     Ok(())
@@ -256,9 +262,14 @@ impl Store {
         })
     }
 
-    /// The invitation a link is for while it is unused and unexpired.
-    pub fn invitation(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Invitation>> {
-        self.read(|tx| open_invitation(tx, token_hash, now))
+    /// The invitation of `org` a link is for while it is unused and unexpired.
+    pub fn invitation(
+        &self,
+        org: &OrgId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Invitation>> {
+        self.read(|tx| open_invitation(tx, org, token_hash, now))
     }
 
     /// Accepts an invitation: creates the member with the invited address and role and the name,
@@ -266,15 +277,15 @@ impl Store {
     /// expired or mistyped link is refused with [`INVALID_INVITATION`].
     pub fn accept_invitation(
         &self,
+        org: &OrgId,
         token_hash: &str,
         person: &Acceptance<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<User> {
         let invalid = || StoreError::Invalid(INVALID_INVITATION.into());
         self.write(|tx| {
-            // The chain is the inviting organisation's, known only from the link: find it first.
-            let invitation = open_invitation(tx, token_hash, now)?.ok_or_else(invalid)?;
-            self.lock_audit_chain(tx, invitation.org_id.as_str())?;
+            self.lock_audit_chain(tx, org.as_str())?;
+            let invitation = open_invitation(tx, org, token_hash, now)?.ok_or_else(invalid)?;
             let new = NewUser {
                 email: invitation.email.clone(),
                 display_name: person.display_name.trim().to_owned(),
@@ -287,7 +298,8 @@ impl Store {
                 Err(StoreError::Duplicate(_)) => return Err(invalid()),
                 other => other?,
             };
-            let used = [token_hash.into(), millis(now).into(), created.id.as_str().into()];
+            let used =
+                [org.as_str().into(), token_hash.into(), millis(now).into(), created.id.as_str().into()];
             if tx.execute(USE_INVITATION, &used)? != 1 {
                 return Err(invalid());
             }

@@ -30,10 +30,10 @@ pub(crate) fn select_users() -> String {
 fn select_credentials() -> String {
     format!(
         "SELECT {USER_COLUMNS}, password_hash, \
-         (SELECT COUNT(*) FROM second_factors f WHERE f.org_id = users.org_id AND f.user_id = users.id \
+         (SELECT COUNT(*) FROM second_factors f WHERE f.org_id = $1 AND f.user_id = users.id \
           AND f.confirmed_at IS NOT NULL), \
-         (SELECT o.require_second_factor FROM organisations o WHERE o.id = users.org_id) \
-         FROM users WHERE email = $1 AND deactivated_at IS NULL AND kind = 'person'"
+         (SELECT o.require_second_factor FROM organisations o WHERE o.id = $1) \
+         FROM users WHERE org_id = $1 AND id = $2 AND deactivated_at IS NULL AND kind = 'person'"
     )
 }
 
@@ -78,6 +78,12 @@ pub(crate) fn insert_user(
     now: DateTime<Utc>,
 ) -> StoreResult<User> {
     let id = UserId::generate();
+    match super::sign_in_emails::claim(tx, &new.email, org, &id) {
+        Err(DbFailure::UniqueViolation) => {
+            return Err(StoreError::Duplicate(format!("a user with email {} already exists", new.email)));
+        }
+        other => other?,
+    }
     let params = [
         org.as_str().into(),
         id.as_str().into(),
@@ -119,12 +125,14 @@ impl Store {
         self.read(|tx| users(tx, org))
     }
 
-    /// Sign-in looks a user up by email across organisations: an email belongs to one person. A
-    /// deactivated member has no credentials, so sign-in refuses them as it refuses an unknown email;
-    /// nor has a service account (it acts only through organisation tokens).
+    /// Sign-in looks a user up by email across organisations: an email belongs to one person, and
+    /// `sign_in_emails` names their organisation, whose rows are then read. A deactivated member
+    /// has no credentials, so sign-in refuses them as it refuses an unknown email; nor has a service
+    /// account (it acts only through organisation tokens).
     pub fn credentials_by_email(&self, email: &str) -> StoreResult<Option<Credentials>> {
         self.read(|tx| {
-            tx.query_opt(&select_credentials(), &[email.into()])?
+            let Some((org, user)) = super::sign_in_emails::account(tx, email)? else { return Ok(None) };
+            tx.query_opt(&select_credentials(), &[org.as_str().into(), user.as_str().into()])?
                 .map(|r| {
                     Ok(Credentials {
                         user: user_row(&r)?,

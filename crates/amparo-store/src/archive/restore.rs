@@ -16,7 +16,7 @@ use crate::columns::millis;
 use crate::db::{DbFailure, Tx, Value};
 use crate::error::{StoreError, StoreResult};
 use crate::import::{ImportContext, import};
-use crate::model::{CaseId, OrgId, Organisation};
+use crate::model::{CaseId, OrgId, Organisation, UserId};
 use crate::security::seal::Field;
 
 /// The password hash of a restored member: no password matches it (it is no PHC string), so sign-in
@@ -137,7 +137,8 @@ fn staff(tx: &mut dyn Tx, org: &OrgId, archive: &OrgArchive) -> StoreResult<()> 
             opt_millis(m.deactivated_at),
             m.kind.as_deref().unwrap_or("person").into(),
         ];
-        match tx.execute(INSERT_MEMBER, &params) {
+        let claimed = crate::accounts::sign_in_emails::claim(tx, &m.email, org, &UserId(m.id.clone()));
+        match claimed.and_then(|()| tx.execute(INSERT_MEMBER, &params)) {
             Err(DbFailure::UniqueViolation) => {
                 return Err(StoreError::Duplicate(format!(
                     "staff[{i}].email: {} already has an account in this installation",

@@ -71,12 +71,14 @@ fn select(
     let where_sql = conditions.sql();
     let limit = conditions.next(limit.max(1));
     let offset = conditions.next(offset);
+    // Each table carries the organisation itself (`Conditions` keeps it at $1): across the page's
+    // subquery a distributed engine could not carry it over, and would ask every shard.
     let list_sql = format!(
         "SELECT c.id, c.reference, c.program, c.version, c.updated_at, p.given_name, p.family_name, \
-         (SELECT COUNT(*) FROM people q WHERE q.org_id = c.org_id AND q.case_id = c.id), c.critical_care, \
+         (SELECT COUNT(*) FROM people q WHERE q.org_id = $1 AND q.case_id = c.id), c.critical_care, \
          c.status, c.triage_score, c.next_due, c.next_kind, c.patient_sort, c.due_sort, c.closed_at \
          FROM (SELECT c.* FROM cases c WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}) c \
-         JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
+         JOIN people p ON p.org_id = $1 AND p.case_id = c.id AND p.role = 'patient' \
          ORDER BY {order}"
     );
     Ok(tx.query(&list_sql, &conditions.params)?)

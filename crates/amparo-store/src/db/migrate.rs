@@ -1,6 +1,8 @@
 //! Migrations, one list per backend, generated from the `migrations/` folders by the crate's build
 //! script, and the one loop that applies them. An applied migration is never edited: a change is a
 //! new file. A database whose schema is newer than this binary is refused rather than written to.
+//! Each engine applies a file its own way ([`Engine::apply_migration`]): SQLite as one batch,
+//! PostgreSQL statement by statement (placing new tables when it runs Citus).
 
 use chrono::{DateTime, Utc};
 
@@ -46,13 +48,20 @@ pub fn apply(engine: &dyn Engine, now: DateTime<Utc>) -> StoreResult<MigrationRe
     let migrations = engine.migrations();
     let mut report = None;
     engine.write(&mut |tx| {
+        if let Some(owner) = engine.migration_role() {
+            tx.execute_batch(owner)?;
+        }
         if let Some(lift) = engine.lift_statement_timeout() {
             tx.execute_batch(lift)?;
         }
         if let Some(lock) = engine.installation_lock() {
             tx.execute_batch(lock)?;
         }
-        tx.execute_batch(CREATE_MIGRATIONS_TABLE)?;
+        // Made only when missing: a login that may read but not create (the application's own, on
+        // PostgreSQL) starts on an up-to-date schema without needing more.
+        if tx.query_int(engine.migrations_table_count(), &[])? == 0 {
+            engine.apply_migration(tx, "amparo_migrations", CREATE_MIGRATIONS_TABLE)?;
+        }
         let done =
             tx.query(SELECT_APPLIED, &[])?.iter().map(|r| r.int(0)).collect::<StoreResult<Vec<i64>>>()?;
         let from = done.iter().copied().max().unwrap_or(0);
@@ -64,12 +73,14 @@ pub fn apply(engine: &dyn Engine, now: DateTime<Utc>) -> StoreResult<MigrationRe
         // number than those applied (branches merged in another order) is not skipped.
         let mut applied = Vec::new();
         for migration in migrations.iter().filter(|m| !done.contains(&m.version)) {
-            tx.execute_batch(migration.sql)?;
+            let label = format!("{:04}_{}", migration.version, migration.name);
+            engine.apply_migration(tx, &label, migration.sql)?;
             let record: [Value; 3] =
                 [migration.version.into(), migration.name.into(), now.timestamp_millis().into()];
             tx.execute(RECORD_APPLIED, &record)?;
-            applied.push(format!("{:04}_{}", migration.version, migration.name));
+            applied.push(label);
         }
+        engine.after_migrations(tx)?;
         report = Some(MigrationReport { from, to: from.max(supported), applied });
         Ok(())
     })?;

@@ -2,9 +2,12 @@
 //! run in ([`Tx`]), the [`Engine`] that hands out connections and transactions and knows which rows
 //! need explicit locks, the two engines, and the migrations that build their schemas.
 
+pub mod distribution;
 pub mod migrate;
 pub mod options;
 pub mod pg_dump;
+mod pg_migrate;
+pub mod pg_roles;
 mod pg_tls;
 mod pg_url;
 pub mod postgres;
@@ -12,6 +15,7 @@ pub mod sqlite;
 pub mod sqlite_backup;
 mod sqlite_disk;
 mod sqlite_files;
+pub mod statements;
 mod tx;
 
 pub use tx::{DbFailure, DbResult, Row, Tx, Value};
@@ -110,6 +114,30 @@ pub trait Engine: Send + Sync + 'static {
 
     /// The migrations that build this engine's schema, in order.
     fn migrations(&self) -> &'static [migrate::Migration];
+
+    /// Applies one migration file (named `label` in errors) inside the migration's transaction: as
+    /// one batch by default.
+    fn apply_migration(&self, tx: &mut dyn Tx, label: &str, sql: &str) -> StoreResult<()> {
+        let _ = label;
+        tx.execute_batch(sql)?;
+        Ok(())
+    }
+
+    /// A query counting the migrations' bookkeeping table (1 when it exists, else 0).
+    fn migrations_table_count(&self) -> &'static str {
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'amparo_migrations'"
+    }
+
+    /// The statement that makes a migration's transaction work as the schema's owner, where the
+    /// engine's connections otherwise work as a narrower role.
+    fn migration_role(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Run at the end of every migration, in its transaction, after the files not yet applied.
+    fn after_migrations(&self, _tx: &mut dyn Tx) -> StoreResult<()> {
+        Ok(())
+    }
 
     /// The statement that locks such a row, where the engine's transactions do not already exclude
     /// other writers.

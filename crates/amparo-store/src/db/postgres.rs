@@ -1,5 +1,6 @@
 //! PostgreSQL, for deployments that outgrow one machine. Same SQL as SQLite where it can be; the
-//! differences (row locks with `FOR UPDATE`, advisory locks around migrations, error codes) live here.
+//! differences (row locks with `FOR UPDATE`, advisory locks around migrations, error codes, the
+//! application's role each connection enters) live here.
 
 use postgres::Client;
 use tokio_postgres_rustls::MakeRustlsConnect;
@@ -34,6 +35,7 @@ impl r2d2::ManageConnection for Manager {
         let mut client = self.config.connect(self.tls.clone())?;
         let milliseconds = self.statement_timeout.as_millis();
         client.batch_execute(&format!("SET statement_timeout = {milliseconds}"))?;
+        client.batch_execute(super::pg_roles::ENTER_APPLICATION_ROLE)?;
         Ok(PgConnection { client, statements: PgStatements::default() })
     }
 
@@ -165,6 +167,26 @@ impl Engine for PgEngine {
         work(&mut PgTx { client: &mut tx, statements })?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Statement by statement, placing new tables on Citus (see `pg_migrate`).
+    fn apply_migration(&self, tx: &mut dyn Tx, label: &str, sql: &str) -> StoreResult<()> {
+        let citus = super::pg_migrate::citus_present(tx)?;
+        super::pg_migrate::run(tx, label, sql, citus)
+    }
+
+    fn migrations_table_count(&self) -> &'static str {
+        "SELECT COUNT(*) FROM pg_class WHERE oid = to_regclass('amparo_migrations')"
+    }
+
+    /// Migrations run as the schema's owner: the login, out of the application's role.
+    fn migration_role(&self) -> Option<&'static str> {
+        Some(super::pg_roles::LEAVE_APPLICATION_ROLE)
+    }
+
+    /// The application's role gets its privileges on every table, the new ones included.
+    fn after_migrations(&self, tx: &mut dyn Tx) -> StoreResult<()> {
+        super::pg_roles::grant_application_role(tx).map(|_| ())
     }
 
     fn row_lock(&self, lock: RowLock) -> Option<&'static str> {

@@ -34,7 +34,7 @@ fn select_feeds() -> String {
 fn select_feed_by_token() -> String {
     format!(
         "SELECT {FEED_COLUMNS} FROM calendar_feeds f LEFT JOIN cases c ON c.org_id = f.org_id AND c.id = f.case_id \
-         WHERE f.token_hash = $1"
+         WHERE f.org_id = $1 AND f.token_hash = $2"
     )
 }
 
@@ -172,10 +172,10 @@ impl Store {
         })
     }
 
-    /// The feed a secret URL names, revoked or not (across organisations: a token names one feed).
-    pub fn calendar_feed_by_token(&self, token_hash: &str) -> StoreResult<Option<CalendarFeed>> {
+    /// The feed a secret URL names, revoked or not (the URL names its organisation too).
+    pub fn calendar_feed_by_token(&self, org: &OrgId, token_hash: &str) -> StoreResult<Option<CalendarFeed>> {
         self.read(|tx| {
-            tx.query_opt(&select_feed_by_token(), &[token_hash.into()])?
+            tx.query_opt(&select_feed_by_token(), &[org.as_str().into(), token_hash.into()])?
                 .as_ref()
                 .map(feed_from_row)
                 .transpose()

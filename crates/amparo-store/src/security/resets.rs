@@ -13,8 +13,9 @@ use crate::{Store, accounts, audit};
 const INSERT_RESET: &str = "INSERT INTO password_resets (token_hash, org_id, user_id, created_by, created_at, \
      expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
 const SELECT_RESET: &str =
-    "SELECT org_id, user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1";
-const USE_RESET: &str = "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL";
+    "SELECT org_id, user_id, expires_at, used_at FROM password_resets WHERE org_id = $1 AND token_hash = $2";
+const USE_RESET: &str =
+    "UPDATE password_resets SET used_at = $3 WHERE org_id = $1 AND token_hash = $2 AND used_at IS NULL";
 /// Issuing a new link retires the user's earlier unused ones.
 const RETIRE_RESETS: &str =
     "UPDATE password_resets SET used_at = $3 WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL";
@@ -55,8 +56,10 @@ fn issue(
 }
 
 /// The user a still-valid link is for, without using it (to show the form).
-fn peek(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
-    let Some(row) = tx.query_opt(SELECT_RESET, &[token_hash.into()])? else { return Ok(None) };
+fn peek(tx: &mut dyn Tx, org: &OrgId, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+    let Some(row) = tx.query_opt(SELECT_RESET, &[org.as_str().into(), token_hash.into()])? else {
+        return Ok(None);
+    };
     let (org, user, expires_at, used_at) = (row.text(0)?, row.text(1)?, row.int(2)?, row.opt_int(3)?);
     if used_at.is_some() || expires_at <= millis(now) {
         return Ok(None);
@@ -69,12 +72,12 @@ fn peek(tx: &mut dyn Tx, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Op
 fn complete(
     tx: &mut dyn Tx,
     signer: &audit::Signer,
-    token_hash: &str,
+    (org, token_hash): (&OrgId, &str),
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<User> {
-    let user = peek(tx, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
-    if tx.execute(USE_RESET, &[token_hash.into(), millis(now).into()])? != 1 {
+    let user = peek(tx, org, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
+    if tx.execute(USE_RESET, &[org.as_str().into(), token_hash.into(), millis(now).into()])? != 1 {
         return Err(StoreError::ResetLinkInvalid);
     }
     accounts::set_password(tx, &user.org_id, &user.id, password_hash)?;
@@ -108,23 +111,27 @@ impl Store {
         })
     }
 
-    /// The user a reset link is for while it is unused and unexpired.
-    pub fn password_reset_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
-        self.read(|tx| peek(tx, token_hash, now))
+    /// The user a reset link of `org` is for while it is unused and unexpired.
+    pub fn password_reset_user(
+        &self,
+        org: &OrgId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>> {
+        self.read(|tx| peek(tx, org, token_hash, now))
     }
 
     /// Uses a reset link: sets the new password hash and ends every session of the user, at once.
     pub fn complete_password_reset(
         &self,
+        org: &OrgId,
         token_hash: &str,
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<User> {
         self.write(|tx| {
-            // The chain is the user's organisation's, known only from the link: find it first.
-            let user = peek(tx, token_hash, now)?.ok_or(StoreError::ResetLinkInvalid)?;
-            self.lock_audit_chain(tx, user.org_id.as_str())?;
-            complete(tx, &self.audit_signer(), token_hash, password_hash, now)
+            self.lock_audit_chain(tx, org.as_str())?;
+            complete(tx, &self.audit_signer(), (org, token_hash), password_hash, now)
         })
     }
 }

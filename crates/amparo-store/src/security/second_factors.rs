@@ -110,7 +110,7 @@ fn enrolment(
 }
 
 fn promote(tx: &mut dyn Tx, promotion: &Promotion) -> StoreResult<()> {
-    accounts::delete_session(tx, promotion.old_token_hash)?;
+    accounts::delete_session(tx, &promotion.new.org_id, promotion.old_token_hash)?;
     accounts::create_session(tx, promotion.new)
 }
 

@@ -14,15 +14,16 @@ use crate::security::seal::Sealer;
 use crate::triage::reasons;
 
 /// The board's page: the cases are chosen and ordered on `cases` alone (off the `cases_board`
-/// index), and only the page's rows are joined to their patient and escalations.
+/// index), and only the page's rows are joined to their patient and escalations. Each table carries
+/// the organisation itself (`Conditions` keeps it at $1), so a distributed engine asks one shard.
 fn board_page(conditions: &str, limit: &str, offset: &str) -> String {
     format!(
         "SELECT c.id, c.reference, c.program, c.triage_score, c.critical_care, c.next_due, c.next_kind, c.triage, \
          p.given_name, p.family_name, \
-         (SELECT COUNT(*) FROM escalations e WHERE e.org_id = c.org_id AND e.case_id = c.id AND e.closed_at IS NULL) \
+         (SELECT COUNT(*) FROM escalations e WHERE e.org_id = $1 AND e.case_id = c.id AND e.closed_at IS NULL) \
          FROM (SELECT * FROM cases c WHERE {conditions} \
                ORDER BY c.triage_score DESC, c.reference LIMIT {limit} OFFSET {offset}) c \
-         JOIN people p ON p.org_id = c.org_id AND p.case_id = c.id AND p.role = 'patient' \
+         JOIN people p ON p.org_id = $1 AND p.case_id = c.id AND p.role = 'patient' \
          ORDER BY c.triage_score DESC, c.reference"
     )
 }

@@ -334,12 +334,12 @@ fn sessions_round_trip(db: &TestDatabase) {
         stage: SessionStage::SecondFactor,
     };
     store.create_session(&session).unwrap();
-    assert_eq!(store.session("hash-1").unwrap().unwrap(), session);
+    assert_eq!(store.session(&a, "hash-1").unwrap().unwrap(), session);
     let later = now() + chrono::Duration::minutes(5);
-    store.touch_session("hash-1", later).unwrap();
-    assert_eq!(store.session("hash-1").unwrap().unwrap().last_seen_at, later);
-    store.delete_session("hash-1").unwrap();
-    assert!(store.session("hash-1").unwrap().is_none());
+    store.touch_session(&a, "hash-1", later).unwrap();
+    assert_eq!(store.session(&a, "hash-1").unwrap().unwrap().last_seen_at, later);
+    store.delete_session(&a, "hash-1").unwrap();
+    assert!(store.session(&a, "hash-1").unwrap().is_none());
 }
 
 fn imported_cases_read_back_identically(db: &TestDatabase) {

@@ -353,7 +353,7 @@ fn calendar_feeds_are_found_by_token_and_revoked(db: &TestDatabase) {
         Err(StoreError::NotFound(_))
     ));
 
-    let found = o.store.calendar_feed_by_token("hash-mine").unwrap().unwrap();
+    let found = o.store.calendar_feed_by_token(&o.id, "hash-mine").unwrap().unwrap();
     assert_eq!(found, mine);
     let entries = o.store.fetch_calendar_feed(&found, now()).unwrap().unwrap();
     assert!(!entries.deadlines.is_empty());
@@ -366,7 +366,7 @@ fn calendar_feeds_are_found_by_token_and_revoked(db: &TestDatabase) {
         Err(StoreError::NotFound(_))
     ));
     o.store.revoke_calendar_feed(&o.id, &o.attorney, &mine.id, now()).unwrap();
-    assert!(o.store.calendar_feed_by_token("hash-mine").unwrap().unwrap().revoked_at.is_some());
+    assert!(o.store.calendar_feed_by_token(&o.id, "hash-mine").unwrap().unwrap().revoked_at.is_some());
     assert_eq!(o.store.calendar_feeds(&o.id, &o.attorney).unwrap().len(), 2);
-    assert!(o.store.calendar_feed_by_token("unknown").unwrap().is_none());
+    assert!(o.store.calendar_feed_by_token(&o.id, "unknown").unwrap().is_none());
 }

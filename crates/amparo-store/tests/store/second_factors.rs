@@ -55,7 +55,7 @@ impl Org {
     }
 
     fn stage(&self, token: &str) -> Option<SessionStage> {
-        self.store.session(token).unwrap().map(|s| s.stage)
+        self.store.session(&self.org, token).unwrap().map(|s| s.stage)
     }
 
     fn credentials(&self, email: &str) -> Credentials {
@@ -142,7 +142,7 @@ fn enrolled(org: &Org, user: &UserId, step: i64) {
     let new = complete(org, user, "enrolled-session");
     let promotion = Promotion { old_token_hash: &pending.token_hash, new: &new };
     org.store.confirm_second_factor(&org.org, user, step, &promotion, now()).unwrap();
-    org.store.delete_session("enrolled-session").unwrap();
+    org.store.delete_session(&org.org, "enrolled-session").unwrap();
 }
 
 fn a_code_step_is_accepted_once_and_only_forward(db: &TestDatabase) {

@@ -52,10 +52,10 @@ fn invite(store: &Store, admin: &Actor, email: &str, token: &str) -> StoreResult
     store.invite_user_as(admin, &new, now())
 }
 
-fn accept(store: &Store, token: &str, at: DateTime<Utc>) -> StoreResult<User> {
+fn accept(store: &Store, org: &OrgId, token: &str, at: DateTime<Utc>) -> StoreResult<User> {
     let person =
         Acceptance { display_name: "  Rosa Ejemplo ", language: Language::Es, password_hash: "$argon2id$x" };
-    store.accept_invitation(token, &person, at)
+    store.accept_invitation(org, token, &person, at)
 }
 
 fn an_invitation_works_once_and_not_after_it_expires(db: &TestDatabase) {
@@ -70,9 +70,9 @@ fn an_invitation_works_once_and_not_after_it_expires(db: &TestDatabase) {
     );
     assert!(!audited.detail.contains("rosa"), "the address stays out of the trail: {}", audited.detail);
 
-    let open = store.invitation("hash-1", now()).unwrap().unwrap();
+    let open = store.invitation(&org, "hash-1", now()).unwrap().unwrap();
     assert_eq!((open.email.as_str(), open.role), ("rosa@example.org", UserRole::Advocate));
-    let member = accept(&store, "hash-1", now() + Duration::hours(1)).unwrap();
+    let member = accept(&store, &org, "hash-1", now() + Duration::hours(1)).unwrap();
     assert_eq!(
         (member.email.as_str(), member.display_name.as_str(), member.role, member.language),
         ("rosa@example.org", "Rosa Ejemplo", UserRole::Advocate, Language::Es)
@@ -81,8 +81,8 @@ fn an_invitation_works_once_and_not_after_it_expires(db: &TestDatabase) {
     assert!(store.credentials_by_email("rosa@example.org").unwrap().is_some());
 
     // Used: refused, and nothing more is created.
-    assert!(store.invitation("hash-1", now()).unwrap().is_none());
-    match accept(&store, "hash-1", now() + Duration::hours(2)) {
+    assert!(store.invitation(&org, "hash-1", now()).unwrap().is_none());
+    match accept(&store, &org, "hash-1", now() + Duration::hours(2)) {
         Err(StoreError::Invalid(message)) => assert_eq!(message, INVALID_INVITATION),
         other => panic!("expected the link refused, got {other:?}"),
     }
@@ -91,14 +91,16 @@ fn an_invitation_works_once_and_not_after_it_expires(db: &TestDatabase) {
     // Expired: refused the same way.
     invite(&store, &admin, "late@example.org", "hash-2").unwrap();
     let late = now() + Duration::days(7);
-    assert!(store.invitation("hash-2", late).unwrap().is_none());
-    assert!(matches!(accept(&store, "hash-2", late), Err(StoreError::Invalid(m)) if m == INVALID_INVITATION));
+    assert!(store.invitation(&org, "hash-2", late).unwrap().is_none());
+    assert!(
+        matches!(accept(&store, &org, "hash-2", late), Err(StoreError::Invalid(m)) if m == INVALID_INVITATION)
+    );
 
     // A second invitation to the same address retires the first.
     invite(&store, &admin, "twice@example.org", "hash-3").unwrap();
     invite(&store, &admin, "twice@example.org", "hash-4").unwrap();
-    assert!(store.invitation("hash-3", now()).unwrap().is_none());
-    assert!(store.invitation("hash-4", now()).unwrap().is_some());
+    assert!(store.invitation(&org, "hash-3", now()).unwrap().is_none());
+    assert!(store.invitation(&org, "hash-4", now()).unwrap().is_some());
 }
 
 fn an_invitation_is_refused_for_a_taken_or_malformed_address_and_for_non_administrators(db: &TestDatabase) {
@@ -121,8 +123,8 @@ fn an_invitation_is_refused_for_a_taken_or_malformed_address_and_for_non_adminis
     // An actor whose role was taken away a moment ago is refused as the database says now.
     let stale = Actor { role: UserRole::Admin, ..attorney };
     assert!(matches!(invite(&store, &stale, "new@example.org", "h4"), Err(StoreError::Refused(_))));
-    assert!(store.invitation("h3", now()).unwrap().is_none());
-    assert!(store.invitation("h4", now()).unwrap().is_none());
+    assert!(store.invitation(&org, "h3", now()).unwrap().is_none());
+    assert!(store.invitation(&org, "h4", now()).unwrap().is_none());
     assert!(
         store.audit_log(Some(&org)).unwrap().iter().all(|e| e.action != "user.invited"),
         "nothing audited"
@@ -143,11 +145,11 @@ fn deactivating_ends_sessions_revokes_feeds_refuses_sign_in_and_is_audited(db: &
 
     let done = store.deactivate_user_as(&admin, &ana.id, now()).unwrap();
     assert_eq!(done, Deactivation { sessions_ended: 2, feeds_revoked: 1, already: false });
-    assert!(store.session("ana-laptop").unwrap().is_none());
-    assert!(store.session("ana-phone").unwrap().is_none());
+    assert!(store.session(&org, "ana-laptop").unwrap().is_none());
+    assert!(store.session(&org, "ana-phone").unwrap().is_none());
     assert!(store.calendar_feeds(&org, &ana.id).unwrap().iter().all(|f| f.revoked_at.is_some()));
     assert!(store.credentials_by_email("ana@example.org").unwrap().is_none(), "sign-in finds no one");
-    assert!(store.password_reset_user("ana-reset", now()).unwrap().is_none(), "the reset link is dead");
+    assert!(store.password_reset_user(&org, "ana-reset", now()).unwrap().is_none(), "the reset link is dead");
     assert_eq!(store.user(&org, &ana.id).unwrap().unwrap().deactivated_at, Some(now()));
     let entry = last_action(&store, &org);
     assert_eq!((entry.action.as_str(), entry.target.as_str()), ("user.deactivated", ana.id.as_str()));

@@ -90,9 +90,12 @@ fn a_role_change_ends_the_members_sessions_and_is_audited(db: &TestDatabase) {
     let change = org.by(&ana, UserRole::Viewer, &admin).unwrap();
     assert_eq!(change, RoleChange { old: UserRole::Attorney, new: UserRole::Viewer, sessions_ended: 2 });
     assert_eq!(org.role(&ana), UserRole::Viewer);
-    assert!(org.store.session("ana-laptop").unwrap().is_none());
-    assert!(org.store.session("ana-phone").unwrap().is_none());
-    assert!(org.store.session("admin-desk").unwrap().is_some(), "the administrator stays signed in");
+    assert!(org.store.session(&org.org, "ana-laptop").unwrap().is_none());
+    assert!(org.store.session(&org.org, "ana-phone").unwrap().is_none());
+    assert!(
+        org.store.session(&org.org, "admin-desk").unwrap().is_some(),
+        "the administrator stays signed in"
+    );
 
     let log = org.store.audit_log(Some(&org.org)).unwrap();
     let entry = log.last().unwrap();
@@ -117,8 +120,8 @@ fn a_role_change_ends_the_members_sessions_and_is_audited(db: &TestDatabase) {
     let own = RoleActor { user: Some(&second), session: Some("second-desk") };
     let change = org.store.set_user_role(&org.org, &second, UserRole::Attorney, own, now()).unwrap();
     assert_eq!(change.sessions_ended, 1);
-    assert!(org.store.session("second-desk").unwrap().is_some());
-    assert!(org.store.session("second-phone").unwrap().is_none());
+    assert!(org.store.session(&org.org, "second-desk").unwrap().is_some());
+    assert!(org.store.session(&org.org, "second-phone").unwrap().is_none());
 
     // Someone of another organisation, or nobody, is "not found".
     let other = Org::new(db, "other");
@@ -141,7 +144,7 @@ fn the_last_administrator_stays(db: &TestDatabase) {
         other => panic!("the last administrator was demoted: {other:?}"),
     }
     assert_eq!(org.role(&admin), UserRole::Admin);
-    assert!(org.store.session("admin-desk").unwrap().is_some(), "nothing was half written");
+    assert!(org.store.session(&org.org, "admin-desk").unwrap().is_some(), "nothing was half written");
     assert_eq!(org.store.audit_log(Some(&org.org)).unwrap().len(), before);
 
     // With a second administrator, either may step down, but not both.

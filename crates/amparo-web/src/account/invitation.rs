@@ -17,6 +17,7 @@ use crate::account::password_hash;
 use crate::http::cookies;
 use crate::http::error::WebError;
 use crate::http::forgery::{self, GuardedForm};
+use crate::http::scoped_token::{self, Scoped};
 use crate::http::session::{ABSOLUTE_TIMEOUT, new_session, token_hash};
 use crate::ui::form::FieldError;
 use crate::ui::i18n::{self, Lang};
@@ -50,9 +51,10 @@ fn min_len() -> usize {
 }
 
 async fn open_invitation(state: &AppState, token: &str) -> Result<Option<Invitation>, WebError> {
-    let hash = token_hash(token);
+    // A link of the older form names no organisation: refused as a mistyped one.
+    let Some(Scoped { org, hash }) = scoped_token::read(token) else { return Ok(None) };
     let now = state.clock.now();
-    state.with_store(move |store| store.invitation(&hash, now)).await
+    state.with_store(move |store| store.invitation(&org, &hash, now)).await
 }
 
 /// The refusal of a used, expired or mistyped link: one page for all three.
@@ -139,11 +141,12 @@ pub async fn accept(
     let now = state.clock.now();
     let language = lang.0;
     let org = invitation.org_id.clone();
+    let invited_to = invitation.org_id.clone();
     let accepted = state
         .with_store(move |store| {
             let person = Acceptance { display_name: &name, language, password_hash: &new_hash };
             // Used a moment ago by someone else (a second tab): refused like any spent link.
-            let user = match store.accept_invitation(&hash, &person, now) {
+            let user = match store.accept_invitation(&invited_to, &hash, &person, now) {
                 Err(StoreError::Invalid(message)) if message == INVALID_INVITATION => return Ok(None),
                 other => other?,
             };

@@ -14,10 +14,10 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::account::password_hash;
 use crate::account::views::ResetPage;
-use crate::http::cookies;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::{self, GuardedForm, GuardedWrite};
-use crate::http::session::{SignedIn, token_hash};
+use crate::http::scoped_token::{self, Scoped};
+use crate::http::session::SignedIn;
 
 /// How long a reset link works.
 const LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
@@ -37,9 +37,7 @@ pub async fn issue(
     Path(id): Path<String>,
     _: GuardedWrite,
 ) -> Result<Response, ApiError> {
-    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let hash = token_hash(&token);
-    let org = signed_in.user.org_id.clone();
+    let (token, Scoped { org, hash }) = scoped_token::issue(&signed_in.user.org_id)?;
     let by = signed_in.user.id.clone();
     let now = state.clock.now();
     let expires_at = now + LINK_LIFETIME;
@@ -75,21 +73,22 @@ pub async fn form(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let lang = crate::ui::i18n::from_request(&headers);
-    let hash = token_hash(&token);
     let now = state.clock.now();
-    let (user, second_factor) = reset_user(&state, hash, now).await?;
+    let (user, second_factor) = reset_user(&state, &token, now).await?;
     form_page(&state, lang, StatusCode::OK, token, (user.email, second_factor), None)
 }
 
 /// The user a valid link is for, and whether they have a second factor (a shorter password will do).
 async fn reset_user(
     state: &AppState,
-    hash: String,
+    token: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(amparo_store::User, bool), WebError> {
+    // A link of the older form names no organisation: refused as a mistyped one.
+    let Scoped { org, hash } = scoped_token::read(token).ok_or_else(invalid_link)?;
     state
         .with_store(move |store| {
-            let Some(user) = store.password_reset_user(&hash, now)? else { return Ok(None) };
+            let Some(user) = store.password_reset_user(&org, &hash, now)? else { return Ok(None) };
             let factor = store.second_factor(&user.org_id, &user.id)?.is_some_and(|f| f.confirmed);
             Ok(Some((user, factor)))
         })
@@ -109,9 +108,8 @@ pub async fn submit(
     headers: HeaderMap,
     GuardedForm(form): GuardedForm<ResetForm>,
 ) -> Result<Response, WebError> {
-    let hash = token_hash(&token);
     let now = state.clock.now();
-    let (user, second_factor) = reset_user(&state, hash.clone(), now).await?;
+    let (user, second_factor) = reset_user(&state, &token, now).await?;
     let lang = crate::ui::i18n::from_request(&headers);
     let refused = if form.password != form.confirm {
         Some(lang.t("reset-differ"))
@@ -128,7 +126,9 @@ pub async fn submit(
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(WebError::Internal)?;
-    let user = state.with_store(move |store| store.complete_password_reset(&hash, &new_hash, now)).await?;
+    let Scoped { org, hash } = scoped_token::read(&token).ok_or_else(invalid_link)?;
+    let user =
+        state.with_store(move |store| store.complete_password_reset(&org, &hash, &new_hash, now)).await?;
     tracing::info!(user = %user.id, "password reset");
     Ok(Redirect::to("/login?reset=1").into_response())
 }

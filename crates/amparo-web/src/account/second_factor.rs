@@ -26,7 +26,8 @@ use crate::http::client_address::ClientAddress;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::GuardedWrite;
 use crate::http::forgery::{self, FormRefused, GuardedForm};
-use crate::http::session::{self, SignedIn, token_hash};
+use crate::http::scoped_token::{self, Scoped};
+use crate::http::session::{self, SignedIn};
 use crate::http::{cookies, throttle};
 use crate::ui::i18n::Lang;
 use crate::ui::page::Viewer;
@@ -101,11 +102,11 @@ impl FromRequestParts<AppState> for PendingSignIn {
 
 async fn pending_sign_in(state: &AppState, headers: &HeaderMap) -> Result<Pending, WebError> {
     let Some(token) = cookies::get(headers, cookies::SESSION) else { return Ok(Pending::Gone) };
-    let hash = token_hash(&token);
+    let Some(Scoped { org, hash }) = scoped_token::read(&token) else { return Ok(Pending::Gone) };
     let now = state.clock.now();
     let found = state
         .with_store(move |store| {
-            let Some(session) = store.session(&hash)? else { return Ok(None) };
+            let Some(session) = store.session(&org, &hash)? else { return Ok(None) };
             let user = store.user(&session.org_id, &session.user_id)?;
             Ok(user.map(|u| (session, u)))
         })

@@ -224,8 +224,8 @@ pub async fn logout(
     signed_in: SignedIn,
     _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let hash = signed_in.token_hash.clone();
-    state.with_store(move |store| store.delete_session(&hash)).await?;
+    let (org, hash) = (signed_in.user.org_id.clone(), signed_in.token_hash.clone());
+    state.with_store(move |store| store.delete_session(&org, &hash)).await?;
     let cookie = cookies::set(cookies::SESSION, "", 0, state.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }

@@ -17,6 +17,7 @@ pub mod kept_forms;
 pub mod next_path;
 pub mod paging;
 pub mod request_id;
+pub mod scoped_token;
 pub mod session;
 pub mod throttle;
 pub mod token_limit;

@@ -1,4 +1,5 @@
-//! Sessions: a random token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored. Each
+//! Sessions: a random token naming its organisation (`scoped_token`) in an HttpOnly,
+//! SameSite=Strict cookie; only its SHA-256 is stored. Each
 //! session carries its own CSRF token, which every form post and API write must echo; the sign-in
 //! extractor leaves it in the request for [`crate::http::forgery`] to check. A request with an
 //! `Authorization` header is signed in by its API token instead ([`crate::http::bearer`]).
@@ -133,12 +134,16 @@ impl FromRequestParts<AppState> for SignedIn {
         let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
             return Err(reject(false, None));
         };
-        let hash = token_hash(&token);
+        // A cookie of the older form (no organisation) names no session: its holder signs in again.
+        let Some(crate::http::scoped_token::Scoped { org, hash }) = crate::http::scoped_token::read(&token)
+        else {
+            return Err(reject(false, None));
+        };
         let now = state.clock.now();
-        let lookup = hash.clone();
+        let (lookup, lookup_org) = (hash.clone(), org.clone());
         // Pages show the unread count in their navigation; the API has no navigation.
         let found = state
-            .with_store(move |store| store.session_reads(&lookup, !is_api))
+            .with_store(move |store| store.session_reads(&lookup_org, &lookup, !is_api))
             .await
             .map_err(NotSignedIn::Failed)?
             // Deactivation ends every session; a session that slipped past it still ends here.
@@ -148,16 +153,16 @@ impl FromRequestParts<AppState> for SignedIn {
         if is_expired(&session, now)
             || session.stage == SessionStage::SecondFactor && is_stale_pending(&session, now)
         {
-            let stale = hash.clone();
-            let _ = state.with_store(move |store| store.delete_session(&stale)).await;
+            let (stale, stale_org) = (hash.clone(), org.clone());
+            let _ = state.with_store(move |store| store.delete_session(&stale_org, &stale)).await;
             let ended = (session.stage == SessionStage::Complete)
                 .then(|| crate::http::kept_forms::SessionEnded::of(&session));
             return Err(reject(true, ended));
         }
         if now - session.last_seen_at > TOUCH_EVERY {
-            let touched = hash.clone();
+            let (touched, touched_org) = (hash.clone(), org.clone());
             state
-                .with_store(move |store| store.touch_session(&touched, now))
+                .with_store(move |store| store.touch_session(&touched_org, &touched, now))
                 .await
                 .map_err(NotSignedIn::Failed)?;
         }
@@ -197,13 +202,12 @@ pub fn new_session(
     stage: SessionStage,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(String, SessionRecord), WebError> {
-    let random = || cookies::random_token().map_err(|e| WebError::Internal(e.to_string()));
-    let token = random()?;
+    let (token, scoped) = crate::http::scoped_token::issue(&user.org_id)?;
     let session = SessionRecord {
-        token_hash: token_hash(&token),
-        org_id: user.org_id.clone(),
+        token_hash: scoped.hash,
+        org_id: scoped.org,
         user_id: user.id.clone(),
-        csrf_token: random()?,
+        csrf_token: cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?,
         created_at: now,
         last_seen_at: now,
         stage,

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
-use crate::http::session::{SignedIn, token_hash};
+use crate::http::session::SignedIn;
 use crate::notifications::in_app::texts;
 use crate::ui::page::Viewer;
 use crate::ui::viewer;
@@ -113,9 +113,8 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let form = Params(form);
     let reference = form.get("reference").map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-    let token =
-        crate::http::cookies::random_token().map_err(|e| WebError::Internal(format!("random token: {e}")))?;
-    let hash = token_hash(&token);
+    let (token, scoped) = crate::http::scoped_token::issue(&signed_in.user.org_id)?;
+    let hash = scoped.hash;
     let (actor, now) = (amparo_store::Actor::of(&signed_in.user), state.clock.now());
     state
         .with_store(move |store| {
@@ -157,11 +156,14 @@ pub async fn revoke(
 pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
     let not_found = || WebError::NotFound("calendar".into());
     let token = file.strip_suffix(".ics").ok_or_else(not_found)?.to_owned();
-    let hash = token_hash(&token);
+    // An address of the older form names no organisation: unknown, as a revoked one is.
+    let scoped = crate::http::scoped_token::read(&token).ok_or_else(not_found)?;
     let now = state.clock.now();
     let found = state
         .with_store(move |store| {
-            let Some(feed) = store.calendar_feed_by_token(&hash)? else { return Ok(None) };
+            let Some(feed) = store.calendar_feed_by_token(&scoped.org, &scoped.hash)? else {
+                return Ok(None);
+            };
             let Some(owner) = store.user(&feed.org_id, &feed.user_id)? else { return Ok(None) };
             let zone = store.time_zone(&feed.org_id)?;
             Ok(store.fetch_calendar_feed(&feed, now)?.map(|entries| (entries, (owner.language, zone))))

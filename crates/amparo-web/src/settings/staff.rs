@@ -12,11 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::AppState;
-use crate::http::cookies;
 use crate::http::error::WebError;
 use crate::http::forgery::GuardedForm;
 use crate::http::input::Params;
-use crate::http::session::{SignedIn, token_hash};
+use crate::http::session::SignedIn;
 use crate::triage::tasks::TaskViews;
 use crate::triage::views::TaskView;
 use crate::ui::form::{Choice, FieldError};
@@ -177,8 +176,8 @@ pub async fn invite(
         let view = page(&state, &signed_in, (email, role), errors, (None, None)).await?;
         return Ok(shown(StatusCode::UNPROCESSABLE_ENTITY, &view));
     };
-    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let hash = token_hash(&token);
+    let (token, scoped) = crate::http::scoped_token::issue(&signed_in.user.org_id)?;
+    let hash = scoped.hash;
     let actor = Actor::of(&signed_in.user);
     let now = state.clock.now();
     let expires_at = now + INVITATION_LIFETIME;
@@ -276,8 +275,8 @@ pub async fn reset_link(
         .await?
         .filter(|u| u.deactivated_at.is_none())
         .ok_or_else(|| WebError::NotFound("user".into()))?;
-    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let hash = token_hash(&token);
+    let (token, scoped) = crate::http::scoped_token::issue(&signed_in.user.org_id)?;
+    let hash = scoped.hash;
     let by = signed_in.user.id.clone();
     let now = state.clock.now();
     let expires_at = now + RESET_LIFETIME;

@@ -274,14 +274,13 @@ fn reset_links(
     let at = now();
     let admins = archive.staff.iter().filter(|m| m.role == "admin" && m.deactivated_at.is_none());
     for member in admins {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| CliError::Failed(format!("random token: {e}")))?;
-        let token = hex::encode(bytes);
-        let hash = file::sha256_hex(token.as_bytes());
+        // The link names the organisation, as the server's own reset links do.
+        let issued = amparo_trust::scoped_secret::issue(organisation.id.as_str())
+            .map_err(|e| CliError::Failed(format!("random token: {e}")))?;
         let expires = at + chrono::Duration::hours(RESET_LINK_HOURS);
         let user = UserId(member.id.clone());
-        store.issue_password_reset(&organisation.id, &user, &hash, None, at, expires)?;
-        say!("  {}: {base}/reset/{token}", member.email);
+        store.issue_password_reset(&organisation.id, &user, &issued.hash, None, at, expires)?;
+        say!("  {}: {base}/reset/{}", member.email, issued.text);
     }
     Ok(())
 }

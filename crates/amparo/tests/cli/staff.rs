@@ -26,7 +26,7 @@ fn deactivate_ends_sessions_and_keeps_the_last_administrator(db: &TestDatabase) 
 
     let out = run_on(db, &["user", "deactivate", "--email", " Ana@A.example.org "]).success();
     assert_eq!(out.stdout, "deactivated ana@a.example.org (sessions ended: 1, calendar feeds revoked: 0)\n");
-    assert!(store.session("ana-session").unwrap().is_none());
+    assert!(store.session(&ana.org_id, "ana-session").unwrap().is_none());
     assert!(store.credentials_by_email("ana@a.example.org").unwrap().is_none());
     let audited = store.audit_log(Some(&ana.org_id)).unwrap().pop().unwrap();
     assert_eq!((audited.action.as_str(), audited.target.as_str()), ("user.deactivated", ana.id.as_str()));
