@@ -51,7 +51,9 @@ impl Store {
         after: Option<&CaseListCursor>,
     ) -> StoreResult<CaseChunk> {
         self.read(|tx| {
-            let mut conditions = super::conditions(self.sealer(), org, query);
+            let term = super::plan_search(tx, self.sealer(), org, query)?;
+            let driving = term.as_ref().is_some_and(super::search::TermSearch::few);
+            let mut conditions = super::conditions(org, query, term.as_ref(), driving);
             if let Some(after) = after {
                 let beyond = if query.descending { "<" } else { ">" };
                 let reference = conditions.next(after.reference.as_str());

@@ -4,7 +4,7 @@
 //! and the case version they were based on.
 
 use amparo_domain::RawEvent;
-use amparo_store::{CaseId, StoreError, StoredCase};
+use amparo_store::{CASE_LIST_COUNT_CAP, CaseId, StoreError, StoredCase};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -41,7 +41,11 @@ pub(crate) struct CaseListItem {
 /// A page of the case list: `total` matching cases, `cases` from `offset`, at most `limit` of them.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct CaseListAnswer {
+    /// The number of matching cases; when `total_capped` is true, the count stopped there and more
+    /// cases match (at least 1,000, or `offset` + `limit` when that is more).
     total: i64,
+    /// Whether more cases match than `total` says.
+    total_capped: bool,
     offset: i64,
     limit: i64,
     cases: Vec<CaseListItem>,
@@ -71,6 +75,7 @@ pub async fn list_cases(
     query.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     query.offset = offset;
     query.limit = limit;
+    query.count_up_to = Some(CASE_LIST_COUNT_CAP.max(offset + limit));
     let org = signed_in.user.org_id.clone();
     let page = state
         .with_store(move |store| {
@@ -100,7 +105,7 @@ pub async fn list_cases(
             closed: c.closed,
         })
         .collect();
-    Ok(Json(CaseListAnswer { total: page.total, offset, limit, cases }).into_response())
+    Ok(Json(CaseListAnswer { total: page.total, total_capped: page.total_capped, offset, limit, cases }).into_response())
 }
 
 pub(crate) fn case_json(case: &StoredCase) -> Result<CaseAnswer, WebError> {
