@@ -111,7 +111,8 @@ impl Bare {
                             }
                         })
                         .collect();
-                    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = owned.iter().map(|b| b.as_ref()).collect();
+                    let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                        owned.iter().map(|b| b.as_ref()).collect();
                     std::hint::black_box(client.query(&prepared[sql], &params).unwrap());
                 }
             }
@@ -144,8 +145,14 @@ fn lists(store: &Store, org: &OrgId, today: Date) -> Vec<(&'static str, CaseQuer
     let mut lists = vec![
         ("first page, by reference", capped.clone()),
         ("first page, by patient", CaseQuery { sort: CaseSort::Patient, ..capped.clone() }),
-        ("page 101, by next deadline", CaseQuery { sort: CaseSort::NextDeadline, offset: 5_000, ..capped.clone() }),
-        ("most urgent first (score)", CaseQuery { sort: CaseSort::Score, descending: true, ..capped.clone() }),
+        (
+            "page 101, by next deadline",
+            CaseQuery { sort: CaseSort::NextDeadline, offset: 5_000, ..capped.clone() },
+        ),
+        (
+            "most urgent first (score)",
+            CaseQuery { sort: CaseSort::Score, descending: true, ..capped.clone() },
+        ),
         (
             "paroled, critical, due in 30 days",
             CaseQuery {
@@ -155,7 +162,10 @@ fn lists(store: &Store, org: &OrgId, today: Date) -> Vec<(&'static str, CaseQuer
                 ..capped.clone()
             },
         ),
-        ("status expired, by patient", CaseQuery { status: Some(Status::Expired), sort: CaseSort::Patient, ..capped.clone() }),
+        (
+            "status expired, by patient",
+            CaseQuery { status: Some(Status::Expired), sort: CaseSort::Patient, ..capped.clone() },
+        ),
         ("name search q=ma", search("ma")),
         ("q=ma and paroled", CaseQuery { status: Some(Status::Paroled), ..search("ma") }),
         ("patient's whole name", search(&sample.patient_name)),
@@ -186,14 +196,18 @@ fn main() {
         eprintln!("set AMPARO_BENCH_DATABASE to a database holding a demo organisation (see bench/lists.sh)");
         return;
     };
-    let samples: usize = std::env::var("AMPARO_BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(320);
+    let samples: usize =
+        std::env::var("AMPARO_BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(320);
     let only = std::env::var("AMPARO_BENCH_ONLY").ok();
     let key_file = std::env::var_os("AMPARO_KEY_FILE").map(std::path::PathBuf::from);
     let (sealer, _) = amparo_store::seal::keys_for_database(&url, key_file.as_deref(), None).unwrap();
     let store = amparo_store::open(&url, sealer).unwrap();
     let org = store.organisations().unwrap().into_iter().next().expect("an organisation").id;
     let today = Date::from_ymd(TODAY.0, TODAY.1, TODAY.2).unwrap();
-    let all = store.list_cases(&org, &CaseQuery { closed: amparo_store::ClosedFilter::All, limit: 1, ..CaseQuery::default() });
+    let all = store.list_cases(
+        &org,
+        &CaseQuery { closed: amparo_store::ClosedFilter::All, limit: 1, ..CaseQuery::default() },
+    );
     println!(
         "{} cases in {:?}; {samples} samples per line, spread over the threads",
         all.unwrap().total,
@@ -213,9 +227,14 @@ fn main() {
             statements.len()
         );
         for threads in CONCURRENCY {
-            let mut on_store = timed(threads, samples, || (), |_| {
-                store.list_cases(&org, &query).unwrap();
-            });
+            let mut on_store = timed(
+                threads,
+                samples,
+                || (),
+                |_| {
+                    store.list_cases(&org, &query).unwrap();
+                },
+            );
             let mut floor = timed(threads, samples, || Bare::open(&url), |bare| bare.run(&statements));
             report(name, threads, &mut on_store, &mut floor);
         }
@@ -225,7 +244,8 @@ fn main() {
         let statements = store.dashboard_statements(&org, &reads).unwrap();
         println!("-- dashboard: board, two deadline windows, escalations ({} statements)", statements.len());
         for threads in CONCURRENCY {
-            let mut on_store = timed(threads, samples, || (), |_| store.dashboard_reads(&org, &reads).unwrap());
+            let mut on_store =
+                timed(threads, samples, || (), |_| store.dashboard_reads(&org, &reads).unwrap());
             let mut floor = timed(threads, samples, || Bare::open(&url), |bare| bare.run(&statements));
             report("dashboard", threads, &mut on_store, &mut floor);
         }

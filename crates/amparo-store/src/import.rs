@@ -9,8 +9,8 @@ use amparo_domain::{CaseFile, Person};
 use chrono::{DateTime, Utc};
 
 use crate::accounts::today_for;
-use crate::cases::events::{EVENT_WIDTH, INSERT_EVENTS, event_values, seal_event_body};
 use crate::case_list::words;
+use crate::cases::events::{EVENT_WIDTH, INSERT_EVENTS, event_values, seal_event_body};
 use crate::cases::identifiers::{
     IDENTIFIER_WIDTH, INSERT_IDENTIFIERS, event_identifiers, person_identifiers,
 };

@@ -74,7 +74,11 @@ pub struct DashboardReads {
 
 impl DashboardReads {
     fn run(&self, tx: &mut dyn Tx, store: &Store, org: &OrgId) -> StoreResult<()> {
-        let filter = BoardFilter { limit: self.board_rows, count_up_to: Some(self.count_up_to), ..BoardFilter::default() };
+        let filter = BoardFilter {
+            limit: self.board_rows,
+            count_up_to: Some(self.count_up_to),
+            ..BoardFilter::default()
+        };
         crate::triage::board::board(tx, store.sealer(), org, &filter)?;
         let lines = (25, self.count_up_to);
         let window = (self.today, self.today.add_days(14));
@@ -105,7 +109,11 @@ impl Store {
 
     /// The statements [`Store::dashboard_reads`] runs, in order. For benchmarks.
     #[doc(hidden)]
-    pub fn dashboard_statements(&self, org: &OrgId, reads: &DashboardReads) -> StoreResult<Vec<BareStatement>> {
+    pub fn dashboard_statements(
+        &self,
+        org: &OrgId,
+        reads: &DashboardReads,
+    ) -> StoreResult<Vec<BareStatement>> {
         self.read(|tx| {
             let mut recording = Recording { inner: tx, statements: Vec::new() };
             reads.run(&mut recording, self, org)?;

@@ -67,7 +67,11 @@ impl Store {
                     _ => conditions.fixed(&format!("c.reference {beyond} {reference}")),
                 }
             }
-            let order = super::order_by(query.sort, query.descending);
+            let order = if driving {
+                super::sorted_order(query.sort, query.descending)
+            } else {
+                super::order_by(query.sort, query.descending)
+            };
             let limit = query.limit.max(1);
             let rows = super::select(tx, conditions, &order, limit, 0)?;
             let next = match rows.last() {

@@ -41,7 +41,10 @@ impl TermSearch {
         let mut rarest: Option<((String, String), i64)> = None;
         for word in search_keys::prefixes(term) {
             let (from, to) = prefix_range(&word);
-            let rows = tx.query_int(PROBE_WORDS, &[org.into(), from.clone().into(), to.clone().into(), (FEW + 1).into()])?;
+            let rows = tx.query_int(
+                PROBE_WORDS,
+                &[org.into(), from.clone().into(), to.clone().into(), (FEW + 1).into()],
+            )?;
             if rarest.as_ref().is_none_or(|(_, fewest)| rows < *fewest) {
                 rarest = Some(((from, to), rows));
             }
@@ -66,7 +69,10 @@ impl TermSearch {
             .collect();
         let identifier = (!self.digests.is_empty()).then(|| {
             let list: Vec<String> = self.digests.iter().map(|d| conditions.next(d.clone())).collect();
-            format!("SELECT i.case_id FROM identifiers i WHERE i.org_id = $1 AND i.digest IN ({})", list.join(", "))
+            format!(
+                "SELECT i.case_id FROM identifiers i WHERE i.org_id = $1 AND i.digest IN ({})",
+                list.join(", ")
+            )
         });
         let by_words = match &self.rarest {
             Some(((from, to), _)) if driving => {
@@ -90,10 +96,9 @@ impl TermSearch {
         }
         if driving {
             // The set the query starts from: every case either test can pass is in it.
-            let sources: Vec<&String> = by_words.iter().chain(identifier.iter()).collect();
+            let sources: Vec<&str> = by_words.iter().chain(identifier.iter()).map(String::as_str).collect();
             if !sources.is_empty() {
-                let union: Vec<String> = sources.iter().map(|s| s.to_string()).collect();
-                conditions.fixed(&format!("c.id IN ({})", union.join(" UNION ")));
+                conditions.fixed(&format!("c.id IN ({})", sources.join(" UNION ")));
             }
         }
         conditions.fixed(&format!("({})", either.join(" OR ")));

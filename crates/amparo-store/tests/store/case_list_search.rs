@@ -6,9 +6,9 @@
 
 use std::collections::BTreeSet;
 
+use amparo_domain::CaseFile;
 use amparo_domain::case_edit::CaseEdit;
 use amparo_domain::org::UserRole;
-use amparo_domain::CaseFile;
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
 
@@ -157,7 +157,10 @@ fn filters_combine_with_a_search_of_either_size(db: &TestDatabase) {
     // Broad: the critical Martínez cases, counted exactly and listed from the first.
     let page = c.page(&critical("martinez"));
     assert_eq!(page.total, (BROAD as i64 + 1) / 2);
-    assert_eq!(page.cases.iter().map(|s| s.reference.clone()).collect::<Vec<_>>(), expected(|n| n <= BROAD && n % 2 == 1)[..50]);
+    assert_eq!(
+        page.cases.iter().map(|s| s.reference.clone()).collect::<Vec<_>>(),
+        expected(|n| n <= BROAD && n % 2 == 1)[..50]
+    );
     // A status no case has, with either search, finds nothing.
     for term in ["martinez", "pena"] {
         let none = CaseQuery { status: Some(amparo_domain::Status::Terminated), ..capped(term) };
@@ -186,7 +189,8 @@ fn paging_through_a_search_neither_skips_nor_repeats(db: &TestDatabase) {
 
 fn search_words_follow_a_renamed_person(db: &TestDatabase) {
     let c = clinic(db);
-    let attorney = c.store.create_user(&c.org, &new_user("attorney@example.org", UserRole::Attorney), now()).unwrap();
+    let attorney =
+        c.store.create_user(&c.org, &new_user("attorney@example.org", UserRole::Attorney), now()).unwrap();
     let actor = Actor::of(&attorney);
     let id = c.page(&capped("S-0010")).cases[0].id.clone();
     let stored = c.store.case(&c.org, &id).unwrap().unwrap();
@@ -200,7 +204,15 @@ fn search_words_follow_a_renamed_person(db: &TestDatabase) {
     let mut parent = stored.file.case.person("m1").unwrap().clone();
     parent.family_name = "Quiñónez".into();
     let version = c.store.case(&c.org, &id).unwrap().unwrap().version;
-    c.store.edit_case_as(&actor, &id, version, &CaseEdit::UpdatePerson { key: "m1".into(), person: parent }, now()).unwrap();
+    c.store
+        .edit_case_as(
+            &actor,
+            &id,
+            version,
+            &CaseEdit::UpdatePerson { key: "m1".into(), person: parent },
+            now(),
+        )
+        .unwrap();
     let exact = c.page(&CaseQuery { count_up_to: None, ..capped("martinez") });
     assert_eq!(exact.total, BROAD as i64 - 1, "no word of the old name is left");
     assert!(c.references(&capped("martinez s-0010")).is_empty());

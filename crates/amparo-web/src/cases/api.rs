@@ -105,7 +105,8 @@ pub async fn list_cases(
             closed: c.closed,
         })
         .collect();
-    Ok(Json(CaseListAnswer { total: page.total, total_capped: page.total_capped, offset, limit, cases }).into_response())
+    Ok(Json(CaseListAnswer { total: page.total, total_capped: page.total_capped, offset, limit, cases })
+        .into_response())
 }
 
 pub(crate) fn case_json(case: &StoredCase) -> Result<CaseAnswer, WebError> {

@@ -73,7 +73,8 @@ pub async fn case_list(
     let link =
         |p: i64| if kept.is_empty() { format!("/cases?page={p}") } else { format!("/cases?{kept}&page={p}") };
     view.previous = (page > 1).then(|| link(page - 1));
-    view.next = ((view.last < view.total || view.total_capped) && page < params::MAX_PAGE).then(|| link(page + 1));
+    view.next =
+        ((view.last < view.total || view.total_capped) && page < params::MAX_PAGE).then(|| link(page + 1));
     view.rows = result
         .cases
         .into_iter()
