@@ -219,6 +219,11 @@ fn main() {
         }
         let page = store.list_cases(&org, &query).unwrap();
         let statements = store.case_list_statements(&org, &query).unwrap();
+        if std::env::var_os("AMPARO_BENCH_SHOW_SQL").is_some() {
+            for statement in &statements {
+                println!("{}\n  {:?}", statement.sql, statement.params);
+            }
+        }
         println!(
             "-- {name}: {} rows, total {}{} ({} statements)",
             page.cases.len(),
