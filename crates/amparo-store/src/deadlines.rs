@@ -107,7 +107,7 @@ fn deadlines_due(
         .collect()
 }
 
-fn upcoming_deadlines(
+pub(crate) fn upcoming_deadlines(
     tx: &mut dyn Tx,
     org: &OrgId,
     (from, to): (amparo_domain::Date, amparo_domain::Date),

@@ -9,6 +9,7 @@ use amparo_domain::{CaseFile, Person};
 use chrono::{DateTime, Utc};
 
 use crate::accounts::today_for;
+use crate::case_list::words;
 use crate::cases::events::{EVENT_WIDTH, INSERT_EVENTS, event_values, seal_event_body};
 use crate::cases::identifiers::{
     IDENTIFIER_WIDTH, INSERT_IDENTIFIERS, event_identifiers, person_identifiers,
@@ -146,6 +147,7 @@ struct NewCases {
     people: RowBuffer<{ PERSON_WIDTH }>,
     events: RowBuffer<{ EVENT_WIDTH }>,
     identifiers: RowBuffer<{ IDENTIFIER_WIDTH }>,
+    search_words: RowBuffer<{ words::WORD_WIDTH }>,
     notes: RowBuffer<{ NOTE_WIDTH }>,
     contacts: RowBuffer<{ CONTACTS_WIDTH }>,
     /// The optional sections a file may carry: its history and its voided events.
@@ -168,6 +170,7 @@ impl NewCases {
             people: RowBuffer::new(INSERT_PEOPLE),
             events: RowBuffer::new(INSERT_EVENTS),
             identifiers: RowBuffer::new(INSERT_IDENTIFIERS),
+            search_words: RowBuffer::new(words::INSERT_WORDS),
             notes: RowBuffer::new(INSERT_NOTES),
             contacts: RowBuffer::new(INSERT_CONTACTS_HEAD),
             history: RowBuffer::new(history::INSERT_HISTORY),
@@ -204,6 +207,9 @@ impl NewCases {
         let derived = derivation::rows::derive_rows(live, derive.today, derive.policy, derive.rules, false)?;
         let t = derived.triage;
         let closure = file.extensions.closure.as_ref();
+        for row in words::word_rows(org, &case, &derived.list.search_terms) {
+            self.search_words.push(row);
+        }
         self.cases.push([
             org.clone(),
             case.clone(),
@@ -290,6 +296,7 @@ impl NewCases {
         self.voids.flush(tx)?;
         self.history.flush(tx)?;
         self.identifiers.flush(tx)?;
+        self.search_words.flush(tx)?;
         self.notes.flush(tx)?;
         self.contacts.flush(tx)?;
         self.derived.flush(tx)?;

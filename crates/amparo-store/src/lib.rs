@@ -61,6 +61,7 @@ pub use attachments::{Attachment, AttachmentFile, NewAttachment, Objects, S3Sett
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;
 pub use audit::checkpoint::{AuditCheckpoint, CheckpointHead};
 pub use audit::page::{AuditCursor, AuditPage, AuditQuery, RecentChainCheck};
+pub use case_list::bare::{BareParam, BareStatement, DashboardReads};
 pub use case_list::chunks::{CaseChunk, CaseListCursor};
 pub use cases::answers::AnswerableNotice;
 pub use cases::closure::{CASE_CLOSED, CloseRequest};

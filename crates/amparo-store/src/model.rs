@@ -247,7 +247,14 @@ pub struct CaseQuery {
     /// At most [`CASE_LIST_MAX_OFFSET`].
     pub offset: i64,
     pub limit: i64,
+    /// Count the list's cases only up to this many (the page and the API use
+    /// [`CASE_LIST_COUNT_CAP`]): a count stops there instead of reading every matching case. `None`
+    /// counts them all, for a download's audit.
+    pub count_up_to: Option<i64>,
 }
+
+/// Up to how many cases the case list page and the API count a list ("more than 1,000" beyond).
+pub const CASE_LIST_COUNT_CAP: i64 = 1_000;
 
 /// Which cases a list shows by whether they are closed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -290,6 +297,7 @@ impl Default for CaseQuery {
             descending: false,
             offset: 0,
             limit: 50,
+            count_up_to: None,
         }
     }
 }
@@ -297,7 +305,10 @@ impl Default for CaseQuery {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CasePage {
     pub cases: Vec<CaseSummary>,
+    /// The number of cases in the list, or the query's `count_up_to` when there are more.
     pub total: i64,
+    /// Whether there are more cases than `total` (the count stopped at the query's `count_up_to`).
+    pub total_capped: bool,
 }
 
 /// The first deadlines of a window, one line per case, kind and day (a family's shared deadline

@@ -51,7 +51,9 @@ impl Store {
         after: Option<&CaseListCursor>,
     ) -> StoreResult<CaseChunk> {
         self.read(|tx| {
-            let mut conditions = super::conditions(self.sealer(), org, query);
+            let term = super::plan_search(tx, self.sealer(), org, query)?;
+            let driving = term.as_ref().is_some_and(super::search::TermSearch::few);
+            let mut conditions = super::conditions(org, query, term.as_ref(), driving);
             if let Some(after) = after {
                 let beyond = if query.descending { "<" } else { ">" };
                 let reference = conditions.next(after.reference.as_str());
@@ -65,7 +67,11 @@ impl Store {
                     _ => conditions.fixed(&format!("c.reference {beyond} {reference}")),
                 }
             }
-            let order = super::order_by(query.sort, query.descending);
+            let order = if driving {
+                super::sorted_order(query.sort, query.descending)
+            } else {
+                super::order_by(query.sort, query.descending)
+            };
             let limit = query.limit.max(1);
             let rows = super::select(tx, conditions, &order, limit, 0)?;
             let next = match rows.last() {

@@ -1,13 +1,16 @@
 //! The case list: search, filters, order and bounded paging, chosen and ordered on the `cases` row
-//! alone (off the indexes of migration 0014) so that only a page's rows are joined to their patient.
+//! alone (off the indexes of migration 0014) so that only a page's rows are joined to their patient;
+//! a search starts from its words (migration 0030) when they name few cases, see [`search`].
 
+pub mod bare;
 pub mod chunks;
+pub(crate) mod search;
 pub mod search_keys;
+pub(crate) mod words;
 
 use amparo_domain::{Program, Status};
 
 use crate::Store;
-use crate::cases::identifiers::exact_identifier;
 use crate::columns::{from_millis, stored_date};
 use crate::conditions::Conditions;
 use crate::db::Tx;
@@ -16,35 +19,86 @@ use crate::model::{
     CASE_LIST_MAX_OFFSET, CaseId, CasePage, CaseQuery, CaseSort, CaseSummary, ClosedFilter, OrgId,
 };
 use crate::security::seal::Sealer;
+use search::TermSearch;
 
 fn list_cases(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> StoreResult<CasePage> {
     if !(0..=CASE_LIST_MAX_OFFSET).contains(&query.offset) {
         let problem = amparo_domain::Problem::WholeNumberBetween { min: 0, max: CASE_LIST_MAX_OFFSET };
         return Err(StoreError::field("offset", problem));
     }
-    let conditions = conditions(sealer, org, query);
-    let total = count(tx, org, query, &conditions)?;
-    let order = order_by(query.sort, query.descending);
+    let term = plan_search(tx, sealer, org, query)?;
+    let (total, total_capped) = count(tx, org, query, term.as_ref())?;
+    // A search with many cases walks the order's index, testing each row; one with few starts from them.
+    let driving = term.as_ref().is_some_and(TermSearch::few);
+    let conditions = conditions(org, query, term.as_ref(), driving);
+    let order = if driving {
+        sorted_order(query.sort, query.descending)
+    } else {
+        order_by(query.sort, query.descending)
+    };
     let rows = select(tx, conditions, &order, query.limit, query.offset)?;
     let cases = rows.iter().map(summary).collect::<StoreResult<_>>()?;
-    Ok(CasePage { cases, total })
+    Ok(CasePage { cases, total, total_capped })
 }
 
-/// How many cases the list holds. The open cases of an unfiltered list are counted as the
-/// organisation's cases less its closed ones, two counts read off indexes (the organisation's, and
-/// the closed cases' partial index), rather than by reading every wide case row to test that it is
-/// open. A filtered list reads the rows it tests anyway.
-fn count(tx: &mut dyn Tx, org: &OrgId, query: &CaseQuery, conditions: &Conditions) -> StoreResult<i64> {
-    if query.closed == ClosedFilter::Open && !narrowed(query) {
-        let all = tx.query_int(COUNT_CASES, &[org.as_str().into()])?;
-        let closed = tx.query_int(COUNT_CLOSED_CASES, &[org.as_str().into()])?;
-        return Ok(all - closed);
+/// The query's search term, if any, with its plan.
+fn plan_search(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    query: &CaseQuery,
+) -> StoreResult<Option<TermSearch>> {
+    match query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(term) => Ok(Some(TermSearch::plan(tx, sealer, org.as_str(), term)?)),
+        None => Ok(None),
     }
+}
+
+/// How many cases the list holds, up to the query's `count_up_to`, and whether there are more. The
+/// open cases of an unfiltered list are counted as the organisation's cases less its closed ones,
+/// two counts read off indexes (the organisation's, and the closed cases' partial index), rather than
+/// by reading every wide case row to test that it is open. A filtered list's count stops at the cap.
+fn count(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    query: &CaseQuery,
+    term: Option<&TermSearch>,
+) -> StoreResult<(i64, bool)> {
+    let cap = query.count_up_to.map(|cap| cap.max(0));
+    if query.closed == ClosedFilter::Open && !narrowed(query) {
+        let closed = tx.query_int(COUNT_CLOSED_CASES, &[org.as_str().into()])?;
+        let all = match cap {
+            // Enough of the organisation's cases to tell whether the open ones pass the cap.
+            Some(cap) => tx.query_int(
+                COUNT_CASES_UP_TO,
+                &[org.as_str().into(), cap.saturating_add(1).saturating_add(closed).into()],
+            )?,
+            None => tx.query_int(COUNT_CASES, &[org.as_str().into()])?,
+        };
+        return Ok(capped(all - closed, cap));
+    }
+    let mut conditions = conditions(org, query, term, true);
     let where_sql = conditions.sql();
-    tx.query_int(&format!("SELECT COUNT(*) FROM cases c WHERE {where_sql}"), &conditions.params)
+    let counted = match cap {
+        Some(cap) => {
+            let limit = conditions.next(cap.saturating_add(1));
+            format!("SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {where_sql} LIMIT {limit}) n")
+        }
+        None => format!("SELECT COUNT(*) FROM cases c WHERE {where_sql}"),
+    };
+    Ok(capped(tx.query_int(&counted, &conditions.params)?, cap))
+}
+
+/// A count and whether it passed the cap, the count then read as the cap.
+fn capped(count: i64, cap: Option<i64>) -> (i64, bool) {
+    match cap {
+        Some(cap) if count > cap => (cap, true),
+        _ => (count, false),
+    }
 }
 
 const COUNT_CASES: &str = "SELECT COUNT(*) FROM cases WHERE org_id = $1";
+const COUNT_CASES_UP_TO: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM cases WHERE org_id = $1 LIMIT $2) n";
 const COUNT_CLOSED_CASES: &str = "SELECT COUNT(*) FROM cases WHERE org_id = $1 AND closed_at IS NOT NULL";
 
 /// Whether anything beyond the open-or-closed choice narrows the list.
@@ -84,8 +138,9 @@ fn select(
     Ok(tx.query(&list_sql, &conditions.params)?)
 }
 
-/// The query's filters as SQL conditions on `cases c`.
-fn conditions(sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> Conditions {
+/// The query's filters as SQL conditions on `cases c`; `driving`: whether the search's cases are
+/// named as the set the query starts from (see [`TermSearch::add`]).
+fn conditions(org: &OrgId, query: &CaseQuery, term: Option<&TermSearch>, driving: bool) -> Conditions {
     let mut conditions = Conditions::new(org.as_str());
     // Closed cases are few: the open list tests the row it walks anyway, the closed one reads them
     // off their partial index (migration 0020).
@@ -94,8 +149,8 @@ fn conditions(sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> Conditions {
         ClosedFilter::Closed => conditions.fixed("c.closed_at IS NOT NULL"),
         ClosedFilter::All => {}
     }
-    if let Some(term) = query.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        search(&mut conditions, sealer, term);
+    if let Some(term) = term {
+        term.add(&mut conditions, driving);
     }
     if let Some(status) = query.status {
         conditions.push("c.status = ?", status.as_str());
@@ -112,43 +167,29 @@ fn conditions(sealer: &Sealer, org: &OrgId, query: &CaseQuery) -> Conditions {
     }
     if let Some(user) = &query.assigned_to {
         conditions.push(
-            "EXISTS (SELECT 1 FROM case_assignments a WHERE a.org_id = c.org_id AND a.case_id = c.id AND a.user_id = ?)",
+            "EXISTS (SELECT 1 FROM case_assignments a WHERE a.org_id = $1 AND a.case_id = c.id AND a.user_id = ?)",
             user.as_str(),
         );
     }
     if let Some(user) = &query.shared_with {
         conditions.push(
-            "EXISTS (SELECT 1 FROM case_shares s WHERE s.org_id = c.org_id AND s.case_id = c.id AND s.user_id = ?)",
+            "EXISTS (SELECT 1 FROM case_shares s WHERE s.org_id = $1 AND s.case_id = c.id AND s.user_id = ?)",
             user.as_str(),
         );
     }
     conditions
 }
 
-/// Every word of the term at the start of a word of the reference or a name; or, when the term is a
-/// whole A-number, receipt or I-94 number, the case holding it. Identifiers are stored encrypted, so
-/// they are found through their blind index under every key held (a rotation may be half-way).
-fn search(conditions: &mut Conditions, sealer: &Sealer, term: &str) {
-    let words: Vec<String> = search_keys::word_patterns(term)
-        .into_iter()
-        .map(|pattern| format!("c.search_terms LIKE {}", conditions.next(pattern)))
-        .collect();
-    let mut either = Vec::new();
-    if !words.is_empty() {
-        either.push(format!("({})", words.join(" AND ")));
-    }
-    let digests =
-        exact_identifier(term).map(|(kind, value)| sealer.blind_all(kind, &value)).unwrap_or_default();
-    if !digests.is_empty() {
-        let list: Vec<String> = digests.into_iter().map(|d| conditions.next(d)).collect();
-        either.push(format!(
-            "c.id IN (SELECT i.case_id FROM identifiers i WHERE i.org_id = $1 AND i.digest IN ({}))",
-            list.join(", ")
-        ));
-    }
-    // A term of punctuation alone ("%") searches for nothing, so it filters nothing either.
-    if !either.is_empty() {
-        conditions.fixed(&format!("({})", either.join(" OR ")));
+/// The order of a sort written as expressions no index holds, for a search whose few cases drive the
+/// query: otherwise SQLite prefers walking the order's index (to avoid a sort) over looking its few
+/// cases up, and reads most of the organisation to find them. Same order as [`order_by`].
+fn sorted_order(sort: CaseSort, descending: bool) -> String {
+    let dir = if descending { "DESC" } else { "ASC" };
+    match sort {
+        CaseSort::Reference => format!("c.reference || '' {dir}"),
+        CaseSort::Patient => format!("c.patient_sort || '' {dir}, c.reference || '' {dir}"),
+        CaseSort::NextDeadline => format!("c.due_sort || '' {dir}, c.reference || '' {dir}"),
+        CaseSort::Score => format!("c.triage_score + 0 {dir}, c.reference || '' {dir}"),
     }
 }
 

@@ -2,6 +2,8 @@
 //! lower-case ASCII words, so that "Muñoz", "MUNOZ" and "munoz" find and sort alike on both
 //! backends (SQLite's `lower` knows only ASCII, and the two order accented letters differently).
 
+use std::collections::BTreeSet;
+
 use amparo_domain::{CaseFile, PersonRole};
 
 /// Lower case, common Latin accents removed, anything but letters and digits turned into single
@@ -85,6 +87,15 @@ pub fn word_patterns(term: &str) -> Vec<String> {
     term.split_whitespace().map(fold).filter(|w| !w.is_empty()).map(|w| format!("% {w}%")).collect()
 }
 
+/// Every word of a search term, folded: each starts a word of any case the term finds by its words
+/// (every word of a token but its last is a whole word, the last a prefix).
+pub fn prefixes(term: &str) -> BTreeSet<String> {
+    term.split_whitespace()
+        .flat_map(|token| fold(token).split(' ').map(str::to_owned).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +112,12 @@ mod tests {
         assert_eq!(word_patterns("Ana  Peña"), vec!["% ana%", "% pena%"]);
         assert_eq!(word_patterns("l-00 García-López"), vec!["% l 00%", "% garcia lopez%"]);
         assert!(word_patterns(" % ").is_empty());
+    }
+
+    #[test]
+    fn prefixes_are_every_folded_word() {
+        let found: Vec<String> = prefixes("l-00 García-López ana").into_iter().collect();
+        assert_eq!(found, vec!["00", "ana", "garcia", "l", "lopez"]);
+        assert!(prefixes(" % ").is_empty());
     }
 }

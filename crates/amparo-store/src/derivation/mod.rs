@@ -13,6 +13,7 @@ use amparo_domain::{CaseFile, Date, EscalationTemplates, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
 use crate::Store;
+use crate::case_list::words;
 use crate::cases;
 use crate::columns::millis;
 use crate::db::{Tx, Value};
@@ -93,6 +94,8 @@ pub(crate) fn write_derivation(
     let mut rows = DerivedRows::new();
     rows.add_deadlines(&key[0], &key[1], derived.deadlines);
     let t = derived.triage;
+    let old_terms = words::stored_terms(tx, &key)?.unwrap_or_default();
+    words::replace_words(tx, &key, &old_terms, &derived.list.search_terms)?;
     tx.execute(
         UPDATE_CASE_DERIVED,
         &[

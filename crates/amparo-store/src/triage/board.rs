@@ -28,7 +28,12 @@ fn board_page(conditions: &str, limit: &str, offset: &str) -> String {
     )
 }
 
-fn board(tx: &mut dyn Tx, sealer: &Sealer, org: &OrgId, filter: &BoardFilter) -> StoreResult<BoardPage> {
+pub(crate) fn board(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    filter: &BoardFilter,
+) -> StoreResult<BoardPage> {
     let mut conditions = Conditions::new(org.as_str());
     conditions.fixed("c.is_open = 1");
     if filter.critical_only {

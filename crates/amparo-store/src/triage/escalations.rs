@@ -209,7 +209,7 @@ pub(crate) fn escalations(
 }
 
 /// The organisation's open escalations, critical care first, then newest first.
-fn open_escalations(
+pub(crate) fn open_escalations(
     tx: &mut dyn Tx,
     sealer: &Sealer,
     org: &OrgId,

@@ -3,7 +3,7 @@
 //! across many cases at once. What the triage said is kept as sealed facts ([`reasons`]).
 
 pub mod assignments;
-mod board;
+pub(crate) mod board;
 pub mod escalations;
 pub(crate) mod reasons;
 mod review;

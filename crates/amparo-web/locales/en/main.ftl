@@ -22,6 +22,7 @@ pager-label = Pages
 pager-previous = Previous
 pager-next = Next
 showing = Showing { $first }–{ $last } of { $total }.
+showing-many = Showing { $first }–{ $last } of more than { $total }.
 badge-critical = critical care
 answer-yes = yes
 answer-no = no

@@ -33,6 +33,7 @@ pager-label = Páginas
 pager-previous = Anterior
 pager-next = Siguiente
 showing = Mostrando { $first }–{ $last } de { $total }.
+showing-many = Mostrando { $first }–{ $last } de más de { $total }.
 badge-critical = cuidados críticos
 answer-yes = sí
 answer-no = no

@@ -4,7 +4,7 @@
 //! and the case version they were based on.
 
 use amparo_domain::RawEvent;
-use amparo_store::{CaseId, StoreError, StoredCase};
+use amparo_store::{CASE_LIST_COUNT_CAP, CaseId, StoreError, StoredCase};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -45,6 +45,9 @@ pub(crate) struct CaseListAnswer {
     items: Vec<CaseListItem>,
     #[serde(flatten)]
     paging: Paging,
+    /// Whether more cases match than `total` says: the count stopped at the cap (at least 1,000, or
+    /// `offset` + `limit` when that is more).
+    total_capped: bool,
 }
 
 /// One case: its id, version (send it with the next write) and its `amparo.case/1` document.
@@ -71,6 +74,7 @@ pub async fn list_cases(
     query.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     query.offset = offset;
     query.limit = limit;
+    query.count_up_to = Some(CASE_LIST_COUNT_CAP.max(offset + limit));
     let org = signed_in.user.org_id.clone();
     let page = state
         .with_store(move |store| {
@@ -100,9 +104,9 @@ pub async fn list_cases(
             closed: c.closed,
         })
         .collect();
-    let more = offset + limit < page.total;
+    let more = page.total_capped || offset + limit < page.total;
     let paging = Paging::of("/api/v1/cases", &params, ("offset", offset + limit), more, page.total);
-    Ok(Json(CaseListAnswer { items: cases, paging }).into_response())
+    Ok(Json(CaseListAnswer { items: cases, paging, total_capped: page.total_capped }).into_response())
 }
 
 pub(crate) fn case_json(case: &StoredCase) -> Result<CaseAnswer, WebError> {

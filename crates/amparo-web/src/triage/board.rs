@@ -18,6 +18,8 @@ use crate::ui::page::Lang;
 use crate::ui::viewer;
 
 const PAGE_SIZE: i64 = 50;
+/// Up to how many open cases the board counts ("more than 1,000" beyond), as the dashboard does.
+const BOARD_COUNT_CAP: i64 = 1000;
 
 /// Legal dates are calendar dates, taken in the organisation's time zone.
 fn today(state: &AppState, signed_in: &SignedIn) -> Date {
@@ -54,6 +56,7 @@ pub async fn board(
         viewer: viewer(&signed_in),
         rows: Vec::new(),
         total: 0,
+        total_capped: false,
         first: 0,
         last: 0,
         previous: None,
@@ -73,12 +76,17 @@ pub async fn board(
     };
     filter.offset = (page - 1) * PAGE_SIZE;
     filter.limit = PAGE_SIZE;
+    // The board counts up to the cap (or to the end of this page, beyond it) rather than every open
+    // case, so that its cost stays flat however many cases are open.
+    let cap = BOARD_COUNT_CAP.max(filter.offset + PAGE_SIZE);
+    filter.count_up_to = Some(cap);
     filter.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     let org = signed_in.user.org_id.clone();
     let result = state.with_store(move |store| store.board(&org, &filter)).await?;
     view.first = (page - 1) * PAGE_SIZE + 1;
     view.last = (view.first + result.entries.len() as i64 - 1).max(0);
-    view.total = result.total;
+    view.total = result.total.min(cap);
+    view.total_capped = result.total > cap;
     view.rows = result.entries.into_iter().map(|e| board_row(e, lang)).collect();
     let query = format!(
         "critical={}&mine={}&program={}&due_within={}",
@@ -89,6 +97,6 @@ pub async fn board(
     );
     let link = |p: i64| format!("/triage?{query}&page={p}");
     view.previous = (page > 1).then(|| link(page - 1));
-    view.next = (view.last < view.total).then(|| link(page + 1));
+    view.next = (view.last < view.total || view.total_capped).then(|| link(page + 1));
     Ok(crate::ui::render(&view).into_response())
 }

@@ -26,6 +26,8 @@ pub struct TriagePage {
     pub viewer: Viewer,
     pub rows: Vec<BoardRow>,
     pub total: i64,
+    /// Whether more open cases match than `total`, where the count stopped.
+    pub total_capped: bool,
     pub first: i64,
     pub last: i64,
     pub previous: Option<String>,

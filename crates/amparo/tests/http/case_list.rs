@@ -375,6 +375,56 @@ fn bad_parameters_are_named_and_clinicians_see_their_cases(db: &TestDatabase) {
 
 amparo_store::on_both_backends!(
     searches_find_by_reference_name_a_number_and_receipt,
+    counts_past_a_thousand_say_more_than,
     filters_sorts_and_pages,
     bad_parameters_are_named_and_clinicians_see_their_cases,
 );
+
+/// Past 1,000 cases the page, the board and the API stop counting and say so; below it they count
+/// exactly, and the pages past the thousandth case still link on.
+fn counts_past_a_thousand_say_more_than(db: &TestDatabase) {
+    let list = List::start(db);
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<String> = (1..=1000)
+        .map(|n| {
+            let seed = Seed {
+                reference: "",
+                given: "Iker",
+                family: "Relleno",
+                program: "humanitarian",
+                days_to_harm: 200,
+                a_number: None,
+                events: paroled(),
+            };
+            let text = case_file(&seed).replace("\"reference\":\"\"", &format!("\"reference\":\"Q-{n:04}\""));
+            let path = dir.path().join(format!("Q-{n:04}.json"));
+            std::fs::write(&path, text).unwrap();
+            path.to_str().unwrap().to_owned()
+        })
+        .collect();
+    let args: Vec<&str> =
+        ["import", "--org", "clinic-a"].into_iter().chain(files.iter().map(String::as_str)).collect();
+    amparo(db, &args, None);
+    let abel = list.sign_in("abel@a.example.org");
+    let all = list.api(&abel, "");
+    assert_eq!((all["total"].clone(), all["total_capped"].clone()), (json!(1000), json!(true)));
+    let broad = list.api(&abel, "q=relleno");
+    assert_eq!((broad["total"].clone(), broad["total_capped"].clone()), (json!(1000), json!(true)));
+    let rare = list.api(&abel, "q=zamora");
+    assert_eq!((rare["total"].clone(), rare["total_capped"].clone()), (json!(1), json!(false)));
+    // Past the cap the count reaches the end of the page asked for, and there are more still.
+    let deep = list.api(&abel, "q=relleno&offset=1000&limit=5");
+    assert_eq!((deep["total"].clone(), deep["total_capped"].clone()), (json!(1005), json!(true)));
+    assert_eq!(deep["cases"].as_array().unwrap().len(), 5);
+
+    let page = list.get(&abel, "/cases?q=relleno").body;
+    assert!(page.contains("Showing 1–50 of more than 1,000."), "{page}");
+    assert!(!page.contains("1,012"), "no exact count past the cap");
+    let twenty_first = list.get(&abel, "/cases?q=relleno&page=21").body;
+    assert!(twenty_first.contains("Showing 1,001–1,012 of 1,012."), "{twenty_first}");
+    let few = list.get(&abel, "/cases?q=zamora").body;
+    assert!(few.contains("Showing 1–1 of 1."), "{few}");
+    let board = list.get(&abel, "/triage").body;
+    assert!(board.contains("of more than 1,000."), "{board}");
+    assert!(board.contains("page=2"), "the board pages on past the cap");
+}

@@ -6,7 +6,7 @@ pub mod views;
 
 use amparo_domain::Status;
 use amparo_domain::org::UserRole;
-use amparo_store::{CasePage, CaseSort, User, UserId};
+use amparo_store::{CASE_LIST_COUNT_CAP, CasePage, CaseSort, User, UserId};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -54,6 +54,9 @@ pub async fn case_list(
     query.shared_with = crate::cases::visibility::shared_only(&signed_in.user);
     query.offset = (page - 1) * PAGE_SIZE;
     query.limit = PAGE_SIZE;
+    // Counted up to the cap, or to the end of this page on a page beyond it, so that paging on
+    // works either way.
+    query.count_up_to = Some(CASE_LIST_COUNT_CAP.max(query.offset + PAGE_SIZE));
     let (sort, descending) = (query.sort, query.descending);
     let org = signed_in.user.org_id.clone();
     let query = request.query;
@@ -63,13 +66,15 @@ pub async fn case_list(
     view.next_deadline = header(lang, &params, CaseSort::NextDeadline, (sort, descending));
     view.score = header(lang, &params, CaseSort::Score, (sort, descending));
     view.total = result.total;
+    view.total_capped = result.total_capped;
     view.first = (page - 1) * PAGE_SIZE + 1;
     view.last = (view.first + result.cases.len() as i64 - 1).max(0);
     let kept = params::query_string(&params, None);
     let link =
         |p: i64| if kept.is_empty() { format!("/cases?page={p}") } else { format!("/cases?{kept}&page={p}") };
     view.previous = (page > 1).then(|| link(page - 1));
-    view.next = (view.last < view.total && page < params::MAX_PAGE).then(|| link(page + 1));
+    view.next =
+        ((view.last < view.total || view.total_capped) && page < params::MAX_PAGE).then(|| link(page + 1));
     view.rows = result
         .cases
         .into_iter()
@@ -162,6 +167,7 @@ fn empty_view(lang: Lang, viewer: Viewer, params: &Params, users: &[User], me: &
         score: unsorted(),
         rows: Vec::new(),
         total: 0,
+        total_capped: false,
         first: 0,
         last: 0,
         previous: None,

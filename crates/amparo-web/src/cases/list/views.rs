@@ -53,6 +53,8 @@ pub struct CaseListPage {
     pub score: SortHeader,
     pub rows: Vec<CaseListRow>,
     pub total: i64,
+    /// Whether more cases match than `total`, where the count stopped.
+    pub total_capped: bool,
     pub first: i64,
     pub last: i64,
     pub previous: Option<String>,
