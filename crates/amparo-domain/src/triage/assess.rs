@@ -196,6 +196,38 @@ fn linear(max: i64, span: i64, days: i64) -> i64 {
     }
 }
 
+/// The first day after `today` on which a [`linear`] term counting down to `date` scores differently,
+/// if one comes: the day it enters the span, or the next day its points change within it.
+pub(crate) fn linear_changes_after(max: i64, span: i64, date: Date, today: Date) -> Option<Date> {
+    let days = today.days_until(date);
+    if days <= 0 || span <= 0 {
+        return None;
+    }
+    let points = linear(max, span, days);
+    // At most `span` steps: from the day it enters the span, down to the date itself.
+    let first = if days >= span { days - span + 1 } else { 1 };
+    (first..=days).find(|step| linear(max, span, days - step) != points).map(|step| today.add_days(step))
+}
+
+/// The first day after `today` on which the score's countdown terms (parole ending, responses due)
+/// could change, for each of `dates` taken as a parole end or a due date.
+pub fn countdown_changes_after(
+    weights: &TriageWeights,
+    dates: impl Iterator<Item = Date>,
+    today: Date,
+) -> Option<Date> {
+    let w = &weights.legal;
+    dates
+        .flat_map(|date| {
+            [
+                linear_changes_after(w.parole_ends_max, w.parole_ends_horizon_days, date, today),
+                linear_changes_after(w.response_due_max, w.response_window_days, date, today),
+            ]
+        })
+        .flatten()
+        .min()
+}
+
 struct Builder {
     components: Vec<Component>,
 }
