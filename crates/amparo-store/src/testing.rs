@@ -108,6 +108,41 @@ impl TestDatabase {
         }
     }
 
+    /// Every row `sql` selects, each column read as text (write `CAST(x AS TEXT)` for other
+    /// types), straight from the database: for tests that compare what two databases store.
+    pub fn query_text(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self.sqlite_path() {
+            Some(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open the SQLite file");
+                let mut statement = conn.prepare(sql).expect("prepare");
+                let width = statement.column_count();
+                let rows = statement
+                    .query_map([], |row| (0..width).map(|i| row.get::<_, Option<String>>(i)).collect())
+                    .expect("query");
+                rows.map(|row| row.expect("row")).collect()
+            }
+            None => {
+                let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
+                let rows = client.query(sql, &[]).expect("query");
+                rows.iter().map(|row| (0..row.len()).map(|i| row.get::<_, Option<String>>(i)).collect()).collect()
+            }
+        }
+    }
+
+    /// Runs `sql` straight on the database, Amparo bypassed.
+    pub fn execute(&self, sql: &str) {
+        match self.sqlite_path() {
+            Some(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open the SQLite file");
+                conn.execute_batch(sql).expect("execute");
+            }
+            None => {
+                let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
+                client.batch_execute(sql).expect("execute");
+            }
+        }
+    }
+
     /// The key file the database's sensitive fields are encrypted under.
     pub fn key_file(&self) -> &Path {
         &self.key_file

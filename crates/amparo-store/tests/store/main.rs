@@ -26,6 +26,7 @@ mod notes_contacts;
 mod notices;
 mod org_archive;
 mod policy;
+mod rederive;
 mod schema;
 mod sealing;
 mod second_factors;
