@@ -19,6 +19,9 @@ pub struct TestDatabase {
     dir: tempfile::TempDir,
     key_file: PathBuf,
     pg_schema: Option<(String, String)>,
+    /// A connection of its own to PostgreSQL for [`TestDatabase::query_text`] and
+    /// [`TestDatabase::execute`], made on first use.
+    direct: std::sync::Mutex<Option<postgres::Client>>,
 }
 
 /// A new key file at `path` (mode 0600) and a sealer reading it.
@@ -34,7 +37,7 @@ impl TestDatabase {
         // Where `amparo` looks for the key of a SQLite file when none is configured.
         let key_file = dir.path().join("amparo.db.key");
         let store = open(&url, new_key_file(&key_file)).expect("open SQLite");
-        TestDatabase { url, store, dir, key_file, pg_schema: None }
+        TestDatabase { url, store, dir, key_file, pg_schema: None, direct: Default::default() }
     }
 
     /// A fresh schema on the test PostgreSQL, or `None` when PostgreSQL tests are skipped here.
@@ -56,7 +59,7 @@ impl TestDatabase {
         let rules = crate::Rules::builtin().expect("built-in rules");
         let store = crate::open_with_options(&url, rules, new_key_file(&key_file), &options)
             .expect("open PostgreSQL");
-        Some(TestDatabase { url, store, dir, key_file, pg_schema: Some((base, schema)) })
+        Some(TestDatabase { url, store, dir, key_file, pg_schema: Some((base, schema)), direct: Default::default() })
     }
 
     pub fn store(&self) -> Arc<Store> {
@@ -122,8 +125,7 @@ impl TestDatabase {
                 rows.map(|row| row.expect("row")).collect()
             }
             None => {
-                let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
-                let rows = client.query(sql, &[]).expect("query");
+                let rows = self.direct(|client| client.query(sql, &[]).expect("query"));
                 rows.iter().map(|row| (0..row.len()).map(|i| row.get::<_, Option<String>>(i)).collect()).collect()
             }
         }
@@ -136,11 +138,16 @@ impl TestDatabase {
                 let conn = rusqlite::Connection::open(path).expect("open the SQLite file");
                 conn.execute_batch(sql).expect("execute");
             }
-            None => {
-                let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
-                client.batch_execute(sql).expect("execute");
-            }
+            None => self.direct(|client| client.batch_execute(sql).expect("execute")),
         }
+    }
+
+    fn direct<T>(&self, work: impl FnOnce(&mut postgres::Client) -> T) -> T {
+        let mut direct = self.direct.lock().expect("the direct connection");
+        let client = direct.get_or_insert_with(|| {
+            postgres::Client::connect(&self.url, postgres::NoTls).expect("connect")
+        });
+        work(client)
     }
 
     /// The key file the database's sensitive fields are encrypted under.
@@ -170,6 +177,8 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        // Its own connection closes first, so that nothing of it stands in the way of the drop.
+        drop(self.direct.lock().map(|mut direct| direct.take()));
         if let Some((base, schema)) = &self.pg_schema
             && let Ok(mut admin) = postgres::Client::connect(base, postgres::NoTls)
         {
