@@ -59,7 +59,14 @@ impl TestDatabase {
         let rules = crate::Rules::builtin().expect("built-in rules");
         let store = crate::open_with_options(&url, rules, new_key_file(&key_file), &options)
             .expect("open PostgreSQL");
-        Some(TestDatabase { url, store, dir, key_file, pg_schema: Some((base, schema)), direct: Default::default() })
+        Some(TestDatabase {
+            url,
+            store,
+            dir,
+            key_file,
+            pg_schema: Some((base, schema)),
+            direct: Default::default(),
+        })
     }
 
     pub fn store(&self) -> Arc<Store> {
@@ -126,7 +133,9 @@ impl TestDatabase {
             }
             None => {
                 let rows = self.direct(|client| client.query(sql, &[]).expect("query"));
-                rows.iter().map(|row| (0..row.len()).map(|i| row.get::<_, Option<String>>(i)).collect()).collect()
+                rows.iter()
+                    .map(|row| (0..row.len()).map(|i| row.get::<_, Option<String>>(i)).collect())
+                    .collect()
             }
         }
     }
@@ -144,9 +153,8 @@ impl TestDatabase {
 
     fn direct<T>(&self, work: impl FnOnce(&mut postgres::Client) -> T) -> T {
         let mut direct = self.direct.lock().expect("the direct connection");
-        let client = direct.get_or_insert_with(|| {
-            postgres::Client::connect(&self.url, postgres::NoTls).expect("connect")
-        });
+        let client = direct
+            .get_or_insert_with(|| postgres::Client::connect(&self.url, postgres::NoTls).expect("connect"));
         work(client)
     }
 

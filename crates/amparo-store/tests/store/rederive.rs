@@ -76,7 +76,8 @@ fn random_case(rng: &mut Rng, n: usize, start: Date) -> CaseFile {
     let since = |rng: &mut Rng| granted.add_days(rng.range(0, granted.days_until(start) + 1));
     if rng.one_in(3) {
         let on = since(rng);
-        let mut notice = serde_json::json!({ "type": "termination_notice", "on": on.to_string(), "served_by": "mail" });
+        let mut notice =
+            serde_json::json!({ "type": "termination_notice", "on": on.to_string(), "served_by": "mail" });
         if rng.one_in(2) {
             notice["effective"] = on.add_days(rng.range(0, 90)).to_string().into();
         }
@@ -90,7 +91,8 @@ fn random_case(rng: &mut Rng, n: usize, start: Date) -> CaseFile {
     }
     if rng.one_in(3) {
         let on = start.add_days(-rng.range(0, 40));
-        let mut rfe = serde_json::json!({ "type": "rfe_received", "on": on.to_string(), "served_by": "mail" });
+        let mut rfe =
+            serde_json::json!({ "type": "rfe_received", "on": on.to_string(), "served_by": "mail" });
         if rng.one_in(2) {
             rfe["respond_by"] = on.add_days(rng.range(20, 120)).to_string().into();
         }
@@ -98,7 +100,8 @@ fn random_case(rng: &mut Rng, n: usize, start: Date) -> CaseFile {
     }
     if rng.one_in(4) {
         let on = start.add_days(-rng.range(0, 20));
-        events.push(serde_json::json!({ "type": "noid_received", "on": on.to_string(), "served_by": "online",
+        events
+            .push(serde_json::json!({ "type": "noid_received", "on": on.to_string(), "served_by": "online",
             "respond_by": on.add_days(rng.range(10, 60)).to_string() }));
     }
     if rng.one_in(4) {
@@ -107,8 +110,10 @@ fn random_case(rng: &mut Rng, n: usize, start: Date) -> CaseFile {
             "pay_by": on.add_days(rng.range(5, 60)).to_string(), "amount": 500 }));
     }
     if rng.one_in(5) {
-        events.push(serde_json::json!({ "type": "parole_denied", "on": start.add_days(-rng.range(0, 30)).to_string(),
-            "served_by": "mail" }));
+        events.push(
+            serde_json::json!({ "type": "parole_denied", "on": start.add_days(-rng.range(0, 30)).to_string(),
+            "served_by": "mail" }),
+        );
     }
     if rng.one_in(6) {
         events.push(serde_json::json!({ "type": "i94_updated", "on": since(rng).to_string(),
@@ -118,10 +123,13 @@ fn random_case(rng: &mut Rng, n: usize, start: Date) -> CaseFile {
         events.push(serde_json::json!({ "type": "i94_checked", "on": since(rng).to_string() }));
     }
     if rng.one_in(8) {
-        events.push(serde_json::json!({ "type": "nta_served", "on": since(rng).to_string(), "served_by": "mail" }));
+        events.push(
+            serde_json::json!({ "type": "nta_served", "on": since(rng).to_string(), "served_by": "mail" }),
+        );
     }
     if rng.one_in(8) {
-        events.push(serde_json::json!({ "type": "departed", "on": since(rng).to_string(), "persons": ["p1"] }));
+        events
+            .push(serde_json::json!({ "type": "departed", "on": since(rng).to_string(), "persons": ["p1"] }));
     }
     if rng.one_in(3) {
         events.push(serde_json::json!({ "type": "medical_attested", "on": start.add_days(-rng.range(0, 200)).to_string(),
@@ -152,7 +160,9 @@ fn later_event(rng: &mut Rng, day: Date, id: usize) -> Event {
             "valid_until": day.add_days(rng.range(30, 400)).to_string(), "class_of_admission": "DT" }),
         1 => serde_json::json!({ "type": "re_parole_filed", "on": day.to_string() }),
         2 => serde_json::json!({ "type": "rfe_received", "on": day.to_string(), "served_by": "mail" }),
-        3 => serde_json::json!({ "type": "medical_attested", "on": day.to_string(), "days_to_critical_harm": rng.range(1, 90) }),
+        3 => {
+            serde_json::json!({ "type": "medical_attested", "on": day.to_string(), "days_to_critical_harm": rng.range(1, 90) })
+        }
         _ => serde_json::json!({ "type": "termination_notice", "on": day.to_string(), "served_by": "email",
             "effective": day.add_days(rng.range(0, 30)).to_string() }),
     };
@@ -173,7 +183,10 @@ impl Side {
     fn new(db: TestDatabase, files: &[CaseFile], start: Date) -> Side {
         let store = db.store();
         let org = store
-            .create_organisation(&NewOrganisation { slug: "legal-aid".into(), name: "Legal aid".into() }, noon(start))
+            .create_organisation(
+                &NewOrganisation { slug: "legal-aid".into(), name: "Legal aid".into() },
+                noon(start),
+            )
             .unwrap()
             .id;
         let staff: Vec<(UserRole, UserId)> = [UserRole::Attorney, UserRole::Advocate, UserRole::Clinician]
@@ -299,7 +312,8 @@ fn daily_refresh_matches_a_full_derivation_every_day(db: &TestDatabase) {
         full.store.record_daily_notices(&full.org, day, noon(day)).unwrap();
         let (ours, theirs) = (daily.snapshot(day), full.snapshot(day));
         if ours != theirs {
-            let first = ours.iter().zip(&theirs).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
+            let first =
+                ours.iter().zip(&theirs).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
             panic!(
                 "on {day} the daily refresh stored\n  {:?}\nwhere a full derivation stored\n  {:?}",
                 ours.get(first),
