@@ -35,8 +35,8 @@ use crate::{CaseSource, Store};
 const INSERT_CASES: &str = "INSERT INTO cases (org_id, id, reference, program, version, medical, created_at, \
      updated_at, covered_until, derived_on, triage_score, critical_care, is_open, next_due, next_kind, \
      class_of_admission, triage, status, patient_sort, due_sort, search_terms, closed_at, closed_by, \
-     close_reason, close_note)";
-const CASE_WIDTH: usize = 25;
+     close_reason, close_note, rederive_on)";
+const CASE_WIDTH: usize = 26;
 const SKIP_TAKEN_REFERENCE: &str = " ON CONFLICT (org_id, reference) DO NOTHING";
 pub(crate) const INSERT_PEOPLE: &str = "INSERT INTO people (org_id, case_id, position, key, role, given_name, \
      family_name, birth_date, a_number, citizenship, preferred_language)";
@@ -239,6 +239,7 @@ impl NewCases {
             sealer
                 .seal_opt(Field::CaseCloseNote, org_id, id.as_str(), closure.and_then(|c| c.note.as_deref()))?
                 .into(),
+            derived.rederive_on.into(),
         ]);
         for (position, person) in file.case.people.iter().enumerate() {
             self.people.push(person_values(sealer, (org, &case), (org_id, id.as_str()), person, position)?);

@@ -9,9 +9,9 @@ use crate::Store;
 use crate::accounts::profile::today_for;
 use crate::error::StoreResult;
 
-/// Cases whose stored deadlines were derived before the organisation's today (or never).
+/// Cases whose stored derivation could differ on the organisation's today (or was never made).
 const COUNT_STALE_CASES: &str =
-    "SELECT COUNT(*) FROM cases WHERE org_id = $1 AND (derived_on IS NULL OR derived_on < $2)";
+    "SELECT COUNT(*) FROM cases WHERE org_id = $1 AND (rederive_on <= $2 OR derived_on IS NULL)";
 
 /// The installation's counts at one moment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub struct Operations {
     pub outbox_pending: i64,
     /// Messages of the outbox that failed for good.
     pub outbox_failed: i64,
-    /// Cases whose stored deadlines are older than their organisation's today.
+    /// Cases whose stored derivation could differ on their organisation's today.
     pub stale_derivations: i64,
 }
 

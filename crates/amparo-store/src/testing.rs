@@ -19,6 +19,9 @@ pub struct TestDatabase {
     dir: tempfile::TempDir,
     key_file: PathBuf,
     pg_schema: Option<(String, String)>,
+    /// A connection of its own to PostgreSQL for [`TestDatabase::query_text`] and
+    /// [`TestDatabase::execute`], made on first use.
+    direct: std::sync::Mutex<Option<postgres::Client>>,
 }
 
 /// A new key file at `path` (mode 0600) and a sealer reading it.
@@ -34,7 +37,7 @@ impl TestDatabase {
         // Where `amparo` looks for the key of a SQLite file when none is configured.
         let key_file = dir.path().join("amparo.db.key");
         let store = open(&url, new_key_file(&key_file)).expect("open SQLite");
-        TestDatabase { url, store, dir, key_file, pg_schema: None }
+        TestDatabase { url, store, dir, key_file, pg_schema: None, direct: Default::default() }
     }
 
     /// A fresh schema on the test PostgreSQL, or `None` when PostgreSQL tests are skipped here.
@@ -56,7 +59,14 @@ impl TestDatabase {
         let rules = crate::Rules::builtin().expect("built-in rules");
         let store = crate::open_with_options(&url, rules, new_key_file(&key_file), &options)
             .expect("open PostgreSQL");
-        Some(TestDatabase { url, store, dir, key_file, pg_schema: Some((base, schema)) })
+        Some(TestDatabase {
+            url,
+            store,
+            dir,
+            key_file,
+            pg_schema: Some((base, schema)),
+            direct: Default::default(),
+        })
     }
 
     pub fn store(&self) -> Arc<Store> {
@@ -117,6 +127,46 @@ impl TestDatabase {
         Some(client)
     }
 
+    /// Every row `sql` selects, each column read as text (write `CAST(x AS TEXT)` for other
+    /// types), straight from the database: for tests that compare what two databases store.
+    pub fn query_text(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self.sqlite_path() {
+            Some(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open the SQLite file");
+                let mut statement = conn.prepare(sql).expect("prepare");
+                let width = statement.column_count();
+                let rows = statement
+                    .query_map([], |row| (0..width).map(|i| row.get::<_, Option<String>>(i)).collect())
+                    .expect("query");
+                rows.map(|row| row.expect("row")).collect()
+            }
+            None => {
+                let rows = self.direct(|client| client.query(sql, &[]).expect("query"));
+                rows.iter()
+                    .map(|row| (0..row.len()).map(|i| row.get::<_, Option<String>>(i)).collect())
+                    .collect()
+            }
+        }
+    }
+
+    /// Runs `sql` straight on the database, Amparo bypassed.
+    pub fn execute(&self, sql: &str) {
+        match self.sqlite_path() {
+            Some(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open the SQLite file");
+                conn.execute_batch(sql).expect("execute");
+            }
+            None => self.direct(|client| client.batch_execute(sql).expect("execute")),
+        }
+    }
+
+    fn direct<T>(&self, work: impl FnOnce(&mut postgres::Client) -> T) -> T {
+        let mut direct = self.direct.lock().expect("the direct connection");
+        let client = direct
+            .get_or_insert_with(|| postgres::Client::connect(&self.url, postgres::NoTls).expect("connect"));
+        work(client)
+    }
+
     /// The key file the database's sensitive fields are encrypted under.
     pub fn key_file(&self) -> &Path {
         &self.key_file
@@ -144,6 +194,8 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        // Its own connection closes first, so that nothing of it stands in the way of the drop.
+        drop(self.direct.lock().map(|mut direct| direct.take()));
         if let Some((base, schema)) = &self.pg_schema
             && let Ok(mut admin) = postgres::Client::connect(base, postgres::NoTls)
         {

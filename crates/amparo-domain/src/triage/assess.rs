@@ -21,13 +21,15 @@
 //! - Parole, for the person still in the United States who is worst off, one component:
 //!   `parole_terminated` (terminated and past: `parole_terminated`), `parole_expired` (`parole_expired`),
 //!   or `parole_ends_soon` (ends within `parole_ends_horizon_days`:
-//!   `parole_ends_max × (horizon − days) / horizon`, so the nearer the end the more points).
+//!   `parole_ends_max × (horizon − days) / horizon`, so the nearer the end the more points; `days`
+//!   counted in whole weeks, rounded down, as in every countdown term).
 //! - `termination_notice`: a termination notice cut someone's current grant short (effective date past
 //!   or to come), or a grant recorded ahead of its start: `termination_notice`. A later grant replaces
 //!   the terminated one and ends it.
 //! - `rfe_open`, `noid_open`, `motion_open`, `fee_open`: one per open response deadline of the
 //!   derivation (an answered RFE has none): the kind's base points plus
-//!   `response_due_max × (window − days) / window` when due within `response_window_days`, the whole
+//!   `response_due_max × (window − days) / window` when due within `response_window_days` (`days` in
+//!   whole weeks, rounded down), the whole
 //!   `response_due_max` when due today or overdue. A motion stops counting once its period has passed.
 //! - `critical_care_exposure`: on a critical-care case, the legal exposure above counts
 //!   `critical_exposure_percent` more.
@@ -185,8 +187,15 @@ impl Assessment {
     }
 }
 
-/// `max × (span − days) / span` for `days` in `0..span`, `max` at or below 0, 0 from `span` on.
+/// Countdown terms step once a week rather than daily: the days left count in whole weeks, rounded
+/// down (so a date 6 days away scores as one due today). A case's score then changes on a few known
+/// days, and the daily refresh re-derives it on those days only (`crate::rederive`).
+pub const COUNTDOWN_STEP_DAYS: i64 = 7;
+
+/// `max × (span − weeks) / span` for `days` in `0..span`, counted in whole weeks (`weeks` is `days`
+/// rounded down to a multiple of [`COUNTDOWN_STEP_DAYS`]), `max` at or below 0, 0 from `span` on.
 fn linear(max: i64, span: i64, days: i64) -> i64 {
+    let days = days - days.rem_euclid(COUNTDOWN_STEP_DAYS);
     if days <= 0 {
         max
     } else if days >= span || span <= 0 {
@@ -194,6 +203,38 @@ fn linear(max: i64, span: i64, days: i64) -> i64 {
     } else {
         max * (span - days) / span
     }
+}
+
+/// The first day after `today` on which a [`linear`] term counting down to `date` scores differently,
+/// if one comes: the day it enters the span, or the next day its points change within it.
+pub(crate) fn linear_changes_after(max: i64, span: i64, date: Date, today: Date) -> Option<Date> {
+    let days = today.days_until(date);
+    if days <= 0 || span <= 0 {
+        return None;
+    }
+    let points = linear(max, span, days);
+    // Nothing changes before the days left come within a step of the span: start there.
+    let first = (days - span - COUNTDOWN_STEP_DAYS).max(1);
+    (first..=days).find(|step| linear(max, span, days - step) != points).map(|step| today.add_days(step))
+}
+
+/// The first day after `today` on which the score's countdown terms (parole ending, responses due)
+/// could change, for each of `dates` taken as a parole end or a due date.
+pub fn countdown_changes_after(
+    weights: &TriageWeights,
+    dates: impl Iterator<Item = Date>,
+    today: Date,
+) -> Option<Date> {
+    let w = &weights.legal;
+    dates
+        .flat_map(|date| {
+            [
+                linear_changes_after(w.parole_ends_max, w.parole_ends_horizon_days, date, today),
+                linear_changes_after(w.response_due_max, w.response_window_days, date, today),
+            ]
+        })
+        .flatten()
+        .min()
 }
 
 struct Builder {

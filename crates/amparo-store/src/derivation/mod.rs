@@ -30,11 +30,11 @@ const REFRESH_BATCH: i64 = 500;
 const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
 const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_on = $4, triage_score = $5, \
      critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11, \
-     status = $12, patient_sort = $13, due_sort = $14, search_terms = $15 WHERE org_id = $1 AND id = $2";
-/// Cases whose stored derivation is older than `$2` (or was never made, or was invalidated), at most
-/// `$3` of them.
-const SELECT_STALE_CASES: &str =
-    "SELECT id FROM cases WHERE org_id = $1 AND (derived_on IS NULL OR derived_on < $2) ORDER BY id LIMIT $3";
+     status = $12, patient_sort = $13, due_sort = $14, search_terms = $15, rederive_on = $16 WHERE org_id = $1 AND id = $2";
+/// Cases whose stored derivation could differ on `$2` (its `rederive_on` has come, or it was never
+/// made, or it was invalidated), at most `$3` of them. Each side of the `OR` has its index.
+pub(crate) const SELECT_STALE_CASES: &str = "SELECT id FROM cases WHERE org_id = $1 \
+     AND (rederive_on <= $2 OR derived_on IS NULL) ORDER BY id LIMIT $3";
 const INVALIDATE_DERIVED: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1";
 const MARK_CASE_STALE: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1 AND id = $2";
 
@@ -115,6 +115,7 @@ pub(crate) fn write_derivation(
             derived.list.patient_sort.into(),
             derived.list.due_sort.into(),
             derived.list.search_terms.into(),
+            derived.rederive_on.into(),
         ],
     )?;
     // A closed case opens no escalation (its open ones were suspended when it closed).

@@ -67,6 +67,8 @@ fn json_string(out: &mut String, text: &str) {
 pub struct Derived {
     pub covered_until: Option<String>,
     pub derived_on: String,
+    /// The next day on which this derivation could differ (see `amparo_domain::rederive`).
+    pub rederive_on: Option<String>,
     pub deadlines: Vec<DeadlineRow>,
     pub triage: TriageRow,
     pub list: ListKeys,
@@ -93,6 +95,8 @@ pub fn derive_rows(
 ) -> StoreResult<Derived> {
     let mut derivation = amparo_domain::derive(file, today, policy, rules);
     let mut triage = triage_row(file, &derivation, policy, rules, attorney_assigned)?;
+    // From the whole derivation, before a closure clears it: a day too many costs one derivation.
+    let rederive_on = amparo_domain::rederive_on(file, &derivation, rules);
     if file.extensions.closure.is_some() {
         // Nothing is due on a closed case: no deadline row, so it leaves the board, the dashboard,
         // reminders, the calendar and its feeds at once; reopening derives them again.
@@ -132,6 +136,7 @@ pub fn derive_rows(
     Ok(Derived {
         covered_until: derivation.covered_until.map(|d| d.to_string()),
         derived_on: today.to_string(),
+        rederive_on: rederive_on.map(|d| d.to_string()),
         deadlines,
         triage,
         list,

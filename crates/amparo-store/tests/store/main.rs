@@ -29,6 +29,7 @@ mod notices;
 mod org_archive;
 mod org_scoped_queries;
 mod policy;
+mod rederive;
 mod schema;
 mod sealing;
 mod second_factors;

@@ -415,7 +415,7 @@ fn counts_past_a_thousand_say_more_than(db: &TestDatabase) {
     // Past the cap the count reaches the end of the page asked for, and there are more still.
     let deep = list.api(&abel, "q=relleno&offset=1000&limit=5");
     assert_eq!((deep["total"].clone(), deep["total_capped"].clone()), (json!(1005), json!(true)));
-    assert_eq!(deep["cases"].as_array().unwrap().len(), 5);
+    assert_eq!(deep["items"].as_array().unwrap().len(), 5);
 
     let page = list.get(&abel, "/cases?q=relleno").body;
     assert!(page.contains("Showing 1–50 of more than 1,000."), "{page}");
