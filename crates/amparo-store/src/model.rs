@@ -390,6 +390,10 @@ pub struct BoardFilter {
     /// Counts the matching cases only up to one more than this, for an overview that shows "more
     /// than N" (counting every open case of a large organisation walks tens of thousands of entries).
     pub count_up_to: Option<i64>,
+    /// The reader's day: the reasons' relative phrases ("in 12 days") count from it. Without it they
+    /// count from the day each case was scored, which may be days back, since a case is re-derived
+    /// only when a date that changes its derivation comes.
+    pub today: Option<amparo_domain::Date>,
 }
 
 /// One line of the triage board.

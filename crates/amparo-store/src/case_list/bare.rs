@@ -77,6 +77,7 @@ impl DashboardReads {
         let filter = BoardFilter {
             limit: self.board_rows,
             count_up_to: Some(self.count_up_to),
+            today: Some(self.today),
             ..BoardFilter::default()
         };
         crate::triage::board::board(tx, store.sealer(), org, &filter)?;

@@ -79,7 +79,12 @@ pub(crate) fn board(
             let case_id = CaseId(r.text(0)?);
             let triage = r.opt_text(7)?;
             Ok(BoardEntry {
-                reasons: reasons::open_triage(sealer, (org.as_str(), case_id.as_str()), triage.as_deref())?,
+                reasons: reasons::open_triage(
+                    sealer,
+                    (org.as_str(), case_id.as_str()),
+                    triage.as_deref(),
+                    filter.today,
+                )?,
                 case_id,
                 reference: r.text(1)?,
                 program: Program::parse(&program).ok_or_else(|| {

@@ -46,24 +46,29 @@ pub(crate) fn seal_triage(
     sealer.seal(Field::CaseTriage, org, case, &serde_json::to_string(&stored)?)
 }
 
-/// A case's triage components in both languages, from its stored (sealed) column.
+/// A case's triage components in both languages, from its stored (sealed) column; relative phrases
+/// count from `today` when given, else from the day the case was scored.
 pub(crate) fn open_triage(
     sealer: &Sealer,
     (org, case): (&str, &str),
     stored: Option<&str>,
+    today: Option<Date>,
 ) -> StoreResult<Vec<TriageReason>> {
     let Some(stored) = stored else { return Ok(Vec::new()) };
     let triage: StoredTriage = serde_json::from_str(&sealer.open(Field::CaseTriage, org, case, stored)?)?;
     Ok(match triage {
-        StoredTriage::Facts { as_of, reasons } => reasons
-            .into_iter()
-            .map(|ScoredReason { points, reason }| TriageReason {
-                code: reason.code().to_owned(),
-                points,
-                text_en: reason.text(Language::En, as_of),
-                text_es: reason.text(Language::Es, as_of),
-            })
-            .collect(),
+        StoredTriage::Facts { as_of, reasons } => {
+            let from = today.unwrap_or(as_of);
+            reasons
+                .into_iter()
+                .map(|ScoredReason { points, reason }| TriageReason {
+                    code: reason.code().to_owned(),
+                    points,
+                    text_en: reason.text(Language::En, from),
+                    text_es: reason.text(Language::Es, from),
+                })
+                .collect()
+        }
         StoredTriage::Written { reasons } => reasons
             .into_iter()
             .map(|WrittenReason { code, points, text }| TriageReason {

@@ -76,6 +76,7 @@ pub fn board_filter(params: &Params, me: &UserId, today: Date) -> Result<BoardFi
         offset: 0,
         limit: 50,
         count_up_to: None,
+        today: Some(today),
     })
 }
 

@@ -68,6 +68,7 @@ pub fn run(settings: &Settings, database: &str, org: Option<&str>, options: &Tri
         offset: 0,
         limit: options.limit,
         count_up_to: None,
+        today: Some(today),
     };
     let board = store.board(&organisation.id, &filter)?;
     if options.json {

@@ -45,6 +45,7 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
                 limit: BOARD_ROWS,
                 shared_with: shared_with.clone(),
                 count_up_to: Some(BOARD_COUNT_CAP),
+                today: Some(today),
                 ..BoardFilter::default()
             };
             let window = (today, today.add_days(DEADLINE_DAYS));
