@@ -197,7 +197,8 @@ pub fn serve_store(
             .with_trusted_proxies(proxies)
             .with_metrics(metrics, access)
             .with_token_rate(token_rate)
-            .with_webhook_addresses(webhook_addresses);
+            .with_webhook_addresses(webhook_addresses)
+            .with_templates(super::document::templates(settings)?);
         if let Some(banner) = banner {
             say!("{banner}");
         }
