@@ -26,7 +26,7 @@ fn app(db: &TestDatabase) -> RouterApp {
     RouterApp::at(db, tempfile::tempdir().unwrap(), snapshot_time())
 }
 
-fn store_and_org(db: &TestDatabase) -> (amparo_store::Store, amparo_store::OrgId) {
+fn store_and_org(db: &TestDatabase) -> (std::sync::Arc<amparo_store::Store>, amparo_store::OrgId) {
     let store = db.store();
     let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap().id;
     (store, org)
