@@ -181,7 +181,8 @@ mod tests {
     fn an_attestation_lists_every_problem_in_the_forms_order() {
         let today = Date::from_ymd(2026, 3, 2).unwrap();
         let input = AttestationInput { date: "2026-03-09".into(), version: "x".into(), ..Default::default() };
-        let fields: Vec<&str> = attestation_problems(&input, today).iter().map(path_of).collect();
+        let problems = attestation_problems(&input, today);
+        let fields: Vec<&str> = problems.iter().map(path_of).collect();
         assert_eq!(fields, [NAME, CREDENTIALS, DATE, STATEMENT, VERSION]);
         let good = AttestationInput {
             name: "Dr. Mira Example".into(),
