@@ -112,7 +112,11 @@ impl Prepared {
 
 /// Reads the document `request` asks for from `sources`, with the template `templates` has for
 /// its kind, ready to typeset.
-pub fn prepare(templates: &Templates, sources: &Sources, request: Request) -> Result<Prepared, DocumentError> {
+pub fn prepare(
+    templates: &Templates,
+    sources: &Sources,
+    request: Request,
+) -> Result<Prepared, DocumentError> {
     let kind = request.kind();
     let file = &sources.case.file;
     let letterhead = Letterhead::of(sources.organisation);

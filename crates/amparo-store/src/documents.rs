@@ -21,8 +21,7 @@ use crate::{Store, audit, cases};
 
 const INSERT: &str = "INSERT INTO documents (org_id, case_id, id, kind, language, template_version, data_hash, \
      fingerprint, attachment_id, created_by, created_at, exhibits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
-const COLUMNS: &str =
-    "id, case_id, kind, language, template_version, data_hash, fingerprint, attachment_id, created_by, created_at, exhibits";
+const COLUMNS: &str = "id, case_id, kind, language, template_version, data_hash, fingerprint, attachment_id, created_by, created_at, exhibits";
 
 fn select_latest() -> String {
     format!(
@@ -98,7 +97,9 @@ fn exhibits_column(exhibits: &[String]) -> StoreResult<Option<String>> {
     if exhibits.is_empty() {
         return Ok(None);
     }
-    serde_json::to_string(exhibits).map(Some).map_err(|e| StoreError::Backend(format!("documents.exhibits: {e}")))
+    serde_json::to_string(exhibits)
+        .map(Some)
+        .map_err(|e| StoreError::Backend(format!("documents.exhibits: {e}")))
 }
 
 fn insert(

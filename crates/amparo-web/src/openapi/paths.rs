@@ -14,10 +14,10 @@ use crate::cases::api::{AnswerableAnswer, AppendRequest, CaseAnswer, CaseListAns
 use crate::cases::calendar::api::MonthAnswer;
 use crate::cases::closure::api::{CloseBody, ReopenBody};
 use crate::cases::create::{CreateConflict, SyntaxAnswer};
-use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody, VoidBody};
 use crate::cases::documents::api::{
     AttestRequest, AttestedAnswer, DocumentAnswer, DocumentsAnswer, GenerateRequest,
 };
+use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody, VoidBody};
 use crate::cases::evidence::api::{AttachmentAnswer, AttachmentsAnswer};
 use crate::http::answers::{ErrorAnswer, VersionAnswer};
 use crate::notifications::in_app::{NoticesAnswer, UnreadAnswer};
@@ -347,7 +347,10 @@ fn documents() -> Vec<Op> {
             "documents",
             "The documents generated from a case that the reader may read",
         )
-        .answers::<DocumentsAnswer>(200, "The generations, oldest first, each with what changed since the one before")
+        .answers::<DocumentsAnswer>(
+            200,
+            "The generations, oldest first, each with what changed since the one before",
+        )
         .refuses(&[404]),
         Op::new(
             "POST",

@@ -101,7 +101,8 @@ fn the_legal_staff_generate_list_and_download_every_kind(db: &TestDatabase) {
     assert_eq!(no_docx.status, 404);
 
     // The cover letter, as PDF and as DOCX; the family letter in Ukrainian; the medical letter.
-    let cover = app.post_json(&api, &ana, &csrf, &serde_json::json!({ "kind": "cover-letter", "exhibits": [first] }));
+    let cover =
+        app.post_json(&api, &ana, &csrf, &serde_json::json!({ "kind": "cover-letter", "exhibits": [first] }));
     assert_eq!(cover.status, 201, "{}", cover.body);
     let docx = app.get(cover.json()["docx"].as_str().unwrap(), &ana);
     assert_eq!(docx.status, 200, "{}", docx.body);
@@ -122,7 +123,10 @@ fn the_legal_staff_generate_list_and_download_every_kind(db: &TestDatabase) {
         (serde_json::json!({ "kind": "visa" }), "kind"),
         (serde_json::json!({ "kind": "medical-letter", "exhibits": [first] }), "exhibits"),
         (serde_json::json!({ "kind": "packet", "exhibits": [first, first] }), "exhibits"),
-        (serde_json::json!({ "kind": "packet", "exhibits": ["0190aaaa-0000-7000-8000-000000000000"] }), "exhibits"),
+        (
+            serde_json::json!({ "kind": "packet", "exhibits": ["0190aaaa-0000-7000-8000-000000000000"] }),
+            "exhibits",
+        ),
         (serde_json::json!({ "kind": "cover-letter", "language": "uk" }), "language"),
         (serde_json::json!({ "kind": "family-letter", "language": "tlh" }), "language"),
     ] {
@@ -189,7 +193,10 @@ fn the_legal_staff_generate_list_and_download_every_kind(db: &TestDatabase) {
     let (bo, bo_csrf) = app.sign_in("bo@b.example.org", PASSWORD);
     assert_eq!(app.get(&api, &bo).status, 404);
     assert_eq!(app.get(last["pdf"].as_str().unwrap(), &bo).status, 404);
-    assert_eq!(app.post_json(&api, &bo, &bo_csrf, &serde_json::json!({ "kind": "medical-letter" })).status, 404);
+    assert_eq!(
+        app.post_json(&api, &bo, &bo_csrf, &serde_json::json!({ "kind": "medical-letter" })).status,
+        404
+    );
     let (viewer, viewer_csrf) = app.sign_in("vi@a.example.org", PASSWORD);
     assert_eq!(app.get(&api, &viewer).json()["documents"].as_array().unwrap().len(), 7);
     assert_pdf(&app.get(last["pdf"].as_str().unwrap(), &viewer));
@@ -212,8 +219,7 @@ fn a_clinician_reviews_and_attests_the_medical_letter(db: &TestDatabase) {
     assert_eq!(app.get(&format!("/cases/{id}/documents"), &dora).status, 404);
     assert_eq!(app.get(&format!("/cases/{id}/documents/attest"), &dora).status, 404);
     let (store, org) = store_and_org(db);
-    let dora_id =
-        store.users(&org).unwrap().into_iter().find(|u| u.email == "dr@a.example.org").unwrap().id;
+    let dora_id = store.users(&org).unwrap().into_iter().find(|u| u.email == "dr@a.example.org").unwrap().id;
     let share = serde_json::json!({ "clinician": dora_id.as_str(), "shared": true });
     assert_eq!(app.post_json(&format!("/api/v1/cases/{id}/shares"), &ana, &csrf, &share).status, 200);
 
@@ -236,10 +242,22 @@ fn a_clinician_reviews_and_attests_the_medical_letter(db: &TestDatabase) {
     let wrong = app.post_form(
         &attest,
         &dora,
-        &[("csrf", &token), ("version", &version), ("name", " "), ("credentials", ""), ("date", "2026-03-09"), ("statement", "")],
+        &[
+            ("csrf", &token),
+            ("version", &version),
+            ("name", " "),
+            ("credentials", ""),
+            ("date", "2026-03-09"),
+            ("statement", ""),
+        ],
     );
     assert_eq!(wrong.status, 422, "{}", wrong.body);
-    for field in ["document-name-error", "document-credentials-error", "document-date-error", "document-statement-error"] {
+    for field in [
+        "document-name-error",
+        "document-credentials-error",
+        "document-date-error",
+        "document-statement-error",
+    ] {
         assert!(wrong.body.contains(&format!("id=\"{field}\"")), "{field}: {}", wrong.body);
     }
     assert!(wrong.body.contains("after today"), "{}", wrong.body);

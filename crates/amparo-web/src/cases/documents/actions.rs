@@ -18,7 +18,7 @@ use amparo_store::{
 };
 use chrono::{DateTime, Utc};
 
-use super::request::{Choice, CheckedAttestation, EXHIBITS};
+use super::request::{CheckedAttestation, Choice, EXHIBITS};
 use crate::http::error::WebError;
 
 /// A document generated and recorded, with the facts (by path) that differ from the previous
@@ -123,7 +123,13 @@ impl Record {
 }
 
 /// The case as `user` reads it (audited `via`): "not found" when they may not see it.
-fn read_case(store: &Store, user: &User, case: &CaseId, via: &str, now: DateTime<Utc>) -> Result<StoredCase, WebError> {
+fn read_case(
+    store: &Store,
+    user: &User,
+    case: &CaseId,
+    via: &str,
+    now: DateTime<Utc>,
+) -> Result<StoredCase, WebError> {
     store.read_case_as(&Actor::of(user), case, via, now).map_err(|e| match e {
         amparo_store::StoreError::Refused(_) => WebError::NotFound("case".into()),
         other => other.into(),
@@ -178,12 +184,16 @@ pub fn changes_between(
     fingerprint: &amparo_documents::Fingerprint,
     template_version: &str,
 ) -> Vec<amparo_documents::Change> {
-    let earlier: amparo_documents::Fingerprint = serde_json::from_str(&before.fingerprint).unwrap_or_default();
+    let earlier: amparo_documents::Fingerprint =
+        serde_json::from_str(&before.fingerprint).unwrap_or_default();
     let mut changes = fingerprint.changes_since(&earlier);
     if before.template_version != template_version {
         changes.insert(
             0,
-            amparo_documents::Change { path: String::from("template"), how: amparo_documents::ChangeKind::Changed },
+            amparo_documents::Change {
+                path: String::from("template"),
+                how: amparo_documents::ChangeKind::Changed,
+            },
         );
     }
     changes
@@ -245,7 +255,12 @@ fn record_generation(
 }
 
 /// The generations of the case `user` may read (a clinician only medical letters), oldest first.
-pub fn list(store: &Store, user: &User, case: &CaseId, now: DateTime<Utc>) -> Result<Vec<DocumentRecord>, WebError> {
+pub fn list(
+    store: &Store,
+    user: &User,
+    case: &CaseId,
+    now: DateTime<Utc>,
+) -> Result<Vec<DocumentRecord>, WebError> {
     let actor = Actor::of(user);
     let documents = store.case_documents_as(&actor, case).map_err(|e| match e {
         amparo_store::StoreError::Refused(_) => WebError::NotFound("case".into()),
@@ -280,7 +295,8 @@ pub fn download(
 ) -> Result<Download, WebError> {
     let actor = Actor::of(user);
     let record = store.document_as(&actor, case, id)?;
-    let kind = DocumentKind::parse(&record.kind).ok_or_else(|| WebError::Internal(format!("document kind {:?}", record.kind)))?;
+    let kind = DocumentKind::parse(&record.kind)
+        .ok_or_else(|| WebError::Internal(format!("document kind {:?}", record.kind)))?;
     if format == Format::Docx && (!kind.editable() || record.attachment.is_some()) {
         return Err(WebError::NotFound("document as DOCX".into()));
     }
@@ -300,7 +316,9 @@ pub fn download(
     let again = read_record(store, user, stored, (&record.exhibits, "document"), day, now)?;
     // Compared before typesetting: a document that would differ costs no typesetting.
     let prepared = again.prepare(templates, &choice, None)?;
-    if prepared.fingerprint.hash() != record.data_hash || prepared.template_version() != record.template_version {
+    if prepared.fingerprint.hash() != record.data_hash
+        || prepared.template_version() != record.template_version
+    {
         return Err(WebError::Conflict(String::from(
             "the case changed since this document was generated; generate it again to download the current one",
         )));
@@ -365,7 +383,8 @@ pub fn attest(
     let record = read_record(store, user, stored, (&[], "attestation"), today, now)?;
     let choice = Choice { kind: DocumentKind::MedicalLetter, exhibits: Vec::new(), language: None };
     let attestation = &checked.attestation;
-    let generated = record.prepare(templates, &choice, Some(attestation))?.typeset().map_err(document_error)?;
+    let generated =
+        record.prepare(templates, &choice, Some(attestation))?.typeset().map_err(document_error)?;
     let file = &record.case.file;
     let days = file.case.medical.as_ref().and_then(|m| m.days_to_critical_harm);
     let event = Event {

@@ -122,7 +122,11 @@ fn how(kind: amparo_documents::ChangeKind) -> &'static str {
 }
 
 impl DocumentAnswer {
-    pub fn of(case: &str, d: &DocumentRecord, changes: Option<Vec<amparo_documents::Change>>) -> DocumentAnswer {
+    pub fn of(
+        case: &str,
+        d: &DocumentRecord,
+        changes: Option<Vec<amparo_documents::Change>>,
+    ) -> DocumentAnswer {
         let base = format!("/api/v1/cases/{case}/documents/{}", d.id);
         let editable = amparo_documents::DocumentKind::parse(&d.kind).is_some_and(|k| k.editable());
         DocumentAnswer {
@@ -136,7 +140,8 @@ impl DocumentAnswer {
             attested_attachment: d.attachment.clone(),
             docx: (editable && d.attachment.is_none()).then(|| format!("{base}/docx")),
             pdf: format!("{base}/pdf"),
-            changes: changes.map(|c| c.into_iter().map(|c| ChangeAnswer { path: c.path, how: how(c.how) }).collect()),
+            changes: changes
+                .map(|c| c.into_iter().map(|c| ChangeAnswer { path: c.path, how: how(c.how) }).collect()),
         }
     }
 }
@@ -151,8 +156,7 @@ pub async fn list(
     let case = CaseId(id.clone());
     let records = super::blocking(&state, move |store, _| actions::list(store, &user, &case, now)).await?;
     let changes = actions::changes_in_order(&records);
-    let documents =
-        records.iter().zip(changes).map(|(d, c)| DocumentAnswer::of(&id, d, c)).collect();
+    let documents = records.iter().zip(changes).map(|(d, c)| DocumentAnswer::of(&id, d, c)).collect();
     Ok(Json(DocumentsAnswer { documents }).into_response())
 }
 
@@ -173,7 +177,12 @@ pub async fn generate(
     Ok((StatusCode::CREATED, Json(DocumentAnswer::of(&id, &made.record, made.changes))).into_response())
 }
 
-async fn download(state: AppState, signed_in: SignedIn, (case, id): (String, String), format: Format) -> Result<Response, WebError> {
+async fn download(
+    state: AppState,
+    signed_in: SignedIn,
+    (case, id): (String, String),
+    format: Format,
+) -> Result<Response, WebError> {
     // An id that is not a UUID names no document: refused before any query.
     if uuid::Uuid::parse_str(&id).is_err() {
         return Err(WebError::NotFound("document".into()));
@@ -217,8 +226,9 @@ pub async fn attest(
         statement: body.statement,
         version: body.version.to_string(),
     };
-    let checked = request::attestation(&input, today)
-        .map_err(|mut problems| if problems.is_empty() { WebError::Internal("attestation".into()) } else { problems.remove(0) })?;
+    let checked = request::attestation(&input, today).map_err(|mut problems| {
+        if problems.is_empty() { WebError::Internal("attestation".into()) } else { problems.remove(0) }
+    })?;
     let user = signed_in.user.clone();
     let now = state.clock.now();
     let case = CaseId(id.clone());

@@ -90,10 +90,9 @@ pub async fn page(
     query.only(&["made"])?;
     let read = read(&state, &signed_in, id).await?;
     // "Generated": the row the form's redirect names, when it is one the reader may read.
-    let made = query
-        .get("made")
-        .and_then(|made| read.records.iter().find(|r| r.id == made))
-        .map(|r| signed_in.lang().t1("document-generated", "kind", views::kind_label(signed_in.lang(), &r.kind)));
+    let made = query.get("made").and_then(|made| read.records.iter().find(|r| r.id == made)).map(|r| {
+        signed_in.lang().t1("document-generated", "kind", views::kind_label(signed_in.lang(), &r.kind))
+    });
     let page = render(&signed_in, &read, (&Params(Vec::new()), Vec::new()), made);
     Ok(crate::ui::render(&page).into_response())
 }
@@ -161,8 +160,14 @@ pub fn respond(file: Download) -> Result<Response, WebError> {
     let value = |v: String| HeaderValue::from_str(&v).map_err(|e| WebError::Internal(e.to_string()));
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static(file.content_type)),
-        (header::CONTENT_DISPOSITION, value(format!("attachment; filename=\"{}\"", ascii_name(&file.file_name)))?),
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(crate::cases::evidence::files::FILE_POLICY)),
+        (
+            header::CONTENT_DISPOSITION,
+            value(format!("attachment; filename=\"{}\"", ascii_name(&file.file_name)))?,
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(crate::cases::evidence::files::FILE_POLICY),
+        ),
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];

@@ -55,7 +55,10 @@ pub fn choice(kind: &str, exhibits: Vec<String>, language: Option<&str>) -> Resu
         return Err(WebError::field(EXHIBITS, Problem::UnknownField { field: EXHIBITS.into() }));
     }
     if exhibits.len() > MAX_EXHIBITS {
-        return Err(WebError::field(EXHIBITS, Problem::AtMost { max: i64::try_from(MAX_EXHIBITS).unwrap_or(i64::MAX) }));
+        return Err(WebError::field(
+            EXHIBITS,
+            Problem::AtMost { max: i64::try_from(MAX_EXHIBITS).unwrap_or(i64::MAX) },
+        ));
     }
     for (index, id) in exhibits.iter().enumerate() {
         if exhibits[..index].contains(id) {
@@ -70,7 +73,10 @@ pub fn choice(kind: &str, exhibits: Vec<String>, language: Option<&str>) -> Resu
         Some(code) => {
             if !FamilyLanguage::ALL.iter().any(|l| l.as_str() == code) {
                 let expected = FamilyLanguage::ALL.iter().map(|l| l.as_str().to_owned()).collect();
-                return Err(WebError::field(LANGUAGE, Problem::UnknownValue { value: code.into(), expected }));
+                return Err(WebError::field(
+                    LANGUAGE,
+                    Problem::UnknownValue { value: code.into(), expected },
+                ));
             }
             Some(code.to_owned())
         }
@@ -113,10 +119,9 @@ fn line(field: &'static str, value: &str, max: usize) -> Result<(), WebError> {
 /// all at once; the API answers the first).
 pub fn attestation_problems(input: &AttestationInput, today: Date) -> Vec<WebError> {
     let mut problems = Vec::new();
-    for (field, value, max) in [
-        (NAME, &input.name, MAX_ATTESTATION_LINE),
-        (CREDENTIALS, &input.credentials, MAX_ATTESTATION_LINE),
-    ] {
+    for (field, value, max) in
+        [(NAME, &input.name, MAX_ATTESTATION_LINE), (CREDENTIALS, &input.credentials, MAX_ATTESTATION_LINE)]
+    {
         if let Err(e) = line(field, value, max) {
             problems.push(e);
         }
@@ -125,7 +130,9 @@ pub fn attestation_problems(input: &AttestationInput, today: Date) -> Vec<WebErr
         "" => problems.push(WebError::field(DATE, Problem::Required)),
         text => match text.parse::<Date>() {
             Err(_) => problems.push(WebError::field(DATE, Problem::NotADate { value: text.to_owned() })),
-            Ok(date) if date > today => problems.push(WebError::field(DATE, Problem::AfterToday { date, today })),
+            Ok(date) if date > today => {
+                problems.push(WebError::field(DATE, Problem::AfterToday { date, today }))
+            }
             Ok(_) => {}
         },
     }

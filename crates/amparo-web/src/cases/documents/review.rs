@@ -71,7 +71,15 @@ pub async fn page(
         ..AttestationInput::default()
     };
     let lang = signed_in.lang();
-    let page = ReviewPage { lang, viewer: viewer(&signed_in), case_id: id, reference, paragraphs, input, errors: Vec::new() };
+    let page = ReviewPage {
+        lang,
+        viewer: viewer(&signed_in),
+        case_id: id,
+        reference,
+        paragraphs,
+        input,
+        errors: Vec::new(),
+    };
     Ok(crate::ui::render(&page).into_response())
 }
 
@@ -127,7 +135,8 @@ pub async fn attest(
     };
     let (paragraphs, version, reference) = draft(&state, &signed_in, id.clone()).await?;
     let input = AttestationInput { version: version.to_string(), ..input };
-    let page = ReviewPage { lang, viewer: viewer(&signed_in), case_id: id, reference, paragraphs, input, errors };
+    let page =
+        ReviewPage { lang, viewer: viewer(&signed_in), case_id: id, reference, paragraphs, input, errors };
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     Ok((status, crate::ui::render(&page)).into_response())
 }

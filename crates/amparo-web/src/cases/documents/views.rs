@@ -101,7 +101,13 @@ pub fn rows(
             let language = (d.language != "en")
                 .then(|| FamilyLanguage::ALL.into_iter().find(|l| l.as_str() == d.language))
                 .flatten()
-                .map(|l| lang.t1("document-language", "language", lang.t(&format!("document-language-name-{}", l.as_str()))));
+                .map(|l| {
+                    lang.t1(
+                        "document-language",
+                        "language",
+                        lang.t(&format!("document-language-name-{}", l.as_str())),
+                    )
+                });
             let by = match &d.created_by {
                 None => lang.t("document-by-operator"),
                 Some(u) => names.get(u.as_str()).cloned().unwrap_or_else(|| u.as_str().to_owned()),
