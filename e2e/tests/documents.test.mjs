@@ -143,7 +143,9 @@ test('an attorney generates the packet with chosen exhibits; a clinician attests
   // Left empty, each required field is named; nothing is written.
   await cleo.getByRole('button', { name: 'Attest the letter' }).click();
   await cleo.waitForLoadState('load');
-  assert.match(await cleo.locator('.error-summary').textContent(), /2 problems|problems/);
+  assert.equal(await cleo.locator('.error-summary li').count(), 2, 'credentials and statement are missing');
+  assert.equal(await cleo.locator('#document-credentials-error').count(), 1);
+  assert.equal(await cleo.locator('#document-statement-error').count(), 1);
   assert.deepEqual(await seriousViolations(cleo), []);
   await cleo.getByLabel('Credentials').fill('MD, pediatric nephrology');
   await cleo.getByLabel('Statement').fill('I have reviewed this letter and it is true to my knowledge.');
