@@ -96,7 +96,8 @@ fn documents_are_made_and_read_by_role_and_case(db: &TestDatabase) {
         attachment: None,
         exhibits: &exhibits,
     };
-    let refused = |actor: &Actor, kind| t.store.record_document_as(actor, &document(kind), now()).unwrap_err();
+    let refused =
+        |actor: &Actor, kind| t.store.record_document_as(actor, &document(kind), now()).unwrap_err();
     assert!(matches!(refused(&t.viewer, "medical-letter"), StoreError::Refused(Refusal::RoleMayNot)));
     assert!(matches!(refused(&t.clinician, "packet"), StoreError::Refused(Refusal::RoleMayNot)));
     assert!(matches!(refused(&t.clinician, "medical-letter"), StoreError::Refused(Refusal::CaseHidden)));
@@ -108,7 +109,7 @@ fn documents_are_made_and_read_by_role_and_case(db: &TestDatabase) {
     let letter = t.store.record_document_as(&t.clinician, &document("medical-letter"), now()).unwrap();
     let theirs: Vec<String> =
         t.store.case_documents_as(&t.clinician, &t.case).unwrap().into_iter().map(|d| d.id).collect();
-    assert_eq!(theirs, [letter.id.clone()], "a clinician reads the medical letter only");
+    assert_eq!(theirs, std::slice::from_ref(&letter.id), "a clinician reads the medical letter only");
     assert!(matches!(t.store.document_as(&t.clinician, &t.case, &packet.id), Err(StoreError::NotFound(_))));
     assert_eq!(t.store.document_as(&t.viewer, &t.case, &packet.id).unwrap(), packet);
     t.share(&t.clinician, false);
