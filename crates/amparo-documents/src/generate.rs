@@ -12,7 +12,7 @@ use crate::content::medical::{Attestation, MedicalLetter};
 use crate::error::DocumentError;
 use crate::fingerprint::Fingerprint;
 use crate::kind::DocumentKind;
-use crate::templates::Templates;
+use crate::templates::{TemplateFiles, Templates};
 use crate::typeset::{Job, typeset};
 
 /// The record a document is made from, read by the caller under its own access checks.
@@ -68,12 +68,55 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, Document
     serde_json::to_value(value).map_err(|e| DocumentError::Data(e.to_string()))
 }
 
-/// Generates the document `request` asks for from `sources`, typeset with `templates`.
-pub fn generate(
+/// A document read from the record and ready to typeset: what it prints and what it was made from,
+/// known before the (costly) typesetting, so a caller can compare it with a recorded generation first.
+pub struct Prepared {
+    pub kind: DocumentKind,
+    /// The language it is written in (`en` but for the family letter).
+    pub language: String,
+    /// The data the template prints.
+    pub data: serde_json::Value,
+    pub fingerprint: Fingerprint,
+    templates: TemplateFiles,
+    files: Vec<(String, Vec<u8>)>,
+    today: Date,
+    ident: String,
+}
+
+impl Prepared {
+    /// The templates' version the document is typeset with.
+    pub fn template_version(&self) -> String {
+        self.templates.version()
+    }
+
+    /// Typesets the document.
+    pub fn typeset(self) -> Result<Generated, DocumentError> {
+        let template_version = self.templates.version();
+        let pdf = typeset(Job {
+            templates: &self.templates,
+            data: &self.data,
+            files: self.files,
+            today: self.today,
+            ident: self.ident,
+        })?;
+        Ok(Generated {
+            kind: self.kind,
+            language: self.language,
+            pdf,
+            template_version,
+            fingerprint: self.fingerprint,
+            data: self.data,
+        })
+    }
+}
+
+/// Reads the document `request` asks for from `sources`, with the template `templates` has for
+/// its kind, ready to typeset.
+pub fn prepare(
     templates: &Templates,
     sources: &Sources,
     request: Request,
-) -> Result<Generated, DocumentError> {
+) -> Result<Prepared, DocumentError> {
     let kind = request.kind();
     let file = &sources.case.file;
     let letterhead = Letterhead::of(sources.organisation);
@@ -102,14 +145,25 @@ pub fn generate(
             (to_json(&FamilyLetter::of(&input, letterhead, family_language)?)?, Vec::new())
         }
     };
-    let template_files = templates.for_kind(kind)?;
+    let templates = templates.for_kind(kind)?;
     let fingerprint = Fingerprint::of(&data, &files);
-    let pdf = typeset(Job {
-        templates: &template_files,
-        data: &data,
+    Ok(Prepared {
+        kind,
+        language,
+        data,
+        fingerprint,
+        templates,
         files,
         today: sources.today,
         ident: format!("amparo/{}/{}", sources.case.id.as_str(), kind),
-    })?;
-    Ok(Generated { kind, language, pdf, template_version: template_files.version(), fingerprint, data })
+    })
+}
+
+/// Generates the document `request` asks for from `sources`, typeset with `templates`.
+pub fn generate(
+    templates: &Templates,
+    sources: &Sources,
+    request: Request,
+) -> Result<Generated, DocumentError> {
+    prepare(templates, sources, request)?.typeset()
 }

@@ -30,9 +30,9 @@ pub mod templates;
 mod typeset;
 
 pub use content::medical::Attestation;
-pub use docx::docx;
+pub use docx::{docx, paragraphs};
 pub use error::DocumentError;
 pub use fingerprint::{Change, ChangeKind, Fingerprint};
-pub use generate::{Generated, Request, Sources, generate};
+pub use generate::{Generated, Prepared, Request, Sources, generate, prepare};
 pub use kind::DocumentKind;
 pub use templates::Templates;

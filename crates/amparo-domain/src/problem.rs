@@ -126,6 +126,11 @@ pub enum Problem {
     NoSuchEarlierEvent {
         id: String,
     },
+    /// A date that cannot be later than today (an attestation's date) is.
+    AfterToday {
+        date: Date,
+        today: Date,
+    },
     BeforeEventDate {
         date: Date,
         on: Date,
@@ -290,6 +295,7 @@ impl Problem {
             Problem::DuplicateEventId { .. } => "duplicate-event-id",
             Problem::NoSuchEarlierEvent { .. } => "no-such-earlier-event",
             Problem::BeforeEventDate { .. } => "before-event-date",
+            Problem::AfterToday { .. } => "after-today",
             Problem::Between { .. } => "between",
             Problem::AtMost { .. } => "at-most",
             Problem::NotNegative => "not-negative",
@@ -366,6 +372,7 @@ impl Problem {
             Problem::DuplicateEventId { id: "e1".into() },
             Problem::NoSuchEarlierEvent { id: "e7".into() },
             Problem::BeforeEventDate { date: day(1), on: day(20) },
+            Problem::AfterToday { date: day(21), today: day(20) },
             Problem::Between { min: 0, max: 24 },
             Problem::AtMost { max: 36_500 },
             Problem::NotNegative,
@@ -532,6 +539,7 @@ impl fmt::Display for Problem {
             Problem::DuplicateEventId { id } => write!(f, "duplicate event id {id:?}"),
             Problem::NoSuchEarlierEvent { id } => write!(f, "no earlier event with id {id:?} on this case"),
             Problem::BeforeEventDate { date, on } => write!(f, "{date} is before the event's date ({on})"),
+            Problem::AfterToday { date, today } => write!(f, "{date} is after today ({today})"),
             Problem::Between { min, max } => write!(f, "must be between {min} and {max}"),
             Problem::AtMost { max } => write!(f, "must be at most {max}"),
             Problem::NotNegative => f.write_str("must be a non-negative number"),

@@ -59,6 +59,25 @@ pub enum Refusal {
     RoleMayNot,
 }
 
+/// Whether `actor` makes documents of `kind` (`amparo_documents`' kinds by name): a viewer none, a
+/// clinician only the medical letter, the legal staff all.
+pub(crate) fn check_makes_document(actor: &Actor, kind: &str) -> StoreResult<()> {
+    match actor.role {
+        UserRole::Viewer => Err(StoreError::Refused(Refusal::RoleMayNot)),
+        UserRole::Clinician if kind != MEDICAL_LETTER => Err(StoreError::Refused(Refusal::RoleMayNot)),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `actor` reads generated documents of `kind`: a clinician only the medical letter (the
+/// others recount the legal timeline), everyone else every kind.
+pub(crate) fn reads_document(actor: &Actor, kind: &str) -> bool {
+    actor.role != UserRole::Clinician || kind == MEDICAL_LETTER
+}
+
+/// The one kind of generated document a clinician makes and reads.
+const MEDICAL_LETTER: &str = "medical-letter";
+
 /// Whether `actor` sees `case` (an unknown case is "seen": the caller reports it as not found).
 pub(crate) fn sees_case(tx: &mut dyn Tx, actor: &Actor, case: &CaseId) -> StoreResult<bool> {
     match actor.shared_only() {

@@ -2,7 +2,9 @@
 //! language, template version and a fingerprint of the data it printed (digests, no values), so that
 //! generating it again can say which facts changed since. The PDF itself is not kept here: an attested
 //! medical letter is kept as an attachment, which the row names, recorded with its `medical_attested`
-//! event in one transaction ([`Store::attest_medical_letter_as`]).
+//! event in one transaction ([`Store::attest_medical_letter_as`]). A cover letter's or packet's
+//! exhibits are kept as their attachment ids in order, so the document can be typeset again as of its
+//! day and checked against its data hash.
 
 use chrono::{DateTime, Utc};
 
@@ -18,14 +20,18 @@ use crate::model::{CaseId, OrgId, UserId};
 use crate::{Store, audit, cases};
 
 const INSERT: &str = "INSERT INTO documents (org_id, case_id, id, kind, language, template_version, data_hash, \
-     fingerprint, attachment_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-const COLUMNS: &str = "id, case_id, kind, language, template_version, data_hash, fingerprint, attachment_id, created_by, created_at";
+     fingerprint, attachment_id, created_by, created_at, exhibits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+const COLUMNS: &str = "id, case_id, kind, language, template_version, data_hash, fingerprint, attachment_id, created_by, created_at, exhibits";
 
 fn select_latest() -> String {
     format!(
         "SELECT {COLUMNS} FROM documents WHERE org_id = $1 AND case_id = $2 AND kind = $3 AND language = $4 \
          ORDER BY created_at DESC, id DESC LIMIT 1"
     )
+}
+
+fn select_one() -> String {
+    format!("SELECT {COLUMNS} FROM documents WHERE org_id = $1 AND case_id = $2 AND id = $3")
 }
 
 fn select_of_case() -> String {
@@ -44,6 +50,8 @@ pub struct NewDocument<'a> {
     /// Digests per fact, as JSON.
     pub fingerprint: &'a str,
     pub attachment: Option<&'a str>,
+    /// The exhibits' attachment ids in order (a cover letter, a packet).
+    pub exhibits: &'a [String],
 }
 
 /// A recorded generation.
@@ -60,6 +68,8 @@ pub struct DocumentRecord {
     /// `None` for the operator on the command line.
     pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
+    /// The exhibits' attachment ids in order; empty for the kinds without exhibits.
+    pub exhibits: Vec<String>,
 }
 
 fn record(r: &Row) -> StoreResult<DocumentRecord> {
@@ -74,7 +84,22 @@ fn record(r: &Row) -> StoreResult<DocumentRecord> {
         attachment: r.opt_text(7)?,
         created_by: r.opt_text(8)?.map(UserId),
         created_at: from_millis(r.int(9)?),
+        exhibits: match r.opt_text(10)? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Backend(format!("documents.exhibits: {e}")))?,
+            None => Vec::new(),
+        },
     })
+}
+
+/// The exhibits as stored: `None` when there are none.
+fn exhibits_column(exhibits: &[String]) -> StoreResult<Option<String>> {
+    if exhibits.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(exhibits)
+        .map(Some)
+        .map_err(|e| StoreError::Backend(format!("documents.exhibits: {e}")))
 }
 
 fn insert(
@@ -89,6 +114,7 @@ fn insert(
         return Err(StoreError::NotFound("case".into()));
     }
     let id = uuid::Uuid::now_v7().to_string();
+    let exhibits = exhibits_column(new.exhibits)?;
     tx.execute(
         INSERT,
         &[
@@ -103,6 +129,7 @@ fn insert(
             new.attachment.into(),
             by.map(UserId::as_str).into(),
             millis(now).into(),
+            exhibits.as_deref().into(),
         ],
     )?;
     let entry = audit::Entry {
@@ -124,17 +151,20 @@ fn insert(
         attachment: new.attachment.map(str::to_owned),
         created_by: by.cloned(),
         created_at: now,
+        exhibits: new.exhibits.to_vec(),
     })
 }
 
 impl Store {
-    /// Records a generation made by `actor`, who must see the case; audited in the same transaction.
+    /// Records a generation made by `actor`, who must see the case and make documents of its kind (a
+    /// viewer none, a clinician only the medical letter); audited in the same transaction.
     pub fn record_document_as(
         &self,
         actor: &Actor,
         new: &NewDocument,
         now: DateTime<Utc>,
     ) -> StoreResult<DocumentRecord> {
+        access::check_makes_document(actor, new.kind)?;
         self.write(|tx| {
             self.lock_audit_chain(tx, actor.org.as_str())?;
             access::check_sees_case(tx, actor, new.case)?;
@@ -217,6 +247,37 @@ impl Store {
             let key = [org.as_str().into(), case.as_str().into(), kind.into(), language.into()];
             tx.query_opt(&select_latest(), &key)?.as_ref().map(record).transpose()
         })
+    }
+
+    /// One generation of a case that `actor` sees and may read (a clinician only the medical letter):
+    /// `NotFound` otherwise, as for a document of another case.
+    pub fn document_as(&self, actor: &Actor, case: &CaseId, id: &str) -> StoreResult<DocumentRecord> {
+        let found = self.read(|tx| {
+            if !access::sees_case(tx, actor, case)? {
+                return Ok(None);
+            }
+            let key = [actor.org.as_str().into(), case.as_str().into(), id.into()];
+            tx.query_opt(&select_one(), &key)?.as_ref().map(record).transpose()
+        })?;
+        found
+            .filter(|d| access::reads_document(actor, &d.kind))
+            .ok_or_else(|| StoreError::NotFound("document".into()))
+    }
+
+    /// The generations of a case that `actor` sees and may read, oldest first: `Refused` for a case
+    /// they do not see.
+    pub fn case_documents_as(&self, actor: &Actor, case: &CaseId) -> StoreResult<Vec<DocumentRecord>> {
+        let all = self.read(|tx| {
+            access::check_sees_case(tx, actor, case)?;
+            if !cases::exists(tx, &actor.org, case)? {
+                return Err(StoreError::NotFound("case".into()));
+            }
+            tx.query(&select_of_case(), &[actor.org.as_str().into(), case.as_str().into()])?
+                .iter()
+                .map(record)
+                .collect::<StoreResult<Vec<_>>>()
+        })?;
+        Ok(all.into_iter().filter(|d| access::reads_document(actor, &d.kind)).collect())
     }
 
     /// Every generation recorded for the case, oldest first.

@@ -57,6 +57,8 @@ pub struct AppState {
     pub metrics_access: MetricsAccess,
     /// Which addresses webhook endpoints may have.
     pub webhook_addresses: webhooks::address::AddressPolicy,
+    /// The templates documents are typeset with: the built-in ones, or an organisation's folder.
+    pub templates: Arc<amparo_documents::Templates>,
 }
 
 /// What the notification pages need to know of the server's setup.
@@ -81,7 +83,14 @@ impl AppState {
             metrics: Arc::default(),
             metrics_access: MetricsAccess::default(),
             webhook_addresses: webhooks::address::AddressPolicy::default(),
+            templates: Arc::new(amparo_documents::Templates::builtin()),
         }
+    }
+
+    /// Typesets documents with `templates` (`templates_dir`'s over the built-in ones).
+    pub fn with_templates(mut self, templates: amparo_documents::Templates) -> AppState {
+        self.templates = Arc::new(templates);
+        self
     }
 
     /// Keeps measurements in `metrics` (shared with the server's scheduled jobs) and serves them

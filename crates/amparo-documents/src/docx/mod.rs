@@ -63,18 +63,24 @@ fn document_xml(paragraphs: &[Paragraph]) -> String {
     )
 }
 
-/// The DOCX of a generated letter.
-pub fn docx(generated: &Generated) -> Result<Vec<u8>, DocumentError> {
-    let paragraphs = match generated.kind {
-        DocumentKind::MedicalLetter => paragraphs::medical_letter(&generated.data),
-        DocumentKind::CoverLetter => paragraphs::cover_letter(&generated.data),
-        DocumentKind::FamilyLetter => paragraphs::family_letter(&generated.data),
+/// A letter's text as paragraphs, from the data its PDF prints (`Prepared::data`), as its DOCX holds
+/// it and as a page shows it for review.
+pub fn paragraphs(kind: DocumentKind, data: &serde_json::Value) -> Result<Vec<Paragraph>, DocumentError> {
+    Ok(match kind {
+        DocumentKind::MedicalLetter => paragraphs::medical_letter(data),
+        DocumentKind::CoverLetter => paragraphs::cover_letter(data),
+        DocumentKind::FamilyLetter => paragraphs::family_letter(data),
         DocumentKind::Packet => {
             return Err(DocumentError::Data(String::from(
                 "the packet is made as PDF only; its exhibits are PDFs",
             )));
         }
-    };
+    })
+}
+
+/// The DOCX of a generated letter.
+pub fn docx(generated: &Generated) -> Result<Vec<u8>, DocumentError> {
+    let paragraphs = paragraphs(generated.kind, &generated.data)?;
     zip::stored(&[
         ("[Content_Types].xml", CONTENT_TYPES.as_bytes().to_vec()),
         ("_rels/.rels", RELATIONSHIPS.as_bytes().to_vec()),

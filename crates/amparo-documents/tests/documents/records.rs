@@ -32,6 +32,7 @@ fn record_and_compare(db: &TestDatabase) {
         data_hash: &first.fingerprint.hash(),
         fingerprint: &fingerprint,
         attachment: None,
+        exhibits: &[],
     };
     let recorded = store.record_document_by_operator(&org, &new, at).unwrap();
     assert!(!fingerprint.contains("intestinal"), "no fact is kept in clear: {fingerprint}");
@@ -103,6 +104,7 @@ fn attestation_is_all_or_nothing(db: &TestDatabase) {
         data_hash: &hash,
         fingerprint: &fingerprint,
         attachment: None,
+        exhibits: &[],
     };
     let pdf = NewAttachment {
         details: AttachmentDetails {

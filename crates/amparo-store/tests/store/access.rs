@@ -78,7 +78,43 @@ amparo_store::on_both_backends!(
     a_task_goes_only_to_someone_who_can_work_its_case,
     clinicians_and_viewers_record_no_events,
     a_clinician_records_only_attestations_and_only_on_a_shared_case,
+    documents_are_made_and_read_by_role_and_case,
 );
+
+/// Generated documents: a viewer makes none, a clinician only the medical letter of a case shared
+/// with them, and reads no other kind; each refusal writes nothing.
+fn documents_are_made_and_read_by_role_and_case(db: &TestDatabase) {
+    let t = team(db);
+    let exhibits = vec![String::from("a1")];
+    let document = |kind| NewDocument {
+        case: &t.case,
+        kind,
+        language: "en",
+        template_version: "v1",
+        data_hash: "h",
+        fingerprint: "{}",
+        attachment: None,
+        exhibits: &exhibits,
+    };
+    let refused =
+        |actor: &Actor, kind| t.store.record_document_as(actor, &document(kind), now()).unwrap_err();
+    assert!(matches!(refused(&t.viewer, "medical-letter"), StoreError::Refused(Refusal::RoleMayNot)));
+    assert!(matches!(refused(&t.clinician, "packet"), StoreError::Refused(Refusal::RoleMayNot)));
+    assert!(matches!(refused(&t.clinician, "medical-letter"), StoreError::Refused(Refusal::CaseHidden)));
+    assert!(t.store.case_documents(&t.org, &t.case).unwrap().is_empty(), "nothing written");
+
+    let packet = t.store.record_document_as(&t.attorney, &document("packet"), now()).unwrap();
+    assert_eq!(packet.exhibits, exhibits, "the exhibits are kept in their order");
+    t.share(&t.clinician, true);
+    let letter = t.store.record_document_as(&t.clinician, &document("medical-letter"), now()).unwrap();
+    let theirs: Vec<String> =
+        t.store.case_documents_as(&t.clinician, &t.case).unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(theirs, std::slice::from_ref(&letter.id), "a clinician reads the medical letter only");
+    assert!(matches!(t.store.document_as(&t.clinician, &t.case, &packet.id), Err(StoreError::NotFound(_))));
+    assert_eq!(t.store.document_as(&t.viewer, &t.case, &packet.id).unwrap(), packet);
+    t.share(&t.clinician, false);
+    assert!(matches!(t.store.document_as(&t.clinician, &t.case, &letter.id), Err(StoreError::NotFound(_))));
+}
 
 fn a_case_unshared_before_it_is_read_is_refused_and_the_read_not_recorded(db: &TestDatabase) {
     let t = team(db);

@@ -1,5 +1,5 @@
 //! Cases: the list, intake, the case page and its print view, recording events, reading a notice
-//! into a proposed event, the family letter,
+//! into a proposed event, the family letter, the documents generated from a case,
 //! the calendar of deadlines, and the case API.
 
 pub mod actions;
@@ -8,6 +8,7 @@ pub mod api;
 pub mod calendar;
 pub mod closure;
 pub mod create;
+pub mod documents;
 pub mod edit;
 pub mod events;
 pub mod evidence;
@@ -46,6 +47,7 @@ pub(crate) fn routes() -> Routes {
         .merge(activity::routes())
         .merge(edit::routes())
         .merge(evidence::routes())
+        .merge(documents::routes())
         .merge(notice_reading::routes())
 }
 

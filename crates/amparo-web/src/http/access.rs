@@ -28,6 +28,9 @@ pub enum Permission {
     /// case shared with them records medical attestations and nothing else (the store checks the
     /// event's type and the case inside the write).
     RecordAttestations,
+    /// Attest a medical letter as its signing clinician (on a case shared with them): the letter is
+    /// the clinician's to sign, so no other role attests one for them.
+    AttestLetters,
     /// Assign staff to cases.
     AssignStaff,
     /// Complete tasks (a clinician only their own).
@@ -55,6 +58,7 @@ pub const MATRIX: &[(Permission, &[UserRole])] = &[
     (RecordEvents, &[Admin, Attorney, Advocate]),
     (EditMedical, &[Admin, Attorney, Advocate, Clinician]),
     (RecordAttestations, &[Admin, Attorney, Advocate, Clinician]),
+    (AttestLetters, &[Clinician]),
     (AssignStaff, &[Admin, Attorney]),
     (WorkTasks, &[Admin, Attorney, Advocate, Clinician]),
     (ReassignTasks, &[Admin, Attorney, Advocate]),
@@ -160,6 +164,7 @@ mod tests {
             RecordEvents,
             EditMedical,
             RecordAttestations,
+            AttestLetters,
             AssignStaff,
             WorkTasks,
             ReassignTasks,
@@ -183,5 +188,6 @@ mod tests {
         assert!(allows(Clinician, RecordAttestations) && !allows(Viewer, RecordAttestations));
         assert!(allows(Clinician, WorkTasks));
         assert!(allows(Admin, ReadAudit) && !allows(Attorney, ReadAudit));
+        assert!(allows(Clinician, AttestLetters) && !allows(Attorney, AttestLetters));
     }
 }

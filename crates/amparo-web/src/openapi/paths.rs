@@ -14,6 +14,9 @@ use crate::cases::api::{AnswerableAnswer, AppendRequest, CaseAnswer, CaseListAns
 use crate::cases::calendar::api::MonthAnswer;
 use crate::cases::closure::api::{CloseBody, ReopenBody};
 use crate::cases::create::{CreateConflict, SyntaxAnswer};
+use crate::cases::documents::api::{
+    AttestRequest, AttestedAnswer, DocumentAnswer, DocumentsAnswer, GenerateRequest,
+};
 use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody, VoidBody};
 use crate::cases::evidence::api::{AttachmentAnswer, AttachmentsAnswer};
 use crate::http::answers::{ErrorAnswer, VersionAnswer};
@@ -57,6 +60,7 @@ pub fn operations() -> Vec<Op> {
     ops.extend(case_edits());
     ops.extend(activity());
     ops.extend(evidence());
+    ops.extend(documents());
     ops.extend(triage());
     ops.extend(sharing_and_people());
     ops.extend(webhooks());
@@ -338,6 +342,65 @@ fn evidence() -> Vec<Op> {
         )
         .answers_file(200, "The file, as the type read from its bytes", &served_types)
         .refuses(&[404]),
+    ]
+}
+
+fn documents() -> Vec<Op> {
+    vec![
+        Op::new(
+            "GET",
+            "/api/v1/cases/{id}/documents",
+            "caseDocuments",
+            "documents",
+            "The documents generated from a case that the reader may read",
+        )
+        .answers::<DocumentsAnswer>(
+            200,
+            "The generations, oldest first, each with what changed since the one before",
+        )
+        .refuses(&[404]),
+        Op::new(
+            "POST",
+            "/api/v1/cases/{id}/documents",
+            "generateDocument",
+            "documents",
+            "Generates a document from the case and records it",
+        )
+        .body::<GenerateRequest>()
+        .answers::<DocumentAnswer>(201, "The generation recorded, with what changed since the previous one")
+        .refuses(&[404, 422]),
+        Op::new(
+            "GET",
+            "/api/v1/cases/{id}/documents/{document}/pdf",
+            "documentPdf",
+            "documents",
+            "A generated document as PDF, typeset again as of the day it was made",
+        )
+        .answers_file(200, "The PDF", &["application/pdf"])
+        .refuses(&[404, 409]),
+        Op::new(
+            "GET",
+            "/api/v1/cases/{id}/documents/{document}/docx",
+            "documentDocx",
+            "documents",
+            "A generated letter as DOCX (not the packet, not an attested letter)",
+        )
+        .answers_file(
+            200,
+            "The DOCX",
+            &["application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
+        )
+        .refuses(&[404, 409]),
+        Op::new(
+            "POST",
+            "/api/v1/cases/{id}/documents/attestation",
+            "attestMedicalLetter",
+            "documents",
+            "A clinician attests the medical letter as it reads today",
+        )
+        .body::<AttestRequest>()
+        .answers::<AttestedAnswer>(201, "The case's new version and the generation keeping the signed PDF")
+        .refuses(&[404, 409, 422]),
     ]
 }
 

@@ -63,6 +63,9 @@ impl Lang {
             Problem::BeforeEventDate { date, on } => {
                 self.t2(&id, "date", self.date(*date), "on", self.date(*on))
             }
+            Problem::AfterToday { date, today } => {
+                self.t2(&id, "date", self.date(*date), "today", self.date(*today))
+            }
             Problem::Between { min, max } | Problem::WholeNumberBetween { min, max } => {
                 self.t2(&id, "min", number(*min), "max", number(*max))
             }

@@ -147,7 +147,7 @@ pub fn run(settings: &Settings, options: &DemoOptions) -> CliResult {
             Some(banner),
             &settings.notify,
             &settings.trusted_proxies.value,
-            &super::serve::Watch::of(settings),
+            &super::serve::Watch::of(settings)?,
         )
     } else {
         say!("{banner}");

@@ -113,7 +113,9 @@ pub fn run(settings: &Settings, args: &DocumentArgs) -> CliResult {
     } else {
         write_bytes_atomically(&args.out, &generated.pdf)?;
     }
-    let changes = record(&store, org, &id, &generated, now)?;
+    // The files placed, in order (every attachment of the case when none was named).
+    let placed: Vec<String> = exhibits.iter().map(|f| f.attachment.id.clone()).collect();
+    let changes = record(&store, org, &id, (&generated, &placed), now)?;
     report(args, &generated, changes)
 }
 
@@ -123,7 +125,7 @@ fn record(
     store: &Store,
     org: &amparo_store::OrgId,
     case: &amparo_store::CaseId,
-    generated: &Generated,
+    (generated, exhibits): (&Generated, &[String]),
     now: chrono::DateTime<chrono::Utc>,
 ) -> CliResult<Option<(String, Vec<amparo_documents::Change>)>> {
     let kind = generated.kind.as_str();
@@ -156,6 +158,7 @@ fn record(
         data_hash: &generated.fingerprint.hash(),
         fingerprint: &fingerprint,
         attachment: None,
+        exhibits,
     };
     store.record_document_by_operator(org, &new, now)?;
     Ok(changes)

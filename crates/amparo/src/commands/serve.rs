@@ -24,7 +24,7 @@ pub fn run(settings: &Settings) -> CliResult {
              production keep the key elsewhere (amparo key generate --out PATH, then AMPARO_KEY_FILE=PATH)"
         );
     }
-    let watch = Watch::of(settings);
+    let watch = Watch::of(settings)?;
     super::backup_schedule::spawn(store.clone(), settings, watch.metrics.clone());
     let proxies = &settings.trusted_proxies.value;
     serve_store(
@@ -45,17 +45,21 @@ pub struct Watch {
     pub access: MetricsAccess,
     pub token_rate_per_minute: u32,
     pub webhook_addresses: AddressPolicy,
+    /// The templates documents are typeset with (`templates_dir`'s over the built-in ones).
+    pub templates: amparo_documents::Templates,
 }
 
 impl Watch {
-    /// Fresh measurements, served as the settings say.
-    pub fn of(settings: &Settings) -> Watch {
-        Watch {
+    /// Fresh measurements, served as the settings say; a `templates_dir` that cannot be read is
+    /// refused before the server starts.
+    pub fn of(settings: &Settings) -> CliResult<Watch> {
+        Ok(Watch {
             metrics: Arc::default(),
             access: settings.observability.metrics_access.clone(),
             token_rate_per_minute: settings.api.rate_per_minute.value,
             webhook_addresses: AddressPolicy::allowing_private(settings.api.webhooks_allow_private.value),
-        }
+            templates: super::document::templates(settings)?,
+        })
     }
 }
 
@@ -191,6 +195,7 @@ pub fn serve_store(
     let proxies = proxies.clone();
     let (metrics, access) = (watch.metrics.clone(), watch.access.clone());
     let (token_rate, webhook_addresses) = (watch.token_rate_per_minute, watch.webhook_addresses);
+    let templates = watch.templates.clone();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -211,7 +216,8 @@ pub fn serve_store(
             .with_trusted_proxies(proxies)
             .with_metrics(metrics, access)
             .with_token_rate(token_rate)
-            .with_webhook_addresses(webhook_addresses);
+            .with_webhook_addresses(webhook_addresses)
+            .with_templates(templates);
         if let Some(banner) = banner {
             say!("{banner}");
         }

@@ -34,6 +34,8 @@ const TASK_WORKERS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
 const MEDICAL_EDITORS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
 /// Those who reach the event form and its API: the writers, and a clinician for medical attestations.
 const ATTESTERS: &[&str] = &["admin", "attorney", "advocate", "clinician"];
+/// Those who attest a medical letter: the clinician who signs it, and nobody for them.
+const SIGNERS: &[&str] = &["clinician"];
 /// Those who read the legal timeline: every role but the clinician.
 const TIMELINE_READERS: &[&str] = &["admin", "attorney", "advocate", "viewer"];
 
@@ -158,6 +160,17 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Expect> {
         (("POST", "/api/v1/cases/{id}/attachments"), Roles(ATTESTERS)),
         (("GET", "/api/v1/cases/{id}/attachments/{attachment}"), Roles(ALL)),
         (("POST", "/api/v1/reviews"), Roles(LEADS)),
+        (("GET", "/cases/{id}/documents"), Roles(ALL)),
+        (("POST", "/cases/{id}/documents"), Roles(ATTESTERS)),
+        (("GET", "/cases/{id}/documents/{document}/pdf"), Roles(ALL)),
+        (("GET", "/cases/{id}/documents/{document}/docx"), Roles(ALL)),
+        (("GET", "/cases/{id}/documents/attest"), Roles(SIGNERS)),
+        (("POST", "/cases/{id}/documents/attest"), Roles(SIGNERS)),
+        (("GET", "/api/v1/cases/{id}/documents"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/documents"), Roles(ATTESTERS)),
+        (("GET", "/api/v1/cases/{id}/documents/{document}/pdf"), Roles(ALL)),
+        (("GET", "/api/v1/cases/{id}/documents/{document}/docx"), Roles(ALL)),
+        (("POST", "/api/v1/cases/{id}/documents/attestation"), Roles(SIGNERS)),
         (("POST", "/cases/{id}/notes"), Roles(TASK_WORKERS)),
         (("POST", "/cases/{id}/notes/{note}/pin"), Roles(WRITERS)),
         (("POST", "/cases/{id}/contacts"), Roles(WRITERS)),
@@ -260,6 +273,24 @@ fn expected_data() -> BTreeMap<(&'static str, &'static str), Data> {
             ("GET", "/api/v1/cases/{id}/attachments/{attachment}"),
             Case { shared: ALL, unshared: TIMELINE_READERS },
         ),
+        // A clinician makes, reads and attests the medical letter of a case shared with them only.
+        (("GET", "/cases/{id}/documents"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("POST", "/cases/{id}/documents"), Case { shared: ATTESTERS, unshared: WRITERS }),
+        (("GET", "/cases/{id}/documents/{document}/pdf"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("GET", "/cases/{id}/documents/{document}/docx"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("GET", "/cases/{id}/documents/attest"), Case { shared: SIGNERS, unshared: &[] }),
+        (("POST", "/cases/{id}/documents/attest"), Case { shared: SIGNERS, unshared: &[] }),
+        (("GET", "/api/v1/cases/{id}/documents"), Case { shared: ALL, unshared: TIMELINE_READERS }),
+        (("POST", "/api/v1/cases/{id}/documents"), Case { shared: ATTESTERS, unshared: WRITERS }),
+        (
+            ("GET", "/api/v1/cases/{id}/documents/{document}/pdf"),
+            Case { shared: ALL, unshared: TIMELINE_READERS },
+        ),
+        (
+            ("GET", "/api/v1/cases/{id}/documents/{document}/docx"),
+            Case { shared: ALL, unshared: TIMELINE_READERS },
+        ),
+        (("POST", "/api/v1/cases/{id}/documents/attestation"), Case { shared: SIGNERS, unshared: &[] }),
         (("POST", "/api/v1/cases/{id}/people"), every_case(WRITERS)),
         (("PATCH", "/api/v1/cases/{id}/people/{key}"), every_case(WRITERS)),
         (("DELETE", "/api/v1/cases/{id}/people/{key}"), every_case(WRITERS)),
@@ -409,7 +440,8 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
             .path
             .replace("{id}", &case_id)
             .replace("{note}", "1")
-            .replace("{attachment}", "0190aaaa-0000-7000-8000-000000000000");
+            .replace("{attachment}", "0190aaaa-0000-7000-8000-000000000000")
+            .replace("{document}", "0190aaaa-0000-7000-8000-000000000000");
         let expect = expected()[&(route.method, route.path)];
         for actor in &actors {
             // Signing out ends the session the other checks need; it is checked last, below.
@@ -452,8 +484,14 @@ fn no_access_beyond_the_matrix(db: &TestDatabase) {
         // A member of another organisation never reaches this organisation's case.
         if route.path.contains("/cases/{id}") {
             let reply = request(&app, route.method, &path, &outsider);
-            let kept_out =
-                if route.method == "GET" { reply.status == 404 } else { (400..500).contains(&reply.status) };
+            // The outsider is an attorney: a route no attorney reaches refuses them for their role,
+            // before any case is looked at, which says nothing of the case.
+            let attorneys_refused = matches!(expect, Expect::Roles(roles) if !roles.contains(&"attorney"));
+            let kept_out = if route.method == "GET" {
+                reply.status == 404 || (attorneys_refused && refused(&reply) == Some("forbidden"))
+            } else {
+                (400..500).contains(&reply.status)
+            };
             assert!(
                 kept_out,
                 "{} {path} from another organisation: {} {}",
@@ -705,7 +743,9 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
     let (cookie, csrf) = actor.session.clone().unwrap_or_default();
     // A person and an event every case of the test has (see `case_json`), and its first note.
     let attachment = ids.attachments.get(id).cloned().unwrap_or_default();
+    let document = ids.documents.get(id).cloned().unwrap_or_default();
     let path = route
+        .replace("{document}", &document)
         .replace("{id}", id)
         .replace("{key}", "m1")
         .replace("{event_id}", "e2")
@@ -794,6 +834,23 @@ fn data_request(app: &RouterApp, method: &str, route: &str, id: &str, actor: &Ac
         ("POST", "/api/v1/cases/{id}/events/{event_id}/void") => {
             json(serde_json::json!({ "version": 0, "reason": "mistake" }))
         }
+        // A medical letter (which a clinician makes) with a language only the family letter takes:
+        // refused (422) once the case is found.
+        ("POST", "/cases/{id}/documents") => form(&[("kind", "medical-letter"), ("language", "uk")]),
+        ("POST", "/api/v1/cases/{id}/documents") => {
+            json(serde_json::json!({ "kind": "medical-letter", "language": "uk" }))
+        }
+        // A whole attestation at version 0: refused as stale (409, or the form again) once the case
+        // is found, before anything is typeset or written.
+        ("POST", "/cases/{id}/documents/attest") => form(&[
+            ("version", "0"),
+            ("name", "Probe"),
+            ("credentials", "MD"),
+            ("date", "2020-01-01"),
+            ("statement", "Probe"),
+        ]),
+        ("POST", "/api/v1/cases/{id}/documents/attestation") => json(serde_json::json!({
+            "version": 0, "name": "Probe", "credentials": "MD", "date": "2020-01-01", "statement": "Probe" })),
         // A medical letter (which a clinician may add) linked to an event the case does not have:
         // refused (422) once the case is found.
         ("POST", "/cases/{id}/attachments" | "/api/v1/cases/{id}/attachments") => {
@@ -828,6 +885,10 @@ struct Ids {
     by_role: BTreeMap<String, String>,
     /// A medical letter of each case, by case id, which the attachment routes are probed on.
     attachments: BTreeMap<String, String>,
+    /// A recorded medical-letter generation of each case, by case id, which the document downloads
+    /// are probed on: its data hash matches no case, so a download that reaches it is refused as
+    /// changed since (409) without typesetting.
+    documents: BTreeMap<String, String>,
 }
 
 impl Ids {
@@ -890,6 +951,7 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
         other_clinician: user_id("other@a.example.org"),
         by_role,
         attachments: BTreeMap::new(),
+        documents: BTreeMap::new(),
     };
     // Note 1 of each case, which the pin routes are probed on.
     let attorney_actor =
@@ -918,7 +980,19 @@ fn no_data_beyond_the_data_rules(db: &TestDatabase) {
         };
         let case_id = amparo_store::CaseId(case.clone());
         let added = store.add_attachment_as(&attorney_actor, &case_id, &letter, app.transport.now).unwrap();
-        ids.attachments.insert(case, added.id);
+        ids.attachments.insert(case.clone(), added.id);
+        let generation = amparo_store::NewDocument {
+            case: &case_id,
+            kind: "medical-letter",
+            language: "en",
+            template_version: "probe",
+            data_hash: "probe",
+            fingerprint: "{}",
+            attachment: None,
+            exhibits: &[],
+        };
+        let recorded = store.record_document_as(&attorney_actor, &generation, app.transport.now).unwrap();
+        ids.documents.insert(case, recorded.id);
     }
     let give = |task: &str, owner: &str| {
         let body = serde_json::json!({ "owner": owner });

@@ -20,6 +20,7 @@ mod clinician_attestations;
 mod csv_export;
 mod curl_alone;
 mod deadlines_api;
+mod documents;
 mod family_letters;
 mod feed_access;
 mod first_use_defects;

@@ -3,7 +3,10 @@
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (a binary file's bytes that are not UTF-8 replaced).
     pub body: String,
+    /// The body's bytes, as sent (a PDF, a DOCX).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {

@@ -98,7 +98,8 @@ impl InProcess {
             .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
             .collect();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        Reply { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+        let bytes = bytes.to_vec();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
     }
 
     /// Sends every request at once, as a burst of parallel clients would, and waits for all the

@@ -55,10 +55,12 @@ impl From<ureq::http::Response<ureq::Body>> for Reply {
             .iter()
             .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
             .collect();
+        let bytes = response.body_mut().read_to_vec().unwrap();
         Reply {
             status: response.status().as_u16(),
             headers,
-            body: response.body_mut().read_to_string().unwrap(),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 }
