@@ -52,6 +52,7 @@ pub const TENANT_TABLES: &[&str] = &[
     "documents",
     "webhook_endpoints",
     "webhook_deliveries",
+    "case_search_words",
 ];
 
 /// Tables that are written once and never changed: the application's role may insert into them and

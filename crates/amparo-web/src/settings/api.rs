@@ -22,10 +22,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::http::cookies;
 use crate::http::error::{ApiError, WebError};
 use crate::http::forgery::{GuardedJson, GuardedWrite};
-use crate::http::session::{SignedIn, token_hash};
+use crate::http::session::SignedIn;
 
 /// The largest number of days a policy setting takes (ten years), as the settings form's.
 const MAX_DAYS: u32 = 3650;
@@ -451,8 +450,9 @@ pub async fn invite(
     signed_in: SignedIn,
     GuardedJson(Object(request)): GuardedJson<Object<InvitationRequest>>,
 ) -> Result<Response, ApiError> {
-    let token = cookies::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let hash = token_hash(&token);
+    // The link names the organisation, as the page's does, so that it is looked up on one shard.
+    let (token, scoped) = crate::http::scoped_token::issue(&signed_in.user.org_id)?;
+    let hash = scoped.hash;
     let (actor, now) = (Actor::of(&signed_in.user), state.clock.now());
     let expires_at = now + INVITATION_LIFETIME;
     let role = UserRole::from(request.role);

@@ -136,7 +136,7 @@ fn the_legal_staff_generate_list_and_download_every_kind(db: &TestDatabase) {
     }
     let listed = app.get(&api, &ana).json();
     let kinds: Vec<&str> =
-        listed["documents"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+        listed["items"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["packet", "cover-letter", "family-letter", "medical-letter", "medical-letter"]);
     assert_eq!(audited(db, "document.generated"), 5, "each generation audited, no refused one");
 
@@ -177,7 +177,7 @@ fn the_legal_staff_generate_list_and_download_every_kind(db: &TestDatabase) {
     let posted = app.post_form(&format!("/cases/{id}/documents"), &ana, &fields);
     assert_eq!(posted.status, 303, "{}", posted.body);
     let listed = app.get(&api, &ana).json();
-    let last = listed["documents"].as_array().unwrap().last().unwrap().clone();
+    let last = listed["items"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["exhibits"], serde_json::json!([second, first]), "ordered by the numbers typed");
     let shown = app.get(posted.header("location").unwrap(), &ana);
     assert!(shown.body.contains("Generated: Re-parole packet."), "{}", shown.body);
@@ -198,7 +198,7 @@ fn the_legal_staff_generate_list_and_download_every_kind(db: &TestDatabase) {
         404
     );
     let (viewer, viewer_csrf) = app.sign_in("vi@a.example.org", PASSWORD);
-    assert_eq!(app.get(&api, &viewer).json()["documents"].as_array().unwrap().len(), 7);
+    assert_eq!(app.get(&api, &viewer).json()["items"].as_array().unwrap().len(), 7);
     assert_pdf(&app.get(last["pdf"].as_str().unwrap(), &viewer));
     let denied = app.post_json(&api, &viewer, &viewer_csrf, &serde_json::json!({ "kind": "medical-letter" }));
     assert_eq!(denied.status, 403);
@@ -227,7 +227,7 @@ fn a_clinician_reviews_and_attests_the_medical_letter(db: &TestDatabase) {
     let page = app.get(&format!("/cases/{id}/documents"), &dora);
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"attest-link\"") && !page.body.contains("id=\"make-packet\""));
-    assert_eq!(app.get(&api, &dora).json()["documents"], serde_json::json!([]), "the packet is not theirs");
+    assert_eq!(app.get(&api, &dora).json()["items"], serde_json::json!([]), "the packet is not theirs");
     assert_eq!(app.get(packet.json()["pdf"].as_str().unwrap(), &dora).status, 404);
     let refused = app.post_json(&api, &dora, &dora_csrf, &serde_json::json!({ "kind": "packet" }));
     assert_eq!(refused.status, 403, "{}", refused.body);
@@ -262,7 +262,7 @@ fn a_clinician_reviews_and_attests_the_medical_letter(db: &TestDatabase) {
     }
     assert!(wrong.body.contains("after today"), "{}", wrong.body);
     let attachments = format!("/api/v1/cases/{id}/attachments");
-    assert_eq!(app.get(&attachments, &ana).json()["attachments"], serde_json::json!([]));
+    assert_eq!(app.get(&attachments, &ana).json()["items"], serde_json::json!([]));
 
     // Attested: the event, the signed PDF kept as a medical letter, the generation naming it.
     let fields = [
@@ -276,7 +276,7 @@ fn a_clinician_reviews_and_attests_the_medical_letter(db: &TestDatabase) {
     let attested = app.post_form(&attest, &dora, &fields);
     assert_eq!(attested.status, 303, "{}", attested.body);
     let kept = app.get(&attachments, &ana).json();
-    let kept = &kept["attachments"].as_array().unwrap()[0];
+    let kept = &kept["items"].as_array().unwrap()[0];
     assert_eq!(kept["kind"], "medical_letter");
     assert!(kept["title"].as_str().unwrap().contains("Dr. Dora Example"));
     let events = app.get(&format!("/api/v1/cases/{id}"), &ana).json()["file"]["events"].clone();
@@ -285,7 +285,7 @@ fn a_clinician_reviews_and_attests_the_medical_letter(db: &TestDatabase) {
         "{events}"
     );
     let theirs = app.get(&api, &dora).json();
-    let letter = &theirs["documents"].as_array().unwrap()[0];
+    let letter = &theirs["items"].as_array().unwrap()[0];
     assert_eq!(letter["attested_attachment"], kept["id"]);
     assert_eq!(letter["docx"], serde_json::Value::Null, "the signed letter is kept as its PDF");
     let signed = app.get(letter["pdf"].as_str().unwrap(), &dora);
@@ -304,7 +304,7 @@ fn a_clinician_reviews_and_attests_the_medical_letter(db: &TestDatabase) {
         "statement": "Reviewed.", "version": version.parse::<i64>().unwrap() });
     let api_attest = format!("{api}/attestation");
     assert_eq!(app.post_json(&api_attest, &dora, &dora_csrf, &body).status, 409);
-    assert_eq!(app.get(&attachments, &ana).json()["attachments"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get(&attachments, &ana).json()["items"].as_array().unwrap().len(), 1);
 
     // Through the API at the current version; an attorney attests nothing.
     let current = app.get(&format!("/api/v1/cases/{id}"), &ana).json()["version"].clone();

@@ -68,10 +68,12 @@ pub struct DocumentAnswer {
     pub changes: Option<Vec<ChangeAnswer>>,
 }
 
-/// The generations of a case the reader may read, oldest first.
+/// The generations of a case the reader may read, oldest first, in one page.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentsAnswer {
-    pub documents: Vec<DocumentAnswer>,
+    pub items: Vec<DocumentAnswer>,
+    #[serde(flatten)]
+    pub paging: crate::http::paging::Paging,
 }
 
 /// A document to generate.
@@ -156,8 +158,10 @@ pub async fn list(
     let case = CaseId(id.clone());
     let records = super::blocking(&state, move |store, _| actions::list(store, &user, &case, now)).await?;
     let changes = actions::changes_in_order(&records);
-    let documents = records.iter().zip(changes).map(|(d, c)| DocumentAnswer::of(&id, d, c)).collect();
-    Ok(Json(DocumentsAnswer { documents }).into_response())
+    let documents: Vec<DocumentAnswer> =
+        records.iter().zip(changes).map(|(d, c)| DocumentAnswer::of(&id, d, c)).collect();
+    let paging = crate::http::paging::Paging::whole(documents.len());
+    Ok(Json(DocumentsAnswer { items: documents, paging }).into_response())
 }
 
 pub async fn generate(
