@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Writes and memory under load, on SQLite and on PostgreSQL, each figure beside its floor in one run:
-#  1. events recorded through the API by 8 clients (wrk, one connection each: bench/load/events.lua),
+#  1. events recorded through the API by 8 clients (wrk, one connection each: bench/load/requests.lua, MIX=events),
 #     against the floor: the same two rows per event (the event, the case's version) written with bare
 #     SQL by 8 threads (`cargo bench -p amparo-store --bench writes`) on a scratch copy of the same data;
 #  2. peak RSS (VmHWM) of `amparo serve` idle and after 32 connections of case pages, API reads and
-#     event writes (bench/load/mixed.lua), with the requests per second that mix reached.
+#     event writes (bench/load/requests.lua, MIX=mixed), with the requests per second that mix reached.
 # Usage: bench/load.sh [CASES] (default 50000). BIN=path measures that binary instead of building the
 # release one; RUN_SECONDS (default 20) is the length of each load.
 set -euo pipefail
@@ -57,12 +57,12 @@ measure() {
   sleep 1
   local idle; idle=$(rss "$server")
   cases_file "$label" "$list_database"
-  WRK_THREADS=8 AMPARO_TOKEN="$token" wrk -t8 -c8 -d"${seconds}s" -s bench/load/events.lua "$base" \
+  MIX=events WRK_THREADS=8 AMPARO_TOKEN="$token" wrk -t8 -c8 -d"${seconds}s" -s bench/load/requests.lua "$base" \
     > "$out/load-events-$label.txt"
   local events; events=$(rate "$out/load-events-$label.txt")
   cases_file "$label" "$list_database"
-  WRK_THREADS=32 AMPARO_TOKEN="$token" AMPARO_COOKIE="$cookie" wrk -t32 -c32 -d"${seconds}s" \
-    -s bench/load/mixed.lua "$base" > "$out/load-mixed-$label.txt"
+  MIX=mixed WRK_THREADS=32 AMPARO_TOKEN="$token" AMPARO_COOKIE="$cookie" wrk -t32 -c32 -d"${seconds}s" \
+    -s bench/load/requests.lua "$base" > "$out/load-mixed-$label.txt"
   local mixed; mixed=$(rate "$out/load-mixed-$label.txt")
   local peak; peak=$(rss "$server")
   local threads; threads=$(ls "/proc/$server/task" | wc -l)

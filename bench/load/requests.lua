@@ -1,7 +1,8 @@
--- wrk script: a mix of what people do at once — three case pages (HTML, signed in by cookie) and
--- one API read for every recorded event (by token) — over the cases in CASES_FILE, each thread on
--- its own share so that event versions stay right. Environment: AMPARO_TOKEN, AMPARO_COOKIE,
--- CASES_FILE, EVENT_DATE, WRK_THREADS.
+-- wrk script: requests of a running Amparo over the cases in CASES_FILE ("id version" per line), each
+-- wrk thread (one connection each) on its own share of them, keeping each case's version from the
+-- answers so that no event is refused as stale. MIX=events records an `i94_checked` event with every
+-- request; MIX=mixed sends three case pages (HTML, signed in by cookie) and one API read for each
+-- event. Environment: MIX, AMPARO_TOKEN, AMPARO_COOKIE (mixed), CASES_FILE, EVENT_DATE, WRK_THREADS.
 local counter = 0
 
 function setup(thread)
@@ -19,35 +20,49 @@ function init(args)
     end
     line_number = line_number + 1
   end
+  mixed = os.getenv("MIX") == "mixed"
   token = os.getenv("AMPARO_TOKEN")
   cookie = os.getenv("AMPARO_COOKIE")
   event_date = os.getenv("EVENT_DATE")
   step = 0
-  writing = false
+  refused = 0
+end
+
+local function record_event()
+  local body = string.format(
+    '{"expected_version":%d,"event":{"type":"i94_checked","on":"%s"}}', current.version, event_date)
+  return wrk.format("POST", "/api/v1/cases/" .. current.id .. "/events", {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+  }, body)
 end
 
 function request()
   step = step + 1
+  if not mixed then
+    current = cases[step % #cases + 1]
+    writing = true
+    return record_event()
+  end
   current = cases[(step * 7919) % #cases + 1]
   local kind = step % 5
   writing = kind == 0
   if writing then
-    local body = string.format(
-      '{"expected_version":%d,"event":{"type":"i94_checked","on":"%s"}}', current.version, event_date)
-    return wrk.format("POST", "/api/v1/cases/" .. current.id .. "/events", {
-      ["Authorization"] = "Bearer " .. token,
-      ["Content-Type"] = "application/json",
-    }, body)
+    return record_event()
   elseif kind == 1 then
     return wrk.format("GET", "/api/v1/cases/" .. current.id, { ["Authorization"] = "Bearer " .. token })
-  else
-    return wrk.format("GET", "/cases/" .. current.id, { ["Cookie"] = cookie })
   end
+  return wrk.format("GET", "/cases/" .. current.id, { ["Cookie"] = cookie })
 end
 
 function response(status, headers, body)
   if writing and status == 201 then
     current.version = tonumber(body:match('"version":(%d+)')) or current.version + 1
+  elseif status >= 400 then
+    refused = refused + 1
+    if refused <= 3 then
+      io.stderr:write("refused (" .. status .. "): " .. body:sub(1, 200) .. "\n")
+    end
   end
 end
 
