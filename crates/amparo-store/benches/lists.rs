@@ -58,13 +58,13 @@ fn timed<S>(
 /// A raw connection running recorded statements.
 enum Bare {
     Sqlite(rusqlite::Connection),
-    Postgres(postgres::Client, HashMap<String, postgres::Statement>),
+    Postgres(Box<postgres::Client>, HashMap<String, postgres::Statement>),
 }
 
 impl Bare {
     fn open(url: &str) -> Bare {
         if url.starts_with("postgres") {
-            Bare::Postgres(postgres::Client::connect(url, postgres::NoTls).unwrap(), HashMap::new())
+            Bare::Postgres(Box::new(postgres::Client::connect(url, postgres::NoTls).unwrap()), HashMap::new())
         } else {
             let connection = rusqlite::Connection::open(amparo_store::sqlite_path_from_url(url)).unwrap();
             connection.set_prepared_statement_cache_capacity(256);

@@ -25,7 +25,7 @@ pub(crate) fn word_rows(org: &Value, case: &Value, search_terms: &str) -> Vec<[V
 
 /// The case's `search_terms` as stored, read before a derivation replaces them.
 pub(crate) fn stored_terms(tx: &mut dyn Tx, key: &[Value; 2]) -> StoreResult<Option<String>> {
-    Ok(tx.query_opt(SELECT_TERMS, key)?.map(|r| r.text(0)).transpose()?)
+    tx.query_opt(SELECT_TERMS, key)?.map(|r| r.text(0)).transpose()
 }
 
 /// Brings a case's words from those of `old` terms to those of `new` ones. A re-derivation mostly
