@@ -181,31 +181,12 @@ pub async fn generate(
     Ok((StatusCode::CREATED, Json(DocumentAnswer::of(&id, &made.record, made.changes))).into_response())
 }
 
-async fn download(
-    state: AppState,
-    signed_in: SignedIn,
-    (case, id): (String, String),
-    format: Format,
-) -> Result<Response, WebError> {
-    // An id that is not a UUID names no document: refused before any query.
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return Err(WebError::NotFound("document".into()));
-    }
-    let user = signed_in.user.clone();
-    let now = state.clock.now();
-    let file = super::blocking(&state, move |store, templates| {
-        actions::download(store, templates, &user, (&CaseId(case), &id), format, now)
-    })
-    .await?;
-    super::pages::respond(file)
-}
-
 pub async fn pdf(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(ids): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    Ok(download(state, signed_in, ids, Format::Pdf).await?)
+    Ok(super::pages::download(state, signed_in, ids, Format::Pdf).await?)
 }
 
 pub async fn docx(
@@ -213,7 +194,7 @@ pub async fn docx(
     signed_in: SignedIn,
     Path(ids): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    Ok(download(state, signed_in, ids, Format::Docx).await?)
+    Ok(super::pages::download(state, signed_in, ids, Format::Docx).await?)
 }
 
 pub async fn attest(

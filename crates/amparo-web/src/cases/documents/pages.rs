@@ -179,7 +179,9 @@ fn ascii_name(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect()
 }
 
-async fn download(
+/// A generated document made again as it was, or its kept signed PDF: for the page's links and the
+/// API's downloads alike.
+pub(super) async fn download(
     state: AppState,
     signed_in: SignedIn,
     (case, id): (String, String),
