@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 
 pub(crate) use causes::{cases_created, daily};
 pub use endpoints::check_url;
-pub use outbox::{ClaimedDelivery, DeliveryClaim, WebhookAttempt};
+pub use outbox::{ClaimedDelivery, DeliveryClaim, DeliveryPage, WebhookAttempt};
 pub(crate) use queue::{Cause, queue, reseal_all};
 
 use crate::model::{OrgId, UserId};

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::Store;
 use crate::columns::{corrupt, from_millis, millis};
-use crate::db::Row;
+use crate::db::{Row, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::model::OrgId;
 use crate::security::seal::Field;
@@ -36,7 +36,15 @@ const ATTEMPTS_SO_FAR: &str =
     "SELECT attempts, next_attempt_at FROM webhook_deliveries WHERE org_id = $1 AND id = $2";
 const HISTORY: &str = "SELECT id, endpoint_id, event_type, payload, state, attempts, next_attempt_at, \
      last_status, last_error, created_at, finished_at FROM webhook_deliveries \
-     WHERE org_id = $1 AND endpoint_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3";
+     WHERE org_id = $1 AND endpoint_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4";
+const HISTORY_COUNT: &str = "SELECT COUNT(*) FROM webhook_deliveries WHERE org_id = $1 AND endpoint_id = $2";
+
+/// A page of an endpoint's deliveries, newest first, and how many it has in all.
+#[derive(Clone, Debug)]
+pub struct DeliveryPage {
+    pub deliveries: Vec<WebhookDelivery>,
+    pub total: i64,
+}
 
 /// What a worker asks for.
 pub struct DeliveryClaim {
@@ -197,11 +205,35 @@ impl Store {
         endpoint: &WebhookEndpointId,
         limit: i64,
     ) -> StoreResult<Vec<WebhookDelivery>> {
+        self.read(|tx| history(tx, org, endpoint, 0, limit))
+    }
+
+    /// `limit` of an endpoint's deliveries from the `offset`th newest, and how many it has, read
+    /// in one snapshot so that the count and the page agree.
+    pub fn webhook_delivery_page(
+        &self,
+        org: &OrgId,
+        endpoint: &WebhookEndpointId,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<DeliveryPage> {
         self.read(|tx| {
-            tx.query(HISTORY, &[org.as_str().into(), endpoint.as_str().into(), limit.clamp(1, 1000).into()])?
-                .iter()
-                .map(history_row)
-                .collect()
+            let total = tx
+                .query_opt(HISTORY_COUNT, &[org.as_str().into(), endpoint.as_str().into()])?
+                .map_or(Ok(0), |row| row.int(0))?;
+            Ok(DeliveryPage { deliveries: history(tx, org, endpoint, offset, limit)?, total })
         })
     }
+}
+
+fn history(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    endpoint: &WebhookEndpointId,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<Vec<WebhookDelivery>> {
+    let args =
+        [org.as_str().into(), endpoint.as_str().into(), limit.clamp(1, 1000).into(), offset.max(0).into()];
+    tx.query(HISTORY, &args)?.iter().map(history_row).collect()
 }

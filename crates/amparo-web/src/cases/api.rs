@@ -56,7 +56,7 @@ pub(crate) struct CaseAnswer {
     id: String,
     version: i64,
     /// The case as an `amparo.case/1` document (`docs/case-file.md`).
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::shapes::CaseFileAnswer)]
     file: serde_json::Value,
 }
 

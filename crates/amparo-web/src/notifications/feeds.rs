@@ -1,5 +1,5 @@
 //! Calendar feeds: each person manages their own secret feed addresses (of their cases, or of one
-//! case) and revokes them; the feed itself is served to calendar programs without a session, found
+//! case) and revokes them, on the page and through the API (`feeds_api`); the feed itself is served to calendar programs without a session, found
 //! by the SHA-256 of the secret in its address. An unknown or revoked address answers 404, and so
 //! does one whose owner no longer sees what it shows (checked by the store at every fetch).
 
@@ -104,6 +104,50 @@ pub async fn page(State(state): State<AppState>, signed_in: SignedIn) -> Result<
     show(state, signed_in, None).await
 }
 
+/// Which deadlines a new feed shows.
+pub enum FeedScope {
+    /// Those of every case the person works.
+    Mine,
+    /// Those of the case with this reference (the page's field).
+    Reference(String),
+    /// Those of this case (the API's).
+    Case(amparo_store::CaseId),
+}
+
+/// Creates a feed of `scope` for the signed-in person, checked against the cases they see and
+/// audited by the store: the feed and its address, whose secret is shown this once.
+pub async fn create_feed(
+    state: &AppState,
+    signed_in: &SignedIn,
+    headers: &HeaderMap,
+    scope: FeedScope,
+) -> Result<(CalendarFeed, String), WebError> {
+    let (token, scoped) = crate::http::scoped_token::issue(&signed_in.user.org_id)?;
+    let hash = scoped.hash;
+    let (actor, now) = (amparo_store::Actor::of(&signed_in.user), state.clock.now());
+    let feed = state
+        .with_store(move |store| {
+            let org = &actor.org;
+            let case = match scope {
+                FeedScope::Mine => None,
+                FeedScope::Case(case) => Some(case),
+                FeedScope::Reference(reference) => Some(
+                    store
+                        .case_by_reference(org, &reference)?
+                        .ok_or_else(|| {
+                            let problem = amparo_domain::Problem::NoSuchCase { reference: reference.clone() };
+                            amparo_store::StoreError::field("reference", problem)
+                        })?
+                        .id,
+                ),
+            };
+            store.create_calendar_feed_as(&actor, case.as_ref(), &hash, now)
+        })
+        .await?;
+    tracing::info!(user = %signed_in.user.id, "calendar feed created");
+    Ok((feed, format!("{}/calendar/feed/{token}.ics", site(state, headers))))
+}
+
 /// Creates a feed (`reference` empty: the person's own cases) and shows its address once.
 pub async fn create(
     State(state): State<AppState>,
@@ -113,30 +157,17 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let form = Params(form);
     let reference = form.get("reference").map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-    let (token, scoped) = crate::http::scoped_token::issue(&signed_in.user.org_id)?;
-    let hash = scoped.hash;
-    let (actor, now) = (amparo_store::Actor::of(&signed_in.user), state.clock.now());
-    state
-        .with_store(move |store| {
-            let org = &actor.org;
-            let case = match reference {
-                Some(reference) => Some(
-                    store
-                        .case_by_reference(org, &reference)?
-                        .ok_or_else(|| {
-                            let problem = amparo_domain::Problem::NoSuchCase { reference: reference.clone() };
-                            amparo_store::StoreError::field("reference", problem)
-                        })?
-                        .id,
-                ),
-                None => None,
-            };
-            store.create_calendar_feed_as(&actor, case.as_ref(), &hash, now)
-        })
-        .await?;
-    tracing::info!(user = %signed_in.user.id, "calendar feed created");
-    let address = format!("{}/calendar/feed/{token}.ics", site(&state, &headers));
+    let scope = reference.map_or(FeedScope::Mine, FeedScope::Reference);
+    let (_, address) = create_feed(&state, &signed_in, &headers, scope).await?;
     show(state, signed_in, Some(address)).await
+}
+
+/// Revokes one of the signed-in person's feeds: its address answers 404 from now on.
+pub async fn revoke_feed(state: &AppState, signed_in: &SignedIn, id: FeedId) -> Result<(), WebError> {
+    let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
+    state.with_store(move |store| store.revoke_calendar_feed(&org, &user, &id, now)).await?;
+    tracing::info!(user = %signed_in.user.id, "calendar feed revoked");
+    Ok(())
 }
 
 pub async fn revoke(
@@ -145,8 +176,7 @@ pub async fn revoke(
     Path(id): Path<String>,
     _: GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (org, user, now) = (signed_in.user.org_id.clone(), signed_in.user.id.clone(), state.clock.now());
-    state.with_store(move |store| store.revoke_calendar_feed(&org, &user, &FeedId(id), now)).await?;
+    revoke_feed(&state, &signed_in, FeedId(id)).await?;
     Ok(Redirect::to("/calendar/feeds").into_response())
 }
 

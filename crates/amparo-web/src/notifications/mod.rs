@@ -1,10 +1,11 @@
-//! Notifications: the notices in the app (as a page and under `/api/v1`) and calendar feeds.
+//! Notifications: the notices in the app and calendar feeds, as pages and under `/api/v1`.
 
 pub mod actions;
 pub mod feeds;
+pub mod feeds_api;
 pub mod in_app;
 
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::http::access::{Access, Permission, Routes};
 
@@ -20,6 +21,9 @@ pub(crate) fn routes() -> Routes {
         .add("POST", "/calendar/feeds", Needs(ViewCases), post(feeds::create))
         .add("POST", "/calendar/feeds/{id}/revoke", Needs(ViewCases), post(feeds::revoke))
         .add("GET", "/calendar/feed/{file}", Public, get(feeds::feed))
+        .add("GET", "/api/v1/calendar/feeds", Needs(ViewCases), get(feeds_api::list))
+        .add("POST", "/api/v1/calendar/feeds", Needs(ViewCases), post(feeds_api::create))
+        .add("DELETE", "/api/v1/calendar/feeds/{id}", Needs(ViewCases), delete(feeds_api::revoke))
         .add("GET", "/api/v1/notifications", SignedIn, get(in_app::api_list))
         .add("POST", "/api/v1/notifications/{id}/read", SignedIn, post(in_app::api_mark_read))
         .add("POST", "/api/v1/notifications/read-all", SignedIn, post(in_app::api_mark_all_read))

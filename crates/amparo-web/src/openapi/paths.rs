@@ -19,12 +19,15 @@ use crate::cases::documents::api::{
 };
 use crate::cases::edit::api::{CasePatch, HistoryAnswer, PersonBody, VersionBody, VoidBody};
 use crate::cases::evidence::api::{AttachmentAnswer, AttachmentsAnswer};
+use crate::cases::notice_reading::api::{NoticeReadingAnswer, NoticeReadingRequest};
 use crate::http::answers::{ErrorAnswer, VersionAnswer};
+use crate::notifications::feeds_api::{CreatedFeedAnswer, FeedAnswer, FeedRequest, FeedsAnswer};
 use crate::notifications::in_app::{NoticesAnswer, UnreadAnswer};
 use crate::settings::api::{
     InvitationAnswer, InvitationRequest, MemberAnswer, MemberPatch, OrganisationAnswer, PolicyChanged,
     PolicyPatch, ProfilePatch, SecondFactorRule, StaffAnswer,
 };
+use crate::settings::checklists_api::{ChecklistRequest, ChecklistsAnswer};
 use crate::sharing::api::{ShareRequest, SharesAnswer};
 use crate::triage::api::{
     AssignRequest, AssignmentsAnswer, BoardAnswer, CompleteRequest, CompletedAnswer, EscalationsAnswer,
@@ -143,7 +146,17 @@ fn cases() -> Vec<Op> {
         .body::<ReopenBody>()
         .answers::<VersionAnswer>(200, "Reopened; the case's new version")
         .refuses(&[404, 409, 422]);
-    vec![list, get, answerable, append, create, calendar, close, reopen]
+    let notice = Op::new(
+        "POST",
+        "/api/v1/cases/{id}/notice-reading",
+        "readNotice",
+        "cases",
+        "Reads a notice (its text, or one of the case's notices or PDFs) into a proposed event; records nothing",
+    )
+    .body::<NoticeReadingRequest>()
+    .answers::<NoticeReadingAnswer>(200, "The proposal, each value with its words, and the event's fields")
+    .refuses(&[404, 422]);
+    vec![list, get, answerable, append, create, calendar, close, reopen, notice]
 }
 
 fn case_edits() -> Vec<Op> {
@@ -438,6 +451,27 @@ fn sharing_and_people() -> Vec<Op> {
             "Marks every notice of the reader read",
         )
         .answers::<UnreadAnswer>(200, "How many are unread (none)"),
+        Op::new("GET", "/api/v1/calendar/feeds", "calendarFeeds", "calendar", "The reader's calendar feeds")
+            .answers::<FeedsAnswer>(200, "The feeds, revoked ones included"),
+        Op::new(
+            "POST",
+            "/api/v1/calendar/feeds",
+            "createCalendarFeed",
+            "calendar",
+            "Makes a calendar feed of the reader's cases, or of one case they see",
+        )
+        .body::<FeedRequest>()
+        .answers::<CreatedFeedAnswer>(201, "The feed, with its address shown this once")
+        .refuses(&[404, 422]),
+        Op::new(
+            "DELETE",
+            "/api/v1/calendar/feeds/{id}",
+            "revokeCalendarFeed",
+            "calendar",
+            "Revokes one of the reader's calendar feeds: its address stops working",
+        )
+        .answers::<FeedAnswer>(200, "The feed, revoked")
+        .refuses(&[404]),
         Op::new("GET", "/api/v1/audit", "auditExport", "audit", "The organisation's audit trail")
             .answers::<AuditAnswer>(200, "Every entry, oldest first"),
         Op::new(
@@ -490,10 +524,11 @@ fn webhooks() -> Vec<Op> {
             "/api/v1/webhooks/{id}/deliveries",
             "webhookDeliveries",
             "webhooks",
-            "A webhook endpoint's latest deliveries",
+            "A webhook endpoint's deliveries, newest first, paged",
         )
-        .query("limit", whole(1, 500), "at most this many (50 by default)")
-        .answers::<DeliveriesAnswer>(200, "The deliveries, newest first")
+        .query("offset", whole(0, 10_000), "paging: the first row")
+        .query("limit", whole(1, 500), "paging: at most this many rows (50 by default)")
+        .answers::<DeliveriesAnswer>(200, "A page of the deliveries, newest first")
         .refuses(&[404, 422]),
     ]
 }
@@ -541,6 +576,32 @@ fn organisation() -> Vec<Op> {
         .refuses(&[422]),
         Op::new(
             "GET",
+            "/api/v1/organisation/checklists",
+            "checklists",
+            "organisation",
+            "The escalation checklists in force, one per kind of escalation",
+        )
+        .answers::<ChecklistsAnswer>(200, "The checklists, and whether they are the organisation's own"),
+        Op::new(
+            "PUT",
+            "/api/v1/organisation/checklists/{kind}",
+            "replaceChecklist",
+            "organisation",
+            "Replaces the checklist of one kind of escalation; escalations opened afterwards start with it",
+        )
+        .body::<ChecklistRequest>()
+        .answers::<ChecklistsAnswer>(200, "The checklists as they now are")
+        .refuses(&[404, 422]),
+        Op::new(
+            "DELETE",
+            "/api/v1/organisation/checklists",
+            "restoreChecklists",
+            "organisation",
+            "Goes back to the server's escalation checklists",
+        )
+        .answers::<ChecklistsAnswer>(200, "The server's checklists, now in force"),
+        Op::new(
+            "GET",
             "/api/v1/users",
             "staff",
             "staff",
@@ -585,6 +646,9 @@ fn organisation() -> Vec<Op> {
         )
         .answers::<MemberAnswer>(200, "The member")
         .refuses(&[404]),
+        Op::new("GET", "/api/v1/users/{id}/tasks", "memberTasks", "staff", "A member's open tasks")
+            .answers::<TasksAnswer>(200, "The tasks they hold, soonest due first")
+            .refuses(&[404]),
     ]
 }
 

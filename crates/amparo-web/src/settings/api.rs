@@ -1,7 +1,7 @@
 //! The settings an administrator has on the pages, through the API: the organisation's profile,
 //! second-factor rule and policy (`/api/v1/organisation`, `PATCH` the profile,
 //! `PUT /api/v1/organisation/second-factor`, `PATCH /api/v1/organisation/policy`), and its staff (`/api/v1/users`: the list, a member's role,
-//! deactivating and reactivating, and invitations). Each write goes through the same store call
+//! deactivating and reactivating, a member's open tasks, and invitations). Each write goes through the same store call
 //! as its form, which checks in its transaction that the person acting is an administrator of
 //! the organisation, audits it, and refuses what the form refuses (the last administrator, one's
 //! own deactivation) with the same message.
@@ -443,6 +443,19 @@ pub async fn reactivate(
     let (actor, now, target) = (Actor::of(&signed_in.user), state.clock.now(), user.clone());
     state.with_store(move |store| store.reactivate_user_as(&actor, &target, now)).await?;
     Ok(Json(member(&state, &signed_in, user).await?).into_response())
+}
+
+/// A member's open tasks, as the staff page lists them (to hand on before a deactivation, say).
+pub async fn member_tasks(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let user = UserId(id);
+    member(&state, &signed_in, user.clone()).await?;
+    let org = signed_in.user.org_id.clone();
+    let tasks = state.with_store(move |store| store.open_tasks(&org, &user)).await?;
+    Ok(Json(crate::triage::api::tasks_answer(tasks, state.clock.now())).into_response())
 }
 
 pub async fn invite(

@@ -24,7 +24,7 @@ use crate::ui::i18n::Lang;
 /// The roles a task may be owned by.
 const OWNERS: [UserRole; 3] = [UserRole::Attorney, UserRole::Advocate, UserRole::Clinician];
 /// At most this many tasks in one checklist (the form offers one empty row more).
-const MAX_TASKS: usize = 20;
+pub const MAX_TASKS: usize = 20;
 
 /// The id of one field of one task row of a kind's form.
 pub fn field_id(kind: TriggerKind, row: usize, field: &str) -> String {
@@ -94,6 +94,21 @@ pub struct TypedRow {
     due_hours_critical: String,
 }
 
+impl TypedRow {
+    /// Row `row` of a checklist given as values rather than typed (the API's), its hours as text
+    /// so that [`check`] reads them as the form's.
+    pub fn given(row: usize, task: RawTask) -> TypedRow {
+        TypedRow {
+            row,
+            title_en: task.title_en,
+            title_es: task.title_es,
+            owner: task.owner,
+            due_hours: task.due_hours.to_string(),
+            due_hours_critical: task.due_hours_critical.to_string(),
+        }
+    }
+}
+
 fn typed_rows(form: &Params, kind: TriggerKind) -> Vec<TypedRow> {
     (0..=MAX_TASKS)
         .map(|row| {
@@ -114,11 +129,20 @@ fn typed_rows(form: &Params, kind: TriggerKind) -> Vec<TypedRow> {
         .collect()
 }
 
-/// The checklist the typed rows describe, or every field that is wrong.
-fn parse(rows: &[TypedRow], kind: TriggerKind, lang: Lang) -> Result<Vec<RawTask>, Vec<FieldError>> {
+/// One wrong field of a checklist as typed: its row, which field, and what is wrong with it.
+#[derive(Debug)]
+pub struct RowProblem {
+    pub row: usize,
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+/// The checklist the typed rows describe, or every field that is wrong (the page's form and the
+/// API check a checklist by this one rule).
+pub fn check(rows: &[TypedRow]) -> Result<Vec<RawTask>, Vec<RowProblem>> {
     let mut errors = Vec::new();
-    let mut fail = |row: usize, field: &str, problem: Problem| {
-        errors.push(FieldError { id: field_id(kind, row, field), message: lang.form_problem(&problem) });
+    let mut fail = |row: usize, field: &'static str, problem: Problem| {
+        errors.push(RowProblem { row, field, problem });
     };
     if rows.is_empty() {
         fail(0, "title_en", Problem::Required);
@@ -136,7 +160,7 @@ fn parse(rows: &[TypedRow], kind: TriggerKind, lang: Lang) -> Result<Vec<RawTask
             let expected = OWNERS.iter().map(|r| r.as_str().to_owned()).collect();
             fail(typed.row, "owner", Problem::UnknownValue { value: typed.owner.clone(), expected });
         }
-        let mut hours = |field: &str, text: &str| match text.parse::<i64>() {
+        let mut hours = |field: &'static str, text: &str| match text.parse::<i64>() {
             Ok(h) if (1..=MAX_DUE_HOURS).contains(&h) => h,
             _ => {
                 fail(typed.row, field, Problem::WholeNumberBetween { min: 1, max: MAX_DUE_HOURS });
@@ -157,6 +181,19 @@ fn parse(rows: &[TypedRow], kind: TriggerKind, lang: Lang) -> Result<Vec<RawTask
         });
     }
     if errors.is_empty() { Ok(tasks) } else { Err(errors) }
+}
+
+/// [`check`], each wrong field worded for the form.
+fn parse(rows: &[TypedRow], kind: TriggerKind, lang: Lang) -> Result<Vec<RawTask>, Vec<FieldError>> {
+    check(rows).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|p| FieldError {
+                id: field_id(kind, p.row, p.field),
+                message: lang.form_problem(&p.problem),
+            })
+            .collect()
+    })
 }
 
 /// A name for an organisation's own checklists: when they were saved.
@@ -187,11 +224,22 @@ pub async fn save(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::ui::render(&view)).into_response());
         }
     };
+    replace(&state, &signed_in, kind, tasks).await?;
+    Ok(Redirect::to("/settings?checklist_saved=1#checklists-h").into_response())
+}
+
+/// Replaces the organisation's checklist of `kind` with `tasks` (checked by [`check`]), keeping
+/// the other kinds as they are when the change is written; the store audits it.
+pub async fn replace(
+    state: &AppState,
+    signed_in: &SignedIn,
+    kind: TriggerKind,
+    tasks: Vec<RawTask>,
+) -> Result<(), WebError> {
     let org = signed_in.user.org_id.clone();
     let actor = signed_in.user.id.clone();
     let now = state.clock.now();
     let server = state.store.escalation_templates().clone();
-    // This kind's checklist replaced, the others kept as they are when the change is written.
     let change = move |current: Option<EscalationTemplates>| {
         let current = current.unwrap_or_else(|| server.clone());
         let checklists = TriggerKind::ALL
@@ -213,7 +261,19 @@ pub async fn save(
         .with_store(move |store| store.update_escalation_templates(&org, &change, Some(&actor), now))
         .await?;
     tracing::info!(user = %signed_in.user.id, kind = kind.as_str(), "escalation checklist changed");
-    Ok(Redirect::to("/settings?checklist_saved=1#checklists-h").into_response())
+    Ok(())
+}
+
+/// Goes back to the server's checklists; the store audits it.
+pub async fn restore_server_checklists(state: &AppState, signed_in: &SignedIn) -> Result<(), WebError> {
+    let org = signed_in.user.org_id.clone();
+    let actor = signed_in.user.id.clone();
+    let now = state.clock.now();
+    state
+        .with_store(move |store| store.update_escalation_templates(&org, &|_| Ok(None), Some(&actor), now))
+        .await?;
+    tracing::info!(user = %signed_in.user.id, "escalation checklists back to the server's");
+    Ok(())
 }
 
 /// Goes back to the server's checklists (those of `escalation_templates_file`, else Amparo's own).
@@ -223,13 +283,7 @@ pub async fn reset(
     GuardedForm(form): GuardedForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let _form = Params(form);
-    let org = signed_in.user.org_id.clone();
-    let actor = signed_in.user.id.clone();
-    let now = state.clock.now();
-    state
-        .with_store(move |store| store.update_escalation_templates(&org, &|_| Ok(None), Some(&actor), now))
-        .await?;
-    tracing::info!(user = %signed_in.user.id, "escalation checklists back to the server's");
+    restore_server_checklists(&state, &signed_in).await?;
     Ok(Redirect::to("/settings?checklist_saved=1#checklists-h").into_response())
 }
 

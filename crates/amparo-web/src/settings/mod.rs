@@ -1,10 +1,11 @@
 //! Settings, for administrators: the organisation's policy, its staff and their roles, whether a
 //! second factor is required, the escalation checklists, staff administration (inviting,
 //! deactivating, reset links) and the organisation's profile and time zone; and the same through
-//! the API (`api`).
+//! the API (`api`, `checklists_api`).
 
 pub mod api;
 pub mod checklists;
+pub mod checklists_api;
 pub mod page;
 pub mod profile;
 pub mod roles;
@@ -12,7 +13,7 @@ pub mod second_factor;
 pub mod staff;
 pub mod views;
 
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 
 use crate::http::access::{Access, Permission, Routes};
 
@@ -45,11 +46,25 @@ fn api_routes() -> Routes {
         .add("PATCH", "/api/v1/organisation", Needs(ManageOrganisation), patch(api::edit_organisation))
         .add("PATCH", "/api/v1/organisation/policy", Needs(ManageOrganisation), patch(api::edit_policy))
         .add("PUT", "/api/v1/organisation/second-factor", Needs(ManageOrganisation), put(api::second_factor))
+        .add("GET", "/api/v1/organisation/checklists", Needs(ManageOrganisation), get(checklists_api::list))
+        .add(
+            "PUT",
+            "/api/v1/organisation/checklists/{kind}",
+            Needs(ManageOrganisation),
+            put(checklists_api::replace),
+        )
+        .add(
+            "DELETE",
+            "/api/v1/organisation/checklists",
+            Needs(ManageOrganisation),
+            delete(checklists_api::restore),
+        )
         .add("GET", "/api/v1/users", Needs(ManageOrganisation), get(api::staff))
         .add("POST", "/api/v1/users/invitations", Needs(ManageOrganisation), post(api::invite))
         .add("PATCH", "/api/v1/users/{id}", Needs(ManageOrganisation), patch(api::edit_member))
         .add("POST", "/api/v1/users/{id}/deactivate", Needs(ManageOrganisation), post(api::deactivate))
         .add("POST", "/api/v1/users/{id}/reactivate", Needs(ManageOrganisation), post(api::reactivate))
+        .add("GET", "/api/v1/users/{id}/tasks", Needs(ManageOrganisation), get(api::member_tasks))
 }
 
 /// Staff administration and the organisation's profile.

@@ -168,8 +168,13 @@ pub async fn my_tasks(State(state): State<AppState>, signed_in: SignedIn) -> Res
     let me = signed_in.user.id.clone();
     let now = state.clock.now();
     let tasks = state.with_store(move |store| store.open_tasks(&org, &me)).await?;
+    Ok(Json(tasks_answer(tasks, now)).into_response())
+}
+
+/// `tasks` as the API lists them, each with whether it is overdue at `now`.
+pub(crate) fn tasks_answer(tasks: Vec<Task>, now: DateTime<Utc>) -> TasksAnswer {
     let tasks: Vec<TaskJson> = tasks.into_iter().map(|t| task_json(t, now)).collect();
-    Ok(Json(TasksAnswer { paging: Paging::whole(tasks.len()), items: tasks }).into_response())
+    TasksAnswer { paging: Paging::whole(tasks.len()), items: tasks }
 }
 
 /// Completes a task, with an optional note.

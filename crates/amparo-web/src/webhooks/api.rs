@@ -129,11 +129,11 @@ pub struct DeliveryAnswer {
     created_at: String,
     finished_at: Option<String>,
     /// The body posted: ids, kinds and dates only.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::shapes::WebhookPayload)]
     payload: serde_json::Value,
 }
 
-/// An endpoint's latest deliveries, newest first.
+/// A page of an endpoint's deliveries, newest first.
 #[derive(Serialize, ToSchema)]
 pub struct DeliveriesAnswer {
     items: Vec<DeliveryAnswer>,
@@ -241,20 +241,23 @@ pub async fn deliveries(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let params = Params(params);
-    params.only(&["limit"])?;
+    params.only(&["offset", "limit"])?;
+    let offset = params.int("offset", 0, i64::MAX)?.unwrap_or(0);
     let limit = params.int("limit", 1, 500)?.unwrap_or(50);
     let org = signed_in.user.org_id.clone();
-    let found = state
+    let endpoint = WebhookEndpointId(id);
+    let path = format!("/api/v1/webhooks/{}/deliveries", endpoint.as_str());
+    let page = state
         .with_store(move |store| {
-            let id = WebhookEndpointId(id);
-            if store.webhook_endpoint(&org, &id)?.is_none() {
+            if store.webhook_endpoint(&org, &endpoint)?.is_none() {
                 return Ok(None);
             }
-            store.webhook_deliveries(&org, &id, limit).map(Some)
+            store.webhook_delivery_page(&org, &endpoint, offset, limit).map(Some)
         })
         .await?
         .ok_or_else(|| WebError::NotFound("webhook endpoint".into()))?;
-    // The latest `limit`: one page, newest first (older deliveries are not paged through here).
-    let paging = Paging::whole(found.len());
-    Ok(Json(DeliveriesAnswer { items: found.iter().map(delivery_json).collect(), paging }).into_response())
+    let end = offset.saturating_add(limit);
+    let paging = Paging::of(&path, &params, ("offset", end), end < page.total, page.total);
+    let items = page.deliveries.iter().map(delivery_json).collect();
+    Ok(Json(DeliveriesAnswer { items, paging }).into_response())
 }

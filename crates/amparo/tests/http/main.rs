@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod api_coverage;
 mod api_tokens;
 mod attachments;
 mod audit_trail;

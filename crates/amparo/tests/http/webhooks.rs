@@ -198,6 +198,20 @@ fn deliveries_are_signed_carry_ids_only_and_are_retried_until_answered(db: &Test
         steady_history.iter().all(|d| d["state"] == "delivered" && d["attempts"] == 1),
         "{steady_history:?}"
     );
+    // Paged as every list is: following `next` two at a time walks the same history, once.
+    let mut walked = Vec::new();
+    let mut next = Some(format!("/api/v1/webhooks/{steady}/deliveries?limit=2"));
+    while let Some(address) = next {
+        let page = app.get(&address, &admin.cookie);
+        assert_eq!(page.status, 200, "{address}: {}", page.body);
+        let page = page.json();
+        assert_eq!(page["total"].as_u64(), Some(steady_history.len() as u64), "{page}");
+        assert!(page["items"].as_array().unwrap().len() <= 2, "{page}");
+        walked.extend(page["items"].as_array().unwrap().iter().map(|d| d["id"].clone()));
+        next = page["next"].as_str().map(str::to_owned);
+    }
+    assert_eq!(walked, steady_history.iter().map(|d| d["id"].clone()).collect::<Vec<_>>());
+    assert!(steady_history.len() > 2, "more than one page was walked");
     let page = app.get(&format!("/settings/webhooks/{steady}"), &admin.cookie);
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("escalation.opened"), "{}", page.body);

@@ -26,9 +26,9 @@ pub(crate) struct ContactsAnswer {
 /// The family's contacts (`null` for a clinician, who is not told them) and the professionals'.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct ContactsShown {
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<crate::openapi::shapes::FamilyContact>)]
     family: Option<FamilyContact>,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<crate::openapi::shapes::CaseContact>)]
     others: Vec<CaseContact>,
 }
 
@@ -53,7 +53,7 @@ pub async fn get_contacts(
 pub struct ContactsRequest {
     version: i64,
     /// `{"family": {...}, "others": [...]}`, as `docs/case-file-extensions.md` describes them.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::shapes::Contacts)]
     contacts: Contacts,
 }
 

@@ -37,16 +37,18 @@ pub struct CasePatch {
     program: Option<String>,
     /// The whole profile, or `null` to remove it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<crate::openapi::shapes::MedicalFields>)]
     medical: Option<Value>,
 }
 
 /// A person of the case (as in an `amparo.case/1` document), or the fields of one to change.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({ "version": 3, "person": { "key": "s1", "role": "sibling", "given_name": "Luz",
+    "family_name": "Ejemplo", "birth_date": "2026-02-14" } }))]
 pub struct PersonBody {
     version: i64,
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::shapes::PersonFields)]
     person: Value,
 }
 
@@ -70,7 +72,7 @@ pub struct VoidBody {
 /// Every change of a case, oldest first, with who made it, when, and each field before and after.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct HistoryAnswer {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<crate::openapi::shapes::HistoryEntry>)]
     items: Vec<HistoryEntry>,
     #[serde(flatten)]
     paging: crate::http::paging::Paging,

@@ -11,7 +11,9 @@
 //! | `source` | the notice's text: pasted, or an attachment's bytes read (text layer or Tesseract) |
 //! | `proposal` | the proposal as the page shows it, each value with its words or "missing" |
 //! | `pages` | the handlers: the form, the proposal, the event form opened filled |
+//! | `api` | the same reading through the API: the proposal and the event's fields as JSON |
 
+pub mod api;
 pub mod pages;
 pub mod proposal;
 pub mod source;
@@ -20,7 +22,7 @@ use axum::routing::{get, post};
 
 use crate::http::access::{Access, Permission, Routes};
 
-/// The form, the proposal it reads into, and the event form opened with the proposal.
+/// The form, the proposal it reads into, the event form opened with the proposal, and the API.
 pub(crate) fn routes() -> Routes {
     use Access::Needs;
     use Permission::RecordEvents;
@@ -28,4 +30,5 @@ pub(crate) fn routes() -> Routes {
         .add("GET", "/cases/{id}/notice", Needs(RecordEvents), get(pages::form))
         .add("POST", "/cases/{id}/notice", Needs(RecordEvents), post(pages::read))
         .add("POST", "/cases/{id}/notice/event", Needs(RecordEvents), post(pages::open_event_form))
+        .add("POST", "/api/v1/cases/{id}/notice-reading", Needs(RecordEvents), post(api::read))
 }

@@ -3,7 +3,7 @@
 //! wrong), and `POST /cases/{id}/notice/event` (the case page with its event form filled with the
 //! proposal, for the person to check and record: nothing is recorded before).
 
-use amparo_domain::notice_reading::{ReadOptions, read_notice};
+use amparo_domain::notice_reading::{Proposal, ReadOptions, read_notice};
 use amparo_domain::rules::DeadlineKind;
 use amparo_store::{Actor, Attachment, CaseId, StoredCase};
 use askama::Template;
@@ -142,7 +142,8 @@ pub async fn read(
     let params = Params(params);
     let lang = signed_in.lang();
     let (case, files) = case_and_files(&state, &signed_in, id, "notice read").await?;
-    let read = text_of(&state, &signed_in, &case.id, &params).await;
+    let (text, file) = (params.get(TEXT).unwrap_or_default(), params.get(FILE).unwrap_or_default());
+    let read = text_of(&state, &signed_in, &case.id, text, file).await;
     let (text, source) = match read {
         Ok(found) => found,
         // A store that fails is the server's problem, not the form's.
@@ -152,10 +153,8 @@ pub async fn read(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::ui::render(&page)).into_response());
         }
     };
-    let ead_revocation =
-        state.store.rules().rules().iter().any(|r| r.kind == DeadlineKind::EadRevocationResponseDue);
+    let read = propose(&state, &case, &text);
     let people = &case.file.case.people;
-    let read = read_notice(&text, people, ReadOptions { ead_revocation });
     let page = ProposalPage {
         lang,
         viewer: viewer(&signed_in),
@@ -166,15 +165,24 @@ pub async fn read(
     Ok(crate::ui::render(&page).into_response())
 }
 
-/// The notice's text and where it came from: the pasted text, or the chosen file read (audited) and
-/// turned into text off the async threads (Tesseract may take seconds).
-async fn text_of(
+/// The event `text` proposes on `case`, its people matched against the case's, read with the
+/// notice kinds the rule set in force knows.
+pub(super) fn propose(state: &AppState, case: &StoredCase, text: &str) -> Proposal {
+    let ead_revocation =
+        state.store.rules().rules().iter().any(|r| r.kind == DeadlineKind::EadRevocationResponseDue);
+    read_notice(text, &case.file.case.people, ReadOptions { ead_revocation })
+}
+
+/// The notice's text and where it came from: the pasted `text`, or the case's `file` read (audited)
+/// and turned into text off the async threads (Tesseract may take seconds).
+pub(super) async fn text_of(
     state: &AppState,
     signed_in: &SignedIn,
     case: &CaseId,
-    params: &Params,
+    text: &str,
+    file: &str,
 ) -> Result<(String, TextSource), SourceError> {
-    let asked = source::asked(params.get(TEXT).unwrap_or_default(), params.get(FILE).unwrap_or_default())?;
+    let asked = source::asked(text, file)?;
     let file = match asked {
         Asked::Pasted(text) => return Ok((text, TextSource::Text)),
         Asked::Attachment(file) => file,
