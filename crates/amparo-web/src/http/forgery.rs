@@ -146,7 +146,7 @@ where
         let (parts, body) = request.into_parts();
         let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(body_refused)?;
         let echoed =
             parts.extensions.get::<ExpectedToken>().is_some() && matches(&parts, header_token(&parts));
         if !echoed && !by_token(&parts) {
@@ -154,6 +154,17 @@ where
         }
         crate::http::input::json(&bytes).map(GuardedJson).map_err(|e| ApiError(e).into_response())
     }
+}
+
+/// A JSON body that could not be read, answered in JSON as every API refusal is: one over the body
+/// limit is a 413 that says so.
+fn body_refused(rejection: axum::extract::rejection::BytesRejection) -> Response {
+    if rejection.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return rejection.into_response();
+    }
+    let message = "the body is larger than the server takes (1 MiB)".to_owned();
+    let body = crate::http::answers::ErrorAnswer { error: "too_large", message, field: None, problem: None };
+    (axum::http::StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()
 }
 
 /// An API write without a body whose token matched.

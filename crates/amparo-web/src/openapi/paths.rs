@@ -155,7 +155,7 @@ fn cases() -> Vec<Op> {
     )
     .body::<NoticeReadingRequest>()
     .answers::<NoticeReadingAnswer>(200, "The proposal, each value with its words, and the event's fields")
-    .refuses(&[404, 422]);
+    .refuses(&[404, 413, 422]);
     vec![list, get, answerable, append, create, calendar, close, reopen, notice]
 }
 

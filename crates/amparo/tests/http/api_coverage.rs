@@ -298,6 +298,9 @@ fn a_notice_is_read_through_the_api_and_nothing_is_recorded(db: &TestDatabase) {
     insta::assert_json_snapshot!("api_notice_read_nothing", answer(&nothing));
     refused(json!({ "text": RFE, "attachment": pdf }), 422, Some("attachment"));
     refused(json!({ "text": "x".repeat(100_001) }), 422, Some("text"));
+    // A body over the server's limit is refused in JSON too, before anything is read.
+    let huge = refused(json!({ "text": "é".repeat(600_000) }), 413, None);
+    assert_eq!(huge.json()["error"], "too_large");
     refused(json!({ "attachment": "0190b6a8-0000-7000-8000-00000000dead" }), 404, None);
     refused(json!({ "text": 5 }), 422, Some("text"));
     let (bo, _) = app.sign_in("bo@b.example.org", PASSWORD);
