@@ -420,14 +420,52 @@ pub struct CaseFileAnswer {
     case: CaseRecord,
     events: Vec<TimelineEvent>,
     /// Why and when the case was closed; left out while it is open.
-    #[schema(value_type = Option<Object>)]
-    closure: Option<()>,
-    /// The case's notes.
-    #[schema(value_type = Option<Vec<Object>>)]
-    notes: Option<()>,
+    closure: Option<Closure>,
+    notes: Option<Vec<CaseNote>>,
     contacts: Option<Contacts>,
     history: Option<Vec<HistoryEntry>>,
-    /// Events voided, each with why.
-    #[schema(value_type = Option<Vec<Object>>)]
-    voids: Option<()>,
+    voids: Option<Vec<EventVoid>>,
+}
+
+/// Why and when a case was closed.
+#[derive(ToSchema)]
+pub struct Closure {
+    #[schema(schema_with = super::close_reasons)]
+    reason: String,
+    note: Option<String>,
+    #[schema(format = DateTime)]
+    closed_at: String,
+}
+
+/// A note as its case keeps it.
+#[derive(ToSchema)]
+pub struct CaseNote {
+    /// Its number within the case, from 1.
+    id: u32,
+    #[schema(schema_with = super::note_kinds)]
+    r#type: String,
+    /// When it was written.
+    #[schema(format = DateTime)]
+    at: String,
+    /// Who wrote it, by name as they were called then.
+    author: Option<String>,
+    /// The id of the timeline event it is about.
+    event: Option<String>,
+    /// Left out when not pinned.
+    pinned: Option<bool>,
+    text: String,
+}
+
+/// An event taken out of force because it was recorded by mistake; the event itself stays.
+#[derive(ToSchema)]
+pub struct EventVoid {
+    /// The voided event's place in the timeline, from 1.
+    seq: i64,
+    /// Its id, when it has one.
+    event: Option<String>,
+    reason: String,
+    #[schema(format = DateTime)]
+    voided_at: String,
+    /// The staff member who voided it; left out for a command-line write.
+    voided_by: Option<String>,
 }
