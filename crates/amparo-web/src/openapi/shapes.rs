@@ -412,7 +412,8 @@ pub struct TimelineEvent {
 }
 
 /// A case as an `amparo.case/1` document: the case, its timeline, and the sections kept beside
-/// them (`docs/case-file-extensions.md`), each left out while empty.
+/// them (`docs/case-file-extensions.md`), each left out while empty (`GET /api/v1/cases/{id}`
+/// leaves the notes, contacts and history to their own routes; `amparo export` writes them here).
 #[derive(ToSchema)]
 pub struct CaseFileAnswer {
     #[schema(pattern = "^amparo\\.case/1$")]
