@@ -24,6 +24,8 @@ pub enum ServedBy {
 }
 
 impl ServedBy {
+    pub const ALL: [ServedBy; 4] = [ServedBy::Mail, ServedBy::Email, ServedBy::Personal, ServedBy::Online];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ServedBy::Mail => "mail",
@@ -34,9 +36,7 @@ impl ServedBy {
     }
 
     pub fn parse(text: &str) -> Option<ServedBy> {
-        [ServedBy::Mail, ServedBy::Email, ServedBy::Personal, ServedBy::Online]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        ServedBy::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -132,6 +132,9 @@ pub enum OtherStatus {
 }
 
 impl OtherStatus {
+    pub const ALL: [OtherStatus; 5] =
+        [OtherStatus::Lpr, OtherStatus::Asylee, OtherStatus::Refugee, OtherStatus::Tps, OtherStatus::Other];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OtherStatus::Lpr => "lpr",
@@ -335,6 +338,46 @@ pub struct RawEvent {
     pub note: Option<String>,
 }
 
+/// The fields particular to one event type, beyond those every event has (`id`, `type`, `on`,
+/// `persons`, `supersedes`, `note`): the ones it takes, and which of those it cannot go without.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TypeFields {
+    pub takes: &'static [&'static str],
+    pub requires: &'static [&'static str],
+}
+
+/// The fields `event_type` takes, or `None` for a type that does not exist. [`RawEvent::into_event`]
+/// checks events against it, and the API's published schema of an event is built from it.
+pub fn fields_of(event_type: &str) -> Option<TypeFields> {
+    let fields = |takes, requires| Some(TypeFields { takes, requires });
+    match event_type {
+        "parole_requested" | "re_parole_filed" | "ead_filed" | "asylum_filed" => {
+            fields(&["receipt_number"], &[])
+        }
+        "parole_granted" => fields(&["valid_until", "class_of_admission", "i94_number"], &["valid_until"]),
+        "parole_denied" | "nta_served" => fields(&["served_by"], &["served_by"]),
+        "termination_notice" => fields(&["served_by", "effective", "depart_by"], &["served_by"]),
+        "rfe_received" | "noid_received" | "ead_revocation_notice" => {
+            fields(&["served_by", "respond_by"], &["served_by"])
+        }
+        "ead_approved" => fields(&["valid_until", "card_number"], &["valid_until"]),
+        "fee_notice" => fields(&["pay_by", "amount"], &["pay_by"]),
+        "medical_attested" => fields(&["days_to_critical_harm"], &[]),
+        "i94_updated" => fields(&["valid_until"], &["valid_until"]),
+        "status_granted" => fields(&["status"], &["status"]),
+        "rfe_answered"
+        | "noid_answered"
+        | "motion_filed"
+        | "fee_paid"
+        | "ead_revocation_answered"
+        | "address_reported" => fields(&["answers"], &[]),
+        "departed" | "i94_checked" | "ead_revoked" | "address_changed" | "registered_at_14" | "arrived" => {
+            fields(&[], &[])
+        }
+        _ => None,
+    }
+}
+
 /// A field-level problem: the (relative) field name and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFieldError {
@@ -385,29 +428,10 @@ impl RawEvent {
     /// Checks the fields against the event's type and builds the typed event.
     pub fn into_event(self) -> Result<Event, EventFieldError> {
         let ty = self.event_type.clone();
-        let allowed: &[&str] = match ty.as_str() {
-            "parole_requested" | "re_parole_filed" | "ead_filed" | "asylum_filed" => &["receipt_number"],
-            "parole_granted" => &["valid_until", "class_of_admission", "i94_number"],
-            "parole_denied" | "nta_served" => &["served_by"],
-            "termination_notice" => &["served_by", "effective", "depart_by"],
-            "rfe_received" | "noid_received" | "ead_revocation_notice" => &["served_by", "respond_by"],
-            "ead_approved" => &["valid_until", "card_number"],
-            "fee_notice" => &["pay_by", "amount"],
-            "medical_attested" => &["days_to_critical_harm"],
-            "i94_updated" => &["valid_until"],
-            "status_granted" => &["status"],
-            "rfe_answered"
-            | "noid_answered"
-            | "motion_filed"
-            | "fee_paid"
-            | "ead_revocation_answered"
-            | "address_reported" => &["answers"],
-            "departed" | "i94_checked" | "ead_revoked" | "address_changed" | "registered_at_14"
-            | "arrived" => &[],
-            _ => {
-                return Err(EventFieldError::new("type", Problem::UnknownEventType { value: ty }));
-            }
+        let Some(fields) = fields_of(&ty) else {
+            return Err(EventFieldError::new("type", Problem::UnknownEventType { value: ty }));
         };
+        let allowed = fields.takes;
         if let Some(field) = self.present_fields().into_iter().find(|f| !allowed.contains(f)) {
             return Err(EventFieldError::new(field, Problem::NotAFieldOf { event_type: ty }));
         }

@@ -5,6 +5,7 @@
 mod calendar;
 mod case_file;
 mod escalation;
+mod event_fields;
 mod examples;
 mod notices;
 mod rule_set;

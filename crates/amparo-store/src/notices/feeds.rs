@@ -163,12 +163,20 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write(|tx| {
+            self.lock_audit_chain(tx, org.as_str())?;
             let key = [org.as_str().into(), user.as_str().into(), id.as_str().into()];
             if tx.query_opt(FEED_OF_USER, &key)?.is_none() {
                 return Err(StoreError::NotFound("calendar feed".into()));
             }
             tx.execute(REVOKE_FEED, &[key[0].clone(), key[1].clone(), key[2].clone(), millis(now).into()])?;
-            Ok(())
+            let entry = audit::Entry {
+                chain: org.as_str(),
+                actor: Some(user),
+                action: "feed.revoked",
+                target: &format!("feed:{}", id.as_str()),
+                detail: serde_json::json!({}),
+            };
+            audit::append(tx, &self.audit_signer(), entry, now)
         })
     }
 

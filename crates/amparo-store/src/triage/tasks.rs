@@ -176,6 +176,32 @@ impl Store {
         Ok(tasks)
     }
 
+    /// Another member's open tasks, read by an administrator (to hand them on before a
+    /// deactivation, say): the read is audited, as the tasks name cases and carry notes.
+    pub fn member_open_tasks_as(
+        &self,
+        actor: &Actor,
+        member: &UserId,
+        via: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Task>> {
+        let mut tasks = self.write(|tx| {
+            self.lock_audit_chain(tx, actor.org.as_str())?;
+            let tasks = open_tasks(tx, &actor.org, member)?;
+            let entry = crate::audit::Entry {
+                chain: actor.org.as_str(),
+                actor: Some(&actor.user),
+                action: "tasks.read",
+                target: &format!("user:{}", member.as_str()),
+                detail: serde_json::json!({ "via": via, "tasks": tasks.len() }),
+            };
+            crate::audit::append(tx, &self.audit_signer(), entry, now)?;
+            Ok(tasks)
+        })?;
+        open_notes(self.sealer(), &actor.org, &mut tasks)?;
+        Ok(tasks)
+    }
+
     /// Every task of a case, done or not, including reviews outside escalations.
     pub fn case_tasks(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Task>> {
         let mut tasks = self.read(|tx| case_tasks(tx, org, case))?;

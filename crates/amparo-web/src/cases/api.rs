@@ -141,7 +141,7 @@ pub async fn get_case(
 pub struct AppendRequest {
     expected_version: i64,
     /// The event, as in the `events` of an `amparo.case/1` document.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::events::TimelineEvent)]
     #[serde(deserialize_with = "amparo_domain::objects::object")]
     event: RawEvent,
 }

@@ -5,6 +5,7 @@
 //! operations, and a snapshot keeps every change of it reviewed.
 
 mod documents;
+pub(crate) mod events;
 mod operation;
 mod paths;
 pub(crate) mod shapes;

@@ -8,6 +8,8 @@
 
 use utoipa::ToSchema;
 
+use super::events::TimelineEvent;
+
 use crate::settings::api::StaffRole as Role;
 
 /// One task of a checklist or a review, with whether it is overdue.
@@ -395,20 +397,6 @@ pub struct CaseRecord {
     program: String,
     people: Vec<CasePerson>,
     medical: Option<MedicalFields>,
-}
-
-/// One event of the timeline: its id, type and day, and the fields its type takes
-/// (`docs/case-file.md` lists them type by type).
-#[derive(ToSchema)]
-pub struct TimelineEvent {
-    /// Its id in the case file (`e1`, …).
-    id: Option<String>,
-    /// `parole_granted`, `termination_notice`, `rfe_received`, …
-    r#type: String,
-    #[schema(format = Date)]
-    on: String,
-    /// The event this one corrects.
-    supersedes: Option<String>,
 }
 
 /// A case as an `amparo.case/1` document: the case, its timeline, and the sections kept beside

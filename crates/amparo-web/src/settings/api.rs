@@ -453,8 +453,8 @@ pub async fn member_tasks(
 ) -> Result<Response, ApiError> {
     let user = UserId(id);
     member(&state, &signed_in, user.clone()).await?;
-    let org = signed_in.user.org_id.clone();
-    let tasks = state.with_store(move |store| store.open_tasks(&org, &user)).await?;
+    let (actor, now) = (Actor::of(&signed_in.user), state.clock.now());
+    let tasks = state.with_store(move |store| store.member_open_tasks_as(&actor, &user, "api", now)).await?;
     Ok(Json(crate::triage::api::tasks_answer(tasks, state.clock.now())).into_response())
 }
 

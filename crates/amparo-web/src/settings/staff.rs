@@ -305,10 +305,13 @@ pub async fn member_tasks(
     let member = member_id(id)?;
     let params = Params(params);
     let org = signed_in.user.org_id.clone();
+    let (actor, now) = (Actor::of(&signed_in.user), state.clock.now());
     let lookup = member.clone();
     let (person, tasks, users) = state
         .with_store(move |store| {
-            Ok((store.user(&org, &lookup)?, store.open_tasks(&org, &lookup)?, store.users(&org)?))
+            // An unknown member is a 404 with nothing audited; a member's tasks are read audited.
+            let Some(person) = store.user(&org, &lookup)? else { return Ok((None, Vec::new(), Vec::new())) };
+            Ok((Some(person), store.member_open_tasks_as(&actor, &lookup, "page", now)?, store.users(&org)?))
         })
         .await?;
     let person = person.ok_or_else(|| WebError::NotFound("user".into()))?;

@@ -162,6 +162,7 @@ fn a_members_open_tasks_are_read_through_the_api(db: &TestDatabase) {
     assert!(!items.is_empty(), "{tasks}");
     assert!(items.iter().all(|t| t["owner_id"] == ana_id.as_str() && t["done_at"].is_null()), "{tasks}");
     assert_eq!(tasks, app.get("/api/v1/tasks", &ana).json(), "what she sees as her own tasks");
+    assert_eq!(audit_actions(db, "tasks.read"), 1, "another member's tasks are read audited");
 
     // Nobody of another organisation, nor anyone unknown, is found.
     let bo = member_id(db, "bo@b.example.org");
@@ -169,6 +170,7 @@ fn a_members_open_tasks_are_read_through_the_api(db: &TestDatabase) {
         let hidden = app.get(&format!("/api/v1/users/{id}/tasks"), &admin.cookie);
         assert_eq!(hidden.status, 404, "{id}: {}", hidden.body);
     }
+    assert_eq!(audit_actions(db, "tasks.read"), 1, "nothing read, nothing audited");
 }
 
 fn calendar_feeds_are_made_listed_and_revoked_through_the_api(db: &TestDatabase) {
@@ -223,6 +225,7 @@ fn calendar_feeds_are_made_listed_and_revoked_through_the_api(db: &TestDatabase)
     assert!(revoked.json()["revoked_at"].is_string(), "{}", revoked.body);
     assert_eq!(app.get(&path, "").status, 404, "revoked");
     assert_eq!(audit_actions(db, "feed.created"), 2);
+    assert_eq!(audit_actions(db, "feed.revoked"), 1, "the refused revocation is not");
 }
 
 /// A request for evidence about the seeded patient (by A-number), that does not say how it was served.

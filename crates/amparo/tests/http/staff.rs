@@ -168,6 +168,11 @@ fn deactivating_ends_the_session_refuses_sign_in_and_lists_open_tasks(db: &TestD
         "with the reassign form"
     );
     assert!(listed.body.contains("value=\"member:"), "which returns to this list");
+    let org = db.store().organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap().id;
+    let reads: Vec<_> =
+        db.store().audit_log(Some(&org)).unwrap().into_iter().filter(|e| e.action == "tasks.read").collect();
+    assert_eq!(reads.len(), 1, "the list of another member's tasks is read audited");
+    assert_eq!(reads[0].target, format!("user:{ana}"));
 
     let gone = app.get("/tasks", &ana_session);
     assert_eq!(gone.status, 303, "their session ended at once");
