@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Event, RawEvent};
+use amparo_domain::{CaseFile, Date, Event, Policy, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
 use chrono::{DateTime, TimeZone, Utc};
@@ -329,4 +329,38 @@ fn daily_refresh_matches_a_full_derivation_every_day(db: &TestDatabase) {
     assert!(notices[0][0].as_deref().is_some_and(|n| n.parse::<i64>().unwrap() > 100), "{notices:?}");
 }
 
-amparo_store::on_both_backends!(daily_refresh_matches_a_full_derivation_every_day);
+/// More cases than a policy change re-derives in one run, so that runs follow one another.
+const POLICY_CASES: usize = 520;
+
+/// A policy change re-derives every case in runs (one query per table for many cases); the same
+/// change followed by deriving every case again on its own, as the daily job does, stores the same
+/// rows and queues the same notices.
+fn a_policy_change_in_runs_stores_what_each_case_alone_does(db: &TestDatabase) {
+    let start = date("2026-03-01");
+    let mut rng = Rng(SEED ^ 0x0901_1c7e);
+    let files: Vec<CaseFile> = (0..POLICY_CASES).map(|n| random_case(&mut rng, n, start)).collect();
+    let runs = Side::new(another_like(db), &files, start);
+    let alone = Side::new(another_like(db), &files, start);
+    let day = start.add_days(40);
+    let policy = Policy { critical_care_threshold_days: 30, re_parole_lead_days: 120, ..Policy::default() };
+    for side in [&runs, &alone] {
+        assert_eq!(side.store.set_policy(&side.org, &policy, noon(day)).unwrap(), POLICY_CASES);
+    }
+    alone.db.execute("UPDATE cases SET derived_on = NULL");
+    assert_eq!(alone.store.refresh_derived(&alone.org, day, noon(day)).unwrap(), POLICY_CASES);
+    let (ours, theirs) = (runs.snapshot(day), alone.snapshot(day));
+    let first = ours.iter().zip(&theirs).position(|(a, b)| a != b);
+    assert!(
+        first.is_none() && ours.len() == theirs.len(),
+        "the runs stored\n  {:?}\nwhere each case alone stored\n  {:?}",
+        first.map(|at| &ours[at]),
+        first.map(|at| &theirs[at])
+    );
+    let escalations = runs.db.query_text("SELECT CAST(COUNT(*) AS TEXT) FROM escalations");
+    assert!(escalations[0][0].as_deref().is_some_and(|n| n != "0"), "some cases escalate: {escalations:?}");
+}
+
+amparo_store::on_both_backends!(
+    daily_refresh_matches_a_full_derivation_every_day,
+    a_policy_change_in_runs_stores_what_each_case_alone_does
+);
