@@ -73,7 +73,8 @@ impl Bare {
     fn placeholder(&self, n: usize, table: &str, column: &str) -> String {
         match self {
             Bare::Sqlite(_) => format!("?{n}"),
-            Bare::Postgres(_) => format!("CAST(${n} AS {})", self.pg_type(table, column)),
+            // The parameter is sent as text, then cast to the column's type.
+            Bare::Postgres(_) => format!("CAST(CAST(${n} AS TEXT) AS {})", self.pg_type(table, column)),
         }
     }
 
