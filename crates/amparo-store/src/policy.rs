@@ -83,10 +83,9 @@ impl Store {
                 detail: serde_json::json!({ "before": before, "after": policy }),
             };
             audit::append(tx, &self.audit_signer(), entry, now)?;
-            derivation::invalidate_organisation(tx, org)?;
             let context =
                 DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
-            derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX)
+            derivation::rederive_all(tx, self.sealer(), org, &context)
         })
     }
 

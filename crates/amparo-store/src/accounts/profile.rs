@@ -197,11 +197,10 @@ impl Store {
             audit::append(tx, &self.audit_signer(), entry, now)?;
             if old.time_zone != new.time_zone {
                 // "Today" moved: derive every case again as of the organisation's new day.
-                derivation::invalidate_organisation(tx, &actor.org)?;
                 let policy = crate::policy::load_policy(tx, &actor.org)?;
                 let today = new.time_zone.today(now);
                 let context = DeriveContext::new(today, &policy, self.rule_set(), now, self.sealer());
-                derivation::refresh_stale(tx, self.sealer(), &actor.org, &context, i64::MAX)?;
+                derivation::rederive_all(tx, self.sealer(), &actor.org, &context)?;
             }
             Ok(())
         })

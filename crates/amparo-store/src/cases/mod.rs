@@ -8,6 +8,7 @@ pub mod edits;
 pub mod events;
 pub mod history;
 pub mod identifiers;
+mod many;
 pub mod page_reads;
 pub mod recordings;
 pub mod rows;
@@ -22,6 +23,8 @@ use crate::model::{CaseId, OrgId, StoredCase};
 use crate::security::seal::{self, Field, Sealer};
 use crate::{Store, audit};
 use rows::{CaseRow, PersonRow};
+
+pub(crate) use many::cases_after;
 
 const CASE_COLUMNS: &str = "id, org_id, reference, program, version, medical, created_at, updated_at, \
      closed_at, close_reason, close_note";
@@ -68,38 +71,53 @@ fn case_row(r: &Row) -> StoreResult<CaseRow> {
 
 fn assemble(tx: &mut dyn Tx, sealer: &Sealer, row: Option<Row>) -> StoreResult<Option<StoredCase>> {
     let Some(row) = row else { return Ok(None) };
-    let mut case = case_row(&row)?;
+    let case = case_row(&row)?;
+    let key = [case.org_id.as_str().into(), case.id.as_str().into()];
+    let people = tx.query(SELECT_PEOPLE, &key)?;
+    let events = tx.query(SELECT_EVENT_BODIES, &key)?;
+    let voids = voids::voids(tx, sealer, &case.org_id, &case.id)?;
+    Ok(Some(build(sealer, case, (&people, 0), (&events, 0), voids)?))
+}
+
+/// A case from its row and the rows of its people and events (each read from column `at` on: a
+/// read of many cases puts the case id first), sealed fields opened.
+fn build(
+    sealer: &Sealer,
+    mut case: CaseRow,
+    (people, people_at): (&[Row], usize),
+    (events, events_at): (&[Row], usize),
+    voids: Vec<amparo_domain::case_edit::EventVoid>,
+) -> StoreResult<StoredCase> {
     let (org, id) = (case.org_id.clone(), case.id.clone());
     case.medical = sealer.open_opt(Field::CaseMedical, &org, &id, case.medical.take())?;
     case.close_note = sealer.open_opt(Field::CaseCloseNote, &org, &id, case.close_note.take())?;
-    let key = [org.as_str().into(), id.as_str().into()];
-    let people = tx
-        .query(SELECT_PEOPLE, &key)?
+    let people = people
         .iter()
         .map(|r| {
-            let position = r.int(0)?;
+            let at = people_at;
+            let position = r.int(at)?;
             let row_id = seal::person_row(&id, position);
             Ok(PersonRow {
                 position,
-                key: r.text(1)?,
-                role: r.text(2)?,
-                given_name: r.text(3)?,
-                family_name: r.text(4)?,
-                birth_date: sealer.open_opt(Field::PersonBirthDate, &org, &row_id, r.opt_text(5)?)?,
-                a_number: sealer.open_opt(Field::PersonANumber, &org, &row_id, r.opt_text(6)?)?,
-                citizenship: r.opt_text(7)?,
-                preferred_language: r.opt_text(8)?,
+                key: r.text(at + 1)?,
+                role: r.text(at + 2)?,
+                given_name: r.text(at + 3)?,
+                family_name: r.text(at + 4)?,
+                birth_date: sealer.open_opt(Field::PersonBirthDate, &org, &row_id, r.opt_text(at + 5)?)?,
+                a_number: sealer.open_opt(Field::PersonANumber, &org, &row_id, r.opt_text(at + 6)?)?,
+                citizenship: r.opt_text(at + 7)?,
+                preferred_language: r.opt_text(at + 8)?,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    let events = tx
-        .query(SELECT_EVENT_BODIES, &key)?
+    let at = events_at;
+    let events = events
         .iter()
-        .map(|r| sealer.open(Field::EventBody, &org, &seal::event_row(&id, r.int(1)?), &r.text(0)?))
+        .map(|r| sealer.open(Field::EventBody, &org, &seal::event_row(&id, r.int(at + 1)?), &r.text(at)?))
         .collect::<StoreResult<Vec<_>>>()?;
     let mut stored = rows::assemble_case(case, people, events)?;
-    stored.file.extensions.voids = voids::voids(tx, sealer, &org, &id)?;
-    Ok(Some(stored))
+    stored.file.extensions.voids = voids;
+    Ok(stored)
 }
 
 pub(crate) fn case(

@@ -2,6 +2,8 @@
 //! reason. The event row stays as written (events are append-only); an `event_voids` row says who
 //! voided it, when and why (the reason sealed), and derivation reads the timeline without it.
 
+use std::collections::HashMap;
+
 use amparo_domain::case_edit::{self, EventVoid};
 use chrono::{DateTime, Utc};
 
@@ -17,6 +19,10 @@ use crate::{Store, audit};
 const SELECT_VOIDS: &str = "SELECT v.seq, e.event_id, v.reason, v.voided_at, v.voided_by FROM event_voids v \
      JOIN events e ON e.org_id = v.org_id AND e.case_id = v.case_id AND e.seq = v.seq \
      WHERE v.org_id = $1 AND v.case_id = $2 ORDER BY v.seq";
+/// As [`SELECT_VOIDS`] for the cases whose ids run from `$2` to `$3`, the case id first.
+const SELECT_RANGE_VOIDS: &str = "SELECT v.case_id, v.seq, e.event_id, v.reason, v.voided_at, v.voided_by \
+     FROM event_voids v JOIN events e ON e.org_id = v.org_id AND e.case_id = v.case_id AND e.seq = v.seq \
+     WHERE v.org_id = $1 AND v.case_id >= $2 AND v.case_id <= $3 ORDER BY v.case_id, v.seq";
 /// Multi-row INSERT head of voids (see `RowBuffer`), and its column count.
 pub(crate) const INSERT_VOIDS: &str =
     "INSERT INTO event_voids (org_id, case_id, seq, reason, voided_at, voided_by)";
@@ -28,17 +34,37 @@ const INSERT_VOID: &str = "INSERT INTO event_voids (org_id, case_id, seq, reason
 pub(crate) fn voids(tx: &mut dyn Tx, sealer: &Sealer, org: &str, case: &str) -> StoreResult<Vec<EventVoid>> {
     tx.query(SELECT_VOIDS, &[org.into(), case.into()])?
         .iter()
-        .map(|r| {
-            let seq = r.int(0)?;
-            Ok(EventVoid {
-                seq,
-                event: r.opt_text(1)?,
-                reason: sealer.open(Field::EventVoidReason, org, &seal::event_row(case, seq), &r.text(2)?)?,
-                voided_at: from_millis(r.int(3)?),
-                voided_by: r.opt_text(4)?,
-            })
-        })
+        .map(|r| void(r, 0, sealer, (org, case)))
         .collect()
+}
+
+/// The voids of the cases whose ids run from `first` to `last`, reasons opened, by case id (each
+/// case's in timeline order).
+pub(crate) fn voids_in_range(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &str,
+    (first, last): (&str, &str),
+) -> StoreResult<HashMap<String, Vec<EventVoid>>> {
+    let mut voids: HashMap<String, Vec<EventVoid>> = HashMap::new();
+    for r in tx.query(SELECT_RANGE_VOIDS, &[org.into(), first.into(), last.into()])? {
+        let case = r.text(0)?;
+        let void = void(&r, 1, sealer, (org, &case))?;
+        voids.entry(case).or_default().push(void);
+    }
+    Ok(voids)
+}
+
+/// A void from its row, read from column `at` on.
+fn void(r: &crate::db::Row, at: usize, sealer: &Sealer, (org, case): (&str, &str)) -> StoreResult<EventVoid> {
+    let seq = r.int(at)?;
+    Ok(EventVoid {
+        seq,
+        event: r.opt_text(at + 1)?,
+        reason: sealer.open(Field::EventVoidReason, org, &seal::event_row(case, seq), &r.text(at + 2)?)?,
+        voided_at: from_millis(r.int(at + 3)?),
+        voided_by: r.opt_text(at + 4)?,
+    })
 }
 
 /// A void's row, its reason sealed.

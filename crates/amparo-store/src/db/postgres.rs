@@ -20,6 +20,14 @@ struct PgConnection {
 /// arbitrary and fixed.
 const INSTALLATION_LOCK: &str = "SELECT pg_advisory_xact_lock(107122664764015)";
 
+/// Returns once every commit made before it is on disk: a transaction that writes one log record
+/// (an empty logical message, which needs no table and no privilege) and commits under the
+/// server's own `synchronous_commit` (so a synchronous standby confirms it too). The log is flushed
+/// in order, so its flush covers every earlier commit of any session, and writers waiting at once
+/// share one flush. A transaction that only took an id would not do: one that wrote no log record
+/// of its own commits without waiting, whatever `synchronous_commit` says.
+const WAIT_FOR_FLUSH: &str = "BEGIN; SELECT pg_logical_emit_message(true, 'amparo-flush', ''); COMMIT";
+
 struct Manager {
     config: postgres::Config,
     tls: MakeRustlsConnect,
@@ -147,13 +155,21 @@ impl Engine for PgEngine {
         work(&mut PgTx { client, statements })
     }
 
-    /// Runs `work` in one transaction that commits only on success.
+    /// Runs `work` in one transaction that commits only on success, and returns once the commit is
+    /// on disk. The commit itself does not wait for the disk, so that the locks the transaction
+    /// holds (an organisation's audit chain above all, which nearly every write takes) pass to the
+    /// next writer at once instead of after a flush; the wait comes after, outside every lock (see
+    /// [`WAIT_FOR_FLUSH`]), so concurrent writers share their flushes. A crash before the flush
+    /// loses only writes not yet acknowledged, and since the log is flushed in order, only the last
+    /// of them: an audit chain may lose its newest entries, never one between two kept ones.
     fn write(&self, work: &mut Work<'_>) -> StoreResult<()> {
         let mut connection = self.conn()?;
         let PgConnection { client, statements } = &mut *connection;
         let mut tx = client.transaction()?;
+        tx.batch_execute("SET LOCAL synchronous_commit = off")?;
         work(&mut PgTx { client: &mut tx, statements })?;
         tx.commit()?;
+        client.batch_execute(WAIT_FOR_FLUSH)?;
         Ok(())
     }
 
@@ -303,5 +319,39 @@ impl<C: postgres::GenericClient> Tx for PgTx<'_, C> {
             .iter()
             .map(|row| (0..row.len()).map(|i| pg_value(row, i)).collect::<StoreResult<Vec<_>>>().map(Row))
             .collect::<StoreResult<Vec<_>>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::Engine;
+    use crate::db::options::DatabaseOptions;
+
+    /// A write commits without holding its locks through the flush, and is on disk all the same
+    /// when it returns: the log is flushed past everything the transaction wrote.
+    #[test]
+    fn a_write_commits_without_waiting_and_returns_once_flushed() {
+        let Some(url) = crate::testing::postgres_url() else { return };
+        let engine = super::PgEngine::open(&url, &DatabaseOptions::default()).unwrap();
+        let (mut during, mut written_up_to) = (String::new(), String::new());
+        engine
+            .write(&mut |tx| {
+                during = tx.query("SHOW synchronous_commit", &[])?[0].text(0)?;
+                // An xid and a log record of the transaction's own, as any real write has.
+                tx.query("SELECT pg_logical_emit_message(true, 'amparo-test', 'x')::text", &[])?;
+                written_up_to = tx.query("SELECT pg_current_wal_insert_lsn()::text", &[])?[0].text(0)?;
+                Ok(())
+            })
+            .unwrap();
+        let mut flushed = false;
+        engine
+            .read(&mut |tx| {
+                let query = "SELECT pg_current_wal_flush_lsn() >= $1::text::pg_lsn";
+                flushed = tx.query(query, &[written_up_to.as_str().into()])?[0].int(0)? == 1;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(during, "off", "the commit does not hold the transaction's locks through a flush");
+        assert!(flushed, "the write returned before its log records were on disk");
     }
 }

@@ -2,13 +2,16 @@
 //! triage, escalations), when the case changes, when its organisation's policy or the rules change,
 //! and as days pass (some deadlines appear only then).
 
+mod all;
 pub mod buffer;
 pub mod rows;
 mod rules;
 
+pub(crate) use all::rederive_all;
+
 pub use rules::Rules;
 
-use amparo_domain::triage::PlanContext;
+use amparo_domain::triage::{KnownEscalation, PlanContext};
 use amparo_domain::{CaseFile, Date, EscalationTemplates, Policy, RuleSet};
 use chrono::{DateTime, Utc};
 
@@ -35,8 +38,6 @@ const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_
 /// made, or it was invalidated), at most `$3` of them. Each side of the `OR` has its index.
 pub(crate) const SELECT_STALE_CASES: &str = "SELECT id FROM cases WHERE org_id = $1 \
      AND (rederive_on <= $2 OR derived_on IS NULL) ORDER BY id LIMIT $3";
-const INVALIDATE_DERIVED: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1";
-const MARK_CASE_STALE: &str = "UPDATE cases SET derived_on = NULL WHERE org_id = $1 AND id = $2";
 
 /// Everything a derivation runs under, besides the case itself.
 pub struct DeriveContext<'a> {
@@ -68,16 +69,14 @@ impl<'a> DeriveContext<'a> {
     }
 }
 
-/// Marks every case of the organisation for re-derivation.
-pub(crate) fn invalidate_organisation(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<()> {
-    tx.execute(INVALIDATE_DERIVED, &[org.as_str().into()])?;
-    Ok(())
-}
-
-/// Marks one case for re-derivation.
-pub(crate) fn mark_stale(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<()> {
-    tx.execute(MARK_CASE_STALE, &[org.as_str().into(), case.as_str().into()])?;
-    Ok(())
+/// What a derivation replaces reads of the case as stored, besides its timeline.
+pub(crate) struct Stored {
+    /// Whether an attorney is assigned (the score depends on it).
+    pub attorney: bool,
+    /// The search terms stored, whose words are brought to the new ones.
+    pub terms: String,
+    /// The case's escalations, as planning knows them.
+    pub escalations: Vec<KnownEscalation>,
 }
 
 /// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one.
@@ -88,14 +87,36 @@ pub(crate) fn write_derivation(
     context: &DeriveContext,
 ) -> StoreResult<()> {
     let key: [Value; 2] = [org.as_str().into(), case.as_str().into()];
-    let attorney = assignments::attorney_assigned(tx, org, case)?;
-    let derived = rows::derive_rows(file, context.today, context.policy, context.rules, attorney)?;
+    let stored = Stored {
+        attorney: assignments::attorney_assigned(tx, org, case)?,
+        terms: words::stored_terms(tx, &key)?.unwrap_or_default(),
+        // A closed case's escalations are not planned (see `store_derivation`).
+        escalations: match file.extensions.closure {
+            None => escalations::stored_escalations(tx, context.sealer, org, case)?,
+            Some(_) => Vec::new(),
+        },
+    };
     tx.execute(DELETE_DEADLINES, &key)?;
     let mut rows = DerivedRows::new();
+    store_derivation(tx, (org, case), file, context, stored, &mut rows)?;
+    rows.flush(tx)
+}
+
+/// Derives a case and writes what changed, its deadlines and escalations left in `rows` for the
+/// caller to write (with other cases' when it derives many). The case's deadlines are already gone.
+pub(crate) fn store_derivation(
+    tx: &mut dyn Tx,
+    (org, case): (&OrgId, &CaseId),
+    file: &CaseFile,
+    context: &DeriveContext,
+    stored: Stored,
+    rows: &mut DerivedRows,
+) -> StoreResult<()> {
+    let key: [Value; 2] = [org.as_str().into(), case.as_str().into()];
+    let derived = rows::derive_rows(file, context.today, context.policy, context.rules, stored.attorney)?;
     rows.add_deadlines(&key[0], &key[1], derived.deadlines);
     let t = derived.triage;
-    let old_terms = words::stored_terms(tx, &key)?.unwrap_or_default();
-    words::replace_words(tx, &key, &old_terms, &derived.list.search_terms)?;
+    words::replace_words(tx, &key, &stored.terms, &derived.list.search_terms)?;
     tx.execute(
         UPDATE_CASE_DERIVED,
         &[
@@ -120,9 +141,9 @@ pub(crate) fn write_derivation(
     )?;
     // A closed case opens no escalation (its open ones were suspended when it closed).
     if file.extensions.closure.is_none() {
-        escalations::sync_escalations(tx, (org, case), file, context, &mut rows)?;
+        escalations::sync_escalations(tx, (org, case), file, context, (stored.escalations, rows))?;
     }
-    rows.flush(tx)
+    Ok(())
 }
 
 /// Re-derives up to `limit` of the organisation's stale cases.
@@ -139,11 +160,22 @@ pub(crate) fn refresh_stale(
         .map(|r| r.text(0))
         .collect::<StoreResult<Vec<_>>>()?;
     for id in &stale {
-        if let Some(case) = cases::case(tx, sealer, org, &CaseId(id.clone()))? {
-            write_derivation(tx, (org, &case.id), &case.in_force(), context)?;
-        }
+        refresh_case(tx, sealer, (org, &CaseId(id.clone())), context)?;
     }
     Ok(stale.len())
+}
+
+/// Re-derives one case from its stored timeline, if it exists; no other case is touched.
+pub(crate) fn refresh_case(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    (org, case): (&OrgId, &CaseId),
+    context: &DeriveContext,
+) -> StoreResult<()> {
+    if let Some(stored) = cases::case(tx, sealer, org, case)? {
+        write_derivation(tx, (org, &stored.id), &stored.in_force(), context)?;
+    }
+    Ok(())
 }
 
 impl Store {

@@ -49,8 +49,8 @@ pub(crate) fn assignments(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreR
         .collect()
 }
 
-/// Changes one role's assignment and marks the case for re-derivation (its score depends on it);
-/// the caller re-derives stale cases before committing.
+/// Changes one role's assignment; the caller re-derives the case before committing (its score
+/// depends on it).
 fn assign(
     tx: &mut dyn Tx,
     org: &OrgId,
@@ -87,7 +87,7 @@ fn assign(
             notices::task_assigned(tx, org, task, user, now_ms)?;
         }
     }
-    derivation::mark_stale(tx, org, case)
+    Ok(())
 }
 
 impl Store {
@@ -149,7 +149,8 @@ impl Store {
         let policy = load_policy(tx, org)?;
         let context =
             DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
-        derivation::refresh_stale(tx, self.sealer(), org, &context, i64::MAX).map(|_| ())
+        // Only this case: other cases waiting for the daily job are its work, not the assignment's.
+        derivation::refresh_case(tx, self.sealer(), (org, case), &context)
     }
 
     pub fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>> {

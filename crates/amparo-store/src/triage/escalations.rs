@@ -2,12 +2,14 @@
 //! checklist tasks, given to whoever holds each role) and closing those the timeline resolved, as
 //! part of each derivation; and reading them back for the case page and the dashboard.
 
+use std::collections::HashMap;
+
 use amparo_domain::org::UserRole;
 use amparo_domain::triage::{KnownEscalation, PlannedTask, Trigger, TriggerKind, plan_escalations};
 use amparo_domain::{CaseFile, Language};
 
 use crate::columns::{from_millis, stored_date};
-use crate::db::{Tx, Value};
+use crate::db::{Row, Tx, Value};
 use crate::derivation::DeriveContext;
 use crate::derivation::buffer::DerivedRows;
 use crate::error::{StoreError, StoreResult};
@@ -24,6 +26,10 @@ pub(crate) const ESCALATION_WIDTH: usize = 9;
 const SELECT_CASE_ESCALATIONS: &str = "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, \
      reason, opened_at, closed_at, close_reason FROM escalations WHERE org_id = $1 AND case_id = $2 \
      ORDER BY opened_at DESC, id DESC";
+/// As [`SELECT_CASE_ESCALATIONS`] for the cases whose ids run from `$2` to `$3`, the case id last.
+const SELECT_RANGE_ESCALATIONS: &str = "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, \
+     reason, opened_at, closed_at, close_reason, case_id FROM escalations \
+     WHERE org_id = $1 AND case_id >= $2 AND case_id <= $3 ORDER BY case_id, opened_at DESC, id DESC";
 const SELECT_OPEN_ESCALATIONS: &str = "SELECT e.id, e.case_id, c.reference, e.critical_care, e.reason, \
      e.opened_at FROM escalations e JOIN cases c ON c.org_id = e.org_id AND c.id = e.case_id \
      WHERE e.org_id = $1 AND e.closed_at IS NULL ORDER BY e.critical_care DESC, e.opened_at DESC, e.id LIMIT $2";
@@ -36,10 +42,9 @@ pub(crate) fn sync_escalations(
     (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
     context: &DeriveContext,
-    rows: &mut DerivedRows,
+    (known, rows): (Vec<KnownEscalation>, &mut DerivedRows),
 ) -> StoreResult<()> {
     let now_ms = context.now_ms;
-    let known = stored_escalations(tx, context.sealer, org, case)?;
     let plan = plan_escalations(file, context.plan(), &known);
     if !plan.open.is_empty() {
         let owners = assignments(tx, org, case)?;
@@ -151,7 +156,7 @@ pub(crate) fn queue_escalations(
 
 /// The case's escalations as planning knows them; one whose trigger kind is no longer known keeps
 /// no trigger.
-fn stored_escalations(
+pub(crate) fn stored_escalations(
     tx: &mut dyn Tx,
     sealer: &Sealer,
     org: &OrgId,
@@ -159,21 +164,37 @@ fn stored_escalations(
 ) -> StoreResult<Vec<KnownEscalation>> {
     tx.query(SELECT_CASE_ESCALATIONS, &[org.as_str().into(), case.as_str().into()])?
         .iter()
-        .map(|r| {
-            let id = r.text(0)?;
-            let trigger =
-                TriggerKind::parse(&r.text(1)?).zip(r.text(3)?.parse().ok()).map(|(kind, event_on)| {
-                    Ok::<_, StoreError>(Trigger {
-                        kind,
-                        event_id: r.opt_text(2)?,
-                        event_on,
-                        critical_care: r.int(4)? != 0,
-                        reason: reasons::open_trigger_reason(sealer, (org.as_str(), &id), &r.text(5)?)?,
-                    })
-                });
-            Ok(KnownEscalation { trigger: trigger.transpose()?, open: r.opt_int(7)?.is_none(), id })
-        })
+        .map(|r| known_escalation(r, sealer, org))
         .collect()
+}
+
+/// The escalations of the cases whose ids run from `first` to `last`, as planning knows them, by
+/// case id (each case's in [`stored_escalations`]'s order).
+pub(crate) fn stored_escalations_in_range(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    org: &OrgId,
+    (first, last): (&str, &str),
+) -> StoreResult<HashMap<String, Vec<KnownEscalation>>> {
+    let mut known: HashMap<String, Vec<KnownEscalation>> = HashMap::new();
+    for r in tx.query(SELECT_RANGE_ESCALATIONS, &[org.as_str().into(), first.into(), last.into()])? {
+        known.entry(r.text(9)?).or_default().push(known_escalation(&r, sealer, org)?);
+    }
+    Ok(known)
+}
+
+fn known_escalation(r: &Row, sealer: &Sealer, org: &OrgId) -> StoreResult<KnownEscalation> {
+    let id = r.text(0)?;
+    let trigger = TriggerKind::parse(&r.text(1)?).zip(r.text(3)?.parse().ok()).map(|(kind, event_on)| {
+        Ok::<_, StoreError>(Trigger {
+            kind,
+            event_id: r.opt_text(2)?,
+            event_on,
+            critical_care: r.int(4)? != 0,
+            reason: reasons::open_trigger_reason(sealer, (org.as_str(), &id), &r.text(5)?)?,
+        })
+    });
+    Ok(KnownEscalation { trigger: trigger.transpose()?, open: r.opt_int(7)?.is_none(), id })
 }
 
 pub(crate) fn escalations(

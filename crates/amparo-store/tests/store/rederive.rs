@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use amparo_domain::org::UserRole;
-use amparo_domain::{CaseFile, Date, Event, RawEvent};
+use amparo_domain::{CaseFile, Date, Event, Policy, RawEvent};
 use amparo_store::testing::TestDatabase;
 use amparo_store::*;
 use chrono::{DateTime, TimeZone, Utc};
@@ -181,6 +181,11 @@ struct Side {
 
 impl Side {
     fn new(db: TestDatabase, files: &[CaseFile], start: Date) -> Side {
+        Side::staffing_every(db, files, start, 1)
+    }
+
+    /// As [`Side::new`], staffing only every `nth` case (each staffing is its own write).
+    fn staffing_every(db: TestDatabase, files: &[CaseFile], start: Date, nth: usize) -> Side {
         let store = db.store();
         let org = store
             .create_organisation(
@@ -205,7 +210,7 @@ impl Side {
         let cases = store.import_cases(&org, files, None, noon(start)).unwrap();
         // Every case but a few is staffed: reminders and digests go to staff, and unstaffed cases
         // reach administrators' digests.
-        for case in cases.iter().skip(3) {
+        for case in cases.iter().skip(3).step_by(nth) {
             for (role, user) in &staff {
                 store.assign(&org, case, *role, Some(user), noon(start)).unwrap();
             }
@@ -329,4 +334,38 @@ fn daily_refresh_matches_a_full_derivation_every_day(db: &TestDatabase) {
     assert!(notices[0][0].as_deref().is_some_and(|n| n.parse::<i64>().unwrap() > 100), "{notices:?}");
 }
 
-amparo_store::on_both_backends!(daily_refresh_matches_a_full_derivation_every_day);
+/// More cases than a policy change re-derives in one run, so that runs follow one another.
+const POLICY_CASES: usize = 520;
+
+/// A policy change re-derives every case in runs (one query per table for many cases); the same
+/// change followed by deriving every case again on its own, as the daily job does, stores the same
+/// rows and queues the same notices.
+fn a_policy_change_in_runs_stores_what_each_case_alone_does(db: &TestDatabase) {
+    let start = date("2026-03-01");
+    let mut rng = Rng(SEED ^ 0x0901_1c7e);
+    let files: Vec<CaseFile> = (0..POLICY_CASES).map(|n| random_case(&mut rng, n, start)).collect();
+    let runs = Side::staffing_every(another_like(db), &files, start, 8);
+    let alone = Side::staffing_every(another_like(db), &files, start, 8);
+    let day = start.add_days(40);
+    let policy = Policy { critical_care_threshold_days: 30, re_parole_lead_days: 120, ..Policy::default() };
+    for side in [&runs, &alone] {
+        assert_eq!(side.store.set_policy(&side.org, &policy, noon(day)).unwrap(), POLICY_CASES);
+    }
+    alone.db.execute("UPDATE cases SET derived_on = NULL");
+    assert_eq!(alone.store.refresh_derived(&alone.org, day, noon(day)).unwrap(), POLICY_CASES);
+    let (ours, theirs) = (runs.snapshot(day), alone.snapshot(day));
+    let first = ours.iter().zip(&theirs).position(|(a, b)| a != b);
+    assert!(
+        first.is_none() && ours.len() == theirs.len(),
+        "the runs stored\n  {:?}\nwhere each case alone stored\n  {:?}",
+        first.map(|at| &ours[at]),
+        first.map(|at| &theirs[at])
+    );
+    let escalations = runs.db.query_text("SELECT CAST(COUNT(*) AS TEXT) FROM escalations");
+    assert!(escalations[0][0].as_deref().is_some_and(|n| n != "0"), "some cases escalate: {escalations:?}");
+}
+
+amparo_store::on_both_backends!(
+    daily_refresh_matches_a_full_derivation_every_day,
+    a_policy_change_in_runs_stores_what_each_case_alone_does
+);

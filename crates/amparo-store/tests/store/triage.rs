@@ -110,6 +110,7 @@ amparo_store::on_both_backends!(
     completing_the_checklist_closes_the_escalation,
     tasks_can_be_reassigned,
     assigning_an_attorney_changes_the_score,
+    an_assignment_re_derives_its_own_case_only,
     programme_reviews_open_one_task_per_case_and_repeat_safely,
     an_operator_checklist_replaces_the_built_in_one,
     open_escalations_list_critical_care_first_and_only_open_ones,
@@ -415,6 +416,28 @@ fn assigning_an_attorney_changes_the_score(db: &TestDatabase) {
     );
     o.store.assign(&o.id, &id, UserRole::Attorney, None, now()).unwrap();
     assert!(reasons(&o).reasons.iter().any(|r| r.code == "no_attorney"));
+}
+
+fn an_assignment_re_derives_its_own_case_only(db: &TestDatabase) {
+    let o = org(db);
+    let ids = o.import(&[
+        case("CALM-1", 90, "MX", serde_json::json!([])),
+        case("CALM-2", 90, "MX", serde_json::json!([])),
+    ]);
+    // A year on, both cases' derivations are due again (their parole has since run out).
+    let later = now() + Duration::days(365);
+    let today = amparo_domain::Date::from_ymd(2027, 3, 1).unwrap();
+    o.store.assign(&o.id, &ids[0], UserRole::Attorney, Some(&o.attorney), later).unwrap();
+    let reasons = |reference: &str| {
+        let board = o.store.board(&o.id, &BoardFilter { limit: 5, ..Default::default() }).unwrap();
+        board.entries.into_iter().find(|e| e.reference == reference).unwrap().reasons
+    };
+    assert!(!reasons("CALM-1").iter().any(|r| r.code == "no_attorney"), "the assigned case is re-derived");
+    assert_eq!(
+        o.store.refresh_derived(&o.id, today, later).unwrap(),
+        1,
+        "the other case is left to the daily job, the assigned one is already derived for the day"
+    );
 }
 
 fn programme_reviews_open_one_task_per_case_and_repeat_safely(db: &TestDatabase) {
