@@ -29,7 +29,8 @@ measure() {
   if ! psql "$base_pg" -qtAc "SELECT 1 FROM information_schema.schemata WHERE schema_name = '$schema'" | grep -q 1; then
     psql "$base_pg" -qc "CREATE SCHEMA $schema"
     $BIN demo --cases "$per_org" --orgs "$n" --database "$url" --today 2026-11-23 --no-serve >&2
-    psql "$base_pg" -qc "SET search_path = $schema; VACUUM ANALYZE" >&2
+    # VACUUM refuses a transaction block, which a multi-statement -c is: the schema goes in options.
+    PGOPTIONS="-c search_path=$schema" psql "$base_pg" -qc "VACUUM ANALYZE" >&2
   fi
   local password
   password=$($BIN demo --database "$url" --no-serve | sed -n 's/.*one-time password //p')
