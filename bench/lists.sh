@@ -40,7 +40,7 @@ postgres_db() {
   fi
   # A freshly loaded table has no statistics and no visibility map yet; autovacuum provides both in
   # a running deployment, so measure the steady state rather than the first minutes after a load.
-  psql "$base" -qc "SET search_path = $schema; VACUUM ANALYZE" >/dev/null
+  psql "$base" -q -c "SET search_path = $schema" -c "VACUUM ANALYZE" >/dev/null
   echo "$url"
 }
 

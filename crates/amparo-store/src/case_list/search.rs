@@ -12,6 +12,8 @@
 //! looked up first, on its own, so that the list names those cases by their ids. Tested inside the
 //! list's query as an `OR` beside the words, the identifier made SQLite read every case instead.
 
+use std::collections::BTreeSet;
+
 use crate::cases::identifiers::exact_identifier;
 use crate::conditions::Conditions;
 use crate::db::Tx;
@@ -114,9 +116,11 @@ impl TermSearch {
     }
 }
 
-const IDENTIFIED_CASES: &str = "SELECT DISTINCT case_id FROM identifiers WHERE org_id = $1 AND digest IN";
+const IDENTIFIED_CASES: &str = "SELECT case_id FROM identifiers WHERE org_id = $1 AND digest IN";
 
-/// The cases holding an identifier whose blind-index digests (one per key held) are `digests`.
+/// The cases holding an identifier whose blind-index digests (one per key held) are `digests`,
+/// each once. Neither sorted nor made distinct in SQL: SQLite would then walk the identifiers in
+/// case order (`identifiers_case`) rather than look the digest up (`identifiers_digest`).
 fn identified_cases(tx: &mut dyn Tx, org: &str, digests: &[String]) -> StoreResult<Vec<String>> {
     if digests.is_empty() {
         return Ok(Vec::new());
@@ -124,6 +128,8 @@ fn identified_cases(tx: &mut dyn Tx, org: &str, digests: &[String]) -> StoreResu
     let mut params = vec![org.into()];
     params.extend(digests.iter().map(|d| d.as_str().into()));
     let list: Vec<String> = (2..=params.len()).map(|n| format!("${n}")).collect();
-    let sql = format!("{IDENTIFIED_CASES} ({}) ORDER BY case_id", list.join(", "));
-    tx.query(&sql, &params)?.iter().map(|row| Ok(row.text(0)?)).collect()
+    let sql = format!("{IDENTIFIED_CASES} ({})", list.join(", "));
+    let cases: BTreeSet<String> =
+        tx.query(&sql, &params)?.iter().map(|row| row.text(0)).collect::<Result<_, _>>()?;
+    Ok(cases.into_iter().collect())
 }
