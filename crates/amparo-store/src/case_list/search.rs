@@ -9,8 +9,8 @@
 //!
 //! The count is driven by the words in both cases and stops at the cap. A whole A-number, receipt or
 //! I-94 number also finds the case holding it, through its blind index (identifiers are sealed):
-//! looked up first, on its own, so that the list names those cases by their ids. Tested inside the
-//! list's query as an `OR` beside the words, the identifier made SQLite read every case instead.
+//! looked up first, on its own, so that the list names those cases by their ids. As a subquery
+//! inside the list's query, beside the words, it had SQLite read most of the organisation.
 
 use std::collections::BTreeSet;
 
