@@ -17,8 +17,8 @@ const FAMILIES: [&str; 7] = ["Martínez", "Peña", "Abreu", "Zúñiga", "Castill
 /// A case whose status, programme, critical care and deadlines vary with `n`: granted parole still
 /// valid or long expired, a pending request, or none.
 fn case_file(n: usize) -> CaseFile {
-    let days = if n % 3 == 0 { 3 } else { 400 };
-    let (program, citizenship) = if n % 5 == 0 { ("u4u", "UA") } else { ("humanitarian", "HN") };
+    let days = if n.is_multiple_of(3) { 3 } else { 400 };
+    let (program, citizenship) = if n.is_multiple_of(5) { ("u4u", "UA") } else { ("humanitarian", "HN") };
     let day = 1 + n % 28;
     let events = match n % 4 {
         0 => serde_json::json!([{ "id": "g1", "type": "parole_granted", "on": "2025-06-03",
