@@ -18,6 +18,9 @@ if [ -z "${BIN:-}" ]; then
   BIN="$target/debug/amparo"
 fi
 base="${AMPARO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+# PostgreSQL keeps no key beside the database: the demo and the bench read it from this file.
+postgres_key="$(pwd)/$out/lists-postgres.key"
+"$BIN" key generate --out "$postgres_key" --if-missing >/dev/null
 
 sqlite_db() {
   local file
@@ -33,11 +36,11 @@ postgres_db() {
   local url="$base?options=-c%20search_path%3D$schema"
   if ! psql "$base" -qtAc "SELECT 1 FROM information_schema.schemata WHERE schema_name = '$schema'" | grep -q 1; then
     psql "$base" -qc "CREATE SCHEMA $schema"
-    "$BIN" demo --cases "$1" --database "$url" --today 2026-11-23 --no-serve >/dev/null
+    AMPARO_KEY_FILE="$postgres_key" "$BIN" demo --cases "$1" --database "$url" --today 2026-11-23 --no-serve >/dev/null
   fi
   # A freshly loaded table has no statistics and no visibility map yet; autovacuum provides both in
   # a running deployment, so measure the steady state rather than the first minutes after a load.
-  psql "$base" -qc "SET search_path = $schema; VACUUM ANALYZE" >/dev/null
+  psql "$base" -q -c "SET search_path = $schema" -c "VACUUM ANALYZE" >/dev/null
   echo "$url"
 }
 
@@ -46,7 +49,8 @@ for cases in "$small" "$large"; do
   AMPARO_BENCH_DATABASE="$(sqlite_db "$cases")" cargo bench --quiet -p amparo-store --bench lists \
     | tee "$out/lists-sqlite-$cases.txt"
   echo "== PostgreSQL, $cases cases"
-  AMPARO_BENCH_DATABASE="$(postgres_db "$cases")" cargo bench --quiet -p amparo-store --bench lists \
+  AMPARO_KEY_FILE="$postgres_key" AMPARO_BENCH_DATABASE="$(postgres_db "$cases")" \
+    cargo bench --quiet -p amparo-store --bench lists \
     | tee "$out/lists-postgres-$cases.txt"
 done
 

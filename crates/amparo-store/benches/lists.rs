@@ -2,7 +2,8 @@
 //! each against its floor: the very statements the store ran for it, run raw through the driver on
 //! a connection of the bench's own. At concurrency 1, 8 and 32: that many threads sharing the store
 //! as the server does (its pool), or each with its own connection for the floor. On whatever
-//! database `AMPARO_BENCH_DATABASE` names (see `bench/lists.sh`). Prints p50/p99 and the ratios.
+//! database `AMPARO_BENCH_DATABASE` names (see `bench/lists.sh`). Prints p50/p99 and the ratios;
+//! with `AMPARO_BENCH_EXPLAIN` set, each statement's plan instead, to check which index it uses.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
@@ -72,20 +73,61 @@ impl Bare {
         }
     }
 
+    /// Each statement's plan as the engine prints it (`EXPLAIN QUERY PLAN`, or `EXPLAIN` on
+    /// PostgreSQL), to check which index each list uses.
+    fn explain(&mut self, statements: &[BareStatement]) {
+        for statement in statements {
+            let plan = BareStatement {
+                sql: match self {
+                    Bare::Sqlite(_) => format!("EXPLAIN QUERY PLAN {}", statement.sql),
+                    Bare::Postgres(..) => format!("EXPLAIN {}", statement.sql),
+                },
+                params: statement.params.clone(),
+            };
+            println!("{}", statement.sql);
+            for line in self.rows(&plan) {
+                println!("    {line}");
+            }
+        }
+    }
+
+    /// A statement's rows, each as its text columns joined (the plan lines of an EXPLAIN).
+    fn rows(&mut self, statement: &BareStatement) -> Vec<String> {
+        match self {
+            Bare::Sqlite(connection) => {
+                let mut prepared = connection.prepare(&question_marks(&statement.sql)).unwrap();
+                let params: Vec<rusqlite::types::Value> = statement.params.iter().map(sqlite_value).collect();
+                let width = prepared.column_count();
+                let rows = prepared.query_map(rusqlite::params_from_iter(params), |row| {
+                    Ok((0..width)
+                        .filter_map(|c| row.get::<_, rusqlite::types::Value>(c).ok())
+                        .map(|v| match v {
+                            rusqlite::types::Value::Text(t) => t,
+                            rusqlite::types::Value::Integer(n) => n.to_string(),
+                            _ => String::new(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" "))
+                });
+                rows.unwrap().map(Result::unwrap).collect()
+            }
+            Bare::Postgres(client, _) => {
+                let owned = postgres_params(&statement.params);
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    owned.iter().map(|b| b.as_ref()).collect();
+                let rows = client.query(statement.sql.as_str(), &params).unwrap();
+                rows.iter().map(|row| row.get::<_, String>(0)).collect()
+            }
+        }
+    }
+
     fn run(&mut self, statements: &[BareStatement]) {
         for statement in statements {
             match self {
                 Bare::Sqlite(connection) => {
                     let mut prepared = connection.prepare_cached(&question_marks(&statement.sql)).unwrap();
-                    let params: Vec<rusqlite::types::Value> = statement
-                        .params
-                        .iter()
-                        .map(|p| match p {
-                            BareParam::Null => rusqlite::types::Value::Null,
-                            BareParam::Int(n) => rusqlite::types::Value::Integer(*n),
-                            BareParam::Text(t) => rusqlite::types::Value::Text(t.clone()),
-                        })
-                        .collect();
+                    let params: Vec<rusqlite::types::Value> =
+                        statement.params.iter().map(sqlite_value).collect();
                     let width = prepared.column_count();
                     let mut rows = prepared.query(rusqlite::params_from_iter(params)).unwrap();
                     while let Some(row) = rows.next().unwrap() {
@@ -100,17 +142,7 @@ impl Bare {
                         let made = client.prepare(sql).unwrap();
                         prepared.insert(sql.clone(), made);
                     }
-                    let owned: Vec<Box<dyn postgres::types::ToSql + Sync>> = statement
-                        .params
-                        .iter()
-                        .map(|p| -> Box<dyn postgres::types::ToSql + Sync> {
-                            match p {
-                                BareParam::Null => Box::new(Option::<String>::None),
-                                BareParam::Int(n) => Box::new(*n),
-                                BareParam::Text(t) => Box::new(t.clone()),
-                            }
-                        })
-                        .collect();
+                    let owned = postgres_params(&statement.params);
                     let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
                         owned.iter().map(|b| b.as_ref()).collect();
                     std::hint::black_box(client.query(&prepared[sql], &params).unwrap());
@@ -118,6 +150,27 @@ impl Bare {
             }
         }
     }
+}
+
+fn sqlite_value(param: &BareParam) -> rusqlite::types::Value {
+    match param {
+        BareParam::Null => rusqlite::types::Value::Null,
+        BareParam::Int(n) => rusqlite::types::Value::Integer(*n),
+        BareParam::Text(t) => rusqlite::types::Value::Text(t.clone()),
+    }
+}
+
+fn postgres_params(params: &[BareParam]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
+    params
+        .iter()
+        .map(|p| -> Box<dyn postgres::types::ToSql + Sync> {
+            match p {
+                BareParam::Null => Box::new(Option::<String>::None),
+                BareParam::Int(n) => Box::new(*n),
+                BareParam::Text(t) => Box::new(t.clone()),
+            }
+        })
+        .collect()
 }
 
 /// SQLite reads `$N` as a named parameter; `?N` keeps the number, as the store's own rewrite does.
@@ -224,6 +277,11 @@ fn main() {
                 println!("{}\n  {:?}", statement.sql, statement.params);
             }
         }
+        if std::env::var_os("AMPARO_BENCH_EXPLAIN").is_some() {
+            println!("-- {name}: plans");
+            Bare::open(&url).explain(&statements);
+            continue;
+        }
         println!(
             "-- {name}: {} rows, total {}{} ({} statements)",
             page.cases.len(),
@@ -248,6 +306,10 @@ fn main() {
         let reads = DashboardReads { board_rows: 10, count_up_to: 1_000, today };
         let statements = store.dashboard_statements(&org, &reads).unwrap();
         println!("-- dashboard: board, two deadline windows, escalations ({} statements)", statements.len());
+        if std::env::var_os("AMPARO_BENCH_EXPLAIN").is_some() {
+            Bare::open(&url).explain(&statements);
+            return;
+        }
         for threads in CONCURRENCY {
             let mut on_store =
                 timed(threads, samples, || (), |_| store.dashboard_reads(&org, &reads).unwrap());

@@ -1,6 +1,7 @@
 //! The case list: search, filters, order and bounded paging, chosen and ordered on the `cases` row
-//! alone (off the indexes of migration 0014) so that only a page's rows are joined to their patient;
-//! a search starts from its words (migration 0030) when they name few cases, see [`search`].
+//! alone (off the indexes of migrations 0014 and 0035, which carry the filter columns) so that only
+//! a page's rows are read and joined to their patient; a search starts from its words (migration
+//! 0030) when they name few cases, see [`search`].
 
 pub mod bare;
 pub mod chunks;
@@ -125,14 +126,18 @@ fn select(
     let where_sql = conditions.sql();
     let limit = conditions.next(limit.max(1));
     let offset = conditions.next(offset);
-    // Each table carries the organisation itself (`Conditions` keeps it at $1): across the page's
-    // subquery a distributed engine could not carry it over, and would ask every shard.
+    // The page's ids come off the order's index alone, which holds the filter columns (migration
+    // 0035), and only then are their case rows read, each by its key (`IN`: as a joined subquery,
+    // SQLite read every case of the organisation to match them). Each table carries the
+    // organisation itself (`Conditions` keeps it at $1): across the page's subquery a distributed
+    // engine could not carry it over, and would ask every shard.
     let list_sql = format!(
         "SELECT c.id, c.reference, c.program, c.version, c.updated_at, p.given_name, p.family_name, \
          (SELECT COUNT(*) FROM people q WHERE q.org_id = $1 AND q.case_id = c.id), c.critical_care, \
          c.status, c.triage_score, c.next_due, c.next_kind, c.patient_sort, c.due_sort, c.closed_at \
-         FROM (SELECT c.* FROM cases c WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}) c \
-         JOIN people p ON p.org_id = $1 AND p.case_id = c.id AND p.role = 'patient' \
+         FROM cases c JOIN people p ON p.org_id = $1 AND p.case_id = c.id AND p.role = 'patient' \
+         WHERE c.org_id = $1 AND c.id IN \
+         (SELECT c.id FROM cases c WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}) \
          ORDER BY {order}"
     );
     Ok(tx.query(&list_sql, &conditions.params)?)

@@ -8,7 +8,11 @@
 //!   has its page, which is soon since one row in fifty or more matches.
 //!
 //! The count is driven by the words in both cases and stops at the cap. A whole A-number, receipt or
-//! I-94 number also finds the case holding it, through its blind index (identifiers are sealed).
+//! I-94 number also finds the case holding it, through its blind index (identifiers are sealed):
+//! looked up first, on its own, so that the list names those cases by their ids. As a subquery
+//! inside the list's query, beside the words, it had SQLite read most of the organisation.
+
+use std::collections::BTreeSet;
 
 use crate::cases::identifiers::exact_identifier;
 use crate::conditions::Conditions;
@@ -29,10 +33,10 @@ const PROBE_WORDS: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM case_search_words
 pub(crate) struct TermSearch {
     /// `LIKE` patterns on `search_terms`, every one of which a case found by its words matches.
     patterns: Vec<String>,
-    /// The prefix range of the term's rarest word, and whether its cases are few.
-    rarest: Option<((String, String), bool)>,
-    /// Blind-index digests of the term as a whole identifier, under every key held.
-    digests: Vec<String>,
+    /// The prefix range of the term's rarest word, and how many word rows it has (up to [`FEW`] + 1).
+    rarest: Option<((String, String), i64)>,
+    /// The cases holding the term as a whole identifier.
+    identified: Vec<String>,
 }
 
 impl TermSearch {
@@ -49,36 +53,45 @@ impl TermSearch {
                 rarest = Some(((from, to), rows));
             }
         }
-        let digests =
-            exact_identifier(term).map(|(kind, value)| sealer.blind_all(kind, &value)).unwrap_or_default();
-        Ok(TermSearch { patterns, rarest: rarest.map(|(range, rows)| (range, rows <= FEW)), digests })
+        let identified = match exact_identifier(term) {
+            Some((kind, value)) => identified_cases(tx, org, &sealer.blind_all(kind, &value))?,
+            None => Vec::new(),
+        };
+        Ok(TermSearch { patterns, rarest, identified })
     }
 
     /// Whether the term's cases are few enough to drive the list rather than be tested on its walk.
     pub(crate) fn few(&self) -> bool {
-        self.rarest.as_ref().is_none_or(|(_, few)| *few)
+        self.rarest.as_ref().is_none_or(|(_, rows)| *rows <= FEW)
+    }
+
+    /// Whether no case holds every word of the term (its rarest word starts no word at all).
+    fn no_words(&self) -> bool {
+        self.rarest.as_ref().is_some_and(|(_, rows)| *rows == 0)
     }
 
     /// Adds the term's conditions on `cases c`. `driving`: the cases the words (or the identifier)
     /// find are named as a set for the query to start from; otherwise only tested on each row.
     pub(crate) fn add(&self, conditions: &mut Conditions, driving: bool) {
+        let identified = (!self.identified.is_empty()).then(|| {
+            let ids: Vec<String> = self.identified.iter().map(|id| conditions.next(id.clone())).collect();
+            format!("c.id IN ({})", ids.join(", "))
+        });
+        // An identifier that no name or reference starts: its cases alone, named by id.
+        if let Some(identified) = identified.as_deref().filter(|_| self.no_words()) {
+            conditions.fixed(identified);
+            return;
+        }
         let words: Vec<String> = self
             .patterns
             .iter()
             .map(|pattern| format!("c.search_terms LIKE {}", conditions.next(pattern.clone())))
             .collect();
-        let identifier = (!self.digests.is_empty()).then(|| {
-            let list: Vec<String> = self.digests.iter().map(|d| conditions.next(d.clone())).collect();
-            format!(
-                "SELECT i.case_id FROM identifiers i WHERE i.org_id = $1 AND i.digest IN ({})",
-                list.join(", ")
-            )
-        });
         let by_words = match &self.rarest {
             Some(((from, to), _)) if driving => {
                 let (from, to) = (conditions.next(from.clone()), conditions.next(to.clone()));
                 Some(format!(
-                    "SELECT w.case_id FROM case_search_words w WHERE w.org_id = $1 AND w.word >= {from} AND w.word < {to}"
+                    "c.id IN (SELECT w.case_id FROM case_search_words w WHERE w.org_id = $1 AND w.word >= {from} AND w.word < {to})"
                 ))
             }
             _ => None,
@@ -87,20 +100,36 @@ impl TermSearch {
         if !words.is_empty() {
             either.push(format!("({})", words.join(" AND ")));
         }
-        if let Some(identifier) = &identifier {
-            either.push(format!("c.id IN ({identifier})"));
-        }
+        either.extend(identified.clone());
         // A term of punctuation alone ("%") searches for nothing, so it filters nothing either.
         if either.is_empty() {
             return;
         }
         if driving {
             // The set the query starts from: every case either test can pass is in it.
-            let sources: Vec<&str> = by_words.iter().chain(identifier.iter()).map(String::as_str).collect();
+            let sources: Vec<String> = by_words.into_iter().chain(identified).collect();
             if !sources.is_empty() {
-                conditions.fixed(&format!("c.id IN ({})", sources.join(" UNION ")));
+                conditions.fixed(&format!("({})", sources.join(" OR ")));
             }
         }
         conditions.fixed(&format!("({})", either.join(" OR ")));
     }
+}
+
+const IDENTIFIED_CASES: &str = "SELECT case_id FROM identifiers WHERE org_id = $1 AND digest IN";
+
+/// The cases holding an identifier whose blind-index digests (one per key held) are `digests`,
+/// each once. Neither sorted nor made distinct in SQL: SQLite would then walk the identifiers in
+/// case order (`identifiers_case`) rather than look the digest up (`identifiers_digest`).
+fn identified_cases(tx: &mut dyn Tx, org: &str, digests: &[String]) -> StoreResult<Vec<String>> {
+    if digests.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params = vec![org.into()];
+    params.extend(digests.iter().map(|d| d.as_str().into()));
+    let list: Vec<String> = (2..=params.len()).map(|n| format!("${n}")).collect();
+    let sql = format!("{IDENTIFIED_CASES} ({})", list.join(", "));
+    let cases: BTreeSet<String> =
+        tx.query(&sql, &params)?.iter().map(|row| row.text(0)).collect::<Result<_, _>>()?;
+    Ok(cases.into_iter().collect())
 }

@@ -15,6 +15,7 @@ mod backends;
 mod backup_notices;
 mod bulk_import;
 mod case_edits;
+mod case_list_filters;
 mod case_list_search;
 mod citus_rules;
 mod closure;
