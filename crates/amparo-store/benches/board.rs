@@ -3,6 +3,9 @@
 //! demo organisation on SQLite and on PostgreSQL). Prints p50/p99 of each and their ratio.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/demo.rs"]
+mod demo;
+
 use std::time::{Duration, Instant};
 
 use amparo_store::BoardFilter;
@@ -41,12 +44,8 @@ fn main() {
         eprintln!("set AMPARO_BENCH_DATABASE to a database holding a demo organisation (see bench/board.sh)");
         return;
     };
-    let iterations: usize =
-        std::env::var("AMPARO_BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(500);
-    let key_file = std::env::var_os("AMPARO_KEY_FILE").map(std::path::PathBuf::from);
-    let (sealer, _) = amparo_store::seal::keys_for_database(&url, key_file.as_deref(), None).unwrap();
-    let store = amparo_store::open(&url, sealer).unwrap();
-    let org = store.organisations().unwrap().into_iter().next().expect("an organisation");
+    let iterations: usize = demo::number("AMPARO_BENCH_ITERATIONS", 500);
+    let (store, org) = demo::open(&url);
     let filter = BoardFilter { limit: 50, ..BoardFilter::default() };
     let cases = store.board(&org.id, &filter).unwrap().total;
     let mut board = time(iterations, || {

@@ -6,6 +6,9 @@
 //! run again on the same database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
 
+#[path = "support/demo.rs"]
+mod demo;
+
 use std::time::{Duration, Instant};
 
 use amparo_domain::Date;
@@ -83,11 +86,8 @@ fn main() {
         eprintln!("set AMPARO_BENCH_DATABASE to a copy of the demo database (see bench/daily.sh)");
         return;
     };
-    let days: i64 = std::env::var("AMPARO_BENCH_DAYS").ok().and_then(|n| n.parse().ok()).unwrap_or(5);
-    let key_file = std::env::var_os("AMPARO_KEY_FILE").map(std::path::PathBuf::from);
-    let (sealer, _) = amparo_store::seal::keys_for_database(&url, key_file.as_deref(), None).unwrap();
-    let store = amparo_store::open(&url, sealer).unwrap();
-    let org = store.organisations().unwrap().into_iter().next().expect("an organisation");
+    let days: i64 = demo::number("AMPARO_BENCH_DAYS", 5);
+    let (store, org) = demo::open(&url);
     let mut bare = Bare::open(&url);
     let total = bare.rows("SELECT id FROM cases WHERE org_id = $1", org.id.as_str(), None);
     let start = bare.latest_derived(org.id.as_str());

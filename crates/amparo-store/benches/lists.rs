@@ -6,6 +6,9 @@
 //! with `AMPARO_BENCH_EXPLAIN` set, each statement's plan instead, to check which index it uses.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/demo.rs"]
+mod demo;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -249,13 +252,10 @@ fn main() {
         eprintln!("set AMPARO_BENCH_DATABASE to a database holding a demo organisation (see bench/lists.sh)");
         return;
     };
-    let samples: usize =
-        std::env::var("AMPARO_BENCH_ITERATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(320);
+    let samples: usize = demo::number("AMPARO_BENCH_ITERATIONS", 320);
     let only = std::env::var("AMPARO_BENCH_ONLY").ok();
-    let key_file = std::env::var_os("AMPARO_KEY_FILE").map(std::path::PathBuf::from);
-    let (sealer, _) = amparo_store::seal::keys_for_database(&url, key_file.as_deref(), None).unwrap();
-    let store = amparo_store::open(&url, sealer).unwrap();
-    let org = store.organisations().unwrap().into_iter().next().expect("an organisation").id;
+    let (store, org) = demo::open(&url);
+    let org = org.id;
     let today = Date::from_ymd(TODAY.0, TODAY.1, TODAY.2).unwrap();
     let all = store.list_cases(
         &org,

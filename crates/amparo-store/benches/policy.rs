@@ -8,6 +8,9 @@
 //! way and back, `AMPARO_BENCH_ROUNDS` rounds (default 1), so it runs again on the same database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
 
+#[path = "support/demo.rs"]
+mod demo;
+
 use std::time::{Duration, Instant};
 
 use amparo_domain::Policy;
@@ -235,11 +238,8 @@ fn main() {
         eprintln!("set AMPARO_BENCH_DATABASE to a copy of the demo database (see bench/policy.sh)");
         return;
     };
-    let rounds: usize = std::env::var("AMPARO_BENCH_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(1);
-    let key_file = std::env::var_os("AMPARO_KEY_FILE").map(std::path::PathBuf::from);
-    let (sealer, _) = amparo_store::seal::keys_for_database(&url, key_file.as_deref(), None).unwrap();
-    let store = amparo_store::open(&url, sealer).unwrap();
-    let org = store.organisations().unwrap().into_iter().next().expect("an organisation");
+    let rounds: usize = demo::number("AMPARO_BENCH_ROUNDS", 1);
+    let (store, org) = demo::open(&url);
     let mut bare = Bare::open(&url);
     let before = store.policy(&org.id).unwrap();
     let changed = Policy {

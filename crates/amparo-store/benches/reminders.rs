@@ -4,6 +4,9 @@
 //! large as it gets, every open case is first given the demo's attorney, advocate and clinician.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
 
+#[path = "support/demo.rs"]
+mod demo;
+
 use std::time::{Duration, Instant};
 
 use amparo_domain::Date;
@@ -24,11 +27,8 @@ fn main() {
     };
     let today: Date =
         std::env::var("AMPARO_BENCH_TODAY").unwrap_or_else(|_| "2026-11-23".into()).parse().unwrap();
-    let days: i64 = std::env::var("AMPARO_BENCH_DAYS").ok().and_then(|n| n.parse().ok()).unwrap_or(5);
-    let key_file = std::env::var_os("AMPARO_KEY_FILE").map(std::path::PathBuf::from);
-    let (sealer, _) = amparo_store::seal::keys_for_database(&path, key_file.as_deref(), None).unwrap();
-    let store = amparo_store::open(&path, sealer).unwrap();
-    let org = store.organisations().unwrap().into_iter().next().expect("an organisation");
+    let days: i64 = demo::number("AMPARO_BENCH_DAYS", 5);
+    let (store, org) = demo::open(&path);
 
     // Staff every case, straight into the table: the store's `assign` re-derives each case, which
     // is not what is measured here.
