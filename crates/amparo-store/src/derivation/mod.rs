@@ -7,7 +7,7 @@ pub mod buffer;
 pub mod rows;
 mod rules;
 
-pub(crate) use all::rederive_all;
+pub(crate) use all::{rederive_all, rederive_stale};
 
 pub use rules::Rules;
 
@@ -27,17 +27,10 @@ use crate::policy::load_policy;
 use crate::security::seal::Sealer;
 use crate::triage::{assignments, escalations, reasons};
 
-/// Cases re-derived per transaction by a refresh.
-const REFRESH_BATCH: i64 = 500;
-
 const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
 const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_on = $4, triage_score = $5, \
      critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11, \
      status = $12, patient_sort = $13, due_sort = $14, search_terms = $15, rederive_on = $16 WHERE org_id = $1 AND id = $2";
-/// Cases whose stored derivation could differ on `$2` (its `rederive_on` has come, or it was never
-/// made, or it was invalidated), at most `$3` of them. Each side of the `OR` has its index.
-pub(crate) const SELECT_STALE_CASES: &str = "SELECT id FROM cases WHERE org_id = $1 \
-     AND (rederive_on <= $2 OR derived_on IS NULL) ORDER BY id LIMIT $3";
 
 /// Everything a derivation runs under, besides the case itself.
 pub struct DeriveContext<'a> {
@@ -146,25 +139,6 @@ pub(crate) fn store_derivation(
     Ok(())
 }
 
-/// Re-derives up to `limit` of the organisation's stale cases.
-pub(crate) fn refresh_stale(
-    tx: &mut dyn Tx,
-    sealer: &Sealer,
-    org: &OrgId,
-    context: &DeriveContext,
-    limit: i64,
-) -> StoreResult<usize> {
-    let stale = tx
-        .query(SELECT_STALE_CASES, &[org.as_str().into(), context.today.to_string().into(), limit.into()])?
-        .iter()
-        .map(|r| r.text(0))
-        .collect::<StoreResult<Vec<_>>>()?;
-    for id in &stale {
-        refresh_case(tx, sealer, (org, &CaseId(id.clone())), context)?;
-    }
-    Ok(stale.len())
-}
-
 /// Re-derives one case from its stored timeline, if it exists; no other case is touched.
 pub(crate) fn refresh_case(
     tx: &mut dyn Tx,
@@ -189,10 +163,10 @@ impl Store {
             let count = self.write(|tx| {
                 let policy = load_policy(tx, org)?;
                 let context = DeriveContext::new(today, &policy, self.rule_set(), now, self.sealer());
-                refresh_stale(tx, self.sealer(), org, &context, REFRESH_BATCH)
+                rederive_stale(tx, self.sealer(), org, &context, all::RUN)
             })?;
             total += count;
-            if count < REFRESH_BATCH as usize {
+            if count < all::RUN as usize {
                 return Ok(total);
             }
         }
