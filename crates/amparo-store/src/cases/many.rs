@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use super::{CASE_COLUMNS, build, case_row, voids};
 use crate::case_set::CaseSet;
-use crate::db::{Row, Tx};
+use crate::db::{Row, Tx, Value};
+use crate::derivation::KEPT_IF_SAME;
 use crate::error::StoreResult;
 use crate::model::{OrgId, StoredCase};
 use crate::security::seal::Sealer;
@@ -30,26 +31,33 @@ fn select_events(cases: &CaseSet) -> String {
     )
 }
 
+/// The columns a run reads of each case row: the case's own, its search terms, then the derived
+/// columns a re-derivation compares before writing (`derivation::KEPT_IF_SAME`).
+fn run_columns() -> String {
+    format!("{CASE_COLUMNS}, search_terms, {}", KEPT_IF_SAME.join(", "))
+}
+
 fn select_cases_after() -> String {
-    format!(
-        "SELECT {CASE_COLUMNS}, search_terms FROM cases WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3"
-    )
+    format!("SELECT {} FROM cases WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3", run_columns())
 }
 
 /// Cases whose stored derivation could differ on `$2` (its `rederive_on` has come, or it was never
-/// made, or it was invalidated), at most `$3` of them, in the order of their ids. Each side of the
-/// `OR` has its index.
+/// made, or it was invalidated), at most `$3` of them, in no order: each run moves its cases' day
+/// on, so the next run finds the rest. Ordering them would read every due case's row for each run
+/// (a sort) instead of stopping at the run's last. Each side of the `OR` has its index.
 fn select_stale_cases() -> String {
     format!(
-        "SELECT {CASE_COLUMNS}, search_terms FROM cases WHERE org_id = $1 \
-         AND (rederive_on <= $2 OR derived_on IS NULL) ORDER BY id LIMIT $3"
+        "SELECT {} FROM cases WHERE org_id = $1 AND (rederive_on <= $2 OR derived_on IS NULL) LIMIT $3",
+        run_columns()
     )
 }
 
-/// A case read in a run, with its stored search terms.
+/// A case read in a run, with its stored search terms and derived columns.
 pub(crate) struct RunCase {
     pub case: StoredCase,
     pub terms: String,
+    /// The derived columns as stored, in the order of `derivation::KEPT_IF_SAME`.
+    pub columns: Vec<Value>,
 }
 
 /// Up to `limit` cases of the organisation whose ids sort after `after` (`""` for the first run),
@@ -68,7 +76,7 @@ pub(crate) fn cases_after(
 }
 
 /// Up to `limit` of the organisation's cases whose stored derivation could differ on `today`, whole,
-/// in the order of their ids.
+/// in no particular order.
 pub(crate) fn stale_cases(
     tx: &mut dyn Tx,
     sealer: &Sealer,
@@ -102,11 +110,12 @@ fn complete(
             let case = case_row(row)?;
             let id = case.id.clone();
             let terms = row.opt_text(11)?.unwrap_or_default();
+            let columns = row.0.get(12..).map(<[Value]>::to_vec).unwrap_or_default();
             let (people, events) =
                 (people.remove(&id).unwrap_or_default(), events.remove(&id).unwrap_or_default());
             let case =
                 build(sealer, case, (&people, 1), (&events, 1), voids.remove(&id).unwrap_or_default())?;
-            Ok(RunCase { case, terms })
+            Ok(RunCase { case, terms, columns })
         })
         .collect()
 }

@@ -87,6 +87,7 @@ fn rederive_run(
             attorney: attorneys.contains(id.as_str()),
             terms: read.terms,
             escalations: known.remove(id.as_str()).unwrap_or_default(),
+            columns: Some(read.columns),
         };
         store_derivation(tx, (org, &id), &read.case.in_force(), context, stored, &mut rows)?;
     }
