@@ -15,6 +15,7 @@ pub mod attachments;
 mod audit;
 pub mod backup;
 mod case_list;
+mod case_set;
 mod cases;
 mod columns;
 mod conditions;

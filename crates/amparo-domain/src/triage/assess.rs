@@ -22,14 +22,15 @@
 //!   `parole_terminated` (terminated and past: `parole_terminated`), `parole_expired` (`parole_expired`),
 //!   or `parole_ends_soon` (ends within `parole_ends_horizon_days`:
 //!   `parole_ends_max × (horizon − days) / horizon`, so the nearer the end the more points; `days`
-//!   counted in whole weeks, rounded down, as in every countdown term).
+//!   counted by marks, 1, 3, 7, 14, 30, 60, 90 and every 30 beyond, rounded down, as in every
+//!   countdown term: [`counted_days`]).
 //! - `termination_notice`: a termination notice cut someone's current grant short (effective date past
 //!   or to come), or a grant recorded ahead of its start: `termination_notice`. A later grant replaces
 //!   the terminated one and ends it.
 //! - `rfe_open`, `noid_open`, `motion_open`, `fee_open`: one per open response deadline of the
 //!   derivation (an answered RFE has none): the kind's base points plus
-//!   `response_due_max × (window − days) / window` when due within `response_window_days` (`days` in
-//!   whole weeks, rounded down), the whole
+//!   `response_due_max × (window − days) / window` when due within `response_window_days` (`days` counted
+//!   by marks, [`counted_days`]), the whole
 //!   `response_due_max` when due today or overdue. A motion stops counting once its period has passed.
 //! - `critical_care_exposure`: on a critical-care case, the legal exposure above counts
 //!   `critical_exposure_percent` more.
@@ -187,15 +188,33 @@ impl Assessment {
     }
 }
 
-/// Countdown terms step once a week rather than daily: the days left count in whole weeks, rounded
-/// down (so a date 6 days away scores as one due today). A case's score then changes on a few known
-/// days, and the daily refresh re-derives it on those days only (`crate::rederive`).
-pub const COUNTDOWN_STEP_DAYS: i64 = 7;
+/// Countdown terms count the days left by marks rather than day by day: 1, 3, 7, 14, 30, 60 and 90
+/// days, then every [`COUNTDOWN_LONG_STEP_DAYS`] beyond (the days left rounded down to the nearest
+/// mark, so a date 20 days away scores as one 14 days away). The last weeks, when the work is done,
+/// are told apart; a date months away moves a case only a little. A case's score then changes on a
+/// few known days — about ten over a 180-day horizon — and the daily refresh re-derives it on those
+/// days only (`crate::rederive`). Within a mark the board orders by the nearer deadline.
+pub const COUNTDOWN_MARKS: [i64; 7] = [1, 3, 7, 14, 30, 60, 90];
+/// The step between marks beyond the last of [`COUNTDOWN_MARKS`].
+pub const COUNTDOWN_LONG_STEP_DAYS: i64 = 30;
 
-/// `max × (span − weeks) / span` for `days` in `0..span`, counted in whole weeks (`weeks` is `days`
-/// rounded down to a multiple of [`COUNTDOWN_STEP_DAYS`]), `max` at or below 0, 0 from `span` on.
+/// The days left a countdown term counts: `days` itself at or below 0, else the nearest mark at or
+/// below it (see [`COUNTDOWN_MARKS`]).
+pub fn counted_days(days: i64) -> i64 {
+    let last = COUNTDOWN_MARKS[COUNTDOWN_MARKS.len() - 1];
+    if days <= 0 {
+        days
+    } else if days >= last {
+        days - (days - last).rem_euclid(COUNTDOWN_LONG_STEP_DAYS)
+    } else {
+        COUNTDOWN_MARKS.iter().rev().copied().find(|mark| *mark <= days).unwrap_or(0)
+    }
+}
+
+/// `max × (span − counted) / span` for `days` in `0..span`, `counted` being [`counted_days`]; `max`
+/// at or below 0 days, 0 from `span` on.
 fn linear(max: i64, span: i64, days: i64) -> i64 {
-    let days = days - days.rem_euclid(COUNTDOWN_STEP_DAYS);
+    let days = counted_days(days);
     if days <= 0 {
         max
     } else if days >= span || span <= 0 {
@@ -213,8 +232,9 @@ pub(crate) fn linear_changes_after(max: i64, span: i64, date: Date, today: Date)
         return None;
     }
     let points = linear(max, span, days);
-    // Nothing changes before the days left come within a step of the span: start there.
-    let first = (days - span - COUNTDOWN_STEP_DAYS).max(1);
+    // Nothing changes before the days left come within the widest gap between marks of the span:
+    // start there.
+    let first = (days - span - COUNTDOWN_LONG_STEP_DAYS).max(1);
     (first..=days).find(|step| linear(max, span, days - step) != points).map(|step| today.add_days(step))
 }
 
@@ -549,5 +569,41 @@ fn gaps(
     }
     if let Some((_, component)) = worst {
         out.components.push(component);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_left_count_by_marks_rounded_down() {
+        let counted: Vec<i64> = [-3, 0, 1, 2, 3, 6, 7, 13, 14, 29, 30, 59, 60, 89, 90, 119, 120, 179, 180]
+            .iter()
+            .map(|days| counted_days(*days))
+            .collect();
+        assert_eq!(counted, [-3, 0, 1, 1, 3, 3, 7, 7, 14, 14, 30, 30, 60, 60, 90, 90, 120, 150, 180]);
+    }
+
+    #[test]
+    fn a_countdown_changes_on_the_marks_and_nowhere_else() {
+        let date: Date = "2027-06-30".parse().expect("a date");
+        let (max, span) = (180, 180);
+        let mut today = date.add_days(-400);
+        let mut changes = Vec::new();
+        while let Some(next) = linear_changes_after(max, span, date, today) {
+            // No day before the change found scores differently.
+            let points = linear(max, span, today.days_until(date));
+            let mut day = today.add_days(1);
+            while day < next {
+                assert_eq!(linear(max, span, day.days_until(date)), points, "{day} changed unseen");
+                day = day.add_days(1);
+            }
+            assert_ne!(linear(max, span, next.days_until(date)), points);
+            changes.push(next.days_until(date));
+            today = next;
+        }
+        // Each mark is left the day the days left drop below it.
+        assert_eq!(changes, [179, 149, 119, 89, 59, 29, 13, 6, 2, 0]);
     }
 }

@@ -24,7 +24,7 @@ use crate::security::seal::{self, Field, Sealer};
 use crate::{Store, audit};
 use rows::{CaseRow, PersonRow};
 
-pub(crate) use many::cases_after;
+pub(crate) use many::{RunCase, cases_after, stale_cases};
 
 const CASE_COLUMNS: &str = "id, org_id, reference, program, version, medical, created_at, updated_at, \
      closed_at, close_reason, close_note";

@@ -8,6 +8,7 @@ use amparo_domain::case_edit::{self, EventVoid};
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
+use crate::case_set::CaseSet;
 use crate::cases::edits;
 use crate::columns::{from_millis, millis};
 use crate::db::Tx;
@@ -19,10 +20,15 @@ use crate::{Store, audit};
 const SELECT_VOIDS: &str = "SELECT v.seq, e.event_id, v.reason, v.voided_at, v.voided_by FROM event_voids v \
      JOIN events e ON e.org_id = v.org_id AND e.case_id = v.case_id AND e.seq = v.seq \
      WHERE v.org_id = $1 AND v.case_id = $2 ORDER BY v.seq";
-/// As [`SELECT_VOIDS`] for the cases whose ids run from `$2` to `$3`, the case id first.
-const SELECT_RANGE_VOIDS: &str = "SELECT v.case_id, v.seq, e.event_id, v.reason, v.voided_at, v.voided_by \
-     FROM event_voids v JOIN events e ON e.org_id = v.org_id AND e.case_id = v.case_id AND e.seq = v.seq \
-     WHERE v.org_id = $1 AND v.case_id >= $2 AND v.case_id <= $3 ORDER BY v.case_id, v.seq";
+/// As [`SELECT_VOIDS`] for a set of cases, the case id first.
+fn select_set_voids(cases: &CaseSet) -> String {
+    format!(
+        "SELECT v.case_id, v.seq, e.event_id, v.reason, v.voided_at, v.voided_by FROM event_voids v \
+         JOIN events e ON e.org_id = v.org_id AND e.case_id = v.case_id AND e.seq = v.seq \
+         WHERE v.org_id = $1 AND {} ORDER BY v.case_id, v.seq",
+        cases.condition("v.case_id")
+    )
+}
 /// Multi-row INSERT head of voids (see `RowBuffer`), and its column count.
 pub(crate) const INSERT_VOIDS: &str =
     "INSERT INTO event_voids (org_id, case_id, seq, reason, voided_at, voided_by)";
@@ -38,16 +44,15 @@ pub(crate) fn voids(tx: &mut dyn Tx, sealer: &Sealer, org: &str, case: &str) -> 
         .collect()
 }
 
-/// The voids of the cases whose ids run from `first` to `last`, reasons opened, by case id (each
-/// case's in timeline order).
-pub(crate) fn voids_in_range(
+/// The voids of a set of cases, reasons opened, by case id (each case's in timeline order).
+pub(crate) fn voids_of(
     tx: &mut dyn Tx,
     sealer: &Sealer,
     org: &str,
-    (first, last): (&str, &str),
+    cases: CaseSet,
 ) -> StoreResult<HashMap<String, Vec<EventVoid>>> {
     let mut voids: HashMap<String, Vec<EventVoid>> = HashMap::new();
-    for r in tx.query(SELECT_RANGE_VOIDS, &[org.into(), first.into(), last.into()])? {
+    for r in tx.query(&select_set_voids(&cases), &cases.params(org))? {
         let case = r.text(0)?;
         let void = void(&r, 1, sealer, (org, &case))?;
         voids.entry(case).or_default().push(void);

@@ -42,6 +42,17 @@ pub enum Value {
     Shared(std::sync::Arc<str>),
 }
 
+impl Value {
+    /// The text the value holds, if it holds text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) => Some(text),
+            Value::Shared(text) => Some(text),
+            Value::Null | Value::Int(_) => None,
+        }
+    }
+}
+
 impl From<&str> for Value {
     fn from(text: &str) -> Self {
         Value::Text(text.to_owned())

@@ -1,9 +1,13 @@
 //! Derived rows of one or more cases waiting to be written together: deadlines, and the escalations
 //! and checklist tasks a derivation opens.
 
-use crate::db::{Tx, Value};
+use std::collections::HashMap;
+
+use crate::case_set::CaseSet;
+use crate::db::{Row, Tx, Value};
 use crate::derivation::rows::DeadlineRow;
 use crate::error::StoreResult;
+use crate::model::OrgId;
 use crate::row_buffer::RowBuffer;
 use crate::triage::{escalations, tasks};
 
@@ -12,17 +16,94 @@ const INSERT_DEADLINES: &str = "INSERT INTO deadlines (org_id, case_id, position
      window_opens, rule, why_variant, why_facts, advisory)";
 const DEADLINE_WIDTH: usize = 11;
 
+/// The stored deadlines of a set of cases, in the columns [`DeadlineRow`] holds.
+fn select_deadlines_of(cases: &CaseSet) -> String {
+    format!(
+        "SELECT case_id, position, kind, person, due, window_opens, rule, why_variant, why_facts, advisory \
+         FROM deadlines WHERE org_id = $1 AND {} ORDER BY case_id, position",
+        cases.condition("case_id")
+    )
+}
+
+/// One stored deadline row, as compared with a derived one.
+#[derive(PartialEq, Eq)]
+struct StoredDeadline {
+    position: i64,
+    kind: String,
+    person: Option<String>,
+    due: String,
+    window_opens: Option<String>,
+    rule: String,
+    why_variant: String,
+    why_facts: String,
+    advisory: bool,
+}
+
+impl StoredDeadline {
+    fn read(r: &Row) -> StoreResult<StoredDeadline> {
+        Ok(StoredDeadline {
+            position: r.int(1)?,
+            kind: r.text(2)?,
+            person: r.opt_text(3)?,
+            due: r.text(4)?,
+            window_opens: r.opt_text(5)?,
+            rule: r.text(6)?,
+            why_variant: r.text(7)?,
+            why_facts: r.text(8)?,
+            advisory: r.int(9)? != 0,
+        })
+    }
+
+    fn is(&self, d: &DeadlineRow) -> bool {
+        self.position == d.position
+            && self.kind == d.kind
+            && self.person == d.person
+            && self.due == d.due
+            && self.window_opens == d.window_opens
+            && self.rule == d.rule
+            && self.why_variant == d.why_variant
+            && self.why_facts == d.why_facts
+            && self.advisory == d.advisory
+    }
+}
+
+/// Where the cases' deadlines stand before their rows are added.
+enum Before {
+    /// Already deleted: every derived deadline is written.
+    Deleted,
+    /// Still stored, by case: a case's deadlines are replaced only when they differ, and the cases
+    /// replaced are deleted at the flush, before the inserts.
+    Stored { org: String, stored: HashMap<String, Vec<StoredDeadline>>, replaced: Vec<String> },
+}
+
 /// Derived rows of one or more cases waiting to be written: deadlines, and the escalations and
 /// checklist tasks a derivation opens.
 pub struct DerivedRows {
+    before: Before,
     deadlines: RowBuffer<{ DEADLINE_WIDTH }>,
     pub escalations: RowBuffer<{ escalations::ESCALATION_WIDTH }>,
     pub tasks: RowBuffer<{ tasks::TASK_WIDTH }>,
 }
 
 impl DerivedRows {
+    /// For cases whose deadlines the caller has deleted.
     pub fn new() -> Self {
+        Self::with(Before::Deleted)
+    }
+
+    /// For the cases of `cases`, whose deadlines are still stored: read here, once, so that a case
+    /// whose derived deadlines are the stored ones (most cases on most days) is not rewritten.
+    pub(crate) fn over(tx: &mut dyn Tx, org: &OrgId, cases: CaseSet) -> StoreResult<Self> {
+        let mut stored: HashMap<String, Vec<StoredDeadline>> = HashMap::new();
+        for r in tx.query(&select_deadlines_of(&cases), &cases.params(org.as_str()))? {
+            stored.entry(r.text(0)?).or_default().push(StoredDeadline::read(&r)?);
+        }
+        Ok(Self::with(Before::Stored { org: org.as_str().to_owned(), stored, replaced: Vec::new() }))
+    }
+
+    fn with(before: Before) -> Self {
         DerivedRows {
+            before,
             deadlines: RowBuffer::new(INSERT_DEADLINES),
             escalations: RowBuffer::new(escalations::INSERT_ESCALATIONS),
             tasks: RowBuffer::new(tasks::INSERT_TASKS),
@@ -30,6 +111,17 @@ impl DerivedRows {
     }
 
     pub fn add_deadlines(&mut self, org: &Value, case: &Value, deadlines: Vec<DeadlineRow>) {
+        if let Before::Stored { stored, replaced, .. } = &mut self.before {
+            let id = case.as_text().unwrap_or_default();
+            let before = stored.remove(id).unwrap_or_default();
+            let same = before.len() == deadlines.len() && before.iter().zip(&deadlines).all(|(s, d)| s.is(d));
+            if same {
+                return;
+            }
+            if !before.is_empty() {
+                replaced.push(id.to_owned());
+            }
+        }
         for d in deadlines {
             self.deadlines.push([
                 org.clone(),
@@ -48,6 +140,14 @@ impl DerivedRows {
     }
 
     pub fn flush(&mut self, tx: &mut dyn Tx) -> StoreResult<()> {
+        if let Before::Stored { org, replaced, .. } = &mut self.before {
+            for ids in std::mem::take(replaced).chunks(super::all::RUN as usize) {
+                let cases = CaseSet::Ids(ids);
+                let sql =
+                    format!("DELETE FROM deadlines WHERE org_id = $1 AND {}", cases.condition("case_id"));
+                tx.execute(&sql, &cases.params(org))?;
+            }
+        }
         self.deadlines.flush(tx)?;
         self.escalations.flush(tx)?;
         self.tasks.flush(tx)?;

@@ -7,7 +7,7 @@ pub mod buffer;
 pub mod rows;
 mod rules;
 
-pub(crate) use all::rederive_all;
+pub(crate) use all::{rederive_all, rederive_stale};
 
 pub use rules::Rules;
 
@@ -27,17 +27,7 @@ use crate::policy::load_policy;
 use crate::security::seal::Sealer;
 use crate::triage::{assignments, escalations, reasons};
 
-/// Cases re-derived per transaction by a refresh.
-const REFRESH_BATCH: i64 = 500;
-
 const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
-const UPDATE_CASE_DERIVED: &str = "UPDATE cases SET covered_until = $3, derived_on = $4, triage_score = $5, \
-     critical_care = $6, is_open = $7, next_due = $8, next_kind = $9, class_of_admission = $10, triage = $11, \
-     status = $12, patient_sort = $13, due_sort = $14, search_terms = $15, rederive_on = $16 WHERE org_id = $1 AND id = $2";
-/// Cases whose stored derivation could differ on `$2` (its `rederive_on` has come, or it was never
-/// made, or it was invalidated), at most `$3` of them. Each side of the `OR` has its index.
-pub(crate) const SELECT_STALE_CASES: &str = "SELECT id FROM cases WHERE org_id = $1 \
-     AND (rederive_on <= $2 OR derived_on IS NULL) ORDER BY id LIMIT $3";
 
 /// Everything a derivation runs under, besides the case itself.
 pub struct DeriveContext<'a> {
@@ -77,7 +67,28 @@ pub(crate) struct Stored {
     pub terms: String,
     /// The case's escalations, as planning knows them.
     pub escalations: Vec<KnownEscalation>,
+    /// The case row's derived columns as stored, in the order of [`KEPT_IF_SAME`], when the caller
+    /// read them: a column whose value is unchanged is then left out of the row's update, and with
+    /// it every index that holds it (a new day mostly changes a score, rarely a list key).
+    pub columns: Option<Vec<Value>>,
 }
+
+/// The case row's derived columns that a re-derivation writes only when they change. The others —
+/// the day derived, the next day to derive, the sealed triage reasons (which name the day) — are
+/// written every time.
+pub(crate) const KEPT_IF_SAME: [&str; 11] = [
+    "covered_until",
+    "triage_score",
+    "critical_care",
+    "is_open",
+    "next_due",
+    "next_kind",
+    "class_of_admission",
+    "status",
+    "patient_sort",
+    "due_sort",
+    "search_terms",
+];
 
 /// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one.
 pub(crate) fn write_derivation(
@@ -95,6 +106,7 @@ pub(crate) fn write_derivation(
             None => escalations::stored_escalations(tx, context.sealer, org, case)?,
             Some(_) => Vec::new(),
         },
+        columns: None,
     };
     tx.execute(DELETE_DEADLINES, &key)?;
     let mut rows = DerivedRows::new();
@@ -117,52 +129,43 @@ pub(crate) fn store_derivation(
     rows.add_deadlines(&key[0], &key[1], derived.deadlines);
     let t = derived.triage;
     words::replace_words(tx, &key, &stored.terms, &derived.list.search_terms)?;
-    tx.execute(
-        UPDATE_CASE_DERIVED,
-        &[
-            key[0].clone(),
-            key[1].clone(),
-            derived.covered_until.into(),
-            derived.derived_on.into(),
-            t.score.into(),
-            t.critical_care.into(),
-            t.is_open.into(),
-            t.next_due.into(),
-            t.next_kind.into(),
-            t.class_of_admission.into(),
-            reasons::seal_triage(context.sealer, (org.as_str(), case.as_str()), t.scored_on, &t.components)?
-                .into(),
-            derived.list.status.into(),
-            derived.list.patient_sort.into(),
-            derived.list.due_sort.into(),
-            derived.list.search_terms.into(),
-            derived.rederive_on.into(),
-        ],
-    )?;
+    let always: [Value; 3] = [
+        derived.derived_on.into(),
+        reasons::seal_triage(context.sealer, (org.as_str(), case.as_str()), t.scored_on, &t.components)?
+            .into(),
+        derived.rederive_on.into(),
+    ];
+    let kept: [Value; 11] = [
+        derived.covered_until.into(),
+        t.score.into(),
+        t.critical_care.into(),
+        t.is_open.into(),
+        t.next_due.into(),
+        t.next_kind.into(),
+        t.class_of_admission.into(),
+        derived.list.status.into(),
+        derived.list.patient_sort.into(),
+        derived.list.due_sort.into(),
+        derived.list.search_terms.into(),
+    ];
+    let changed: Vec<usize> = match &stored.columns {
+        Some(before) => (0..kept.len()).filter(|i| before.get(*i) != Some(&kept[*i])).collect(),
+        None => (0..kept.len()).collect(),
+    };
+    let mut set = String::from("derived_on = $3, triage = $4, rederive_on = $5");
+    let mut params: Vec<Value> = Vec::with_capacity(5 + changed.len());
+    params.extend(key.iter().cloned());
+    params.extend(always);
+    for (n, i) in changed.iter().enumerate() {
+        set.push_str(&format!(", {} = ${}", KEPT_IF_SAME[*i], n + 6));
+        params.push(kept[*i].clone());
+    }
+    tx.execute(&format!("UPDATE cases SET {set} WHERE org_id = $1 AND id = $2"), &params)?;
     // A closed case opens no escalation (its open ones were suspended when it closed).
     if file.extensions.closure.is_none() {
         escalations::sync_escalations(tx, (org, case), file, context, (stored.escalations, rows))?;
     }
     Ok(())
-}
-
-/// Re-derives up to `limit` of the organisation's stale cases.
-pub(crate) fn refresh_stale(
-    tx: &mut dyn Tx,
-    sealer: &Sealer,
-    org: &OrgId,
-    context: &DeriveContext,
-    limit: i64,
-) -> StoreResult<usize> {
-    let stale = tx
-        .query(SELECT_STALE_CASES, &[org.as_str().into(), context.today.to_string().into(), limit.into()])?
-        .iter()
-        .map(|r| r.text(0))
-        .collect::<StoreResult<Vec<_>>>()?;
-    for id in &stale {
-        refresh_case(tx, sealer, (org, &CaseId(id.clone())), context)?;
-    }
-    Ok(stale.len())
 }
 
 /// Re-derives one case from its stored timeline, if it exists; no other case is touched.
@@ -189,10 +192,10 @@ impl Store {
             let count = self.write(|tx| {
                 let policy = load_policy(tx, org)?;
                 let context = DeriveContext::new(today, &policy, self.rule_set(), now, self.sealer());
-                refresh_stale(tx, self.sealer(), org, &context, REFRESH_BATCH)
+                rederive_stale(tx, self.sealer(), org, &context, all::RUN)
             })?;
             total += count;
-            if count < REFRESH_BATCH as usize {
+            if count < all::RUN as usize {
                 return Ok(total);
             }
         }

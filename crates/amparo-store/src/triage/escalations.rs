@@ -8,6 +8,7 @@ use amparo_domain::org::UserRole;
 use amparo_domain::triage::{KnownEscalation, PlannedTask, Trigger, TriggerKind, plan_escalations};
 use amparo_domain::{CaseFile, Language};
 
+use crate::case_set::CaseSet;
 use crate::columns::{from_millis, stored_date};
 use crate::db::{Row, Tx, Value};
 use crate::derivation::DeriveContext;
@@ -26,10 +27,15 @@ pub(crate) const ESCALATION_WIDTH: usize = 9;
 const SELECT_CASE_ESCALATIONS: &str = "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, \
      reason, opened_at, closed_at, close_reason FROM escalations WHERE org_id = $1 AND case_id = $2 \
      ORDER BY opened_at DESC, id DESC";
-/// As [`SELECT_CASE_ESCALATIONS`] for the cases whose ids run from `$2` to `$3`, the case id last.
-const SELECT_RANGE_ESCALATIONS: &str = "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, \
-     reason, opened_at, closed_at, close_reason, case_id FROM escalations \
-     WHERE org_id = $1 AND case_id >= $2 AND case_id <= $3 ORDER BY case_id, opened_at DESC, id DESC";
+/// As [`SELECT_CASE_ESCALATIONS`] for a set of cases, the case id last.
+fn select_set_escalations(cases: &CaseSet) -> String {
+    format!(
+        "SELECT id, trigger_kind, trigger_event_id, trigger_on, critical_care, reason, opened_at, closed_at, \
+         close_reason, case_id FROM escalations WHERE org_id = $1 AND {} \
+         ORDER BY case_id, opened_at DESC, id DESC",
+        cases.condition("case_id")
+    )
+}
 const SELECT_OPEN_ESCALATIONS: &str = "SELECT e.id, e.case_id, c.reference, e.critical_care, e.reason, \
      e.opened_at FROM escalations e JOIN cases c ON c.org_id = e.org_id AND c.id = e.case_id \
      WHERE e.org_id = $1 AND e.closed_at IS NULL ORDER BY e.critical_care DESC, e.opened_at DESC, e.id LIMIT $2";
@@ -168,16 +174,16 @@ pub(crate) fn stored_escalations(
         .collect()
 }
 
-/// The escalations of the cases whose ids run from `first` to `last`, as planning knows them, by
-/// case id (each case's in [`stored_escalations`]'s order).
-pub(crate) fn stored_escalations_in_range(
+/// The escalations of a set of cases, as planning knows them, by case id (each case's in
+/// [`stored_escalations`]'s order).
+pub(crate) fn stored_escalations_of(
     tx: &mut dyn Tx,
     sealer: &Sealer,
     org: &OrgId,
-    (first, last): (&str, &str),
+    cases: CaseSet,
 ) -> StoreResult<HashMap<String, Vec<KnownEscalation>>> {
     let mut known: HashMap<String, Vec<KnownEscalation>> = HashMap::new();
-    for r in tx.query(SELECT_RANGE_ESCALATIONS, &[org.as_str().into(), first.into(), last.into()])? {
+    for r in tx.query(&select_set_escalations(&cases), &cases.params(org.as_str()))? {
         known.entry(r.text(9)?).or_default().push(known_escalation(&r, sealer, org)?);
     }
     Ok(known)
