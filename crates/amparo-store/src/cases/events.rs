@@ -165,8 +165,9 @@ impl Store {
     ) -> StoreResult<i64> {
         self.write(|tx| {
             access::check_records_event(actor, event)?;
-            // The chain first, then the case: the order every write holding both takes.
-            self.lock_audit_chain(tx, actor.org.as_str())?;
+            // The case first; the audit chain only with the entry, after the derivation, so that the
+            // organisation's writers queue on it for two statements rather than twenty. Sharing
+            // changes lock the case too, so the visibility checked is the latest.
             self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
             access::check_sees_case(tx, actor, case)?;
             let at = (now, self.rule_set());
