@@ -2,7 +2,7 @@
 //! escalation checklists): reading it and changing it, which re-derives every case under it.
 
 use amparo_domain::policy::PolicyError;
-use amparo_domain::{EscalationTemplates, Policy, Problem};
+use amparo_domain::{Date, EscalationTemplates, Policy, Problem};
 use chrono::{DateTime, Utc};
 
 use crate::accounts::today_for;
@@ -13,14 +13,33 @@ use crate::model::{OrgId, UserId};
 use crate::{Store, audit};
 
 const SELECT_POLICY: &str = "SELECT settings FROM organisations WHERE id = $1";
+const SELECT_POLICY_AND_ZONE: &str = "SELECT settings, time_zone FROM organisations WHERE id = $1";
 const UPDATE_POLICY: &str = "UPDATE organisations SET settings = $2 WHERE id = $1";
 
 /// The organisation's policy; `NotFound` for an organisation that does not exist.
 pub(crate) fn load_policy(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Policy> {
     let row = tx.query_opt(SELECT_POLICY, &[org.as_str().into()])?;
     let settings = row.ok_or_else(|| StoreError::NotFound("organisation".into()))?.text(0)?;
-    serde_json::from_str(&settings)
+    parse_policy(&settings)
+}
+
+fn parse_policy(settings: &str) -> StoreResult<Policy> {
+    serde_json::from_str(settings)
         .map_err(|e| StoreError::Backend(format!("stored organisation policy: {e}")))
+}
+
+/// The organisation's policy and "today" at `now` in its time zone (see
+/// [`crate::accounts::today_for`]), read in one statement: what deriving one of its cases needs.
+pub(crate) fn policy_and_today(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    now: DateTime<Utc>,
+) -> StoreResult<(Policy, Date)> {
+    let row = tx
+        .query_opt(SELECT_POLICY_AND_ZONE, &[org.as_str().into()])?
+        .ok_or_else(|| StoreError::NotFound("organisation".into()))?;
+    let zone = crate::accounts::profile::stored_zone(&row.text(1)?)?;
+    Ok((parse_policy(&row.text(0)?)?, zone.today(now)))
 }
 
 fn save_policy(tx: &mut dyn Tx, org: &OrgId, policy: &Policy) -> StoreResult<()> {

@@ -20,11 +20,13 @@ fn select_by_hash() -> String {
     format!("SELECT {COLUMNS}, token_hash FROM api_tokens WHERE org_id = $1 AND token_hash = $2")
 }
 
-/// A token that may act: the token and the person (or service account) it acts as.
+/// A token that may act: the token, the person (or service account) it acts as, and their
+/// organisation's time zone (read in the same transaction, as every request needs it).
 #[derive(Clone, Debug)]
 pub struct TokenUse {
     pub token: ApiToken,
     pub user: User,
+    pub zone: amparo_domain::TimeZone,
 }
 
 /// Why a presented token may not act. The answer to the client is the same for all of them.
@@ -105,8 +107,9 @@ impl Store {
                 Ok(user) => user,
                 Err(why) => return Ok(Err(why)),
             };
+            let zone = crate::accounts::profile::time_zone(tx, org)?;
             let token = ApiToken { last_used_at: Some(now), ..token };
-            Ok(Ok(TokenUse { token, user }))
+            Ok(Ok(TokenUse { token, user, zone }))
         })
     }
 }

@@ -7,14 +7,13 @@ use chrono::{DateTime, Utc};
 
 use crate::Store;
 use crate::access::{self, Actor};
-use crate::accounts::today_for;
 use crate::cases::{self, identifiers, rows};
 use crate::columns::millis;
 use crate::db::{RowLock, Tx, Value};
 use crate::derivation::{self, DeriveContext, Rules};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, UserId};
-use crate::policy::load_policy;
+use crate::policy::policy_and_today;
 use crate::security::seal::{self, Field, Sealer};
 use crate::webhooks::{self, WebhookEvent};
 
@@ -115,8 +114,8 @@ pub(crate) fn append_event(
         return Err(StoreError::Backend(format!("case version bump touched {bumped} rows")));
     }
     stored.file.events.push(event.clone());
-    let policy = load_policy(tx, org)?;
-    let context = DeriveContext::new(today_for(tx, org, now)?, &policy, rules, now, sealer);
+    let (policy, today) = policy_and_today(tx, org, now)?;
+    let context = DeriveContext::new(today, &policy, rules, now, sealer);
     derivation::write_derivation(tx, (org, case), &stored.in_force(), &context)?;
     let recorded = webhooks::Cause::new(
         WebhookEvent::EventRecorded,
