@@ -73,7 +73,7 @@ fn writers_of_every_kind_at_once_neither_deadlock_nor_break_the_chain(db: &TestD
             let mut written = 0;
             // Every case shared, then every case unshared, in turn.
             for round in 0..ROUNDS {
-                let (case, shared) = (&cases[round % CASES], (round / CASES) % 2 == 0);
+                let (case, shared) = (&cases[round % CASES], (round / CASES).is_multiple_of(2));
                 store.set_case_shared_as(&attorney, case, &clinician.id, shared, now())?;
                 written += 1;
             }
@@ -82,7 +82,8 @@ fn writers_of_every_kind_at_once_neither_deadlock_nor_break_the_chain(db: &TestD
         Box::new(|| {
             let mut written = 0;
             for round in 0..ROUNDS {
-                let (case, who) = (&cases[(round + 1) % CASES], (round % 2 == 0).then_some(&attorney.user));
+                let (case, who) =
+                    (&cases[(round + 1) % CASES], round.is_multiple_of(2).then_some(&attorney.user));
                 store.assign_as(&attorney, case, UserRole::Attorney, who, now())?;
                 written += 1;
             }
