@@ -131,8 +131,8 @@ impl Store {
         let contacts = contacts.validated("").map_err(|e| StoreError::field(e.field, e.problem))?;
         self.write(|tx| {
             access::check_records_events(actor)?;
-            self.lock_audit_chain(tx, actor.org.as_str())?;
             let key = [Value::from(actor.org.as_str()), Value::from(case.as_str())];
+            // The case now, the audit chain with the entry (see `Store::lock_audit_chain`).
             self.lock_row(tx, RowLock::Case, &key)?;
             access::check_sees_case(tx, actor, case)?;
             let version = tx

@@ -191,7 +191,8 @@ impl Store {
         let prepared = self.prepare_attachment(actor, case, letter, now)?;
         let attachment_id = prepared.stored.id.clone();
         let written = self.write(|tx| {
-            self.lock_audit_chain(tx, actor.org.as_str())?;
+            // The case now, the audit chain with the first entry (see `Store::lock_audit_chain`):
+            // what is written after it only inserts new rows.
             self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
             access::check_sees_case(tx, actor, case)?;
             let version = cases::events::append_event(

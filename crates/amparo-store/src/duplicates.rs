@@ -157,7 +157,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<PossibleDuplicate>> {
         self.write(|tx| {
-            // Sharing changes hold the chain too, so the visibility checked is the latest.
+            // Sharing changes commit holding the chain too, so the visibility checked is the latest.
             self.lock_audit_chain(tx, actor.org.as_str())?;
             let found = possible_duplicates(tx, self.sealer(), actor, file)?;
             for duplicate in &found {

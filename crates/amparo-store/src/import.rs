@@ -18,7 +18,7 @@ use crate::cases::{SELECT_CASE_ID_BY_REFERENCE, rows};
 use crate::cases::{history, voids};
 use crate::columns::millis;
 use crate::contacts::{CONTACTS_WIDTH, INSERT_CONTACTS_HEAD, contacts_values};
-use crate::db::{Tx, Value};
+use crate::db::{RowLock, Tx, Value};
 use crate::derivation::buffer::DerivedRows;
 use crate::derivation::{self, DeriveContext, Rules};
 use crate::error::{StoreError, StoreResult};
@@ -59,6 +59,8 @@ fn bulk_import<F: Borrow<CaseFile> + Send>(
         if let Some(lift) = engine.lift_statement_timeout() {
             tx.execute_batch(lift)?;
         }
+        // The new cases are derived under the policy as it is: none is being changed meanwhile.
+        store.lock_row(tx, RowLock::Policy, &[org.as_str().into()])?;
         store.lock_audit_chain(tx, org.as_str())?;
         let deferred = engine.defer_indexes(tx, expected)?;
         let ids = import(tx, &context, source)?;

@@ -127,7 +127,7 @@ impl Store {
     ) -> StoreResult<CaseNote> {
         self.write(|tx| {
             access::check_writes_notes(actor)?;
-            self.lock_audit_chain(tx, actor.org.as_str())?;
+            // The case now, the audit chain with the entry (see `Store::lock_audit_chain`).
             self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
             access::check_sees_case(tx, actor, case)?;
             check_exists(tx, &actor.org, case)?;

@@ -2,25 +2,44 @@
 //! escalation checklists): reading it and changing it, which re-derives every case under it.
 
 use amparo_domain::policy::PolicyError;
-use amparo_domain::{EscalationTemplates, Policy, Problem};
+use amparo_domain::{Date, EscalationTemplates, Policy, Problem};
 use chrono::{DateTime, Utc};
 
 use crate::accounts::today_for;
-use crate::db::Tx;
+use crate::db::{RowLock, Tx};
 use crate::derivation::{self, DeriveContext};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{OrgId, UserId};
 use crate::{Store, audit};
 
 const SELECT_POLICY: &str = "SELECT settings FROM organisations WHERE id = $1";
+const SELECT_POLICY_AND_ZONE: &str = "SELECT settings, time_zone FROM organisations WHERE id = $1";
 const UPDATE_POLICY: &str = "UPDATE organisations SET settings = $2 WHERE id = $1";
 
 /// The organisation's policy; `NotFound` for an organisation that does not exist.
 pub(crate) fn load_policy(tx: &mut dyn Tx, org: &OrgId) -> StoreResult<Policy> {
     let row = tx.query_opt(SELECT_POLICY, &[org.as_str().into()])?;
     let settings = row.ok_or_else(|| StoreError::NotFound("organisation".into()))?.text(0)?;
-    serde_json::from_str(&settings)
+    parse_policy(&settings)
+}
+
+fn parse_policy(settings: &str) -> StoreResult<Policy> {
+    serde_json::from_str(settings)
         .map_err(|e| StoreError::Backend(format!("stored organisation policy: {e}")))
+}
+
+/// The organisation's policy and "today" at `now` in its time zone (see
+/// [`crate::accounts::today_for`]), read in one statement: what deriving one of its cases needs.
+pub(crate) fn policy_and_today(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    now: DateTime<Utc>,
+) -> StoreResult<(Policy, Date)> {
+    let row = tx
+        .query_opt(SELECT_POLICY_AND_ZONE, &[org.as_str().into()])?
+        .ok_or_else(|| StoreError::NotFound("organisation".into()))?;
+    let zone = crate::accounts::profile::stored_zone(&row.text(1)?)?;
+    Ok((parse_policy(&row.text(0)?)?, zone.today(now)))
 }
 
 fn save_policy(tx: &mut dyn Tx, org: &OrgId, policy: &Policy) -> StoreResult<()> {
@@ -70,11 +89,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<usize> {
         self.write(|tx| {
-            self.lock_audit_chain(tx, org.as_str())?;
+            // Every case writer shares this lock from its case's lock on: once it is held, no case
+            // is being derived under the policy being replaced, and none will be until it commits.
+            self.lock_row(tx, RowLock::Policy, &[org.as_str().into()])?;
             let before = load_policy(tx, org)?;
             let policy = change(before.clone())?;
             check_policy(&policy)?;
-            save_policy(tx, org, &policy)?;
+            let context =
+                DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
+            let rederived = derivation::rederive_all(tx, self.sealer(), org, &context)?;
             let entry = audit::Entry {
                 chain: org.as_str(),
                 actor,
@@ -83,9 +106,10 @@ impl Store {
                 detail: serde_json::json!({ "before": before, "after": policy }),
             };
             audit::append(tx, &self.audit_signer(), entry, now)?;
-            let context =
-                DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
-            derivation::rederive_all(tx, self.sealer(), org, &context)
+            // The organisation's row after the chain, as every change of it (its profile, its second
+            // factor requirement) writes it.
+            save_policy(tx, org, &policy)?;
+            Ok(rederived)
         })
     }
 
@@ -101,14 +125,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write(|tx| {
-            // The organisation's audit lock also serialises changes of its checklists.
-            self.lock_audit_chain(tx, org.as_str())?;
+            // The policy's lock serialises this with every other change of the policy.
+            self.lock_row(tx, RowLock::Policy, &[org.as_str().into()])?;
             let before = load_policy(tx, org)?;
             let after = Policy {
                 escalation_templates: change(before.escalation_templates.clone())?,
                 ..before.clone()
             };
-            save_policy(tx, org, &after)?;
             let id = |p: &Policy| p.escalation_templates.as_ref().map(|t| t.id.clone());
             let entry = audit::Entry {
                 chain: org.as_str(),
@@ -117,7 +140,8 @@ impl Store {
                 target: org.as_str(),
                 detail: serde_json::json!({ "before": id(&before), "after": id(&after) }),
             };
-            audit::append(tx, &self.audit_signer(), entry, now)
+            audit::append(tx, &self.audit_signer(), entry, now)?;
+            save_policy(tx, org, &after)
         })
     }
 }

@@ -1,12 +1,17 @@
 //! Sharing cases with clinicians. A clinician sees only the cases shared with them; sharing and
 //! un-sharing are explicit and written to the organisation's audit trail in the same transaction.
+//!
+//! A sharing change holds the case's lock, so a write to the case checks visibility against the
+//! latest shares; and it commits under the audit chain's lock, taken with its entry, so a read that
+//! checks visibility under the chain's lock (and audits itself) is ordered before or after it, as
+//! the trail says.
 
 use amparo_domain::org::UserRole;
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
 use crate::columns::millis;
-use crate::db::{DbFailure, Tx};
+use crate::db::{DbFailure, RowLock, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, UserId};
 use crate::{Store, accounts, audit, cases};
@@ -95,7 +100,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write(|tx| {
-            self.lock_audit_chain(tx, org.as_str())?;
+            self.lock_row(tx, RowLock::Case, &[org.as_str().into(), case.as_str().into()])?;
             set_shared(tx, &self.audit_signer(), (org, case), clinician, shared, by, now)
         })
     }
@@ -111,7 +116,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write(|tx| {
-            self.lock_audit_chain(tx, actor.org.as_str())?;
+            self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
             access::check_sees_case(tx, actor, case)?;
             set_shared(
                 tx,

@@ -225,6 +225,19 @@ impl Store {
     }
 
     /// Holds one audit chain's head for the rest of the transaction, where the engine needs it.
+    ///
+    /// Nearly every write appends to its organisation's chain, so this lock is the one writers of an
+    /// organisation queue on: it is taken last and held briefly. The order every transaction takes
+    /// its locks in, so that no two wait for each other:
+    ///
+    /// 1. the organisation's policy ([`RowLock::Policy`]: a policy change; every case lock shares it),
+    /// 2. cases and tasks ([`RowLock::Case`], [`RowLock::Task`]), and every row written besides,
+    /// 3. the audit chain, taken by [`crate::audit::append`] as the entry is appended, after the
+    ///    transaction's other writes.
+    ///
+    /// Taking the chain early is still right for a transaction that writes no case or task, where the
+    /// chain serialises a check with its write (the last administrator, the visibility a read checks
+    /// against sharing changes); such a transaction then locks no case or task after it.
     pub(crate) fn lock_audit_chain(&self, tx: &mut dyn Tx, chain: &str) -> StoreResult<()> {
         self.lock_row(tx, RowLock::AuditChain, &[chain.into()])
     }

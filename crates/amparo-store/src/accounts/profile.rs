@@ -102,7 +102,7 @@ pub fn looks_like_email(text: &str) -> bool {
     }
 }
 
-fn stored_zone(name: &str) -> StoreResult<TimeZone> {
+pub(crate) fn stored_zone(name: &str) -> StoreResult<TimeZone> {
     TimeZone::parse(name).map_err(|_| corrupt("time_zone", name))
 }
 

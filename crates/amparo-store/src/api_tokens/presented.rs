@@ -11,17 +11,22 @@ use crate::error::StoreResult;
 use crate::model::{OrgId, User};
 use crate::{Store, audit};
 
-const TOUCH_TOKEN: &str = "UPDATE api_tokens SET last_used_at = $3 WHERE org_id = $1 AND token_hash = $2";
+/// Refused once the token is revoked: a revocation that commits after the token was read is seen
+/// here (the update waits for it), so the use is refused rather than recorded after it.
+const TOUCH_TOKEN: &str = "UPDATE api_tokens SET last_used_at = $3 \
+     WHERE org_id = $1 AND token_hash = $2 AND revoked_at IS NULL";
 
 fn select_by_hash() -> String {
     format!("SELECT {COLUMNS}, token_hash FROM api_tokens WHERE org_id = $1 AND token_hash = $2")
 }
 
-/// A token that may act: the token and the person (or service account) it acts as.
+/// A token that may act: the token, the person (or service account) it acts as, and their
+/// organisation's time zone (read in the same transaction, as every request needs it).
 #[derive(Clone, Debug)]
 pub struct TokenUse {
     pub token: ApiToken,
     pub user: User,
+    pub zone: amparo_domain::TimeZone,
 }
 
 /// Why a presented token may not act. The answer to the client is the same for all of them.
@@ -68,13 +73,20 @@ impl Store {
             }
             let token = token_row(&row)?;
             let user = crate::accounts::user(tx, org, &token.user_id)?;
-            let outcome = match user {
+            let mut outcome = match user {
                 _ if token.revoked_at.is_some() => Err(TokenRefusal::Revoked),
                 _ if !token.is_live(now) => Err(TokenRefusal::Expired),
                 Some(user) if user.deactivated_at.is_none() => Ok(user),
                 _ => Err(TokenRefusal::Deactivated),
             };
-            self.lock_audit_chain(tx, org.as_str())?;
+            // The token's row first, the audit chain last, with the entry (see
+            // `Store::lock_audit_chain`); a refused token is not touched.
+            if outcome.is_ok()
+                && tx.execute(TOUCH_TOKEN, &[org.as_str().into(), token_hash.into(), millis(now).into()])?
+                    == 0
+            {
+                outcome = Err(TokenRefusal::Revoked);
+            }
             let target = format!("api_token:{}", token.id.as_str());
             let (action, detail) = match &outcome {
                 Ok(_) => ("api_token.used", serde_json::json!({ "method": method, "path": path })),
@@ -95,9 +107,9 @@ impl Store {
                 Ok(user) => user,
                 Err(why) => return Ok(Err(why)),
             };
-            tx.execute(TOUCH_TOKEN, &[org.as_str().into(), token_hash.into(), millis(now).into()])?;
+            let zone = crate::accounts::profile::time_zone(tx, org)?;
             let token = ApiToken { last_used_at: Some(now), ..token };
-            Ok(Ok(TokenUse { token, user }))
+            Ok(Ok(TokenUse { token, user, zone }))
         })
     }
 }

@@ -130,7 +130,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         self.write(|tx| {
-            self.lock_audit_chain(tx, org.as_str())?;
+            // The token's row, then the audit chain with the entry, as a use of the token takes them.
             let found = tx.query_opt(&select_by_id(), &[org.as_str().into(), id.as_str().into()])?;
             let token = found.as_ref().map(token_row).transpose()?;
             let Some(token) = token.filter(|t| owner.is_none_or(|o| *o == t.user_id)) else {

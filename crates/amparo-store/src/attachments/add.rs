@@ -72,7 +72,7 @@ impl Store {
     ) -> StoreResult<Attachment> {
         let prepared = self.prepare_attachment(actor, case, new, now)?;
         let written = self.write(|tx| {
-            self.lock_audit_chain(tx, actor.org.as_str())?;
+            // The case now, the audit chain with the entry (see `Store::lock_audit_chain`).
             self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
             self.insert_attachment(tx, actor, &prepared, now)
         });

@@ -49,16 +49,22 @@ fn seq(n: i64) -> StoreResult<u64> {
     u64::try_from(n).map_err(|_| StoreError::Backend(format!("stored audit seq is not valid: {n}")))
 }
 
-/// What an append needs besides the entry: the keys to HMAC it under, and who acts when no member
-/// does (the operator on the command line, or the system).
+/// What an append needs besides the entry: the keys to HMAC it under, who acts when no member
+/// does (the operator on the command line, or the system), and the statement that holds a chain's
+/// head where the engine needs one (see [`crate::Store::lock_audit_chain`]).
 pub struct Signer {
     keys: std::sync::Arc<KeySet>,
     operator: Option<String>,
+    chain_lock: Option<&'static str>,
 }
 
 impl Signer {
-    pub(crate) fn new(keys: std::sync::Arc<KeySet>, operator: Option<String>) -> Signer {
-        Signer { keys, operator }
+    pub(crate) fn new(
+        keys: std::sync::Arc<KeySet>,
+        operator: Option<String>,
+        chain_lock: Option<&'static str>,
+    ) -> Signer {
+        Signer { keys, operator, chain_lock }
     }
 
     pub(crate) fn keys(&self) -> &KeySet {
@@ -91,13 +97,18 @@ fn table_head(tx: &mut dyn Tx, chain: &str) -> StoreResult<Option<Checkpoint>> {
 }
 
 /// Appends an entry to its chain, HMAC'd under the current audit key, and moves the chain's anchor
-/// to it. The caller holds the chain's lock for the transaction.
+/// to it. The chain's lock is taken here (at once when the transaction holds it already) and held to
+/// the commit: so that it is held for as short a time as can be, a transaction appends its entry
+/// after the rest of its writes (the lock order is at [`crate::Store::lock_audit_chain`]).
 ///
 /// The entry follows the anchored head, not the table's newest row: after entries were cut off the
 /// end, the next one takes the number after the anchored head, so the gap stays visible. A chain
 /// whose anchor fails its MAC, or that has entries but no anchor, is refused (fail closed): writing
 /// on would overwrite the evidence.
 pub fn append(tx: &mut dyn Tx, signer: &Signer, entry: Entry, now: DateTime<Utc>) -> StoreResult<()> {
+    if let Some(lock) = signer.chain_lock {
+        tx.execute(lock, &[entry.chain.into()])?;
+    }
     let keys = signer.keys();
     let broken =
         |why: String| StoreError::Backend(format!("audit chain {:?} refuses appends: {why}", entry.chain));
@@ -242,7 +253,11 @@ fn anchor_unkeyed_chains(tx: &mut dyn Tx, keys: &KeySet) -> StoreResult<()> {
 impl Store {
     /// What appends to the audit trail sign with: the current keys, and the operator when one acts.
     pub(crate) fn audit_signer(&self) -> Signer {
-        Signer::new(self.sealer().keys(), self.operator().map(str::to_owned))
+        Signer::new(
+            self.sealer().keys(),
+            self.operator().map(str::to_owned),
+            self.engine().row_lock(crate::db::RowLock::AuditChain),
+        )
     }
 
     /// The audit trail of an organisation, or of the installation with `None`, oldest first.
@@ -255,7 +270,6 @@ impl Store {
     /// everywhere): ids and field names only, never sensitive values.
     pub fn record_audit(&self, org: &OrgId, event: &AuditEvent, now: DateTime<Utc>) -> StoreResult<()> {
         self.write(|tx| {
-            self.lock_audit_chain(tx, org.as_str())?;
             let entry = Entry {
                 chain: org.as_str(),
                 actor: event.actor.as_ref(),

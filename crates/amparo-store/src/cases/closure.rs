@@ -56,8 +56,7 @@ fn current(
     expected: i64,
 ) -> StoreResult<StoredCase> {
     access::check_records_events(actor)?;
-    // The chain first, then the case: the order every write holding both takes.
-    store.lock_audit_chain(tx, actor.org.as_str())?;
+    // The case now, the audit chain with the entry (see `Store::lock_audit_chain`).
     store.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
     access::check_sees_case(tx, actor, case)?;
     let stored = cases::case(tx, store.sealer(), &actor.org, case)?

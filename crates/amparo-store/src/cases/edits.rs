@@ -28,9 +28,9 @@ const UPDATE_CASE_RECORD: &str =
     "UPDATE cases SET reference = $3, program = $4, medical = $5 WHERE org_id = $1 AND id = $2";
 const DELETE_PEOPLE: &str = "DELETE FROM people WHERE org_id = $1 AND case_id = $2";
 
-/// The case `actor` writes to, locked for the rest of the transaction and read whole: the audit
-/// chain first, then the case's row (the order every write holding both takes); refused when they
-/// do not see it, missing, or stale (not at `expected_version`).
+/// The case `actor` writes to, locked for the rest of the transaction and read whole (the audit
+/// chain is taken later, with the entry: see [`Store::lock_audit_chain`]); refused when they do not
+/// see it, missing, or stale (not at `expected_version`).
 pub(crate) fn locked_case(
     store: &Store,
     tx: &mut dyn Tx,
@@ -38,7 +38,6 @@ pub(crate) fn locked_case(
     case: &CaseId,
     expected_version: i64,
 ) -> StoreResult<StoredCase> {
-    store.lock_audit_chain(tx, actor.org.as_str())?;
     store.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
     access::check_sees_case(tx, actor, case)?;
     let stored = cases::case(tx, store.sealer(), &actor.org, case)?

@@ -156,7 +156,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<StoredCase> {
         self.write(|tx| {
-            // Sharing changes hold the chain too, so the check below sees the latest one.
+            // Sharing changes commit holding the chain too, so the check below sees the latest one.
             self.lock_audit_chain(tx, actor.org.as_str())?;
             access::check_sees_case(tx, actor, id)?;
             let found = case(tx, self.sealer(), &actor.org, id)?

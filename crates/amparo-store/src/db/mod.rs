@@ -31,9 +31,15 @@ pub enum Backend {
     Postgres,
 }
 
-/// Rows that some engines lock explicitly for the rest of a transaction.
+/// Rows that some engines lock explicitly for the rest of a transaction, in the order every
+/// transaction takes them: an organisation's policy, then cases and tasks, then an audit chain (see
+/// [`crate::Store::lock_audit_chain`]).
 pub enum RowLock {
-    /// A case being appended to (parameters: organisation id, case id).
+    /// An organisation's policy being changed, with every case re-derived under it (parameter: the
+    /// organisation id). Locking a case shares this lock, so a case is never derived under a policy
+    /// that is being replaced.
+    Policy,
+    /// A case being written to (parameters: organisation id, case id).
     Case,
     /// A task being completed (parameters: organisation id, task id).
     Task,

@@ -207,7 +207,16 @@ impl Engine for PgEngine {
 
     fn row_lock(&self, lock: RowLock) -> Option<&'static str> {
         Some(match lock {
-            RowLock::Case => "SELECT version FROM cases WHERE org_id = $1 AND id = $2 FOR UPDATE",
+            // Two keys: a space apart from the one-key locks (the chains', the installation's).
+            RowLock::Policy => "SELECT pg_advisory_xact_lock(1, hashtext($1))",
+            // The policy's lock shared first (the select list is computed before the row is
+            // locked), in the same round trip. `NO KEY UPDATE` is what an update of the case's
+            // columns takes anyway; unlike `UPDATE` it lets rows that refer to the case be inserted
+            // meanwhile (a foreign key's check only shares the key).
+            RowLock::Case => {
+                "SELECT pg_advisory_xact_lock_shared(1, hashtext($1)), version FROM cases \
+                 WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE"
+            }
             RowLock::Task => "SELECT 1 FROM tasks WHERE org_id = $1 AND id = $2 FOR UPDATE",
             RowLock::AuditChain => "SELECT pg_advisory_xact_lock(hashtext('amparo-audit:' || $1))",
         })

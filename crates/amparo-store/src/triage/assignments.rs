@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::access::{self, Actor};
 use crate::accounts::today_for;
 use crate::columns::millis;
-use crate::db::Tx;
+use crate::db::{RowLock, Tx};
 use crate::derivation::{self, DeriveContext};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Assignment, CaseId, OrgId, UserId};
@@ -101,7 +101,10 @@ impl Store {
         user: Option<&UserId>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.write(|tx| self.assign_in(tx, org, case, role, user, now))
+        self.write(|tx| {
+            self.lock_row(tx, RowLock::Case, &[org.as_str().into(), case.as_str().into()])?;
+            self.assign_in(tx, org, case, role, user, now)
+        })
     }
 
     /// As [`Store::assign`], on behalf of `actor`, who must see the case: checked in the same
@@ -115,7 +118,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.write(|tx| {
-            self.lock_audit_chain(tx, actor.org.as_str())?;
+            // Sharing changes lock the case too, so the visibility checked is the latest.
+            self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
             access::check_sees_case(tx, actor, case)?;
             self.assign_in(tx, &actor.org, case, role, user, now)?;
             let entry = crate::audit::Entry {
@@ -129,6 +133,9 @@ impl Store {
         })
     }
 
+    /// Assigns and re-derives the case, whose row the caller has locked; the share an assigned
+    /// clinician needs is written last, as its audit entry takes the organisation's chain (see
+    /// [`Store::lock_audit_chain`]).
     fn assign_in(
         &self,
         tx: &mut dyn Tx,
@@ -139,18 +146,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         assign(tx, org, case, role, user, millis(now))?;
-        // The clinician a case is assigned to must be able to open it: the assignment shares it.
-        if let (UserRole::Clinician, Some(clinician)) = (role, user)
-            && !sharing::is_shared(tx, org, case, clinician)?
-        {
-            self.lock_audit_chain(tx, org.as_str())?;
-            sharing::set_shared(tx, &self.audit_signer(), (org, case), clinician, true, None, now)?;
-        }
         let policy = load_policy(tx, org)?;
         let context =
             DeriveContext::new(today_for(tx, org, now)?, &policy, self.rule_set(), now, self.sealer());
         // Only this case: other cases waiting for the daily job are its work, not the assignment's.
-        derivation::refresh_case(tx, self.sealer(), (org, case), &context)
+        derivation::refresh_case(tx, self.sealer(), (org, case), &context)?;
+        // The clinician a case is assigned to must be able to open it: the assignment shares it.
+        if let (UserRole::Clinician, Some(clinician)) = (role, user)
+            && !sharing::is_shared(tx, org, case, clinician)?
+        {
+            sharing::set_shared(tx, &self.audit_signer(), (org, case), clinician, true, None, now)?;
+        }
+        Ok(())
     }
 
     pub fn assignments(&self, org: &OrgId, case: &CaseId) -> StoreResult<Vec<Assignment>> {

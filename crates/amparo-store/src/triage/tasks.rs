@@ -286,7 +286,7 @@ impl Store {
         let org = &actor.org;
         let mut moved = self.write(|tx| {
             self.lock_row(tx, RowLock::Task, &[org.as_str().into(), task.as_str().into()])?;
-            // Sharing changes hold the chain too, so the new owner's access is read as it now is.
+            // Sharing changes commit holding the chain too, so the new owner's access is read as it now is.
             self.lock_audit_chain(tx, org.as_str())?;
             let found = self::task(tx, org, task)?.ok_or_else(|| StoreError::NotFound("task".into()))?;
             if !access::sees_case(tx, actor, &found.case_id)? {

@@ -19,6 +19,7 @@ mod case_list_filters;
 mod case_list_search;
 mod citus_rules;
 mod closure;
+mod concurrent_writes;
 mod connections;
 mod contract;
 mod duplicates;

@@ -94,17 +94,10 @@ pub(crate) async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Sig
     let org = amparo_store::OrgId(presented.org_id);
     let hash = presented.hash;
     let found = state
-        .with_store(move |store| {
-            let used = match store.use_api_token(&org, &hash, method.as_str(), &path, now)? {
-                Ok(used) => used,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let zone = store.time_zone(&org)?;
-            Ok(Ok((used, zone)))
-        })
+        .with_store(move |store| store.use_api_token(&org, &hash, method.as_str(), &path, now))
         .await
         .map_err(NotSignedIn::Failed)?;
-    let (used, zone) = match found {
+    let used = match found {
         Ok(found) => found,
         Err(
             TokenRefusal::Unknown | TokenRefusal::Revoked | TokenRefusal::Expired | TokenRefusal::Deactivated,
@@ -134,6 +127,6 @@ pub(crate) async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Sig
         path,
         stage: amparo_store::SessionStage::Complete,
         unread: 0,
-        zone,
+        zone: used.zone,
     })
 }

@@ -1,0 +1,162 @@
+//! Writers of every kind at once on the same organisation and cases, on both backends: events,
+//! sharing changes, assignments, policy changes, audited reads and API token uses each take their
+//! locks in the one order the store keeps, so none waits for another in a cycle (PostgreSQL would
+//! abort one as a deadlock). Afterwards the audit chain verifies, holds one entry per write made,
+//! and every case's stored deadlines are what re-deriving it from scratch gives.
+
+use std::sync::Barrier;
+
+use amparo_domain::org::UserRole;
+use amparo_domain::{CaseFile, Policy};
+use amparo_store::testing::TestDatabase;
+use amparo_store::*;
+use amparo_trust::api_token::{self, TokenKind};
+
+use crate::support::{event, new_user, now, org};
+
+amparo_store::on_both_backends!(writers_of_every_kind_at_once_neither_deadlock_nor_break_the_chain);
+
+/// Rounds each writer makes.
+const ROUNDS: usize = 12;
+const CASES: usize = 3;
+
+fn case_file(n: usize) -> CaseFile {
+    let text = serde_json::json!({
+        "format": "amparo.case/1",
+        "case": {
+            "reference": format!("MIX-{n}"),
+            "program": "humanitarian",
+            "people": [
+                { "key": "p1", "role": "patient", "given_name": "Nina", "family_name": "Ejemplo",
+                  "birth_date": "2021-03-02", "citizenship": "HN" }
+            ],
+            "medical": { "person": "p1", "condition": "short bowel syndrome", "days_to_critical_harm": 3,
+                         "available_in_origin_country": false, "attested_on": "2026-01-10" }
+        },
+        "events": [
+            { "id": "e1", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-06-02" }
+        ]
+    })
+    .to_string();
+    CaseFile::parse(&text).unwrap().0
+}
+
+/// What one writer did: how many audit entries its successful writes appended.
+type Written = Result<usize, StoreError>;
+
+fn writers_of_every_kind_at_once_neither_deadlock_nor_break_the_chain(db: &TestDatabase) {
+    let store = db.store();
+    let org = org(&store, "mixed");
+    let person = |email: &str, role| store.create_user(&org, &new_user(email, role), now()).unwrap();
+    let attorney = person("attorney@example.org", UserRole::Attorney);
+    let clinician = person("clinician@example.org", UserRole::Clinician);
+    let files: Vec<CaseFile> = (0..CASES).map(case_file).collect();
+    let cases = store.import_cases(&org, &files, None, now()).unwrap();
+    let issued = api_token::issue(TokenKind::Personal, org.as_str()).unwrap();
+    let new = NewApiToken {
+        token_hash: &issued.hash,
+        kind: TokenKind::Personal,
+        user: &attorney,
+        name: "mixed writers",
+        scope: TokenScope::Write,
+        expires_at: None,
+    };
+    store.create_api_token(&new, None, now()).unwrap();
+    let before = store.audit_log(Some(&org)).unwrap().len();
+
+    let attorney = Actor::of(&attorney);
+    let writers: Vec<Box<dyn Fn() -> Written + Send + Sync + '_>> = vec![
+        // Two writers of events on every case, each retrying on the other's newer version.
+        Box::new(|| record_events(&store, &attorney, &cases, "a")),
+        Box::new(|| record_events(&store, &attorney, &cases, "b")),
+        Box::new(|| {
+            let mut written = 0;
+            // Every case shared, then every case unshared, in turn.
+            for round in 0..ROUNDS {
+                let (case, shared) = (&cases[round % CASES], (round / CASES).is_multiple_of(2));
+                store.set_case_shared_as(&attorney, case, &clinician.id, shared, now())?;
+                written += 1;
+            }
+            Ok(written)
+        }),
+        Box::new(|| {
+            let mut written = 0;
+            for round in 0..ROUNDS {
+                let (case, who) =
+                    (&cases[(round + 1) % CASES], round.is_multiple_of(2).then_some(&attorney.user));
+                store.assign_as(&attorney, case, UserRole::Attorney, who, now())?;
+                written += 1;
+            }
+            Ok(written)
+        }),
+        Box::new(|| {
+            for round in 0..ROUNDS {
+                let days = 30 + (round % 3) as u32 * 15;
+                store.update_policy(&org, &|p| Ok(Policy { i94_check_days: days, ..p }), None, now())?;
+            }
+            Ok(ROUNDS)
+        }),
+        Box::new(|| {
+            for round in 0..ROUNDS {
+                store.read_case_as(&attorney, &cases[round % CASES], "test", now())?;
+            }
+            Ok(ROUNDS)
+        }),
+        Box::new(|| {
+            for _ in 0..ROUNDS {
+                let used = store.use_api_token(&org, &issued.hash, "POST", "/api/v1/cases", now())?;
+                assert!(used.is_ok(), "{used:?}");
+            }
+            Ok(ROUNDS)
+        }),
+    ];
+    let barrier = Barrier::new(writers.len());
+    let outcomes: Vec<Written> = std::thread::scope(|scope| {
+        let handles: Vec<_> = writers
+            .iter()
+            .map(|write| {
+                let barrier = &barrier;
+                scope.spawn(move || {
+                    barrier.wait();
+                    write()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let written: usize = outcomes.into_iter().map(|o| o.unwrap()).sum();
+
+    for report in store.verify_audit().unwrap() {
+        assert!(report.outcome.is_ok(), "{report:?}");
+    }
+    assert_eq!(store.audit_log(Some(&org)).unwrap().len(), before + written, "one entry per write");
+    // What the writers left derived is what deriving every case again gives.
+    let window = DeadlineQuery { from: date("2000-01-01"), to: date("2099-12-31"), kind: None };
+    let left = store.deadlines_due(&org, &window).unwrap();
+    store.update_policy(&org, &|p| Ok(p), None, now()).unwrap();
+    assert_eq!(left, store.deadlines_due(&org, &window).unwrap());
+}
+
+/// Records `ROUNDS` events across the cases, reading each case's version first and reading again
+/// when another writer got there in between; the number of events recorded.
+fn record_events(store: &Store, actor: &Actor, cases: &[CaseId], writer: &str) -> Written {
+    for round in 0..ROUNDS {
+        let case = &cases[round % CASES];
+        let recorded = event(serde_json::json!({
+            "id": format!("{writer}{round}"), "type": "i94_checked", "on": "2026-02-20"
+        }));
+        loop {
+            let version = store.case(&actor.org, case)?.map_or(0, |c| c.version);
+            match store.append_event_as(actor, case, version, &recorded, now()) {
+                Err(StoreError::Conflict { .. }) => continue,
+                other => other?,
+            };
+            break;
+        }
+    }
+    Ok(ROUNDS)
+}
+
+fn date(text: &str) -> amparo_domain::Date {
+    text.parse().unwrap()
+}
