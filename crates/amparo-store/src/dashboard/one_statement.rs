@@ -17,19 +17,20 @@ use crate::triage::escalations::{open_escalation, select_open_escalations};
 use super::{Dashboard, DashboardQuery};
 
 /// The statement and its parameters: the organisation at `$1`, then the board's, then each
-/// window's.
+/// window's days. Its numbers (limits, offsets, caps) are written into the SQL, as the board's cap
+/// already was: as parameters, PostgreSQL's generic plan for the statement (which it switches to
+/// after five runs when it costs no more than planning each run) could not know that the board's
+/// page is 8 rows, and joined it to every patient by hash (40–50 ms instead of 3).
 fn statement(org: &OrgId, query: &DashboardQuery) -> (String, Vec<Value>) {
     let filter = query.board_filter();
     let mut params = board_conditions(org, &filter);
     let where_sql = params.sql();
     let board_total = board_count(&where_sql, filter.count_up_to);
-    let limit = params.next(limit_of(&filter));
-    let offset = params.next(0);
-    let page = board_page(&where_sql, &limit, &offset);
+    let page = board_page(&where_sql, &limit_of(&filter).to_string(), "0");
     let shared = query.shared_with.as_ref().map(|user| params.next(user.as_str()));
     let overdue = window(&mut params, query.overdue(), shared.as_deref(), query);
     let upcoming = window(&mut params, query.upcoming(), shared.as_deref(), query);
-    let escalations = select_open_escalations(&params.next(query.escalation_rows.max(0)));
+    let escalations = select_open_escalations(&query.escalation_rows.max(0).to_string());
     let sql = format!(
         "SELECT ({board_total}), \
          (SELECT json_agg(json_build_array(b.id, b.reference, b.program, b.triage_score, b.critical_care, \
@@ -54,10 +55,10 @@ fn window(
     let (from, to) = (params.next(from.to_string()), params.next(to.to_string()));
     let lines = window_lines(&from, &to, shared);
     // One more than the cap, so that "more than the cap" can be told from "exactly the cap".
-    let count = window_count(&lines, &params.next(count_up_to.max(0).saturating_add(1)));
-    let cut = window_cut(&lines, &params.next((rows - 1).max(0)));
+    let count = window_count(&lines, &count_up_to.max(0).saturating_add(1).to_string());
+    let cut = window_cut(&lines, &(rows - 1).max(0).to_string());
     let narrowed = window_lines(&from, &format!("COALESCE((SELECT k.due FROM ({cut}) k), {to})"), shared);
-    let first = window_first(&narrowed, &params.next(rows.max(0)));
+    let first = window_first(&narrowed, &rows.max(0).to_string());
     format!(
         "({count}), \
          (SELECT json_agg(json_build_array(w.case_id, w.reference, w.kind, w.due) \
