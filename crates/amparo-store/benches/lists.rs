@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use amparo_domain::{Date, Status};
 use amparo_store::{
-    BareParam, BareStatement, CASE_LIST_COUNT_CAP, CaseQuery, CaseSort, DashboardReads, OrgId, Store,
+    BareParam, BareStatement, CASE_LIST_COUNT_CAP, CaseQuery, CaseSort, DashboardQuery, OrgId, Store,
 };
 
 const CONCURRENCY: [usize; 3] = [1, 8, 32];
@@ -303,16 +303,33 @@ fn main() {
         }
     }
     if only.as_deref().is_none_or(|o| "dashboard".contains(o)) {
-        let reads = DashboardReads { board_rows: 10, count_up_to: 1_000, today };
-        let statements = store.dashboard_statements(&org, &reads).unwrap();
+        // What the web dashboard reads for a member who sees every case (its sections' sizes).
+        let query = DashboardQuery {
+            today,
+            shared_with: None,
+            board_rows: 8,
+            board_count_up_to: 1_000,
+            deadline_days: 14,
+            overdue_since: Date::from_ymd(1900, 1, 1).unwrap(),
+            deadline_rows: 25,
+            deadline_count_up_to: 1_000,
+            escalation_rows: 10,
+        };
+        let statements = store.dashboard_statements(&org, &query).unwrap();
         println!("-- dashboard: board, two deadline windows, escalations ({} statements)", statements.len());
         if std::env::var_os("AMPARO_BENCH_EXPLAIN").is_some() {
             Bare::open(&url).explain(&statements);
             return;
         }
         for threads in CONCURRENCY {
-            let mut on_store =
-                timed(threads, samples, || (), |_| store.dashboard_reads(&org, &reads).unwrap());
+            let mut on_store = timed(
+                threads,
+                samples,
+                || (),
+                |_| {
+                    store.dashboard(&org, &query).unwrap();
+                },
+            );
             let mut floor = timed(threads, samples, || Bare::open(&url), |bare| bare.run(&statements));
             report("dashboard", threads, &mut on_store, &mut floor);
         }

@@ -5,7 +5,7 @@ use amparo_domain::{Date, Language};
 
 use crate::Store;
 use crate::columns::{corrupt, stored_date};
-use crate::db::{Tx, Value};
+use crate::db::{Row, Tx, Value};
 use crate::error::StoreResult;
 use crate::model::{CaseId, DeadlineQuery, DueDeadline, OrgId, UpcomingDeadline, UpcomingDeadlines, UserId};
 
@@ -21,32 +21,58 @@ fn deadlines_due_sql(with_kind: bool) -> String {
     )
 }
 
-/// A window of deadlines, one line per case, kind and day, from the `(org_id, due)` index; `$4` is the
-/// clinician when `shared`. Returns the count of the window's lines up to a cap (`LIMIT` last); the
-/// day of its `n`th line in due order (`LIMIT 1 OFFSET` last), the cut-off beyond which no first
-/// line can lie; and the first lines up to that day (limit last), so that only those are joined to
-/// their case for the reference (a whole window is thousands of lines in a large organisation).
-/// The lines name `due` first, so they come off the index in its order and the count and the cut
-/// stop as soon as they have what they need.
-fn upcoming_deadlines_sql(shared: bool) -> (String, String, String) {
-    let share = if shared {
-        " AND d.case_id IN (SELECT s.case_id FROM case_shares s WHERE s.org_id = $1 AND s.user_id = $4)"
-    } else {
-        ""
-    };
-    let last = if shared { 5 } else { 4 };
-    let lines = format!(
+/// A window's lines, one per case, kind and day, off the `(org_id, due, case_id, kind)` index: due on
+/// or after `from` and on or before `to` (placeholders or expressions), of the clinician `shared`
+/// names only when given. They name `due` first, so that they come off the index in its order and a
+/// count or a cut stops as soon as it has what it needs.
+pub(crate) fn window_lines(from: &str, to: &str, shared: Option<&str>) -> String {
+    let share = shared.map_or(String::new(), |user| {
+        format!(" AND d.case_id IN (SELECT s.case_id FROM case_shares s WHERE s.org_id = $1 AND s.user_id = {user})")
+    });
+    format!(
         "SELECT DISTINCT d.due, d.case_id, d.kind FROM deadlines d \
-         WHERE d.org_id = $1 AND d.due >= $2 AND d.due <= $3 AND d.advisory = 0{share}"
-    );
-    let cut = format!("{lines} ORDER BY d.due LIMIT 1 OFFSET ${last}");
-    let count = format!("SELECT COUNT(*) FROM ({lines} LIMIT ${last}) l");
-    let list = format!(
+         WHERE d.org_id = $1 AND d.due >= {from} AND d.due <= {to} AND d.advisory = 0{share}"
+    )
+}
+
+/// The number of `lines`, up to `cap` (a placeholder).
+pub(crate) fn window_count(lines: &str, cap: &str) -> String {
+    format!("SELECT COUNT(*) FROM ({lines} LIMIT {cap}) l")
+}
+
+/// The day of the line `offset` places from the first, in due order: the cut-off beyond which no
+/// line of the first `offset + 1` lies.
+pub(crate) fn window_cut(lines: &str, offset: &str) -> String {
+    format!("{lines} ORDER BY d.due LIMIT 1 OFFSET {offset}")
+}
+
+/// The first `limit` of `lines` with their case's reference, in due order: only these are joined to
+/// their case (a whole window is thousands of lines in a large organisation).
+pub(crate) fn window_first(lines: &str, limit: &str) -> String {
+    format!(
         "SELECT l.case_id, c.reference, l.kind, l.due FROM ({lines}) l \
          JOIN cases c ON c.org_id = $1 AND c.id = l.case_id \
-         ORDER BY l.due, l.kind, c.reference LIMIT ${last}"
-    );
-    (list, count, cut)
+         ORDER BY l.due, l.kind, c.reference LIMIT {limit}"
+    )
+}
+
+/// A window of deadlines from `$2` to `$3`, with `$4` the clinician when `shared`: the count of its
+/// lines up to a cap, the day of its `n`th line in due order (the cut-off beyond which no first
+/// line can lie), and the first lines up to that day; each takes its number (cap, `n`, limit) last.
+fn upcoming_deadlines_sql(shared: bool) -> (String, String, String) {
+    let last = if shared { "$5" } else { "$4" };
+    let lines = window_lines("$2", "$3", shared.then_some("$4"));
+    (window_first(&lines, last), window_count(&lines, last), window_cut(&lines, last))
+}
+
+/// A line of a window of deadlines from a row of [`window_first`].
+pub(crate) fn upcoming_line(r: &Row) -> StoreResult<UpcomingDeadline> {
+    Ok(UpcomingDeadline {
+        case_id: CaseId(r.text(0)?),
+        reference: r.text(1)?,
+        kind: r.text(2)?,
+        due: stored_date(&r.text(3)?)?,
+    })
 }
 
 /// What a stored deadline shows: its rule's basis and citation and its *why* rendered from the facts.
@@ -133,18 +159,7 @@ pub(crate) fn upcoming_deadlines(
         params[2] = cut.text(0)?.into();
     }
     params.push(limit.into());
-    let first = tx
-        .query(&list_sql, &params)?
-        .iter()
-        .map(|r| {
-            Ok(UpcomingDeadline {
-                case_id: CaseId(r.text(0)?),
-                reference: r.text(1)?,
-                kind: r.text(2)?,
-                due: stored_date(&r.text(3)?)?,
-            })
-        })
-        .collect::<StoreResult<_>>()?;
+    let first = tx.query(&list_sql, &params)?.iter().map(upcoming_line).collect::<StoreResult<_>>()?;
     Ok(UpcomingDeadlines { first, total })
 }
 

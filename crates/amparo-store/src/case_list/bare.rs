@@ -3,9 +3,10 @@
 //! database.
 
 use crate::Store;
+use crate::dashboard::DashboardQuery;
 use crate::db::{DbResult, Row, Tx, Value};
 use crate::error::StoreResult;
-use crate::model::{BoardFilter, CaseQuery, OrgId};
+use crate::model::{CaseQuery, OrgId};
 
 /// A value bound to a statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,34 +64,6 @@ impl Tx for Recording<'_> {
     }
 }
 
-/// What the dashboard reads of the store (its tasks aside, which are one person's): the board's
-/// first lines counted up to a cap, the next 14 days' deadlines and the overdue ones (25 lines each,
-/// counted up to 1,000), and the ten oldest open escalations.
-pub struct DashboardReads {
-    pub board_rows: i64,
-    pub count_up_to: i64,
-    pub today: amparo_domain::Date,
-}
-
-impl DashboardReads {
-    fn run(&self, tx: &mut dyn Tx, store: &Store, org: &OrgId) -> StoreResult<()> {
-        let filter = BoardFilter {
-            limit: self.board_rows,
-            count_up_to: Some(self.count_up_to),
-            today: Some(self.today),
-            ..BoardFilter::default()
-        };
-        crate::triage::board::board(tx, store.sealer(), org, &filter)?;
-        let lines = (25, self.count_up_to);
-        let window = (self.today, self.today.add_days(14));
-        crate::deadlines::upcoming_deadlines(tx, org, window, None, lines)?;
-        let since = amparo_domain::Date::from_ymd(1900, 1, 1).unwrap_or(self.today);
-        crate::deadlines::upcoming_deadlines(tx, org, (since, self.today.add_days(-1)), None, lines)?;
-        crate::triage::escalations::open_escalations(tx, store.sealer(), org, 10)?;
-        Ok(())
-    }
-}
-
 impl Store {
     /// The statements [`Store::list_cases`] runs for `query`, in order. For benchmarks.
     #[doc(hidden)]
@@ -102,22 +75,16 @@ impl Store {
         })
     }
 
-    /// The dashboard's reads, in one read transaction. For benchmarks.
-    #[doc(hidden)]
-    pub fn dashboard_reads(&self, org: &OrgId, reads: &DashboardReads) -> StoreResult<()> {
-        self.read(|tx| reads.run(tx, self, org))
-    }
-
-    /// The statements [`Store::dashboard_reads`] runs, in order. For benchmarks.
+    /// The statements [`Store::dashboard`] runs, in order. For benchmarks.
     #[doc(hidden)]
     pub fn dashboard_statements(
         &self,
         org: &OrgId,
-        reads: &DashboardReads,
+        query: &DashboardQuery,
     ) -> StoreResult<Vec<BareStatement>> {
         self.read(|tx| {
             let mut recording = Recording { inner: tx, statements: Vec::new() };
-            reads.run(&mut recording, self, org)?;
+            crate::dashboard::dashboard(&mut recording, self.backend(), self.sealer(), org, query)?;
             Ok(recording.statements)
         })
     }

@@ -157,8 +157,13 @@ fn conditions(org: &OrgId, query: &CaseQuery, term: Option<&TermSearch>, driving
     if let Some(term) = term {
         term.add(&mut conditions, driving);
     }
-    if let Some(status) = query.status {
-        conditions.push("c.status = ?", status.as_str());
+    match (query.status, term) {
+        // A search's cases come off its words (or its order's index, testing each row): written as
+        // an expression, the status cannot draw SQLite to the status index (migration 0038) instead,
+        // to walk every case of that status and test the search on each of their rows.
+        (Some(status), Some(_)) => conditions.push("c.status || '' = ?", status.as_str()),
+        (Some(status), None) => conditions.push("c.status = ?", status.as_str()),
+        (None, _) => {}
     }
     if let Some(program) = query.program {
         conditions.push("c.program = ?", program.as_str());

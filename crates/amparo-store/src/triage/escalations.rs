@@ -36,9 +36,15 @@ fn select_set_escalations(cases: &CaseSet) -> String {
         cases.condition("case_id")
     )
 }
-const SELECT_OPEN_ESCALATIONS: &str = "SELECT e.id, e.case_id, c.reference, e.critical_care, e.reason, \
-     e.opened_at FROM escalations e JOIN cases c ON c.org_id = e.org_id AND c.id = e.case_id \
-     WHERE e.org_id = $1 AND e.closed_at IS NULL ORDER BY e.critical_care DESC, e.opened_at DESC, e.id LIMIT $2";
+/// The organisation's open escalations, critical care first, then newest first, at most `limit` (a
+/// placeholder) of them.
+pub(crate) fn select_open_escalations(limit: &str) -> String {
+    format!(
+        "SELECT e.id, e.case_id, c.reference, e.critical_care, e.reason, \
+         e.opened_at FROM escalations e JOIN cases c ON c.org_id = e.org_id AND c.id = e.case_id \
+         WHERE e.org_id = $1 AND e.closed_at IS NULL ORDER BY e.critical_care DESC, e.opened_at DESC, e.id LIMIT {limit}"
+    )
+}
 pub(crate) const CLOSE_ESCALATION: &str = "UPDATE escalations SET closed_at = $3, close_reason = $4 WHERE org_id = $1 AND id = $2 AND closed_at IS NULL";
 
 /// Opens the escalations the case's triggers call for (into `rows`) and closes those the timeline
@@ -242,22 +248,25 @@ pub(crate) fn open_escalations(
     org: &OrgId,
     limit: i64,
 ) -> StoreResult<Vec<OpenEscalation>> {
-    tx.query(SELECT_OPEN_ESCALATIONS, &[org.as_str().into(), limit.into()])?
+    tx.query(&select_open_escalations("$2"), &[org.as_str().into(), limit.into()])?
         .iter()
-        .map(|r| {
-            let id = EscalationId(r.text(0)?);
-            let reason = reasons::open_trigger_reason(sealer, (org.as_str(), id.as_str()), &r.text(4)?)?;
-            Ok(OpenEscalation {
-                id,
-                case_id: CaseId(r.text(1)?),
-                reference: r.text(2)?,
-                critical_care: r.int(3)? != 0,
-                reason_en: reason.text(Language::En),
-                reason_es: reason.text(Language::Es),
-                opened_at: from_millis(r.int(5)?),
-            })
-        })
+        .map(|r| open_escalation(r, sealer, org))
         .collect()
+}
+
+/// An open escalation from a row of [`select_open_escalations`].
+pub(crate) fn open_escalation(r: &Row, sealer: &Sealer, org: &OrgId) -> StoreResult<OpenEscalation> {
+    let id = EscalationId(r.text(0)?);
+    let reason = reasons::open_trigger_reason(sealer, (org.as_str(), id.as_str()), &r.text(4)?)?;
+    Ok(OpenEscalation {
+        id,
+        case_id: CaseId(r.text(1)?),
+        reference: r.text(2)?,
+        critical_care: r.int(3)? != 0,
+        reason_en: reason.text(Language::En),
+        reason_es: reason.text(Language::Es),
+        opened_at: from_millis(r.int(5)?),
+    })
 }
 
 impl Store {

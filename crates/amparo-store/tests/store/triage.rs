@@ -115,6 +115,7 @@ amparo_store::on_both_backends!(
     an_operator_checklist_replaces_the_built_in_one,
     open_escalations_list_critical_care_first_and_only_open_ones,
     two_checklist_changes_at_once_both_hold,
+    the_dashboard_reads_each_section_as_it_reads_alone,
 );
 
 /// Two administrators save two different checklists at the same moment: each change reads the
@@ -487,4 +488,93 @@ fn programme_reviews_open_one_task_per_case_and_repeat_safely(db: &TestDatabase)
         o.store.select_cases(&o.id, &bad_country),
         Err(StoreError::Field { problem: Problem::Identifier(IdentifierError::Country(_)), .. })
     ));
+}
+
+/// The dashboard's sections read together (one statement on PostgreSQL) are exactly what the board,
+/// the two deadline windows and the open escalations return read one by one: on several days, for a
+/// member and for a clinician who sees only the cases shared with them, with counts capped below and
+/// above the windows' sizes and first lines cut short of them.
+fn the_dashboard_reads_each_section_as_it_reads_alone(db: &TestDatabase) {
+    let o = org(db);
+    let ids = o.import(&[
+        case("CALM-1", 90, "MX", serde_json::json!([])),
+        case("CRIT-TERM", 3, "MX", termination()),
+        case("TERM-1", 90, "HN", termination()),
+        case("CRIT-1", 2, "UA", serde_json::json!([])),
+        case("CALM-2", 400, "HN", serde_json::json!([])),
+    ]);
+    o.store.set_case_shared(&o.id, &ids[1], &o.clinician, true, None, now()).unwrap();
+    o.store.set_case_shared(&o.id, &ids[3], &o.clinician, true, None, now()).unwrap();
+    let all = DeadlineQuery {
+        from: amparo_domain::Date::from_ymd(1900, 1, 1).unwrap(),
+        to: amparo_domain::Date::from_ymd(2100, 1, 1).unwrap(),
+        kind: None,
+    };
+    let mut days: Vec<amparo_domain::Date> =
+        o.store.deadlines_due(&o.id, &all).unwrap().iter().map(|d| d.due).collect();
+    days.dedup();
+    assert!(days.len() > 4, "the cases have deadlines on several days: {days:?}");
+    let (mut overdue_seen, mut upcoming_seen) = (false, false);
+    for today in [days[1], days[days.len() / 2], days[days.len() - 2]] {
+        for shared_with in [None, Some(o.clinician.clone())] {
+            for (rows, cap) in [(25, 1_000), (2, 1), (1, 3), (0, 0)] {
+                let query = DashboardQuery {
+                    today,
+                    shared_with: shared_with.clone(),
+                    board_rows: rows.max(1),
+                    board_count_up_to: cap,
+                    deadline_days: 120,
+                    overdue_since: all.from,
+                    deadline_rows: rows,
+                    deadline_count_up_to: cap,
+                    escalation_rows: if shared_with.is_some() { 0 } else { rows },
+                };
+                let together = o.store.dashboard(&o.id, &query).unwrap();
+                let shared = shared_with.as_ref();
+                let board = BoardFilter {
+                    limit: rows.max(1),
+                    shared_with: shared_with.clone(),
+                    count_up_to: Some(cap),
+                    today: Some(today),
+                    ..BoardFilter::default()
+                };
+                let overdue = (all.from, today.add_days(-1));
+                let upcoming = (today, today.add_days(120));
+                let alone = Dashboard {
+                    board: o.store.board(&o.id, &board).unwrap(),
+                    overdue: o.store.upcoming_deadlines(&o.id, overdue, shared, (rows, cap)).unwrap(),
+                    upcoming: o.store.upcoming_deadlines(&o.id, upcoming, shared, (rows, cap)).unwrap(),
+                    escalations: o.store.open_escalations(&o.id, query.escalation_rows).unwrap(),
+                };
+                assert_eq!(
+                    together, alone,
+                    "on {today}, shared with {shared_with:?}, {rows} rows, cap {cap}"
+                );
+                overdue_seen |= !together.overdue.first.is_empty();
+                upcoming_seen |= together.upcoming.first.len() > 1;
+            }
+        }
+    }
+    assert!(overdue_seen && upcoming_seen, "the windows held lines on some of the days");
+    let member = DashboardQuery {
+        today: days[1],
+        shared_with: None,
+        board_rows: 8,
+        board_count_up_to: 1_000,
+        deadline_days: 14,
+        overdue_since: all.from,
+        deadline_rows: 25,
+        deadline_count_up_to: 1_000,
+        escalation_rows: 10,
+    };
+    let read = o.store.dashboard(&o.id, &member).unwrap();
+    assert_eq!(read.board.total, 5);
+    assert_eq!(read.board.entries[0].reference, "CRIT-TERM");
+    assert_eq!(read.escalations.len(), 1, "the critical case's termination is escalated");
+    let clinician = o
+        .store
+        .dashboard(&o.id, &DashboardQuery { shared_with: Some(o.clinician.clone()), ..member })
+        .unwrap();
+    let refs: Vec<&str> = clinician.board.entries.iter().map(|e| e.reference.as_str()).collect();
+    assert_eq!(refs, ["CRIT-TERM", "CRIT-1"], "a clinician's board holds the cases shared with them");
 }

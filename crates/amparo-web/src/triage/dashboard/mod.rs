@@ -5,7 +5,7 @@
 pub mod views;
 
 use amparo_domain::Date;
-use amparo_store::BoardFilter;
+use amparo_store::{Dashboard, DashboardQuery};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
@@ -38,30 +38,26 @@ pub async fn dashboard(State(state): State<AppState>, signed_in: SignedIn) -> Re
     let org = signed_in.user.org_id.clone();
     let me = signed_in.user.id.clone();
     let user = signed_in.user.clone();
-    let (board, (overdue, deadlines), tasks, escalations) = state
+    let (dashboard, tasks) = state
         .with_store(move |store| {
             let shared_with = crate::cases::visibility::shared_only(&user);
-            let filter = BoardFilter {
-                limit: BOARD_ROWS,
-                shared_with: shared_with.clone(),
-                count_up_to: Some(BOARD_COUNT_CAP),
-                today: Some(today),
-                ..BoardFilter::default()
+            let query = DashboardQuery {
+                today,
+                // A clinician sees no escalations here: their own checklist tasks are under "my tasks".
+                escalation_rows: if shared_with.is_some() { 0 } else { ESCALATION_ROWS },
+                shared_with,
+                board_rows: BOARD_ROWS,
+                board_count_up_to: BOARD_COUNT_CAP,
+                deadline_days: DEADLINE_DAYS,
+                overdue_since: Date::from_ymd(OVERDUE_SINCE.0, OVERDUE_SINCE.1, OVERDUE_SINCE.2)
+                    .unwrap_or(today),
+                deadline_rows: DEADLINE_ROWS as i64,
+                deadline_count_up_to: DEADLINE_COUNT_CAP,
             };
-            let window = (today, today.add_days(DEADLINE_DAYS));
-            let rows = (DEADLINE_ROWS as i64, DEADLINE_COUNT_CAP);
-            let deadlines = store.upcoming_deadlines(&org, window, shared_with.as_ref(), rows)?;
-            let since = Date::from_ymd(OVERDUE_SINCE.0, OVERDUE_SINCE.1, OVERDUE_SINCE.2).unwrap_or(today);
-            let late = (since, today.add_days(-1));
-            let overdue = store.upcoming_deadlines(&org, late, shared_with.as_ref(), rows)?;
-            // A clinician sees no escalations here: their own checklist tasks are under "my tasks".
-            let escalations = match shared_with {
-                Some(_) => Vec::new(),
-                None => store.open_escalations(&org, ESCALATION_ROWS)?,
-            };
-            Ok((store.board(&org, &filter)?, (overdue, deadlines), store.open_tasks(&org, &me)?, escalations))
+            Ok((store.dashboard(&org, &query)?, store.open_tasks(&org, &me)?))
         })
         .await?;
+    let Dashboard { board, overdue, upcoming: deadlines, escalations } = dashboard;
     let deadline_more = deadlines.total > DEADLINE_COUNT_CAP;
     let deadline_total = usize::try_from(deadlines.total.min(DEADLINE_COUNT_CAP)).unwrap_or(0);
     let overdue_more = overdue.total > DEADLINE_COUNT_CAP;
