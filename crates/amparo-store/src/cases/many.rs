@@ -44,10 +44,13 @@ fn select_cases_after() -> String {
 /// Cases whose stored derivation could differ on `$2` (its `rederive_on` has come, or it was never
 /// made, or it was invalidated), at most `$3` of them, in no order: each run moves its cases' day
 /// on, so the next run finds the rest. Ordering them would read every due case's row for each run
-/// (a sort) instead of stopping at the run's last. Each side of the `OR` has its index.
-fn select_stale_cases() -> String {
+/// (a sort) instead of stopping at the run's last. Each side of the `OR` has its index. `claim`
+/// holds the rows for the run's transaction where the engine needs it ([`crate::db::Engine::claim_rows`]):
+/// without it, an event recorded between this read and the run's write would be overwritten by a
+/// derivation of the timeline without it.
+fn select_stale_cases(claim: &str) -> String {
     format!(
-        "SELECT {} FROM cases WHERE org_id = $1 AND (rederive_on <= $2 OR derived_on IS NULL) LIMIT $3",
+        "SELECT {} FROM cases WHERE org_id = $1 AND (rederive_on <= $2 OR derived_on IS NULL) LIMIT $3{claim}",
         run_columns()
     )
 }
@@ -79,12 +82,12 @@ pub(crate) fn cases_after(
 /// in no particular order.
 pub(crate) fn stale_cases(
     tx: &mut dyn Tx,
-    sealer: &Sealer,
+    (sealer, claim): (&Sealer, &str),
     org: &OrgId,
     today: &str,
     limit: i64,
 ) -> StoreResult<Vec<RunCase>> {
-    let rows = tx.query(&select_stale_cases(), &[org.as_str().into(), today.into(), limit.into()])?;
+    let rows = tx.query(&select_stale_cases(claim), &[org.as_str().into(), today.into(), limit.into()])?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }

@@ -145,6 +145,13 @@ pub trait Engine: Send + Sync + 'static {
         Ok(())
     }
 
+    /// What a `SELECT` of case rows appends to hold the rows it reads for the rest of the transaction,
+    /// passing over rows another transaction holds, where the engine's transactions do not already
+    /// exclude other writers (empty then).
+    fn claim_rows(&self) -> &'static str {
+        ""
+    }
+
     /// The statement that locks such a row, where the engine's transactions do not already exclude
     /// other writers.
     fn row_lock(&self, _lock: RowLock) -> Option<&'static str> {

@@ -205,6 +205,12 @@ impl Engine for PgEngine {
         super::pg_roles::grant_application_role(tx).map(|_| ())
     }
 
+    /// Rows held as a case's writer holds it (`RowLock::Case`), so that a writer's derivation never
+    /// interleaves with this one's; rows a writer holds now are left to it (it derives them itself).
+    fn claim_rows(&self) -> &'static str {
+        " FOR NO KEY UPDATE SKIP LOCKED"
+    }
+
     fn row_lock(&self, lock: RowLock) -> Option<&'static str> {
         Some(match lock {
             // Two keys: a space apart from the one-key locks (the chains', the installation's).

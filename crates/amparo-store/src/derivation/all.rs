@@ -47,15 +47,16 @@ pub(crate) fn rederive_all(
 }
 
 /// Re-derives up to `limit` of the organisation's stale cases (those whose stored derivation could
-/// differ on `context.today`); returns how many.
+/// differ on `context.today`), holding their rows with `claim` (see `Engine::claim_rows`); returns
+/// how many.
 pub(crate) fn rederive_stale(
     tx: &mut dyn Tx,
-    sealer: &Sealer,
+    (sealer, claim): (&Sealer, &str),
     org: &OrgId,
     context: &DeriveContext,
     limit: i64,
 ) -> StoreResult<usize> {
-    let run = stale_cases(tx, sealer, org, &context.today.to_string(), limit)?;
+    let run = stale_cases(tx, (sealer, claim), org, &context.today.to_string(), limit)?;
     let count = run.len();
     if count > 0 {
         let ids: Vec<String> = run.iter().map(|read| read.case.id.as_str().to_owned()).collect();

@@ -192,7 +192,7 @@ impl Store {
             let count = self.write(|tx| {
                 let policy = load_policy(tx, org)?;
                 let context = DeriveContext::new(today, &policy, self.rule_set(), now, self.sealer());
-                rederive_stale(tx, self.sealer(), org, &context, all::RUN)
+                rederive_stale(tx, (self.sealer(), self.engine().claim_rows()), org, &context, all::RUN)
             })?;
             total += count;
             if count < all::RUN as usize {
