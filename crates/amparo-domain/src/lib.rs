@@ -36,7 +36,7 @@ pub use event::{Event, EventKind, OtherStatus, RawEvent, ServedBy};
 pub use identifiers::LanguageTag;
 pub use policy::{Policy, PolicyError};
 pub use problem::{Expected, Problem};
-pub use rederive::rederive_on;
+pub use rederive::{DerivedUnder, rederive_on};
 pub use rules::{
     Basis, Deadline, DeadlineKind, Derivation, PersonStatus, RuleId, RuleSet, RuleSetError, Status, derive,
     is_critical_care, render_text,

@@ -7,30 +7,92 @@
 //! window), and the windows counted back from those (re-parole due soon, an expiry escalation's
 //! window). Each comparison is `<`, `<=`, `>=` or `>` against one such date, so the result can only
 //! change on that date or the day after: the next change is the earliest of those days after today.
-//! The score's countdown terms (parole ending, responses due) change with the days left; their next
+//! The score's countdown terms (parole ends, responses due) change with the days left; their next
 //! change is found by stepping the term itself ([`countdown_changes_after`]).
 //!
-//! The set of days is generous — a day on it may change nothing, which costs one derivation — but
-//! it must never miss one: the store's tests step the clock day by day over random timelines and
-//! compare every stored row against a full derivation.
+//! Those days are generous — most cases have several dates, and most of their days change nothing
+//! (a family member's birthday that no rule reads, a countdown term that is not the one scored) —
+//! so the first few are tried: the case is derived, scored and its escalation triggers found on the
+//! day, and a day on which all of them are what they are today is passed over. A day passed over is
+//! one the daily job would have re-derived for nothing. Past [`TRIED_DAYS`], the next possible day is
+//! taken untried. The result must never be late: the store's tests step the clock day by day over
+//! random timelines and compare every stored row against a full derivation.
 
 use crate::case_file::CaseFile;
 use crate::date::Date;
 use crate::event::EventKind;
-use crate::rules::{DeadlineKind, Derivation, RuleSet, coverage_cutoff};
+use crate::policy::Policy;
+use crate::rules::{DeadlineKind, Derivation, RuleSet, coverage_cutoff, derive};
 use crate::triage::assess::countdown_changes_after;
+use crate::triage::{Assessment, TriageContext, TriageWeights, Trigger, assess, open_triggers};
 
 /// Birthdays the rules count from (registration at 14, unlawful presence from 18, coverage to 21).
 const COUNTED_BIRTHDAYS: [i32; 3] = [14, 18, 21];
 /// The years after a first grant when the five-year bar of coverage ends.
 const BAR_YEARS: i32 = 5;
+/// How many possible days of change are tried before the next is taken as it is. Each try costs a
+/// derivation and a score (some microseconds); each day wrongly kept costs a re-derivation in the
+/// daily job, with its reads and writes.
+pub const TRIED_DAYS: usize = 8;
+
+/// What a derivation and its score were made under, besides the file and the day.
+#[derive(Clone, Copy)]
+pub struct DerivedUnder<'a> {
+    pub policy: &'a Policy,
+    pub rules: &'a RuleSet,
+    pub triage: TriageContext,
+}
 
 /// The first day after `derivation.today` on which `derive` (and the triage and escalations made
-/// from it) could give a different result for `file`; `None` when no day to come can.
-pub fn rederive_on(file: &CaseFile, derivation: &Derivation, rules: &RuleSet) -> Option<Date> {
+/// from it) gives a different result for `file`, as far as trying the first [`TRIED_DAYS`] possible
+/// days shows; `None` when no day to come can. `assessment` is the score made from `derivation`.
+pub fn rederive_on(
+    file: &CaseFile,
+    derivation: &Derivation,
+    assessment: &Assessment,
+    under: DerivedUnder<'_>,
+) -> Option<Date> {
     let today = derivation.today;
-    let weights = rules.triage();
+    let weights = under.rules.triage();
     let dates = Dates::of(file, derivation);
+    let triggers = trigger_keys(open_triggers(file, today, under.policy, under.rules));
+    let mut after = today;
+    for _ in 0..TRIED_DAYS {
+        let day = possible_change_after(&dates, weights, after)?;
+        if changes_on(file, day, (derivation, assessment, &triggers), under) {
+            return Some(day);
+        }
+        after = day;
+    }
+    possible_change_after(&dates, weights, after)
+}
+
+/// What identifies an escalation trigger (its texts name the day and are left out).
+type TriggerKey = (crate::triage::TriggerKind, Option<String>, Date, bool);
+
+fn trigger_keys(triggers: Vec<Trigger>) -> Vec<TriggerKey> {
+    triggers.into_iter().map(|t| (t.kind, t.event_id, t.event_on, t.critical_care)).collect()
+}
+
+/// Whether deriving `file` on `day` gives anything but what it gives today: the derivation (its day
+/// aside), the score with its components, or the escalation triggers open.
+fn changes_on(
+    file: &CaseFile,
+    day: Date,
+    (derivation, assessment, triggers): (&Derivation, &Assessment, &[TriggerKey]),
+    under: DerivedUnder<'_>,
+) -> bool {
+    let mut then = derive(file, day, under.policy, under.rules);
+    let scored = assess(file, &then, &under.triage, under.rules.triage());
+    then.today = derivation.today;
+    then != *derivation
+        || scored != *assessment
+        || trigger_keys(open_triggers(file, day, under.policy, under.rules)) != triggers
+}
+
+/// The first day after `after` on which a comparison against one of `dates` (or a window counted
+/// back from one) flips, or a countdown term's points change.
+fn possible_change_after(dates: &Dates, weights: &TriageWeights, after: Date) -> Option<Date> {
     // Each date, and how far before it something starts to count.
     let windows = [
         (&dates.compared, 0),
@@ -48,10 +110,10 @@ pub fn rederive_on(file: &CaseFile, derivation: &Derivation, rules: &RuleSet) ->
         .flat_map(|(dates, days)| dates.iter().map(move |date| date.add_days(-days)))
         // A comparison against a date flips on it (`>=`) or the day after (`>`).
         .flat_map(|date| [date, date.add_days(1)])
-        .filter(|day| *day > today)
+        .filter(|day| *day > after)
         .min();
     let countdowns = dates.parole_ends.iter().chain(&dates.responses).copied();
-    let countdown = countdown_changes_after(weights, countdowns, today);
+    let countdown = countdown_changes_after(weights, countdowns, after);
     [crossings, countdown].into_iter().flatten().min()
 }
 
@@ -111,5 +173,106 @@ impl Dates {
             dates.dedup();
         }
         Dates { compared, parole_ends, re_parole_targets, responses }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use serde_json::json;
+
+    fn d(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    /// A family of three on one grant, with an RFE to answer and a parent whose birthdays no rule
+    /// reads; `critical` days to harm make it a critical-care case.
+    fn family(critical: u32, valid_until: &str) -> CaseFile {
+        let doc = json!({ "format": "amparo.case/1", "case": {
+            "reference": "T-REDERIVE", "program": "humanitarian",
+            "people": [
+                { "key": "p1", "role": "patient", "given_name": "Nina", "family_name": "Ejemplo", "birth_date": "2013-01-20" },
+                { "key": "m1", "role": "parent", "given_name": "Ana", "family_name": "Ejemplo", "birth_date": "1990-12-20" },
+                { "key": "s1", "role": "sibling", "given_name": "Teo", "family_name": "Ejemplo", "birth_date": "2006-02-11" }
+            ],
+            "medical": { "person": "p1", "condition": "intestinal failure", "days_to_critical_harm": critical,
+                         "attested_on": "2026-10-01" }
+        }, "events": [
+            { "id": "g1", "type": "parole_granted", "on": "2026-01-15", "valid_until": valid_until },
+            { "id": "r1", "type": "rfe_received", "on": "2026-11-20", "served_by": "mail", "respond_by": "2027-02-10" }
+        ] });
+        CaseFile::parse(&doc.to_string()).unwrap_or_else(|e| panic!("test file refused: {e}")).0
+    }
+
+    struct Made {
+        derivation: Derivation,
+        assessment: Assessment,
+        triggers: Vec<TriggerKey>,
+    }
+
+    fn make(file: &CaseFile, day: Date, under: DerivedUnder<'_>) -> Made {
+        let mut derivation = derive(file, day, under.policy, under.rules);
+        let assessment = assess(file, &derivation, &under.triage, under.rules.triage());
+        let triggers = trigger_keys(open_triggers(file, day, under.policy, under.rules));
+        derivation.today = d("2000-01-01");
+        Made { derivation, assessment, triggers }
+    }
+
+    fn same(a: &Made, b: &Made) -> bool {
+        a.derivation == b.derivation && a.assessment == b.assessment && a.triggers == b.triggers
+    }
+
+    /// Steps `file` day by day from `start` for `days`, following `rederive_on` as the daily job
+    /// does; returns how many derivations the job made and how many the possible days alone would
+    /// have made.
+    fn follow(file: &CaseFile, start: Date, days: i64) -> (usize, usize) {
+        let policy = Policy::default();
+        let rules = RuleSet::builtin().unwrap();
+        let under = DerivedUnder { policy: &policy, rules, triage: TriageContext::new(&policy, false) };
+        let (mut tried, mut possible) = (0, 0);
+        let mut made = make(file, start, under);
+        let derivation = derive(file, start, &policy, rules);
+        let mut next = rederive_on(file, &derivation, &made.assessment, under);
+        let mut next_possible = possible_change_after(&Dates::of(file, &derivation), rules.triage(), start);
+        for step in 1..=days {
+            let day = start.add_days(step);
+            let today = make(file, day, under);
+            if next_possible.is_some_and(|n| n <= day) {
+                possible += 1;
+                let derivation = derive(file, day, &policy, rules);
+                next_possible = possible_change_after(&Dates::of(file, &derivation), rules.triage(), day);
+            }
+            match next {
+                Some(n) if n <= day => {
+                    tried += 1;
+                    let derivation = derive(file, day, &policy, rules);
+                    next = rederive_on(file, &derivation, &today.assessment, under);
+                    assert!(next.is_none_or(|n| n > day), "the next day to derive is after {day}");
+                    made = today;
+                }
+                _ => assert!(
+                    same(&made, &today),
+                    "{day}: the case changed before its day to derive ({next:?})"
+                ),
+            }
+        }
+        (tried, possible)
+    }
+
+    #[test]
+    fn a_day_that_changes_nothing_is_passed_over_and_none_that_does_is() {
+        for (critical, valid_until) in
+            [(3, "2027-03-31"), (90, "2027-03-31"), (3, "2026-12-20"), (200, "2027-09-30")]
+        {
+            let (tried, possible) = follow(&family(critical, valid_until), d("2026-11-25"), 420);
+            assert!(tried > 0, "the countdowns change the score on some days");
+            assert!(
+                tried < possible,
+                "days that change nothing are passed over ({critical} days to harm, parole to {valid_until}): \
+                 {tried} derivations against {possible}"
+            );
+        }
     }
 }

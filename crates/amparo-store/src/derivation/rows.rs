@@ -93,10 +93,14 @@ pub fn derive_rows(
     rules: &amparo_domain::RuleSet,
     attorney_assigned: bool,
 ) -> StoreResult<Derived> {
+    use amparo_domain::triage::{TriageContext, assess};
     let mut derivation = amparo_domain::derive(file, today, policy, rules);
-    let mut triage = triage_row(file, &derivation, policy, rules, attorney_assigned)?;
+    let context = TriageContext::new(policy, attorney_assigned);
+    let assessment = assess(file, &derivation, &context, rules.triage());
     // From the whole derivation, before a closure clears it: a day too many costs one derivation.
-    let rederive_on = amparo_domain::rederive_on(file, &derivation, rules);
+    let under = amparo_domain::DerivedUnder { policy, rules, triage: context };
+    let rederive_on = amparo_domain::rederive_on(file, &derivation, &assessment, under);
+    let mut triage = triage_row(file, &derivation, assessment);
     if file.extensions.closure.is_some() {
         // Nothing is due on a closed case: no deadline row, so it leaves the board, the dashboard,
         // reminders, the calendar and its feeds at once; reopening derives them again.
@@ -157,17 +161,12 @@ pub struct TriageRow {
     pub components: Vec<amparo_domain::triage::Component>,
 }
 
-/// Scores a case for the board from its derivation.
+/// What the board keeps of a case's score and derivation.
 fn triage_row(
     file: &CaseFile,
     derivation: &amparo_domain::Derivation,
-    policy: &amparo_domain::Policy,
-    rules: &amparo_domain::RuleSet,
-    attorney_assigned: bool,
-) -> StoreResult<TriageRow> {
-    use amparo_domain::triage::{TriageContext, assess};
-    let context = TriageContext::new(policy, attorney_assigned);
-    let assessment = assess(file, derivation, &context, rules.triage());
+    assessment: amparo_domain::Assessment,
+) -> TriageRow {
     let class_of_admission = amparo_domain::rules::live_events(file)
         .into_iter()
         .filter_map(|e| match &e.kind {
@@ -178,7 +177,7 @@ fn triage_row(
         })
         .max_by_key(|(on, _)| *on)
         .and_then(|(_, class)| class.clone());
-    Ok(TriageRow {
+    TriageRow {
         score: assessment.score,
         critical_care: i64::from(assessment.critical_care),
         is_open: i64::from(
@@ -189,7 +188,7 @@ fn triage_row(
         class_of_admission,
         scored_on: derivation.today,
         components: assessment.components,
-    })
+    }
 }
 
 #[cfg(test)]

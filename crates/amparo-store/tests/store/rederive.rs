@@ -225,7 +225,10 @@ impl Side {
     }
 
     /// What the day's derivation stored and the notices queued, ids replaced by references and
-    /// emails; the triage opened, without the day it was scored.
+    /// emails; the triage opened, without the day it was scored. The day to derive again is left
+    /// out: it is tried from the day a case was last derived (`amparo_domain::rederive`), so the two
+    /// databases may hold different days for it; a day set too late shows as a stored row that
+    /// differs.
     fn snapshot(&self, day: Date) -> Vec<String> {
         let q = |sql: &str| -> Vec<String> {
             self.db.query_text(sql).into_iter().map(|row| format!("{row:?}")).collect()
@@ -233,7 +236,7 @@ impl Side {
         let mut out = Vec::new();
         out.extend(q("SELECT 'case', c.reference, c.covered_until, CAST(c.triage_score AS TEXT), \
              CAST(c.critical_care AS TEXT), CAST(c.is_open AS TEXT), c.next_due, c.next_kind, c.class_of_admission, \
-             c.status, c.patient_sort, c.due_sort, c.search_terms, c.rederive_on \
+             c.status, c.patient_sort, c.due_sort, c.search_terms \
              FROM cases c ORDER BY c.reference"));
         out.extend(q("SELECT 'deadline', c.reference, CAST(d.position AS TEXT), d.kind, d.person, d.due, \
              d.window_opens, d.rule, d.why_variant, d.why_facts, CAST(d.advisory AS TEXT) \
