@@ -120,8 +120,7 @@ fn main() {
         let now = chrono::Utc::now();
         let cpu = cpu_time();
         let started = Instant::now();
-        let derived =
-            store.refresh_derived_with(&org.id, day, now, amparo_store::RefreshMemory::Unbounded).unwrap();
+        let derived = store.refresh_derived(&org.id, day, now).unwrap();
         let rederived = started.elapsed();
         store.record_daily_notices(&org.id, day, now).unwrap();
         let job = started.elapsed();

@@ -76,7 +76,7 @@ pub use db::pg_roles::APPLICATION_ROLE;
 pub use db::sqlite::path_from_url as sqlite_path_from_url;
 pub use db::{Backend, DiskReport, PoolUse};
 pub use db::{distribution, statements};
-pub use derivation::{RefreshMemory, Rules};
+pub use derivation::Rules;
 pub use documents::{DocumentRecord, NewDocument};
 pub use duplicates::{DuplicateReason, PossibleDuplicate};
 pub use error::{StoreError, StoreResult};

@@ -194,16 +194,6 @@ pub trait Engine: Send + Sync + 'static {
         Ok(())
     }
 
-    /// Called before and after a refresh that reads many scattered rows in a process that may spend
-    /// memory on it (see [`crate::RefreshMemory::Unbounded`]); an engine may tune itself.
-    fn scattered_reads_begin(&self) -> StoreResult<()> {
-        Ok(())
-    }
-
-    fn scattered_reads_end(&self) -> StoreResult<()> {
-        Ok(())
-    }
-
     /// Before a bulk import of `incoming` cases, inside its transaction: drops the secondary indexes
     /// it is cheaper to build again once the rows are in than to update row by row, and returns the
     /// statements that build them again (run in the same transaction). None by default.

@@ -46,12 +46,6 @@ pub fn path_from_url(url: &str) -> PathBuf {
     PathBuf::from(path)
 }
 
-/// The most of the file a refresh reading scattered rows maps (SQLite's own limit by default).
-const SCATTERED_READS_MAP_BYTES: i64 = 0x7fff_0000;
-/// Log pages between checkpoints while it does (about 40 MiB), and SQLite's default otherwise.
-const SCATTERED_READS_CHECKPOINT_PAGES: i64 = 10_000;
-const DEFAULT_CHECKPOINT_PAGES: i64 = 1_000;
-
 struct Manager {
     path: PathBuf,
 }
@@ -329,28 +323,6 @@ impl Engine for SqliteEngine {
 
     fn bulk_end(&self) -> StoreResult<()> {
         self.set_cache_size(-2_000)
-    }
-
-    fn scattered_reads_begin(&self) -> StoreResult<()> {
-        // A day's due cases lie all over the file, so nearly every page a run reads misses the
-        // page cache and is copied in from the OS by a read call; mapped, it is read in place. The
-        // log is checkpointed less often meanwhile, so that an index page changed by many runs is
-        // copied back once rather than after each run. Like `set_cache_size`, this tunes the
-        // connection the next transaction will use.
-        self.conn()?.execute_batch(&format!(
-            "PRAGMA mmap_size = {SCATTERED_READS_MAP_BYTES}; PRAGMA wal_autocheckpoint = {SCATTERED_READS_CHECKPOINT_PAGES}"
-        ))?;
-        Ok(())
-    }
-
-    fn scattered_reads_end(&self) -> StoreResult<()> {
-        let conn = self.conn()?;
-        conn.execute_batch(&format!(
-            "PRAGMA mmap_size = 0; PRAGMA wal_autocheckpoint = {DEFAULT_CHECKPOINT_PAGES}"
-        ))?;
-        // What the runs left in the log goes back to the file now, not at some later writer's commit.
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-        Ok(())
     }
 }
 

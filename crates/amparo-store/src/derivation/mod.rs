@@ -181,45 +181,10 @@ pub(crate) fn refresh_case(
     Ok(())
 }
 
-/// How much memory a refresh may take to be quicker.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RefreshMemory {
-    /// Within the bound a long-running server keeps (`amparo serve`'s refresher).
-    Bounded,
-    /// A command that ends with the job (`amparo notify daily`): on SQLite the runs read the
-    /// database file mapped into memory, which the process's resident size then counts.
-    Unbounded,
-}
-
 impl Store {
     /// Re-derives the cases whose stored deadlines were computed before `today` (some deadlines, such
-    /// as days of unlawful presence, appear only as days pass), within a server's memory bound;
-    /// returns how many.
+    /// as days of unlawful presence, appear only as days pass); returns how many.
     pub fn refresh_derived(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
-        self.refresh_derived_with(org, today, now, RefreshMemory::Bounded)
-    }
-
-    /// [`Store::refresh_derived`], taking the memory `memory` allows.
-    pub fn refresh_derived_with(
-        &self,
-        org: &OrgId,
-        today: Date,
-        now: DateTime<Utc>,
-        memory: RefreshMemory,
-    ) -> StoreResult<usize> {
-        if memory == RefreshMemory::Bounded {
-            return self.refresh_runs(org, today, now);
-        }
-        self.engine().scattered_reads_begin()?;
-        let refreshed = self.refresh_runs(org, today, now);
-        // The connection goes back to its bound even when a run failed.
-        let ended = self.engine().scattered_reads_end();
-        let total = refreshed?;
-        ended?;
-        Ok(total)
-    }
-
-    fn refresh_runs(&self, org: &OrgId, today: Date, now: DateTime<Utc>) -> StoreResult<usize> {
         let mut total = 0;
         // In batches, each its own transaction, so that a day's refresh of a large organisation never
         // holds locks long enough to make other writers wait.

@@ -313,9 +313,7 @@ fn daily_refresh_matches_a_full_derivation_every_day(db: &TestDatabase) {
                 full.record(case, &event, day);
             }
         }
-        // A server's refresh and a command's (which may map the file on SQLite) take turns.
-        let memory = if step % 2 == 0 { RefreshMemory::Bounded } else { RefreshMemory::Unbounded };
-        refreshed += daily.store.refresh_derived_with(&daily.org, day, noon(day), memory).unwrap();
+        refreshed += daily.store.refresh_derived(&daily.org, day, noon(day)).unwrap();
         full.db.execute("UPDATE cases SET derived_on = NULL");
         derived += full.store.refresh_derived(&full.org, day, noon(day)).unwrap();
         daily.store.record_daily_notices(&daily.org, day, noon(day)).unwrap();

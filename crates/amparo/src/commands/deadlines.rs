@@ -5,7 +5,7 @@ use std::path::Path;
 
 use amparo_domain::rules::DeadlineKind;
 use amparo_domain::{CaseFile, Date, Language, RuleSet, derive, render_text};
-use amparo_store::{DeadlineQuery, RefreshMemory};
+use amparo_store::DeadlineQuery;
 
 use super::{now, open_store, resolve_org};
 use crate::config::Settings;
@@ -73,7 +73,7 @@ pub fn due_within(settings: &Settings, database: &str, org: Option<&str>, query:
         Some(day) => day,
         None => store.today_for(&organisation.id, now())?,
     };
-    store.refresh_derived_with(&organisation.id, today, now(), RefreshMemory::Unbounded)?;
+    store.refresh_derived(&organisation.id, today, now())?;
     let to = today.add_days(i64::from(query.days));
     let window = DeadlineQuery { from: today, to, kind: query.kind.clone() };
     let due = store.deadlines_due_in(&organisation.id, &window, query.language)?;

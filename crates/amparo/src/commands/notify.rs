@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use amparo_domain::Date;
 use amparo_notify::{DeliveryOptions, DeliveryReport, SmtpMailer, Texts};
-use amparo_store::{RefreshMemory, Store};
+use amparo_store::Store;
 use clap::Subcommand;
 
 use super::{now, open_store, resolve_org};
@@ -86,8 +86,7 @@ pub fn daily(
     let mut done = Vec::new();
     for org in store.organisations()?.into_iter().filter(|o| only.is_none_or(|id| *id == o.id)) {
         // Reminders read stored deadlines, which must be those of today.
-        // A command that ends with the job: the refresh may map the database file.
-        store.refresh_derived_with(&org.id, today, now(), RefreshMemory::Unbounded)?;
+        store.refresh_derived(&org.id, today, now())?;
         done.push((org.slug, store.record_daily_notices(&org.id, today, now())?));
     }
     // Forms kept across a sign-in that nobody came back for.

@@ -1,7 +1,7 @@
 //! `amparo triage`: the board of open cases, most urgent first, with the reasons in words.
 
 use amparo_domain::{Date, Language, Program};
-use amparo_store::{BoardFilter, RefreshMemory};
+use amparo_store::BoardFilter;
 
 use super::{now, open_store, resolve_org};
 use crate::config::Settings;
@@ -58,7 +58,7 @@ pub fn run(settings: &Settings, database: &str, org: Option<&str>, options: &Tri
         None => None,
     };
     // The board reads stored scores; bring cases derived before today up to date first.
-    store.refresh_derived_with(&organisation.id, today, now(), RefreshMemory::Unbounded)?;
+    store.refresh_derived(&organisation.id, today, now())?;
     let filter = BoardFilter {
         critical_only: options.critical,
         assigned_to,
