@@ -244,6 +244,16 @@ impl Engine for PgEngine {
         })
     }
 
+    /// As [`RowLock::Case`]'s statement, with the case's columns first: the policy's lock shared
+    /// (as text, which the rows read) and the row locked; a row lock returns the row's newest
+    /// committed version.
+    fn locked_case_select(&self, columns: &str) -> Option<String> {
+        Some(format!(
+            "SELECT {columns}, length(pg_advisory_xact_lock_shared(1, hashtext($1))::text) FROM cases \
+             WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE"
+        ))
+    }
+
     /// The chain's lock in a materialised `WITH` and the anchor's row locked as it is read: a row
     /// lock returns the row's newest committed version, so the anchor read is the one the last
     /// holder of the chain's lock committed, even though the statement's snapshot was taken before
