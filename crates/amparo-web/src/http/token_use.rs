@@ -4,8 +4,9 @@
 //! bearer check leaves the checked use in it ([`wait`]); [`crate::AppState::with_store`] hands it to
 //! the store for its calls ([`take`], [`put_back`]); and whatever use is still in the slot when the
 //! handler has answered (its write failed or was refused, or it wrote nothing) is recorded on its
-//! own before the answer leaves. A use that cannot be recorded, or a token revoked meanwhile, turns
-//! the answer into the refusal or failure: no answer leaves without its use audited.
+//! own before the answer leaves (or, when the client went away first, in the background). A use that
+//! cannot be recorded, or a token revoked meanwhile, turns the answer into the refusal or failure:
+//! no answer leaves without its use audited.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -54,12 +55,32 @@ pub(crate) fn put_back(deferred: DeferredTokenUse) {
     wait(deferred);
 }
 
+/// A request's slot that, dropped with a use still in it (the client went away before the handler
+/// answered), records the use in the background: a use is audited even when nobody reads the answer.
+struct RecordWhenDropped {
+    slot: Slot,
+    store: std::sync::Arc<amparo_store::Store>,
+}
+
+impl Drop for RecordWhenDropped {
+    fn drop(&mut self) {
+        let Some(deferred) = self.slot.replace(None) else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let store = self.store.clone();
+        runtime.spawn_blocking(move || {
+            if let Err(error) = store.record_token_use(deferred) {
+                tracing::error!(%error, "recording the API token's use of a request left unanswered");
+            }
+        });
+    }
+}
+
 /// The layer: runs the request with a slot for its token's use, and records the use its store
 /// calls left unrecorded before the answer leaves.
 pub(crate) async fn record_unspent(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let slot = Slot::default();
-    let response = SLOT.scope(slot.clone(), next.run(request)).await;
-    let Some(deferred) = slot.replace(None) else { return response };
+    let guard = RecordWhenDropped { slot: Slot::default(), store: state.store.clone() };
+    let response = SLOT.scope(guard.slot.clone(), next.run(request)).await;
+    let Some(deferred) = guard.slot.replace(None) else { return response };
     let store = state.store.clone();
     let recorded = tokio::task::spawn_blocking(move || store.record_token_use(deferred)).await;
     match recorded {
