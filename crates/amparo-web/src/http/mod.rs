@@ -21,5 +21,4 @@ pub mod scoped_token;
 pub mod session;
 pub mod throttle;
 pub mod token_limit;
-pub mod token_use;
 pub mod upload;
