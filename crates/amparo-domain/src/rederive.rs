@@ -74,6 +74,26 @@ fn trigger_keys(triggers: Vec<Trigger>) -> Vec<TriggerKey> {
     triggers.into_iter().map(|t| (t.kind, t.event_id, t.event_on, t.critical_care)).collect()
 }
 
+/// What deriving a file on one day gives: the derivation, its score and the escalation triggers open.
+#[derive(PartialEq)]
+struct Outcome {
+    derivation: Derivation,
+    assessment: Assessment,
+    triggers: Vec<TriggerKey>,
+}
+
+impl Outcome {
+    /// Derives `file` on `day`, its derivation dated `dated` so that outcomes of different days
+    /// compare by what they hold.
+    fn on(file: &CaseFile, day: Date, under: DerivedUnder<'_>, dated: Date) -> Outcome {
+        let mut derivation = derive(file, day, under.policy, under.rules);
+        let assessment = assess(file, &derivation, &under.triage, under.rules.triage());
+        let triggers = trigger_keys(open_triggers(file, day, under.policy, under.rules));
+        derivation.today = dated;
+        Outcome { derivation, assessment, triggers }
+    }
+}
+
 /// Whether deriving `file` on `day` gives anything but what it gives today: the derivation (its day
 /// aside), the score with its components, or the escalation triggers open.
 fn changes_on(
@@ -82,12 +102,8 @@ fn changes_on(
     (derivation, assessment, triggers): (&Derivation, &Assessment, &[TriggerKey]),
     under: DerivedUnder<'_>,
 ) -> bool {
-    let mut then = derive(file, day, under.policy, under.rules);
-    let scored = assess(file, &then, &under.triage, under.rules.triage());
-    then.today = derivation.today;
-    then != *derivation
-        || scored != *assessment
-        || trigger_keys(open_triggers(file, day, under.policy, under.rules)) != triggers
+    let then = Outcome::on(file, day, under, derivation.today);
+    then.derivation != *derivation || then.assessment != *assessment || then.triggers != triggers
 }
 
 /// The first day after `after` on which a comparison against one of `dates` (or a window counted
@@ -206,22 +222,9 @@ mod tests {
         CaseFile::parse(&doc.to_string()).unwrap_or_else(|e| panic!("test file refused: {e}")).0
     }
 
-    struct Made {
-        derivation: Derivation,
-        assessment: Assessment,
-        triggers: Vec<TriggerKey>,
-    }
-
-    fn make(file: &CaseFile, day: Date, under: DerivedUnder<'_>) -> Made {
-        let mut derivation = derive(file, day, under.policy, under.rules);
-        let assessment = assess(file, &derivation, &under.triage, under.rules.triage());
-        let triggers = trigger_keys(open_triggers(file, day, under.policy, under.rules));
-        derivation.today = d("2000-01-01");
-        Made { derivation, assessment, triggers }
-    }
-
-    fn same(a: &Made, b: &Made) -> bool {
-        a.derivation == b.derivation && a.assessment == b.assessment && a.triggers == b.triggers
+    /// What `file` gives on `day`, dated alike for every day.
+    fn make(file: &CaseFile, day: Date, under: DerivedUnder<'_>) -> Outcome {
+        Outcome::on(file, day, under, d("2000-01-01"))
     }
 
     /// Steps `file` day by day from `start` for `days`, following `rederive_on` as the daily job
@@ -252,10 +255,7 @@ mod tests {
                     assert!(next.is_none_or(|n| n > day), "the next day to derive is after {day}");
                     made = today;
                 }
-                _ => assert!(
-                    same(&made, &today),
-                    "{day}: the case changed before its day to derive ({next:?})"
-                ),
+                _ => assert!(made == today, "{day}: the case changed before its day to derive ({next:?})"),
             }
         }
         (tried, possible)
