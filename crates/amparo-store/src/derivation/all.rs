@@ -20,6 +20,12 @@ use crate::triage::escalations;
 /// enough that a run's rows stay small in memory.
 pub(crate) const RUN: i64 = 500;
 
+/// Cases per transaction of a day's refresh (`Store::refresh_derived`). Each commit writes every
+/// index page its cases' new scores moved, and the board's and the list's indexes are shared by
+/// all the day's cases: in runs of 500, the same pages were written again by each run (on SQLite,
+/// copied again by each checkpoint). A run of 2,000 holds the writer for a few tenths of a second.
+pub(crate) const DAY_RUN: i64 = 2_000;
+
 /// The cases of a set with an attorney assigned (the score depends on it).
 fn attorneys_of(cases: &CaseSet) -> String {
     format!(

@@ -192,10 +192,10 @@ impl Store {
             let count = self.write(|tx| {
                 let policy = load_policy(tx, org)?;
                 let context = DeriveContext::new(today, &policy, self.rule_set(), now, self.sealer());
-                rederive_stale(tx, (self.sealer(), self.engine().claim_rows()), org, &context, all::RUN)
+                rederive_stale(tx, (self.sealer(), self.engine().claim_rows()), org, &context, all::DAY_RUN)
             })?;
             total += count;
-            if count < all::RUN as usize {
+            if count < all::DAY_RUN as usize {
                 return Ok(total);
             }
         }
