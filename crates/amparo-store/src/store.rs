@@ -202,9 +202,21 @@ impl Store {
     }
 
     /// Runs `work` in one transaction, on the engine's writer path, that commits only when `work`
-    /// succeeds.
+    /// succeeds. An API token's use waiting on this thread is recorded in the same transaction (see
+    /// [`crate::api_tokens::deferred`]), or waits on when the transaction does not commit.
     pub(crate) fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
-        run_once(work, |work| self.engine.write(work))
+        let Some(token_use) = crate::api_tokens::deferred::take_waiting() else {
+            return run_once(work, |work| self.engine.write(work));
+        };
+        let signer = self.audit_signer();
+        let written = run_once(
+            |tx| crate::api_tokens::deferred::within(tx, &signer, &token_use, work),
+            |work| self.engine.write(work),
+        );
+        if written.is_err() {
+            crate::api_tokens::deferred::put_back(token_use);
+        }
+        written
     }
 
     /// As [`Store::write`], flushed to disk with the next write that is (see

@@ -69,6 +69,8 @@ fn writers_of_every_kind_at_once_neither_deadlock_nor_break_the_chain(db: &TestD
         // Two writers of events on every case, each retrying on the other's newer version.
         Box::new(|| record_events(&store, &attorney, &cases, "a")),
         Box::new(|| record_events(&store, &attorney, &cases, "b")),
+        // And a third through the API token, its uses recorded with its events.
+        Box::new(|| record_events_with_token(&store, &attorney, &cases, &issued.hash)),
         Box::new(|| {
             let mut written = 0;
             // Every case shared, then every case unshared, in turn.
@@ -155,6 +157,38 @@ fn record_events(store: &Store, actor: &Actor, cases: &[CaseId], writer: &str) -
         }
     }
     Ok(ROUNDS)
+}
+
+/// As [`record_events`], through an API token whose use is recorded with each event, or on its own
+/// when the event was refused for a newer version; the number of audit entries written.
+fn record_events_with_token(store: &Store, actor: &Actor, cases: &[CaseId], hash: &str) -> Written {
+    let mut written = 0;
+    for round in 0..ROUNDS {
+        let case = &cases[round % CASES];
+        let recorded = event(serde_json::json!({
+            "id": format!("t{round}"), "type": "i94_checked", "on": "2026-02-20"
+        }));
+        loop {
+            let version = store.case(&actor.org, case)?.map_or(0, |c| c.version);
+            let presented =
+                store.present_api_token_for_write(&actor.org, hash, "POST", "/api/v1/x", now())?;
+            let deferred = presented.expect("the token is live").1.expect("its use waits for the write");
+            let (appended, unspent) = store.with_deferred_token_use(deferred, |store| {
+                store.append_event_as(actor, case, version, &recorded, now())
+            });
+            written += 1;
+            if let Some(unspent) = unspent {
+                store.record_token_use(unspent)?.expect("the token is live");
+            }
+            match appended {
+                Err(StoreError::Conflict { .. }) => continue,
+                other => other?,
+            };
+            written += 1;
+            break;
+        }
+    }
+    Ok(written)
 }
 
 fn date(text: &str) -> amparo_domain::Date {
