@@ -115,8 +115,8 @@ fn table_head(tx: &mut dyn Tx, chain: &str) -> StoreResult<Option<Checkpoint>> {
 /// whose anchor fails its MAC, or that has entries but no anchor, is refused (fail closed): writing
 /// on would overwrite the evidence.
 pub fn append(tx: &mut dyn Tx, signer: &Signer, entry: Entry, now: DateTime<Utc>) -> StoreResult<()> {
-    // The token's row is stamped before the chain's lock is taken, as every row a writer holds is.
-    let token_use = crate::api_tokens::deferred::take_armed_for(tx, entry.chain)?;
+    // The token's row was held as the transaction began, before any other lock.
+    let token_use = crate::api_tokens::deferred::take_armed_for(entry.chain);
     let token_target = token_use.as_ref().map(|token_use| token_use.target());
     let mut entries = Vec::with_capacity(2);
     if let (Some(token_use), Some(target)) = (&token_use, &token_target) {

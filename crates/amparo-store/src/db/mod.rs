@@ -152,6 +152,13 @@ pub trait Engine: Send + Sync + 'static {
         ""
     }
 
+    /// What a `SELECT` appends to share the rows it reads for the rest of the transaction: other
+    /// transactions may share them too, but none changes them until this one ends. Empty where the
+    /// engine's transactions already exclude other writers.
+    fn share_rows(&self) -> &'static str {
+        ""
+    }
+
     /// The statement that locks such a row, where the engine's transactions do not already exclude
     /// other writers.
     fn row_lock(&self, _lock: RowLock) -> Option<&'static str> {

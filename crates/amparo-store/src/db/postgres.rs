@@ -227,6 +227,10 @@ impl Engine for PgEngine {
         " FOR NO KEY UPDATE SKIP LOCKED"
     }
 
+    fn share_rows(&self) -> &'static str {
+        " FOR SHARE"
+    }
+
     fn row_lock(&self, lock: RowLock) -> Option<&'static str> {
         Some(match lock {
             // Two keys: a space apart from the one-key locks (the chains', the installation's).

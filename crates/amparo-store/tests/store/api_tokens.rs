@@ -19,7 +19,8 @@ amparo_store::on_both_backends!(
     names_and_expiry_are_checked,
     a_write_records_its_token_use_in_its_own_commit,
     a_refused_write_leaves_its_token_use_to_be_recorded_alone,
-    a_token_revoked_before_the_write_commits_refuses_the_write
+    a_token_revoked_before_the_write_commits_refuses_the_write,
+    a_write_stamps_its_tokens_last_use_after_its_commit_at_most_once_a_minute
 );
 
 fn a_token_acts_until_revoked_and_every_use_is_audited(db: &TestDatabase) {
@@ -273,4 +274,29 @@ fn a_token_revoked_before_the_write_commits_refuses_the_write(db: &TestDatabase)
     assert_eq!(store.record_token_use(unspent.unwrap()).unwrap(), Err(TokenRefusal::Revoked));
     assert_eq!(actions_after(&store, &actor, before), ["api_token.refused"]);
     assert!(store.verify_audit().unwrap().iter().all(|c| c.outcome.is_ok()));
+}
+
+fn a_write_stamps_its_tokens_last_use_after_its_commit_at_most_once_a_minute(db: &TestDatabase) {
+    let (store, actor, case, hash) = with_a_case_and_a_token(db, "stamped");
+    let before = store.audit_log(Some(&actor.org)).unwrap().len();
+    let write_at = |version: i64, id: &str, at| {
+        let (_, deferred) =
+            store.present_api_token_for_write(&actor.org, &hash, "POST", "/api/v1/x", at).unwrap().unwrap();
+        let recorded = event(serde_json::json!({ "id": id, "type": "i94_checked", "on": "2026-02-20" }));
+        let (written, unspent) = store.with_deferred_token_use(deferred.unwrap(), |store| {
+            store.append_event_as(&actor, &case, version, &recorded, at)
+        });
+        written.unwrap();
+        assert!(unspent.is_none(), "the write recorded the use");
+        store.api_tokens(&actor.org).unwrap()[0].last_used_at
+    };
+    let first = now() + Duration::minutes(5);
+    assert_eq!(write_at(1, "w1", first), Some(first), "never used: stamped");
+    let soon = first + Duration::seconds(30);
+    assert_eq!(write_at(2, "w2", soon), Some(first), "used within the minute: left as it was");
+    let later = first + Duration::minutes(2);
+    assert_eq!(write_at(3, "w3", later), Some(later), "a minute on: stamped again");
+    // Every use is audited all the same, each with its write.
+    let used = actions_after(&store, &actor, before).iter().filter(|a| *a == "api_token.used").count();
+    assert_eq!(used, 3);
 }
