@@ -6,7 +6,8 @@
 #  2. peak RSS (VmHWM) of `amparo serve` idle and after 32 connections of case pages, API reads and
 #     event writes (bench/load/requests.lua, MIX=mixed), with the requests per second that mix reached.
 # Usage: bench/load.sh [CASES] (default 50000). BIN=path measures that binary instead of building the
-# release one; RUN_SECONDS (default 20) is the length of each load.
+# release one; RUN_SECONDS (default 20) is the length of each load; LOAD_SCHEMA (default
+# amparo_load_CASES) names the PostgreSQL schema of the demo data, kept between runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases="${1:-50000}"
@@ -95,7 +96,7 @@ measure sqlite "$scratch" "$floor" "$scratch"
 if pg_isready -q -h 127.0.0.1 -p 5432; then
   export AMPARO_KEY_FILE="$out/load-postgres.key"
   $BIN key generate --out "$AMPARO_KEY_FILE" --if-missing
-  schema="amparo_load_$cases"
+  schema="${LOAD_SCHEMA:-amparo_load_$cases}"
   if ! psql "$base_pg" -qtAc "SELECT 1 FROM information_schema.schemata WHERE schema_name = '$schema'" | grep -q 1; then
     psql "$base_pg" -qc "CREATE SCHEMA $schema"
     $BIN demo --cases "$cases" --database "$base_pg?options=-c%20search_path%3D$schema" --today 2026-11-23 --no-serve >/dev/null

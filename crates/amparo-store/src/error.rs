@@ -24,6 +24,10 @@ pub enum StoreError {
     /// A write made on someone's behalf that the data rules do not allow them (`crate::access`).
     #[error(transparent)]
     Refused(#[from] crate::access::Refusal),
+    /// The API token a write was made with was revoked after the request's token was checked and
+    /// before its write committed: the write is refused (see `api_tokens::deferred`).
+    #[error("the API token was revoked")]
+    TokenRevoked,
     /// A password-reset link that is used, expired or mistyped: one refusal for all three, so a
     /// link's state is not revealed.
     #[error("{}", crate::security::resets::INVALID_LINK)]

@@ -56,8 +56,8 @@ pub use accounts::{
     parse_role,
 };
 pub use api_tokens::{
-    ApiToken, ApiTokenId, MAX_NAME_CHARS as MAX_TOKEN_NAME_CHARS, NewApiToken, TokenRefusal, TokenScope,
-    TokenUse, check_name as check_token_name,
+    ApiToken, ApiTokenId, DeferredTokenUse, MAX_NAME_CHARS as MAX_TOKEN_NAME_CHARS, NewApiToken,
+    TokenRefusal, TokenScope, TokenUse, check_name as check_token_name,
 };
 pub use attachments::{Attachment, AttachmentFile, NewAttachment, Objects, S3Settings};
 pub use audit::INSTALLATION as AUDIT_INSTALLATION_CHAIN;

@@ -202,9 +202,13 @@ impl Store {
     }
 
     /// Runs `work` in one transaction, on the engine's writer path, that commits only when `work`
-    /// succeeds.
+    /// succeeds. An API token's use waiting on this thread is recorded in the same transaction (see
+    /// [`crate::api_tokens::deferred`]), or waits on when the transaction does not commit.
     pub(crate) fn write<T>(&self, work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>) -> StoreResult<T> {
-        run_once(work, |work| self.engine.write(work))
+        match crate::api_tokens::deferred::take_waiting() {
+            Some(token_use) => crate::api_tokens::deferred::write(self, token_use, work),
+            None => run_once(work, |work| self.engine.write(work)),
+        }
     }
 
     /// As [`Store::write`], flushed to disk with the next write that is (see
@@ -230,10 +234,15 @@ impl Store {
     /// organisation queue on: it is taken last and held briefly. The order every transaction takes
     /// its locks in, so that no two wait for each other:
     ///
+    /// 0. the API token a request acts through: a write through it shares the token's row in its
+    ///    first statement (`api_tokens::deferred`; writers through one token never wait for each
+    ///    other there), and whatever changes the row (a use recorded in a transaction of its own, a
+    ///    revocation, the stamp of a last use after a write's commit) changes it before it takes any
+    ///    other lock, and so waits for those writers holding nothing they wait for,
     /// 1. the organisation's policy ([`RowLock::Policy`]: a policy change; every case lock shares it),
     /// 2. cases and tasks ([`RowLock::Case`], [`RowLock::Task`]), and every row written besides,
     /// 3. the audit chain, taken by [`crate::audit::append`] as the entry is appended, after the
-    ///    transaction's other writes.
+    ///    transaction's other writes. No transaction changes a token's row once it holds the chain.
     ///
     /// Taking the chain early is still right for a transaction that writes no case or task, where the
     /// chain serialises a check with its write (the last administrator, the visibility a read checks
@@ -258,7 +267,7 @@ impl Store {
 
 /// Runs a one-shot `work` through an engine entry point that takes re-callable work (so that the
 /// engine stays object-safe), and hands back its result.
-fn run_once<T>(
+pub(crate) fn run_once<T>(
     work: impl FnOnce(&mut dyn Tx) -> StoreResult<T>,
     run: impl FnOnce(&mut Work<'_>) -> StoreResult<()>,
 ) -> StoreResult<T> {

@@ -133,10 +133,22 @@ impl AppState {
         let store = self.store.clone();
         // The store's own log lines belong to the request too (its id rides in the span).
         let span = tracing::Span::current();
+        // An API token's use waiting for the request's write rides with these calls.
+        let token_use = http::token_use::take();
         let started = std::time::Instant::now();
-        let answer = tokio::task::spawn_blocking(move || span.in_scope(|| work(&store))).await;
+        let answer = tokio::task::spawn_blocking(move || {
+            span.in_scope(|| match token_use {
+                Some(token_use) => store.with_deferred_token_use(token_use, work),
+                None => (work(&store), None),
+            })
+        })
+        .await;
         self.metrics.record_database_call(started.elapsed());
-        answer.map_err(|e| WebError::Internal(format!("store task: {e}")))?.map_err(WebError::from)
+        let (answer, unspent) = answer.map_err(|e| WebError::Internal(format!("store task: {e}")))?;
+        if let Some(token_use) = unspent {
+            http::token_use::put_back(token_use);
+        }
+        answer.map_err(WebError::from)
     }
 }
 
@@ -175,6 +187,9 @@ pub fn router(state: AppState) -> Router {
     // A case form sent after its session ended is kept for its person to find after signing in.
     let routes =
         routes.layer(axum::middleware::from_fn_with_state(state.clone(), http::kept_forms::keep_forms));
+    // An API token's use that no write of the request recorded is recorded before the answer leaves.
+    let routes =
+        routes.layer(axum::middleware::from_fn_with_state(state.clone(), http::token_use::record_unspent));
     let routes = routes.layer(axum::middleware::from_fn(http::error::localize_error_pages));
     let routes = if state.secure_cookies {
         routes.layer(axum::middleware::map_response(http::headers::strict_transport_security))

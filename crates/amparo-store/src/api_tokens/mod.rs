@@ -1,8 +1,9 @@
 //! API tokens: what a token is (its kind, scope, expiry, last use, creator) as the store keeps it.
 //! Only a token's hash is ever given to the store (`amparo_trust::api_token` makes and reads the
 //! text). `records` makes, lists and revokes them; `presented` checks one a request presents, and
-//! audits every use; `service_accounts` makes the named members organisation tokens act as.
+//! audits every use (`deferred`: in the request's own write transaction when it writes); `service_accounts` makes the named members organisation tokens act as.
 
+pub(crate) mod deferred;
 mod presented;
 mod records;
 mod service_accounts;
@@ -15,6 +16,7 @@ use crate::db::Row;
 use crate::error::{StoreError, StoreResult};
 use crate::model::{OrgId, User, UserId};
 
+pub use deferred::DeferredTokenUse;
 pub use presented::{TokenRefusal, TokenUse};
 
 /// An API token's id: shown in lists and used to revoke it; not a secret.

@@ -8,7 +8,7 @@ use amparo_trust::audit_head::{Anchor, anchor_mac, mac_matches};
 use amparo_trust::cipher::KeyId;
 use amparo_trust::keyfile::KeySet;
 
-use crate::db::Tx;
+use crate::db::{Tx, Value};
 use crate::error::{StoreError, StoreResult};
 
 const SELECT_ANCHOR: &str =
@@ -39,8 +39,8 @@ fn seq(n: i64) -> StoreResult<u64> {
     u64::try_from(n).map_err(|_| StoreError::Backend(format!("stored audit anchor seq is not valid: {n}")))
 }
 
-fn stored(tx: &mut dyn Tx, chain: &str) -> StoreResult<Option<StoredAnchor>> {
-    let Some(row) = tx.query_opt(SELECT_ANCHOR, &[chain.into()])? else { return Ok(None) };
+fn stored(tx: &mut dyn Tx, select: &str, chain: &str) -> StoreResult<Option<StoredAnchor>> {
+    let Some(row) = tx.query_opt(select, &[chain.into()])? else { return Ok(None) };
     Ok(Some(StoredAnchor {
         anchor: Anchor {
             chain: row.text(0)?,
@@ -64,7 +64,18 @@ pub fn load(
     keys: &KeySet,
     chain: &str,
 ) -> StoreResult<Option<Result<Anchor, AnchorProblem>>> {
-    let Some(stored) = stored(tx, chain)? else { return Ok(None) };
+    load_with(tx, keys, SELECT_ANCHOR, chain)
+}
+
+/// As [`load`], read by `select`: a statement with [`SELECT_ANCHOR`]'s columns and parameter (the
+/// engine's locked read, see [`crate::db::Engine::locked_audit_anchor`]).
+pub fn load_with(
+    tx: &mut dyn Tx,
+    keys: &KeySet,
+    select: &str,
+    chain: &str,
+) -> StoreResult<Option<Result<Anchor, AnchorProblem>>> {
+    let Some(stored) = stored(tx, select, chain)? else { return Ok(None) };
     let Some(key) = key_by_id(keys, &stored.key_id) else {
         return Ok(Some(Err(AnchorProblem::UnknownKey(stored.key_id))));
     };
@@ -73,20 +84,39 @@ pub fn load(
     Ok(Some(if intact { Ok(stored.anchor) } else { Err(AnchorProblem::BadMac) }))
 }
 
+/// The parameters of [`UPSERT_ANCHOR`] for `anchor`, MAC'd under the current key.
+fn anchor_params(keys: &KeySet, anchor: &Anchor) -> [Value; 6] {
+    let key = keys.chain_key();
+    [
+        anchor.chain.as_str().into(),
+        i64::try_from(anchor.head.seq).unwrap_or(i64::MAX).into(),
+        anchor.head.hash.to_hex().into(),
+        i64::try_from(anchor.keyed_from).unwrap_or(i64::MAX).into(),
+        key.key_id().to_string().into(),
+        anchor_mac(key, anchor).to_hex().into(),
+    ]
+}
+
 /// Records `anchor` as its chain's head, MAC'd under the current key.
 pub fn store(tx: &mut dyn Tx, keys: &KeySet, anchor: &Anchor) -> StoreResult<()> {
-    let key = keys.chain_key();
-    tx.execute(
-        UPSERT_ANCHOR,
-        &[
-            anchor.chain.as_str().into(),
-            i64::try_from(anchor.head.seq).unwrap_or(i64::MAX).into(),
-            anchor.head.hash.to_hex().into(),
-            i64::try_from(anchor.keyed_from).unwrap_or(i64::MAX).into(),
-            key.key_id().to_string().into(),
-            anchor_mac(key, anchor).to_hex().into(),
-        ],
-    )?;
+    tx.execute(UPSERT_ANCHOR, &anchor_params(keys, anchor))?;
+    Ok(())
+}
+
+/// Inserts `rows` with `insert` (an `INSERT … VALUES` without its rows) and records `anchor` as
+/// their chain's head, in one statement: the insert in a `WITH`, which runs to its end whether or
+/// not the statement reads it. For engines that take several writes in one statement.
+pub fn insert_with<const N: usize>(
+    tx: &mut dyn Tx,
+    keys: &KeySet,
+    anchor: &Anchor,
+    insert: &str,
+    rows: &[[Value; N]],
+) -> StoreResult<()> {
+    let (rows_sql, rows_params) = super::values_statement(insert, 7, rows);
+    let mut params = Vec::from(anchor_params(keys, anchor));
+    params.extend(rows_params);
+    tx.execute(&format!("WITH entries AS ({rows_sql}) {UPSERT_ANCHOR}"), &params)?;
     Ok(())
 }
 

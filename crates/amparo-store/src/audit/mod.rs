@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::Store;
 use crate::columns::from_millis;
-use crate::db::Tx;
+use crate::db::{Engine, RowLock, Tx, Value};
 use crate::error::{StoreError, StoreResult};
 use crate::meta;
 use crate::model::{AuditEvent, OrgId};
@@ -28,8 +28,9 @@ mod verify;
 use checkpoint::AuditCheckpoint;
 
 const AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_log WHERE org_id = $1 ORDER BY seq DESC LIMIT 1";
-const INSERT_AUDIT: &str = "INSERT INTO audit_log (org_id, seq, at_ms, actor, action, target, detail, hash, key_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+/// An entry's insert, without its rows (see [`values_statement`]).
+const INSERT_AUDIT_ROWS: &str =
+    "INSERT INTO audit_log (org_id, seq, at_ms, actor, action, target, detail, hash, key_id) VALUES";
 /// The columns [`record`] reads, in its order.
 pub const COLUMNS: &str =
     "SELECT org_id, seq, at_ms, actor, action, target, detail, hash, key_id FROM audit_log";
@@ -50,21 +51,27 @@ fn seq(n: i64) -> StoreResult<u64> {
 }
 
 /// What an append needs besides the entry: the keys to HMAC it under, who acts when no member
-/// does (the operator on the command line, or the system), and the statement that holds a chain's
-/// head where the engine needs one (see [`crate::Store::lock_audit_chain`]).
+/// does (the operator on the command line, or the system), and the engine's statements that hold a
+/// chain's head where it needs them (see [`crate::Store::lock_audit_chain`]).
 pub struct Signer {
     keys: std::sync::Arc<KeySet>,
     operator: Option<String>,
     chain_lock: Option<&'static str>,
+    /// The chain's lock and its anchor's read in one statement, where the engine has one.
+    locked_anchor: Option<&'static str>,
+    /// Whether the entries and the anchor are written in one statement.
+    one_statement: bool,
 }
 
 impl Signer {
-    pub(crate) fn new(
-        keys: std::sync::Arc<KeySet>,
-        operator: Option<String>,
-        chain_lock: Option<&'static str>,
-    ) -> Signer {
-        Signer { keys, operator, chain_lock }
+    pub(crate) fn new(keys: std::sync::Arc<KeySet>, operator: Option<String>, engine: &dyn Engine) -> Signer {
+        Signer {
+            keys,
+            operator,
+            chain_lock: engine.row_lock(RowLock::AuditChain),
+            locked_anchor: engine.locked_audit_anchor(),
+            one_statement: engine.writes_in_one_statement(),
+        }
     }
 
     pub(crate) fn keys(&self) -> &KeySet {
@@ -99,44 +106,57 @@ fn table_head(tx: &mut dyn Tx, chain: &str) -> StoreResult<Option<Checkpoint>> {
 /// Appends an entry to its chain, HMAC'd under the current audit key, and moves the chain's anchor
 /// to it. The chain's lock is taken here (at once when the transaction holds it already) and held to
 /// the commit: so that it is held for as short a time as can be, a transaction appends its entry
-/// after the rest of its writes (the lock order is at [`crate::Store::lock_audit_chain`]).
+/// after the rest of its writes (the lock order is at [`crate::Store::lock_audit_chain`]). An API
+/// token's use waiting for this transaction (`api_tokens::deferred`) goes onto the chain just
+/// before the entry, in the same statements.
 ///
 /// The entry follows the anchored head, not the table's newest row: after entries were cut off the
 /// end, the next one takes the number after the anchored head, so the gap stays visible. A chain
 /// whose anchor fails its MAC, or that has entries but no anchor, is refused (fail closed): writing
 /// on would overwrite the evidence.
 pub fn append(tx: &mut dyn Tx, signer: &Signer, entry: Entry, now: DateTime<Utc>) -> StoreResult<()> {
-    if let Some(lock) = signer.chain_lock {
-        tx.execute(lock, &[entry.chain.into()])?;
+    // The token's row was held as the transaction began, before any other lock.
+    let token_use = crate::api_tokens::deferred::take_armed_for(entry.chain);
+    let token_target = token_use.as_ref().map(|token_use| token_use.target());
+    let mut entries = Vec::with_capacity(2);
+    if let (Some(token_use), Some(target)) = (&token_use, &token_target) {
+        entries.push((token_use.entry(target, Ok(())), token_use.at()));
     }
+    entries.push((entry, now));
+    append_all(tx, signer, entries)
+}
+
+/// Appends entries, each with its time, to one chain (that of the first), in order: the chain's
+/// lock and anchor read once, the entries and the moved anchor written together.
+fn append_all(tx: &mut dyn Tx, signer: &Signer, entries: Vec<(Entry, DateTime<Utc>)>) -> StoreResult<()> {
+    let Some(chain) = entries.first().map(|(entry, _)| entry.chain.to_owned()) else { return Ok(()) };
     let keys = signer.keys();
-    let broken =
-        |why: String| StoreError::Backend(format!("audit chain {:?} refuses appends: {why}", entry.chain));
-    let (head, keyed_from) = match anchor::load(tx, keys, entry.chain)? {
+    let broken = |why: String| StoreError::Backend(format!("audit chain {chain:?} refuses appends: {why}"));
+    let (head, keyed_from) = match locked_anchor(tx, signer, &chain)? {
         Some(Ok(anchor)) => (anchor.head, anchor.keyed_from),
         Some(Err(problem)) => return Err(broken(problem.to_string())),
-        None if table_head(tx, entry.chain)?.is_some() => {
+        None if table_head(tx, &chain)?.is_some() => {
             return Err(broken(String::from("its head has no anchor")));
         }
         None => (Checkpoint::GENESIS, 1),
     };
     let key = keys.chain_key();
     let mut chainer = Chainer::new(Some(key.clone()), head);
-    let chained = chainer
-        .append(AuditEntry {
-            seq: chainer.next_seq(),
-            at_ms: now.timestamp_millis(),
-            org_id: entry.chain.to_owned(),
-            actor: entry.actor.map(|a| a.0.clone()).or_else(|| signer.operator.clone()),
-            action: entry.action.to_owned(),
-            target: entry.target.to_owned(),
-            detail: entry.detail.to_string(),
-        })
-        .map_err(|e| StoreError::Backend(e.to_string()))?;
-    let e = chained.entry;
-    tx.execute(
-        INSERT_AUDIT,
-        &[
+    let mut rows: Vec<[Value; 9]> = Vec::with_capacity(entries.len());
+    for (entry, at) in entries {
+        let chained = chainer
+            .append(AuditEntry {
+                seq: chainer.next_seq(),
+                at_ms: at.timestamp_millis(),
+                org_id: chain.clone(),
+                actor: entry.actor.map(|a| a.0.clone()).or_else(|| signer.operator.clone()),
+                action: entry.action.to_owned(),
+                target: entry.target.to_owned(),
+                detail: entry.detail.to_string(),
+            })
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let e = chained.entry;
+        rows.push([
             e.org_id.into(),
             (e.seq as i64).into(),
             e.at_ms.into(),
@@ -146,9 +166,57 @@ pub fn append(tx: &mut dyn Tx, signer: &Signer, entry: Entry, now: DateTime<Utc>
             e.detail.into(),
             chained.hash.to_hex().into(),
             key.key_id().to_string().into(),
-        ],
-    )?;
-    anchor::store(tx, keys, &Anchor { chain: entry.chain.to_owned(), head: chainer.head(), keyed_from })
+        ]);
+    }
+    let anchor = Anchor { chain, head: chainer.head(), keyed_from };
+    if signer.one_statement {
+        return anchor::insert_with(tx, keys, &anchor, INSERT_AUDIT_ROWS, &rows);
+    }
+    let (sql, params) = values_statement(INSERT_AUDIT_ROWS, 1, &rows);
+    tx.execute(&sql, &params)?;
+    anchor::store(tx, keys, &anchor)
+}
+
+/// The chain's anchor, read once the chain's lock is held: in one statement where the engine has
+/// one, else the lock (where the engine needs it) and then the read.
+fn locked_anchor(
+    tx: &mut dyn Tx,
+    signer: &Signer,
+    chain: &str,
+) -> StoreResult<Option<Result<Anchor, anchor::AnchorProblem>>> {
+    if let Some(statement) = signer.locked_anchor
+        && let Some(found) = anchor::load_with(tx, signer.keys(), statement, chain)?
+    {
+        return Ok(Some(found));
+    }
+    // No anchor yet (the statement may then not have taken the lock), or an engine without one.
+    if let Some(lock) = signer.chain_lock {
+        tx.execute(lock, &[chain.into()])?;
+    }
+    anchor::load(tx, signer.keys(), chain)
+}
+
+/// `insert` (an `INSERT … VALUES` without its rows) with a row of placeholders for each of `rows`,
+/// numbered from `first`, and the parameters in their order.
+pub(crate) fn values_statement<const N: usize>(
+    insert: &str,
+    first: usize,
+    rows: &[[Value; N]],
+) -> (String, Vec<Value>) {
+    let mut sql = String::from(insert);
+    let mut params = Vec::with_capacity(rows.len() * N);
+    for (i, row) in rows.iter().enumerate() {
+        sql.push_str(if i == 0 { " (" } else { ", (" });
+        for j in 0..N {
+            if j > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", first + i * N + j));
+        }
+        sql.push(')');
+        params.extend(row.iter().cloned());
+    }
+    (sql, params)
 }
 
 /// One stored entry from a row of [`COLUMNS`].
@@ -253,11 +321,7 @@ fn anchor_unkeyed_chains(tx: &mut dyn Tx, keys: &KeySet) -> StoreResult<()> {
 impl Store {
     /// What appends to the audit trail sign with: the current keys, and the operator when one acts.
     pub(crate) fn audit_signer(&self) -> Signer {
-        Signer::new(
-            self.sealer().keys(),
-            self.operator().map(str::to_owned),
-            self.engine().row_lock(crate::db::RowLock::AuditChain),
-        )
+        Signer::new(self.sealer().keys(), self.operator().map(str::to_owned), self.engine())
     }
 
     /// The audit trail of an organisation, or of the installation with `None`, oldest first.

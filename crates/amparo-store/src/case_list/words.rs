@@ -9,7 +9,6 @@ use crate::error::StoreResult;
 
 pub(crate) const INSERT_WORDS: &str = "INSERT INTO case_search_words (org_id, word, case_id)";
 pub(crate) const WORD_WIDTH: usize = 3;
-const SELECT_TERMS: &str = "SELECT search_terms FROM cases WHERE org_id = $1 AND id = $2";
 const DELETE_WORD: &str = "DELETE FROM case_search_words WHERE org_id = $1 AND word = $2 AND case_id = $3";
 const INSERT_WORD: &str = "INSERT INTO case_search_words (org_id, word, case_id) VALUES ($1, $2, $3)";
 
@@ -21,11 +20,6 @@ pub(crate) fn words(search_terms: &str) -> BTreeSet<&str> {
 /// The rows of a new case's words, for a multi-row INSERT.
 pub(crate) fn word_rows(org: &Value, case: &Value, search_terms: &str) -> Vec<[Value; WORD_WIDTH]> {
     words(search_terms).into_iter().map(|w| [org.clone(), w.into(), case.clone()]).collect()
-}
-
-/// The case's `search_terms` as stored, read before a derivation replaces them.
-pub(crate) fn stored_terms(tx: &mut dyn Tx, key: &[Value; 2]) -> StoreResult<Option<String>> {
-    tx.query_opt(SELECT_TERMS, key)?.map(|r| r.text(0)).transpose()
 }
 
 /// Brings a case's words from those of `old` terms to those of `new` ones. A re-derivation mostly

@@ -9,7 +9,7 @@ use crate::Store;
 use crate::access::{self, Actor};
 use crate::cases::{self, identifiers, rows};
 use crate::columns::millis;
-use crate::db::{RowLock, Tx, Value};
+use crate::db::{Tx, Value};
 use crate::derivation::{self, DeriveContext, Rules};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, UserId};
@@ -95,10 +95,26 @@ pub(crate) fn append_event(
     expected_version: i64,
     event: &Event,
     actor: Option<&UserId>,
+    at: (DateTime<Utc>, &Rules),
+) -> StoreResult<i64> {
+    let stored = cases::case(tx, sealer, org, case)?;
+    append_event_to(tx, sealer, stored, expected_version, event, actor, at)
+}
+
+/// As [`append_event`], to the case `stored` as read in this transaction under its lock (`None`:
+/// there is no such case).
+pub(crate) fn append_event_to(
+    tx: &mut dyn Tx,
+    sealer: &Sealer,
+    stored: Option<crate::model::StoredCase>,
+    expected_version: i64,
+    event: &Event,
+    actor: Option<&UserId>,
     (now, rules): (DateTime<Utc>, &Rules),
 ) -> StoreResult<i64> {
-    let mut stored =
-        cases::case(tx, sealer, org, case)?.ok_or_else(|| StoreError::NotFound("case".into()))?;
+    let mut stored = stored.ok_or_else(|| StoreError::NotFound("case".into()))?;
+    let (org, case) = (stored.org_id.clone(), stored.id.clone());
+    let (org, case) = (&org, &case);
     if stored.version != expected_version {
         return Err(StoreError::Conflict { expected: expected_version, actual: stored.version });
     }
@@ -145,9 +161,9 @@ impl Store {
     ) -> StoreResult<i64> {
         self.write(|tx| {
             // Concurrent appends to one case queue up here; the loser then sees the new version.
-            self.lock_row(tx, RowLock::Case, &[org.as_str().into(), case.as_str().into()])?;
+            let stored = cases::locked_case(self, tx, org, case)?;
             let at = (now, self.rule_set());
-            append_event(tx, self.sealer(), (org, case), expected_version, event, actor, at)
+            append_event_to(tx, self.sealer(), stored, expected_version, event, actor, at)
         })
     }
 
@@ -167,18 +183,11 @@ impl Store {
             // The case first; the audit chain only with the entry, after the derivation, so that the
             // organisation's writers queue on it for two statements rather than twenty. Sharing
             // changes lock the case too, so the visibility checked is the latest.
-            self.lock_row(tx, RowLock::Case, &[actor.org.as_str().into(), case.as_str().into()])?;
+            let stored = cases::locked_case(self, tx, &actor.org, case)?;
             access::check_sees_case(tx, actor, case)?;
             let at = (now, self.rule_set());
-            let version = append_event(
-                tx,
-                self.sealer(),
-                (&actor.org, case),
-                expected_version,
-                event,
-                Some(&actor.user),
-                at,
-            )?;
+            let version =
+                append_event_to(tx, self.sealer(), stored, expected_version, event, Some(&actor.user), at)?;
             let entry = crate::audit::Entry {
                 chain: actor.org.as_str(),
                 actor: Some(&actor.user),

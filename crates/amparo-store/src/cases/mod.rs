@@ -130,6 +130,26 @@ pub(crate) fn case(
     assemble(tx, sealer, row)
 }
 
+/// The case, its row locked for the rest of the transaction as [`crate::db::RowLock::Case`] locks it:
+/// the lock and the case's row in one statement where the engine locks rows, then the case's people,
+/// timeline and voids.
+pub(crate) fn locked_case(
+    store: &Store,
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    id: &CaseId,
+) -> StoreResult<Option<StoredCase>> {
+    let key = [org.as_str().into(), id.as_str().into()];
+    let row = match store.engine().locked_case_select(CASE_COLUMNS) {
+        Some(select) => tx.query_opt(&select, &key)?,
+        None => {
+            store.lock_row(tx, crate::db::RowLock::Case, &key)?;
+            tx.query_opt(&select_case(), &key)?
+        }
+    };
+    assemble(tx, store.sealer(), row)
+}
+
 fn case_by_reference(
     tx: &mut dyn Tx,
     sealer: &Sealer,

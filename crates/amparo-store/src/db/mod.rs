@@ -152,10 +152,38 @@ pub trait Engine: Send + Sync + 'static {
         ""
     }
 
+    /// What a `SELECT` appends to share the rows it reads for the rest of the transaction: other
+    /// transactions may share them too, but none changes them until this one ends. Empty where the
+    /// engine's transactions already exclude other writers.
+    fn share_rows(&self) -> &'static str {
+        ""
+    }
+
     /// The statement that locks such a row, where the engine's transactions do not already exclude
     /// other writers.
     fn row_lock(&self, _lock: RowLock) -> Option<&'static str> {
         None
+    }
+
+    /// A `SELECT` of the case `columns` of one case (parameters: organisation id, case id) that
+    /// locks its row as [`RowLock::Case`] does, in the same round trip, where the engine locks rows;
+    /// it answers the row as the lock finds it (the newest committed version).
+    fn locked_case_select(&self, _columns: &str) -> Option<String> {
+        None
+    }
+
+    /// The statement that takes an audit chain's lock (as [`RowLock::AuditChain`]) and then reads
+    /// the chain's anchor as it stands once the lock is held, in one round trip (parameter: the
+    /// chain), where the engine needs the lock. It may answer no row without taking the lock when
+    /// the chain has no anchor yet: the caller then takes the lock on its own and reads again.
+    fn locked_audit_anchor(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Whether one statement may make several writes (a `WITH` of `INSERT`s), so that an audit
+    /// entry and its chain's anchor are written in one round trip.
+    fn writes_in_one_statement(&self) -> bool {
+        false
     }
 
     /// The statement that serialises installation-wide changes (migrations, rule adoption) across

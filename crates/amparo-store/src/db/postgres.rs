@@ -26,7 +26,19 @@ const INSTALLATION_LOCK: &str = "SELECT pg_advisory_xact_lock(107122664764015)";
 /// in order, so its flush covers every earlier commit of any session, and writers waiting at once
 /// share one flush. A transaction that only took an id would not do: one that wrote no log record
 /// of its own commits without waiting, whatever `synchronous_commit` says.
-const WAIT_FOR_FLUSH: &str = "BEGIN; SELECT pg_logical_emit_message(true, 'amparo-flush', ''); COMMIT";
+///
+/// Connections commit asynchronously (set once as each connects: see `Manager::connect`), so this
+/// transaction sets the server's own value back for itself.
+const WAIT_FOR_FLUSH: &str = "BEGIN; SET LOCAL synchronous_commit TO DEFAULT; \
+     SELECT pg_logical_emit_message(true, 'amparo-flush', ''); COMMIT";
+
+/// The lock of an audit chain's head, as an expression (parameter: the chain's organisation id, `""`
+/// for the installation): a one-key advisory lock, apart from the two-key ones of policies.
+macro_rules! audit_chain_lock {
+    () => {
+        "pg_advisory_xact_lock(hashtext('amparo-audit:' || $1))"
+    };
+}
 
 struct Manager {
     config: postgres::Config,
@@ -42,7 +54,12 @@ impl r2d2::ManageConnection for Manager {
     fn connect(&self) -> Result<PgConnection, postgres::Error> {
         let mut client = self.config.connect(self.tls.clone())?;
         let milliseconds = self.statement_timeout.as_millis();
-        client.batch_execute(&format!("SET statement_timeout = {milliseconds}"))?;
+        // Every commit is asynchronous, so that a transaction's locks pass on without waiting for a
+        // flush; a write then waits for its flush outside them (see `WAIT_FOR_FLUSH`). Set here once
+        // rather than in each transaction: a round trip less per write.
+        client.batch_execute(&format!(
+            "SET statement_timeout = {milliseconds}; SET synchronous_commit = off"
+        ))?;
         client.batch_execute(super::pg_roles::ENTER_APPLICATION_ROLE)?;
         Ok(PgConnection { client, statements: PgStatements::default() })
     }
@@ -166,7 +183,6 @@ impl Engine for PgEngine {
         let mut connection = self.conn()?;
         let PgConnection { client, statements } = &mut *connection;
         let mut tx = client.transaction()?;
-        tx.batch_execute("SET LOCAL synchronous_commit = off")?;
         work(&mut PgTx { client: &mut tx, statements })?;
         tx.commit()?;
         client.batch_execute(WAIT_FOR_FLUSH)?;
@@ -177,9 +193,9 @@ impl Engine for PgEngine {
         let mut connection = self.conn()?;
         let PgConnection { client, statements } = &mut *connection;
         let mut tx = client.transaction()?;
-        // An asynchronous commit: its log record is flushed by the next synchronous commit of any
-        // session (the log is flushed in order) or by the WAL writer within three of its delays.
-        tx.batch_execute("SET LOCAL synchronous_commit = off")?;
+        // An asynchronous commit (as every connection's is): its log record is flushed by the next
+        // synchronous commit of any session (the log is flushed in order) or by the WAL writer
+        // within three of its delays.
         work(&mut PgTx { client: &mut tx, statements })?;
         tx.commit()?;
         Ok(())
@@ -211,6 +227,10 @@ impl Engine for PgEngine {
         " FOR NO KEY UPDATE SKIP LOCKED"
     }
 
+    fn share_rows(&self) -> &'static str {
+        " FOR SHARE"
+    }
+
     fn row_lock(&self, lock: RowLock) -> Option<&'static str> {
         Some(match lock {
             // Two keys: a space apart from the one-key locks (the chains', the installation's).
@@ -224,8 +244,36 @@ impl Engine for PgEngine {
                  WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE"
             }
             RowLock::Task => "SELECT 1 FROM tasks WHERE org_id = $1 AND id = $2 FOR UPDATE",
-            RowLock::AuditChain => "SELECT pg_advisory_xact_lock(hashtext('amparo-audit:' || $1))",
+            RowLock::AuditChain => concat!("SELECT ", audit_chain_lock!()),
         })
+    }
+
+    /// As [`RowLock::Case`]'s statement, with the case's columns first: the policy's lock shared
+    /// (as text, which the rows read) and the row locked; a row lock returns the row's newest
+    /// committed version.
+    fn locked_case_select(&self, columns: &str) -> Option<String> {
+        Some(format!(
+            "SELECT {columns}, length(pg_advisory_xact_lock_shared(1, hashtext($1))::text) FROM cases \
+             WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE"
+        ))
+    }
+
+    /// The chain's lock in a materialised `WITH` and the anchor's row locked as it is read: a row
+    /// lock returns the row's newest committed version, so the anchor read is the one the last
+    /// holder of the chain's lock committed, even though the statement's snapshot was taken before
+    /// the lock was granted. Nobody else waits for the anchor's row while holding the chain's lock
+    /// (every writer of an anchor holds it first), so locking the row adds no new wait.
+    fn locked_audit_anchor(&self) -> Option<&'static str> {
+        Some(concat!(
+            "WITH chain_lock AS MATERIALIZED (SELECT ",
+            audit_chain_lock!(),
+            ") SELECT a.org_id, a.seq, a.hash, a.keyed_from, a.key_id, a.mac \
+             FROM chain_lock, audit_anchors a WHERE a.org_id = $1 FOR UPDATE OF a"
+        ))
+    }
+
+    fn writes_in_one_statement(&self) -> bool {
+        true
     }
 
     fn installation_lock(&self) -> Option<&'static str> {

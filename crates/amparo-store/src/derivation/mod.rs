@@ -25,9 +25,13 @@ use crate::error::StoreResult;
 use crate::model::{CaseId, OrgId};
 use crate::policy::load_policy;
 use crate::security::seal::Sealer;
-use crate::triage::{assignments, escalations, reasons};
+use crate::triage::{escalations, reasons};
 
 const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
+/// What a case's derivation reads of what is stored besides its file, in one statement: its
+/// `search_terms` (to bring its words from them to the new ones) and whether an attorney is assigned.
+const SELECT_TERMS_AND_ATTORNEY: &str = "SELECT search_terms, (SELECT COUNT(*) FROM case_assignments a \
+     WHERE a.org_id = $1 AND a.case_id = $2 AND a.role = 'attorney') FROM cases WHERE org_id = $1 AND id = $2";
 
 /// Everything a derivation runs under, besides the case itself.
 pub struct DeriveContext<'a> {
@@ -98,9 +102,13 @@ pub(crate) fn write_derivation(
     context: &DeriveContext,
 ) -> StoreResult<()> {
     let key: [Value; 2] = [org.as_str().into(), case.as_str().into()];
+    let (terms, attorney) = match tx.query_opt(SELECT_TERMS_AND_ATTORNEY, &key)? {
+        Some(row) => (row.text(0)?, row.int(1)? > 0),
+        None => (String::new(), false),
+    };
     let stored = Stored {
-        attorney: assignments::attorney_assigned(tx, org, case)?,
-        terms: words::stored_terms(tx, &key)?.unwrap_or_default(),
+        attorney,
+        terms,
         // A closed case's escalations are not planned (see `store_derivation`).
         escalations: match file.extensions.closure {
             None => escalations::stored_escalations(tx, context.sealer, org, case)?,

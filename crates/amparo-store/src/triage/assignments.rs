@@ -16,8 +16,6 @@ use crate::model::{Assignment, CaseId, OrgId, UserId};
 use crate::policy::load_policy;
 use crate::{Store, accounts, cases, notices, sharing};
 
-const ATTORNEY_ASSIGNED: &str =
-    "SELECT COUNT(*) FROM case_assignments WHERE org_id = $1 AND case_id = $2 AND role = 'attorney'";
 const SELECT_ASSIGNMENTS: &str = "SELECT a.role, a.user_id, u.display_name FROM case_assignments a \
      JOIN users u ON u.org_id = a.org_id AND u.id = a.user_id WHERE a.org_id = $1 AND a.case_id = $2 ORDER BY a.role";
 const DELETE_ASSIGNMENT: &str =
@@ -30,11 +28,6 @@ const ADOPT_UNOWNED_TASKS: &str = "UPDATE tasks SET owner_id = $4 WHERE org_id =
 
 /// The roles a case can be assigned in, and so the owners of checklist tasks.
 pub const ASSIGNABLE: [UserRole; 3] = [UserRole::Attorney, UserRole::Advocate, UserRole::Clinician];
-
-pub(crate) fn attorney_assigned(tx: &mut dyn Tx, org: &OrgId, case: &CaseId) -> StoreResult<bool> {
-    let row = tx.query_opt(ATTORNEY_ASSIGNED, &[org.as_str().into(), case.as_str().into()])?;
-    Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) > 0)
-}
 
 pub(crate) fn role(text: &str) -> StoreResult<UserRole> {
     UserRole::parse(text).ok_or_else(|| StoreError::Backend(format!("stored role is not valid: {text:?}")))

@@ -2,19 +2,25 @@
 //! refused once revoked, expired or their person deactivated, every use and refusal audited, listed
 //! per person and per organisation.
 
+use std::sync::Arc;
+
 use amparo_domain::org::UserRole;
 use amparo_store::testing::TestDatabase;
-use amparo_store::{NewApiToken, StoreError, TokenRefusal, TokenScope};
+use amparo_store::{Actor, CaseId, NewApiToken, Store, StoreError, TokenRefusal, TokenScope};
 use amparo_trust::api_token::{self, TokenKind};
 use chrono::Duration;
 
-use crate::support::{new_user, now, org};
+use crate::support::{event, new_user, now, org};
 
 amparo_store::on_both_backends!(
     a_token_acts_until_revoked_and_every_use_is_audited,
     an_expired_token_or_a_deactivated_persons_token_is_refused,
     a_token_of_one_organisation_is_unknown_to_another,
-    names_and_expiry_are_checked
+    names_and_expiry_are_checked,
+    a_write_records_its_token_use_in_its_own_commit,
+    a_refused_write_leaves_its_token_use_to_be_recorded_alone,
+    a_token_revoked_before_the_write_commits_refuses_the_write,
+    a_write_stamps_its_tokens_last_use_after_its_commit_at_most_once_a_minute
 );
 
 fn a_token_acts_until_revoked_and_every_use_is_audited(db: &TestDatabase) {
@@ -161,4 +167,136 @@ fn names_and_expiry_are_checked(db: &TestDatabase) {
     assert_eq!(attempt(&"x".repeat(101), None), "name: at most 100 characters");
     assert_eq!(attempt("ok", Some(now())), "expires: must be in the future");
     assert!(store.api_tokens(&org).unwrap().is_empty());
+}
+
+/// An organisation with one case and a write token of its attorney: the store, the attorney as an
+/// actor, the case, and the token's hash.
+fn with_a_case_and_a_token(db: &TestDatabase, slug: &str) -> (Arc<Store>, Actor, CaseId, String) {
+    let store = db.store();
+    let org = org(&store, slug);
+    let attorney = store.create_user(
+        &org,
+        &new_user(&format!("attorney@{slug}.example.org"), UserRole::Attorney),
+        now(),
+    );
+    let attorney = attorney.unwrap();
+    let file = serde_json::json!({
+        "format": "amparo.case/1",
+        "case": {
+            "reference": "TOK-1",
+            "program": "humanitarian",
+            "people": [{ "key": "p1", "role": "patient", "given_name": "Lia", "family_name": "Ejemplo",
+                         "birth_date": "2020-05-01", "citizenship": "HN" }]
+        },
+        "events": [{ "id": "e1", "type": "parole_granted", "on": "2025-06-03", "valid_until": "2026-06-02" }]
+    });
+    let file = amparo_domain::CaseFile::parse(&file.to_string()).unwrap().0;
+    let case = store.import_cases(&org, &[file], None, now()).unwrap().remove(0);
+    let issued = api_token::issue(TokenKind::Personal, org.as_str()).unwrap();
+    let new = NewApiToken {
+        token_hash: &issued.hash,
+        kind: TokenKind::Personal,
+        user: &attorney,
+        name: "case sync",
+        scope: TokenScope::Write,
+        expires_at: None,
+    };
+    store.create_api_token(&new, None, now()).unwrap();
+    (store, Actor::of(&attorney), case, issued.hash)
+}
+
+/// The actions of the organisation's audit trail after the first `skip` entries.
+fn actions_after(store: &Store, actor: &Actor, skip: usize) -> Vec<String> {
+    store.audit_log(Some(&actor.org)).unwrap().into_iter().skip(skip).map(|e| e.action).collect()
+}
+
+fn a_write_records_its_token_use_in_its_own_commit(db: &TestDatabase) {
+    let (store, actor, case, hash) = with_a_case_and_a_token(db, "deferred");
+    let before = store.audit_log(Some(&actor.org)).unwrap().len();
+    let later = now() + Duration::minutes(5);
+    let (used, deferred) = store
+        .present_api_token_for_write(&actor.org, &hash, "POST", "/api/v1/cases/x/events", later)
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.user.id, actor.user);
+    // Checked, not yet recorded.
+    assert_eq!(store.audit_log(Some(&actor.org)).unwrap().len(), before);
+    assert_eq!(store.api_tokens(&actor.org).unwrap()[0].last_used_at, None);
+
+    let recorded = event(serde_json::json!({ "id": "w1", "type": "i94_checked", "on": "2026-02-20" }));
+    let (version, unspent) = store.with_deferred_token_use(deferred.unwrap(), |store| {
+        store.append_event_as(&actor, &case, 1, &recorded, later)
+    });
+    assert_eq!(version.unwrap(), 2);
+    assert!(unspent.is_none(), "the write recorded the use");
+    // The use and the event, one after the other on the chain, from the one transaction.
+    assert_eq!(actions_after(&store, &actor, before), ["api_token.used", "event.recorded"]);
+    assert_eq!(store.api_tokens(&actor.org).unwrap()[0].last_used_at, Some(later));
+    assert!(store.verify_audit().unwrap().iter().all(|c| c.outcome.is_ok()));
+}
+
+fn a_refused_write_leaves_its_token_use_to_be_recorded_alone(db: &TestDatabase) {
+    let (store, actor, case, hash) = with_a_case_and_a_token(db, "conflict");
+    let before = store.audit_log(Some(&actor.org)).unwrap().len();
+    let (_, deferred) =
+        store.present_api_token_for_write(&actor.org, &hash, "POST", "/api/v1/x", now()).unwrap().unwrap();
+    let recorded = event(serde_json::json!({ "id": "w1", "type": "i94_checked", "on": "2026-02-20" }));
+    // Based on a version the case is not at: refused, and the use rolled back with the write.
+    let (refused, unspent) = store.with_deferred_token_use(deferred.unwrap(), |store| {
+        store.append_event_as(&actor, &case, 7, &recorded, now())
+    });
+    assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{refused:?}");
+    assert!(actions_after(&store, &actor, before).is_empty());
+    assert_eq!(store.api_tokens(&actor.org).unwrap()[0].last_used_at, None);
+
+    // Handed back, it is recorded on its own: every use is audited, written or not.
+    assert_eq!(store.record_token_use(unspent.unwrap()).unwrap(), Ok(()));
+    assert_eq!(actions_after(&store, &actor, before), ["api_token.used"]);
+    assert_eq!(store.api_tokens(&actor.org).unwrap()[0].last_used_at, Some(now()));
+}
+
+fn a_token_revoked_before_the_write_commits_refuses_the_write(db: &TestDatabase) {
+    let (store, actor, case, hash) = with_a_case_and_a_token(db, "revoked");
+    let (_, deferred) =
+        store.present_api_token_for_write(&actor.org, &hash, "POST", "/api/v1/x", now()).unwrap().unwrap();
+    let token = store.api_tokens(&actor.org).unwrap().remove(0);
+    assert!(store.revoke_api_token(&actor.org, &token.id, None, None, now()).unwrap());
+    let before = store.audit_log(Some(&actor.org)).unwrap().len();
+
+    let recorded = event(serde_json::json!({ "id": "w1", "type": "i94_checked", "on": "2026-02-20" }));
+    let (refused, unspent) = store.with_deferred_token_use(deferred.unwrap(), |store| {
+        store.append_event_as(&actor, &case, 1, &recorded, now())
+    });
+    assert!(matches!(refused, Err(StoreError::TokenRevoked)), "{refused:?}");
+    assert_eq!(store.case(&actor.org, &case).unwrap().unwrap().version, 1, "nothing was written");
+    assert!(actions_after(&store, &actor, before).is_empty());
+    // The use then recorded on its own is the refusal.
+    assert_eq!(store.record_token_use(unspent.unwrap()).unwrap(), Err(TokenRefusal::Revoked));
+    assert_eq!(actions_after(&store, &actor, before), ["api_token.refused"]);
+    assert!(store.verify_audit().unwrap().iter().all(|c| c.outcome.is_ok()));
+}
+
+fn a_write_stamps_its_tokens_last_use_after_its_commit_at_most_once_a_minute(db: &TestDatabase) {
+    let (store, actor, case, hash) = with_a_case_and_a_token(db, "stamped");
+    let before = store.audit_log(Some(&actor.org)).unwrap().len();
+    let write_at = |version: i64, id: &str, at| {
+        let (_, deferred) =
+            store.present_api_token_for_write(&actor.org, &hash, "POST", "/api/v1/x", at).unwrap().unwrap();
+        let recorded = event(serde_json::json!({ "id": id, "type": "i94_checked", "on": "2026-02-20" }));
+        let (written, unspent) = store.with_deferred_token_use(deferred.unwrap(), |store| {
+            store.append_event_as(&actor, &case, version, &recorded, at)
+        });
+        written.unwrap();
+        assert!(unspent.is_none(), "the write recorded the use");
+        store.api_tokens(&actor.org).unwrap()[0].last_used_at
+    };
+    let first = now() + Duration::minutes(5);
+    assert_eq!(write_at(1, "w1", first), Some(first), "never used: stamped");
+    let soon = first + Duration::seconds(30);
+    assert_eq!(write_at(2, "w2", soon), Some(first), "used within the minute: left as it was");
+    let later = first + Duration::minutes(2);
+    assert_eq!(write_at(3, "w3", later), Some(later), "a minute on: stamped again");
+    // Every use is audited all the same, each with its write.
+    let used = actions_after(&store, &actor, before).iter().filter(|a| *a == "api_token.used").count();
+    assert_eq!(used, 3);
 }

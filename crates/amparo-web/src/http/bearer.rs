@@ -7,7 +7,8 @@
 //!   refused, so a page's cookie can never lend its rights to a script, nor the other way round);
 //! - at most [`TokenLimits`]'s rate per token (429 with `Retry-After`);
 //! - a token of the right form, live (not revoked, not expired) and of an active person, its use
-//!   audited by the store ([`amparo_store::Store::use_api_token`]);
+//!   audited by the store ([`amparo_store::Store::use_api_token`]; for a request that writes, in its
+//!   own write transaction: see `http::token_use`);
 //! - a read-scope token only reads (GET and HEAD): anything else is a 403 saying so.
 
 use amparo_store::{TokenRefusal, TokenScope};
@@ -37,6 +38,17 @@ fn refuse(status: StatusCode, code: &str, message: &str) -> NotSignedIn {
         }
     }
     NotSignedIn::Refused(response)
+}
+
+/// The refusal of a token that is unknown, expired or revoked: the same for all three.
+fn invalid() -> NotSignedIn {
+    refuse(StatusCode::UNAUTHORIZED, "invalid_token", "the API token is unknown, expired or revoked")
+}
+
+/// [`invalid`] as the answer to a request whose token was revoked before its use was recorded
+/// (see `http::token_use`).
+pub(crate) fn invalid_token() -> axum::response::Response {
+    invalid().into_response()
 }
 
 fn too_many(retry_after: u64) -> NotSignedIn {
@@ -82,8 +94,6 @@ pub(crate) async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Sig
             ));
         }
     };
-    let invalid =
-        || refuse(StatusCode::UNAUTHORIZED, "invalid_token", "the API token is unknown, expired or revoked");
     let Some(presented) = amparo_trust::api_token::parse(text) else { return Err(invalid()) };
     let now = state.clock.now();
     if let Verdict::Wait(seconds) = state.token_limits.admit(&presented.hash, now) {
@@ -93,12 +103,27 @@ pub(crate) async fn signed_in(parts: &mut Parts, state: &AppState) -> Result<Sig
     let path = parts.uri.path().to_owned();
     let org = amparo_store::OrgId(presented.org_id);
     let hash = presented.hash;
+    // A request that writes records the use with its write (see `http::token_use`); any other
+    // records it now, before it reads.
+    let defer = !is_read(&method) && crate::http::token_use::can_wait();
     let found = state
-        .with_store(move |store| store.use_api_token(&org, &hash, method.as_str(), &path, now))
+        .with_store(move |store| {
+            if defer {
+                store.present_api_token_for_write(&org, &hash, method.as_str(), &path, now)
+            } else {
+                let used = store.use_api_token(&org, &hash, method.as_str(), &path, now)?;
+                Ok(used.map(|used| (used, None)))
+            }
+        })
         .await
         .map_err(NotSignedIn::Failed)?;
     let used = match found {
-        Ok(found) => found,
+        Ok((found, deferred)) => {
+            if let Some(deferred) = deferred {
+                crate::http::token_use::wait(deferred);
+            }
+            found
+        }
         Err(
             TokenRefusal::Unknown | TokenRefusal::Revoked | TokenRefusal::Expired | TokenRefusal::Deactivated,
         ) => {

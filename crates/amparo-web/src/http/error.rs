@@ -52,6 +52,7 @@ impl From<StoreError> for WebError {
             e @ StoreError::Conflict { .. } => WebError::Conflict(e.to_string()),
             StoreError::Duplicate(message) | StoreError::WrongState(message) => WebError::Conflict(message),
             StoreError::ResetLinkInvalid => WebError::ResetLinkInvalid,
+            StoreError::TokenRevoked => WebError::Unauthenticated,
             StoreError::Invalid(message) => WebError::Invalid(message),
             StoreError::Field { path, problem } => WebError::field(path, problem),
             StoreError::CaseFile(CaseFileError::Field { path, problem, message }) => {

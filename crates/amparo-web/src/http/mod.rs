@@ -21,4 +21,5 @@ pub mod scoped_token;
 pub mod session;
 pub mod throttle;
 pub mod token_limit;
+pub mod token_use;
 pub mod upload;

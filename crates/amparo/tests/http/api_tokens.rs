@@ -14,7 +14,8 @@ amparo_store::on_both_backends!(
     a_token_is_refused_with_a_cookie_on_a_page_or_once_revoked,
     each_token_has_its_own_rate,
     the_settings_page_makes_lists_and_revokes_personal_tokens,
-    an_administrator_makes_organisation_tokens_acting_as_service_accounts
+    an_administrator_makes_organisation_tokens_acting_as_service_accounts,
+    a_write_records_its_token_use_with_it_and_a_refused_one_alone
 );
 
 /// A request with `Authorization: Bearer TOKEN` and nothing else of a browser's.
@@ -86,6 +87,32 @@ fn a_token_acts_as_its_person_through_the_api_alone(db: &TestDatabase) {
     assert_eq!(listed.as_array().unwrap().len(), 2);
     assert!(listed.as_array().unwrap().iter().all(|t| !t["last_used_at"].is_null()), "{listed:#}");
     assert!(!listed.to_string().contains("amparo_pat_"));
+}
+
+fn a_write_records_its_token_use_with_it_and_a_refused_one_alone(db: &TestDatabase) {
+    let app = RouterApp::start(db);
+    let write = make_token(db, "ana@a.example.org", "write");
+    let (case_id, version) = case_of(&app, &write, "A-1");
+    let store = db.store();
+    let org = store.organisations().unwrap().into_iter().find(|o| o.slug == "clinic-a").unwrap();
+    let before = store.audit_log(Some(&org.id)).unwrap().len();
+    let actions = || -> Vec<String> {
+        store.audit_log(Some(&org.id)).unwrap().into_iter().skip(before).map(|e| e.action).collect()
+    };
+
+    let notice = serde_json::json!({ "expected_version": version, "event": { "id": "t1",
+        "type": "termination_notice", "on": "2026-02-27", "served_by": "mail", "depart_by": "2026-03-27" } });
+    let events = format!("/api/v1/cases/{case_id}/events");
+    let recorded = bearer(&app, "POST", &events, &write, Some(notice.clone()));
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    // The use and the event, committed together, next to each other on the chain.
+    assert_eq!(actions(), ["api_token.used", "event.recorded"]);
+
+    // The same again, at a version the case has left: refused, and the use recorded all the same.
+    let stale = bearer(&app, "POST", &events, &write, Some(notice));
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert_eq!(actions(), ["api_token.used", "event.recorded", "api_token.used"]);
+    assert!(store.verify_audit().unwrap().iter().all(|c| c.outcome.is_ok()));
 }
 
 fn a_token_is_refused_with_a_cookie_on_a_page_or_once_revoked(db: &TestDatabase) {
