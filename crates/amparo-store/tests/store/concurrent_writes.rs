@@ -49,6 +49,23 @@ fn case_file(n: usize) -> CaseFile {
     CaseFile::parse(&text).unwrap().0
 }
 
+/// The organisation's `CASES` cases, imported, and the hash of a new write token of `user`'s.
+fn cases_and_write_token(store: &Store, org: &OrgId, user: &User, name: &str) -> (Vec<CaseId>, String) {
+    let files: Vec<CaseFile> = (0..CASES).map(case_file).collect();
+    let cases = store.import_cases(org, &files, None, now()).unwrap();
+    let issued = api_token::issue(TokenKind::Personal, org.as_str()).unwrap();
+    let new = NewApiToken {
+        token_hash: &issued.hash,
+        kind: TokenKind::Personal,
+        user,
+        name,
+        scope: TokenScope::Write,
+        expires_at: None,
+    };
+    store.create_api_token(&new, None, now()).unwrap();
+    (cases, issued.hash)
+}
+
 /// What one writer did: how many audit entries its successful writes appended.
 type Written = Result<usize, StoreError>;
 
@@ -58,18 +75,7 @@ fn writers_of_every_kind_at_once_neither_deadlock_nor_break_the_chain(db: &TestD
     let person = |email: &str, role| store.create_user(&org, &new_user(email, role), now()).unwrap();
     let attorney = person("attorney@example.org", UserRole::Attorney);
     let clinician = person("clinician@example.org", UserRole::Clinician);
-    let files: Vec<CaseFile> = (0..CASES).map(case_file).collect();
-    let cases = store.import_cases(&org, &files, None, now()).unwrap();
-    let issued = api_token::issue(TokenKind::Personal, org.as_str()).unwrap();
-    let new = NewApiToken {
-        token_hash: &issued.hash,
-        kind: TokenKind::Personal,
-        user: &attorney,
-        name: "mixed writers",
-        scope: TokenScope::Write,
-        expires_at: None,
-    };
-    store.create_api_token(&new, None, now()).unwrap();
+    let (cases, token) = cases_and_write_token(&store, &org, &attorney, "mixed writers");
     let before = store.audit_log(Some(&org)).unwrap().len();
 
     let attorney = Actor::of(&attorney);
@@ -78,7 +84,7 @@ fn writers_of_every_kind_at_once_neither_deadlock_nor_break_the_chain(db: &TestD
         Box::new(|| record_events(&store, &attorney, &cases, "a")),
         Box::new(|| record_events(&store, &attorney, &cases, "b")),
         // And a third through the API token, its uses recorded with its events.
-        Box::new(|| record_events_with_token(&store, &attorney, &cases, &issued.hash, ("t", ROUNDS))),
+        Box::new(|| record_events_with_token(&store, &attorney, &cases, &token, ("t", ROUNDS))),
         Box::new(|| {
             let mut written = 0;
             // Every case shared, then every case unshared, in turn.
@@ -114,7 +120,7 @@ fn writers_of_every_kind_at_once_neither_deadlock_nor_break_the_chain(db: &TestD
         }),
         Box::new(|| {
             for _ in 0..ROUNDS {
-                let used = store.use_api_token(&org, &issued.hash, "POST", "/api/v1/cases", now())?;
+                let used = store.use_api_token(&org, &token, "POST", "/api/v1/cases", now())?;
                 assert!(used.is_ok(), "{used:?}");
             }
             Ok(ROUNDS)
@@ -143,24 +149,13 @@ fn writers_through_one_token_neither_deadlock_nor_break_the_chain(db: &TestDatab
     let org = org(&store, "one-token");
     let attorney =
         store.create_user(&org, &new_user("attorney@example.org", UserRole::Attorney), now()).unwrap();
-    let files: Vec<CaseFile> = (0..CASES).map(case_file).collect();
-    let cases = store.import_cases(&org, &files, None, now()).unwrap();
-    let issued = api_token::issue(TokenKind::Personal, org.as_str()).unwrap();
-    let new = NewApiToken {
-        token_hash: &issued.hash,
-        kind: TokenKind::Personal,
-        user: &attorney,
-        name: "one token",
-        scope: TokenScope::Write,
-        expires_at: None,
-    };
-    store.create_api_token(&new, None, now()).unwrap();
+    let (cases, token) = cases_and_write_token(&store, &org, &attorney, "one token");
     let attorney = Actor::of(&attorney);
     let call = NewNote { kind: NoteKind::Call, event: None, text: "Called the family".into() };
     let note = store.add_note_as(&attorney, &cases[0], &call, now()).unwrap();
     let before = store.audit_log(Some(&org)).unwrap().len();
 
-    let hash = issued.hash.as_str();
+    let hash = token.as_str();
     let writers: Vec<Box<dyn Fn() -> Written + Send + Sync + '_>> = vec![
         Box::new(|| record_events_with_token(&store, &attorney, &cases, hash, ("a", TOKEN_ROUNDS))),
         Box::new(|| record_events_with_token(&store, &attorney, &cases, hash, ("b", TOKEN_ROUNDS))),
