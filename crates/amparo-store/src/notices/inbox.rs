@@ -103,6 +103,6 @@ impl Store {
 }
 
 /// How many of a person's notices are unread, read in `tx`.
-pub(crate) fn count_unread(tx: &mut dyn Tx, org: &OrgId, user: &UserId) -> StoreResult<i64> {
+fn count_unread(tx: &mut dyn Tx, org: &OrgId, user: &UserId) -> StoreResult<i64> {
     tx.query_int(COUNT_UNREAD, &[org.as_str().into(), user.as_str().into()])
 }

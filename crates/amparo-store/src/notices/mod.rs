@@ -14,7 +14,6 @@ pub mod model;
 mod outbox;
 
 pub use daily::DIGEST_DAYS;
-pub(crate) use inbox::count_unread;
 
 use amparo_domain::Language;
 use amparo_domain::notice::{self, NoticeKind};

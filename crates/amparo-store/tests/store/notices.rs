@@ -102,6 +102,7 @@ amparo_store::on_both_backends!(
     reassigned_and_adopted_tasks_are_notified_and_overdue_ones_once,
     the_digest_sums_up_each_persons_week,
     notices_are_read_by_their_recipient_only,
+    a_sessions_first_reads_carry_its_person_its_zone_and_its_unread_notices,
     the_outbox_leases_retries_and_records_every_attempt,
     calendar_feeds_are_found_by_token_and_revoked,
 );
@@ -274,6 +275,46 @@ fn notices_are_read_by_their_recipient_only(db: &TestDatabase) {
     o.store.mark_read(&o.id, &o.attorney, None, now()).unwrap();
     assert_eq!(o.store.notifications(&o.id, &o.attorney, 50).unwrap().unread, 0);
     assert!(o.store.notifications(&o.id, &o.advocate, 50).unwrap().unread > 0);
+}
+
+/// What every signed-in request reads first (`Store::session_reads`, one statement): the session, its
+/// person, the organisation's time zone and, for pages, the person's unread notices; nothing for a
+/// token unknown in the organisation named, even one that is a session of another organisation.
+fn a_sessions_first_reads_carry_its_person_its_zone_and_its_unread_notices(db: &TestDatabase) {
+    let o = org(db);
+    let id = o.store.import_cases(&o.id, &[case("HP-0006", 30)], None, now()).unwrap().remove(0);
+    o.staff(&id);
+    o.store.record_daily_notices(&o.id, o.due("parole_ends").add_days(-1), now()).unwrap();
+    let session = SessionRecord {
+        token_hash: "attorney-session".into(),
+        org_id: o.id.clone(),
+        user_id: o.attorney.clone(),
+        csrf_token: "csrf".into(),
+        created_at: now(),
+        last_seen_at: now(),
+        stage: SessionStage::Complete,
+    };
+    o.store.create_session(&session).unwrap();
+
+    let reads = o.store.session_reads(&o.id, "attorney-session", true).unwrap().expect("the session");
+    assert_eq!(reads.session.token_hash, "attorney-session");
+    assert_eq!((&reads.session.org_id, &reads.session.user_id), (&o.id, &o.attorney));
+    assert_eq!(reads.session.stage, SessionStage::Complete);
+    assert_eq!((&reads.user.id, reads.user.email.as_str()), (&o.attorney, "attorney@example.org"));
+    assert_eq!(reads.user.language, Language::Es);
+    assert_eq!(reads.zone, o.store.time_zone(&o.id).unwrap());
+    let unread = o.store.notifications(&o.id, &o.attorney, 50).unwrap().unread;
+    assert!(unread >= 2, "{unread}");
+    assert_eq!(reads.unread, unread);
+    let api = o.store.session_reads(&o.id, "attorney-session", false).unwrap().expect("the session");
+    assert_eq!((api.user.id, api.unread), (o.attorney.clone(), 0), "the API does not count notices");
+    o.store.mark_read(&o.id, &o.attorney, None, now()).unwrap();
+    assert_eq!(o.store.session_reads(&o.id, "attorney-session", true).unwrap().unwrap().unread, 0);
+
+    assert!(o.store.session_reads(&o.id, "no-such-session", true).unwrap().is_none());
+    let other = NewOrganisation { slug: "other-aid".into(), name: "Other aid".into() };
+    let other = o.store.create_organisation(&other, now()).unwrap().id;
+    assert!(o.store.session_reads(&other, "attorney-session", true).unwrap().is_none());
 }
 
 fn claim(worker: &str, at: DateTime<Utc>) -> OutboxClaim {
