@@ -237,6 +237,14 @@ fn the_board_ranks_who_is_closest_to_harm(db: &TestDatabase) {
     assert_eq!(o.board(BoardFilter { program: Some(Program::U4u), ..Default::default() }), ["CRIT-1"]);
     let page = o.store.board(&o.id, &BoardFilter { limit: 1, offset: 1, ..Default::default() }).unwrap();
     assert_eq!((page.total, page.entries.len()), (4, 1));
+    // A page past the end still counts the board; a filter that matches nothing counts none.
+    let past = o.store.board(&o.id, &BoardFilter { limit: 2, offset: 9, ..Default::default() }).unwrap();
+    assert_eq!((past.total, past.entries.len()), (4, 0));
+    let critical = BoardFilter { critical_only: true, offset: 1, ..Default::default() };
+    assert_eq!(o.store.board(&o.id, &critical).unwrap().total, 2);
+    let nobody = BoardFilter { due_by: Some("2000-01-01".parse().unwrap()), ..Default::default() };
+    let empty = o.store.board(&o.id, &nobody).unwrap();
+    assert_eq!((empty.total, empty.entries.len()), (0, 0));
     let top = &o.store.board(&o.id, &BoardFilter { limit: 1, ..Default::default() }).unwrap().entries[0];
     assert!(top.critical_care);
     assert_eq!(top.open_escalations, 1);
