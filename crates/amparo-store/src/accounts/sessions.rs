@@ -1,10 +1,12 @@
 //! Signed-in sessions, kept by their organisation and the hash of their token (the cookie names the
 //! organisation, so each lookup reads one organisation's rows): opening, reading, touching and ending them.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 
 use crate::Store;
-use crate::columns::{from_millis, millis};
+use crate::columns::{from_millis, millis, qualified};
 use crate::db::{Row, Tx};
 use crate::error::{StoreError, StoreResult};
 use amparo_domain::TimeZone;
@@ -17,29 +19,35 @@ const SELECT_SESSION: &str = "SELECT token_hash, org_id, user_id, csrf_token, cr
      FROM sessions WHERE org_id = $1 AND token_hash = $2";
 
 /// What every signed-in request reads first, in one statement (one round trip on PostgreSQL, where
-/// four were): the session's columns (0–6), its person's [`super::USER_COLUMNS`] (7–14) and the
-/// organisation's time zone (15); `unread` adds the person's unread notices (16). Each table is
-/// tied to the organisation at `$1` on its own.
-fn select_session_reads(unread: bool) -> String {
-    let user: Vec<String> = super::USER_COLUMNS.split(", ").map(|column| format!("u.{column}")).collect();
-    let unread = if unread {
-        ", (SELECT COUNT(*) FROM notifications n WHERE n.org_id = $1 AND n.user_id = s.user_id \
-         AND n.read_at IS NULL)"
-    } else {
-        ""
-    };
+/// four were): the session's columns (0–6), the organisation's time zone (7), `unread` (8: the
+/// person's unread notices, or 0 where they are not counted) and the person's
+/// [`super::USER_COLUMNS`] (from [`USER_AT`]). Each table is tied to the organisation at `$1` on its
+/// own.
+fn select_session_reads(unread: &str) -> String {
     format!(
         "SELECT s.token_hash, s.org_id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.stage, \
-         {}, o.time_zone{unread} \
+         o.time_zone, {unread}, {} \
          FROM sessions s JOIN users u ON u.org_id = $1 AND u.id = s.user_id JOIN organisations o ON o.id = $1 \
          WHERE s.org_id = $1 AND s.token_hash = $2",
-        user.join(", ")
+        qualified(super::USER_COLUMNS, "u")
     )
 }
 
-/// Where the person's columns start in a row of [`select_session_reads`], and the time zone's.
-const USER_AT: usize = 7;
-const ZONE_AT: usize = 15;
+/// [`select_session_reads`] for a page, which shows the unread notices' count.
+static SESSION_READS_COUNTED: LazyLock<String> = LazyLock::new(|| {
+    select_session_reads(
+        "(SELECT COUNT(*) FROM notifications n WHERE n.org_id = $1 AND n.user_id = s.user_id \
+         AND n.read_at IS NULL)",
+    )
+});
+/// [`select_session_reads`] for the API, which does not count notices.
+static SESSION_READS: LazyLock<String> = LazyLock::new(|| select_session_reads("0"));
+
+/// Where the time zone, the unread count and the person's columns are in a row of
+/// [`select_session_reads`].
+const ZONE_AT: usize = 7;
+const UNREAD_AT: usize = 8;
+const USER_AT: usize = 9;
 
 const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $3 WHERE org_id = $1 AND token_hash = $2";
 const DELETE_SESSION: &str = "DELETE FROM sessions WHERE org_id = $1 AND token_hash = $2";
@@ -104,14 +112,14 @@ impl Store {
         count_unread: bool,
     ) -> StoreResult<Option<SessionReads>> {
         self.read(|tx| {
-            let sql = select_session_reads(count_unread);
-            let Some(row) = tx.query_opt(&sql, &[org.as_str().into(), token_hash.into()])? else {
+            let sql = if count_unread { &SESSION_READS_COUNTED } else { &SESSION_READS };
+            let Some(mut row) = tx.query_opt(sql, &[org.as_str().into(), token_hash.into()])? else {
                 return Ok(None);
             };
+            let user = super::user_row(&Row(row.0.split_off(USER_AT)))?;
             let session = session_row(&row)?;
-            let user = super::user_row(&Row(row.0.get(USER_AT..ZONE_AT).unwrap_or_default().to_vec()))?;
             let zone = super::profile::stored_zone(&row.text(ZONE_AT)?)?;
-            let unread = if count_unread { row.int(ZONE_AT + 1)? } else { 0 };
+            let unread = row.int(UNREAD_AT)?;
             Ok(Some(SessionReads { session, user, unread, zone }))
         })
     }

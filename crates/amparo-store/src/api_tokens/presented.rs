@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{ApiToken, ApiTokenId, COLUMNS, DeferredTokenUse, token_row};
 use crate::accounts::profile::stored_zone;
 use crate::accounts::users::{USER_COLUMNS, user_row};
-use crate::columns::millis;
+use crate::columns::{millis, qualified};
 use crate::db::{Row, Tx};
 use crate::error::StoreResult;
 use crate::model::{OrgId, User};
@@ -22,16 +22,13 @@ const TOUCH_TOKEN: &str = "UPDATE api_tokens SET last_used_at = $3 \
 /// The token by its hash, then its hash, its organisation's time zone and the person it acts as
 /// (nulls when there is none), in one read: [`check`] splits the row at [`USER_AT`].
 static SELECT_BY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let prefixed = |columns: &str, table: &str| {
-        columns.split(", ").map(|column| format!("{table}.{column}")).collect::<Vec<_>>().join(", ")
-    };
     format!(
         "SELECT {}, t.token_hash, o.time_zone, {} FROM api_tokens t \
          JOIN organisations o ON o.id = t.org_id \
          LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id \
          WHERE t.org_id = $1 AND t.token_hash = $2",
-        prefixed(COLUMNS, "t"),
-        prefixed(USER_COLUMNS, "u"),
+        qualified(COLUMNS, "t"),
+        qualified(USER_COLUMNS, "u"),
     )
 });
 /// Where [`SELECT_BY_HASH`]'s columns of the token's hash, the time zone and the person begin.
