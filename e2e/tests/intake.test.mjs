@@ -57,7 +57,7 @@ test('a critical-care case with a family of three; mistakes are listed, linked a
   assert.equal(await page.locator('#person-2-given_name').inputValue(), 'Diego');
   assert.equal(await page.locator('#medical-facility').inputValue(), 'Lakeside Children’s Hospital (fictional)');
   await summary.getByRole('link').first().click();
-  assert.ok(page.url().endsWith('#person-0-a_number'));
+  await page.waitForURL(/#person-0-a_number$/);
 
   // Nothing was saved.
   const list = await page.context().newPage();

@@ -45,7 +45,11 @@ test('the skip link comes first and leads to the main content', async () => {
   assert.equal(first.text, 'Skip to content');
   assert.ok(await page.locator('a.skip').isVisible(), 'the skip link shows when focused');
   await page.keyboard.press('Enter');
-  assert.ok(page.url().endsWith('#main'));
+  // Following a fragment link is asynchronous in the browser: wait for it instead of reading the
+  // address at once (fails after the timeout when the link leads elsewhere).
+  await page.waitForURL(/#main$/);
+  const target = await page.evaluate(() => document.querySelector(':target')?.id);
+  assert.equal(target, 'main');
   await page.context().close();
 });
 
