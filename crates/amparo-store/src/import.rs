@@ -83,10 +83,10 @@ fn bulk_import<F: Borrow<CaseFile> + Send>(
     });
     engine.bulk_end()?;
     if let Ok(ids) = &imported {
-        // The cases are in and committed: statistics that cannot be gathered now are gathered by
-        // the engine's own worker later, so the import does not fail for them.
+        // The cases are in and committed: statistics not made now are made by the engine's own
+        // worker later, so the import does not fail for them.
         if let Err(error) = engine.after_bulk_import(ids.len()) {
-            tracing::warn!(%error, "could not gather statistics after an import");
+            tracing::warn!(%error, "could not vacuum and analyse the tables after an import");
         }
     }
     imported

@@ -223,8 +223,8 @@ pub trait Engine: Send + Sync + 'static {
     }
 
     /// After a bulk import of `imported` cases has committed: an engine whose planner needs fresh
-    /// statistics to choose the lists' plans may gather them now rather than when its background
-    /// worker next looks.
+    /// statistics (and, for index-only reads, a map of what every transaction sees) may make them
+    /// now rather than when its background worker next looks.
     fn after_bulk_import(&self, _imported: usize) -> StoreResult<()> {
         Ok(())
     }

@@ -10,7 +10,8 @@
 //! logs in as `amparo_app` itself (or a login that is only its member) cannot leave it; one that
 //! logs in as the owner leaves it only in transactions that run nothing but the store's own fixed
 //! statements for an owner's work: a migration, the grants after a restore, and the statistics
-//! gathered after a bulk import (only an owner may `ANALYZE` a table).
+//! gathered after a bulk import (only an owner may `VACUUM` or `ANALYZE` a table; that one on a
+//! connection of its own, closed after it).
 
 use crate::db::Tx;
 use crate::db::distribution::APPEND_ONLY_TABLES;

@@ -286,8 +286,9 @@ fn two_common_words_find_the_few_cases_holding_both(db: &TestDatabase) {
     // The cases found drive the list: after the words are read, neither the count nor the page
     // reads them again; they name the 940 cases.
     let statements = c.store.case_list_statements(&c.org, &capped("tomas martinez")).unwrap();
-    let (words, list): (Vec<_>, Vec<_>) =
-        statements.iter().partition(|s| s.sql.starts_with("SELECT") && s.sql.contains("FROM case_search_words"));
+    let (words, list): (Vec<_>, Vec<_>) = statements
+        .iter()
+        .partition(|s| s.sql.starts_with("SELECT") && s.sql.contains("FROM case_search_words"));
     assert_eq!(words.len(), 4, "two probes, two ranges read: {words:?}");
     assert_eq!(list.len(), 2, "the count and the page");
     for statement in list {
