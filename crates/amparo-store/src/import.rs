@@ -82,6 +82,13 @@ fn bulk_import<F: Borrow<CaseFile> + Send>(
         Ok(ids)
     });
     engine.bulk_end()?;
+    if let Ok(ids) = &imported {
+        // The cases are in and committed: statistics not made now are made by the engine's own
+        // worker later, so the import does not fail for them.
+        if let Err(error) = engine.after_bulk_import(ids.len()) {
+            tracing::warn!(%error, "could not vacuum and analyse the tables after an import");
+        }
+    }
     imported
 }
 

@@ -70,7 +70,7 @@ impl Store {
     pub fn case_list_statements(&self, org: &OrgId, query: &CaseQuery) -> StoreResult<Vec<BareStatement>> {
         self.read(|tx| {
             let mut recording = Recording { inner: tx, statements: Vec::new() };
-            super::list_cases(&mut recording, self.sealer(), org, query)?;
+            super::list_cases(&mut recording, self.backend(), self.sealer(), org, query)?;
             Ok(recording.statements)
         })
     }

@@ -222,6 +222,13 @@ pub trait Engine: Send + Sync + 'static {
         Ok(())
     }
 
+    /// After a bulk import of `imported` cases has committed: an engine whose planner needs fresh
+    /// statistics (and, for index-only reads, a map of what every transaction sees) may make them
+    /// now rather than when its background worker next looks.
+    fn after_bulk_import(&self, _imported: usize) -> StoreResult<()> {
+        Ok(())
+    }
+
     /// Before a bulk import of `incoming` cases, inside its transaction: drops the secondary indexes
     /// it is cheaper to build again once the rows are in than to update row by row, and returns the
     /// statements that build them again (run in the same transaction). None by default.

@@ -8,7 +8,10 @@
 //! operator), grants it its privileges on the schema after every run, and each new connection of
 //! the server enters it (`SET ROLE`) when the role exists and the login may use it. A server that
 //! logs in as `amparo_app` itself (or a login that is only its member) cannot leave it; one that
-//! logs in as the owner leaves it only by SQL of its own, which the store never sends.
+//! logs in as the owner leaves it only in transactions that run nothing but the store's own fixed
+//! statements for an owner's work: a migration, the grants after a restore, and the statistics
+//! gathered after a bulk import (only an owner may `VACUUM` or `ANALYZE` a table; that one on a
+//! connection of its own, closed after it).
 
 use crate::db::Tx;
 use crate::db::distribution::APPEND_ONLY_TABLES;

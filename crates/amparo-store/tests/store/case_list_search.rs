@@ -33,6 +33,17 @@ fn family(n: usize) -> &'static str {
 
 /// Odd cases are critical-care (three days to harm), even ones are not.
 fn case_file(n: usize) -> CaseFile {
+    named_case_file(n, ("Nina", family(n)), (parent(n), family(n)))
+}
+
+/// The parent's given name: Tomás in most cases, so that "Tomás Martínez" names 940 cases, fewer
+/// than either of its words (1,010 and 1,080).
+fn parent(n: usize) -> &'static str {
+    if n > 140 { "Tomás" } else { "Pablo" }
+}
+
+/// Case `n` with its patient's and parent's given and family names.
+fn named_case_file(n: usize, patient: (&str, &str), parent: (&str, &str)) -> CaseFile {
     let days = if n % 2 == 1 { 3 } else { 400 };
     let text = serde_json::json!({
         "format": "amparo.case/1",
@@ -40,9 +51,9 @@ fn case_file(n: usize) -> CaseFile {
             "reference": reference(n),
             "program": "humanitarian",
             "people": [
-                { "key": "p1", "role": "patient", "given_name": "Nina", "family_name": family(n),
+                { "key": "p1", "role": "patient", "given_name": patient.0, "family_name": patient.1,
                   "a_number": a_number(n), "citizenship": "HN" },
-                { "key": "m1", "role": "parent", "given_name": "Tomás", "family_name": family(n) }
+                { "key": "m1", "role": "parent", "given_name": parent.0, "family_name": parent.1 }
             ],
             "medical": { "person": "p1", "condition": "short bowel syndrome", "days_to_critical_harm": days,
                          "available_in_origin_country": false, "attested_on": "2026-01-10" }
@@ -107,6 +118,8 @@ amparo_store::on_both_backends!(
     filters_combine_with_a_search_of_either_size,
     paging_through_a_search_neither_skips_nor_repeats,
     search_words_follow_a_renamed_person,
+    a_case_holding_two_words_of_a_prefix_is_counted_once,
+    two_common_words_find_the_few_cases_holding_both,
 );
 
 fn partial_names_find_their_cases_with_accents_folded_and_counts_capped(db: &TestDatabase) {
@@ -216,4 +229,87 @@ fn search_words_follow_a_renamed_person(db: &TestDatabase) {
     let exact = c.page(&CaseQuery { count_up_to: None, ..capped("martinez") });
     assert_eq!(exact.total, BROAD as i64 - 1, "no word of the old name is left");
     assert!(c.references(&capped("martinez s-0010")).is_empty());
+}
+
+/// A count is of cases, not of the words found: Marta Mateo's case holds three words starting `ma`
+/// (her mother is Marisol), and is counted once below the cap, at it and past it, with a filter, and
+/// uncapped.
+fn a_case_holding_two_words_of_a_prefix_is_counted_once(db: &TestDatabase) {
+    let store = db.store();
+    let org = org(&store, "names");
+    // Cases 1–30: Marta Mateo, her mother Marisol; 31–40: Marta Ruiz, her father Pablo; 41–50: nobody
+    // named "ma…".
+    let files: Vec<CaseFile> = (1..=50)
+        .map(|n| match n {
+            1..=30 => named_case_file(n, ("Marta", "Mateo"), ("Marisol", "Mateo")),
+            31..=40 => named_case_file(n, ("Marta", "Ruiz"), ("Pablo", "Ruiz")),
+            _ => named_case_file(n, ("Nina", "Peña"), ("Tomás", "Peña")),
+        })
+        .collect();
+    store.import_cases(&org, &files, None, now()).unwrap();
+    let c = Clinic { store, org };
+    let counted = |term: &str, cap: Option<i64>| {
+        let page = c.page(&CaseQuery { search: Some(term.into()), count_up_to: cap, ..CaseQuery::default() });
+        (page.total, page.total_capped)
+    };
+    for (cap, expected) in
+        [(Some(10), (10, true)), (Some(39), (39, true)), (Some(40), (40, false)), (None, (40, false))]
+    {
+        assert_eq!(counted("ma", cap), expected, "ma, counted up to {cap:?}");
+    }
+    assert_eq!(counted("mar", Some(39)), (39, true), "Marta and Marisol in each of cases 1–30");
+    assert_eq!(counted("mar", Some(40)), (40, false));
+    assert_eq!(counted("marta ma", Some(1_000)), (40, false), "two words, both starting ma");
+    assert_eq!(counted("ma pablo", None), (10, false));
+    // With a filter: the odd cases are critical-care.
+    let critical = c.page(&CaseQuery { critical_only: true, count_up_to: Some(15), ..capped("ma") });
+    assert_eq!((critical.total, critical.total_capped), (15, true));
+    let critical = c.page(&CaseQuery { critical_only: true, count_up_to: Some(20), ..capped("ma") });
+    assert_eq!((critical.total, critical.total_capped), (20, false));
+    assert_eq!(critical.cases.len(), 20);
+    assert_eq!(counted("zz", Some(10)), (0, false), "a prefix no word starts");
+}
+
+/// Each word of "Tomás Martínez" starts more than 1,000 cases, the cases holding both are 940: they
+/// are found, counted exactly, ordered and paged as any list's; when the cases holding every word
+/// are many, the count stops at the cap as for one broad word.
+fn two_common_words_find_the_few_cases_holding_both(db: &TestDatabase) {
+    let c = clinic(db);
+    let both = expected(|n| parent(n) == "Tomás" && family(n) == "Martínez");
+    assert_eq!(both.len(), 940);
+    for term in ["tomas martinez", "Martínez Tomás", "tom mart nina"] {
+        let page = c.page(&capped(term));
+        assert_eq!((page.total, page.total_capped), (940, false), "{term}");
+        let references: Vec<String> = page.cases.into_iter().map(|s| s.reference).collect();
+        assert_eq!(references, both[..50], "{term}");
+    }
+    // The cases found drive the list: after the words are read, neither the count nor the page
+    // reads them again; they name the 940 cases.
+    let statements = c.store.case_list_statements(&c.org, &capped("tomas martinez")).unwrap();
+    let (words, list): (Vec<_>, Vec<_>) = statements
+        .iter()
+        .partition(|s| s.sql.starts_with("SELECT") && s.sql.contains("FROM case_search_words"));
+    assert_eq!(words.len(), 4, "two probes, two ranges read: {words:?}");
+    assert_eq!(list.len(), 2, "the count and the page");
+    for statement in list {
+        assert!(!statement.sql.contains("case_search_words"), "{}", statement.sql);
+        assert!(statement.params.len() > 940, "{} values", statement.params.len());
+    }
+    // Every patient is "Martínez Nina": the reference breaks the ties, in pages of 200.
+    let by_patient = CaseQuery { sort: CaseSort::Patient, ..capped("tomas martinez") };
+    assert_eq!(c.paged(&by_patient, 200), both);
+    let by_deadline =
+        CaseQuery { sort: CaseSort::NextDeadline, descending: true, ..capped("martinez tomas") };
+    let paged = c.paged(&by_deadline, 300);
+    assert_eq!(paged, c.references(&CaseQuery { limit: 1_000, ..by_deadline.clone() }));
+    assert_eq!(paged.iter().cloned().collect::<BTreeSet<_>>(), both.iter().cloned().collect::<BTreeSet<_>>());
+    // With a filter: the critical-care (odd) ones among them.
+    let critical = c.page(&CaseQuery { critical_only: true, count_up_to: None, ..capped("tomas martinez") });
+    assert_eq!(critical.total, 470);
+    assert!(critical.cases.iter().all(|s| s.critical_care));
+    // "Nina Tomás": 1,010 cases hold both, past the cap.
+    let many = c.page(&capped("nina tomas"));
+    assert_eq!((many.total, many.total_capped), (CASE_LIST_COUNT_CAP, true));
+    let references: Vec<String> = many.cases.into_iter().map(|s| s.reference).collect();
+    assert_eq!(references, expected(|n| parent(n) == "Tomás")[..50]);
 }
