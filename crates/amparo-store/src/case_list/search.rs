@@ -16,7 +16,7 @@
 //! looked up first, on its own, so that the list names those cases by their ids. As a subquery
 //! inside the list's query, beside the words, it had SQLite read most of the organisation.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use crate::cases::identifiers::exact_identifier;
 use crate::conditions::Conditions;
@@ -60,10 +60,7 @@ impl TermSearch {
         }
         let rarest = probed.iter().min_by_key(|(_, rows)| *rows).cloned();
         let intersected = match &rarest {
-            Some((_, rows)) if *rows > FEW && probed.len() > 1 => {
-                let ranges: Vec<&(String, String)> = probed.iter().map(|(range, _)| range).collect();
-                intersected_cases(tx, org, &ranges)?
-            }
+            Some((_, rows)) if *rows > FEW && probed.len() > 1 => intersected_cases(tx, org, &probed)?,
             _ => None,
         };
         let identified = match exact_identifier(term) {
@@ -165,26 +162,23 @@ const RANGE_CASES: &str = "SELECT case_id FROM case_search_words \
 fn intersected_cases(
     tx: &mut dyn Tx,
     org: &str,
-    ranges: &[&(String, String)],
+    probed: &[((String, String), i64)],
 ) -> StoreResult<Option<Vec<String>>> {
-    let mut common: Option<HashSet<String>> = None;
-    for (from, to) in ranges {
+    // Ordered, as `identified_cases` keeps its cases: the list names them in the same order each time.
+    let mut common: Option<BTreeSet<String>> = None;
+    for ((from, to), _) in probed {
         let params = [org.into(), from.as_str().into(), to.as_str().into(), (INTERSECTED_ROWS + 1).into()];
         let rows = tx.query(RANGE_CASES, &params)?;
         if rows.len() as i64 > INTERSECTED_ROWS {
             continue;
         }
-        let cases: HashSet<String> = rows.iter().map(|row| row.text(0)).collect::<Result<_, _>>()?;
+        let cases: BTreeSet<String> = rows.iter().map(|row| row.text(0)).collect::<Result<_, _>>()?;
         common = Some(match common {
             Some(common) => common.intersection(&cases).cloned().collect(),
             None => cases,
         });
     }
-    Ok(common.filter(|cases| cases.len() as i64 <= FEW).map(|cases| {
-        let mut cases: Vec<String> = cases.into_iter().collect();
-        cases.sort();
-        cases
-    }))
+    Ok(common.filter(|cases| cases.len() as i64 <= FEW).map(|cases| cases.into_iter().collect()))
 }
 
 const IDENTIFIED_CASES: &str = "SELECT case_id FROM identifiers WHERE org_id = $1 AND digest IN";

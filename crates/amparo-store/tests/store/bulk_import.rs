@@ -324,16 +324,10 @@ fn a_large_import_vacuums_and_analyses_its_postgresql_tables_and_a_small_one_doe
         rows.iter().map(|row| row.get(0)).collect()
     };
     let store = db.store();
-    let organisation = |slug: &str| {
-        store
-            .create_organisation(&NewOrganisation { slug: slug.into(), name: slug.into() }, now())
-            .unwrap()
-            .id
-    };
     let files = cases();
-    store.import_cases(&organisation("small"), &files[..20], None, now()).unwrap();
+    store.import_cases(&crate::support::org(&store, "small"), &files[..20], None, now()).unwrap();
     assert_eq!(analysed(&mut client), Vec::<String>::new(), "20 cases: nothing analysed");
-    store.import_cases(&organisation("large"), &files, None, now()).unwrap();
+    store.import_cases(&crate::support::org(&store, "large"), &files, None, now()).unwrap();
     let tables = analysed(&mut client);
     for table in ["case_search_words", "cases", "deadlines", "events", "people"] {
         assert!(tables.iter().any(|t| t == table), "{table} analysed after {CASES} cases: {tables:?}");
