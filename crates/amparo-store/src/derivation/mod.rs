@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 
 use crate::Store;
 use crate::case_list::words;
+use crate::case_set::CaseSet;
 use crate::cases;
 use crate::columns::millis;
 use crate::db::{Tx, Value};
@@ -27,11 +28,17 @@ use crate::policy::load_policy;
 use crate::security::seal::Sealer;
 use crate::triage::{escalations, reasons};
 
-const DELETE_DEADLINES: &str = "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2";
-/// What a case's derivation reads of what is stored besides its file, in one statement: its
-/// `search_terms` (to bring its words from them to the new ones) and whether an attorney is assigned.
-const SELECT_TERMS_AND_ATTORNEY: &str = "SELECT search_terms, (SELECT COUNT(*) FROM case_assignments a \
-     WHERE a.org_id = $1 AND a.case_id = $2 AND a.role = 'attorney') FROM cases WHERE org_id = $1 AND id = $2";
+/// What a case's derivation reads of its row besides its file, in one statement: its `search_terms`
+/// (to bring its words from them to the new ones), whether an attorney is assigned, and the derived
+/// columns it writes only when they change ([`KEPT_IF_SAME`]).
+fn select_stored_row() -> String {
+    format!(
+        "SELECT search_terms, (SELECT COUNT(*) FROM case_assignments a \
+         WHERE a.org_id = $1 AND a.case_id = $2 AND a.role = 'attorney'), {} \
+         FROM cases WHERE org_id = $1 AND id = $2",
+        KEPT_IF_SAME.join(", ")
+    )
+}
 
 /// Everything a derivation runs under, besides the case itself.
 pub struct DeriveContext<'a> {
@@ -94,7 +101,9 @@ pub(crate) const KEPT_IF_SAME: [&str; 11] = [
     "search_terms",
 ];
 
-/// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one.
+/// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one. What the
+/// fresh one leaves as it was is not written again: most events change a case's next step but not
+/// its deadlines or list columns, and each row or index entry rewritten is pages to log and sync.
 pub(crate) fn write_derivation(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
@@ -102,9 +111,9 @@ pub(crate) fn write_derivation(
     context: &DeriveContext,
 ) -> StoreResult<()> {
     let key: [Value; 2] = [org.as_str().into(), case.as_str().into()];
-    let (terms, attorney) = match tx.query_opt(SELECT_TERMS_AND_ATTORNEY, &key)? {
-        Some(row) => (row.text(0)?, row.int(1)? > 0),
-        None => (String::new(), false),
+    let (terms, attorney, columns) = match tx.query_opt(&select_stored_row(), &key)? {
+        Some(row) => (row.text(0)?, row.int(1)? > 0, row.0.get(2..).map(<[Value]>::to_vec)),
+        None => (String::new(), false, None),
     };
     let stored = Stored {
         attorney,
@@ -114,16 +123,17 @@ pub(crate) fn write_derivation(
             None => escalations::stored_escalations(tx, context.sealer, org, case)?,
             Some(_) => Vec::new(),
         },
-        columns: None,
+        columns,
     };
-    tx.execute(DELETE_DEADLINES, &key)?;
-    let mut rows = DerivedRows::new();
+    let ids = [case.as_str().to_owned()];
+    let mut rows = DerivedRows::over(tx, org, CaseSet::Ids(&ids))?;
     store_derivation(tx, (org, case), file, context, stored, &mut rows)?;
     rows.flush(tx)
 }
 
 /// Derives a case and writes what changed, its deadlines and escalations left in `rows` for the
-/// caller to write (with other cases' when it derives many). The case's deadlines are already gone.
+/// caller to write (with other cases' when it derives many). `rows` knows whether the case's stored
+/// deadlines are already gone or still there to compare (see [`DerivedRows::over`]).
 pub(crate) fn store_derivation(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),

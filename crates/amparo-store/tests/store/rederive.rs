@@ -368,7 +368,76 @@ fn a_policy_change_in_runs_stores_what_each_case_alone_does(db: &TestDatabase) {
     assert!(escalations[0][0].as_deref().is_some_and(|n| n != "0"), "some cases escalate: {escalations:?}");
 }
 
+/// Counts from now on every deadline row written (inserted, updated or deleted), through a trigger
+/// of the test's own: what the store writes, seen from the database.
+fn watch_deadline_writes(db: &TestDatabase) {
+    db.execute(if db.sqlite_path().is_some() {
+        "CREATE TABLE deadline_writes (op TEXT NOT NULL); \
+         CREATE TRIGGER deadline_inserted AFTER INSERT ON deadlines BEGIN INSERT INTO deadline_writes VALUES ('insert'); END; \
+         CREATE TRIGGER deadline_updated AFTER UPDATE ON deadlines BEGIN INSERT INTO deadline_writes VALUES ('update'); END; \
+         CREATE TRIGGER deadline_deleted AFTER DELETE ON deadlines BEGIN INSERT INTO deadline_writes VALUES ('delete'); END;"
+    } else {
+        // Run as its owner, whatever role the store's connection is in.
+        "CREATE TABLE deadline_writes (op TEXT NOT NULL); \
+         CREATE FUNCTION deadline_written() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER \
+         SET search_path FROM CURRENT AS $$ BEGIN INSERT INTO deadline_writes VALUES (lower(TG_OP)); \
+         RETURN NULL; END $$; \
+         CREATE TRIGGER deadline_written AFTER INSERT OR UPDATE OR DELETE ON deadlines \
+         FOR EACH ROW EXECUTE FUNCTION deadline_written();"
+    });
+}
+
+fn deadline_writes(db: &TestDatabase) -> usize {
+    db.query_text("SELECT op FROM deadline_writes").len()
+}
+
+/// A case's deadlines as stored, a line each.
+fn deadlines_of(db: &TestDatabase, case: &CaseId) -> Vec<String> {
+    let sql = format!(
+        "SELECT CAST(position AS TEXT) || ' ' || kind || ' ' || due || ' ' || why_facts \
+         FROM deadlines WHERE case_id = '{}' ORDER BY position",
+        case.as_str()
+    );
+    db.query_text(&sql).into_iter().map(|row| row[0].clone().unwrap()).collect()
+}
+
+/// An event that leaves a case's deadlines as they were does not write them again (each row
+/// rewritten is pages to log and sync on every write); one that changes them replaces them, and
+/// what is stored is what the daily refresh checks against a full derivation (above).
+fn an_event_rewrites_a_cases_deadlines_only_when_they_change(db: &TestDatabase) {
+    let start = date("2026-03-01");
+    let mut rng = Rng(SEED ^ 0x00e1_7e57);
+    let files = [random_case(&mut rng, 0, start)];
+    let side = Side::new(another_like(db), &files, start);
+    let case = &side.cases[0];
+    // On the day of the import: a later day could itself change what is derived. The first check
+    // of the I-94 moves when the next is due; a second the same day moves nothing.
+    let checked = |id: &str| {
+        let json = serde_json::json!({ "type": "i94_checked", "on": start.to_string(), "id": id });
+        serde_json::from_value::<RawEvent>(json).unwrap().into_event().unwrap()
+    };
+    side.record(0, &checked("checked"), start);
+    let before = deadlines_of(&side.db, case);
+    assert!(before.iter().any(|d| d.contains("i94_recheck_by")), "{before:?}");
+    watch_deadline_writes(&side.db);
+    side.record(0, &checked("checked-again"), start);
+    assert_eq!(deadlines_of(&side.db, case), before, "a second check the same day changes no deadline");
+    assert_eq!(deadline_writes(&side.db), 0, "nor writes any");
+
+    let notice = serde_json::json!({ "type": "termination_notice", "on": start.to_string(),
+        "served_by": "email", "effective": start.add_days(10).to_string(), "id": "notice" });
+    side.record(0, &serde_json::from_value::<RawEvent>(notice).unwrap().into_event().unwrap(), start);
+    let after = deadlines_of(&side.db, case);
+    assert_ne!(after, before, "a termination notice changes the deadlines");
+    assert_eq!(
+        deadline_writes(&side.db),
+        before.len() + after.len(),
+        "each old row deleted, each new one written"
+    );
+}
+
 amparo_store::on_both_backends!(
     daily_refresh_matches_a_full_derivation_every_day,
-    a_policy_change_in_runs_stores_what_each_case_alone_does
+    a_policy_change_in_runs_stores_what_each_case_alone_does,
+    an_event_rewrites_a_cases_deadlines_only_when_they_change
 );
