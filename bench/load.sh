@@ -7,7 +7,9 @@
 #     event writes (bench/load/requests.lua, MIX=mixed), with the requests per second that mix reached.
 # Usage: bench/load.sh [CASES] (default 50000). BIN=path measures that binary instead of building the
 # release one; RUN_SECONDS (default 20) is the length of each load; LOAD_SCHEMA (default
-# amparo_load_CASES) names the PostgreSQL schema of the demo data, kept between runs.
+# amparo_load_CASES) names the PostgreSQL schema of the demo data, kept between runs. MOVING_FROM (a
+# date after the demo's day, 2026-11-23) dates each pass of events a day later, so that every event
+# moves a deadline (see bench/load/requests.lua); by default all are dated yesterday.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases="${1:-50000}"

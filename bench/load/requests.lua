@@ -2,7 +2,10 @@
 -- wrk thread (one connection each) on its own share of them, keeping each case's version from the
 -- answers so that no event is refused as stale. MIX=events records an `i94_checked` event with every
 -- request; MIX=mixed sends three case pages (HTML, signed in by cookie) and one API read for each
--- event. Environment: MIX, AMPARO_TOKEN, AMPARO_COOKIE (mixed), CASES_FILE, EVENT_DATE, WRK_THREADS.
+-- event. Events are dated EVENT_DATE; with MOVING_FROM (a date) instead, each pass over a thread's
+-- cases dates its events a day later than the last, starting on MOVING_FROM, so that every check
+-- moves the case's next one (a deadline changed by every event). Environment: MIX, AMPARO_TOKEN,
+-- AMPARO_COOKIE (mixed), CASES_FILE, EVENT_DATE or MOVING_FROM, WRK_THREADS.
 local counter = 0
 
 function setup(thread)
@@ -24,13 +27,28 @@ function init(args)
   token = os.getenv("AMPARO_TOKEN")
   cookie = os.getenv("AMPARO_COOKIE")
   event_date = os.getenv("EVENT_DATE")
+  local from = os.getenv("MOVING_FROM")
+  if from then
+    local year, month, day = from:match("^(%d+)-(%d+)-(%d+)$")
+    moving_from = { year = tonumber(year), month = tonumber(month), day = tonumber(day), hour = 12 }
+  end
   step = 0
   refused = 0
 end
 
+-- The date of this request's event: EVENT_DATE, or with MOVING_FROM a day later each pass.
+local function date_of_event()
+  if not moving_from then
+    return event_date
+  end
+  local pass = math.floor(step / #cases)
+  local day = { year = moving_from.year, month = moving_from.month, day = moving_from.day + pass, hour = 12 }
+  return os.date("%Y-%m-%d", os.time(day))
+end
+
 local function record_event()
   local body = string.format(
-    '{"expected_version":%d,"event":{"type":"i94_checked","on":"%s"}}', current.version, event_date)
+    '{"expected_version":%d,"event":{"type":"i94_checked","on":"%s"}}', current.version, date_of_event())
   return wrk.format("POST", "/api/v1/cases/" .. current.id .. "/events", {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",

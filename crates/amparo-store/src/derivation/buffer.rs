@@ -74,6 +74,11 @@ enum Before {
     /// Still stored, by case: a case's deadlines are replaced only when they differ, and the cases
     /// replaced are deleted at the flush, before the inserts.
     Stored { org: String, stored: HashMap<String, Vec<StoredDeadline>>, replaced: Vec<String> },
+    /// One case's, still stored: only the rows that differ are replaced, their positions deleted at
+    /// the flush, before the inserts. A run of many cases deletes case by case instead: one
+    /// statement whatever the number of cases, where a condition on cases and positions together
+    /// was planned as a scan of the organisation's deadlines.
+    OneCase { org: String, case: String, stored: Vec<StoredDeadline>, replaced: Vec<i64> },
 }
 
 /// Derived rows of one or more cases waiting to be written: deadlines, and the escalations and
@@ -101,6 +106,20 @@ impl DerivedRows {
         Ok(Self::with(Before::Stored { org: org.as_str().to_owned(), stored, replaced: Vec::new() }))
     }
 
+    /// For one case whose deadlines are still stored: read here, so that only the rows whose
+    /// derivation changed are written (an event mostly moves one deadline, or none).
+    pub(crate) fn over_case(tx: &mut dyn Tx, org: &OrgId, case: &str) -> StoreResult<Self> {
+        let ids = [case.to_owned()];
+        let cases = CaseSet::Ids(&ids);
+        let stored = tx
+            .query(&select_deadlines_of(&cases), &cases.params(org.as_str()))?
+            .iter()
+            .map(StoredDeadline::read)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let (org, case) = (org.as_str().to_owned(), case.to_owned());
+        Ok(Self::with(Before::OneCase { org, case, stored, replaced: Vec::new() }))
+    }
+
     fn with(before: Before) -> Self {
         DerivedRows {
             before,
@@ -110,16 +129,28 @@ impl DerivedRows {
         }
     }
 
-    pub fn add_deadlines(&mut self, org: &Value, case: &Value, deadlines: Vec<DeadlineRow>) {
-        if let Before::Stored { stored, replaced, .. } = &mut self.before {
-            let id = case.as_text().unwrap_or_default();
-            let before = stored.remove(id).unwrap_or_default();
-            let same = before.len() == deadlines.len() && before.iter().zip(&deadlines).all(|(s, d)| s.is(d));
-            if same {
-                return;
+    pub fn add_deadlines(&mut self, org: &Value, case: &Value, mut deadlines: Vec<DeadlineRow>) {
+        match &mut self.before {
+            Before::Deleted => {}
+            Before::Stored { stored, replaced, .. } => {
+                let id = case.as_text().unwrap_or_default();
+                let before = stored.remove(id).unwrap_or_default();
+                let same =
+                    before.len() == deadlines.len() && before.iter().zip(&deadlines).all(|(s, d)| s.is(d));
+                if same {
+                    return;
+                }
+                if !before.is_empty() {
+                    replaced.push(id.to_owned());
+                }
             }
-            if !before.is_empty() {
-                replaced.push(id.to_owned());
+            Before::OneCase { stored, replaced, .. } => {
+                let before = std::mem::take(stored);
+                let kept = |d: &DeadlineRow| before.iter().any(|s| s.is(d));
+                // A stored row goes when no derived row is the same at its position.
+                replaced
+                    .extend(before.iter().filter(|s| !deadlines.iter().any(|d| s.is(d))).map(|s| s.position));
+                deadlines.retain(|d| !kept(d));
             }
         }
         for d in deadlines {
@@ -140,12 +171,28 @@ impl DerivedRows {
     }
 
     pub fn flush(&mut self, tx: &mut dyn Tx) -> StoreResult<()> {
-        if let Before::Stored { org, replaced, .. } = &mut self.before {
-            for ids in std::mem::take(replaced).chunks(super::all::RUN as usize) {
-                let cases = CaseSet::Ids(ids);
-                let sql =
-                    format!("DELETE FROM deadlines WHERE org_id = $1 AND {}", cases.condition("case_id"));
-                tx.execute(&sql, &cases.params(org))?;
+        match &mut self.before {
+            Before::Deleted => {}
+            Before::Stored { org, replaced, .. } => {
+                for ids in std::mem::take(replaced).chunks(super::all::RUN as usize) {
+                    let cases = CaseSet::Ids(ids);
+                    let sql =
+                        format!("DELETE FROM deadlines WHERE org_id = $1 AND {}", cases.condition("case_id"));
+                    tx.execute(&sql, &cases.params(org))?;
+                }
+            }
+            Before::OneCase { org, case, replaced, .. } => {
+                let positions = std::mem::take(replaced);
+                if !positions.is_empty() {
+                    let marks: Vec<String> = (0..positions.len()).map(|i| format!("${}", i + 3)).collect();
+                    let sql = format!(
+                        "DELETE FROM deadlines WHERE org_id = $1 AND case_id = $2 AND position IN ({})",
+                        marks.join(", ")
+                    );
+                    let mut params: Vec<Value> = vec![org.as_str().into(), case.as_str().into()];
+                    params.extend(positions.into_iter().map(Value::from));
+                    tx.execute(&sql, &params)?;
+                }
             }
         }
         self.deadlines.flush(tx)?;

@@ -17,7 +17,6 @@ use chrono::{DateTime, Utc};
 
 use crate::Store;
 use crate::case_list::words;
-use crate::case_set::CaseSet;
 use crate::cases;
 use crate::columns::millis;
 use crate::db::{Tx, Value};
@@ -125,8 +124,7 @@ pub(crate) fn write_derivation(
         },
         columns,
     };
-    let ids = [case.as_str().to_owned()];
-    let mut rows = DerivedRows::over(tx, org, CaseSet::Ids(&ids))?;
+    let mut rows = DerivedRows::over_case(tx, org, case.as_str())?;
     store_derivation(tx, (org, case), file, context, stored, &mut rows)?;
     rows.flush(tx)
 }
