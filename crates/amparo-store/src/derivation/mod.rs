@@ -101,8 +101,8 @@ pub(crate) const KEPT_IF_SAME: [&str; 11] = [
 ];
 
 /// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one. What the
-/// fresh one leaves as it was is not written again: most events change a case's next step but not
-/// its deadlines or list columns, and each row or index entry rewritten is pages to log and sync.
+/// fresh one leaves as it was is not written again: most events move one deadline or none and
+/// leave the list columns, and each row or index entry rewritten is pages to log and sync.
 pub(crate) fn write_derivation(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
@@ -131,7 +131,8 @@ pub(crate) fn write_derivation(
 
 /// Derives a case and writes what changed, its deadlines and escalations left in `rows` for the
 /// caller to write (with other cases' when it derives many). `rows` knows whether the case's stored
-/// deadlines are already gone or still there to compare (see [`DerivedRows::over`]).
+/// deadlines are already gone or still there to compare ([`DerivedRows::over`],
+/// [`DerivedRows::over_case`]).
 pub(crate) fn store_derivation(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
