@@ -67,6 +67,19 @@ impl StoredDeadline {
     }
 }
 
+/// The stored deadlines of a set of cases, by case.
+fn stored_deadlines(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    cases: CaseSet,
+) -> StoreResult<HashMap<String, Vec<StoredDeadline>>> {
+    let mut stored: HashMap<String, Vec<StoredDeadline>> = HashMap::new();
+    for r in tx.query(&select_deadlines_of(&cases), &cases.params(org.as_str()))? {
+        stored.entry(r.text(0)?).or_default().push(StoredDeadline::read(&r)?);
+    }
+    Ok(stored)
+}
+
 /// Where the cases' deadlines stand before their rows are added.
 enum Before {
     /// Already deleted: every derived deadline is written.
@@ -99,10 +112,7 @@ impl DerivedRows {
     /// For the cases of `cases`, whose deadlines are still stored: read here, once, so that a case
     /// whose derived deadlines are the stored ones (most cases on most days) is not rewritten.
     pub(crate) fn over(tx: &mut dyn Tx, org: &OrgId, cases: CaseSet) -> StoreResult<Self> {
-        let mut stored: HashMap<String, Vec<StoredDeadline>> = HashMap::new();
-        for r in tx.query(&select_deadlines_of(&cases), &cases.params(org.as_str()))? {
-            stored.entry(r.text(0)?).or_default().push(StoredDeadline::read(&r)?);
-        }
+        let stored = stored_deadlines(tx, org, cases)?;
         Ok(Self::with(Before::Stored { org: org.as_str().to_owned(), stored, replaced: Vec::new() }))
     }
 
@@ -110,12 +120,7 @@ impl DerivedRows {
     /// derivation changed are written (an event mostly moves one deadline, or none).
     pub(crate) fn over_case(tx: &mut dyn Tx, org: &OrgId, case: &str) -> StoreResult<Self> {
         let ids = [case.to_owned()];
-        let cases = CaseSet::Ids(&ids);
-        let stored = tx
-            .query(&select_deadlines_of(&cases), &cases.params(org.as_str()))?
-            .iter()
-            .map(StoredDeadline::read)
-            .collect::<StoreResult<Vec<_>>>()?;
+        let stored = stored_deadlines(tx, org, CaseSet::Ids(&ids))?.remove(case).unwrap_or_default();
         let (org, case) = (org.as_str().to_owned(), case.to_owned());
         Ok(Self::with(Before::OneCase { org, case, stored, replaced: Vec::new() }))
     }
