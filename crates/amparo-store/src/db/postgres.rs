@@ -14,7 +14,18 @@ use crate::error::{StoreError, StoreResult};
 struct PgConnection {
     client: Client,
     statements: PgStatements,
+    /// When it last went back to the pool, having answered: see [`Manager::is_valid`].
+    returned_at: Option<std::time::Instant>,
 }
+
+/// How recently a connection must have gone back to the pool, after working, to be handed out again
+/// without a round trip to check it. Under load a connection comes back within milliseconds, and the
+/// check was two of an API write's round trips (one for the token's read, one for the write); one
+/// idle for longer is checked, as a server restart or a dropped route shows there. A connection
+/// lost within this window fails its next statement instead: a write then takes another
+/// connection if its `BEGIN` was the statement that failed (nothing was done), and a read is run
+/// again on another (see [`PgEngine::read`], [`PgEngine::write`]).
+const RECENTLY_RETURNED: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Serialises installation-wide changes (migrations, rule adoption) across processes; the number is
 /// arbitrary and fixed.
@@ -62,15 +73,25 @@ impl r2d2::ManageConnection for Manager {
             "SET statement_timeout = {milliseconds}; SET synchronous_commit = off"
         ))?;
         client.batch_execute(super::pg_roles::ENTER_APPLICATION_ROLE)?;
-        Ok(PgConnection { client, statements: PgStatements::default() })
+        Ok(PgConnection { client, statements: PgStatements::default(), returned_at: None })
     }
 
+    /// Checked with an empty query, unless it came back to the pool working a moment ago
+    /// ([`RECENTLY_RETURNED`]).
     fn is_valid(&self, connection: &mut PgConnection) -> Result<(), postgres::Error> {
+        let recent = connection.returned_at.is_some_and(|at| at.elapsed() < RECENTLY_RETURNED);
+        if recent && !connection.client.is_closed() {
+            return Ok(());
+        }
         connection.client.simple_query("").map(|_| ())
     }
 
+    /// Called as each connection goes back to the pool: a closed one is dropped, a working one
+    /// remembers when it came back.
     fn has_broken(&self, connection: &mut PgConnection) -> bool {
-        connection.client.is_closed()
+        let broken = connection.client.is_closed();
+        connection.returned_at = (!broken).then(std::time::Instant::now);
+        broken
     }
 }
 
@@ -125,6 +146,27 @@ impl PgEngine {
     fn conn(&self) -> StoreResult<r2d2::PooledConnection<Manager>> {
         Ok(self.pool.get()?)
     }
+
+    /// Runs a write's `attempt` on a pooled connection, and once more on another when the first
+    /// turned out closed at its `BEGIN`: a connection handed out unchecked ([`RECENTLY_RETURNED`])
+    /// whose server went away meanwhile. Nothing was done then, so nothing is done twice;
+    /// `attempt` sets its flag once its transaction has begun, and the closed connection leaves
+    /// the pool as it goes back.
+    fn on_connection(
+        &self,
+        attempt: &mut dyn FnMut(&mut PgConnection, &mut bool) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let mut connection = self.conn()?;
+        let mut began = false;
+        let result = attempt(&mut connection, &mut began);
+        if result.is_ok() || began || !connection.client.is_closed() {
+            return result;
+        }
+        drop(connection);
+        tracing::info!("a pooled PostgreSQL connection was closed; the write takes another");
+        let mut connection = self.conn()?;
+        attempt(&mut connection, &mut false)
+    }
 }
 
 /// How many cases an import brings before its tables are vacuumed and analysed at once. A table
@@ -171,7 +213,7 @@ impl Engine for PgEngine {
     /// `pg_dump` dumps that same snapshot while the transaction stays open.
     fn backup(&self, out: &std::path::Path, facts: &mut Work<'_>) -> StoreResult<()> {
         let mut connection = self.conn()?;
-        let PgConnection { client, statements } = &mut *connection;
+        let PgConnection { client, statements, .. } = &mut *connection;
         let mut tx = client
             .build_transaction()
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
@@ -180,7 +222,7 @@ impl Engine for PgEngine {
         // Counting every row of a large installation is the data's time, not a stuck server.
         tx.batch_execute("SET LOCAL statement_timeout = 0")?;
         let snapshot: String = tx.query_one("SELECT pg_export_snapshot()", &[])?.get(0);
-        facts(&mut PgTx { client: &mut tx, statements })?;
+        facts(&mut PgTx::new(&mut tx, statements))?;
         super::pg_dump::dump(&self.url, &snapshot, out)?;
         tx.commit()?;
         Ok(())
@@ -195,8 +237,8 @@ impl Engine for PgEngine {
     /// Runs `work` on a pooled connection, each statement in its own transaction.
     fn read(&self, work: &mut Work<'_>) -> StoreResult<()> {
         let mut connection = self.conn()?;
-        let PgConnection { client, statements } = &mut *connection;
-        work(&mut PgTx { client, statements })
+        let PgConnection { client, statements, .. } = &mut *connection;
+        work(&mut PgTx { revive: Some(&self.unpooled), ..PgTx::new(client, statements) })
     }
 
     /// Runs `work` in one transaction that commits only on success, and returns once the commit is
@@ -207,25 +249,29 @@ impl Engine for PgEngine {
     /// loses only writes not yet acknowledged, and since the log is flushed in order, only the last
     /// of them: an audit chain may lose its newest entries, never one between two kept ones.
     fn write(&self, work: &mut Work<'_>) -> StoreResult<()> {
-        let mut connection = self.conn()?;
-        let PgConnection { client, statements } = &mut *connection;
-        let mut tx = client.transaction()?;
-        work(&mut PgTx { client: &mut tx, statements })?;
-        tx.commit()?;
-        client.batch_execute(WAIT_FOR_FLUSH)?;
-        Ok(())
+        self.on_connection(&mut |connection, began| {
+            let PgConnection { client, statements, .. } = connection;
+            let mut tx = client.transaction()?;
+            *began = true;
+            work(&mut PgTx::new(&mut tx, statements))?;
+            tx.commit()?;
+            client.batch_execute(WAIT_FOR_FLUSH)?;
+            Ok(())
+        })
     }
 
     fn write_flushed_with_next(&self, work: &mut Work<'_>) -> StoreResult<()> {
-        let mut connection = self.conn()?;
-        let PgConnection { client, statements } = &mut *connection;
-        let mut tx = client.transaction()?;
-        // An asynchronous commit (as every connection's is): its log record is flushed by the next
-        // synchronous commit of any session (the log is flushed in order) or by the WAL writer
-        // within three of its delays.
-        work(&mut PgTx { client: &mut tx, statements })?;
-        tx.commit()?;
-        Ok(())
+        self.on_connection(&mut |connection, began| {
+            let PgConnection { client, statements, .. } = connection;
+            let mut tx = client.transaction()?;
+            *began = true;
+            // An asynchronous commit (as every connection's is): its log record is flushed by the
+            // next synchronous commit of any session (the log is flushed in order) or by the WAL
+            // writer within three of its delays.
+            work(&mut PgTx::new(&mut tx, statements))?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     /// Statement by statement, placing new tables on Citus (see `pg_migrate`).
@@ -350,12 +396,53 @@ struct PgStatements(std::collections::HashMap<String, postgres::Statement>);
 
 /// PostgreSQL: anything that runs queries (a client or a transaction), with its connection's
 /// statement cache.
-struct PgTx<'a, C: postgres::GenericClient> {
+struct PgTx<'a, C: Session> {
     client: &'a mut C,
     statements: &'a mut PgStatements,
+    /// A read's way to a new connection, for when the server closed the pooled one before it
+    /// answered anything ([`RECENTLY_RETURNED`]); `None` in a transaction, which cannot move.
+    revive: Option<&'a Manager>,
+    /// Whether the server has answered a statement here.
+    answered: bool,
 }
 
-impl<C: postgres::GenericClient> PgTx<'_, C> {
+/// What a `PgTx` runs statements on: a connection (a read), which a new one may replace, or a
+/// transaction, which nothing may.
+trait Session: postgres::GenericClient {
+    /// Whether it is a connection the server has closed.
+    fn closed(&self) -> bool;
+
+    /// Puts `fresh` in this one's place; false when it cannot be.
+    fn replace_with(&mut self, fresh: Client) -> bool;
+}
+
+impl Session for Client {
+    fn closed(&self) -> bool {
+        self.is_closed()
+    }
+
+    fn replace_with(&mut self, fresh: Client) -> bool {
+        *self = fresh;
+        true
+    }
+}
+
+impl Session for postgres::Transaction<'_> {
+    /// A transaction is never moved to another connection, whatever became of its own.
+    fn closed(&self) -> bool {
+        false
+    }
+
+    fn replace_with(&mut self, _fresh: Client) -> bool {
+        false
+    }
+}
+
+impl<'a, C: Session> PgTx<'a, C> {
+    fn new(client: &'a mut C, statements: &'a mut PgStatements) -> Self {
+        PgTx { client, statements, revive: None, answered: false }
+    }
+
     fn statement(&mut self, sql: &str) -> DbResult<postgres::Statement> {
         if let Some(statement) = self.statements.0.get(sql) {
             return Ok(statement.clone());
@@ -363,6 +450,37 @@ impl<C: postgres::GenericClient> PgTx<'_, C> {
         let statement = self.client.prepare(sql)?;
         self.statements.0.insert(sql.to_owned(), statement.clone());
         Ok(statement)
+    }
+
+    /// Runs `sql` through `run`; when the connection turns out closed before the server answered
+    /// anything on it, and it may be replaced, once more on a new one. Nothing had happened on the
+    /// closed one, so nothing happens twice.
+    fn answer<T>(
+        &mut self,
+        sql: &str,
+        run: &dyn Fn(&mut C, &postgres::Statement) -> Result<T, postgres::Error>,
+    ) -> DbResult<T> {
+        let once = |tx: &mut Self| -> DbResult<T> {
+            let statement = tx.statement(sql)?;
+            Ok(run(tx.client, &statement)?)
+        };
+        let result = match once(self) {
+            Err(failure) if !self.answered && self.client.closed() => match self.revive.take() {
+                Some(manager) => {
+                    tracing::info!("a pooled PostgreSQL connection was closed; the read takes a new one");
+                    let fresh = r2d2::ManageConnection::connect(manager)?;
+                    if !self.client.replace_with(fresh.client) {
+                        return Err(failure);
+                    }
+                    self.statements.0.clear();
+                    once(self)
+                }
+                None => Err(failure),
+            },
+            other => other,
+        };
+        self.answered |= result.is_ok();
+        result
     }
 }
 
@@ -407,23 +525,22 @@ fn pg_value(row: &postgres::Row, index: usize) -> StoreResult<Value> {
     })
 }
 
-impl<C: postgres::GenericClient> Tx for PgTx<'_, C> {
+impl<C: Session> Tx for PgTx<'_, C> {
     fn execute_batch(&mut self, sql: &str) -> DbResult<()> {
-        Ok(self.client.batch_execute(sql)?)
+        self.client.batch_execute(sql)?;
+        self.answered = true;
+        Ok(())
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
-        let statement = self.statement(sql)?;
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(self.client.execute(&statement, &refs)?)
+        self.answer(sql, &|client, statement| client.execute(statement, &refs))
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
-        let statement = self.statement(sql)?;
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(self
-            .client
-            .query(&statement, &refs)?
+        let rows = self.answer(sql, &|client, statement| client.query(statement, &refs))?;
+        Ok(rows
             .iter()
             .map(|row| (0..row.len()).map(|i| pg_value(row, i)).collect::<StoreResult<Vec<_>>>().map(Row))
             .collect::<StoreResult<Vec<_>>>()?)
@@ -461,5 +578,72 @@ mod tests {
             .unwrap();
         assert_eq!(during, "off", "the commit does not hold the transaction's locks through a flush");
         assert!(flushed, "the write returned before its log records were on disk");
+    }
+
+    /// The process serving the engine's one pooled connection.
+    fn backend_pid(engine: &super::PgEngine) -> i64 {
+        let mut pid = 0;
+        engine
+            .read(&mut |tx| {
+                pid = tx.query_int("SELECT pg_backend_pid()", &[])?;
+                Ok(())
+            })
+            .unwrap();
+        pid
+    }
+
+    /// Ends a server process from outside the engine (as a restart or an administrator would), and
+    /// waits until it is gone.
+    fn terminate(url: &str, pid: i64) {
+        let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        let pid = i32::try_from(pid).unwrap();
+        admin.execute("SELECT pg_terminate_backend($1)", &[&pid]).unwrap();
+        for _ in 0..200 {
+            let gone = "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)";
+            if admin.query_one(gone, &[&pid]).unwrap().get::<_, bool>(0) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("server process {pid} did not end");
+    }
+
+    /// A connection back in the pool a moment ago is handed out again unchecked; when its server
+    /// process has gone meanwhile, the read or write that gets it runs on a new connection instead
+    /// of failing, and nothing is done twice.
+    #[test]
+    fn a_pooled_connection_closed_by_the_server_is_replaced_without_failing() {
+        let Some(url) = crate::testing::postgres_url() else { return };
+        let options = DatabaseOptions { pool_size: 1, ..DatabaseOptions::default() };
+        let engine = super::PgEngine::open(&url, &options).unwrap();
+        let first = backend_pid(&engine);
+        terminate(&url, first);
+        let second = backend_pid(&engine);
+        assert_ne!(first, second, "the read ran on a new connection");
+
+        terminate(&url, second);
+        let mut runs = 0;
+        let mut writer = 0;
+        engine
+            .write(&mut |tx| {
+                runs += 1;
+                writer = tx.query_int("SELECT pg_backend_pid()", &[])?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(runs, 1, "the write's work ran once, on the connection whose BEGIN answered");
+        assert!(writer != second && writer != 0, "the write ran on a new connection");
+
+        // Closed after its transaction began: the write fails, and is not run again.
+        let mut runs = 0;
+        let failed = engine.write(&mut |tx| {
+            runs += 1;
+            terminate(&url, tx.query_int("SELECT pg_backend_pid()", &[])?);
+            tx.query_int("SELECT 1", &[])?;
+            Ok(())
+        });
+        assert!(failed.is_err(), "a write cut off midway reports it");
+        assert_eq!(runs, 1, "a write cut off midway is not run again");
+        assert_ne!(backend_pid(&engine), writer, "the closed connection left the pool");
     }
 }
