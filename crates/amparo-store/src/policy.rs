@@ -13,7 +13,9 @@ use crate::model::{OrgId, UserId};
 use crate::{Store, audit};
 
 const SELECT_POLICY: &str = "SELECT settings FROM organisations WHERE id = $1";
-const SELECT_POLICY_AND_ZONE: &str = "SELECT settings, time_zone FROM organisations WHERE id = $1";
+const SELECT_POLICY_AND_ZONE: &str = "SELECT o.settings, o.time_zone, (SELECT COUNT(*) FROM \
+     (SELECT 1 FROM webhook_endpoints w WHERE w.org_id = $1 AND w.active = 1 AND w.removed_at IS NULL LIMIT 1) l) \
+     FROM organisations o WHERE o.id = $1";
 const UPDATE_POLICY: &str = "UPDATE organisations SET settings = $2 WHERE id = $1";
 
 /// The organisation's policy; `NotFound` for an organisation that does not exist.
@@ -28,18 +30,28 @@ fn parse_policy(settings: &str) -> StoreResult<Policy> {
         .map_err(|e| StoreError::Backend(format!("stored organisation policy: {e}")))
 }
 
-/// The organisation's policy and "today" at `now` in its time zone (see
-/// [`crate::accounts::today_for`]), read in one statement: what deriving one of its cases needs.
-pub(crate) fn policy_and_today(
-    tx: &mut dyn Tx,
-    org: &OrgId,
-    now: DateTime<Utc>,
-) -> StoreResult<(Policy, Date)> {
+/// What deriving one of an organisation's cases reads of the organisation, in one statement.
+pub(crate) struct PolicyToday {
+    pub policy: Policy,
+    /// "Today" at the write's time in the organisation's time zone (see
+    /// [`crate::accounts::today_for`]).
+    pub today: Date,
+    /// Whether the organisation has an endpoint that webhook deliveries may be queued for: a write
+    /// with none reads no subscriptions (see [`crate::webhooks::queue_if_listened`]).
+    pub listened: bool,
+}
+
+/// The organisation's policy, today in its time zone and whether any webhook endpoint listens.
+pub(crate) fn policy_and_today(tx: &mut dyn Tx, org: &OrgId, now: DateTime<Utc>) -> StoreResult<PolicyToday> {
     let row = tx
         .query_opt(SELECT_POLICY_AND_ZONE, &[org.as_str().into()])?
         .ok_or_else(|| StoreError::NotFound("organisation".into()))?;
     let zone = crate::accounts::profile::stored_zone(&row.text(1)?)?;
-    Ok((parse_policy(&row.text(0)?)?, zone.today(now)))
+    Ok(PolicyToday {
+        policy: parse_policy(&row.text(0)?)?,
+        today: zone.today(now),
+        listened: row.int(2)? > 0,
+    })
 }
 
 fn save_policy(tx: &mut dyn Tx, org: &OrgId, policy: &Policy) -> StoreResult<()> {

@@ -13,14 +13,13 @@ use amparo_domain::{CloseReason, Closure};
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
-use crate::accounts::today_for;
 use crate::cases;
 use crate::columns::millis;
 use crate::db::{RowLock, Tx};
 use crate::derivation::{self, DeriveContext};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, StoredCase, UserId};
-use crate::policy::load_policy;
+use crate::policy::policy_and_today;
 use crate::security::seal::Field;
 use crate::{Store, audit};
 
@@ -76,11 +75,10 @@ fn derive_and_audit(
     (action, detail): (&str, serde_json::Value),
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let policy = load_policy(tx, &actor.org)?;
-    let today = today_for(tx, &actor.org, now)?;
-    let context = DeriveContext::new(today, &policy, store.rule_set(), now, store.sealer());
+    let settings = policy_and_today(tx, &actor.org, now)?;
+    let context = DeriveContext::new(settings.today, &settings.policy, store.rule_set(), now, store.sealer());
     // Voided events are out of force here as everywhere a case is derived.
-    derivation::write_derivation(tx, (&actor.org, case), &stored.in_force(), &context)?;
+    derivation::write_derivation(tx, (&actor.org, case), &stored.in_force(), &context, (None, None))?;
     let entry = audit::Entry {
         chain: actor.org.as_str(),
         actor: Some(&actor.user),

@@ -10,16 +10,13 @@ use amparo_domain::{CaseFile, CaseRecord, Problem};
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
-use crate::accounts::today_for;
-use crate::cases::events::BUMP_CASE_VERSION;
 use crate::cases::{self, history, identifiers, rows};
-use crate::columns::millis;
 use crate::db::{RowLock, Tx, Value};
-use crate::derivation::{self, DeriveContext};
+use crate::derivation::{self, DeriveContext, NextVersion};
 use crate::error::{StoreError, StoreResult};
 use crate::import::{INSERT_PEOPLE, PERSON_WIDTH, person_values};
 use crate::model::{CaseId, StoredCase};
-use crate::policy::load_policy;
+use crate::policy::policy_and_today;
 use crate::row_buffer::RowBuffer;
 use crate::security::seal::Field;
 use crate::{Store, audit};
@@ -57,17 +54,11 @@ pub(crate) fn bump_and_derive(
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let (org, case) = (&stored.org_id, &stored.id);
-    let bumped = tx.execute(
-        BUMP_CASE_VERSION,
-        &[org.as_str().into(), case.as_str().into(), stored.version.into(), millis(now).into()],
-    )?;
-    if bumped != 1 {
-        return Err(StoreError::Backend(format!("case version bump touched {bumped} rows")));
-    }
-    let policy = load_policy(tx, org)?;
-    let context =
-        DeriveContext::new(today_for(tx, org, now)?, &policy, store.rule_set(), now, store.sealer());
-    derivation::write_derivation(tx, (org, case), &stored.in_force(), &context)?;
+    let settings = policy_and_today(tx, org, now)?;
+    let context = DeriveContext::new(settings.today, &settings.policy, store.rule_set(), now, store.sealer());
+    // The version moves on in the derivation's update of the case row.
+    let next = NextVersion { from: stored.version, at: now };
+    derivation::write_derivation(tx, (org, case), &stored.in_force(), &context, (Some(next), None))?;
     Ok(stored.version + 1)
 }
 

@@ -10,7 +10,7 @@ use crate::access::{self, Actor};
 use crate::cases::{self, identifiers, rows};
 use crate::columns::millis;
 use crate::db::{Tx, Value};
-use crate::derivation::{self, DeriveContext, Rules};
+use crate::derivation::{self, DeriveContext, NextVersion, Rules};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, UserId};
 use crate::policy::policy_and_today;
@@ -23,8 +23,6 @@ pub(crate) const INSERT_EVENTS: &str =
 pub(crate) const EVENT_WIDTH: usize = 9;
 const INSERT_EVENT: &str = "INSERT INTO events (org_id, case_id, seq, event_id, type, on_date, body, \
      recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-pub(crate) const BUMP_CASE_VERSION: &str =
-    "UPDATE cases SET version = version + 1, updated_at = $4 WHERE org_id = $1 AND id = $2 AND version = $3";
 
 /// An event's body as stored: its JSON, sealed.
 pub(crate) fn seal_event_body(
@@ -97,7 +95,7 @@ pub(crate) fn append_event(
     actor: Option<&UserId>,
     at: (DateTime<Utc>, &Rules),
 ) -> StoreResult<i64> {
-    let stored = cases::case(tx, sealer, org, case)?;
+    let stored = cases::case(tx, sealer, org, case)?.map(|case| cases::CaseAsRead { case, row: None });
     append_event_to(tx, sealer, stored, expected_version, event, actor, at)
 }
 
@@ -106,13 +104,14 @@ pub(crate) fn append_event(
 pub(crate) fn append_event_to(
     tx: &mut dyn Tx,
     sealer: &Sealer,
-    stored: Option<crate::model::StoredCase>,
+    stored: Option<cases::CaseAsRead>,
     expected_version: i64,
     event: &Event,
     actor: Option<&UserId>,
     (now, rules): (DateTime<Utc>, &Rules),
 ) -> StoreResult<i64> {
-    let mut stored = stored.ok_or_else(|| StoreError::NotFound("case".into()))?;
+    let cases::CaseAsRead { case: mut stored, row } =
+        stored.ok_or_else(|| StoreError::NotFound("case".into()))?;
     let (org, case) = (stored.org_id.clone(), stored.id.clone());
     let (org, case) = (&org, &case);
     if stored.version != expected_version {
@@ -122,17 +121,12 @@ pub(crate) fn append_event_to(
     check_links_in_force(&stored, event)?;
     let seq = stored.file.events.len() as i64 + 1;
     insert_event(tx, sealer, (org, case), event, seq, millis(now), actor)?;
-    let bumped = tx.execute(
-        BUMP_CASE_VERSION,
-        &[org.as_str().into(), case.as_str().into(), expected_version.into(), millis(now).into()],
-    )?;
-    if bumped != 1 {
-        return Err(StoreError::Backend(format!("case version bump touched {bumped} rows")));
-    }
     stored.file.events.push(event.clone());
-    let (policy, today) = policy_and_today(tx, org, now)?;
-    let context = DeriveContext::new(today, &policy, rules, now, sealer);
-    derivation::write_derivation(tx, (org, case), &stored.in_force(), &context)?;
+    let settings = policy_and_today(tx, org, now)?;
+    let context = DeriveContext::new(settings.today, &settings.policy, rules, now, sealer);
+    // The version moves on in the derivation's update of the case row.
+    let next = NextVersion { from: expected_version, at: now };
+    derivation::write_derivation(tx, (org, case), &stored.in_force(), &context, (Some(next), row))?;
     let recorded = webhooks::Cause::new(
         WebhookEvent::EventRecorded,
         &format!("{case}:{seq}"),
@@ -143,7 +137,7 @@ pub(crate) fn append_event_to(
             "version": expected_version + 1,
         }),
     );
-    webhooks::queue(tx, org, &[recorded], millis(now))?;
+    webhooks::queue_if_listened(tx, org, settings.listened, &[recorded], millis(now))?;
     Ok(expected_version + 1)
 }
 

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 
 use crate::access::{self, Actor};
 use crate::db::{Row, Tx};
+use crate::derivation::{StoredRow, stored_row_columns};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId, StoredCase};
 use crate::security::seal::{self, Field, Sealer};
@@ -28,10 +29,18 @@ pub(crate) use many::{RunCase, cases_after, stale_cases};
 
 const CASE_COLUMNS: &str = "id, org_id, reference, program, version, medical, created_at, updated_at, \
      closed_at, close_reason, close_note";
+/// How many columns [`CASE_COLUMNS`] names.
+const CASE_COLUMN_COUNT: usize = 11;
 const SELECT_PEOPLE: &str = "SELECT position, key, role, given_name, family_name, birth_date, a_number, \
      citizenship, preferred_language FROM people WHERE org_id = $1 AND case_id = $2 ORDER BY position";
 pub(crate) const SELECT_EVENT_BODIES: &str =
     "SELECT body, seq FROM events WHERE org_id = $1 AND case_id = $2 ORDER BY seq";
+/// A case's timeline and its voids in one statement: each event's body and number, then its void's
+/// columns as [`voids::void`] reads them from column 1 on (null for an event in force). Voids are
+/// few, so the join costs a lookup per event where a statement of their own cost a round trip.
+const SELECT_TIMELINE: &str = "SELECT e.body, e.seq, e.event_id, v.reason, v.voided_at, v.voided_by \
+     FROM events e LEFT JOIN event_voids v ON v.org_id = $1 AND v.case_id = $2 AND v.seq = e.seq \
+     WHERE e.org_id = $1 AND e.case_id = $2 ORDER BY e.seq";
 const SELECT_CASE_REFERENCES: &str = "SELECT id, reference FROM cases WHERE org_id = $1 ORDER BY reference";
 const SELECT_REFERENCES_LIKE: &str = "SELECT reference FROM cases WHERE org_id = $1 AND reference LIKE $2";
 /// Whether a case exists: its version, or no row.
@@ -74,8 +83,13 @@ fn assemble(tx: &mut dyn Tx, sealer: &Sealer, row: Option<Row>) -> StoreResult<O
     let case = case_row(&row)?;
     let key = [case.org_id.as_str().into(), case.id.as_str().into()];
     let people = tx.query(SELECT_PEOPLE, &key)?;
-    let events = tx.query(SELECT_EVENT_BODIES, &key)?;
-    let voids = voids::voids(tx, sealer, &case.org_id, &case.id)?;
+    let events = tx.query(SELECT_TIMELINE, &key)?;
+    let mut voids = Vec::new();
+    for event in &events {
+        if event.opt_text(3)?.is_some() {
+            voids.push(voids::void(event, 1, sealer, (&case.org_id, &case.id))?);
+        }
+    }
     Ok(Some(build(sealer, case, (&people, 0), (&events, 0), voids)?))
 }
 
@@ -130,24 +144,34 @@ pub(crate) fn case(
     assemble(tx, sealer, row)
 }
 
+/// A case as a writer read it, with what its derivation reads of its row when the writer read that
+/// too (`None`: the derivation reads it).
+pub(crate) struct CaseAsRead {
+    pub case: StoredCase,
+    pub row: Option<StoredRow>,
+}
+
 /// The case, its row locked for the rest of the transaction as [`crate::db::RowLock::Case`] locks it:
-/// the lock and the case's row in one statement where the engine locks rows, then the case's people,
-/// timeline and voids.
+/// the lock, the case's row and what its derivation reads of the row in one statement where the
+/// engine locks rows, then the case's people, timeline and voids.
 pub(crate) fn locked_case(
     store: &Store,
     tx: &mut dyn Tx,
     org: &OrgId,
     id: &CaseId,
-) -> StoreResult<Option<StoredCase>> {
+) -> StoreResult<Option<CaseAsRead>> {
     let key = [org.as_str().into(), id.as_str().into()];
-    let row = match store.engine().locked_case_select(CASE_COLUMNS) {
+    let columns = format!("{CASE_COLUMNS}, {}", stored_row_columns());
+    let row = match store.engine().locked_case_select(&columns) {
         Some(select) => tx.query_opt(&select, &key)?,
         None => {
             store.lock_row(tx, crate::db::RowLock::Case, &key)?;
-            tx.query_opt(&select_case(), &key)?
+            tx.query_opt(&format!("SELECT {columns} FROM cases WHERE org_id = $1 AND id = $2"), &key)?
         }
     };
-    assemble(tx, store.sealer(), row)
+    let derivation_row = row.as_ref().map(|row| StoredRow::at(row, CASE_COLUMN_COUNT)).transpose()?;
+    let case = assemble(tx, store.sealer(), row)?;
+    Ok(case.map(|case| CaseAsRead { case, row: derivation_row }))
 }
 
 fn case_by_reference(

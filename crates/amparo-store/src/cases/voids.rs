@@ -17,10 +17,8 @@ use crate::model::CaseId;
 use crate::security::seal::{self, Field, Sealer};
 use crate::{Store, audit};
 
-const SELECT_VOIDS: &str = "SELECT v.seq, e.event_id, v.reason, v.voided_at, v.voided_by FROM event_voids v \
-     JOIN events e ON e.org_id = v.org_id AND e.case_id = v.case_id AND e.seq = v.seq \
-     WHERE v.org_id = $1 AND v.case_id = $2 ORDER BY v.seq";
-/// As [`SELECT_VOIDS`] for a set of cases, the case id first.
+/// The voids of a set of cases, the case id first, then the columns [`void`] reads (a single case's
+/// come with its timeline: see `cases::assemble`).
 fn select_set_voids(cases: &CaseSet) -> String {
     format!(
         "SELECT v.case_id, v.seq, e.event_id, v.reason, v.voided_at, v.voided_by FROM event_voids v \
@@ -35,14 +33,6 @@ pub(crate) const INSERT_VOIDS: &str =
 pub(crate) const VOID_WIDTH: usize = 6;
 const INSERT_VOID: &str = "INSERT INTO event_voids (org_id, case_id, seq, reason, voided_at, voided_by) \
      VALUES ($1, $2, $3, $4, $5, $6)";
-
-/// The voids of a case's timeline, reasons opened, in timeline order.
-pub(crate) fn voids(tx: &mut dyn Tx, sealer: &Sealer, org: &str, case: &str) -> StoreResult<Vec<EventVoid>> {
-    tx.query(SELECT_VOIDS, &[org.into(), case.into()])?
-        .iter()
-        .map(|r| void(r, 0, sealer, (org, case)))
-        .collect()
-}
 
 /// The voids of a set of cases, reasons opened, by case id (each case's in timeline order).
 pub(crate) fn voids_of(
@@ -61,7 +51,12 @@ pub(crate) fn voids_of(
 }
 
 /// A void from its row, read from column `at` on.
-fn void(r: &crate::db::Row, at: usize, sealer: &Sealer, (org, case): (&str, &str)) -> StoreResult<EventVoid> {
+pub(crate) fn void(
+    r: &crate::db::Row,
+    at: usize,
+    sealer: &Sealer,
+    (org, case): (&str, &str),
+) -> StoreResult<EventVoid> {
     let seq = r.int(at)?;
     Ok(EventVoid {
         seq,

@@ -95,6 +95,7 @@ fn rederive_run(
             terms: read.terms,
             escalations: known.remove(id.as_str()).unwrap_or_default(),
             columns: Some(read.columns),
+            next_version: None,
         };
         store_derivation(tx, (org, &id), &read.case.in_force(), context, stored, &mut rows)?;
     }

@@ -21,22 +21,44 @@ use crate::cases;
 use crate::columns::millis;
 use crate::db::{Tx, Value};
 use crate::derivation::buffer::DerivedRows;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::model::{CaseId, OrgId};
 use crate::policy::load_policy;
 use crate::security::seal::Sealer;
 use crate::triage::{escalations, reasons};
 
-/// What a case's derivation reads of its row besides its file, in one statement: its `search_terms`
-/// (to bring its words from them to the new ones), whether an attorney is assigned, and the derived
-/// columns it writes only when they change ([`KEPT_IF_SAME`]).
-fn select_stored_row() -> String {
+/// What a case's derivation reads of its row besides its file: its `search_terms` (to bring its
+/// words from them to the new ones), whether an attorney is assigned, and the derived columns it
+/// writes only when they change ([`KEPT_IF_SAME`]). A select list over `cases` whose parameters
+/// `$1` and `$2` are the organisation and the case, so that a writer that reads the case's row
+/// anyway reads these with it ([`crate::cases::locked_case`]).
+pub(crate) fn stored_row_columns() -> String {
     format!(
-        "SELECT search_terms, (SELECT COUNT(*) FROM case_assignments a \
-         WHERE a.org_id = $1 AND a.case_id = $2 AND a.role = 'attorney'), {} \
-         FROM cases WHERE org_id = $1 AND id = $2",
+        "search_terms, (SELECT COUNT(*) FROM case_assignments a \
+         WHERE a.org_id = $1 AND a.case_id = $2 AND a.role = 'attorney'), {}",
         KEPT_IF_SAME.join(", ")
     )
+}
+
+/// The case's row as [`stored_row_columns`] reads it.
+pub(crate) struct StoredRow {
+    terms: String,
+    attorney: bool,
+    columns: Vec<Value>,
+}
+
+impl StoredRow {
+    /// Read off `row` from column `at` on.
+    pub(crate) fn at(row: &crate::db::Row, at: usize) -> StoreResult<StoredRow> {
+        let columns = row.0.get(at + 2..).map(<[Value]>::to_vec).unwrap_or_default();
+        let columns = columns.into_iter().take(KEPT_IF_SAME.len()).collect();
+        Ok(StoredRow { terms: row.text(at)?, attorney: row.int(at + 1)? > 0, columns })
+    }
+
+    fn read(tx: &mut dyn Tx, key: &[Value; 2]) -> StoreResult<Option<StoredRow>> {
+        let select = format!("SELECT {} FROM cases WHERE org_id = $1 AND id = $2", stored_row_columns());
+        tx.query_opt(&select, key)?.map(|row| StoredRow::at(&row, 0)).transpose()
+    }
 }
 
 /// Everything a derivation runs under, besides the case itself.
@@ -81,6 +103,16 @@ pub(crate) struct Stored {
     /// read them: a column whose value is unchanged is then left out of the row's update, and with
     /// it every index that holds it (a new day mostly changes a score, rarely a list key).
     pub columns: Option<Vec<Value>>,
+    /// The version the writer read, when this derivation follows a change to the case: the row's
+    /// update then moves it on too, rather than a statement of its own writing the row twice.
+    pub next_version: Option<NextVersion>,
+}
+
+/// A case moved on from the version its writer read, at a time.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NextVersion {
+    pub from: i64,
+    pub at: DateTime<Utc>,
 }
 
 /// The case row's derived columns that a re-derivation writes only when they change. The others —
@@ -102,16 +134,23 @@ pub(crate) const KEPT_IF_SAME: [&str; 11] = [
 
 /// Replaces a case's stored derivation (deadlines, triage, escalations) with a fresh one. What the
 /// fresh one leaves as it was is not written again: most events move one deadline or none and
-/// leave the list columns, and each row or index entry rewritten is pages to log and sync.
+/// leave the list columns, and each row or index entry rewritten is pages to log and sync. The
+/// writer of a change to the case passes the version it read (moved on here) and the row as it read
+/// it with the case, when it did ([`StoredRow`]); otherwise the row is read here.
 pub(crate) fn write_derivation(
     tx: &mut dyn Tx,
     (org, case): (&OrgId, &CaseId),
     file: &CaseFile,
     context: &DeriveContext,
+    (next_version, row): (Option<NextVersion>, Option<StoredRow>),
 ) -> StoreResult<()> {
     let key: [Value; 2] = [org.as_str().into(), case.as_str().into()];
-    let (terms, attorney, columns) = match tx.query_opt(&select_stored_row(), &key)? {
-        Some(row) => (row.text(0)?, row.int(1)? > 0, row.0.get(2..).map(<[Value]>::to_vec)),
+    let row = match row {
+        Some(row) => Some(row),
+        None => StoredRow::read(tx, &key)?,
+    };
+    let (terms, attorney, columns) = match row {
+        Some(row) => (row.terms, row.attorney, Some(row.columns)),
         None => (String::new(), false, None),
     };
     let stored = Stored {
@@ -123,6 +162,7 @@ pub(crate) fn write_derivation(
             Some(_) => Vec::new(),
         },
         columns,
+        next_version,
     };
     let mut rows = DerivedRows::over_case(tx, org, case.as_str())?;
     store_derivation(tx, (org, case), file, context, stored, &mut rows)?;
@@ -170,14 +210,26 @@ pub(crate) fn store_derivation(
         None => (0..kept.len()).collect(),
     };
     let mut set = String::from("derived_on = $3, triage = $4, rederive_on = $5");
-    let mut params: Vec<Value> = Vec::with_capacity(5 + changed.len());
+    let mut params: Vec<Value> = Vec::with_capacity(7 + changed.len());
     params.extend(key.iter().cloned());
     params.extend(always);
-    for (n, i) in changed.iter().enumerate() {
-        set.push_str(&format!(", {} = ${}", KEPT_IF_SAME[*i], n + 6));
+    for i in &changed {
         params.push(kept[*i].clone());
+        set.push_str(&format!(", {} = ${}", KEPT_IF_SAME[*i], params.len()));
     }
-    tx.execute(&format!("UPDATE cases SET {set} WHERE org_id = $1 AND id = $2"), &params)?;
+    let mut update = format!("UPDATE cases SET {set} WHERE org_id = $1 AND id = $2");
+    if let Some(next) = stored.next_version {
+        params.extend([next.from.into(), millis(next.at).into()]);
+        let (from, at) = (params.len() - 1, params.len());
+        update = format!(
+            "UPDATE cases SET {set}, version = version + 1, updated_at = ${at} \
+             WHERE org_id = $1 AND id = $2 AND version = ${from}"
+        );
+    }
+    let updated = tx.execute(&update, &params)?;
+    if stored.next_version.is_some() && updated != 1 {
+        return Err(StoreError::Backend(format!("case version bump touched {updated} rows")));
+    }
     // A closed case opens no escalation (its open ones were suspended when it closed).
     if file.extensions.closure.is_none() {
         escalations::sync_escalations(tx, (org, case), file, context, (stored.escalations, rows))?;
@@ -193,7 +245,7 @@ pub(crate) fn refresh_case(
     context: &DeriveContext,
 ) -> StoreResult<()> {
     if let Some(stored) = cases::case(tx, sealer, org, case)? {
-        write_derivation(tx, (org, &stored.id), &stored.in_force(), context)?;
+        write_derivation(tx, (org, &stored.id), &stored.in_force(), context, (None, None))?;
     }
     Ok(())
 }

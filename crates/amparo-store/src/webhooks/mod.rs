@@ -19,7 +19,7 @@ use chrono::{DateTime, Duration, Utc};
 pub(crate) use causes::{cases_created, daily};
 pub use endpoints::check_url;
 pub use outbox::{ClaimedDelivery, DeliveryClaim, DeliveryPage, WebhookAttempt};
-pub(crate) use queue::{Cause, queue, reseal_all};
+pub(crate) use queue::{Cause, queue, queue_if_listened, reseal_all};
 
 use crate::model::{OrgId, UserId};
 

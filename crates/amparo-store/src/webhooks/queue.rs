@@ -42,6 +42,22 @@ impl Cause {
     }
 }
 
+/// As [`queue`], for a write that knows already whether its organisation has an endpoint that
+/// listens (read with its policy: see [`crate::policy::policy_and_today`]): with none, it reads
+/// nothing more.
+pub(crate) fn queue_if_listened(
+    tx: &mut dyn Tx,
+    org: &OrgId,
+    listened: bool,
+    causes: &[Cause],
+    now_ms: i64,
+) -> StoreResult<usize> {
+    if !listened {
+        return Ok(0);
+    }
+    queue(tx, org, causes, now_ms)
+}
+
 /// Queues a delivery of each cause to every active endpoint of `org` subscribed to its event;
 /// returns how many were queued.
 pub(crate) fn queue(tx: &mut dyn Tx, org: &OrgId, causes: &[Cause], now_ms: i64) -> StoreResult<usize> {
