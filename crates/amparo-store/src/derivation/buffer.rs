@@ -15,6 +15,13 @@ use crate::triage::{escalations, tasks};
 const INSERT_DEADLINES: &str = "INSERT INTO deadlines (org_id, case_id, position, kind, person, due, \
      window_opens, rule, why_variant, why_facts, advisory)";
 const DEADLINE_WIDTH: usize = 11;
+/// One case's changed deadlines replace the stored row at their position in place: one statement
+/// writes the moved, the new and the changed ones, and a delete is needed only for positions that
+/// no derived row holds any more.
+const REPLACE_AT_POSITION: &str = " ON CONFLICT (org_id, case_id, position) DO UPDATE SET \
+     kind = excluded.kind, person = excluded.person, due = excluded.due, window_opens = excluded.window_opens, \
+     rule = excluded.rule, why_variant = excluded.why_variant, why_facts = excluded.why_facts, \
+     advisory = excluded.advisory";
 
 /// The stored deadlines of a set of cases, in the columns [`DeadlineRow`] holds.
 fn select_deadlines_of(cases: &CaseSet) -> String {
@@ -87,11 +94,12 @@ enum Before {
     /// Still stored, by case: a case's deadlines are replaced only when they differ, and the cases
     /// replaced are deleted at the flush, before the inserts.
     Stored { org: String, stored: HashMap<String, Vec<StoredDeadline>>, replaced: Vec<String> },
-    /// One case's, still stored: only the rows that differ are replaced, their positions deleted at
-    /// the flush, before the inserts. A run of many cases deletes case by case instead: one
-    /// statement whatever the number of cases, where a condition on cases and positions together
-    /// was planned as a scan of the organisation's deadlines.
-    OneCase { org: String, case: String, stored: Vec<StoredDeadline>, replaced: Vec<i64> },
+    /// One case's, still stored: only the rows that differ are written, each in place of the stored
+    /// row at its position ([`REPLACE_AT_POSITION`]), and the positions no derived row holds are
+    /// deleted at the flush. A run of many cases deletes case by case instead: one statement
+    /// whatever the number of cases, where a condition on cases and positions together was planned
+    /// as a scan of the organisation's deadlines.
+    OneCase { org: String, case: String, stored: Vec<StoredDeadline>, gone: Vec<i64> },
 }
 
 /// Derived rows of one or more cases waiting to be written: deadlines, and the escalations and
@@ -122,13 +130,17 @@ impl DerivedRows {
         let ids = [case.to_owned()];
         let stored = stored_deadlines(tx, org, CaseSet::Ids(&ids))?.remove(case).unwrap_or_default();
         let (org, case) = (org.as_str().to_owned(), case.to_owned());
-        Ok(Self::with(Before::OneCase { org, case, stored, replaced: Vec::new() }))
+        Ok(Self::with(Before::OneCase { org, case, stored, gone: Vec::new() }))
     }
 
     fn with(before: Before) -> Self {
+        let suffix = match before {
+            Before::OneCase { .. } => REPLACE_AT_POSITION,
+            Before::Deleted | Before::Stored { .. } => "",
+        };
         DerivedRows {
             before,
-            deadlines: RowBuffer::new(INSERT_DEADLINES),
+            deadlines: RowBuffer::with_suffix(INSERT_DEADLINES, suffix),
             escalations: RowBuffer::new(escalations::INSERT_ESCALATIONS),
             tasks: RowBuffer::new(tasks::INSERT_TASKS),
         }
@@ -149,13 +161,14 @@ impl DerivedRows {
                     replaced.push(id.to_owned());
                 }
             }
-            Before::OneCase { stored, replaced, .. } => {
+            Before::OneCase { stored, gone, .. } => {
                 let before = std::mem::take(stored);
-                let kept = |d: &DeadlineRow| before.iter().any(|s| s.is(d));
-                // A stored row goes when no derived row is the same at its position.
-                replaced
-                    .extend(before.iter().filter(|s| !deadlines.iter().any(|d| s.is(d))).map(|s| s.position));
-                deadlines.retain(|d| !kept(d));
+                // A stored row goes when no derived row holds its position; one that a different
+                // derived row holds is written over.
+                gone.extend(
+                    before.iter().map(|s| s.position).filter(|p| !deadlines.iter().any(|d| d.position == *p)),
+                );
+                deadlines.retain(|d| !before.iter().any(|s| s.is(d)));
             }
         }
         for d in deadlines {
@@ -186,8 +199,8 @@ impl DerivedRows {
                     tx.execute(&sql, &cases.params(org))?;
                 }
             }
-            Before::OneCase { org, case, replaced, .. } => {
-                let positions = std::mem::take(replaced);
+            Before::OneCase { org, case, gone, .. } => {
+                let positions = std::mem::take(gone);
                 if !positions.is_empty() {
                     let marks: Vec<String> = (0..positions.len()).map(|i| format!("${}", i + 3)).collect();
                     let sql = format!(
