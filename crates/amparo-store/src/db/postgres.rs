@@ -23,8 +23,9 @@ struct PgConnection {
 /// check was two of an API write's round trips (one for the token's read, one for the write); one
 /// idle for longer is checked, as a server restart or a dropped route shows there. A connection
 /// lost within this window fails its next statement instead: a write then takes another
-/// connection if its `BEGIN` was the statement that failed (nothing was done), and a read is run
-/// again on another (see [`PgEngine::read`], [`PgEngine::write`]).
+/// connection if its `BEGIN` was the statement that failed (nothing was done), and a read whose
+/// first statement failed reconnects and runs it again (see [`PgTx::answer`],
+/// [`PgEngine::on_connection`]).
 const RECENTLY_RETURNED: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Serialises installation-wide changes (migrations, rule adoption) across processes; the number is
@@ -147,6 +148,22 @@ impl PgEngine {
         Ok(self.pool.get()?)
     }
 
+    /// Runs `work` in one transaction that commits only on success; with `wait_for_flush`, returns
+    /// once the commit is on disk ([`WAIT_FOR_FLUSH`]).
+    fn transaction(&self, work: &mut Work<'_>, wait_for_flush: bool) -> StoreResult<()> {
+        self.on_connection(&mut |connection, began| {
+            let PgConnection { client, statements, .. } = connection;
+            let mut tx = client.transaction()?;
+            *began = true;
+            work(&mut PgTx::new(&mut tx, statements))?;
+            tx.commit()?;
+            if wait_for_flush {
+                client.batch_execute(WAIT_FOR_FLUSH)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Runs a write's `attempt` on a pooled connection, and once more on another when the first
     /// turned out closed at its `BEGIN`: a connection handed out unchecked ([`RECENTLY_RETURNED`])
     /// whose server went away meanwhile. Nothing was done then, so nothing is done twice;
@@ -249,29 +266,14 @@ impl Engine for PgEngine {
     /// loses only writes not yet acknowledged, and since the log is flushed in order, only the last
     /// of them: an audit chain may lose its newest entries, never one between two kept ones.
     fn write(&self, work: &mut Work<'_>) -> StoreResult<()> {
-        self.on_connection(&mut |connection, began| {
-            let PgConnection { client, statements, .. } = connection;
-            let mut tx = client.transaction()?;
-            *began = true;
-            work(&mut PgTx::new(&mut tx, statements))?;
-            tx.commit()?;
-            client.batch_execute(WAIT_FOR_FLUSH)?;
-            Ok(())
-        })
+        self.transaction(work, true)
     }
 
+    /// An asynchronous commit (as every connection's is): its log record is flushed by the next
+    /// synchronous commit of any session (the log is flushed in order) or by the WAL writer within
+    /// three of its delays.
     fn write_flushed_with_next(&self, work: &mut Work<'_>) -> StoreResult<()> {
-        self.on_connection(&mut |connection, began| {
-            let PgConnection { client, statements, .. } = connection;
-            let mut tx = client.transaction()?;
-            *began = true;
-            // An asynchronous commit (as every connection's is): its log record is flushed by the
-            // next synchronous commit of any session (the log is flushed in order) or by the WAL
-            // writer within three of its delays.
-            work(&mut PgTx::new(&mut tx, statements))?;
-            tx.commit()?;
-            Ok(())
-        })
+        self.transaction(work, false)
     }
 
     /// Statement by statement, placing new tables on Citus (see `pg_migrate`).

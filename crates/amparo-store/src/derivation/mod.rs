@@ -50,8 +50,7 @@ pub(crate) struct StoredRow {
 impl StoredRow {
     /// Read off `row` from column `at` on.
     pub(crate) fn at(row: &crate::db::Row, at: usize) -> StoreResult<StoredRow> {
-        let columns = row.0.get(at + 2..).map(<[Value]>::to_vec).unwrap_or_default();
-        let columns = columns.into_iter().take(KEPT_IF_SAME.len()).collect();
+        let columns = row.0.iter().skip(at + 2).take(KEPT_IF_SAME.len()).cloned().collect();
         Ok(StoredRow { terms: row.text(at)?, attorney: row.int(at + 1)? > 0, columns })
     }
 
