@@ -122,6 +122,30 @@ amparo_store::on_both_backends!(
     two_common_words_find_the_few_cases_holding_both,
 );
 
+/// A broad search's count on PostgreSQL walks the organisation's cases in id order, and stands only
+/// when it passed the cap or saw every case; otherwise the cases are counted from their words.
+/// 1,080 of the 1,150 cases are Martínez cases, so any 1,100 of them hold more than 1,000.
+#[test]
+fn a_walked_count_stands_only_past_the_cap_or_over_the_whole_organisation() {
+    let Some(db) = TestDatabase::postgres() else {
+        eprintln!("PostgreSQL test skipped: set {}", amparo_store::testing::POSTGRES_URL_VAR);
+        return;
+    };
+    let c = clinic(&db);
+    let walked = |query: &CaseQuery, walk: i64| c.store.case_list_walked_count(&c.org, query, walk).unwrap();
+    let mart = capped("mart");
+    assert_eq!(walked(&mart, 1_100), Some((CASE_LIST_COUNT_CAP, true)), "1,001 matches within 1,100 cases");
+    assert_eq!(walked(&mart, 900), None, "900 matches and more cases beyond: no count");
+    let nina = CaseQuery { count_up_to: Some(5_000), ..capped("nina") };
+    assert_eq!(walked(&nina, 2_000), Some((CASES as i64, false)), "every case seen: exact");
+    assert_eq!(walked(&nina, CASES as i64), None, "as many cases as walked: there may be more");
+    // Where the walk is no count, the list counts from the words: the same figures.
+    let critical = CaseQuery { critical_only: true, ..nina.clone() };
+    assert_eq!(walked(&critical, 100), None);
+    assert_eq!(c.page(&critical).total, CASES as i64 / 2);
+    assert_eq!(c.page(&mart).total, CASE_LIST_COUNT_CAP);
+}
+
 fn partial_names_find_their_cases_with_accents_folded_and_counts_capped(db: &TestDatabase) {
     let c = clinic(db);
     let munoz = expected(|n| family(n) == "Muñoz");
@@ -136,6 +160,11 @@ fn partial_names_find_their_cases_with_accents_folded_and_counts_capped(db: &Tes
     assert_eq!((broad.total, broad.total_capped), (CASE_LIST_COUNT_CAP, true));
     assert_eq!(broad.cases.len(), 50);
     assert!(broad.cases.iter().all(|s| s.patient_name == "Nina Martínez"));
+    // On PostgreSQL that count walks the organisation's cases until the cap's match, rather than
+    // hashing every word of the prefix; SQLite's joined count already stops at the cap.
+    let statements = c.store.case_list_statements(&c.org, &capped("mart")).unwrap();
+    let walks = statements.iter().filter(|s| s.sql.contains("ORDER BY c.id LIMIT")).count();
+    assert_eq!(walks, usize::from(c.store.backend() == Backend::Postgres), "{statements:?}");
     let exact = c.page(&CaseQuery { count_up_to: None, ..capped("martinez") });
     assert_eq!((exact.total, exact.total_capped), (BROAD as i64, false));
     // The whole list is capped too, and exact below the cap.
