@@ -331,15 +331,16 @@ fn a_large_import_vacuums_and_analyses_its_postgresql_tables_and_a_small_one_doe
     let tables = analysed(&mut client);
     for table in ["case_search_words", "cases", "deadlines", "events", "people"] {
         assert!(tables.iter().any(|t| t == table), "{table} analysed after {CASES} cases: {tables:?}");
-        // Vacuumed: the visibility map marks its pages visible to every transaction.
-        let visible: i32 = client
+        // Vacuumed by the import itself. (Whether the vacuum could mark pages visible to every
+        // transaction depends on what else the server runs: a long transaction elsewhere, a
+        // concurrent test's, holds that back, so the visibility map is not what is asserted.)
+        let vacuumed: bool = client
             .query_one(
-                "SELECT c.relallvisible FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname = $1 AND c.relname = $2",
+                "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2",
                 &[&schema, &table],
             )
             .unwrap()
             .get(0);
-        assert!(visible > 0, "{table} vacuumed after {CASES} cases");
+        assert!(vacuumed, "{table} vacuumed after {CASES} cases");
     }
 }
