@@ -117,7 +117,7 @@ fn count(
 
 /// Up to how many of the organisation's cases, in id order, a broad search's count walks on
 /// PostgreSQL before it counts the cases its words name instead (see [`walked_count`]).
-pub(crate) const WALKED_CASES: i64 = 20_000;
+const WALKED_CASES: i64 = 20_000;
 
 /// Whether a search's count on PostgreSQL walks the organisation's cases first: its words start
 /// many cases (more than [`search::FEW`]), and nothing else narrows the list to a small share of
@@ -161,8 +161,7 @@ fn walked_count(
          (SELECT * FROM cases c WHERE c.org_id = $1 ORDER BY c.id LIMIT {walked}) c \
          WHERE {where_sql} LIMIT {limit}) m) n"
     );
-    let rows = tx.query(&sql, &conditions.params)?;
-    let Some(row) = rows.first() else { return Ok(None) };
+    let Some(row) = tx.query_opt(&sql, &conditions.params)? else { return Ok(None) };
     let found = row.int(0)?;
     let whole_organisation = row.opt_int(1)?.is_some_and(|cases| cases < walk);
     Ok((found > cap || whole_organisation).then(|| capped(found, Some(cap))))
